@@ -1,0 +1,1 @@
+"""Everything that knows the model and its data: loading, the CNN, preprocessing, weights."""

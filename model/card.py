@@ -1,0 +1,73 @@
+"""The model card (README.md with YAML metadata) written beside the weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from model.data import CLASS_NAMES
+
+LICENSE = "mit"
+
+
+def render_card(metrics: dict) -> str:
+    """A Hub model card whose `model-index` carries the measured test accuracy."""
+    acc = metrics["test_accuracy"]
+    rows = "\n".join(
+        f"| {c['class']} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} |" for c in metrics["per_class"]
+    )
+    return f"""---
+library_name: keras
+license: {LICENSE}
+datasets:
+- zalando-datasets/fashion_mnist
+tags:
+- image-classification
+- keras
+- fashion-mnist
+- teaching
+pipeline_tag: image-classification
+model-index:
+- name: fashion-cnn-lab
+  results:
+  - task:
+      type: image-classification
+      name: Image Classification
+    dataset:
+      type: zalando-datasets/fashion_mnist
+      name: Fashion-MNIST
+      split: test
+    metrics:
+    - type: accuracy
+      value: {acc:.4f}
+      name: Test accuracy
+---
+
+# Fashion CNN Lab model
+
+A small Keras 3 CNN trained on Fashion-MNIST by `train.py` of Fashion CNN Lab.
+Test accuracy **{acc:.2%}** on the 10,000 test images
+({metrics["params"]:,} parameters, {metrics["epochs"]} epochs, seed {metrics["seed"]},
+{metrics["train_seconds"] / 60:.1f} min of training on {metrics["hardware"]}).
+
+Input: raw 0-255 grayscale pixels, bright garment on black, shape (N, 28, 28, 1);
+normalization is inside the model. Output: 10 probabilities in this order:
+{", ".join(f"{i} {name}" for i, name in enumerate(CLASS_NAMES))}.
+The logits before the softmax are the layer named `logits`.
+
+```python
+import keras
+model = keras.saving.load_model("path/to/this/folder")  # or hf://<namespace>/<name>
+probs = model.predict(images_uint8[..., None])
+```
+
+| class | precision | recall | F1 |
+|---|---|---|---|
+{rows}
+
+Everything here is computed by `train.py` from real predictions on the test set;
+`metrics.json` holds the confusion matrix and per-epoch history.
+"""
+
+
+def write_card(folder: Path, metrics: dict) -> None:
+    (Path(folder) / "README.md").write_text(render_card(metrics), encoding="utf-8")

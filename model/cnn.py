@@ -1,0 +1,72 @@
+"""The Fashion-MNIST CNN, as a Keras 3 functional model.
+
+Input: raw 0-255 pixels, bright garment on black, shape (N, 28, 28, 1).
+Output: 10 class probabilities in label order (see ``model.data.CLASS_NAMES``).
+Normalization lives inside the model (a ``Rescaling`` layer), so nobody feeding it
+can forget it; the logits before the softmax are the layer named ``logits``.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+INPUT_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+LOGITS_LAYER = "logits"
+PROBS_LAYER = "probabilities"
+# Fashion-MNIST training-set pixel statistics on the 0-1 scale: used to standardize.
+PIXEL_MEAN, PIXEL_STD = 0.2860, 0.3530
+
+
+def _conv_block(x, filters: int, convs: int, name: str, pool: str, dropout: float):
+    for i in range(convs):
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv{i + 1}")(x)
+        x = layers.BatchNormalization(name=f"{name}_bn{i + 1}")(x)
+        x = layers.ReLU(name=f"{name}_relu{i + 1}")(x)
+    pooling = layers.MaxPooling2D if pool == "max" else layers.AveragePooling2D
+    x = pooling(2, name=f"{name}_{pool}pool")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    return x
+
+
+def build_cnn(
+    widths: tuple[int, ...] = (32, 64, 128),
+    convs_per_block: tuple[int, ...] = (1, 2, 2),
+    dense_units: int = 256,
+    dropout: float = 0.25,
+    pool: str = "max",
+    normalize: bool = True,
+) -> keras.Model:
+    """A VGG-style CNN: blocks of 3x3 conv + batch norm + ReLU, each ending in a 2x2 pool."""
+    inputs = keras.Input(shape=INPUT_SHAPE, name="pixels")  # (N, 28, 28, 1), 0-255
+    if normalize:
+        # (x/255 - mean)/std in one affine layer: the net sees zero-mean, unit-variance pixels.
+        x = layers.Rescaling(scale=1 / (255 * PIXEL_STD), offset=-PIXEL_MEAN / PIXEL_STD, name="normalize")(inputs)
+    else:
+        x = layers.Identity(name="no_normalization")(inputs)
+    for b, (filters, convs) in enumerate(zip(widths, convs_per_block, strict=True)):  # 28 -> 14 -> 7 -> 3
+        x = _conv_block(x, filters, convs, f"block{b + 1}", pool, dropout)
+    x = layers.Flatten(name="flatten")(x)  # (N, 3*3*128)
+    x = layers.Dense(dense_units, use_bias=False, name="dense")(x)
+    x = layers.BatchNormalization(name="dense_bn")(x)
+    x = layers.ReLU(name="dense_relu")(x)
+    if dropout:
+        x = layers.Dropout(2 * dropout, name="dense_dropout")(x)
+    logits = layers.Dense(NUM_CLASSES, name=LOGITS_LAYER)(x)  # (N, 10)
+    probs = layers.Softmax(name=PROBS_LAYER)(logits)
+    return keras.Model(inputs, probs, name="fashion_cnn")
+
+
+def build_mlp(hidden: tuple[int, ...] = (512, 256), dropout: float = 0.25) -> keras.Model:
+    """A dense network with no convolutions: the "CNN vs dense" comparison."""
+    inputs = keras.Input(shape=INPUT_SHAPE, name="pixels")
+    x = layers.Rescaling(scale=1 / (255 * PIXEL_STD), offset=-PIXEL_MEAN / PIXEL_STD, name="normalize")(inputs)
+    x = layers.Flatten(name="flatten")(x)
+    for i, units in enumerate(hidden):
+        x = layers.Dense(units, activation="relu", name=f"dense{i + 1}")(x)
+        x = layers.Dropout(dropout, name=f"dropout{i + 1}")(x)
+    logits = layers.Dense(NUM_CLASSES, name=LOGITS_LAYER)(x)
+    probs = layers.Softmax(name=PROBS_LAYER)(logits)
+    return keras.Model(inputs, probs, name="fashion_mlp")

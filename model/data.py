@@ -1,0 +1,112 @@
+"""Fashion-MNIST from the standard IDX files.
+
+Search order (first hit wins): an explicit ``data_dir``, ``$FASHION_MNIST_DIR``,
+Debian's ``dataset-fashion-mnist`` package, Keras's download cache, and only then
+Keras's downloader.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import numpy as np
+
+CLASS_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+KERAS_CACHE_DIR = Path("~/.keras/datasets/fashion-mnist").expanduser()
+ENV_VAR = "FASHION_MNIST_DIR"
+IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049  # IDX: 0x0000 0803 (uint8, 3 dims), 0x0000 0801
+
+
+class DatasetNotFound(FileNotFoundError):
+    """Raised when no copy of Fashion-MNIST can be found or downloaded."""
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Read one IDX file (gzip or plain), checking its magic number and size."""
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    if len(raw) < 8:
+        raise ValueError(f"{path}: too short to be an IDX file")
+    magic = int.from_bytes(raw[:4], "big")
+    if magic not in (IMAGE_MAGIC, LABEL_MAGIC):
+        raise ValueError(f"{path}: bad magic number {magic:#010x} (want 0x803 images or 0x801 labels)")
+    ndim = magic & 0xFF
+    header = 4 + 4 * ndim
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    expected = int(np.prod(shape))
+    if len(raw) - header != expected:
+        raise ValueError(f"{path}: header says {shape} = {expected} bytes, file holds {len(raw) - header}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _candidate_dirs(data_dir: str | Path | None) -> list[Path]:
+    dirs = []
+    if data_dir:
+        dirs.append(Path(data_dir))
+    if os.environ.get(ENV_VAR):
+        dirs.append(Path(os.environ[ENV_VAR]))
+    return dirs + [DEBIAN_DIR, KERAS_CACHE_DIR]
+
+
+def find_data_dir(data_dir: str | Path | None = None) -> Path | None:
+    """The first directory holding all four IDX files, or None."""
+    for d in _candidate_dirs(data_dir):
+        if all((d / name).is_file() for name in FILES.values()):
+            return d
+    return None
+
+
+def _download_with_keras() -> Path:
+    import keras  # imported late: reading local files must not need TensorFlow
+
+    try:
+        keras.datasets.fashion_mnist.load_data()
+    except Exception as err:  # any network failure: urllib, ssl, socket, ...
+        raise DatasetNotFound(
+            "Fashion-MNIST not found and the download failed "
+            f"({type(err).__name__}). Install it with `apt-get install dataset-fashion-mnist` "
+            f"(Debian/Ubuntu), or put the four IDX .gz files in a folder and set {ENV_VAR} "
+            "or pass --data-dir."
+        ) from err
+    return KERAS_CACHE_DIR
+
+
+def load_fashion_mnist(data_dir: str | Path | None = None):
+    """Return ``(x_train, y_train), (x_test, y_test)`` as uint8 arrays.
+
+    Images are (N, 28, 28) raw 0-255 pixels, bright garment on black; labels (N,).
+    The real set has 60,000 + 10,000 images; smaller files (tests) are accepted.
+    """
+    if data_dir and find_data_dir(data_dir) != Path(data_dir):
+        raise DatasetNotFound(f"--data-dir {data_dir}: expected the four files {', '.join(FILES.values())}")
+    found = find_data_dir(data_dir) or _download_with_keras()
+    arrays = {key: read_idx(found / name) for key, name in FILES.items()}
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) != len(labels):
+            raise ValueError(f"{found}: {split} images {images.shape} and labels {labels.shape} do not match")
+        if labels.max() > 9:
+            raise ValueError(f"{found}: {split} labels go up to {labels.max()}, want 0-9")
+    return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])

@@ -1,0 +1,94 @@
+import io
+
+import gradio as gr
+import numpy as np
+import pytest
+from gradio_client import handle_file
+from PIL import Image
+
+import app
+from model.data import CLASS_NAMES
+from tests.conftest import SHIPPED
+
+EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
+
+
+def test_classify_handler_returns_top3_and_the_input(shipped_model):
+    label, seen, steps, verdict = app.classify_photo(str(EXAMPLES[1]), shipped_model)  # a trouser
+    assert list(label)[0] == "Trouser" and len(label) == 3
+    assert all(isinstance(p, float) for p in label.values())
+    assert seen.shape[:2] == (app.VIEW_SIDE, app.VIEW_SIDE)
+    assert "Trouser" in verdict and steps
+
+
+def test_classify_handler_without_a_photo_asks_for_one(shipped_model):
+    label, seen, steps, verdict = app.classify_photo(None, shipped_model)
+    assert label is None and "Upload" in verdict
+
+
+def test_empty_sketch_is_a_clear_error(shipped_model):
+    blank = np.zeros((100, 100, 4), dtype=np.uint8)
+    with pytest.raises(gr.Error, match="empty"):
+        app.classify_sketch({"background": blank, "layers": [blank], "composite": blank}, shipped_model)
+
+
+def test_sketch_of_trousers_is_read(shipped_model):
+    canvas = np.zeros((400, 400, 4), dtype=np.uint8)  # transparent, black strokes like the Sketchpad's
+    canvas[40:360, 120:190] = (0, 0, 0, 255)  # left leg
+    canvas[40:360, 210:280] = (0, 0, 0, 255)  # right leg
+    canvas[40:90, 120:280] = (0, 0, 0, 255)  # waistband
+    label, *_ = app.classify_sketch({"composite": canvas}, shipped_model)
+    assert next(iter(label)) == "Trouser"
+
+
+@pytest.mark.app
+def test_classify_endpoint_through_gradio_client(client):
+    for path in EXAMPLES:
+        result = client.predict(handle_file(str(path)), api_name="/classify")
+        label = result[0]
+        assert label["label"] in CLASS_NAMES and len(label["confidences"]) == 3
+    assert (
+        sum(
+            client.predict(handle_file(str(p)), api_name="/classify")[0]["label"] == CLASS_NAMES[i]
+            for i, p in enumerate(EXAMPLES)
+        )
+        >= 9
+    )
+
+
+@pytest.mark.app
+@pytest.mark.parametrize("content, message", [(b"not an image at all", "not an image"), (b"", "empty")])
+def test_bad_upload_gets_a_clear_message_and_the_server_keeps_serving(client, tmp_path, content, message):
+    bad = tmp_path / "photo.png"
+    bad.write_bytes(content)
+    with pytest.raises(Exception, match=message):
+        client.predict(handle_file(str(bad)), api_name="/classify")
+    result = client.predict(handle_file(str(EXAMPLES[7])), api_name="/classify")
+    assert result[0]["label"] == "Sneaker"
+
+
+@pytest.mark.app
+@pytest.mark.dataset
+def test_classify_endpoint_on_20_raw_test_images(client, fashion_test_set, tmp_path):
+    x_test, y_test = fashion_test_set
+    picks = np.random.default_rng(7).choice(len(x_test), size=20, replace=False)
+    right = 0
+    for i in picks:
+        path = tmp_path / f"{i}.png"
+        Image.fromarray(x_test[i]).save(path)
+        right += client.predict(handle_file(str(path)), api_name="/classify")[0]["label"] == CLASS_NAMES[y_test[i]]
+    assert right >= 18
+
+
+@pytest.mark.app
+def test_phone_sized_jpeg_is_classified(client, tmp_path):
+    # a 4000x3000 photo of the example sneaker, light background, JPEG
+    img = Image.open(EXAMPLES[7]).convert("L")
+    img = Image.eval(img, lambda v: 255 - v).resize((2800, 2800)).convert("RGB")
+    canvas = Image.new("RGB", (4000, 3000), (255, 255, 255))
+    canvas.paste(img, (600, 100))
+    buf = io.BytesIO()
+    canvas.save(buf, "JPEG", quality=90)
+    path = tmp_path / "phone.jpg"
+    path.write_bytes(buf.getvalue())
+    assert client.predict(handle_file(str(path)), api_name="/classify")[0]["label"] == "Sneaker"
