@@ -18,7 +18,16 @@ import platform
 import time
 from pathlib import Path
 
+import keras
 import numpy as np
+import tensorflow as tf
+from keras import layers
+from PIL import Image
+
+from model.card import write_card
+from model.cnn import build_cnn
+from model.data import CLASS_NAMES, load_fashion_mnist
+from model.evaluate import summarize
 
 # -- hyperparameters (defaults of the flags below) -----------------------------------
 EPOCHS = 15
@@ -51,9 +60,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def augmenter(seed: int):
     """Training-only augmentation that suits aligned product images."""
-    import keras
-    from keras import layers
-
     shift = SHIFT_PIXELS / 28
     return keras.Sequential(
         [
@@ -66,8 +72,6 @@ def augmenter(seed: int):
 
 
 def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
-    import tensorflow as tf
-
     # one-hot targets: Keras's label smoothing needs them
     ds = tf.data.Dataset.from_tensor_slices((x.astype("float32"), tf.one_hot(y, 10)))
     if augment:
@@ -79,12 +83,22 @@ def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's wall time in seconds."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
 def save_examples(folder: Path, x_test: np.ndarray, y_test: np.ndarray) -> None:
     """The first test image of each class, as PNGs the app offers as examples."""
-    from PIL import Image
-
-    from model.data import CLASS_NAMES
-
     (folder / "examples").mkdir(exist_ok=True)
     for label, name in enumerate(CLASS_NAMES):
         hits = np.flatnonzero(y_test == label)
@@ -95,14 +109,6 @@ def save_examples(folder: Path, x_test: np.ndarray, y_test: np.ndarray) -> None:
 
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
-    import keras
-    import tensorflow as tf
-
-    from model.card import write_card
-    from model.cnn import build_cnn
-    from model.data import load_fashion_mnist
-    from model.evaluate import summarize
-
     keras.utils.set_random_seed(args.seed)
 
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist(args.data_dir)
@@ -131,8 +137,9 @@ def main(argv: list[str] | None = None) -> dict:
         metrics=["accuracy"],
     )
 
+    timer = EpochTimer()
     start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, verbose=1)
+    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=[timer], shuffle=False, verbose=1)
     train_seconds = time.perf_counter() - start
 
     probs = model.predict(x_test, batch_size=1000, verbose=0)
@@ -141,6 +148,7 @@ def main(argv: list[str] | None = None) -> dict:
         history={k: [float(v) for v in vals] for k, vals in history.history.items()},
         params=int(model.count_params()),
         train_seconds=round(train_seconds, 1),
+        epoch_seconds=[round(t, 1) for t in timer.seconds],
         epochs=epochs,
         batch_size=args.batch_size,
         seed=args.seed,

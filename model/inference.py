@@ -49,7 +49,9 @@ def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:
     metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
     log.info("loaded model from %s", folder)
     if source is None:
-        source = "the embedded model (model/weights)" if folder.resolve() == DEFAULT_FOLDER else f"local folder {folder}"
+        source = (
+            "the embedded model (model/weights)" if folder.resolve() == DEFAULT_FOLDER else f"local folder {folder}"
+        )
     return LoadedModel(keras_model, metrics, folder, source)
 
 

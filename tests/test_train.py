@@ -22,7 +22,7 @@ def test_quick_run_writes_a_loadable_model_folder(tiny_dataset, tmp_path):
     matrix = np.array(saved["confusion_matrix"])
     assert matrix.sum() == saved["test_size"] == 200
     assert np.trace(matrix) / matrix.sum() == pytest.approx(saved["test_accuracy"])
-    assert len(saved["history"]["loss"]) == saved["epochs"] == 2
+    assert len(saved["history"]["loss"]) == len(saved["epoch_seconds"]) == saved["epochs"] == 2
     assert {"keras", "tensorflow"} <= saved["versions"].keys() and saved["params"] == model.count_params()
     card = (out / "README.md").read_text()
     assert card.startswith("---\n") and "library_name: keras" in card and f"{saved['test_accuracy']:.4f}" in card
