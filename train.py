@@ -3,10 +3,12 @@
     python train.py                      # the shipped model: writes model/weights/
     python train.py --quick --out /tmp/m # a one-minute smoke run on a subset
     python train.py --epochs 5 --seed 1 --out runs/seed1
+    python train.py --push-to-hub NAMESPACE/NAME         # train, then upload the folder to the Hub
 
 The folder holds the Keras layout (config.json, metadata.json, model.weights.h5),
 metrics.json (test accuracy, confusion matrix, per-class metrics, history, ...) and a
-model card README.md. It is exactly what gets pushed to the Hugging Face Hub.
+model card README.md with its figures. It is exactly what gets pushed to the Hugging Face Hub
+(`python -m model.hub push FOLDER NAMESPACE/NAME` pushes an existing folder without retraining).
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from keras import layers
 from PIL import Image
 
 from model.card import write_card
-from model.cnn import build_cnn
+from model.cnn import build_cnn, build_mlp
 from model.data import CLASS_NAMES, load_fashion_mnist
-from model.evaluate import summarize
+from model.evaluate import calibration, select_samples, summarize
+from model.hub import push_model, require_token
 
 # -- hyperparameters (defaults of the flags below) -----------------------------------
-EPOCHS = 15
+EPOCHS = 27
 BATCH_SIZE = 128
 SEED = 42
 PEAK_LR = 3e-3  # AdamW peak, reached after a one-epoch linear warm-up, then cosine to 0
@@ -38,23 +41,51 @@ WEIGHT_DECAY = 5e-4
 LABEL_SMOOTHING = 0.1  # soft targets: less over-confident, usually +0.2-0.4 points here
 VALIDATION_SIZE = 5_000  # held out of the 60k training images to choose settings; test is final only
 SHIFT_PIXELS = 2  # product photos are centred: small shifts only
-ERASE_PROBABILITY = 0.5  # random erasing (Zhong et al. 2017): one gray box per image
+ERASE_PROBABILITY = 0.3  # random erasing (Zhong et al. 2017): one gray box per image
+CORRECT_SAMPLES_PER_CLASS = 24  # shipped beside every misclassified test image, for the drill-down
 QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2}
+ABLATION_EPOCHS = 10  # every ablation, "baseline" included, gets this same budget (change with --epochs)
+# name -> (what changes, build_cnn arguments or "mlp", augment?): the concept tabs show these runs
+ABLATIONS = {
+    "baseline": ("this model, on the ablation budget", {}, True),
+    "mlp": ("a dense network, no convolutions", "mlp", True),
+    "avgpool": ("average pooling instead of max pooling", {"pool": "avg"}, True),
+    "no-normalization": ("raw 0-255 pixels in: no Rescaling layer", {"normalize": False}, True),
+    "no-dropout": ("no dropout", {"dense_dropout": 0.0}, True),
+    "no-augmentation": ("no flips, shifts or erasing in training", {}, False),
+}
+SAVED_ABLATIONS = {"mlp"}  # variants whose weights are kept: the filters tab runs the dense net live
 OUT = Path("model/weights")
 # -------------------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--epochs", type=int, help=f"default: {EPOCHS}, or {ABLATION_EPOCHS} with --ablation")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=OUT, help="model folder to write (default: %(default)s)")
     parser.add_argument("--data-dir", type=Path, default=None, help="folder with the four Fashion-MNIST IDX .gz files")
     parser.add_argument("--quick", action="store_true", help="2 epochs on a 4k-image subset: a smoke run")
+    parser.add_argument(
+        "--push-to-hub", metavar="NAMESPACE/NAME", help="after training, upload the folder to this Hub model repo"
+    )
+    parser.add_argument(
+        "--ablation",
+        choices=sorted(ABLATIONS),
+        help=f"train a variant instead, {ABLATION_EPOCHS} epochs unless --epochs; record it in OUT/ablations.json",
+    )
+    parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
+    parser.add_argument("--commit-message", help="commit message for --push-to-hub")
     args = parser.parse_args(argv)  # unknown flags are an error
+    if args.epochs is None:
+        args.epochs = ABLATION_EPOCHS if args.ablation else EPOCHS
+    if args.ablation and args.push_to_hub:
+        parser.error("--ablation records a variant in an existing folder; push that folder instead")
     if args.epochs < 1 or args.batch_size < 1:
         parser.error("--epochs and --batch-size must be positive")
+    if args.push_to_hub:
+        require_token()  # fail now, not after half an hour of training
     return args
 
 
@@ -107,6 +138,38 @@ def save_examples(folder: Path, x_test: np.ndarray, y_test: np.ndarray) -> None:
             Image.fromarray(x_test[hits[0], ..., 0]).save(folder / "examples" / f"{label}_{slug}.png")
 
 
+def save_test_samples(folder: Path, x_test: np.ndarray, y_test: np.ndarray, probs: np.ndarray, seed: int) -> None:
+    """Every misclassified test image and a sample of correct ones, with the model's probabilities.
+
+    The confusion-matrix tab reads this, so a Space needs no dataset at run time.
+    """
+    keep = select_samples(probs, y_test, CORRECT_SAMPLES_PER_CLASS, seed)
+    np.savez_compressed(
+        folder / "test_samples.npz",
+        index=keep,  # position in the 10,000-image test set
+        images=x_test[keep, ..., 0],  # (M, 28, 28) uint8
+        labels=y_test[keep].astype(np.int64),
+        probs=probs[keep].astype(np.float32),  # (M, 10)
+    )
+
+
+def save_for_inference(trained: keras.Model, fresh: keras.Model, folder: Path) -> None:
+    """Save the trained weights in a freshly built graph: no optimizer state, a 3x smaller folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fresh.set_weights(trained.get_weights())
+    fresh.save(folder, zipped=False)
+
+
+def record_ablation(folder: Path, name: str, description: str, metrics: dict) -> None:
+    """Add (or replace) one variant's results in FOLDER/ablations.json, keeping the others."""
+    path = folder / "ablations.json"
+    runs = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    keys = ("test_accuracy", "test_loss", "history", "params", "epochs", "train_seconds", "seed", "quick")
+    runs[name] = {"description": description, **{k: metrics[k] for k in keys}}
+    path.write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    print(f"recorded ablation {name!r} in {path}")
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
@@ -121,10 +184,11 @@ def main(argv: list[str] | None = None) -> dict:
         train_idx, val_idx = train_idx[: QUICK["train"]], val_idx[: QUICK["validation"]]
         x_test, y_test = x_test[: QUICK["test"]], y_test[: QUICK["test"]]
         epochs = min(epochs, QUICK["epochs"])
-    train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args.batch_size, args.seed, augment=True)
+    description, variant, augment = ABLATIONS[args.ablation or "baseline"]
+    train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args.batch_size, args.seed, augment=augment)
     val_ds = make_dataset(x_train[val_idx], y_train[val_idx], 512, args.seed, augment=False)
 
-    model = build_cnn()
+    model = build_mlp() if variant == "mlp" else build_cnn(**variant)
     model.summary()
     steps = epochs * int(np.ceil(len(train_idx) / args.batch_size))
     warmup = min(steps // epochs, steps // 2)
@@ -138,12 +202,17 @@ def main(argv: list[str] | None = None) -> dict:
     )
 
     timer = EpochTimer()
+    callbacks = [timer]
+    if args.ablation:  # the run's own log, kept beside the results it produced
+        (args.out / "ablations").mkdir(parents=True, exist_ok=True)
+        callbacks.append(keras.callbacks.CSVLogger(args.out / "ablations" / f"{args.ablation}.csv"))
     start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=[timer], shuffle=False, verbose=1)
+    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=callbacks, shuffle=False, verbose=1)
     train_seconds = time.perf_counter() - start
 
     probs = model.predict(x_test, batch_size=1000, verbose=0)
     metrics = summarize(probs, y_test)
+    metrics["calibration"] = calibration(probs, y_test)
     metrics.update(
         history={k: [float(v) for v in vals] for k, vals in history.history.items()},
         params=int(model.count_params()),
@@ -169,14 +238,22 @@ def main(argv: list[str] | None = None) -> dict:
         f"{train_seconds:.0f} s of training"
     )
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    inference_model = build_cnn()  # same graph, no optimizer state: a 3x smaller folder
-    inference_model.set_weights(model.get_weights())
-    inference_model.save(args.out, zipped=False)
+    if args.ablation:
+        record_ablation(args.out, args.ablation, description, metrics)
+        if args.ablation in SAVED_ABLATIONS:  # the app runs it beside ours
+            save_for_inference(
+                model, build_mlp() if variant == "mlp" else build_cnn(**variant), args.out / "ablations" / args.ablation
+            )
+        return metrics
+
+    save_for_inference(model, build_cnn(), args.out)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
     write_card(args.out, metrics)
+    save_test_samples(args.out, x_test, y_test, probs, args.seed)
     save_examples(args.out, x_test, y_test)
     print(f"wrote {args.out}/")
+    if args.push_to_hub:
+        print(push_model(args.out, args.push_to_hub, private=args.private, message=args.commit_message))
     return metrics
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from model.data import CLASS_NAMES
 
 LICENSE = "mit"
+CONFUSION_PNG = "confusion_matrix.png"
+CURVES_PNG = "training_curves.png"
 
 
 def render_card(metrics: dict) -> str:
@@ -64,10 +66,31 @@ probs = model.predict(images_uint8[..., None])
 |---|---|---|---|
 {rows}
 
+![Confusion matrix of the test set: rows are true classes, columns predicted]({CONFUSION_PNG})
+
+![Training and validation accuracy and loss per epoch]({CURVES_PNG})
+
 Everything here is computed by `train.py` from real predictions on the test set;
 `metrics.json` holds the confusion matrix and per-epoch history.
 """
 
 
+def write_figures(folder: Path, metrics: dict) -> None:
+    """The confusion matrix and training curves as PNGs the card shows (and the Hub renders)."""
+    import matplotlib.pyplot as plt
+
+    from concepts.confusion import heatmap
+    from concepts.curves import training_curves
+
+    for name, fig in (
+        (CONFUSION_PNG, heatmap(metrics["confusion_matrix"], percent=False)),
+        (CURVES_PNG, training_curves({"this model": metrics["history"]})),
+    ):
+        fig.savefig(Path(folder) / name)
+        plt.close(fig)
+
+
 def write_card(folder: Path, metrics: dict) -> None:
+    """README.md (the model card) and the figures it shows."""
+    write_figures(folder, metrics)
     (Path(folder) / "README.md").write_text(render_card(metrics), encoding="utf-8")

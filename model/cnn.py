@@ -35,7 +35,8 @@ def build_cnn(
     widths: tuple[int, ...] = (32, 64, 128),
     convs_per_block: tuple[int, ...] = (1, 2, 2),
     dense_units: int = 256,
-    dropout: float = 0.25,
+    dropout: float = 0.0,
+    dense_dropout: float = 0.2,
     pool: str = "max",
     normalize: bool = True,
 ) -> keras.Model:
@@ -52,8 +53,8 @@ def build_cnn(
     x = layers.Dense(dense_units, use_bias=False, name="dense")(x)
     x = layers.BatchNormalization(name="dense_bn")(x)
     x = layers.ReLU(name="dense_relu")(x)
-    if dropout:
-        x = layers.Dropout(2 * dropout, name="dense_dropout")(x)
+    if dense_dropout:
+        x = layers.Dropout(dense_dropout, name="dense_dropout")(x)
     logits = layers.Dense(NUM_CLASSES, name=LOGITS_LAYER)(x)  # (N, 10)
     probs = layers.Softmax(name=PROBS_LAYER)(logits)
     return keras.Model(inputs, probs, name="fashion_cnn")

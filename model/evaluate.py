@@ -46,3 +46,46 @@ def summarize(probs: np.ndarray, y_true: np.ndarray) -> dict:
         "confusion_matrix": matrix.tolist(),
         "per_class": per_class_metrics(matrix),
     }
+
+
+def calibration(probs: np.ndarray, y_true: np.ndarray, bins: int = 15) -> dict:
+    """Reliability diagram data and expected calibration error (Guo et al. 2017).
+
+    Predictions are grouped by their top probability into equal-width bins; a calibrated
+    model's accuracy in each bin equals its mean confidence there. ECE is the
+    sample-weighted mean gap between the two.
+    """
+    confidence = probs.max(axis=1)
+    correct = probs.argmax(axis=1) == y_true
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    index = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+    rows, ece = [], 0.0
+    for b in range(bins):
+        in_bin = index == b
+        count = int(in_bin.sum())
+        if count:
+            conf, acc = float(confidence[in_bin].mean()), float(correct[in_bin].mean())
+            ece += count / len(y_true) * abs(acc - conf)
+            rows.append(
+                {
+                    "low": float(edges[b]),
+                    "high": float(edges[b + 1]),
+                    "count": count,
+                    "confidence": conf,
+                    "accuracy": acc,
+                }
+            )
+    return {"bins": rows, "ece": float(ece)}
+
+
+def select_samples(probs: np.ndarray, y_true: np.ndarray, correct_per_class: int, seed: int) -> np.ndarray:
+    """Test-set indices to ship: every misclassified image, plus a random sample of correct ones per class."""
+    y_pred = probs.argmax(axis=1)
+    wrong = np.flatnonzero(y_pred != y_true)
+    rng = np.random.default_rng(seed)
+    right = [
+        rng.choice(hits, size=min(correct_per_class, len(hits)), replace=False)
+        for c in range(probs.shape[1])
+        if len(hits := np.flatnonzero((y_pred == c) & (y_true == c)))
+    ]
+    return np.sort(np.concatenate([wrong, *right])).astype(np.int64)
