@@ -1,0 +1,1 @@
+"""Small, tested functions behind the teaching tabs: each explains one idea on real data."""

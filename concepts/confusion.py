@@ -1,0 +1,132 @@
+"""The confusion matrix: where the model fails, down to the images.
+
+Row i, column j counts the test images of true class i that the model called class j, so
+the diagonal holds the right answers. Dividing each row by its total gives recall: the
+share of, say, real shirts the model recognises. The off-diagonal cells are the mistakes,
+and opening one shows which images the model confused, and how sure it was.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from model.data import CLASS_NAMES  # noqa: E402
+
+
+def row_normalized(matrix: np.ndarray) -> np.ndarray:
+    """Each row divided by its total: per-class recall on the diagonal, in percent."""
+    matrix = np.asarray(matrix, dtype=float)
+    totals = matrix.sum(axis=1, keepdims=True)
+    return 100 * np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+
+
+def most_confused(matrix: np.ndarray, top: int = 5) -> list[tuple[str, str, int]]:
+    """The largest off-diagonal cells as (true class, predicted class, count), biggest first."""
+    m = np.array(matrix)
+    np.fill_diagonal(m, 0)
+    order = np.argsort(m, axis=None)[::-1][:top]
+    pairs = [np.unravel_index(i, m.shape) for i in order]
+    return [(CLASS_NAMES[t], CLASS_NAMES[p], int(m[t, p])) for t, p in pairs if m[t, p] > 0]
+
+
+def cell_samples(samples: dict, true_class: int, predicted_class: int) -> list[int]:
+    """Positions (in the shipped samples) of the images in one cell, most confident first."""
+    probs, labels = samples["probs"], samples["labels"]
+    hits = np.flatnonzero((labels == true_class) & (probs.argmax(axis=1) == predicted_class))
+    return hits[np.argsort(-probs[hits, predicted_class], kind="stable")].tolist()
+
+
+def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
+    """A seaborn heatmap of the matrix, counts or row percentages, class names on both axes."""
+    values = row_normalized(matrix) if percent else np.asarray(matrix)
+    fig, ax = plt.subplots(figsize=(7.5, 6.2), dpi=100)
+    sns.heatmap(
+        values,
+        annot=True,
+        fmt=".1f" if percent else "d",
+        cmap="Blues",
+        cbar=True,
+        square=True,
+        xticklabels=CLASS_NAMES,
+        yticklabels=CLASS_NAMES,
+        annot_kws={"size": 8},
+        ax=ax,
+        vmax=100 if percent else None,
+    )
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title("Row % (recall on the diagonal)" if percent else "Counts of test images")
+    ax.tick_params(axis="x", rotation=45)
+    plt.setp(ax.get_xticklabels(), ha="right")
+    fig.tight_layout()
+    return fig
+
+
+def reliability_diagram(calibration: dict) -> plt.Figure:
+    """Accuracy against confidence per bin: a calibrated model sits on the diagonal."""
+    bins = calibration["bins"]
+    fig, ax = plt.subplots(figsize=(5.5, 4.5), dpi=100)
+    centers = [(b["low"] + b["high"]) / 2 for b in bins]
+    width = bins[0]["high"] - bins[0]["low"] if bins else 0.1
+    ax.bar(centers, [b["accuracy"] for b in bins], width=width * 0.9, color="#4c72b0", label="accuracy in bin")
+    ax.plot([0, 1], [0, 1], "--", color="gray", label="perfect calibration")
+    ax.plot(centers, [b["confidence"] for b in bins], "o", color="#dd8452", label="mean confidence in bin")
+    ax.set_xlabel("confidence (top probability)")
+    ax.set_ylabel("accuracy")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title(f"Reliability diagram, ECE = {calibration['ece']:.2%}")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def summary_markdown(metrics: dict) -> str:
+    """Overall accuracy and the most confused pairs, in words."""
+    pairs = most_confused(np.array(metrics["confusion_matrix"]))
+    lines = [f"- {t} read as {p}: {n} times" for t, p, n in pairs]
+    return (
+        f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images. "
+        "The most confused pairs (true → predicted):\n" + "\n".join(lines)
+    )
+
+
+def per_class_rows(metrics: dict) -> list[list]:
+    """Per-class precision, recall and F1 as table rows (percent, one decimal)."""
+    return [
+        [c["class"], round(100 * c["precision"], 1), round(100 * c["recall"], 1), round(100 * c["f1"], 1), c["support"]]
+        for c in metrics["per_class"]
+    ]
+
+
+def calibration_words(calibration: dict) -> str:
+    """Two or three sentences on what the reliability diagram and ECE say, with the real numbers."""
+    bins = [b for b in calibration["bins"] if b["count"]]
+    top = max(bins, key=lambda b: b["count"])
+    return (
+        "A model is *calibrated* when its confidence matches how often it is right: of all the images it "
+        "classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images "
+        "whose top probability falls in that bin; the dashed diagonal is perfect calibration. "
+        f"The **expected calibration error** (ECE) is the average gap, weighted by how many images fall in each bin: "
+        f"here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
+        f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
+        + _direction(bins)
+    )
+
+
+def _direction(bins: list[dict]) -> str:
+    """Under- or over-confident overall, with the weighted means."""
+    n = sum(b["count"] for b in bins)
+    confidence = sum(b["confidence"] * b["count"] for b in bins) / n
+    accuracy = sum(b["accuracy"] * b["count"] for b in bins) / n
+    if accuracy >= confidence:
+        return (
+            f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
+            "That is label smoothing at work: training aimed at 91% for the right class, never 100%."
+        )
+    return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
