@@ -1,0 +1,214 @@
+"""The Hub path, all offline: loading hf:// models from a hand-filled cache, falling back, pushing."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from fnmatch import fnmatch
+from pathlib import Path
+from types import SimpleNamespace
+
+import huggingface_hub
+import keras
+import pytest
+from huggingface_hub import HfApi, ModelCard, SpaceCard, constants
+
+from model import hub
+from tests.conftest import ROOT, SHIPPED, _free_port
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+TOKEN = "hf_NotARealTokenButSecret1234567890"
+
+
+@pytest.fixture
+def hub_cache(tmp_path, monkeypatch) -> Path:
+    """An offline Hub cache holding ns/model at `main` and tag `v1`, both = SHA, a copy of the shipped model."""
+    cache = tmp_path / "hub"
+    repo = cache / "models--ns--model"
+    (repo / "refs").mkdir(parents=True)
+    for ref in ("main", "v1"):
+        (repo / "refs" / ref).write_text(SHA)
+    shutil.copytree(SHIPPED, repo / "snapshots" / SHA, ignore=shutil.ignore_patterns("assets"))
+    # huggingface_hub was imported before this fixture ran: patch its constants, not just the environment
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    return cache
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[tuple[str, dict]]:
+    """HfApi's network calls, recorded as (method, arguments) and checked against the real signatures."""
+    recorded: list[tuple[str, dict]] = []
+
+    def recorder(name):
+        signature = inspect.signature(getattr(HfApi, name))
+
+        def record(self, *args, **kwargs):
+            arguments = dict(signature.bind(self, *args, **kwargs).arguments)  # a wrong argument fails here
+            arguments.pop("self")
+            if name == "upload_folder":  # note what would be uploaded while the folder still exists
+                folder = Path(arguments["folder_path"])
+                arguments["files"] = {
+                    p.relative_to(folder).as_posix()
+                    for p in folder.rglob("*")
+                    if p.is_file()
+                    and any(fnmatch(p.relative_to(folder).as_posix(), pat) for pat in arguments["allow_patterns"])
+                }
+            recorded.append((name, arguments))
+            return SimpleNamespace(commit_url=f"https://huggingface.co/{arguments['repo_id']}/commit/1")
+
+        return record
+
+    for name in ("create_repo", "upload_folder", "add_space_variable"):
+        monkeypatch.setattr(HfApi, name, recorder(name))
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    return recorded
+
+
+def test_parse_ref():
+    assert hub.parse_ref("hf://ns/name@v1") == hub.HubRef("ns/name", "v1")
+    assert hub.parse_ref("hf://ns/name") == hub.HubRef("ns/name", None)
+    assert str(hub.HubRef("ns/name", "v1")) == "hf://ns/name@v1"
+    assert hub.parse_ref("runs/seed1") == Path("runs/seed1")
+
+
+def test_shipped_folder_loads_and_its_card_carries_the_measured_accuracy():
+    model = keras.saving.load_model(SHIPPED, safe_mode=True, compile=False)
+    assert model.output_shape == (None, 10)
+    metrics = json.loads((SHIPPED / "metrics.json").read_text())
+    card = ModelCard.load(SHIPPED / "README.md")
+    assert card.data.library_name == "keras"
+    result = card.data.eval_results[0]
+    assert result.metric_type == "accuracy"
+    assert result.metric_value == pytest.approx(metrics["test_accuracy"], abs=5e-5)
+    for figure in ("confusion_matrix.png", "training_curves.png"):  # the card shows them: they must be there
+        assert f"({figure})" in card.content and (SHIPPED / figure).is_file()
+
+
+@pytest.mark.parametrize("ref", ["hf://ns/model@v1", "hf://ns/model", f"hf://ns/model@{SHA}"])
+def test_hub_model_loads_from_the_offline_cache(hub_cache, ref):
+    loaded, notice = hub.load_model(ref)
+    assert notice is None
+    assert loaded.folder == hub_cache / "models--ns--model" / "snapshots" / SHA
+    assert ref.split("@")[0] in loaded.source and SHA[:7] in loaded.source
+    assert loaded.test_accuracy == json.loads((SHIPPED / "metrics.json").read_text())["test_accuracy"]
+
+
+def test_model_repo_variable_is_used_when_no_flag(hub_cache, monkeypatch):
+    monkeypatch.setenv("MODEL_REPO", "hf://ns/model@v1")
+    loaded, notice = hub.load_model(None)
+    assert notice is None and "hf://ns/model@v1" in loaded.source
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["hf://nobody/none", "hf://ns/model@no-such-tag", "hf://not a repo!", "/no/such/folder"],
+)
+def test_unreachable_or_missing_model_falls_back_with_a_notice(hub_cache, ref, caplog):
+    with caplog.at_level(logging.WARNING):
+        loaded, notice = hub.load_model(ref)
+    assert loaded.folder.resolve() == SHIPPED.resolve()
+    assert ref in notice and "embedded model" in notice
+    assert notice in caplog.text  # logged, not only shown
+
+
+def test_broken_hub_files_fall_back(hub_cache):
+    (hub_cache / "models--ns--model" / "snapshots" / SHA / "config.json").write_text("{ this is not json")
+    loaded, notice = hub.load_model("hf://ns/model")
+    assert loaded.folder.resolve() == SHIPPED.resolve() and "hf://ns/model" in notice
+
+
+def test_push_creates_the_repo_and_uploads_the_folder_once(calls, capsys, caplog):
+    with caplog.at_level(logging.DEBUG):
+        url = hub.push_model(SHIPPED, "me/fashion-cnn", private=True, message="v1")
+    assert [name for name, _ in calls] == ["create_repo", "upload_folder"]
+    create, upload = calls[0][1], calls[1][1]
+    assert create["repo_id"] == "me/fashion-cnn" and create["repo_type"] == "model" and create["private"] is True
+    assert upload["repo_type"] == "model" and upload["commit_message"] == "v1"
+    assert upload["allow_patterns"] == hub.MODEL_FILES
+    assert "me/fashion-cnn" in url
+    uploaded = upload["files"]
+    assert {"config.json", "metadata.json", "model.weights.h5", "metrics.json", "README.md"} <= uploaded
+    assert {"confusion_matrix.png", "training_curves.png", "test_samples.npz"} <= uploaded
+    assert TOKEN not in capsys.readouterr().out + caplog.text
+
+
+def test_push_without_a_token_says_how_to_get_one(monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr(huggingface_hub, "get_token", lambda: None)
+    with pytest.raises(SystemExit, match="hf auth login"):
+        hub.push_model(SHIPPED, "me/fashion-cnn")
+
+
+def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, caplog):
+    with caplog.at_level(logging.DEBUG):
+        url = hub.deploy_space("me/fashion-lab", "me/fashion-cnn@v1")
+    assert url == "https://huggingface.co/spaces/me/fashion-lab"
+    names = [name for name, _ in calls]
+    assert names == ["create_repo", "upload_folder", "add_space_variable"]
+    create, upload, variable = (args for _, args in calls)
+    assert create["repo_type"] == "space" and create["space_sdk"] == "gradio"
+    assert upload["repo_type"] == "space" and upload["allow_patterns"] == hub.SPACE_FILES
+    assert (variable["key"], variable["value"]) == ("MODEL_REPO", "hf://me/fashion-cnn@v1")
+    files = upload["files"]
+    assert {"app.py", "requirements.txt", "README.md", "model/hub.py", "model/weights/model.weights.h5"} <= files
+    assert not any(f.startswith(("tests/", "benchmarks/", ".ci/", "runs/")) for f in files)
+    assert TOKEN not in capsys.readouterr().out + caplog.text
+
+
+def test_space_readme_lists_the_model_repo_and_stays_valid():
+    card = SpaceCard(hub.space_readme(hub.HubRef("me/fashion-cnn", "v1")))
+    assert card.data.models == ["me/fashion-cnn"]
+    assert card.data.sdk == "gradio" and card.data.app_file == "app.py"
+    plain = SpaceCard((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert plain.data.sdk_version == __import__("gradio").__version__
+    assert len(plain.data.short_description) <= 60
+
+
+def test_train_help_offers_push_to_hub():
+    out = subprocess.run([sys.executable, "train.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "--push-to-hub" in out.stdout and "--private" in out.stdout
+
+
+@pytest.mark.app
+def test_app_with_an_unreachable_repo_serves_and_says_it_fell_back(tmp_path):
+    from gradio_client import Client, handle_file
+
+    port = _free_port()
+    env = dict(
+        os.environ,
+        MODEL_REPO="hf://nobody/none",
+        GRADIO_SERVER_PORT=str(port),
+        HF_HOME=str(tmp_path / "hf"),
+        GRADIO_TEMP_DIR=str(tmp_path / "gradio"),
+    )
+    env.pop("HF_HUB_OFFLINE", None)  # really try the network: this machine has none
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 120
+        while True:
+            try:
+                config = json.load(urllib.request.urlopen(f"{url}/config", timeout=2))
+                break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, "app did not start"
+                time.sleep(0.5)
+        shown = json.dumps(config)
+        assert "hf://nobody/none" in shown and "embedded model" in shown
+        example = sorted((SHIPPED / "examples").glob("*.png"))[1]  # a trouser from the test set
+        result = Client(url, verbose=False).predict(handle_file(str(example)), api_name="/classify")
+        assert result[0]["label"] == "Trouser"
+    finally:
+        proc.terminate()
+        log = proc.communicate(timeout=30)[0].decode()
+    assert "nobody/none" in log  # the fallback is logged too
