@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ class LoadedModel:
     metrics: dict
     folder: Path
     source: str  # shown to the learner: "local folder model/weights", "hf://ns/name@rev", ...
+    _extractors: dict = field(default_factory=dict, repr=False)  # layer names -> sub-model, built on first use
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
         """(28, 28) or (N, 28, 28) uint8 -> (N, 10) probabilities.
@@ -34,9 +36,53 @@ class LoadedModel:
         x = np.asarray(pixels, dtype=np.float32).reshape(-1, 28, 28, 1)
         return np.asarray(self.keras_model(x, training=False), dtype=np.float64)
 
+    def layer_outputs(self, pixels: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]:
+        """The named layers' outputs for (28, 28) or (N, 28, 28) pixels, one array per name.
+
+        The sub-model is built the first time a tab asks for those layers, never at start-up,
+        so classifying pays nothing for the concept tabs.
+        """
+        import keras
+
+        if names not in self._extractors:
+            outputs = [self.keras_model.get_layer(name).output for name in names]
+            self._extractors[names] = keras.Model(self.keras_model.input, outputs)
+        x = np.asarray(pixels, dtype=np.float32).reshape(-1, 28, 28, 1)
+        result = self._extractors[names](x, training=False)
+        return [np.asarray(r) for r in (result if isinstance(result, list | tuple) else [result])]
+
+    def logits(self, pixels: np.ndarray) -> np.ndarray:
+        """(N, 10) scores before the softmax (the layer named ``logits``)."""
+        return self.layer_outputs(pixels, ("logits",))[0]
+
+    @cached_property
+    def ablations(self) -> dict:
+        """Results of ``train.py --ablation`` runs recorded in this folder (ablations.json), if any."""
+        path = self.folder / "ablations.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    @cached_property
+    def dense_model(self):
+        """The dense network (``train.py --ablation mlp``) kept in ablations/mlp, or None."""
+        import keras
+
+        folder = self.folder / "ablations" / "mlp"
+        if not (folder / "config.json").is_file():
+            return None
+        return keras.saving.load_model(folder, safe_mode=True, compile=False)
+
     @property
     def test_accuracy(self) -> float | None:
         return self.metrics.get("test_accuracy")
+
+    @cached_property
+    def test_samples(self) -> dict[str, np.ndarray] | None:
+        """Misclassified and sample correct test images with probabilities (train.py's test_samples.npz)."""
+        path = self.folder / "test_samples.npz"
+        if not path.is_file():
+            return None
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
 
 
 def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:

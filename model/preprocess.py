@@ -21,6 +21,7 @@ WORK_SIDE = 256  # photos are shrunk to this longest edge first: trimming needs 
 MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs); phone photos are 12-50 MP
 TRIM_TOLERANCE = 0.05 * 255  # the paper: within 5% of max intensity of the corner colour
 MIN_OBJECT_CONTRAST = 24  # an object must differ this much (0-255) from the background to count
+MAX_BORDER_SPREAD = 30  # median |border - background| above this: no plain background (noise, clutter)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # PIL raises DecompressionBombError past 2x this, warns past 1x
 
 
@@ -119,10 +120,12 @@ def preprocess(img: Image.Image) -> Preprocessed:
     gray = _shrink(gray, WORK_SIDE)
     steps.append((gray, "grayscale"))
 
-    background = float(np.median(_border(gray)))  # the paper's "corner colour", robustly
+    border = _border(gray)
+    background = float(np.median(border))  # the paper's "corner colour", robustly
     diff = np.abs(gray - background)
     mask = diff > TRIM_TOLERANCE
-    has_object = bool(mask.any()) and float(diff.max()) >= MIN_OBJECT_CONTRAST
+    plain_background = float(np.median(np.abs(border - background))) <= MAX_BORDER_SPREAD
+    has_object = bool(mask.any()) and float(diff.max()) >= MIN_OBJECT_CONTRAST and plain_background
     if mask.any():
         rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
         gray = gray[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]

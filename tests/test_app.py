@@ -17,7 +17,10 @@ def test_classify_handler_returns_top3_and_the_input(shipped_model):
     label, seen, steps, verdict = app.classify_photo(str(EXAMPLES[1]), shipped_model)  # a trouser
     assert list(label)[0] == "Trouser" and len(label) == 3
     assert all(isinstance(p, float) for p in label.values())
-    assert seen.shape[:2] == (app.VIEW_SIDE, app.VIEW_SIDE)
+    shown = np.asarray(Image.open(seen))
+    assert shown.shape[:2] == (app.VIEW_SIDE, app.VIEW_SIDE)
+    # the 28x28 input, each pixel an 8x8 block: sampling block centres gives the example back exactly
+    np.testing.assert_array_equal(shown[4::8, 4::8], np.asarray(Image.open(EXAMPLES[1])))
     assert "Trouser" in verdict and steps
 
 
@@ -92,3 +95,12 @@ def test_phone_sized_jpeg_is_classified(client, tmp_path):
     path = tmp_path / "phone.jpg"
     path.write_bytes(buf.getvalue())
     assert client.predict(handle_file(str(path)), api_name="/classify")[0]["label"] == "Sneaker"
+
+
+@pytest.mark.app
+def test_32_learners_at_once_all_get_the_right_answer(client):
+    jobs = [(i % 10, client.submit(handle_file(str(EXAMPLES[i % 10])), api_name="/classify")) for i in range(32)]
+    answers = [(label, job.result(timeout=120)[0]["label"]) for label, job in jobs]
+    expected = {i: client.predict(handle_file(str(EXAMPLES[i])), api_name="/classify")[0]["label"] for i in range(10)}
+    assert all(answer == expected[label] for label, answer in answers)
+    assert sum(expected[i] == CLASS_NAMES[i] for i in range(10)) >= 9

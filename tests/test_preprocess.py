@@ -80,3 +80,57 @@ def test_decompression_bomb_is_refused():
     png = b"\x89PNG\r\n\x1a\n" + ihdr + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
     with pytest.raises(ImageProblem, match="megapixels"):
         load_and_preprocess(png)
+
+
+def _save(img: Image.Image, fmt: str, **kwargs) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **kwargs)
+    return buf.getvalue()
+
+
+_BASE = np.full((120, 90), 240, np.uint8)
+_BASE[20:100, 25:65] = 30
+_IMG = Image.fromarray(_BASE)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _save(Image.fromarray(_BASE.astype(np.uint16) * 257), "PNG"),  # 16-bit
+        _save(_IMG.convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE), "PNG"),
+        _save(_IMG.convert("CMYK"), "JPEG"),
+        _save(_IMG.convert("RGB"), "WEBP"),
+        _save(_IMG, "GIF", save_all=True, append_images=[Image.new("L", _IMG.size, 0)]),  # animated: first frame
+        _save(_IMG.convert("RGB"), "BMP"),
+        _save(_IMG.convert("F"), "TIFF"),
+        _save(_IMG.convert("LA"), "PNG"),
+    ],
+    ids=["png16", "palette", "cmyk-jpeg", "webp", "gif-animated", "bmp", "tiff-float", "png-la"],
+)
+def test_every_common_format_gives_the_same_centred_garment(data):
+    out = load_and_preprocess(data)
+    assert out.has_object and out.pixels[14, 14] > 200 and out.pixels[:, 0].max() == 0
+
+
+def test_exif_orientation_is_applied():
+    wide = np.full((60, 200), 245, np.uint8)
+    wide[20:40, 10:190] = 20  # a horizontal bar ...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ... stored rotated: viewers turn it 90 degrees, so it stands upright
+    out = load_and_preprocess(_save(Image.fromarray(wide), "JPEG", exif=exif))
+    rows, cols = np.flatnonzero(out.pixels.max(1) > 128), np.flatnonzero(out.pixels.max(0) > 128)
+    assert len(rows) > len(cols)  # upright
+
+
+@pytest.mark.parametrize(
+    "img",
+    [
+        Image.new("RGB", (1, 1), (3, 4, 5)),
+        Image.new("RGB", (64, 64), "white"),
+        Image.new("RGB", (64, 64), "black"),
+        Image.fromarray(np.random.default_rng(0).integers(0, 256, (100, 100), dtype=np.uint8)),
+    ],
+    ids=["1x1", "white", "black", "noise"],
+)
+def test_images_without_a_clear_object_say_so(img):
+    assert not load_and_preprocess(_save(img, "PNG")).has_object

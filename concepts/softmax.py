@@ -1,0 +1,98 @@
+"""Softmax: turn the network's raw scores (logits) into probabilities that sum to 1.
+
+Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
+then divided by the sum of all the exponentials. Dividing the logits by a temperature first
+flattens (T > 1) or sharpens (T < 1) the result without changing which class wins.
+Subtracting the largest logit before exponentiating gives the same probabilities and never
+overflows: exp(1000) is infinite in floating point, exp(0) is 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """The numerically stable softmax over the last axis, with a temperature."""
+    if not temperature > 0:
+        raise ValueError("temperature must be positive")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    z = z - z.max(axis=-1, keepdims=True)  # the subtract-the-max trick: same result, no overflow
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def naive_softmax(logits: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """exp(z) / sum(exp(z)) with no shift, in float32 like the model: overflows for logits above ~88."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(np.asarray(logits, dtype=dtype))
+        return e / e.sum(axis=-1, keepdims=True)
+
+
+def worked_steps(logits: np.ndarray, temperature: float = 1.0) -> dict[str, np.ndarray]:
+    """Every intermediate of the stable softmax, for showing it step by step."""
+    scaled = np.asarray(logits, dtype=np.float64) / temperature
+    shifted = scaled - scaled.max()
+    exps = np.exp(shifted)
+    return {
+        "logit": np.asarray(logits, dtype=np.float64),
+        "÷ T": scaled,
+        "− max": shifted,
+        "exp": exps,
+        "probability": exps / exps.sum(),
+    }
+
+
+def parse_logits(text: str) -> np.ndarray:
+    """'2, 1.0, -0.5' -> array; a clear ValueError for anything else."""
+    parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
+    if not 2 <= len(parts) <= 20:
+        raise ValueError("Type between 2 and 20 numbers separated by commas, for example: 2, 1, 0.1")
+    try:
+        values = np.array([float(p) for p in parts])
+    except ValueError:
+        raise ValueError(
+            f"Could not read {text!r} as numbers. Use digits, a minus sign and a dot, e.g. 2, -1.5, 0.3"
+        ) from None
+    if not np.all(np.isfinite(values)):
+        raise ValueError("Logits must be finite numbers (no inf or nan).")
+    if np.abs(values).max() > 1e6:
+        raise ValueError("Keep each logit between -1,000,000 and 1,000,000.")
+    return values
+
+
+def bars(names: list[str], logits: np.ndarray, probs: np.ndarray, temperature: float):
+    """Logits and the resulting probabilities as two bar charts, class names on the axis."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), dpi=100)
+    colors = ["#dd8452" if i == int(np.argmax(probs)) else "#4c72b0" for i in range(len(names))]
+    left.bar(names, logits, color=colors)
+    left.axhline(0, color="gray", lw=0.8)
+    left.set_title("logits (the model's raw scores)")
+    right.bar(names, probs, color=colors)
+    right.set_ylim(0, 1)
+    right.set_title(f"softmax(logits / {temperature:g})")
+    for ax in (left, right):
+        ax.tick_params(axis="x", rotation=45)
+        plt.setp(ax.get_xticklabels(), ha="right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def overflow_note(logits: np.ndarray) -> str:
+    """What the naive float32 softmax gives for these logits, next to the stable one, in words."""
+    naive, stable = naive_softmax(logits), softmax(logits)
+    if np.all(np.isfinite(naive)):
+        return (
+            f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
+            f"{np.abs(naive - stable).max():.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
+        )
+    return (
+        f"Without subtracting the max, float32 overflows: exp({np.max(logits):g}) = inf and the result is "
+        f"{np.array2string(naive, precision=3)}. Subtracting the max ({np.max(logits):g}) first gives "
+        f"{np.array2string(stable, precision=3)}."
+    )

@@ -1,0 +1,186 @@
+"""A classroom's worth of bad inputs, through gradio_client, on every input of every tab.
+
+Each input gets either a clear message (what is wrong, what to do) or a sensible answer,
+never Gradio's generic "upstream Gradio app has raised an exception", and the server keeps
+serving afterwards.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from gradio_client import handle_file
+from PIL import Image
+
+from model.data import CLASS_NAMES
+from tests.conftest import SHIPPED
+
+pytestmark = pytest.mark.app
+
+EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))
+GENERIC = "upstream Gradio app has raised an exception"
+
+
+def _png(img: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", **kw)
+    return buf.getvalue()
+
+
+def _jpeg(img: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", **kw)
+    return buf.getvalue()
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _bomb() -> bytes:
+    """A valid PNG header claiming 60000x60000 pixels, with a tiny compressed body."""
+    header = struct.pack(">IIBBBBB", 60_000, 60_000, 8, 0, 0, 0, 0)
+    body = zlib.compress(b"\x00" * 1000)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
+
+
+def _garment() -> Image.Image:
+    """The example trouser as a photo: dark garment on a light background, 240 px."""
+    pixels = 255 - np.asarray(Image.open(EXAMPLES[1]))
+    return Image.fromarray(pixels).resize((240, 240), Image.Resampling.BICUBIC)
+
+
+def _animated_gif() -> bytes:
+    frames = [_garment().convert("P"), Image.new("P", (240, 240), 0)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return buf.getvalue()
+
+
+def _exif_rotated() -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to display": the stored image lies on its side
+    return _jpeg(_garment().rotate(90, expand=True).convert("RGB"), exif=exif)
+
+
+# name -> (file bytes, what /classify must answer: a message fragment, or a class name, or "no object")
+CASES = {
+    "empty file": (b"", "empty"),
+    "text renamed .png": (b"These are my notes, not a picture.\n" * 20, "not an image"),
+    "truncated PNG": (_png(_garment())[:400], "damaged or incomplete|not an image"),
+    "truncated JPEG": (_jpeg(_garment().convert("RGB"))[:600], "damaged or incomplete"),
+    "random bytes": (np.random.default_rng(1).integers(0, 256, 4096, dtype=np.uint8).tobytes(), "not an image"),
+    "60000x60000 bomb": (_bomb(), "megapixels"),
+    "1x1 pixel": (_png(Image.new("RGB", (1, 1), (200, 30, 30))), "no object"),
+    "all white": (_png(Image.new("RGB", (300, 300), "white")), "no object"),
+    "all black": (_png(Image.new("L", (300, 300), 0)), "no object"),
+    "animated GIF": (_animated_gif(), "Trouser"),
+    "16-bit PNG": (_png(_garment().convert("I;16")), "Trouser"),
+    "CMYK JPEG": (_jpeg(_garment().convert("CMYK")), "Trouser"),
+    "EXIF-rotated JPEG": (_exif_rotated(), "Trouser"),
+}
+
+
+def _outcome(client, *args, api_name: str):
+    """(result, None) or (None, error message)."""
+    try:
+        return client.predict(*args, api_name=api_name), None
+    except Exception as error:  # the client raises its own exception types for server errors
+        return None, str(error)
+
+
+def _assert_alive(client):
+    assert client.predict(handle_file(str(EXAMPLES[7])), api_name="/classify")[0]["label"] == "Sneaker"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_file_on_classify(client, tmp_path, name):
+    content, expected = CASES[name]
+    path = tmp_path / ("upload.gif" if "GIF" in name else "upload.jpg" if "JPEG" in name else "upload.png")
+    path.write_bytes(content)
+    result, error = _outcome(client, handle_file(str(path)), api_name="/classify")
+    if expected in CLASS_NAMES:
+        assert error is None, error
+        assert result[0]["label"] == expected
+    elif expected == "no object":
+        assert error is None, error
+        assert result[0] is None or result[0].get("label") is None  # no class named
+        assert "No clear object" in result[3]
+    else:
+        assert error is not None and GENERIC not in error
+        assert re.search(expected, error), error
+    _assert_alive(client)
+
+
+CONCEPT_CALLS = {
+    "/feature_maps": ("block1_relu1",),
+    "/shift": (2,),
+    "/pool": ("Max", 2, 2, "the 28×28 input", 0),
+    "/normalize": (),
+    "/softmax": (1.0,),
+}
+
+
+@pytest.mark.parametrize("api", CONCEPT_CALLS)
+@pytest.mark.parametrize("name", ["empty file", "random bytes", "60000x60000 bomb", "truncated JPEG", "all white"])
+def test_bad_file_on_every_concept_input(client, tmp_path, api, name):
+    content, expected = CASES[name]
+    path = tmp_path / "upload.jpg"
+    path.write_bytes(content)
+    result, error = _outcome(client, handle_file(str(path)), *CONCEPT_CALLS[api], api_name=api)
+    if expected == "no object":  # a blank image is a valid input to look at: an answer, not an error
+        assert error is None, error
+    else:
+        assert error is not None and GENERIC not in error and len(error) > 20, error
+    _assert_alive(client)
+
+
+@pytest.mark.parametrize(
+    "api, args",
+    [
+        ("/pool", ("Median", 2, 2, "the 28×28 input", 0)),
+        ("/pool", ("Max", 7, 2, "the 28×28 input", 0)),
+        ("/pool", ("Max", 2, 0, "the 28×28 input", 0)),
+        ("/pool", ("Max", 2, 2, "a feature map of block1_conv1", 400)),
+        ("/softmax", (-1.0,)),
+        ("/softmax", (1e9,)),
+        ("/shift", (50,)),
+        ("/feature_maps", ("no_such_layer",)),
+    ],
+)
+def test_out_of_range_values_through_the_api(client, api, args):
+    result, error = _outcome(client, handle_file(str(EXAMPLES[0])), *args, api_name=api)
+    assert error is not None and GENERIC not in error, error
+    _assert_alive(client)
+
+
+@pytest.mark.parametrize(
+    "api, args",
+    [
+        ("/softmax_logits", ("", 1.0)),
+        ("/softmax_logits", ("1, 2, three", 1.0)),
+        ("/softmax_logits", ("1, 2", 0.0)),
+        ("/confusion_cell", ("Sock", "Shirt")),
+        ("/confusion_matrix", ("Bogus",)),
+        ("/overfitting", ([],)),
+        ("/classify_sketch", ({"background": None, "layers": [], "composite": None},)),
+    ],
+)
+def test_bad_values_without_an_image(client, api, args):
+    result, error = _outcome(client, *args, api_name=api)
+    assert error is not None and GENERIC not in error, error
+    _assert_alive(client)
+
+
+def test_a_file_over_the_upload_limit_is_refused_clearly(client, tmp_path):
+    big = tmp_path / "huge.jpg"
+    big.write_bytes(_jpeg(_garment().convert("RGB")) + b"\0" * 21_000_000)  # over max_file_size=20mb
+    result, error = _outcome(client, handle_file(str(big)), api_name="/classify")
+    assert error is not None and GENERIC not in error, error
+    assert "20" in error or "large" in error.lower() or "size" in error.lower(), error
+    _assert_alive(client)

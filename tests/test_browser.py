@@ -1,0 +1,147 @@
+"""The app in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
+
+import shutil
+
+import pytest
+
+from tests.conftest import SHIPPED
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.app]
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    if not shutil.which(CHROMIUM):
+        pytest.fail("Chromium not installed: apt-get install chromium (tests marked `browser` need it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(app_url)
+        yield page
+        browser.close()
+
+
+def test_upload_a_photo_and_see_the_label(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Classify").click()
+    page.locator("input[type=file]").first.set_input_files(str(SHIPPED / "examples" / "1_trouser.png"))
+    expect(page.locator("#verdict")).to_contain_text("Trouser", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "classify.png"), full_page=True)
+
+
+def test_open_a_confusion_matrix_cell(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Confusion matrix").click()
+    expect(page.get_by_text("Open a cell")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Show these images").click()
+    expect(page.locator("#cell-note")).to_contain_text("Shirt read as T-shirt/top", timeout=30_000)
+    expect(page.locator("#cell-gallery img").first).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(tmp_path / "confusion.png"), full_page=True)
+
+
+def test_draw_on_the_sketchpad_and_classify_it(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Classify").click()
+    page.get_by_role("tab", name="Draw").click()
+    canvas = page.locator("canvas").first
+    expect(canvas).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("pick the brush").first).to_be_visible()  # the hint a learner needs first
+    page.get_by_role("button", name="Brush").first.click()
+    box = canvas.bounding_box()
+    left, top = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.15
+    for x in (left, left + box["width"] * 0.3):  # two legs: a pair of trousers
+        page.mouse.move(x, top)
+        page.mouse.down()
+        page.mouse.move(x, top + box["height"] * 0.7, steps=12)
+        page.mouse.up()
+    page.mouse.move(left, top)
+    page.mouse.down()
+    page.mouse.move(left + box["width"] * 0.3, top, steps=8)  # waistband
+    page.mouse.up()
+    page.get_by_role("button", name="Classify drawing").click()
+    expect(page.locator("#seen-input img")).to_be_visible(timeout=30_000)
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("drawing", timeout=30_000)  # the verdict for a sketch says so
+    assert not page.get_by_text("The canvas is empty").is_visible()
+    page.screenshot(path=str(tmp_path / "sketch.png"), full_page=True)
+
+
+def _settled(table, timeout: float = 30) -> list[str]:
+    """A Dataframe's cell texts once they have stopped changing for a second (it re-renders in steps)."""
+    import time
+
+    deadline, last = time.time() + timeout, None
+    while time.time() < deadline:
+        text = table.get_by_role("gridcell").all_inner_texts()
+        if text and text == last:
+            return text
+        last = text
+        time.sleep(1)
+    raise AssertionError(f"text never settled: {last!r}")
+
+
+def test_toggle_max_and_average_pooling_changes_the_output(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Pooling").click()
+    expect(page.locator("#pool-note")).to_contain_text("window", timeout=30_000)
+    table = page.locator("#pool-numbers")
+    page.wait_for_timeout(2000)  # opening the tab may bring in the last classified image: let that finish
+    _settled(table)
+    page.get_by_label("Average").check()
+    page.wait_for_timeout(500)
+    _settled(table)
+    page.get_by_label("Max", exact=True).check()
+    page.wait_for_timeout(500)
+    max_cells = _settled(table)
+    page.get_by_label("Average").check()
+    page.wait_for_timeout(500)
+    average_cells = _settled(table)
+    assert average_cells != max_cells
+    assert any("." in c for c in average_cells) and not any("." in c for c in max_cells)  # means vs pixel values
+    page.screenshot(path=str(tmp_path / "pooling.png"), full_page=True)
+    page.get_by_label("Max", exact=True).check()
+    page.wait_for_timeout(500)
+    assert _settled(table) == max_cells
+
+
+def page_text(text):
+    return lambda page: page.get_by_text(text)
+
+
+def cell(text):
+    return lambda page: page.get_by_role("gridcell", name=text, exact=True)
+
+
+@pytest.mark.parametrize(
+    "tab, shows",
+    [
+        ("Filters & feature maps", page_text("feature maps of")),
+        ("Normalization", cell("already scaled to 0–1 (a classic bug)")),
+        ("Softmax", cell("sum")),
+        ("Overfitting", cell("shipped model")),
+    ],
+    ids=["filters", "normalization", "softmax", "overfitting"],
+)
+def test_every_concept_tab_shows_its_demo(page, tmp_path, tab, shows):
+    """Each tab, once opened, shows a result only its handler (or the model folder) can produce."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name=tab).click()
+    expect(shows(page).first).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(tmp_path / f"{tab.split()[0].lower()}.png"), full_page=True)
