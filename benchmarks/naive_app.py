@@ -1,0 +1,38 @@
+"""The naive Fashion-MNIST demo we compare against: the usual Space, serving our model.
+
+gr.Image -> grayscale -> invert -> resize to 28x28 -> model.predict -> gr.Label.
+Used by benchmarks/speed.py and benchmarks/photo_robustness.py; not part of the app.
+
+    python benchmarks/naive_app.py   # serves on GRADIO_SERVER_PORT (default 7860)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import gradio as gr
+import keras
+import numpy as np
+from PIL import Image, ImageOps
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from model.data import CLASS_NAMES  # noqa: E402
+
+MODEL = keras.saving.load_model(Path(__file__).resolve().parents[1] / "model" / "weights")
+
+
+def naive_pixels(image: Image.Image) -> np.ndarray:
+    """What typical demos do: grayscale, invert, stretch to 28x28."""
+    return np.asarray(ImageOps.invert(image.convert("L")).resize((28, 28)), dtype=np.float32)
+
+
+def classify(image: Image.Image) -> dict[str, float]:
+    probs = MODEL.predict(naive_pixels(image)[None, ..., None], verbose=0)[0]
+    return {name: float(p) for name, p in zip(CLASS_NAMES, probs, strict=True)}
+
+
+demo = gr.Interface(classify, gr.Image(type="pil"), gr.Label(num_top_classes=3), api_name="classify")
+
+if __name__ == "__main__":
+    demo.launch(ssr_mode=False)
