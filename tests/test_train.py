@@ -33,3 +33,36 @@ def test_quick_run_writes_a_loadable_model_folder(tiny_dataset, tmp_path):
 def test_quick_run_on_the_real_dataset_learns(tmp_path):
     metrics = train.main(["--quick", "--out", str(tmp_path / "m")])
     assert metrics["test_accuracy"] > 0.5  # 2 short epochs on 4k images: far above the 10% of chance
+
+
+def _csv_history(path) -> dict[str, list[float]]:
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {key: [float(row[key]) for row in rows] for key in rows[0] if key != "epoch"}
+
+
+def test_ablation_runs_are_recorded_side_by_side(tiny_dataset, tmp_path):
+    out = tmp_path / "model"
+    for name in ("avgpool", "mlp"):
+        train.main(["--quick", "--ablation", name, "--data-dir", str(tiny_dataset), "--out", str(out)])
+    runs = json.loads((out / "ablations.json").read_text())
+    assert set(runs) == {"avgpool", "mlp"}
+    assert not (out / "model.weights.h5").exists()  # an ablation never replaces the model
+    assert runs["mlp"]["params"] != runs["avgpool"]["params"]
+    dense = keras.saving.load_model(out / "ablations" / "mlp", safe_mode=True)  # kept: the app runs it
+    assert dense.count_params() == runs["mlp"]["params"] and not (out / "ablations" / "avgpool").is_dir()
+    for name, run in runs.items():
+        logged = _csv_history(out / "ablations" / f"{name}.csv")
+        assert logged.keys() == run["history"].keys()
+        for key, values in logged.items():
+            assert values == pytest.approx(run["history"][key], rel=1e-6)
+
+
+def test_ablation_budget_defaults_to_the_ablation_epochs():
+    assert train.parse_args(["--ablation", "avgpool"]).epochs == train.ABLATION_EPOCHS
+    assert train.parse_args(["--ablation", "avgpool", "--epochs", "3"]).epochs == 3
+    assert train.parse_args([]).epochs == train.EPOCHS
+    with pytest.raises(SystemExit):
+        train.parse_args(["--ablation", "resnet"])
