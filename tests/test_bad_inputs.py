@@ -184,3 +184,21 @@ def test_a_file_over_the_upload_limit_is_refused_clearly(client, tmp_path):
     assert error is not None and GENERIC not in error, error
     assert "20" in error or "large" in error.lower() or "size" in error.lower(), error
     _assert_alive(client)
+
+
+@pytest.mark.parametrize("path", ["/etc/hostname", str(EXAMPLES[1])])
+def test_a_path_on_the_server_is_never_read(app_url, client, path):
+    """A raw API call naming a server file instead of uploading one gets an error, not the file.
+
+    (gradio_client would upload a local path itself, so this speaks HTTP directly.)
+    """
+    import json
+    import urllib.request
+
+    base = f"{app_url}/gradio_api/call/classify"
+    body = json.dumps({"data": [{"path": path, "meta": {"_type": "gradio.FileData"}}]}).encode()
+    request = urllib.request.Request(base, data=body, headers={"Content-Type": "application/json"})
+    event = json.load(urllib.request.urlopen(request, timeout=30))["event_id"]
+    stream = urllib.request.urlopen(f"{base}/{event}", timeout=60).read().decode()
+    assert stream.startswith("event: error") and "Trouser" not in stream, stream
+    _assert_alive(client)
