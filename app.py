@@ -123,6 +123,10 @@ def show_confusion(mode: str, model: LoadedModel):
     return confusion.heatmap(np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts")
 
 
+def show_reliability(model: LoadedModel):
+    return confusion.reliability_diagram(model.metrics["calibration"])
+
+
 def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[list, str]:
     """The shipped test images of one confusion-matrix cell, most confident first, with captions."""
     if true_name not in CLASS_NAMES or predicted_name not in CLASS_NAMES:
@@ -423,7 +427,7 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         gr.Markdown(_explain(features))
         with gr.Row():
             with gr.Column(scale=1):
-                filters_input = concept_input("Input (from Classify, or your own)", examples, tab, shared)
+                filters_input = concept_input("Input image", examples, tab, shared)
                 layers = features.conv_activation_layers(model.keras_model)
                 layer_choice = gr.Dropdown(layers, value=layers[0], label="Conv layer")
             with gr.Column(scale=3):
@@ -461,7 +465,7 @@ def pooling_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         gr.Markdown(_explain(pooling))
         with gr.Row():
             with gr.Column(scale=1):
-                pool_input = concept_input("Input (from Classify, or your own)", examples, tab, shared)
+                pool_input = concept_input("Input image", examples, tab, shared)
                 pool_mode = gr.Radio(list(POOL_MODES), value="Max", label="Pooling")
                 pool_size = gr.Radio([2, 3], value=2, label="Pool size")
                 pool_stride = gr.Radio([1, 2, 3], value=2, label="Stride")
@@ -491,7 +495,7 @@ def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State)
         gr.Markdown(_explain(normalization))
         with gr.Row():
             with gr.Column(scale=1):
-                normalize_input = concept_input("Input (from Classify, or your own)", examples, tab, shared)
+                normalize_input = concept_input("Input image", examples, tab, shared)
             with gr.Column(scale=3):
                 histogram_plot = gr.Plot(show_label=False, label="The same pixels, three scales")
                 scaling_table = gr.Dataframe(
@@ -500,11 +504,10 @@ def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State)
                     interactive=False,
                 )
         gr.Markdown(ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels"))
-        histories = _histories(model)
-        if {"baseline", "no-normalization"} <= histories.keys():
-            gr.Plot(
-                training_curves({k: histories[k] for k in ("baseline", "no-normalization")}), label="Training curves"
-            )
+        if {"baseline", "no-normalization"} <= _histories(model).keys():
+            norm_curves = gr.Plot(show_label=False, label="Training curves")
+            evidence = partial(show_curves, ["baseline", "no-normalization"], model=model)
+            tab.select(evidence, None, norm_curves, api_visibility="private")
         gr.on(
             [tab.select, normalize_input.change],
             partial(run_normalization, model=model),
@@ -519,7 +522,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         gr.Markdown(_explain(softmax))
         with gr.Row():
             with gr.Column(scale=1):
-                softmax_input = concept_input("Input (from Classify, or your own)", examples, tab, shared)
+                softmax_input = concept_input("Input image", examples, tab, shared)
                 temperature = gr.Slider(0.1, 10, value=1, step=0.1, label="Temperature T")
             with gr.Column(scale=3):
                 softmax_plot = gr.Plot(show_label=False, label="Logits and probabilities")
@@ -532,7 +535,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
             logits_button = gr.Button("Compute softmax", variant="primary")
         typed_note = gr.Markdown()
         with gr.Row():
-            typed_table = gr.Dataframe(headers=["logit", *headers[1:]], label="Step by step", interactive=False)
+            typed_table = gr.Dataframe(headers=["z", *headers[1:]], label="Step by step", interactive=False)
             typed_label = gr.Label(label="Probabilities")
         gr.Markdown(
             "Does a 90% probability mean the model is right 90% of the time? The **Confusion matrix** tab's "
@@ -546,7 +549,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
             api_name="softmax",
         )
         gr.on(
-            [logits_button.click, logits_text.submit],
+            [logits_button.click, logits_text.submit, tab.select],
             run_typed_logits,
             [logits_text, temperature],
             [typed_table, typed_label, typed_note],
@@ -556,7 +559,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
 
 def overfitting_tab(model: LoadedModel) -> None:
     histories = _histories(model)
-    with gr.Tab("Overfitting"):
+    with gr.Tab("Overfitting") as tab:
         gr.Markdown(
             "A model *overfits* when it keeps getting better on its training images but not on images it has "
             "never seen: the training curve (solid) pulls away from the validation curve (dashed). Dropout and "
@@ -569,11 +572,13 @@ def overfitting_tab(model: LoadedModel) -> None:
             label="Final epoch, measured",
             interactive=False,
         )
-        runs = gr.CheckboxGroup(list(histories), value=list(histories)[:4], label="Runs to plot")
-        curves_plot = gr.Plot(
-            show_curves(list(histories)[:4], model) if histories else None, show_label=False, label="Curves"
-        )
-        runs.change(partial(show_curves, model=model), runs, curves_plot, api_name="overfitting")
+        regularization = [name for name in histories if name.startswith("shipped") or name in OVERFITTING_RUNS]
+        runs = gr.CheckboxGroup(list(histories), value=regularization, label="Runs to plot")
+        curves_plot = gr.Plot(show_label=False, label="Curves")
+        gr.on([tab.select, runs.change], partial(show_curves, model=model), runs, curves_plot, api_name="overfitting")
+
+
+OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens
 
 
 def overfitting_rows(model: LoadedModel) -> list[list]:
@@ -598,13 +603,13 @@ def overfitting_rows(model: LoadedModel) -> list[list]:
 
 
 def confusion_tab(model: LoadedModel) -> None:
-    with gr.Tab("Confusion matrix"):
+    with gr.Tab("Confusion matrix") as tab:
         gr.Markdown(confusion.__doc__.split("\n\n", 1)[1].replace("\n", " "))
         gr.Markdown(confusion.summary_markdown(model.metrics))
         with gr.Row():
             with gr.Column(scale=3):
                 confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
-                confusion_plot = gr.Plot(show_confusion("Counts", model), show_label=False, label="Confusion matrix")
+                confusion_plot = gr.Plot(show_label=False, label="Confusion matrix")
             with gr.Column(scale=2):
                 gr.Dataframe(
                     confusion.per_class_rows(model.metrics),
@@ -623,13 +628,13 @@ def confusion_tab(model: LoadedModel) -> None:
             label="Counts (click a cell)",
         )
         with gr.Row():
-            true_class = gr.Dropdown(list(CLASS_NAMES), value="Shirt", label="True class")
-            predicted_class = gr.Dropdown(list(CLASS_NAMES), value="T-shirt/top", label="Predicted class")
+            worst = confusion.most_confused(np.array(matrix), top=1)  # the most confused pair opens first
+            first_true, first_predicted = worst[0][:2] if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
+            true_class = gr.Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
+            predicted_class = gr.Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
             open_button = gr.Button("Show these images", variant="primary")
-        first_cell = open_cell("Shirt", "T-shirt/top", model) if model.test_samples is not None else ([], "")
-        cell_note = gr.Markdown(first_cell[1], elem_id="cell-note")
+        cell_note = gr.Markdown(elem_id="cell-note")
         cell_gallery = gr.Gallery(
-            first_cell[0],
             label="Test images in this cell",
             columns=8,
             height=360,
@@ -639,19 +644,22 @@ def confusion_tab(model: LoadedModel) -> None:
         if "calibration" in model.metrics:
             gr.Markdown("### Calibration: does 90% confidence mean 90% right?")
             with gr.Row():
-                gr.Plot(
-                    confusion.reliability_diagram(model.metrics["calibration"]),
-                    show_label=False,
-                    label="Reliability diagram",
-                )
+                reliability_plot = gr.Plot(show_label=False, label="Reliability diagram")
                 gr.Markdown(confusion.calibration_words(model.metrics["calibration"]))
-        confusion_mode.change(
-            partial(show_confusion, model=model), confusion_mode, confusion_plot, api_name="confusion_matrix"
+            tab.select(partial(show_reliability, model=model), None, reliability_plot, api_visibility="private")
+        gr.on(
+            [tab.select, confusion_mode.change],
+            partial(show_confusion, model=model),
+            confusion_mode,
+            confusion_plot,
+            api_name="confusion_matrix",
         )
         show_cell = partial(open_cell, model=model)
         open_button.click(
             show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_name="confusion_cell"
         )
+        if (model.folder / "test_samples.npz").is_file():  # show that cell when the tab opens
+            tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
         cells_table.select(pick_cell, None, [true_class, predicted_class]).then(
             show_cell, [true_class, predicted_class], [cell_gallery, cell_note]
         )

@@ -13,7 +13,6 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-import seaborn as sns  # noqa: E402
 
 from model.data import CLASS_NAMES  # noqa: E402
 
@@ -43,6 +42,8 @@ def cell_samples(samples: dict, true_class: int, predicted_class: int) -> list[i
 
 def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
     """A seaborn heatmap of the matrix, counts or row percentages, class names on both axes."""
+    import seaborn as sns  # imported on first use: the app starts faster
+
     values = row_normalized(matrix) if percent else np.asarray(matrix)
     fig, ax = plt.subplots(figsize=(7.5, 6.2), dpi=100)
     sns.heatmap(
