@@ -354,9 +354,16 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     if variant not in runs or "baseline" not in runs:
         return f"*No ablation runs in this model folder: `python train.py --ablation baseline` and `--ablation {variant}` add them.*"
     ours, other = runs["baseline"], runs[variant]
+    gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
+    verdict = (
+        f" {abs(gap):.2f} points apart: too close to call from one run each (see how much the seed alone moves it in the README)."
+        if abs(gap) < 0.5
+        else f" Ours is {gap:+.1f} points."
+    )
     return (
         f"**Evidence.** Same data, same {ours['epochs']}-epoch budget: our CNN reaches **{ours['test_accuracy']:.2%}** test "
         f"accuracy; {what}: **{other['test_accuracy']:.2%}** ({other['params']:,} parameters vs {ours['params']:,})."
+        + verdict
     )
 
 

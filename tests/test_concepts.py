@@ -1,0 +1,193 @@
+"""The concept tabs' numpy functions against Keras as the reference, and the tabs through gradio_client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import keras
+import numpy as np
+import pytest
+from gradio_client import handle_file
+from PIL import Image
+
+from concepts import features, normalization, pooling, softmax
+from model.cnn import build_cnn
+from model.data import CLASS_NAMES
+from tests.conftest import SHIPPED
+
+EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
+rng = np.random.default_rng(7)
+
+
+@pytest.mark.parametrize("size, stride", [(2, None), (2, 1), (3, None), (3, 2), (2, 3)])
+@pytest.mark.parametrize("shape", [(28, 28), (14, 14, 8), (7, 9)])
+def test_pooling_matches_keras(size, stride, shape):
+    x = rng.normal(size=shape).astype(np.float32)
+    batch = x.reshape(1, shape[0], shape[1], -1)
+    for mode, layer in (("max", keras.layers.MaxPooling2D), ("average", keras.layers.AveragePooling2D)):
+        expected = np.asarray(layer(size, strides=stride)(batch))[0].reshape(
+            pooling.pool2d(x, mode, size, stride).shape
+        )
+        np.testing.assert_allclose(pooling.pool2d(x, mode, size, stride), expected, rtol=1e-6, atol=1e-6)
+
+
+def test_pooling_refuses_what_keras_would_not_do():
+    with pytest.raises(ValueError, match="mode"):
+        pooling.pool2d(np.zeros((4, 4)), "median")
+    with pytest.raises(ValueError, match="does not fit"):
+        pooling.pool2d(np.zeros((2, 2)), "max", 3)
+
+
+def test_busiest_window_is_the_one_with_the_largest_spread():
+    x = np.zeros((6, 6))
+    x[4, 1] = 9  # only the window at output (2, 0) varies
+    assert pooling.busiest_window(x, 2, 2) == (2, 0)
+
+
+@pytest.mark.parametrize("temperature", [0.1, 0.5, 1.0, 3.0])
+def test_softmax_matches_keras(temperature):
+    logits = rng.normal(scale=4, size=(5, 10))
+    expected = np.asarray(keras.ops.softmax(keras.ops.convert_to_tensor(logits / temperature), axis=-1))
+    np.testing.assert_allclose(softmax.softmax(logits, temperature), expected, rtol=1e-6, atol=1e-9)
+
+
+def test_subtracting_the_max_survives_huge_logits_where_the_naive_formula_does_not():
+    big = np.array([1000.0, 999.0, 998.0])
+    assert np.isnan(softmax.naive_softmax(big)).all()
+    stable = softmax.softmax(big)
+    np.testing.assert_allclose(stable, softmax.softmax(big - 1000))  # only differences matter
+    np.testing.assert_allclose(stable, np.asarray(keras.ops.softmax(keras.ops.convert_to_tensor(big))), rtol=1e-6)
+    steps = softmax.worked_steps(big, 2.0)
+    assert steps["− max"].max() == 0 and steps["exp"].max() == 1 and steps["probability"].sum() == pytest.approx(1)
+
+
+@pytest.mark.parametrize("text", ["", "1", "a, b", "1, inf", "1e9, 0", ",".join(["1"] * 21)])
+def test_typed_logits_that_cannot_work_get_a_clear_message(text):
+    with pytest.raises(ValueError, match=r"number|finite|between"):
+        softmax.parse_logits(text)
+
+
+def test_standardization_matches_the_models_own_normalize_layer(shipped_model):
+    pixels = np.asarray(Image.open(EXAMPLES[0]))
+    ours = normalization.scalings(pixels)["standardized"]
+    layer = shipped_model.layer_outputs(pixels, ("normalize",))[0][0, ..., 0]
+    np.testing.assert_allclose(ours, layer, rtol=1e-5, atol=1e-5)
+
+
+def test_logits_through_keras_softmax_are_the_models_probabilities(shipped_model):
+    batch = np.stack([np.asarray(Image.open(p)) for p in EXAMPLES])
+    logits = shipped_model.logits(batch)
+    np.testing.assert_allclose(softmax.softmax(logits), shipped_model.probabilities(batch), atol=1e-5)
+
+
+def test_shift_moves_pixels_and_fills_with_black():
+    x = np.arange(28 * 28, dtype=np.uint8).reshape(28, 28)
+    moved = features.shift_image(x, 3)
+    np.testing.assert_array_equal(moved[:, 3:], x[:, :-3])
+    assert not moved[:, :3].any()
+    back = features.shift_image(features.shift_image(x, -2, 1), 2, -1)  # left 2 and down 1, then back
+    np.testing.assert_array_equal(back[:-1, 2:], x[:-1, 2:])  # all but what left the frame
+    assert not back[-1].any() and not back[:, :2].any()
+
+
+def test_every_conv_layer_has_an_activation_to_show():
+    model = build_cnn()
+    convs = [layer.name for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert len(features.conv_activation_layers(model)) == len(convs)
+
+
+def test_shipped_ablations_are_what_their_runs_logged():
+    runs = json.loads((SHIPPED / "ablations.json").read_text())
+    assert {"baseline", "mlp", "avgpool", "no-normalization", "no-dropout", "no-augmentation"} <= runs.keys()
+    for name, run in runs.items():
+        with open(SHIPPED / "ablations" / f"{name}.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert len(rows) == run["epochs"] == len(run["history"]["accuracy"])
+        for key in ("accuracy", "val_accuracy", "loss", "val_loss"):
+            np.testing.assert_allclose([float(r[key]) for r in rows], run["history"][key], rtol=1e-6)
+        assert 0.5 < run["test_accuracy"] < 1 and not run["quick"]
+    dense = keras.saving.load_model(SHIPPED / "ablations" / "mlp", safe_mode=True, compile=False)
+    assert dense.count_params() == runs["mlp"]["params"]
+
+
+# -- through the running app ------------------------------------------------------------
+
+
+def _photo(tmp_path, index: int = 1):
+    """A test image made photo-like: light background, RGB, 300 px, JPEG."""
+    pixels = 255 - np.asarray(Image.open(EXAMPLES[index]))
+    img = Image.fromarray(pixels).resize((300, 300), Image.Resampling.BICUBIC).convert("RGB")
+    path = tmp_path / "photo.jpg"
+    img.save(path, quality=90)
+    return path
+
+
+@pytest.mark.app
+@pytest.mark.parametrize("mode, size, stride", [("Max", 2, 2), ("Average", 3, 1), ("Max", 3, 2)])
+def test_pool_endpoint_returns_keras_pooling_of_the_input(client, mode, size, stride):
+    x = np.asarray(Image.open(EXAMPLES[9]), dtype=np.float32)  # a 28x28 test image is used as it is
+    _, note, table = client.predict(
+        handle_file(str(EXAMPLES[9])), mode, size, stride, "the 28×28 input", 0, api_name="/pool"
+    )
+    layer = keras.layers.MaxPooling2D if mode == "Max" else keras.layers.AveragePooling2D
+    expected = np.asarray(layer(size, strides=stride)(x[None, ..., None]))[0, ..., 0]
+    np.testing.assert_allclose(np.array(table["data"], dtype=float), expected, atol=1e-4)
+    assert "window" in note
+
+
+@pytest.mark.app
+def test_softmax_endpoint_gives_the_models_probabilities(client, shipped_model):
+    _, table, label = client.predict(handle_file(str(EXAMPLES[3])), 1.0, api_name="/softmax")
+    probs = shipped_model.probabilities(np.asarray(Image.open(EXAMPLES[3])))[0]
+    assert label["label"] == CLASS_NAMES[int(probs.argmax())]
+    by_class = {row[0]: row[-1] for row in table["data"][:10]}
+    np.testing.assert_allclose([by_class[c] for c in CLASS_NAMES], probs, atol=1e-3)
+
+
+@pytest.mark.app
+def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
+    photo = handle_file(str(_photo(tmp_path)))  # a trouser on a light background
+    _, note = client.predict(photo, "block2_relu2", api_name="/feature_maps")
+    assert "64 feature maps of 14×14" in note
+    _, _, shift_note = client.predict(photo, 3, api_name="/shift")
+    assert "Trouser" in shift_note and "dense network" in shift_note
+    _, scaling = client.predict(photo, api_name="/normalize")
+    assert scaling["data"][0][2] == "Trouser"
+    _, _, label = client.predict(photo, 1.0, api_name="/softmax")
+    assert label["label"] == "Trouser"
+    _, note, table = client.predict(photo, "Average", 2, 2, "a feature map of block1_conv1", 7, api_name="/pool")
+    assert np.array(table["data"]).shape == (14, 14)
+
+
+@pytest.mark.app
+def test_typed_logits_endpoint_shows_the_overflow_fix(client):
+    table, label, note = client.predict("1000, 999, 998", 1.0, api_name="/softmax_logits")
+    assert label["label"] == "z1" and "overflows" in note
+    assert table["data"][-1][-1] == pytest.approx(1.0)
+
+
+@pytest.mark.app
+@pytest.mark.parametrize(
+    "args, api, message",
+    [
+        (("not numbers", 1.0), "/softmax_logits", "Could not read"),
+        (("1, 2", 0.0), "/softmax_logits", "Temperature|less than minimum value"),  # Gradio's slider says it first
+        ((None, "block1_relu1"), "/feature_maps", "Add an image"),
+    ],
+)
+def test_concept_endpoints_refuse_bad_values_clearly(client, args, api, message):
+    with pytest.raises(Exception, match=message):
+        client.predict(*args, api_name=api)
+
+
+@pytest.mark.app
+def test_a_broken_image_in_a_concept_tab_is_a_clear_error(client, tmp_path):
+    broken = tmp_path / "broken.png"
+    png = io.BytesIO()
+    Image.new("L", (64, 64), 200).save(png, format="PNG")
+    broken.write_bytes(png.getvalue()[:60])
+    with pytest.raises(Exception, match="truncated|damaged|incomplete"):
+        client.predict(handle_file(str(broken)), api_name="/normalize")
+    assert client.predict(handle_file(str(EXAMPLES[1])), api_name="/normalize")[1]["data"][0][2] == "Trouser"
