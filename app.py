@@ -510,7 +510,12 @@ def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State)
                     label="What the model predicts for each scaling",
                     interactive=False,
                 )
-        gr.Markdown(ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels"))
+        gr.Markdown(
+            ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels")
+            + " Why so close? Our first convolution is followed by batch normalization, which rescales whatever it"
+            " receives during training. What always matters is feeding a trained model the scale it was trained on:"
+            " see the table above."
+        )
         if {"baseline", "no-normalization"} <= _histories(model).keys():
             norm_curves = gr.Plot(show_label=False, label="Training curves")
             evidence = partial(show_curves, ["baseline", "no-normalization"], model=model)
