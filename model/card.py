@@ -58,6 +58,7 @@ The logits before the softmax are the layer named `logits`.
 
 ```python
 import keras
+
 model = keras.saving.load_model("path/to/this/folder")  # or hf://<namespace>/<name>
 probs = model.predict(images_uint8[..., None])
 ```
