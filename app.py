@@ -450,13 +450,13 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         shift_note = gr.Markdown()
         show_maps = partial(show_feature_maps, model=model)
         tab.select(partial(show_kernels, model=model), None, kernels_plot, api_visibility="private")
-        tab.select(show_maps, [filters_input, layer_choice], [maps_plot, maps_note], api_visibility="private")
         gr.on(
-            [layer_choice.change, filters_input.change],
+            [tab.select, layer_choice.change, filters_input.change],
             show_maps,
             [filters_input, layer_choice],
             [maps_plot, maps_note],
             api_name="feature_maps",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
         gr.on(
             [shift_slider.release, filters_input.change, tab.select],
@@ -464,6 +464,7 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
             [filters_input, shift_slider],
             [shifted_image, shift_plot, shift_note],
             api_name="shift",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
 
 
@@ -494,6 +495,7 @@ def pooling_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
             controls,
             [pool_plot, pool_note, pool_numbers],
             api_name="pool",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
 
 
@@ -526,6 +528,7 @@ def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State)
             normalize_input,
             [histogram_plot, scaling_table],
             api_name="normalize",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
 
 
@@ -538,7 +541,9 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
                 temperature = gr.Slider(0.1, 10, value=1, step=0.1, label="Temperature T")
             with gr.Column(scale=3):
                 softmax_plot = gr.Plot(show_label=False, label="Logits and probabilities")
-                softmax_label = gr.Label(num_top_classes=3, label="Probabilities at this temperature")
+                softmax_label = gr.Label(
+                    num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
+                )
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
         softmax_table = gr.Dataframe(headers=headers, label="Step by step", interactive=False)
         gr.Markdown("### Your own logits")
@@ -559,6 +564,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
             [softmax_input, temperature],
             [softmax_plot, softmax_table, softmax_label],
             api_name="softmax",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
         gr.on(
             [logits_button.click, logits_text.submit, tab.select],

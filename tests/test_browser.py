@@ -42,6 +42,20 @@ def test_upload_a_photo_and_see_the_label(page, tmp_path):
     page.screenshot(path=str(tmp_path / "classify.png"), full_page=True)
 
 
+def test_concept_tabs_compute_on_the_photo_just_classified(page, tmp_path):
+    """Opening a concept tab brings in the classified photo, and its results are for that photo, not the default."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Classify").click()
+    page.locator("input[type=file]").first.set_input_files(str(SHIPPED / "examples" / "3_dress.png"))
+    expect(page.locator("#verdict")).to_contain_text("Dress", timeout=30_000)
+    page.get_by_role("tab", name="Softmax").click()  # its input starts as the ankle-boot example
+    expect(page.locator("#softmax-label")).to_contain_text("Dress", timeout=30_000)
+    page.wait_for_timeout(3000)  # a late answer for the old input must not overwrite it
+    expect(page.locator("#softmax-label")).to_contain_text("Dress")
+    page.screenshot(path=str(tmp_path / "softmax-shared.png"), full_page=True)
+
+
 def test_open_a_confusion_matrix_cell(page, tmp_path):
     from playwright.sync_api import expect
 
