@@ -9,34 +9,21 @@ python app.py --share                 # ask Gradio for a public link
 from __future__ import annotations
 
 import argparse
-import hashlib
-import io
 import logging
-import os
-import tempfile
-import threading
-import time
 from functools import partial
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
-from PIL import Image
 
+import handlers as h
 from concepts import confusion, features, normalization, pooling, softmax
-from concepts.curves import training_curves
 from model.data import CLASS_NAMES
 from model.hub import MODEL_REPO_ENV, load_model
-from model.inference import LoadedModel, top_classes
-from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess, preprocess
+from model.inference import LoadedModel
 
-UNSURE_BELOW = 0.5  # top probability under this: say the model is unsure
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
-VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
 # 28x28 inputs shown big, with crisp pixels
 CSS = ".pixelated img { image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain; }"
-OUTPUT_DIR = Path(tempfile.gettempdir()) / "fashion-cnn-lab"  # enlarged images we hand to Gradio
-ClassifyResult = tuple[dict[str, float] | None, str | None, list, str]
 
 
 class PhotoUpload(gr.Image):
@@ -55,318 +42,6 @@ class PhotoUpload(gr.Image):
         return super().preprocess(payload)
 
 
-def _enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
-    """A small image scaled up with hard pixel edges, as a PNG file named by its content.
-
-    Returning a file rather than an array matters under load: Gradio rewrites the cache file
-    of an array output in place, so when two learners get the same image at once (the same
-    example, say) one download can read a half-written file. Our file is written under a
-    temporary name and renamed into place, and Gradio copies files atomically.
-    """
-    img = Image.fromarray(np.clip(np.rint(image), 0, 255).astype(np.uint8))
-    scale = side / max(img.size)
-    img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.NEAREST)
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    path = OUTPUT_DIR / f"{hashlib.sha256(buf.getvalue()).hexdigest()[:32]}.png"
-    if not path.exists():
-        OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f"{path.stem}.{threading.get_ident()}.tmp")
-        staging.write_bytes(buf.getvalue())
-        os.replace(staging, path)
-    return str(path)
-
-
-def _verdict(probs: np.ndarray, prep: Preprocessed) -> str:
-    best = int(probs.argmax())
-    if not prep.has_object:
-        return "**No clear object found.** The image is nearly uniform, or has no plain background to tell the garment from, so any class would be a guess. Try a photo of one garment on a plain background."
-    if probs[best] < UNSURE_BELOW:
-        return f"**Not sure.** The best guess, {CLASS_NAMES[best]}, gets only {probs[best]:.0%}. Try a front view of one garment on a plain background."
-    return f"**{CLASS_NAMES[best]}** ({probs[best]:.1%})."
-
-
-def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
-    probs = model.probabilities(prep.pixels)[0]
-    steps = [(_enlarge(img, 112), caption) for img, caption in prep.steps]
-    label = top_classes(probs) if prep.has_object else None  # no object: name no class
-    return label, _enlarge(prep.pixels), steps, _verdict(probs, prep)
-
-
-def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult:
-    """An uploaded photo (file path) -> top-3 classes, the 28x28 input, its steps, a verdict."""
-    if not photo_path:
-        return None, None, [], "Upload a photo, take one with the webcam, or pick an example below."
-    try:
-        return _answer(load_and_preprocess(photo_path), model)
-    except ImageProblem as problem:
-        raise gr.Error(str(problem), title="Can't read this image") from problem
-
-
-def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
-    """A Sketchpad drawing ({"background", "layers", "composite"}) -> same as classify_photo."""
-    composite = (sketch or {}).get("composite")
-    if composite is None or np.asarray(composite)[..., -1].max() == 0:
-        raise gr.Error(
-            "The canvas is empty. Draw a garment (an outline or a filled shape), then press Classify drawing."
-        )
-    label, seen, steps, verdict = _answer(preprocess(Image.fromarray(np.asarray(composite, dtype=np.uint8))), model)
-    return label, seen, steps, f"Your drawing: {verdict}"
-
-
-CONFUSION_MODES = ("Counts", "Row % (recall)")
-
-
-def show_confusion(mode: str, model: LoadedModel):
-    """The test-set confusion matrix as counts or row percentages."""
-    _choice(mode, CONFUSION_MODES, "Show")
-    return confusion.heatmap(np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts")
-
-
-def show_reliability(model: LoadedModel):
-    return confusion.reliability_diagram(model.metrics["calibration"])
-
-
-def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[list, str]:
-    """The shipped test images of one confusion-matrix cell, most confident first, with captions."""
-    if true_name not in CLASS_NAMES or predicted_name not in CLASS_NAMES:
-        raise gr.Error(f"Pick a true and a predicted class from: {', '.join(CLASS_NAMES)}.")
-    t, p = CLASS_NAMES.index(true_name), CLASS_NAMES.index(predicted_name)
-    samples = model.test_samples
-    if samples is None:
-        raise gr.Error("This model folder has no test_samples.npz: retrain it with train.py to browse its mistakes.")
-    total = int(np.array(model.metrics["confusion_matrix"])[t, p])
-    hits = confusion.cell_samples(samples, t, p)
-    gallery = [
-        (
-            _enlarge(samples["images"][i], 112),
-            f"{samples['probs'][i, p]:.0%} {predicted_name} · test #{samples['index'][i]}",
-        )
-        for i in hits
-    ]
-    if t == p:
-        note = f"**{true_name} read correctly: {total} test images.** Showing a random {len(hits)} of them, most confident first."
-    else:
-        note = (
-            f"**{true_name} read as {predicted_name}: {total} test images**, all shown, most confident mistake first."
-        )
-    return gallery, note
-
-
-def pick_cell(evt: gr.SelectData) -> tuple[str, str]:
-    """A click in the counts table -> (true class, predicted class) for the dropdowns."""
-    row, col = evt.index
-    return CLASS_NAMES[row], CLASS_NAMES[max(col - 1, 0)]  # column 0 holds the row names
-
-
-# -- concept tabs: each works on a 28x28 input the learner chose (or the Classify tab sent) --
-
-
-def _pixels(image_path: str | None) -> np.ndarray:
-    """The concept tabs' input image (a file) -> the 28x28 uint8 model input, via the one preprocessing path."""
-    if not image_path:
-        raise gr.Error(
-            "Add an image first: upload one, pick a test image below, or classify a photo in the Classify tab."
-        )
-    try:
-        return load_and_preprocess(image_path).pixels
-    except ImageProblem as problem:
-        raise gr.Error(str(problem), title="Can't read this image") from problem
-
-
-Shared = tuple[int, np.ndarray] | None  # (version, 28x28 pixels) of the last image classified
-
-
-def share_photo(photo_path: str | None) -> Shared:
-    """Remember the photo just classified; each concept tab picks it up when the learner opens it."""
-    return (time.monotonic_ns(), _pixels(photo_path)) if photo_path else gr.skip()
-
-
-def share_sketch(sketch: dict) -> Shared:
-    """Remember the drawing just classified, like share_photo."""
-    return time.monotonic_ns(), preprocess(Image.fromarray(np.asarray(sketch["composite"], dtype=np.uint8))).pixels
-
-
-def take_shared(shared: Shared, seen: int | None) -> tuple:
-    """On opening a concept tab: show the last classified image there, once (a later own upload stays)."""
-    if shared is None or shared[0] == seen:
-        return gr.skip(), gr.skip()
-    return shared[1], shared[0]
-
-
-def _choice(value, allowed, what: str):
-    if value not in allowed:
-        raise gr.Error(f"{what} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
-    return value
-
-
-def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
-    """The current input's activations in one conv layer (after batch norm and ReLU)."""
-    names = features.conv_activation_layers(model.keras_model)
-    _choice(layer, names, "Layer")
-    maps = model.layer_outputs(_pixels(image_path), (layer,))[0][0]  # (H, W, C)
-    strongest = int(maps.max(axis=(0, 1)).argmax())
-    fig = features.feature_grid(maps, f"{layer}: {maps.shape[-1]} maps of {maps.shape[0]}×{maps.shape[1]}")
-    return fig, (
-        f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image; "
-        f"{(maps.max(axis=(0, 1)) > 0).sum()} of them fire somewhere, the strongest is #{strongest} "
-        f"(peak {maps[..., strongest].max():.2f})."
-    )
-
-
-def show_kernels(model: LoadedModel):
-    return features.kernel_grid(np.asarray(model.keras_model.get_layer("block1_conv1").kernel))
-
-
-SHIFTS = list(range(-6, 7))
-NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."
-
-
-def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
-    """Slide the input sideways: the CNN's and the dense network's confidence at every shift."""
-    if not -6 <= shift <= 6:
-        raise gr.Error("Shift must be between -6 and 6 pixels.")
-    pixels = _pixels(image_path)
-    if model.dense_model is None:  # a folder without the ablation: say so where the comparison would be
-        return _enlarge(features.shift_image(pixels, int(round(shift)))), None, NO_DENSE
-    batch = np.stack([features.shift_image(pixels, dx) for dx in SHIFTS])  # (13, 28, 28)
-    cnn = model.probabilities(batch)
-    dense = np.asarray(model.dense_model(batch[..., None].astype(np.float32), training=False))
-    target = int(cnn[SHIFTS.index(0)].argmax())
-    i = SHIFTS.index(int(round(shift)))
-    fig = features.shift_curves(SHIFTS, cnn[:, target], dense[:, target], int(round(shift)), CLASS_NAMES[target])
-    note = (
-        f"Shifted {int(round(shift)):+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
-        f"the dense network {dense[i, target]:.0%}. Across ±6 px the CNN stays between "
-        f"{cnn[:, target].min():.0%} and {cnn[:, target].max():.0%}, the dense network between "
-        f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}."
-    )
-    return _enlarge(batch[i]), fig, note
-
-
-POOL_MODES = {"Max": "max", "Average": "average"}
-POOL_SOURCES = ("the 28×28 input", "a feature map of block1_conv1")
-
-
-def run_pooling(image_path, mode: str, size: int, stride: int, source: str, channel: float, model: LoadedModel):
-    """Max and average pooling of the input (or one first-layer feature map), side by side, one window worked."""
-    _choice(mode, list(POOL_MODES), "Mode")
-    _choice(int(size), [2, 3], "Pool size")
-    _choice(int(stride), [1, 2, 3], "Stride")
-    _choice(source, POOL_SOURCES, "Source")
-    pixels = _pixels(image_path)
-    if source == POOL_SOURCES[0]:
-        x = pixels.astype(np.float64)
-    else:
-        maps = model.layer_outputs(pixels, ("block1_relu1",))[0][0]
-        if not 0 <= channel < maps.shape[-1]:
-            raise gr.Error(f"Feature map number must be between 0 and {maps.shape[-1] - 1}.")
-        x = maps[..., int(channel)].astype(np.float64)
-    size, stride = int(size), int(stride)
-    results = {m: pooling.pool2d(x, POOL_MODES[m], size, stride) for m in POOL_MODES}
-    row, col = pooling.busiest_window(x, size, stride)
-    fig = pooling.side_by_side(x, results, mode, (row, col), size, stride)
-    window = x[row * stride : row * stride + size, col * stride : col * stride + size]
-    cells = " | ".join(" ".join(f"{v:.4g}" for v in r) for r in window)
-    note = (
-        f"The {size}×{size} window at output cell ({row}, {col}), stride {stride}: values {cells}. "
-        f"**Max = {window.max():.4g}**, **mean = {window.mean():.4g}**. "
-        f"The map shrinks from {x.shape[0]}×{x.shape[1]} to {results[mode].shape[0]}×{results[mode].shape[1]}."
-    )
-    return fig, note, np.round(results[mode], 4).tolist()
-
-
-def run_normalization(image_path: str | None, model: LoadedModel):
-    """Histograms of the input raw, scaled and standardized, and what the model says when fed the wrong scale."""
-    pixels = _pixels(image_path)
-    rows = []
-    for name, x in (("raw 0–255 (what it expects)", pixels), ("already scaled to 0–1 (a classic bug)", pixels / 255)):
-        probs = model.probabilities(x)[0]
-        rows.append(
-            [name, f"{x.min():.3g}–{x.max():.3g}", CLASS_NAMES[int(probs.argmax())], round(float(probs.max()), 4)]
-        )
-    return normalization.histograms(pixels), rows
-
-
-def run_softmax(image_path: str | None, temperature: float, model: LoadedModel):
-    """The model's real logits for the input, and softmax at a temperature, step by step."""
-    if not 0.05 <= temperature <= 20:
-        raise gr.Error("Temperature must be between 0.05 and 20.")
-    logits = model.logits(_pixels(image_path))[0]
-    steps = softmax.worked_steps(logits, temperature)
-    fig = softmax.bars(CLASS_NAMES, logits, steps["probability"], temperature)
-    return fig, _steps_table(CLASS_NAMES, steps), top_classes(steps["probability"])
-
-
-def _steps_table(names, steps: dict) -> list[list]:
-    return [[name, *(round(float(v[i]), 4) for v in steps.values())] for i, name in enumerate(names)] + [
-        ["sum", "", "", "", round(float(steps["exp"].sum()), 4), round(float(steps["probability"].sum()), 4)]
-    ]
-
-
-def run_typed_logits(text: str, temperature: float):
-    """Logits the learner typed -> the softmax, every step shown."""
-    if not 0.05 <= temperature <= 20:
-        raise gr.Error("Temperature must be between 0.05 and 20.")
-    try:
-        logits = softmax.parse_logits(text or "")
-    except ValueError as problem:
-        raise gr.Error(str(problem)) from problem
-    names = [f"z{i + 1}" for i in range(len(logits))]
-    steps = softmax.worked_steps(logits, temperature)
-    probs = {n: float(p) for n, p in zip(names, steps["probability"], strict=True)}
-    return _steps_table(names, steps), probs, softmax.overflow_note(logits / temperature)
-
-
-def show_curves(runs: list[str], model: LoadedModel):
-    """Training vs validation curves of the chosen runs."""
-    histories = _histories(model)
-    chosen = [r for r in runs or [] if r in histories]
-    if not chosen:
-        raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
-    return training_curves({r: histories[r] for r in chosen})
-
-
-def _histories(model: LoadedModel) -> dict[str, dict]:
-    runs = {f"shipped model ({model.metrics.get('epochs', '?')} epochs)": model.metrics.get("history", {})}
-    runs.update({name: run["history"] for name, run in model.ablations.items()})
-    return {name: h for name, h in runs.items() if h}
-
-
-def model_status(model: LoadedModel) -> str:
-    acc, n = model.test_accuracy, model.metrics.get("test_size", 10_000)
-    accuracy = (
-        f"{acc:.2%} on {n:,} Fashion-MNIST test images"
-        if acc is not None
-        else "test accuracy unknown (no metrics.json)"
-    )
-    return f"Model: {model.source} — {accuracy}."
-
-
-def _explain(module) -> str:
-    """A concept module's docstring (after its first line) as the tab's explanation."""
-    return " ".join(module.__doc__.split("\n\n", 1)[1].split())
-
-
-def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
-    """One measured comparison from ablations.json, or how to produce it."""
-    runs = model.ablations
-    if variant not in runs or "baseline" not in runs:
-        return f"*No ablation runs in this model folder: `python train.py --ablation baseline` and `--ablation {variant}` add them.*"
-    ours, other = runs["baseline"], runs[variant]
-    gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
-    verdict = (
-        f" {abs(gap):.2f} points apart: too close to call from one run each (see how much the seed alone moves it in the README)."
-        if abs(gap) < 0.5
-        else f" Ours is {gap:+.1f} points."
-    )
-    return (
-        f"**Evidence.** Same data, same {ours['epochs']}-epoch budget: our CNN reaches **{ours['test_accuracy']:.2%}** test "
-        f"accuracy; {what}: **{other['test_accuracy']:.2%}** ({other['params']:,} parameters vs {ours['params']:,})."
-        + verdict
-    )
-
-
 def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State) -> PhotoUpload:
     """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified.
 
@@ -383,7 +58,7 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
     )
     gr.Examples(examples=[[p] for p in examples], inputs=image, label="Or pick a test image", examples_per_page=10)
     seen = gr.State(None)
-    tab.select(take_shared, [shared, seen], [image, seen], api_visibility="private")
+    tab.select(h.take_shared, [shared, seen], [image, seen], api_visibility="private")
     return image
 
 
@@ -421,17 +96,17 @@ def classify_tab(model: LoadedModel, examples: list[str]) -> tuple:
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only
         # ever called for inference (no training, no state), which TensorFlow runs safely in parallel.
         photo_event = photo_input.change(
-            partial(classify_photo, model=model), photo_input, outputs, api_name="classify", concurrency_limit=4
+            partial(h.classify_photo, model=model), photo_input, outputs, api_name="classify", concurrency_limit=4
         )
         sketch_event = sketch_button.click(
-            partial(classify_sketch, model=model), sketch_input, outputs, api_name="classify_sketch"
+            partial(h.classify_sketch, model=model), sketch_input, outputs, api_name="classify_sketch"
         )
     return photo_input, photo_event, sketch_input, sketch_event
 
 
 def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Filters & feature maps") as tab:
-        gr.Markdown(_explain(features))
+        gr.Markdown(h.explanation(features))
         with gr.Row():
             with gr.Column(scale=1):
                 filters_input = concept_input("Input image", examples, tab, shared)
@@ -442,14 +117,14 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
                 maps_note = gr.Markdown()
                 maps_plot = gr.Plot(show_label=False, label="Feature maps")
         gr.Markdown("### CNN vs dense network: slide the image sideways")
-        gr.Markdown(ablation_words(model, "mlp", "a dense network with no convolutions"))
+        gr.Markdown(h.ablation_words(model, "mlp", "a dense network with no convolutions"))
         with gr.Row():
             shift_slider = gr.Slider(-6, 6, value=0, step=1, label="Shift (pixels)")
             shifted_image = gr.Image(label="Shifted input", height=200, interactive=False)
             shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
         shift_note = gr.Markdown()
-        show_maps = partial(show_feature_maps, model=model)
-        tab.select(partial(show_kernels, model=model), None, kernels_plot, api_visibility="private")
+        show_maps = partial(h.show_feature_maps, model=model)
+        tab.select(partial(h.show_kernels, model=model), None, kernels_plot, api_visibility="private")
         gr.on(
             [tab.select, layer_choice.change, filters_input.change],
             show_maps,
@@ -460,7 +135,7 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         )
         gr.on(
             [shift_slider.release, filters_input.change, tab.select],
-            partial(compare_shift, model=model),
+            partial(h.compare_shift, model=model),
             [filters_input, shift_slider],
             [shifted_image, shift_plot, shift_note],
             api_name="shift",
@@ -470,14 +145,14 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
 
 def pooling_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Pooling") as tab:
-        gr.Markdown(_explain(pooling))
+        gr.Markdown(h.explanation(pooling))
         with gr.Row():
             with gr.Column(scale=1):
                 pool_input = concept_input("Input image", examples, tab, shared)
-                pool_mode = gr.Radio(list(POOL_MODES), value="Max", label="Pooling")
+                pool_mode = gr.Radio(list(h.POOL_MODES), value="Max", label="Pooling")
                 pool_size = gr.Radio([2, 3], value=2, label="Pool size")
                 pool_stride = gr.Radio([1, 2, 3], value=2, label="Stride")
-                pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
+                pool_source = gr.Radio(list(h.POOL_SOURCES), value=h.POOL_SOURCES[0], label="Pool")
                 pool_channel = gr.Slider(0, 31, value=0, step=1, label="Feature map number (block1_conv1)")
             with gr.Column(scale=3):
                 pool_plot = gr.Plot(
@@ -487,11 +162,11 @@ def pooling_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
                 pool_numbers = gr.Dataframe(
                     label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
                 )
-                gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
+                gr.Markdown(h.ablation_words(model, "avgpool", "the same network with average pooling"))
         controls = [pool_input, pool_mode, pool_size, pool_stride, pool_source, pool_channel]
         gr.on(
             [tab.select, *(c.change for c in controls[:-1]), pool_channel.release],
-            partial(run_pooling, model=model),
+            partial(h.run_pooling, model=model),
             controls,
             [pool_plot, pool_note, pool_numbers],
             api_name="pool",
@@ -501,7 +176,7 @@ def pooling_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
 
 def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Normalization") as tab:
-        gr.Markdown(_explain(normalization))
+        gr.Markdown(h.explanation(normalization))
         with gr.Row():
             with gr.Column(scale=1):
                 normalize_input = concept_input("Input image", examples, tab, shared)
@@ -513,18 +188,18 @@ def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State)
                     interactive=False,
                 )
         gr.Markdown(
-            ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels")
+            h.ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels")
             + " Why so close? Our first convolution is followed by batch normalization, which rescales whatever it"
             " receives during training. What always matters is feeding a trained model the scale it was trained on:"
             " see the table above."
         )
-        if {"baseline", "no-normalization"} <= _histories(model).keys():
+        if {"baseline", "no-normalization"} <= h.run_histories(model).keys():
             norm_curves = gr.Plot(show_label=False, label="Training curves")
-            evidence = partial(show_curves, ["baseline", "no-normalization"], model=model)
+            evidence = partial(h.show_curves, ["baseline", "no-normalization"], model=model)
             tab.select(evidence, None, norm_curves, api_visibility="private")
         gr.on(
             [tab.select, normalize_input.change],
-            partial(run_normalization, model=model),
+            partial(h.run_normalization, model=model),
             normalize_input,
             [histogram_plot, scaling_table],
             api_name="normalize",
@@ -534,7 +209,7 @@ def normalization_tab(model: LoadedModel, examples: list[str], shared: gr.State)
 
 def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Softmax") as tab:
-        gr.Markdown(_explain(softmax))
+        gr.Markdown(h.explanation(softmax))
         with gr.Row():
             with gr.Column(scale=1):
                 softmax_input = concept_input("Input image", examples, tab, shared)
@@ -560,7 +235,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         )
         gr.on(
             [tab.select, softmax_input.change, temperature.release],
-            partial(run_softmax, model=model),
+            partial(h.run_softmax, model=model),
             [softmax_input, temperature],
             [softmax_plot, softmax_table, softmax_label],
             api_name="softmax",
@@ -568,7 +243,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         )
         gr.on(
             [logits_button.click, logits_text.submit, tab.select],
-            run_typed_logits,
+            h.run_typed_logits,
             [logits_text, temperature],
             [typed_table, typed_label, typed_note],
             api_name="softmax_logits",
@@ -576,7 +251,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
 
 
 def overfitting_tab(model: LoadedModel) -> None:
-    histories = _histories(model)
+    histories = h.run_histories(model)
     with gr.Tab("Overfitting") as tab:
         gr.Markdown(
             "A model *overfits* when it keeps getting better on its training images but not on images it has "
@@ -585,39 +260,15 @@ def overfitting_tab(model: LoadedModel) -> None:
             "trained on the same budget with and without them, next to the shipped model."
         )
         gr.Dataframe(
-            overfitting_rows(model),
+            h.overfitting_rows(model),
             headers=["run", "epochs", "final train acc %", "final validation acc %", "gap (points)", "test acc %"],
             label="Final epoch, measured",
             interactive=False,
         )
-        regularization = [name for name in histories if name.startswith("shipped") or name in OVERFITTING_RUNS]
+        regularization = [name for name in histories if name.startswith("shipped") or name in h.OVERFITTING_RUNS]
         runs = gr.CheckboxGroup(list(histories), value=regularization, label="Runs to plot")
         curves_plot = gr.Plot(show_label=False, label="Curves")
-        gr.on([tab.select, runs.change], partial(show_curves, model=model), runs, curves_plot, api_name="overfitting")
-
-
-OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens
-
-
-def overfitting_rows(model: LoadedModel) -> list[list]:
-    runs = {"shipped model": {**model.metrics, "description": ""}, **model.ablations}
-    rows = []
-    for name, run in runs.items():
-        h = run.get("history") or {}
-        if "val_accuracy" not in h:
-            continue
-        train, val = 100 * h["accuracy"][-1], 100 * h["val_accuracy"][-1]
-        rows.append(
-            [
-                name,
-                len(h["accuracy"]),
-                round(train, 2),
-                round(val, 2),
-                round(train - val, 2),
-                round(100 * run["test_accuracy"], 2),
-            ]
-        )
-    return rows
+        gr.on([tab.select, runs.change], partial(h.show_curves, model=model), runs, curves_plot, api_name="overfitting")
 
 
 def confusion_tab(model: LoadedModel) -> None:
@@ -626,7 +277,7 @@ def confusion_tab(model: LoadedModel) -> None:
         gr.Markdown(confusion.summary_markdown(model.metrics))
         with gr.Row():
             with gr.Column(scale=3):
-                confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
+                confusion_mode = gr.Radio(list(h.CONFUSION_MODES), value="Counts", label="Show")
                 confusion_plot = gr.Plot(show_label=False, label="Confusion matrix")
             with gr.Column(scale=2):
                 gr.Dataframe(
@@ -664,21 +315,21 @@ def confusion_tab(model: LoadedModel) -> None:
             with gr.Row():
                 reliability_plot = gr.Plot(show_label=False, label="Reliability diagram")
                 gr.Markdown(confusion.calibration_words(model.metrics["calibration"]))
-            tab.select(partial(show_reliability, model=model), None, reliability_plot, api_visibility="private")
+            tab.select(partial(h.show_reliability, model=model), None, reliability_plot, api_visibility="private")
         gr.on(
             [tab.select, confusion_mode.change],
-            partial(show_confusion, model=model),
+            partial(h.show_confusion, model=model),
             confusion_mode,
             confusion_plot,
             api_name="confusion_matrix",
         )
-        show_cell = partial(open_cell, model=model)
+        show_cell = partial(h.open_cell, model=model)
         open_button.click(
             show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_name="confusion_cell"
         )
         if (model.folder / "test_samples.npz").is_file():  # show that cell when the tab opens
             tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
-        cells_table.select(pick_cell, None, [true_class, predicted_class]).then(
+        cells_table.select(h.pick_cell, None, [true_class, predicted_class]).then(
             show_cell, [true_class, predicted_class], [cell_gallery, cell_note]
         )
 
@@ -689,13 +340,13 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
         gr.Markdown(
             "# Fashion CNN Lab\nHow a small convolutional network, trained on the 70,000 images of Fashion-MNIST, reads clothes."
         )
-        gr.Markdown(model_status(model), elem_id="model-status")
+        gr.Markdown(h.model_status(model), elem_id="model-status")
         if notice:
             gr.Markdown(f"⚠️ {notice}", elem_id="model-notice")
         photo_input, photo_event, sketch_input, sketch_event = classify_tab(model, examples)
         shared = gr.State(None)  # the last image classified, for the concept tabs
-        photo_event.success(share_photo, photo_input, shared, api_visibility="private")
-        sketch_event.success(share_sketch, sketch_input, shared, api_visibility="private")
+        photo_event.success(h.share_photo, photo_input, shared, api_visibility="private")
+        sketch_event.success(h.share_sketch, sketch_input, shared, api_visibility="private")
         filters_tab(model, examples, shared)
         pooling_tab(model, examples, shared)
         normalization_tab(model, examples, shared)

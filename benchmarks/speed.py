@@ -128,13 +128,13 @@ def classroom_burst(client, path: Path, learners: int = CLASSROOM) -> dict:
 
 
 def measure_handlers(inputs: dict[str, Path], requests: int) -> dict:
-    import app
+    import handlers as app_handlers
     from benchmarks import naive_app
     from model.inference import load_folder
 
     model = load_folder(WEIGHTS)
     handlers = {
-        "ours": lambda path: app.classify_photo(str(path), model),
+        "ours": lambda path: app_handlers.classify_photo(str(path), model),
         "naive": lambda path: naive_app.classify(Image.open(path)),  # gr.Image decodes before its handler
     }
     out = {}

@@ -6,7 +6,7 @@ import pytest
 from gradio_client import handle_file
 from PIL import Image
 
-import app
+import handlers
 from model.data import CLASS_NAMES
 from tests.conftest import SHIPPED
 
@@ -14,25 +14,25 @@ EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one
 
 
 def test_classify_handler_returns_top3_and_the_input(shipped_model):
-    label, seen, steps, verdict = app.classify_photo(str(EXAMPLES[1]), shipped_model)  # a trouser
+    label, seen, steps, verdict = handlers.classify_photo(str(EXAMPLES[1]), shipped_model)  # a trouser
     assert list(label)[0] == "Trouser" and len(label) == 3
     assert all(isinstance(p, float) for p in label.values())
     shown = np.asarray(Image.open(seen))
-    assert shown.shape[:2] == (app.VIEW_SIDE, app.VIEW_SIDE)
+    assert shown.shape[:2] == (handlers.VIEW_SIDE, handlers.VIEW_SIDE)
     # the 28x28 input, each pixel an 8x8 block: sampling block centres gives the example back exactly
     np.testing.assert_array_equal(shown[4::8, 4::8], np.asarray(Image.open(EXAMPLES[1])))
     assert "Trouser" in verdict and steps
 
 
 def test_classify_handler_without_a_photo_asks_for_one(shipped_model):
-    label, seen, steps, verdict = app.classify_photo(None, shipped_model)
+    label, seen, steps, verdict = handlers.classify_photo(None, shipped_model)
     assert label is None and "Upload" in verdict
 
 
 def test_empty_sketch_is_a_clear_error(shipped_model):
     blank = np.zeros((100, 100, 4), dtype=np.uint8)
     with pytest.raises(gr.Error, match="empty"):
-        app.classify_sketch({"background": blank, "layers": [blank], "composite": blank}, shipped_model)
+        handlers.classify_sketch({"background": blank, "layers": [blank], "composite": blank}, shipped_model)
 
 
 def test_sketch_of_trousers_is_read(shipped_model):
@@ -40,7 +40,7 @@ def test_sketch_of_trousers_is_read(shipped_model):
     canvas[40:360, 120:190] = (0, 0, 0, 255)  # left leg
     canvas[40:360, 210:280] = (0, 0, 0, 255)  # right leg
     canvas[40:90, 120:280] = (0, 0, 0, 255)  # waistband
-    label, *_ = app.classify_sketch({"composite": canvas}, shipped_model)
+    label, *_ = handlers.classify_sketch({"composite": canvas}, shipped_model)
     assert next(iter(label)) == "Trouser"
 
 

@@ -93,7 +93,7 @@ def test_drill_down_rejects_unknown_class_names(client):
 def test_drill_down_handler_rejects_unknown_class_names(shipped_model):
     import gradio as gr
 
-    import app
+    import handlers
 
     with pytest.raises(gr.Error, match="Pick a true and a predicted class"):
-        app.open_cell("Sock", "Shirt", shipped_model)
+        handlers.open_cell("Sock", "Shirt", shipped_model)

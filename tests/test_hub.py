@@ -158,7 +158,14 @@ def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, cap
     assert upload["repo_type"] == "space" and upload["allow_patterns"] == hub.SPACE_FILES
     assert (variable["key"], variable["value"]) == ("MODEL_REPO", "hf://me/fashion-cnn@v1")
     files = upload["files"]
-    assert {"app.py", "requirements.txt", "README.md", "model/hub.py", "model/weights/model.weights.h5"} <= files
+    assert {
+        "app.py",
+        "handlers.py",
+        "requirements.txt",
+        "README.md",
+        "model/hub.py",
+        "model/weights/model.weights.h5",
+    } <= files
     assert not any(f.startswith(("tests/", "benchmarks/", ".ci/", "runs/")) for f in files)
     assert TOKEN not in capsys.readouterr().out + caplog.text
 
