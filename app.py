@@ -42,6 +42,29 @@ class PhotoUpload(gr.Image):
         return super().preprocess(payload)
 
 
+class Slider(gr.Slider):
+    """gr.Slider whose API callers get a gr.Error, not Gradio's generic one, for a value that is not a number."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if not isinstance(payload, int | float) or isinstance(payload, bool):
+            raise gr.Error(f"{self.label} must be a number from {self.minimum} to {self.maximum}, not {payload!r:.40}.")
+        return super().preprocess(payload)
+
+
+class CheckboxGroup(gr.CheckboxGroup):
+    """gr.CheckboxGroup whose API callers get a gr.Error for a value that is not a list of its choices."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if not isinstance(payload, list):
+            choices = ", ".join(str(value) for _, value in self.choices)
+            raise gr.Error(f"{self.label} must be a list of names from: {choices}; got {payload!r:.40}.")
+        return super().preprocess(payload)
+
+
 def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State) -> PhotoUpload:
     """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified.
 
@@ -119,7 +142,7 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         gr.Markdown("### CNN vs dense network: slide the image sideways")
         gr.Markdown(h.ablation_words(model, "mlp", "a dense network with no convolutions"))
         with gr.Row():
-            shift_slider = gr.Slider(-6, 6, value=0, step=1, label="Shift (pixels)")
+            shift_slider = Slider(-6, 6, value=0, step=1, label="Shift (pixels)")
             shifted_image = gr.Image(label="Shifted input", height=200, interactive=False)
             shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
         shift_note = gr.Markdown()
@@ -153,7 +176,7 @@ def pooling_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
                 pool_size = gr.Radio([2, 3], value=2, label="Pool size")
                 pool_stride = gr.Radio([1, 2, 3], value=2, label="Stride")
                 pool_source = gr.Radio(list(h.POOL_SOURCES), value=h.POOL_SOURCES[0], label="Pool")
-                pool_channel = gr.Slider(0, 31, value=0, step=1, label="Feature map number (block1_conv1)")
+                pool_channel = Slider(0, 31, value=0, step=1, label="Feature map number (block1_conv1)")
             with gr.Column(scale=3):
                 pool_plot = gr.Plot(
                     show_label=False, label="Input, max pooling and average pooling on one colour scale"
@@ -213,7 +236,7 @@ def softmax_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
         with gr.Row():
             with gr.Column(scale=1):
                 softmax_input = concept_input("Input image", examples, tab, shared)
-                temperature = gr.Slider(0.1, 10, value=1, step=0.1, label="Temperature T")
+                temperature = Slider(0.1, 10, value=1, step=0.1, label="Temperature T")
             with gr.Column(scale=3):
                 softmax_plot = gr.Plot(show_label=False, label="Logits and probabilities")
                 softmax_label = gr.Label(
@@ -266,7 +289,7 @@ def overfitting_tab(model: LoadedModel) -> None:
             interactive=False,
         )
         regularization = [name for name in histories if name.startswith("shipped") or name in h.OVERFITTING_RUNS]
-        runs = gr.CheckboxGroup(list(histories), value=regularization, label="Runs to plot")
+        runs = CheckboxGroup(list(histories), value=regularization, label="Runs to plot")
         curves_plot = gr.Plot(show_label=False, label="Curves")
         gr.on([tab.select, runs.change], partial(h.show_curves, model=model), runs, curves_plot, api_name="overfitting")
 

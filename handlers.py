@@ -41,7 +41,8 @@ def _enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
     """
     img = Image.fromarray(np.clip(np.rint(image), 0, 255).astype(np.uint8))
     scale = side / max(img.size)
-    img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.NEAREST)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))  # a 20000x1 strip stays 1 px high
+    img = img.resize(size, Image.Resampling.NEAREST)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     path = OUTPUT_DIR / f"{hashlib.sha256(buf.getvalue()).hexdigest()[:32]}.png"
@@ -120,7 +121,9 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
         )
         for i in hits
     ]
-    if t == p:
+    if total == 0:
+        note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
+    elif t == p:
         note = f"**{true_name} read correctly: {total} test images.** Showing a random {len(hits)} of them, most confident first."
     else:
         note = (

@@ -65,12 +65,24 @@ def open_image(source: str | Path | bytes) -> Image.Image:
             "Resize it and upload it again."
         ) from err
     except UnidentifiedImageError as err:
-        raise ImageProblem(
-            "This file is not an image PIL can read. Upload a JPEG, PNG, WebP, GIF, BMP or TIFF."
-        ) from err
+        raise ImageProblem(_unreadable(data)) from err
     except (OSError, SyntaxError, ValueError, EOFError) as err:  # truncated or corrupt image data
         raise ImageProblem(f"The image file is damaged or incomplete ({err}). Save it again and re-upload.") from err
     return img
+
+
+def _unreadable(data: bytes) -> str:
+    """Why PIL could not open these bytes, in the learner's terms: formats people upload, known by their first bytes."""
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"hevc", b"mif1", b"msf1"):
+        return (
+            "This is a HEIC photo (the iPhone's default format), which this app cannot decode. Export it as JPEG "
+            "(on the iPhone: Settings > Camera > Formats > Most Compatible) and upload that."
+        )
+    if b"<svg" in data[:1024]:
+        return "This is an SVG drawing, not a bitmap. Save or screenshot it as PNG or JPEG and upload that."
+    if data.startswith(b"%PDF-"):
+        return "This is a PDF document. Screenshot the picture in it, or export it as PNG or JPEG, and upload that."
+    return "This file is not an image PIL can read. Upload a JPEG, PNG, WebP, GIF, BMP or TIFF."
 
 
 def to_grayscale(img: Image.Image) -> np.ndarray:

@@ -83,6 +83,11 @@ CASES = {
     "16-bit PNG": (_png(_garment().convert("I;16")), "Trouser"),
     "CMYK JPEG": (_jpeg(_garment().convert("CMYK")), "Trouser"),
     "EXIF-rotated JPEG": (_exif_rotated(), "Trouser"),
+    "iPhone HEIC": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(600), "HEIC.*JPEG"),
+    "SVG drawing": (b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>', "SVG.*PNG"),
+    "PDF document": (b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n%%EOF", "PDF.*PNG"),
+    "20000x1 strip": (_png(Image.new("L", (20_000, 1), 128)), "no object"),
+    "1x5000 strip": (_png(Image.new("L", (1, 5_000), 0)), "no object"),
 }
 
 
@@ -151,11 +156,15 @@ def test_bad_file_on_every_concept_input(client, tmp_path, api, name):
         ("/softmax", (1e9,)),
         ("/shift", (50,)),
         ("/feature_maps", ("no_such_layer",)),
+        ("/softmax", ("hot",)),
+        ("/shift", ("left",)),
+        ("/pool", ("Max", 2, 2, "a feature map of block1_conv1", "seven")),
     ],
 )
 def test_out_of_range_values_through_the_api(client, api, args):
     result, error = _outcome(client, handle_file(str(EXAMPLES[0])), *args, api_name=api)
     assert error is not None and GENERIC not in error, error
+    assert re.search("must be|choices|minimum|maximum", error), error  # says what is allowed
     _assert_alive(client)
 
 
@@ -168,6 +177,8 @@ def test_out_of_range_values_through_the_api(client, api, args):
         ("/confusion_cell", ("Sock", "Shirt")),
         ("/confusion_matrix", ("Bogus",)),
         ("/overfitting", ([],)),
+        ("/overfitting", (None,)),
+        ("/softmax_logits", ("1, 2", "warm")),
         ("/classify_sketch", ({"background": None, "layers": [], "composite": None},)),
     ],
 )

@@ -97,3 +97,12 @@ def test_drill_down_handler_rejects_unknown_class_names(shipped_model):
 
     with pytest.raises(gr.Error, match="Pick a true and a predicted class"):
         handlers.open_cell("Sock", "Shirt", shipped_model)
+
+
+def test_an_empty_cell_says_so_instead_of_showing_nothing(shipped_model):
+    import handlers
+
+    matrix = np.array(shipped_model.metrics["confusion_matrix"])
+    t, p = np.argwhere(matrix == 0)[0]  # the shipped model never reads some classes as others
+    gallery, note = handlers.open_cell(CLASS_NAMES[t], CLASS_NAMES[p], shipped_model)
+    assert gallery == [] and note.startswith(f"**No test image of {CLASS_NAMES[t]} was read as {CLASS_NAMES[p]}")
