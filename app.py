@@ -113,7 +113,7 @@ def classify_tab(model: LoadedModel, examples: list[str]) -> tuple:
                     label="What the model saw (28×28, enlarged)", height=240, interactive=False, elem_id="seen-input"
                 )
                 steps_output = gr.Gallery(
-                    label="How the photo became the input", columns=5, height=170, interactive=False
+                    label="How the photo became the input", columns=4, height=190, interactive=False
                 )
         outputs = [label_output, seen_output, steps_output, verdict_output]
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only

@@ -117,7 +117,7 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     gallery = [
         (
             _enlarge(samples["images"][i], 112),
-            f"{samples['probs'][i, p]:.0%} {predicted_name} · test #{samples['index'][i]}",
+            f"{samples['probs'][i, p]:.0%} · #{samples['index'][i]}",  # short: the note above names the cell
         )
         for i in hits
     ]

@@ -169,12 +169,12 @@ def preprocess(img: Image.Image) -> Preprocessed:
     canvas = np.zeros((SIZE, SIZE), dtype=np.float64)
     top, left = (SIZE - size[1]) // 2, (SIZE - size[0]) // 2
     canvas[top : top + size[1], left : left + size[0]] = small
-    steps.append((canvas, "28 px, centred" + (", negated" if light_background else "")))
+    steps.append((canvas, "negative" if light_background else "centred"))  # short: captions truncate
 
     peak = float(canvas.max())
     # Fashion-MNIST images all reach ~255 at their brightest: match that contrast
     pixels = np.clip(np.rint(canvas * (255.0 / peak)), 0, 255).astype(np.uint8) if peak > 0 else canvas.astype(np.uint8)
-    steps.append((pixels, "contrast matched"))
+    steps.append((pixels, "contrast"))
     return Preprocessed(pixels, steps, has_object)
 
 

@@ -76,7 +76,7 @@ def test_drill_down_endpoint_returns_exactly_that_cell(client, shipped_model, fa
     gallery, note = client.predict("Shirt", "T-shirt/top", api_name="/confusion_cell")
     count = np.array(shipped_model.metrics["confusion_matrix"])[6, 0]
     assert len(gallery) == count and str(count) in note
-    indices = [int(re.search(r"test #(\d+)", item["caption"]).group(1)) for item in gallery]
+    indices = [int(re.search(r"#(\d+)", item["caption"]).group(1)) for item in gallery]
     assert len(set(indices)) == len(indices)
     predictions = shipped_model.probabilities(x_test[indices]).argmax(1)
     assert (y_test[indices] == CLASS_NAMES.index("Shirt")).all()
