@@ -95,10 +95,27 @@ def load_model(ref: str | None) -> tuple[LoadedModel, str | None]:
             raise FileNotFoundError(f"no such folder: {target}")
         return load_folder(target), None
     except LOAD_ERRORS as error:
-        reason = f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else 'no details'}"
-        notice = f"Could not load {ref} ({reason}), so the app runs its embedded model (model/weights) instead."
-        log.warning(notice)
+        detail = f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else 'no details'}"
+        notice = f"Could not load {ref}: {_why(error)}. The app runs its embedded model (model/weights) instead."
+        log.warning("%s (%s)", notice, detail)
         return load_folder(DEFAULT_FOLDER), notice
+
+
+def _why(error: Exception) -> str:
+    """Why a model could not be loaded, in words a learner or teacher can act on."""
+    from huggingface_hub import errors
+
+    if isinstance(error, errors.RepositoryNotFoundError):
+        return "there is no such model repo on the Hub (or it is private and no token is set)"
+    if isinstance(error, errors.RevisionNotFoundError):
+        return "the repo has no such tag, branch or commit"
+    if isinstance(error, errors.LocalEntryNotFoundError | errors.OfflineModeIsEnabled):
+        return "the Hugging Face Hub cannot be reached from here and the model is not in the local cache"
+    if isinstance(error, errors.HFValidationError):
+        return "that is not a valid repo name (NAMESPACE/NAME)"
+    if isinstance(error, FileNotFoundError):
+        return "there is no such folder"
+    return f"its files could not be read as a Keras model ({type(error).__name__})"
 
 
 def require_token() -> str:

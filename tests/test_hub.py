@@ -108,21 +108,47 @@ def test_model_repo_variable_is_used_when_no_flag(hub_cache, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "ref",
-    ["hf://nobody/none", "hf://ns/model@no-such-tag", "hf://not a repo!", "/no/such/folder"],
+    "ref, why",
+    [
+        ("hf://nobody/none", "cannot be reached"),  # offline: neither the Hub nor the cache has it
+        ("hf://ns/model@no-such-tag", "cannot be reached"),
+        ("hf://not a repo!", "not a valid repo name"),
+        ("/no/such/folder", "no such folder"),
+    ],
 )
-def test_unreachable_or_missing_model_falls_back_with_a_notice(hub_cache, ref, caplog):
+def test_unreachable_or_missing_model_falls_back_with_a_notice(hub_cache, ref, why, caplog):
     with caplog.at_level(logging.WARNING):
         loaded, notice = hub.load_model(ref)
     assert loaded.folder.resolve() == SHIPPED.resolve()
-    assert ref in notice and "embedded model" in notice
+    assert ref in notice and why in notice and "embedded model" in notice
     assert notice in caplog.text  # logged, not only shown
+
+
+@pytest.mark.parametrize(
+    "error, why",
+    [("RepositoryNotFoundError", "no such model repo"), ("RevisionNotFoundError", "no such tag, branch or commit")],
+)
+def test_online_hub_answers_are_explained(monkeypatch, error, why):
+    """What the Hub says when it is reachable (recorded here, no network): the notice says it in words."""
+    import httpx
+    import huggingface_hub
+    from huggingface_hub import errors
+
+    response = httpx.Response(404, request=httpx.Request("GET", "https://huggingface.co/api/models/nobody/none"))
+
+    def snapshot_download(*args, **kwargs):
+        raise getattr(errors, error)("404 Client Error", response=response)
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    loaded, notice = hub.load_model("hf://nobody/none@v1")
+    assert loaded.folder.resolve() == SHIPPED.resolve() and why in notice
 
 
 def test_broken_hub_files_fall_back(hub_cache):
     (hub_cache / "models--ns--model" / "snapshots" / SHA / "config.json").write_text("{ this is not json")
     loaded, notice = hub.load_model("hf://ns/model")
     assert loaded.folder.resolve() == SHIPPED.resolve() and "hf://ns/model" in notice
+    assert "could not be read as a Keras model" in notice
 
 
 def test_push_creates_the_repo_and_uploads_the_folder_once(calls, capsys, caplog):
