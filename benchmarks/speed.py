@@ -1,6 +1,6 @@
 """Speed and memory of Fashion CNN Lab beside a naive demo serving the same model, in one run.
 
-    python benchmarks/speed.py                # ~3 minutes on 2 cores; prints a Markdown table
+    python benchmarks/speed.py                # about a minute on 2 cores; prints a Markdown table
     python benchmarks/speed.py --requests 50 --json speed.json
 
 For each app (ours: `python app.py`; naive: `benchmarks/naive_app.py`, gr.Image -> grayscale
