@@ -45,17 +45,19 @@ def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
     import seaborn as sns  # imported on first use: the app starts faster
 
     values = row_normalized(matrix) if percent else np.asarray(matrix)
-    fig, ax = plt.subplots(figsize=(7.5, 6.2), dpi=100)
+    # Small and square, numbers in every cell, no colour bar: the page scales the figure to its column,
+    # so on a 390-px phone screen the numbers stay legible (about 8 px) and on a laptop they are large.
+    fig, ax = plt.subplots(figsize=(5.6, 5.6), dpi=120)
     sns.heatmap(
         values,
         annot=True,
         fmt=".1f" if percent else "d",
         cmap="Blues",
-        cbar=True,
+        cbar=False,
         square=True,
         xticklabels=CLASS_NAMES,
         yticklabels=CLASS_NAMES,
-        annot_kws={"size": 8},
+        annot_kws={"size": 9},
         ax=ax,
         vmax=100 if percent else None,
     )
