@@ -103,6 +103,7 @@ def classify_tab(model: LoadedModel, examples: list[str]) -> tuple:
                         label="Draw a garment: pick the brush ✏️ on the left first",  # no tool is active at start
                         type="numpy",
                         canvas_size=(400, 400),
+                        brush=gr.Brush(default_size=10, default_color="#000000"),  # thin black: outlines get filled in
                         height=360,
                     )
                     sketch_button = gr.Button("Classify drawing", variant="primary")
@@ -113,7 +114,7 @@ def classify_tab(model: LoadedModel, examples: list[str]) -> tuple:
                     label="What the model saw (28×28, enlarged)", height=240, interactive=False, elem_id="seen-input"
                 )
                 steps_output = gr.Gallery(
-                    label="How the photo became the input", columns=4, height=190, interactive=False
+                    label="How the photo became the input", columns=5, height=170, interactive=False
                 )
         outputs = [label_output, seen_output, steps_output, verdict_output]
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only

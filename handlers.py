@@ -23,7 +23,7 @@ from concepts import confusion, features, normalization, pooling, softmax
 from concepts.curves import training_curves
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess, preprocess
+from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess, preprocess_drawing
 
 UNSURE_BELOW = 0.5  # top probability under this: say the model is unsure
 VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
@@ -80,6 +80,10 @@ def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult
         raise gr.Error(str(problem), title="Can't read this image") from problem
 
 
+def _drawing(composite) -> Preprocessed:
+    return preprocess_drawing(Image.fromarray(np.asarray(composite, dtype=np.uint8)))
+
+
 def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
     """A Sketchpad drawing ({"background", "layers", "composite"}) -> same as classify_photo."""
     composite = (sketch or {}).get("composite")
@@ -87,7 +91,7 @@ def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
         raise gr.Error(
             "The canvas is empty. Draw a garment (an outline or a filled shape), then press Classify drawing."
         )
-    label, seen, steps, verdict = _answer(preprocess(Image.fromarray(np.asarray(composite, dtype=np.uint8))), model)
+    label, seen, steps, verdict = _answer(_drawing(composite), model)
     return label, seen, steps, f"Your drawing: {verdict}"
 
 
@@ -163,7 +167,7 @@ def share_photo(photo_path: str | None) -> Shared:
 
 def share_sketch(sketch: dict) -> Shared:
     """Remember the drawing just classified, like share_photo."""
-    return time.monotonic_ns(), preprocess(Image.fromarray(np.asarray(sketch["composite"], dtype=np.uint8))).pixels
+    return time.monotonic_ns(), _drawing(sketch["composite"]).pixels
 
 
 def take_shared(shared: Shared, seen: int | None) -> tuple:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.preprocess import ImageProblem, load_and_preprocess
+from model.preprocess import ImageProblem, fill_outline, load_and_preprocess
 
 
 def _png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
@@ -149,3 +149,19 @@ def test_the_papers_sharpening_step_can_be_switched_on(monkeypatch):
     assert not np.array_equal(plain, sharp)
     blurred = pp._gaussian_blur(np.pad(np.ones((3, 3)), 5))
     assert blurred.sum() == pytest.approx(9) and blurred.max() < 1  # mass kept, peak spread out
+
+
+def test_an_outline_is_filled_and_a_solid_shape_left_alone():
+    outline = np.zeros((28, 28), dtype=np.uint8)
+    outline[4:24, 6:22] = 200
+    solid = outline.copy()
+    outline[6:22, 8:20] = 0  # a 2-pixel frame round a dark inside
+    filled = fill_outline(outline)
+    assert filled is not None and (filled[4:24, 6:22] == 200).all() and (filled[:4] == 0).all()
+    assert fill_outline(solid) is None
+
+
+def test_an_outline_open_to_the_border_is_not_filled():
+    u_shape = np.zeros((28, 28), dtype=np.uint8)
+    u_shape[4:24, 6:8] = u_shape[4:24, 20:22] = u_shape[22:24, 6:22] = 255  # open at the top
+    assert fill_outline(u_shape) is None
