@@ -47,28 +47,9 @@ def test_sketch_of_trousers_is_read(shipped_model):
 @pytest.mark.parametrize("garment", ["Dress", "Trouser", "T-shirt/top"])
 def test_an_outline_drawing_is_filled_in_and_read(shipped_model, garment):
     """Learners draw outlines; the model learned filled garments (unfilled, these read as Bag)."""
-    from PIL import ImageDraw
+    from benchmarks.drawings import GARMENTS, drawing
 
-    outlines = {
-        "Dress": [(170, 60), (230, 60), (240, 140), (300, 340), (100, 340), (160, 140)],
-        "Trouser": [(130, 50), (270, 50), (290, 350), (220, 350), (200, 150), (180, 350), (110, 350)],
-        "T-shirt/top": [
-            (140, 60),
-            (260, 60),
-            (340, 130),
-            (300, 170),
-            (270, 150),
-            (270, 340),
-            (130, 340),
-            (130, 150),
-            (100, 170),
-            (60, 130),
-        ],
-    }
-    image = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
-    points = outlines[garment]
-    ImageDraw.Draw(image).line([*points, points[0]], fill=(0, 0, 0, 255), width=8, joint="curve")
-    label, seen, steps, verdict = handlers.classify_sketch({"composite": np.asarray(image)}, shipped_model)
+    label, seen, steps, verdict = handlers.classify_sketch(drawing(GARMENTS[garment], stroke=8), shipped_model)
     assert next(iter(label)) == garment, verdict
     assert steps[-1][1] == "filled in"
 
