@@ -147,11 +147,10 @@ def filters_tab(model: LoadedModel, examples: list[str], shared: gr.State) -> No
             shifted_image = gr.Image(label="Shifted input", height=200, interactive=False)
             shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
         shift_note = gr.Markdown()
-        show_maps = partial(h.show_feature_maps, model=model)
         tab.select(partial(h.show_kernels, model=model), None, kernels_plot, api_visibility="private")
         gr.on(
             [tab.select, layer_choice.change, filters_input.change],
-            show_maps,
+            partial(h.show_feature_maps, model=model),
             [filters_input, layer_choice],
             [maps_plot, maps_note],
             api_name="feature_maps",
