@@ -22,10 +22,9 @@ from PIL import Image
 from concepts import confusion, features, normalization, pooling, softmax
 from concepts.curves import training_curves
 from model.data import CLASS_NAMES
-from model.inference import LoadedModel, top_classes
+from model.inference import UNSURE_BELOW, LoadedModel, top_classes
 from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess, preprocess_drawing
 
-UNSURE_BELOW = 0.5  # top probability under this: say the model is unsure
 VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
 OUTPUT_DIR = Path(tempfile.gettempdir()) / "fashion-cnn-lab"  # enlarged images we hand to Gradio
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str]

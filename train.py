@@ -3,7 +3,13 @@
     python train.py                      # the shipped model: writes model/weights/
     python train.py --quick --out /tmp/m # a one-minute smoke run on a subset
     python train.py --epochs 5 --seed 1 --out runs/seed1
+    python train.py --real-photos ../clothing-dataset-small/train   # the shipped model (~35 min, 2 cores)
+    python train.py --real-photos DIR --init model/weights/fashion-mnist-only --out /tmp/m  # phase 2 only
     python train.py --push-to-hub NAMESPACE/NAME         # train, then upload the folder to the Hub
+
+With --real-photos, training has two phases: the Fashion-MNIST model as above (kept in
+OUT/fashion-mnist-only/), then a short fine-tune on Fashion-MNIST plus real phone photos,
+converted by the app's own conversion (model/preprocess.py), which is the model the app serves.
 
 The folder holds the Keras layout (config.json, metadata.json, model.weights.h5),
 metrics.json (test accuracy, confusion matrix, per-class metrics, history, ...) and a
@@ -31,6 +37,8 @@ from model.cnn import build_cnn, build_mlp
 from model.data import CLASS_NAMES, load_fashion_mnist
 from model.evaluate import calibration, select_samples, summarize
 from model.hub import push_model, require_token
+from model.inference import UNSURE_BELOW
+from model.real_photos import DEV_PERCENT, SOURCE, convert, list_photos, score, split, targets
 
 # -- hyperparameters (defaults of the flags below) -----------------------------------
 EPOCHS = 27
@@ -56,6 +64,11 @@ ABLATIONS = {
 }
 SAVED_ABLATIONS = {"mlp"}  # variants whose weights are kept: the filters tab runs the dense net live
 OUT = Path("model/weights")
+# phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos, choices measured on the dev split (README)
+REAL_EPOCHS = 3
+REAL_PEAK_LR = 1e-3  # a tenth of a fresh run's peak... /3: the network is already trained
+REAL_COPIES = 3  # each real training photo appears this many times per epoch (~7k beside 55k)
+FASHION_MNIST_ONLY = "fashion-mnist-only"  # sub-folder of OUT keeping the phase-1 model, to compare
 # -------------------------------------------------------------------------------------
 
 
@@ -75,6 +88,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=sorted(ABLATIONS),
         help=f"train a variant instead, {ABLATION_EPOCHS} epochs unless --epochs; record it in OUT/ablations.json",
     )
+    parser.add_argument(
+        "--real-photos",
+        type=Path,
+        metavar="DIR",
+        help="then fine-tune on these photos too (folders named as in clothing-dataset-small's train/)",
+    )
+    parser.add_argument(
+        "--init", type=Path, metavar="FOLDER", help="with --real-photos: start from this trained model folder"
+    )
+    parser.add_argument("--real-epochs", type=int, default=REAL_EPOCHS)
+    parser.add_argument("--real-copies", type=int, default=REAL_COPIES)
+    parser.add_argument(
+        "--real-targets",
+        choices=("any-of", "spread"),
+        default="any-of",
+        help="folders several classes answer rightly (shoes, longsleeve): ask for their total probability, "
+        "or spread the target evenly over them (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-outlier-exposure",
+        action="store_true",
+        help="leave out hats, shorts and skirts instead of teaching a uniform answer on them",
+    )
     parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
     parser.add_argument("--commit-message", help="commit message for --push-to-hub")
     args = parser.parse_args(argv)  # unknown flags are an error
@@ -84,6 +120,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--ablation records a variant in an existing folder; push that folder instead")
     if args.epochs < 1 or args.batch_size < 1:
         parser.error("--epochs and --batch-size must be positive")
+    if args.init and not args.real_photos:
+        parser.error("--init only starts the real-photo fine-tune: give --real-photos too")
+    if args.real_photos and args.ablation:
+        parser.error("--ablation runs train on Fashion-MNIST only")
+    if args.real_photos:
+        list_photos(args.real_photos)  # a wrong folder fails now, not after the first phase
     if args.push_to_hub:
         require_token()  # fail now, not after half an hour of training
     return args
@@ -103,8 +145,8 @@ def augmenter(seed: int):
 
 
 def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
-    # one-hot targets: Keras's label smoothing needs them
-    ds = tf.data.Dataset.from_tensor_slices((x.astype("float32"), tf.one_hot(y, 10)))
+    # labels become one-hot targets (Keras's label smoothing needs them); 2-D targets are used as they are
+    ds = tf.data.Dataset.from_tensor_slices((x.astype("float32"), tf.one_hot(y, 10) if y.ndim == 1 else y))
     if augment:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size)
@@ -170,6 +212,95 @@ def record_ablation(folder: Path, name: str, description: str, metrics: dict) ->
     print(f"recorded ablation {name!r} in {path}")
 
 
+def any_of_loss(y_true, y_pred):
+    """Cross-entropy on targets (N, 10), or, where the 11th column is 1, -log of the targets' total probability.
+
+    The second is a partial-label loss: a photo in ``shoes`` is right as Sandal, Sneaker or Ankle boot,
+    so training asks only that their sum be high, and the model stays free to commit to one of them.
+    """
+    target, any_of = y_true[:, :10], y_true[:, 10]
+    p = keras.ops.clip(y_pred, 1e-7, 1.0)
+    cross_entropy = -keras.ops.sum(target * keras.ops.log(p), axis=-1)
+    total = -keras.ops.log(keras.ops.clip(keras.ops.sum(target * y_pred, axis=-1), 1e-7, 1.0))
+    return keras.ops.where(any_of > 0.5, total, cross_entropy)
+
+
+def target_accuracy(y_true, y_pred):
+    """Accuracy against the target's largest weight (Fashion-MNIST rows: the label)."""
+    return keras.ops.cast(keras.ops.argmax(y_true[:, :10], -1) == keras.ops.argmax(y_pred, -1), "float32")
+
+
+def compile_model(model: keras.Model, steps: int, epochs: int, peak_lr: float, loss) -> None:
+    """AdamW, a one-epoch linear warm-up to PEAK, then cosine decay to 0."""
+    warmup = min(steps // epochs, steps // 2)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        0.0, decay_steps=steps - warmup, warmup_target=peak_lr, warmup_steps=warmup
+    )
+    metrics = ["accuracy"] if isinstance(loss, keras.losses.Loss) else [target_accuracy]
+    model.compile(
+        optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=WEIGHT_DECAY),
+        loss=loss,
+        metrics=metrics,
+    )
+
+
+def fine_tune_on_photos(model: keras.Model, args, x_fm, y_fm, x_val, y_val) -> dict:
+    """Phase 2: Fashion-MNIST plus the real training photos, converted as the app converts them."""
+    train_photos, dev_photos = split(list_photos(args.real_photos))
+    if args.no_outlier_exposure:
+        train_photos = [p for p in train_photos if p.accepted]
+    start = time.perf_counter()
+    x_real = convert(train_photos + dev_photos)
+    convert_seconds = time.perf_counter() - start
+    x_real_train, x_dev = x_real[: len(train_photos)], x_real[len(train_photos) :]
+    print(f"converted {len(x_real)} real photos in {convert_seconds:.0f} s")
+    weights, any_of = targets(train_photos, spread=args.real_targets == "spread")
+    fm_targets = np.eye(10, dtype=np.float32)[y_fm] * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / 10
+    y_all = np.concatenate(
+        [
+            np.column_stack([fm_targets, np.zeros(len(y_fm), np.float32)]),
+            np.tile(np.column_stack([weights, any_of]), (args.real_copies, 1)),
+        ]
+    )
+    x_all = np.concatenate([x_fm[..., 0], np.tile(x_real_train, (args.real_copies, 1, 1))])[..., None]
+    val_targets = np.column_stack([np.eye(10, dtype=np.float32)[y_val], np.zeros(len(y_val), np.float32)])
+    train_ds = make_dataset(x_all, y_all, args.batch_size, args.seed + 1, augment=True)
+    val_ds = make_dataset(x_val, val_targets, 512, args.seed, augment=False)
+
+    before = score(model.predict(x_dev[..., None], verbose=0), dev_photos, UNSURE_BELOW)
+    compile_model(
+        model,
+        args.real_epochs * int(np.ceil(len(x_all) / args.batch_size)),
+        args.real_epochs,
+        REAL_PEAK_LR,
+        any_of_loss,
+    )
+    timer = EpochTimer()
+    history = model.fit(train_ds, validation_data=val_ds, epochs=args.real_epochs, callbacks=[timer], verbose=1)
+    after = score(model.predict(x_dev[..., None], verbose=0), dev_photos, UNSURE_BELOW)
+    print(
+        f"real-photo dev split: top-1 {before['top1']:.3f} -> {after['top1']:.3f}, "
+        f"right and sure {after['right_and_sure']:.3f}, hats/shorts/skirts unsure {after['unsure_outside']:.3f}"
+    )
+    return {
+        "source": SOURCE,
+        "folder": args.real_photos.resolve().name,
+        "train_photos": len(train_photos),
+        "dev_photos": len(dev_photos),
+        "dev_percent": DEV_PERCENT,
+        "copies": args.real_copies,
+        "targets": args.real_targets,
+        "outlier_exposure": not args.no_outlier_exposure,
+        "epochs": args.real_epochs,
+        "peak_lr": REAL_PEAK_LR,
+        "convert_seconds": round(convert_seconds, 1),
+        "train_seconds": round(sum(timer.seconds), 1),
+        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
+        "dev_before": before,
+        "dev": after,
+    }
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
@@ -188,33 +319,57 @@ def main(argv: list[str] | None = None) -> dict:
     train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args.batch_size, args.seed, augment=augment)
     val_ds = make_dataset(x_train[val_idx], y_train[val_idx], 512, args.seed, augment=False)
 
-    model = build_mlp() if variant == "mlp" else build_cnn(**variant)
-    model.summary()
-    steps = epochs * int(np.ceil(len(train_idx) / args.batch_size))
-    warmup = min(steps // epochs, steps // 2)
-    schedule = keras.optimizers.schedules.CosineDecay(
-        0.0, decay_steps=steps - warmup, warmup_target=PEAK_LR, warmup_steps=warmup
-    )
-    model.compile(
-        optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=WEIGHT_DECAY),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING),
-        metrics=["accuracy"],
-    )
+    if args.init:  # phase 1 done before: start from that model
+        model = keras.saving.load_model(args.init, safe_mode=True, compile=False)
+        fm_metrics = json.loads((args.init / "metrics.json").read_text(encoding="utf-8"))
+        history, train_seconds, epochs = fm_metrics.get("history", {}), 0.0, 0
+        timer = EpochTimer()
+    else:
+        model = build_mlp() if variant == "mlp" else build_cnn(**variant)
+        model.summary()
+        steps = epochs * int(np.ceil(len(train_idx) / args.batch_size))
+        compile_model(
+            model, steps, epochs, PEAK_LR, keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING)
+        )
+        timer = EpochTimer()
+        callbacks = [timer]
+        if args.ablation:  # the run's own log, kept beside the results it produced
+            (args.out / "ablations").mkdir(parents=True, exist_ok=True)
+            callbacks.append(keras.callbacks.CSVLogger(args.out / "ablations" / f"{args.ablation}.csv"))
+        start = time.perf_counter()
+        history = model.fit(
+            train_ds, validation_data=val_ds, epochs=epochs, callbacks=callbacks, shuffle=False, verbose=1
+        )
+        train_seconds = time.perf_counter() - start
+        history = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        fm_metrics = None
 
-    timer = EpochTimer()
-    callbacks = [timer]
-    if args.ablation:  # the run's own log, kept beside the results it produced
-        (args.out / "ablations").mkdir(parents=True, exist_ok=True)
-        callbacks.append(keras.callbacks.CSVLogger(args.out / "ablations" / f"{args.ablation}.csv"))
-    start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=epochs, callbacks=callbacks, shuffle=False, verbose=1)
-    train_seconds = time.perf_counter() - start
+    real = None
+    if args.real_photos:
+        if fm_metrics is None:  # keep the Fashion-MNIST-only model beside the final one, to compare
+            fm_probs = model.predict(x_test, batch_size=1000, verbose=0)
+            fm_metrics = {
+                **summarize(fm_probs, y_test),
+                "epochs": epochs,
+                "train_seconds": round(train_seconds, 1),
+                "history": history,
+            }
+        save_for_inference(model, build_cnn(), args.out / FASHION_MNIST_ONLY)
+        keep = ("test_accuracy", "test_loss", "confusion_matrix", "per_class", "epochs", "train_seconds", "history")
+        (args.out / FASHION_MNIST_ONLY / "metrics.json").write_text(
+            json.dumps({k: fm_metrics[k] for k in keep if k in fm_metrics}, indent=1), encoding="utf-8"
+        )
+        real = fine_tune_on_photos(
+            model, args, x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx]
+        )
+        train_seconds += real["convert_seconds"] + real["train_seconds"]
 
     probs = model.predict(x_test, batch_size=1000, verbose=0)
     metrics = summarize(probs, y_test)
     metrics["calibration"] = calibration(probs, y_test)
     metrics.update(
-        history={k: [float(v) for v in vals] for k, vals in history.history.items()},
+        history=history,
+        real_photos=real,
         params=int(model.count_params()),
         train_seconds=round(train_seconds, 1),
         epoch_seconds=[round(t, 1) for t in timer.seconds],

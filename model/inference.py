@@ -13,6 +13,7 @@ import numpy as np
 from model.data import CLASS_NAMES
 
 DEFAULT_FOLDER = Path(__file__).parent / "weights"
+UNSURE_BELOW = 0.5  # top probability under this: the answer is "Not sure" (chosen on the real-photo dev split)
 log = logging.getLogger(__name__)
 
 

@@ -136,21 +136,6 @@ def test_images_without_a_clear_object_say_so(img):
     assert not load_and_preprocess(_save(img, "PNG")).has_object
 
 
-def test_the_papers_sharpening_step_can_be_switched_on(monkeypatch):
-    """Off by default (it measured worse, see README); when on it sharpens, it does not break the input."""
-    from model import preprocess as pp
-
-    photo = Image.new("L", (120, 160), 240)
-    photo.paste(Image.new("L", (60, 100), 40), (30, 30))
-    plain = pp.preprocess(photo).pixels
-    monkeypatch.setattr(pp, "SHARPEN", 1.0)
-    sharp = pp.preprocess(photo).pixels
-    assert sharp.shape == (28, 28) and sharp.max() == 255
-    assert not np.array_equal(plain, sharp)
-    blurred = pp._gaussian_blur(np.pad(np.ones((3, 3)), 5))
-    assert blurred.sum() == pytest.approx(9) and blurred.max() < 1  # mass kept, peak spread out
-
-
 def test_an_outline_is_filled_and_a_solid_shape_left_alone():
     outline = np.zeros((28, 28), dtype=np.uint8)
     outline[4:24, 6:22] = 200

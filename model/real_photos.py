@@ -1,0 +1,145 @@
+"""Real clothing photos (alexeygrigorev/clothing-dataset-small, CC0): layout, labels and the dev split.
+
+A folder per class (dress, hat, longsleeve, ...) holding phone photos of garments on floors, beds
+and hangers. Its classes are not Fashion-MNIST's: ``ACCEPTED`` says which Fashion-MNIST answers
+count as right for each folder (the dataset README's table, by which the app is judged), and
+``hat``, ``shorts``, ``skirt`` have no Fashion-MNIST class at all (the honest answer is "Not sure").
+
+    git clone https://github.com/alexeygrigorev/clothing-dataset-small   # then use its train/
+
+The development split is fixed by a hash of each file name, so it is the same on every machine
+and for every run, and a photo never moves between the two sides when others are added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from model.data import CLASS_NAMES
+from model.preprocess import load_and_preprocess
+
+SOURCE = "https://github.com/alexeygrigorev/clothing-dataset-small"
+_IDX = {name: i for i, name in enumerate(CLASS_NAMES)}
+# folder -> Fashion-MNIST classes that count as a right answer; () = none of the ten ("Not sure")
+ACCEPTED: dict[str, tuple[int, ...]] = {
+    "t-shirt": (_IDX["T-shirt/top"],),
+    "pants": (_IDX["Trouser"],),
+    "dress": (_IDX["Dress"],),
+    "outwear": (_IDX["Coat"],),
+    "shirt": (_IDX["Shirt"], _IDX["T-shirt/top"]),
+    "longsleeve": (_IDX["Pullover"], _IDX["Shirt"], _IDX["T-shirt/top"]),
+    "shoes": (_IDX["Sandal"], _IDX["Sneaker"], _IDX["Ankle boot"]),
+    "hat": (),
+    "shorts": (),
+    "skirt": (),
+}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
+DEV_PERCENT = 20  # share of each folder held out to choose settings and report real-photo accuracy
+
+
+class RealPhotosNotFound(FileNotFoundError):
+    """The folder does not have the dataset's layout."""
+
+
+@dataclass(frozen=True)
+class Photo:
+    path: Path
+    folder: str  # the dataset's class name, e.g. "longsleeve"
+
+    @property
+    def accepted(self) -> tuple[int, ...]:
+        return ACCEPTED[self.folder]
+
+    @property
+    def is_dev(self) -> bool:
+        return is_dev(self.path.name)
+
+
+def is_dev(file_name: str) -> bool:
+    """Whether a photo belongs to the development split (a stable hash of its file name)."""
+    return int(hashlib.sha256(file_name.encode()).hexdigest()[:8], 16) % 100 < DEV_PERCENT
+
+
+def list_photos(root: str | Path) -> list[Photo]:
+    """Every photo under ROOT/<folder>/, for the folders of ``ACCEPTED``, sorted; others are ignored."""
+    root = Path(root)
+    if not root.is_dir():
+        raise RealPhotosNotFound(f"{root} is not a folder; expected one sub-folder per class ({', '.join(ACCEPTED)})")
+    photos = [
+        Photo(path, folder)
+        for folder in ACCEPTED
+        if (root / folder).is_dir()
+        for path in sorted((root / folder).iterdir())
+        if path.suffix.lower() in IMAGE_SUFFIXES
+    ]
+    if not photos:
+        raise RealPhotosNotFound(
+            f"no photos in {root}: expected sub-folders named {', '.join(ACCEPTED)} (the layout of {SOURCE}'s train/)"
+        )
+    return photos
+
+
+def split(photos: list[Photo]) -> tuple[list[Photo], list[Photo]]:
+    """(train, dev) by ``is_dev``."""
+    return [p for p in photos if not p.is_dev], [p for p in photos if p.is_dev]
+
+
+def convert(photos: list[Photo], workers: int | None = None) -> np.ndarray:
+    """Every photo through the app's own conversion (``model.preprocess``): (N, 28, 28) uint8.
+
+    Threads, not processes: GrabCut and JPEG decoding release the GIL, and TensorFlow may be loaded.
+    """
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        return np.stack(list(pool.map(lambda p: load_and_preprocess(p.path).pixels, photos)))
+
+
+def targets(photos: list[Photo], spread: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """What the model is taught for each photo: (N, 10) target weights and (N,) "any of these" flags.
+
+    A folder with one Fashion-MNIST class: that class. A folder several classes answer rightly
+    (``shoes``: any footwear; ``longsleeve``: pullover, shirt or top): with ``spread`` the target is
+    spread evenly over them; otherwise the flag is set and training only asks that their *total*
+    probability be high, leaving the model to pick one (a partial-label loss, see train.py). A folder
+    with none of the ten (hats, shorts, skirts): a uniform target, so the model learns to be unsure
+    of garments outside its classes (outlier exposure, Hendrycks et al. 2019).
+    """
+    weights = np.zeros((len(photos), len(CLASS_NAMES)), dtype=np.float32)
+    any_of = np.zeros(len(photos), dtype=np.float32)
+    for i, photo in enumerate(photos):
+        accepted = photo.accepted or tuple(range(len(CLASS_NAMES)))
+        weights[i, list(accepted)] = 1.0 if (photo.accepted and not spread) else 1.0 / len(accepted)
+        any_of[i] = float(bool(photo.accepted) and not spread and len(accepted) > 1)
+    return weights, any_of
+
+
+def score(probs: np.ndarray, photos: list[Photo], unsure_below: float) -> dict:
+    """Real-photo results by the dataset README's mapping.
+
+    ``top1``: the most likely class is an accepted one (photos of the ten's garments only);
+    ``right_and_sure``: that, and the answer is not "Not sure"; ``unsure_outside``: the share of
+    hats, shorts and skirts answered "Not sure"; ``per_folder``: top-1 (or, for those three, "Not sure")
+    per folder.
+    """
+    best, confident = probs.argmax(axis=1), probs.max(axis=1) >= unsure_below
+    inside = np.array([bool(p.accepted) for p in photos])
+    right = np.array([b in p.accepted for b, p in zip(best, photos, strict=True)])
+    per_folder = {}
+    for folder in ACCEPTED:
+        rows = np.array([p.folder == folder for p in photos])
+        if rows.any():
+            hits = right[rows] if ACCEPTED[folder] else ~confident[rows]
+            per_folder[folder] = {"photos": int(rows.sum()), "rate": float(hits.mean())}
+    return {
+        "photos": len(photos),
+        "top1": float(right[inside].mean()) if inside.any() else None,
+        "right_and_sure": float((right & confident)[inside].mean()) if inside.any() else None,
+        "unsure_outside": float((~confident)[~inside].mean()) if (~inside).any() else None,
+        "per_folder": per_folder,
+        "unsure_below": unsure_below,
+    }
