@@ -109,14 +109,24 @@ def classify_tab(model: LoadedModel, examples: list[str]) -> tuple:
                     sketch_button = gr.Button("Classify drawing", variant="primary")
             with gr.Column():
                 verdict_output = gr.Markdown(elem_id="verdict")
-                label_output = gr.Label(num_top_classes=3, label="Top 3 classes")
+                with gr.Row():
+                    label_output = gr.Label(num_top_classes=3, label="Top 3 classes")
+                    before_output = gr.Label(
+                        num_top_classes=3,
+                        label="Same photo, Fashion-MNIST-only model",
+                        visible=model.fashion_mnist_only is not None,
+                    )
                 seen_output = gr.Image(
                     label="What the model saw (28×28, enlarged)", height=240, interactive=False, elem_id="seen-input"
                 )
                 steps_output = gr.Gallery(
                     label="How the photo became the input", columns=5, height=170, interactive=False
                 )
-        outputs = [label_output, seen_output, steps_output, verdict_output]
+        table = h.real_photo_table(model)
+        if table:
+            with gr.Accordion("Real photos vs Fashion-MNIST: what training on photos changed", open=False):
+                gr.Markdown(table, elem_id="real-photo-table")
+        outputs = [label_output, seen_output, steps_output, verdict_output, before_output]
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only
         # ever called for inference (no training, no state), which TensorFlow runs safely in parallel.
         photo_event = photo_input.change(

@@ -37,7 +37,7 @@ from model.cnn import build_cnn, build_mlp
 from model.data import CLASS_NAMES, load_fashion_mnist
 from model.evaluate import calibration, select_samples, summarize
 from model.hub import push_model, require_token
-from model.inference import UNSURE_BELOW
+from model.inference import FASHION_MNIST_ONLY, UNSURE_BELOW
 from model.real_photos import DEV_PERCENT, SOURCE, convert, list_photos, score, split, targets
 
 # -- hyperparameters (defaults of the flags below) -----------------------------------
@@ -68,7 +68,6 @@ OUT = Path("model/weights")
 REAL_EPOCHS = 3
 REAL_PEAK_LR = 1e-3  # a tenth of a fresh run's peak... /3: the network is already trained
 REAL_COPIES = 3  # each real training photo appears this many times per epoch (~7k beside 55k)
-FASHION_MNIST_ONLY = "fashion-mnist-only"  # sub-folder of OUT keeping the phase-1 model, to compare
 # -------------------------------------------------------------------------------------
 
 
@@ -267,7 +266,10 @@ def fine_tune_on_photos(model: keras.Model, args, x_fm, y_fm, x_val, y_val) -> d
     train_ds = make_dataset(x_all, y_all, args.batch_size, args.seed + 1, augment=True)
     val_ds = make_dataset(x_val, val_targets, 512, args.seed, augment=False)
 
-    before = score(model.predict(x_dev[..., None], verbose=0), dev_photos, UNSURE_BELOW)
+    def dev_score() -> dict | None:  # a tiny folder may have no dev photo at all
+        return score(model.predict(x_dev[..., None], verbose=0), dev_photos, UNSURE_BELOW) if dev_photos else None
+
+    before = dev_score()
     compile_model(
         model,
         args.real_epochs * int(np.ceil(len(x_all) / args.batch_size)),
@@ -277,11 +279,12 @@ def fine_tune_on_photos(model: keras.Model, args, x_fm, y_fm, x_val, y_val) -> d
     )
     timer = EpochTimer()
     history = model.fit(train_ds, validation_data=val_ds, epochs=args.real_epochs, callbacks=[timer], verbose=1)
-    after = score(model.predict(x_dev[..., None], verbose=0), dev_photos, UNSURE_BELOW)
-    print(
-        f"real-photo dev split: top-1 {before['top1']:.3f} -> {after['top1']:.3f}, "
-        f"right and sure {after['right_and_sure']:.3f}, hats/shorts/skirts unsure {after['unsure_outside']:.3f}"
-    )
+    after = dev_score()
+    if after:
+        print(
+            f"real-photo dev split: top-1 {before['top1']} -> {after['top1']}, "
+            f"right and sure {after['right_and_sure']}, hats/shorts/skirts unsure {after['unsure_outside']}"
+        )
     return {
         "source": SOURCE,
         "folder": args.real_photos.resolve().name,
@@ -319,10 +322,11 @@ def main(argv: list[str] | None = None) -> dict:
     train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args.batch_size, args.seed, augment=augment)
     val_ds = make_dataset(x_train[val_idx], y_train[val_idx], 512, args.seed, augment=False)
 
-    if args.init:  # phase 1 done before: start from that model
+    if args.init:  # phase 1 done before: start from that model, and count its training time too
         model = keras.saving.load_model(args.init, safe_mode=True, compile=False)
         fm_metrics = json.loads((args.init / "metrics.json").read_text(encoding="utf-8"))
-        history, train_seconds, epochs = fm_metrics.get("history", {}), 0.0, 0
+        history, epochs = fm_metrics.get("history", {}), fm_metrics.get("epochs", 0)
+        train_seconds = fm_metrics.get("train_seconds", 0.0)
         timer = EpochTimer()
     else:
         model = build_mlp() if variant == "mlp" else build_cnn(**variant)
@@ -354,15 +358,18 @@ def main(argv: list[str] | None = None) -> dict:
                 "train_seconds": round(train_seconds, 1),
                 "history": history,
             }
-        save_for_inference(model, build_cnn(), args.out / FASHION_MNIST_ONLY)
-        keep = ("test_accuracy", "test_loss", "confusion_matrix", "per_class", "epochs", "train_seconds", "history")
-        (args.out / FASHION_MNIST_ONLY / "metrics.json").write_text(
-            json.dumps({k: fm_metrics[k] for k in keep if k in fm_metrics}, indent=1), encoding="utf-8"
-        )
+        fm_folder = args.out / FASHION_MNIST_ONLY
+        if not (args.init and args.init.resolve() == fm_folder.resolve()):
+            save_for_inference(model, build_cnn(), fm_folder)
+            keep = ("test_accuracy", "test_loss", "confusion_matrix", "per_class", "epochs", "train_seconds", "history")
+            (fm_folder / "metrics.json").write_text(
+                json.dumps({k: fm_metrics[k] for k in keep if k in fm_metrics}, indent=1), encoding="utf-8"
+            )
         real = fine_tune_on_photos(
             model, args, x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx]
         )
         train_seconds += real["convert_seconds"] + real["train_seconds"]
+        real["init"] = str(args.init) if args.init else None  # phase 1 came from this folder
 
     probs = model.predict(x_test, batch_size=1000, verbose=0)
     metrics = summarize(probs, y_test)

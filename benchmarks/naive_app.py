@@ -1,6 +1,7 @@
 """The naive Fashion-MNIST demo we compare against: the usual Space, serving our model.
 
-gr.Image -> grayscale -> invert -> resize to 28x28 -> model.predict -> gr.Label.
+gr.Image -> grayscale -> invert -> resize to 28x28 -> model.predict -> gr.Label, with the
+Fashion-MNIST-only model (model/weights/fashion-mnist-only), as such demos have.
 Used by benchmarks/speed.py and benchmarks/photo_robustness.py; not part of the app.
 
     python benchmarks/naive_app.py   # serves on GRADIO_SERVER_PORT (default 7860)
@@ -9,6 +10,7 @@ Used by benchmarks/speed.py and benchmarks/photo_robustness.py; not part of the 
 from __future__ import annotations
 
 import sys
+from functools import cache
 from pathlib import Path
 
 import gradio as gr
@@ -19,7 +21,13 @@ from PIL import Image, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from model.data import CLASS_NAMES  # noqa: E402
 
-MODEL = keras.saving.load_model(Path(__file__).resolve().parents[1] / "model" / "weights")
+WEIGHTS = Path(__file__).resolve().parents[1] / "model" / "weights"
+FOLDER = WEIGHTS / "fashion-mnist-only" if (WEIGHTS / "fashion-mnist-only" / "config.json").is_file() else WEIGHTS
+
+
+@cache
+def _model() -> keras.Model:
+    return keras.saving.load_model(FOLDER)
 
 
 def naive_pixels(image: Image.Image) -> np.ndarray:
@@ -28,11 +36,12 @@ def naive_pixels(image: Image.Image) -> np.ndarray:
 
 
 def classify(image: Image.Image) -> dict[str, float]:
-    probs = MODEL.predict(naive_pixels(image)[None, ..., None], verbose=0)[0]
+    probs = _model().predict(naive_pixels(image)[None, ..., None], verbose=0)[0]
     return {name: float(p) for name, p in zip(CLASS_NAMES, probs, strict=True)}
 
 
 demo = gr.Interface(classify, gr.Image(type="pil"), gr.Label(num_top_classes=3), api_name="classify")
 
 if __name__ == "__main__":
+    _model()  # loaded at start, as a Space would
     demo.launch(ssr_mode=False)

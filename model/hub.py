@@ -39,6 +39,8 @@ MODEL_FILES = [
     "examples/*.png",
     "ablations.json",
     "ablations/*",  # each variant's training log, and the dense net the filters tab runs
+    "fashion-mnist-only/*",  # the model before real photos, shown beside the shipped one
+    "real_photos.json",  # benchmarks/real_photos.py on the dev split: the Classify tab's table
 ]
 # What a Space needs to run the app (with the embedded model as its offline fallback), nothing else.
 SPACE_FILES = [

@@ -13,6 +13,7 @@ import numpy as np
 from model.data import CLASS_NAMES
 
 DEFAULT_FOLDER = Path(__file__).parent / "weights"
+FASHION_MNIST_ONLY = "fashion-mnist-only"  # sub-folder: the model before real photos, shown beside it
 UNSURE_BELOW = 0.5  # top probability under this: the answer is "Not sure" (chosen on the real-photo dev split)
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class LoadedModel:
     metrics: dict
     folder: Path
     source: str  # shown to the learner: "local folder model/weights", "hf://ns/name@rev", ...
+    fashion_mnist_only: LoadedModel | None = None  # the same network before real photos (train.py --real-photos)
     _extractors: dict = field(default_factory=dict, repr=False)  # layer names -> sub-model, built on first use
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
@@ -72,6 +74,12 @@ class LoadedModel:
             return None
         return keras.saving.load_model(folder, safe_mode=True, compile=False)
 
+    @cached_property
+    def real_photo_results(self) -> dict | None:
+        """``benchmarks/real_photos.py --split dev --json`` results kept in this folder (real_photos.json), if any."""
+        path = self.folder / "real_photos.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
     @property
     def test_accuracy(self) -> float | None:
         return self.metrics.get("test_accuracy")
@@ -99,7 +107,16 @@ def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:
         source = (
             "the embedded model (model/weights)" if folder.resolve() == DEFAULT_FOLDER else f"local folder {folder}"
         )
-    return LoadedModel(keras_model, metrics, folder, source)
+    before = folder / FASHION_MNIST_ONLY
+    fashion_mnist_only = (
+        load_folder(before, f"{source}, {FASHION_MNIST_ONLY}") if (before / "config.json").is_file() else None
+    )
+    return LoadedModel(keras_model, metrics, folder, source, fashion_mnist_only)
+
+
+def is_unsure(probs: np.ndarray) -> bool:
+    """Whether an answer should start with "Not sure": no class reaches ``UNSURE_BELOW``."""
+    return float(np.max(probs)) < UNSURE_BELOW
 
 
 def top_classes(probs: np.ndarray, k: int = 3) -> dict[str, float]:

@@ -1,0 +1,152 @@
+"""Real phone photos: the cut-out on the photos the old conversion failed, the dataset's labels, the training path."""
+
+import json
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+import train
+from model import preprocess as pp
+from model.data import CLASS_NAMES
+from model.real_photos import ACCEPTED, Photo, RealPhotosNotFound, is_dev, list_photos, score, split, targets
+
+PHOTOS = Path(__file__).parent / "data" / "real-photos"
+# The garment's box in each photo, as fractions (left, top, right, bottom), read off the photo by eye
+# on a 10% grid, not from any program's output.
+HAND_BOXES = {
+    "26acb9ef": (0.23, 0.10, 0.80, 0.83),  # jeans on a carpet that darkens towards the top (uneven light)
+    "16f2e166": (0.22, 0.09, 0.77, 0.95),  # jeans on a patterned carpet (textured background)
+    "8b731182": (0.03, 0.24, 0.94, 0.88),  # light sweater on a beige sheet (lighter than its background)
+    "d32505d3": (0.04, 0.03, 1.00, 0.94),  # black T-shirt filling the frame (no plain border)
+}
+
+
+def _photo(key: str) -> Path:
+    return next(PHOTOS.glob(f"*/{key}*.jpg"))
+
+
+def _iou(a, b) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+@pytest.mark.parametrize("key", sorted(HAND_BOXES))
+def test_the_cut_out_finds_the_garment(key):
+    rgb = pp._shrink(pp.to_rgb(pp.open_image(_photo(key))), pp.SEGMENT_SIDE)
+    mask = pp.find_garment(rgb)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    h, w = mask.shape
+    box = (cols[0] / w, rows[0] / h, (cols[-1] + 1) / w, (rows[-1] + 1) / h)
+    assert _iou(box, HAND_BOXES[key]) >= 0.65, box
+    if key != "d32505d3":  # the whole photo would not match the box: something was cut away
+        assert _iou((0, 0, 1, 1), HAND_BOXES[key]) < 0.65
+
+
+@pytest.mark.parametrize("key", sorted(HAND_BOXES))
+def test_a_real_photo_becomes_a_centred_garment_with_its_cut_out_shown(key):
+    out = pp.load_and_preprocess(_photo(key))
+    assert out.has_object
+    captions = [caption for _, caption in out.steps]
+    assert captions[:3] == ["photo", "grayscale", "cut-out"] and captions[-1] == "contrast"
+    px = out.pixels.astype(float)
+    assert px.max() == 255
+    # the longest edge spans the canvas and the garment is centred: the margins left and right match
+    ink = px > 0
+    cols = np.flatnonzero(ink.any(axis=0))
+    assert abs((cols[0] + cols[-1]) / 2 - 13.5) <= 1.5
+    assert np.ptp(np.flatnonzero(ink.any(axis=1))) >= 26 or np.ptp(cols) >= 26
+
+
+def test_a_garment_lighter_than_its_background_stays_visible():
+    """The old conversion measured ink as darker-than-background and clipped this sweater to 3% of its middle."""
+    out = pp.load_and_preprocess(_photo("8b731182"))
+    middle = out.pixels[8:20, 8:20]  # the middle of the 28x28 input: on the sweater
+    assert (middle > 20).mean() > 0.9
+
+
+def test_the_folders_are_mapped_as_the_dataset_readme_says():
+    names = {folder: {CLASS_NAMES[i] for i in classes} for folder, classes in ACCEPTED.items()}
+    assert names["longsleeve"] == {"Pullover", "Shirt", "T-shirt/top"}
+    assert names["shoes"] == {"Sandal", "Sneaker", "Ankle boot"}
+    assert names["shirt"] == {"Shirt", "T-shirt/top"} and names["outwear"] == {"Coat"}
+    assert names["hat"] == names["shorts"] == names["skirt"] == set()
+
+
+def test_the_dev_split_is_stable_and_about_a_fifth():
+    names = [f"{i:05d}.jpg" for i in range(5000)]
+    dev = [n for n in names if is_dev(n)]
+    assert 0.18 < len(dev) / len(names) < 0.22
+    assert dev == [n for n in names if is_dev(n)]  # same answer every time, on every machine
+    photos = list_photos(PHOTOS)
+    train_part, dev_part = split(photos)
+    assert sorted(train_part + dev_part, key=str) == sorted(photos, key=str) and not set(train_part) & set(dev_part)
+    assert {p.path.name[:8] for p in dev_part} >= set(HAND_BOXES)  # the four hard photos: never trained on
+
+
+def test_a_folder_without_the_layout_says_what_it_expects(tmp_path):
+    with pytest.raises(RealPhotosNotFound, match="longsleeve"):
+        list_photos(tmp_path)
+    with pytest.raises(RealPhotosNotFound, match="not a folder"):
+        list_photos(tmp_path / "missing")
+
+
+def test_targets_one_class_any_of_several_or_uniform():
+    photos = [Photo(Path(f"{f}.jpg"), f) for f in ("pants", "shoes", "hat")]
+    weights, any_of = targets(photos)
+    assert weights[0].tolist() == [0, 1, 0, 0, 0, 0, 0, 0, 0, 0] and any_of[0] == 0
+    assert weights[1].tolist() == [0, 0, 0, 0, 0, 1, 0, 1, 0, 1] and any_of[1] == 1  # Sandal, Sneaker, Ankle boot
+    assert np.allclose(weights[2], 0.1) and any_of[2] == 0  # outlier exposure: uniform
+    spread, flags = targets(photos, spread=True)
+    assert np.allclose(spread[1], [0, 0, 0, 0, 0, 1 / 3, 0, 1 / 3, 0, 1 / 3]) and not flags.any()
+
+
+def test_score_counts_by_the_mapping():
+    photos = [Photo(Path(f"{i}.jpg"), f) for i, f in enumerate(("shoes", "shoes", "t-shirt", "hat", "skirt"))]
+    probs = np.full((5, 10), 0.01)
+    probs[0, 7] = 0.91  # Sneaker for shoes: right, sure
+    probs[1, 9] = 0.41  # Ankle boot for shoes: right, not sure
+    probs[2, 6] = 0.91  # Shirt for a t-shirt: wrong
+    probs[3, 8] = 0.91  # Bag for a hat: sure, which is the wrong answer for a hat
+    probs[4, 0] = 0.31  # a skirt: not sure, right
+    result = score(probs, photos, unsure_below=0.5)
+    assert result["top1"] == pytest.approx(2 / 3) and result["right_and_sure"] == pytest.approx(1 / 3)
+    assert result["unsure_outside"] == pytest.approx(1 / 2)
+    assert result["per_folder"]["shoes"] == {"photos": 2, "rate": 1.0}
+    assert result["per_folder"]["hat"] == {"photos": 1, "rate": 0.0}
+
+
+def test_any_of_loss_asks_only_for_the_total_probability():
+    y_pred = np.array([[0.0, 0, 0, 0, 0, 0.5, 0, 0.4, 0, 0.1]], dtype="float32")
+    any_of = np.array([[0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1]], dtype="float32")  # footwear, any of the three
+    assert float(train.any_of_loss(any_of, y_pred)[0]) == pytest.approx(0.0, abs=1e-5)  # -log(0.5 + 0.4 + 0.1)
+    one_hot = np.array([[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]], dtype="float32")  # plain cross-entropy on Sneaker
+    assert float(train.any_of_loss(one_hot, y_pred)[0]) == pytest.approx(-np.log(0.4), rel=1e-5)
+
+
+def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
+    out = tmp_path / "model"
+    argv = ["--quick", "--data-dir", str(tiny_dataset), "--out", str(out), "--real-photos", str(PHOTOS)]
+    metrics = train.main([*argv, "--real-epochs", "1", "--real-copies", "2"])
+    real = json.loads((out / "metrics.json").read_text())["real_photos"]
+    assert real["train_photos"] + real["dev_photos"] == len(list_photos(PHOTOS)) == 7
+    assert real["dev_photos"] >= 4 and real["outlier_exposure"] and real["targets"] == "any-of"
+    assert real["dev"]["photos"] == real["dev_photos"] and metrics["real_photos"] == real
+    shipped = keras.saving.load_model(out, safe_mode=True)
+    before = keras.saving.load_model(out / "fashion-mnist-only", safe_mode=True)
+    x = np.zeros((1, 28, 28, 1), dtype="float32")
+    assert not np.allclose(shipped.predict(x, verbose=0), before.predict(x, verbose=0))  # the fine-tune changed it
+    assert json.loads((out / "fashion-mnist-only" / "metrics.json").read_text())["epochs"] == 2
+    assert "real phone photos" in (out / "README.md").read_text()
+
+
+def test_init_and_real_photo_flags_are_checked(tmp_path):
+    with pytest.raises(SystemExit):
+        train.parse_args(["--init", str(tmp_path)])  # --init without --real-photos
+    with pytest.raises(SystemExit):
+        train.parse_args(["--real-photos", str(PHOTOS), "--ablation", "mlp"])
+    with pytest.raises(RealPhotosNotFound):
+        train.parse_args(["--real-photos", str(tmp_path)])
