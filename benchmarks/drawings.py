@@ -4,7 +4,7 @@
 
 Five garments drawn as polygons on the Sketchpad's 400x400 transparent canvas, in black: filled,
 and as outlines with 6-, 20- and 40-pixel strokes. Each goes through the app's own sketch handler
-(`handlers.classify_sketch`), once as shipped and once with `fill_outline` switched off.
+(`tabs.classify.classify_sketch`), once as shipped and once with `fill_outline` switched off.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import handlers  # noqa: E402  (after the path set-up above)
 from model.inference import load_folder  # noqa: E402
+from tabs import classify as handlers  # noqa: E402  (after the path set-up above)
 
 # (x, y) corners on the 400x400 canvas, garment front views
 GARMENTS = {

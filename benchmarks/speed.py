@@ -128,9 +128,9 @@ def classroom_burst(client, path: Path, learners: int = CLASSROOM) -> dict:
 
 
 def measure_handlers(inputs: dict[str, Path], requests: int) -> dict:
-    import handlers as app_handlers
     from benchmarks import naive_app
     from model.inference import load_folder
+    from tabs import classify as app_handlers
 
     model = load_folder(WEIGHTS)
     handlers = {

@@ -45,7 +45,7 @@ MODEL_FILES = [
 # What a Space needs to run the app (with the embedded model as its offline fallback), nothing else.
 SPACE_FILES = [
     "app.py",
-    "handlers.py",
+    "tabs/*.py",
     "requirements.txt",
     "README.md",
     "model/*.py",

@@ -150,6 +150,7 @@ def _grabcut(rgb: np.ndarray, frame: int, seed: bool) -> np.ndarray:
     else:
         mask[:frame], mask[-frame:], mask[:, :frame], mask[:, -frame:] = (cv2.GC_BGD,) * 4
     bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))  # GrabCut's colour-model buffers
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models with k-means on this thread's RNG: same photo, same cut-out
     try:
         cv2.grabCut(rgb[..., ::-1].copy(), mask, None, bgd, fgd, GRABCUT_ITERATIONS, cv2.GC_INIT_WITH_MASK)
     except cv2.error:  # a single-colour image: no colour model to fit

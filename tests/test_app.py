@@ -6,8 +6,8 @@ import pytest
 from gradio_client import handle_file
 from PIL import Image
 
-import handlers
 from model.data import CLASS_NAMES
+from tabs import classify as handlers
 from tests.conftest import SHIPPED
 
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
@@ -18,7 +18,7 @@ def test_classify_handler_returns_top3_and_the_input(shipped_model):
     assert list(label)[0] == "Trouser" and len(label) == 3
     assert all(isinstance(p, float) for p in label.values())
     shown = np.asarray(Image.open(seen))
-    assert shown.shape[:2] == (handlers.VIEW_SIDE, handlers.VIEW_SIDE)
+    assert shown.shape[:2] == (28 * 8, 28 * 8)
     # the 28x28 input, each pixel an 8x8 block: sampling block centres gives the example back exactly
     np.testing.assert_array_equal(shown[4::8, 4::8], np.asarray(Image.open(EXAMPLES[1])))
     assert "Trouser" in verdict and steps

@@ -93,14 +93,14 @@ def test_drill_down_rejects_unknown_class_names(client):
 def test_drill_down_handler_rejects_unknown_class_names(shipped_model):
     import gradio as gr
 
-    import handlers
+    from tabs import confusion as handlers
 
     with pytest.raises(gr.Error, match="Pick a true and a predicted class"):
         handlers.open_cell("Sock", "Shirt", shipped_model)
 
 
 def test_an_empty_cell_says_so_instead_of_showing_nothing(shipped_model):
-    import handlers
+    from tabs import confusion as handlers
 
     matrix = np.array(shipped_model.metrics["confusion_matrix"])
     t, p = np.argwhere(matrix == 0)[0]  # the shipped model never reads some classes as others

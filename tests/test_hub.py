@@ -186,7 +186,7 @@ def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, cap
     files = upload["files"]
     assert {
         "app.py",
-        "handlers.py",
+        "tabs/classify.py",
         "requirements.txt",
         "README.md",
         "model/hub.py",
@@ -245,3 +245,41 @@ def test_app_with_an_unreachable_repo_serves_and_says_it_fell_back(tmp_path):
         proc.terminate()
         log = proc.communicate(timeout=30)[0].decode()
     assert "nobody/none" in log  # the fallback is logged too
+
+
+@pytest.mark.app
+def test_the_files_a_space_deploy_uploads_run_the_app_alone(monkeypatch, calls, tmp_path):
+    """Deploy into a folder instead of the Hub, then start the app from there: no module can be left out."""
+    from gradio_client import Client, handle_file
+
+    space = tmp_path / "space"
+    upload = HfApi.upload_folder
+
+    def upload_into_space(self, *args, **kwargs):
+        shutil.copytree(kwargs["folder_path"], space)
+        return upload(self, *args, **kwargs)
+
+    monkeypatch.setattr(HfApi, "upload_folder", upload_into_space)
+    hub.deploy_space("me/fashion-lab")
+    assert (space / "app.py").is_file() and not (space / "tests").exists()
+    port = _free_port()
+    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_TEMP_DIR=str(tmp_path / "gradio"))
+    env.pop("PYTHONPATH", None)  # only the Space's own files can be imported
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=space, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        url, deadline = f"http://127.0.0.1:{port}", time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/config", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, "the Space's app did not start"
+                time.sleep(0.5)
+        photo = next((ROOT / "tests" / "data" / "real-photos" / "pants").glob("*.jpg"))
+        label, _, steps, verdict, _ = Client(url, verbose=False).predict(handle_file(str(photo)), api_name="/classify")
+        assert label["label"] and verdict and len(steps) >= 4
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

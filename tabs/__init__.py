@@ -1,0 +1,1 @@
+"""One module per tab: its layout, events and handlers. ``app.py`` assembles them."""

@@ -1,0 +1,122 @@
+"""The Confusion matrix tab: the test-set matrix, a drill-down into any cell, and calibration."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import gradio as gr
+import numpy as np
+
+from concepts import confusion
+from model.data import CLASS_NAMES
+from model.inference import LoadedModel
+from tabs.common import choice, enlarge
+
+CONFUSION_MODES = ("Counts", "Row % (recall)")
+
+
+def show_confusion(mode: str, model: LoadedModel):
+    """The test-set confusion matrix as counts or row percentages."""
+    choice(mode, CONFUSION_MODES, "Show")
+    return confusion.heatmap(np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts")
+
+
+def show_reliability(model: LoadedModel):
+    return confusion.reliability_diagram(model.metrics["calibration"])
+
+
+def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[list, str]:
+    """The shipped test images of one confusion-matrix cell, most confident first, with captions."""
+    if true_name not in CLASS_NAMES or predicted_name not in CLASS_NAMES:
+        raise gr.Error(f"Pick a true and a predicted class from: {', '.join(CLASS_NAMES)}.")
+    t, p = CLASS_NAMES.index(true_name), CLASS_NAMES.index(predicted_name)
+    samples = model.test_samples
+    if samples is None:
+        raise gr.Error("This model folder has no test_samples.npz: retrain it with train.py to browse its mistakes.")
+    total = int(np.array(model.metrics["confusion_matrix"])[t, p])
+    hits = confusion.cell_samples(samples, t, p)
+    gallery = [
+        (
+            enlarge(samples["images"][i], 112),
+            f"{samples['probs'][i, p]:.0%} · #{samples['index'][i]}",  # short: the note above names the cell
+        )
+        for i in hits
+    ]
+    if total == 0:
+        note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
+    elif t == p:
+        note = f"**{true_name} read correctly: {total} test images.** Showing a random {len(hits)} of them, most confident first."
+    else:
+        note = (
+            f"**{true_name} read as {predicted_name}: {total} test images**, all shown, most confident mistake first."
+        )
+    return gallery, note
+
+
+def pick_cell(evt: gr.SelectData) -> tuple[str, str]:
+    """A click in the counts table -> (true class, predicted class) for the dropdowns."""
+    row, col = evt.index
+    return CLASS_NAMES[row], CLASS_NAMES[max(col - 1, 0)]  # column 0 holds the row names
+
+
+def build(model: LoadedModel) -> None:
+    with gr.Tab("Confusion matrix") as tab:
+        gr.Markdown(confusion.__doc__.split("\n\n", 1)[1].replace("\n", " "))
+        gr.Markdown(confusion.summary_markdown(model.metrics))
+        with gr.Row():
+            with gr.Column(scale=3):
+                confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
+                confusion_plot = gr.Plot(show_label=False, label="Confusion matrix")
+            with gr.Column(scale=2):
+                gr.Dataframe(
+                    confusion.per_class_rows(model.metrics),
+                    headers=["class", "precision %", "recall %", "F1 %", "images"],
+                    label="Per class",
+                    interactive=False,
+                )
+        gr.Markdown(
+            "### Open a cell\nClick a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."
+        )
+        matrix = model.metrics["confusion_matrix"]
+        cells_table = gr.Dataframe(
+            [[name, *row] for name, row in zip(CLASS_NAMES, matrix, strict=True)],
+            headers=["true ↓ / predicted →", *CLASS_NAMES],
+            interactive=False,
+            label="Counts (click a cell)",
+        )
+        with gr.Row():
+            worst = confusion.most_confused(np.array(matrix), top=1)  # the most confused pair opens first
+            first_true, first_predicted = worst[0][:2] if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
+            true_class = gr.Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
+            predicted_class = gr.Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
+            open_button = gr.Button("Show these images", variant="primary")
+        cell_note = gr.Markdown(elem_id="cell-note")
+        cell_gallery = gr.Gallery(
+            label="Test images in this cell",
+            columns=8,
+            height=360,
+            interactive=False,
+            elem_id="cell-gallery",
+        )
+        if "calibration" in model.metrics:
+            gr.Markdown("### Calibration: does 90% confidence mean 90% right?")
+            with gr.Row():
+                reliability_plot = gr.Plot(show_label=False, label="Reliability diagram")
+                gr.Markdown(confusion.calibration_words(model.metrics["calibration"]))
+            tab.select(partial(show_reliability, model=model), None, reliability_plot, api_visibility="private")
+        gr.on(
+            [tab.select, confusion_mode.change],
+            partial(show_confusion, model=model),
+            confusion_mode,
+            confusion_plot,
+            api_name="confusion_matrix",
+        )
+        show_cell = partial(open_cell, model=model)
+        open_button.click(
+            show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_name="confusion_cell"
+        )
+        if (model.folder / "test_samples.npz").is_file():  # show that cell when the tab opens
+            tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
+        cells_table.select(pick_cell, None, [true_class, predicted_class]).then(
+            show_cell, [true_class, predicted_class], [cell_gallery, cell_note]
+        )

@@ -1,0 +1,57 @@
+"""The Normalization tab: the input's pixels at three scales, and the model fed the wrong one."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import gradio as gr
+
+from concepts import normalization
+from model.data import CLASS_NAMES
+from model.inference import LoadedModel
+from tabs.common import ablation_words, concept_input, explanation, input_pixels, run_histories, show_curves
+
+
+def run_normalization(image_path: str | None, model: LoadedModel):
+    """Histograms of the input raw, scaled and standardized, and what the model says when fed the wrong scale."""
+    pixels = input_pixels(image_path)
+    rows = []
+    for name, x in (("raw 0–255 (what it expects)", pixels), ("already scaled to 0–1 (a classic bug)", pixels / 255)):
+        probs = model.probabilities(x)[0]
+        rows.append(
+            [name, f"{x.min():.3g}–{x.max():.3g}", CLASS_NAMES[int(probs.argmax())], round(float(probs.max()), 4)]
+        )
+    return normalization.histograms(pixels), rows
+
+
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
+    with gr.Tab("Normalization") as tab:
+        gr.Markdown(explanation(normalization))
+        with gr.Row():
+            with gr.Column(scale=1):
+                normalize_input = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=3):
+                histogram_plot = gr.Plot(show_label=False, label="The same pixels, three scales")
+                scaling_table = gr.Dataframe(
+                    headers=["fed to the model", "range", "prediction", "probability"],
+                    label="What the model predicts for each scaling",
+                    interactive=False,
+                )
+        gr.Markdown(
+            ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels")
+            + " Why so close? Our first convolution is followed by batch normalization, which rescales whatever it"
+            " receives during training. What always matters is feeding a trained model the scale it was trained on:"
+            " see the table above."
+        )
+        if {"baseline", "no-normalization"} <= run_histories(model).keys():
+            norm_curves = gr.Plot(show_label=False, label="Training curves")
+            evidence = partial(show_curves, ["baseline", "no-normalization"], model=model)
+            tab.select(evidence, None, norm_curves, api_visibility="private")
+        gr.on(
+            [tab.select, normalize_input.change],
+            partial(run_normalization, model=model),
+            normalize_input,
+            [histogram_plot, scaling_table],
+            api_name="normalize",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
+        )

@@ -1,0 +1,55 @@
+"""The Overfitting tab: training vs validation curves of the shipped model and the ablation runs."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import gradio as gr
+
+from model.inference import LoadedModel
+from tabs.common import CheckboxGroup, _fashion_mnist_run, run_histories, show_curves
+
+OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens
+
+
+def overfitting_rows(model: LoadedModel) -> list[list]:
+    name, metrics = _fashion_mnist_run(model)
+    runs = {name: metrics, **model.ablations}
+    rows = []
+    for name, run in runs.items():
+        h = run.get("history") or {}
+        if "val_accuracy" not in h:
+            continue
+        train, val = 100 * h["accuracy"][-1], 100 * h["val_accuracy"][-1]
+        rows.append(
+            [
+                name,
+                len(h["accuracy"]),
+                round(train, 2),
+                round(val, 2),
+                round(train - val, 2),
+                round(100 * run["test_accuracy"], 2),
+            ]
+        )
+    return rows
+
+
+def build(model: LoadedModel) -> None:
+    histories = run_histories(model)
+    with gr.Tab("Overfitting") as tab:
+        gr.Markdown(
+            "A model *overfits* when it keeps getting better on its training images but not on images it has "
+            "never seen: the training curve (solid) pulls away from the validation curve (dashed). Dropout and "
+            "data augmentation fight it by making the training task harder to memorise. Below, the same network "
+            "trained on the same budget with and without them, next to the shipped model."
+        )
+        gr.Dataframe(
+            overfitting_rows(model),
+            headers=["run", "epochs", "final train acc %", "final validation acc %", "gap (points)", "test acc %"],
+            label="Final epoch, measured",
+            interactive=False,
+        )
+        regularization = [name for name in histories if name.startswith("shipped") or name in OVERFITTING_RUNS]
+        runs = CheckboxGroup(list(histories), value=regularization, label="Runs to plot")
+        curves_plot = gr.Plot(show_label=False, label="Curves")
+        gr.on([tab.select, runs.change], partial(show_curves, model=model), runs, curves_plot, api_name="overfitting")

@@ -1,0 +1,76 @@
+"""The Pooling tab: max vs average pooling on the input or a feature map, one window worked through."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import gradio as gr
+import numpy as np
+
+from concepts import pooling
+from model.inference import LoadedModel
+from tabs.common import Slider, ablation_words, choice, concept_input, explanation, input_pixels
+
+POOL_MODES = {"Max": "max", "Average": "average"}
+
+
+POOL_SOURCES = ("the 28×28 input", "a feature map of block1_conv1")
+
+
+def run_pooling(image_path, mode: str, size: int, stride: int, source: str, channel: float, model: LoadedModel):
+    """Max and average pooling of the input (or one first-layer feature map), side by side, one window worked."""
+    choice(mode, list(POOL_MODES), "Mode")
+    choice(int(size), [2, 3], "Pool size")
+    choice(int(stride), [1, 2, 3], "Stride")
+    choice(source, POOL_SOURCES, "Source")
+    pixels = input_pixels(image_path)
+    if source == POOL_SOURCES[0]:
+        x = pixels.astype(np.float64)
+    else:
+        maps = model.layer_outputs(pixels, ("block1_relu1",))[0][0]
+        if not 0 <= channel < maps.shape[-1]:
+            raise gr.Error(f"Feature map number must be between 0 and {maps.shape[-1] - 1}.")
+        x = maps[..., int(channel)].astype(np.float64)
+    size, stride = int(size), int(stride)
+    results = {m: pooling.pool2d(x, POOL_MODES[m], size, stride) for m in POOL_MODES}
+    row, col = pooling.busiest_window(x, size, stride)
+    fig = pooling.side_by_side(x, results, mode, (row, col), size, stride)
+    window = x[row * stride : row * stride + size, col * stride : col * stride + size]
+    cells = " | ".join(" ".join(f"{v:.4g}" for v in r) for r in window)
+    note = (
+        f"The {size}×{size} window at output cell ({row}, {col}), stride {stride}: values {cells}. "
+        f"**Max = {window.max():.4g}**, **mean = {window.mean():.4g}**. "
+        f"The map shrinks from {x.shape[0]}×{x.shape[1]} to {results[mode].shape[0]}×{results[mode].shape[1]}."
+    )
+    return fig, note, np.round(results[mode], 4).tolist()
+
+
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
+    with gr.Tab("Pooling") as tab:
+        gr.Markdown(explanation(pooling))
+        with gr.Row():
+            with gr.Column(scale=1):
+                pool_input = concept_input("Input image", examples, tab, shared)
+                pool_mode = gr.Radio(list(POOL_MODES), value="Max", label="Pooling")
+                pool_size = gr.Radio([2, 3], value=2, label="Pool size")
+                pool_stride = gr.Radio([1, 2, 3], value=2, label="Stride")
+                pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
+                pool_channel = Slider(0, 31, value=0, step=1, label="Feature map number (block1_conv1)")
+            with gr.Column(scale=3):
+                pool_plot = gr.Plot(
+                    show_label=False, label="Input, max pooling and average pooling on one colour scale"
+                )
+                pool_note = gr.Markdown(elem_id="pool-note")
+                pool_numbers = gr.Dataframe(
+                    label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
+                )
+                gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
+        controls = [pool_input, pool_mode, pool_size, pool_stride, pool_source, pool_channel]
+        gr.on(
+            [tab.select, *(c.change for c in controls[:-1]), pool_channel.release],
+            partial(run_pooling, model=model),
+            controls,
+            [pool_plot, pool_note, pool_numbers],
+            api_name="pool",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
+        )
