@@ -57,7 +57,7 @@ ABLATION_EPOCHS = 10  # every ablation, "baseline" included, gets this same budg
 ABLATIONS = {
     "baseline": ("this model, on the ablation budget", {}, True),
     "mlp": ("a dense network, no convolutions", "mlp", True),
-    "avgpool": ("average pooling instead of max pooling", {"pool": "avg"}, True),
+    "avgpool": ("average pooling instead of max pooling", {"pool": "average"}, True),
     "no-normalization": ("raw 0-255 pixels in: no Rescaling layer", {"normalize": False}, True),
     "no-dropout": ("no dropout", {"dense_dropout": 0.0}, True),
     "no-augmentation": ("no flips, shifts or erasing in training", {}, False),

@@ -24,7 +24,7 @@ def _conv_block(x, filters: int, convs: int, name: str, pool: str, dropout: floa
         x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"{name}_conv{i + 1}")(x)
         x = layers.BatchNormalization(name=f"{name}_bn{i + 1}")(x)
         x = layers.ReLU(name=f"{name}_relu{i + 1}")(x)
-    pooling = layers.MaxPooling2D if pool == "max" else layers.AveragePooling2D
+    pooling = {"max": layers.MaxPooling2D, "average": layers.AveragePooling2D}[pool]
     x = pooling(2, name=f"{name}_{pool}pool")(x)
     if dropout:
         x = layers.Dropout(dropout, name=f"{name}_dropout")(x)
@@ -40,7 +40,9 @@ def build_cnn(
     pool: str = "max",
     normalize: bool = True,
 ) -> keras.Model:
-    """A VGG-style CNN: blocks of 3x3 conv + batch norm + ReLU, each ending in a 2x2 pool."""
+    """A VGG-style CNN: blocks of 3x3 conv + batch norm + ReLU, each ending in a 2x2 pool ("max" or "average")."""
+    if pool not in ("max", "average"):
+        raise ValueError(f'pool must be "max" or "average", not {pool!r}')
     inputs = keras.Input(shape=INPUT_SHAPE, name="pixels")  # (N, 28, 28, 1), 0-255
     if normalize:
         # (x/255 - mean)/std in one affine layer: the net sees zero-mean, unit-variance pixels.

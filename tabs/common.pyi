@@ -23,9 +23,7 @@ from model.preprocess import ImageProblem, load_and_preprocess
 
 VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
 
-
 OUTPUT_DIR = Path(tempfile.gettempdir()) / "fashion-cnn-lab"  # enlarged images we hand to Gradio
-
 
 def enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
     """A small image scaled up with hard pixel edges, as a PNG file named by its content.
@@ -49,7 +47,6 @@ def enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
         os.replace(staging, path)
     return str(path)
 
-
 def input_pixels(image_path: str | None) -> np.ndarray:
     """The concept tabs' input image (a file) -> the 28x28 uint8 model input, via the one preprocessing path."""
     if not image_path:
@@ -61,9 +58,7 @@ def input_pixels(image_path: str | None) -> np.ndarray:
     except ImageProblem as problem:
         raise gr.Error(str(problem), title="Can't read this image") from problem
 
-
 Shared = tuple[int, np.ndarray] | None  # (version, 28x28 pixels) of the last image classified
-
 
 def take_shared(shared: Shared, seen: int | None) -> tuple:
     """On opening a concept tab: show the last classified image there, once (a later own upload stays)."""
@@ -71,17 +66,14 @@ def take_shared(shared: Shared, seen: int | None) -> tuple:
         return gr.skip(), gr.skip()
     return shared[1], shared[0]
 
-
 def choice(value, allowed, what: str):
     if value not in allowed:
         raise gr.Error(f"{what} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
     return value
 
-
 def explanation(module) -> str:
     """A concept module's docstring (after its first line) as the tab's explanation."""
     return " ".join(module.__doc__.split("\n\n", 1)[1].split())
-
 
 def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     """One measured comparison from ablations.json, or how to produce it."""
@@ -101,7 +93,6 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
         + verdict
     )
 
-
 def intro(model: LoadedModel) -> str:
     """The page's first sentence: what this model was trained on, from its metrics.json."""
     n = model.metrics.get("train_size")
@@ -110,7 +101,6 @@ def intro(model: LoadedModel) -> str:
     if real:
         trained += f", then fine-tuned with {real['train_photos']:,} real phone photos of clothes"
     return f"How a small convolutional network, {trained}, reads clothes."
-
 
 def model_status(model: LoadedModel) -> str:
     acc, n = model.test_accuracy, model.metrics.get("test_size", 10_000)
@@ -121,7 +111,6 @@ def model_status(model: LoadedModel) -> str:
     )
     return f"Model: {model.source} — {accuracy}."
 
-
 def _fashion_mnist_run(model: LoadedModel) -> tuple[str, dict]:
     """The run whose curves the tabs show: the shipped model's, or, if it was then fine-tuned on real photos,
     the Fashion-MNIST-only model it started from (the curves and the test accuracy of one and the same model)."""
@@ -129,13 +118,11 @@ def _fashion_mnist_run(model: LoadedModel) -> tuple[str, dict]:
         return "shipped model before real photos", model.fashion_mnist_only.metrics
     return "shipped model", model.metrics
 
-
 def run_histories(model: LoadedModel) -> dict[str, dict]:
     name, metrics = _fashion_mnist_run(model)
     runs = {f"{name} ({metrics.get('epochs', '?')} epochs)": metrics.get("history", {})}
     runs.update({name: run["history"] for name, run in model.ablations.items()})
     return {name: h for name, h in runs.items() if h}
-
 
 def show_curves(runs: list[str], model: LoadedModel):
     """Training vs validation curves of the chosen runs."""
@@ -144,8 +131,6 @@ def show_curves(runs: list[str], model: LoadedModel):
     if not chosen:
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
     return training_curves({r: histories[r] for r in chosen})
-
-from gradio.events import Dependency
 
 class PhotoUpload(gr.Image):
     """gr.Image that hands the handler the uploaded file untouched.
@@ -161,12 +146,14 @@ class PhotoUpload(gr.Image):
         if payload is not None and getattr(payload, "path", None):
             return str(payload.path)
         return super().preprocess(payload)
-    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from collections.abc import Callable, Sequence
+    from typing import TYPE_CHECKING, Any, Literal
+
     from gradio.blocks import Block
+
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
-
 
 class Slider(gr.Slider):
     """gr.Slider whose API callers get a gr.Error, not Gradio's generic one, for a value that is not a number."""
@@ -177,12 +164,14 @@ class Slider(gr.Slider):
         if not isinstance(payload, int | float) or isinstance(payload, bool):
             raise gr.Error(f"{self.label} must be a number from {self.minimum} to {self.maximum}, not {payload!r:.40}.")
         return super().preprocess(payload)
-    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from collections.abc import Callable, Sequence
+    from typing import TYPE_CHECKING, Any, Literal
+
     from gradio.blocks import Block
+
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
-
 
 class CheckboxGroup(gr.CheckboxGroup):
     """gr.CheckboxGroup whose API callers get a gr.Error for a value that is not a list of its choices."""
@@ -194,12 +183,14 @@ class CheckboxGroup(gr.CheckboxGroup):
             choices = ", ".join(str(value) for _, value in self.choices)
             raise gr.Error(f"{self.label} must be a list of names from: {choices}; got {payload!r:.40}.")
         return super().preprocess(payload)
-    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from collections.abc import Callable, Sequence
+    from typing import TYPE_CHECKING, Any, Literal
+
     from gradio.blocks import Block
+
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
-
 
 def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State) -> PhotoUpload:
     """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified.

@@ -28,10 +28,12 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
 
 
 def show_kernels(model: LoadedModel):
-    return features.kernel_grid(np.asarray(model.keras_model.get_layer("block1_conv1").kernel))
+    return features.kernel_grid(np.asarray(model.keras_model.get_layer(FIRST_CONV).kernel))
 
 
-SHIFTS = list(range(-6, 7))
+MAX_SHIFT = 6  # pixels either way: the slider's range, the check and the curve's x-axis
+SHIFTS = list(range(-MAX_SHIFT, MAX_SHIFT + 1))
+FIRST_CONV = "block1_conv1"  # whose 3x3 kernels the tab draws
 
 
 NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."
@@ -39,8 +41,8 @@ NO_DENSE = "This model folder has no dense network to compare with: `python trai
 
 def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     """Slide the input sideways: the CNN's and the dense network's confidence at every shift."""
-    if not -6 <= shift <= 6:
-        raise gr.Error("Shift must be between -6 and 6 pixels.")
+    if not -MAX_SHIFT <= shift <= MAX_SHIFT:
+        raise gr.Error(f"Shift must be between -{MAX_SHIFT} and {MAX_SHIFT} pixels.")
     pixels = input_pixels(image_path)
     if model.dense_model is None:  # a folder without the ablation: say so where the comparison would be
         return enlarge(features.shift_image(pixels, int(round(shift)))), None, NO_DENSE
@@ -52,7 +54,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     fig = features.shift_curves(SHIFTS, cnn[:, target], dense[:, target], int(round(shift)), CLASS_NAMES[target])
     note = (
         f"Shifted {int(round(shift)):+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
-        f"the dense network {dense[i, target]:.0%}. Across ±6 px the CNN stays between "
+        f"the dense network {dense[i, target]:.0%}. Across ±{MAX_SHIFT} px the CNN stays between "
         f"{cnn[:, target].min():.0%} and {cnn[:, target].max():.0%}, the dense network between "
         f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}."
     )
@@ -74,7 +76,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         gr.Markdown("### CNN vs dense network: slide the image sideways")
         gr.Markdown(ablation_words(model, "mlp", "a dense network with no convolutions"))
         with gr.Row():
-            shift_slider = Slider(-6, 6, value=0, step=1, label="Shift (pixels)")
+            shift_slider = Slider(-MAX_SHIFT, MAX_SHIFT, value=0, step=1, label="Shift (pixels)")
             shifted_image = gr.Image(label="Shifted input", height=200, interactive=False)
             shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
         shift_note = gr.Markdown()

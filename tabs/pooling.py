@@ -11,28 +11,30 @@ from concepts import pooling
 from model.inference import LoadedModel
 from tabs.common import Slider, ablation_words, choice, concept_input, explanation, input_pixels
 
-POOL_MODES = {"Max": "max", "Average": "average"}
-
-
-POOL_SOURCES = ("the 28×28 input", "a feature map of block1_conv1")
+POOL_MODES = [(mode.capitalize(), mode) for mode in pooling.MODES]  # (shown, value): "max", "average"
+POOL_SIZES = (2, 3)
+POOL_STRIDES = (1, 2, 3)
+FEATURE_LAYER = "block1_relu1"  # the first conv layer's maps after batch norm and ReLU: what the next layer sees
+FEATURE_MAPS = 32  # block1_conv1's filters (model/cnn.py); the handler checks against the real layer
+POOL_SOURCES = ("the 28×28 input", f"a feature map of {FEATURE_LAYER}")
 
 
 def run_pooling(image_path, mode: str, size: int, stride: int, source: str, channel: float, model: LoadedModel):
     """Max and average pooling of the input (or one first-layer feature map), side by side, one window worked."""
-    choice(mode, list(POOL_MODES), "Mode")
-    choice(int(size), [2, 3], "Pool size")
-    choice(int(stride), [1, 2, 3], "Stride")
+    choice(mode, pooling.MODES, "Mode")
+    choice(size, POOL_SIZES, "Pool size")
+    choice(stride, POOL_STRIDES, "Stride")
     choice(source, POOL_SOURCES, "Source")
     pixels = input_pixels(image_path)
     if source == POOL_SOURCES[0]:
         x = pixels.astype(np.float64)
     else:
-        maps = model.layer_outputs(pixels, ("block1_relu1",))[0][0]
+        maps = model.layer_outputs(pixels, (FEATURE_LAYER,))[0][0]
         if not 0 <= channel < maps.shape[-1]:
             raise gr.Error(f"Feature map number must be between 0 and {maps.shape[-1] - 1}.")
         x = maps[..., int(channel)].astype(np.float64)
     size, stride = int(size), int(stride)
-    results = {m: pooling.pool2d(x, POOL_MODES[m], size, stride) for m in POOL_MODES}
+    results = {m: pooling.pool2d(x, m, size, stride) for m in pooling.MODES}
     row, col = pooling.busiest_window(x, size, stride)
     fig = pooling.side_by_side(x, results, mode, (row, col), size, stride)
     window = x[row * stride : row * stride + size, col * stride : col * stride + size]
@@ -51,11 +53,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with gr.Row():
             with gr.Column(scale=1):
                 pool_input = concept_input("Input image", examples, tab, shared)
-                pool_mode = gr.Radio(list(POOL_MODES), value="Max", label="Pooling")
-                pool_size = gr.Radio([2, 3], value=2, label="Pool size")
-                pool_stride = gr.Radio([1, 2, 3], value=2, label="Stride")
+                pool_mode = gr.Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling")
+                pool_size = gr.Radio(list(POOL_SIZES), value=2, label="Pool size")
+                pool_stride = gr.Radio(list(POOL_STRIDES), value=2, label="Stride")
                 pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
-                pool_channel = Slider(0, 31, value=0, step=1, label="Feature map number (block1_conv1)")
+                pool_channel = Slider(
+                    0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
+                )
             with gr.Column(scale=3):
                 pool_plot = gr.Plot(
                     show_label=False, label="Input, max pooling and average pooling on one colour scale"

@@ -11,11 +11,17 @@ from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
 from tabs.common import Slider, concept_input, explanation, input_pixels
 
+TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
+
+
+def _check_temperature(temperature: float) -> None:
+    if not TEMPERATURES[0] <= temperature <= TEMPERATURES[1]:
+        raise gr.Error(f"Temperature must be between {TEMPERATURES[0]} and {TEMPERATURES[1]}.")
+
 
 def run_softmax(image_path: str | None, temperature: float, model: LoadedModel):
     """The model's real logits for the input, and softmax at a temperature, step by step."""
-    if not 0.05 <= temperature <= 20:
-        raise gr.Error("Temperature must be between 0.05 and 20.")
+    _check_temperature(temperature)
     logits = model.logits(input_pixels(image_path))[0]
     steps = softmax.worked_steps(logits, temperature)
     fig = softmax.bars(CLASS_NAMES, logits, steps["probability"], temperature)
@@ -30,8 +36,7 @@ def _steps_table(names, steps: dict) -> list[list]:
 
 def run_typed_logits(text: str, temperature: float):
     """Logits the learner typed -> the softmax, every step shown."""
-    if not 0.05 <= temperature <= 20:
-        raise gr.Error("Temperature must be between 0.05 and 20.")
+    _check_temperature(temperature)
     try:
         logits = softmax.parse_logits(text or "")
     except ValueError as problem:
@@ -48,7 +53,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with gr.Row():
             with gr.Column(scale=1):
                 softmax_input = concept_input("Input image", examples, tab, shared)
-                temperature = Slider(0.1, 10, value=1, step=0.1, label="Temperature T")
+                temperature = Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
             with gr.Column(scale=3):
                 softmax_plot = gr.Plot(show_label=False, label="Logits and probabilities")
                 softmax_label = gr.Label(

@@ -125,7 +125,7 @@ def test_bad_file_on_classify(client, tmp_path, name):
 CONCEPT_CALLS = {
     "/feature_maps": ("block1_relu1",),
     "/shift": (2,),
-    "/pool": ("Max", 2, 2, "the 28×28 input", 0),
+    "/pool": ("max", 2, 2, "the 28×28 input", 0),
     "/normalize": (),
     "/softmax": (1.0,),
 }
@@ -149,16 +149,16 @@ def test_bad_file_on_every_concept_input(client, tmp_path, api, name):
     "api, args",
     [
         ("/pool", ("Median", 2, 2, "the 28×28 input", 0)),
-        ("/pool", ("Max", 7, 2, "the 28×28 input", 0)),
-        ("/pool", ("Max", 2, 0, "the 28×28 input", 0)),
-        ("/pool", ("Max", 2, 2, "a feature map of block1_conv1", 400)),
+        ("/pool", ("max", 7, 2, "the 28×28 input", 0)),
+        ("/pool", ("max", 2, 0, "the 28×28 input", 0)),
+        ("/pool", ("max", 2, 2, "a feature map of block1_relu1", 400)),
         ("/softmax", (-1.0,)),
         ("/softmax", (1e9,)),
         ("/shift", (50,)),
         ("/feature_maps", ("no_such_layer",)),
         ("/softmax", ("hot",)),
         ("/shift", ("left",)),
-        ("/pool", ("Max", 2, 2, "a feature map of block1_conv1", "seven")),
+        ("/pool", ("max", 2, 2, "a feature map of block1_relu1", "seven")),
     ],
 )
 def test_out_of_range_values_through_the_api(client, api, args):

@@ -42,6 +42,22 @@ def test_upload_a_photo_and_see_the_label(page, tmp_path):
     page.screenshot(path=str(tmp_path / "classify.png"), full_page=True)
 
 
+def test_a_real_photo_shows_its_cut_out_both_models_and_the_measured_table(page, tmp_path):
+    from playwright.sync_api import expect
+
+    photo = next((SHIPPED.parents[1] / "tests" / "data" / "real-photos" / "pants").glob("26acb9ef*.jpg"))
+    page.get_by_role("tab", name="Classify").click()
+    page.locator("input[type=file]").first.set_input_files(str(photo))
+    expect(page.locator("#verdict")).not_to_be_empty(timeout=30_000)
+    expect(page.get_by_text("cut-out", exact=True).first).to_be_visible(timeout=30_000)  # the step strip
+    expect(page.get_by_text("Fashion-MNIST-only model", exact=True).first).to_be_visible()
+    page.get_by_text("Real photos vs Fashion-MNIST").first.click()
+    table = page.locator("#real-photo-table")
+    expect(table.get_by_text("Naive demo", exact=False).first).to_be_visible(timeout=10_000)
+    expect(table.get_by_text("Domain shift").first).to_be_visible()
+    page.screenshot(path=str(tmp_path / "real-photo.png"), full_page=True)
+
+
 def test_concept_tabs_compute_on_the_photo_just_classified(page, tmp_path):
     """Opening a concept tab brings in the classified photo, and its results are for that photo, not the default."""
     from playwright.sync_api import expect
@@ -148,7 +164,7 @@ def cell(text):
         ("Filters & feature maps", page_text("feature maps of")),
         ("Normalization", cell("already scaled to 0–1 (a classic bug)")),
         ("Softmax", cell("sum")),
-        ("Overfitting", cell("shipped model")),
+        ("Overfitting", cell("shipped model before real photos")),
     ],
     ids=["filters", "normalization", "softmax", "overfitting"],
 )

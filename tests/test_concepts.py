@@ -125,13 +125,13 @@ def _photo(tmp_path, index: int = 1):
 
 
 @pytest.mark.app
-@pytest.mark.parametrize("mode, size, stride", [("Max", 2, 2), ("Average", 3, 1), ("Max", 3, 2)])
+@pytest.mark.parametrize("mode, size, stride", [("max", 2, 2), ("average", 3, 1), ("max", 3, 2)])
 def test_pool_endpoint_returns_keras_pooling_of_the_input(client, mode, size, stride):
     x = np.asarray(Image.open(EXAMPLES[9]), dtype=np.float32)  # a 28x28 test image is used as it is
     _, note, table = client.predict(
         handle_file(str(EXAMPLES[9])), mode, size, stride, "the 28×28 input", 0, api_name="/pool"
     )
-    layer = keras.layers.MaxPooling2D if mode == "Max" else keras.layers.AveragePooling2D
+    layer = keras.layers.MaxPooling2D if mode == "max" else keras.layers.AveragePooling2D
     expected = np.asarray(layer(size, strides=stride)(x[None, ..., None]))[0, ..., 0]
     np.testing.assert_allclose(np.array(table["data"], dtype=float), expected, atol=1e-4)
     assert "window" in note
@@ -157,7 +157,7 @@ def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
     assert scaling["data"][0][2] == "Trouser"
     _, _, label = client.predict(photo, 1.0, api_name="/softmax")
     assert label["label"] == "Trouser"
-    _, note, table = client.predict(photo, "Average", 2, 2, "a feature map of block1_conv1", 7, api_name="/pool")
+    _, note, table = client.predict(photo, "average", 2, 2, "a feature map of block1_relu1", 7, api_name="/pool")
     assert np.array(table["data"]).shape == (14, 14)
 
 
