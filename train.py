@@ -32,7 +32,9 @@ import tensorflow as tf
 from keras import layers
 from PIL import Image
 
-from model.card import write_card
+from concepts.confusion import heatmap
+from concepts.curves import training_curves
+from model.card import CONFUSION_PNG, CURVES_PNG, write_card
 from model.cnn import build_cnn, build_mlp
 from model.data import CLASS_NAMES, load_fashion_mnist
 from model.evaluate import calibration, select_samples, summarize
@@ -199,6 +201,18 @@ def save_for_inference(trained: keras.Model, fresh: keras.Model, folder: Path) -
     folder.mkdir(parents=True, exist_ok=True)
     fresh.set_weights(trained.get_weights())
     fresh.save(folder, zipped=False)
+
+
+def write_figures(folder: Path, metrics: dict) -> None:
+    """The confusion matrix and training curves as PNGs the model card shows (and the Hub renders)."""
+    import matplotlib.pyplot as plt
+
+    for name, fig in (
+        (CONFUSION_PNG, heatmap(metrics["confusion_matrix"], percent=False)),
+        (CURVES_PNG, training_curves({"this model": metrics["history"]})),
+    ):
+        fig.savefig(folder / name)
+        plt.close(fig)
 
 
 def record_ablation(folder: Path, name: str, description: str, metrics: dict) -> None:
@@ -410,6 +424,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     save_for_inference(model, build_cnn(), args.out)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+    write_figures(args.out, metrics)
     write_card(args.out, metrics)
     save_test_samples(args.out, x_test, y_test, probs, args.seed)
     save_examples(args.out, x_test, y_test)

@@ -15,7 +15,7 @@ matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from model.cnn import PIXEL_MEAN, PIXEL_STD  # noqa: E402
+from model.data import PIXEL_MEAN, PIXEL_STD  # noqa: E402
 
 
 def scalings(pixels: np.ndarray) -> dict[str, np.ndarray]:

@@ -96,22 +96,6 @@ Everything here is computed by `train.py` from real predictions on the test set;
 """
 
 
-def write_figures(folder: Path, metrics: dict) -> None:
-    """The confusion matrix and training curves as PNGs the card shows (and the Hub renders)."""
-    import matplotlib.pyplot as plt
-
-    from concepts.confusion import heatmap
-    from concepts.curves import training_curves
-
-    for name, fig in (
-        (CONFUSION_PNG, heatmap(metrics["confusion_matrix"], percent=False)),
-        (CURVES_PNG, training_curves({"this model": metrics["history"]})),
-    ):
-        fig.savefig(Path(folder) / name)
-        plt.close(fig)
-
-
 def write_card(folder: Path, metrics: dict) -> None:
-    """README.md (the model card) and the figures it shows."""
-    write_figures(folder, metrics)
+    """README.md, the model card; the figures it shows are written beside it by train.py."""
     (Path(folder) / "README.md").write_text(render_card(metrics), encoding="utf-8")

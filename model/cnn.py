@@ -11,12 +11,12 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from model.data import PIXEL_MEAN, PIXEL_STD
+
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 LOGITS_LAYER = "logits"
 PROBS_LAYER = "probabilities"
-# Fashion-MNIST training-set pixel statistics on the 0-1 scale: used to standardize.
-PIXEL_MEAN, PIXEL_STD = 0.2860, 0.3530
 
 
 def _conv_block(x, filters: int, convs: int, name: str, pool: str, dropout: float):

@@ -25,6 +25,8 @@ CLASS_NAMES = (
     "Bag",
     "Ankle boot",
 )
+# Fashion-MNIST training-set pixel statistics on the 0-1 scale: the model standardizes with them
+PIXEL_MEAN, PIXEL_STD = 0.2860, 0.3530
 FILES = {
     "train_images": "train-images-idx3-ubyte.gz",
     "train_labels": "train-labels-idx1-ubyte.gz",
