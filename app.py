@@ -20,13 +20,14 @@ from model.inference import LoadedModel
 from tabs import classify, common, confusion, filters, normalization, overfitting, pooling, softmax
 
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
+DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
 # 28x28 inputs shown big, with crisp pixels
 CSS = ".pixelated img { image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain; }"
 
 
 def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
     examples = sorted(str(p) for p in (model.folder / "examples").glob("*.png"))
-    with gr.Blocks(title="Fashion CNN Lab") as demo:
+    with gr.Blocks(title="Fashion CNN Lab", delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(f"# Fashion CNN Lab\n{common.intro(model)}")
         gr.Markdown(common.model_status(model), elem_id="model-status")
         if notice:

@@ -11,6 +11,7 @@ import io
 import os
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -22,9 +23,10 @@ from model.inference import LoadedModel
 from model.preprocess import ImageProblem, load_and_preprocess
 
 VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
-
-
 OUTPUT_DIR = Path(tempfile.gettempdir()) / "fashion-cnn-lab"  # enlarged images we hand to Gradio
+KEEP_FILES = 2_000  # OUTPUT_DIR holds at most about this many images (~2 KB each): the oldest go first
+MIN_AGE_SECONDS = 600  # ... but never one younger than this: Gradio may still be copying it
+_written = 0  # images written since the last pruning
 
 
 def enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
@@ -47,7 +49,22 @@ def enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
         staging = path.with_name(f"{path.stem}.{threading.get_ident()}.tmp")
         staging.write_bytes(buf.getvalue())
         os.replace(staging, path)
+        _prune()
     return str(path)
+
+
+def _prune() -> None:
+    """Keep OUTPUT_DIR bounded: every KEEP_FILES // 10 writes, delete the oldest files past KEEP_FILES."""
+    global _written
+    _written += 1
+    if _written < KEEP_FILES // 10:
+        return
+    _written = 0
+    files = sorted(OUTPUT_DIR.glob("*.png"), key=lambda p: p.stat().st_mtime)
+    cutoff = time.time() - MIN_AGE_SECONDS
+    for old in files[: max(0, len(files) - KEEP_FILES)]:
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
 
 
 def input_pixels(image_path: str | None) -> np.ndarray:

@@ -146,11 +146,8 @@ class PhotoUpload(gr.Image):
         if payload is not None and getattr(payload, "path", None):
             return str(payload.path)
         return super().preprocess(payload)
-    from collections.abc import Callable, Sequence
-    from typing import TYPE_CHECKING, Any, Literal
-
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
-
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
@@ -164,11 +161,8 @@ class Slider(gr.Slider):
         if not isinstance(payload, int | float) or isinstance(payload, bool):
             raise gr.Error(f"{self.label} must be a number from {self.minimum} to {self.maximum}, not {payload!r:.40}.")
         return super().preprocess(payload)
-    from collections.abc import Callable, Sequence
-    from typing import TYPE_CHECKING, Any, Literal
-
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
-
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component
@@ -183,11 +177,8 @@ class CheckboxGroup(gr.CheckboxGroup):
             choices = ", ".join(str(value) for _, value in self.choices)
             raise gr.Error(f"{self.label} must be a list of names from: {choices}; got {payload!r:.40}.")
         return super().preprocess(payload)
-    from collections.abc import Callable, Sequence
-    from typing import TYPE_CHECKING, Any, Literal
-
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
-
     if TYPE_CHECKING:
         from gradio.components import Timer
         from gradio.components.base import Component

@@ -114,3 +114,14 @@ def test_32_learners_at_once_all_get_the_right_answer(client):
     expected = {i: client.predict(handle_file(str(EXAMPLES[i])), api_name="/classify")[0]["label"] for i in range(10)}
     assert all(answer == expected[label] for label, answer in answers)
     assert sum(expected[i] == CLASS_NAMES[i] for i in range(10)) >= 9
+
+
+def test_the_enlarged_images_folder_stays_bounded(tmp_path, monkeypatch):
+    from tabs import common
+
+    monkeypatch.setattr(common, "OUTPUT_DIR", tmp_path / "out")
+    monkeypatch.setattr(common, "KEEP_FILES", 20)
+    monkeypatch.setattr(common, "MIN_AGE_SECONDS", 0)
+    for i in range(150):  # 150 different images, as 150 requests would make
+        common.enlarge(np.full((28, 28), i, dtype=np.uint8))
+    assert len(list((tmp_path / "out").glob("*.png"))) <= 20 + 20 // 10
