@@ -20,7 +20,7 @@ import keras
 import pytest
 from huggingface_hub import HfApi, ModelCard, SpaceCard, constants
 
-from model import hub
+from model import hub, publish
 from tests.conftest import ROOT, SHIPPED, _free_port
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -153,7 +153,7 @@ def test_broken_hub_files_fall_back(hub_cache):
 
 def test_push_creates_the_repo_and_uploads_the_folder_once(calls, capsys, caplog):
     with caplog.at_level(logging.DEBUG):
-        url = hub.push_model(SHIPPED, "me/fashion-cnn", private=True, message="v1")
+        url = publish.push_model(SHIPPED, "me/fashion-cnn", private=True, message="v1")
     assert [name for name, _ in calls] == ["create_repo", "upload_folder"]
     create, upload = calls[0][1], calls[1][1]
     assert create["repo_id"] == "me/fashion-cnn" and create["repo_type"] == "model" and create["private"] is True
@@ -169,19 +169,19 @@ def test_push_creates_the_repo_and_uploads_the_folder_once(calls, capsys, caplog
 def test_push_without_a_token_says_how_to_get_one(monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.setattr(huggingface_hub, "get_token", lambda: None)
-    with pytest.raises(SystemExit, match="hf auth login"):
-        hub.push_model(SHIPPED, "me/fashion-cnn")
+    with pytest.raises(publish.PublishError, match="hf auth login"):
+        publish.push_model(SHIPPED, "me/fashion-cnn")
 
 
 def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, caplog):
     with caplog.at_level(logging.DEBUG):
-        url = hub.deploy_space("me/fashion-lab", "me/fashion-cnn@v1")
+        url = publish.deploy_space("me/fashion-lab", "me/fashion-cnn@v1")
     assert url == "https://huggingface.co/spaces/me/fashion-lab"
     names = [name for name, _ in calls]
     assert names == ["create_repo", "upload_folder", "add_space_variable"]
     create, upload, variable = (args for _, args in calls)
     assert create["repo_type"] == "space" and create["space_sdk"] == "gradio"
-    assert upload["repo_type"] == "space" and upload["allow_patterns"] == hub.SPACE_FILES
+    assert upload["repo_type"] == "space" and upload["allow_patterns"] == publish.SPACE_FILES
     assert (variable["key"], variable["value"]) == ("MODEL_REPO", "hf://me/fashion-cnn@v1")
     files = upload["files"]
     assert {
@@ -190,6 +190,7 @@ def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, cap
         "requirements.txt",
         "README.md",
         "model/hub.py",
+        "model/publish.py",
         "model/weights/model.weights.h5",
     } <= files
     assert not any(f.startswith(("tests/", "benchmarks/", ".ci/", "runs/")) for f in files)
@@ -197,7 +198,7 @@ def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, cap
 
 
 def test_space_readme_lists_the_model_repo_and_stays_valid():
-    card = SpaceCard(hub.space_readme(hub.HubRef("me/fashion-cnn", "v1")))
+    card = SpaceCard(publish.space_readme(hub.HubRef("me/fashion-cnn", "v1")))
     assert card.data.models == ["me/fashion-cnn"]
     assert card.data.sdk == "gradio" and card.data.app_file == "app.py"
     plain = SpaceCard((ROOT / "README.md").read_text(encoding="utf-8"))
@@ -260,7 +261,7 @@ def test_the_files_a_space_deploy_uploads_run_the_app_alone(monkeypatch, calls, 
         return upload(self, *args, **kwargs)
 
     monkeypatch.setattr(HfApi, "upload_folder", upload_into_space)
-    hub.deploy_space("me/fashion-lab")
+    publish.deploy_space("me/fashion-lab")
     assert (space / "app.py").is_file() and not (space / "tests").exists()
     port = _free_port()
     env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_TEMP_DIR=str(tmp_path / "gradio"))
