@@ -93,6 +93,10 @@ def overflow_note(logits: np.ndarray) -> str:
         )
     return (
         f"Without subtracting the max, float32 overflows: exp({np.max(logits):g}) = inf and the result is "
-        f"{np.array2string(naive, precision=3)}. Subtracting the max ({np.max(logits):g}) first gives "
-        f"{np.array2string(stable, precision=3)}."
+        f"{_listed(naive)}. Subtracting the max ({np.max(logits):g}) first gives {_listed(stable)}."
     )
+
+
+def _listed(values: np.ndarray) -> str:
+    """0.665, 0.245, 0.09 (not numpy's padded "[0.665 0.245 0.09 ]")."""
+    return ", ".join(f"{v:.3g}" for v in values)

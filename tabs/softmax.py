@@ -82,7 +82,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
         gr.on(
-            [logits_button.click, logits_text.submit, tab.select],
+            [logits_button.click, logits_text.submit, tab.select, temperature.release],
             run_typed_logits,
             [logits_text, temperature],
             [typed_table, typed_label, typed_note],

@@ -165,6 +165,7 @@ def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
 def test_typed_logits_endpoint_shows_the_overflow_fix(client):
     table, label, note = client.predict("1000, 999, 998", 1.0, api_name="/softmax_logits")
     assert label["label"] == "z1" and "overflows" in note
+    assert "0.665, 0.245, 0.09." in note  # softmax(2, 1, 0) by hand: 1, e^-1, e^-2 over their sum
     assert table["data"][-1][-1] == pytest.approx(1.0)
 
 
