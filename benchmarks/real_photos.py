@@ -33,7 +33,7 @@ from model.inference import DEFAULT_FOLDER, UNSURE_BELOW, load_folder  # noqa: E
 from model.preprocess import load_and_preprocess  # noqa: E402
 from model.real_photos import ACCEPTED, list_photos, score, split  # noqa: E402
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)  # the "Not sure" trade-off, printed to choose UNSURE_BELOW
+THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)  # the "Not sure" trade-off, printed to choose UNSURE_BELOW
 
 
 def naive_input(path: Path) -> np.ndarray:

@@ -169,6 +169,11 @@ def main() -> None:
             float(np.mean(metrics.get("epoch_seconds") or [metrics["train_seconds"] / metrics["epochs"]])), 1
         ),
         "test_accuracy": metrics["test_accuracy"],
+        "real_photo_fine_tune_seconds": (
+            round(metrics["real_photos"]["convert_seconds"] + metrics["real_photos"]["train_seconds"], 1)
+            if metrics.get("real_photos")
+            else None
+        ),
     }
     results["machine"] = f"{os.cpu_count()} CPU cores, Python {sys.version.split()[0]}"
 
@@ -189,7 +194,10 @@ def main() -> None:
         print(f"| {label} | {a} | {b} | {a / b:.2f}× |")
     t = results["training"]
     print(
-        f"\ntraining: {t['train_seconds']} s in all, {t['seconds_per_epoch']} s per epoch, {t['epochs']} epochs "
+        f"\ntraining: {t['train_seconds']} s in all (model/weights/metrics.json), of which the real-photo "
+        f"fine-tune {t['real_photo_fine_tune_seconds']} s; {results['machine']}"
+        if t["real_photo_fine_tune_seconds"]
+        else f"\ntraining: {t['train_seconds']} s in all, {t['seconds_per_epoch']} s per epoch, {t['epochs']} epochs "
         f"(model/weights/metrics.json); {results['machine']}"
     )
     if args.json:

@@ -187,7 +187,7 @@ def preprocess(img: Image.Image) -> Preprocessed:
         )
     rgb = _shrink(rgb, SEGMENT_SIDE)
     gray = _grayscale(rgb)
-    steps: list[tuple[np.ndarray, str]] = [(rgb, "photo"), (gray, "grayscale")]
+    steps: list[tuple[np.ndarray, str]] = [(gray, "grayscale")]  # the learner sees the photo itself already
 
     mask = find_garment(rgb)
     has_object = (

@@ -51,7 +51,7 @@ def test_a_real_photo_becomes_a_centred_garment_with_its_cut_out_shown(key):
     out = pp.load_and_preprocess(_photo(key))
     assert out.has_object
     captions = [caption for _, caption in out.steps]
-    assert captions[:3] == ["photo", "grayscale", "cut-out"] and captions[-1] == "contrast"
+    assert captions[:2] == ["grayscale", "cut-out"] and captions[-1] == "contrast"
     px = out.pixels.astype(float)
     assert px.max() == 255
     # the longest edge spans the canvas and the garment is centred: the margins left and right match
@@ -150,3 +150,28 @@ def test_init_and_real_photo_flags_are_checked(tmp_path):
         train.parse_args(["--real-photos", str(PHOTOS), "--ablation", "mlp"])
     with pytest.raises(RealPhotosNotFound):
         train.parse_args(["--real-photos", str(tmp_path)])
+
+
+def test_the_verdict_starts_with_not_sure_below_the_threshold(shipped_model):
+    from model.inference import UNSURE_BELOW
+    from tabs.classify import _verdict
+
+    found = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=True)
+    unsure = np.full(10, (1 - (UNSURE_BELOW - 0.01)) / 9)
+    unsure[4] = UNSURE_BELOW - 0.01
+    sure = np.full(10, (1 - (UNSURE_BELOW + 0.01)) / 9)
+    sure[4] = UNSURE_BELOW + 0.01
+    assert _verdict(unsure, found).startswith("**Not sure.**") and "Coat" in _verdict(unsure, found)
+    assert _verdict(sure, found).startswith("**Coat**")
+    nothing = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=False)
+    assert _verdict(sure, nothing).startswith("**Not sure: no clear object found.**")
+
+
+def test_classify_gives_both_models_answers_for_a_real_photo(shipped_model):
+    from tabs.classify import classify_photo
+
+    label, _, steps, verdict, before = classify_photo(str(_photo("26acb9ef")), shipped_model)
+    assert shipped_model.fashion_mnist_only is not None and before is not None
+    assert set(label) <= set(CLASS_NAMES) and set(before) <= set(CLASS_NAMES) and len(before) == 3
+    assert label != before  # two models: not the same numbers
+    assert "cut-out" in [caption for _, caption in steps] and verdict
