@@ -22,7 +22,12 @@ from tabs import classify, common, confusion, filters, normalization, overfittin
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
 # 28x28 inputs shown big, with crisp pixels
-CSS = ".pixelated img { image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain; }"
+CSS = (
+    ".pixelated img { image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain; }"
+    # the real-photo table: five columns must fit a 390-px phone, numbers unbroken
+    " #real-photo-table th, #real-photo-table td { padding: 4px 6px !important; }"
+    " #real-photo-table td:not(:first-child) { white-space: nowrap; }"
+)
 
 
 def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:

@@ -18,9 +18,7 @@ def run_normalization(image_path: str | None, model: LoadedModel):
     rows = []
     for name, x in (("raw 0–255 (what it expects)", pixels), ("already scaled to 0–1 (a classic bug)", pixels / 255)):
         probs = model.probabilities(x)[0]
-        rows.append(
-            [name, f"{x.min():.3g}–{x.max():.3g}", CLASS_NAMES[int(probs.argmax())], f"{probs.max():.1%}"]
-        )
+        rows.append([name, f"{x.min():.3g}–{x.max():.3g}", CLASS_NAMES[int(probs.argmax())], f"{probs.max():.1%}"])
     return normalization.histograms(pixels), rows
 
 
