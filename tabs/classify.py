@@ -15,8 +15,8 @@ from PIL import Image
 
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, is_unsure, top_classes
-from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess, preprocess_drawing
-from tabs.common import PhotoUpload, Shared, enlarge, input_pixels
+from model.preprocess import ImageProblem, Preprocessed, preprocess_drawing
+from tabs.common import PhotoUpload, Shared, convert_upload, enlarge, input_pixels
 
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None]
 
@@ -48,7 +48,7 @@ def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult
     if not photo_path:
         return None, None, [], "Upload a photo, take one with the webcam, or pick an example below.", None
     try:
-        return _answer(load_and_preprocess(photo_path), model)
+        return _answer(convert_upload(photo_path), model)
     except ImageProblem as problem:
         raise gr.Error(str(problem), title="Can't read this image") from problem
 

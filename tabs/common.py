@@ -12,6 +12,7 @@ import os
 import tempfile
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import gradio as gr
@@ -20,7 +21,7 @@ from PIL import Image
 
 from concepts.curves import training_curves
 from model.inference import LoadedModel
-from model.preprocess import ImageProblem, load_and_preprocess
+from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess
 
 VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
 OUTPUT_DIR = Path(tempfile.gettempdir()) / "fashion-cnn-lab"  # enlarged images we hand to Gradio
@@ -67,6 +68,20 @@ def _prune() -> None:
             old.unlink(missing_ok=True)
 
 
+CONVERTED_CACHE = 64  # uploads whose conversion is kept: Classify, then the concept tabs, reuse one GrabCut run
+
+
+@lru_cache(maxsize=CONVERTED_CACHE)
+def _converted(path: str, mtime_ns: int, size: int) -> Preprocessed:
+    return load_and_preprocess(path)
+
+
+def convert_upload(path: str) -> Preprocessed:
+    """``load_and_preprocess`` of an uploaded file, done once per file (read-only result: do not modify it)."""
+    stat = os.stat(path)
+    return _converted(str(path), stat.st_mtime_ns, stat.st_size)
+
+
 def input_pixels(image_path: str | None) -> np.ndarray:
     """The concept tabs' input image (a file) -> the 28x28 uint8 model input, via the one preprocessing path."""
     if not image_path:
@@ -74,7 +89,7 @@ def input_pixels(image_path: str | None) -> np.ndarray:
             "Add an image first: upload one, pick a test image below, or classify a photo in the Classify tab."
         )
     try:
-        return load_and_preprocess(image_path).pixels
+        return convert_upload(image_path).pixels
     except ImageProblem as problem:
         raise gr.Error(str(problem), title="Can't read this image") from problem
 

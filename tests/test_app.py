@@ -125,3 +125,17 @@ def test_the_enlarged_images_folder_stays_bounded(tmp_path, monkeypatch):
     for i in range(150):  # 150 different images, as 150 requests would make
         common.enlarge(np.full((28, 28), i, dtype=np.uint8))
     assert len(list((tmp_path / "out").glob("*.png"))) <= 20 + 20 // 10
+
+
+def test_a_photo_is_converted_once_for_classify_and_the_concept_tabs(shipped_model, tmp_path, monkeypatch):
+    from model import preprocess
+    from tabs import common
+
+    calls = []
+    monkeypatch.setattr(common, "load_and_preprocess", lambda p: calls.append(p) or preprocess.load_and_preprocess(p))
+    common._converted.cache_clear()
+    photo = tmp_path / "trouser.png"
+    photo.write_bytes(EXAMPLES[1].read_bytes())
+    label, *_ = handlers.classify_photo(str(photo), shipped_model)
+    pixels = common.input_pixels(str(photo))  # what the concept tabs (and the shared image) get
+    assert len(calls) == 1 and label and pixels.shape == (28, 28)
