@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,3 +151,27 @@ def test_an_outline_open_to_the_border_is_not_filled():
     u_shape = np.zeros((28, 28), dtype=np.uint8)
     u_shape[4:24, 6:8] = u_shape[4:24, 20:22] = u_shape[22:24, 6:22] = 255  # open at the top
     assert fill_outline(u_shape) is None
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "model" / "weights" / "examples"
+
+
+@pytest.mark.parametrize(
+    "background, colour",
+    [(20, 235), (215, 50), (250, 120)],
+    ids=["light garment on near-black", "dark garment on light grey", "grey garment on white"],
+)
+def test_a_test_image_shown_as_a_photo_comes_back_as_itself(background, colour):
+    """A Fashion-MNIST pullover drawn 8x larger as a product shot converts back to (nearly) the same 28x28 image.
+
+    Before the background was measured, a light garment on near-black came out inverted (correlation < 0)
+    and a grey background stayed as a grey floor under the garment.
+    """
+    item = np.asarray(Image.open(EXAMPLES / "2_pullover.png").convert("L"), dtype=np.float64)
+    shot = background + (colour - background) * item / 255  # ink 1 -> garment colour
+    big = Image.fromarray(np.rint(shot).astype(np.uint8)).resize((224, 224), Image.Resampling.BICUBIC)
+    canvas = Image.new("L", (300, 300), background)
+    canvas.paste(big, (38, 38))
+    px = load_and_preprocess(_png_bytes(canvas)).pixels.astype(np.float64)
+    assert np.corrcoef(px.ravel(), item.ravel())[0, 1] > 0.9
+    assert px[item == 0].mean() < 15  # the background is black, as in the training images
