@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import socket
 import subprocess
@@ -13,9 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "model" / "weights"
-sys.path.insert(0, str(ROOT))
+from tests.helpers import ROOT, SHIPPED, free_port, write_idx
 
 
 @pytest.fixture(autouse=True)
@@ -25,14 +22,6 @@ def _isolated_caches(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-
-
-def write_idx(path: Path, array: np.ndarray) -> None:
-    """Write an IDX file (gzip) the way the Fashion-MNIST files are written."""
-    magic = 0x0800 | array.ndim
-    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    with gzip.open(path, "wb") as f:
-        f.write(header + array.astype(np.uint8).tobytes())
 
 
 @pytest.fixture
@@ -69,16 +58,10 @@ def fashion_test_set():
     return load_fashion_mnist()[1]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """`python app.py` exactly as a learner starts it, on a free port; its URL."""
-    port = _free_port()
+    port = free_port()
     tmp = tmp_path_factory.mktemp("app")
     env = dict(
         os.environ,

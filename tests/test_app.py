@@ -8,7 +8,7 @@ from PIL import Image
 
 from model.data import CLASS_NAMES
 from tabs import classify as handlers
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
 

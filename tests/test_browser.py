@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

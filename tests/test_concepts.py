@@ -15,7 +15,7 @@ from PIL import Image
 from concepts import features, normalization, pooling, softmax
 from model.cnn import build_cnn
 from model.data import CLASS_NAMES
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
 rng = np.random.default_rng(7)

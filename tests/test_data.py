@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.data import DatasetNotFound, find_data_dir, load_fashion_mnist, read_idx
-from tests.conftest import write_idx
+from tests.helpers import write_idx
 
 
 def test_read_idx_round_trip(tmp_path):

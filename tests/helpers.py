@@ -1,0 +1,26 @@
+"""Small helpers the tests share (import them from here; never import from conftest)."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "model" / "weights"
+
+
+def write_idx(path: Path, array: np.ndarray) -> None:
+    """Write an IDX file (gzip) the way the Fashion-MNIST files are written."""
+    magic = 0x0800 | array.ndim
+    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
