@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,11 +18,18 @@ from tests.helpers import ROOT, SHIPPED, free_port, write_idx
 
 @pytest.fixture(autouse=True)
 def _isolated_caches(tmp_path, monkeypatch):
-    """Nothing a test does touches the user's caches or the network."""
+    """Nothing a test does touches the user's caches, another test's files or the network."""
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
+    # temporary files (the tabs' enlarged images among them) go to this test's own folder,
+    # in this process and in the `python app.py` a test starts
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    common = sys.modules.get("tabs.common")  # already imported: its OUTPUT_DIR was fixed then
+    if common is not None:
+        monkeypatch.setattr(common, "OUTPUT_DIR", tmp_path / "fashion-cnn-lab")
 
 
 @pytest.fixture
@@ -71,6 +79,7 @@ def app_url(tmp_path_factory):
         HF_HOME=str(tmp / "hf"),
         HF_HUB_OFFLINE="1",
         GRADIO_TEMP_DIR=str(tmp / "gradio"),
+        TMPDIR=str(tmp),  # the app's enlarged images, not the machine's shared /tmp/fashion-cnn-lab
     )
     log = open(tmp / "app.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
