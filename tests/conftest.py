@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.helpers import ROOT, SHIPPED, free_port, write_idx
+from tests.helpers import ROOT, SHIPPED, fashion_test_set_or_fail, free_port, write_idx
 
 
 @pytest.fixture(autouse=True)
@@ -57,13 +57,8 @@ def shipped_model():
 
 @pytest.fixture(scope="session")
 def fashion_test_set():
-    from model.data import find_data_dir, load_fashion_mnist
-
-    if find_data_dir() is None:
-        pytest.fail(
-            "Fashion-MNIST not installed: apt-get install dataset-fashion-mnist (tests marked `dataset` need it)"
-        )
-    return load_fashion_mnist()[1]
+    """The real test split: local IDX files, else Keras's download (needs internet), else a clear failure."""
+    return fashion_test_set_or_fail()
 
 
 @pytest.fixture(scope="session")

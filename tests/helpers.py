@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "weights"
@@ -24,3 +25,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def fashion_test_set_or_fail() -> tuple[np.ndarray, np.ndarray]:
+    """Fashion-MNIST's 10,000 test images and labels, found the way train.py finds them.
+
+    The loader looks for the local IDX files and, when there are none, downloads them with
+    Keras; only when both fail does the test fail, saying how to get the files.
+    """
+    from model.data import DatasetNotFound, load_fashion_mnist
+
+    try:
+        return load_fashion_mnist()[1]
+    except DatasetNotFound as err:
+        pytest.fail(f"Tests marked `dataset` need Fashion-MNIST. {err}", pytrace=False)
