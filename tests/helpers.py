@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import socket
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "weights"
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")  # apt-get install chromium
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:
@@ -39,3 +41,20 @@ def fashion_test_set_or_fail() -> tuple[np.ndarray, np.ndarray]:
         return load_fashion_mnist()[1]
     except DatasetNotFound as err:
         pytest.fail(f"Tests marked `dataset` need Fashion-MNIST. {err}", pytrace=False)
+
+
+def chromium_launch_options(bundled: str | Path, debian: Path = DEBIAN_CHROMIUM) -> dict:
+    """How Playwright should start Chromium: Debian's where it is installed, else Playwright's own.
+
+    ``bundled`` is where Playwright keeps its own browser (``playwright.chromium.executable_path``);
+    with neither present the test fails, saying how to get one.
+    """
+    if debian.is_file() and os.access(debian, os.X_OK):
+        return {"executable_path": str(debian)}
+    if Path(bundled).is_file():
+        return {}  # Playwright launches the browser it downloaded
+    pytest.fail(
+        f"No Chromium for the browser tests: neither {debian} nor Playwright's {bundled}. "
+        "Run `python -m playwright install chromium` (or on Debian/Ubuntu `apt-get install chromium`).",
+        pytrace=False,
+    )
