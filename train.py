@@ -73,7 +73,8 @@ REAL_COPIES = 5  # each real training photo appears this many times per epoch (~
 # -------------------------------------------------------------------------------------
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def build_parser() -> argparse.ArgumentParser:
+    """The flags, their defaults and help: what `python train.py --help` prints."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, help=f"default: {EPOCHS}, or {ABLATION_EPOCHS} with --ablation")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
@@ -114,6 +115,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
     parser.add_argument("--commit-message", help="commit message for --push-to-hub")
+    return parser
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse and check the flags together (some only make sense with others)."""
+    parser = build_parser()
     args = parser.parse_args(argv)  # unknown flags are an error
     if args.epochs is None:
         args.epochs = ABLATION_EPOCHS if args.ablation else EPOCHS

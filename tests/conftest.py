@@ -2,37 +2,34 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "model" / "weights"
-sys.path.insert(0, str(ROOT))
+from tests.helpers import ROOT, SHIPPED, fashion_test_set_or_fail, free_port, write_idx
 
 
 @pytest.fixture(autouse=True)
 def _isolated_caches(tmp_path, monkeypatch):
-    """Nothing a test does touches the user's caches or the network."""
+    """Nothing a test does touches the user's caches, another test's files or the network."""
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     monkeypatch.setenv("GRADIO_ANALYTICS_ENABLED", "False")
-
-
-def write_idx(path: Path, array: np.ndarray) -> None:
-    """Write an IDX file (gzip) the way the Fashion-MNIST files are written."""
-    magic = 0x0800 | array.ndim
-    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    with gzip.open(path, "wb") as f:
-        f.write(header + array.astype(np.uint8).tobytes())
+    # temporary files (the tabs' enlarged images among them) go to this test's own folder,
+    # in this process and in the `python app.py` a test starts
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    common = sys.modules.get("tabs.common")  # already imported: its OUTPUT_DIR was fixed then
+    if common is not None:
+        monkeypatch.setattr(common, "OUTPUT_DIR", tmp_path / "fashion-cnn-lab")
 
 
 @pytest.fixture
@@ -60,25 +57,14 @@ def shipped_model():
 
 @pytest.fixture(scope="session")
 def fashion_test_set():
-    from model.data import find_data_dir, load_fashion_mnist
-
-    if find_data_dir() is None:
-        pytest.fail(
-            "Fashion-MNIST not installed: apt-get install dataset-fashion-mnist (tests marked `dataset` need it)"
-        )
-    return load_fashion_mnist()[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """The real test split: local IDX files, else Keras's download (needs internet), else a clear failure."""
+    return fashion_test_set_or_fail()
 
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """`python app.py` exactly as a learner starts it, on a free port; its URL."""
-    port = _free_port()
+    port = free_port()
     tmp = tmp_path_factory.mktemp("app")
     env = dict(
         os.environ,
@@ -88,6 +74,7 @@ def app_url(tmp_path_factory):
         HF_HOME=str(tmp / "hf"),
         HF_HUB_OFFLINE="1",
         GRADIO_TEMP_DIR=str(tmp / "gradio"),
+        TMPDIR=str(tmp),  # the app's enlarged images, not the machine's shared /tmp/fashion-cnn-lab
     )
     log = open(tmp / "app.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -8,7 +9,7 @@ from PIL import Image
 
 from model.data import CLASS_NAMES
 from tabs import classify as handlers
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
 
@@ -125,6 +126,13 @@ def test_the_enlarged_images_folder_stays_bounded(tmp_path, monkeypatch):
     for i in range(150):  # 150 different images, as 150 requests would make
         common.enlarge(np.full((28, 28), i, dtype=np.uint8))
     assert len(list((tmp_path / "out").glob("*.png"))) <= 20 + 20 // 10
+
+
+def test_the_tabs_images_are_written_in_the_tests_own_folder(tmp_path):
+    from tabs import common
+
+    written = Path(common.enlarge(np.full((28, 28), 7, dtype=np.uint8)))
+    assert written.is_file() and written.is_relative_to(tmp_path)  # not a folder shared with other tests
 
 
 def test_a_photo_is_converted_once_for_classify_and_the_concept_tabs(shipped_model, tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ from gradio_client import handle_file
 from PIL import Image
 
 from model.data import CLASS_NAMES
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 pytestmark = pytest.mark.app
 

@@ -1,12 +1,9 @@
-"""The app in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright)."""
-
-import shutil
+"""The app in a real headless Chromium (Debian's /usr/bin/chromium, else Playwright's own), driven by Playwright."""
 
 import pytest
 
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED, chromium_launch_options
 
-CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -17,16 +14,22 @@ FLAGS = [
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.app]
+BUSY = '[data-testid="status-tracker"]:not(.hide)'  # Gradio's "processing" overlay on an output
+
+
+def _idle(page) -> None:
+    """Wait until every event has answered: no output shows Gradio's processing overlay."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(BUSY)).to_have_count(0, timeout=30_000)
 
 
 @pytest.fixture(scope="module")
 def page(app_url):
-    if not shutil.which(CHROMIUM):
-        pytest.fail("Chromium not installed: apt-get install chromium (tests marked `browser` need it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(args=FLAGS, **chromium_launch_options(p.chromium.executable_path))
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(app_url)
         yield page
@@ -67,7 +70,7 @@ def test_concept_tabs_compute_on_the_photo_just_classified(page, tmp_path):
     expect(page.locator("#verdict")).to_contain_text("Dress", timeout=30_000)
     page.get_by_role("tab", name="Softmax").click()  # its input starts as the ankle-boot example
     expect(page.locator("#softmax-label")).to_contain_text("Dress", timeout=30_000)
-    page.wait_for_timeout(3000)  # a late answer for the old input must not overwrite it
+    _idle(page)  # every answer is in: a late one for the old input must not have overwritten it
     expect(page.locator("#softmax-label")).to_contain_text("Dress")
     page.screenshot(path=str(tmp_path / "softmax-shared.png"), full_page=True)
 
@@ -122,43 +125,30 @@ def test_draw_on_the_sketchpad_and_classify_it(page, tmp_path):
     page.screenshot(path=str(tmp_path / "sketch.png"), full_page=True)
 
 
-def _settled(table, timeout: float = 30) -> list[str]:
-    """A Dataframe's cell texts once they have stopped changing for a second (it re-renders in steps)."""
-    import time
-
-    deadline, last = time.time() + timeout, None
-    while time.time() < deadline:
-        text = table.get_by_role("gridcell").all_inner_texts()
-        if text and text == last:
-            return text
-        last = text
-        time.sleep(1)
-    raise AssertionError(f"text never settled: {last!r}")
-
-
 def test_toggle_max_and_average_pooling_changes_the_output(page, tmp_path):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="Pooling").click()
     expect(page.locator("#pool-note")).to_contain_text("window", timeout=30_000)
-    table = page.locator("#pool-numbers")
-    page.wait_for_timeout(2000)  # opening the tab may bring in the last classified image: let that finish
-    _settled(table)
+    _idle(page)  # opening the tab may bring in the last classified image: let that finish
+    cells = page.locator("#pool-numbers").get_by_role("gridcell")
+    fractions = cells.filter(has_text=".")  # averages of pixels; a max is one pixel, a whole number
     page.get_by_label("Average").check()
-    page.wait_for_timeout(500)
-    _settled(table)
+    expect(fractions.first).to_be_visible(timeout=30_000)
+    _idle(page)
     page.get_by_label("Max", exact=True).check()
-    page.wait_for_timeout(500)
-    max_cells = _settled(table)
+    expect(fractions).to_have_count(0, timeout=30_000)
+    _idle(page)
+    max_cells = cells.all_inner_texts()
     page.get_by_label("Average").check()
-    page.wait_for_timeout(500)
-    average_cells = _settled(table)
-    assert average_cells != max_cells
+    expect(fractions.first).to_be_visible(timeout=30_000)
+    _idle(page)
+    average_cells = cells.all_inner_texts()
+    assert average_cells != max_cells and len(average_cells) == len(max_cells) > 0
     assert any("." in c for c in average_cells) and not any("." in c for c in max_cells)  # means vs pixel values
     page.screenshot(path=str(tmp_path / "pooling.png"), full_page=True)
     page.get_by_label("Max", exact=True).check()
-    page.wait_for_timeout(500)
-    assert _settled(table) == max_cells
+    expect(cells).to_have_text(max_cells, timeout=30_000)  # back to exactly the max-pooling numbers
 
 
 def page_text(text):

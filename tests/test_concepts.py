@@ -15,15 +15,20 @@ from PIL import Image
 from concepts import features, normalization, pooling, softmax
 from model.cnn import build_cnn
 from model.data import CLASS_NAMES
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one per class
-rng = np.random.default_rng(7)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fresh generator per test: a test's inputs do not depend on which tests ran before it."""
+    return np.random.default_rng(7)
 
 
 @pytest.mark.parametrize("size, stride", [(2, None), (2, 1), (3, None), (3, 2), (2, 3)])
 @pytest.mark.parametrize("shape", [(28, 28), (14, 14, 8), (7, 9)])
-def test_pooling_matches_keras(size, stride, shape):
+def test_pooling_matches_keras(rng, size, stride, shape):
     x = rng.normal(size=shape).astype(np.float32)
     batch = x.reshape(1, shape[0], shape[1], -1)
     for mode, layer in (("max", keras.layers.MaxPooling2D), ("average", keras.layers.AveragePooling2D)):
@@ -47,7 +52,7 @@ def test_busiest_window_is_the_one_with_the_largest_spread():
 
 
 @pytest.mark.parametrize("temperature", [0.1, 0.5, 1.0, 3.0])
-def test_softmax_matches_keras(temperature):
+def test_softmax_matches_keras(rng, temperature):
     logits = rng.normal(scale=4, size=(5, 10))
     expected = np.asarray(keras.ops.softmax(keras.ops.convert_to_tensor(logits / temperature), axis=-1))
     np.testing.assert_allclose(softmax.softmax(logits, temperature), expected, rtol=1e-6, atol=1e-9)

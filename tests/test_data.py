@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.data import DatasetNotFound, find_data_dir, load_fashion_mnist, read_idx
-from tests.conftest import write_idx
+from tests.helpers import fashion_test_set_or_fail, write_idx
 
 
 def test_read_idx_round_trip(tmp_path):
@@ -62,3 +62,54 @@ def test_nothing_found_and_no_network_names_package_and_variable(monkeypatch, tm
     with pytest.raises(DatasetNotFound) as err:
         load_fashion_mnist()
     assert "dataset-fashion-mnist" in str(err.value) and "FASHION_MNIST_DIR" in str(err.value)
+
+
+@pytest.fixture
+def nothing_installed(monkeypatch, tmp_path):
+    """No local copy anywhere the loader looks: no variable, an empty Debian folder and Keras cache."""
+    import model.data as data
+
+    monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
+    monkeypatch.setattr(data, "DEBIAN_DIR", tmp_path / "none1")
+    monkeypatch.setattr(data, "KERAS_CACHE_DIR", tmp_path / "none2")
+    return data
+
+
+def test_without_local_files_the_download_is_tried_and_its_files_read(nothing_installed, tiny_dataset, monkeypatch):
+    downloads = []
+    monkeypatch.setattr(nothing_installed, "_download_with_keras", lambda: downloads.append(1) or tiny_dataset)
+    (x, y), (xt, yt) = load_fashion_mnist()
+    assert downloads == [1]
+    assert x.shape == (600, 28, 28) and xt.shape == (200, 28, 28)
+    np.testing.assert_array_equal(yt, np.arange(200) % 10)  # the tiny set's labels, as tiny_dataset wrote them
+
+
+def test_local_files_are_used_without_downloading(tiny_dataset, monkeypatch):
+    import model.data as data
+
+    def no_download():
+        raise AssertionError("downloaded although the files are on disk")
+
+    monkeypatch.setattr(data, "_download_with_keras", no_download)
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(tiny_dataset))
+    assert load_fashion_mnist()[1][0].shape == (200, 28, 28)
+
+
+def test_the_dataset_fixture_downloads_when_nothing_is_installed(nothing_installed, tiny_dataset, monkeypatch):
+    monkeypatch.setattr(nothing_installed, "_download_with_keras", lambda: tiny_dataset)
+    images, labels = fashion_test_set_or_fail()
+    assert images.shape == (200, 28, 28)
+    np.testing.assert_array_equal(labels, np.arange(200) % 10)
+
+
+def test_the_dataset_fixture_fails_saying_how_when_files_and_download_are_missing(nothing_installed, monkeypatch):
+    import keras
+
+    def offline(*args, **kwargs):
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
+    with pytest.raises(pytest.fail.Exception) as failed:
+        fashion_test_set_or_fail()
+    message = str(failed.value)
+    assert "download failed" in message and "dataset-fashion-mnist" in message and "FASHION_MNIST_DIR" in message

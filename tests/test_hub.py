@@ -21,7 +21,7 @@ import pytest
 from huggingface_hub import HfApi, ModelCard, SpaceCard, constants
 
 from model import hub, publish
-from tests.conftest import ROOT, SHIPPED, _free_port
+from tests.helpers import ROOT, SHIPPED, free_port
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 TOKEN = "hf_NotARealTokenButSecret1234567890"
@@ -207,15 +207,19 @@ def test_space_readme_lists_the_model_repo_and_stays_valid():
 
 
 def test_train_help_offers_push_to_hub():
-    out = subprocess.run([sys.executable, "train.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert "--push-to-hub" in out.stdout and "--private" in out.stdout
+    import train
+
+    parser = train.build_parser()  # what `python train.py --help` prints, without starting TensorFlow again
+    assert "--push-to-hub" in parser.format_help() and "--private" in parser.format_help()
+    args = parser.parse_args(["--push-to-hub", "me/fashion-cnn", "--private"])
+    assert args.push_to_hub == "me/fashion-cnn" and args.private
 
 
 @pytest.mark.app
 def test_app_with_an_unreachable_repo_serves_and_says_it_fell_back(tmp_path):
     from gradio_client import Client, handle_file
 
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ,
         MODEL_REPO="hf://nobody/none",
@@ -263,7 +267,7 @@ def test_the_files_a_space_deploy_uploads_run_the_app_alone(monkeypatch, calls, 
     monkeypatch.setattr(HfApi, "upload_folder", upload_into_space)
     publish.deploy_space("me/fashion-lab")
     assert (space / "app.py").is_file() and not (space / "tests").exists()
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_TEMP_DIR=str(tmp_path / "gradio"))
     env.pop("PYTHONPATH", None)  # only the Space's own files can be imported
     proc = subprocess.Popen(

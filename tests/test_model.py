@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from model.cnn import LOGITS_LAYER, build_cnn
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 
 
 def test_cnn_shapes_and_probabilities():

@@ -1,0 +1,60 @@
+"""Small helpers the tests share (import them from here; never import from conftest)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "model" / "weights"
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")  # apt-get install chromium
+
+
+def write_idx(path: Path, array: np.ndarray) -> None:
+    """Write an IDX file (gzip) the way the Fashion-MNIST files are written."""
+    magic = 0x0800 | array.ndim
+    header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fashion_test_set_or_fail() -> tuple[np.ndarray, np.ndarray]:
+    """Fashion-MNIST's 10,000 test images and labels, found the way train.py finds them.
+
+    The loader looks for the local IDX files and, when there are none, downloads them with
+    Keras; only when both fail does the test fail, saying how to get the files.
+    """
+    from model.data import DatasetNotFound, load_fashion_mnist
+
+    try:
+        return load_fashion_mnist()[1]
+    except DatasetNotFound as err:
+        pytest.fail(f"Tests marked `dataset` need Fashion-MNIST. {err}", pytrace=False)
+
+
+def chromium_launch_options(bundled: str | Path, debian: Path = DEBIAN_CHROMIUM) -> dict:
+    """How Playwright should start Chromium: Debian's where it is installed, else Playwright's own.
+
+    ``bundled`` is where Playwright keeps its own browser (``playwright.chromium.executable_path``);
+    with neither present the test fails, saying how to get one.
+    """
+    if debian.is_file() and os.access(debian, os.X_OK):
+        return {"executable_path": str(debian)}
+    if Path(bundled).is_file():
+        return {}  # Playwright launches the browser it downloaded
+    pytest.fail(
+        f"No Chromium for the browser tests: neither {debian} nor Playwright's {bundled}. "
+        "Run `python -m playwright install chromium` (or on Debian/Ubuntu `apt-get install chromium`).",
+        pytrace=False,
+    )
