@@ -213,6 +213,8 @@ def test_space_readme_lists_the_model_repo_and_stays_valid():
     assert card.data.models == ["me/fashion-cnn"]
     assert card.data.sdk == "gradio" and card.data.app_file == "app.py"
     plain = SpaceCard((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert {k: v for k, v in card.data.to_dict().items() if k != "models"} == plain.data.to_dict()
+    assert card.text == plain.text  # only the front matter changes
     assert plain.data.sdk_version == __import__("gradio").__version__
     assert len(plain.data.short_description) <= 60
 
