@@ -157,7 +157,8 @@ def augmenter(seed: int):
 
 def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
     # labels become one-hot targets (Keras's label smoothing needs them); 2-D targets are used as they are
-    ds = tf.data.Dataset.from_tensor_slices((x.astype("float32"), tf.one_hot(y, 10) if y.ndim == 1 else y))
+    targets = keras.utils.to_categorical(y, 10) if y.ndim == 1 else y
+    ds = tf.data.Dataset.from_tensor_slices((x.astype("float32"), targets))
     if augment:
         ds = ds.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size)
@@ -242,8 +243,7 @@ def any_of_loss(y_true, y_pred):
     so training asks only that their sum be high, and the model stays free to commit to one of them.
     """
     target, any_of = y_true[:, :10], y_true[:, 10]
-    p = keras.ops.clip(y_pred, 1e-7, 1.0)
-    cross_entropy = -keras.ops.sum(target * keras.ops.log(p), axis=-1)
+    cross_entropy = keras.losses.categorical_crossentropy(target, y_pred)
     total = -keras.ops.log(keras.ops.clip(keras.ops.sum(target * y_pred, axis=-1), 1e-7, 1.0))
     return keras.ops.where(any_of > 0.5, total, cross_entropy)
 
@@ -278,7 +278,8 @@ def fine_tune_on_photos(model: keras.Model, args, x_fm, y_fm, x_val, y_val) -> d
     x_real_train, x_dev = x_real[: len(train_photos)], x_real[len(train_photos) :]
     print(f"converted {len(x_real)} real photos in {convert_seconds:.0f} s")
     weights, any_of = targets(train_photos, spread=args.real_targets == "spread")
-    fm_targets = np.eye(10, dtype=np.float32)[y_fm] * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / 10
+    # label smoothing as CategoricalCrossentropy(label_smoothing=...) does it in phase 1 (any_of_loss has none)
+    fm_targets = keras.utils.to_categorical(y_fm, 10).astype(np.float32) * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / 10
     y_all = np.concatenate(
         [
             np.column_stack([fm_targets, np.zeros(len(y_fm), np.float32)]),
@@ -286,7 +287,7 @@ def fine_tune_on_photos(model: keras.Model, args, x_fm, y_fm, x_val, y_val) -> d
         ]
     )
     x_all = np.concatenate([x_fm[..., 0], np.tile(x_real_train, (args.real_copies, 1, 1))])[..., None]
-    val_targets = np.column_stack([np.eye(10, dtype=np.float32)[y_val], np.zeros(len(y_val), np.float32)])
+    val_targets = np.column_stack([keras.utils.to_categorical(y_val, 10), np.zeros(len(y_val))]).astype(np.float32)
     train_ds = make_dataset(x_all, y_all, args.batch_size, args.seed + 1, augment=True)
     val_ds = make_dataset(x_val, val_targets, 512, args.seed, augment=False)
 

@@ -1,9 +1,8 @@
 """The confusion matrix: where the model fails, down to the images.
 
-Row i, column j counts the test images of true class i that the model called class j, so
-the diagonal holds the right answers. Dividing each row by its total gives recall: the
-share of, say, real shirts the model recognises. The off-diagonal cells are the mistakes,
-and opening one shows which images the model confused, and how sure it was.
+Confusion-matrix arithmetic and figures for the Confusion matrix tab: row percentages, the most
+confused pairs, one cell's images, the heatmap and the reliability diagram.
+What the page says about it is in ``tabs/confusion.py``: this docstring is for developers.
 """
 
 from __future__ import annotations
@@ -89,47 +88,9 @@ def reliability_diagram(calibration: dict) -> plt.Figure:
     return fig
 
 
-def summary_markdown(metrics: dict) -> str:
-    """Overall accuracy and the most confused pairs, in words."""
-    pairs = most_confused(np.array(metrics["confusion_matrix"]))
-    lines = [f"- {t} read as {p}: {n} times" for t, p, n in pairs]
-    return (
-        f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images. "
-        "The most confused pairs (true → predicted):\n" + "\n".join(lines)
-    )
-
-
 def per_class_rows(metrics: dict) -> list[list]:
     """Per-class precision, recall and F1 as table rows (percent, one decimal)."""
     return [
         [c["class"], round(100 * c["precision"], 1), round(100 * c["recall"], 1), round(100 * c["f1"], 1), c["support"]]
         for c in metrics["per_class"]
     ]
-
-
-def calibration_words(calibration: dict) -> str:
-    """Two or three sentences on what the reliability diagram and ECE say, with the real numbers."""
-    bins = [b for b in calibration["bins"] if b["count"]]
-    top = max(bins, key=lambda b: b["count"])
-    return (
-        "A model is *calibrated* when its confidence matches how often it is right: of all the images it "
-        "classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images "
-        "whose top probability falls in that bin; the dashed diagonal is perfect calibration. "
-        f"The **expected calibration error** (ECE) is the average gap, weighted by how many images fall in each bin: "
-        f"here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
-        f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
-        + _direction(bins)
-    )
-
-
-def _direction(bins: list[dict]) -> str:
-    """Under- or over-confident overall, with the weighted means."""
-    n = sum(b["count"] for b in bins)
-    confidence = sum(b["confidence"] * b["count"] for b in bins) / n
-    accuracy = sum(b["accuracy"] * b["count"] for b in bins) / n
-    if accuracy >= confidence:
-        return (
-            f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
-            "That is label smoothing at work: training aimed at 91% for the right class, never 100%."
-        )
-    return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."

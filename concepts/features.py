@@ -1,11 +1,8 @@
 """Filters and feature maps: what the convolutional layers look for, and where they find it.
 
-A convolutional layer slides small learned filters (here 3x3) over the image; each filter
-lights up where its pattern (an edge, a stripe, a corner) appears, giving one feature map per
-filter. Deeper layers combine those maps into larger patterns such as collars, soles or
-handles. Because the same filter is applied everywhere, a pattern is recognised wherever it
-sits, which a dense network, with one weight per pixel, has to learn separately for every
-position.
+The helpers behind the Filters & feature maps tab: which layers to show, the shift test, and
+the kernel and feature-map grids.
+What the page says about it is in ``tabs/filters.py``: this docstring is for developers.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """Normalization: put every input on the scale the network was trained on.
 
-Raw pixels run from 0 to 255. Scaling them to 0-1 and then standardizing (subtract the
-training set's mean, divide by its standard deviation) centres the inputs on zero with unit
-spread, so the first layer's weights start in a sensible range and gradient descent takes
-even steps in every direction. Our model does this inside itself (a Rescaling layer), so it
-must be fed raw 0-255 pixels: scaling them again beforehand is a classic bug.
+The input raw, scaled and standardized with the training set's mean and std (tested against the
+model's own normalization layer), and the Normalization tab's histograms.
+What the page says about it is in ``tabs/normalization.py``: this docstring is for developers.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Pooling: shrink a feature map by summarising each small window with one number.
 
-Max pooling keeps the strongest response in each window: "is this pattern present somewhere
-here?". Average pooling keeps the mean: "how much of it is here overall?", which blurs sharp
-responses. Either way the next layer sees a smaller map, so it covers more of the image per
-pixel and cares less about exactly where a pattern sits.
+A numpy reference for Keras's MaxPooling2D / AveragePooling2D (tested against them), the window
+worth working through, and the Pooling tab's figure.
+What the page says about it is in ``tabs/pooling.py``: this docstring is for developers.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """Softmax: turn the network's raw scores (logits) into probabilities that sum to 1.
 
-Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
-then divided by the sum of all the exponentials. Dividing the logits by a temperature first
-flattens (T > 1) or sharpens (T < 1) the result without changing which class wins.
-Subtracting the largest logit before exponentiating gives the same probabilities and never
-overflows: exp(1000) is infinite in floating point, exp(0) is 1.
+A numerically stable softmax with a temperature (tested against Keras), the naive formula that
+overflows, every intermediate step, and the Softmax tab's bar charts.
+What the page says about it is in ``tabs/softmax.py``: this docstring is for developers.
 """
 
 from __future__ import annotations
@@ -81,22 +79,3 @@ def bars(names: list[str], logits: np.ndarray, probs: np.ndarray, temperature: f
         plt.setp(ax.get_xticklabels(), ha="right", fontsize=8)
     fig.tight_layout()
     return fig
-
-
-def overflow_note(logits: np.ndarray) -> str:
-    """What the naive float32 softmax gives for these logits, next to the stable one, in words."""
-    naive, stable = naive_softmax(logits), softmax(logits)
-    if np.all(np.isfinite(naive)):
-        return (
-            f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
-            f"{np.abs(naive - stable).max():.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
-        )
-    return (
-        f"Without subtracting the max, float32 overflows: exp({np.max(logits):g}) = inf and the result is "
-        f"{_listed(naive)}. Subtracting the max ({np.max(logits):g}) first gives {_listed(stable)}."
-    )
-
-
-def _listed(values: np.ndarray) -> str:
-    """0.665, 0.245, 0.09 (not numpy's padded "[0.665 0.245 0.09 ]")."""
-    return ", ".join(f"{v:.3g}" for v in values)

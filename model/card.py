@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+
 from model.data import CLASS_NAMES
 
 LICENSE = "mit"
+DATASET = "zalando-datasets/fashion_mnist"  # the Hub dataset id of Fashion-MNIST
 CONFUSION_PNG = "confusion_matrix.png"
 CURVES_PNG = "training_curves.png"
 
@@ -29,40 +32,38 @@ How often it says "Not sure" depends on the app's threshold: see `real_photos.js
     )
 
 
-def render_card(metrics: dict) -> str:
-    """A Hub model card whose `model-index` carries the measured test accuracy."""
+def card_data(metrics: dict) -> ModelCardData:
+    """The card's YAML front matter: Hub tags, and a `model-index` carrying the measured test accuracy."""
+    return ModelCardData(
+        library_name="keras",
+        license=LICENSE,
+        datasets=[DATASET],
+        tags=["image-classification", "keras", "fashion-mnist", "teaching"],
+        pipeline_tag="image-classification",
+        model_name="fashion-cnn-lab",
+        eval_results=[
+            EvalResult(
+                task_type="image-classification",
+                task_name="Image Classification",
+                dataset_type=DATASET,
+                dataset_name="Fashion-MNIST",
+                dataset_split="test",
+                metric_type="accuracy",
+                metric_value=round(metrics["test_accuracy"], 4),
+                metric_name="Test accuracy",
+            )
+        ],
+    )
+
+
+def render_card(metrics: dict) -> ModelCard:
+    """A Hub model card: the front matter from `card_data`, then the measured results in Markdown."""
     acc = metrics["test_accuracy"]
     real = metrics.get("real_photos")
     rows = "\n".join(
         f"| {c['class']} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} |" for c in metrics["per_class"]
     )
-    return f"""---
-library_name: keras
-license: {LICENSE}
-datasets:
-- zalando-datasets/fashion_mnist
-tags:
-- image-classification
-- keras
-- fashion-mnist
-- teaching
-pipeline_tag: image-classification
-model-index:
-- name: fashion-cnn-lab
-  results:
-  - task:
-      type: image-classification
-      name: Image Classification
-    dataset:
-      type: zalando-datasets/fashion_mnist
-      name: Fashion-MNIST
-      split: test
-    metrics:
-    - type: accuracy
-      value: {acc:.4f}
-      name: Test accuracy
----
-
+    body = f"""
 # Fashion CNN Lab model
 
 A small Keras 3 CNN trained on Fashion-MNIST by `train.py` of Fashion CNN Lab.
@@ -93,8 +94,9 @@ probs = model.predict(images_uint8[..., None])
 Everything here is computed by `train.py` from real predictions on the test set;
 `metrics.json` holds the confusion matrix and per-epoch history.
 """
+    return ModelCard(f"---\n{card_data(metrics).to_yaml()}\n---\n{body}")
 
 
 def write_card(folder: Path, metrics: dict) -> None:
     """README.md, the model card; the figures it shows are written beside it by train.py."""
-    (Path(folder) / "README.md").write_text(render_card(metrics), encoding="utf-8")
+    render_card(metrics).save(Path(folder) / "README.md")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 
 from model.data import CLASS_NAMES
@@ -39,10 +40,9 @@ def summarize(probs: np.ndarray, y_true: np.ndarray) -> dict:
     """Accuracy, mean cross-entropy, confusion matrix and per-class metrics of predictions."""
     y_pred = probs.argmax(axis=1)
     matrix = confusion_matrix(y_true, y_pred, probs.shape[1])
-    picked = probs[np.arange(len(y_true)), y_true]
     return {
         "test_accuracy": float((y_pred == y_true).mean()),
-        "test_loss": float(-np.log(np.clip(picked, 1e-7, 1.0)).mean()),
+        "test_loss": float(keras.ops.mean(keras.losses.sparse_categorical_crossentropy(y_true, probs))),
         "confusion_matrix": matrix.tolist(),
         "per_class": per_class_metrics(matrix),
     }

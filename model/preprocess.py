@@ -15,7 +15,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
 SIZE = 28
 RESAMPLING = Image.Resampling.BOX  # area averaging: measured best of BOX/BILINEAR/LANCZOS (README)
@@ -241,6 +241,7 @@ def load_and_preprocess(source: str | Path | bytes) -> Preprocessed:
 
 
 INK = 64  # a 28x28 pixel this bright (0-255) is part of a stroke
+OUTSIDE = 128  # the flood fill's mark: neither a stroke (255) nor untouched background (0)
 HOLLOW_BELOW = 0.5  # strokes covering under half the area they enclose: an outline, not a silhouette
 
 
@@ -253,17 +254,12 @@ def fill_outline(pixels: np.ndarray) -> np.ndarray | None:
     that is mostly solid (a bag with a handle loop, say) is left alone.
     """
     ink = pixels >= INK
-    outside = np.zeros_like(ink)
-    edge = [(r, c) for r in range(SIZE) for c in (0, SIZE - 1)] + [(r, c) for r in (0, SIZE - 1) for c in range(SIZE)]
-    stack = [(r, c) for r, c in edge if not ink[r, c]]
-    while stack:  # flood the background from the border, 4-connected, stopping at strokes
-        r, c = stack.pop()
-        if outside[r, c]:
-            continue
-        outside[r, c] = True
-        for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
-            if 0 <= rr < SIZE and 0 <= cc < SIZE and not ink[rr, cc] and not outside[rr, cc]:
-                stack.append((rr, cc))
+    # flood the background from the border, 4-connected, stopping at strokes: a black frame round the
+    # image joins every border pixel into one region, so one seed in the frame reaches them all.
+    # (expand returns a new, writable image; Image.fromarray's is read-only and floodfill would write nothing)
+    flood = ImageOps.expand(Image.fromarray(ink.astype(np.uint8) * 255), border=1, fill=0)
+    ImageDraw.floodfill(flood, (0, 0), OUTSIDE)
+    outside = (np.asarray(flood) == OUTSIDE)[1:-1, 1:-1]
     holes = ~outside & ~ink
     if not holes.any() or ink.sum() / (ink.sum() + holes.sum()) >= HOLLOW_BELOW:
         return None

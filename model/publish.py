@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import shutil
 import tempfile
 from fnmatch import fnmatch
@@ -79,12 +78,14 @@ def push_model(folder: Path, repo_id: str, *, private: bool = False, message: st
 
 def space_readme(model_repo: HubRef | None) -> str:
     """The app README with `models:` in its front matter when the Space serves a Hub model."""
+    from huggingface_hub import SpaceCard
+
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     if model_repo is None:
         return text
-    front, body = re.match(r"(?s)^(---\n.*?\n)(---\n.*)$", text).groups()
-    front = re.sub(r"(?m)^models:\n(- .*\n)*", "", front)
-    return f"{front}models:\n- {model_repo.repo_id}\n{body}"
+    card = SpaceCard(text)
+    card.data.models = [model_repo.repo_id]
+    return str(card)
 
 
 def deploy_space(space_id: str, model_repo: str | None = None, *, private: bool = False, api=None) -> str:

@@ -110,11 +110,6 @@ def choice(value, allowed, what: str):
     return value
 
 
-def explanation(module) -> str:
-    """A concept module's docstring (after its first line) as the tab's explanation."""
-    return " ".join(module.__doc__.split("\n\n", 1)[1].split())
-
-
 def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     """One measured comparison from ablations.json, or how to produce it."""
     runs = model.ablations

@@ -10,7 +10,15 @@ import numpy as np
 from concepts import features
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Slider, ablation_words, choice, concept_input, enlarge, explanation, input_pixels
+from tabs.common import Slider, ablation_words, choice, concept_input, enlarge, input_pixels
+
+# What the learner reads on this tab (Markdown) lives in this module, nowhere else
+EXPLANATION = """A convolutional layer slides small learned filters (here 3x3) over the image; each filter
+lights up where its pattern (an edge, a stripe, a corner) appears, giving one feature map per
+filter. Deeper layers combine those maps into larger patterns such as collars, soles or
+handles. Because the same filter is applied everywhere, a pattern is recognised wherever it
+sits, which a dense network, with one weight per pixel, has to learn separately for every
+position."""
 
 
 def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
@@ -63,7 +71,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Filters & feature maps") as tab:
-        gr.Markdown(explanation(features))
+        gr.Markdown(EXPLANATION)
         with gr.Row():
             with gr.Column(scale=1):
                 filters_input = concept_input("Input image", examples, tab, shared)

@@ -9,7 +9,18 @@ import gradio as gr
 from concepts import normalization
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import ablation_words, concept_input, explanation, input_pixels, run_histories, show_curves
+from tabs.common import ablation_words, concept_input, input_pixels, run_histories, show_curves
+
+# What the learner reads on this tab (Markdown) lives in this module, nowhere else
+EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0-1 and then standardizing (subtract the
+training set's mean, divide by its standard deviation) centres the inputs on zero with unit
+spread, so the first layer's weights start in a sensible range and gradient descent takes
+even steps in every direction. Our model does this inside itself (a Rescaling layer), so it
+must be fed raw 0-255 pixels: scaling them again beforehand is a classic bug."""
+# after the measured comparison of the same network with and without normalization
+WHY_SO_CLOSE = """Why so close? Our first convolution is followed by batch normalization, which rescales whatever it
+receives during training. What always matters is feeding a trained model the scale it was trained on:
+see the table above."""
 
 
 def run_normalization(image_path: str | None, model: LoadedModel):
@@ -24,7 +35,7 @@ def run_normalization(image_path: str | None, model: LoadedModel):
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Normalization") as tab:
-        gr.Markdown(explanation(normalization))
+        gr.Markdown(EXPLANATION)
         with gr.Row():
             with gr.Column(scale=1):
                 normalize_input = concept_input("Input image", examples, tab, shared)
@@ -36,10 +47,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     interactive=False,
                 )
         gr.Markdown(
-            ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels")
-            + " Why so close? Our first convolution is followed by batch normalization, which rescales whatever it"
-            " receives during training. What always matters is feeding a trained model the scale it was trained on:"
-            " see the table above."
+            ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels") + " " + WHY_SO_CLOSE
         )
         if {"baseline", "no-normalization"} <= run_histories(model).keys():
             norm_curves = gr.Plot(show_label=False, label="Training curves")

@@ -9,6 +9,12 @@ import gradio as gr
 from model.inference import LoadedModel
 from tabs.common import CheckboxGroup, _fashion_mnist_run, run_histories, show_curves
 
+# What the learner reads on this tab (Markdown) lives in this module, nowhere else
+EXPLANATION = """A model *overfits* when it keeps getting better on its training images but not on images it has
+never seen: the training curve (solid) pulls away from the validation curve (dashed). Dropout and
+data augmentation fight it by making the training task harder to memorise. Below, the same network
+trained on the same budget with and without them, next to the shipped model."""
+
 OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens
 
 
@@ -37,12 +43,7 @@ def overfitting_rows(model: LoadedModel) -> list[list]:
 def build(model: LoadedModel) -> None:
     histories = run_histories(model)
     with gr.Tab("Overfitting") as tab:
-        gr.Markdown(
-            "A model *overfits* when it keeps getting better on its training images but not on images it has "
-            "never seen: the training curve (solid) pulls away from the validation curve (dashed). Dropout and "
-            "data augmentation fight it by making the training task harder to memorise. Below, the same network "
-            "trained on the same budget with and without them, next to the shipped model."
-        )
+        gr.Markdown(EXPLANATION)
         gr.Dataframe(
             overfitting_rows(model),
             headers=["run", "epochs", "final train acc %", "final validation acc %", "gap (points)", "test acc %"],

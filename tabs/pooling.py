@@ -9,7 +9,13 @@ import numpy as np
 
 from concepts import pooling
 from model.inference import LoadedModel
-from tabs.common import Slider, ablation_words, choice, concept_input, explanation, input_pixels
+from tabs.common import Slider, ablation_words, choice, concept_input, input_pixels
+
+# What the learner reads on this tab (Markdown) lives in this module, nowhere else
+EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
+here?". Average pooling keeps the mean: "how much of it is here overall?", which blurs sharp
+responses. Either way the next layer sees a smaller map, so it covers more of the image per
+pixel and cares less about exactly where a pattern sits."""
 
 POOL_MODES = [(mode.capitalize(), mode) for mode in pooling.MODES]  # (shown, value): "max", "average"
 POOL_SIZES = (2, 3)
@@ -49,7 +55,7 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Pooling") as tab:
-        gr.Markdown(explanation(pooling))
+        gr.Markdown(EXPLANATION)
         with gr.Row():
             with gr.Column(scale=1):
                 pool_input = concept_input("Input image", examples, tab, shared)

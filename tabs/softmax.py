@@ -5,11 +5,21 @@ from __future__ import annotations
 from functools import partial
 
 import gradio as gr
+import numpy as np
 
 from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from tabs.common import Slider, concept_input, explanation, input_pixels
+from tabs.common import Slider, concept_input, input_pixels
+
+# What the learner reads on this tab (Markdown) lives in this module, nowhere else
+EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
+then divided by the sum of all the exponentials. Dividing the logits by a temperature first
+flattens (T > 1) or sharpens (T < 1) the result without changing which class wins.
+Subtracting the largest logit before exponentiating gives the same probabilities and never
+overflows: exp(1000) is infinite in floating point, exp(0) is 1."""
+CALIBRATION_POINTER = """Does a 90% probability mean the model is right 90% of the time? The **Confusion matrix** tab's
+reliability diagram measures exactly that for this model."""
 
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 
@@ -34,6 +44,25 @@ def _steps_table(names, steps: dict) -> list[list]:
     ]
 
 
+def overflow_note(logits: np.ndarray) -> str:
+    """What the naive float32 softmax gives for these logits, next to the stable one, in words."""
+    naive, stable = softmax.naive_softmax(logits), softmax.softmax(logits)
+    if np.all(np.isfinite(naive)):
+        return (
+            f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
+            f"{np.abs(naive - stable).max():.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
+        )
+    return (
+        f"Without subtracting the max, float32 overflows: exp({np.max(logits):g}) = inf and the result is "
+        f"{_listed(naive)}. Subtracting the max ({np.max(logits):g}) first gives {_listed(stable)}."
+    )
+
+
+def _listed(values: np.ndarray) -> str:
+    """0.665, 0.245, 0.09 (not numpy's padded "[0.665 0.245 0.09 ]")."""
+    return ", ".join(f"{v:.3g}" for v in values)
+
+
 def run_typed_logits(text: str, temperature: float):
     """Logits the learner typed -> the softmax, every step shown."""
     _check_temperature(temperature)
@@ -44,12 +73,12 @@ def run_typed_logits(text: str, temperature: float):
     names = [f"z{i + 1}" for i in range(len(logits))]
     steps = softmax.worked_steps(logits, temperature)
     probs = {n: float(p) for n, p in zip(names, steps["probability"], strict=True)}
-    return _steps_table(names, steps), probs, softmax.overflow_note(logits / temperature)
+    return _steps_table(names, steps), probs, overflow_note(logits / temperature)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Softmax") as tab:
-        gr.Markdown(explanation(softmax))
+        gr.Markdown(EXPLANATION)
         with gr.Row():
             with gr.Column(scale=1):
                 softmax_input = concept_input("Input image", examples, tab, shared)
@@ -69,10 +98,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with gr.Row():
             typed_table = gr.Dataframe(headers=["z", *headers[1:]], label="Step by step", interactive=False)
             typed_label = gr.Label(label="Probabilities")
-        gr.Markdown(
-            "Does a 90% probability mean the model is right 90% of the time? The **Confusion matrix** tab's "
-            "reliability diagram measures exactly that for this model."
-        )
+        gr.Markdown(CALIBRATION_POINTER)
         gr.on(
             [tab.select, softmax_input.change, temperature.release],
             partial(run_softmax, model=model),

@@ -20,7 +20,7 @@ import keras
 import pytest
 from huggingface_hub import HfApi, ModelCard, SpaceCard, constants
 
-from model import hub, publish
+from model import card, hub, publish
 from tests.helpers import ROOT, SHIPPED, free_port
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -90,6 +90,17 @@ def test_shipped_folder_loads_and_its_card_carries_the_measured_accuracy():
     assert result.metric_value == pytest.approx(metrics["test_accuracy"], abs=5e-5)
     for figure in ("confusion_matrix.png", "training_curves.png"):  # the card shows them: they must be there
         assert f"({figure})" in card.content and (SHIPPED / figure).is_file()
+
+
+def test_card_front_matter_carries_the_accuracy_from_metrics_json(tmp_path):
+    metrics = {**json.loads((SHIPPED / "metrics.json").read_text()), "test_accuracy": 0.9, "real_photos": None}
+    card.write_card(tmp_path, metrics)
+    written = ModelCard.load(tmp_path / "README.md")
+    assert written.data.library_name == "keras" and written.data.pipeline_tag == "image-classification"
+    assert written.data.datasets == ["zalando-datasets/fashion_mnist"]
+    (result,) = written.data.eval_results
+    assert (result.metric_type, result.dataset_split, result.metric_value) == ("accuracy", "test", 0.9)
+    assert "Test accuracy **90.00%**" in written.text
 
 
 @pytest.mark.parametrize("ref", ["hf://ns/model@v1", "hf://ns/model", f"hf://ns/model@{SHA}"])
@@ -202,6 +213,8 @@ def test_space_readme_lists_the_model_repo_and_stays_valid():
     assert card.data.models == ["me/fashion-cnn"]
     assert card.data.sdk == "gradio" and card.data.app_file == "app.py"
     plain = SpaceCard((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert {k: v for k, v in card.data.to_dict().items() if k != "models"} == plain.data.to_dict()
+    assert card.text == plain.text  # only the front matter changes
     assert plain.data.sdk_version == __import__("gradio").__version__
     assert len(plain.data.short_description) <= 60
 

@@ -59,3 +59,12 @@ def test_shipped_model_scores_what_its_metrics_say(fashion_test_set):
     from model.evaluate import confusion_matrix
 
     assert confusion_matrix(y_test, probs.argmax(1)).tolist() == metrics["confusion_matrix"]
+
+
+def test_summary_loss_is_the_mean_cross_entropy_of_the_true_classes():
+    from model.evaluate import summarize
+
+    probs = np.array([[0.5, 0.5, 0.0], [0.25, 0.75, 0.0], [0.0, 0.0, 1.0]], dtype="float32")
+    summary = summarize(probs, np.array([0, 1, 0]))  # the last one is sure and wrong: clipped, not infinite
+    assert summary["test_loss"] == pytest.approx((-np.log(0.5) - np.log(0.75) - np.log(1e-7)) / 3, rel=1e-4)
+    assert summary["test_accuracy"] == pytest.approx(2 / 3) and summary["confusion_matrix"][0] == [1, 0, 1]

@@ -147,6 +147,14 @@ def test_an_outline_is_filled_and_a_solid_shape_left_alone():
     assert fill_outline(solid) is None
 
 
+def test_an_outline_drawn_along_the_image_edge_is_filled():
+    outline = np.zeros((28, 28), dtype=np.uint8)
+    outline[0:20, 0:16] = 200  # the frame's top and left strokes are the image's own first row and column
+    outline[2:18, 2:14] = 0
+    filled = fill_outline(outline)
+    assert filled is not None and (filled[0:20, 0:16] == 200).all() and (filled[20:] == 0).all()
+
+
 def test_an_outline_open_to_the_border_is_not_filled():
     u_shape = np.zeros((28, 28), dtype=np.uint8)
     u_shape[4:24, 6:8] = u_shape[4:24, 20:22] = u_shape[22:24, 6:22] = 255  # open at the top

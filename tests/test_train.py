@@ -3,6 +3,7 @@ import json
 import keras
 import numpy as np
 import pytest
+from huggingface_hub import ModelCard
 
 import train
 
@@ -24,8 +25,9 @@ def test_quick_run_writes_a_loadable_model_folder(tiny_dataset, tmp_path):
     assert np.trace(matrix) / matrix.sum() == pytest.approx(saved["test_accuracy"])
     assert len(saved["history"]["loss"]) == len(saved["epoch_seconds"]) == saved["epochs"] == 2
     assert {"keras", "tensorflow"} <= saved["versions"].keys() and saved["params"] == model.count_params()
-    card = (out / "README.md").read_text()
-    assert card.startswith("---\n") and "library_name: keras" in card and f"{saved['test_accuracy']:.4f}" in card
+    card = ModelCard.load(out / "README.md")  # its front matter parses as the Hub reads it
+    assert card.data.library_name == "keras"
+    assert card.data.eval_results[0].metric_value == pytest.approx(saved["test_accuracy"], abs=5e-5)
     assert len(list((out / "examples").glob("*.png"))) == 10
 
 
