@@ -17,7 +17,9 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio.data_classes import FileData, ImageData
 from PIL import Image
+from pydantic import BaseModel, ValidationError
 
 from concepts.curves import training_curves
 from model.inference import LoadedModel
@@ -104,9 +106,20 @@ def take_shared(shared: Shared, seen: int | None) -> tuple:
     return shared[1], shared[0]
 
 
+def refuse(name: str, accepts: str, value) -> gr.Error:
+    """The error for a value of the wrong kind: whose it is, what it accepts, and the start of what came."""
+    return gr.Error(f"{name} must be {accepts}; got {value!r:.40}.", title="Invalid value")
+
+
+def listed(values) -> str:
+    return ", ".join(map(repr, values))  # quoted as Python writes them: 'max' is text, 2 a number
+
+
 def choice(value, allowed, what: str):
-    if value not in allowed:
-        raise gr.Error(f"{what} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
+    """``value`` if it is one of ``allowed``, else the error that lists them."""
+    # True == 1 in Python: a JSON true is not stride 1
+    if isinstance(value, bool) or value not in allowed:
+        raise refuse(what, f"one of {listed(allowed)}", value)
     return value
 
 
@@ -178,6 +191,51 @@ def show_curves(runs: list[str], model: LoadedModel):
     return training_curves({r: histories[r] for r in chosen})
 
 
+def name_parameters(demo: gr.Blocks) -> None:
+    """Tell each input component the name API callers know it by: its handler's parameter, as view_api shows it.
+
+    Run once the events are wired. A component that two public endpoints name differently keeps its label.
+    """
+    names: dict[int, tuple[gr.components.Component, set[str]]] = {}
+    for fn in demo.fns.values():
+        if fn.api_visibility == "public":
+            for component, name in zip(fn.inputs, fn.input_parameter_names, strict=False):
+                names.setdefault(id(component), (component, set()))[1].add(name)
+    for component, found in names.values():
+        if len(found) == 1 and None not in found:
+            component.api_parameter = found.pop()
+
+
+def parameter_name(component) -> str:
+    """How messages name a component: "Parameter 'size'" for API callers, else its label."""
+    name = getattr(component, "api_parameter", None)
+    return f"Parameter {name!r}" if name else str(component.label or "This value")
+
+
+IMAGE_ACCEPTS = "None or an image file sent with gradio_client.handle_file(path)"
+
+
+def validated(component, model: type[BaseModel], payload, accepts: str):
+    """A file component's payload as Gradio's pydantic model, or the error that says what it accepts.
+
+    Gradio validates a payload against the component's ``data_model`` before ``preprocess`` runs, and a
+    ValidationError reaches API callers as its generic error. So our file components set no data_model and
+    validate here, the same way (an uploaded file must carry Gradio's meta tag: without it Gradio has not
+    checked that the path was uploaded, and a raw HTTP call could name any file on the server).
+    """
+    try:
+        return model.model_validate(payload, context={"validate_meta": True})
+    except ValidationError as err:
+        raise refuse(parameter_name(component), accepts, payload) from err
+
+
+def gradio_schema(model: type[BaseModel]) -> dict:
+    """``model``'s JSON schema as gr.Component.api_info gives it: view_api shows callers the usual types."""
+    schema = model.model_json_schema()
+    schema["additional_description"] = schema.pop("description", None)
+    return schema
+
+
 class PhotoUpload(gr.Image):
     """gr.Image that hands the handler the uploaded file untouched.
 
@@ -187,11 +245,13 @@ class PhotoUpload(gr.Image):
     """
 
     is_template = True  # the browser renders it with gr.Image's own front end
+    data_model = None  # checked in preprocess instead (see validated)
 
-    def preprocess(self, payload):
-        if payload is not None and getattr(payload, "path", None):
-            return str(payload.path)
-        return super().preprocess(payload)
+    def api_info(self) -> dict:
+        return gradio_schema(ImageData)
+
+    def preprocess(self, payload) -> str | None:
+        return None if payload is None else validated(self, FileData, payload, IMAGE_ACCEPTS).path
 
 
 class Slider(gr.Slider):

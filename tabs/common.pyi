@@ -141,11 +141,13 @@ class PhotoUpload(gr.Image):
     """
 
     is_template = True  # the browser renders it with gr.Image's own front end
+    data_model = None  # checked in preprocess instead (see validated)
 
-    def preprocess(self, payload):
-        if payload is not None and getattr(payload, "path", None):
-            return str(payload.path)
-        return super().preprocess(payload)
+    def api_info(self) -> dict:
+        return gradio_schema(ImageData)
+
+    def preprocess(self, payload) -> str | None:
+        return None if payload is None else validated(self, FileData, payload, IMAGE_ACCEPTS).path
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
     if TYPE_CHECKING:

@@ -213,3 +213,55 @@ def test_a_path_on_the_server_is_never_read(app_url, client, path):
     stream = urllib.request.urlopen(f"{base}/{event}", timeout=60).read().decode()
     assert stream.startswith("event: error") and "Trouser" not in stream, stream
     _assert_alive(client)
+
+
+# Every public endpoint with good arguments: each bad value below replaces one of them.
+EXAMPLE = handle_file(str(EXAMPLES[7]))  # a sneaker
+GOOD_CALLS = {
+    "/classify": (EXAMPLE,),
+    "/classify_sketch": ({"background": None, "layers": [], "composite": EXAMPLE},),
+    "/feature_maps": (EXAMPLE, "block1_relu1"),
+    "/shift": (EXAMPLE, 2),
+    "/pool": (EXAMPLE, "max", 2, 2, "the 28×28 input", 0),
+    "/normalize": (EXAMPLE,),
+    "/softmax": (EXAMPLE, 1.0),
+    "/softmax_logits": ("1, 2", 1.0),
+    "/overfitting": (["baseline"],),
+    "/confusion_matrix": ("Counts",),
+    "/confusion_cell": ("Shirt", "Coat"),
+}
+# (endpoint, position, the name view_api gives that parameter) of every image input
+IMAGE_PARAMETERS = [
+    ("/classify", 0, "photo_path"),
+    *((api, 0, "image_path") for api in ("/feature_maps", "/shift", "/pool", "/normalize", "/softmax")),
+]
+NOT_FILES = {"text": "hello", "number": 123, "list": [1, 2], "100,000 characters": "x" * 100_000}
+
+
+def _with(api: str, position: int, value) -> tuple:
+    args = list(GOOD_CALLS[api])
+    args[position] = value
+    return tuple(args)
+
+
+def _assert_names(error: str | None, parameter: str, *accepts: str):
+    """A specific message: it names the parameter and what it accepts, and echoes only the start of the value."""
+    assert error is not None and GENERIC not in error, error
+    assert f"Parameter '{parameter}'" in error, error
+    for fragment in accepts:
+        assert fragment in error, error
+    assert len(error) < 400, error[:400]  # a 100,000-character value is not echoed whole
+
+
+def test_every_public_endpoint_works_with_good_arguments(client):
+    for api, args in GOOD_CALLS.items():
+        result, error = _outcome(client, *args, api_name=api)
+        assert error is None, (api, error)
+
+
+@pytest.mark.parametrize("api, position, parameter", IMAGE_PARAMETERS)
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, parameter, kind):
+    result, error = _outcome(client, *_with(api, position, NOT_FILES[kind]), api_name=api)
+    _assert_names(error, parameter, "image file", "handle_file", repr(NOT_FILES[kind])[:20])
+    _assert_alive(client)
