@@ -203,3 +203,41 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
     seen = gr.State(None)
     tab.select(take_shared, [shared, seen], [image, seen], api_visibility="private")
     return image
+
+class DrawingPad(gr.ImageEditor):
+    """gr.ImageEditor, set up as a sketchpad, that hands the handler the canvas files undecoded.
+
+    gr.Sketchpad opens them with PIL before the handler runs: EXIF orientation ignored, a 16-bit grey image
+    clipped to white, a damaged or huge file Gradio's generic error. Like PhotoUpload, it passes the files on
+    (a path from an API caller, the PNG bytes the browser sends) for our decoder, which reports bad files itself.
+    """
+
+    is_template = True  # the browser renders it with gr.ImageEditor's own front end
+    data_model = None  # checked in preprocess instead (see validated)
+
+    def api_info(self) -> dict:
+        return gradio_schema(EditorData)
+
+    def preprocess(self, payload) -> dict | None:
+        if payload is None:
+            return None
+        if isinstance(payload, dict) and not payload.keys() & EditorData.model_fields.keys():
+            raise refuse(parameter_name(self), SKETCH_ACCEPTS, payload)  # pydantic would take it for an empty canvas
+        sketch = validated(self, EditorData, payload, SKETCH_ACCEPTS)
+        if sketch.id is None:  # an API call: uploaded files
+            background, composite = (f and f.path for f in (sketch.background, sketch.composite))
+            layers = [f.path for f in sketch.layers]
+        else:  # the browser sent the canvas beforehand, as PNG blobs (ImageEditor.accept_blobs)
+            blobs = self.blob_storage.pop(sketch.id, None) or EditorDataBlobs(
+                background=None, layers=[], composite=None
+            )
+            background, composite = blobs.background, blobs.composite
+            layers = [layer for layer in blobs.layers if layer is not None]
+        return {"background": background, "layers": layers, "composite": composite}
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    

@@ -68,6 +68,11 @@ def _exif_rotated() -> bytes:
     return _jpeg(_garment().rotate(90, expand=True).convert("RGB"), exif=exif)
 
 
+def _png16() -> bytes:
+    """The garment as a 16-bit grey PNG using the whole 0-65535 range, as scanners and raw converters write it."""
+    return _png(Image.fromarray(np.asarray(_garment(), dtype=np.uint16) * 257))  # 255 * 257 = 65535
+
+
 # name -> (file bytes, what /classify must answer: a message fragment, or a class name, or "no object")
 CASES = {
     "empty file": (b"", "empty"),
@@ -81,6 +86,7 @@ CASES = {
     "all black": (_png(Image.new("L", (300, 300), 0)), "no object"),
     "animated GIF": (_animated_gif(), "Trouser"),
     "16-bit PNG": (_png(_garment().convert("I;16")), "Trouser"),
+    "16-bit PNG, full range": (_png16(), "Trouser"),
     "CMYK JPEG": (_jpeg(_garment().convert("CMYK")), "Trouser"),
     "EXIF-rotated JPEG": (_exif_rotated(), "Trouser"),
     "iPhone HEIC": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(600), "HEIC.*JPEG"),
@@ -264,4 +270,60 @@ def test_every_public_endpoint_works_with_good_arguments(client):
 def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, parameter, kind):
     result, error = _outcome(client, *_with(api, position, NOT_FILES[kind]), api_name=api)
     _assert_names(error, parameter, "image file", "handle_file", repr(NOT_FILES[kind])[:20])
+    _assert_alive(client)
+
+
+@pytest.mark.parametrize(
+    "sketch",
+    [{"composite": "abc"}, {"path": 5}, {}, ["a", "b"], 7, "hello", {"composite": {"path": "/etc/hostname"}}],
+    ids=["composite-text", "other-keys", "empty-dict", "list", "number", "text", "path-without-upload"],
+)
+def test_a_malformed_sketch_says_what_a_sketch_is(client, sketch):
+    result, error = _outcome(client, sketch, api_name="/classify_sketch")
+    _assert_names(error, "sketch", "composite", "handle_file")
+    _assert_alive(client)
+
+
+def _sketch_of(path) -> dict:
+    return {"background": None, "layers": [], "composite": handle_file(str(path))}
+
+
+@pytest.mark.parametrize("name", ["EXIF-rotated JPEG", "16-bit PNG, full range"])
+def test_the_draw_path_decodes_like_the_photo_path(client, tmp_path, name):
+    """An upright trouser photo stored on its side with EXIF orientation 6, a 16-bit grey PNG: Trouser on both paths."""
+    content, expected = CASES[name]
+    path = tmp_path / ("upload.jpg" if "JPEG" in name else "upload.png")
+    path.write_bytes(content)
+    photo, error = _outcome(client, handle_file(str(path)), api_name="/classify")
+    assert error is None, error
+    sketch, error = _outcome(client, _sketch_of(path), api_name="/classify_sketch")
+    assert error is None, error
+    assert sketch[0]["label"] == photo[0]["label"] == expected, (sketch[3], photo[3])
+
+
+def _bomb_30000() -> bytes:
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+        + _chunk(b"IEND", b"")
+    )
+
+
+SKETCH_FILES = {
+    **{name: CASES[name] for name in ("empty file", "truncated PNG", "truncated JPEG", "iPhone HEIC", "SVG drawing")},
+    "30000x30000 header": (_bomb_30000(), "megapixels"),
+    "HTML page": (b"<!DOCTYPE html><html><body><img src=shirt.jpg></body></html>", "not an image"),
+}
+
+
+@pytest.mark.parametrize("name", SKETCH_FILES)
+def test_a_bad_file_in_a_sketch_gets_the_photo_message(client, tmp_path, name):
+    content, expected = SKETCH_FILES[name]
+    path = tmp_path / ("upload.jpg" if "JPEG" in name else "upload.png")
+    path.write_bytes(content)
+    result, error = _outcome(client, _sketch_of(path), api_name="/classify_sketch")
+    assert error is not None and GENERIC not in error, error
+    assert re.search(expected, error), error
     _assert_alive(client)
