@@ -155,13 +155,14 @@ class PhotoUpload(gr.Image):
         from gradio.components.base import Component
 
 class Slider(gr.Slider):
-    """gr.Slider whose API callers get a gr.Error, not Gradio's generic one, for a value that is not a number."""
+    """gr.Slider whose API callers get a message naming the parameter and its range for a value outside it."""
 
     is_template = True
 
     def preprocess(self, payload):
-        if not isinstance(payload, int | float) or isinstance(payload, bool):
-            raise gr.Error(f"{self.label} must be a number from {self.minimum} to {self.maximum}, not {payload!r:.40}.")
+        number = isinstance(payload, int | float) and not isinstance(payload, bool)
+        if not (number and self.minimum <= payload <= self.maximum):
+            raise refuse(parameter_name(self), f"a number from {self.minimum} to {self.maximum}", payload)
         return super().preprocess(payload)
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
@@ -170,14 +171,14 @@ class Slider(gr.Slider):
         from gradio.components.base import Component
 
 class CheckboxGroup(gr.CheckboxGroup):
-    """gr.CheckboxGroup whose API callers get a gr.Error for a value that is not a list of its choices."""
+    """gr.CheckboxGroup whose API callers get a message naming the parameter for a value that is not a list of its choices."""
 
     is_template = True
 
     def preprocess(self, payload):
-        if not isinstance(payload, list):
-            choices = ", ".join(str(value) for _, value in self.choices)
-            raise gr.Error(f"{self.label} must be a list of names from: {choices}; got {payload!r:.40}.")
+        allowed = _choices(self)
+        if not isinstance(payload, list) or any(isinstance(v, bool) or v not in allowed for v in payload):
+            raise refuse(parameter_name(self), f"a list of names from: {listed(allowed)}", payload)
         return super().preprocess(payload)
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
@@ -234,6 +235,55 @@ class DrawingPad(gr.ImageEditor):
             background, composite = blobs.background, blobs.composite
             layers = [layer for layer in blobs.layers if layer is not None]
         return {"background": background, "layers": layers, "composite": composite}
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Radio(gr.Radio):
+    """gr.Radio whose API callers get a message naming the parameter and its choices (Gradio's names neither)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return super().preprocess(choice(payload, _choices(self), parameter_name(self)))
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Dropdown(gr.Dropdown):
+    """gr.Dropdown (one value) whose API callers get a message naming the parameter and its choices.
+
+    None goes on to the handler, which tells a learner who cleared the box what to pick.
+    """
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None:
+            choice(payload, _choices(self), parameter_name(self))
+        return super().preprocess(payload)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Textbox(gr.Textbox):
+    """gr.Textbox whose API callers get a message for a value that is not text (Gradio would turn it into some)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None and not isinstance(payload, str):
+            raise refuse(parameter_name(self), "a string of text", payload)
+        return super().preprocess(payload)
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
     if TYPE_CHECKING:

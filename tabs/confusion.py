@@ -10,7 +10,7 @@ import numpy as np
 from concepts import confusion
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import choice, enlarge
+from tabs.common import Dropdown, Radio, choice, enlarge
 
 CONFUSION_MODES = ("Counts", "Row % (recall)")
 
@@ -65,7 +65,7 @@ def build(model: LoadedModel) -> None:
         gr.Markdown(confusion.summary_markdown(model.metrics))
         with gr.Row():
             with gr.Column(scale=3):
-                confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
+                confusion_mode = Radio(list(CONFUSION_MODES), value="Counts", label="Show")
                 confusion_plot = gr.Plot(show_label=False, label="Confusion matrix")
             with gr.Column(scale=2):
                 gr.Dataframe(
@@ -87,8 +87,8 @@ def build(model: LoadedModel) -> None:
         with gr.Row():
             worst = confusion.most_confused(np.array(matrix), top=1)  # the most confused pair opens first
             first_true, first_predicted = worst[0][:2] if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
-            true_class = gr.Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
-            predicted_class = gr.Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
+            true_class = Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
+            predicted_class = Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
             open_button = gr.Button("Show these images", variant="primary")
         cell_note = gr.Markdown(elem_id="cell-note")
         cell_gallery = gr.Gallery(

@@ -9,7 +9,7 @@ import gradio as gr
 from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from tabs.common import Slider, concept_input, explanation, input_pixels
+from tabs.common import Slider, Textbox, concept_input, explanation, input_pixels
 
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 
@@ -63,7 +63,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         softmax_table = gr.Dataframe(headers=headers, label="Step by step", interactive=False)
         gr.Markdown("### Your own logits")
         with gr.Row():
-            logits_text = gr.Textbox("1000, 999, 998", label="Logits, separated by commas")
+            logits_text = Textbox("1000, 999, 998", label="Logits, separated by commas")
             logits_button = gr.Button("Compute softmax", variant="primary")
         typed_note = gr.Markdown()
         with gr.Row():

@@ -273,6 +273,15 @@ def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, p
     _assert_alive(client)
 
 
+@pytest.mark.parametrize("parameter, position", [("size", 2), ("stride", 3)])
+def test_none_for_a_pool_size_or_stride_names_the_choices(client, parameter, position):
+    api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/pool"]
+    schema = next(p for p in api["parameters"] if p["parameter_name"] == parameter)["type"]
+    result, error = _outcome(client, *_with("/pool", position, None), api_name="/pool")
+    _assert_names(error, parameter, "must be one of", "got None")
+    assert all(repr(value) in error for value in schema["enum"]), error  # the choices the API advertises
+
+
 @pytest.mark.parametrize(
     "sketch",
     [{"composite": "abc"}, {"path": 5}, {}, ["a", "b"], 7, "hello", {"composite": {"path": "/etc/hostname"}}],
@@ -281,6 +290,17 @@ def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, p
 def test_a_malformed_sketch_says_what_a_sketch_is(client, sketch):
     result, error = _outcome(client, sketch, api_name="/classify_sketch")
     _assert_names(error, "sketch", "composite", "handle_file")
+    _assert_alive(client)
+
+
+@pytest.mark.parametrize("api", GOOD_CALLS)
+@pytest.mark.parametrize("bad", [[1, 2], {"composite": "abc"}], ids=["list", "dict"])
+def test_every_parameter_names_itself_when_refused(client, api, bad):
+    """A list or a dict is wrong for every parameter of this app: each refusal names the parameter."""
+    endpoint = client.view_api(return_format="dict", print_info=False)["named_endpoints"][api]
+    for position, parameter in enumerate(p["parameter_name"] for p in endpoint["parameters"]):
+        result, error = _outcome(client, *_with(api, position, bad), api_name=api)
+        _assert_names(error, parameter, "must be")
     _assert_alive(client)
 
 
