@@ -53,9 +53,23 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     return gallery, note
 
 
-def pick_cell(evt: gr.SelectData) -> tuple[str, str]:
-    """A click in the counts table -> (true class, predicted class) for the dropdowns."""
-    row, col = evt.index
+def pick_cell(evt: gr.EventData) -> tuple[str, str]:
+    """A click in the counts table -> (true class, predicted class) for the dropdowns.
+
+    Typed gr.EventData, not gr.SelectData: SelectData fails inside Gradio, with its generic error, on an
+    event without click data (a raw API call); here the handler can say what happened.
+    """
+    try:
+        row, col = evt.index  # (row, column) of the clicked cell
+    except (AttributeError, TypeError, ValueError) as err:
+        raise gr.Error(
+            "This event takes a click in the counts table and nothing else. To open a cell through the API, "
+            "call /confusion_cell with a true and a predicted class."
+        ) from err
+    if not (
+        isinstance(row, int) and isinstance(col, int) and 0 <= row < len(CLASS_NAMES) and 0 <= col <= len(CLASS_NAMES)
+    ):
+        raise gr.Error(f"Click a count in the table: cell {evt.index!r:.40} is not one of its cells.")
     return CLASS_NAMES[row], CLASS_NAMES[max(col - 1, 0)]  # column 0 holds the row names
 
 
@@ -117,6 +131,6 @@ def build(model: LoadedModel) -> None:
         )
         if (model.folder / "test_samples.npz").is_file():  # show that cell when the tab opens
             tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
-        cells_table.select(pick_cell, None, [true_class, predicted_class]).then(
-            show_cell, [true_class, predicted_class], [cell_gallery, cell_note]
+        cells_table.select(pick_cell, None, [true_class, predicted_class], api_visibility="private").then(
+            show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private"
         )

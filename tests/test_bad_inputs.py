@@ -259,6 +259,12 @@ def _assert_names(error: str | None, parameter: str, *accepts: str):
     assert len(error) < 400, error[:400]  # a 100,000-character value is not echoed whole
 
 
+def test_the_api_lists_only_the_public_endpoints(client):
+    endpoints = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert endpoints == set(GOOD_CALLS), endpoints
+    assert not any(re.search("pick_cell|partial|lambda", name) for name in endpoints)
+
+
 def test_every_public_endpoint_works_with_good_arguments(client):
     for api, args in GOOD_CALLS.items():
         result, error = _outcome(client, *args, api_name=api)
@@ -301,6 +307,19 @@ def test_every_parameter_names_itself_when_refused(client, api, bad):
     for position, parameter in enumerate(p["parameter_name"] for p in endpoint["parameters"]):
         result, error = _outcome(client, *_with(api, position, bad), api_name=api)
         _assert_names(error, parameter, "must be")
+    _assert_alive(client)
+
+
+def test_pick_cell_without_a_click_says_what_it_is_for(app_url, client):
+    """The counts table's click handler is private; a raw HTTP call to it gets a message, not Gradio's generic one."""
+    import json
+    import urllib.request
+
+    base = f"{app_url}/gradio_api/call/pick_cell"
+    request = urllib.request.Request(base, data=b'{"data": []}', headers={"Content-Type": "application/json"})
+    event = json.load(urllib.request.urlopen(request, timeout=30))["event_id"]
+    stream = urllib.request.urlopen(f"{base}/{event}", timeout=60).read().decode()
+    assert stream.startswith("event: error") and "counts table" in stream and "/confusion_cell" in stream, stream
     _assert_alive(client)
 
 
