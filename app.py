@@ -43,6 +43,7 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
             tab.build(model, examples, shared)
         overfitting.build(model)
         confusion.build(model)
+    common.name_parameters(demo)  # for the messages API callers get about a bad value
     return demo
 
 

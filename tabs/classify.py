@@ -11,12 +11,11 @@ from functools import partial
 
 import gradio as gr
 import numpy as np
-from PIL import Image
 
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, is_unsure, top_classes
-from model.preprocess import ImageProblem, Preprocessed, preprocess_drawing
-from tabs.common import PhotoUpload, Shared, convert_upload, enlarge, input_pixels
+from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
+from tabs.common import DrawingPad, PhotoUpload, Shared, convert_upload, enlarge, input_pixels
 
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None]
 
@@ -53,18 +52,30 @@ def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult
         raise gr.Error(str(problem), title="Can't read this image") from problem
 
 
-def _drawing(composite) -> Preprocessed:
-    return preprocess_drawing(Image.fromarray(np.asarray(composite, dtype=np.uint8)))
+EMPTY_CANVAS = "The canvas is empty. Draw a garment (an outline or a filled shape), then press Classify drawing."
+
+
+def _drawing(sketch: dict | None) -> Preprocessed:
+    """A drawing's composite image (else its background: an API caller may send only that) -> the model input.
+
+    Each image is a file path or PNG bytes (DrawingPad), decoded like an uploaded photo.
+    """
+    sketch = sketch or {}
+    image = sketch.get("composite") if sketch.get("composite") is not None else sketch.get("background")
+    if image is None:
+        raise gr.Error(EMPTY_CANVAS)
+    try:
+        img = open_image(image)
+    except ImageProblem as problem:
+        raise gr.Error(str(problem), title="Can't read this image") from problem
+    if "A" in img.getbands() and img.getchannel("A").getextrema()[1] == 0:  # not one stroke on the transparent canvas
+        raise gr.Error(EMPTY_CANVAS)
+    return preprocess_drawing(img)
 
 
 def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
-    """A Sketchpad drawing ({"background", "layers", "composite"}) -> same as classify_photo."""
-    composite = (sketch or {}).get("composite")
-    if composite is None or np.asarray(composite)[..., -1].max() == 0:
-        raise gr.Error(
-            "The canvas is empty. Draw a garment (an outline or a filled shape), then press Classify drawing."
-        )
-    label, seen, steps, verdict, before = _answer(_drawing(composite), model)
+    """A drawing ({"background", "layers", "composite"}, each image a file path or PNG bytes) -> same as classify_photo."""
+    label, seen, steps, verdict, before = _answer(_drawing(sketch), model)
     return label, seen, steps, f"Your drawing: {verdict}", before
 
 
@@ -75,7 +86,7 @@ def share_photo(photo_path: str | None) -> Shared:
 
 def share_sketch(sketch: dict) -> Shared:
     """Remember the drawing just classified, like share_photo."""
-    return time.monotonic_ns(), _drawing(sketch["composite"]).pixels
+    return time.monotonic_ns(), _drawing(sketch).pixels
 
 
 REAL_PHOTO_SYSTEMS = (  # benchmarks/real_photos.py's names -> (what the learner reads, which model's test accuracy)
@@ -139,9 +150,10 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     )
                     gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a test image")
                 with gr.Tab("Draw"):
-                    sketch_input = gr.Sketchpad(
+                    sketch_input = DrawingPad(
                         label="Draw a garment: pick the brush ✏️ on the left first",  # no tool is active at start
-                        type="numpy",
+                        sources=(),  # with transforms below, what gr.Sketchpad sets: a blank canvas to draw on
+                        transforms=("crop",),
                         canvas_size=(400, 400),
                         brush=gr.Brush(default_size=10, default_color="#000000"),  # thin black: outlines get filled in
                         height=360,

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio.components.image_editor import EditorData, EditorDataBlobs
+from gradio.data_classes import FileData, ImageData
 from PIL import Image
+from pydantic import BaseModel, ValidationError
 
 from concepts.curves import training_curves
 from model.inference import LoadedModel
@@ -104,9 +107,20 @@ def take_shared(shared: Shared, seen: int | None) -> tuple:
     return shared[1], shared[0]
 
 
+def refuse(name: str, accepts: str, value) -> gr.Error:
+    """The error for a value of the wrong kind: whose it is, what it accepts, and the start of what came."""
+    return gr.Error(f"{name} must be {accepts}; got {value!r:.40}.", title="Invalid value")
+
+
+def listed(values) -> str:
+    return ", ".join(map(repr, values))  # quoted as Python writes them: 'max' is text, 2 a number
+
+
 def choice(value, allowed, what: str):
-    if value not in allowed:
-        raise gr.Error(f"{what} must be one of {', '.join(map(str, allowed))}, not {value!r}.")
+    """``value`` if it is one of ``allowed``, else the error that lists them."""
+    # True == 1 in Python: a JSON true is not stride 1
+    if isinstance(value, bool) or value not in allowed:
+        raise refuse(what, f"one of {listed(allowed)}", value)
     return value
 
 
@@ -173,6 +187,51 @@ def show_curves(runs: list[str], model: LoadedModel):
     return training_curves({r: histories[r] for r in chosen})
 
 
+def name_parameters(demo: gr.Blocks) -> None:
+    """Tell each input component the name API callers know it by: its handler's parameter, as view_api shows it.
+
+    Run once the events are wired. A component that two public endpoints name differently keeps its label.
+    """
+    names: dict[int, tuple[gr.components.Component, set[str]]] = {}
+    for fn in demo.fns.values():
+        if fn.api_visibility == "public":
+            for component, name in zip(fn.inputs, fn.input_parameter_names, strict=False):
+                names.setdefault(id(component), (component, set()))[1].add(name)
+    for component, found in names.values():
+        if len(found) == 1 and None not in found:
+            component.api_parameter = found.pop()
+
+
+def parameter_name(component) -> str:
+    """How messages name a component: "Parameter 'size'" for API callers, else its label."""
+    name = getattr(component, "api_parameter", None)
+    return f"Parameter {name!r}" if name else str(component.label or "This value")
+
+
+IMAGE_ACCEPTS = "None or an image file sent with gradio_client.handle_file(path)"
+
+
+def validated(component, model: type[BaseModel], payload, accepts: str):
+    """A file component's payload as Gradio's pydantic model, or the error that says what it accepts.
+
+    Gradio validates a payload against the component's ``data_model`` before ``preprocess`` runs, and a
+    ValidationError reaches API callers as its generic error. So our file components set no data_model and
+    validate here, the same way (an uploaded file must carry Gradio's meta tag: without it Gradio has not
+    checked that the path was uploaded, and a raw HTTP call could name any file on the server).
+    """
+    try:
+        return model.model_validate(payload, context={"validate_meta": True})
+    except ValidationError as err:
+        raise refuse(parameter_name(component), accepts, payload) from err
+
+
+def gradio_schema(model: type[BaseModel]) -> dict:
+    """``model``'s JSON schema as gr.Component.api_info gives it: view_api shows callers the usual types."""
+    schema = model.model_json_schema()
+    schema["additional_description"] = schema.pop("description", None)
+    return schema
+
+
 class PhotoUpload(gr.Image):
     """gr.Image that hands the handler the uploaded file untouched.
 
@@ -182,33 +241,112 @@ class PhotoUpload(gr.Image):
     """
 
     is_template = True  # the browser renders it with gr.Image's own front end
+    data_model = None  # checked in preprocess instead (see validated)
 
-    def preprocess(self, payload):
-        if payload is not None and getattr(payload, "path", None):
-            return str(payload.path)
-        return super().preprocess(payload)
+    def api_info(self) -> dict:
+        return gradio_schema(ImageData)
+
+    def preprocess(self, payload) -> str | None:
+        return None if payload is None else validated(self, FileData, payload, IMAGE_ACCEPTS).path
+
+
+SKETCH_ACCEPTS = (
+    "None or a dict like {'background': None, 'layers': [], 'composite': image}, "
+    "each image None or a file sent with gradio_client.handle_file(path)"
+)
+
+
+class DrawingPad(gr.ImageEditor):
+    """gr.ImageEditor, set up as a sketchpad, that hands the handler the canvas files undecoded.
+
+    gr.Sketchpad opens them with PIL before the handler runs: EXIF orientation ignored, a 16-bit grey image
+    clipped to white, a damaged or huge file Gradio's generic error. Like PhotoUpload, it passes the files on
+    (a path from an API caller, the PNG bytes the browser sends) for our decoder, which reports bad files itself.
+    """
+
+    is_template = True  # the browser renders it with gr.ImageEditor's own front end
+    data_model = None  # checked in preprocess instead (see validated)
+
+    def api_info(self) -> dict:
+        return gradio_schema(EditorData)
+
+    def preprocess(self, payload) -> dict | None:
+        if payload is None:
+            return None
+        if isinstance(payload, dict) and not payload.keys() & EditorData.model_fields.keys():
+            raise refuse(parameter_name(self), SKETCH_ACCEPTS, payload)  # pydantic would take it for an empty canvas
+        sketch = validated(self, EditorData, payload, SKETCH_ACCEPTS)
+        if sketch.id is None:  # an API call: uploaded files
+            background, composite = (f and f.path for f in (sketch.background, sketch.composite))
+            layers = [f.path for f in sketch.layers]
+        else:  # the browser sent the canvas beforehand, as PNG blobs (ImageEditor.accept_blobs)
+            blobs = self.blob_storage.pop(sketch.id, None) or EditorDataBlobs(
+                background=None, layers=[], composite=None
+            )
+            background, composite = blobs.background, blobs.composite
+            layers = [layer for layer in blobs.layers if layer is not None]
+        return {"background": background, "layers": layers, "composite": composite}
 
 
 class Slider(gr.Slider):
-    """gr.Slider whose API callers get a gr.Error, not Gradio's generic one, for a value that is not a number."""
+    """gr.Slider whose API callers get a message naming the parameter and its range for a value outside it."""
 
     is_template = True
 
     def preprocess(self, payload):
-        if not isinstance(payload, int | float) or isinstance(payload, bool):
-            raise gr.Error(f"{self.label} must be a number from {self.minimum} to {self.maximum}, not {payload!r:.40}.")
+        number = isinstance(payload, int | float) and not isinstance(payload, bool)
+        if not (number and self.minimum <= payload <= self.maximum):
+            raise refuse(parameter_name(self), f"a number from {self.minimum} to {self.maximum}", payload)
+        return super().preprocess(payload)
+
+
+def _choices(component) -> list:
+    return [value for _, value in component.choices]
+
+
+class Radio(gr.Radio):
+    """gr.Radio whose API callers get a message naming the parameter and its choices (Gradio's names neither)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return super().preprocess(choice(payload, _choices(self), parameter_name(self)))
+
+
+class Dropdown(gr.Dropdown):
+    """gr.Dropdown (one value) whose API callers get a message naming the parameter and its choices.
+
+    None goes on to the handler, which tells a learner who cleared the box what to pick.
+    """
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None:
+            choice(payload, _choices(self), parameter_name(self))
         return super().preprocess(payload)
 
 
 class CheckboxGroup(gr.CheckboxGroup):
-    """gr.CheckboxGroup whose API callers get a gr.Error for a value that is not a list of its choices."""
+    """gr.CheckboxGroup whose API callers get a message naming the parameter for a value that is not a list of its choices."""
 
     is_template = True
 
     def preprocess(self, payload):
-        if not isinstance(payload, list):
-            choices = ", ".join(str(value) for _, value in self.choices)
-            raise gr.Error(f"{self.label} must be a list of names from: {choices}; got {payload!r:.40}.")
+        allowed = _choices(self)
+        if not isinstance(payload, list) or any(isinstance(v, bool) or v not in allowed for v in payload):
+            raise refuse(parameter_name(self), f"a list of names from: {listed(allowed)}", payload)
+        return super().preprocess(payload)
+
+
+class Textbox(gr.Textbox):
+    """gr.Textbox whose API callers get a message for a value that is not text (Gradio would turn it into some)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None and not isinstance(payload, str):
+            raise refuse(parameter_name(self), "a string of text", payload)
         return super().preprocess(payload)
 
 

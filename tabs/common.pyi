@@ -141,11 +141,13 @@ class PhotoUpload(gr.Image):
     """
 
     is_template = True  # the browser renders it with gr.Image's own front end
+    data_model = None  # checked in preprocess instead (see validated)
 
-    def preprocess(self, payload):
-        if payload is not None and getattr(payload, "path", None):
-            return str(payload.path)
-        return super().preprocess(payload)
+    def api_info(self) -> dict:
+        return gradio_schema(ImageData)
+
+    def preprocess(self, payload) -> str | None:
+        return None if payload is None else validated(self, FileData, payload, IMAGE_ACCEPTS).path
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
     if TYPE_CHECKING:
@@ -153,13 +155,14 @@ class PhotoUpload(gr.Image):
         from gradio.components.base import Component
 
 class Slider(gr.Slider):
-    """gr.Slider whose API callers get a gr.Error, not Gradio's generic one, for a value that is not a number."""
+    """gr.Slider whose API callers get a message naming the parameter and its range for a value outside it."""
 
     is_template = True
 
     def preprocess(self, payload):
-        if not isinstance(payload, int | float) or isinstance(payload, bool):
-            raise gr.Error(f"{self.label} must be a number from {self.minimum} to {self.maximum}, not {payload!r:.40}.")
+        number = isinstance(payload, int | float) and not isinstance(payload, bool)
+        if not (number and self.minimum <= payload <= self.maximum):
+            raise refuse(parameter_name(self), f"a number from {self.minimum} to {self.maximum}", payload)
         return super().preprocess(payload)
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
@@ -168,14 +171,14 @@ class Slider(gr.Slider):
         from gradio.components.base import Component
 
 class CheckboxGroup(gr.CheckboxGroup):
-    """gr.CheckboxGroup whose API callers get a gr.Error for a value that is not a list of its choices."""
+    """gr.CheckboxGroup whose API callers get a message naming the parameter for a value that is not a list of its choices."""
 
     is_template = True
 
     def preprocess(self, payload):
-        if not isinstance(payload, list):
-            choices = ", ".join(str(value) for _, value in self.choices)
-            raise gr.Error(f"{self.label} must be a list of names from: {choices}; got {payload!r:.40}.")
+        allowed = _choices(self)
+        if not isinstance(payload, list) or any(isinstance(v, bool) or v not in allowed for v in payload):
+            raise refuse(parameter_name(self), f"a list of names from: {listed(allowed)}", payload)
         return super().preprocess(payload)
     from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
     from gradio.blocks import Block
@@ -201,3 +204,90 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
     seen = gr.State(None)
     tab.select(take_shared, [shared, seen], [image, seen], api_visibility="private")
     return image
+
+class DrawingPad(gr.ImageEditor):
+    """gr.ImageEditor, set up as a sketchpad, that hands the handler the canvas files undecoded.
+
+    gr.Sketchpad opens them with PIL before the handler runs: EXIF orientation ignored, a 16-bit grey image
+    clipped to white, a damaged or huge file Gradio's generic error. Like PhotoUpload, it passes the files on
+    (a path from an API caller, the PNG bytes the browser sends) for our decoder, which reports bad files itself.
+    """
+
+    is_template = True  # the browser renders it with gr.ImageEditor's own front end
+    data_model = None  # checked in preprocess instead (see validated)
+
+    def api_info(self) -> dict:
+        return gradio_schema(EditorData)
+
+    def preprocess(self, payload) -> dict | None:
+        if payload is None:
+            return None
+        if isinstance(payload, dict) and not payload.keys() & EditorData.model_fields.keys():
+            raise refuse(parameter_name(self), SKETCH_ACCEPTS, payload)  # pydantic would take it for an empty canvas
+        sketch = validated(self, EditorData, payload, SKETCH_ACCEPTS)
+        if sketch.id is None:  # an API call: uploaded files
+            background, composite = (f and f.path for f in (sketch.background, sketch.composite))
+            layers = [f.path for f in sketch.layers]
+        else:  # the browser sent the canvas beforehand, as PNG blobs (ImageEditor.accept_blobs)
+            blobs = self.blob_storage.pop(sketch.id, None) or EditorDataBlobs(
+                background=None, layers=[], composite=None
+            )
+            background, composite = blobs.background, blobs.composite
+            layers = [layer for layer in blobs.layers if layer is not None]
+        return {"background": background, "layers": layers, "composite": composite}
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Radio(gr.Radio):
+    """gr.Radio whose API callers get a message naming the parameter and its choices (Gradio's names neither)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        return super().preprocess(choice(payload, _choices(self), parameter_name(self)))
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Dropdown(gr.Dropdown):
+    """gr.Dropdown (one value) whose API callers get a message naming the parameter and its choices.
+
+    None goes on to the handler, which tells a learner who cleared the box what to pick.
+    """
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None:
+            choice(payload, _choices(self), parameter_name(self))
+        return super().preprocess(payload)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    
+class Textbox(gr.Textbox):
+    """gr.Textbox whose API callers get a message for a value that is not text (Gradio would turn it into some)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None and not isinstance(payload, str):
+            raise refuse(parameter_name(self), "a string of text", payload)
+        return super().preprocess(payload)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    

@@ -10,7 +10,7 @@ import numpy as np
 from concepts import confusion
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import choice, enlarge
+from tabs.common import Dropdown, Radio, choice, enlarge
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
@@ -99,9 +99,23 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     return gallery, note
 
 
-def pick_cell(evt: gr.SelectData) -> tuple[str, str]:
-    """A click in the counts table -> (true class, predicted class) for the dropdowns."""
-    row, col = evt.index
+def pick_cell(evt: gr.EventData) -> tuple[str, str]:
+    """A click in the counts table -> (true class, predicted class) for the dropdowns.
+
+    Typed gr.EventData, not gr.SelectData: SelectData fails inside Gradio, with its generic error, on an
+    event without click data (a raw API call); here the handler can say what happened.
+    """
+    try:
+        row, col = evt.index  # (row, column) of the clicked cell
+    except (AttributeError, TypeError, ValueError) as err:
+        raise gr.Error(
+            "This event takes a click in the counts table and nothing else. To open a cell through the API, "
+            "call /confusion_cell with a true and a predicted class."
+        ) from err
+    if not (
+        isinstance(row, int) and isinstance(col, int) and 0 <= row < len(CLASS_NAMES) and 0 <= col <= len(CLASS_NAMES)
+    ):
+        raise gr.Error(f"Click a count in the table: cell {evt.index!r:.40} is not one of its cells.")
     return CLASS_NAMES[row], CLASS_NAMES[max(col - 1, 0)]  # column 0 holds the row names
 
 
@@ -111,7 +125,7 @@ def build(model: LoadedModel) -> None:
         gr.Markdown(summary_markdown(model.metrics))
         with gr.Row():
             with gr.Column(scale=3):
-                confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
+                confusion_mode = Radio(list(CONFUSION_MODES), value="Counts", label="Show")
                 confusion_plot = gr.Plot(show_label=False, label="Confusion matrix")
             with gr.Column(scale=2):
                 gr.Dataframe(
@@ -131,8 +145,8 @@ def build(model: LoadedModel) -> None:
         with gr.Row():
             worst = confusion.most_confused(np.array(matrix), top=1)  # the most confused pair opens first
             first_true, first_predicted = worst[0][:2] if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
-            true_class = gr.Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
-            predicted_class = gr.Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
+            true_class = Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
+            predicted_class = Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
             open_button = gr.Button("Show these images", variant="primary")
         cell_note = gr.Markdown(elem_id="cell-note")
         cell_gallery = gr.Gallery(
@@ -161,6 +175,6 @@ def build(model: LoadedModel) -> None:
         )
         if (model.folder / "test_samples.npz").is_file():  # show that cell when the tab opens
             tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
-        cells_table.select(pick_cell, None, [true_class, predicted_class]).then(
-            show_cell, [true_class, predicted_class], [cell_gallery, cell_note]
+        cells_table.select(pick_cell, None, [true_class, predicted_class], api_visibility="private").then(
+            show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private"
         )

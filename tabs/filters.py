@@ -10,7 +10,7 @@ import numpy as np
 from concepts import features
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Slider, ablation_words, choice, concept_input, enlarge, input_pixels
+from tabs.common import Dropdown, Slider, ablation_words, choice, concept_input, enlarge, input_pixels
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """A convolutional layer slides small learned filters (here 3x3) over the image; each filter
@@ -76,7 +76,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=1):
                 filters_input = concept_input("Input image", examples, tab, shared)
                 layers = features.conv_activation_layers(model.keras_model)
-                layer_choice = gr.Dropdown(layers, value=layers[0], label="Conv layer")
+                layer_choice = Dropdown(layers, value=layers[0], label="Conv layer")
             with gr.Column(scale=3):
                 kernels_plot = gr.Plot(show_label=False, label="First-layer filters")
                 maps_note = gr.Markdown()

@@ -9,7 +9,7 @@ import numpy as np
 
 from concepts import pooling
 from model.inference import LoadedModel
-from tabs.common import Slider, ablation_words, choice, concept_input, input_pixels
+from tabs.common import Radio, Slider, ablation_words, choice, concept_input, input_pixels
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
@@ -59,10 +59,10 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with gr.Row():
             with gr.Column(scale=1):
                 pool_input = concept_input("Input image", examples, tab, shared)
-                pool_mode = gr.Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling")
-                pool_size = gr.Radio(list(POOL_SIZES), value=2, label="Pool size")
-                pool_stride = gr.Radio(list(POOL_STRIDES), value=2, label="Stride")
-                pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
+                pool_mode = Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling")
+                pool_size = Radio(list(POOL_SIZES), value=2, label="Pool size")
+                pool_stride = Radio(list(POOL_STRIDES), value=2, label="Stride")
+                pool_source = Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
                 pool_channel = Slider(
                     0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
                 )

@@ -10,7 +10,7 @@ import numpy as np
 from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from tabs.common import Slider, concept_input, input_pixels
+from tabs.common import Slider, Textbox, concept_input, input_pixels
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
@@ -92,7 +92,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         softmax_table = gr.Dataframe(headers=headers, label="Step by step", interactive=False)
         gr.Markdown("### Your own logits")
         with gr.Row():
-            logits_text = gr.Textbox("1000, 999, 998", label="Logits, separated by commas")
+            logits_text = Textbox("1000, 999, 998", label="Logits, separated by commas")
             logits_button = gr.Button("Compute softmax", variant="primary")
         typed_note = gr.Markdown()
         with gr.Row():

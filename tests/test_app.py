@@ -30,8 +30,15 @@ def test_classify_handler_without_a_photo_asks_for_one(shipped_model):
     assert label is None and "Upload" in verdict
 
 
+def _png(pixels: np.ndarray) -> bytes:
+    """A canvas as the browser sends it to the sketch handler: PNG bytes."""
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def test_empty_sketch_is_a_clear_error(shipped_model):
-    blank = np.zeros((100, 100, 4), dtype=np.uint8)
+    blank = _png(np.zeros((100, 100, 4), dtype=np.uint8))
     with pytest.raises(gr.Error, match="empty"):
         handlers.classify_sketch({"background": blank, "layers": [blank], "composite": blank}, shipped_model)
 
@@ -41,7 +48,7 @@ def test_sketch_of_trousers_is_read(shipped_model):
     canvas[40:360, 120:190] = (0, 0, 0, 255)  # left leg
     canvas[40:360, 210:280] = (0, 0, 0, 255)  # right leg
     canvas[40:90, 120:280] = (0, 0, 0, 255)  # waistband
-    label, *_ = handlers.classify_sketch({"composite": canvas}, shipped_model)
+    label, *_ = handlers.classify_sketch({"composite": _png(canvas)}, shipped_model)
     assert next(iter(label)) == "Trouser"
 
 

@@ -68,6 +68,11 @@ def _exif_rotated() -> bytes:
     return _jpeg(_garment().rotate(90, expand=True).convert("RGB"), exif=exif)
 
 
+def _png16() -> bytes:
+    """The garment as a 16-bit grey PNG using the whole 0-65535 range, as scanners and raw converters write it."""
+    return _png(Image.fromarray(np.asarray(_garment(), dtype=np.uint16) * 257))  # 255 * 257 = 65535
+
+
 # name -> (file bytes, what /classify must answer: a message fragment, or a class name, or "no object")
 CASES = {
     "empty file": (b"", "empty"),
@@ -81,6 +86,7 @@ CASES = {
     "all black": (_png(Image.new("L", (300, 300), 0)), "no object"),
     "animated GIF": (_animated_gif(), "Trouser"),
     "16-bit PNG": (_png(_garment().convert("I;16")), "Trouser"),
+    "16-bit PNG, full range": (_png16(), "Trouser"),
     "CMYK JPEG": (_jpeg(_garment().convert("CMYK")), "Trouser"),
     "EXIF-rotated JPEG": (_exif_rotated(), "Trouser"),
     "iPhone HEIC": (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(600), "HEIC.*JPEG"),
@@ -212,4 +218,151 @@ def test_a_path_on_the_server_is_never_read(app_url, client, path):
     event = json.load(urllib.request.urlopen(request, timeout=30))["event_id"]
     stream = urllib.request.urlopen(f"{base}/{event}", timeout=60).read().decode()
     assert stream.startswith("event: error") and "Trouser" not in stream, stream
+    _assert_alive(client)
+
+
+# Every public endpoint with good arguments: each bad value below replaces one of them.
+EXAMPLE = handle_file(str(EXAMPLES[7]))  # a sneaker
+GOOD_CALLS = {
+    "/classify": (EXAMPLE,),
+    "/classify_sketch": ({"background": None, "layers": [], "composite": EXAMPLE},),
+    "/feature_maps": (EXAMPLE, "block1_relu1"),
+    "/shift": (EXAMPLE, 2),
+    "/pool": (EXAMPLE, "max", 2, 2, "the 28×28 input", 0),
+    "/normalize": (EXAMPLE,),
+    "/softmax": (EXAMPLE, 1.0),
+    "/softmax_logits": ("1, 2", 1.0),
+    "/overfitting": (["baseline"],),
+    "/confusion_matrix": ("Counts",),
+    "/confusion_cell": ("Shirt", "Coat"),
+}
+# (endpoint, position, the name view_api gives that parameter) of every image input
+IMAGE_PARAMETERS = [
+    ("/classify", 0, "photo_path"),
+    *((api, 0, "image_path") for api in ("/feature_maps", "/shift", "/pool", "/normalize", "/softmax")),
+]
+NOT_FILES = {"text": "hello", "number": 123, "list": [1, 2], "100,000 characters": "x" * 100_000}
+
+
+def _with(api: str, position: int, value) -> tuple:
+    args = list(GOOD_CALLS[api])
+    args[position] = value
+    return tuple(args)
+
+
+def _assert_names(error: str | None, parameter: str, *accepts: str):
+    """A specific message: it names the parameter and what it accepts, and echoes only the start of the value."""
+    assert error is not None and GENERIC not in error, error
+    assert f"Parameter '{parameter}'" in error, error
+    for fragment in accepts:
+        assert fragment in error, error
+    assert len(error) < 400, error[:400]  # a 100,000-character value is not echoed whole
+
+
+def test_the_api_lists_only_the_public_endpoints(client):
+    endpoints = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
+    assert endpoints == set(GOOD_CALLS), endpoints
+    assert not any(re.search("pick_cell|partial|lambda", name) for name in endpoints)
+
+
+def test_every_public_endpoint_works_with_good_arguments(client):
+    for api, args in GOOD_CALLS.items():
+        result, error = _outcome(client, *args, api_name=api)
+        assert error is None, (api, error)
+
+
+@pytest.mark.parametrize("api, position, parameter", IMAGE_PARAMETERS)
+@pytest.mark.parametrize("kind", NOT_FILES)
+def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, parameter, kind):
+    result, error = _outcome(client, *_with(api, position, NOT_FILES[kind]), api_name=api)
+    _assert_names(error, parameter, "image file", "handle_file", repr(NOT_FILES[kind])[:20])
+    _assert_alive(client)
+
+
+@pytest.mark.parametrize("parameter, position", [("size", 2), ("stride", 3)])
+def test_none_for_a_pool_size_or_stride_names_the_choices(client, parameter, position):
+    api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/pool"]
+    schema = next(p for p in api["parameters"] if p["parameter_name"] == parameter)["type"]
+    result, error = _outcome(client, *_with("/pool", position, None), api_name="/pool")
+    _assert_names(error, parameter, "must be one of", "got None")
+    assert all(repr(value) in error for value in schema["enum"]), error  # the choices the API advertises
+
+
+@pytest.mark.parametrize(
+    "sketch",
+    [{"composite": "abc"}, {"path": 5}, {}, ["a", "b"], 7, "hello", {"composite": {"path": "/etc/hostname"}}],
+    ids=["composite-text", "other-keys", "empty-dict", "list", "number", "text", "path-without-upload"],
+)
+def test_a_malformed_sketch_says_what_a_sketch_is(client, sketch):
+    result, error = _outcome(client, sketch, api_name="/classify_sketch")
+    _assert_names(error, "sketch", "composite", "handle_file")
+    _assert_alive(client)
+
+
+@pytest.mark.parametrize("api", GOOD_CALLS)
+@pytest.mark.parametrize("bad", [[1, 2], {"composite": "abc"}], ids=["list", "dict"])
+def test_every_parameter_names_itself_when_refused(client, api, bad):
+    """A list or a dict is wrong for every parameter of this app: each refusal names the parameter."""
+    endpoint = client.view_api(return_format="dict", print_info=False)["named_endpoints"][api]
+    for position, parameter in enumerate(p["parameter_name"] for p in endpoint["parameters"]):
+        result, error = _outcome(client, *_with(api, position, bad), api_name=api)
+        _assert_names(error, parameter, "must be")
+    _assert_alive(client)
+
+
+def test_pick_cell_without_a_click_says_what_it_is_for(app_url, client):
+    """The counts table's click handler is private; a raw HTTP call to it gets a message, not Gradio's generic one."""
+    import json
+    import urllib.request
+
+    base = f"{app_url}/gradio_api/call/pick_cell"
+    request = urllib.request.Request(base, data=b'{"data": []}', headers={"Content-Type": "application/json"})
+    event = json.load(urllib.request.urlopen(request, timeout=30))["event_id"]
+    stream = urllib.request.urlopen(f"{base}/{event}", timeout=60).read().decode()
+    assert stream.startswith("event: error") and "counts table" in stream and "/confusion_cell" in stream, stream
+    _assert_alive(client)
+
+
+def _sketch_of(path) -> dict:
+    return {"background": None, "layers": [], "composite": handle_file(str(path))}
+
+
+@pytest.mark.parametrize("name", ["EXIF-rotated JPEG", "16-bit PNG, full range"])
+def test_the_draw_path_decodes_like_the_photo_path(client, tmp_path, name):
+    """An upright trouser photo stored on its side with EXIF orientation 6, a 16-bit grey PNG: Trouser on both paths."""
+    content, expected = CASES[name]
+    path = tmp_path / ("upload.jpg" if "JPEG" in name else "upload.png")
+    path.write_bytes(content)
+    photo, error = _outcome(client, handle_file(str(path)), api_name="/classify")
+    assert error is None, error
+    sketch, error = _outcome(client, _sketch_of(path), api_name="/classify_sketch")
+    assert error is None, error
+    assert sketch[0]["label"] == photo[0]["label"] == expected, (sketch[3], photo[3])
+
+
+def _bomb_30000() -> bytes:
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+        + _chunk(b"IEND", b"")
+    )
+
+
+SKETCH_FILES = {
+    **{name: CASES[name] for name in ("empty file", "truncated PNG", "truncated JPEG", "iPhone HEIC", "SVG drawing")},
+    "30000x30000 header": (_bomb_30000(), "megapixels"),
+    "HTML page": (b"<!DOCTYPE html><html><body><img src=shirt.jpg></body></html>", "not an image"),
+}
+
+
+@pytest.mark.parametrize("name", SKETCH_FILES)
+def test_a_bad_file_in_a_sketch_gets_the_photo_message(client, tmp_path, name):
+    content, expected = SKETCH_FILES[name]
+    path = tmp_path / ("upload.jpg" if "JPEG" in name else "upload.png")
+    path.write_bytes(content)
+    result, error = _outcome(client, _sketch_of(path), api_name="/classify_sketch")
+    assert error is not None and GENERIC not in error, error
+    assert re.search(expected, error), error
     _assert_alive(client)

@@ -85,8 +85,8 @@ def test_drill_down_endpoint_returns_exactly_that_cell(client, shipped_model, fa
 
 @pytest.mark.app
 def test_drill_down_rejects_unknown_class_names(client):
-    # Gradio's Dropdown refuses it first, naming the valid classes; our handler would say the same
-    with pytest.raises(Exception, match="Sock is not in the list of choices: .*Shirt"):
+    # the Dropdown refuses it first, naming the parameter and the valid classes
+    with pytest.raises(Exception, match="Parameter .true_name. must be one of .*.Shirt.*; got .Sock."):
         client.predict("Sock", "Shirt", api_name="/confusion_cell")
 
 
