@@ -1,4 +1,6 @@
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import gradio as gr
@@ -167,3 +169,17 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
     paragraphs += [normalization.WHY_SO_CLOSE, softmax.CALIBRATION_POINTER, confusion.OPEN_A_CELL]
     for paragraph in paragraphs:
         assert any(paragraph in text for text in shown), paragraph[:60]
+
+
+def test_starting_the_app_writes_nothing_into_the_repository():
+    """Gradio writes a .pyi stub beside every component subclass it sees defined; ours is committed, up to date.
+
+    If this fails after a change to a component class in tabs/common.py, commit the regenerated tabs/common.pyi.
+    """
+    root = Path(__file__).resolve().parents[1]
+    before = {p: p.read_bytes() for p in root.rglob("*.pyi")}
+    subprocess.run(
+        [sys.executable, "-c", "import app; app.build_demo(*app.load_model(None))"], cwd=root, check=True, timeout=300
+    )
+    after = {p: p.read_bytes() for p in root.rglob("*.pyi")}
+    assert after == before
