@@ -350,6 +350,12 @@ class Textbox(gr.Textbox):
         return super().preprocess(payload)
 
 
+def rerun_on(triggers, fn, inputs, outputs, api_name: str):
+    """A concept tab's main event. An input that arrives while it runs (the shared image, as the tab opens)
+    runs it again once it ends; Gradio's default would drop that input and leave the old image's result."""
+    return gr.on(triggers, fn, inputs, outputs, api_name=api_name, trigger_mode="always_last")
+
+
 def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State) -> PhotoUpload:
     """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified.
 

@@ -10,7 +10,7 @@ import numpy as np
 from concepts import features
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Dropdown, Slider, ablation_words, choice, concept_input, enlarge, input_pixels
+from tabs.common import Dropdown, Slider, ablation_words, choice, concept_input, enlarge, input_pixels, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """A convolutional layer slides small learned filters (here 3x3) over the image; each filter
@@ -89,19 +89,17 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
         shift_note = gr.Markdown()
         tab.select(partial(show_kernels, model=model), None, kernels_plot, api_visibility="private")
-        gr.on(
+        rerun_on(
             [tab.select, layer_choice.change, filters_input.change],
             partial(show_feature_maps, model=model),
             [filters_input, layer_choice],
             [maps_plot, maps_note],
             api_name="feature_maps",
-            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
-        gr.on(
+        rerun_on(
             [shift_slider.release, filters_input.change, tab.select],
             partial(compare_shift, model=model),
             [filters_input, shift_slider],
             [shifted_image, shift_plot, shift_note],
             api_name="shift",
-            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
