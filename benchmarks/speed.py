@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -66,8 +67,10 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM in /proc status")
 
 
-def measure_server(name: str, inputs: dict[str, Path], requests: int, tmp: Path) -> dict:
-    from gradio_client import Client, handle_file
+@contextmanager
+def serving(script: list[str], tmp: Path, name: str):
+    """``python <script>`` on a free port with its own Gradio cache: yields (process, client, perf_counter() at launch)."""
+    from gradio_client import Client
 
     port = free_port()
     env = dict(
@@ -79,7 +82,7 @@ def measure_server(name: str, inputs: dict[str, Path], requests: int, tmp: Path)
     )
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, *APPS[name]], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, *script], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         client = None
@@ -90,8 +93,18 @@ def measure_server(name: str, inputs: dict[str, Path], requests: int, tmp: Path)
                 client = Client(f"http://127.0.0.1:{port}", verbose=False)
             except Exception:  # not listening yet: httpx connection errors of several kinds
                 time.sleep(0.05)
+        yield proc, client, start
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def measure_server(name: str, inputs: dict[str, Path], requests: int, tmp: Path) -> dict:
+    from gradio_client import handle_file
+
+    with serving(APPS[name], tmp, name) as (proc, client, launched):
         client.predict(handle_file(str(inputs["small"])), api_name="/classify")
-        result = {"cold_start_s": round(time.perf_counter() - start, 2)}
+        result = {"cold_start_s": round(time.perf_counter() - launched, 2)}
         for kind, path in inputs.items():
             for _ in range(3):  # warm-up
                 client.predict(handle_file(str(path)), api_name="/classify")
@@ -104,9 +117,6 @@ def measure_server(name: str, inputs: dict[str, Path], requests: int, tmp: Path)
         result["classroom"] = classroom_burst(client, inputs["phone"])
         result["peak_rss_mb"] = peak_rss_mb(proc.pid)
         return result
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def classroom_burst(client, path: Path, learners: int = CLASSROOM) -> dict:

@@ -10,6 +10,7 @@ tests and the benchmarks alike. Every step is kept so the app can show it.
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 SIZE = 28
 RESAMPLING = Image.Resampling.BOX  # area averaging: measured best of BOX/BILINEAR/LANCZOS (README)
 WORK_SIDE = 256  # JPEGs are decoded at no less than this longest edge (fast draft decoding)
+REDUCE_ABOVE = 2 * WORK_SIDE  # other images are box-reduced to about this longest edge right after decoding
+BIG_PIXELS = 4_000_000  # images larger than this are decoded one at a time: a 49 MP PNG holds 49-196 MB while decoding
+_big_decode = threading.Lock()
 SEGMENT_SIDE = 128  # the cut-out runs at this longest edge: ~55 ms of GrabCut on one core, and 28 px need no more
 GRABCUT_ITERATIONS = 4  # more changed under 1% of dev-split answers (README)
 FRAME = 0.06  # the outer 6% of the photo starts as "probably background", the rest "probably garment"
@@ -63,7 +67,11 @@ def open_image(source: str | Path | bytes) -> Image.Image:
             # decode at 1/2, 1/4 or 1/8 scale straight from the JPEG: a 12 MP photo in milliseconds
             img.draft(img.mode if img.mode in ("L", "RGB") else "RGB", (WORK_SIDE, WORK_SIDE))
         img.seek(0)  # first frame of an animated GIF/WebP
-        img.load()
+        if img.width * img.height > BIG_PIXELS:
+            with _big_decode:
+                img = reduced(img)
+        else:
+            img.load()
     except ImageProblem:
         raise
     except Image.DecompressionBombError as err:
@@ -90,6 +98,25 @@ def _unreadable(data: bytes) -> str:
     if data.startswith(b"%PDF-"):
         return "This is a PDF document. Screenshot the picture in it, or export it as PNG or JPEG, and upload that."
     return "This file is not an image PIL can read. Upload a JPEG, PNG, WebP, GIF, BMP or TIFF."
+
+
+def reduced(img: Image.Image) -> Image.Image:
+    """EXIF orientation applied, then a large image box-reduced by a whole factor to under 2x REDUCE_ABOVE per side.
+
+    Done on the PIL image, before any array copy: a 7000x7000 photo would otherwise be turned into float
+    arrays of over a gigabyte. The cut-out runs at SEGMENT_SIDE anyway, so the result does not change.
+    """
+    factor = max(img.size) // REDUCE_ABOVE
+    if factor < 2:
+        return ImageOps.exif_transpose(img)
+    exif = img.getexif()  # reduce() drops it: carried over, so the small image is turned upright
+    if img.mode == "1" or img.mode.startswith("I;16"):  # modes reduce() does not take
+        img = img.convert("L" if img.mode == "1" else "I")
+    elif img.mode in ("P", "PA"):
+        img = img.convert("RGBA")
+    small = img.reduce(factor)
+    small.info["exif"] = exif.tobytes()
+    return ImageOps.exif_transpose(small)
 
 
 def to_rgb(img: Image.Image) -> np.ndarray:
@@ -192,7 +219,7 @@ def _ink(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def preprocess(img: Image.Image) -> Preprocessed:
     """Turn a decoded image into the 28x28 model input, keeping every intermediate step."""
-    rgb = to_rgb(img)
+    rgb = to_rgb(reduced(img))
     gray = _grayscale(rgb)
     if _is_fashion_mnist_style(gray):
         pixels = np.clip(np.rint(gray), 0, 255).astype(np.uint8)

@@ -183,3 +183,17 @@ def test_a_test_image_shown_as_a_photo_comes_back_as_itself(background, colour):
     px = load_and_preprocess(_png_bytes(canvas)).pixels.astype(np.float64)
     assert np.corrcoef(px.ravel(), item.ravel())[0, 1] > 0.9
     assert px[item == 0].mean() < 15  # the background is black, as in the training images
+
+
+@pytest.mark.parametrize("side", [300, 3000], ids=["small", "reduced before conversion"])
+def test_a_large_image_is_reduced_upright_and_converts_like_a_small_one(side):
+    """A bar stored upright, tagged "rotate 90°" (EXIF 6): lying down in the input, whatever the image size."""
+    arr = np.full((side * 2 // 3, side), 255, np.uint8)
+    arr[side // 15 : side * 9 // 15, side * 13 // 30 : side * 17 // 30] = 0  # tall and narrow as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, "PNG", exif=exif.tobytes())
+    px = load_and_preprocess(buf.getvalue()).pixels
+    rows, cols = np.flatnonzero(px.max(axis=1) > 128), np.flatnonzero(px.max(axis=0) > 128)
+    assert np.ptp(cols) == 27 and np.ptp(rows) < 10  # wide and low once turned upright
