@@ -12,6 +12,7 @@ import os
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -350,9 +351,21 @@ class Textbox(gr.Textbox):
         return super().preprocess(payload)
 
 
-def rerun_on(triggers, fn, inputs, outputs, api_name: str):
-    """A concept tab's main event. An input that arrives while it runs (the shared image, as the tab opens)
-    runs it again once it ends; Gradio's default would drop that input and leave the old image's result."""
+@contextmanager
+def concept_tab(title: str, explanation: str):
+    """A concept tab that opens with its explanation (Markdown from the tab's module); yields the tab."""
+    with gr.Tab(title) as tab:
+        gr.Markdown(explanation)
+        yield tab
+
+
+def rerun_on(tab: gr.Tab, fn, inputs: list, outputs: list, api_name: str):
+    """A concept tab's main event: on opening the tab and on each change of an input (a slider once released).
+
+    An input that arrives while it runs (the shared image, as the tab opens) runs it again once it ends;
+    Gradio's default would drop that input and leave the old image's result.
+    """
+    triggers = [tab.select] + [c.release if isinstance(c, gr.Slider) else c.change for c in inputs]
     return gr.on(triggers, fn, inputs, outputs, api_name=api_name, trigger_mode="always_last")
 
 

@@ -10,7 +10,17 @@ import numpy as np
 from concepts import features
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Dropdown, Slider, ablation_words, choice, concept_input, enlarge, input_pixels, rerun_on
+from tabs.common import (
+    Dropdown,
+    Slider,
+    ablation_words,
+    choice,
+    concept_input,
+    concept_tab,
+    enlarge,
+    input_pixels,
+    rerun_on,
+)
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """A convolutional layer slides small learned filters (here 3x3) over the image; each filter
@@ -70,8 +80,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with gr.Tab("Filters & feature maps") as tab:
-        gr.Markdown(EXPLANATION)
+    with concept_tab("Filters & feature maps", EXPLANATION) as tab:
         with gr.Row():
             with gr.Column(scale=1):
                 filters_input = concept_input("Input image", examples, tab, shared)
@@ -89,17 +98,6 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
         shift_note = gr.Markdown()
         tab.select(partial(show_kernels, model=model), None, kernels_plot, api_visibility="private")
-        rerun_on(
-            [tab.select, layer_choice.change, filters_input.change],
-            partial(show_feature_maps, model=model),
-            [filters_input, layer_choice],
-            [maps_plot, maps_note],
-            api_name="feature_maps",
-        )
-        rerun_on(
-            [shift_slider.release, filters_input.change, tab.select],
-            partial(compare_shift, model=model),
-            [filters_input, shift_slider],
-            [shifted_image, shift_plot, shift_note],
-            api_name="shift",
-        )
+        maps, shift = partial(show_feature_maps, model=model), partial(compare_shift, model=model)
+        rerun_on(tab, maps, [filters_input, layer_choice], [maps_plot, maps_note], "feature_maps")
+        rerun_on(tab, shift, [filters_input, shift_slider], [shifted_image, shift_plot, shift_note], "shift")

@@ -9,7 +9,7 @@ import gradio as gr
 from concepts import normalization
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import ablation_words, concept_input, input_pixels, rerun_on, run_histories, show_curves
+from tabs.common import ablation_words, concept_input, concept_tab, input_pixels, rerun_on, run_histories, show_curves
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0-1 and then standardizing (subtract the
@@ -34,8 +34,7 @@ def run_normalization(image_path: str | None, model: LoadedModel):
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with gr.Tab("Normalization") as tab:
-        gr.Markdown(EXPLANATION)
+    with concept_tab("Normalization", EXPLANATION) as tab:
         with gr.Row():
             with gr.Column(scale=1):
                 normalize_input = concept_input("Input image", examples, tab, shared)
@@ -53,10 +52,5 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             norm_curves = gr.Plot(show_label=False, label="Training curves")
             evidence = partial(show_curves, ["baseline", "no-normalization"], model=model)
             tab.select(evidence, None, norm_curves, api_visibility="private")
-        rerun_on(
-            [tab.select, normalize_input.change],
-            partial(run_normalization, model=model),
-            normalize_input,
-            [histogram_plot, scaling_table],
-            api_name="normalize",
-        )
+        run = partial(run_normalization, model=model)
+        rerun_on(tab, run, [normalize_input], [histogram_plot, scaling_table], "normalize")

@@ -9,7 +9,7 @@ import numpy as np
 
 from concepts import pooling
 from model.inference import LoadedModel
-from tabs.common import Radio, Slider, ablation_words, choice, concept_input, input_pixels, rerun_on
+from tabs.common import Radio, Slider, ablation_words, choice, concept_input, concept_tab, input_pixels, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
@@ -54,8 +54,7 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with gr.Tab("Pooling") as tab:
-        gr.Markdown(EXPLANATION)
+    with concept_tab("Pooling", EXPLANATION) as tab:
         with gr.Row():
             with gr.Column(scale=1):
                 pool_input = concept_input("Input image", examples, tab, shared)
@@ -76,10 +75,4 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 )
                 gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
         controls = [pool_input, pool_mode, pool_size, pool_stride, pool_source, pool_channel]
-        rerun_on(
-            [tab.select, *(c.change for c in controls[:-1]), pool_channel.release],
-            partial(run_pooling, model=model),
-            controls,
-            [pool_plot, pool_note, pool_numbers],
-            api_name="pool",
-        )
+        rerun_on(tab, partial(run_pooling, model=model), controls, [pool_plot, pool_note, pool_numbers], "pool")

@@ -10,7 +10,7 @@ import numpy as np
 from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from tabs.common import Slider, Textbox, concept_input, input_pixels, rerun_on
+from tabs.common import Slider, Textbox, concept_input, concept_tab, input_pixels, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
@@ -77,8 +77,7 @@ def run_typed_logits(text: str, temperature: float):
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with gr.Tab("Softmax") as tab:
-        gr.Markdown(EXPLANATION)
+    with concept_tab("Softmax", EXPLANATION) as tab:
         with gr.Row():
             with gr.Column(scale=1):
                 softmax_input = concept_input("Input image", examples, tab, shared)
@@ -99,13 +98,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             typed_table = gr.Dataframe(headers=["z", *headers[1:]], label="Step by step", interactive=False)
             typed_label = gr.Label(label="Probabilities")
         gr.Markdown(CALIBRATION_POINTER)
-        rerun_on(
-            [tab.select, softmax_input.change, temperature.release],
-            partial(run_softmax, model=model),
-            [softmax_input, temperature],
-            [softmax_plot, softmax_table, softmax_label],
-            api_name="softmax",
-        )
+        outputs = [softmax_plot, softmax_table, softmax_label]
+        rerun_on(tab, partial(run_softmax, model=model), [softmax_input, temperature], outputs, "softmax")
         gr.on(
             [logits_button.click, logits_text.submit, tab.select, temperature.release],
             run_typed_logits,

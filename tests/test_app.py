@@ -171,15 +171,10 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
         assert any(paragraph in text for text in shown), paragraph[:60]
 
 
-def test_starting_the_app_writes_nothing_into_the_repository():
-    """Gradio writes a .pyi stub beside every component subclass it sees defined; ours is committed, up to date.
-
-    If this fails after a change to a component class in tabs/common.py, commit the regenerated tabs/common.pyi.
-    """
+def test_starting_the_app_writes_no_stub_files_into_the_repository():
+    """Gradio writes a .pyi stub beside the source of each component subclass it sees defined (tabs/__init__.py)."""
     root = Path(__file__).resolve().parents[1]
-    before = {p: p.read_bytes() for p in root.rglob("*.pyi")}
     subprocess.run(
         [sys.executable, "-c", "import app; app.build_demo(*app.load_model(None))"], cwd=root, check=True, timeout=300
     )
-    after = {p: p.read_bytes() for p in root.rglob("*.pyi")}
-    assert after == before
+    assert not list(root.glob("*.pyi")) + list(root.glob("*/*.pyi"))
