@@ -28,7 +28,8 @@ CSS = (
     " :is(#real-photo-table, #deletion-evidence) :is(th, td) { padding: 4px 6px !important; }"
     " :is(#real-photo-table, #deletion-evidence) td:not(:first-child) { white-space: nowrap; }"
     # the sanity check's 8 columns of maps stay legible on a phone: the figure scrolls sideways, not the page
-    " #sanity-plot .matplotlib { overflow-x: auto; } #sanity-plot img { min-width: 760px; }"
+    # ("safe": centred while it fits, else from its left edge, so the first columns stay reachable)
+    " #sanity-plot .matplotlib { overflow-x: auto; align-items: safe center; } #sanity-plot img { min-width: 760px; }"
 )
 
 

@@ -49,8 +49,9 @@ scaled to its own maximum: its colours compare places within one map, never one 
 SANITY = """**Sanity check** (Adebayo et al. 2018). Left to right, the weights of the model's conv and dense
 layers are re-drawn at random, from the top layer down and cumulatively (batch-norm statistics stay);
 every map is for the same class. A map that explains what the model learned must change as its weights
-are scrambled; a map that stays the same shows the input, not the model. ρ is the Spearman rank
-correlation with the trained model's map (1: the same ranking of pixels, 0: unrelated)."""
+are scrambled; a map that stays the same cannot be showing what the model learned. ρ is the Spearman rank
+correlation with the trained model's map (1: the same ranking of pixels, 0: no relation between the rankings).
+On a phone, swipe the figure sideways to see every layer."""
 SANITY_OFF = (
     "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"
 )
