@@ -35,7 +35,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 GRAD_CAM, SMOOTHGRAD, OCCLUSION = METHODS = ("Grad-CAM", "SmoothGrad", "Occlusion")
 RANDOM_ORDER, BRIGHTEST_ORDER = BASELINES = ("random pixels", "brightest pixels first")  # deletion orders, no model
-OCCLUSION_PATCH = 4  # default side of the gray patch, pixels: a part such as a collar or a heel
+OCCLUSION_PATCH = 4  # default side of the gray patch, pixels: a seventh of the image's side
 SMOOTHGRAD_SAMPLES = 32  # noisy copies averaged (Smilkov et al.: little changes past ~50)
 SMOOTHGRAD_NOISE = 0.15  # noise std as a share of the 0-255 range: the paper's 10-20% sweet spot
 OCCLUSION_STRIDE = 2  # the gray patch moves this many pixels at a time
