@@ -17,16 +17,19 @@ import gradio as gr
 
 from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
-from tabs import classify, common, confusion, filters, normalization, overfitting, pooling, softmax
+from tabs import classify, common, confusion, explain, filters, normalization, overfitting, pooling, softmax
 
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
 # 28x28 inputs shown big, with crisp pixels
 CSS = (
     ".pixelated img { image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain; }"
-    # the real-photo table: five columns must fit a 390-px phone, numbers unbroken
-    " #real-photo-table th, #real-photo-table td { padding: 4px 6px !important; }"
-    " #real-photo-table td:not(:first-child) { white-space: nowrap; }"
+    # the real-photo and deletion tables: their columns must fit a 390-px phone, numbers unbroken
+    " :is(#real-photo-table, #deletion-evidence) :is(th, td) { padding: 4px 6px !important; }"
+    " :is(#real-photo-table, #deletion-evidence) td:not(:first-child) { white-space: nowrap; }"
+    # the sanity check's 8 columns of maps stay legible on a phone: the figure scrolls sideways, not the page
+    # ("safe": centred while it fits, else from its left edge, so the first columns stay reachable)
+    " #sanity-plot .matplotlib { overflow-x: auto; align-items: safe center; } #sanity-plot img { min-width: 760px; }"
 )
 
 
@@ -39,7 +42,7 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
             gr.Markdown(f"⚠️ {notice}", elem_id="model-notice")
         shared = gr.State(None)  # the last image classified: the concept tabs' input
         classify.build(model, examples, shared)
-        for tab in (filters, pooling, normalization, softmax):
+        for tab in (filters, pooling, normalization, softmax, explain):
             tab.build(model, examples, shared)
         overfitting.build(model)
         confusion.build(model)

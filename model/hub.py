@@ -33,6 +33,7 @@ MODEL_FILES = [
     "ablations/*",  # each variant's training log, and the dense net the filters tab runs
     "fashion-mnist-only/*",  # the model before real photos, shown beside the shipped one
     "real_photos.json",  # benchmarks/real_photos.py on the dev split: the Classify tab's table
+    "deletion.json",  # benchmarks/deletion.py: the Where it looked tab's evidence
 ]
 # Anything that can go wrong fetching or loading a Hub model: network and Hub errors are OSErrors
 # (huggingface_hub's HTTP, not-found and offline errors all derive from it), a bad repo id is a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -80,6 +81,18 @@ class LoadedModel:
         """``benchmarks/real_photos.py --split dev --json`` results kept in this folder (real_photos.json), if any."""
         path = self.folder / "real_photos.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    @cached_property
+    def deletion_results(self) -> dict | None:
+        """``benchmarks/deletion.py --json`` results kept in this folder (deletion.json), if any."""
+        path = self.folder / "deletion.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    @cached_property
+    def weights_sha256(self) -> str | None:
+        """The sha256 of model.weights.h5: a table measured on these weights records it, so a stale one shows."""
+        path = self.folder / "model.weights.h5"
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
     @property
     def test_accuracy(self) -> float | None:

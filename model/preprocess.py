@@ -46,6 +46,19 @@ class ImageProblem(ValueError):
     """An input the learner must fix; the message says what to do."""
 
 
+@dataclass(frozen=True)
+class Crop:
+    """Where the 28x28 input came from: the photo's ``box`` was resized into ``placed`` on the 28x28 canvas.
+
+    ``box`` is (left, top, right, bottom) as fractions of the photo's width and height (after EXIF
+    rotation, so any decoded size of the same photo maps alike); ``placed`` is (left, top, width,
+    height) in 28x28 pixels. What the model saw outside ``placed`` is black padding.
+    """
+
+    box: tuple[float, float, float, float]
+    placed: tuple[int, int, int, int]
+
+
 @dataclass
 class Preprocessed:
     """The 28x28 model input and the steps that produced it."""
@@ -53,6 +66,7 @@ class Preprocessed:
     pixels: np.ndarray  # (28, 28) uint8, bright garment on black
     steps: list[tuple[np.ndarray, str]] = field(default_factory=list)  # (image, caption)
     has_object: bool = True
+    crop: Crop | None = None  # None: the input was used as it is (already a 28x28 negative)
 
 
 def open_image(source: str | Path | bytes) -> Image.Image:
@@ -274,7 +288,14 @@ def preprocess(img: Image.Image) -> Preprocessed:
     # Fashion-MNIST images all reach ~255 at their brightest: match that contrast
     pixels = np.clip(np.rint(canvas * (255.0 / peak)), 0, 255).astype(np.uint8) if peak > 0 else canvas.astype(np.uint8)
     steps.append((pixels, "contrast"))
-    return Preprocessed(pixels, steps, has_object)
+    height, width = mask.shape
+    box = (
+        float(cols[0] / width),
+        float(rows[0] / height),
+        float((cols[-1] + 1) / width),
+        float((rows[-1] + 1) / height),
+    )
+    return Preprocessed(pixels, steps, has_object, Crop(box, (left, top, size[0], size[1])))
 
 
 def load_and_preprocess(source: str | Path | bytes) -> Preprocessed:

@@ -81,12 +81,12 @@ def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
 
 def share_photo(photo_path: str | None) -> Shared:
     """Remember the photo just classified; each concept tab picks it up when the learner opens it."""
-    return (time.monotonic_ns(), input_pixels(photo_path)) if photo_path else gr.skip()
+    return (time.monotonic_ns(), input_pixels(photo_path), photo_path) if photo_path else gr.skip()
 
 
 def share_sketch(sketch: dict) -> Shared:
-    """Remember the drawing just classified, like share_photo."""
-    return time.monotonic_ns(), _drawing(sketch).pixels
+    """Remember the drawing just classified, like share_photo (no photo: its 28x28 input stands for it)."""
+    return time.monotonic_ns(), _drawing(sketch).pixels, None
 
 
 REAL_PHOTO_SYSTEMS = (  # benchmarks/real_photos.py's names -> (what the learner reads, which model's test accuracy)

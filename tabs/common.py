@@ -12,9 +12,11 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 import gradio as gr
 import numpy as np
@@ -24,6 +26,7 @@ from PIL import Image
 from pydantic import BaseModel, ValidationError
 
 from concepts.curves import training_curves
+from concepts.saliency import Explainer
 from model.inference import LoadedModel
 from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess
 
@@ -72,6 +75,25 @@ def _prune() -> None:
             old.unlink(missing_ok=True)
 
 
+T = TypeVar("T")
+_built: dict[tuple[int, str], tuple[LoadedModel, object]] = {}  # (id of the model, what) -> (the model, it)
+_build_lock = threading.Lock()
+
+
+def built_for(model: LoadedModel, what: str, build: Callable[[], T]) -> T:
+    """``build()`` once per loaded model (compiled gradients, say): on first use, never at start-up."""
+    with _build_lock:  # two first requests at once build it once
+        entry = _built.get((id(model), what))
+        if entry is None or entry[0] is not model:  # the model is kept in the entry, so its id is not reused
+            entry = _built[id(model), what] = (model, build())
+        return entry[1]
+
+
+def explainer(model: LoadedModel) -> Explainer:
+    """The model's saliency maps (Grad-CAM, gradients, occlusion), compiled the first time a tab asks."""
+    return built_for(model, "explainer", partial(Explainer, model.keras_model))
+
+
 CONVERTED_CACHE = 64  # uploads whose conversion is kept: Classify, then the concept tabs, reuse one GrabCut run
 
 
@@ -86,19 +108,25 @@ def convert_upload(path: str) -> Preprocessed:
     return _converted(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def input_pixels(image_path: str | None) -> np.ndarray:
-    """The concept tabs' input image (a file) -> the 28x28 uint8 model input, via the one preprocessing path."""
+def input_conversion(image_path: str | None) -> Preprocessed:
+    """The concept tabs' input image (a file) -> its conversion (28x28 input, steps, crop), or a gr.Error."""
     if not image_path:
         raise gr.Error(
             "Add an image first: upload one, pick a test image below, or classify a photo in the Classify tab."
         )
     try:
-        return convert_upload(image_path).pixels
+        return convert_upload(image_path)
     except ImageProblem as problem:
         raise gr.Error(str(problem), title="Can't read this image") from problem
 
 
-Shared = tuple[int, np.ndarray] | None  # (version, 28x28 pixels) of the last image classified
+def input_pixels(image_path: str | None) -> np.ndarray:
+    """The concept tabs' input image (a file) -> the 28x28 uint8 model input, via the one preprocessing path."""
+    return input_conversion(image_path).pixels
+
+
+# (version, 28x28 pixels, the photo's file or None for a drawing) of the last image classified
+Shared = tuple[int, np.ndarray, str | None] | None
 
 
 def take_shared(shared: Shared, seen: int | None) -> tuple:
@@ -115,6 +143,14 @@ def refuse(name: str, accepts: str, value) -> gr.Error:
 
 def listed(values) -> str:
     return ", ".join(map(repr, values))  # quoted as Python writes them: 'max' is text, 2 a number
+
+
+def take_shared_photo(shared: Shared, seen: int | None) -> tuple:
+    """Like ``take_shared``, but the photo itself when there is one (its conversion is cached: not run twice),
+    for a tab that draws on the photo; a drawing still comes as its 28x28 input."""
+    if shared is None or shared[0] == seen:
+        return gr.skip(), gr.skip()
+    return shared[2] or shared[1], shared[0]
 
 
 def choice(value, allowed, what: str):
@@ -328,6 +364,17 @@ class Dropdown(gr.Dropdown):
         return super().preprocess(payload)
 
 
+class Number(gr.Number):
+    """gr.Number whose API callers get a gr.Error naming it for a value that is not a number (empty is allowed)."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if payload is not None and (not isinstance(payload, int | float) or isinstance(payload, bool)):
+            raise refuse(parameter_name(self), "a number (or None)", payload)
+        return super().preprocess(payload)
+
+
 class CheckboxGroup(gr.CheckboxGroup):
     """gr.CheckboxGroup whose API callers get a message naming the parameter for a value that is not a list of its choices."""
 
@@ -369,8 +416,9 @@ def rerun_on(tab: gr.Tab, fn, inputs: list, outputs: list, api_name: str):
     return gr.on(triggers, fn, inputs, outputs, api_name=api_name, trigger_mode="always_last")
 
 
-def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State) -> PhotoUpload:
-    """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified.
+def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State, photo: bool = False) -> PhotoUpload:
+    """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified
+    (with ``photo``, the photo itself rather than its 28x28 input).
 
     Nothing is computed for a tab until the learner opens it or changes its input.
     """
@@ -385,5 +433,5 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
     )
     gr.Examples(examples=[[p] for p in examples], inputs=image, label="Or pick a test image", examples_per_page=10)
     seen = gr.State(None)
-    tab.select(take_shared, [shared, seen], [image, seen], api_visibility="private")
+    tab.select(take_shared_photo if photo else take_shared, [shared, seen], [image, seen], api_visibility="private")
     return image

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 import gradio as gr
 import numpy as np
 
-from concepts import confusion
+from concepts import confusion, saliency
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Dropdown, Radio, choice, enlarge
+from tabs.common import Dropdown, Number, Radio, choice, enlarge, explainer
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
@@ -20,7 +21,14 @@ and opening one shows which images the model confused, and how sure it was."""
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
 
+WHERE_IT_LOOKED = """### Where it looked
+Click an image above: Grad-CAM for its true class and for the class the model answered (for an image read
+correctly, its runner-up class), on the last convolutional layer as in the **Where it looked** tab. Each map
+is scaled to its own maximum, so compare where each is hot, not how hot."""
+
 CONFUSION_MODES = ("Counts", "Row % (recall)")
+CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
+NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
 
 def summary_markdown(metrics: dict) -> str:
@@ -84,7 +92,7 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     gallery = [
         (
             enlarge(samples["images"][i], 112),
-            f"{samples['probs'][i, p]:.0%} · #{samples['index'][i]}",  # short: the note above names the cell
+            CAPTION.format(probability=samples["probs"][i, p], number=samples["index"][i]),
         )
         for i in hits
     ]
@@ -97,6 +105,51 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
             f"**{true_name} read as {predicted_name}: {total} test images**, all shown, most confident mistake first."
         )
     return gallery, note
+
+
+def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | None, str | None, str]:
+    """Grad-CAM of one shipped test image for its true class and for the model's answer (its runner-up if the
+    answer is right), and a note naming both."""
+    samples = model.test_samples
+    if number is None or samples is None:
+        return None, None, ""
+    rows = np.flatnonzero(samples["index"] == number)
+    if rows.size == 0:
+        raise gr.Error(
+            f"Test image must be the number of a shipped test image (the # in a gallery caption, "
+            f"{samples['index'].min()} to {samples['index'].max()}); #{number:g} is not one of them."
+        )
+    i = int(rows[0])
+    pixels, true, probs = samples["images"][i], int(samples["labels"][i]), samples["probs"][i]
+    ranked = np.argsort(probs)[::-1]
+    right = ranked[0] == true
+    other = int(ranked[1] if right else ranked[0])
+    maps = saliency.upsample(explainer(model).grad_cam(np.stack([pixels, pixels]), [true, other]), pixels.shape)
+    views = [enlarge(saliency.overlay(pixels, saliency.normalized(heat))) for heat in maps]
+    verdict = "read correctly" if right else f"read as **{CLASS_NAMES[other]}**"
+    note = (
+        f"**#{int(number)}**: a {CLASS_NAMES[true]} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
+        f"({probs[true]:.0%}); second: {CLASS_NAMES[other]}, {'the runner-up' if right else 'the answer'} ({probs[other]:.0%})."
+    )
+    empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
+    if empty:
+        note += f" Grad-CAM is 0 everywhere for {' and '.join(empty)}: no position raises that score."
+    return views[0], views[1], note
+
+
+def number_in_caption(caption: str | None) -> int | None:
+    match = NUMBER_IN_CAPTION.search(caption or "")
+    return int(match.group(1)) if match else None
+
+
+def first_shown(gallery: list | None) -> int | None:
+    """The test image the maps start on when a cell opens: the gallery's first."""
+    return number_in_caption(gallery[0][1]) if gallery else None
+
+
+def clicked(evt: gr.SelectData) -> int | None:
+    """The test image a click in the gallery picked."""
+    return number_in_caption((evt.value or {}).get("caption"))
 
 
 def pick_cell(evt: gr.EventData) -> tuple[str, str]:
@@ -156,6 +209,12 @@ def build(model: LoadedModel) -> None:
             interactive=False,
             elem_id="cell-gallery",
         )
+        gr.Markdown(WHERE_IT_LOOKED)
+        explain_number = Number(label="Test image", precision=0, visible=False)
+        explain_note = gr.Markdown(elem_id="mistake-note")
+        with gr.Row():
+            true_map = gr.Image(label="True class", height=220, interactive=False, elem_id="true-class-map")
+            answer_map = gr.Image(label="Answer or runner-up", height=220, interactive=False, elem_id="answer-map")
         if "calibration" in model.metrics:
             gr.Markdown("### Calibration: does 90% confidence mean 90% right?")
             with gr.Row():
@@ -177,4 +236,12 @@ def build(model: LoadedModel) -> None:
             tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
         cells_table.select(pick_cell, None, [true_class, predicted_class], api_visibility="private").then(
             show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private"
+        )
+        cell_gallery.change(first_shown, cell_gallery, explain_number, api_visibility="private")
+        cell_gallery.select(clicked, None, explain_number, api_visibility="private")
+        explain_number.change(
+            partial(explain_test_image, model=model),
+            explain_number,
+            [true_map, answer_map, explain_note],
+            api_name="confusion_explain",
         )

@@ -134,6 +134,7 @@ CONCEPT_CALLS = {
     "/pool": ("max", 2, 2, "the 28×28 input", 0),
     "/normalize": (),
     "/softmax": (1.0,),
+    "/explain": (),
 }
 
 

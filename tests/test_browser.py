@@ -176,3 +176,88 @@ def test_every_concept_tab_shows_its_demo(page, tmp_path, tab, shows):
     page.get_by_role("tab", name=tab).click()
     expect(shows(page).first).to_be_visible(timeout=30_000)
     page.screenshot(path=str(tmp_path / f"{tab.split()[0].lower()}.png"), full_page=True)
+
+
+def _open_where_it_looked(page) -> None:
+    """Open the tab; on a narrow screen Gradio folds tabs that do not fit into a "more" menu."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("tab", name="Classify")).to_be_visible(timeout=30_000)  # the tab bar is laid out
+    tab = page.get_by_role("tab", name="Where it looked")
+    if tab.is_visible():
+        tab.click()
+    else:
+        page.get_by_role("button", name="More tabs").click()
+        page.locator(".overflow-dropdown button", has_text="Where it looked").click()
+    expect(page.locator("#explain-note")).to_contain_text("Grad-CAM", timeout=60_000)
+    expect(page.locator("#explain-input-map img")).to_be_visible(timeout=30_000)
+
+
+def test_where_it_looked_draws_the_maps_and_the_sanity_check(page, tmp_path):
+    from playwright.sync_api import expect
+
+    _open_where_it_looked(page)
+    _idle(page)
+    page.get_by_label("Occlusion", exact=True).check()
+    expect(page.locator("#explain-note")).to_contain_text("gray patch", timeout=30_000)
+    page.get_by_label("Sanity check: randomize the model's weights").check()
+    expect(page.locator("#sanity-note")).to_contain_text("every layer re-drawn", timeout=90_000)
+    expect(page.get_by_text("Evidence: the deletion test").first).to_be_visible()
+    _idle(page)
+    page.screenshot(path=str(tmp_path / "where-it-looked.png"), full_page=True)
+    page.get_by_label("Sanity check: randomize the model's weights").uncheck()
+    page.get_by_label("Grad-CAM", exact=True).check()
+    _idle(page)
+
+
+def test_where_it_looked_maps_onto_the_photo_just_classified(page, tmp_path):
+    from playwright.sync_api import expect
+
+    photo = next((SHIPPED.parents[1] / "tests" / "data" / "real-photos" / "t-shirt").glob("*.jpg"))
+    page.get_by_role("tab", name="Classify").click()
+    page.get_by_role("tab", name="Photo").click()
+    page.locator("input[type=file]").first.set_input_files(str(photo))
+    expect(page.locator("#verdict")).not_to_be_empty(timeout=30_000)
+    _idle(page)
+    page.get_by_role("tab", name="Where it looked").click()
+    expect(page.locator("#explain-note")).to_contain_text("box the conversion cut out", timeout=60_000)
+    expect(page.locator("#explain-photo-map img")).to_be_visible(timeout=30_000)
+    _idle(page)
+    page.screenshot(path=str(tmp_path / "where-it-looked-photo.png"), full_page=True)
+
+
+def test_where_it_looked_reads_on_a_phone(page, app_url, tmp_path):
+    from playwright.sync_api import expect
+
+    phone = page.context.browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    try:
+        phone.goto(app_url)
+        _open_where_it_looked(phone)
+        _idle(phone)
+        box = phone.locator("#explain-input-map img").bounding_box()
+        assert box["width"] >= 150 and box["x"] >= 0 and box["x"] + box["width"] <= 390  # big enough, on screen
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways: {width} px wide"
+        expect(phone.get_by_text("What these maps do not show").first).to_be_visible()
+        phone.screenshot(path=str(tmp_path / "where-it-looked-phone.png"), full_page=True)
+    finally:
+        phone.close()
+
+
+def test_confusion_drill_down_shows_where_it_looked_for_both_classes(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Confusion matrix").click()
+    page.get_by_role("button", name="Show these images").click()
+    expect(page.locator("#cell-gallery img").first).to_be_visible(timeout=30_000)
+    note = page.locator("#mistake-note")
+    expect(note).to_contain_text("read as", timeout=30_000)  # the first image of the cell, at once
+    expect(page.locator("#true-class-map img")).to_be_visible(timeout=30_000)
+    expect(page.locator("#answer-map img")).to_be_visible(timeout=30_000)
+    expect(note).to_contain_text("First map")
+    first = note.inner_text()
+    page.locator("#cell-gallery img").nth(1).click()  # another image of the cell
+    expect(note).not_to_have_text(first, timeout=30_000)
+    expect(note).to_contain_text("read as")
+    _idle(page)
+    page.screenshot(path=str(tmp_path / "confusion-where-it-looked.png"), full_page=True)

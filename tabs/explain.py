@@ -1,0 +1,302 @@
+"""The Where it looked tab: Grad-CAM, SmoothGrad and occlusion maps on the current input and the learner's photo,
+the model-randomization sanity check, and the measured deletion test."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import cv2
+import gradio as gr
+import numpy as np
+
+from concepts import saliency
+from concepts.saliency import (
+    GRAD_CAM,
+    METHODS,
+    OCCLUSION,
+    OCCLUSION_PATCH,
+    OCCLUSION_STRIDE,
+    RANDOM_ORDER,
+    RandomizedCascade,
+)
+from model.data import CLASS_NAMES
+from model.inference import LoadedModel
+from model.preprocess import Crop, open_image, to_rgb
+from tabs.common import (
+    Dropdown,
+    Radio,
+    Slider,
+    built_for,
+    choice,
+    concept_input,
+    enlarge,
+    explainer,
+    input_conversion,
+)
+
+# What the learner reads on this tab (Markdown) lives in this module, nowhere else
+EXPLANATION = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
+of this one input the chosen class's score depends on most. **Grad-CAM** weights each feature map of the
+last convolutional layer by the mean gradient of the class's score with respect to it and keeps the
+positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** shows how much the score
+changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the input
+with a gray patch, one position at a time, and shows how much the class's probability drops."""
+NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
+*why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
+questions (a gradient is large wherever a small change of a pixel would move the score, the empty
+background included; occlusion measures what a gray square does there), so they can disagree. Each map is
+scaled to its own maximum: its colours compare places within one map, never one map with another."""
+SANITY = """**Sanity check** (Adebayo et al. 2018). Left to right, the weights of the model's conv and dense
+layers are re-drawn at random, from the top layer down and cumulatively (batch-norm statistics stay);
+every map is for the same class. A map that explains what the model learned must change as its weights
+are scrambled; a map that stays the same cannot be showing what the model learned. ρ is the Spearman rank
+correlation with the trained model's map (1: the same ranking of pixels, 0: no relation between the rankings).
+On a phone, swipe the figure sideways to see every layer."""
+SANITY_OFF = (
+    "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"
+)
+
+TOP_CLASS = "Top class"  # the class the model ranks first, whatever it is
+CLASS_CHOICES = (TOP_CLASS, *CLASS_NAMES)  # the dropdown's choices and the handler's check
+PATCHES = (2, 12)  # smallest and largest occlusion patch side, pixels: the slider's range and the check
+PHOTO_SIDE = 320  # the photo, with its heatmap, at most this many pixels on its longest side
+METHOD_NOTES = {
+    GRAD_CAM: "Red: where the weighted feature maps raise the class's score most; blue or no colour: little or not at all.",
+    saliency.SMOOTHGRAD: "Red: the pixels where a small change moves the class's score most, in either direction.",
+    OCCLUSION: "Red: where a gray patch lowers the class's probability most.",
+}
+
+
+def _class_index(class_name: str, probs: np.ndarray) -> int:
+    choice(class_name, CLASS_CHOICES, "Class")
+    return int(probs.argmax()) if class_name == TOP_CLASS else CLASS_NAMES.index(class_name)
+
+
+def _check_patch(patch: float) -> int:
+    if not (PATCHES[0] <= patch <= PATCHES[1] and float(patch).is_integer()):
+        raise gr.Error(
+            f"Occlusion patch must be a whole number of pixels from {PATCHES[0]} to {PATCHES[1]}, not {patch}."
+        )
+    return int(patch)
+
+
+def on_photo(image_path: str, crop: Crop, heat: np.ndarray) -> str:
+    """The 0..1 heatmap over the learner's photo, mapped back through the conversion's crop."""
+    rgb = to_rgb(open_image(image_path))  # upright, as the conversion saw it
+    scale = min(1.0, PHOTO_SIDE / max(rgb.shape[:2]))
+    rgb = cv2.resize(
+        rgb, (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale))), interpolation=cv2.INTER_AREA
+    )
+    photo_heat = saliency.onto_photo(heat, crop.box, crop.placed, rgb.shape[:2])
+    return enlarge(saliency.overlay(rgb, photo_heat), max(rgb.shape[:2]))
+
+
+def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model: LoadedModel) -> str:
+    """What this particular map measured, with its own numbers."""
+    if method == GRAD_CAM:
+        layer = explainer(model).layer
+        side, cell = (
+            model.keras_model.get_layer(layer).output.shape[1],
+            heat.shape[0] / model.keras_model.get_layer(layer).output.shape[1],
+        )
+        if heat.max() <= 0:
+            return f"Grad-CAM is 0 everywhere for {class_name}: no position of `{layer}` raises its score, so this map shows nothing."
+        return f"Grad-CAM on `{layer}`: {side}×{side} maps, so each cell covers {cell:.3g}×{cell:.3g} input pixels."
+    if method == OCCLUSION:
+        positions = len(saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE))
+        moved = f"A {patch}×{patch} gray patch at {positions} positions, {OCCLUSION_STRIDE} pixels apart."
+        if heat.max() <= 0:
+            return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it, on average."
+        return f"{moved} At the hottest pixel, the patches covering it lower P({class_name}) by {100 * heat.max():.1f} points on average."
+    return f"SmoothGrad: the mean gradient over {saliency.SMOOTHGRAD_SAMPLES} noisy copies of the input."
+
+
+def explain(
+    image_path: str | None,
+    class_name: str = TOP_CLASS,
+    method: str = GRAD_CAM,
+    patch: float = OCCLUSION_PATCH,
+    *,
+    model: LoadedModel,
+) -> tuple[str, str | None, str, dict]:
+    """The chosen map for the chosen class: over the 28x28 input, over the original photo (if any), a note, and
+    the map's own values (28x28, before scaling) for API callers."""
+    choice(method, METHODS, "Method")
+    patch = _check_patch(patch)
+    prep = input_conversion(image_path)
+    probs = explainer(model).probabilities(prep.pixels)[0]  # compiled: ~10x faster than the eager call
+    c = _class_index(class_name, probs)
+    heat = saliency.saliency_map(explainer(model), prep.pixels, c, method, patch)
+    shown = saliency.normalized(heat)
+    which = "the top class" if c == int(probs.argmax()) else f"top class: {CLASS_NAMES[int(probs.argmax())]}"
+    note = [
+        f"**{method}** for **{CLASS_NAMES[c]}** ({probs[c]:.1%}, {which}).",
+        _map_words(method, heat, CLASS_NAMES[c], patch, model),
+        METHOD_NOTES[method],
+    ]
+    values = {"method": method, "class": CLASS_NAMES[c], "probability": float(probs[c]), "map": heat.tolist()}
+    if prep.crop is None:
+        note.append("This input is already a 28×28 image, so there is no larger photo to draw the map on.")
+        return enlarge(saliency.overlay(prep.pixels, shown)), None, " ".join(note), values
+    note.append(
+        "On your photo, the map is stretched back over the box the conversion cut out; "
+        "the model saw nothing of the photo outside that box."
+    )
+    photo = on_photo(image_path, prep.crop, shown)
+    return enlarge(saliency.overlay(prep.pixels, shown)), photo, " ".join(note), values
+
+
+def check_sanity(
+    image_path: str | None, class_name: str, patch: float, enabled: bool, *, model: LoadedModel
+) -> tuple[object, str]:
+    """Every method's map as the model's layers are randomized from the top, with rank correlations."""
+    if not enabled:
+        return None, SANITY_OFF
+    patch = _check_patch(patch)
+    pixels = input_conversion(image_path).pixels
+    c = _class_index(class_name, explainer(model).probabilities(pixels)[0])
+    cascade = built_for(model, "cascade", partial(RandomizedCascade, model.keras_model))
+    stages = cascade.run(partial(saliency.every_map, pixels=pixels, class_index=c, patch=patch))
+    rows = {
+        method: [
+            (stage, maps[method], saliency.rank_correlation(stages[0][1][method], maps[method]))
+            for stage, maps in stages
+        ]
+        for method in METHODS
+    }
+    note = f"For this image and **{CLASS_NAMES[c]}**: " + "; ".join(
+        f"{_correlations(rows, depth)} with {what}"
+        for depth, what in ((1, "the top layer re-drawn"), (-1, "every layer re-drawn"))
+    )
+    last = {method: rows[method][-1][2] for method in METHODS if not np.isnan(rows[method][-1][2])}
+    if last:
+        note += f". With every layer re-drawn, **{max(last, key=last.get)}** keeps the most of its trained ranking."
+    return saliency.cascade_figure(rows, pixels), note
+
+
+def _correlations(rows: dict[str, list], depth: int) -> str:
+    """ "Grad-CAM ρ 0.12, ..." at one stage of the cascade."""
+    return ", ".join(
+        f"{method} ρ " + ("undefined (a constant map)" if np.isnan(stages[depth][2]) else f"{stages[depth][2]:.2f}")
+        for method, stages in rows.items()
+    )
+
+
+def evidence_words(model: LoadedModel) -> str:
+    """The deletion test's table and what it says, from deletion.json, or how to make one."""
+    results = model.deletion_results
+    make = f"`python benchmarks/deletion.py --json {model.folder.name}/deletion.json` (run from the repository, with the model folder's path)"
+    if results is None:
+        return f"*No deletion test in this model folder yet: {make} measures one.*"
+    if results.get("weights_sha256") != model.weights_sha256:
+        return f"*The deletion test in this model folder was measured on other weights, so it is not shown: {make} measures it again.*"
+    r = results["results"]
+    rows = "\n".join(
+        f"| {name} | {row['auc']:.3f} | {'—' if name == RANDOM_ORDER else format(row['beats_random'], '.0%')} |"
+        for name, row in r.items()
+    )
+    best = min(METHODS, key=lambda m: r[m]["auc"])
+    random_auc, brightest = (r[name]["auc"] for name in saliency.BASELINES)
+    words = [
+        f"**Evidence: the deletion test** (Petsiuk et al. 2018) on {results['images']} Fashion-MNIST test images, for "
+        f"the class the model predicts. Remove the pixels a map ranks highest first, {results['pixels_per_step']} at a "
+        "time (a removed pixel becomes black background), and take the area under the falling probability: "
+        "the lower, the sooner the map found pixels the prediction depends on.",
+        f"\n\n| removal order | area | lower than random pixels on |\n|---|---|---|\n{rows}\n\n",
+        f"Of the three maps, **{best}** scores lowest ({r[best]['auc']:.3f}, random pixels {random_auc:.3f}).",
+    ]
+    if brightest <= r[best]["auc"]:
+        words.append(
+            f"Yet removing simply the brightest pixels first, which needs no model at all, scores {brightest:.3f}, "
+            "lower still: on these images this test alone cannot show that a map found what the model learned."
+        )
+    weak = [m for m in METHODS if r[m]["auc"] >= random_auc]
+    if weak:
+        shares = " and ".join(f"{r[m]['top_on_garment']:.0%}" for m in weak)
+        words.append(
+            f"{' and '.join(weak)} {'does' if len(weak) == 1 else 'do'} no better than random pixels: only {shares} "
+            f"of {'its' if len(weak) == 1 else 'their'} top 10% of pixels {'is' if len(weak) == 1 else 'are'} on the "
+            "garment; the rest are background, already black, which deletion cannot change."
+        )
+    top = {m: r[m]["rank_correlation_top_layer"] for m in METHODS}
+    everything = {m: r[m]["rank_correlation_randomized"] for m in METHODS}
+    constant = {m: r[m]["rank_correlation_randomized_undefined"] for m in METHODS}
+    left_out = "; ".join(
+        f"{m}'s map of the randomized model was constant, so had no ranking, on {n} images, left out"
+        for m, n in constant.items()
+        if n
+    )
+    words.append(
+        "In the sanity check, re-drawing only the top layer leaves **"
+        f"{max(top, key=top.get)}**'s map most like the trained one (mean ρ {max(top.values()):.2f}); with every "
+        "layer re-drawn the mean ρ is "
+        + ", ".join(f"{m} {rho:.2f}" for m, rho in everything.items())
+        + (f" ({left_out})." if left_out else ".")
+    )
+    return " ".join(words)
+
+
+def show_deletion(model: LoadedModel):
+    results = model.deletion_results
+    if results is None or results.get("weights_sha256") != model.weights_sha256:
+        return None
+    return saliency.deletion_figure({name: row["curve"] for name, row in results["results"].items()}, results["images"])
+
+
+def shown_if_present(value) -> dict:
+    """Show an output only when it holds something (no photo map for a 28x28 input, no plot when the check is off)."""
+    return gr.update(visible=value is not None)
+
+
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
+    with gr.Tab("Where it looked") as tab:
+        gr.Markdown(EXPLANATION)
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                explain_input = concept_input("Input image", examples, tab, shared, photo=True)
+                class_choice = Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class")
+                method_choice = Radio(list(METHODS), value=GRAD_CAM, label="Method")
+                patch_slider = Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
+                sanity_box = gr.Checkbox(False, label="Sanity check: randomize the model's weights")
+            with gr.Column(scale=2, min_width=300):
+                explain_note = gr.Markdown(elem_id="explain-note")
+                with gr.Row():
+                    input_map = gr.Image(
+                        label="On the 28×28 input", height=240, interactive=False, elem_id="explain-input-map"
+                    )
+                    photo_map = gr.Image(
+                        label="On your photo", height=240, interactive=False, visible=False, elem_id="explain-photo-map"
+                    )
+                map_values = gr.JSON(
+                    visible=False, label="Map values"
+                )  # for API callers: the numbers behind the colours
+                gr.Markdown(NOT_SHOWN)
+        gr.Markdown(SANITY)
+        sanity_note = gr.Markdown(SANITY_OFF, elem_id="sanity-note")
+        sanity_plot = gr.Plot(
+            show_label=False, label="Maps as the weights are randomized", visible=False, elem_id="sanity-plot"
+        )
+        with gr.Row():
+            with gr.Column(scale=3, min_width=300):
+                gr.Markdown(evidence_words(model), elem_id="deletion-evidence")
+            with gr.Column(scale=2, min_width=300):
+                deletion_plot = gr.Plot(show_label=False, label="Deletion curves")
+        tab.select(partial(show_deletion, model=model), None, deletion_plot, api_visibility="private")
+        explained = gr.on(
+            [tab.select, explain_input.change, class_choice.change, method_choice.change, patch_slider.release],
+            partial(explain, model=model),
+            [explain_input, class_choice, method_choice, patch_slider],
+            [input_map, photo_map, explain_note, map_values],
+            api_name="explain",
+            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
+        )
+        checked = gr.on(
+            [sanity_box.change, explain_input.change, class_choice.change, patch_slider.release],
+            partial(check_sanity, model=model),
+            [explain_input, class_choice, patch_slider, sanity_box],
+            [sanity_plot, sanity_note],
+            api_name="explain_sanity",
+            trigger_mode="always_last",
+        )
+        explained.then(shown_if_present, photo_map, photo_map, api_visibility="private")
+        checked.then(shown_if_present, sanity_plot, sanity_plot, api_visibility="private")
