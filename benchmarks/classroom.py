@@ -38,7 +38,7 @@ from tabs.filters import MAX_SHIFT  # noqa: E402
 from tabs.pooling import POOL_SIZES, POOL_SOURCES, POOL_STRIDES  # noqa: E402
 from tabs.softmax import TEMPERATURES  # noqa: E402
 
-PHOTOS = sorted((ROOT / "tests" / "data" / "real-photos").glob("*.jpg")) + sorted(
+PHOTOS = sorted((ROOT / "tests" / "data" / "real-photos").rglob("*.jpg")) + sorted(
     (ROOT / "model" / "weights" / "examples").glob("*.png")
 )
 # (endpoint, weight): a learner classifies, then mostly explores the concept tabs on that photo

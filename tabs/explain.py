@@ -32,6 +32,7 @@ from tabs.common import (
     enlarge,
     explainer,
     input_conversion,
+    rerun_on,
 )
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -282,21 +283,18 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=2, min_width=300):
                 deletion_plot = gr.Plot(show_label=False, label="Deletion curves")
         tab.select(partial(show_deletion, model=model), None, deletion_plot, api_visibility="private")
-        explained = gr.on(
-            [tab.select, explain_input.change, class_choice.change, method_choice.change, patch_slider.release],
-            partial(explain, model=model),
+        inputs, outputs = (
             [explain_input, class_choice, method_choice, patch_slider],
             [input_map, photo_map, explain_note, map_values],
-            api_name="explain",
-            trigger_mode="always_last",  # an input arriving mid-run (the shared image) runs it again
         )
+        explained = rerun_on(tab, partial(explain, model=model), inputs, outputs, "explain")
         checked = gr.on(
             [sanity_box.change, explain_input.change, class_choice.change, patch_slider.release],
             partial(check_sanity, model=model),
             [explain_input, class_choice, patch_slider, sanity_box],
             [sanity_plot, sanity_note],
             api_name="explain_sanity",
-            trigger_mode="always_last",
+            trigger_mode="always_last",  # as rerun_on: an input arriving mid-run runs it again
         )
         explained.then(shown_if_present, photo_map, photo_map, api_visibility="private")
         checked.then(shown_if_present, sanity_plot, sanity_plot, api_visibility="private")

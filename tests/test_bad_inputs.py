@@ -236,11 +236,17 @@ GOOD_CALLS = {
     "/overfitting": (["baseline"],),
     "/confusion_matrix": ("Counts",),
     "/confusion_cell": ("Shirt", "Coat"),
+    "/explain": (EXAMPLE, "Top class", "Grad-CAM", 4),
+    "/explain_sanity": (EXAMPLE, "Top class", 4, False),
+    "/confusion_explain": (None,),
 }
 # (endpoint, position, the name view_api gives that parameter) of every image input
 IMAGE_PARAMETERS = [
     ("/classify", 0, "photo_path"),
-    *((api, 0, "image_path") for api in ("/feature_maps", "/shift", "/pool", "/normalize", "/softmax")),
+    *(
+        (api, 0, "image_path")
+        for api in ("/feature_maps", "/shift", "/pool", "/normalize", "/softmax", "/explain", "/explain_sanity")
+    ),
 ]
 NOT_FILES = {"text": "hello", "number": 123, "list": [1, 2], "100,000 characters": "x" * 100_000}
 

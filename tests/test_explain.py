@@ -244,11 +244,11 @@ def test_explain_an_uploaded_photo_draws_on_the_photo(client, method):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("Sock",), r"Class must be one of: Top class, T-shirt/top, .*Ankle boot; got 'Sock'"),
-        (("Top class", "LIME"), r"Method must be one of: Grad-CAM, SmoothGrad, Occlusion; got 'LIME'"),
-        (("Top class", "Occlusion", 99), r"Occlusion patch \(pixels\) must be a number from 2 to 12, not 99"),
+        (("Sock",), r"Parameter 'class_name' must be one of 'Top class', 'T-shirt/top', .*'Ankle boot'; got 'Sock'"),
+        (("Top class", "LIME"), r"Parameter 'method' must be one of 'Grad-CAM', 'SmoothGrad', 'Occlusion'; got 'LIME'"),
+        (("Top class", "Occlusion", 99), r"Parameter 'patch' must be a number from 2 to 12; got 99"),
         (("Top class", "Occlusion", 3.5), r"Occlusion patch must be a whole number of pixels from 2 to 12"),
-        (("Top class", "Occlusion", "big"), r"Occlusion patch .*must be a number from 2 to 12"),
+        (("Top class", "Occlusion", "big"), r"Parameter 'patch' must be a number from 2 to 12; got 'big'"),
     ],
 )
 def test_bad_values_get_a_message_that_says_what_is_allowed(client, args, message):
