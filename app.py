@@ -41,11 +41,12 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
         if notice:
             gr.Markdown(f"⚠️ {notice}", elem_id="model-notice")
         shared = gr.State(None)  # the last image classified: the concept tabs' input
-        classify.build(model, examples, shared)
-        for tab in (filters, pooling, normalization, softmax, explain):
-            tab.build(model, examples, shared)
-        overfitting.build(model)
-        confusion.build(model)
+        with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tab names wrap onto more lines, none hidden in a menu
+            classify.build(model, examples, shared)
+            for tab in (filters, pooling, normalization, softmax, explain):
+                tab.build(model, examples, shared)
+            overfitting.build(model)
+            confusion.build(model)
     common.name_parameters(demo)  # for the messages API callers get about a bad value
     return demo
 

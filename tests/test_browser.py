@@ -261,3 +261,22 @@ def test_confusion_drill_down_shows_where_it_looked_for_both_classes(page, tmp_p
     expect(note).to_contain_text("read as")
     _idle(page)
     page.screenshot(path=str(tmp_path / "confusion-where-it-looked.png"), full_page=True)
+
+
+def test_on_a_phone_every_tab_name_is_on_screen(app_url):
+    """At 390x844 the tab bar wraps: every tab can be found without a hidden "more" menu, and nothing scrolls sideways."""
+    from playwright.sync_api import expect, sync_playwright
+
+    names = ["Classify", "Filters & feature maps", "Pooling", "Normalization", "Softmax", "Where it looked"]
+    names += ["Overfitting", "Confusion matrix"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(args=FLAGS, **chromium_launch_options(p.chromium.executable_path))
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.goto(app_url)
+        for name in names:
+            tab = phone.get_by_role("tab", name=name, exact=True)
+            expect(tab).to_be_visible(timeout=30_000)
+            box = tab.bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= 390, (name, box)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()
