@@ -387,6 +387,17 @@ class CheckboxGroup(gr.CheckboxGroup):
         return super().preprocess(payload)
 
 
+class Checkbox(gr.Checkbox):
+    """gr.Checkbox whose API callers get a message naming the parameter for a value that is not True or False."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        if not isinstance(payload, bool):
+            raise refuse(parameter_name(self), "True or False", payload)
+        return super().preprocess(payload)
+
+
 class Textbox(gr.Textbox):
     """gr.Textbox whose API callers get a message for a value that is not text (Gradio would turn it into some)."""
 

@@ -23,6 +23,7 @@ from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from model.preprocess import Crop, open_image, to_rgb
 from tabs.common import (
+    Checkbox,
     Dropdown,
     Radio,
     Slider,
@@ -258,7 +259,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 class_choice = Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class")
                 method_choice = Radio(list(METHODS), value=GRAD_CAM, label="Method")
                 patch_slider = Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
-                sanity_box = gr.Checkbox(False, label="Sanity check: randomize the model's weights")
+                sanity_box = Checkbox(False, label="Sanity check: randomize the model's weights")
             with gr.Column(scale=2, min_width=300):
                 explain_note = gr.Markdown(elem_id="explain-note")
                 with gr.Row():

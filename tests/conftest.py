@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -61,11 +62,10 @@ def fashion_test_set():
     return fashion_test_set_or_fail()
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """`python app.py` exactly as a learner starts it, on a free port; its URL."""
+@contextmanager
+def _running_app(tmp: Path):
+    """`python app.py` exactly as a learner starts it, on a free port, its files under ``tmp``; yields its URL."""
     port = free_port()
-    tmp = tmp_path_factory.mktemp("app")
     env = dict(
         os.environ,
         GRADIO_SERVER_PORT=str(port),
@@ -91,10 +91,26 @@ def app_url(tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("app.py did not start listening within 120 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app the API tests share."""
+    with _running_app(tmp_path_factory.mktemp("app")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_app_url(tmp_path_factory):
+    """An app of the module's own, started fresh: the browser tests do not meet the API battery's load."""
+    with _running_app(tmp_path_factory.mktemp("app")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

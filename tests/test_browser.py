@@ -25,13 +25,13 @@ def _idle(page, seconds: float = 30) -> None:
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def page(own_app_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(args=FLAGS, **chromium_launch_options(p.chromium.executable_path))
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(app_url)
+        page.goto(own_app_url)
         yield page
         browser.close()
 
@@ -226,12 +226,12 @@ def test_where_it_looked_maps_onto_the_photo_just_classified(page, tmp_path):
     page.screenshot(path=str(tmp_path / "where-it-looked-photo.png"), full_page=True)
 
 
-def test_where_it_looked_reads_on_a_phone(page, app_url, tmp_path):
+def test_where_it_looked_reads_on_a_phone(page, own_app_url, tmp_path):
     from playwright.sync_api import expect
 
     phone = page.context.browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     try:
-        phone.goto(app_url)
+        phone.goto(own_app_url)
         _open_where_it_looked(phone)
         _idle(phone)
         box = phone.locator("#explain-input-map img").bounding_box()
@@ -263,20 +263,18 @@ def test_confusion_drill_down_shows_where_it_looked_for_both_classes(page, tmp_p
     page.screenshot(path=str(tmp_path / "confusion-where-it-looked.png"), full_page=True)
 
 
-def test_on_a_phone_every_tab_name_is_on_screen(app_url):
+def test_on_a_phone_every_tab_name_is_on_screen(page, own_app_url):
     """At 390x844 the tab bar wraps: every tab can be found without a hidden "more" menu, and nothing scrolls sideways."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     names = ["Classify", "Filters & feature maps", "Pooling", "Normalization", "Softmax", "Where it looked"]
     names += ["Overfitting", "Confusion matrix"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(args=FLAGS, **chromium_launch_options(p.chromium.executable_path))
-        phone = browser.new_page(viewport={"width": 390, "height": 844})
-        phone.goto(app_url)
-        for name in names:
-            tab = phone.get_by_role("tab", name=name, exact=True)
-            expect(tab).to_be_visible(timeout=30_000)
-            box = tab.bounding_box()
-            assert 0 <= box["x"] and box["x"] + box["width"] <= 390, (name, box)
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+    phone = page.context.browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(own_app_url)
+    for name in names:
+        tab = phone.get_by_role("tab", name=name, exact=True)
+        expect(tab).to_be_visible(timeout=30_000)
+        box = tab.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 390, (name, box)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.close()
