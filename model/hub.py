@@ -35,10 +35,11 @@ MODEL_FILES = [
     "real_photos.json",  # benchmarks/real_photos.py on the dev split: the Classify tab's table
     "deletion.json",  # benchmarks/deletion.py: the Where it looked tab's evidence
 ]
-# Anything that can go wrong fetching or loading a Hub model: network and Hub errors are OSErrors
+# What can go wrong fetching or loading a model, and nothing else: network and Hub errors are OSErrors
 # (huggingface_hub's HTTP, not-found and offline errors all derive from it), a bad repo id is a
-# ValueError, and broken files make Keras raise one of these while reading them.
-LOAD_ERRORS = (OSError, ValueError, KeyError, TypeError)
+# ValueError, and load_folder turns whatever broken files make Keras raise into UnreadableModel (a
+# ValueError). A TypeError or KeyError from our own code is a bug, and is not hidden behind a fallback.
+LOAD_ERRORS = (OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -99,4 +100,4 @@ def _why(error: Exception) -> str:
         return "that is not a valid repo name (NAMESPACE/NAME)"
     if isinstance(error, FileNotFoundError):
         return "there is no such folder"
-    return f"its files could not be read as a Keras model ({type(error).__name__})"
+    return f"its files could not be read as a Keras model ({type(error.__cause__ or error).__name__})"

@@ -108,14 +108,21 @@ class LoadedModel:
             return {key: data[key] for key in data.files}
 
 
+class UnreadableModel(ValueError):
+    """A model folder whose files Keras or json cannot read."""
+
+
 def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:
     """Load a model folder written by train.py (Keras layout + metrics.json)."""
     import keras
 
     folder = Path(folder)
-    keras_model = keras.saving.load_model(folder, safe_mode=True, compile=False)
     metrics_path = folder / "metrics.json"
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+    try:
+        keras_model = keras.saving.load_model(folder, safe_mode=True, compile=False)
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+    except (OSError, ValueError, KeyError, TypeError) as error:  # what Keras and json raise on broken or foreign files
+        raise UnreadableModel(f"{folder}: {type(error).__name__}: {error}") from error
     log.info("loaded model from %s", folder)
     if source is None:
         source = (

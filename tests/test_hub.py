@@ -301,3 +301,22 @@ def test_the_files_a_space_deploy_uploads_run_the_app_alone(monkeypatch, calls, 
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_a_bug_in_our_own_loading_code_is_not_hidden_behind_the_fallback(tmp_path, monkeypatch):
+    """The fallback is for unreachable Hubs and unreadable files; a TypeError from our code must surface."""
+    (tmp_path / "config.json").write_text("{}")
+
+    def buggy(folder, source=None):
+        raise TypeError("unsupported operand type(s)")
+
+    monkeypatch.setattr(hub, "load_folder", buggy)
+    with pytest.raises(TypeError):
+        hub.load_model(str(tmp_path))
+
+
+def test_an_unreadable_folder_falls_back_with_a_notice(tmp_path):
+    (tmp_path / "config.json").write_text("this is not JSON")
+    model, notice = hub.load_model(str(tmp_path))
+    assert model.folder.resolve() == SHIPPED.resolve()
+    assert "could not be read as a Keras model" in notice
