@@ -14,11 +14,12 @@ FLAGS = [
 ]
 
 pytestmark = [pytest.mark.browser, pytest.mark.app]
-BUSY = '[data-testid="status-tracker"]:not(.hide)'  # Gradio's "processing" overlay on an output
+# Gradio's "processing" overlay on an output the learner can see (outputs in other tabs are hidden)
+BUSY = '[data-testid="status-tracker"]:not(.hide):visible'
 
 
 def _idle(page, seconds: float = 30) -> None:
-    """Wait until every event has answered: no output shows Gradio's processing overlay."""
+    """Wait until every event the learner can see has answered: no visible output shows Gradio's processing overlay."""
     from playwright.sync_api import expect
 
     expect(page.locator(BUSY)).to_have_count(0, timeout=seconds * 1000)
@@ -197,7 +198,8 @@ def test_where_it_looked_draws_the_maps_and_the_sanity_check(page, tmp_path):
     from playwright.sync_api import expect
 
     _open_where_it_looked(page)
-    _idle(page, 120)  # the first maps of a session trace the compiled gradient functions: slow on a busy machine
+    # the first maps of a session trace the compiled gradient functions: slow on a busy machine
+    expect(page.locator("#explain-note")).to_contain_text("Grad-CAM", timeout=120_000)
     page.get_by_label("Occlusion", exact=True).check()
     expect(page.locator("#explain-note")).to_contain_text("gray patch", timeout=30_000)
     page.get_by_label("Sanity check: randomize the model's weights").check()
