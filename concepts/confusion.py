@@ -44,9 +44,9 @@ def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
     import seaborn as sns  # imported on first use: the app starts faster
 
     values = row_normalized(matrix) if percent else np.asarray(matrix)
-    # Small and square, numbers in every cell, no colour bar: the page scales the figure to its column,
-    # so on a 390-px phone screen the numbers stay legible (about 8 px) and on a laptop they are large.
-    fig, ax = plt.subplots(figsize=(5.6, 5.6), dpi=120)
+    # Small and square, numbers in every cell, no colour bar: the page scales the 460-px figure to its column,
+    # so on a 390-px phone screen (about 326 px for the figure) 11-pt (15-px) text stays above 10 px.
+    fig, ax = plt.subplots(figsize=(4.6, 4.6), dpi=100)
     sns.heatmap(
         values,
         annot=True,
@@ -56,13 +56,14 @@ def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
         square=True,
         xticklabels=CLASS_NAMES,
         yticklabels=CLASS_NAMES,
-        annot_kws={"size": 9},
+        annot_kws={"size": 11},
         ax=ax,
         vmax=100 if percent else None,
     )
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title("Row % (recall on the diagonal)" if percent else "Counts of test images")
+    ax.set_xlabel("predicted class", fontsize=11)
+    ax.set_ylabel("true class", fontsize=11)
+    ax.set_title("Row % (recall on the diagonal)" if percent else "Counts of test images", fontsize=11)
+    ax.tick_params(axis="both", labelsize=11)
     ax.tick_params(axis="x", rotation=45)
     plt.setp(ax.get_xticklabels(), ha="right")
     fig.tight_layout()
@@ -72,18 +73,19 @@ def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
 def reliability_diagram(calibration: dict) -> plt.Figure:
     """Accuracy against confidence per bin: a calibrated model sits on the diagonal."""
     bins = calibration["bins"]
-    fig, ax = plt.subplots(figsize=(5.5, 4.5), dpi=100)
+    fig, ax = plt.subplots(figsize=(4.6, 4.2), dpi=100)  # 11-pt text: above 10 px when a phone shows it 340 px wide
     centers = [(b["low"] + b["high"]) / 2 for b in bins]
     width = bins[0]["high"] - bins[0]["low"] if bins else 0.1
     ax.bar(centers, [b["accuracy"] for b in bins], width=width * 0.9, color="#4c72b0", label="accuracy in bin")
     ax.plot([0, 1], [0, 1], "--", color="gray", label="perfect calibration")
     ax.plot(centers, [b["confidence"] for b in bins], "o", color="#dd8452", label="mean confidence in bin")
-    ax.set_xlabel("confidence (top probability)")
-    ax.set_ylabel("accuracy")
+    ax.set_xlabel("confidence (top probability)", fontsize=11)
+    ax.set_ylabel("accuracy", fontsize=11)
+    ax.tick_params(labelsize=11)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title(f"Reliability diagram, ECE = {calibration['ece']:.2%}")
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(f"Reliability diagram, ECE = {calibration['ece']:.2%}", fontsize=11)
+    ax.legend(loc="upper left", fontsize=11)
     fig.tight_layout()
     return fig
 

@@ -1,7 +1,7 @@
 """Pooling: shrink a feature map by summarising each small window with one number.
 
-A numpy reference for Keras's MaxPooling2D / AveragePooling2D (tested against them), the window
-worth working through, and the Pooling tab's figure.
+A numpy reference for Keras's MaxPooling2D / AveragePooling2D (tested against them), and the window
+worth working through.
 What the page says about it is in ``tabs/pooling.py``: this docstring is for developers.
 """
 
@@ -40,34 +40,3 @@ def busiest_window(x: np.ndarray, size: int, stride: int) -> tuple[int, int]:
     spread = w.max(axis=(-2, -1)) - w.min(axis=(-2, -1))
     row, col = np.unravel_index(int(np.argmax(spread)), spread.shape)
     return int(row), int(col)
-
-
-def side_by_side(
-    x: np.ndarray, results: dict[str, np.ndarray], chosen: str, cell: tuple[int, int], size: int, stride: int
-):
-    """The input and each pooled map on one colour scale; the worked window outlined in all three."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    low, high = float(x.min()), float(x.max()) or 1.0  # pooling never leaves the input's range
-    fig, axes = plt.subplots(1, 1 + len(results), figsize=(4 * (1 + len(results)), 4), dpi=100)
-    row, col = cell
-    panels = [("input", x, (col * stride, row * stride, size))]
-    panels += [(name, result, (col, row, 1)) for name, result in results.items()]
-    for ax, (name, values, (cx, cy, side)) in zip(axes, panels, strict=True):
-        ax.imshow(values, cmap="viridis", vmin=low, vmax=high, interpolation="nearest")
-        ax.add_patch(Rectangle((cx - 0.5, cy - 0.5), side, side, fill=False, edgecolor="red", linewidth=2))
-        title = f"{name} pooling" if name != "input" else "input"
-        weight = "bold" if name == chosen else "normal"
-        ax.set_title(f"{title} ({values.shape[0]}×{values.shape[1]})", fontweight=weight)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if name == chosen:
-            for spine in ax.spines.values():
-                spine.set_edgecolor("red")
-                spine.set_linewidth(3)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))  # room above the titles
-    return fig

@@ -1,7 +1,7 @@
 """Softmax: turn the network's raw scores (logits) into probabilities that sum to 1.
 
 A numerically stable softmax with a temperature (tested against Keras), the naive formula that
-overflows, every intermediate step, and the Softmax tab's bar charts.
+overflows, and every intermediate step.
 What the page says about it is in ``tabs/softmax.py``: this docstring is for developers.
 """
 
@@ -57,25 +57,3 @@ def parse_logits(text: str) -> np.ndarray:
     if np.abs(values).max() > 1e6:
         raise ValueError("Keep each logit between -1,000,000 and 1,000,000.")
     return values
-
-
-def bars(names: list[str], logits: np.ndarray, probs: np.ndarray, temperature: float):
-    """Logits and the resulting probabilities as two bar charts, class names on the axis."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6), dpi=100)
-    colors = ["#dd8452" if i == int(np.argmax(probs)) else "#4c72b0" for i in range(len(names))]
-    left.bar(names, logits, color=colors)
-    left.axhline(0, color="gray", lw=0.8)
-    left.set_title("logits (the model's raw scores)")
-    right.bar(names, probs, color=colors)
-    right.set_ylim(0, 1)
-    right.set_title(f"softmax(logits / {temperature:g})")
-    for ax in (left, right):
-        ax.tick_params(axis="x", rotation=45)
-        plt.setp(ax.get_xticklabels(), ha="right", fontsize=8)
-    fig.tight_layout()
-    return fig

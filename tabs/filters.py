@@ -6,19 +6,23 @@ from functools import partial
 
 import gradio as gr
 import numpy as np
+import pandas as pd
 
 from concepts import features
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
+from tabs.charts import colored, grid, upscale
 from tabs.common import (
     Dropdown,
     Slider,
     ablation_words,
+    built_for,
     choice,
     concept_input,
-    concept_tab,
     enlarge,
+    image_file,
     input_pixels,
+    pick_examples,
     rerun_on,
 )
 
@@ -31,22 +35,50 @@ sits, which a dense network, with one weight per pixel, has to learn separately 
 position."""
 
 
+MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x
+KERNEL_CELL = 48  # each 3x3 kernel 16x
+GRID_COLUMNS = 8
+MAPS_CAPTION = "Above: the feature maps #0 to #31, left to right then top to bottom, each scaled to its own peak (bright = strong)."
+KERNELS_CAPTION = "Above: the first layer's 32 learned 3×3 filters on one scale: red weights add, blue subtract."
+
+
+def feature_map_image(maps: np.ndarray) -> np.ndarray:
+    """An (H, W, C) activation as a grid of its first MAX_MAPS maps, each on its own scale (0 to its peak)."""
+    factor = max(1, MAP_CELL // maps.shape[0])
+    panels = [
+        upscale(colored(maps[..., k], "magma", 0.0, float(maps[..., k].max())), factor)
+        for k in range(min(maps.shape[-1], features.MAX_MAPS))
+    ]
+    return grid(panels, GRID_COLUMNS, gap=4)
+
+
 def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
     """The current input's activations in one conv layer (after batch norm and ReLU)."""
     names = features.conv_activation_layers(model.keras_model)
     choice(layer, names, "Layer")
     maps = model.layer_outputs(input_pixels(image_path), (layer,))[0][0]  # (H, W, C)
-    strongest = int(maps.max(axis=(0, 1)).argmax())
-    fig = features.feature_grid(maps, f"{layer}: {maps.shape[-1]} maps of {maps.shape[0]}×{maps.shape[1]}")
-    return fig, (
-        f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image; "
-        f"{(maps.max(axis=(0, 1)) > 0).sum()} of them fire somewhere, the strongest is #{strongest} "
-        f"(peak {maps[..., strongest].max():.2f})."
+    peaks = maps.max(axis=(0, 1))
+    strongest = int(peaks.argmax())
+    return image_file(feature_map_image(maps)), (
+        f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image"
+        + (f" (the first {features.MAX_MAPS} drawn)" if maps.shape[-1] > features.MAX_MAPS else "")
+        + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f})."
     )
 
 
-def show_kernels(model: LoadedModel):
-    return features.kernel_grid(np.asarray(model.keras_model.get_layer(FIRST_CONV).kernel))
+def kernel_image(kernels: np.ndarray) -> np.ndarray:
+    """First-layer kernels (3, 3, 1, C) as C tiny images on one scale: red weights add, blue subtract."""
+    k = kernels[:, :, 0, :]
+    limit = float(np.abs(k).max()) or 1.0
+    factor = KERNEL_CELL // k.shape[0]
+    panels = [upscale(colored(k[..., i], "RdBu_r", -limit, limit), factor) for i in range(k.shape[-1])]
+    return grid(panels, GRID_COLUMNS, gap=4)
+
+
+def show_kernels(model: LoadedModel) -> str:
+    """The first layer's kernels, drawn once per model."""
+    kernels = model.keras_model.get_layer(FIRST_CONV).kernel
+    return built_for(model, "kernels", lambda: image_file(kernel_image(np.asarray(kernels)), keep=True))
 
 
 MAX_SHIFT = 6  # pixels either way: the slider's range, the check and the curve's x-axis
@@ -69,35 +101,66 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     dense = np.asarray(model.dense_model(batch[..., None].astype(np.float32), training=False))
     target = int(cnn[SHIFTS.index(0)].argmax())
     i = SHIFTS.index(int(round(shift)))
-    fig = features.shift_curves(SHIFTS, cnn[:, target], dense[:, target], int(round(shift)), CLASS_NAMES[target])
+    curves = pd.DataFrame(
+        {
+            "shift (px)": SHIFTS * 2,
+            "probability": np.concatenate([cnn[:, target], dense[:, target]]),
+            "network": ["CNN (ours)"] * len(SHIFTS) + ["dense network"] * len(SHIFTS),
+        }
+    )
     note = (
         f"Shifted {int(round(shift)):+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
         f"the dense network {dense[i, target]:.0%}. Across ±{MAX_SHIFT} px the CNN stays between "
         f"{cnn[:, target].min():.0%} and {cnn[:, target].max():.0%}, the dense network between "
         f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}."
     )
-    return enlarge(batch[i]), fig, note
+    return enlarge(batch[i]), curves, note
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with concept_tab("Filters & feature maps", EXPLANATION) as tab:
+    with gr.Tab("Filters & feature maps") as tab:
         with gr.Row():
-            with gr.Column(scale=1):
-                filters_input = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=1, min_width=260):
+                source = concept_input("Input image", examples, tab, shared)
                 layers = features.conv_activation_layers(model.keras_model)
                 layer_choice = Dropdown(layers, value=layers[0], label="Conv layer")
-            with gr.Column(scale=3):
-                kernels_plot = gr.Plot(show_label=False, label="First-layer filters")
-                maps_note = gr.Markdown()
-                maps_plot = gr.Plot(show_label=False, label="Feature maps")
+            with gr.Column(scale=3, min_width=300):
+                maps_note = gr.Markdown(elem_id="maps-note")
+                maps_image = gr.Image(
+                    show_label=False, label="Feature maps", interactive=False, elem_id="feature-maps", buttons=[]
+                )
+                gr.Markdown(MAPS_CAPTION, elem_classes=["caption"])
+                gr.Markdown(EXPLANATION)
+                gr.Image(
+                    show_kernels(model),
+                    show_label=False,
+                    label="First-layer filters",
+                    interactive=False,
+                    elem_id="kernels",
+                    buttons=[],
+                )
+                gr.Markdown(KERNELS_CAPTION, elem_classes=["caption"])
+        pick_examples(source, examples)
         gr.Markdown("### CNN vs dense network: slide the image sideways")
         gr.Markdown(ablation_words(model, "mlp", "a dense network with no convolutions"))
         with gr.Row():
-            shift_slider = Slider(-MAX_SHIFT, MAX_SHIFT, value=0, step=1, label="Shift (pixels)")
-            shifted_image = gr.Image(label="Shifted input", height=200, interactive=False)
-            shift_plot = gr.Plot(show_label=False, label="Confidence as the image moves")
-        shift_note = gr.Markdown()
-        tab.select(partial(show_kernels, model=model), None, kernels_plot, api_visibility="private")
+            with gr.Column(scale=1, min_width=260):
+                shift_slider = Slider(-MAX_SHIFT, MAX_SHIFT, value=0, step=1, label="Shift (pixels)")
+                shifted_image = gr.Image(
+                    label="Shifted input", height=180, interactive=False, elem_classes=["pixelated"]
+                )
+            with gr.Column(scale=3, min_width=300):
+                shift_note = gr.Markdown(elem_id="shift-note")
+                shift_plot = gr.LinePlot(
+                    x="shift (px)",
+                    y="probability",
+                    color="network",
+                    y_lim=[0, 1],
+                    x_axis_format="d",
+                    y_title="probability of the class read at 0 px",
+                    label="Confidence as the image moves",
+                    elem_id="shift-plot",
+                )
         maps, shift = partial(show_feature_maps, model=model), partial(compare_shift, model=model)
-        rerun_on(tab, maps, [filters_input, layer_choice], [maps_plot, maps_note], "feature_maps")
-        rerun_on(tab, shift, [filters_input, shift_slider], [shifted_image, shift_plot, shift_note], "shift")
+        rerun_on(source, maps, [layer_choice], [maps_image, maps_note], "feature_maps")
+        rerun_on(source, shift, [shift_slider], [shifted_image, shift_plot, shift_note], "shift")

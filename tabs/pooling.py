@@ -9,7 +9,18 @@ import numpy as np
 
 from concepts import pooling
 from model.inference import LoadedModel
-from tabs.common import Radio, Slider, ablation_words, choice, concept_input, concept_tab, input_pixels, rerun_on
+from tabs.charts import RED, colored, outline, side_by_side, upscale
+from tabs.common import (
+    Radio,
+    Slider,
+    ablation_words,
+    choice,
+    concept_input,
+    image_file,
+    input_pixels,
+    pick_examples,
+    rerun_on,
+)
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
@@ -23,6 +34,35 @@ POOL_STRIDES = (1, 2, 3)
 FEATURE_LAYER = "block1_relu1"  # the first conv layer's maps after batch norm and ReLU: what the next layer sees
 FEATURE_MAPS = 32  # block1_conv1's filters (model/cnn.py); the handler checks against the real layer
 POOL_SOURCES = ("the 28×28 input", f"a feature map of {FEATURE_LAYER}")
+
+
+PANEL_SIDE = 224  # each of the three maps is drawn about this many pixels wide, whatever its size
+POOL_PICTURE = "Above, left to right: the input, max pooling, average pooling, on one colour scale; the worked window outlined in red, the chosen pooling framed"
+
+
+def pooling_image(x, results: dict, chosen: str, cell: tuple[int, int], size: int, stride: int) -> np.ndarray:
+    """The input and each pooled map side by side, on one colour scale (pooling never leaves the input's range),
+    the worked window outlined in each and the chosen pooling framed."""
+    low, high = float(x.min()), float(x.max())
+    row, col = cell
+    factor = PANEL_SIDE // x.shape[0]
+    panels = [
+        outline(
+            upscale(colored(x, "viridis", low, high), factor),
+            row * stride * factor,
+            col * stride * factor,
+            size * factor,
+            size * factor,
+        )
+    ]
+    for mode, result in results.items():
+        f = PANEL_SIDE // result.shape[0]
+        panel = outline(upscale(colored(result, "viridis", low, high), f), row * f, col * f, f, f)
+        frame = 6 if mode == chosen else 0
+        framed = np.full((panel.shape[0] + 2 * frame, panel.shape[1] + 2 * frame, 3), RED if frame else 255, np.uint8)
+        framed[frame : frame + panel.shape[0], frame : frame + panel.shape[1]] = panel
+        panels.append(framed)
+    return side_by_side(panels, gap=12)
 
 
 def run_pooling(image_path, mode: str, size: int, stride: int, source: str, channel: float, model: LoadedModel):
@@ -42,7 +82,7 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
     size, stride = int(size), int(stride)
     results = {m: pooling.pool2d(x, m, size, stride) for m in pooling.MODES}
     row, col = pooling.busiest_window(x, size, stride)
-    fig = pooling.side_by_side(x, results, mode, (row, col), size, stride)
+    picture = pooling_image(x, results, mode, (row, col), size, stride)
     window = x[row * stride : row * stride + size, col * stride : col * stride + size]
     cells = " | ".join(" ".join(f"{v:.4g}" for v in r) for r in window)
     note = (
@@ -50,29 +90,35 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
         f"**Max = {window.max():.4g}**, **mean = {window.mean():.4g}**. "
         f"The map shrinks from {x.shape[0]}×{x.shape[1]} to {results[mode].shape[0]}×{results[mode].shape[1]}."
     )
-    return fig, note, np.round(results[mode], 4).tolist()
+    return image_file(picture), note, np.round(results[mode], 4).tolist()
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with concept_tab("Pooling", EXPLANATION) as tab:
+    with gr.Tab("Pooling") as tab:
         with gr.Row():
-            with gr.Column(scale=1):
-                pool_input = concept_input("Input image", examples, tab, shared)
-                pool_mode = Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling")
-                pool_size = Radio(list(POOL_SIZES), value=2, label="Pool size")
-                pool_stride = Radio(list(POOL_STRIDES), value=2, label="Stride")
-                pool_source = Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
-                pool_channel = Slider(
-                    0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
+            with gr.Column(scale=1, min_width=260):
+                source = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=3, min_width=300):
+                # the controls sit right above the picture they change (on a phone too)
+                with gr.Row(elem_id="pool-controls"):
+                    pool_mode = Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling", min_width=120)
+                    pool_size = Radio(list(POOL_SIZES), value=2, label="Pool size", min_width=100)
+                    pool_stride = Radio(list(POOL_STRIDES), value=2, label="Stride", min_width=120)
+                with gr.Row():
+                    pool_source = Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
+                    pool_channel = Slider(
+                        0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
+                    )
+                pool_picture = gr.Image(
+                    show_label=False, label="Pooling", interactive=False, elem_id="pool-picture", buttons=[]
                 )
-            with gr.Column(scale=3):
-                pool_plot = gr.Plot(
-                    show_label=False, label="Input, max pooling and average pooling on one colour scale"
-                )
+                gr.Markdown(POOL_PICTURE, elem_classes=["caption"])
                 pool_note = gr.Markdown(elem_id="pool-note")
                 pool_numbers = gr.Dataframe(
                     label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
                 )
+                gr.Markdown(EXPLANATION)
                 gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
-        controls = [pool_input, pool_mode, pool_size, pool_stride, pool_source, pool_channel]
-        rerun_on(tab, partial(run_pooling, model=model), controls, [pool_plot, pool_note, pool_numbers], "pool")
+        pick_examples(source, examples)
+        controls = [pool_mode, pool_size, pool_stride, pool_source, pool_channel]
+        rerun_on(source, partial(run_pooling, model=model), controls, [pool_picture, pool_note, pool_numbers], "pool")

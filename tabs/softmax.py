@@ -10,7 +10,8 @@ import numpy as np
 from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from tabs.common import Slider, Textbox, concept_input, concept_tab, input_pixels, rerun_on
+from tabs.charts import bar_table
+from tabs.common import Slider, Textbox, concept_input, input_pixels, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
@@ -34,8 +35,13 @@ def run_softmax(image_path: str | None, temperature: float, model: LoadedModel):
     _check_temperature(temperature)
     logits = model.logits(input_pixels(image_path))[0]
     steps = softmax.worked_steps(logits, temperature)
-    fig = softmax.bars(CLASS_NAMES, logits, steps["probability"], temperature)
-    return fig, _steps_table(CLASS_NAMES, steps), top_classes(steps["probability"])
+    bars = bar_table(
+        CLASS_NAMES,
+        {"logit": logits, f"probability at T = {temperature:g}": steps["probability"]},
+        {"logit": ".2f", f"probability at T = {temperature:g}": ".1%"},
+        "softmax-bars",
+    )
+    return bars, _steps_table(CLASS_NAMES, steps), top_classes(steps["probability"])
 
 
 def _steps_table(names, steps: dict) -> list[list]:
@@ -77,33 +83,46 @@ def run_typed_logits(text: str, temperature: float):
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    with concept_tab("Softmax", EXPLANATION) as tab:
+    with gr.Tab("Softmax") as tab:
         with gr.Row():
-            with gr.Column(scale=1):
-                softmax_input = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=1, min_width=260):
+                source = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=3, min_width=300):
                 temperature = Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
-            with gr.Column(scale=3):
-                softmax_plot = gr.Plot(show_label=False, label="Logits and probabilities")
                 softmax_label = gr.Label(
                     num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
                 )
+                softmax_bars = gr.HTML(label="Logits and probabilities", elem_id="softmax-bars")
+                gr.Markdown(EXPLANATION)
+        pick_examples(source, examples)
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
-        softmax_table = gr.Dataframe(headers=headers, label="Step by step", interactive=False)
+        softmax_table = gr.Dataframe(
+            headers=headers, label="Step by step", interactive=False, pinned_columns=1, elem_id="softmax-steps"
+        )
         gr.Markdown("### Your own logits")
         with gr.Row():
             logits_text = Textbox("1000, 999, 998", label="Logits, separated by commas")
             logits_button = gr.Button("Compute softmax", variant="primary")
         typed_note = gr.Markdown()
-        with gr.Row():
-            typed_table = gr.Dataframe(headers=["z", *headers[1:]], label="Step by step", interactive=False)
-            typed_label = gr.Label(label="Probabilities")
+        with gr.Row():  # each at least 300 px wide: on a phone they stack
+            typed_table = gr.Dataframe(
+                headers=["z", *headers[1:]],
+                label="Step by step",
+                interactive=False,
+                pinned_columns=1,
+                min_width=300,
+                scale=2,
+                elem_id="typed-steps",
+            )
+            typed_label = gr.Label(label="Probabilities", min_width=300, elem_id="typed-label")
         gr.Markdown(CALIBRATION_POINTER)
-        outputs = [softmax_plot, softmax_table, softmax_label]
-        rerun_on(tab, partial(run_softmax, model=model), [softmax_input, temperature], outputs, "softmax")
+        outputs = [softmax_bars, softmax_table, softmax_label]
+        rerun_on(source, partial(run_softmax, model=model), [temperature], outputs, "softmax")
         gr.on(
             [logits_button.click, logits_text.submit, tab.select, temperature.release],
             run_typed_logits,
             [logits_text, temperature],
             [typed_table, typed_label, typed_note],
             api_name="softmax_logits",
+            trigger_mode="always_last",
         )

@@ -1,0 +1,120 @@
+"""Cheap pictures for the concept tabs: small images drawn with numpy, charts as HTML the browser draws.
+
+A matplotlib figure per request cost 0.3-1.4 s of CPU here (drawing, then Gradio's PNG encoding of it),
+which a class of learners on two cores queues into seconds of waiting. These cost milliseconds: a
+colour map is a 256-entry lookup table, a grid of maps is numpy tiling, a bar chart is an HTML table
+whose text the browser sets (so it stays readable on a phone). What does not depend on the input is
+drawn once (see ``tabs.common.built_for``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from matplotlib import colormaps
+
+# colour map name -> (256, 3) uint8: the matplotlib colours, looked up instead of drawn
+_LUTS = {
+    name: np.rint(colormaps[name](np.linspace(0, 1, 256))[:, :3] * 255).astype(np.uint8)
+    for name in ("magma", "viridis", "RdBu_r")
+}
+WHITE = 255
+RED = (220, 38, 38)
+
+
+def colored(values: np.ndarray, cmap: str, low: float, high: float) -> np.ndarray:
+    """An (H, W) array as (H, W, 3) uint8 colours: ``low`` maps to the colour map's first colour, ``high`` its last."""
+    span = high - low
+    scaled = (np.asarray(values, dtype=np.float64) - low) / span if span > 0 else np.zeros(np.shape(values))
+    return _LUTS[cmap][np.clip(np.rint(scaled * 255), 0, 255).astype(np.intp)]
+
+
+def upscale(image: np.ndarray, factor: int) -> np.ndarray:
+    """Each pixel becomes a ``factor`` x ``factor`` block: hard edges, as the tabs show small inputs."""
+    return np.repeat(np.repeat(image, factor, axis=0), factor, axis=1)
+
+
+def grid(panels: list[np.ndarray], cols: int, gap: int) -> np.ndarray:
+    """Equal-sized (h, w, 3) panels in rows of ``cols``, left to right then top to bottom, ``gap`` px of white between."""
+    h, w = panels[0].shape[:2]
+    rows = -(-len(panels) // cols)
+    out = np.full((rows * h + (rows - 1) * gap, cols * w + (cols - 1) * gap, 3), WHITE, np.uint8)
+    for k, panel in enumerate(panels):
+        r, c = divmod(k, cols)
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = panel
+    return out
+
+
+def outline(image: np.ndarray, top: int, left: int, height: int, width: int, thickness: int = 2) -> np.ndarray:
+    """A red rectangle drawn inside the given box of an (H, W, 3) image (in place; returned for chaining)."""
+    bottom, right = top + height, left + width
+    t = thickness
+    image[top : top + t, left:right] = RED
+    image[bottom - t : bottom, left:right] = RED
+    image[top:bottom, left : left + t] = RED
+    image[top:bottom, right - t : right] = RED
+    return image
+
+
+def side_by_side(panels: list[np.ndarray], gap: int) -> np.ndarray:
+    """(h_i, w_i, 3) panels in one row, top-aligned, ``gap`` px of white between."""
+    height = max(p.shape[0] for p in panels)
+    width = sum(p.shape[1] for p in panels) + gap * (len(panels) - 1)
+    out = np.full((height, width, 3), WHITE, np.uint8)
+    x = 0
+    for panel in panels:
+        out[: panel.shape[0], x : x + panel.shape[1]] = panel
+        x += panel.shape[1] + gap
+    return out
+
+
+def _bar(fraction: float, color: str, start: float = 0.0) -> str:
+    """One horizontal bar: a block ``fraction`` of the cell wide, ``start`` of it in from the left."""
+    return (
+        f'<div style="margin-left:{100 * start:.2f}%;width:{100 * fraction:.2f}%;'
+        f'min-width:1px;height:0.9em;background:{color};border-radius:2px"></div>'
+    )
+
+
+def bar_table(names: list[str], columns: dict[str, np.ndarray], formats: dict[str, str], elem_class: str) -> str:
+    """An HTML table, one row per name: for each column its value in a bar beside the number.
+
+    A column with negative values gets bars from a zero line (left: negative, right: positive);
+    otherwise the bars start at the left edge. Each column is scaled to its own largest magnitude.
+    """
+    head = "".join(f"<th>{html.escape(title)}</th>" for title in ("", *columns))
+    rows = []
+    for i, name in enumerate(names):
+        cells = [f"<th scope='row'>{html.escape(name)}</th>"]
+        for title, values in columns.items():
+            v, low, high = float(values[i]), min(0.0, float(values.min())), max(0.0, float(values.max()))
+            span = (high - low) or 1.0
+            zero = -low / span
+            bar = _bar(v / span, "#2563eb", zero) if v >= 0 else _bar(-v / span, "#dc2626", zero + v / span)
+            number = format(v, formats[title])
+            cells.append(f"<td><span class='bar-number'>{number}</span>{bar}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table class='bar-table {elem_class}'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def histogram_svg(values: np.ndarray, title: str, bins: int = 32) -> str:
+    """A histogram as an inline SVG with its title, its range under the axis and the pixel count it peaks at."""
+    counts, edges = np.histogram(np.ravel(values), bins=bins)
+    width, height, peak = 240, 90, max(int(counts.max()), 1)
+    bar_w = width / bins
+    bars = "".join(
+        f'<rect x="{k * bar_w:.1f}" y="{height - height * c / peak:.1f}" width="{bar_w - 1:.1f}" '
+        f'height="{height * c / peak:.1f}" fill="#4c72b0"/>'
+        for k, c in enumerate(counts)
+        if c
+    )
+    low, high = f"{edges[0]:.3g}", f"{edges[-1]:.3g}"
+    return (
+        f"<figure class='histogram'><figcaption>{html.escape(title)}</figcaption>"
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{html.escape(title)}: {bins} bins from {low} to {high}">{bars}'
+        f'<line x1="0" y1="{height}" x2="{width}" y2="{height}" stroke="#555"/></svg>'
+        f"<div class='axis'><span>{low}</span><span>pixel value</span><span>{high}</span></div>"
+        f"<div class='peak'>tallest bar: {peak} of {np.size(values)} pixels</div></figure>"
+    )
