@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
 
 import gradio as gr
 
@@ -30,6 +31,24 @@ CSS = (
     # the sanity check's 8 columns of maps stay legible on a phone: the figure scrolls sideways, not the page
     # ("safe": centred while it fits, else from its left edge, so the first columns stay reachable)
     " #sanity-plot .matplotlib { overflow-x: auto; align-items: safe center; } #sanity-plot img { min-width: 760px; }"
+    # bar tables (softmax): class names, then a number above its bar in each column
+    " .bar-table { width: 100%; border-collapse: collapse; font-size: 14px; }"
+    " .bar-table th, .bar-table td { padding: 2px 6px; text-align: left; vertical-align: middle; }"
+    " .bar-table td { width: 40%; } .bar-number { font-variant-numeric: tabular-nums; }"
+    # histograms: three side by side, stacked when there is no room (a phone)
+    " .histograms { display: flex; flex-wrap: wrap; gap: 12px; }"
+    " .histogram { flex: 1 1 200px; margin: 0; font-size: 14px; }"
+    " .histogram .axis { display: flex; justify-content: space-between; font-size: 13px; }"
+    " .histogram .peak { font-size: 13px; color: #555; }"
+    # the conversion steps: four in a row on any screen, each caption under its picture, not over it
+    " #steps .grid-container { grid-template-columns: repeat(4, minmax(0, 1fr)) !important;"
+    "   grid-template-rows: none !important; grid-auto-rows: auto !important; }"
+    " #steps .thumbnail-item { aspect-ratio: auto; height: auto; overflow: visible; }"
+    " #steps .thumbnail-item img { aspect-ratio: 1; width: 100%; }"
+    " #steps .caption-label { position: static; max-width: 100%; opacity: 1; border: 0; background: none;"
+    "   padding: 2px 0; text-align: center; white-space: normal; overflow: visible; font-size: 12px; }"
+    # a picture's caption, right under it (Gradio's label badge would cover part of the picture)
+    " .caption p { font-size: 14px; color: #555; margin-top: -6px; }"
 )
 
 
@@ -51,6 +70,17 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
     return demo
 
 
+def warm_up(model: LoadedModel) -> None:
+    """Draw every figure that depends only on the model, so no learner waits for one.
+
+    Run in a background thread: the app serves meanwhile (a request for a figure not drawn yet draws it, or
+    waits for this thread under the tabs' build lock), and an error here ends the thread with its traceback
+    in the log, not the app.
+    """
+    for tab in (confusion, overfitting, normalization, explain):
+        tab.warm_up(model)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve Fashion CNN Lab (host/port from GRADIO_SERVER_NAME/PORT).")
     parser.add_argument(
@@ -61,7 +91,9 @@ def main() -> None:
     parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    demo = build_demo(*load_model(args.model))  # falls back to model/weights, with a notice, if it must
+    model, notice = load_model(args.model)  # falls back to model/weights, with a notice, if it must
+    demo = build_demo(model, notice)
+    threading.Thread(target=warm_up, args=(model,), name="warm-up", daemon=True).start()
     demo.launch(share=args.share, max_file_size=MAX_FILE_SIZE, ssr_mode=False, theme=gr.themes.Soft(), css=CSS)
 
 

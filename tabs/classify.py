@@ -15,7 +15,7 @@ import numpy as np
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, is_unsure, top_classes
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
-from tabs.common import DrawingPad, PhotoUpload, Shared, convert_upload, enlarge, input_pixels
+from tabs.common import DrawingPad, PhotoUpload, Shared, convert_upload, enlarge, input_pixels, remember_input
 
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None]
 
@@ -81,12 +81,12 @@ def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
 
 def share_photo(photo_path: str | None) -> Shared:
     """Remember the photo just classified; each concept tab picks it up when the learner opens it."""
-    return (time.monotonic_ns(), input_pixels(photo_path), photo_path) if photo_path else gr.skip()
+    return (time.monotonic_ns(), remember_input(input_pixels(photo_path)), photo_path) if photo_path else gr.skip()
 
 
 def share_sketch(sketch: dict) -> Shared:
     """Remember the drawing just classified, like share_photo (no photo: its 28x28 input stands for it)."""
-    return time.monotonic_ns(), _drawing(sketch).pixels, None
+    return time.monotonic_ns(), remember_input(_drawing(sketch).pixels), None
 
 
 REAL_PHOTO_SYSTEMS = (  # benchmarks/real_photos.py's names -> (what the learner reads, which model's test accuracy)
@@ -146,9 +146,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                         image_mode=None,
                         sources=["upload", "webcam", "clipboard"],
                         label="A clothing photo",
-                        height=320,
+                        height=280,
                     )
-                    gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a test image")
                 with gr.Tab("Draw"):
                     sketch_input = DrawingPad(
                         label="Draw a garment: pick the brush ✏️ on the left first",  # no tool is active at start
@@ -171,9 +170,17 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 seen_output = gr.Image(
                     label="What the model saw (28×28, enlarged)", height=240, interactive=False, elem_id="seen-input"
                 )
+                gr.Markdown("**How the photo became the input**", elem_classes=["caption"])
                 steps_output = gr.Gallery(
-                    label="How the photo became the input", columns=5, height=170, interactive=False
+                    label="How the photo became the input",
+                    show_label=False,
+                    columns=4,
+                    height="auto",
+                    interactive=False,
+                    elem_id="steps",
                 )
+        # below the answer, not between the upload and it: on a phone the verdict shows without scrolling
+        gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a Fashion-MNIST test image")
         table = real_photo_table(model)
         if table:
             with gr.Accordion("Real photos vs Fashion-MNIST: what training on photos changed", open=False):

@@ -12,8 +12,9 @@ import os
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 from concepts.curves import training_curves
 from concepts.saliency import Explainer
 from model.inference import LoadedModel
-from model.preprocess import ImageProblem, Preprocessed, load_and_preprocess
+from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess
 
 VIEW_SIDE = 224  # the 28x28 input, shown 8x with hard pixel edges
 OUTPUT_DIR = Path(tempfile.gettempdir()) / "fashion-cnn-lab"  # enlarged images we hand to Gradio
@@ -38,27 +39,47 @@ _written = 0  # images written since the last pruning
 
 
 def enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
-    """A small image scaled up with hard pixel edges, as a PNG file named by its content.
+    """A small image scaled up with hard pixel edges (longest side ``side``), as a PNG file named by its content."""
+    img = Image.fromarray(np.clip(np.rint(image), 0, 255).astype(np.uint8))
+    scale = side / max(img.size)
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))  # a 20000x1 strip stays 1 px high
+    return image_file(img.resize(size, Image.Resampling.NEAREST))
+
+
+def image_file(img: Image.Image | np.ndarray, keep: bool = False) -> str:
+    """An image as a PNG file named by its content, for an output component.
 
     Returning a file rather than an array matters under load: Gradio rewrites the cache file
     of an array output in place, so when two learners get the same image at once (the same
     example, say) one download can read a half-written file. Our file is written under a
     temporary name and renamed into place, and Gradio copies files atomically.
+    ``keep``: an image drawn once and handed out for the app's lifetime, never pruned.
     """
-    img = Image.fromarray(np.clip(np.rint(image), 0, 255).astype(np.uint8))
-    scale = side / max(img.size)
-    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))  # a 20000x1 strip stays 1 px high
-    img = img.resize(size, Image.Resampling.NEAREST)
+    if isinstance(img, np.ndarray):
+        img = Image.fromarray(img)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    path = OUTPUT_DIR / f"{hashlib.sha256(buf.getvalue()).hexdigest()[:32]}.png"
+    folder = OUTPUT_DIR / "kept" if keep else OUTPUT_DIR
+    path = folder / f"{hashlib.sha256(buf.getvalue()).hexdigest()[:32]}.png"
     if not path.exists():
-        OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         staging = path.with_name(f"{path.stem}.{threading.get_ident()}.tmp")
         staging.write_bytes(buf.getvalue())
         os.replace(staging, path)
-        _prune()
+        if not keep:
+            _prune()
     return str(path)
+
+
+def figure_file(fig) -> str:
+    """A matplotlib figure as a kept PNG file (for figures drawn once per model), the figure closed."""
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    buf.seek(0)
+    return image_file(Image.open(buf), keep=True)
 
 
 def _prune() -> None:
@@ -95,15 +116,52 @@ def explainer(model: LoadedModel) -> Explainer:
 
 
 CONVERTED_CACHE = 64  # uploads whose conversion is kept: Classify, then the concept tabs, reuse one GrabCut run
+MODEL_INPUTS_KEPT = 4096  # digests (32 bytes each) of the 28x28 inputs Classify shared most recently
+_model_inputs: OrderedDict[bytes, None] = OrderedDict()
+_model_inputs_lock = threading.Lock()
+
+
+def _digest(pixels: np.ndarray) -> bytes:
+    return hashlib.sha256(np.ascontiguousarray(pixels, dtype=np.uint8).tobytes()).digest()
+
+
+def remember_input(pixels: np.ndarray) -> np.ndarray:
+    """Mark a 28x28 input that Classify made, so a concept tab handed it back uses it as it is (returns it).
+
+    The concept tabs get Classify's input as the picture in their image box, a 28x28 PNG. Converting that
+    again could change it (a garment that fills the frame has no dark border to recognise it by), and the
+    tabs would show other probabilities than Classify did for the same photo.
+    """
+    digest = _digest(pixels)
+    with _model_inputs_lock:
+        _model_inputs[digest] = None
+        _model_inputs.move_to_end(digest)
+        while len(_model_inputs) > MODEL_INPUTS_KEPT:
+            _model_inputs.popitem(last=False)
+    return pixels
+
+
+def _known_input(img: Image.Image) -> Preprocessed | None:
+    """A 28x28 grey image that is one of Classify's inputs, as its own conversion; else None."""
+    if img.size != (28, 28) or img.mode != "L":
+        return None
+    pixels = np.array(img)
+    with _model_inputs_lock:
+        known = _digest(pixels) in _model_inputs
+    return Preprocessed(pixels, [(pixels, "Classify's 28×28 input: used as is")]) if known else None
 
 
 @lru_cache(maxsize=CONVERTED_CACHE)
 def _converted(path: str, mtime_ns: int, size: int) -> Preprocessed:
-    return load_and_preprocess(path)
+    img = open_image(path)
+    return _known_input(img) or preprocess(img)
 
 
 def convert_upload(path: str) -> Preprocessed:
-    """``load_and_preprocess`` of an uploaded file, done once per file (read-only result: do not modify it)."""
+    """The conversion of an uploaded file, done once per file (read-only result: do not modify it).
+
+    A file holding one of Classify's 28x28 inputs (``remember_input``) is that input, unconverted.
+    """
     stat = os.stat(path)
     return _converted(str(path), stat.st_mtime_ns, stat.st_size)
 
@@ -130,10 +188,14 @@ Shared = tuple[int, np.ndarray, str | None] | None
 
 
 def take_shared(shared: Shared, seen: int | None) -> tuple:
-    """On opening a concept tab: show the last classified image there, once (a later own upload stays)."""
+    """On opening a concept tab: show the last classified image there, once (a later own upload stays).
+
+    The 28x28 input goes out as our own PNG file: an array would be saved by Gradio as a lossy WebP, and the
+    tab would compute on other pixels than Classify did.
+    """
     if shared is None or shared[0] == seen:
         return gr.skip(), gr.skip()
-    return shared[1], shared[0]
+    return image_file(shared[1]), shared[0]
 
 
 def refuse(name: str, accepts: str, value) -> gr.Error:
@@ -150,7 +212,7 @@ def take_shared_photo(shared: Shared, seen: int | None) -> tuple:
     for a tab that draws on the photo; a drawing still comes as its 28x28 input."""
     if shared is None or shared[0] == seen:
         return gr.skip(), gr.skip()
-    return shared[2] or shared[1], shared[0]
+    return shared[2] or image_file(shared[1]), shared[0]
 
 
 def choice(value, allowed, what: str):
@@ -215,13 +277,14 @@ def run_histories(model: LoadedModel) -> dict[str, dict]:
     return {name: h for name, h in runs.items() if h}
 
 
-def show_curves(runs: list[str], model: LoadedModel):
-    """Training vs validation curves of the chosen runs."""
+def show_curves(runs: list[str], model: LoadedModel) -> str:
+    """Training vs validation curves of the chosen runs, as a PNG file drawn once per choice of runs."""
     histories = run_histories(model)
     chosen = [r for r in runs or [] if r in histories]
     if not chosen:
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
-    return training_curves({r: histories[r] for r in chosen})
+    draw = partial(training_curves, {r: histories[r] for r in chosen})
+    return built_for(model, f"curves of {chosen}", lambda: figure_file(draw()))
 
 
 def name_parameters(demo: gr.Blocks) -> None:
@@ -409,27 +472,41 @@ class Textbox(gr.Textbox):
         return super().preprocess(payload)
 
 
-@contextmanager
-def concept_tab(title: str, explanation: str):
-    """A concept tab that opens with its explanation (Markdown from the tab's module); yields the tab."""
-    with gr.Tab(title) as tab:
-        gr.Markdown(explanation)
-        yield tab
+@dataclass
+class ConceptInput:
+    """A concept tab's input image, its examples, and the event that brings in the last image classified."""
+
+    image: PhotoUpload
+    opened: object  # the tab.select event (a gradio Dependency) that puts the shared image in ``image``
+    examples: gr.Examples | None = None  # added by ``pick_examples``, below the tab's results
 
 
-def rerun_on(tab: gr.Tab, fn, inputs: list, outputs: list, api_name: str):
-    """A concept tab's main event: on opening the tab and on each change of an input (a slider once released).
+def rerun_on(source: ConceptInput, fn, controls: list, outputs: list, api_name: str) -> list:
+    """A concept tab's computation, run once for each thing the learner does.
 
-    An input that arrives while it runs (the shared image, as the tab opens) runs it again once it ends;
-    Gradio's default would drop that input and leave the old image's result.
+    It runs when the tab opens (after the last image classified is brought in), when the learner
+    uploads, pastes or clears an image or picks an example, and when a control changes (a slider
+    once released). It does not listen to the image's ``change``: that also fires when the app
+    itself puts an image there, which ran it twice on opening a tab. An input that arrives while it
+    runs runs it again once it ends (Gradio's default would drop it and leave the old result).
+    Returns the events, so a caller can chain on each.
     """
-    triggers = [tab.select] + [c.release if isinstance(c, gr.Slider) else c.change for c in inputs]
-    return gr.on(triggers, fn, inputs, outputs, api_name=api_name, trigger_mode="always_last")
+    inputs = [source.image, *controls]
+    triggers = [source.image.input] + [c.release if isinstance(c, gr.Slider) else c.input for c in controls]
+    shared = {"concurrency_id": api_name, "trigger_mode": "always_last"}  # one queue per computation
+    return [
+        gr.on(triggers, fn, inputs, outputs, api_name=api_name, **shared),
+        source.opened.then(fn, inputs, outputs, api_visibility="private", **shared),
+    ] + (
+        [source.examples.load_input_event.then(fn, inputs, outputs, api_visibility="private", **shared)]
+        if source.examples
+        else []
+    )
 
 
-def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State, photo: bool = False) -> PhotoUpload:
-    """A tab's input image, with the test images to pick from; opening the tab brings in the last image classified
-    (with ``photo``, the photo itself rather than its 28x28 input).
+def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State, photo: bool = False) -> ConceptInput:
+    """A tab's input image; opening the tab brings in the last image classified (with ``photo``, the photo itself
+    rather than its 28x28 input). ``pick_examples`` adds the test images to pick from.
 
     Nothing is computed for a tab until the learner opens it or changes its input.
     """
@@ -439,10 +516,18 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
         image_mode=None,
         sources=["upload", "clipboard"],
         label=label,
-        height=200,
+        height=180,
         elem_classes=["pixelated"],
     )
-    gr.Examples(examples=[[p] for p in examples], inputs=image, label="Or pick a test image", examples_per_page=10)
     seen = gr.State(None)
-    tab.select(take_shared_photo if photo else take_shared, [shared, seen], [image, seen], api_visibility="private")
-    return image
+    opened = tab.select(
+        take_shared_photo if photo else take_shared, [shared, seen], [image, seen], api_visibility="private"
+    )
+    return ConceptInput(image, opened)
+
+
+def pick_examples(source: ConceptInput, examples: list[str]) -> None:
+    """The test images to pick from, for a tab's input: placed after its results (call before ``rerun_on``)."""
+    source.examples = gr.Examples(
+        examples=[[p] for p in examples], inputs=source.image, label="Or pick a test image", examples_per_page=10
+    )

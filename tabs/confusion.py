@@ -11,7 +11,7 @@ import numpy as np
 from concepts import confusion, saliency
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Dropdown, Number, Radio, choice, enlarge, explainer
+from tabs.common import Dropdown, Number, Radio, built_for, choice, enlarge, explainer, figure_file
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
@@ -72,11 +72,23 @@ def _direction(bins: list[dict]) -> str:
 def show_confusion(mode: str, model: LoadedModel):
     """The test-set confusion matrix as counts or row percentages."""
     choice(mode, CONFUSION_MODES, "Show")
-    return confusion.heatmap(np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts")
+    draw = partial(confusion.heatmap, np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts")
+    return built_for(model, f"confusion matrix, {mode}", lambda: figure_file(draw()))
 
 
-def show_reliability(model: LoadedModel):
-    return confusion.reliability_diagram(model.metrics["calibration"])
+def show_reliability(model: LoadedModel) -> str:
+    """The reliability diagram, drawn once per model."""
+    return built_for(
+        model, "reliability", lambda: figure_file(confusion.reliability_diagram(model.metrics["calibration"]))
+    )
+
+
+def warm_up(model: LoadedModel) -> None:
+    """Draw the figures that depend only on the model (both matrices, the reliability diagram) ahead of time."""
+    for mode in CONFUSION_MODES:
+        show_confusion(mode, model)
+    if "calibration" in model.metrics:
+        show_reliability(model)
 
 
 def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[list, str]:
@@ -175,17 +187,20 @@ def pick_cell(evt: gr.EventData) -> tuple[str, str]:
 def build(model: LoadedModel) -> None:
     with gr.Tab("Confusion matrix") as tab:
         gr.Markdown(EXPLANATION)
-        gr.Markdown(summary_markdown(model.metrics))
+        gr.Markdown(summary_markdown(model.metrics), elem_id="confusion-summary")
         with gr.Row():
             with gr.Column(scale=3):
                 confusion_mode = Radio(list(CONFUSION_MODES), value="Counts", label="Show")
-                confusion_plot = gr.Plot(show_label=False, label="Confusion matrix")
+                confusion_plot = gr.Image(
+                    show_label=False, label="Confusion matrix", interactive=False, buttons=[], elem_id="confusion-plot"
+                )
             with gr.Column(scale=2):
                 gr.Dataframe(
                     confusion.per_class_rows(model.metrics),
                     headers=["class", "precision %", "recall %", "F1 %", "images"],
                     label="Per class",
                     interactive=False,
+                    pinned_columns=1,
                 )
         gr.Markdown(OPEN_A_CELL)
         matrix = model.metrics["confusion_matrix"]
@@ -193,6 +208,7 @@ def build(model: LoadedModel) -> None:
             [[name, *row] for name, row in zip(CLASS_NAMES, matrix, strict=True)],
             headers=["true ↓ / predicted →", *CLASS_NAMES],
             interactive=False,
+            pinned_columns=1,
             label="Counts (click a cell)",
         )
         with gr.Row():
@@ -217,9 +233,17 @@ def build(model: LoadedModel) -> None:
             answer_map = gr.Image(label="Answer or runner-up", height=220, interactive=False, elem_id="answer-map")
         if "calibration" in model.metrics:
             gr.Markdown("### Calibration: does 90% confidence mean 90% right?")
-            with gr.Row():
-                reliability_plot = gr.Plot(show_label=False, label="Reliability diagram")
-                gr.Markdown(calibration_words(model.metrics["calibration"]))
+            with gr.Row(elem_id="calibration-row"):  # each side at least 300 px: on a phone they stack
+                reliability_plot = gr.Image(
+                    show_label=False,
+                    label="Reliability diagram",
+                    interactive=False,
+                    buttons=[],
+                    elem_id="reliability-plot",
+                    min_width=300,
+                )
+                with gr.Column(min_width=300):
+                    gr.Markdown(calibration_words(model.metrics["calibration"]), elem_id="calibration-words")
             tab.select(partial(show_reliability, model=model), None, reliability_plot, api_visibility="private")
         gr.on(
             [tab.select, confusion_mode.change],

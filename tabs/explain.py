@@ -32,7 +32,9 @@ from tabs.common import (
     concept_input,
     enlarge,
     explainer,
+    figure_file,
     input_conversion,
+    pick_examples,
     rerun_on,
 )
 
@@ -242,7 +244,13 @@ def show_deletion(model: LoadedModel):
     results = model.deletion_results
     if results is None or results.get("weights_sha256") != model.weights_sha256:
         return None
-    return saliency.deletion_figure({name: row["curve"] for name, row in results["results"].items()}, results["images"])
+    curves = {name: row["curve"] for name, row in results["results"].items()}
+    return built_for(model, "deletion curves", lambda: figure_file(saliency.deletion_figure(curves, results["images"])))
+
+
+def warm_up(model: LoadedModel) -> None:
+    """Draw the deletion curves ahead of time."""
+    show_deletion(model)
 
 
 def shown_if_present(value) -> dict:
@@ -252,16 +260,14 @@ def shown_if_present(value) -> dict:
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Where it looked") as tab:
-        gr.Markdown(EXPLANATION)
         with gr.Row():
             with gr.Column(scale=1, min_width=260):
-                explain_input = concept_input("Input image", examples, tab, shared, photo=True)
-                class_choice = Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class")
-                method_choice = Radio(list(METHODS), value=GRAD_CAM, label="Method")
-                patch_slider = Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
-                sanity_box = Checkbox(False, label="Sanity check: randomize the model's weights")
+                source = concept_input("Input image", examples, tab, shared, photo=True)
             with gr.Column(scale=2, min_width=300):
                 explain_note = gr.Markdown(elem_id="explain-note")
+                with gr.Row():  # the controls right above the maps they change
+                    class_choice = Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class", min_width=140)
+                    method_choice = Radio(list(METHODS), value=GRAD_CAM, label="Method", min_width=200)
                 with gr.Row():
                     input_map = gr.Image(
                         label="On the 28×28 input", height=240, interactive=False, elem_id="explain-input-map"
@@ -269,11 +275,15 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     photo_map = gr.Image(
                         label="On your photo", height=240, interactive=False, visible=False, elem_id="explain-photo-map"
                     )
+                patch_slider = Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
                 map_values = gr.JSON(
                     visible=False, label="Map values"
                 )  # for API callers: the numbers behind the colours
                 gr.Markdown(NOT_SHOWN)
+                gr.Markdown(EXPLANATION)
+        pick_examples(source, examples)
         gr.Markdown(SANITY)
+        sanity_box = Checkbox(False, label="Sanity check: randomize the model's weights")
         sanity_note = gr.Markdown(SANITY_OFF, elem_id="sanity-note")
         sanity_plot = gr.Plot(
             show_label=False, label="Maps as the weights are randomized", visible=False, elem_id="sanity-plot"
@@ -282,20 +292,25 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=3, min_width=300):
                 gr.Markdown(evidence_words(model), elem_id="deletion-evidence")
             with gr.Column(scale=2, min_width=300):
-                deletion_plot = gr.Plot(show_label=False, label="Deletion curves")
+                deletion_plot = gr.Image(
+                    show_label=False, label="Deletion curves", interactive=False, buttons=[], elem_id="deletion-plot"
+                )
         tab.select(partial(show_deletion, model=model), None, deletion_plot, api_visibility="private")
-        inputs, outputs = (
-            [explain_input, class_choice, method_choice, patch_slider],
+        explained = rerun_on(
+            source,
+            partial(explain, model=model),
+            [class_choice, method_choice, patch_slider],
             [input_map, photo_map, explain_note, map_values],
+            "explain",
         )
-        explained = rerun_on(tab, partial(explain, model=model), inputs, outputs, "explain")
-        checked = gr.on(
-            [sanity_box.change, explain_input.change, class_choice.change, patch_slider.release],
+        checked = rerun_on(
+            source,
             partial(check_sanity, model=model),
-            [explain_input, class_choice, patch_slider, sanity_box],
+            [class_choice, patch_slider, sanity_box],
             [sanity_plot, sanity_note],
-            api_name="explain_sanity",
-            trigger_mode="always_last",  # as rerun_on: an input arriving mid-run runs it again
+            "explain_sanity",
         )
-        explained.then(shown_if_present, photo_map, photo_map, api_visibility="private")
-        checked.then(shown_if_present, sanity_plot, sanity_plot, api_visibility="private")
+        for event in explained:
+            event.then(shown_if_present, photo_map, photo_map, api_visibility="private")
+        for event in checked:
+            event.then(shown_if_present, sanity_plot, sanity_plot, api_visibility="private")

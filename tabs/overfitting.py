@@ -40,6 +40,17 @@ def overfitting_rows(model: LoadedModel) -> list[list]:
     return rows
 
 
+def default_runs(model: LoadedModel) -> list[str]:
+    """The runs plotted when the tab opens: the shipped model's, and the regularisation ablations."""
+    return [name for name in run_histories(model) if name.startswith("shipped") or name in OVERFITTING_RUNS]
+
+
+def warm_up(model: LoadedModel) -> None:
+    """Draw the curves the tab opens with ahead of time."""
+    if default_runs(model):
+        show_curves(default_runs(model), model)
+
+
 def build(model: LoadedModel) -> None:
     histories = run_histories(model)
     with gr.Tab("Overfitting") as tab:
@@ -48,9 +59,10 @@ def build(model: LoadedModel) -> None:
             overfitting_rows(model),
             headers=["run", "epochs", "final train acc %", "final validation acc %", "gap (points)", "test acc %"],
             label="Final epoch, measured",
+            elem_id="overfitting-table",
             interactive=False,
+            pinned_columns=1,
         )
-        regularization = [name for name in histories if name.startswith("shipped") or name in OVERFITTING_RUNS]
-        runs = CheckboxGroup(list(histories), value=regularization, label="Runs to plot")
-        curves_plot = gr.Plot(show_label=False, label="Curves")
+        runs = CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
+        curves_plot = gr.Image(show_label=False, label="Curves", interactive=False, buttons=[], elem_id="curves-plot")
         gr.on([tab.select, runs.change], partial(show_curves, model=model), runs, curves_plot, api_name="overfitting")

@@ -149,7 +149,7 @@ def test_a_photo_is_converted_once_for_classify_and_the_concept_tabs(shipped_mod
     from tabs import common
 
     calls = []
-    monkeypatch.setattr(common, "load_and_preprocess", lambda p: calls.append(p) or preprocess.load_and_preprocess(p))
+    monkeypatch.setattr(common, "preprocess", lambda img: calls.append(img) or preprocess.preprocess(img))
     common._converted.cache_clear()
     photo = tmp_path / "trouser.png"
     photo.write_bytes(EXAMPLES[1].read_bytes())
@@ -181,3 +181,32 @@ def test_starting_the_app_writes_no_stub_files_into_the_repository():
         [sys.executable, "-c", "import app; app.build_demo(*app.load_model(None))"], cwd=root, check=True, timeout=300
     )
     assert not list(root.glob("*.pyi")) + list(root.glob("*/*.pyi"))
+
+
+REAL_PHOTOS = sorted((Path(__file__).parent / "data" / "real-photos").rglob("*.jpg"))
+
+
+@pytest.mark.parametrize("photo", REAL_PHOTOS[:6], ids=lambda p: p.parent.name + "/" + p.stem[:8])
+def test_a_concept_tab_computes_on_exactly_the_input_classify_used(shipped_model, photo):
+    """Opening a concept tab brings in Classify's 28x28 input: the tab must get those very pixels back."""
+    from tabs import common
+
+    shared = handlers.share_photo(str(photo))
+    value, _ = common.take_shared(shared, None)
+    sent = common.PhotoUpload(type="filepath", image_mode=None).postprocess(value)  # what the browser is given
+    np.testing.assert_array_equal(common.input_pixels(sent.path), shared[1])
+    probs = shipped_model.probabilities(common.input_pixels(sent.path))
+    np.testing.assert_array_equal(probs, shipped_model.probabilities(shared[1]))  # so the same probabilities
+
+
+def test_classifys_input_is_not_converted_again_even_without_a_dark_border(tmp_path):
+    """A garment that fills the frame has no dark border to recognise a 28x28 negative by."""
+    from tabs import common
+
+    bright = np.full((28, 28), 230, np.uint8)
+    bright[10:18, 10:18] = 40
+    path = Path(common.take_shared((1, common.remember_input(bright), None), None)[0])
+    np.testing.assert_array_equal(common.input_pixels(str(path)), bright)
+    other = tmp_path / "not-from-classify.png"
+    Image.fromarray(np.where(bright > 100, 231, 40).astype(np.uint8)).save(other)  # never classified: converted
+    assert not np.array_equal(common.input_pixels(str(other)), np.where(bright > 100, 231, 40))

@@ -164,7 +164,7 @@ def cell(text):
     "tab, shows",
     [
         ("Filters & feature maps", page_text("feature maps of")),
-        ("Normalization", cell("already scaled to 0–1 (a classic bug)")),
+        ("Normalization", cell("0–1 (the bug)")),
         ("Softmax", cell("sum")),
         ("Overfitting", cell("shipped model before real photos")),
     ],
@@ -280,3 +280,133 @@ def test_on_a_phone_every_tab_name_is_on_screen(page, own_app_url):
         assert 0 <= box["x"] and box["x"] + box["width"] <= 390, (name, box)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.close()
+
+
+def _joined(page) -> list[int]:
+    """Start recording the events the page asks the server to run (their fn_index, in order)."""
+    import json
+
+    calls: list[int] = []
+    page.on("request", lambda r: calls.append(json.loads(r.post_data)["fn_index"]) if "/queue/join" in r.url else None)
+    return calls
+
+
+# each concept tab, and what it shows once its computations on the classified dress have answered
+DRESS_SHOWN = {
+    "Filters & feature maps": ("#shift-note", "Dress"),
+    "Pooling": ("#pool-note", "window"),
+    "Normalization": ("#scaling-note", "all-black"),
+    "Softmax": ("#softmax-label", "Dress"),
+    "Where it looked": ("#explain-note", "Dress"),
+}
+
+
+@pytest.fixture
+def fresh_pages(page, own_app_url):
+    """A function that opens a new page of the app (its own session) in the module's browser, at a given viewport."""
+    opened = []
+
+    def open_page(width: int = 1280, height: int = 1000):
+        fresh = page.context.browser.new_page(viewport={"width": width, "height": height})
+        opened.append(fresh)
+        fresh.goto(own_app_url)
+        return fresh
+
+    yield open_page
+    for fresh in opened:
+        if not fresh.is_closed():
+            fresh.close()
+
+
+def _classify_the_dress(page) -> None:
+    from playwright.sync_api import expect
+
+    page.locator("input[type=file]").first.set_input_files(str(SHIPPED / "examples" / "3_dress.png"))
+    expect(page.locator("#verdict")).to_contain_text("Dress", timeout=30_000)
+    _idle(page)
+
+
+@pytest.mark.parametrize("tab", list(DRESS_SHOWN))
+def test_opening_a_concept_tab_runs_each_computation_once(fresh_pages, tab):
+    """One learner action, one run: bringing in the classified photo must not run a tab's computation again."""
+    from playwright.sync_api import expect
+
+    page = fresh_pages()
+    _classify_the_dress(page)
+    calls = _joined(page)
+    page.get_by_role("tab", name=tab).click()
+    where, text = DRESS_SHOWN[tab]
+    expect(page.locator(where)).to_contain_text(text, timeout=60_000)
+    _idle(page, 60)
+    page.close()
+    assert len(calls) >= 2, calls  # bringing in the photo, then at least one computation
+    assert len(calls) == len(set(calls)), f"an event ran twice on opening {tab}: {calls}"
+
+
+# on a 390x844 phone, after classifying a photo and opening the tab: what must show without scrolling
+PHONE_FIRST_SCREEN = {
+    "Classify": "#verdict",
+    "Filters & feature maps": "#maps-note",
+    "Pooling": "#pool-controls",
+    "Normalization": "#scaling-table",
+    "Softmax": "#softmax-label",
+    "Where it looked": "#explain-note",
+    "Overfitting": "#overfitting-table",
+    "Confusion matrix": "#confusion-summary",
+}
+
+
+@pytest.mark.parametrize("tab", list(PHONE_FIRST_SCREEN))
+def test_on_a_phone_each_tab_answers_in_the_first_screen(fresh_pages, tab, tmp_path):
+    from playwright.sync_api import expect
+
+    page = fresh_pages(390, 844)
+    _classify_the_dress(page)
+    if tab != "Classify":
+        page.get_by_role("tab", name=tab).click()
+        _idle(page, 60)
+    page.evaluate("window.scrollTo(0, 0)")
+    shown = page.locator(PHONE_FIRST_SCREEN[tab])
+    expect(shown).not_to_be_empty(timeout=30_000)
+    box = shown.bounding_box()
+    assert box["y"] + min(box["height"], 48) <= 844, f"{tab}: {PHONE_FIRST_SCREEN[tab]} starts at {box['y']:.0f} px"
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{tab}: the page scrolls sideways ({width} px)"
+    page.screenshot(path=str(tmp_path / "phone.png"))
+    page.close()
+
+
+ELEVEN_POINT_PX = (
+    11 * 100 / 72
+)  # the smallest text in our matplotlib figures (test_figures_text_is_11_pt_or_more), at 100 dpi
+
+
+@pytest.mark.parametrize(
+    "tab, figure", [("Confusion matrix", "#confusion-plot"), ("Overfitting", "#curves-plot")], ids=["matrix", "curves"]
+)
+def test_on_a_phone_figure_text_is_at_least_10_px(fresh_pages, tab, figure):
+    from playwright.sync_api import expect
+
+    page = fresh_pages(390, 844)
+    page.get_by_role("tab", name=tab).click()
+    image = page.locator(f"{figure} img")
+    expect(image).to_be_visible(timeout=60_000)
+    page.wait_for_function(f"document.querySelector('{figure} img').complete")
+    shown, natural = image.evaluate("img => [img.getBoundingClientRect().width, img.naturalWidth]")
+    assert ELEVEN_POINT_PX * shown / natural >= 10, f"{tab}: drawn {natural} px wide, shown {shown:.0f} px"
+    page.close()
+
+
+def test_on_a_phone_side_by_side_rows_stack(fresh_pages):
+    """The calibration row (diagram | words) and the typed-logits row (table | label) stack at 390 px."""
+    from playwright.sync_api import expect
+
+    page = fresh_pages(390, 844)
+    for tab, upper, lower in (
+        ("Confusion matrix", "#reliability-plot", "#calibration-words"),
+        ("Softmax", "#typed-steps", "#typed-label"),
+    ):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.locator(lower)).to_be_visible(timeout=60_000)
+        top, bottom = page.locator(upper).bounding_box(), page.locator(lower).bounding_box()
+        assert bottom["y"] >= top["y"] + top["height"] - 1, f"{tab}: {lower} sits beside {upper}, not below"
