@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.speed import peak_rss_mb, serving  # noqa: E402
+from concepts.saliency import METHODS  # noqa: E402
 from model.data import CLASS_NAMES  # noqa: E402
 from tabs.confusion import CONFUSION_MODES  # noqa: E402
+from tabs.explain import CLASS_CHOICES, PATCHES  # noqa: E402
 from tabs.filters import MAX_SHIFT  # noqa: E402
 from tabs.pooling import POOL_SIZES, POOL_SOURCES, POOL_STRIDES  # noqa: E402
 from tabs.softmax import TEMPERATURES  # noqa: E402
@@ -54,7 +56,12 @@ MIX = (
     ("/confusion_matrix", 6),
     ("/confusion_cell", 8),
     ("/overfitting", 4),
+    ("/explain", 10),
+    ("/confusion_explain", 4),
 )
+# the shipped test images the confusion tab can explain (its drill-down's numbers)
+with np.load(ROOT / "model" / "weights" / "test_samples.npz") as _samples:
+    TEST_NUMBERS = [int(i) for i in _samples["index"]]
 BIG_SIDE = 7000  # the memory check: one 49-megapixel PNG
 
 
@@ -116,6 +123,8 @@ def call(client, endpoint: str, photo: Path, sketch: Path, layers: list[str], ru
         "/confusion_matrix": (rng.choice(list(CONFUSION_MODES)),),
         "/confusion_cell": (rng.choice(CLASS_NAMES), rng.choice(CLASS_NAMES)),
         "/overfitting": (rng.sample(runs, k=min(2, len(runs))),),
+        "/explain": (image, rng.choice(CLASS_CHOICES), rng.choice(METHODS), rng.randint(*PATCHES)),
+        "/confusion_explain": (rng.choice(TEST_NUMBERS),),
     }[endpoint]
     return client.predict(*args, api_name=endpoint)
 
