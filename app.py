@@ -47,6 +47,11 @@ CSS = (
     " #steps .thumbnail-item img { aspect-ratio: 1; width: 100%; }"
     " #steps .caption-label { position: static; max-width: 100%; opacity: 1; border: 0; background: none;"
     "   padding: 2px 0; text-align: center; white-space: normal; overflow: visible; font-size: 12px; }"
+    # the worked convolution window: three small grids of numbers, wrapping on a phone
+    " .worked-window .grids { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }"
+    " .number-grid { margin: 0; font-size: 13px; } .number-grid figcaption { max-width: 12em; }"
+    " .number-grid td { padding: 2px 5px; text-align: right; font-variant-numeric: tabular-nums; }"
+    " .worked-window .operator { font-size: 20px; }"
     # a picture's caption, right under it (Gradio's label badge would cover part of the picture)
     " .caption p { font-size: 14px; color: #555; margin-top: -6px; }"
 )

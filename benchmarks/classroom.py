@@ -200,16 +200,29 @@ def browser_timings(url: str) -> dict[str, float]:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(url)
         expect(page.get_by_role("tab").first).to_be_visible(timeout=60_000)
-        names = [t.inner_text().strip() for t in page.get_by_role("tab").all()]
+        top = page.get_by_role("tablist").first  # the page's tabs, not Classify's own Photo / Draw
+        names = [t.inner_text().strip() for t in top.get_by_role("tab").all()]
         for name in names[1:] + names[:1]:
             start = time.perf_counter()
-            page.get_by_role("tab", name=name, exact=True).click()
+            top.get_by_role("tab", name=name, exact=True).click()
             panel = page.get_by_role("tabpanel").filter(has=page.locator(":visible")).last
             expect(panel.locator("canvas, img, svg, table").first).to_be_visible(timeout=60_000)
             expect(page.locator(busy)).to_have_count(0, timeout=60_000)
             results[name] = round(time.perf_counter() - start, 2)
         browser.close()
     return results
+
+
+def print_class(result: dict) -> None:
+    print(f"{result['learners']} learners for {result['seconds']:.0f} s, up to {result['think_s']} s between calls\n")
+    print("| endpoint | calls | errors | p50 s | p95 s | max s |\n|---|---|---|---|---|---|")
+    for endpoint, r in result["endpoints"].items():
+        print(f"| `{endpoint}` | {r['calls']} | {r['errors']} | {r['p50_s']} | {r['p95_s']} | {r['max_s']} |")
+    print(
+        f"\nserver peak RSS: {result['peak_rss_mb']} MB under the class; {result['peak_rss_after_big_png_mb']} MB after a {BIG_SIDE}x{BIG_SIDE} PNG"
+    )
+    for endpoint, messages in result["error_messages"].items():
+        print(f"errors on {endpoint}: {messages}")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -232,18 +245,10 @@ def main(argv: list[str] | None = None) -> dict:
         result["peak_rss_mb"] = peak_rss_mb(proc.pid)
         client.predict(handle_file(str(big_png(folder))), api_name="/classify")
         result["peak_rss_after_big_png_mb"] = peak_rss_mb(proc.pid)
+        print_class(result)  # before the browser part: its numbers stand on their own
         if args.browser:
             result["browser_s"] = browser_timings(url)
 
-    print(f"{args.learners} learners for {args.seconds:.0f} s, up to {args.think} s between calls\n")
-    print("| endpoint | calls | errors | p50 s | p95 s | max s |\n|---|---|---|---|---|---|")
-    for endpoint, r in result["endpoints"].items():
-        print(f"| `{endpoint}` | {r['calls']} | {r['errors']} | {r['p50_s']} | {r['p95_s']} | {r['max_s']} |")
-    print(
-        f"\nserver peak RSS: {result['peak_rss_mb']} MB under the class; {result['peak_rss_after_big_png_mb']} MB after a {BIG_SIDE}x{BIG_SIDE} PNG"
-    )
-    for endpoint, messages in result["error_messages"].items():
-        print(f"errors on {endpoint}: {messages}")
     if args.browser:
         print("\n| tab (Chromium, one learner) | click to result drawn, s |\n|---|---|")
         for name, s in result["browser_s"].items():

@@ -118,3 +118,9 @@ def histogram_svg(values: np.ndarray, title: str, bins: int = 32) -> str:
         f"<div class='axis'><span>{low}</span><span>pixel value</span><span>{high}</span></div>"
         f"<div class='peak'>tallest bar: {peak} of {np.size(values)} pixels</div></figure>"
     )
+
+
+def number_grid(values: np.ndarray, title: str, fmt: str = ".2f") -> str:
+    """A small 2-D array as an HTML table of its numbers, under a title (a worked example's operand)."""
+    rows = "".join("<tr>" + "".join(f"<td>{format(float(v), fmt)}</td>" for v in row) + "</tr>" for row in values)
+    return f"<figure class='number-grid'><figcaption>{html.escape(title)}</figcaption><table>{rows}</table></figure>"

@@ -11,7 +11,7 @@ import pandas as pd
 from concepts import features
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.charts import colored, grid, upscale
+from tabs.charts import colored, grid, number_grid, upscale
 from tabs.common import (
     Dropdown,
     Slider,
@@ -56,13 +56,57 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
     """The current input's activations in one conv layer (after batch norm and ReLU)."""
     names = features.conv_activation_layers(model.keras_model)
     choice(layer, names, "Layer")
-    maps = model.layer_outputs(input_pixels(image_path), (layer,))[0][0]  # (H, W, C)
+    pixels = input_pixels(image_path)
+    maps = model.layer_outputs(pixels, (layer,))[0][0]  # (H, W, C)
     peaks = maps.max(axis=(0, 1))
     strongest = int(peaks.argmax())
-    return image_file(feature_map_image(maps)), (
-        f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image"
-        + (f" (the first {features.MAX_MAPS} drawn)" if maps.shape[-1] > features.MAX_MAPS else "")
-        + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f})."
+    return (
+        image_file(feature_map_image(maps)),
+        (
+            f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image"
+            + (f" (the first {features.MAX_MAPS} drawn)" if maps.shape[-1] > features.MAX_MAPS else "")
+            + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f})."
+        ),
+        worked_window(pixels, model),
+    )
+
+
+NORMALIZE_LAYER, FIRST_BN, FIRST_RELU = "normalize", "block1_bn1", "block1_relu1"  # model/cnn.py's names
+
+
+def worked_window(pixels: np.ndarray, model: LoadedModel) -> str:
+    """The brightest value of the first layer's strongest feature map, computed by hand from the input window,
+    the learned filter and the batch norm, next to what Keras computed (HTML)."""
+    keras_model = model.keras_model
+    normalized, convolved, activated = (
+        out[0] for out in model.layer_outputs(pixels, (NORMALIZE_LAYER, FIRST_CONV, FIRST_RELU))
+    )
+    k = int(activated.max(axis=(0, 1)).argmax())
+    row, col = (int(i) for i in np.unravel_index(int(activated[..., k].argmax()), activated.shape[:2]))
+    kernel = np.asarray(keras_model.get_layer(FIRST_CONV).kernel)[:, :, 0, k]
+    window, products, total = features.conv_window(normalized[..., 0], kernel, row, col)
+    bn = keras_model.get_layer(FIRST_BN)
+    gamma, beta, mean, var = (float(np.asarray(w)[k]) for w in (bn.gamma, bn.beta, bn.moving_mean, bn.moving_variance))
+    after_bn = (total - mean) / np.sqrt(var + bn.epsilon) * gamma + beta
+    grids = "".join(
+        (
+            number_grid(window, f"the input's 3×3 window at row {row}, column {col} (normalized pixels)"),
+            "<span class='operator'>×</span>",
+            number_grid(kernel, f"filter #{k}'s learned weights"),
+            "<span class='operator'>=</span>",
+            number_grid(products, "products, element by element"),
+        )
+    )
+    return (
+        f"<div class='worked-window'><p><b>One value of map #{k}, worked through.</b> A convolution multiplies "
+        "the 3×3 window by the filter, element by element, and adds up the nine products (beyond the edge, "
+        "zeros).</p>"
+        f"<div class='grids'>{grids}</div>"
+        f"<p>Sum of the products: <b>{total:.4f}</b>; Keras's Conv2D layer gives {float(convolved[row, col, k]):.4f} "
+        "here. This layer has no bias: the batch normalization after it adds its own (β). Batch norm, with the "
+        f"statistics frozen at the end of training: ({total:.4f} − {mean:.4f}) / √({var:.4f} + {bn.epsilon:g}) × "
+        f"{gamma:.4f} + {beta:.4f} = {after_bn:.4f}. ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
+        f"map #{k} at row {row}, column {col}, its brightest point (Keras: {float(activated[row, col, k]):.4f}).</p></div>"
     )
 
 
@@ -130,6 +174,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     show_label=False, label="Feature maps", interactive=False, elem_id="feature-maps", buttons=[]
                 )
                 gr.Markdown(MAPS_CAPTION, elem_classes=["caption"])
+                window_worked = gr.HTML(elem_id="worked-window")
                 gr.Markdown(EXPLANATION)
                 gr.Image(
                     show_kernels(model),
@@ -162,5 +207,5 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     elem_id="shift-plot",
                 )
         maps, shift = partial(show_feature_maps, model=model), partial(compare_shift, model=model)
-        rerun_on(source, maps, [layer_choice], [maps_image, maps_note], "feature_maps")
+        rerun_on(source, maps, [layer_choice], [maps_image, maps_note, window_worked], "feature_maps")
         rerun_on(source, shift, [shift_slider], [shifted_image, shift_plot, shift_note], "shift")

@@ -104,7 +104,7 @@ def test_histogram_svg_has_one_bar_per_non_empty_bin_and_says_its_range():
 
 @pytest.mark.app
 def test_feature_maps_come_as_a_grid_of_the_layers_maps(client):
-    picture, note = client.predict(handle_file(str(EXAMPLES[3])), "block2_relu2", api_name="/feature_maps")
+    picture, note, _ = client.predict(handle_file(str(EXAMPLES[3])), "block2_relu2", api_name="/feature_maps")
     maps = int(re.search(r"gives (\d+) feature maps", note).group(1))
     image = np.asarray(Image.open(picture).convert("RGB"))
     cell, gap, cols = 56, 4, 8  # 14x14 maps drawn 4x, rows of 8

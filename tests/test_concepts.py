@@ -154,7 +154,7 @@ def test_softmax_endpoint_gives_the_models_probabilities(client, shipped_model):
 @pytest.mark.app
 def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
     photo = handle_file(str(_photo(tmp_path)))  # a trouser on a light background
-    _, note = client.predict(photo, "block2_relu2", api_name="/feature_maps")
+    _, note, _ = client.predict(photo, "block2_relu2", api_name="/feature_maps")
     assert "64 feature maps of 14×14" in note
     _, _, shift_note = client.predict(photo, 3, api_name="/shift")
     assert "Trouser" in shift_note and "dense network" in shift_note
@@ -198,3 +198,34 @@ def test_a_broken_image_in_a_concept_tab_is_a_clear_error(client, tmp_path):
     with pytest.raises(Exception, match="truncated|damaged|incomplete"):
         client.predict(handle_file(str(broken)), api_name="/normalize")
     assert client.predict(handle_file(str(EXAMPLES[1])), api_name="/normalize")[1]["data"][0][2] == "Trouser"
+
+
+def test_a_worked_convolution_window_is_keras_conv2d(rng):
+    """One output of a 3x3 "same" convolution, by hand, at the corners, the edges and inside."""
+    x = rng.normal(size=(9, 7)).astype(np.float32)
+    kernel = rng.normal(size=(3, 3)).astype(np.float32)
+    conv = keras.layers.Conv2D(1, 3, padding="same", use_bias=False)
+    conv.build((1, 9, 7, 1))
+    conv.set_weights([kernel[:, :, None, None]])
+    expected = np.asarray(conv(x[None, :, :, None]))[0, :, :, 0]
+    for row, col in [(0, 0), (0, 6), (8, 0), (8, 6), (4, 0), (0, 3), (4, 3)]:
+        window, products, total = features.conv_window(x, kernel, row, col)
+        assert window.shape == products.shape == (3, 3)
+        assert total == pytest.approx(float(expected[row, col]), abs=1e-5)
+
+
+@pytest.mark.app
+def test_feature_maps_work_one_window_through_to_the_maps_value(client, shipped_model):
+    """The worked window ends at the strongest first-layer map's brightest value, as Keras computes it."""
+    import re
+
+    _, _, worked = client.predict(handle_file(str(EXAMPLES[3])), "block1_relu1", api_name="/feature_maps")
+    pixels = np.asarray(Image.open(EXAMPLES[3]))
+    maps = shipped_model.layer_outputs(pixels, ("block1_relu1",))[0][0]
+    k = int(maps.max(axis=(0, 1)).argmax())
+    assert f"map #{k}" in worked
+    value = float(re.search(r"ReLU keeps max\(0, [-\d.]+\) = <b>([\d.]+)</b>", worked).group(1))
+    assert value == pytest.approx(float(maps[..., k].max()), abs=1e-3)
+    total = float(re.search(r"Sum of the products: <b>([-\d.]+)</b>", worked).group(1))
+    keras_sum = float(re.search(r"Keras's Conv2D layer gives ([-\d.]+)", worked).group(1))
+    assert total == pytest.approx(keras_sum, abs=1e-3)
