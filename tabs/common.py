@@ -40,10 +40,15 @@ _written = 0  # images written since the last pruning
 
 def enlarge(image: np.ndarray, side: int = VIEW_SIDE) -> str:
     """A small image scaled up with hard pixel edges (longest side ``side``), as a PNG file named by its content."""
+    return image_file(enlarge_pixels(image, side))
+
+
+def enlarge_pixels(image: np.ndarray, side: int = VIEW_SIDE) -> Image.Image:
+    """A small image scaled up with hard pixel edges, its longest side ``side``."""
     img = Image.fromarray(np.clip(np.rint(image), 0, 255).astype(np.uint8))
     scale = side / max(img.size)
     size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))  # a 20000x1 strip stays 1 px high
-    return image_file(img.resize(size, Image.Resampling.NEAREST))
+    return img.resize(size, Image.Resampling.NEAREST)
 
 
 def image_file(img: Image.Image | np.ndarray, keep: bool = False) -> str:
@@ -59,16 +64,7 @@ def image_file(img: Image.Image | np.ndarray, keep: bool = False) -> str:
         img = Image.fromarray(img)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    folder = OUTPUT_DIR / "kept" if keep else OUTPUT_DIR
-    path = folder / f"{hashlib.sha256(buf.getvalue()).hexdigest()[:32]}.png"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = path.with_name(f"{path.stem}.{threading.get_ident()}.tmp")
-        staging.write_bytes(buf.getvalue())
-        os.replace(staging, path)
-        if not keep:
-            _prune()
-    return str(path)
+    return _write(buf.getvalue(), OUTPUT_DIR / "kept" if keep else OUTPUT_DIR, prune=not keep)
 
 
 def figure_file(fig) -> str:
@@ -78,8 +74,20 @@ def figure_file(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
-    buf.seek(0)
-    return image_file(Image.open(buf), keep=True)
+    return _write(buf.getvalue(), OUTPUT_DIR / "kept", prune=False)
+
+
+def _write(png: bytes, folder: Path, prune: bool) -> str:
+    """PNG bytes as a file in ``folder`` named by their content, written atomically (see ``image_file``)."""
+    path = folder / f"{hashlib.sha256(png).hexdigest()[:32]}.png"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(f"{path.stem}.{threading.get_ident()}.tmp")
+        staging.write_bytes(png)
+        os.replace(staging, path)
+        if prune:
+            _prune()
+    return str(path)
 
 
 def _prune() -> None:
@@ -98,15 +106,25 @@ def _prune() -> None:
 
 T = TypeVar("T")
 _built: dict[tuple[int, str], tuple[LoadedModel, object]] = {}  # (id of the model, what) -> (the model, it)
-_build_lock = threading.Lock()
+_build_locks: dict[tuple[int, str], threading.Lock] = {}
+_locks_lock = threading.Lock()
 
 
 def built_for(model: LoadedModel, what: str, build: Callable[[], T]) -> T:
-    """``build()`` once per loaded model (compiled gradients, say): on first use, never at start-up."""
-    with _build_lock:  # two first requests at once build it once
-        entry = _built.get((id(model), what))
-        if entry is None or entry[0] is not model:  # the model is kept in the entry, so its id is not reused
-            entry = _built[id(model), what] = (model, build())
+    """``build()`` once per loaded model and ``what`` (compiled gradients, a figure): on first use.
+
+    Two first requests for the same thing build it once; different things build at the same time.
+    """
+    key = (id(model), what)
+    entry = _built.get(key)
+    if entry is not None and entry[0] is model:  # the model is kept in the entry, so its id is not reused
+        return entry[1]
+    with _locks_lock:
+        lock = _build_locks.setdefault(key, threading.Lock())
+    with lock:
+        entry = _built.get(key)
+        if entry is None or entry[0] is not model:
+            entry = _built[key] = (model, build())
         return entry[1]
 
 
@@ -280,7 +298,7 @@ def run_histories(model: LoadedModel) -> dict[str, dict]:
 def show_curves(runs: list[str], model: LoadedModel) -> str:
     """Training vs validation curves of the chosen runs, as a PNG file drawn once per choice of runs."""
     histories = run_histories(model)
-    chosen = [r for r in runs or [] if r in histories]
+    chosen = [r for r in histories if r in (runs or [])]  # in the listed order: a run keeps its colour
     if not chosen:
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
     draw = partial(training_curves, {r: histories[r] for r in chosen})
@@ -472,6 +490,9 @@ class Textbox(gr.Textbox):
         return super().preprocess(payload)
 
 
+CONCEPT_CONCURRENCY = 2  # requests of one concept computation served at once
+
+
 @dataclass
 class ConceptInput:
     """A concept tab's input image, its examples, and the event that brings in the last image classified."""
@@ -493,7 +514,8 @@ def rerun_on(source: ConceptInput, fn, controls: list, outputs: list, api_name: 
     """
     inputs = [source.image, *controls]
     triggers = [source.image.input] + [c.release if isinstance(c, gr.Slider) else c.input for c in controls]
-    shared = {"concurrency_id": api_name, "trigger_mode": "always_last"}  # one queue per computation
+    # one queue per computation, two at a time (two cores: TensorFlow and numpy release the GIL)
+    shared = {"concurrency_id": api_name, "concurrency_limit": CONCEPT_CONCURRENCY, "trigger_mode": "always_last"}
     return [
         gr.on(triggers, fn, inputs, outputs, api_name=api_name, **shared),
         source.opened.then(fn, inputs, outputs, api_visibility="private", **shared),

@@ -11,7 +11,18 @@ import numpy as np
 from concepts import confusion, saliency
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import Dropdown, Number, Radio, built_for, choice, enlarge, explainer, figure_file
+from tabs.common import (
+    Dropdown,
+    Number,
+    Radio,
+    built_for,
+    choice,
+    enlarge,
+    enlarge_pixels,
+    explainer,
+    figure_file,
+    image_file,
+)
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
@@ -27,6 +38,7 @@ correctly, its runner-up class), on the last convolutional layer as in the **Whe
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)")
+CELL_SHOWN = 32  # images a cell shows at most (four rows of 8): each is a file the browser or API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
@@ -91,6 +103,17 @@ def warm_up(model: LoadedModel) -> None:
         show_reliability(model)
 
 
+def _cell_gallery(samples: dict, hits, predicted: int) -> list[tuple[str, str]]:
+    """The cell's images (kept files: a cell's gallery is drawn once per model) with their captions."""
+    return [
+        (
+            image_file(enlarge_pixels(samples["images"][i], 112), keep=True),
+            CAPTION.format(probability=samples["probs"][i, predicted], number=samples["index"][i]),
+        )
+        for i in hits
+    ]
+
+
 def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[list, str]:
     """The shipped test images of one confusion-matrix cell, most confident first, with captions."""
     if true_name not in CLASS_NAMES or predicted_name not in CLASS_NAMES:
@@ -100,23 +123,22 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     if samples is None:
         raise gr.Error("This model folder has no test_samples.npz: retrain it with train.py to browse its mistakes.")
     total = int(np.array(model.metrics["confusion_matrix"])[t, p])
-    hits = confusion.cell_samples(samples, t, p)
-    gallery = [
-        (
-            enlarge(samples["images"][i], 112),
-            CAPTION.format(probability=samples["probs"][i, p], number=samples["index"][i]),
-        )
-        for i in hits
-    ]
+    hits = confusion.cell_samples(samples, t, p)[:CELL_SHOWN]
+    gallery = built_for(model, f"cell {t} {p}", partial(_cell_gallery, samples, hits, p))
     if total == 0:
         note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
     elif t == p:
         note = f"**{true_name} read correctly: {total} test images.** Showing a random {len(hits)} of them, most confident first."
     else:
-        note = (
-            f"**{true_name} read as {predicted_name}: {total} test images**, all shown, most confident mistake first."
-        )
+        shown = "all shown" if len(hits) == total else f"the {len(hits)} the model was surest of shown"
+        note = f"**{true_name} read as {predicted_name}: {total} test images**, {shown}, most confident mistake first."
     return gallery, note
+
+
+def open_cell_explained(true_name: str, predicted_name: str, model: LoadedModel) -> tuple:
+    """``open_cell``, and Grad-CAM of the cell's first image: one request when a cell opens, not three."""
+    gallery, note = open_cell(true_name, predicted_name, model)
+    return gallery, note, *explain_test_image(first_shown(gallery), model)
 
 
 def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | None, str | None, str]:
@@ -252,16 +274,20 @@ def build(model: LoadedModel) -> None:
             confusion_plot,
             api_name="confusion_matrix",
         )
-        show_cell = partial(open_cell, model=model)
-        open_button.click(
-            show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_name="confusion_cell"
+        show_cell = partial(open_cell_explained, model=model)
+        cell_outputs = [cell_gallery, cell_note, true_map, answer_map, explain_note]
+        opening = [tab.select] if (model.folder / "test_samples.npz").is_file() else []  # that cell, as the tab opens
+        gr.on(
+            [open_button.click, *opening],
+            show_cell,
+            [true_class, predicted_class],
+            cell_outputs,
+            api_name="confusion_cell",
+            trigger_mode="always_last",
         )
-        if (model.folder / "test_samples.npz").is_file():  # show that cell when the tab opens
-            tab.select(show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private")
         cells_table.select(pick_cell, None, [true_class, predicted_class], api_visibility="private").then(
-            show_cell, [true_class, predicted_class], [cell_gallery, cell_note], api_visibility="private"
+            show_cell, [true_class, predicted_class], cell_outputs, api_visibility="private"
         )
-        cell_gallery.change(first_shown, cell_gallery, explain_number, api_visibility="private")
         cell_gallery.select(clicked, None, explain_number, api_visibility="private")
         explain_number.change(
             partial(explain_test_image, model=model),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from itertools import combinations
 
 import gradio as gr
 
@@ -45,10 +46,19 @@ def default_runs(model: LoadedModel) -> list[str]:
     return [name for name in run_histories(model) if name.startswith("shipped") or name in OVERFITTING_RUNS]
 
 
+def likely_choices(model: LoadedModel) -> list[list[str]]:
+    """The choices of runs a learner most likely plots: the default, the default with one run ticked or
+    unticked, each run alone and every pair."""
+    names, default = list(run_histories(model)), default_runs(model)
+    toggled = [[n for n in names if (n in default) != (n == name)] for name in names]
+    return [default, *toggled, *([a] for a in names), *([a, b] for a, b in combinations(names, 2))]
+
+
 def warm_up(model: LoadedModel) -> None:
-    """Draw the curves the tab opens with ahead of time."""
-    if default_runs(model):
-        show_curves(default_runs(model), model)
+    """Draw the curves of the likely choices ahead of time (about a third of a second each, once per model)."""
+    for runs in likely_choices(model):
+        if runs:
+            show_curves(runs, model)
 
 
 def build(model: LoadedModel) -> None:
@@ -65,4 +75,12 @@ def build(model: LoadedModel) -> None:
         )
         runs = CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
         curves_plot = gr.Image(show_label=False, label="Curves", interactive=False, buttons=[], elem_id="curves-plot")
-        gr.on([tab.select, runs.change], partial(show_curves, model=model), runs, curves_plot, api_name="overfitting")
+        gr.on(
+            [tab.select, runs.change],
+            partial(show_curves, model=model),
+            runs,
+            curves_plot,
+            api_name="overfitting",
+            concurrency_limit=2,  # a figure not drawn yet takes a third of a second of one core
+            trigger_mode="always_last",
+        )

@@ -73,9 +73,13 @@ def test_shipped_samples_are_the_real_test_images_and_predictions(shipped_model,
 @pytest.mark.dataset
 def test_drill_down_endpoint_returns_exactly_that_cell(client, shipped_model, fashion_test_set):
     x_test, y_test = fashion_test_set
-    gallery, note = client.predict("Shirt", "T-shirt/top", api_name="/confusion_cell")
+    gallery, note, true_map, answer_map, maps_note = client.predict("Shirt", "T-shirt/top", api_name="/confusion_cell")
+    assert true_map and answer_map and gallery[0]["caption"].split("#")[1] in maps_note  # the first image explained
     count = np.array(shipped_model.metrics["confusion_matrix"])[6, 0]
-    assert len(gallery) == count and str(count) in note
+    from tabs.confusion import CELL_SHOWN
+
+    assert len(gallery) == min(count, CELL_SHOWN) and str(count) in note
+    assert ("all shown" in note) == (count <= CELL_SHOWN)
     indices = [int(re.search(r"#(\d+)", item["caption"]).group(1)) for item in gallery]
     assert len(set(indices)) == len(indices)
     predictions = shipped_model.probabilities(x_test[indices]).argmax(1)
