@@ -41,17 +41,22 @@ CSS = (
     " .histogram .axis { display: flex; justify-content: space-between; font-size: 13px; }"
     " .histogram .peak { font-size: 13px; color: #555; }"
     # the conversion steps: four in a row on any screen, each caption under its picture, not over it
-    " #steps .grid-container { grid-template-columns: repeat(4, minmax(0, 1fr)) !important;"
-    "   grid-template-rows: none !important; grid-auto-rows: auto !important; }"
-    " #steps .thumbnail-item { aspect-ratio: auto; height: auto; overflow: visible; }"
-    " #steps .thumbnail-item img { aspect-ratio: 1; width: 100%; }"
-    " #steps .caption-label { position: static; max-width: 100%; opacity: 1; border: 0; background: none;"
+    # (the confusion cell's images likewise, as many per row as fit at 72 px or more)
+    " #steps .grid-container { grid-template-columns: repeat(4, minmax(0, 1fr)) !important; }"
+    " #cell-gallery .grid-container { grid-template-columns: repeat(auto-fill, minmax(72px, 1fr)) !important; }"
+    " :is(#steps, #cell-gallery) .grid-container { grid-template-rows: none !important; grid-auto-rows: auto !important; }"
+    " :is(#steps, #cell-gallery) .thumbnail-item { aspect-ratio: auto; height: auto; overflow: visible; }"
+    " :is(#steps, #cell-gallery) .thumbnail-item img { aspect-ratio: 1; width: 100%; }"
+    " :is(#steps, #cell-gallery) .caption-label { position: static; max-width: 100%; opacity: 1; border: 0; background: none;"
     "   padding: 2px 0; text-align: center; white-space: normal; overflow: visible; font-size: 12px; }"
     # the worked convolution window: three small grids of numbers, wrapping on a phone
     " .worked-window .grids { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }"
     " .number-grid { margin: 0; font-size: 13px; } .number-grid figcaption { max-width: 12em; }"
     " .number-grid td { padding: 2px 5px; text-align: right; font-variant-numeric: tabular-nums; }"
     " .worked-window .operator { font-size: 20px; }"
+    # the overfitting plot's colour key: two swatches (training, validation) per run
+    " .colour-key { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 14px; }"
+    " .colour-key .swatch { display: inline-block; width: 14px; height: 14px; margin-right: 2px; vertical-align: middle; }"
     # a picture's caption, right under it (Gradio's label badge would cover part of the picture)
     " .caption p { font-size: 14px; color: #555; margin-top: -6px; }"
 )
@@ -82,7 +87,7 @@ def warm_up(model: LoadedModel) -> None:
     waits for this thread under the tabs' build lock), and an error here ends the thread with its traceback
     in the log, not the app.
     """
-    for tab in (confusion, overfitting, normalization, explain):
+    for tab in (confusion, normalization, explain):
         tab.warm_up(model)
 
 

@@ -26,9 +26,11 @@ from tabs.common import (
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
-the diagonal holds the right answers. Dividing each row by its total gives recall: the
-share of, say, real shirts the model recognises. The off-diagonal cells are the mistakes,
-and opening one shows which images the model confused, and how sure it was."""
+the diagonal holds the right answers. Divide a row by its total and its diagonal cell becomes that
+class's **recall** (of the real shirts, the share the model calls Shirt) and each other cell the rate of
+one mistake. Divide a column by its total and its diagonal cell becomes **precision** (of the images the
+model calls Shirt, the share that are shirts). Opening an off-diagonal cell shows which images the
+model confused, and how sure it was."""
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
 
@@ -38,7 +40,7 @@ correctly, its runner-up class), on the last convolutional layer as in the **Whe
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)")
-CELL_SHOWN = 32  # images a cell shows at most (four rows of 8): each is a file the browser or API client fetches
+CELL_SHOWN = 16  # images a cell shows at most (two rows of 8): each is a file the browser or an API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
@@ -61,7 +63,8 @@ def calibration_words(calibration: dict) -> str:
         "A model is *calibrated* when its confidence matches how often it is right: of all the images it "
         "classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images "
         "whose top probability falls in that bin; the dashed diagonal is perfect calibration. "
-        f"The **expected calibration error** (ECE) is the average gap, weighted by how many images fall in each bin: "
+        "The **expected calibration error** (ECE) is the gap between accuracy and mean confidence in each bin, "
+        f"averaged over the bins with each bin weighted by its share of the images: "
         f"here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
         + _direction(bins)
@@ -76,7 +79,8 @@ def _direction(bins: list[dict]) -> str:
     if accuracy >= confidence:
         return (
             f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
-            "That is label smoothing at work: training aimed at 91% for the right class, never 100%."
+            "Most likely that is label smoothing: training aimed below 100% for the right class. Not measured: "
+            "no run without label smoothing has been trained."
         )
     return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
 
@@ -242,8 +246,9 @@ def build(model: LoadedModel) -> None:
         cell_note = gr.Markdown(elem_id="cell-note")
         cell_gallery = gr.Gallery(
             label="Test images in this cell",
+            show_label=False,
             columns=8,
-            height=360,
+            height="auto",
             interactive=False,
             elem_id="cell-gallery",
         )

@@ -27,12 +27,15 @@ from tabs.common import (
 )
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """A convolutional layer slides small learned filters (here 3x3) over the image; each filter
-lights up where its pattern (an edge, a stripe, a corner) appears, giving one feature map per
-filter. Deeper layers combine those maps into larger patterns such as collars, soles or
-handles. Because the same filter is applied everywhere, a pattern is recognised wherever it
-sits, which a dense network, with one weight per pixel, has to learn separately for every
-position."""
+EXPLANATION = """A convolutional layer slides small learned filters (here 3×3) over the image; each filter
+responds where its pattern (an edge, a stripe, a corner) appears, giving one feature map per filter.
+Deeper layers combine those maps, so each of their values depends on a larger patch of the input;
+nothing names the patterns they respond to, and the maps show where they respond for this image,
+not what they "mean". Because the same filter is applied at every position, a convolution is
+shift-equivariant: move the input and its feature maps move with it. The network as a whole, with its
+pooling and dense layers, is not shift-invariant: it tolerates small shifts only (the slider below
+shows how far). A dense network has one weight per pixel, so it must learn a pattern separately at
+every position."""
 
 
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x
@@ -74,6 +77,11 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
 NORMALIZE_LAYER, FIRST_BN, FIRST_RELU = "normalize", "block1_bn1", "block1_relu1"  # model/cnn.py's names
 
 
+def _term(value: float) -> str:
+    """A number inside a formula: a negative one in brackets, so "− (−0.0112)" reads right."""
+    return f"({value:.4f})" if value < 0 else f"{value:.4f}"
+
+
 def worked_window(pixels: np.ndarray, model: LoadedModel) -> str:
     """The brightest value of the first layer's strongest feature map, computed by hand from the input window,
     the learned filter and the batch norm, next to what Keras computed (HTML)."""
@@ -104,8 +112,8 @@ def worked_window(pixels: np.ndarray, model: LoadedModel) -> str:
         f"<div class='grids'>{grids}</div>"
         f"<p>Sum of the products: <b>{total:.4f}</b>; Keras's Conv2D layer gives {float(convolved[row, col, k]):.4f} "
         "here. This layer has no bias: the batch normalization after it adds its own (β). Batch norm, with the "
-        f"statistics frozen at the end of training: ({total:.4f} − {mean:.4f}) / √({var:.4f} + {bn.epsilon:g}) × "
-        f"{gamma:.4f} + {beta:.4f} = {after_bn:.4f}. ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
+        f"statistics frozen at the end of training: ({total:.4f} − {_term(mean)}) / √({var:.4f} + {bn.epsilon:g}) × "
+        f"{_term(gamma)} + {_term(beta)} = {after_bn:.4f}. ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
         f"map #{k} at row {row}, column {col}, its brightest point (Keras: {float(activated[row, col, k]):.4f}).</p></div>"
     )
 

@@ -23,15 +23,20 @@ from tabs.common import (
 )
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0-1 and then standardizing (subtract the
-training set's mean, divide by its standard deviation) centres the inputs on zero with unit
-spread, so the first layer's weights start in a sensible range and gradient descent takes
-even steps in every direction. Our model does this inside itself (a Rescaling layer), so it
-must be fed raw 0-255 pixels: scaling them again beforehand is a classic bug."""
+EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0–1 and then standardizing (subtract the training
+set's mean pixel value, divide by its standard deviation) puts the inputs, and so the first layer's
+activations, on a scale of about ±1 rather than hundreds: the scale that standard weight
+initializations and learning rates assume. One global mean and standard deviation move and stretch
+the whole histogram (below); they do not make the pixels alike. Our model does this inside itself (a
+Rescaling layer), so it must be fed raw 0–255 pixels: scaling them again beforehand is a classic bug."""
 # after the measured comparison of the same network with and without normalization
-WHY_SO_CLOSE = """Why so close? Our first convolution is followed by batch normalization, which rescales whatever it
-receives during training. What always matters is feeding a trained model the scale it was trained on:
-see the table above."""
+WHY_SO_CLOSE = """Why so close? Our first convolution has no bias and is followed by batch normalization. In
+training, batch norm subtracts each channel's batch mean and divides by its batch standard deviation,
+so multiplying every input by a constant changes nothing after it, and adding one almost nothing (only
+the zero padding at the image's edge tells them apart): with or without the Rescaling layer, this
+network can learn the same function. At inference batch norm uses the statistics frozen at the end of
+training instead, which is why the trained model fed 0–1 pixels (above) breaks. What normalization
+buys a network without batch norm is not measured here: that pair of runs has not been trained."""
 
 
 def histograms_html(pixels) -> str:
@@ -102,7 +107,9 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels") + " " + WHY_SO_CLOSE
         )
         if set(EVIDENCE_RUNS) <= run_histories(model).keys():
-            norm_curves = gr.Image(show_label=False, label="Training curves", interactive=False, buttons=[])
+            norm_curves = gr.Image(
+                show_label=False, label="Training curves", interactive=False, buttons=[], elem_id="norm-curves"
+            )
             evidence = partial(show_curves, EVIDENCE_RUNS, model=model)
             tab.select(evidence, None, norm_curves, api_visibility="private")
         run = partial(run_normalization, model=model)

@@ -25,8 +25,10 @@ from tabs.common import (
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
 here?". Average pooling keeps the mean: "how much of it is here overall?", which blurs sharp
-responses. Either way the next layer sees a smaller map, so it covers more of the image per
-pixel and cares less about exactly where a pattern sits."""
+responses. Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
+less and each of their values covers more of the image. A pattern can move inside one window without
+changing the max, but not across a window's border: strided pooling is not shift-invariant (Zhang
+2019), and a one-pixel shift of the input can change the pooled map."""
 
 POOL_MODES = [(mode.capitalize(), mode) for mode in pooling.MODES]  # (shown, value): "max", "average"
 POOL_SIZES = (2, 3)
@@ -93,6 +95,21 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
     return image_file(picture), note, np.round(results[mode], 4).tolist()
 
 
+def shrink_words(model: LoadedModel) -> str:
+    """How much our network's poolings shrink what its dense layer reads, from the model's own layer shapes."""
+    keras_model = model.keras_model
+    pools = [layer for layer in keras_model.layers if "pool" in layer.name]
+    if not pools:
+        return ""
+    side, height, width, channels = keras_model.input.shape[1], *keras_model.get_layer("flatten").input.shape[1:]
+    pooled, unpooled = height * width * channels, side * side * channels
+    return (
+        f"In our network {len(pools)} poolings take the {side}×{side} input down to {height}×{width} maps: the "
+        f"dense layer reads {height}×{width}×{channels} = {pooled:,} numbers, where without pooling it would read "
+        f"{side}×{side}×{channels} = {unpooled:,} and need {unpooled / pooled:.0f} times as many weights."
+    )
+
+
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Pooling") as tab:
         with gr.Row():
@@ -118,6 +135,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
                 )
                 gr.Markdown(EXPLANATION)
+                gr.Markdown(shrink_words(model), elem_id="pool-shrink")
                 gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
         pick_examples(source, examples)
         controls = [pool_mode, pool_size, pool_stride, pool_source, pool_channel]

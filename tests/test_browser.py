@@ -382,7 +382,9 @@ ELEVEN_POINT_PX = (
 
 
 @pytest.mark.parametrize(
-    "tab, figure", [("Confusion matrix", "#confusion-plot"), ("Overfitting", "#curves-plot")], ids=["matrix", "curves"]
+    "tab, figure",
+    [("Confusion matrix", "#confusion-plot"), ("Normalization", "#norm-curves")],
+    ids=["matrix", "curves"],
 )
 def test_on_a_phone_figure_text_is_at_least_10_px(fresh_pages, tab, figure):
     from playwright.sync_api import expect

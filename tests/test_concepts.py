@@ -229,3 +229,37 @@ def test_feature_maps_work_one_window_through_to_the_maps_value(client, shipped_
     total = float(re.search(r"Sum of the products: <b>([-\d.]+)</b>", worked).group(1))
     keras_sum = float(re.search(r"Keras's Conv2D layer gives ([-\d.]+)", worked).group(1))
     assert total == pytest.approx(keras_sum, abs=1e-3)
+
+
+def test_the_overfitting_tabs_claims_hold_for_the_shipped_runs(shipped_model):
+    """The tab says: without augmentation the network memorises, yet the runs without dropout or without
+    augmentation score no worse on the test set than the baseline. The shipped ablations.json must say so."""
+    from tabs import overfitting
+
+    assert "score no worse on the test set than the baseline" in overfitting.EXPLANATION
+    runs = json.loads((SHIPPED / "ablations.json").read_text())
+    gap = {n: r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for n, r in runs.items()}
+    assert gap["no-augmentation"] > 0.03 > gap["baseline"]  # memorising: train far above validation
+    for name in ("no-dropout", "no-augmentation"):
+        assert runs[name]["test_accuracy"] >= runs["baseline"]["test_accuracy"], name
+    assert all(gap[n] < 0 for n in ("baseline", "avgpool", "no-normalization"))  # "train below validation"
+
+
+def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
+    from tabs import pooling
+
+    flat = shipped_model.keras_model.get_layer("dense").kernel.shape[0]  # what the dense layer reads
+    channels = shipped_model.keras_model.get_layer("block3_conv2").kernel.shape[-1]
+    words = pooling.shrink_words(shipped_model)
+    assert f"= {flat:,} numbers" in words and f"28×28×{channels} = {28 * 28 * channels:,}" in words
+    assert f"{28 * 28 * channels / flat:.0f} times as many weights" in words
+
+
+def test_the_calibration_words_say_under_or_over_confident_as_the_bins_do(shipped_model):
+    from tabs import confusion
+
+    bins = [b for b in shipped_model.metrics["calibration"]["bins"] if b["count"]]
+    confident = sum(b["confidence"] * b["count"] for b in bins) > sum(b["accuracy"] * b["count"] for b in bins)
+    words = confusion.calibration_words(shipped_model.metrics["calibration"])
+    assert ("over-confident" in words) == confident and ("under-confident" in words) != confident
+    assert "label smoothing at work" not in words  # not measured: no run without label smoothing
