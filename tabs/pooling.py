@@ -6,6 +6,7 @@ from functools import partial
 
 import gradio as gr
 import numpy as np
+import pandas as pd
 
 from concepts import pooling
 from model.inference import LoadedModel
@@ -88,11 +89,13 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
     window = x[row * stride : row * stride + size, col * stride : col * stride + size]
     cells = " | ".join(" ".join(f"{v:.4g}" for v in r) for r in window)
     note = (
-        f"The {size}×{size} window at output cell ({row}, {col}), stride {stride}: values {cells}. "
+        f"The {size}×{size} window for the output at row {row}, column {col} (stride {stride}): values {cells}. "
         f"**Max = {window.max():.4g}**, **mean = {window.mean():.4g}**. "
         f"The map shrinks from {x.shape[0]}×{x.shape[1]} to {results[mode].shape[0]}×{results[mode].shape[1]}."
     )
-    return image_file(picture), note, np.round(results[mode], 4).tolist()
+    pooled = np.round(results[mode], 4)
+    columns = [str(c) for c in range(pooled.shape[1])]  # numbered from 0, as the note's (row, column) is
+    return image_file(picture), note, pd.DataFrame(pooled, columns=columns)
 
 
 def shrink_words(model: LoadedModel) -> str:

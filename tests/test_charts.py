@@ -121,7 +121,7 @@ def test_pooling_picture_outlines_the_worked_window(client):
     picture, note, _ = client.predict(
         handle_file(str(EXAMPLES[9])), "max", 2, 2, "the 28×28 input", 0, api_name="/pool"
     )
-    row, col = map(int, re.search(r"output cell \((\d+), (\d+)\)", note).groups())
+    row, col = map(int, re.search(r"output at row (\d+), column (\d+)", note).groups())
     image = np.asarray(Image.open(picture).convert("RGB"))
     red = (image == charts.RED).all(axis=-1)
     box = red[:224, :224]  # the input panel: 28x28 drawn 8x
