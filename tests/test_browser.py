@@ -410,5 +410,12 @@ def test_on_a_phone_side_by_side_rows_stack(fresh_pages):
     ):
         page.get_by_role("tab", name=tab).click()
         expect(page.locator(lower)).to_be_visible(timeout=60_000)
+        # measured once both have their content (an image still loading is 0 px high; below the fold it loads
+        # only when scrolled to)
+        page.locator(upper).scroll_into_view_if_needed()
+        page.wait_for_function(
+            f"[{upper!r}, {lower!r}].every(s => document.querySelector(s).getBoundingClientRect().height > 40)",
+            timeout=60_000,
+        )
         top, bottom = page.locator(upper).bounding_box(), page.locator(lower).bounding_box()
         assert bottom["y"] >= top["y"] + top["height"] - 1, f"{tab}: {lower} sits beside {upper}, not below"
