@@ -391,6 +391,8 @@ def test_on_a_phone_figure_text_is_at_least_10_px(fresh_pages, tab, figure):
 
     page = fresh_pages(390, 844)
     page.get_by_role("tab", name=tab).click()
+    expect(page.locator(figure)).to_be_attached(timeout=60_000)
+    page.locator(figure).scroll_into_view_if_needed()  # a lazy image below the fold loads only when scrolled to
     image = page.locator(f"{figure} img")
     expect(image).to_be_visible(timeout=60_000)
     page.wait_for_function(f"document.querySelector('{figure} img').complete")
