@@ -59,8 +59,8 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
     """The current input's activations in one conv layer (after batch norm and ReLU)."""
     names = features.conv_activation_layers(model.keras_model)
     choice(layer, names, "Layer")
-    pixels = input_pixels(image_path)
-    maps = model.layer_outputs(pixels, (layer,))[0][0]  # (H, W, C)
+    # one pass through the network for the chosen layer and the three the worked window reads
+    maps, *first_layer = (out[0] for out in model.layer_outputs(input_pixels(image_path), (layer, *WORKED_LAYERS)))
     peaks = maps.max(axis=(0, 1))
     strongest = int(peaks.argmax())
     return (
@@ -70,11 +70,13 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
             + (f" (the first {features.MAX_MAPS} drawn)" if maps.shape[-1] > features.MAX_MAPS else "")
             + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f})."
         ),
-        worked_window(pixels, model),
+        worked_window(*first_layer, model),
     )
 
 
+FIRST_CONV = "block1_conv1"  # whose 3x3 kernels the tab draws
 NORMALIZE_LAYER, FIRST_BN, FIRST_RELU = "normalize", "block1_bn1", "block1_relu1"  # model/cnn.py's names
+WORKED_LAYERS = (NORMALIZE_LAYER, FIRST_CONV, FIRST_RELU)  # what the worked window reads
 
 
 def _term(value: float) -> str:
@@ -82,13 +84,13 @@ def _term(value: float) -> str:
     return f"({value:.4f})" if value < 0 else f"{value:.4f}"
 
 
-def worked_window(pixels: np.ndarray, model: LoadedModel) -> str:
+def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.ndarray, model: LoadedModel) -> str:
     """The brightest value of the first layer's strongest feature map, computed by hand from the input window,
-    the learned filter and the batch norm, next to what Keras computed (HTML)."""
+    the learned filter and the batch norm, next to what Keras computed (HTML).
+
+    Takes one image's outputs of the WORKED_LAYERS: the normalized input, the convolution, its ReLU.
+    """
     keras_model = model.keras_model
-    normalized, convolved, activated = (
-        out[0] for out in model.layer_outputs(pixels, (NORMALIZE_LAYER, FIRST_CONV, FIRST_RELU))
-    )
     k = int(activated.max(axis=(0, 1)).argmax())
     row, col = (int(i) for i in np.unravel_index(int(activated[..., k].argmax()), activated.shape[:2]))
     kernel = np.asarray(keras_model.get_layer(FIRST_CONV).kernel)[:, :, 0, k]
@@ -135,7 +137,6 @@ def show_kernels(model: LoadedModel) -> str:
 
 MAX_SHIFT = 6  # pixels either way: the slider's range, the check and the curve's x-axis
 SHIFTS = list(range(-MAX_SHIFT, MAX_SHIFT + 1))
-FIRST_CONV = "block1_conv1"  # whose 3x3 kernels the tab draws
 
 
 NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."

@@ -103,12 +103,13 @@ def build(model: LoadedModel) -> None:
             pinned_columns=1,
         )
         runs = CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
+        colors = series_colors(model)
         curves_plot = gr.LinePlot(
             x="epoch",
             y="accuracy",
             color="run",
-            color_map=series_colors(model),
-            colors_in_legend=list(series_colors(model)),
+            color_map=colors,
+            colors_in_legend=list(colors),
             x_axis_format="d",
             y_title="accuracy",
             label="Accuracy per epoch",
