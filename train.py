@@ -35,7 +35,7 @@ from PIL import Image
 from concepts.confusion import heatmap
 from concepts.curves import training_curves
 from model.card import CONFUSION_PNG, CURVES_PNG, write_card
-from model.cnn import build_cnn, build_mlp
+from model.cnn import build_cnn, build_mlp, build_notebook
 from model.data import CLASS_NAMES, load_fashion_mnist
 from model.evaluate import calibration, select_samples, summarize
 from model.inference import FASHION_MNIST_ONLY, UNSURE_BELOW
@@ -55,16 +55,24 @@ ERASE_PROBABILITY = 0.3  # random erasing (Zhong et al. 2017): one gray box per 
 CORRECT_SAMPLES_PER_CLASS = 24  # shipped beside every misclassified test image, for the drill-down
 QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2}
 ABLATION_EPOCHS = 10  # every ablation, "baseline" included, gets this same budget (change with --epochs)
-# name -> (what changes, build_cnn arguments or "mlp", augment?): the concept tabs show these runs
+# name -> (what changes, build_cnn arguments or another builder's name, augment?, recipe): the tabs show these runs.
+# Recipe "ours": AdamW with warm-up and cosine decay, label smoothing; "plain": Adam at a constant 1e-3, hard targets.
 ABLATIONS = {
-    "baseline": ("this model, on the ablation budget", {}, True),
-    "mlp": ("a dense network, no convolutions", "mlp", True),
-    "avgpool": ("average pooling instead of max pooling", {"pool": "average"}, True),
-    "no-normalization": ("raw 0-255 pixels in: no Rescaling layer", {"normalize": False}, True),
-    "no-dropout": ("no dropout", {"dense_dropout": 0.0}, True),
-    "no-augmentation": ("no flips, shifts or erasing in training", {}, False),
+    "baseline": ("this model, on the ablation budget", {}, True, "ours"),
+    "mlp": ("a dense network, no convolutions", "mlp", True, "ours"),
+    "avgpool": ("average pooling instead of max pooling", {"pool": "average"}, True, "ours"),
+    "no-normalization": ("raw 0-255 pixels in: no Rescaling layer", {"normalize": False}, True, "ours"),
+    "no-dropout": ("no dropout", {"dense_dropout": 0.0}, True, "ours"),
+    "no-augmentation": ("no flips, shifts or erasing in training", {}, False, "ours"),
+    # the improvement ladder (the notebook's question 8): each rung adds one thing to the rung before it
+    "notebook": ("the study notebook's CNN: two convolutions and one dense layer", "notebook", False, "plain"),
+    "notebook-bn": ("+ batch norm after each convolution and the dense layer", "notebook-bn", False, "plain"),
+    "vgg": ("+ a third block: the VGG-style network, two convolutions a block", {}, False, "plain"),
+    "vgg-aug": ("+ augmentation: flips, 2-pixel shifts, random erasing", {}, True, "plain"),
 }
-SAVED_ABLATIONS = {"mlp"}  # variants whose weights are kept: the filters tab runs the dense net live
+LADDER = ("notebook", "notebook-bn", "vgg", "vgg-aug", "baseline")  # then the shipped model, and with real photos
+PLAIN_LR = 1e-3  # the "plain" recipe's constant Adam learning rate (Keras's default)
+SAVED_ABLATIONS = {"mlp", *LADDER}  # variants whose weights are kept: the app runs them on the learner's input
 OUT = Path("model/weights")
 # phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos, choices measured on the dev split (README)
 REAL_EPOCHS = 5
@@ -140,6 +148,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         except PublishError as problem:
             parser.error(str(problem))
     return args
+
+
+def build_variant(variant) -> keras.Model:
+    """The network an ablation trains: build_cnn with VARIANT's arguments, or the builder VARIANT names."""
+    if variant == "mlp":
+        return build_mlp()
+    if variant in ("notebook", "notebook-bn"):
+        return build_notebook(batch_norm=variant == "notebook-bn")
+    return build_cnn(**variant)
 
 
 def augmenter(seed: int):
@@ -230,7 +247,7 @@ def record_ablation(folder: Path, name: str, description: str, metrics: dict) ->
     """Add (or replace) one variant's results in FOLDER/ablations.json, keeping the others."""
     path = folder / "ablations.json"
     runs = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    keys = ("test_accuracy", "test_loss", "history", "params", "epochs", "train_seconds", "seed", "quick")
+    keys = ("test_accuracy", "test_loss", "per_class", "history", "params", "epochs", "train_seconds", "seed", "quick")
     runs[name] = {"description": description, **{k: metrics[k] for k in keys}}
     path.write_text(json.dumps(runs, indent=1), encoding="utf-8")
     print(f"recorded ablation {name!r} in {path}")
@@ -343,7 +360,7 @@ def main(argv: list[str] | None = None) -> dict:
         train_idx, val_idx = train_idx[: QUICK["train"]], val_idx[: QUICK["validation"]]
         x_test, y_test = x_test[: QUICK["test"]], y_test[: QUICK["test"]]
         epochs = min(epochs, QUICK["epochs"])
-    description, variant, augment = ABLATIONS[args.ablation or "baseline"]
+    description, variant, augment, recipe = ABLATIONS[args.ablation or "baseline"]
     train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args.batch_size, args.seed, augment=augment)
     val_ds = make_dataset(x_train[val_idx], y_train[val_idx], 512, args.seed, augment=False)
 
@@ -354,12 +371,15 @@ def main(argv: list[str] | None = None) -> dict:
         train_seconds = fm_metrics.get("train_seconds", 0.0)
         timer = EpochTimer()
     else:
-        model = build_mlp() if variant == "mlp" else build_cnn(**variant)
+        model = build_variant(variant)
         model.summary()
-        steps = epochs * int(np.ceil(len(train_idx) / args.batch_size))
-        compile_model(
-            model, steps, epochs, PEAK_LR, keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING)
-        )
+        if recipe == "plain":
+            model.compile(optimizer=keras.optimizers.Adam(PLAIN_LR), loss="categorical_crossentropy", metrics=["accuracy"])
+        else:
+            steps = epochs * int(np.ceil(len(train_idx) / args.batch_size))
+            compile_model(
+                model, steps, epochs, PEAK_LR, keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING)
+            )
         timer = EpochTimer()
         callbacks = [timer]
         if args.ablation:  # the run's own log, kept beside the results it produced
@@ -428,9 +448,7 @@ def main(argv: list[str] | None = None) -> dict:
     if args.ablation:
         record_ablation(args.out, args.ablation, description, metrics)
         if args.ablation in SAVED_ABLATIONS:  # the app runs it beside ours
-            save_for_inference(
-                model, build_mlp() if variant == "mlp" else build_cnn(**variant), args.out / "ablations" / args.ablation
-            )
+            save_for_inference(model, build_variant(variant), args.out / "ablations" / args.ablation)
         return metrics
 
     save_for_inference(model, build_cnn(), args.out)
