@@ -374,7 +374,9 @@ def main(argv: list[str] | None = None) -> dict:
         model = build_variant(variant)
         model.summary()
         if recipe == "plain":
-            model.compile(optimizer=keras.optimizers.Adam(PLAIN_LR), loss="categorical_crossentropy", metrics=["accuracy"])
+            model.compile(
+                optimizer=keras.optimizers.Adam(PLAIN_LR), loss="categorical_crossentropy", metrics=["accuracy"]
+            )
         else:
             steps = epochs * int(np.ceil(len(train_idx) / args.batch_size))
             compile_model(
