@@ -15,6 +15,7 @@ import logging
 import threading
 
 import gradio as gr
+import numpy as np
 
 from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
@@ -81,13 +82,17 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
 
 
 def warm_up(model: LoadedModel) -> None:
-    """Draw every figure that depends only on the model, so no learner waits for one.
+    """Draw every figure that depends only on the model, and run the first, slowest computations, so no
+    learner waits for them (Grad-CAM's compiled gradients, the dense network's loading).
 
     Run in a background thread: the app serves meanwhile (a request for a figure not drawn yet draws it, or
     waits for this thread under the tabs' build lock), and an error here ends the thread with its traceback
     in the log, not the app.
     """
-    for tab in (confusion, normalization, explain):
+    for traced in (model, model.fashion_mnist_only):  # Classify's two models: their compiled calls traced
+        if traced is not None:
+            traced.probabilities(np.zeros((28, 28), np.uint8))
+    for tab in (explain, confusion, filters, pooling, normalization, softmax):
         tab.warm_up(model)
 
 

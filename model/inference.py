@@ -15,9 +15,27 @@ from model.data import CLASS_NAMES
 
 DEFAULT_FOLDER = Path(__file__).parent / "weights"
 FASHION_MNIST_ONLY = "fashion-mnist-only"  # sub-folder: the model before real photos, shown beside it
+# the improvement ladder: train.py --ablation runs, each rung adding one thing to the one before it; then the
+# shipped model (longer training), then the same with real photos
+LADDER = ("notebook", "notebook-bn", "vgg", "vgg-aug", "baseline")
 UNSURE_BELOW = 0.6  # top probability under this: "Not sure". Chosen on the real-photo dev split (README):
 # the threshold that keeps both right-and-sure (>= 70%) and hats/shorts/skirts unsure (>= 85%) furthest above target
 log = logging.getLogger(__name__)
+
+
+def _batch(pixels: np.ndarray) -> np.ndarray:
+    return np.asarray(pixels, dtype=np.float32).reshape(-1, 28, 28, 1)
+
+
+def _compile(keras_model):
+    """KERAS_MODEL's inference call as a TensorFlow function of any batch of 28x28x1 images."""
+    import tensorflow as tf
+
+    @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
+    def run(x):
+        return keras_model(x, training=False)
+
+    return run
 
 
 @dataclass
@@ -30,30 +48,33 @@ class LoadedModel:
     source: str  # shown to the learner: "local folder model/weights", "hf://ns/name@rev", ...
     fashion_mnist_only: LoadedModel | None = None  # the same network before real photos (train.py --real-photos)
     _extractors: dict = field(default_factory=dict, repr=False)  # layer names -> sub-model, built on first use
+    _ablation_models: dict = field(default_factory=dict, repr=False)  # ablation name -> its Keras model, or None
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
         """(28, 28) or (N, 28, 28) uint8 -> (N, 10) probabilities.
 
-        Calls the model directly rather than ``model.predict``: for one image that skips
-        predict's per-call dataset and callback set-up (milliseconds instead of tens).
-        Inference-only calls share no mutable state, so concurrent requests may share it.
+        Runs the model as a compiled TensorFlow function (traced once, on the first call): for one
+        image that skips both ``model.predict``'s per-call set-up and the eager call's Python work
+        per layer. Inference-only calls share no mutable state, so concurrent requests may share it.
         """
-        x = np.asarray(pixels, dtype=np.float32).reshape(-1, 28, 28, 1)
-        return np.asarray(self.keras_model(x, training=False), dtype=np.float64)
+        return np.asarray(self._compiled(_batch(pixels)), dtype=np.float64)
+
+    @cached_property
+    def _compiled(self):
+        return _compile(self.keras_model)
 
     def layer_outputs(self, pixels: np.ndarray, names: tuple[str, ...]) -> list[np.ndarray]:
         """The named layers' outputs for (28, 28) or (N, 28, 28) pixels, one array per name.
 
-        The sub-model is built the first time a tab asks for those layers, never at start-up,
-        so classifying pays nothing for the concept tabs.
+        The sub-model is built and compiled the first time a tab asks for those layers, never at
+        start-up, so classifying pays nothing for the concept tabs.
         """
         import keras
 
         if names not in self._extractors:
             outputs = [self.keras_model.get_layer(name).output for name in names]
-            self._extractors[names] = keras.Model(self.keras_model.input, outputs)
-        x = np.asarray(pixels, dtype=np.float32).reshape(-1, 28, 28, 1)
-        result = self._extractors[names](x, training=False)
+            self._extractors[names] = _compile(keras.Model(self.keras_model.input, outputs))
+        result = self._extractors[names](_batch(pixels))
         return [np.asarray(r) for r in (result if isinstance(result, list | tuple) else [result])]
 
     def logits(self, pixels: np.ndarray) -> np.ndarray:
@@ -69,12 +90,19 @@ class LoadedModel:
     @cached_property
     def dense_model(self):
         """The dense network (``train.py --ablation mlp``) kept in ablations/mlp, or None."""
+        return self.ablation_model("mlp")
+
+    def ablation_model(self, name: str):
+        """The Keras model a ``train.py --ablation NAME`` run kept in ablations/NAME, or None (loaded once)."""
         import keras
 
-        folder = self.folder / "ablations" / "mlp"
-        if not (folder / "config.json").is_file():
-            return None
-        return keras.saving.load_model(folder, safe_mode=True, compile=False)
+        folder = self.folder / "ablations" / name
+        if name not in self._ablation_models:
+            loaded = (folder / "config.json").is_file()
+            self._ablation_models[name] = (
+                keras.saving.load_model(folder, safe_mode=True, compile=False) if loaded else None
+            )
+        return self._ablation_models[name]
 
     @cached_property
     def real_photo_results(self) -> dict | None:

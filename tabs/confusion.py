@@ -40,7 +40,7 @@ correctly, its runner-up class), on the last convolutional layer as in the **Whe
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)")
-CELL_SHOWN = 16  # images a cell shows at most (two rows of 8): each is a file the browser or an API client fetches
+CELL_SHOWN = 6  # images a cell shows at most: each is a file the browser or an API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
@@ -105,6 +105,8 @@ def warm_up(model: LoadedModel) -> None:
         show_confusion(mode, model)
     if "calibration" in model.metrics:
         show_reliability(model)
+    if (model.folder / "test_samples.npz").is_file():  # the cell that opens with the tab, its gallery kept
+        open_cell_explained(*first_cell(model), model=model)
 
 
 def _cell_gallery(samples: dict, hits, predicted: int) -> list[tuple[str, str]]:
@@ -210,6 +212,18 @@ def pick_cell(evt: gr.EventData) -> tuple[str, str]:
     return CLASS_NAMES[row], CLASS_NAMES[max(col - 1, 0)]  # column 0 holds the row names
 
 
+def open_tab(mode: str, true_name: str, predicted_name: str, model: LoadedModel, cell: bool) -> tuple:
+    """Everything the tab shows on opening: the matrix, the reliability diagram (if recorded) and, with CELL, a cell."""
+    shown = (show_confusion(mode, model),) + ((show_reliability(model),) if "calibration" in model.metrics else ())
+    return shown + (open_cell_explained(true_name, predicted_name, model) if cell else ())
+
+
+def first_cell(model: LoadedModel) -> tuple[str, str]:
+    """The cell the tab opens with: the most confused pair of classes."""
+    worst = confusion.most_confused(np.array(model.metrics["confusion_matrix"]), top=1)
+    return tuple(worst[0][:2]) if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
+
+
 def build(model: LoadedModel) -> None:
     with gr.Tab("Confusion matrix") as tab:
         gr.Markdown(EXPLANATION)
@@ -238,8 +252,7 @@ def build(model: LoadedModel) -> None:
             label="Counts (click a cell)",
         )
         with gr.Row():
-            worst = confusion.most_confused(np.array(matrix), top=1)  # the most confused pair opens first
-            first_true, first_predicted = worst[0][:2] if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
+            first_true, first_predicted = first_cell(model)
             true_class = Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
             predicted_class = Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
             open_button = gr.Button("Show these images", variant="primary")
@@ -271,9 +284,8 @@ def build(model: LoadedModel) -> None:
                 )
                 with gr.Column(min_width=300):
                     gr.Markdown(calibration_words(model.metrics["calibration"]), elem_id="calibration-words")
-            tab.select(partial(show_reliability, model=model), None, reliability_plot, api_visibility="private")
         gr.on(
-            [tab.select, confusion_mode.change],
+            [confusion_mode.change],
             partial(show_confusion, model=model),
             confusion_mode,
             confusion_plot,
@@ -281,14 +293,22 @@ def build(model: LoadedModel) -> None:
         )
         show_cell = partial(open_cell_explained, model=model)
         cell_outputs = [cell_gallery, cell_note, true_map, answer_map, explain_note]
-        opening = [tab.select] if (model.folder / "test_samples.npz").is_file() else []  # that cell, as the tab opens
         gr.on(
-            [open_button.click, *opening],
+            [open_button.click],
             show_cell,
             [true_class, predicted_class],
             cell_outputs,
             api_name="confusion_cell",
             trigger_mode="always_last",
+        )
+        # opening the tab: the matrix, the reliability diagram and the first cell in one request (one round trip)
+        figures = [confusion_plot] + ([reliability_plot] if "calibration" in model.metrics else [])
+        has_cells = (model.folder / "test_samples.npz").is_file()
+        tab.select(
+            partial(open_tab, model=model, cell=has_cells),
+            [confusion_mode, true_class, predicted_class],
+            figures + (cell_outputs if has_cells else []),
+            api_visibility="private",
         )
         cells_table.select(pick_cell, None, [true_class, predicted_class], api_visibility="private").then(
             show_cell, [true_class, predicted_class], cell_outputs, api_visibility="private"

@@ -249,8 +249,14 @@ def show_deletion(model: LoadedModel):
 
 
 def warm_up(model: LoadedModel) -> None:
-    """Draw the deletion curves ahead of time."""
+    """Draw the deletion curves, and compile the maps' gradients on a test image, ahead of time.
+
+    The first Grad-CAM traces its TensorFlow function: about 1 s, which the first learner would otherwise wait.
+    """
     show_deletion(model)
+    examples = sorted((model.folder / "examples").glob("*.png"))
+    if examples:
+        explain(str(examples[-1]), model=model)
 
 
 def shown_if_present(value) -> dict:

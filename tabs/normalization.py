@@ -80,10 +80,13 @@ EVIDENCE_RUNS = ["baseline", "no-normalization"]
 
 
 def warm_up(model: LoadedModel) -> None:
-    """Draw the evidence curves ahead of time."""
+    """Draw the evidence curves, and run the tab once on a test image, ahead of time."""
     if set(EVIDENCE_RUNS) <= run_histories(model).keys():
         show_curves(EVIDENCE_RUNS, model)
     _black_image_answer(model)
+    examples = sorted((model.folder / "examples").glob("*.png"))
+    if examples:
+        run_normalization(str(examples[-1]), model)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:

@@ -113,6 +113,14 @@ def shrink_words(model: LoadedModel) -> str:
     )
 
 
+def warm_up(model: LoadedModel) -> None:
+    """Trace the feature-map read-out on a test image ahead of time (its first call compiles it)."""
+    examples = sorted((model.folder / "examples").glob("*.png"))
+    if examples:
+        for source in POOL_SOURCES:
+            run_pooling(str(examples[-1]), pooling.MODES[0], 2, 2, source, 0, model)
+
+
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Pooling") as tab:
         with gr.Row():

@@ -82,6 +82,13 @@ def run_typed_logits(text: str, temperature: float):
     return _steps_table(names, steps), probs, overflow_note(logits / temperature)
 
 
+def warm_up(model: LoadedModel) -> None:
+    """Trace the logits read-out on a test image ahead of time (its first call compiles it)."""
+    examples = sorted((model.folder / "examples").glob("*.png"))
+    if examples:
+        run_softmax(str(examples[-1]), 1.0, model)
+
+
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Softmax") as tab:
         with gr.Row():
