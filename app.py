@@ -19,7 +19,7 @@ import numpy as np
 
 from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
-from tabs import classify, common, confusion, explain, filters, normalization, overfitting, pooling, softmax
+from tabs import classify, common, confusion, explain, filters, improve, normalization, overfitting, pooling, softmax
 
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
@@ -77,6 +77,7 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
                 tab.build(model, examples, shared)
             overfitting.build(model)
             confusion.build(model)
+            improve.build(model, examples, shared)
     common.name_parameters(demo)  # for the messages API callers get about a bad value
     return demo
 
@@ -92,7 +93,7 @@ def warm_up(model: LoadedModel) -> None:
     for traced in (model, model.fashion_mnist_only):  # Classify's two models: their compiled calls traced
         if traced is not None:
             traced.probabilities(np.zeros((28, 28), np.uint8))
-    for tab in (explain, confusion, filters, pooling, normalization, softmax):
+    for tab in (explain, confusion, filters, pooling, normalization, softmax, improve):
         tab.warm_up(model)
 
 

@@ -30,10 +30,11 @@ MODEL_FILES = [
     "test_samples.npz",
     "examples/*.png",
     "ablations.json",
-    "ablations/*",  # each variant's training log, and the dense net the filters tab runs
+    "ablations/*",  # each variant's training log, and the networks the filters and improving-it tabs run
     "fashion-mnist-only/*",  # the model before real photos, shown beside the shipped one
     "real_photos.json",  # benchmarks/real_photos.py on the dev split: the Classify tab's table
     "deletion.json",  # benchmarks/deletion.py: the Where it looked tab's evidence
+    "test_time_flip.json",  # benchmarks/test_time_flip.py: the Improving it tab's "what did not help"
 ]
 # What can go wrong fetching or loading a model, and nothing else: network and Hub errors are OSErrors
 # (huggingface_hub's HTTP, not-found and offline errors all derive from it), a bad repo id is a

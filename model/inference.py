@@ -111,6 +111,12 @@ class LoadedModel:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     @cached_property
+    def flip_results(self) -> dict | None:
+        """``benchmarks/test_time_flip.py --json`` results kept in this folder (test_time_flip.json), if any."""
+        path = self.folder / "test_time_flip.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    @cached_property
     def deletion_results(self) -> dict | None:
         """``benchmarks/deletion.py --json`` results kept in this folder (deletion.json), if any."""
         path = self.folder / "deletion.json"

@@ -124,3 +124,32 @@ def number_grid(values: np.ndarray, title: str, fmt: str = ".2f") -> str:
     """A small 2-D array as an HTML table of its numbers, under a title (a worked example's operand)."""
     rows = "".join("<tr>" + "".join(f"<td>{format(float(v), fmt)}</td>" for v in row) + "</tr>" for row in values)
     return f"<figure class='number-grid'><figcaption>{html.escape(title)}</figcaption><table>{rows}</table></figure>"
+
+
+def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]], unit: str = "%") -> str:
+    """A waterfall as an HTML table: each row's bar floats from the row before's value to its own.
+
+    The first bar starts at the axis's low end. The axis spans the values, padded by half a unit and
+    rounded out to whole units, so the steps between close values stay visible. ``extra`` adds text
+    columns after the bars (for example another metric of each row).
+    """
+    low, high = np.floor(min(values) - 0.5), np.ceil(max(values) + 0.5)
+    span = high - low
+    head = "".join(f"<th>{html.escape(t)}</th>" for t in ("", f"test accuracy {unit}", "change", *extra))
+    rows = []
+    for i, (name, value) in enumerate(zip(names, values, strict=True)):
+        before = values[i - 1] if i else low
+        start, end = sorted((before, value))
+        color = "#2563eb" if value >= before else "#dc2626"
+        change = f"{value - before:+.2f}" if i else ""
+        cells = [
+            f"<th scope='row'>{html.escape(name)}</th>",
+            f"<td><span class='bar-number'>{value:.2f}</span>{_bar((end - start) / span, color, (start - low) / span)}</td>",
+            f"<td class='bar-number'>{change}</td>",
+            *(f"<td class='bar-number'>{html.escape(column[i])}</td>" for column in extra.values()),
+        ]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    axis = f"<caption>Bars on an axis from {low:g} to {high:g}{html.escape(unit)}.</caption>"
+    return (
+        f"<table class='bar-table waterfall'>{axis}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )

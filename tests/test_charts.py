@@ -96,6 +96,21 @@ def test_negative_bars_end_at_the_zero_line():
     assert width_a == pytest.approx(25.0) and width_b == pytest.approx(75.0)
 
 
+def test_waterfall_bars_float_from_the_row_before_to_their_own_value():
+    html = charts.waterfall(["a", "b", "c"], [90.0, 92.0, 91.5], {"note": ["x", "y", "z"]})
+    parser = _Cells()
+    parser.feed(html)
+    assert parser.rows[1:] == [["a", "90.00", "", "x"], ["b", "92.00", "+2.00", "y"], ["c", "91.50", "-0.50", "z"]]
+    bars = re.findall(r"margin-left:([\d.]+)%;width:([\d.]+)%;min-width:1px;height:0.9em;background:(#\w+)", html)
+    # the axis runs 89-93: the values padded by half a point, rounded out to whole points
+    assert [(float(m), float(w), c) for m, w, c in bars] == [
+        (0.0, 25.0, "#2563eb"),  # 89 -> 90
+        (25.0, 50.0, "#2563eb"),  # 90 -> 92, up
+        (62.5, 12.5, "#dc2626"),  # 92 -> 91.5, down: red
+    ]
+    assert "from 89 to 93%" in html
+
+
 def test_histogram_svg_has_one_bar_per_non_empty_bin_and_says_its_range():
     values = np.array([0, 0, 0, 255])
     svg = charts.histogram_svg(values, "raw", bins=4)

@@ -1,0 +1,278 @@
+"""The Improving it tab: the notebook's question 8, what made the CNN better, one change at a time.
+
+The improvement ladder: ``train.py --ablation`` runs from the notebook's CNN up to this network on one
+10-epoch budget, then the shipped model (longer training), then the same with real photos. Each rung's
+numbers come from its run (ablations.json, metrics.json, real_photos.json); the learner's input goes
+through two rungs they pick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import gradio as gr
+import numpy as np
+
+from model.data import CLASS_NAMES
+from model.inference import LADDER, LoadedModel, top_classes
+from tabs.charts import waterfall
+from tabs.common import Dropdown, choice, concept_input, input_pixels, pick_examples, rerun_on
+
+SHIRT = CLASS_NAMES.index("Shirt")
+# what the learner reads for each rung: what it adds to the rung before
+RUNG_NAMES = {
+    "notebook": "Notebook CNN",
+    "notebook-bn": "+ batch norm",
+    "vgg": "+ third block",
+    "vgg-aug": "+ augmentation",
+    "baseline": "+ smoothing, schedule",
+}
+RUNG_CHANGES = {
+    "notebook": "two 3×3 convolutions (32, 64 filters), each followed by 2×2 max pooling, then a 128-unit dense "
+    "layer; Adam at a constant learning rate, no augmentation",
+    "notebook-bn": "batch norm between each convolution or dense layer and its ReLU",
+    "vgg": "this app's network: a third block of convolutions, two convolutions in blocks 2 and 3, a 256-unit "
+    "dense layer with dropout",
+    "vgg-aug": "random horizontal flips, ±2-pixel shifts and random erasing of the training images",
+    "baseline": "label smoothing 0.1, and AdamW with a warm-up then cosine decay of the learning rate",
+}
+LONGER = "+ longer training"
+PHOTOS = "+ real photos"
+
+EXPLANATION = """**How to read it.** Each row adds one change to the row above and is trained from scratch;
+the bar runs from the row above's test accuracy to its own (blue: better, red: worse). The first five
+rows train 10 epochs each, so they compare at one budget. A gain is measured after the changes above
+it: in another order, a change can buy more or less. Steps of a few tenths of a point can be noise:
+two training runs of one recipe differ by that much."""
+
+
+@dataclass
+class Rung:
+    name: str  # what the learner reads
+    change: str
+    test_accuracy: float
+    shirt_recall: float | None
+    epochs: str  # how many epochs it trained
+    train_seconds: float | None  # on this 2-core machine; for the last rung, its fine-tune (with converting photos)
+    history: dict  # per epoch: accuracy (training images), val_accuracy, ...
+    predict: object  # (N, 28, 28, 1) float32 -> (N, 10) probabilities, or None if its weights are not kept
+
+
+def _shirt_recall(run: dict) -> float | None:
+    per_class = run.get("per_class")
+    return per_class[SHIRT]["recall"] if per_class else None
+
+
+def _keras_predict(keras_model):
+    return None if keras_model is None else lambda x: np.asarray(keras_model(x, training=False))
+
+
+def _photo_epochs(metrics: dict) -> str:
+    real = metrics.get("real_photos") or {}
+    return f"{metrics.get('epochs', '?')} + {real['epochs']}" if "epochs" in real else str(metrics.get("epochs", ""))
+
+
+def _fine_tune_seconds(real: dict) -> float | None:
+    return real["convert_seconds"] + real["train_seconds"] if "train_seconds" in real else None
+
+
+def rungs(model: LoadedModel) -> list[Rung]:
+    """The ladder's rungs present in this model folder, in order."""
+    found = []
+    for name in LADDER:
+        run = model.ablations.get(name)
+        if run:
+            found.append(
+                Rung(
+                    RUNG_NAMES[name],
+                    RUNG_CHANGES[name],
+                    run["test_accuracy"],
+                    _shirt_recall(run),
+                    str(run.get("epochs", "")),
+                    run.get("train_seconds"),
+                    run.get("history") or {},
+                    _keras_predict(model.ablation_model(name)),
+                )
+            )
+    before = model.fashion_mnist_only
+    shipped = before or model  # the same network and recipe trained longer, on Fashion-MNIST only
+    epochs = shipped.metrics.get("epochs")
+    found.append(
+        Rung(
+            LONGER,
+            f"the same network and recipe trained {epochs} epochs instead of 10: the shipped model, before real photos",
+            shipped.metrics["test_accuracy"],
+            _shirt_recall(shipped.metrics),
+            str(epochs),
+            shipped.metrics.get("train_seconds"),
+            shipped.metrics.get("history") or {},
+            lambda x: shipped.probabilities(x),
+        )
+    )
+    if before is not None:
+        found.append(
+            Rung(
+                PHOTOS,
+                "then fine-tuned on Fashion-MNIST plus real photos: the model this app answers with",
+                model.metrics["test_accuracy"],
+                _shirt_recall(model.metrics),
+                _photo_epochs(model.metrics),
+                _fine_tune_seconds(model.metrics.get("real_photos") or {}),
+                (model.metrics.get("real_photos") or {}).get("history") or {},
+                lambda x: model.probabilities(x),
+            )
+        )
+    return found
+
+
+def ladder_html(model: LoadedModel) -> str:
+    steps = rungs(model)
+    shirt = [f"{100 * r.shirt_recall:.1f}" if r.shirt_recall is not None else "not recorded" for r in steps]
+    return waterfall(
+        [r.name for r in steps],
+        [100 * r.test_accuracy for r in steps],
+        {"Shirt recall %": shirt, "epochs": [r.epochs for r in steps]},
+    )
+
+
+def changes_markdown(model: LoadedModel) -> str:
+    """What each rung changed, as a list."""
+    return "\n".join(f"- **{r.name}**: {r.change}." for r in rungs(model))
+
+
+def verdict_words(model: LoadedModel) -> str:
+    """The ladder's story in measured numbers: where it starts and ends, its biggest step, what real photos did."""
+    steps = rungs(model)
+    if len(steps) < 2:
+        return ""
+    gains = [(b.test_accuracy - a.test_accuracy, b.name) for a, b in zip(steps, steps[1:], strict=False)]
+    best_gain, best_name = max(gains)
+    words = [
+        f"From the notebook's network to this app's, test accuracy went from {steps[0].test_accuracy:.2%} to "
+        f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points)."
+        if steps[0].name == RUNG_NAMES["notebook"]
+        else ""
+    ]
+    words += [overfit_words(a, b) for a, b in zip(steps, steps[1:], strict=False)]
+    shirts = [r for r in steps if r.shirt_recall is not None]
+    if len(shirts) >= 2:
+        words.append(
+            f"Shirt, the hardest class, went from {shirts[0].shirt_recall:.1%} recall ({shirts[0].name}) to "
+            f"{shirts[-1].shirt_recall:.1%} ({shirts[-1].name})."
+        )
+    real = model.real_photo_results
+    if steps[-1].name == PHOTOS and real:
+        before, after = real["results"]["Fashion-MNIST-only model"], real["results"]["shipped model"]
+        words.append(
+            f"Real photos cost {100 * (steps[-2].test_accuracy - steps[-1].test_accuracy):.2f} points on "
+            f"Fashion-MNIST's test set, and raised the share of real photos (garments of the ten classes) whose top "
+            f"class is right from {before['top1']:.1%} to {after['top1']:.1%} (held-out dev split; the Classify tab "
+            "has the details)."
+        )
+    return " ".join(w for w in words if w)
+
+
+def overfit_words(before: Rung, after: Rung) -> str:
+    """Why a rung scored lower than the one before, when its own curves show it: it overfitted."""
+    h, g = after.history, before.history
+    if after.test_accuracy >= before.test_accuracy or not {"accuracy", "val_accuracy"} <= h.keys():
+        return ""
+    if "accuracy" not in g:
+        return ""
+    val, train = h["val_accuracy"], h["accuracy"]
+    peak = int(np.argmax(val))
+    if train[-1] <= g["accuracy"][-1] or val[-1] > val[peak] - 0.005:
+        return ""
+    return (
+        f"**{after.name}** scored lower: it fitted its training images faster ({train[-1]:.1%} at the last epoch, "
+        f"against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
+        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}: with nothing yet against overfitting, it overfitted sooner."
+    )
+
+
+def did_not_help(model: LoadedModel) -> str:
+    """Changes that did not pay on the 10-epoch budget, from the ablation runs."""
+    runs = model.ablations
+    if "baseline" not in runs:
+        return ""
+    base = runs["baseline"]["test_accuracy"]
+    named = {
+        "avgpool": "average pooling instead of max pooling",
+        "no-dropout": "leaving dropout out",
+        "no-augmentation": "leaving augmentation out",
+    }
+    parts = [
+        f"{what}: {100 * (runs[name]['test_accuracy'] - base):+.2f} points"
+        for name, what in named.items()
+        if name in runs
+    ]
+    if not parts:
+        return ""
+    return (
+        "**Other changes, on the same 10-epoch budget** (test accuracy against the last 10-epoch rung, "
+        f"{base:.2%}): "
+        + "; ".join(parts)
+        + ". None was a clear gain. Leaving dropout or augmentation out even scored "
+        "slightly higher: both make the training task harder, which likely pays only over longer training "
+        "(the shipped model keeps both; their effect on its 27 epochs was not measured on its own)."
+    )
+
+
+def flip_words(model: LoadedModel) -> str:
+    """Test-time flipping, measured: what it did to test accuracy."""
+    flip = (model.flip_results or {}).get("shipped model")
+    if not flip:
+        return ""
+    change = 100 * (flip["flip_test_accuracy"] - flip["test_accuracy"])
+    return (
+        f"**Test-time flipping** (averaging each answer with the mirror image's) took this app's model from "
+        f"{flip['test_accuracy']:.2%} to {flip['flip_test_accuracy']:.2%} on the {flip['images']:,} test images "
+        f"({change:+.2f} points), for twice the work per answer. The app does not use it."
+    )
+
+
+def compare(image_path: str | None, first: str, second: str, model: LoadedModel):
+    """The input through two rungs: each one's top 3 classes."""
+    by_name = {r.name: r for r in rungs(model) if r.predict is not None}
+    choice(first, list(by_name), "First rung")
+    choice(second, list(by_name), "Second rung")
+    x = input_pixels(image_path).astype(np.float32).reshape(1, 28, 28, 1)
+    return tuple(top_classes(np.asarray(by_name[name].predict(x), np.float64)[0]) for name in (first, second))
+
+
+def warm_up(model: LoadedModel) -> None:
+    """Load the rungs' networks ahead of time (each a Keras model folder)."""
+    for rung in LADDER:
+        model.ablation_model(rung)
+
+
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
+    steps = rungs(model)
+    runnable = [r.name for r in steps if r.predict is not None]
+    with gr.Tab("Improving it") as tab:
+        gr.Markdown(
+            "### What made the CNN better?\nThe notebook's last question, answered by training: one change at a "
+            "time, from the notebook's two-convolution network to this app's model."
+        )
+        gr.HTML(ladder_html(model), elem_id="ladder")
+        gr.Markdown(verdict_words(model), elem_id="ladder-verdict")
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                source = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=2, min_width=300):
+                with gr.Row():
+                    first = Dropdown(runnable, value=runnable[0], label="First rung")
+                    second = Dropdown(runnable, value=runnable[-1], label="Second rung")
+                with gr.Row():
+                    first_label = gr.Label(
+                        num_top_classes=3, label="First rung's answer", min_width=160, elem_id="ladder-first"
+                    )
+                    second_label = gr.Label(
+                        num_top_classes=3, label="Second rung's answer", min_width=160, elem_id="ladder-second"
+                    )
+                gr.Markdown(EXPLANATION)
+                gr.Markdown(changes_markdown(model))
+                gr.Markdown(did_not_help(model) + "\n\n" + flip_words(model), elem_id="did-not-help")
+        pick_examples(source, examples)
+        rerun_on(source, partial(compare, model=model), [first, second], [first_label, second_label], "ladder")
