@@ -75,7 +75,7 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
             classify.build(model, examples, shared)
             for tab in (filters, pooling, normalization, softmax, explain):
                 tab.build(model, examples, shared)
-            overfitting.build(model)
+            overfitting.build(model, examples, shared)
             confusion.build(model)
             improve.build(model, examples, shared)
     common.name_parameters(demo)  # for the messages API callers get about a bad value

@@ -29,16 +29,17 @@ from pathlib import Path
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
 from PIL import Image
 
 from concepts.confusion import heatmap
 from concepts.curves import training_curves
+from model.augment import augmenter
 from model.card import CONFUSION_PNG, CURVES_PNG, write_card
 from model.cnn import build_cnn, build_mlp, build_notebook
-from model.data import CLASS_NAMES, load_fashion_mnist
+from model.data import CLASS_NAMES, VALIDATION_SIZE, load_fashion_mnist, validation_split
 from model.evaluate import calibration, select_samples, summarize
-from model.inference import FASHION_MNIST_ONLY, UNSURE_BELOW
+from model.inference import FASHION_MNIST_ONLY, LADDER, UNSURE_BELOW
+from model.live import write_subset
 from model.publish import PublishError, push_model, require_token
 from model.real_photos import DEV_PERCENT, SOURCE, convert, list_photos, score, split, targets
 
@@ -49,9 +50,6 @@ SEED = 42
 PEAK_LR = 3e-3  # AdamW peak, reached after a one-epoch linear warm-up, then cosine to 0
 WEIGHT_DECAY = 5e-4
 LABEL_SMOOTHING = 0.1  # soft targets: less over-confident, usually +0.2-0.4 points here
-VALIDATION_SIZE = 5_000  # held out of the 60k training images to choose settings; test is final only
-SHIFT_PIXELS = 2  # product photos are centred: small shifts only
-ERASE_PROBABILITY = 0.3  # random erasing (Zhong et al. 2017): one gray box per image
 CORRECT_SAMPLES_PER_CLASS = 24  # shipped beside every misclassified test image, for the drill-down
 QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2}
 ABLATION_EPOCHS = 10  # every ablation, "baseline" included, gets this same budget (change with --epochs)
@@ -70,7 +68,6 @@ ABLATIONS = {
     "vgg": ("+ a third block: the VGG-style network, two convolutions a block", {}, False, "plain"),
     "vgg-aug": ("+ augmentation: flips, 2-pixel shifts, random erasing", {}, True, "plain"),
 }
-LADDER = ("notebook", "notebook-bn", "vgg", "vgg-aug", "baseline")  # then the shipped model, and with real photos
 PLAIN_LR = 1e-3  # the "plain" recipe's constant Adam learning rate (Keras's default)
 SAVED_ABLATIONS = {"mlp", *LADDER}  # variants whose weights are kept: the app runs them on the learner's input
 OUT = Path("model/weights")
@@ -157,19 +154,6 @@ def build_variant(variant) -> keras.Model:
     if variant in ("notebook", "notebook-bn"):
         return build_notebook(batch_norm=variant == "notebook-bn")
     return build_cnn(**variant)
-
-
-def augmenter(seed: int):
-    """Training-only augmentation that suits aligned product images."""
-    shift = SHIFT_PIXELS / 28
-    return keras.Sequential(
-        [
-            layers.RandomFlip("horizontal", seed=seed),
-            layers.RandomTranslation(shift, shift, fill_mode="constant", fill_value=0.0, seed=seed + 1),
-            layers.RandomErasing(factor=ERASE_PROBABILITY, scale=(0.02, 0.2), value_range=(0, 255), seed=seed + 2),
-        ],
-        name="augment",
-    )
 
 
 def make_dataset(x, y, batch_size: int, seed: int, augment: bool):
@@ -352,9 +336,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist(args.data_dir)
     x_train, x_test = x_train[..., None], x_test[..., None]  # (N, 28, 28, 1) uint8
-    order = np.random.default_rng(args.seed).permutation(len(x_train))
-    n_val = min(VALIDATION_SIZE, len(x_train) // 10)
-    val_idx, train_idx = order[:n_val], order[n_val:]
+    val_idx, train_idx = validation_split(len(x_train), args.seed, VALIDATION_SIZE)
     epochs = args.epochs
     if args.quick:
         train_idx, val_idx = train_idx[: QUICK["train"]], val_idx[: QUICK["validation"]]
@@ -459,6 +441,7 @@ def main(argv: list[str] | None = None) -> dict:
     write_card(args.out, metrics)
     save_test_samples(args.out, x_test, y_test, probs, args.seed)
     save_examples(args.out, x_test, y_test)
+    write_subset(args.out, x_train, y_train, train_idx, val_idx)  # the Overfitting tab's live run trains on these
     print(f"wrote {args.out}/")
     if args.push_to_hub:
         print(push_model(args.out, args.push_to_hub, private=args.private, message=args.commit_message))

@@ -25,6 +25,7 @@ CLASS_NAMES = (
     "Bag",
     "Ankle boot",
 )
+VALIDATION_SIZE = 5_000  # held out of the 60k training images to choose settings (train.py); test is final only
 # Fashion-MNIST training-set pixel statistics on the 0-1 scale: the model standardizes with them
 PIXEL_MEAN, PIXEL_STD = 0.2860, 0.3530
 FILES = {
@@ -112,3 +113,13 @@ def load_fashion_mnist(data_dir: str | Path | None = None):
         if labels.max() > 9:
             raise ValueError(f"{found}: {split} labels go up to {labels.max()}, want 0-9")
     return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])
+
+
+def validation_split(n_images: int, seed: int, validation_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """train.py's split of the training images: (validation indices, training indices), fixed by SEED.
+
+    The validation set is at most a tenth of the images (a tiny test folder keeps most for training).
+    """
+    order = np.random.default_rng(seed).permutation(n_images)
+    n_val = min(validation_size, n_images // 10)
+    return order[:n_val], order[n_val:]

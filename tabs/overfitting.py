@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import html
+import threading
+import time
 from functools import partial
 
 import gradio as gr
+import numpy as np
 import pandas as pd
 
+from model import live
+from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
 from model.inference import LoadedModel
-from tabs.common import CheckboxGroup, _fashion_mnist_run, run_histories
+from tabs.charts import grid, upscale
+from tabs.common import (
+    CheckboxGroup,
+    _fashion_mnist_run,
+    concept_input,
+    image_file,
+    input_pixels,
+    pick_examples,
+    rerun_on,
+    run_histories,
+)
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """A model *overfits* when it keeps getting better on its training images but not on images it has
@@ -23,6 +38,22 @@ column). For the regularised runs, train accuracy sits below validation accuracy
 measured on augmented images with dropout on, validation on clean images without it."""
 
 OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens
+
+AUGMENTED = 7  # versions of the learner's input drawn beside it
+AUGMENTATION = f"""**What training did to images like yours.** Your 28×28 input (first), then {AUGMENTED} versions
+the shipped model's training could have made of it. Each epoch, every training image is flipped left to right
+half of the time and shifted by up to {SHIFT_PIXELS} pixels each way (the uncovered edge filled with black);
+and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PROBABILITY:.0%}, so about
+{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values. The network rarely
+sees exactly the same image twice, which makes memorising harder."""
+
+SHOWN = live.ROUNDS * live.STEPS_PER_ROUND * live.BATCH_SIZE  # images each live run is shown
+LIVE = f"""**Watch it memorise.** Two copies of the notebook's small CNN (no batch norm, no dropout, no
+augmentation) train from scratch, one on {live.SIZES[0]:,} training images, one on {live.SIZES[1]:,}, with the
+same number of updates: {SHOWN:,} images shown, so the first sees each of its images about
+{SHOWN / live.SIZES[0]:.0f} times, the second about {SHOWN / live.SIZES[1]:.0f} times. After each of
+{live.ROUNDS} rounds both are measured on (up to 1,000 of) their own training images and on {live.VALIDATION:,} validation
+images neither trained on. One run at a time for the whole app: if someone else's is running, yours waits."""
 
 
 def overfitting_rows(model: LoadedModel) -> list[list]:
@@ -52,6 +83,15 @@ def default_runs(model: LoadedModel) -> list[str]:
     return [name for name in run_histories(model) if name.startswith("shipped") or name in OVERFITTING_RUNS]
 
 
+LIVE_KEY = (
+    f"Red: {live.SIZES[0]:,} images; blue: {live.SIZES[1]:,} images. Dark: training images; light: validation images."
+)
+LIVE_HUES = (("#a3222a", "#ee8a90"), ("#1f4e99", "#7fa7e6"))  # per live run: training dark, validation light
+LIVE_COLORS = {
+    f"{n:,} images: {split}": hue
+    for n, pair in zip(live.SIZES, LIVE_HUES, strict=True)
+    for split, hue in zip(("training", "validation"), pair, strict=True)
+}
 SPLITS = {"accuracy": "training", "val_accuracy": "validation"}  # history key -> how the legend names it
 
 
@@ -91,7 +131,53 @@ def colour_key(model: LoadedModel) -> str:
     return f"<p>Dark: training images; light: validation images.</p><ul class='colour-key'>{items}</ul>"
 
 
-def build(model: LoadedModel) -> None:
+def augmented_versions(image_path: str | None, draw: float = 0) -> str:
+    """The input, then AUGMENTED versions as training would augment it (DRAW seeds the random choices)."""
+    pixels = input_pixels(image_path)
+    batch = np.repeat(pixels[None, ..., None].astype(np.float32), AUGMENTED, axis=0)
+    made = np.asarray(augmenter(int(draw))(batch, training=True))[..., 0]
+    panels = [pixels, *np.clip(np.rint(made), 0, 255).astype(np.uint8)]
+    return image_file(grid([np.repeat(upscale(p, 4)[..., None], 3, axis=2) for p in panels], cols=4, gap=6))
+
+
+LIVE_LOCK = threading.Lock()  # one live run at a time for the whole app (Gradio's queue also runs one)
+
+
+def live_words(shown: int, results: dict) -> str:
+    """The last measurement, in words: each run's training and validation accuracy and the gap."""
+    parts = [
+        f"**{n:,} images**: training {train:.1%}, validation {val:.1%} (gap {100 * (train - val):.1f} points)"
+        for n, (train, val) in results.items()
+    ]
+    return f"After {shown:,} images shown: " + "; ".join(parts) + "."
+
+
+def run_live(model: LoadedModel):
+    """Train the two small networks, yielding the curves so far and a note after each round."""
+    subset = live.load_subset(model.folder)
+    if subset is None:
+        raise gr.Error(
+            f"This model folder has no training images for a live run: `python -m model.live {model.folder}` adds them."
+        )
+    with LIVE_LOCK:
+        rows, start = [], time.perf_counter()
+        for shown, results in live.live_run(subset):
+            for n, (train, val) in results.items():
+                rows += [
+                    (shown / 1000, train, f"{n:,} images: training"),
+                    (shown / 1000, val, f"{n:,} images: validation"),
+                ]
+            note = live_words(shown, results) + f" ({time.perf_counter() - start:.0f} s so far.)"
+            yield pd.DataFrame(rows, columns=["thousand images shown", "accuracy", "run"]), note
+    yield gr.skip(), note.replace(" so far.)", " in all.)") + " " + LIVE_SO_WHAT
+
+
+LIVE_SO_WHAT = """Memorising shows as a gap: training accuracy racing ahead of validation accuracy. With few
+images the network can learn each one by heart; with ten times as many it has to learn what they have in
+common, and the two curves stay together."""
+
+
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     histories = run_histories(model)
     with gr.Tab("Overfitting") as tab:  # the measured table first, the explanation after the plot (phones)
         gr.Dataframe(
@@ -117,6 +203,43 @@ def build(model: LoadedModel) -> None:
         )
         gr.HTML(colour_key(model), elem_id="colour-key")
         gr.Markdown(EXPLANATION)
+        if (model.folder / live.SUBSET_FILE).is_file():
+            gr.Markdown(LIVE)
+            live_button = gr.Button("Train the two networks", variant="primary")
+            live_plot = gr.LinePlot(
+                x="thousand images shown",
+                y="accuracy",
+                color="run",
+                color_map=LIVE_COLORS,
+                colors_in_legend=list(LIVE_COLORS),
+                label="Accuracy, measured after each round",
+                elem_id="live-plot",
+            )
+            gr.Markdown(LIVE_KEY, elem_classes=["caption"])
+            live_note = gr.Markdown(elem_id="live-note")
+            live_button.click(
+                partial(run_live, model=model),
+                None,
+                [live_plot, live_note],
+                api_name="overfitting_live",
+                concurrency_limit=1,
+                concurrency_id="overfitting_live",
+            )
+        with gr.Row():
+            with gr.Column(scale=1, min_width=260):
+                source = concept_input("Input image", examples, tab, shared)
+            with gr.Column(scale=2, min_width=300):
+                augmented = gr.Image(
+                    show_label=False, label="Augmented versions", interactive=False, buttons=[], elem_id="augmented"
+                )
+                draw = gr.Number(value=0, precision=0, label="Random draw", minimum=0, maximum=10_000, visible=False)
+                again = gr.Button("Draw other versions")
+                gr.Markdown(AUGMENTATION, elem_id="augmentation-words")
+        pick_examples(source, examples)
+        rerun_on(source, augmented_versions, [draw], [augmented], "augment")
+        again.click(lambda n: int(n or 0) + 1, draw, draw, api_visibility="private").then(
+            augmented_versions, [source.image, draw], augmented, api_visibility="private"
+        )
         gr.on(
             [tab.select, runs.change],
             partial(accuracy_curves, model=model),

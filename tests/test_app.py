@@ -161,7 +161,7 @@ def test_a_photo_is_converted_once_for_classify_and_the_concept_tabs(shipped_mod
 def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
     """The page's words live in tabs/<tab>.py (README: "How the code is laid out"), not in concept docstrings."""
     import app
-    from tabs import confusion, explain, filters, normalization, overfitting, pooling, softmax
+    from tabs import confusion, explain, filters, improve, normalization, overfitting, pooling, softmax
 
     config = app.build_demo(shipped_model).get_config_file()
     shown = [c["props"].get("value") or "" for c in config["components"] if c["type"] == "markdown"]
@@ -170,6 +170,7 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
     ]
     paragraphs += [normalization.WHY_SO_CLOSE, softmax.CALIBRATION_POINTER, confusion.OPEN_A_CELL]
     paragraphs += [explain.NOT_SHOWN, explain.SANITY, explain.SANITY_OFF, confusion.WHERE_IT_LOOKED]
+    paragraphs += [overfitting.LIVE, overfitting.AUGMENTATION, overfitting.LIVE_KEY, improve.EXPLANATION]
     for paragraph in paragraphs:
         assert any(paragraph in text for text in shown), paragraph[:60]
 

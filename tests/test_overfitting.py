@@ -1,0 +1,90 @@
+"""The Overfitting tab's live demos: training's augmentation drawn on the learner's input, and a live run that
+memorises."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from gradio_client import handle_file
+from PIL import Image
+
+from model import live
+from tabs import overfitting
+from tests.helpers import SHIPPED
+
+DRESS = SHIPPED / "examples" / "3_dress.png"
+
+
+def _panels(path) -> list[np.ndarray]:
+    """The 8 panels (4 a row, 6 px apart, each 28x28 at 4x) of an augmented-versions picture, as 28x28 gray."""
+    img = np.asarray(Image.open(path).convert("L"))
+    return [img[r * 118 : r * 118 + 112 : 4, c * 118 : c * 118 + 112 : 4] for r in range(2) for c in range(4)]
+
+
+def test_the_first_panel_is_the_input_and_the_others_are_training_versions_of_it(tmp_path):
+    from tabs.common import input_pixels
+
+    pixels = input_pixels(str(DRESS))
+    first, *made = _panels(overfitting.augmented_versions(str(DRESS), 0))
+    np.testing.assert_array_equal(first, pixels)
+    assert len(made) == overfitting.AUGMENTED and not all(np.array_equal(m, pixels) for m in made)
+    mirrored = pixels[:, ::-1]
+    # a flip, a shift of up to 2 px (in fractions of a pixel: interpolated), maybe an erased patch: each version
+    # is close to the input flipped or not and shifted by whole pixels, closer than another garment is
+    other = input_pixels(str(SHIPPED / "examples" / "1_trouser.png"))
+    for m in made:
+        best = max(
+            np.corrcoef(np.roll(np.roll(base, dy, 0), dx, 1).ravel(), m.ravel())[0, 1]
+            for base in (pixels, mirrored)
+            for dy in range(-2, 3)
+            for dx in range(-2, 3)
+        )
+        assert best > np.corrcoef(other.ravel(), m.ravel())[0, 1] + 0.1, best
+
+
+def test_a_draw_is_repeatable_and_another_draw_differs():
+    one, again, other = (np.asarray(Image.open(overfitting.augmented_versions(str(DRESS), d))) for d in (3, 3, 4))
+    np.testing.assert_array_equal(one, again)
+    assert not np.array_equal(one, other)
+
+
+def test_a_short_live_run_reports_each_size_each_round():
+    subset = live.load_subset(SHIPPED)
+    rounds = list(live.live_run(subset, rounds=2, sizes=(64, 256)))
+    assert [shown for shown, _ in rounds] == [k * live.STEPS_PER_ROUND * live.BATCH_SIZE for k in (1, 2)]
+    for _, results in rounds:
+        assert set(results) == {64, 256}
+        assert all(0.0 <= a <= 1.0 for pair in results.values() for a in pair)
+
+
+def test_the_shipped_subset_is_train_pys_own_split(fashion_test_set):
+    from model.data import VALIDATION_SIZE, load_fashion_mnist, validation_split
+
+    (x_train, y_train), _ = load_fashion_mnist()
+    val_idx, train_idx = validation_split(len(x_train), 42, VALIDATION_SIZE)
+    subset = live.load_subset(SHIPPED)
+    np.testing.assert_array_equal(subset["train_images"], x_train[train_idx[: max(live.SIZES)]])
+    np.testing.assert_array_equal(subset["val_labels"], y_train[val_idx[: live.VALIDATION]])
+
+
+@pytest.mark.app
+def test_the_live_run_memorises_500_images_and_not_5000(client):
+    """Through the API, as a learner's button press: the 500-image run ends with a much larger gap."""
+    _, note = client.predict(api_name="/overfitting_live")
+    gaps = {
+        int(n.replace(",", "")): float(g)
+        for n, g in re.findall(r"\*\*([\d,]+) images\*\*:[^(]*\(gap (-?[\d.]+) points", note)
+    }
+    assert set(gaps) == set(live.SIZES), note
+    assert gaps[500] > gaps[5000] + 5, note
+
+
+@pytest.mark.app
+def test_the_augment_endpoint_draws_on_an_uploaded_photo(client):
+    from tabs.common import input_pixels
+
+    photo = sorted((SHIPPED.parents[1] / "tests" / "data" / "real-photos").rglob("*.jpg"))[0]
+    picture = client.predict(handle_file(str(photo)), 0, api_name="/augment")
+    np.testing.assert_array_equal(_panels(picture)[0], input_pixels(str(photo)))
