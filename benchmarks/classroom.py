@@ -58,6 +58,8 @@ MIX = (
     ("/overfitting", 4),
     ("/explain", 10),
     ("/confusion_explain", 4),
+    ("/augment", 4),
+    ("/ladder", 4),
 )
 # the shipped test images the confusion tab can explain (its drill-down's numbers)
 with np.load(ROOT / "model" / "weights" / "test_samples.npz") as _samples:
@@ -97,14 +99,14 @@ def sketch_file(folder: Path, learner: int) -> Path:
     return path
 
 
-def call(client, endpoint: str, photo: Path, sketch: Path, layers: list[str], runs: list[str], rng: random.Random):
+def call(client, endpoint: str, photo: Path, sketch: Path, choices: dict[str, list], rng: random.Random):
     from gradio_client import handle_file
 
     image = handle_file(str(photo))
     args = {
         "/classify": (image,),
         "/classify_sketch": ({"background": None, "layers": [], "composite": handle_file(str(sketch))},),
-        "/feature_maps": (image, rng.choice(layers)),
+        "/feature_maps": (image, rng.choice(choices["layers"])),
         "/shift": (image, rng.randint(-MAX_SHIFT, MAX_SHIFT)),
         "/pool": (
             image,
@@ -122,9 +124,11 @@ def call(client, endpoint: str, photo: Path, sketch: Path, layers: list[str], ru
         ),
         "/confusion_matrix": (rng.choice(list(CONFUSION_MODES)),),
         "/confusion_cell": (rng.choice(CLASS_NAMES), rng.choice(CLASS_NAMES)),
-        "/overfitting": (rng.sample(runs, k=min(2, len(runs))),),
+        "/overfitting": (rng.sample(choices["runs"], k=min(2, len(choices["runs"]))),),
         "/explain": (image, rng.choice(CLASS_CHOICES), rng.choice(METHODS), rng.randint(*PATCHES)),
         "/confusion_explain": (rng.choice(TEST_NUMBERS),),
+        "/augment": (image, rng.randint(0, 100)),
+        "/ladder": (image, *rng.sample(choices["rungs"], k=2)),
     }[endpoint]
     return client.predict(*args, api_name=endpoint)
 
@@ -137,8 +141,11 @@ def run_class(url: str, learners: int, seconds: float, think: float, folder: Pat
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
     api = Client(url, verbose=False).view_api(return_format="dict", print_info=False)["named_endpoints"]
-    layers = api["/feature_maps"]["parameters"][1]["type"]["enum"]
-    runs = api["/overfitting"]["parameters"][0]["type"]["items"]["enum"]
+    choices = {
+        "layers": api["/feature_maps"]["parameters"][1]["type"]["enum"],
+        "runs": api["/overfitting"]["parameters"][0]["type"]["items"]["enum"],
+        "rungs": api["/ladder"]["parameters"][1]["type"]["enum"],
+    }
 
     def learner(n: int) -> None:
         rng = random.Random(n)
@@ -152,7 +159,7 @@ def run_class(url: str, learners: int, seconds: float, think: float, folder: Pat
                 photo = rng.choice(photos)
             start = time.perf_counter()
             try:
-                call(client, endpoint, photo, sketch, layers, runs, rng)
+                call(client, endpoint, photo, sketch, choices, rng)
                 with lock:
                     times[endpoint].append(time.perf_counter() - start)
             except Exception as err:  # any failure counts; the message is kept for the report
