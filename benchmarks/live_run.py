@@ -27,12 +27,12 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|" + "---|" * len(SIZES))
     for run in range(1, args.runs + 1):
         start = time.perf_counter()
-        first = None
+        first, last = None, {}
         for _, results in live_run(subset):
-            first = first or time.perf_counter() - start
+            first, last = first or time.perf_counter() - start, results
         total = time.perf_counter() - start
         cells = [
-            f"{train:.1%} / {val:.1%} / {100 * (train - val):.1f} pts" for train, val in (results[n] for n in SIZES)
+            f"{train:.1%} / {val:.1%} / {100 * (train - val):.1f} pts" for train, val in (last[n] for n in SIZES)
         ]
         print(f"| {run} | {total:.1f} ({first:.1f}) | " + " | ".join(cells) + " |")
 
