@@ -36,6 +36,8 @@ CSS = (
     " .bar-table { width: 100%; border-collapse: collapse; font-size: 14px; }"
     " .bar-table th, .bar-table td { padding: 2px 6px; text-align: left; vertical-align: middle; }"
     " .bar-table td { width: 40%; } .bar-number { font-variant-numeric: tabular-nums; }"
+    # the improvement ladder's waterfall: the change beside each value, small; narrow text columns
+    " .waterfall .bar-change { font-size: 12px; color: #555; } .waterfall td.bar-number { width: auto; }"
     # histograms: three side by side, stacked when there is no room (a phone)
     " .histograms { display: flex; flex-wrap: wrap; gap: 12px; }"
     " .histogram { flex: 1 1 200px; margin: 0; font-size: 14px; }"

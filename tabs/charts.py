@@ -130,22 +130,23 @@ def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]]
     """A waterfall as an HTML table: each row's bar floats from the row before's value to its own.
 
     The first bar starts at the axis's low end. The axis spans the values, padded by half a unit and
-    rounded out to whole units, so the steps between close values stay visible. ``extra`` adds text
+    rounded out to whole units, so the steps between close values stay visible. Each value has its
+    change from the row before beside it (one column, so the table fits a phone). ``extra`` adds text
     columns after the bars (for example another metric of each row).
     """
     low, high = np.floor(min(values) - 0.5), np.ceil(max(values) + 0.5)
     span = high - low
-    head = "".join(f"<th>{html.escape(t)}</th>" for t in ("", f"test accuracy {unit}", "change", *extra))
+    head = "".join(f"<th>{html.escape(t)}</th>" for t in ("", f"test accuracy {unit} (change)", *extra))
     rows = []
     for i, (name, value) in enumerate(zip(names, values, strict=True)):
         before = values[i - 1] if i else low
         start, end = sorted((before, value))
         color = "#2563eb" if value >= before else "#dc2626"
-        change = f"{value - before:+.2f}" if i else ""
+        change = f" <span class='bar-change'>({value - before:+.2f})</span>" if i else ""
+        bar = _bar((end - start) / span, color, (start - low) / span)
         cells = [
             f"<th scope='row'>{html.escape(name)}</th>",
-            f"<td><span class='bar-number'>{value:.2f}</span>{_bar((end - start) / span, color, (start - low) / span)}</td>",
-            f"<td class='bar-number'>{change}</td>",
+            f"<td><span class='bar-number'>{value:.2f}</span>{change}{bar}</td>",
             *(f"<td class='bar-number'>{html.escape(column[i])}</td>" for column in extra.values()),
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")

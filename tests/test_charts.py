@@ -100,7 +100,7 @@ def test_waterfall_bars_float_from_the_row_before_to_their_own_value():
     html = charts.waterfall(["a", "b", "c"], [90.0, 92.0, 91.5], {"note": ["x", "y", "z"]})
     parser = _Cells()
     parser.feed(html)
-    assert parser.rows[1:] == [["a", "90.00", "", "x"], ["b", "92.00", "+2.00", "y"], ["c", "91.50", "-0.50", "z"]]
+    assert parser.rows[1:] == [["a", "90.00", "x"], ["b", "92.00 (+2.00)", "y"], ["c", "91.50 (-0.50)", "z"]]
     bars = re.findall(r"margin-left:([\d.]+)%;width:([\d.]+)%;min-width:1px;height:0.9em;background:(#\w+)", html)
     # the axis runs 89-93: the values padded by half a point, rounded out to whole points
     assert [(float(m), float(w), c) for m, w, c in bars] == [
