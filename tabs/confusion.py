@@ -40,7 +40,7 @@ correctly, its runner-up class), on the last convolutional layer as in the **Whe
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)")
-CELL_SHOWN = 6  # images a cell shows at most: each is a file the browser or an API client fetches
+CELL_SHOWN = 4  # images a cell shows at most: each is a file the browser or an API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
