@@ -17,6 +17,7 @@ from model.inference import LoadedModel
 from tabs.charts import grid, upscale
 from tabs.common import (
     CheckboxGroup,
+    Number,
     _fashion_mnist_run,
     concept_input,
     image_file,
@@ -135,7 +136,7 @@ def augmented_versions(image_path: str | None, draw: float = 0) -> str:
     """The input, then AUGMENTED versions as training would augment it (DRAW seeds the random choices)."""
     pixels = input_pixels(image_path)
     batch = np.repeat(pixels[None, ..., None].astype(np.float32), AUGMENTED, axis=0)
-    made = np.asarray(augmenter(int(draw))(batch, training=True))[..., 0]
+    made = np.asarray(augmenter(int(draw or 0))(batch, training=True))[..., 0]
     panels = [pixels, *np.clip(np.rint(made), 0, 255).astype(np.uint8)]
     return image_file(grid([np.repeat(upscale(p, 4)[..., None], 3, axis=2) for p in panels], cols=4, gap=6))
 
@@ -232,7 +233,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 augmented = gr.Image(
                     show_label=False, label="Augmented versions", interactive=False, buttons=[], elem_id="augmented"
                 )
-                draw = gr.Number(value=0, precision=0, label="Random draw", minimum=0, maximum=10_000, visible=False)
+                draw = Number(value=0, precision=0, label="Random draw", minimum=0, maximum=10_000, visible=False)
                 again = gr.Button("Draw other versions")
                 gr.Markdown(AUGMENTATION, elem_id="augmentation-words")
         pick_examples(source, examples)

@@ -239,13 +239,26 @@ GOOD_CALLS = {
     "/explain": (EXAMPLE, "Top class", "Grad-CAM", 4),
     "/explain_sanity": (EXAMPLE, "Top class", 4, False),
     "/confusion_explain": (None,),
+    "/augment": (EXAMPLE, 0),
+    "/ladder": (EXAMPLE, "Notebook CNN", "+ real photos"),
+    "/overfitting_live": (),
 }
 # (endpoint, position, the name view_api gives that parameter) of every image input
 IMAGE_PARAMETERS = [
     ("/classify", 0, "photo_path"),
     *(
         (api, 0, "image_path")
-        for api in ("/feature_maps", "/shift", "/pool", "/normalize", "/softmax", "/explain", "/explain_sanity")
+        for api in (
+            "/feature_maps",
+            "/shift",
+            "/pool",
+            "/normalize",
+            "/softmax",
+            "/explain",
+            "/explain_sanity",
+            "/augment",
+            "/ladder",
+        )
     ),
 ]
 NOT_FILES = {"text": "hello", "number": 123, "list": [1, 2], "100,000 characters": "x" * 100_000}

@@ -33,7 +33,9 @@ def test_shipped_folder_has_the_contract_files_and_fits():
     for name in ("config.json", "metadata.json", "model.weights.h5", "metrics.json", "README.md"):
         assert (SHIPPED / name).is_file(), name
     size = sum(p.stat().st_size for p in SHIPPED.rglob("*") if p.is_file())
-    assert size < 10 * 1024 * 1024
+    # the model, the Fashion-MNIST-only one, the ladder's kept rungs (2 x 0.9 MB, 2 x 2.3 MB), the dense net,
+    # the live run's 6,000 images (2.6 MB), the drill-down samples: all a Space downloads, so kept small
+    assert size < 20 * 1024 * 1024
 
 
 def test_metrics_are_self_consistent():

@@ -34,7 +34,9 @@ def test_quick_run_writes_a_loadable_model_folder(tiny_dataset, tmp_path):
 @pytest.mark.dataset
 def test_quick_run_on_the_real_dataset_learns(tmp_path):
     metrics = train.main(["--quick", "--out", str(tmp_path / "m")])
-    assert metrics["test_accuracy"] > 0.5  # 2 short epochs on 4k images: far above the 10% of chance
+    # 2 short epochs on 4k images (the second decaying to a zero learning rate): far above the 10% of chance.
+    # Runs of this vary (augmentation's parallel draws): 0.44 to about 0.6 seen.
+    assert metrics["test_accuracy"] > 0.3
 
 
 def _csv_history(path) -> dict[str, list[float]]:
