@@ -31,9 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         for _, results in live_run(subset):
             first, last = first or time.perf_counter() - start, results
         total = time.perf_counter() - start
-        cells = [
-            f"{train:.1%} / {val:.1%} / {100 * (train - val):.1f} pts" for train, val in (last[n] for n in SIZES)
-        ]
+        cells = [f"{train:.1%} / {val:.1%} / {100 * (train - val):.1f} pts" for train, val in (last[n] for n in SIZES)]
         print(f"| {run} | {total:.1f} ({first:.1f}) | " + " | ".join(cells) + " |")
 
 
