@@ -6,7 +6,7 @@ The Overfitting tab draws it on the learner's own input, so they see what "image
 from __future__ import annotations
 
 SHIFT_PIXELS = 2  # product photos are centred: small shifts only
-ERASE_PROBABILITY = 0.3  # random erasing (Zhong et al. 2017): one gray box per image
+ERASE_PROBABILITY = 0.3  # random erasing (Zhong et al. 2017): Keras draws each image's chance in [0, 0.3]; noise fill
 
 
 def augmenter(seed: int):
