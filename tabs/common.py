@@ -553,6 +553,12 @@ def rerun_on(source: ConceptInput, fn, controls: list, outputs: list, api_name: 
     )
 
 
+def first_example(model: LoadedModel) -> str | None:
+    """The test image a concept tab opens with (the last of the model folder's examples), or None."""
+    examples = sorted((model.folder / "examples").glob("*.png"))
+    return str(examples[-1]) if examples else None
+
+
 def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State, photo: bool = False) -> ConceptInput:
     """A tab's input image; opening the tab brings in the last image classified (with ``photo``, the photo itself
     rather than its 28x28 input). ``pick_examples`` adds the test images to pick from.

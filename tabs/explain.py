@@ -33,6 +33,7 @@ from tabs.common import (
     enlarge,
     explainer,
     figure_file,
+    first_example,
     input_conversion,
     pick_examples,
     rerun_on,
@@ -254,9 +255,9 @@ def warm_up(model: LoadedModel) -> None:
     The first Grad-CAM traces its TensorFlow function: about 1 s, which the first learner would otherwise wait.
     """
     show_deletion(model)
-    examples = sorted((model.folder / "examples").glob("*.png"))
-    if examples:
-        explain(str(examples[-1]), model=model)
+    example = first_example(model)
+    if example:
+        explain(example, model=model)
 
 
 def shown_if_present(value) -> dict:

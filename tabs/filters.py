@@ -20,6 +20,7 @@ from tabs.common import (
     choice,
     concept_input,
     enlarge,
+    first_example,
     image_file,
     input_pixels,
     pick_examples,
@@ -172,10 +173,10 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
 
 def warm_up(model: LoadedModel) -> None:
     """Load the dense network and trace the layer read-outs on a test image ahead of time (~0.3 s at first use)."""
-    examples = sorted((model.folder / "examples").glob("*.png"))
-    if examples:
-        compare_shift(str(examples[-1]), 0, model)
-        show_feature_maps(str(examples[-1]), features.conv_activation_layers(model.keras_model)[0], model)
+    example = first_example(model)
+    if example:
+        compare_shift(example, 0, model)
+        show_feature_maps(example, features.conv_activation_layers(model.keras_model)[0], model)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:

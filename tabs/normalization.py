@@ -15,6 +15,7 @@ from tabs.common import (
     ablation_words,
     built_for,
     concept_input,
+    first_example,
     input_pixels,
     pick_examples,
     rerun_on,
@@ -84,9 +85,9 @@ def warm_up(model: LoadedModel) -> None:
     if set(EVIDENCE_RUNS) <= run_histories(model).keys():
         show_curves(EVIDENCE_RUNS, model)
     _black_image_answer(model)
-    examples = sorted((model.folder / "examples").glob("*.png"))
-    if examples:
-        run_normalization(str(examples[-1]), model)
+    example = first_example(model)
+    if example:
+        run_normalization(example, model)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:

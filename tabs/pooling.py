@@ -17,6 +17,7 @@ from tabs.common import (
     ablation_words,
     choice,
     concept_input,
+    first_example,
     image_file,
     input_pixels,
     pick_examples,
@@ -115,10 +116,10 @@ def shrink_words(model: LoadedModel) -> str:
 
 def warm_up(model: LoadedModel) -> None:
     """Trace the feature-map read-out on a test image ahead of time (its first call compiles it)."""
-    examples = sorted((model.folder / "examples").glob("*.png"))
-    if examples:
+    example = first_example(model)
+    if example:
         for source in POOL_SOURCES:
-            run_pooling(str(examples[-1]), pooling.MODES[0], 2, 2, source, 0, model)
+            run_pooling(example, pooling.MODES[0], 2, 2, source, 0, model)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:

@@ -11,7 +11,7 @@ from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
 from tabs.charts import bar_table
-from tabs.common import Slider, Textbox, concept_input, input_pixels, pick_examples, rerun_on
+from tabs.common import Slider, Textbox, concept_input, first_example, input_pixels, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
@@ -84,9 +84,9 @@ def run_typed_logits(text: str, temperature: float):
 
 def warm_up(model: LoadedModel) -> None:
     """Trace the logits read-out on a test image ahead of time (its first call compiles it)."""
-    examples = sorted((model.folder / "examples").glob("*.png"))
-    if examples:
-        run_softmax(str(examples[-1]), 1.0, model)
+    example = first_example(model)
+    if example:
+        run_softmax(example, 1.0, model)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
