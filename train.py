@@ -67,6 +67,13 @@ ABLATIONS = {
     "notebook-bn": ("+ batch norm after each convolution and the dense layer", "notebook-bn", False, "plain"),
     "vgg": ("+ a third block: the VGG-style network, two convolutions a block", {}, False, "plain"),
     "vgg-aug": ("+ augmentation: flips, 2-pixel shifts, random erasing", {}, True, "plain"),
+    # what input normalization buys without batch norm (it cannot show beside batch norm): pairs with "notebook"
+    "notebook-raw": (
+        "the study notebook's CNN fed raw 0-255 pixels: no batch norm, no normalization",
+        "notebook-raw",
+        False,
+        "plain",
+    ),
 }
 PLAIN_LR = 1e-3  # the "plain" recipe's constant Adam learning rate (Keras's default)
 SAVED_ABLATIONS = {"mlp", *LADDER}  # variants whose weights are kept: the app runs them on the learner's input
@@ -151,8 +158,8 @@ def build_variant(variant) -> keras.Model:
     """The network an ablation trains: build_cnn with VARIANT's arguments, or the builder VARIANT names."""
     if variant == "mlp":
         return build_mlp()
-    if variant in ("notebook", "notebook-bn"):
-        return build_notebook(batch_norm=variant == "notebook-bn")
+    if variant in ("notebook", "notebook-bn", "notebook-raw"):
+        return build_notebook(batch_norm=variant == "notebook-bn", normalize=variant != "notebook-raw")
     return build_cnn(**variant)
 
 

@@ -75,15 +75,19 @@ def build_mlp(hidden: tuple[int, ...] = (512, 256), dropout: float = 0.25) -> ke
     return keras.Model(inputs, probs, name="fashion_mlp")
 
 
-def build_notebook(batch_norm: bool = False) -> keras.Model:
+def build_notebook(batch_norm: bool = False, normalize: bool = True) -> keras.Model:
     """The study notebook's CNN, the improvement ladder's first rung: conv 32 -> pool -> conv 64 -> pool -> dense 128.
 
     3x3 "valid" convolutions and 2x2 max pools (28 -> 26 -> 13 -> 11 -> 5), ReLU, standardized input as in
     every run here. BATCH_NORM puts a batch norm between each convolution or dense layer and its ReLU (the
-    second rung), the layer then having no bias of its own (the batch norm's shift replaces it).
+    second rung), the layer then having no bias of its own (the batch norm's shift replaces it). NORMALIZE
+    False feeds the first convolution raw 0-255 pixels (the Normalization tab's pair of runs without batch norm).
     """
     inputs = keras.Input(shape=INPUT_SHAPE, name="pixels")
-    x = layers.Rescaling(scale=1 / (255 * PIXEL_STD), offset=-PIXEL_MEAN / PIXEL_STD, name="normalize")(inputs)
+    if normalize:
+        x = layers.Rescaling(scale=1 / (255 * PIXEL_STD), offset=-PIXEL_MEAN / PIXEL_STD, name="normalize")(inputs)
+    else:
+        x = layers.Identity(name="no_normalization")(inputs)
 
     def unit(x, layer, name):
         x = layer(x)
@@ -99,4 +103,5 @@ def build_notebook(batch_norm: bool = False) -> keras.Model:
     x = unit(x, layers.Dense(128, use_bias=not batch_norm, name="dense"), "dense")
     logits = layers.Dense(NUM_CLASSES, name=LOGITS_LAYER)(x)
     probs = layers.Softmax(name=PROBS_LAYER)(logits)
-    return keras.Model(inputs, probs, name="notebook_cnn_bn" if batch_norm else "notebook_cnn")
+    name = "notebook_cnn" + ("_bn" if batch_norm else "") + ("" if normalize else "_raw")
+    return keras.Model(inputs, probs, name=name)
