@@ -13,10 +13,13 @@ matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def training_curves(histories: dict[str, dict[str, list[float]]]) -> plt.Figure:
+def training_curves(
+    histories: dict[str, dict[str, list[float]]], loss_label: str = "loss (with label smoothing)"
+) -> plt.Figure:
     """Accuracy above loss per epoch, solid for training and dashed for validation, one colour per run.
 
-    ``histories`` maps a run's name to Keras's ``history.history`` (accuracy, val_accuracy, loss, val_loss).
+    ``histories`` maps a run's name to Keras's ``history.history`` (accuracy, val_accuracy, loss, val_loss);
+    ``loss_label`` says which loss the runs minimised (this app's recipe smooths its targets).
     Stacked and 460 px wide, with 11-pt text: a phone shows it about 326 px wide, and the text stays above 10 px.
     """
     legend_height = 0.22 * len(histories) + 0.1  # inches: one line per run, below the plots
@@ -30,7 +33,7 @@ def training_curves(histories: dict[str, dict[str, list[float]]]) -> plt.Figure:
             if f"val_{key}" in history:
                 ax.plot(epochs, history[f"val_{key}"], "--", color=color)
     acc_ax.set_ylabel("accuracy", fontsize=11)
-    loss_ax.set_ylabel("loss (with label smoothing)", fontsize=11)
+    loss_ax.set_ylabel(loss_label, fontsize=11)
     loss_ax.set_xlabel("epoch", fontsize=11)
     for ax in (acc_ax, loss_ax):
         ax.grid(alpha=0.3)

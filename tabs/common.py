@@ -295,13 +295,17 @@ def run_histories(model: LoadedModel) -> dict[str, dict]:
     return {name: h for name, h in runs.items() if h}
 
 
-def show_curves(runs: list[str], model: LoadedModel) -> str:
-    """Training vs validation curves of the chosen runs, as a PNG file drawn once per choice of runs."""
+def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | None = None, **figure) -> str:
+    """Training vs validation curves of the chosen runs, as a PNG file drawn once per choice of runs.
+
+    ``names`` relabels runs in the legend; ``figure`` goes to ``training_curves`` (e.g. its ``loss_label``).
+    """
     histories = run_histories(model)
     chosen = [r for r in histories if r in (runs or [])]  # in the listed order: a run keeps its colour
     if not chosen:
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
-    draw = partial(training_curves, {r: histories[r] for r in chosen})
+    names = names or {}
+    draw = partial(training_curves, {names.get(r, r): histories[r] for r in chosen}, **figure)
     return built_for(model, f"curves of {chosen}", lambda: figure_file(draw()))
 
 

@@ -266,6 +266,26 @@ def test_the_normalization_pair_is_two_runs_of_the_notebooks_network_differing_o
     assert ABLATIONS[tab.PAIR[0]][2:] == ABLATIONS[tab.PAIR[1]][2:]  # same augmentation (none) and recipe
 
 
+def test_the_normalization_tab_quotes_the_pair_of_runs(shipped_model):
+    from tabs import normalization as tab
+
+    runs = json.loads((SHIPPED / "ablations.json").read_text())
+    norm, raw = (runs[name] for name in tab.PAIR)
+    words = tab.without_batch_norm(shipped_model)
+    assert f"**{norm['test_accuracy']:.2%}** test accuracy fed standardized pixels" in words
+    assert f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels" in words
+    first = f"{100 * norm['history']['val_accuracy'][0]:.1f}% against {100 * raw['history']['val_accuracy'][0]:.1f}%"
+    assert first in words
+    gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
+    assert (f"bought **{gap:.1f} points**" in words) == (gap >= 0.5)
+    assert ("too close to call" in words) == (abs(gap) < 0.5)
+    val = raw["history"]["val_accuracy"]
+    peak = int(np.argmax(val))
+    assert (f"peaked at epoch {peak + 1} ({val[peak]:.1%}) and ended at {val[-1]:.1%}" in words) == (
+        peak < len(val) - 1
+    )
+
+
 def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
     from tabs import pooling
 
