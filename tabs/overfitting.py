@@ -143,8 +143,9 @@ def series_colors(model: LoadedModel) -> dict[str, str]:
     """Each run one hue: its training curve dark, its validation curve light."""
     pairs = [("#1f4e99", "#7fa7e6"), ("#b35900", "#f2a65a"), ("#1d7a36", "#7fcf93"), ("#a3222a", "#ee8a90")]
     pairs += [("#5b3a99", "#b59be6"), ("#6b4a2e", "#c49a76"), ("#4d4d4d", "#a6a6a6"), ("#8a7a00", "#e0d060")]
+    pairs += [("#00747a", "#6ccbd0"), ("#a01a7d", "#ec8fd2"), ("#4f7a00", "#b9dc5e"), ("#0d2b52", "#8fa8c8")]
     colors = {}
-    for (dark, light), run in zip(pairs * 4, run_histories(model), strict=False):
+    for (dark, light), run in zip(pairs * 4, run_histories(model), strict=False):  # repeats only past 12 runs
         colors[f"{run}: training"], colors[f"{run}: validation"] = dark, light
     return colors
 

@@ -88,3 +88,15 @@ def test_the_augment_endpoint_draws_on_an_uploaded_photo(client):
     photo = sorted((SHIPPED.parents[1] / "tests" / "data" / "real-photos").rglob("*.jpg"))[0]
     picture = client.predict(handle_file(str(photo)), 0, api_name="/augment")
     np.testing.assert_array_equal(_panels(picture)[0], input_pixels(str(photo)))
+
+
+def test_every_shipped_run_has_its_own_hue(shipped_model):
+    """A learner may tick any two runs: no two may share a colour in the plot or the key."""
+    from tabs import overfitting
+    from tabs.common import run_histories
+
+    colors = overfitting.series_colors(shipped_model)
+    runs = list(run_histories(shipped_model))
+    assert len(runs) >= 12
+    assert len({colors[f"{run}: training"] for run in runs}) == len(runs)
+    assert len({colors[f"{run}: validation"] for run in runs}) == len(runs)
