@@ -35,6 +35,7 @@ MODEL_FILES = [
     "real_photos.json",  # benchmarks/real_photos.py on the dev split: the Classify tab's table
     "deletion.json",  # benchmarks/deletion.py: the Where it looked tab's evidence
     "test_time_flip.json",  # benchmarks/test_time_flip.py: the Improving it tab's "what did not help"
+    "ladder_calibration.json",  # benchmarks/ladder_calibration.py: the Confusion tab's calibration evidence
     "overfitting_subset.npz",  # 5,000 + 1,000 training images: the Overfitting tab's live run
 ]
 # What can go wrong fetching or loading a model, and nothing else: network and Hub errors are OSErrors

@@ -117,6 +117,12 @@ class LoadedModel:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
     @cached_property
+    def ladder_calibration(self) -> dict | None:
+        """``benchmarks/ladder_calibration.py --json`` results kept in this folder (ladder_calibration.json), if any."""
+        path = self.folder / "ladder_calibration.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    @cached_property
     def deletion_results(self) -> dict | None:
         """``benchmarks/deletion.py --json`` results kept in this folder (deletion.json), if any."""
         path = self.folder / "deletion.json"

@@ -55,8 +55,11 @@ def summary_markdown(metrics: dict) -> str:
     )
 
 
-def calibration_words(calibration: dict) -> str:
-    """Two or three sentences on what the reliability diagram and ECE say, with the real numbers."""
+def calibration_words(calibration: dict, ladder: dict | None = None) -> str:
+    """Two or three sentences on what the reliability diagram and ECE say, with the real numbers.
+
+    ``ladder``: the improvement ladder's rungs measured the same way (ladder_calibration.json), if present.
+    """
     bins = [b for b in calibration["bins"] if b["count"]]
     top = max(bins, key=lambda b: b["count"])
     return (
@@ -67,22 +70,33 @@ def calibration_words(calibration: dict) -> str:
         f"averaged over the bins with each bin weighted by its share of the images: "
         f"here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
-        + _direction(bins)
+        + _direction(bins, ladder or {})
     )
 
 
-def _direction(bins: list[dict]) -> str:
-    """Under- or over-confident overall, with the weighted means."""
+def _direction(bins: list[dict], ladder: dict) -> str:
+    """Under- or over-confident overall, with the weighted means; for under-confidence, what the ladder's runs say."""
     n = sum(b["count"] for b in bins)
     confidence = sum(b["confidence"] * b["count"] for b in bins) / n
     accuracy = sum(b["accuracy"] * b["count"] for b in bins) / n
-    if accuracy >= confidence:
-        return (
-            f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
-            "Most likely that is label smoothing: training aimed below 100% for the right class. Not measured: "
-            "no run without label smoothing has been trained."
+    if accuracy < confidence:
+        return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
+    words = (
+        f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
+        "Most likely that is label smoothing: training aimed below 100% for the right class."
+    )
+    hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and 10-epoch budget
+    if hard and smooth:
+        words += (
+            " The improvement ladder's runs agree: the same network trained 10 epochs on hard targets (the "
+            f"*+ augmentation* rung) was over-confident, {hard['confidence']:.1%} for {hard['accuracy']:.1%}; "
+            f"adding label smoothing and the learning-rate schedule (the next rung) made it under-confident, "
+            f"{smooth['confidence']:.1%} for {smooth['accuracy']:.1%}. The schedule changed too, so this is not "
+            "label smoothing alone."
         )
-    return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
+    else:
+        words += " Not measured: `benchmarks/ladder_calibration.py` compares runs with and without it."
+    return words
 
 
 def show_confusion(mode: str, model: LoadedModel):
@@ -283,7 +297,10 @@ def build(model: LoadedModel) -> None:
                     min_width=300,
                 )
                 with gr.Column(min_width=300):
-                    gr.Markdown(calibration_words(model.metrics["calibration"]), elem_id="calibration-words")
+                    gr.Markdown(
+                        calibration_words(model.metrics["calibration"], model.ladder_calibration),
+                        elem_id="calibration-words",
+                    )
         gr.on(
             [confusion_mode.change],
             partial(show_confusion, model=model),

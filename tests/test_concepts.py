@@ -303,4 +303,25 @@ def test_the_calibration_words_say_under_or_over_confident_as_the_bins_do(shippe
     confident = sum(b["confidence"] * b["count"] for b in bins) > sum(b["accuracy"] * b["count"] for b in bins)
     words = confusion.calibration_words(shipped_model.metrics["calibration"])
     assert ("over-confident" in words) == confident and ("under-confident" in words) != confident
-    assert "label smoothing at work" not in words  # not measured: no run without label smoothing
+    assert "label smoothing at work" not in words  # a hedge: the ladder's runs change the schedule too
+    ladder = json.loads((SHIPPED / "ladder_calibration.json").read_text())
+    words = confusion.calibration_words(shipped_model.metrics["calibration"], shipped_model.ladder_calibration)
+    hard, smooth = ladder["vgg-aug"], ladder["baseline"]
+    assert hard["confidence"] > hard["accuracy"] and smooth["confidence"] < smooth["accuracy"]  # what it says
+    assert f"over-confident, {hard['confidence']:.1%} for {hard['accuracy']:.1%}" in words
+    assert f"under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}" in words
+
+
+def test_the_ladders_calibration_is_its_kept_rungs(fashion_test_set):
+    """ladder_calibration.json, which the Confusion tab quotes, is what the kept weights give on the test set."""
+    from model.evaluate import calibration
+
+    x, y = fashion_test_set
+    ladder = json.loads((SHIPPED / "ladder_calibration.json").read_text())
+    runs = json.loads((SHIPPED / "ablations.json").read_text())
+    for name in ("vgg-aug", "baseline"):
+        rung = keras.saving.load_model(SHIPPED / "ablations" / name, safe_mode=True, compile=False)
+        probs = rung.predict(x[..., None].astype(np.float32), batch_size=1000, verbose=0)
+        assert ladder[name]["confidence"] == pytest.approx(float(probs.max(1).mean()), abs=1e-4)
+        assert ladder[name]["accuracy"] == pytest.approx(runs[name]["test_accuracy"], abs=1e-4)
+        assert ladder[name]["ece"] == pytest.approx(calibration(probs, y)["ece"], abs=1e-4)
