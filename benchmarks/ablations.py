@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     recorded = json.loads((args.model / "ablations.json").read_text(encoding="utf-8"))
     missing = [name for name in args.runs if name not in recorded]
     if missing:
-        parser.error(f"not in {args.model / 'ablations.json'}: {', '.join(missing)} (train.py --ablation NAME adds one)")
+        parser.error(
+            f"not in {args.model / 'ablations.json'}: {', '.join(missing)} (train.py --ablation NAME adds one)"
+        )
     print("| run | what changes | parameters | test accuracy | final train / validation accuracy | train time |")
     print("|---|---|---|---|---|---|")
     for name in args.runs:
