@@ -215,9 +215,10 @@ def did_not_help(model: LoadedModel) -> str:
     left_out = [changes[name] for name in ("no-dropout", "no-augmentation") if name in changes]
     if left_out and min(left_out) >= 0:
         words += (
-            f" Leaving dropout or augmentation out even scored {'slightly ' if max(left_out) < 0.5 else ''}higher: both make the training task harder, "
-            "which likely pays only over longer training (the shipped model keeps both; their effect on its "
-            "longer training was not measured on its own)."
+            " Leaving dropout or augmentation out scored no lower"
+            + (" (within what one run each can separate)" if max(left_out) < 0.5 else "")
+            + ": both make the training task harder, which likely pays only over longer training (the shipped "
+            "model keeps both; their effect on its longer training was not measured on its own)."
         )
     return words
 

@@ -232,14 +232,16 @@ def test_feature_maps_work_one_window_through_to_the_maps_value(client, shipped_
 
 
 def test_the_overfitting_tabs_claims_hold_for_the_shipped_runs(shipped_model):
-    """The tab says train sits below validation for the regularised runs, and quotes what leaving dropout or
-    augmentation out did: the shipped ablations.json must say the same."""
+    """The tab says train ends at or below validation for the 10-epoch runs trained with augmentation, and quotes
+    what leaving dropout or augmentation out did: the shipped ablations.json must say the same."""
     from tabs import overfitting
+    from train import ABLATIONS
 
     runs = json.loads((SHIPPED / "ablations.json").read_text())
     gap = {n: r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for n, r in runs.items()}
-    assert "train accuracy sits below validation accuracy" in overfitting.EXPLANATION
-    assert all(gap[n] < 0 for n in ("baseline", "avgpool", "no-normalization"))
+    assert "10-epoch runs trained with augmentation, train accuracy ends at or just below" in overfitting.EXPLANATION
+    augmented = [n for n in runs if ABLATIONS[n][2] and runs[n]["epochs"] == 10]
+    assert len(augmented) >= 5 and all(gap[n] < 0.001 for n in augmented), {n: gap[n] for n in augmented}
     words = overfitting.regularisation_words(shipped_model)
     assert "Without augmentation it memorises" in words and gap["no-augmentation"] > 0.03 > gap["baseline"]
     assert f"a {100 * gap['no-augmentation']:.1f}-point gap" in words
@@ -248,8 +250,7 @@ def test_the_overfitting_tabs_claims_hold_for_the_shipped_runs(shipped_model):
     assert f"leaving dropout out scored {change['no-dropout']:+.2f} points" in words
     assert f"augmentation out {change['no-augmentation']:+.2f}." in words
     assert ("neither paid off" in words) == (min(change.values()) >= 0)
-    trained = runs["baseline"]["history"]["accuracy"]
-    assert f"rose from {trained[-3]:.1%} to {trained[-1]:.1%}" in words and trained[-1] > trained[-3]
+    assert ("the memorising did not cost test accuracy" in words) == (change["no-augmentation"] >= 0)
 
 
 def test_the_normalization_pair_is_two_runs_of_the_notebooks_network_differing_only_in_the_input_scale():
@@ -277,13 +278,12 @@ def test_the_normalization_tab_quotes_the_pair_of_runs(shipped_model):
     first = f"{100 * norm['history']['val_accuracy'][0]:.1f}% against {100 * raw['history']['val_accuracy'][0]:.1f}%"
     assert first in words
     gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
-    assert (f"bought **{gap:.1f} points**" in words) == (gap >= 0.5)
+    assert (f"bought **{gap:.2f} points**" in words) == (gap >= 0.5)
     assert ("too close to call" in words) == (abs(gap) < 0.5)
-    val = raw["history"]["val_accuracy"]
-    peak = int(np.argmax(val))
-    assert (f"peaked at epoch {peak + 1} ({val[peak]:.1%}) and ended at {val[-1]:.1%}" in words) == (
-        peak < len(val) - 1
-    )
+    for name, run in (("standardized", norm), ("raw", raw)):
+        val = run["history"]["val_accuracy"]
+        peak = int(np.argmax(val))
+        assert f"{name}, epoch {peak + 1} ({val[peak]:.1%}), ending at {val[-1]:.1%}" in words
 
 
 def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
