@@ -92,15 +92,20 @@ class LoadedModel:
         """The dense network (``train.py --ablation mlp``) kept in ablations/mlp, or None."""
         return self.ablation_model("mlp")
 
+    def has_ablation_model(self, name: str) -> bool:
+        """Whether a ``train.py --ablation NAME`` run kept its network in ablations/NAME (nothing is loaded)."""
+        return (self.folder / "ablations" / name / "config.json").is_file()
+
     def ablation_model(self, name: str):
         """The Keras model a ``train.py --ablation NAME`` run kept in ablations/NAME, or None (loaded once)."""
         import keras
 
         folder = self.folder / "ablations" / name
         if name not in self._ablation_models:
-            loaded = (folder / "config.json").is_file()
             self._ablation_models[name] = (
-                keras.saving.load_model(folder, safe_mode=True, compile=False) if loaded else None
+                keras.saving.load_model(folder, safe_mode=True, compile=False)
+                if self.has_ablation_model(name)
+                else None
             )
         return self._ablation_models[name]
 

@@ -64,8 +64,11 @@ def _shirt_recall(run: dict) -> float | None:
     return per_class[SHIRT]["recall"] if per_class else None
 
 
-def _keras_predict(keras_model):
-    return None if keras_model is None else lambda x: np.asarray(keras_model(x, training=False))
+def _keras_predict(model: LoadedModel, name: str):
+    """Rung NAME's network as a function of a batch, loaded on first use (start-up loads none), or None."""
+    if not model.has_ablation_model(name):
+        return None
+    return lambda x: np.asarray(model.ablation_model(name)(x, training=False))
 
 
 def _photo_epochs(metrics: dict) -> str:
@@ -92,7 +95,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
                     str(run.get("epochs", "")),
                     run.get("train_seconds"),
                     run.get("history") or {},
-                    _keras_predict(model.ablation_model(name)),
+                    _keras_predict(model, name),
                 )
             )
     before = model.fashion_mnist_only
