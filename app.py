@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import threading
 
 import gradio as gr
@@ -22,6 +23,7 @@ from model.inference import LoadedModel
 from tabs import classify, common, confusion, explain, filters, improve, normalization, overfitting, pooling, softmax
 
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
+WARM_UP_NICENESS = 19  # the start-up thread's priority: the lowest, so requests get the cores first
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
 # 28x28 inputs shown big, with crisp pixels
 CSS = (
@@ -92,6 +94,10 @@ def warm_up(model: LoadedModel) -> None:
     waits for this thread under the tabs' build lock), and an error here ends the thread with its traceback
     in the log, not the app.
     """
+    try:  # yield the cores to serving: on Linux a thread has its own niceness (a learner's first answer comes first)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_UP_NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not allowed: warm up at normal priority
+        pass
     for traced in (model, model.fashion_mnist_only):  # Classify's two models: their compiled calls traced
         if traced is not None:
             traced.probabilities(np.zeros((28, 28), np.uint8))
