@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import threading
+import time
 
 import gradio as gr
 import numpy as np
@@ -23,7 +23,7 @@ from model.inference import LoadedModel
 from tabs import classify, common, confusion, explain, filters, improve, normalization, overfitting, pooling, softmax
 
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
-WARM_UP_NICENESS = 19  # the start-up thread's priority: the lowest, so requests get the cores first
+WARM_UP_DELAY = 2.0  # seconds the start-up thread waits once the app serves: the first answer comes first
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
 # 28x28 inputs shown big, with crisp pixels
 CSS = (
@@ -86,21 +86,24 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
     return demo
 
 
-def warm_up(model: LoadedModel) -> None:
-    """Draw every figure that depends only on the model, and run the first, slowest computations, so no
-    learner waits for them (Grad-CAM's compiled gradients, the dense network's loading).
-
-    Run in a background thread: the app serves meanwhile (a request for a figure not drawn yet draws it, or
-    waits for this thread under the tabs' build lock), and an error here ends the thread with its traceback
-    in the log, not the app.
-    """
-    try:  # yield the cores to serving: on Linux a thread has its own niceness (a learner's first answer comes first)
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WARM_UP_NICENESS)
-    except (AttributeError, OSError):  # not Linux, or not allowed: warm up at normal priority
-        pass
-    for traced in (model, model.fashion_mnist_only):  # Classify's two models: their compiled calls traced
+def trace_classify(model: LoadedModel) -> None:
+    """Trace Classify's two models' compiled calls: the first answer needs them, so this runs before serving."""
+    for traced in (model, model.fashion_mnist_only):
         if traced is not None:
             traced.probabilities(np.zeros((28, 28), np.uint8))
+
+
+def warm_up(model: LoadedModel, delay: float = 0.0) -> None:
+    """Draw every figure that depends only on the model, and run each tab's first, slowest computation, so no
+    learner waits for them (Grad-CAM's compiled gradients, the dense network's loading).
+
+    Run in a background thread once the app serves, after DELAY seconds: the first requests (most likely a
+    photo to classify) get the cores first. Meanwhile a request for a figure not drawn yet draws it, or waits
+    for this thread under the tabs' build lock; an error here ends the thread with its traceback in the log,
+    not the app.
+    """
+    time.sleep(delay)
+    trace_classify(model)  # already done before serving: here for callers that warm up only through this
     for tab in (explain, confusion, filters, pooling, normalization, softmax, improve):
         tab.warm_up(model)
 
@@ -117,8 +120,17 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     model, notice = load_model(args.model)  # falls back to model/weights, with a notice, if it must
     demo = build_demo(model, notice)
-    threading.Thread(target=warm_up, args=(model,), name="warm-up", daemon=True).start()
-    demo.launch(share=args.share, max_file_size=MAX_FILE_SIZE, ssr_mode=False, theme=gr.themes.Soft(), css=CSS)
+    trace_classify(model)
+    demo.launch(
+        share=args.share,
+        max_file_size=MAX_FILE_SIZE,
+        ssr_mode=False,
+        theme=gr.themes.Soft(),
+        css=CSS,
+        prevent_thread_lock=True,  # returns once serving: then the warm-up starts, and this thread blocks
+    )
+    threading.Thread(target=warm_up, args=(model, WARM_UP_DELAY), name="warm-up", daemon=True).start()
+    demo.block_thread()
 
 
 if __name__ == "__main__":

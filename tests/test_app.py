@@ -178,27 +178,6 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
         assert any(paragraph in text for text in shown), paragraph[:60]
 
 
-def test_the_warm_up_runs_at_the_lowest_priority_and_only_its_own_thread_does(shipped_model):
-    """Start-up work yields the cores to learners' requests: it lowers its own thread's priority, not the server's."""
-    import os
-    import threading
-
-    import app
-
-    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    seen = []
-
-    def warm():
-        app.warm_up(shipped_model)
-        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
-
-    thread = threading.Thread(target=warm)
-    thread.start()
-    thread.join(timeout=600)
-    assert seen == [app.WARM_UP_NICENESS] and app.WARM_UP_NICENESS > before
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # this (the serving) thread's
-
-
 def test_starting_the_app_writes_no_stub_files_into_the_repository():
     """Gradio writes a .pyi stub beside the source of each component subclass it sees defined (tabs/__init__.py)."""
     root = Path(__file__).resolve().parents[1]
