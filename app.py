@@ -102,8 +102,7 @@ def warm_up(model: LoadedModel, delay: float = 0.0) -> None:
     for this thread under the tabs' build lock; an error here ends the thread with its traceback in the log,
     not the app.
     """
-    time.sleep(delay)
-    trace_classify(model)  # already done before serving: here for callers that warm up only through this
+    time.sleep(delay)  # Classify's models were traced before serving (trace_classify)
     for tab in (explain, confusion, filters, pooling, normalization, softmax, improve):
         tab.warm_up(model)
 

@@ -306,7 +306,7 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
     names = names or {}
     draw = partial(training_curves, {names.get(r, r): histories[r] for r in chosen}, **figure)
-    return built_for(model, f"curves of {chosen}", lambda: figure_file(draw()))
+    return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))
 
 
 def name_parameters(demo: gr.Blocks) -> None:
