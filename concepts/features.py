@@ -37,3 +37,22 @@ def conv_window(x: np.ndarray, kernel: np.ndarray, row: int, col: int) -> tuple[
     window = padded[row : row + 3, col : col + 3]
     products = window * np.asarray(kernel, dtype=np.float64)
     return window, products, float(products.sum())
+
+
+def receptive_field(keras_model, layer: str) -> tuple[int, int]:
+    """(side, step) of one output cell of LAYER in input pixels: the window of the input it can depend on, and how
+    far apart neighbouring cells' windows start.
+
+    Each k×k convolution or pooling widens the window by (k - 1) steps of the layer before it, and a stride s
+    multiplies the step by s (Araujo et al. 2019, "Computing receptive fields of CNNs", Distill). The window can
+    reach past the image's edge: there it reads the zero padding.
+    """
+    side, step = 1, 1
+    for each in keras_model.layers:
+        size = getattr(each, "kernel_size", None) or getattr(each, "pool_size", None)
+        if size is not None:
+            side += (size[0] - 1) * step
+            step *= each.strides[0]
+        if each.name == layer:
+            return side, step
+    raise ValueError(f"{keras_model.name} has no layer {layer!r}")

@@ -2,7 +2,7 @@
 
 - Grad-CAM (Selvaraju et al. 2017, arXiv:1610.02391): weight each feature map of the last conv
   layer by the mean gradient of the class's logit with respect to it, sum, keep the positive part.
-  Coarse (7x7 here, each cell 4x4 input pixels), upsampled bilinearly to the input.
+  Coarse (7x7 here, one cell every 4 input pixels), upsampled bilinearly to the input.
 - Input gradients and SmoothGrad (Simonyan et al. 2013; Smilkov et al. 2017, arXiv:1706.03825):
   |d logit / d pixel|, averaged over noisy copies of the input to remove the speckle.
 - Occlusion (Zeiler & Fergus 2014, arXiv:1311.2901): cover a square with a gray patch, see how much

@@ -66,12 +66,17 @@ def calibration_words(calibration: dict, ladder: dict | None = None) -> str:
         "A model is *calibrated* when its confidence matches how often it is right: of all the images it "
         "classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images "
         "whose top probability falls in that bin; the dashed diagonal is perfect calibration. "
-        "The **expected calibration error** (ECE) is the gap between accuracy and mean confidence in each bin, "
-        f"averaged over the bins with each bin weighted by its share of the images: "
-        f"here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
+        f"The **expected calibration error** (ECE) splits confidence into {_bin_count(bins)} equal-width bins, "
+        "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
+        f"weighted by its bin's share of the images: here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
         + _direction(bins, ladder or {})
     )
+
+
+def _bin_count(bins: list[dict]) -> int:
+    """How many equal-width bins the confidence axis was cut into (the file keeps only those holding images)."""
+    return round(1 / (bins[0]["high"] - bins[0]["low"]))
 
 
 def _direction(bins: list[dict], ladder: dict) -> str:

@@ -9,7 +9,7 @@ import cv2
 import gradio as gr
 import numpy as np
 
-from concepts import saliency
+from concepts import features, saliency
 from concepts.saliency import (
     GRAD_CAM,
     METHODS,
@@ -42,10 +42,15 @@ from tabs.common import (
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
 of this one input the chosen class's score depends on most. **Grad-CAM** weights each feature map of the
-last convolutional layer by the mean gradient of the class's score with respect to it and keeps the
-positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** shows how much the score
-changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the input
-with a gray patch, one position at a time, and shows how much the class's probability drops."""
+last convolutional layer by the mean gradient of the class's score (its logit) with respect to it and keeps
+the positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** shows how much the
+score changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the
+input with a gray patch, one position at a time, and shows how much the class's probability drops."""
+GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
+ReLU, not the rectified maps after them that Grad-CAM usually reads. Why: this network ends in a dense
+layer, not global average pooling, and on the rectified maps most weights came out negative, so Grad-CAM
+was 0 everywhere for most test images (measured: README); before the ReLU the maps take both signs and the
+map is rarely empty."""
 NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
 *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
@@ -100,13 +105,15 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
     """What this particular map measured, with its own numbers."""
     if method == GRAD_CAM:
         layer = explainer(model).layer
-        side, cell = (
-            model.keras_model.get_layer(layer).output.shape[1],
-            heat.shape[0] / model.keras_model.get_layer(layer).output.shape[1],
-        )
+        side = model.keras_model.get_layer(layer).output.shape[1]
+        window, step = features.receptive_field(model.keras_model, layer)
         if heat.max() <= 0:
             return f"Grad-CAM is 0 everywhere for {class_name}: no position of `{layer}` raises its score, so this map shows nothing."
-        return f"Grad-CAM on `{layer}`: {side}×{side} maps, so each cell covers {cell:.3g}×{cell:.3g} input pixels."
+        wider = f", wider than the {heat.shape[0]}×{heat.shape[1]} image" if window >= heat.shape[0] else ""
+        return (
+            f"Grad-CAM on `{layer}` (before batch norm and ReLU): {side}×{side} maps, one cell every {step} input "
+            f"pixels; each cell's value can depend on a {window}×{window} window of the input around it{wider}."
+        )
     if method == OCCLUSION:
         positions = len(saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE))
         moved = f"A {patch}×{patch} gray patch at {positions} positions, {OCCLUSION_STRIDE} pixels apart."
@@ -288,6 +295,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 )  # for API callers: the numbers behind the colours
                 gr.Markdown(NOT_SHOWN)
                 gr.Markdown(EXPLANATION)
+                gr.Markdown(GRAD_CAM_VARIANT)
         pick_examples(source, examples)
         gr.Markdown(SANITY)
         sanity_box = Checkbox(False, label="Sanity check: randomize the model's weights")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from concepts import features
+from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from tabs.charts import colored, grid, number_grid, upscale
@@ -28,15 +29,16 @@ from tabs.common import (
 )
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """A convolutional layer slides small learned filters (here 3×3) over the image; each filter
+EXPLANATION = f"""A convolutional layer slides small learned filters (here 3×3) over the image; each filter
 responds where its pattern (an edge, a stripe, a corner) appears, giving one feature map per filter.
 Deeper layers combine those maps, so each of their values depends on a larger patch of the input;
 nothing names the patterns they respond to, and the maps show where they respond for this image,
 not what they "mean". Because the same filter is applied at every position, a convolution is
-shift-equivariant: move the input and its feature maps move with it. The network as a whole, with its
-pooling and dense layers, is not shift-invariant: it tolerates small shifts only (the slider below
-shows how far). A dense network has one weight per pixel, so it must learn a pattern separately at
-every position."""
+shift-equivariant: move the input and its feature maps move with it (away from the edges). The network
+as a whole, with its pooling and dense layers, is not shift-invariant. How far it tolerates a shift is
+partly learned: both networks below were trained on images shifted at random by up to {SHIFT_PIXELS}
+pixels (the slider shows how far each copes). A dense network has one weight per pixel, so it must
+learn a pattern separately at every position."""
 
 
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x

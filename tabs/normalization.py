@@ -30,14 +30,18 @@ activations, on a scale of about ±1 rather than hundreds: the scale that standa
 initializations and learning rates assume. One global mean and standard deviation move and stretch
 the whole histogram (below); they do not make the pixels alike. Our model does this inside itself (a
 Rescaling layer), so it must be fed raw 0–255 pixels: scaling them again beforehand is a classic bug."""
+# 0-1 pixels after the model's Rescaling, (x/255 - mean)/std with x <= 1: within 0.02 of black's -mean/std
+ZERO_TO_ONE_STANDARDIZED = -PIXEL_MEAN / PIXEL_STD
 # after the measured comparison of the same network with and without normalization
-WHY_SO_CLOSE = """Why so close? Our first convolution has no bias and is followed by batch normalization. In
+WHY_SO_CLOSE = f"""Why so close? Our first convolution has no bias and is followed by batch normalization. In
 training, batch norm subtracts each channel's batch mean and divides by its batch standard deviation,
 so multiplying every input by a constant changes almost nothing after it (only batch norm's small
 epsilon in the division tells them apart), and neither does adding one (only the zero padding at the
 image's edge does): with or without the Rescaling layer, this network can learn almost the same
-function. At inference batch norm uses the moving averages of those statistics, kept during training
-and frozen, which is why the trained model fed 0–1 pixels (above) breaks."""
+function. The trained model fed 0–1 pixels (above) breaks for another reason: its Rescaling layer turns
+every such pixel into about {ZERO_TO_ONE_STANDARDIZED:.2f}, the value of black, so it sees an almost black
+image. Batch norm cannot undo that at inference: it then uses moving averages of the training batches'
+statistics, frozen, not the statistics of what it is fed."""
 PAIR = ("notebook", "notebook-raw")  # the study notebook's CNN (no batch norm) with and without normalization
 
 

@@ -170,6 +170,7 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
     ]
     paragraphs += [normalization.WHY_SO_CLOSE, softmax.CALIBRATION_POINTER, confusion.OPEN_A_CELL]
     paragraphs += [explain.NOT_SHOWN, explain.SANITY, explain.SANITY_OFF, confusion.WHERE_IT_LOOKED]
+    paragraphs += [explain.GRAD_CAM_VARIANT, overfitting.gap_words(shipped_model)]
     paragraphs += [overfitting.LIVE, overfitting.AUGMENTATION, overfitting.LIVE_KEY, improve.EXPLANATION]
     # and the paragraphs filled in from the model folder's runs
     paragraphs += [normalization.without_batch_norm(shipped_model), overfitting.regularisation_words(shipped_model)]

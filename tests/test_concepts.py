@@ -232,25 +232,20 @@ def test_feature_maps_work_one_window_through_to_the_maps_value(client, shipped_
 
 
 def test_the_overfitting_tabs_claims_hold_for_the_shipped_runs(shipped_model):
-    """The tab says train ends at or below validation for the 10-epoch runs trained with augmentation, and quotes
-    what leaving dropout or augmentation out did: the shipped ablations.json must say the same."""
+    """The tab quotes what leaving dropout or augmentation out did: the shipped ablations.json must say the same
+    (the branches of its verdict: tests/test_words.py)."""
     from tabs import overfitting
-    from train import ABLATIONS
 
     runs = json.loads((SHIPPED / "ablations.json").read_text())
     gap = {n: r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for n, r in runs.items()}
-    assert "10-epoch runs trained with augmentation, train accuracy ends at or just below" in overfitting.EXPLANATION
-    augmented = [n for n in runs if ABLATIONS[n][2] and runs[n]["epochs"] == 10]
-    assert len(augmented) >= 5 and all(gap[n] < 0.001 for n in augmented), {n: gap[n] for n in augmented}
     words = overfitting.regularisation_words(shipped_model)
-    assert "Without augmentation it memorises" in words and gap["no-augmentation"] > 0.03 > gap["baseline"]
+    assert "Without augmentation" in words and gap["no-augmentation"] > 0.03 > gap["baseline"]
     assert f"a {100 * gap['no-augmentation']:.1f}-point gap" in words
     base = runs["baseline"]["test_accuracy"]
     change = {n: 100 * (runs[n]["test_accuracy"] - base) for n in ("no-dropout", "no-augmentation")}
     assert f"leaving dropout out scored {change['no-dropout']:+.2f} points" in words
     assert f"augmentation out {change['no-augmentation']:+.2f}." in words
-    assert ("neither paid off" in words) == (min(change.values()) >= 0)
-    assert ("the memorising did not cost test accuracy" in words) == (change["no-augmentation"] >= 0)
+    assert ("no measurable effect" in words) == (min(abs(c) for c in change.values()) < 0.5)
 
 
 def test_the_normalization_pair_is_two_runs_of_the_notebooks_network_differing_only_in_the_input_scale():
