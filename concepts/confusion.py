@@ -1,6 +1,6 @@
 """The confusion matrix: where the model fails, down to the images.
 
-Confusion-matrix arithmetic and figures for the Confusion matrix tab: row percentages, the most
+Confusion-matrix arithmetic and figures for the Confusion matrix tab: row and column percentages, the most
 confused pairs, one cell's images, the heatmap and the reliability diagram.
 What the page says about it is in ``tabs/confusion.py``: this docstring is for developers.
 """
@@ -23,6 +23,11 @@ def row_normalized(matrix: np.ndarray) -> np.ndarray:
     return 100 * np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
 
 
+def column_normalized(matrix: np.ndarray) -> np.ndarray:
+    """Each column divided by its total: per-class precision on the diagonal, in percent."""
+    return row_normalized(np.asarray(matrix).T).T
+
+
 def most_confused(matrix: np.ndarray, top: int = 5) -> list[tuple[str, str, int]]:
     """The largest off-diagonal cells as (true class, predicted class, count), biggest first."""
     m = np.array(matrix)
@@ -39,11 +44,15 @@ def cell_samples(samples: dict, true_class: int, predicted_class: int) -> list[i
     return hits[np.argsort(-probs[hits, predicted_class], kind="stable")].tolist()
 
 
-def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
-    """A seaborn heatmap of the matrix, counts or row percentages, class names on both axes."""
+def heatmap(matrix: np.ndarray, percent: bool, by: str = "row") -> plt.Figure:
+    """A seaborn heatmap of the matrix, counts or percentages of each row (``by="row"``: recall on the diagonal)
+    or of each column (``by="column"``: precision on the diagonal), class names on both axes."""
     import seaborn as sns  # imported on first use: the app starts faster
 
-    values = row_normalized(matrix) if percent else np.asarray(matrix)
+    if by not in ("row", "column"):
+        raise ValueError(f'by must be "row" or "column", not {by!r}')
+    normalized = row_normalized if by == "row" else column_normalized
+    values = normalized(matrix) if percent else np.asarray(matrix)
     # Small and square, numbers in every cell, no colour bar: the page scales the 460-px figure to its column,
     # so on a 390-px phone screen (about 326 px for the figure) 11-pt (15-px) text stays above 10 px.
     fig, ax = plt.subplots(figsize=(4.6, 4.6), dpi=100)
@@ -62,7 +71,8 @@ def heatmap(matrix: np.ndarray, percent: bool) -> plt.Figure:
     )
     ax.set_xlabel("predicted class", fontsize=11)
     ax.set_ylabel("true class", fontsize=11)
-    ax.set_title("Row % (recall on the diagonal)" if percent else "Counts of test images", fontsize=11)
+    title = "Row % (recall on the diagonal)" if by == "row" else "Column % (precision on the diagonal)"
+    ax.set_title(title if percent else "Counts of test images", fontsize=11)
     ax.tick_params(axis="both", labelsize=11)
     ax.tick_params(axis="x", rotation=45)
     plt.setp(ax.get_xticklabels(), ha="right")

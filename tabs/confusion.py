@@ -26,10 +26,10 @@ from tabs.common import (
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
-the diagonal holds the right answers. Divide a row by its total and its diagonal cell becomes that
-class's **recall** (of the real shirts, the share the model calls Shirt) and each other cell the rate of
-one mistake. Divide a column by its total and its diagonal cell becomes **precision** (of the images the
-model calls Shirt, the share that are shirts). Opening an off-diagonal cell shows which images the
+the diagonal holds the right answers. *Row %*: divide a row by its total and its diagonal cell
+becomes that class's **recall** (of the real shirts, the share the model calls Shirt) and each other cell
+the rate of one mistake. *Column %*: divide a column by its total and its diagonal cell becomes
+**precision** (of the images the model calls Shirt, the share that are shirts). Opening an off-diagonal cell shows which images the
 model confused, and how sure it was."""
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
@@ -39,7 +39,7 @@ Click an image above: Grad-CAM for its true class and for the class the model an
 correctly, its runner-up class), on the last convolutional layer as in the **Where it looked** tab. Each map
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
-CONFUSION_MODES = ("Counts", "Row % (recall)")
+CONFUSION_MODES = ("Counts", "Row % (recall)", "Column % (precision)")  # "Show" choices: the matrix drawn
 CELL_SHOWN = 4  # images a cell shows at most: each is a file the browser or an API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
@@ -108,9 +108,10 @@ def _direction(bins: list[dict], ladder: dict) -> str:
 
 
 def show_confusion(mode: str, model: LoadedModel):
-    """The test-set confusion matrix as counts or row percentages."""
+    """The test-set confusion matrix as counts, row percentages (recall) or column percentages (precision)."""
     choice(mode, CONFUSION_MODES, "Show")
-    draw = partial(confusion.heatmap, np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts")
+    by = "column" if mode == CONFUSION_MODES[2] else "row"
+    draw = partial(confusion.heatmap, np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts", by=by)
     return built_for(model, f"confusion matrix, {mode}", lambda: figure_file(draw()))
 
 
@@ -156,7 +157,11 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     if total == 0:
         note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
     elif t == p:
-        note = f"**{true_name} read correctly: {total} test images.** Showing a random {len(hits)} of them, most confident first."
+        kept = len(confusion.cell_samples(samples, t, p))
+        note = (
+            f"**{true_name} read correctly: {total} test images.** The model folder keeps a random {kept} of them; "
+            f"showing the {len(hits)} the model was surest of."
+        )
     else:
         shown = "all shown" if len(hits) == total else f"the {len(hits)} the model was surest of shown"
         note = f"**{true_name} read as {predicted_name}: {total} test images**, {shown}, most confident mistake first."

@@ -120,7 +120,7 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
         if heat.max() <= 0:
             return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it, on average."
         return f"{moved} At the hottest pixel, the patches covering it lower P({class_name}) by {100 * heat.max():.1f} points on average."
-    return f"SmoothGrad: the mean gradient over {saliency.SMOOTHGRAD_SAMPLES} noisy copies of the input."
+    return f"SmoothGrad: the size of the mean gradient over {saliency.SMOOTHGRAD_SAMPLES} noisy copies of the input."
 
 
 def explain(

@@ -251,12 +251,20 @@ def run_live(model: LoadedModel):
                 ]
             note = live_words(shown, results) + f" ({time.perf_counter() - start:.0f} s so far.)"
             yield pd.DataFrame(rows, columns=["thousand images shown", "accuracy", "run"]), note
-    yield gr.skip(), note.replace(" so far.)", " in all.)") + " " + LIVE_SO_WHAT
+    yield gr.skip(), note.replace(" so far.)", " in all.)") + " " + live_so_what(results)
 
 
-LIVE_SO_WHAT = """Memorising shows as a gap: training accuracy racing ahead of validation accuracy. With few
-images the network can learn each one by heart; with ten times as many it has to learn what they have in
-common, and the two curves stay together."""
+def live_so_what(results: dict) -> str:
+    """What the finished live run shows, chosen by its own final gaps (training minus validation accuracy)."""
+    gaps = {n: 100 * (train - val) for n, (train, val) in results.items()}
+    few, many = min(gaps), max(gaps)
+    ended = f"The gap ended at {gaps[few]:.1f} points with {few:,} images, {gaps[many]:.1f} with {many:,}"
+    if gaps[few] > gaps[many]:
+        return (
+            f"{ended}: with few images the network can learn each one by heart; with {many // few} times as many "
+            "it has to learn more of what they have in common."
+        )
+    return f"{ended}: this time more images did not narrow it (one short run each)."
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:

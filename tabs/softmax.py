@@ -20,7 +20,7 @@ flattens (T > 1) or sharpens (T < 1) the result without changing which class win
 Subtracting the largest logit before exponentiating gives the same probabilities and never
 overflows: exp(1000) is infinite in floating point, exp(0) is 1."""
 CALIBRATION_POINTER = """Does a 90% probability mean the model is right 90% of the time? The **Confusion matrix** tab's
-reliability diagram measures exactly that for this model."""
+reliability diagram measures that for this model's top class, on the test set."""
 
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 

@@ -312,3 +312,41 @@ def test_what_did_not_help_says_how_much(no_aug, expected):
     words = improve.did_not_help(model)
     assert expected in words
     assert f"on the same budget: {points('vgg-aug', 'vgg'):+.2f} points" in words
+
+
+# -- the live run's verdict, the confusion matrix's precision view, the kept correct images --------------------
+@pytest.mark.parametrize(
+    "results, expected",
+    [
+        ({500: (1.0, 0.7), 5000: (0.85, 0.8)}, "30.0 points with 500 images, 5.0 with 5,000: with few images"),
+        ({500: (0.8, 0.78), 5000: (0.85, 0.8)}, "this time more images did not narrow it"),
+    ],
+)
+def test_the_live_runs_verdict_follows_its_gaps(results, expected):
+    from tabs import overfitting
+
+    assert expected in overfitting.live_so_what(results)
+
+
+def test_the_precision_view_has_precision_on_its_diagonal(shipped_model):
+    from concepts import confusion as concept
+    from tabs import confusion
+
+    matrix = np.array(METRICS["confusion_matrix"])
+    precision = [row["precision"] for row in METRICS["per_class"]]
+    np.testing.assert_allclose(np.diag(concept.column_normalized(matrix)), 100 * np.array(precision), atol=1e-6)
+    np.testing.assert_allclose(concept.column_normalized(matrix).sum(axis=0), 100)
+    assert "Column % (precision)" in confusion.CONFUSION_MODES and "Row % (recall)" in confusion.CONFUSION_MODES
+    assert confusion.show_confusion("Column % (precision)", shipped_model).endswith(".png")
+    figure = concept.heatmap(matrix, percent=True, by="column")
+    assert figure.axes[0].get_title() == "Column % (precision on the diagonal)"
+
+
+def test_a_diagonal_cell_says_how_many_correct_images_are_kept(shipped_model):
+    from tabs import confusion
+    from train import CORRECT_SAMPLES_PER_CLASS
+
+    _, note = confusion.open_cell("Trouser", "Trouser", shipped_model)
+    total = METRICS["confusion_matrix"][1][1]
+    assert f"{total} test images.** The model folder keeps a random {CORRECT_SAMPLES_PER_CLASS} of them" in note
+    assert f"showing the {confusion.CELL_SHOWN} the model was surest of" in note
