@@ -171,7 +171,7 @@ def verdict_words(model: LoadedModel) -> str:
     shirts = [r for r in steps if r.shirt_recall is not None]
     if len(shirts) >= 2:
         words.append(
-            f"Shirt, the hardest class, went from {shirts[0].shirt_recall:.1%} recall ({shirts[0].name}) to "
+            f"Shirt{_hardest(model)} went from {shirts[0].shirt_recall:.1%} recall ({shirts[0].name}) to "
             f"{shirts[-1].shirt_recall:.1%} ({shirts[-1].name})."
         )
     real = model.real_photo_results
@@ -203,8 +203,16 @@ def overfit_words(before: Rung, after: Rung) -> str:
     return (
         f"**{after.name}** scored lower: it fitted its training images faster ({train[-1]:.1%} at the last epoch, "
         f"against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
-        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}: with nothing yet against overfitting, it overfitted sooner."
+        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}: with nothing yet against overfitting, it overfitted"
+        + (" sooner." if "val_accuracy" in g and peak < int(np.argmax(g["val_accuracy"])) else ".")
     )
+
+
+def _hardest(model: LoadedModel) -> str:
+    """ ", this app's model's lowest-recall class," when Shirt is (per_class in metrics.json), else nothing."""
+    per_class = model.metrics.get("per_class") or []
+    lowest = min(per_class, key=lambda row: row["recall"], default={}).get("class")
+    return ", this app's model's lowest-recall class," if lowest == CLASS_NAMES[SHIRT] else ""
 
 
 def did_not_help(model: LoadedModel) -> str:

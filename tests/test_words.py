@@ -350,3 +350,27 @@ def test_a_diagonal_cell_says_how_many_correct_images_are_kept(shipped_model):
     total = METRICS["confusion_matrix"][1][1]
     assert f"{total} test images.** The model folder keeps a random {CORRECT_SAMPLES_PER_CLASS} of them" in note
     assert f"showing the {confusion.CELL_SHOWN} the model was surest of" in note
+
+
+def test_shirt_is_called_the_lowest_recall_class_only_when_it_is(shipped_model):
+    from tabs import improve
+
+    lowest = min(METRICS["per_class"], key=lambda row: row["recall"])["class"]
+    words = improve.verdict_words(shipped_model)
+    assert ("Shirt, this app's model's lowest-recall class, went from" in words) == (lowest == "Shirt")
+    model = fake_model()
+    model.metrics = dict(METRICS, per_class=[dict(row, recall=1.0) for row in METRICS["per_class"]])
+    model.metrics["per_class"][0]["recall"] = 0.5  # T-shirt/top lowest
+    assert "lowest-recall" not in improve.verdict_words(model)
+
+
+def test_a_lower_rung_overfitted_sooner_only_if_its_validation_peaked_earlier():
+    from tabs import improve
+
+    steps = {r.name: r for r in improve.rungs(fake_model())}
+    before, after = steps[improve.RUNG_NAMES["notebook"]], steps[improve.RUNG_NAMES["notebook-bn"]]
+    peaks = [int(np.argmax(r.history["val_accuracy"])) for r in (before, after)]
+    assert ("overfitted sooner." in improve.overfit_words(before, after)) == (peaks[1] < peaks[0])
+    late = copy.deepcopy(before)
+    late.history["val_accuracy"] = [0.9] + [0.8] * (len(late.history["val_accuracy"]) - 1)  # peaked at epoch 1
+    assert improve.overfit_words(late, after).endswith("it overfitted.")
