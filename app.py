@@ -88,9 +88,9 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
 
 def trace_classify(model: LoadedModel) -> None:
     """Trace Classify's two models' compiled calls: the first answer needs them, so this runs before serving."""
-    for traced in (model, model.fashion_mnist_only):
-        if traced is not None:
-            traced.probabilities(np.zeros((28, 28), np.uint8))
+    model.assess(np.zeros((28, 28), np.uint8))  # probabilities and features, in one call
+    if model.fashion_mnist_only is not None:
+        model.fashion_mnist_only.probabilities(np.zeros((28, 28), np.uint8))
 
 
 def warm_up(model: LoadedModel, delay: float = 0.0) -> None:

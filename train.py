@@ -33,15 +33,18 @@ from PIL import Image
 
 from concepts.confusion import heatmap
 from concepts.curves import training_curves
-from model.augment import augmenter
+from model.augment import augmenter, vary_photos
 from model.card import CONFUSION_PNG, CURVES_PNG, write_card
 from model.cnn import build_cnn, build_mlp, build_notebook
 from model.data import CLASS_NAMES, VALIDATION_SIZE, load_fashion_mnist, validation_split
 from model.evaluate import calibration, select_samples, summarize
-from model.inference import FASHION_MNIST_ONLY, LADDER, UNSURE_BELOW
+from model.inference import FASHION_MNIST_ONLY, LADDER
 from model.live import write_subset
+from model.ood import FEATURES_LAYER
+from model.ood import fit as fit_ood
+from model.outliers import FAMILIES, generate
 from model.publish import PublishError, push_model, require_token
-from model.real_photos import DEV_PERCENT, SOURCE, convert, list_photos, score, split, targets
+from model.real_photos import ACCEPTED, SOURCE, convert, group_folds, list_photos, read_senders, targets
 
 # -- hyperparameters (defaults of the flags below) -----------------------------------
 EPOCHS = 27
@@ -51,7 +54,7 @@ PEAK_LR = 3e-3  # AdamW peak, reached after a one-epoch linear warm-up, then cos
 WEIGHT_DECAY = 5e-4
 LABEL_SMOOTHING = 0.1  # soft targets: less over-confident, usually +0.2-0.4 points here
 CORRECT_SAMPLES_PER_CLASS = 24  # shipped beside every misclassified test image, for the drill-down
-QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2}
+QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2, "outliers": 40}
 ABLATION_EPOCHS = 10  # every ablation, "baseline" included, gets this same budget (change with --epochs)
 # name -> (what changes, build_cnn arguments or another builder's name, augment?, recipe): the tabs show these runs.
 # Recipe "ours": AdamW with warm-up and cosine decay, label smoothing; "plain": Adam at a constant 1e-3, hard targets.
@@ -78,10 +81,14 @@ ABLATIONS = {
 PLAIN_LR = 1e-3  # the "plain" recipe's constant Adam learning rate (Keras's default)
 SAVED_ABLATIONS = {"mlp", *LADDER}  # variants whose weights are kept: the app runs them on the learner's input
 OUT = Path("model/weights")
-# phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos, choices measured on the dev split (README)
+# phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos + generated outliers; settings chosen
+# by grouped cross-validation (--folds, README), never on photos of the same photographers
 REAL_EPOCHS = 5
 REAL_PEAK_LR = 1e-3  # a third of PEAK_LR: the network is already trained, only the data changes
-REAL_COPIES = 5  # each real training photo appears this many times per epoch (~12k beside 55k)
+REAL_COPIES = 5  # each real photo appears this many times per epoch, each copy varied (~15k beside 55k)
+OUTLIERS_PER_FAMILY = 1_500  # generated outliers of each family (model.outliers): 4,500 beside ~1,900 hats etc.
+OOD_FIT_IMAGES = 20_000  # Fashion-MNIST training images whose features fit the class means (model.ood)
+CV_GENERATED = 300  # fresh generated outliers of each family measured by each fold
 # -------------------------------------------------------------------------------------
 
 
@@ -114,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--real-epochs", type=int, default=REAL_EPOCHS)
     parser.add_argument("--real-copies", type=int, default=REAL_COPIES)
     parser.add_argument(
+        "--outliers", type=int, default=OUTLIERS_PER_FAMILY, help="generated outliers per family (default: %(default)s)"
+    )
+    parser.add_argument(
         "--real-targets",
         choices=("any-of", "spread"),
         default="any-of",
@@ -124,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-outlier-exposure",
         action="store_true",
         help="leave out hats, shorts and skirts instead of teaching a uniform answer on them",
+    )
+    parser.add_argument(
+        "--folds",
+        type=int,
+        metavar="K",
+        help="with --real-photos and --init: grouped K-fold cross-validation by photographer (senders.csv) "
+        "instead of training the final model; writes OUT/real_photos_cv.npz",
     )
     parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
     parser.add_argument("--commit-message", help="commit message for --push-to-hub")
@@ -138,10 +155,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.epochs = ABLATION_EPOCHS if args.ablation else EPOCHS
     if args.ablation and args.push_to_hub:
         parser.error("--ablation records a variant in an existing folder; push that folder instead")
+    if args.quick:
+        args.outliers = min(args.outliers, QUICK["outliers"])
     if args.epochs < 1 or args.batch_size < 1:
         parser.error("--epochs and --batch-size must be positive")
     if args.init and not args.real_photos:
         parser.error("--init only starts the real-photo fine-tune: give --real-photos too")
+    if args.folds is not None and not (args.real_photos and args.init and args.folds >= 2):
+        parser.error("--folds K needs --real-photos DIR, --init FOLDER (the phase-1 model) and K >= 2")
     if args.real_photos and args.ablation:
         parser.error("--ablation runs train on Fashion-MNIST only")
     if args.real_photos:
@@ -275,66 +296,194 @@ def compile_model(model: keras.Model, steps: int, epochs: int, peak_lr: float, l
     )
 
 
-def fine_tune_on_photos(model: keras.Model, args, x_fm, y_fm, x_val, y_val) -> dict:
-    """Phase 2: Fashion-MNIST plus the real training photos, converted as the app converts them."""
-    train_photos, dev_photos = split(list_photos(args.real_photos))
-    if args.no_outlier_exposure:
-        train_photos = [p for p in train_photos if p.accepted]
-    start = time.perf_counter()
-    x_real = convert(train_photos + dev_photos)
-    convert_seconds = time.perf_counter() - start
-    x_real_train, x_dev = x_real[: len(train_photos)], x_real[len(train_photos) :]
-    print(f"converted {len(x_real)} real photos in {convert_seconds:.0f} s")
-    weights, any_of = targets(train_photos, spread=args.real_targets == "spread")
+def real_targets(photos: list, x_outliers: np.ndarray, spread: bool) -> np.ndarray:
+    """(N, 11) targets for real photos then generated outliers: ten weights and the "any of these" flag."""
+    weights, any_of = targets(photos, spread=spread)
+    uniform = np.full((len(x_outliers), 11), 0.1, np.float32)  # outlier exposure: spread evenly over the ten
+    uniform[:, 10] = 0.0
+    return np.concatenate([np.column_stack([weights, any_of]), uniform])
+
+
+def fine_tune(model: keras.Model, args, fm: tuple, x_real: np.ndarray, photos: list, x_outliers: np.ndarray, seed: int):
+    """Phase 2: Fashion-MNIST plus real photos (varied copies) and outliers; returns (history, seconds).
+
+    FM is (x_train, y_train, x_val, y_val) of Fashion-MNIST, x (N, 28, 28, 1); X_REAL are the photos
+    converted by the app's own conversion, (M, 28, 28); X_OUTLIERS (K, 28, 28) are taught a uniform answer.
+    """
+    x_fm, y_fm, x_val, y_val = fm
     # label smoothing as CategoricalCrossentropy(label_smoothing=...) does it in phase 1 (any_of_loss has none)
     fm_targets = keras.utils.to_categorical(y_fm, 10).astype(np.float32) * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / 10
+    extra = real_targets(photos, x_outliers, spread=args.real_targets == "spread")
+    real_part, outlier_part = extra[: len(photos)], extra[len(photos) :]
     y_all = np.concatenate(
+        [np.column_stack([fm_targets, np.zeros(len(y_fm), np.float32)]), np.tile(real_part, (args.real_copies, 1))]
+        + [outlier_part]
+    )
+    x_all = np.concatenate([x_fm[..., 0], vary_photos(x_real, args.real_copies, seed), x_outliers])[..., None]
+    val_targets = np.column_stack([keras.utils.to_categorical(y_val, 10), np.zeros(len(y_val))]).astype(np.float32)
+    train_ds = make_dataset(x_all, y_all, args.batch_size, seed + 1, augment=True)
+    val_ds = make_dataset(x_val, val_targets, 512, seed, augment=False)
+    steps = args.real_epochs * int(np.ceil(len(x_all) / args.batch_size))
+    compile_model(model, steps, args.real_epochs, REAL_PEAK_LR, any_of_loss)
+    timer = EpochTimer()
+    history = model.fit(train_ds, validation_data=val_ds, epochs=args.real_epochs, callbacks=[timer], verbose=2)
+    return {k: [float(v) for v in vals] for k, vals in history.history.items()}, sum(timer.seconds)
+
+
+def make_outliers(photos: list, fm: tuple, n: int, seed: int, families=FAMILIES) -> np.ndarray:
+    """N generated outliers of each of FAMILIES (model.outliers), (K, 28, 28) uint8."""
+    paths = [p.path for p in photos]
+    return np.concatenate([generate(f, n, seed + i, paths, fm[0][..., 0], fm[1]) for i, f in enumerate(families)])
+
+
+def probabilities_and_features(model: keras.Model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N, 10) probabilities and (N, D) penultimate features of (N, 28, 28) pixels, in one pass."""
+    reader = keras.Model(model.input, [model.output, model.get_layer(FEATURES_LAYER).output])
+    probs, features = reader.predict(np.asarray(x, np.float32).reshape(-1, 28, 28, 1), batch_size=1000, verbose=0)
+    return probs, features
+
+
+def fit_feature_distance(model: keras.Model, x_fm: np.ndarray, y_fm: np.ndarray, x_real, photos: list):
+    """model.ood fitted on the features of Fashion-MNIST images (by label) and the real photos of the ten.
+
+    A photo whose folder several classes answer (shoes, long sleeves) counts as the accepted class the
+    model likes best. The reference distances are the real training photos' own.
+    """
+    inside = [i for i, p in enumerate(photos) if p.accepted]
+    _, fm_features = probabilities_and_features(model, x_fm[:OOD_FIT_IMAGES])
+    real_probs, real_features = probabilities_and_features(model, x_real[inside])
+    real_labels = np.array(
         [
-            np.column_stack([fm_targets, np.zeros(len(y_fm), np.float32)]),
-            np.tile(np.column_stack([weights, any_of]), (args.real_copies, 1)),
+            photos[i].accepted[int(np.argmax(row[list(photos[i].accepted)]))]
+            for i, row in zip(inside, real_probs, strict=True)
         ]
     )
-    x_all = np.concatenate([x_fm[..., 0], np.tile(x_real_train, (args.real_copies, 1, 1))])[..., None]
-    val_targets = np.column_stack([keras.utils.to_categorical(y_val, 10), np.zeros(len(y_val))]).astype(np.float32)
-    train_ds = make_dataset(x_all, y_all, args.batch_size, args.seed + 1, augment=True)
-    val_ds = make_dataset(x_val, val_targets, 512, args.seed, augment=False)
-
-    def dev_score() -> dict | None:  # a tiny folder may have no dev photo at all
-        return score(model.predict(x_dev[..., None], verbose=0), dev_photos, UNSURE_BELOW) if dev_photos else None
-
-    before = dev_score()
-    compile_model(
-        model,
-        args.real_epochs * int(np.ceil(len(x_all) / args.batch_size)),
-        args.real_epochs,
-        REAL_PEAK_LR,
-        any_of_loss,
+    return fit_ood(
+        np.concatenate([fm_features, real_features]),
+        np.concatenate([y_fm[:OOD_FIT_IMAGES], real_labels]),
+        real_features,
     )
-    timer = EpochTimer()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=args.real_epochs, callbacks=[timer], verbose=1)
-    after = dev_score()
-    if after:
-        print(
-            f"real-photo dev split: top-1 {before['top1']} -> {after['top1']}, "
-            f"right and sure {after['right_and_sure']}, hats/shorts/skirts unsure {after['unsure_outside']}"
-        )
-    return {
+
+
+def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, object]:
+    """Phase 2 on every photo in --real-photos: the settings were chosen by --folds (README); returns (record, ood)."""
+    photos = list_photos(args.real_photos)
+    if args.no_outlier_exposure:
+        photos = [p for p in photos if p.accepted]
+    start = time.perf_counter()
+    x_real = convert(photos)
+    convert_seconds = time.perf_counter() - start
+    print(f"converted {len(x_real)} real photos in {convert_seconds:.0f} s")
+    start = time.perf_counter()
+    x_outliers = (
+        make_outliers(photos, fm, args.outliers, args.seed)
+        if not args.no_outlier_exposure
+        else np.zeros((0, 28, 28), np.uint8)
+    )
+    outlier_seconds = time.perf_counter() - start
+    print(f"generated {len(x_outliers)} outliers in {outlier_seconds:.0f} s")
+    history, seconds = fine_tune(model, args, fm, x_real, photos, x_outliers, args.seed)
+    start = time.perf_counter()
+    ood = fit_feature_distance(model, fm[0], fm[1], x_real, photos)
+    ood_seconds = time.perf_counter() - start
+    record = {
         "source": SOURCE,
         "folder": args.real_photos.resolve().name,
-        "train_photos": len(train_photos),
-        "dev_photos": len(dev_photos),
-        "dev_percent": DEV_PERCENT,
+        "train_photos": len(photos),
+        "per_folder": {f: sum(p.folder == f for p in photos) for f in ACCEPTED},
         "copies": args.real_copies,
         "targets": args.real_targets,
         "outlier_exposure": not args.no_outlier_exposure,
+        "generated_outliers": {f: args.outliers for f in FAMILIES} if len(x_outliers) else {},
         "epochs": args.real_epochs,
         "peak_lr": REAL_PEAK_LR,
         "convert_seconds": round(convert_seconds, 1),
-        "train_seconds": round(sum(timer.seconds), 1),
-        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
-        "dev_before": before,
-        "dev": after,
+        "outlier_seconds": round(outlier_seconds, 1),
+        "train_seconds": round(seconds, 1),
+        "ood_seconds": round(ood_seconds, 1),
+        "history": history,
     }
+    return record, ood
+
+
+def cross_validate(args, fm: tuple, test: tuple) -> Path:
+    """Grouped K-fold on the real photos (photographers never on both sides), from the --init model each time.
+
+    Fold k trains on the other folds' photos, leaving out one of hats, shorts, skirts and one generated
+    family (in turn), and predicts: its own photos (grouped CV), the left-out garment wherever it is and
+    fresh samples of every family (leave-one-out for "Not sure"). Writes OUT/real_photos_cv.npz for
+    ``python -m benchmarks.real_photos``; the settings of the final model are chosen from it.
+    """
+    photos = list_photos(args.real_photos)
+    senders = read_senders(args.real_photos)
+    folds = group_folds(photos, senders, args.folds)
+    x_real = convert(photos)
+    x_fm, y_fm = fm[0], fm[1]
+    outside = [f for f in ACCEPTED if not ACCEPTED[f]]
+    rows = {k: [] for k in ("probs", "percentile", "fold", "index", "kind")}
+    generated = {k: [] for k in ("probs", "percentile", "fold", "family", "held_out")}
+    fold_records = []
+    for k in range(args.folds):
+        left_type, left_family = outside[k % len(outside)], FAMILIES[k % len(FAMILIES)]
+        train_rows = [i for i, p in enumerate(photos) if folds[i] != k and p.folder != left_type]
+        train_photos = [photos[i] for i in train_rows]
+        families = [f for f in FAMILIES if f != left_family]
+        x_out = make_outliers(train_photos, fm, args.outliers, args.seed + 100 * k, families)
+        model = keras.saving.load_model(args.init, safe_mode=True, compile=False)
+        history, seconds = fine_tune(model, args, fm, x_real[train_rows], train_photos, x_out, args.seed + k)
+        ood = fit_feature_distance(model, x_fm, y_fm, x_real[train_rows], train_photos)
+        measured = [i for i, p in enumerate(photos) if folds[i] == k or p.folder == left_type]
+        probs, features = probabilities_and_features(model, x_real[measured])
+        rows["probs"].append(probs)
+        rows["percentile"].append(ood.percentile(ood.distances(features)))
+        rows["fold"].append(np.full(len(measured), k))
+        rows["index"].append(np.array(measured))
+        rows["kind"].append(
+            np.array(["held-out photographer" if folds[i] == k else "left-out garment" for i in measured])
+        )
+        for j, family in enumerate(FAMILIES):
+            x_gen = generate(
+                family,
+                min(CV_GENERATED, 3 * args.outliers),
+                10_000 + 100 * k + j,
+                [p.path for p in photos],
+                x_fm[..., 0],
+                y_fm,
+            )
+            probs, features = probabilities_and_features(model, x_gen)
+            generated["probs"].append(probs)
+            generated["percentile"].append(ood.percentile(ood.distances(features)))
+            generated["fold"].append(np.full(len(x_gen), k))
+            generated["family"].append(np.full(len(x_gen), family))
+            generated["held_out"].append(np.full(len(x_gen), family == left_family))
+        test_probs = model.predict(test[0], batch_size=1000, verbose=0)
+        fold_records.append(
+            {
+                "fold": k,
+                "train_photos": len(train_rows),
+                "held_out_photos": int((folds == k).sum()),
+                "left_out_garment": left_type,
+                "left_out_family": left_family,
+                "fashion_mnist_test_accuracy": float((test_probs.argmax(1) == test[1]).mean()),
+                "train_seconds": round(seconds, 1),
+                "history": history,
+            }
+        )
+        print(json.dumps({key: v for key, v in fold_records[-1].items() if key != "history"}))
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "real_photos_cv.npz"
+    np.savez_compressed(
+        path,
+        photo=np.array([f"{p.folder}/{p.path.name}" for p in photos]),
+        folder=np.array([p.folder for p in photos]),
+        sender=np.array([senders.get(f"{p.folder}/{p.path.name}", "") for p in photos]),
+        photo_fold=folds,
+        **{f"row_{key}": np.concatenate(v) for key, v in rows.items()},
+        **{f"generated_{key}": np.concatenate(v) for key, v in generated.items()},
+        folds=np.array(json.dumps({"folds": fold_records, "copies": args.real_copies, "epochs": args.real_epochs})),
+    )
+    print(f"wrote {path}")
+    return path
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -401,10 +550,12 @@ def main(argv: list[str] | None = None) -> dict:
             (fm_folder / "metrics.json").write_text(
                 json.dumps({k: fm_metrics[k] for k in keep if k in fm_metrics}, indent=1), encoding="utf-8"
             )
-        real = fine_tune_on_photos(
-            model, args, x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx]
-        )
-        train_seconds += real["convert_seconds"] + real["train_seconds"]
+        fm = (x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx])
+        if args.folds:
+            cross_validate(args, fm, (x_test, y_test))
+            return {}
+        real, ood = fine_tune_on_photos(model, args, fm)
+        train_seconds += real["convert_seconds"] + real["outlier_seconds"] + real["train_seconds"] + real["ood_seconds"]
         real["init"] = str(args.init) if args.init else None  # phase 1 came from this folder
 
     probs = model.predict(x_test, batch_size=1000, verbose=0)
@@ -443,6 +594,8 @@ def main(argv: list[str] | None = None) -> dict:
         return metrics
 
     save_for_inference(model, build_cnn(), args.out)
+    if real:
+        ood.save(args.out)  # the "unlike anything it trained on" score (model.ood)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
     write_figures(args.out, metrics)
     write_card(args.out, metrics)

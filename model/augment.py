@@ -24,3 +24,32 @@ def augmenter(seed: int):
         ],
         name="augment",
     )
+
+
+PHOTO_ROTATION = 12  # degrees either way: phones are held at a slant
+PHOTO_SCALE = (0.8, 1.05)  # the cut-out's box is rarely exact: the garment fills the frame more or less
+PHOTO_GAMMA = (0.6, 1.6)  # lighting: the same garment darker or lighter after the negative
+
+
+def vary_photos(pixels, copies: int, seed: int):
+    """COPIES varied versions of each converted real photo, (N, 28, 28) uint8 -> (copies * N, 28, 28) uint8.
+
+    Real photos vary in ways Fashion-MNIST's product shots do not: a slanted phone, a looser or tighter
+    cut-out, uneven light. Each copy gets its own rotation, scale and gamma (copy 0 is the photo as converted);
+    flips, shifts and erasing still follow in training like for every image.
+    """
+    import cv2
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    out = [pixels]
+    for _ in range(copies - 1):
+        varied = np.empty_like(pixels)
+        for i, img in enumerate(pixels):
+            matrix = cv2.getRotationMatrix2D(
+                (13.5, 13.5), rng.uniform(-PHOTO_ROTATION, PHOTO_ROTATION), rng.uniform(*PHOTO_SCALE)
+            )
+            warped = cv2.warpAffine(img, matrix, (28, 28), flags=cv2.INTER_LINEAR, borderValue=0)
+            varied[i] = np.clip(255.0 * (warped / 255.0) ** rng.uniform(*PHOTO_GAMMA), 0, 255).astype(np.uint8)
+        out.append(varied)
+    return np.concatenate(out)

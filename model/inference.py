@@ -5,21 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from model import ood
 from model.data import CLASS_NAMES
 
 DEFAULT_FOLDER = Path(__file__).parent / "weights"
 FASHION_MNIST_ONLY = "fashion-mnist-only"  # sub-folder: the model before real photos, shown beside it
 # the improvement ladder: train.py --ablation runs, each rung adding one thing to the one before it; then the
 # shipped model (longer training), then the same with real photos
+PROBS_LAYER = "probabilities"  # model.cnn's softmax layer (model/ imports no Keras at start-up)
 LADDER = ("notebook", "notebook-bn", "vgg", "vgg-aug", "baseline")
-UNSURE_BELOW = 0.6  # top probability under this: "Not sure". Chosen on the real-photo dev split (README):
-# the threshold that keeps both right-and-sure (>= 70%) and hats/shorts/skirts unsure (>= 85%) furthest above target
+# "Not sure" when no class is likely enough, or the input is unlike the model's training photos. Both chosen on
+# the real photos' folds grouped by photographer (python -m benchmarks.real_photos DIR --cv ...; README).
+UNSURE_BELOW = 0.6  # top probability under this: no class likely enough
+UNLIKE_ABOVE = 0.99  # features more unusual than this share of the training photos (model.ood): unlike them
 log = logging.getLogger(__name__)
 
 
@@ -47,8 +52,11 @@ class LoadedModel:
     folder: Path
     source: str  # shown to the learner: "local folder model/weights", "hf://ns/name@rev", ...
     fashion_mnist_only: LoadedModel | None = None  # the same network before real photos (train.py --real-photos)
+    feature_distance: ood.FeatureDistance | None = None  # ood.npz: how unlike the training photos an input is
     _extractors: dict = field(default_factory=dict, repr=False)  # layer names -> sub-model, built on first use
     _ablation_models: dict = field(default_factory=dict, repr=False)  # ablation name -> its Keras model, or None
+    # the lazy dicts above are filled by the warm-up thread and by requests at once: one builder at a time
+    _build_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def probabilities(self, pixels: np.ndarray) -> np.ndarray:
         """(28, 28) or (N, 28, 28) uint8 -> (N, 10) probabilities.
@@ -71,11 +79,22 @@ class LoadedModel:
         """
         import keras
 
-        if names not in self._extractors:
-            outputs = [self.keras_model.get_layer(name).output for name in names]
-            self._extractors[names] = _compile(keras.Model(self.keras_model.input, outputs))
+        with self._build_lock:
+            if names not in self._extractors:
+                outputs = [self.keras_model.get_layer(name).output for name in names]
+                self._extractors[names] = _compile(keras.Model(self.keras_model.input, outputs))
         result = self._extractors[names](_batch(pixels))
         return [np.asarray(r) for r in (result if isinstance(result, list | tuple) else [result])]
+
+    def assess(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 10) probabilities and (N,) how unusual the features are: the share (0-1) of the model's training
+        photos that lie closer to a class (model.ood); zeros for a model without ood.npz."""
+        if self.feature_distance is None:
+            probs = self.probabilities(pixels)
+            return probs, np.zeros(len(probs))
+        probs, features = self.layer_outputs(pixels, (PROBS_LAYER, ood.FEATURES_LAYER))
+        distance = self.feature_distance.distances(features.astype(np.float64))
+        return probs.astype(np.float64), self.feature_distance.percentile(distance)
 
     def logits(self, pixels: np.ndarray) -> np.ndarray:
         """(N, 10) scores before the softmax (the layer named ``logits``)."""
@@ -101,12 +120,13 @@ class LoadedModel:
         import keras
 
         folder = self.folder / "ablations" / name
-        if name not in self._ablation_models:
-            self._ablation_models[name] = (
-                keras.saving.load_model(folder, safe_mode=True, compile=False)
-                if self.has_ablation_model(name)
-                else None
-            )
+        with self._build_lock:
+            if name not in self._ablation_models:
+                self._ablation_models[name] = (
+                    keras.saving.load_model(folder, safe_mode=True, compile=False)
+                    if self.has_ablation_model(name)
+                    else None
+                )
         return self._ablation_models[name]
 
     @cached_property
@@ -177,12 +197,22 @@ def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:
     fashion_mnist_only = (
         load_folder(before, f"{source}, {FASHION_MNIST_ONLY}") if (before / "config.json").is_file() else None
     )
-    return LoadedModel(keras_model, metrics, folder, source, fashion_mnist_only)
+    return LoadedModel(keras_model, metrics, folder, source, fashion_mnist_only, ood.load(folder))
 
 
-def is_unsure(probs: np.ndarray) -> bool:
-    """Whether an answer should start with "Not sure": no class reaches ``UNSURE_BELOW``."""
-    return float(np.max(probs)) < UNSURE_BELOW
+def unsure_reason(probs: np.ndarray, unusual: float = 0.0) -> str | None:
+    """Why an answer should start with "Not sure", or None: "unlike" (the features are more unusual than
+    ``UNLIKE_ABOVE`` of the training photos) or "unlikely" (no class reaches ``UNSURE_BELOW``)."""
+    if unusual > UNLIKE_ABOVE:
+        return "unlike"
+    if float(np.max(probs)) < UNSURE_BELOW:
+        return "unlikely"
+    return None
+
+
+def is_unsure(probs: np.ndarray, unusual: float = 0.0) -> bool:
+    """Whether an answer should start with "Not sure" (``unsure_reason``)."""
+    return unsure_reason(probs, unusual) is not None
 
 
 def top_classes(probs: np.ndarray, k: int = 3) -> dict[str, float]:

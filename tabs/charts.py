@@ -154,3 +154,48 @@ def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]]
     return (
         f"<table class='bar-table waterfall'>{axis}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def line_chart_svg(
+    xs: list[float], series: dict[str, tuple[list[float], str]], marks: dict[str, tuple[float, str]], label: str
+) -> str:
+    """Lines of 0-1 values over 0-1 xs as an inline SVG (percent axes), with vertical marks and a colour key.
+
+    ``series``: name -> (ys, colour); ``marks``: name -> (x, colour), drawn as dashed vertical lines.
+    """
+    width, height, left, bottom = 320, 180, 34, 22
+    plot_w, plot_h = width - left - 6, height - bottom - 6
+
+    def px(x: float) -> float:
+        return left + plot_w * x
+
+    def py(y: float) -> float:
+        return 6 + plot_h * (1 - y)
+
+    grid = "".join(
+        f'<line x1="{left}" y1="{py(v):.1f}" x2="{width - 6}" y2="{py(v):.1f}" stroke="#ddd"/>'
+        f'<text x="{left - 4}" y="{py(v) + 4:.1f}" text-anchor="end" font-size="10">{v:.0%}</text>'
+        for v in (0, 0.25, 0.5, 0.75, 1)
+    ) + "".join(
+        f'<text x="{px(v):.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{v:.0%}</text>'
+        for v in (0, 0.5, 1)
+    )
+    lines = "".join(
+        f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+        f'points="{" ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(xs, ys, strict=True))}"/>'
+        for ys, colour in series.values()
+    )
+    rules = "".join(
+        f'<line x1="{px(x):.1f}" y1="6" x2="{px(x):.1f}" y2="{6 + plot_h}" stroke="{colour}" '
+        f'stroke-width="2" stroke-dasharray="4 3"/>'
+        for x, colour in marks.values()
+    )
+    key = "".join(
+        f"<li><span class='swatch' style='background:{colour}'></span>{html.escape(name)}</li>"
+        for name, (_, colour) in {**series, **marks}.items()
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:480px" role="img" '
+        f'aria-label="{html.escape(label)}">{grid}{lines}{rules}</svg>'
+        f"<ul class='colour-key'>{key}</ul>"
+    )

@@ -6,6 +6,7 @@ training on real photos changed.
 
 from __future__ import annotations
 
+import html
 import time
 from functools import partial
 
@@ -13,39 +14,62 @@ import gradio as gr
 import numpy as np
 
 from model.data import CLASS_NAMES
-from model.inference import LoadedModel, is_unsure, top_classes
+from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure_reason
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
-from tabs.common import DrawingPad, PhotoUpload, Shared, convert_upload, enlarge, input_pixels, remember_input
+from tabs.charts import line_chart_svg
+from tabs.common import (
+    DrawingPad,
+    PhotoUpload,
+    Shared,
+    convert_upload,
+    enlarge,
+    input_pixels,
+    refuse,
+    remember_input,
+)
 
-ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None]
+# (top probability, how unusual: the share of training photos closer) of the last input classified
+Score = tuple[float, float] | None
+ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None, Score]
+THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.CURVE measures the same span
 
 
-def _verdict(probs: np.ndarray, prep: Preprocessed) -> str:
+def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str:
     best = int(probs.argmax())
     if not prep.has_object:
         return "**Not sure: no clear object found.** The image is nearly uniform or looks like noise, so any class would be a guess. Try a photo of one garment."
-    if is_unsure(probs):
+    reason = unsure_reason(probs, unusual)
+    if reason == "unlike":
         return (
-            f"**Not sure.** The best guess, {CLASS_NAMES[best]}, gets only {probs[best]:.0%}. It may be a garment "
-            "outside the ten classes (a hat, shorts, a skirt), or a view the model has not learned. Try one garment, "
-            "laid flat, seen from the front."
+            f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than "
+            f"{unusual:.0%} of its training photos', so the best guess, {CLASS_NAMES[best]} ({probs[best]:.0%}), "
+            "is not worth much. It knows ten kinds of garment, one per photo."
+        )
+    if reason == "unlikely":
+        return (
+            f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {probs[best]:.0%}, "
+            f"under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside the ten classes (a hat, "
+            "shorts, a skirt), or a view the model has not learned. Try one garment, laid flat, seen from the front."
         )
     return f"**{CLASS_NAMES[best]}** ({probs[best]:.1%})."
 
 
 def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
-    probs = model.probabilities(prep.pixels)[0]
+    probs, unusual = (v[0] for v in model.assess(prep.pixels))
     steps = [(enlarge(img, 112), caption) for img, caption in prep.steps]
     label = top_classes(probs) if prep.has_object else None  # no object: name no class
     before = model.fashion_mnist_only
     before_label = top_classes(before.probabilities(prep.pixels)[0]) if before and prep.has_object else None
-    return label, enlarge(prep.pixels), steps, _verdict(probs, prep), before_label
+    score = (float(probs.max()), float(unusual)) if prep.has_object else None
+    verdict = _verdict(probs, prep, float(unusual))
+    return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
 
 def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult:
     """An uploaded photo (file path) -> top-3 classes, the 28x28 input, its steps, a verdict."""
     if not photo_path:
-        return None, None, [], "Upload a photo, take one with the webcam, or pick an example below.", None
+        empty = "Upload a photo, take one with the webcam, or pick an example below."
+        return None, None, [], empty, None, None
     try:
         return _answer(convert_upload(photo_path), model)
     except ImageProblem as problem:
@@ -75,8 +99,8 @@ def _drawing(sketch: dict | None) -> Preprocessed:
 
 def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
     """A drawing ({"background", "layers", "composite"}, each image a file path or PNG bytes) -> same as classify_photo."""
-    label, seen, steps, verdict, before = _answer(_drawing(sketch), model)
-    return label, seen, steps, f"Your drawing: {verdict}", before
+    label, seen, steps, verdict, before, score = _answer(_drawing(sketch), model)
+    return label, seen, steps, f"Your drawing: {verdict}", before, score
 
 
 def share_photo(photo_path: str | None) -> Shared:
@@ -89,50 +113,107 @@ def share_sketch(sketch: dict) -> Shared:
     return time.monotonic_ns(), remember_input(_drawing(sketch).pixels), None
 
 
-REAL_PHOTO_SYSTEMS = (  # benchmarks/real_photos.py's names -> (what the learner reads, which model's test accuracy)
-    ("naive demo (Fashion-MNIST-only model)", "Naive demo", "before"),
-    ("Fashion-MNIST-only model", "Cut-out, Fashion-MNIST only", "before"),
-    ("shipped model", "Cut-out, fine-tuned (this app)", "shipped"),
-)
+def _cv(model: LoadedModel) -> dict | None:
+    """The grouped cross-validation's results (real_photos.json, ``python -m benchmarks.real_photos --cv``), or None."""
+    results = model.real_photo_results or {}
+    return results.get("cross_validation")
+
+
+def _pm(stat: dict) -> str:
+    return f"{stat['mean']:.1%} ± {stat['sd']:.1%}"
 
 
 def real_photo_table(model: LoadedModel) -> str:
     """What training on real photos bought, measured: Markdown for the Classify tab, or "" without the results."""
-    results, before = model.real_photo_results, model.fashion_mnist_only
-    if not results or before is None or before.test_accuracy is None or model.test_accuracy is None:
+    results, before, cv = model.real_photo_results, model.fashion_mnist_only, _cv(model)
+    if not results or not cv or before is None or before.test_accuracy is None or model.test_accuracy is None:
         return ""
-    runs = results["results"]
-    if any(name not in runs for name, _, _ in REAL_PHOTO_SYSTEMS):
-        return ""
-    accuracy = {"before": before.test_accuracy, "shipped": model.test_accuracy}
-    rows = "\n".join(
-        f"| {label} | {accuracy[which]:.1%} | {runs[name]['top1']:.1%} | {runs[name]['right_and_sure']:.1%} "
-        f"| {runs[name]['unsure_outside']:.1%} |"
-        for name, label, which in REAL_PHOTO_SYSTEMS
-    )
-    naive, fm_only, shipped = (runs[name] for name, _, _ in REAL_PHOTO_SYSTEMS)
-    n, real = results["photos"], model.metrics.get("real_photos") or {}
-    return f"""The same network, measured on {n} real phone photos of clothes it never trained on
-(the dev split of [clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small);
-`python benchmarks/real_photos.py DIR --split dev`):
+    untrained = results["untrained"]["results"]
+    naive, fm_only = untrained["naive demo (Fashion-MNIST-only model)"], untrained["Fashion-MNIST-only model"]
+    ours, real = cv["cv"], model.metrics.get("real_photos") or {}
+    folds = cv["fold_details"]
+    fold_fm = [f["fashion_mnist_test_accuracy"] for f in folds]
+    return f"""Measured on {results["photos"]:,} real phone photos of clothes
+([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
+{cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
+any photo. The third is {cv["folds"]}-fold cross-validation grouped by photographer: each fold's model is scored on
+the photos of people whose photos it never trained on (mean ± sd over the folds); the shipped model then trained on
+all {real.get("train_photos", 0):,} photos, so it cannot be scored on them.
 
-| | test set | photos right | right, sure | hats etc.: Not sure |
+| | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
 |---|---|---|---|---|
-{rows}
+| Naive demo | {before.test_accuracy:.1%} | {naive["top1"]:.1%} | {naive["right_and_sure"]:.1%} | {naive["unsure_outside"]:.1%} |
+| Cut-out, Fashion-MNIST only | {before.test_accuracy:.1%} | {fm_only["top1"]:.1%} | {fm_only["right_and_sure"]:.1%} | {fm_only["unsure_outside"]:.1%} |
+| Cut-out, fine-tuned (this app, new photographers) | {min(fold_fm):.1%}–{max(fold_fm):.1%} | {_pm(ours["top1"])} | {_pm(ours["right_and_sure"])} | {_pm(ours["unsure_outside"])} |
 
-*Test set*: Fashion-MNIST test accuracy. *Photos right*: the top class is right for a garment of the ten
-classes. *Right, sure*: that, and not "Not sure". *Hats etc.*: hats, shorts and skirts (none of the ten)
-answered "Not sure". The naive demo feeds the Fashion-MNIST-only model the photo in grayscale, inverted and
-stretched to 28×28; the other two rows cut the garment out first.
+*Test set*: Fashion-MNIST test accuracy (for the folds, their range). *Photos right*: the top class counts as right
+by the dataset's mapping, which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
+long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
+measure than the 10-way test accuracy. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
+hats, shorts and skirts (none of the ten) answered "Not sure". The naive demo feeds the Fashion-MNIST-only model
+the photo in grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
 
-**Domain shift.** Fashion-MNIST's images are product shots: one garment, front view, plain light background.
-A phone photo of a shirt on a bed is a different *distribution* of inputs, so a model that scores
-{before.test_accuracy:.1%} on its own test set names the right class for only {naive["top1"]:.1%} of these photos
-when the photo is simply shrunk, and {fm_only["top1"]:.1%} once the garment is cut out and converted by the
-dataset's own recipe. Fine-tuning the same network on {real.get("train_photos", 0):,} real photos (plus all of
-Fashion-MNIST, so it does not forget) took it to {shipped["top1"]:.1%}, with Fashion-MNIST test accuracy
-{model.test_accuracy:.1%}. The network stayed the same: what changed was the data it learned from. "Not sure" means no class reached {results["results"]["shipped model"]["unsure_below"]:.0%};
-the rates above use that rule for all three rows."""
+**Domain shift.** Fashion-MNIST's images were made from product shots (one garment, front view, plain light
+background), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
+different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
+the right class for {naive["top1"]:.1%} of these photos when the photo is simply shrunk, and {fm_only["top1"]:.1%}
+once the garment is cut out and converted by the dataset's own recipe. The network's layers stayed the same for
+the fine-tune; what changed was its data (real photos, each in {real.get("copies", 0)} varied copies, beside all of
+Fashion-MNIST so it does not forget, and generated pictures of no garment at all) and its targets (for shirts,
+long sleeves and shoes, any accepted class; for hats, shorts, skirts and the generated pictures, an even spread
+over the ten). Because hats, shorts and skirts were trained on, "Not sure" on them is measured on new photographers
+here; on a kind of garment a fold never saw it was {_pm(ours["unsure_unseen_garment"])}, and on a family of
+generated pictures it never saw, {_pm(ours["unsure_unseen_family"])}."""
+
+
+def _nearest(curve: list[dict], threshold: float) -> dict:
+    return min(curve, key=lambda p: abs(p["threshold"] - threshold))
+
+
+def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
+    """The risk-coverage curve of the cross-validated photos with THRESHOLD and the learner's SCORE marked (HTML)."""
+    low, high = THRESHOLD_RANGE
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not low <= threshold <= high:
+        raise refuse("Threshold", f"a number from {low} to {high}", threshold)
+    cv = _cv(model)
+    if not cv:
+        return "<p>No cross-validated real-photo results in this model folder (real_photos.json).</p>"
+    curve = cv["risk_coverage"]
+    marks = {"this threshold": (threshold, "#111")}
+    if score is not None:
+        marks["your photo's top class"] = (score[0], "#dc2626")
+    chart = line_chart_svg(
+        [p["threshold"] for p in curve],
+        {
+            "photos of the ten answered": ([p["coverage"] for p in curve], "#2563eb"),
+            "answers that are wrong": ([p["risk"] for p in curve], "#f59e0b"),
+            "hats, shorts, skirts answered": ([p["outside_answered"] for p in curve], "#7c3aed"),
+        },
+        marks,
+        "Share answered and share wrong, by the threshold (x axis: top-class probability)",
+    )
+    at = _nearest(curve, threshold)
+    words = (
+        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, the app would answer "
+        f"<b>{at['coverage']:.0%}</b> of photos of the ten garments, and <b>{at['risk']:.1%}</b> of those answers "
+        f"would be wrong; it would also answer {at['outside_answered']:.0%} of hats, shorts and skirts, all wrongly. "
+        f"(Photos of people each fold never trained on; the app's own threshold is {UNSURE_BELOW:.0%}.)</p>"
+    )
+    if score is not None:
+        top, unusual = score
+        fate = "answered" if top >= threshold and unusual <= UNLIKE_ABOVE else "“Not sure”"
+        words += (
+            f"<p>Your input: top class {top:.0%}, so at this threshold it would be {html.escape(fate)}. "
+            f"Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} the "
+            "app says “Not sure” whatever the threshold).</p>"
+        )
+    return f"<div class='how-sure'>{chart}{words}</div>"
+
+
+HOW_SURE_WORDS = f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a
+face or a lawn still gets a "best" class. So the app answers only when the top class is likely enough and the
+input is not too unlike its training photos (more unusual than {UNLIKE_ABOVE:.0%} of them). Move the threshold:
+higher means fewer wrong answers, and more photos left without one."""
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
@@ -181,11 +262,21 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 )
         # below the answer, not between the upload and it: on a phone the verdict shows without scrolling
         gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a Fashion-MNIST test image")
+        score_state = gr.State(None)
+        with gr.Accordion("How sure before it answers?", open=False):
+            gr.Markdown(HOW_SURE_WORDS)
+            threshold_input = gr.Slider(
+                *THRESHOLD_RANGE, value=UNSURE_BELOW, step=0.01, label="Answer only when the top class reaches"
+            )
+            how_sure_output = gr.HTML(how_sure(UNSURE_BELOW, None, model), elem_id="how-sure")
+        threshold_input.change(
+            partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_name="how_sure"
+        )
         table = real_photo_table(model)
         if table:
             with gr.Accordion("Real photos vs Fashion-MNIST: what training on photos changed", open=False):
                 gr.Markdown(table, elem_id="real-photo-table")
-        outputs = [label_output, seen_output, steps_output, verdict_output, before_output]
+        outputs = [label_output, seen_output, steps_output, verdict_output, before_output, score_state]
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only
         # ever called for inference (no training, no state), which TensorFlow runs safely in parallel.
         photo_event = photo_input.change(
@@ -196,3 +287,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         )
     photo_event.success(share_photo, photo_input, shared, api_visibility="private")
     sketch_event.success(share_sketch, sketch_input, shared, api_visibility="private")
+    for event in (photo_event, sketch_event):  # the learner's input marked on the curve, at the slider's threshold
+        event.success(
+            partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_visibility="private"
+        )

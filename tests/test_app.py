@@ -17,7 +17,7 @@ EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))  # real test images, one
 
 
 def test_classify_handler_returns_top3_and_the_input(shipped_model):
-    label, seen, steps, verdict, _ = handlers.classify_photo(str(EXAMPLES[1]), shipped_model)  # a trouser
+    label, seen, steps, verdict, *_ = handlers.classify_photo(str(EXAMPLES[1]), shipped_model)  # a trouser
     assert list(label)[0] == "Trouser" and len(label) == 3
     assert all(isinstance(p, float) for p in label.values())
     shown = np.asarray(Image.open(seen))
@@ -28,7 +28,7 @@ def test_classify_handler_returns_top3_and_the_input(shipped_model):
 
 
 def test_classify_handler_without_a_photo_asks_for_one(shipped_model):
-    label, seen, steps, verdict, _ = handlers.classify_photo(None, shipped_model)
+    label, seen, steps, verdict, *_ = handlers.classify_photo(None, shipped_model)
     assert label is None and "Upload" in verdict
 
 
@@ -59,7 +59,7 @@ def test_an_outline_drawing_is_filled_in_and_read(shipped_model, garment):
     """Learners draw outlines; the model learned filled garments (unfilled, these read as Bag)."""
     from benchmarks.drawings import GARMENTS, drawing
 
-    label, seen, steps, verdict, _ = handlers.classify_sketch(drawing(GARMENTS[garment], stroke=8), shipped_model)
+    label, seen, steps, verdict, *_ = handlers.classify_sketch(drawing(GARMENTS[garment], stroke=8), shipped_model)
     assert next(iter(label)) == garment, verdict
     assert steps[-1][1] == "filled in"
 

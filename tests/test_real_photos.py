@@ -10,7 +10,16 @@ import pytest
 import train
 from model import preprocess as pp
 from model.data import CLASS_NAMES
-from model.real_photos import ACCEPTED, Photo, RealPhotosNotFound, is_dev, list_photos, score, split, targets
+from model.real_photos import (
+    ACCEPTED,
+    Photo,
+    RealPhotosNotFound,
+    group_folds,
+    list_photos,
+    read_senders,
+    score,
+    targets,
+)
 
 PHOTOS = Path(__file__).parent / "data" / "real-photos"
 # The garment's box in each photo, as fractions (left, top, right, bottom), read off the photo by eye
@@ -76,15 +85,30 @@ def test_the_folders_are_mapped_as_the_dataset_readme_says():
     assert names["hat"] == names["shorts"] == names["skirt"] == set()
 
 
-def test_the_dev_split_is_stable_and_about_a_fifth():
-    names = [f"{i:05d}.jpg" for i in range(5000)]
-    dev = [n for n in names if is_dev(n)]
-    assert 0.18 < len(dev) / len(names) < 0.22
-    assert dev == [n for n in names if is_dev(n)]  # same answer every time, on every machine
-    photos = list_photos(PHOTOS)
-    train_part, dev_part = split(photos)
-    assert sorted(train_part + dev_part, key=str) == sorted(photos, key=str) and not set(train_part) & set(dev_part)
-    assert {p.path.name[:8] for p in dev_part} >= set(HAND_BOXES)  # the four hard photos: never trained on
+def test_folds_keep_each_photographer_on_one_side_and_are_near_the_same_size():
+    photos = [Photo(Path(f"{i:04d}.jpg"), "pants") for i in range(300)]
+    # one person sent 90 photos, others 1-9 each (the real folder is as lopsided: one sent 366 of 3,068)
+    senders, i = {}, 0
+    for person, count in enumerate([90, *([1, 3, 5, 7, 9] * 14)]):
+        for _ in range(count):
+            if i < 300:
+                senders[f"pants/{i:04d}.jpg"] = str(person)
+                i += 1
+    folds = group_folds(photos, senders, 3)
+    by_person = {}
+    for n, fold in enumerate(folds):
+        by_person.setdefault(senders.get(f"pants/{n:04d}.jpg", n), set()).add(int(fold))
+    assert all(len(f) == 1 for f in by_person.values())  # nobody on both sides
+    sizes = np.bincount(folds, minlength=3)
+    assert sizes.min() >= 90 and sizes.max() <= 110
+    assert (group_folds(photos, senders, 3) == folds).all()  # the same on every run
+
+
+def test_senders_are_read_from_beside_the_photo_folder(tmp_path):
+    (tmp_path / "train").mkdir()
+    (tmp_path / "senders.csv").write_text("photo,sender_id,kids\ndress/a.jpg,12,False\n")
+    assert read_senders(tmp_path / "train") == {"dress/a.jpg": "12"}
+    assert read_senders(tmp_path / "train" / "dress") == {}  # neither in it nor beside it
 
 
 def test_a_folder_without_the_layout_says_what_it_expects(tmp_path):
@@ -132,15 +156,38 @@ def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
     argv = ["--quick", "--data-dir", str(tiny_dataset), "--out", str(out), "--real-photos", str(PHOTOS)]
     metrics = train.main([*argv, "--real-epochs", "1", "--real-copies", "2"])
     real = json.loads((out / "metrics.json").read_text())["real_photos"]
-    assert real["train_photos"] + real["dev_photos"] == len(list_photos(PHOTOS)) == 7
-    assert real["dev_photos"] >= 4 and real["outlier_exposure"] and real["targets"] == "any-of"
-    assert real["dev"]["photos"] == real["dev_photos"] and metrics["real_photos"] == real
+    assert real["train_photos"] == len(list_photos(PHOTOS)) == 7  # the final model trains on every photo
+    assert real["outlier_exposure"] and real["targets"] == "any-of" and metrics["real_photos"] == real
+    assert real["generated_outliers"] == {"backgrounds": 40, "synthetic": 40, "pieces": 40}  # --quick's count
+    assert metrics["train_seconds"] >= real["train_seconds"] + real["convert_seconds"] + real["outlier_seconds"]
+    assert (out / "ood.npz").is_file() and not (out / "fashion-mnist-only" / "ood.npz").exists()
     shipped = keras.saving.load_model(out, safe_mode=True)
     before = keras.saving.load_model(out / "fashion-mnist-only", safe_mode=True)
     x = np.zeros((1, 28, 28, 1), dtype="float32")
     assert not np.allclose(shipped.predict(x, verbose=0), before.predict(x, verbose=0))  # the fine-tune changed it
     assert json.loads((out / "fashion-mnist-only" / "metrics.json").read_text())["epochs"] == 2
     assert "real phone photos" in (out / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained_on_it(tiny_dataset, tmp_path):
+    init = Path(__file__).parents[1] / "model" / "weights" / "fashion-mnist-only"
+    argv = ["--quick", "--data-dir", str(tiny_dataset), "--out", str(tmp_path), "--real-photos", str(PHOTOS)]
+    train.main([*argv, "--init", str(init), "--folds", "2", "--real-epochs", "1", "--real-copies", "2"])
+    with np.load(tmp_path / "real_photos_cv.npz") as cv:
+        held = cv["row_kind"] == "held-out photographer"
+        assert sorted(cv["row_index"][held]) == list(range(len(list_photos(PHOTOS))))  # each photo once
+        assert (cv["row_fold"][held] == cv["photo_fold"][cv["row_index"][held]]).all()
+        assert cv["row_probs"].shape == (len(cv["row_kind"]), 10) and np.allclose(cv["row_probs"].sum(1), 1, atol=1e-4)
+        assert ((cv["row_percentile"] >= 0) & (cv["row_percentile"] <= 1)).all()
+        folds = json.loads(str(cv["folds"]))["folds"]
+        assert [f["left_out_garment"] for f in folds] == ["hat", "shorts"]
+        assert [f["left_out_family"] for f in folds] == ["backgrounds", "synthetic"]
+        # each fold measures fresh samples of every generated family, the one it never saw marked
+        for k, fold in enumerate(folds):
+            mine = cv["generated_fold"] == k
+            assert set(cv["generated_family"][mine]) == {"backgrounds", "synthetic", "pieces"}
+            assert set(cv["generated_family"][mine & cv["generated_held_out"]]) == {fold["left_out_family"]}
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
@@ -161,7 +208,8 @@ def test_the_verdict_starts_with_not_sure_below_the_threshold(shipped_model):
     unsure[4] = UNSURE_BELOW - 0.01
     sure = np.full(10, (1 - (UNSURE_BELOW + 0.01)) / 9)
     sure[4] = UNSURE_BELOW + 0.01
-    assert _verdict(unsure, found).startswith("**Not sure.**") and "Coat" in _verdict(unsure, found)
+    assert _verdict(unsure, found).startswith("**Not sure: no class is likely enough.**")
+    assert "Coat" in _verdict(unsure, found)
     assert _verdict(sure, found).startswith("**Coat**")
     nothing = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=False)
     assert _verdict(sure, nothing).startswith("**Not sure: no clear object found.**")
@@ -170,8 +218,9 @@ def test_the_verdict_starts_with_not_sure_below_the_threshold(shipped_model):
 def test_classify_gives_both_models_answers_for_a_real_photo(shipped_model):
     from tabs.classify import classify_photo
 
-    label, _, steps, verdict, before = classify_photo(str(_photo("26acb9ef")), shipped_model)
+    label, _, steps, verdict, before, score = classify_photo(str(_photo("26acb9ef")), shipped_model)
     assert shipped_model.fashion_mnist_only is not None and before is not None
     assert set(label) <= set(CLASS_NAMES) and set(before) <= set(CLASS_NAMES) and len(before) == 3
     assert label != before  # two models: not the same numbers
+    assert score[0] == pytest.approx(max(label.values())) and 0.0 <= score[1] <= 1.0
     assert "cut-out" in [caption for _, caption in steps] and verdict
