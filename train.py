@@ -45,40 +45,22 @@ from model.ood import fit as fit_ood
 from model.outliers import FAMILIES, generate
 from model.publish import PublishError, push_model, require_token
 from model.real_photos import ACCEPTED, SOURCE, convert, group_folds, list_photos, read_senders, targets
+from model.recipe import (  # shared with the tabs
+    ABLATION_EPOCHS,
+    ABLATIONS,
+    LABEL_SMOOTHING,
+    PEAK_LR,
+    PLAIN_LR,
+    WEIGHT_DECAY,
+)
 
 # -- hyperparameters (defaults of the flags below) -----------------------------------
 EPOCHS = 27
 BATCH_SIZE = 128
 SEED = 42
-PEAK_LR = 3e-3  # AdamW peak, reached after a one-epoch linear warm-up, then cosine to 0
-WEIGHT_DECAY = 5e-4
-LABEL_SMOOTHING = 0.1  # soft targets: less over-confident, usually +0.2-0.4 points here
+# the learning rates, weight decay, label smoothing and the ablation runs: model/recipe.py (the tabs quote them)
 CORRECT_SAMPLES_PER_CLASS = 24  # shipped beside every misclassified test image, for the drill-down
 QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2, "outliers": 40}
-ABLATION_EPOCHS = 10  # every ablation, "baseline" included, gets this same budget (change with --epochs)
-# name -> (what changes, build_cnn arguments or another builder's name, augment?, recipe): the tabs show these runs.
-# Recipe "ours": AdamW with warm-up and cosine decay, label smoothing; "plain": Adam at a constant 1e-3, hard targets.
-ABLATIONS = {
-    "baseline": ("this model, on the ablation budget", {}, True, "ours"),
-    "mlp": ("a dense network, no convolutions", "mlp", True, "ours"),
-    "avgpool": ("average pooling instead of max pooling", {"pool": "average"}, True, "ours"),
-    "no-normalization": ("raw 0-255 pixels in: no Rescaling layer", {"normalize": False}, True, "ours"),
-    "no-dropout": ("no dropout", {"dense_dropout": 0.0}, True, "ours"),
-    "no-augmentation": ("no flips, shifts or erasing in training", {}, False, "ours"),
-    # the improvement ladder (the notebook's question 8): each rung adds one thing to the rung before it
-    "notebook": ("the study notebook's CNN: two convolutions and one dense layer", "notebook", False, "plain"),
-    "notebook-bn": ("+ batch norm after each convolution and the dense layer", "notebook-bn", False, "plain"),
-    "vgg": ("+ a third block: the VGG-style network, two convolutions a block", {}, False, "plain"),
-    "vgg-aug": ("+ augmentation: flips, 2-pixel shifts, random erasing", {}, True, "plain"),
-    # what input normalization buys without batch norm (it cannot show beside batch norm): pairs with "notebook"
-    "notebook-raw": (
-        "the study notebook's CNN fed raw 0-255 pixels: no batch norm, no normalization",
-        "notebook-raw",
-        False,
-        "plain",
-    ),
-}
-PLAIN_LR = 1e-3  # the "plain" recipe's constant Adam learning rate (Keras's default)
 SAVED_ABLATIONS = {"mlp", *LADDER}  # variants whose weights are kept: the app runs them on the learner's input
 OUT = Path("model/weights")
 # phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos + generated outliers; settings chosen
