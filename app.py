@@ -20,7 +20,19 @@ import numpy as np
 
 from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
-from tabs import classify, common, confusion, explain, filters, improve, normalization, overfitting, pooling, softmax
+from tabs import (
+    classify,
+    components,
+    confusion,
+    explain,
+    filters,
+    header,
+    improve,
+    normalization,
+    overfitting,
+    pooling,
+    softmax,
+)
 
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 WARM_UP_DELAY = 2.0  # seconds the start-up thread waits once the app serves: the first answer comes first
@@ -70,10 +82,7 @@ CSS = (
 def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
     examples = sorted(str(p) for p in (model.folder / "examples").glob("*.png"))
     with gr.Blocks(title="Fashion CNN Lab", delete_cache=DELETE_CACHE) as demo:
-        gr.Markdown(f"# Fashion CNN Lab\n{common.intro(model)}")
-        gr.Markdown(common.model_status(model), elem_id="model-status")
-        if notice:
-            gr.Markdown(f"⚠️ {notice}", elem_id="model-notice")
+        header.build(model, notice)
         shared = gr.State(None)  # the last image classified: the concept tabs' input
         with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tab names wrap onto more lines, none hidden in a menu
             classify.build(model, examples, shared)
@@ -82,7 +91,7 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
             overfitting.build(model, examples, shared)
             confusion.build(model)
             improve.build(model, examples, shared)
-    common.name_parameters(demo)  # for the messages API callers get about a bad value
+    components.name_parameters(demo)  # for the messages API callers get about a bad value
     return demo
 
 

@@ -141,12 +141,12 @@ def measure_handlers(inputs: dict[str, Path], requests: int) -> dict:
     from benchmarks import naive_app
     from model.inference import load_folder
     from tabs import classify as app_handlers
-    from tabs import common
+    from tabs import inputs
 
     model = load_folder(WEIGHTS)
 
     def ours(path):
-        common._converted.cache_clear()  # each upload is a new file to the app: time its conversion, not a cache hit
+        inputs._converted.cache_clear()  # each upload is a new file to the app: time its conversion, not a cache hit
         return app_handlers.classify_photo(str(path), model)
 
     handlers = {

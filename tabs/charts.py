@@ -4,7 +4,7 @@ A matplotlib figure per request cost 0.3-1.4 s of CPU here (drawing, then Gradio
 which a class of learners on two cores queues into seconds of waiting. These cost milliseconds: a
 colour map is a 256-entry lookup table, a grid of maps is numpy tiling, a bar chart is an HTML table
 whose text the browser sets (so it stays readable on a phone). What does not depend on the input is
-drawn once (see ``tabs.common.built_for``).
+drawn once (see ``tabs.memo.built_for``).
 """
 
 from __future__ import annotations

@@ -17,16 +17,10 @@ from model.data import CLASS_NAMES
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure_reason
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
 from tabs.charts import line_chart_svg
-from tabs.common import (
-    DrawingPad,
-    PhotoUpload,
-    Shared,
-    convert_upload,
-    enlarge,
-    input_pixels,
-    refuse,
-    remember_input,
-)
+from tabs.checks import refuse
+from tabs.components import DrawingPad, PhotoUpload
+from tabs.files import enlarge
+from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
 Score = tuple[float, float] | None

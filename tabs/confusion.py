@@ -11,18 +11,10 @@ import numpy as np
 from concepts import confusion, saliency
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.common import (
-    Dropdown,
-    Number,
-    Radio,
-    built_for,
-    choice,
-    enlarge,
-    enlarge_pixels,
-    explainer,
-    figure_file,
-    image_file,
-)
+from tabs.checks import choice
+from tabs.components import Dropdown, Number, Radio
+from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
+from tabs.memo import built_for, explainer
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so

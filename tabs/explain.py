@@ -22,22 +22,12 @@ from concepts.saliency import (
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from model.preprocess import Crop, open_image, to_rgb
-from tabs.common import (
-    Checkbox,
-    Dropdown,
-    Radio,
-    Slider,
-    built_for,
-    choice,
-    concept_input,
-    enlarge,
-    explainer,
-    figure_file,
-    first_example,
-    input_conversion,
-    pick_examples,
-    rerun_on,
-)
+from tabs.checks import choice
+from tabs.components import Checkbox, Dropdown, Radio, Slider
+from tabs.files import enlarge, figure_file
+from tabs.inputs import input_conversion
+from tabs.memo import built_for, explainer
+from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts

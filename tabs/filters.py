@@ -13,20 +13,13 @@ from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from tabs.charts import colored, grid, number_grid, upscale
-from tabs.common import (
-    Dropdown,
-    Slider,
-    ablation_words,
-    built_for,
-    choice,
-    concept_input,
-    enlarge,
-    first_example,
-    image_file,
-    input_pixels,
-    pick_examples,
-    rerun_on,
-)
+from tabs.checks import choice
+from tabs.components import Dropdown, Slider
+from tabs.files import enlarge, image_file
+from tabs.inputs import input_pixels
+from tabs.memo import built_for
+from tabs.runs import ablation_words
+from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = f"""A convolutional layer slides small learned filters (here 3×3) over the image; each filter

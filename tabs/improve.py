@@ -20,9 +20,13 @@ from model.cnn import build_cnn
 from model.data import CLASS_NAMES
 from model.inference import LADDER, LoadedModel, top_classes
 from model.real_photos import ACCEPTED
+from model.recipe import ABLATION_EPOCHS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
-from tabs.common import TOO_CLOSE, Dropdown, choice, concept_input, input_pixels, pick_examples, rerun_on
-from train import ABLATION_EPOCHS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
+from tabs.checks import choice
+from tabs.components import Dropdown
+from tabs.inputs import input_pixels
+from tabs.runs import TOO_CLOSE
+from tabs.wiring import concept_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")
 # what the learner reads for each rung: what it adds to the rung before

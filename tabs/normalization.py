@@ -11,17 +11,10 @@ from concepts import normalization
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
 from model.inference import LoadedModel
 from tabs.charts import histogram_svg
-from tabs.common import (
-    ablation_words,
-    built_for,
-    concept_input,
-    first_example,
-    input_pixels,
-    pick_examples,
-    rerun_on,
-    run_histories,
-    show_curves,
-)
+from tabs.inputs import input_pixels
+from tabs.memo import built_for
+from tabs.runs import ablation_words, run_histories, show_curves
+from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0–1 and then standardizing (subtract the training

@@ -14,20 +14,13 @@ import pandas as pd
 from model import live
 from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
 from model.inference import LoadedModel
+from model.recipe import ABLATIONS
 from tabs.charts import grid, upscale
-from tabs.common import (
-    TOO_CLOSE,
-    CheckboxGroup,
-    Number,
-    _fashion_mnist_run,
-    concept_input,
-    image_file,
-    input_pixels,
-    pick_examples,
-    rerun_on,
-    run_histories,
-)
-from train import ABLATIONS
+from tabs.components import CheckboxGroup, Number
+from tabs.files import image_file
+from tabs.inputs import input_pixels
+from tabs.runs import TOO_CLOSE, fashion_mnist_run, run_histories
+from tabs.wiring import concept_input, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """A model *overfits* when it keeps getting better on its training images but stops getting better,
@@ -138,7 +131,7 @@ images neither trained on. One run at a time for the whole app: if someone else'
 
 
 def overfitting_rows(model: LoadedModel) -> list[list]:
-    name, metrics = _fashion_mnist_run(model)
+    name, metrics = fashion_mnist_run(model)
     runs = {name: metrics, **model.ablations}
     rows = []
     for name, run in runs.items():

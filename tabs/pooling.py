@@ -11,18 +11,12 @@ import pandas as pd
 from concepts import pooling
 from model.inference import LoadedModel
 from tabs.charts import RED, colored, outline, side_by_side, upscale
-from tabs.common import (
-    Radio,
-    Slider,
-    ablation_words,
-    choice,
-    concept_input,
-    first_example,
-    image_file,
-    input_pixels,
-    pick_examples,
-    rerun_on,
-)
+from tabs.checks import choice
+from tabs.components import Radio, Slider
+from tabs.files import image_file
+from tabs.inputs import input_pixels
+from tabs.runs import ablation_words
+from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere

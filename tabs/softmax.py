@@ -11,7 +11,9 @@ from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
 from tabs.charts import bar_table
-from tabs.common import Slider, Textbox, concept_input, first_example, input_pixels, pick_examples, rerun_on
+from tabs.components import Slider, Textbox
+from tabs.inputs import input_pixels
+from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,

@@ -28,9 +28,9 @@ def _isolated_caches(tmp_path, monkeypatch):
     # in this process and in the `python app.py` a test starts
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    common = sys.modules.get("tabs.common")  # already imported: its OUTPUT_DIR was fixed then
-    if common is not None:
-        monkeypatch.setattr(common, "OUTPUT_DIR", tmp_path / "fashion-cnn-lab")
+    files = sys.modules.get("tabs.files")  # already imported: its OUTPUT_DIR was fixed then
+    if files is not None:
+        monkeypatch.setattr(files, "OUTPUT_DIR", tmp_path / "fashion-cnn-lab")
 
 
 @pytest.fixture

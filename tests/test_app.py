@@ -127,34 +127,34 @@ def test_32_learners_at_once_all_get_the_right_answer(client):
 
 
 def test_the_enlarged_images_folder_stays_bounded(tmp_path, monkeypatch):
-    from tabs import common
+    from tabs import files
 
-    monkeypatch.setattr(common, "OUTPUT_DIR", tmp_path / "out")
-    monkeypatch.setattr(common, "KEEP_FILES", 20)
-    monkeypatch.setattr(common, "MIN_AGE_SECONDS", 0)
+    monkeypatch.setattr(files, "OUTPUT_DIR", tmp_path / "out")
+    monkeypatch.setattr(files, "KEEP_FILES", 20)
+    monkeypatch.setattr(files, "MIN_AGE_SECONDS", 0)
     for i in range(150):  # 150 different images, as 150 requests would make
-        common.enlarge(np.full((28, 28), i, dtype=np.uint8))
+        files.enlarge(np.full((28, 28), i, dtype=np.uint8))
     assert len(list((tmp_path / "out").glob("*.png"))) <= 20 + 20 // 10
 
 
 def test_the_tabs_images_are_written_in_the_tests_own_folder(tmp_path):
-    from tabs import common
+    from tabs import files
 
-    written = Path(common.enlarge(np.full((28, 28), 7, dtype=np.uint8)))
+    written = Path(files.enlarge(np.full((28, 28), 7, dtype=np.uint8)))
     assert written.is_file() and written.is_relative_to(tmp_path)  # not a folder shared with other tests
 
 
 def test_a_photo_is_converted_once_for_classify_and_the_concept_tabs(shipped_model, tmp_path, monkeypatch):
     from model import preprocess
-    from tabs import common
+    from tabs import inputs
 
     calls = []
-    monkeypatch.setattr(common, "preprocess", lambda img: calls.append(img) or preprocess.preprocess(img))
-    common._converted.cache_clear()
+    monkeypatch.setattr(inputs, "preprocess", lambda img: calls.append(img) or preprocess.preprocess(img))
+    inputs._converted.cache_clear()
     photo = tmp_path / "trouser.png"
     photo.write_bytes(EXAMPLES[1].read_bytes())
     label, *_ = handlers.classify_photo(str(photo), shipped_model)
-    pixels = common.input_pixels(str(photo))  # what the concept tabs (and the shared image) get
+    pixels = inputs.input_pixels(str(photo))  # what the concept tabs (and the shared image) get
     assert len(calls) == 1 and label and pixels.shape == (28, 28)
 
 
@@ -194,24 +194,24 @@ REAL_PHOTOS = sorted((Path(__file__).parent / "data" / "real-photos").rglob("*.j
 @pytest.mark.parametrize("photo", REAL_PHOTOS[:6], ids=lambda p: p.parent.name + "/" + p.stem[:8])
 def test_a_concept_tab_computes_on_exactly_the_input_classify_used(shipped_model, photo):
     """Opening a concept tab brings in Classify's 28x28 input: the tab must get those very pixels back."""
-    from tabs import common
+    from tabs import components, inputs
 
     shared = handlers.share_photo(str(photo))
-    value, _ = common.take_shared(shared, None)
-    sent = common.PhotoUpload(type="filepath", image_mode=None).postprocess(value)  # what the browser is given
-    np.testing.assert_array_equal(common.input_pixels(sent.path), shared[1])
-    probs = shipped_model.probabilities(common.input_pixels(sent.path))
+    value, _ = inputs.take_shared(shared, None)
+    sent = components.PhotoUpload(type="filepath", image_mode=None).postprocess(value)  # what the browser is given
+    np.testing.assert_array_equal(inputs.input_pixels(sent.path), shared[1])
+    probs = shipped_model.probabilities(inputs.input_pixels(sent.path))
     np.testing.assert_array_equal(probs, shipped_model.probabilities(shared[1]))  # so the same probabilities
 
 
 def test_classifys_input_is_not_converted_again_even_without_a_dark_border(tmp_path):
     """A garment that fills the frame has no dark border to recognise a 28x28 negative by."""
-    from tabs import common
+    from tabs import inputs
 
     bright = np.full((28, 28), 230, np.uint8)
     bright[10:18, 10:18] = 40
-    path = Path(common.take_shared((1, common.remember_input(bright), None), None)[0])
-    np.testing.assert_array_equal(common.input_pixels(str(path)), bright)
+    path = Path(inputs.take_shared((1, inputs.remember_input(bright), None), None)[0])
+    np.testing.assert_array_equal(inputs.input_pixels(str(path)), bright)
     other = tmp_path / "not-from-classify.png"
     Image.fromarray(np.where(bright > 100, 231, 40).astype(np.uint8)).save(other)  # never classified: converted
-    assert not np.array_equal(common.input_pixels(str(other)), np.where(bright > 100, 231, 40))
+    assert not np.array_equal(inputs.input_pixels(str(other)), np.where(bright > 100, 231, 40))

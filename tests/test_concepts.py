@@ -251,8 +251,9 @@ def test_the_overfitting_tabs_claims_hold_for_the_shipped_runs(shipped_model):
 def test_the_normalization_pair_is_two_runs_of_the_notebooks_network_differing_only_in_the_input_scale():
     """Without batch norm, normalization can show: the pair must be that network, with and without its Rescaling."""
     from model.cnn import build_notebook
+    from model.recipe import ABLATIONS
     from tabs import normalization as tab
-    from train import ABLATIONS, build_variant
+    from train import build_variant
 
     norm, raw = (build_variant(ABLATIONS[name][1]) for name in tab.PAIR)
     assert not [layer for layer in norm.layers + raw.layers if isinstance(layer, keras.layers.BatchNormalization)]

@@ -81,7 +81,7 @@ def test_the_ladder_endpoint_answers_as_classify_does_for_both_shipped_models(cl
 def test_the_ladder_endpoint_runs_the_notebooks_network_on_classifys_input(client):
     import keras
 
-    from tabs.common import input_pixels
+    from tabs.inputs import input_pixels
 
     first, _ = client.predict(
         handle_file(str(PHOTO)), improve.RUNG_NAMES["notebook"], improve.PHOTOS, api_name="/ladder"

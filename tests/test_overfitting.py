@@ -24,7 +24,7 @@ def _panels(path) -> list[np.ndarray]:
 
 
 def test_the_first_panel_is_the_input_and_the_others_are_training_versions_of_it(tmp_path):
-    from tabs.common import input_pixels
+    from tabs.inputs import input_pixels
 
     pixels = input_pixels(str(DRESS))
     first, *made = _panels(overfitting.augmented_versions(str(DRESS), 0))
@@ -83,7 +83,7 @@ def test_the_live_run_memorises_500_images_and_not_5000(client):
 
 @pytest.mark.app
 def test_the_augment_endpoint_draws_on_an_uploaded_photo(client):
-    from tabs.common import input_pixels
+    from tabs.inputs import input_pixels
 
     photo = sorted((SHIPPED.parents[1] / "tests" / "data" / "real-photos").rglob("*.jpg"))[0]
     picture = client.predict(handle_file(str(photo)), 0, api_name="/augment")
@@ -93,7 +93,7 @@ def test_the_augment_endpoint_draws_on_an_uploaded_photo(client):
 def test_every_shipped_run_has_its_own_hue(shipped_model):
     """A learner may tick any two runs: no two may share a colour in the plot or the key."""
     from tabs import overfitting
-    from tabs.common import run_histories
+    from tabs.runs import run_histories
 
     colors = overfitting.series_colors(shipped_model)
     runs = list(run_histories(shipped_model))

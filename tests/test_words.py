@@ -60,7 +60,7 @@ WRONG = [
     "shows measured evidence from `train.py --ablation` runs",
     "3-pixel shift takes it from 66%",
 ]
-MY_TABS = ["filters", "common", "normalization", "explain", "confusion", "overfitting", "improve", "softmax", "pooling"]
+MY_TABS = ["filters", "runs", "normalization", "explain", "confusion", "overfitting", "improve", "softmax", "pooling"]
 
 
 def readme_tab_list() -> str:
@@ -72,11 +72,11 @@ def readme_tab_list() -> str:
 
 @pytest.mark.parametrize("phrase", WRONG)
 def test_no_wrong_phrase_is_left(phrase, shipped_model):
-    from tabs import common, confusion, explain, improve, normalization, overfitting
+    from tabs import confusion, explain, improve, normalization, overfitting, runs
 
     shown = [(ROOT / "tabs" / f"{name}.py").read_text(encoding="utf-8") for name in MY_TABS] + [readme_tab_list()]
     shown += [
-        common.ablation_words(shipped_model, "mlp", "a dense network"),
+        runs.ablation_words(shipped_model, "mlp", "a dense network"),
         overfitting.regularisation_words(shipped_model),
         overfitting.gap_words(shipped_model),
         improve.did_not_help(shipped_model),
@@ -108,9 +108,9 @@ def test_the_readme_quotes_the_overfitting_runs_gaps_and_the_augmentation_step()
     assert int(np.argmax(val)) == len(val) - 1  # "its validation accuracy was at its best at the last epoch"
 
 
-# -- common: the ablation comparison --------------------------------------------------------------------------
+# -- runs: the ablation comparison --------------------------------------------------------------------------
 def test_the_ablation_evidence_says_it_is_the_10_epoch_run_not_the_shipped_model(shipped_model):
-    from tabs.common import ablation_words
+    from tabs.runs import ablation_words
 
     words = ablation_words(shipped_model, "mlp", "a dense network")
     base = RUNS["baseline"]
@@ -122,7 +122,7 @@ def test_the_ablation_evidence_says_it_is_the_10_epoch_run_not_the_shipped_model
 
 @pytest.mark.parametrize("accuracy, close", [(RUNS["baseline"]["test_accuracy"] - 0.004, True), (0.90, False)])
 def test_the_ablation_evidence_calls_a_small_gap_too_close(accuracy, close):
-    from tabs.common import ablation_words
+    from tabs.runs import ablation_words
 
     words = ablation_words(fake_model(avgpool=accuracy), "avgpool", "average pooling")
     assert ("too close to call" in words) == close and ("Ours is" in words) != close
@@ -131,8 +131,8 @@ def test_the_ablation_evidence_calls_a_small_gap_too_close(accuracy, close):
 # -- filters: shift tolerance partly learned ------------------------------------------------------------------
 def test_the_filters_tab_says_both_networks_saw_shifted_images():
     from model.augment import SHIFT_PIXELS
+    from model.recipe import ABLATIONS
     from tabs import filters
-    from train import ABLATIONS
 
     assert ABLATIONS["mlp"][2] and ABLATIONS["baseline"][2]  # both compared networks trained with augmentation
     assert f"shifted at random by up to {SHIFT_PIXELS} pixels" in " ".join(filters.EXPLANATION.split())
@@ -181,9 +181,9 @@ def test_receptive_field_is_what_keras_gradients_reach():
 
 def test_the_grad_cam_note_names_the_layer_before_batch_norm_and_its_receptive_field(shipped_model):
     from concepts.features import receptive_field
-    from tabs import common, explain
+    from tabs import explain, memo
 
-    layer = common.explainer(shipped_model).layer
+    layer = memo.explainer(shipped_model).layer
     layers = shipped_model.keras_model.layers
     conv = shipped_model.keras_model.get_layer(layer)
     after = layers[layers.index(conv) + 1]
@@ -210,8 +210,8 @@ def test_the_ece_words_give_the_bin_count_and_the_absolute_gap(shipped_model):
 
 # -- overfitting: the definition, the gap, and what leaving regularisation out did -------------------------------
 def test_the_gap_words_quote_the_augmented_runs_range(shipped_model):
+    from model.recipe import ABLATIONS
     from tabs import overfitting
-    from train import ABLATIONS
 
     augmented = [n for n in RUNS if ABLATIONS[n][2]]
     gap = [100 * (RUNS[n]["history"]["accuracy"][-1] - RUNS[n]["history"]["val_accuracy"][-1]) for n in augmented]
@@ -275,8 +275,8 @@ def test_the_rungs_changes_are_the_code():
     import inspect
 
     from model.cnn import build_cnn, build_notebook
+    from model.recipe import LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
     from tabs import improve
-    from train import LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 
     notebook = build_notebook()
     filters = [layer.filters for layer in notebook.layers if isinstance(layer, keras.layers.Conv2D)]

@@ -1,0 +1,69 @@
+"""The model folder's training runs, as the tabs show them: their curves, and one run measured against another."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import gradio as gr
+
+from concepts.curves import training_curves
+from model.inference import LoadedModel
+from tabs.files import figure_file
+from tabs.memo import built_for
+
+TOO_CLOSE = 0.5  # points of test accuracy: two runs of one recipe differ by up to a few tenths (README's seed study)
+
+
+def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
+    """One measured comparison from ablations.json, or how to produce it."""
+    runs = model.ablations
+    if variant not in runs or "baseline" not in runs:
+        return f"*No ablation runs in this model folder: `python train.py --ablation baseline` and `--ablation {variant}` add them.*"
+    ours, other = runs["baseline"], runs[variant]
+    gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
+    verdict = (
+        f" {abs(gap):.2f} points apart: too close to call from one run each (see how much the seed alone moves it in the README)."
+        if abs(gap) < TOO_CLOSE
+        else f" Ours is {gap:+.1f} points."
+    )
+    shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
+    longer = f" (the shipped model trained {shipped})" if shipped and shipped != ours["epochs"] else ""
+    params = (
+        f"the same {ours['params']:,} parameters"
+        if other["params"] == ours["params"]
+        else f"{other['params']:,} parameters vs {ours['params']:,}"
+    )
+    return (
+        f"**Evidence.** Same data, same {ours['epochs']}-epoch budget{longer}: our CNN reaches "
+        f"**{ours['test_accuracy']:.2%}** test accuracy in {ours['epochs']} epochs; {what}: "
+        f"**{other['test_accuracy']:.2%}** ({params})." + verdict
+    )
+
+
+def fashion_mnist_run(model: LoadedModel) -> tuple[str, dict]:
+    """The run whose curves the tabs show: the shipped model's, or, if it was then fine-tuned on real photos,
+    the Fashion-MNIST-only model it started from (the curves and the test accuracy of one and the same model)."""
+    if model.fashion_mnist_only is not None:
+        return "shipped model before real photos", model.fashion_mnist_only.metrics
+    return "shipped model", model.metrics
+
+
+def run_histories(model: LoadedModel) -> dict[str, dict]:
+    name, metrics = fashion_mnist_run(model)
+    runs = {f"{name} ({metrics.get('epochs', '?')} epochs)": metrics.get("history", {})}
+    runs.update({name: run["history"] for name, run in model.ablations.items()})
+    return {name: h for name, h in runs.items() if h}
+
+
+def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | None = None, **figure) -> str:
+    """Training vs validation curves of the chosen runs, as a PNG file drawn once per choice of runs.
+
+    ``names`` relabels runs in the legend; ``figure`` goes to ``training_curves`` (e.g. its ``loss_label``).
+    """
+    histories = run_histories(model)
+    chosen = [r for r in histories if r in (runs or [])]  # in the listed order: a run keeps its colour
+    if not chosen:
+        raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
+    names = names or {}
+    draw = partial(training_curves, {names.get(r, r): histories[r] for r in chosen}, **figure)
+    return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))
