@@ -14,6 +14,7 @@ import argparse
 import logging
 import threading
 import time
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -22,7 +23,6 @@ from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
 from tabs import (
     classify,
-    components,
     confusion,
     explain,
     filters,
@@ -37,46 +37,9 @@ from tabs import (
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 WARM_UP_DELAY = 2.0  # seconds the start-up thread waits once the app serves: the first answer comes first
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
-# 28x28 inputs shown big, with crisp pixels
-CSS = (
-    ".pixelated img { image-rendering: pixelated; width: 100%; height: 100%; object-fit: contain; }"
-    # the real-photo and deletion tables: their columns must fit a 390-px phone, numbers unbroken
-    " :is(#real-photo-table, #deletion-evidence) :is(th, td) { padding: 4px 6px !important; }"
-    " :is(#real-photo-table, #deletion-evidence) td:not(:first-child) { white-space: nowrap; }"
-    # the sanity check's 8 columns of maps stay legible on a phone: the figure scrolls sideways, not the page
-    # ("safe": centred while it fits, else from its left edge, so the first columns stay reachable)
-    " #sanity-plot .matplotlib { overflow-x: auto; align-items: safe center; } #sanity-plot img { min-width: 760px; }"
-    # bar tables (softmax): class names, then a number above its bar in each column
-    " .bar-table { width: 100%; border-collapse: collapse; font-size: 14px; }"
-    " .bar-table th, .bar-table td { padding: 2px 6px; text-align: left; vertical-align: middle; }"
-    " .bar-table td { width: 40%; } .bar-number { font-variant-numeric: tabular-nums; }"
-    # the improvement ladder's waterfall: the change beside each value, small; narrow text columns
-    " .waterfall .bar-change { font-size: 12px; color: #555; } .waterfall td.bar-number { width: auto; }"
-    # histograms: three side by side, stacked when there is no room (a phone)
-    " .histograms { display: flex; flex-wrap: wrap; gap: 12px; }"
-    " .histogram { flex: 1 1 200px; margin: 0; font-size: 14px; }"
-    " .histogram .axis { display: flex; justify-content: space-between; font-size: 13px; }"
-    " .histogram .peak { font-size: 13px; color: #555; }"
-    # the conversion steps: four in a row on any screen, each caption under its picture, not over it
-    # (the confusion cell's images likewise, as many per row as fit at 72 px or more)
-    " #steps .grid-container { grid-template-columns: repeat(4, minmax(0, 1fr)) !important; }"
-    " #cell-gallery .grid-container { grid-template-columns: repeat(auto-fill, minmax(72px, 1fr)) !important; }"
-    " :is(#steps, #cell-gallery) .grid-container { grid-template-rows: none !important; grid-auto-rows: auto !important; }"
-    " :is(#steps, #cell-gallery) .thumbnail-item { aspect-ratio: auto; height: auto; overflow: visible; }"
-    " :is(#steps, #cell-gallery) .thumbnail-item img { aspect-ratio: 1; width: 100%; }"
-    " :is(#steps, #cell-gallery) .caption-label { position: static; max-width: 100%; opacity: 1; border: 0; background: none;"
-    "   padding: 2px 0; text-align: center; white-space: normal; overflow: visible; font-size: 12px; }"
-    # the worked convolution window: three small grids of numbers, wrapping on a phone
-    " .worked-window .grids { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }"
-    " .number-grid { margin: 0; font-size: 13px; } .number-grid figcaption { max-width: 12em; }"
-    " .number-grid td { padding: 2px 5px; text-align: right; font-variant-numeric: tabular-nums; }"
-    " .worked-window .operator { font-size: 20px; }"
-    # the overfitting plot's colour key: two swatches (training, validation) per run
-    " .colour-key { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 14px; }"
-    " .colour-key .swatch { display: inline-block; width: 14px; height: 14px; margin-right: 2px; vertical-align: middle; }"
-    # a picture's caption, right under it (Gradio's label badge would cover part of the picture)
-    " .caption p { font-size: 14px; color: #555; margin-top: -6px; }"
-)
+ROOT = Path(__file__).resolve().parent
+# the app's styles on its own class names; apart, the few rules on Gradio's internal ones (gradio_gaps.py)
+CSS_PATHS = [ROOT / "tabs" / "style.css", ROOT / "gradio_gaps.css"]
 
 
 def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
@@ -91,7 +54,6 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
             overfitting.build(model, examples, shared)
             confusion.build(model)
             improve.build(model, examples, shared)
-    components.name_parameters(demo)  # for the messages API callers get about a bad value
     return demo
 
 
@@ -134,7 +96,7 @@ def main() -> None:
         max_file_size=MAX_FILE_SIZE,
         ssr_mode=False,
         theme=gr.themes.Soft(),
-        css=CSS,
+        css_paths=CSS_PATHS,
         prevent_thread_lock=True,  # returns once serving: then the warm-up starts, and this thread blocks
     )
     threading.Thread(target=warm_up, args=(model, WARM_UP_DELAY), name="warm-up", daemon=True).start()

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import html
 import time
-from functools import partial
+from functools import partial, wraps
 
 import gradio as gr
 import numpy as np
 
+from gradio_gaps import canvas_files, raw_payloads
 from model.data import CLASS_NAMES
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure_reason
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
 from tabs.charts import line_chart_svg
-from tabs.checks import refuse
-from tabs.components import DrawingPad, PhotoUpload
+from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
+from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
 Score = tuple[float, float] | None
@@ -76,7 +77,7 @@ EMPTY_CANVAS = "The canvas is empty. Draw a garment (an outline or a filled shap
 def _drawing(sketch: dict | None) -> Preprocessed:
     """A drawing's composite image (else its background: an API caller may send only that) -> the model input.
 
-    Each image is a file path or PNG bytes (DrawingPad), decoded like an uploaded photo.
+    Each image is a file path or PNG bytes (gradio_gaps.canvas_files), decoded like an uploaded photo.
     """
     sketch = sketch or {}
     image = sketch.get("composite") if sketch.get("composite") is not None else sketch.get("background")
@@ -95,6 +96,16 @@ def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
     """A drawing ({"background", "layers", "composite"}, each image a file path or PNG bytes) -> same as classify_photo."""
     label, seen, steps, verdict, before, score = _answer(_drawing(sketch), model)
     return label, seen, steps, f"Your drawing: {verdict}", before, score
+
+
+def from_canvas(editor: gr.ImageEditor, fn):
+    """``fn`` (its first parameter a sketch) as the handler of an event that hands it the editor's raw payload."""
+
+    @wraps(fn)
+    def run(sketch):
+        return fn(canvas_files(editor, sketch, "sketch"))
+
+    return run
 
 
 def share_photo(photo_path: str | None) -> Shared:
@@ -166,9 +177,7 @@ def _nearest(curve: list[dict], threshold: float) -> dict:
 
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     """The risk-coverage curve of the cross-validated photos with THRESHOLD and the learner's SCORE marked (HTML)."""
-    low, high = THRESHOLD_RANGE
-    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not low <= threshold <= high:
-        raise refuse("Threshold", f"a number from {low} to {high}", threshold)
+    number(threshold, *THRESHOLD_RANGE, "threshold")
     cv = _cv(model)
     if not cv:
         return "<p>No cross-validated real-photo results in this model folder (real_photos.json).</p>"
@@ -195,19 +204,28 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     if score is not None:
         top, unusual = score
-        fate = "answered" if top >= threshold and unusual <= UNLIKE_ABOVE else "“Not sure”"
-        words += (
-            f"<p>Your input: top class {top:.0%}, so at this threshold it would be {html.escape(fate)}. "
-            f"Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} the "
-            "app says “Not sure” whatever the threshold).</p>"
-        )
+        unlike = model.feature_distance is not None and unusual > UNLIKE_ABOVE
+        fate = "answered" if top >= threshold and not unlike else "“Not sure”"
+        words += f"<p>Your input: top class {top:.0%}, so at this threshold it would be {html.escape(fate)}."
+        if model.feature_distance is not None:
+            words += (
+                f" Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} "
+                "the app says “Not sure” whatever the threshold)."
+            )
+        words += "</p>"
     return f"<div class='how-sure'>{chart}{words}</div>"
 
 
-HOW_SURE_WORDS = f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a
-face or a lawn still gets a "best" class. So the app answers only when the top class is likely enough and the
-input is not too unlike its training photos (more unusual than {UNLIKE_ABOVE:.0%} of them). Move the threshold:
-higher means fewer wrong answers, and more photos left without one."""
+def how_sure_words(model: LoadedModel) -> str:
+    """The panel's two or three sentences: why a ten-class network must be told when not to answer."""
+    unlike = (
+        f" and the input is not too unlike its training photos (more unusual than {UNLIKE_ABOVE:.0%} of them)"
+        if model.feature_distance is not None
+        else ""
+    )
+    return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
+lawn still gets a "best" class. So the app answers only when the top class is likely enough{unlike}. Move the
+threshold: higher means fewer wrong answers, and more photos left without one."""
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
@@ -216,15 +234,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with gr.Row():
             with gr.Column():
                 with gr.Tab("Photo"):
-                    photo_input = PhotoUpload(
-                        type="filepath",
-                        image_mode=None,
+                    photo_input = upload_input(
                         sources=["upload", "webcam", "clipboard"],
                         label="A clothing photo",
                         height=280,
                     )
                 with gr.Tab("Draw"):
-                    sketch_input = DrawingPad(
+                    sketch_input = gr.ImageEditor(
                         label="Draw a garment: pick the brush ✏️ on the left first",  # no tool is active at start
                         sources=(),  # with transforms below, what gr.Sketchpad sets: a blank canvas to draw on
                         transforms=("crop",),
@@ -232,6 +248,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                         brush=gr.Brush(default_size=10, default_color="#000000"),  # thin black: outlines get filled in
                         height=360,
                     )
+                    raw_payloads(sketch_input)  # handed to the handler undecoded: see _drawing
                     sketch_button = gr.Button("Classify drawing", variant="primary")
             with gr.Column():
                 verdict_output = gr.Markdown(elem_id="verdict")
@@ -258,13 +275,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a Fashion-MNIST test image")
         score_state = gr.State(None)
         with gr.Accordion("How sure before it answers?", open=False):
-            gr.Markdown(HOW_SURE_WORDS)
+            gr.Markdown(how_sure_words(model))
             threshold_input = gr.Slider(
                 *THRESHOLD_RANGE, value=UNSURE_BELOW, step=0.01, label="Answer only when the top class reaches"
             )
             how_sure_output = gr.HTML(how_sure(UNSURE_BELOW, None, model), elem_id="how-sure")
         threshold_input.change(
-            partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_name="how_sure"
+            partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_name="how_sure", **RAW
         )
         table = real_photo_table(model)
         if table:
@@ -274,13 +291,22 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only
         # ever called for inference (no training, no state), which TensorFlow runs safely in parallel.
         photo_event = photo_input.change(
-            partial(classify_photo, model=model), photo_input, outputs, api_name="classify", concurrency_limit=4
+            from_upload(partial(classify_photo, model=model)),
+            photo_input,
+            outputs,
+            api_name="classify",
+            concurrency_limit=4,
+            **RAW,
         )
         sketch_event = sketch_button.click(
-            partial(classify_sketch, model=model), sketch_input, outputs, api_name="classify_sketch"
+            from_canvas(sketch_input, partial(classify_sketch, model=model)),
+            sketch_input,
+            outputs,
+            api_name="classify_sketch",
+            **RAW,
         )
-    photo_event.success(share_photo, photo_input, shared, api_visibility="private")
-    sketch_event.success(share_sketch, sketch_input, shared, api_visibility="private")
+    photo_event.success(from_upload(share_photo), photo_input, shared, api_visibility="private", **RAW)
+    sketch_event.success(from_canvas(sketch_input, share_sketch), sketch_input, shared, api_visibility="private", **RAW)
     for event in (photo_event, sketch_event):  # the learner's input marked on the curve, at the slider's threshold
         event.success(
             partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_visibility="private"

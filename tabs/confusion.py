@@ -11,10 +11,10 @@ import numpy as np
 from concepts import confusion, saliency
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from tabs.checks import choice
-from tabs.components import Dropdown, Number, Radio
+from tabs.checks import choice, optional_number
 from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
 from tabs.memo import built_for, explainer
+from tabs.wiring import RAW
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
@@ -47,10 +47,11 @@ def summary_markdown(metrics: dict) -> str:
     )
 
 
-def calibration_words(calibration: dict, ladder: dict | None = None) -> str:
+def calibration_words(calibration: dict, ladder: dict | None = None, ablations: dict | None = None) -> str:
     """Two or three sentences on what the reliability diagram and ECE say, with the real numbers.
 
-    ``ladder``: the improvement ladder's rungs measured the same way (ladder_calibration.json), if present.
+    ``ladder``: the improvement ladder's rungs measured the same way (ladder_calibration.json), if present;
+    ``ablations``: their runs (ablations.json), for how long they trained.
     """
     bins = [b for b in calibration["bins"] if b["count"]]
     top = max(bins, key=lambda b: b["count"])
@@ -62,7 +63,7 @@ def calibration_words(calibration: dict, ladder: dict | None = None) -> str:
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
         f"weighted by its bin's share of the images: here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
-        + _direction(bins, ladder or {})
+        + _direction(bins, ladder or {}, ablations or {})
     )
 
 
@@ -71,7 +72,7 @@ def _bin_count(bins: list[dict]) -> int:
     return round(1 / (bins[0]["high"] - bins[0]["low"]))
 
 
-def _direction(bins: list[dict], ladder: dict) -> str:
+def _direction(bins: list[dict], ladder: dict, ablations: dict) -> str:
     """Under- or over-confident overall, with the weighted means; for under-confidence, what the ladder's runs say."""
     n = sum(b["count"] for b in bins)
     confidence = sum(b["confidence"] * b["count"] for b in bins) / n
@@ -82,12 +83,14 @@ def _direction(bins: list[dict], ladder: dict) -> str:
         f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
         "Most likely that is label smoothing: training aimed below 100% for the right class."
     )
-    hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and 10-epoch budget
+    hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and budget
+    epochs = (ablations.get("vgg-aug") or {}).get("epochs")
+    trained = f"trained {epochs} epochs" if epochs else "trained"
     if hard and smooth:
         over = 100 * (hard["confidence"] - hard["accuracy"])
         if over > 0:
             words += (
-                " The improvement ladder's runs agree: the same network trained 10 epochs on hard targets (the "
+                f" The improvement ladder's runs agree: the same network {trained} on hard targets (the "
                 f"*+ augmentation* rung) was {'slightly ' if over < 2 else ''}over-confident, "
                 f"{hard['confidence']:.1%} for {hard['accuracy']:.1%}; adding label smoothing and AdamW with a "
                 "warm-up then cosine schedule (the next rung) made it under-confident, "
@@ -101,7 +104,7 @@ def _direction(bins: list[dict], ladder: dict) -> str:
 
 def show_confusion(mode: str, model: LoadedModel):
     """The test-set confusion matrix as counts, row percentages (recall) or column percentages (precision)."""
-    choice(mode, CONFUSION_MODES, "Show")
+    choice(mode, CONFUSION_MODES, "mode")
     by = "column" if mode == CONFUSION_MODES[2] else "row"
     draw = partial(confusion.heatmap, np.array(model.metrics["confusion_matrix"]), percent=mode != "Counts", by=by)
     return built_for(model, f"confusion matrix, {mode}", lambda: figure_file(draw()))
@@ -137,8 +140,10 @@ def _cell_gallery(samples: dict, hits, predicted: int) -> list[tuple[str, str]]:
 
 def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[list, str]:
     """The shipped test images of one confusion-matrix cell, most confident first, with captions."""
-    if true_name not in CLASS_NAMES or predicted_name not in CLASS_NAMES:
+    if true_name is None or predicted_name is None:  # a dropdown emptied
         raise gr.Error(f"Pick a true and a predicted class from: {', '.join(CLASS_NAMES)}.")
+    choice(true_name, CLASS_NAMES, "true_name")
+    choice(predicted_name, CLASS_NAMES, "predicted_name")
     t, p = CLASS_NAMES.index(true_name), CLASS_NAMES.index(predicted_name)
     samples = model.test_samples
     if samples is None:
@@ -169,6 +174,7 @@ def open_cell_explained(true_name: str, predicted_name: str, model: LoadedModel)
 def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | None, str | None, str]:
     """Grad-CAM of one shipped test image for its true class and for the model's answer (its runner-up if the
     answer is right), and a note naming both."""
+    optional_number(number, "number")
     samples = model.test_samples
     if number is None or samples is None:
         return None, None, ""
@@ -249,7 +255,7 @@ def build(model: LoadedModel) -> None:
         gr.Markdown(summary_markdown(model.metrics), elem_id="confusion-summary")
         with gr.Row():
             with gr.Column(scale=3):
-                confusion_mode = Radio(list(CONFUSION_MODES), value="Counts", label="Show")
+                confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
                 confusion_plot = gr.Image(
                     show_label=False, label="Confusion matrix", interactive=False, buttons=[], elem_id="confusion-plot"
                 )
@@ -272,8 +278,8 @@ def build(model: LoadedModel) -> None:
         )
         with gr.Row():
             first_true, first_predicted = first_cell(model)
-            true_class = Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
-            predicted_class = Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
+            true_class = gr.Dropdown(list(CLASS_NAMES), value=first_true, label="True class")
+            predicted_class = gr.Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
             open_button = gr.Button("Show these images", variant="primary")
         cell_note = gr.Markdown(elem_id="cell-note")
         cell_gallery = gr.Gallery(
@@ -285,7 +291,7 @@ def build(model: LoadedModel) -> None:
             elem_id="cell-gallery",
         )
         gr.Markdown(WHERE_IT_LOOKED)
-        explain_number = Number(label="Test image", precision=0, visible=False)
+        explain_number = gr.Number(label="Test image", precision=0, visible=False)
         explain_note = gr.Markdown(elem_id="mistake-note")
         with gr.Row():
             true_map = gr.Image(label="True class", height=220, interactive=False, elem_id="true-class-map")
@@ -303,7 +309,7 @@ def build(model: LoadedModel) -> None:
                 )
                 with gr.Column(min_width=300):
                     gr.Markdown(
-                        calibration_words(model.metrics["calibration"], model.ladder_calibration),
+                        calibration_words(model.metrics["calibration"], model.ladder_calibration, model.ablations),
                         elem_id="calibration-words",
                     )
         gr.on(
@@ -312,6 +318,7 @@ def build(model: LoadedModel) -> None:
             confusion_mode,
             confusion_plot,
             api_name="confusion_matrix",
+            **RAW,
         )
         show_cell = partial(open_cell_explained, model=model)
         cell_outputs = [cell_gallery, cell_note, true_map, answer_map, explain_note]
@@ -322,6 +329,7 @@ def build(model: LoadedModel) -> None:
             cell_outputs,
             api_name="confusion_cell",
             trigger_mode="always_last",
+            **RAW,
         )
         # opening the tab: the matrix, the reliability diagram and the first cell in one request (one round trip)
         figures = [confusion_plot] + ([reliability_plot] if "calibration" in model.metrics else [])
@@ -341,4 +349,5 @@ def build(model: LoadedModel) -> None:
             explain_number,
             [true_map, answer_map, explain_note],
             api_name="confusion_explain",
+            **RAW,
         )

@@ -22,8 +22,7 @@ from concepts.saliency import (
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from model.preprocess import Crop, open_image, to_rgb
-from tabs.checks import choice
-from tabs.components import Checkbox, Dropdown, Radio, Slider
+from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
 from tabs.memo import built_for, explainer
@@ -38,19 +37,20 @@ score changes when one pixel changes, averaged over noisy copies of the input. *
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
 ReLU, not the rectified maps after them that Grad-CAM usually reads. Why: this network ends in a dense
-layer, not global average pooling, and on the rectified maps most weights came out negative, so Grad-CAM
-was 0 everywhere for most test images (measured: README); before the ReLU the maps take both signs and the
-map is rarely empty."""
+layer, not global average pooling, so the mean gradients that weight the maps can come out mostly
+negative; the rectified maps are never below 0, so their weighted sum can then be negative everywhere and
+the map, its positive part, empty. Before the ReLU the maps take both signs, so an empty map is likely
+rarer."""
 NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
 *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
 background included; occlusion measures what a gray square does there), so they can disagree. Each map is
 scaled to its own maximum: its colours compare places within one map, never one map with another."""
 SANITY = """**Sanity check** (Adebayo et al. 2018). Left to right, the weights of the model's conv and dense
-layers are re-drawn at random, from the top layer down and cumulatively (batch-norm statistics stay);
-every map is for the same class. A map that explains what the model learned must change as its weights
+layers are re-drawn at random, from the top layer down and cumulatively (batch-norm layers, their learned
+scale and shift and their statistics, stay trained); every map is for the same class. A map that explains what the model learned must change as its weights
 are scrambled; a map that stays the same cannot be showing what the model learned. ρ is the Spearman rank
-correlation with the trained model's map (1: the same ranking of pixels, 0: no relation between the rankings).
+correlation with the trained model's map (1: the same ranking of pixels, 0: no monotonic relation).
 On a phone, swipe the figure sideways to see every layer."""
 SANITY_OFF = (
     "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"
@@ -68,12 +68,12 @@ METHOD_NOTES = {
 
 
 def _class_index(class_name: str, probs: np.ndarray) -> int:
-    choice(class_name, CLASS_CHOICES, "Class")
     return int(probs.argmax()) if class_name == TOP_CLASS else CLASS_NAMES.index(class_name)
 
 
 def _check_patch(patch: float) -> int:
-    if not (PATCHES[0] <= patch <= PATCHES[1] and float(patch).is_integer()):
+    number(patch, *PATCHES, "patch")
+    if not float(patch).is_integer():
         raise gr.Error(
             f"Occlusion patch must be a whole number of pixels from {PATCHES[0]} to {PATCHES[1]}, not {patch}."
         )
@@ -123,7 +123,8 @@ def explain(
 ) -> tuple[str, str | None, str, dict]:
     """The chosen map for the chosen class: over the 28x28 input, over the original photo (if any), a note, and
     the map's own values (28x28, before scaling) for API callers."""
-    choice(method, METHODS, "Method")
+    choice(class_name, CLASS_CHOICES, "class_name")
+    choice(method, METHODS, "method")
     patch = _check_patch(patch)
     prep = input_conversion(image_path)
     probs = explainer(model).probabilities(prep.pixels)[0]  # compiled: ~10x faster than the eager call
@@ -152,9 +153,10 @@ def check_sanity(
     image_path: str | None, class_name: str, patch: float, enabled: bool, *, model: LoadedModel
 ) -> tuple[object, str]:
     """Every method's map as the model's layers are randomized from the top, with rank correlations."""
-    if not enabled:
-        return None, SANITY_OFF
+    choice(class_name, CLASS_CHOICES, "class_name")
     patch = _check_patch(patch)
+    if not true_or_false(enabled, "enabled"):
+        return None, SANITY_OFF
     pixels = input_conversion(image_path).pixels
     c = _class_index(class_name, explainer(model).probabilities(pixels)[0])
     cascade = built_for(model, "cascade", partial(RandomizedCascade, model.keras_model))
@@ -184,6 +186,25 @@ def _correlations(rows: dict[str, list], depth: int) -> str:
     )
 
 
+MARGIN_SE = 2  # a map does better or worse than random pixels only beyond this many standard errors (~95%)
+
+
+def against_random(results: dict, method: str) -> str:
+    """Whether METHOD does "better", "worse" or "no better" than random pixels in deletion.json: its deletion area
+    against theirs (lower is better), beyond MARGIN_SE standard errors of the difference. The same images were measured both ways, so the
+    standard error is that of the mean per-image difference; without per-image areas, the two stored standard
+    errors combined (larger: it ignores that the areas of one image go together)."""
+    r, per_image = results["results"], (results.get("per_image") or {}).get("auc") or {}
+    if method in per_image and RANDOM_ORDER in per_image:
+        diff = np.subtract(per_image[method], per_image[RANDOM_ORDER], dtype=np.float64)
+        mean, se = diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff))
+    else:
+        mean, se = r[method]["auc"] - r[RANDOM_ORDER]["auc"], np.hypot(r[method]["auc_se"], r[RANDOM_ORDER]["auc_se"])
+    if mean < -MARGIN_SE * se:
+        return "better"
+    return "worse" if mean > MARGIN_SE * se else "no better"
+
+
 def evidence_words(model: LoadedModel) -> str:
     """The deletion test's table and what it says, from deletion.json, or how to make one."""
     results = model.deletion_results
@@ -204,7 +225,7 @@ def evidence_words(model: LoadedModel) -> str:
         f"the class the model predicts. Remove the pixels a map ranks highest first, {results['pixels_per_step']} at a "
         "time (a removed pixel becomes black background), and take the area under the falling probability: "
         "the lower, the sooner the map found pixels the prediction depends on.",
-        f"\n\n| removal order | area | lower than random pixels on |\n|---|---|---|\n{rows}\n\n",
+        f"\n\n| removal order | area | lower than random pixels on (share of images) |\n|---|---|---|\n{rows}\n\n",
         f"Of the three maps, **{best}** scores lowest ({r[best]['auc']:.3f}, random pixels {random_auc:.3f}).",
     ]
     if brightest <= r[best]["auc"]:
@@ -212,13 +233,24 @@ def evidence_words(model: LoadedModel) -> str:
             f"Yet removing simply the brightest pixels first, which needs no model at all, scores {brightest:.3f}, "
             "lower still: on these images this test alone cannot show that a map found what the model learned."
         )
-    weak = [m for m in METHODS if r[m]["auc"] >= random_auc]
+    verdicts = {m: against_random(results, m) for m in METHODS}
+    clauses = []
+    for verdict in ("better", "no better", "worse"):
+        group = [m for m in METHODS if verdicts[m] == verdict]
+        if group:
+            areas = " and ".join(f"{r[m]['auc']:.3f}" for m in group)
+            clauses.append(f"**{' and '.join(group)}** {'does' if len(group) == 1 else 'do'} {verdict} ({areas})")
+    words.append(
+        f"Against random pixels ({random_auc:.3f}), counting a difference only beyond {MARGIN_SE} standard errors of "
+        "the mean per-image difference: " + "; ".join(clauses) + "."
+    )
+    weak = [m for m in METHODS if verdicts[m] != "better"]
     if weak:
         shares = " and ".join(f"{r[m]['top_on_garment']:.0%}" for m in weak)
+        owners = " and ".join(f"{m}'s" for m in weak)
         words.append(
-            f"{' and '.join(weak)} {'does' if len(weak) == 1 else 'do'} no better than random pixels: only {shares} "
-            f"of {'its' if len(weak) == 1 else 'their'} top 10% of pixels {'is' if len(weak) == 1 else 'are'} on the "
-            "garment; the rest are background, already black, which deletion cannot change."
+            f"Only {shares} of {owners} top 10% of pixels are on the garment; the rest are background, already "
+            "black, which deletion cannot change."
         )
     top = {m: r[m]["rank_correlation_top_layer"] for m in METHODS}
     everything = {m: r[m]["rank_correlation_randomized"] for m in METHODS}
@@ -270,8 +302,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=2, min_width=300):
                 explain_note = gr.Markdown(elem_id="explain-note")
                 with gr.Row():  # the controls right above the maps they change
-                    class_choice = Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class", min_width=140)
-                    method_choice = Radio(list(METHODS), value=GRAD_CAM, label="Method", min_width=200)
+                    class_choice = gr.Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class", min_width=140)
+                    method_choice = gr.Radio(list(METHODS), value=GRAD_CAM, label="Method", min_width=200)
                 with gr.Row():
                     input_map = gr.Image(
                         label="On the 28×28 input", height=240, interactive=False, elem_id="explain-input-map"
@@ -279,7 +311,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     photo_map = gr.Image(
                         label="On your photo", height=240, interactive=False, visible=False, elem_id="explain-photo-map"
                     )
-                patch_slider = Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
+                patch_slider = gr.Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
                 map_values = gr.JSON(
                     visible=False, label="Map values"
                 )  # for API callers: the numbers behind the colours
@@ -288,7 +320,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 gr.Markdown(GRAD_CAM_VARIANT)
         pick_examples(source, examples)
         gr.Markdown(SANITY)
-        sanity_box = Checkbox(False, label="Sanity check: randomize the model's weights")
+        sanity_box = gr.Checkbox(False, label="Sanity check: randomize the model's weights")
         sanity_note = gr.Markdown(SANITY_OFF, elem_id="sanity-note")
         sanity_plot = gr.Plot(
             show_label=False, label="Maps as the weights are randomized", visible=False, elem_id="sanity-plot"

@@ -13,8 +13,7 @@ from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from tabs.charts import colored, grid, number_grid, upscale
-from tabs.checks import choice
-from tabs.components import Dropdown, Slider
+from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
@@ -37,8 +36,13 @@ learn a pattern separately at every position."""
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x
 KERNEL_CELL = 48  # each 3x3 kernel 16x
 GRID_COLUMNS = 8
-MAPS_CAPTION = "Above: the feature maps #0 to #31, left to right then top to bottom, each scaled to its own peak (bright = strong)."
-KERNELS_CAPTION = "Above: the first layer's 32 learned 3×3 filters on one scale: red weights add, blue subtract."
+MAPS_CAPTION = (
+    f"Above: the feature maps #0 to #{features.MAX_MAPS - 1}, left to right then top to bottom, each scaled to its "
+    "own peak (bright = strong)."
+)
+KERNELS_CAPTION = (
+    "Above: the first layer's {count} learned {size} filters on one scale: red weights add, blue subtract."
+)
 
 
 def feature_map_image(maps: np.ndarray) -> np.ndarray:
@@ -54,7 +58,7 @@ def feature_map_image(maps: np.ndarray) -> np.ndarray:
 def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
     """The current input's activations in one conv layer (after batch norm and ReLU)."""
     names = features.conv_activation_layers(model.keras_model)
-    choice(layer, names, "Layer")
+    choice(layer, names, "layer")
     # one pass through the network for the chosen layer and the three the worked window reads
     maps, *first_layer = (out[0] for out in model.layer_outputs(input_pixels(image_path), (layer, *WORKED_LAYERS)))
     peaks = maps.max(axis=(0, 1))
@@ -125,6 +129,12 @@ def kernel_image(kernels: np.ndarray) -> np.ndarray:
     return grid(panels, GRID_COLUMNS, gap=4)
 
 
+def kernels_caption(model: LoadedModel) -> str:
+    """KERNELS_CAPTION with the first layer's filter count and size, read from its kernel's shape."""
+    height, width, _, count = model.keras_model.get_layer(FIRST_CONV).kernel.shape
+    return KERNELS_CAPTION.format(count=count, size=f"{height}×{width}")
+
+
 def show_kernels(model: LoadedModel) -> str:
     """The first layer's kernels, drawn once per model."""
     kernels = model.keras_model.get_layer(FIRST_CONV).kernel
@@ -140,8 +150,7 @@ NO_DENSE = "This model folder has no dense network to compare with: `python trai
 
 def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     """Slide the input sideways: the CNN's and the dense network's confidence at every shift."""
-    if not -MAX_SHIFT <= shift <= MAX_SHIFT:
-        raise gr.Error(f"Shift must be between -{MAX_SHIFT} and {MAX_SHIFT} pixels.")
+    number(shift, -MAX_SHIFT, MAX_SHIFT, "shift")
     pixels = input_pixels(image_path)
     if model.dense_model is None:  # a folder without the ablation: say so where the comparison would be
         return enlarge(features.shift_image(pixels, int(round(shift)))), None, NO_DENSE
@@ -180,7 +189,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=1, min_width=260):
                 source = concept_input("Input image", examples, tab, shared)
                 layers = features.conv_activation_layers(model.keras_model)
-                layer_choice = Dropdown(layers, value=layers[0], label="Conv layer")
+                layer_choice = gr.Dropdown(layers, value=layers[0], label="Conv layer")
             with gr.Column(scale=3, min_width=300):
                 maps_note = gr.Markdown(elem_id="maps-note")
                 maps_image = gr.Image(
@@ -197,13 +206,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     elem_id="kernels",
                     buttons=[],
                 )
-                gr.Markdown(KERNELS_CAPTION, elem_classes=["caption"])
+                gr.Markdown(kernels_caption(model), elem_classes=["caption"])
         pick_examples(source, examples)
         gr.Markdown("### CNN vs dense network: slide the image sideways")
         gr.Markdown(ablation_words(model, "mlp", "a dense network with no convolutions"))
         with gr.Row():
             with gr.Column(scale=1, min_width=260):
-                shift_slider = Slider(-MAX_SHIFT, MAX_SHIFT, value=0, step=1, label="Shift (pixels)")
+                shift_slider = gr.Slider(-MAX_SHIFT, MAX_SHIFT, value=0, step=1, label="Shift (pixels)")
                 shifted_image = gr.Image(
                     label="Shifted input", height=180, interactive=False, elem_classes=["pixelated"]
                 )

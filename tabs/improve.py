@@ -23,7 +23,6 @@ from model.real_photos import ACCEPTED
 from model.recipe import ABLATION_EPOCHS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
-from tabs.components import Dropdown
 from tabs.inputs import input_pixels
 from tabs.runs import TOO_CLOSE
 from tabs.wiring import concept_input, pick_examples, rerun_on
@@ -269,8 +268,8 @@ def flip_words(model: LoadedModel) -> str:
 def compare(image_path: str | None, first: str, second: str, model: LoadedModel):
     """The input through two rungs: each one's top 3 classes."""
     by_name = {r.name: r for r in rungs(model) if r.predict is not None}
-    choice(first, list(by_name), "First rung")
-    choice(second, list(by_name), "Second rung")
+    choice(first, list(by_name), "first")
+    choice(second, list(by_name), "second")
     x = input_pixels(image_path).astype(np.float32).reshape(1, 28, 28, 1)
     return tuple(top_classes(np.asarray(by_name[name].predict(x), np.float64)[0]) for name in (first, second))
 
@@ -296,8 +295,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 source = concept_input("Input image", examples, tab, shared)
             with gr.Column(scale=2, min_width=300):
                 with gr.Row():
-                    first = Dropdown(runnable, value=runnable[0], label="First rung")
-                    second = Dropdown(runnable, value=runnable[-1], label="Second rung")
+                    first = gr.Dropdown(runnable, value=runnable[0], label="First rung")
+                    second = gr.Dropdown(runnable, value=runnable[-1], label="Second rung")
                 with gr.Row():
                     first_label = gr.Label(
                         num_top_classes=3, label="First rung's answer", min_width=160, elem_id="ladder-first"

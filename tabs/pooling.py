@@ -11,8 +11,7 @@ import pandas as pd
 from concepts import pooling
 from model.inference import LoadedModel
 from tabs.charts import RED, colored, outline, side_by_side, upscale
-from tabs.checks import choice
-from tabs.components import Radio, Slider
+from tabs.checks import choice, number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
 from tabs.runs import ablation_words
@@ -65,17 +64,17 @@ def pooling_image(x, results: dict, chosen: str, cell: tuple[int, int], size: in
 
 def run_pooling(image_path, mode: str, size: int, stride: int, source: str, channel: float, model: LoadedModel):
     """Max and average pooling of the input (or one first-layer feature map), side by side, one window worked."""
-    choice(mode, pooling.MODES, "Mode")
-    choice(size, POOL_SIZES, "Pool size")
-    choice(stride, POOL_STRIDES, "Stride")
-    choice(source, POOL_SOURCES, "Source")
+    choice(mode, pooling.MODES, "mode")
+    choice(size, POOL_SIZES, "size")
+    choice(stride, POOL_STRIDES, "stride")
+    choice(source, POOL_SOURCES, "source")
+    number(channel, 0, FEATURE_MAPS - 1, "channel")
     pixels = input_pixels(image_path)
     if source == POOL_SOURCES[0]:
         x = pixels.astype(np.float64)
     else:
         maps = model.layer_outputs(pixels, (FEATURE_LAYER,))[0][0]
-        if not 0 <= channel < maps.shape[-1]:
-            raise gr.Error(f"Feature map number must be between 0 and {maps.shape[-1] - 1}.")
+        number(channel, 0, maps.shape[-1] - 1, "channel")  # the real layer's maps, should FEATURE_MAPS be stale
         x = maps[..., int(channel)].astype(np.float64)
     size, stride = int(size), int(stride)
     results = {m: pooling.pool2d(x, m, size, stride) for m in pooling.MODES}
@@ -124,12 +123,12 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=3, min_width=300):
                 # the controls sit right above the picture they change (on a phone too)
                 with gr.Row(elem_id="pool-controls"):
-                    pool_mode = Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling", min_width=120)
-                    pool_size = Radio(list(POOL_SIZES), value=2, label="Pool size", min_width=100)
-                    pool_stride = Radio(list(POOL_STRIDES), value=2, label="Stride", min_width=120)
+                    pool_mode = gr.Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling", min_width=120)
+                    pool_size = gr.Radio(list(POOL_SIZES), value=2, label="Pool size", min_width=100)
+                    pool_stride = gr.Radio(list(POOL_STRIDES), value=2, label="Stride", min_width=120)
                 with gr.Row():
-                    pool_source = Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
-                    pool_channel = Slider(
+                    pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
+                    pool_channel = gr.Slider(
                         0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
                     )
                 pool_picture = gr.Image(

@@ -11,9 +11,10 @@ from concepts import softmax
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
 from tabs.charts import bar_table
-from tabs.components import Slider, Textbox
+from tabs.checks import number
+from tabs.checks import text as check_text
 from tabs.inputs import input_pixels
-from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
+from tabs.wiring import RAW, concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
@@ -28,8 +29,7 @@ TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 
 
 def _check_temperature(temperature: float) -> None:
-    if not TEMPERATURES[0] <= temperature <= TEMPERATURES[1]:
-        raise gr.Error(f"Temperature must be between {TEMPERATURES[0]} and {TEMPERATURES[1]}.")
+    number(temperature, *TEMPERATURES, "temperature")
 
 
 def run_softmax(image_path: str | None, temperature: float, model: LoadedModel):
@@ -73,9 +73,10 @@ def _listed(values: np.ndarray) -> str:
 
 def run_typed_logits(text: str, temperature: float):
     """Logits the learner typed -> the softmax, every step shown."""
+    text = check_text(text, "text")
     _check_temperature(temperature)
     try:
-        logits = softmax.parse_logits(text or "")
+        logits = softmax.parse_logits(text)
     except ValueError as problem:
         raise gr.Error(str(problem)) from problem
     names = [f"z{i + 1}" for i in range(len(logits))]
@@ -97,7 +98,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=1, min_width=260):
                 source = concept_input("Input image", examples, tab, shared)
             with gr.Column(scale=3, min_width=300):
-                temperature = Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
+                temperature = gr.Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
                 softmax_label = gr.Label(
                     num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
                 )
@@ -110,7 +111,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         )
         gr.Markdown("### Your own logits")
         with gr.Row():
-            logits_text = Textbox("1000, 999, 998", label="Logits, separated by commas")
+            logits_text = gr.Textbox("1000, 999, 998", label="Logits, separated by commas")
             logits_button = gr.Button("Compute softmax", variant="primary")
         typed_note = gr.Markdown()
         with gr.Row():  # each at least 300 px wide: on a phone they stack
@@ -134,4 +135,5 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             [typed_table, typed_label, typed_note],
             api_name="softmax_logits",
             trigger_mode="always_last",
+            **RAW,
         )

@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import gradio as gr
 
+from gradio_gaps import raw_payloads, uploaded_path
 from model.inference import LoadedModel
-from tabs.components import PhotoUpload
 from tabs.inputs import Shared, take_shared, take_shared_photo
 
 CONCEPT_CONCURRENCY = 2  # requests of one concept computation served at once
+RAW = {"preprocess": False}  # events hand their handlers the values as sent: the handlers check them (tabs.checks)
+
+
+def upload_input(**image) -> gr.Image:
+    """A stock gr.Image whose handlers get the uploaded file untouched, as a path (see ``from_upload``).
+
+    gr.Image would open every upload with PIL before the handler runs, so a damaged file or a decompression
+    bomb would fail there with Gradio's generic error; our preprocessing decodes (at reduced size) and
+    reports bad files itself, with a message that says what to do.
+    """
+    return raw_payloads(gr.Image(type="filepath", image_mode=None, **image))
+
+
+def from_upload(fn: Callable) -> Callable:
+    """``fn`` (its first parameter an image file's path) as an event handler that gets the image's raw payload.
+
+    The payload is checked and refused under ``fn``'s own parameter name; the signature stays ``fn``'s, so
+    view_api names the parameters as ``fn`` does. Run the event with ``**RAW``.
+    """
+    parameter = next(iter(inspect.signature(fn).parameters))
+
+    @functools.wraps(fn)
+    def run(image, *rest):
+        return fn(uploaded_path(image, parameter), *rest)
+
+    return run
 
 
 @dataclass
 class ConceptInput:
     """A concept tab's input image, its examples, and how opening the tab brings in the last image classified."""
 
-    image: PhotoUpload
+    image: gr.Image
     tab: gr.Tab
     shared: gr.State  # the last image classified (``Shared``)
     seen: gr.State  # the version of it this tab has already brought in
@@ -33,9 +61,11 @@ def _opening(source: ConceptInput, fn, outputs: list) -> Callable:
     One request does both, so the learner waits one round trip, not two (about 0.2-0.4 s each here).
     """
 
-    def run(shared: Shared, seen: int | None, image: str | None, *controls):
+    upload = from_upload(fn)
+
+    def run(shared: Shared, seen: int | None, image: dict | None, *controls):
         taken, version = source.take(shared, seen)
-        result = fn(taken if isinstance(taken, str) else image, *controls)
+        result = fn(taken, *controls) if isinstance(taken, str) else upload(image, *controls)
         return (taken, version, *(result if len(outputs) > 1 else (result,)))
 
     return run
@@ -56,6 +86,8 @@ def rerun_on(source: ConceptInput, fn, controls: list, outputs: list, api_name: 
     triggers = [source.image.input] + [c.release if isinstance(c, gr.Slider) else c.input for c in controls]
     # one queue per computation, two at a time (two cores: TensorFlow and numpy release the GIL)
     shared = {"concurrency_id": api_name, "concurrency_limit": CONCEPT_CONCURRENCY, "trigger_mode": "always_last"}
+    shared |= RAW
+    run = from_upload(fn)
     if source.opened is None:
         opening = source.tab.select(
             _opening(source, fn, outputs),
@@ -66,9 +98,9 @@ def rerun_on(source: ConceptInput, fn, controls: list, outputs: list, api_name: 
         )
         source.opened = opening
     else:
-        opening = source.opened.then(fn, inputs, outputs, api_visibility="private", **shared)
-    return [gr.on(triggers, fn, inputs, outputs, api_name=api_name, **shared), opening] + (
-        [source.examples.load_input_event.then(fn, inputs, outputs, api_visibility="private", **shared)]
+        opening = source.opened.then(run, inputs, outputs, api_visibility="private", **shared)
+    return [gr.on(triggers, run, inputs, outputs, api_name=api_name, **shared), opening] + (
+        [source.examples.load_input_event.then(run, inputs, outputs, api_visibility="private", **shared)]
         if source.examples
         else []
     )
@@ -86,10 +118,8 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
 
     Nothing is computed for a tab until the learner opens it or changes its input.
     """
-    image = PhotoUpload(
+    image = upload_input(
         value=examples[-1] if examples else None,
-        type="filepath",
-        image_mode=None,
         sources=["upload", "clipboard"],
         label=label,
         height=180,

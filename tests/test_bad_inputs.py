@@ -242,6 +242,7 @@ GOOD_CALLS = {
     "/augment": (EXAMPLE, 0),
     "/ladder": (EXAMPLE, "Notebook CNN", "+ real photos"),
     "/overfitting_live": (),
+    "/how_sure": (0.5,),
 }
 # (endpoint, position, the name view_api gives that parameter) of every image input
 IMAGE_PARAMETERS = [
