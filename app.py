@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import gradio as gr
-import numpy as np
 
 from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
@@ -37,6 +36,8 @@ from tabs import (
 MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 WARM_UP_DELAY = 2.0  # seconds the start-up thread waits once the app serves: the first answer comes first
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
+# every tab, in page order: a module with build(model, examples, shared) and warm_up(model)
+TABS = (classify, filters, pooling, normalization, softmax, explain, overfitting, confusion, improve)
 ROOT = Path(__file__).resolve().parent
 # the app's styles on its own class names; apart, the few rules on Gradio's internal ones (gradio_gaps.py)
 CSS_PATHS = [ROOT / "tabs" / "style.css", ROOT / "gradio_gaps.css"]
@@ -48,33 +49,22 @@ def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
         header.build(model, notice)
         shared = gr.State(None)  # the last image classified: the concept tabs' input
         with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tab names wrap onto more lines, none hidden in a menu
-            classify.build(model, examples, shared)
-            for tab in (filters, pooling, normalization, softmax, explain):
+            for tab in TABS:
                 tab.build(model, examples, shared)
-            overfitting.build(model, examples, shared)
-            confusion.build(model)
-            improve.build(model, examples, shared)
     return demo
 
 
-def trace_classify(model: LoadedModel) -> None:
-    """Trace Classify's two models' compiled calls: the first answer needs them, so this runs before serving."""
-    model.assess(np.zeros((28, 28), np.uint8))  # probabilities and features, in one call
-    if model.fashion_mnist_only is not None:
-        model.fashion_mnist_only.probabilities(np.zeros((28, 28), np.uint8))
-
-
 def warm_up(model: LoadedModel, delay: float = 0.0) -> None:
-    """Draw every figure that depends only on the model, and run each tab's first, slowest computation, so no
-    learner waits for them (Grad-CAM's compiled gradients, the dense network's loading).
+    """Run each tab's ``warm_up`` but the first's (Classify's, run before serving: the first answer needs it):
+    figures that depend only on the model, and each tab's first, slowest computation, so no learner waits for them.
 
     Run in a background thread once the app serves, after DELAY seconds: the first requests (most likely a
     photo to classify) get the cores first. Meanwhile a request for a figure not drawn yet draws it, or waits
     for this thread under the tabs' build lock; an error here ends the thread with its traceback in the log,
     not the app.
     """
-    time.sleep(delay)  # Classify's models were traced before serving (trace_classify)
-    for tab in (explain, confusion, filters, pooling, normalization, softmax, improve):
+    time.sleep(delay)
+    for tab in TABS[1:]:
         tab.warm_up(model)
 
 
@@ -90,7 +80,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     model, notice = load_model(args.model)  # falls back to model/weights, with a notice, if it must
     demo = build_demo(model, notice)
-    trace_classify(model)
+    TABS[0].warm_up(model)  # Classify's models traced before serving
     demo.launch(
         share=args.share,
         max_file_size=MAX_FILE_SIZE,

@@ -228,6 +228,13 @@ lawn still gets a "best" class. So the app answers only when the top class is li
 threshold: higher means fewer wrong answers, and more photos left without one."""
 
 
+def warm_up(model: LoadedModel) -> None:
+    """Trace the two models' compiled calls: the first answer needs them, so app.py runs this before serving."""
+    model.assess(np.zeros((28, 28), np.uint8))  # probabilities and features, in one call
+    if model.fashion_mnist_only is not None:
+        model.fashion_mnist_only.probabilities(np.zeros((28, 28), np.uint8))
+
+
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     """The tab; whatever it classifies becomes ``shared``, the concept tabs' input."""
     with gr.Tab("Classify"):

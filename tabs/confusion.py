@@ -249,7 +249,8 @@ def first_cell(model: LoadedModel) -> tuple[str, str]:
     return tuple(worst[0][:2]) if worst else (CLASS_NAMES[0], CLASS_NAMES[0])
 
 
-def build(model: LoadedModel) -> None:
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
+    """The tab (the test set's own images: ``examples`` and ``shared`` are not its input)."""
     with gr.Tab("Confusion matrix") as tab:
         gr.Markdown(EXPLANATION)
         gr.Markdown(summary_markdown(model.metrics), elem_id="confusion-summary")

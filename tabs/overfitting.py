@@ -268,6 +268,10 @@ def live_so_what(results: dict) -> str:
     return f"{ended}: this time more images did not narrow it (one short run each)."
 
 
+def warm_up(model: LoadedModel) -> None:
+    """Nothing to prepare: the browser draws the curves, and the augmented versions take milliseconds."""
+
+
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     histories = run_histories(model)
     with gr.Tab("Overfitting") as tab:  # the measured table first, the explanation after the plot (phones)

@@ -206,3 +206,16 @@ def test_classifys_input_is_not_converted_again_even_without_a_dark_border(tmp_p
     other = tmp_path / "not-from-classify.png"
     Image.fromarray(np.where(bright > 100, 231, 40).astype(np.uint8)).save(other)  # never classified: converted
     assert not np.array_equal(inputs.input_pixels(str(other)), np.where(bright > 100, 231, 40))
+
+
+def test_every_tab_module_is_in_apps_one_list():
+    """Adding a tab is one module and one line in app.TABS: each module with a build() is there, with a warm_up()."""
+    import importlib
+
+    import app
+
+    root = Path(__file__).resolve().parents[1] / "tabs"
+    modules = [importlib.import_module(f"tabs.{p.stem}") for p in sorted(root.glob("*.py"))]
+    tabs = {m for m in modules if hasattr(m, "build") and m.__name__ != "tabs.header"}
+    assert tabs == set(app.TABS)
+    assert all(callable(tab.warm_up) for tab in app.TABS)
