@@ -44,6 +44,11 @@ def _compile(keras_model):
 
 
 @dataclass
+def read_json(path: Path) -> dict | None:
+    """A JSON file of the model folder (metrics, ablations, the benchmarks' results), or None if it is not there."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 class LoadedModel:
     """A Keras model, the metrics train.py wrote beside it, and where it came from."""
 
@@ -103,8 +108,7 @@ class LoadedModel:
     @cached_property
     def ablations(self) -> dict:
         """Results of ``train.py --ablation`` runs recorded in this folder (ablations.json), if any."""
-        path = self.folder / "ablations.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return read_json(self.folder / "ablations.json") or {}
 
     @cached_property
     def dense_model(self):
@@ -132,26 +136,22 @@ class LoadedModel:
     @cached_property
     def real_photo_results(self) -> dict | None:
         """``benchmarks/real_photos.py --split dev --json`` results kept in this folder (real_photos.json), if any."""
-        path = self.folder / "real_photos.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return read_json(self.folder / "real_photos.json")
 
     @cached_property
     def flip_results(self) -> dict | None:
         """``benchmarks/test_time_flip.py --json`` results kept in this folder (test_time_flip.json), if any."""
-        path = self.folder / "test_time_flip.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return read_json(self.folder / "test_time_flip.json")
 
     @cached_property
     def ladder_calibration(self) -> dict | None:
         """``benchmarks/ladder_calibration.py --json`` results kept in this folder (ladder_calibration.json), if any."""
-        path = self.folder / "ladder_calibration.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return read_json(self.folder / "ladder_calibration.json")
 
     @cached_property
     def deletion_results(self) -> dict | None:
         """``benchmarks/deletion.py --json`` results kept in this folder (deletion.json), if any."""
-        path = self.folder / "deletion.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        return read_json(self.folder / "deletion.json")
 
     @cached_property
     def weights_sha256(self) -> str | None:
@@ -185,7 +185,7 @@ def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:
     metrics_path = folder / "metrics.json"
     try:
         keras_model = keras.saving.load_model(folder, safe_mode=True, compile=False)
-        metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
+        metrics = read_json(metrics_path) or {}
     except (OSError, ValueError, KeyError, TypeError) as error:  # what Keras and json raise on broken or foreign files
         raise UnreadableModel(f"{folder}: {type(error).__name__}: {error}") from error
     log.info("loaded model from %s", folder)
