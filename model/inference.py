@@ -43,12 +43,12 @@ def _compile(keras_model):
     return run
 
 
-@dataclass
 def read_json(path: Path) -> dict | None:
     """A JSON file of the model folder (metrics, ablations, the benchmarks' results), or None if it is not there."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+@dataclass
 class LoadedModel:
     """A Keras model, the metrics train.py wrote beside it, and where it came from."""
 

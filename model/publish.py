@@ -23,7 +23,10 @@ log = logging.getLogger(__name__)
 # What a Space needs to run the app (with the embedded model as its offline fallback), nothing else.
 SPACE_FILES = [
     "app.py",
+    "gradio_gaps.py",  # what Gradio has no public API for, and its CSS
+    "gradio_gaps.css",
     "tabs/*.py",
+    "tabs/style.css",
     "requirements.txt",
     "README.md",
     "model/*.py",
