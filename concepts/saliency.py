@@ -54,7 +54,7 @@ def last_conv_layer(keras_model) -> str:
     Not the ReLU after it: this network ends in Flatten + Dense, not global average pooling, so the mean
     gradients mostly come out negative and, on the rectified maps, Grad-CAM is 0 everywhere for 73% of 500
     test images; before the ReLU the maps take both signs, and 0.4% are empty
-    (``python benchmarks/deletion.py --empty-grad-cam``, README).
+    (``python -m benchmarks.deletion --empty-grad-cam``, README).
     """
     return [layer.name for layer in keras_model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
 
@@ -190,8 +190,9 @@ class RandomizedCascade:
     """A copy of a model whose kernels are re-drawn one layer at a time from the top (Adebayo et al.'s cascade).
 
     Each conv and dense kernel is replaced by a draw from Keras's default initializer for those layers
-    (Glorot uniform, what training started from; biases to 0), with a fixed seed; batch-norm statistics
-    stay. One copy is re-weighted stage by stage under a lock, so its compiled gradients are traced once.
+    (Glorot uniform, what training started from; biases to 0), with a fixed seed; batch-norm layers have no
+    kernel, so their learned scale and shift and their statistics stay trained. One copy is re-weighted stage
+    by stage under a lock, so its compiled gradients are traced once.
     """
 
     def __init__(self, keras_model, seed: int = 0):

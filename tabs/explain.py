@@ -48,9 +48,10 @@ background included; occlusion measures what a gray square does there), so they 
 scaled to its own maximum: its colours compare places within one map, never one map with another."""
 SANITY = """**Sanity check** (Adebayo et al. 2018). Left to right, the weights of the model's conv and dense
 layers are re-drawn at random, from the top layer down and cumulatively (batch-norm layers, their learned
-scale and shift and their statistics, stay trained); every map is for the same class. A map that explains what the model learned must change as its weights
-are scrambled; a map that stays the same cannot be showing what the model learned. ρ is the Spearman rank
-correlation with the trained model's map (1: the same ranking of pixels, 0: no monotonic relation).
+scale and shift and their statistics, stay trained); every map is for the same class. A map that explains
+what the model learned must change as its weights are scrambled; a map that stays the same cannot be
+showing what the model learned. ρ is the Spearman rank correlation with the trained model's map (1: the
+same ranking of pixels, 0: no monotonic relation).
 On a phone, swipe the figure sideways to see every layer."""
 SANITY_OFF = (
     "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"
@@ -191,9 +192,9 @@ MARGIN_SE = 2  # a map does better or worse than random pixels only beyond this 
 
 def against_random(results: dict, method: str) -> str:
     """Whether METHOD does "better", "worse" or "no better" than random pixels in deletion.json: its deletion area
-    against theirs (lower is better), beyond MARGIN_SE standard errors of the difference. The same images were measured both ways, so the
-    standard error is that of the mean per-image difference; without per-image areas, the two stored standard
-    errors combined (larger: it ignores that the areas of one image go together)."""
+    against theirs (lower is better), beyond MARGIN_SE standard errors of the difference. The same images were
+    measured both ways, so the standard error is that of the mean per-image difference; without per-image areas,
+    the two stored standard errors combined (larger: it ignores that the areas of one image go together)."""
     r, per_image = results["results"], (results.get("per_image") or {}).get("auc") or {}
     if method in per_image and RANDOM_ORDER in per_image:
         diff = np.subtract(per_image[method], per_image[RANDOM_ORDER], dtype=np.float64)
@@ -208,7 +209,7 @@ def against_random(results: dict, method: str) -> str:
 def evidence_words(model: LoadedModel) -> str:
     """The deletion test's table and what it says, from deletion.json, or how to make one."""
     results = model.deletion_results
-    make = f"`python benchmarks/deletion.py --json {model.folder.name}/deletion.json` (run from the repository, with the model folder's path)"
+    make = f"`python -m benchmarks.deletion --json {model.folder.name}/deletion.json` (run from the repository, with the model folder's path)"
     if results is None:
         return f"*No deletion test in this model folder yet: {make} measures one.*"
     if results.get("weights_sha256") != model.weights_sha256:

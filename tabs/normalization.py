@@ -13,7 +13,7 @@ from model.inference import LoadedModel
 from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import ablation_words, run_histories, show_curves
+from tabs.runs import TOO_CLOSE, ablation_words, run_histories, show_curves
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -46,7 +46,7 @@ def without_batch_norm(model: LoadedModel) -> str:
     norm, raw = (runs[name] for name in PAIR)
     gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
     first = [100 * run["history"]["val_accuracy"][0] for run in (norm, raw)]
-    if abs(gap) < 0.5:
+    if abs(gap) < TOO_CLOSE:
         verdict = f"{abs(gap):.2f} points apart at the end: too close to call from one run each"
     elif gap > 0:
         verdict = f"normalization bought **{gap:.2f} points** at the end"
@@ -59,14 +59,16 @@ def without_batch_norm(model: LoadedModel) -> str:
         f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels: {verdict}. After the first epoch, validation "
         f"accuracy was {first[0]:.1f}% against {first[1]:.1f}%. " + _peaks(norm, raw)
     )
-    if gap >= 0.5:
+    if gap >= TOO_CLOSE:
         words += (
             f" Most likely the scale itself: raw pixels have a standard deviation of about {255 * PIXEL_STD:.0f} "
             f"grey levels and a mean of about {255 * PIXEL_MEAN:.0f}, against 1 and 0 once standardized, and Adam "
             "moves each weight by a similar amount per step whatever the input's scale, so each step moves the "
             "first layer's outputs much further on raw pixels."
         )
-    return words + " The curves below are these two runs (one run each, seed 42)."
+    seeds = sorted({str(run.get("seed", "not recorded")) for run in (norm, raw)})
+    seed = f"seed{'s' * (len(seeds) > 1)} {' and '.join(seeds)}"
+    return words + f" The curves below are these two runs (one run each, {seed})."
 
 
 def _peaks(norm: dict, raw: dict) -> str:

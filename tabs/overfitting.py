@@ -40,10 +40,10 @@ def gap_words(model: LoadedModel) -> str:
     epochs = sorted({r["epochs"] for r in runs.values()})
     return (
         "With augmentation, training accuracy can end *below* validation accuracy: it is measured on augmented "
-        "images with dropout on (in the runs that have it), averaged over an epoch in which the model is still changing, while validation is "
-        f"measured at the epoch's end on clean images without dropout. Here the {len(runs)} runs trained with "
-        f"augmentation ({'/'.join(map(str, epochs))} epochs) ended with training accuracy from {-min(gap):.2f} points "
-        f"below validation to {_above(max(gap))} (the table's gap column)."
+        "images with dropout on (in the runs that have it), averaged over an epoch in which the model is still "
+        "changing, while validation is measured at the epoch's end on clean images without dropout. Here the "
+        f"{len(runs)} runs trained with augmentation ({'/'.join(map(str, epochs))} epochs) ended with training "
+        f"accuracy from {-min(gap):.2f} points below validation to {_above(max(gap))} (the table's gap column)."
     )
 
 
@@ -113,7 +113,7 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
     )
     return (
         f" In the improvement ladder's plain recipe (Adam, hard targets) augmentation {effect} on the same network "
-        "and budget." + why + words
+        "and budget" + (", unlike in our recipe." if why else ".") + why + words
     )
 
 
@@ -132,8 +132,9 @@ LIVE = f"""**Watch it memorise.** Two copies of the notebook's small CNN (no bat
 augmentation) train from scratch, one on {live.SIZES[0]:,} training images, one on {live.SIZES[1]:,}, with the
 same number of updates: {SHOWN:,} images shown, so the first sees each of its images about
 {SHOWN / live.SIZES[0]:.0f} times, the second about {SHOWN / live.SIZES[1]:.0f} times. After each of
-{live.ROUNDS} rounds both are measured on (up to {live.VALIDATION:,} of) their own training images and on {live.VALIDATION:,} validation
-images neither trained on. One run at a time for the whole app: if someone else's is running, yours waits."""
+{live.ROUNDS} rounds both are measured on (up to {live.VALIDATION:,} of) their own training images and on
+{live.VALIDATION:,} validation images neither trained on. One run at a time for the whole app: if someone
+else's is running, yours waits."""
 
 
 def overfitting_rows(model: LoadedModel) -> list[list]:
@@ -272,6 +273,20 @@ def warm_up(model: LoadedModel) -> None:
     """Nothing to prepare: the browser draws the curves, and the augmented versions take milliseconds."""
 
 
+def accuracy_plot(x: str, colors: dict[str, str], label: str, elem_id: str, **axes) -> gr.LinePlot:
+    """Accuracy against ``x``, one line per run in its fixed colour, the legend in ``colors``' order."""
+    return gr.LinePlot(
+        x=x,
+        y="accuracy",
+        color="run",
+        color_map=colors,
+        colors_in_legend=list(colors),
+        label=label,
+        elem_id=elem_id,
+        **axes,
+    )
+
+
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     histories = run_histories(model)
     with gr.Tab("Overfitting") as tab:  # the measured table first, the explanation after the plot (phones)
@@ -285,16 +300,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         )
         runs = gr.CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
         colors = series_colors(model)
-        curves_plot = gr.LinePlot(
-            x="epoch",
-            y="accuracy",
-            color="run",
-            color_map=colors,
-            colors_in_legend=list(colors),
-            x_axis_format="d",
-            y_title="accuracy",
-            label="Accuracy per epoch",
-            elem_id="curves-plot",
+        curves_plot = accuracy_plot(
+            "epoch", colors, "Accuracy per epoch", "curves-plot", x_axis_format="d", y_title="accuracy"
         )
         gr.HTML(colour_key(model), elem_id="colour-key")
         gr.Markdown(EXPLANATION)
@@ -303,14 +310,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         if (model.folder / live.SUBSET_FILE).is_file():
             gr.Markdown(LIVE)
             live_button = gr.Button("Train the two networks", variant="primary")
-            live_plot = gr.LinePlot(
-                x="thousand images shown",
-                y="accuracy",
-                color="run",
-                color_map=LIVE_COLORS,
-                colors_in_legend=list(LIVE_COLORS),
-                label="Accuracy, measured after each round",
-                elem_id="live-plot",
+            live_plot = accuracy_plot(
+                "thousand images shown", LIVE_COLORS, "Accuracy, measured after each round", "live-plot"
             )
             gr.Markdown(LIVE_KEY, elem_classes=["caption"])
             live_note = gr.Markdown(elem_id="live-note")
