@@ -71,6 +71,7 @@ REAL_COPIES = 5  # each real photo appears this many times per epoch, each copy 
 OUTLIERS_PER_FAMILY = 1_500  # generated outliers of each family (model.outliers): 4,500 beside ~1,900 hats etc.
 OOD_FIT_IMAGES = 20_000  # Fashion-MNIST training images whose features fit the class means (model.ood)
 CV_GENERATED = 300  # fresh generated outliers of each family measured by each fold
+CV_REFERENCE_FM = 5_000  # Fashion-MNIST training images whose features each fold keeps, to compare OOD scores
 # -------------------------------------------------------------------------------------
 
 
@@ -325,6 +326,12 @@ def probabilities_and_features(model: keras.Model, x: np.ndarray) -> tuple[np.nd
     return probs, features
 
 
+def _logits(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    """(N, 10) scores before the softmax (the energy score, Liu et al. 2020, is -logsumexp of them)."""
+    reader = keras.Model(model.input, model.get_layer("logits").output)
+    return reader.predict(np.asarray(x, np.float32).reshape(-1, 28, 28, 1), batch_size=1000, verbose=0)
+
+
 def fit_feature_distance(model: keras.Model, x_fm: np.ndarray, y_fm: np.ndarray, x_real, photos: list):
     """model.ood fitted on the features of Fashion-MNIST images (by label) and the real photos of the ten.
 
@@ -402,8 +409,11 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
     x_real = convert(photos)
     x_fm, y_fm = fm[0], fm[1]
     outside = [f for f in ACCEPTED if not ACCEPTED[f]]
-    rows = {k: [] for k in ("probs", "percentile", "fold", "index", "kind")}
-    generated = {k: [] for k in ("probs", "percentile", "fold", "family", "held_out")}
+    rows = {k: [] for k in ("probs", "percentile", "fold", "index", "kind", "features", "logits", "probs_flipped")}
+    generated = {
+        k: [] for k in ("probs", "percentile", "fold", "family", "held_out", "features", "logits", "probs_flipped")
+    }
+    reference = {k: [] for k in ("features", "labels", "fold")}  # each fold's training features, a sample
     fold_records = []
     for k in range(args.folds):
         left_type, left_family = outside[k % len(outside)], FAMILIES[k % len(FAMILIES)]
@@ -414,10 +424,25 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
         model = keras.saving.load_model(args.init, safe_mode=True, compile=False)
         history, seconds = fine_tune(model, args, fm, x_real[train_rows], train_photos, x_out, args.seed + k)
         ood = fit_feature_distance(model, x_fm, y_fm, x_real[train_rows], train_photos)
+        sample = np.r_[0 : min(CV_REFERENCE_FM, len(x_fm))]
+        _, fm_features = probabilities_and_features(model, x_fm[sample])
+        inside = [i for i in train_rows if photos[i].accepted]
+        real_probs, real_features = probabilities_and_features(model, x_real[inside])
+        real_labels = [
+            photos[i].accepted[int(np.argmax(p[list(photos[i].accepted)]))]
+            for i, p in zip(inside, real_probs, strict=True)
+        ]
+        reference["features"].append(np.concatenate([fm_features, real_features]).astype(np.float16))
+        reference["labels"].append(np.concatenate([y_fm[sample], real_labels]))
+        reference["fold"].append(np.full(len(sample) + len(inside), k))
+        reference.setdefault("real", []).append(np.r_[np.zeros(len(sample), bool), np.ones(len(inside), bool)])
         measured = [i for i, p in enumerate(photos) if folds[i] == k or p.folder == left_type]
         probs, features = probabilities_and_features(model, x_real[measured])
         rows["probs"].append(probs)
         rows["percentile"].append(ood.percentile(ood.distances(features)))
+        rows["features"].append(features.astype(np.float16))  # to compare other scores afterwards
+        rows["logits"].append(_logits(model, x_real[measured]))
+        rows["probs_flipped"].append(probabilities_and_features(model, x_real[measured][:, :, ::-1])[0])
         rows["fold"].append(np.full(len(measured), k))
         rows["index"].append(np.array(measured))
         rows["kind"].append(
@@ -435,6 +460,9 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
             probs, features = probabilities_and_features(model, x_gen)
             generated["probs"].append(probs)
             generated["percentile"].append(ood.percentile(ood.distances(features)))
+            generated["features"].append(features.astype(np.float16))
+            generated["logits"].append(_logits(model, x_gen))
+            generated["probs_flipped"].append(probabilities_and_features(model, x_gen[:, :, ::-1])[0])
             generated["fold"].append(np.full(len(x_gen), k))
             generated["family"].append(np.full(len(x_gen), family))
             generated["held_out"].append(np.full(len(x_gen), family == left_family))
@@ -462,6 +490,7 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
         photo_fold=folds,
         **{f"row_{key}": np.concatenate(v) for key, v in rows.items()},
         **{f"generated_{key}": np.concatenate(v) for key, v in generated.items()},
+        **{f"reference_{key}": np.concatenate(v) for key, v in reference.items()},
         folds=np.array(json.dumps({"folds": fold_records, "copies": args.real_copies, "epochs": args.real_epochs})),
     )
     print(f"wrote {path}")
@@ -516,6 +545,10 @@ def main(argv: list[str] | None = None) -> dict:
         fm_metrics = None
 
     real = None
+    if args.real_photos and args.folds:  # --folds needs --init: the phase-1 model is not written again
+        fm = (x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx])
+        cross_validate(args, fm, (x_test, y_test))
+        return {}
     if args.real_photos:
         if fm_metrics is None:  # keep the Fashion-MNIST-only model beside the final one, to compare
             fm_probs = model.predict(x_test, batch_size=1000, verbose=0)
@@ -533,9 +566,6 @@ def main(argv: list[str] | None = None) -> dict:
                 json.dumps({k: fm_metrics[k] for k in keep if k in fm_metrics}, indent=1), encoding="utf-8"
             )
         fm = (x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx])
-        if args.folds:
-            cross_validate(args, fm, (x_test, y_test))
-            return {}
         real, ood = fine_tune_on_photos(model, args, fm)
         train_seconds += real["convert_seconds"] + real["outlier_seconds"] + real["train_seconds"] + real["ood_seconds"]
         real["init"] = str(args.init) if args.init else None  # phase 1 came from this folder

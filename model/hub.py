@@ -32,11 +32,12 @@ MODEL_FILES = [
     "ablations.json",
     "ablations/*",  # each variant's training log, and the networks the filters and improving-it tabs run
     "fashion-mnist-only/*",  # the model before real photos, shown beside the shipped one
-    "real_photos.json",  # benchmarks/real_photos.py on the dev split: the Classify tab's table
+    "real_photos.json",  # python -m benchmarks.real_photos --cv: the Classify tab's table and risk-coverage curve
     "deletion.json",  # benchmarks/deletion.py: the Where it looked tab's evidence
     "test_time_flip.json",  # benchmarks/test_time_flip.py: the Improving it tab's "what did not help"
     "ladder_calibration.json",  # benchmarks/ladder_calibration.py: the Confusion tab's calibration evidence
     "overfitting_subset.npz",  # 5,000 + 1,000 training images: the Overfitting tab's live run
+    "ood.npz",  # model.ood: how unlike the training photos an input is (the "Not sure" verdict's second reason)
 ]
 # What can go wrong fetching or loading a model, and nothing else: network and Hub errors are OSErrors
 # (huggingface_hub's HTTP, not-found and offline errors all derive from it), a bad repo id is a

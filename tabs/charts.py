@@ -157,14 +157,18 @@ def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]]
 
 
 def line_chart_svg(
-    xs: list[float], series: dict[str, tuple[list[float], str]], marks: dict[str, tuple[float, str]], label: str
+    xs: list[float],
+    series: dict[str, tuple[list[float], str]],
+    marks: dict[str, tuple[float, str]],
+    label: str,
+    x_title: str,
 ) -> str:
     """Lines of 0-1 values over 0-1 xs as an inline SVG (percent axes), with vertical marks and a colour key.
 
     ``series``: name -> (ys, colour); ``marks``: name -> (x, colour), drawn as dashed vertical lines.
     """
-    width, height, left, bottom = 320, 180, 34, 22
-    plot_w, plot_h = width - left - 6, height - bottom - 6
+    width, height, left, bottom, right = 320, 190, 34, 34, 16
+    plot_w, plot_h = width - left - right, height - bottom - 6
 
     def px(x: float) -> float:
         return left + plot_w * x
@@ -173,7 +177,7 @@ def line_chart_svg(
         return 6 + plot_h * (1 - y)
 
     grid = "".join(
-        f'<line x1="{left}" y1="{py(v):.1f}" x2="{width - 6}" y2="{py(v):.1f}" stroke="#ddd"/>'
+        f'<line x1="{left}" y1="{py(v):.1f}" x2="{width - right}" y2="{py(v):.1f}" stroke="#ddd"/>'
         f'<text x="{left - 4}" y="{py(v) + 4:.1f}" text-anchor="end" font-size="10">{v:.0%}</text>'
         for v in (0, 0.25, 0.5, 0.75, 1)
     ) + "".join(

@@ -17,6 +17,7 @@ from gradio_gaps import canvas_files, raw_payloads
 from model.data import CLASS_NAMES
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure_reason
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
+from model.real_photos import ACCEPTED
 from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
@@ -138,37 +139,45 @@ def real_photo_table(model: LoadedModel) -> str:
     ours, real = cv["cv"], model.metrics.get("real_photos") or {}
     folds = cv["fold_details"]
     fold_fm = [f["fashion_mnist_test_accuracy"] for f in folds]
-    return f"""Measured on {results["photos"]:,} real phone photos of clothes
+    n_trained, n_photos = real.get("train_photos", 0), results["photos"]
+    trained = f"all {n_trained:,} of these photos" if n_trained == n_photos else f"{n_trained:,} of these photos"
+    inside = sum(v["photos"] for f, v in fm_only["per_folder"].items() if ACCEPTED[f])
+    return f"""Measured on {n_photos:,} real phone photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
-any photo. The third is {cv["folds"]}-fold cross-validation grouped by photographer: each fold's model is scored on
-the photos of people whose photos it never trained on (mean ± sd over the folds); the shipped model then trained on
-all {real.get("train_photos", 0):,} photos, so it cannot be scored on them.
+any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on about
+{1 - 1 / cv["folds"]:.0%} of the photographers, and scored on the others' photos (mean ± sd over the folds). The
+shipped model then trained on {trained}, so it cannot be scored on them. The "Not sure" thresholds were chosen on
+these same folds, so the last two columns are likely a little optimistic; the fine-tune's epochs and copies were
+kept from earlier runs.
 
 | | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
 |---|---|---|---|---|
 | Naive demo | {before.test_accuracy:.1%} | {naive["top1"]:.1%} | {naive["right_and_sure"]:.1%} | {naive["unsure_outside"]:.1%} |
 | Cut-out, Fashion-MNIST only | {before.test_accuracy:.1%} | {fm_only["top1"]:.1%} | {fm_only["right_and_sure"]:.1%} | {fm_only["unsure_outside"]:.1%} |
-| Cut-out, fine-tuned (this app, new photographers) | {min(fold_fm):.1%}–{max(fold_fm):.1%} | {_pm(ours["top1"])} | {_pm(ours["right_and_sure"])} | {_pm(ours["unsure_outside"])} |
+| Cut-out, fine-tuned: {cv["folds"]} fold models, new photographers | {min(fold_fm):.1%}–{max(fold_fm):.1%} | {_pm(ours["top1"])} | {_pm(ours["right_and_sure"])} | {_pm(ours["unsure_outside"])} |
 
-*Test set*: Fashion-MNIST test accuracy (for the folds, their range). *Photos right*: the top class counts as right
-by the dataset's mapping, which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
+*Test set*: Fashion-MNIST test accuracy (for the fold models, their range). *Photos right*: of the {inside:,} photos
+whose garment is one of the ten, the share whose top class counts as right by this app's mapping
+(`model/real_photos.py`), which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
 long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
 measure than the 10-way test accuracy. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
-hats, shorts and skirts (none of the ten) answered "Not sure". The naive demo feeds the Fashion-MNIST-only model
-the photo in grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
+hats, shorts and skirts (none of the ten) answered "Not sure"; in the third row, the two of them each fold
+trained on, photographed by people it never saw. The naive demo feeds the Fashion-MNIST-only model the photo in
+grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
 
 **Domain shift.** Fashion-MNIST's images were made from product shots (one garment, front view, plain light
 background), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
-the right class for {naive["top1"]:.1%} of these photos when the photo is simply shrunk, and {fm_only["top1"]:.1%}
-once the garment is cut out and converted by the dataset's own recipe. The network's layers stayed the same for
-the fine-tune; what changed was its data (real photos, each in {real.get("copies", 0)} varied copies, beside all of
-Fashion-MNIST so it does not forget, and generated pictures of no garment at all) and its targets (for shirts,
-long sleeves and shoes, any accepted class; for hats, shorts, skirts and the generated pictures, an even spread
-over the ten). Because hats, shorts and skirts were trained on, "Not sure" on them is measured on new photographers
-here; on a kind of garment a fold never saw it was {_pm(ours["unsure_unseen_garment"])}, and on a family of
-generated pictures it never saw, {_pm(ours["unsure_unseen_family"])}."""
+the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is simply
+shrunk, and {fm_only["top1"]:.1%} once the garment is cut out and converted by the dataset's own recipe. The
+architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
+each in {real.get("copies", 0)} varied copies, beside Fashion-MNIST's {model.metrics.get("train_size", 0):,}
+training images so it does not forget, and generated pictures that are none of the ten: photo backgrounds,
+synthetic shapes and textures, cut-up or blended garments) and its targets (for shirts, long sleeves and shoes,
+any accepted class; for hats, shorts, skirts and the generated pictures, an even spread over the ten). On the
+garment a fold never trained on (hats, shorts or skirts in turn), "Not sure" came {_pm(ours["unsure_unseen_garment"])}
+of the time, and on the family of generated pictures it never trained on, {_pm(ours["unsure_unseen_family"])}."""
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:
@@ -194,13 +203,15 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         },
         marks,
         "Share answered and share wrong, by the threshold (x axis: top-class probability)",
+        "threshold: the top class's probability",
     )
     at = _nearest(curve, threshold)
     words = (
-        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, the app would answer "
-        f"<b>{at['coverage']:.0%}</b> of photos of the ten garments, and <b>{at['risk']:.1%}</b> of those answers "
-        f"would be wrong; it would also answer {at['outside_answered']:.0%} of hats, shorts and skirts, all wrongly. "
-        f"(Photos of people each fold never trained on; the app's own threshold is {UNSURE_BELOW:.0%}.)</p>"
+        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, a model fine-tuned by this app's "
+        f"recipe would answer <b>{at['coverage']:.0%}</b> of photos of the ten garments, and <b>{at['risk']:.1%}</b> "
+        f"of those answers would be wrong; it would also answer {at['outside_answered']:.0%} of hats, shorts and "
+        f"skirts, all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on; the app's "
+        f"own threshold is {UNSURE_BELOW:.0%}.)</p>"
     )
     if score is not None:
         top, unusual = score

@@ -1,0 +1,108 @@
+"""The Classify tab's real-photo table and "How sure before it answers?" panel, pinned to real_photos.json."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from types import SimpleNamespace
+
+import gradio as gr
+import numpy as np
+import pytest
+
+from model.inference import UNLIKE_ABOVE, UNSURE_BELOW
+from tabs import classify
+from tests.helpers import SHIPPED
+
+REAL = json.loads((SHIPPED / "real_photos.json").read_text())
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+
+
+def fake_model(real=REAL, metrics=METRICS, distance=True) -> SimpleNamespace:
+    before = SimpleNamespace(metrics=BEFORE, test_accuracy=BEFORE["test_accuracy"])
+    return SimpleNamespace(
+        real_photo_results=real,
+        metrics=metrics,
+        test_accuracy=metrics["test_accuracy"],
+        fashion_mnist_only=before,
+        feature_distance=object() if distance else None,
+    )
+
+
+def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
+    words = classify.real_photo_table(fake_model())
+    cv, untrained = REAL["cross_validation"], REAL["untrained"]["results"]
+    for key in ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
+        assert f"{cv['cv'][key]['mean']:.1%} ± {cv['cv'][key]['sd']:.1%}" in words
+    for name in ("naive demo (Fashion-MNIST-only model)", "Fashion-MNIST-only model"):
+        assert f"{untrained[name]['top1']:.1%}" in words
+    assert f"{cv['folds']} fold models" in words and f"by\n{cv['photographers']} people" in words
+    accuracies = [f["fashion_mnist_test_accuracy"] for f in cv["fold_details"]]
+    assert f"{min(accuracies):.1%}–{max(accuracies):.1%}" in words
+    inside = sum(
+        v["photos"]
+        for f, v in untrained["Fashion-MNIST-only model"]["per_folder"].items()
+        if f not in ("hat", "shorts", "skirt")
+    )
+    assert f"of the {inside:,} photos" in words
+    assert "made from product shots" in words and "product shots: one garment" not in words  # issue 25, item 1
+    assert "every weight was updated" in words and "network stayed the same" not in words  # item 3
+
+
+@pytest.mark.parametrize("trained, expected", [(None, "all {n:,} of these photos"), (100, "100 of these photos")])
+def test_the_table_says_all_only_when_every_photo_was_trained_on(trained, expected):
+    metrics = copy.deepcopy(METRICS)
+    if trained is not None:
+        metrics["real_photos"]["train_photos"] = trained
+    words = classify.real_photo_table(fake_model(metrics=metrics))
+    assert expected.format(n=REAL["photos"]) in words
+    assert metrics["real_photos"]["train_photos"] == REAL["photos"] or f"all {trained}" not in words
+
+
+def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input():
+    curve = REAL["cross_validation"]["risk_coverage"]
+    point = next(p for p in curve if abs(p["threshold"] - 0.7) < 1e-9)
+    html = classify.how_sure(0.7, (0.65, 0.5), fake_model())
+    assert f"<b>{point['coverage']:.0%}</b>" in html and f"<b>{point['risk']:.1%}</b>" in html
+    assert f"{point['outside_answered']:.0%} of hats, shorts and skirts" in html
+    assert "top class 65%, so at this threshold it would be “Not sure”" in html
+    assert "top class 65%, so at this threshold it would be answered" in classify.how_sure(
+        0.6, (0.65, 0.5), fake_model()
+    )
+    assert (
+        len(re.findall("<polyline", html)) == 3 and html.count("stroke-dasharray") == 2
+    )  # two marks: threshold, input
+
+
+def test_the_panel_names_the_unlike_rule_only_when_the_model_has_the_score():
+    with_score = classify.how_sure(UNSURE_BELOW, (0.9, 0.5), fake_model())
+    without = classify.how_sure(UNSURE_BELOW, (0.9, 0.5), fake_model(distance=False))
+    assert "more unusual than 50% of them" in with_score and "unusual" not in without
+    assert ("unlike its training photos" in classify.how_sure_words(fake_model())) == (UNLIKE_ABOVE < 1)
+    assert "unlike" not in classify.how_sure_words(fake_model(distance=False))
+
+
+@pytest.mark.parametrize("bad", [0.05, 0.99, "0.5", None, True])
+def test_the_panel_refuses_a_threshold_outside_the_slider(bad):
+    with pytest.raises(gr.Error, match="threshold"):
+        classify.how_sure(bad, None, fake_model())
+
+
+def test_without_cross_validation_the_panel_says_so_and_the_table_is_left_out():
+    real = {k: v for k, v in REAL.items() if k != "cross_validation"}
+    assert "No cross-validated" in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+    assert classify.real_photo_table(fake_model(real=real)) == ""
+
+
+def test_not_sure_says_which_reason():
+    from model import preprocess as pp
+
+    found = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=True)
+    sure = np.full(10, 0.01)
+    sure[3] = 0.91
+    if UNLIKE_ABOVE < 1:
+        unlike = classify._verdict(sure, found, unusual=UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 2)
+        assert unlike.startswith("**Not sure: this looks unlike the photos it trained on.**") and "Dress" in unlike
+    assert classify._verdict(sure, found, unusual=0.0).startswith("**Dress**")
