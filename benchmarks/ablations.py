@@ -3,8 +3,8 @@
 for run in baseline mlp avgpool no-normalization no-dropout no-augmentation notebook notebook-raw; do
     python train.py --ablation $run
 done
-python benchmarks/ablations.py                  # model/weights
-python benchmarks/ablations.py --runs mlp notebook notebook-raw
+python -m benchmarks.ablations                  # model/weights
+python -m benchmarks.ablations --runs mlp notebook notebook-raw
 """
 
 from __future__ import annotations

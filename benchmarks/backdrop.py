@@ -17,19 +17,15 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.photo_robustness import RENDERINGS, render  # noqa: E402
-from model import preprocess  # noqa: E402
-from model.data import load_fashion_mnist  # noqa: E402
-from model.inference import DEFAULT_FOLDER, UNSURE_BELOW, load_folder  # noqa: E402
-from model.real_photos import convert, list_photos, score  # noqa: E402
+from benchmarks.photo_robustness import RENDERINGS, render
+from model import preprocess
+from model.data import load_fashion_mnist
+from model.inference import DEFAULT_FOLDER, UNSURE_BELOW, load_folder
+from model.real_photos import convert, list_photos, score
 
 WAYS = {
     "GrabCut and negate, every image": 0,

@@ -1,8 +1,8 @@
 """A class at once: N learners using every tab of `python app.py` for a fixed time, through gradio_client.
 
-    python benchmarks/classroom.py                       # 8 learners, 120 s, then a 7000x7000 PNG (~3 min)
-    python benchmarks/classroom.py --learners 16 --seconds 60 --json classroom.json
-    python benchmarks/classroom.py --browser             # also: each tab opened in Chromium, time to its result
+    python -m benchmarks.classroom                       # 8 learners, 120 s, then a 7000x7000 PNG (~3 min)
+    python -m benchmarks.classroom --learners 16 --seconds 60 --json classroom.json
+    python -m benchmarks.classroom --browser             # also: each tab opened in Chromium, time to its result
 
 Each learner is a thread with its own gradio_client and its own photos (the CC0 photos and test images in
 the repo, each learner's randomly cropped, flipped and re-encoded as JPEG). A learner classifies a photo,
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 import tempfile
 import threading
 import time
@@ -28,17 +27,16 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from benchmarks.speed import peak_rss_mb, serving
+from concepts.saliency import METHODS
+from model.data import CLASS_NAMES
+from tabs.confusion import CONFUSION_MODES
+from tabs.explain import CLASS_CHOICES, PATCHES
+from tabs.filters import MAX_SHIFT
+from tabs.pooling import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
+from tabs.softmax import TEMPERATURES
 
-from benchmarks.speed import peak_rss_mb, serving  # noqa: E402
-from concepts.saliency import METHODS  # noqa: E402
-from model.data import CLASS_NAMES  # noqa: E402
-from tabs.confusion import CONFUSION_MODES  # noqa: E402
-from tabs.explain import CLASS_CHOICES, PATCHES  # noqa: E402
-from tabs.filters import MAX_SHIFT  # noqa: E402
-from tabs.pooling import POOL_SIZES, POOL_SOURCES, POOL_STRIDES  # noqa: E402
-from tabs.softmax import TEMPERATURES  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PHOTOS = sorted((ROOT / "tests" / "data" / "real-photos").rglob("*.jpg")) + sorted(
     (ROOT / "model" / "weights" / "examples").glob("*.png")

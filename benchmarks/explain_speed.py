@@ -1,7 +1,7 @@
 """How long the Where it looked tab's handlers take, in-process, on this machine.
 
-    python benchmarks/explain_speed.py             # ~1 minute on 2 cores; prints a Markdown table
-    python benchmarks/explain_speed.py --runs 50 --json explain_speed.json
+    python -m benchmarks.explain_speed             # ~1 minute on 2 cores; prints a Markdown table
+    python -m benchmarks.explain_speed --runs 50 --json explain_speed.json
 
 Each handler is called as the app calls it (``tabs.explain.explain``, ``check_sanity``,
 ``tabs.confusion.explain_test_image``), with the map drawn and written, after warm-up calls that
@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from concepts.saliency import METHODS, OCCLUSION_PATCH
+from model.inference import DEFAULT_FOLDER, load_folder
+from tabs import confusion, explain
 
-from concepts.saliency import METHODS, OCCLUSION_PATCH  # noqa: E402
-from model.inference import DEFAULT_FOLDER, load_folder  # noqa: E402
-from tabs import confusion, explain  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PHOTO = next((ROOT / "tests" / "data" / "real-photos" / "t-shirt").glob("*.jpg"))
 WARM_UP = 3

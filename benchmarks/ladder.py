@@ -1,21 +1,19 @@
 """The improvement ladder as a Markdown table, from the runs recorded in a model folder (what the Improving it tab shows).
 
 for run in notebook notebook-bn vgg vgg-aug baseline; do python train.py --ablation $run; done
-python benchmarks/ladder.py                     # model/weights
-python benchmarks/ladder.py --model runs/my-model
+python -m benchmarks.ladder                     # model/weights
+python -m benchmarks.ladder --model runs/my-model
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from model.inference import load_folder
+from tabs.improve import rungs
 
-from model.inference import load_folder  # noqa: E402
-from tabs.improve import rungs  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str] | None = None) -> None:

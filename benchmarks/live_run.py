@@ -1,20 +1,18 @@
 """How long the Overfitting tab's live run takes here, and what it shows: the run, in-process, on the shipped images.
 
-python benchmarks/live_run.py            # one run, as the tab does it (the first round includes tracing)
-python benchmarks/live_run.py --runs 3   # several runs: the spread of the gaps and of the time
+python -m benchmarks.live_run            # one run, as the tab does it (the first round includes tracing)
+python -m benchmarks.live_run --runs 3   # several runs: the spread of the gaps and of the time
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from model.live import SIZES, live_run, load_subset
 
-from model.live import SIZES, live_run, load_subset  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str] | None = None) -> None:

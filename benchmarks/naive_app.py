@@ -4,12 +4,11 @@ gr.Image -> grayscale -> invert -> resize to 28x28 -> model.predict -> gr.Label,
 Fashion-MNIST-only model (model/weights/fashion-mnist-only), as such demos have.
 Used by benchmarks/speed.py and benchmarks/photo_robustness.py; not part of the app.
 
-    python benchmarks/naive_app.py   # serves on GRADIO_SERVER_PORT (default 7860)
+    python -m benchmarks.naive_app   # serves on GRADIO_SERVER_PORT (default 7860)
 """
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +17,7 @@ import keras
 import numpy as np
 from PIL import Image, ImageOps
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from model.data import CLASS_NAMES  # noqa: E402
+from model.data import CLASS_NAMES
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "model" / "weights"
 FOLDER = WEIGHTS / "fashion-mnist-only" if (WEIGHTS / "fashion-mnist-only" / "config.json").is_file() else WEIGHTS

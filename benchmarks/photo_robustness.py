@@ -1,7 +1,7 @@
 """How well photo-like images are classified: our pipeline vs the naive demo vs the raw test image.
 
-    python benchmarks/photo_robustness.py            # 600 test items x 6 renderings, ~1 minute
-    python benchmarks/photo_robustness.py --items 200 --json robustness.json
+    python -m benchmarks.photo_robustness            # 600 test items x 6 renderings, ~1 minute
+    python -m benchmarks.photo_robustness --items 200 --json robustness.json
 
 Each test item is rendered as a photo-like image of our own making: the garment as a
 coloured object (its Fashion-MNIST intensity as ink) on a light, coloured or dark background,
@@ -16,19 +16,15 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from benchmarks.naive_app import naive_pixels  # noqa: E402
-from model.data import load_fashion_mnist  # noqa: E402
-from model.inference import DEFAULT_FOLDER, load_folder  # noqa: E402
-from model.preprocess import load_and_preprocess  # noqa: E402
+from benchmarks.naive_app import naive_pixels
+from model.data import load_fashion_mnist
+from model.inference import DEFAULT_FOLDER, load_folder
+from model.preprocess import load_and_preprocess
 
 RENDERINGS = (
     "white background JPEG",

@@ -1,7 +1,7 @@
 """Speed and memory of Fashion CNN Lab beside a naive demo serving the same model, in one run.
 
-    python benchmarks/speed.py                # about a minute on 2 cores; prints a Markdown table
-    python benchmarks/speed.py --requests 50 --json speed.json
+    python -m benchmarks.speed                # about a minute on 2 cores; prints a Markdown table
+    python -m benchmarks.speed --requests 50 --json speed.json
 
 For each app (ours: `python app.py`; naive: `benchmarks/naive_app.py`, gr.Image -> grayscale
 -> invert -> resize -> model.predict) it measures, one app at a time on a free port:
@@ -28,9 +28,8 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 WEIGHTS = ROOT / "model" / "weights"
-APPS = {"ours": ["app.py"], "naive": ["benchmarks/naive_app.py"]}
+APPS = {"ours": ["app.py"], "naive": ["-m", "benchmarks.naive_app"]}
 CLASSROOM = 32  # learners uploading a phone photo at the same moment
 
 

@@ -55,7 +55,7 @@ def test_sketch_of_trousers_is_read(shipped_model):
 @pytest.mark.parametrize("garment", ["Dress", "Trouser", "T-shirt/top"])
 def test_an_outline_drawing_is_filled_in_and_read(shipped_model, garment):
     """Learners draw outlines; the model learned filled garments (unfilled, these read as Bag)."""
-    from benchmarks.drawings import GARMENTS, drawing
+    from model.drawings import GARMENTS, drawing
 
     label, seen, steps, verdict, *_ = handlers.classify_sketch(drawing(GARMENTS[garment], stroke=8), shipped_model)
     assert next(iter(label)) == garment, verdict
