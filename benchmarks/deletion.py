@@ -1,9 +1,9 @@
 """Deletion test (Petsiuk et al. 2018, arXiv:1806.07421) of the "Where it looked" maps on Fashion-MNIST test images.
 
-    python benchmarks/deletion.py                                     # 500 test images, prints a Markdown table
-    python benchmarks/deletion.py --json model/weights/deletion.json  # the table the tab shows (~15 min on 2 cores)
-    python benchmarks/deletion.py --model runs/my-model --images 1000 --json runs/my-model/deletion.json
-    python benchmarks/deletion.py --empty-grad-cam  # how often Grad-CAM is 0 everywhere, per block3 layer
+    python -m benchmarks.deletion                                     # 500 test images, prints a Markdown table
+    python -m benchmarks.deletion --json model/weights/deletion.json  # the table the tab shows (~15 min on 2 cores)
+    python -m benchmarks.deletion --model runs/my-model --images 1000 --json runs/my-model/deletion.json
+    python -m benchmarks.deletion --empty-grad-cam  # how often Grad-CAM is 0 everywhere, per block3 layer
 
 For each image (a fixed random sample of the 10,000 test images) and the class the model predicts for
 it, each map of the tab (``concepts.saliency.saliency_map``, exactly as the tab computes it) orders the
@@ -22,17 +22,13 @@ import argparse
 import json
 import sys
 import time
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from concepts.saliency import (  # noqa: E402
+from concepts.deletion import RANDOMIZED, SEED, measure
+from concepts.saliency import (
     BASELINES,
-    BRIGHTEST_ORDER,
     DELETION_STEPS,
     METHODS,
     OCCLUSION_PATCH,
@@ -41,49 +37,11 @@ from concepts.saliency import (  # noqa: E402
     SMOOTHGRAD_SAMPLES,
     Explainer,
     RandomizedCascade,
-    area_under,
-    deletion_curve,
-    deletion_order,
-    every_map,
-    rank_correlation,
 )
-from model.data import load_fashion_mnist  # noqa: E402
-from model.inference import DEFAULT_FOLDER, load_folder  # noqa: E402
+from model.data import load_fashion_mnist
+from model.inference import DEFAULT_FOLDER, load_folder
 
 IMAGES = 500  # test images measured (the issue asks for at least 500)
-SEED = 0  # picks the images, the random baseline's order and the tie-breaks
-TOP_SHARE = 0.1  # "on the garment" is measured on each map's top 10% of pixels
-# each map's rank correlation with the same map once the top layer (logits), then every layer, is re-drawn
-RANDOMIZED = ("rank_correlation_top_layer", "rank_correlation_randomized")
-
-
-def measure(explainer: Explainer, cascade: RandomizedCascade, pixels: np.ndarray, index: int, patch: int) -> dict:
-    """One test image: its predicted class, each order's deletion curve and area, each map's garment share and
-    rank correlation with the same map once the model's top layer, then all its layers, are re-drawn."""
-    class_index = int(explainer.probabilities(pixels)[0].argmax())
-    maps = every_map(explainer, pixels, class_index, patch)
-    explain = partial(every_map, pixels=pixels, class_index=class_index, patch=patch)
-    top_layer, every_layer = (cascade.randomized(explain, depth) for depth in (1, len(cascade.layers)))
-    rng = np.random.default_rng((SEED, index))
-    orders = {name: deletion_order(heat, rng) for name, heat in maps.items()}
-    orders[RANDOM_ORDER] = rng.permutation(pixels.size)
-    orders[BRIGHTEST_ORDER] = deletion_order(pixels.astype(np.float64), rng)
-    curves = {
-        name: deletion_curve(explainer.probabilities, pixels, class_index, order) for name, order in orders.items()
-    }
-    garment = np.ravel(pixels) > 0
-    top = int(TOP_SHARE * pixels.size)
-    return {
-        "index": index,
-        "class": class_index,
-        "curve": curves,
-        "auc": {name: area_under(curve) for name, curve in curves.items()},
-        "top_on_garment": {method: float(garment[orders[method][:top]].mean()) for method in METHODS},
-        **{
-            key: {method: rank_correlation(maps[method], other[method]) for method in METHODS}
-            for key, other in zip(RANDOMIZED, (top_layer, every_layer), strict=True)
-        },
-    }
 
 
 def summarize(rows: list[dict]) -> dict:
@@ -174,7 +132,7 @@ def main(argv: list[str] | None = None) -> dict:
         if (k + 1) % 50 == 0:
             print(f"{k + 1}/{len(indices)} images, {time.perf_counter() - start:.0f} s", file=sys.stderr)
     report = {
-        "command": "python benchmarks/deletion.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "command": "python -m benchmarks.deletion " + " ".join(argv if argv is not None else sys.argv[1:]),
         "weights_sha256": model.weights_sha256,
         "images": len(rows),
         "seed": SEED,

@@ -18,6 +18,7 @@ from gradio_client import handle_file
 from PIL import Image, ImageOps
 
 from concepts import saliency
+from concepts.deletion import RANDOMIZED, TOP_SHARE, measure
 from model.data import CLASS_NAMES
 from tests.helpers import ROOT, SHIPPED
 
@@ -318,20 +319,39 @@ def test_the_deletion_table_ships_with_the_model(shipped_model):
         assert row["auc"] == pytest.approx(np.mean(table["per_image"]["auc"][name]), abs=1e-4)
 
 
+# How closely an image measured again must match the table. The rank correlations on the re-drawn model are
+# mostly round-off: with every layer re-drawn, covering a patch barely moves the probability, so near-equal
+# pixels swap ranks with the thread count, oneDNN or the CPU (Occlusion's 0.17075 on one machine where the
+# table holds 0.17033; up to 8e-4 apart with oneDNN off). The areas move less (5e-5 where a near-tie in a
+# map's order flips). So each column may be off by half the last digit the tab shows (areas 3 decimals,
+# correlations 2): were every image off by that much, no mean in the table would move by more. The garment
+# share may be off by one pixel of the top 10% swapping places at its edge. All of these stay far below how
+# much one image differs from another (checked below from the per-image spread the table stores), so a table
+# written by another script or from other weights still fails.
+REMEASURED = {
+    "auc": 0.0005,
+    "top_on_garment": 1 / int(TOP_SHARE * 28 * 28) + 1e-5,  # one of the top 78 pixels, and the JSON's rounding
+    **dict.fromkeys(RANDOMIZED, 0.005),
+}
+
+
 @pytest.mark.dataset
 def test_the_deletion_table_matches_its_script(shipped_model, fashion_test_set):
-    from benchmarks import deletion
-
     x_test, _ = fashion_test_set
     table = json.loads((SHIPPED / "deletion.json").read_text())
     indices = np.sort(np.random.default_rng(table["seed"]).choice(len(x_test), table["images"], replace=False))
     assert table["per_image"]["index"] == indices.tolist()
+    for key, tolerance in REMEASURED.items():
+        for name, values in table["per_image"][key].items():
+            spread = np.nanstd(np.array(values, dtype=float))  # None (a constant map) reads as NaN
+            assert tolerance < spread / 5, (key, name, spread)  # would not hide another script's numbers
     explainer = saliency.Explainer(shipped_model.keras_model)
     cascade = saliency.RandomizedCascade(shipped_model.keras_model, seed=table["seed"])
     for k in (0, 1, table["images"] - 1):  # recompute a few images from scratch
-        row = deletion.measure(explainer, cascade, x_test[indices[k]], int(indices[k]), table["occlusion_patch"])
+        row = measure(explainer, cascade, x_test[indices[k]], int(indices[k]), table["occlusion_patch"])
         assert row["class"] == table["per_image"]["class"][k]
-        for key in ("auc", "top_on_garment", *deletion.RANDOMIZED):
+        for key, tolerance in REMEASURED.items():
             for name, value in row[key].items():
                 stored = table["per_image"][key][name][k]
-                assert (stored is None and np.isnan(value)) or value == pytest.approx(stored, abs=1e-4), (key, name)
+                matches = np.isnan(value) if stored is None else value == pytest.approx(stored, abs=tolerance)
+                assert matches, (key, name, value, stored)
