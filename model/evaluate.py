@@ -78,6 +78,19 @@ def calibration(probs: np.ndarray, y_true: np.ndarray, bins: int = 15) -> dict:
     return {"bins": rows, "ece": float(ece)}
 
 
+def flip_accuracy(model, x: np.ndarray, y: np.ndarray) -> dict:
+    """Test accuracy without and with the mirror image's probabilities averaged in, and which weights were measured
+    (the sha256 of the folder's model.weights.h5: the Improving it tab shows the result only for those weights)."""
+    plain = model.keras_model.predict(x[..., None].astype(np.float32), batch_size=1000, verbose=0)
+    mirrored = model.keras_model.predict(x[:, :, ::-1, None].astype(np.float32), batch_size=1000, verbose=0)
+    return {
+        "test_accuracy": float((plain.argmax(1) == y).mean()),
+        "flip_test_accuracy": float(((plain + mirrored).argmax(1) == y).mean()),
+        "images": len(y),
+        "weights_sha256": model.weights_sha256,
+    }
+
+
 def select_samples(probs: np.ndarray, y_true: np.ndarray, correct_per_class: int, seed: int) -> np.ndarray:
     """Test-set indices to ship: every misclassified image, plus a random sample of correct ones per class."""
     y_pred = probs.argmax(axis=1)
