@@ -308,6 +308,7 @@ def test_the_calibration_words_say_under_or_over_confident_as_the_bins_do(shippe
     assert f"under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}" in words
 
 
+@pytest.mark.dataset
 def test_the_ladders_calibration_is_its_kept_rungs(fashion_test_set):
     """ladder_calibration.json, which the Confusion tab quotes, is what the kept weights give on the test set."""
     from model.evaluate import calibration

@@ -47,6 +47,7 @@ def test_not_sure_says_why():
     assert unsure_reason(likely, min(1.0, UNLIKE_ABOVE + 0.005)) == "unlike"  # however sure the softmax is
 
 
+@pytest.mark.dataset
 def test_the_shipped_model_finds_a_generated_picture_more_unusual_than_its_garments(shipped_model):
     from model.data import load_fashion_mnist
 

@@ -59,6 +59,7 @@ def test_a_short_live_run_reports_each_size_each_round():
         assert all(0.0 <= a <= 1.0 for pair in results.values() for a in pair)
 
 
+@pytest.mark.dataset
 def test_the_shipped_subset_is_train_pys_own_split(fashion_test_set):
     from model.data import VALIDATION_SIZE, load_fashion_mnist, validation_split
 
