@@ -76,3 +76,12 @@ def canvas_files(editor: gr.ImageEditor, payload, parameter: str) -> dict | None
     blobs = editor.blob_storage.pop(sketch.id, None) or EditorDataBlobs(background=None, layers=[], composite=None)
     layers = [layer for layer in blobs.layers if layer is not None]
     return {"background": blobs.background, "layers": layers, "composite": blobs.composite}
+
+
+def captioned_gallery(label: str, columns: int, elem_id: str) -> gr.Gallery:
+    """A read-only gallery whose captions sit under their pictures and whose rows grow to fit them.
+
+    Gradio 6.31's Gallery lays captions over the pictures in rows of fixed height, with no option to change
+    that: gradio_gaps.css does it for the galleries whose ``elem_id`` it names (``#steps``, ``#cell-gallery``).
+    """
+    return gr.Gallery(label=label, show_label=False, columns=columns, height="auto", interactive=False, elem_id=elem_id)

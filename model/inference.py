@@ -48,6 +48,16 @@ def read_json(path: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
+def folder_json(name: str, command: str) -> cached_property:
+    """A property of LoadedModel: the folder's JSON file ``name``, written by ``command``, read once (or None)."""
+
+    def read(self) -> dict | None:
+        return read_json(self.folder / name)
+
+    read.__doc__ = f"``{command}`` results kept in this folder ({name}), if any."
+    return cached_property(read)
+
+
 @dataclass
 class LoadedModel:
     """A Keras model, the metrics train.py wrote beside it, and where it came from."""
@@ -133,25 +143,11 @@ class LoadedModel:
                 )
         return self._ablation_models[name]
 
-    @cached_property
-    def real_photo_results(self) -> dict | None:
-        """``benchmarks/real_photos.py --split dev --json`` results kept in this folder (real_photos.json), if any."""
-        return read_json(self.folder / "real_photos.json")
-
-    @cached_property
-    def flip_results(self) -> dict | None:
-        """``benchmarks/test_time_flip.py --json`` results kept in this folder (test_time_flip.json), if any."""
-        return read_json(self.folder / "test_time_flip.json")
-
-    @cached_property
-    def ladder_calibration(self) -> dict | None:
-        """``benchmarks/ladder_calibration.py --json`` results kept in this folder (ladder_calibration.json), if any."""
-        return read_json(self.folder / "ladder_calibration.json")
-
-    @cached_property
-    def deletion_results(self) -> dict | None:
-        """``benchmarks/deletion.py --json`` results kept in this folder (deletion.json), if any."""
-        return read_json(self.folder / "deletion.json")
+    # the benchmarks' results kept in this folder, each read once, None where the file is not there
+    real_photo_results = folder_json("real_photos.json", "python -m benchmarks.real_photos DIR --cv ... --json")
+    flip_results = folder_json("test_time_flip.json", "python -m benchmarks.test_time_flip --json")
+    ladder_calibration = folder_json("ladder_calibration.json", "python -m benchmarks.ladder_calibration --json")
+    deletion_results = folder_json("deletion.json", "python -m benchmarks.deletion --json")
 
     @cached_property
     def weights_sha256(self) -> str | None:

@@ -13,7 +13,7 @@ from functools import partial, wraps
 import gradio as gr
 import numpy as np
 
-from gradio_gaps import canvas_files, raw_payloads
+from gradio_gaps import canvas_files, captioned_gallery, raw_payloads
 from model.data import CLASS_NAMES
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure_reason
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
@@ -281,14 +281,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     label="What the model saw (28×28, enlarged)", height=240, interactive=False, elem_id="seen-input"
                 )
                 gr.Markdown("**How the photo became the input**", elem_classes=["caption"])
-                steps_output = gr.Gallery(
-                    label="How the photo became the input",
-                    show_label=False,
-                    columns=4,
-                    height="auto",
-                    interactive=False,
-                    elem_id="steps",
-                )
+                steps_output = captioned_gallery("How the photo became the input", columns=4, elem_id="steps")
         # below the answer, not between the upload and it: on a phone the verdict shows without scrolling
         gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a Fashion-MNIST test image")
         score_state = gr.State(None)

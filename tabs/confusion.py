@@ -9,6 +9,7 @@ import gradio as gr
 import numpy as np
 
 from concepts import confusion, saliency
+from gradio_gaps import captioned_gallery
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
 from tabs.checks import choice, optional_number
@@ -283,14 +284,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             predicted_class = gr.Dropdown(list(CLASS_NAMES), value=first_predicted, label="Predicted class")
             open_button = gr.Button("Show these images", variant="primary")
         cell_note = gr.Markdown(elem_id="cell-note")
-        cell_gallery = gr.Gallery(
-            label="Test images in this cell",
-            show_label=False,
-            columns=8,
-            height="auto",
-            interactive=False,
-            elem_id="cell-gallery",
-        )
+        cell_gallery = captioned_gallery("Test images in this cell", columns=8, elem_id="cell-gallery")
         gr.Markdown(WHERE_IT_LOOKED)
         explain_number = gr.Number(label="Test image", precision=0, visible=False)
         explain_note = gr.Markdown(elem_id="mistake-note")

@@ -26,7 +26,7 @@ from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
 from tabs.memo import built_for, explainer
-from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
+from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
@@ -297,28 +297,23 @@ def shown_if_present(value) -> dict:
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Where it looked") as tab:
-        with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                source = concept_input("Input image", examples, tab, shared, photo=True)
-            with gr.Column(scale=2, min_width=300):
-                explain_note = gr.Markdown(elem_id="explain-note")
-                with gr.Row():  # the controls right above the maps they change
-                    class_choice = gr.Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class", min_width=140)
-                    method_choice = gr.Radio(list(METHODS), value=GRAD_CAM, label="Method", min_width=200)
-                with gr.Row():
-                    input_map = gr.Image(
-                        label="On the 28×28 input", height=240, interactive=False, elem_id="explain-input-map"
-                    )
-                    photo_map = gr.Image(
-                        label="On your photo", height=240, interactive=False, visible=False, elem_id="explain-photo-map"
-                    )
-                patch_slider = gr.Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
-                map_values = gr.JSON(
-                    visible=False, label="Map values"
-                )  # for API callers: the numbers behind the colours
-                gr.Markdown(NOT_SHOWN)
-                gr.Markdown(EXPLANATION)
-                gr.Markdown(GRAD_CAM_VARIANT)
+        with beside_the_input(tab, examples, shared, results_scale=2, photo=True) as source:
+            explain_note = gr.Markdown(elem_id="explain-note")
+            with gr.Row():  # the controls right above the maps they change
+                class_choice = gr.Dropdown(list(CLASS_CHOICES), value=TOP_CLASS, label="Class", min_width=140)
+                method_choice = gr.Radio(list(METHODS), value=GRAD_CAM, label="Method", min_width=200)
+            with gr.Row():
+                input_map = gr.Image(
+                    label="On the 28×28 input", height=240, interactive=False, elem_id="explain-input-map"
+                )
+                photo_map = gr.Image(
+                    label="On your photo", height=240, interactive=False, visible=False, elem_id="explain-photo-map"
+                )
+            patch_slider = gr.Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
+            map_values = gr.JSON(visible=False, label="Map values")  # for API callers: the numbers behind the colours
+            gr.Markdown(NOT_SHOWN)
+            gr.Markdown(EXPLANATION)
+            gr.Markdown(GRAD_CAM_VARIANT)
         pick_examples(source, examples)
         gr.Markdown(SANITY)
         sanity_box = gr.Checkbox(False, label="Sanity check: randomize the model's weights")

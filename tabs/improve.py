@@ -25,7 +25,7 @@ from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.runs import TOO_CLOSE
-from tabs.wiring import concept_input, pick_examples, rerun_on
+from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")
 # what the learner reads for each rung: what it adds to the rung before
@@ -344,22 +344,19 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         )
         gr.HTML(ladder_html(model), elem_id="ladder")
         gr.Markdown(verdict_words(model), elem_id="ladder-verdict")
-        with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                source = concept_input("Input image", examples, tab, shared)
-            with gr.Column(scale=2, min_width=300):
-                with gr.Row():
-                    first = gr.Dropdown(runnable, value=runnable[0], label="First rung")
-                    second = gr.Dropdown(runnable, value=runnable[-1], label="Second rung")
-                with gr.Row():
-                    first_label = gr.Label(
-                        num_top_classes=3, label="First rung's answer", min_width=160, elem_id="ladder-first"
-                    )
-                    second_label = gr.Label(
-                        num_top_classes=3, label="Second rung's answer", min_width=160, elem_id="ladder-second"
-                    )
-                gr.Markdown(EXPLANATION)
-                gr.Markdown(changes_markdown(model))
-                gr.Markdown(did_not_help(model) + "\n\n" + flip_words(model), elem_id="did-not-help")
+        with beside_the_input(tab, examples, shared, results_scale=2) as source:
+            with gr.Row():
+                first = gr.Dropdown(runnable, value=runnable[0], label="First rung")
+                second = gr.Dropdown(runnable, value=runnable[-1], label="Second rung")
+            with gr.Row():
+                first_label = gr.Label(
+                    num_top_classes=3, label="First rung's answer", min_width=160, elem_id="ladder-first"
+                )
+                second_label = gr.Label(
+                    num_top_classes=3, label="Second rung's answer", min_width=160, elem_id="ladder-second"
+                )
+            gr.Markdown(EXPLANATION)
+            gr.Markdown(changes_markdown(model))
+            gr.Markdown(did_not_help(model) + "\n\n" + flip_words(model), elem_id="did-not-help")
         pick_examples(source, examples)
         rerun_on(source, partial(compare, model=model), [first, second], [first_label, second_label], "ladder")

@@ -14,7 +14,7 @@ from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
 from tabs.runs import TOO_CLOSE, ablation_words, run_histories, show_curves
-from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
+from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0–1 and then standardizing (subtract the training
@@ -141,20 +141,17 @@ def warm_up(model: LoadedModel) -> None:
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Normalization") as tab:
-        with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                source = concept_input("Input image", examples, tab, shared)
-            with gr.Column(scale=3, min_width=300):
-                scaling_table = gr.Dataframe(
-                    headers=["fed to the model", "range", "prediction", "probability"],
-                    label="What the model predicts for each scaling",
-                    interactive=False,
-                    pinned_columns=1,
-                    elem_id="scaling-table",
-                )
-                scaling_note = gr.Markdown(elem_id="scaling-note")
-                histograms = gr.HTML(label="The same pixels, three scales", elem_id="histograms")
-                gr.Markdown(EXPLANATION)
+        with beside_the_input(tab, examples, shared) as source:
+            scaling_table = gr.Dataframe(
+                headers=["fed to the model", "range", "prediction", "probability"],
+                label="What the model predicts for each scaling",
+                interactive=False,
+                pinned_columns=1,
+                elem_id="scaling-table",
+            )
+            scaling_note = gr.Markdown(elem_id="scaling-note")
+            histograms = gr.HTML(label="The same pixels, three scales", elem_id="histograms")
+            gr.Markdown(EXPLANATION)
         pick_examples(source, examples)
         gr.Markdown(
             ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels") + " " + WHY_SO_CLOSE

@@ -20,7 +20,7 @@ from tabs.checks import names, optional_number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
 from tabs.runs import TOO_CLOSE, fashion_mnist_run, run_histories
-from tabs.wiring import RAW, concept_input, from_upload, pick_examples, rerun_on
+from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """A model *overfits* when it keeps getting better on its training images but stops getting better,
@@ -323,16 +323,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 concurrency_limit=1,
                 concurrency_id="overfitting_live",
             )
-        with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                source = concept_input("Input image", examples, tab, shared)
-            with gr.Column(scale=2, min_width=300):
-                augmented = gr.Image(
-                    show_label=False, label="Augmented versions", interactive=False, buttons=[], elem_id="augmented"
-                )
-                draw = gr.Number(value=0, precision=0, label="Random draw", minimum=0, maximum=10_000, visible=False)
-                again = gr.Button("Draw other versions")
-                gr.Markdown(AUGMENTATION, elem_id="augmentation-words")
+        with beside_the_input(tab, examples, shared, results_scale=2) as source:
+            augmented = gr.Image(
+                show_label=False, label="Augmented versions", interactive=False, buttons=[], elem_id="augmented"
+            )
+            draw = gr.Number(value=0, precision=0, label="Random draw", minimum=0, maximum=10_000, visible=False)
+            again = gr.Button("Draw other versions")
+            gr.Markdown(AUGMENTATION, elem_id="augmentation-words")
         pick_examples(source, examples)
         rerun_on(source, augmented_versions, [draw], [augmented], "augment")
         again.click(lambda n: int(n or 0) + 1, draw, draw, api_visibility="private").then(

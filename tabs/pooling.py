@@ -15,7 +15,7 @@ from tabs.checks import choice, number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
 from tabs.runs import ablation_words
-from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
+from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
@@ -117,31 +117,28 @@ def warm_up(model: LoadedModel) -> None:
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Pooling") as tab:
-        with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                source = concept_input("Input image", examples, tab, shared)
-            with gr.Column(scale=3, min_width=300):
-                # the controls sit right above the picture they change (on a phone too)
-                with gr.Row(elem_id="pool-controls"):
-                    pool_mode = gr.Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling", min_width=120)
-                    pool_size = gr.Radio(list(POOL_SIZES), value=2, label="Pool size", min_width=100)
-                    pool_stride = gr.Radio(list(POOL_STRIDES), value=2, label="Stride", min_width=120)
-                with gr.Row():
-                    pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
-                    pool_channel = gr.Slider(
-                        0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
-                    )
-                pool_picture = gr.Image(
-                    show_label=False, label="Pooling", interactive=False, elem_id="pool-picture", buttons=[]
+        with beside_the_input(tab, examples, shared) as source:
+            # the controls sit right above the picture they change (on a phone too)
+            with gr.Row(elem_id="pool-controls"):
+                pool_mode = gr.Radio(POOL_MODES, value=pooling.MODES[0], label="Pooling", min_width=120)
+                pool_size = gr.Radio(list(POOL_SIZES), value=2, label="Pool size", min_width=100)
+                pool_stride = gr.Radio(list(POOL_STRIDES), value=2, label="Stride", min_width=120)
+            with gr.Row():
+                pool_source = gr.Radio(list(POOL_SOURCES), value=POOL_SOURCES[0], label="Pool")
+                pool_channel = gr.Slider(
+                    0, FEATURE_MAPS - 1, value=0, step=1, label=f"Feature map number ({FEATURE_LAYER})"
                 )
-                gr.Markdown(POOL_PICTURE, elem_classes=["caption"])
-                pool_note = gr.Markdown(elem_id="pool-note")
-                pool_numbers = gr.Dataframe(
-                    label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
-                )
-                gr.Markdown(EXPLANATION)
-                gr.Markdown(shrink_words(model), elem_id="pool-shrink")
-                gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
+            pool_picture = gr.Image(
+                show_label=False, label="Pooling", interactive=False, elem_id="pool-picture", buttons=[]
+            )
+            gr.Markdown(POOL_PICTURE, elem_classes=["caption"])
+            pool_note = gr.Markdown(elem_id="pool-note")
+            pool_numbers = gr.Dataframe(
+                label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
+            )
+            gr.Markdown(EXPLANATION)
+            gr.Markdown(shrink_words(model), elem_id="pool-shrink")
+            gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
         pick_examples(source, examples)
         controls = [pool_mode, pool_size, pool_stride, pool_source, pool_channel]
         rerun_on(source, partial(run_pooling, model=model), controls, [pool_picture, pool_note, pool_numbers], "pool")

@@ -14,7 +14,7 @@ from tabs.charts import bar_table
 from tabs.checks import number
 from tabs.checks import text as check_text
 from tabs.inputs import input_pixels
-from tabs.wiring import RAW, concept_input, first_example, pick_examples, rerun_on
+from tabs.wiring import RAW, beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
@@ -94,16 +94,13 @@ def warm_up(model: LoadedModel) -> None:
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Softmax") as tab:
-        with gr.Row():
-            with gr.Column(scale=1, min_width=260):
-                source = concept_input("Input image", examples, tab, shared)
-            with gr.Column(scale=3, min_width=300):
-                temperature = gr.Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
-                softmax_label = gr.Label(
-                    num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
-                )
-                softmax_bars = gr.HTML(label="Logits and probabilities", elem_id="softmax-bars")
-                gr.Markdown(EXPLANATION)
+        with beside_the_input(tab, examples, shared) as source:
+            temperature = gr.Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
+            softmax_label = gr.Label(
+                num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
+            )
+            softmax_bars = gr.HTML(label="Logits and probabilities", elem_id="softmax-bars")
+            gr.Markdown(EXPLANATION)
         pick_examples(source, examples)
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
         softmax_table = gr.Dataframe(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import gradio as gr
@@ -126,6 +127,19 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
         elem_classes=["pixelated"],
     )
     return ConceptInput(image, tab, shared, gr.State(None), take_shared_photo if photo else take_shared)
+
+
+@contextmanager
+def beside_the_input(
+    tab: gr.Tab, examples: list[str], shared: gr.State, results_scale: int = 3, photo: bool = False
+) -> Iterator[ConceptInput]:
+    """A concept tab's input image (``concept_input``) in a narrow column, and beside it, ``results_scale`` times
+    as wide, a column for what is built inside the ``with``: the results. On a phone the two stack."""
+    with gr.Row():
+        with gr.Column(scale=1, min_width=260):
+            source = concept_input("Input image", examples, tab, shared, photo=photo)
+        with gr.Column(scale=results_scale, min_width=300):
+            yield source
 
 
 def pick_examples(source: ConceptInput, examples: list[str]) -> None:
