@@ -63,6 +63,7 @@ def test_an_outline_drawing_is_filled_in_and_read(shipped_model, garment):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_classify_endpoint_through_gradio_client(client):
     for path in EXAMPLES:
         result = client.predict(handle_file(str(path)), api_name="/classify")
@@ -78,6 +79,7 @@ def test_classify_endpoint_through_gradio_client(client):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.parametrize("content, message", [(b"not an image at all", "not an image"), (b"", "empty")])
 def test_bad_upload_gets_a_clear_message_and_the_server_keeps_serving(client, tmp_path, content, message):
     bad = tmp_path / "photo.png"
@@ -89,6 +91,7 @@ def test_bad_upload_gets_a_clear_message_and_the_server_keeps_serving(client, tm
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.dataset
 def test_classify_endpoint_on_20_raw_test_images(client, fashion_test_set, tmp_path):
     x_test, y_test = fashion_test_set
@@ -102,6 +105,7 @@ def test_classify_endpoint_on_20_raw_test_images(client, fashion_test_set, tmp_p
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_phone_sized_jpeg_is_classified(client, tmp_path):
     # a 4000x3000 photo of the example sneaker, light background, JPEG
     img = Image.open(EXAMPLES[7]).convert("L")
@@ -116,6 +120,7 @@ def test_phone_sized_jpeg_is_classified(client, tmp_path):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_32_learners_at_once_all_get_the_right_answer(client):
     jobs = [(i % 10, client.submit(handle_file(str(EXAMPLES[i % 10])), api_name="/classify")) for i in range(32)]
     answers = [(label, job.result(timeout=120)[0]["label"]) for label, job in jobs]

@@ -109,6 +109,7 @@ def _assert_alive(client):
     assert client.predict(handle_file(str(EXAMPLES[7])), api_name="/classify")[0]["label"] == "Sneaker"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CASES)
 def test_bad_file_on_classify(client, tmp_path, name):
     content, expected = CASES[name]
@@ -138,6 +139,7 @@ CONCEPT_CALLS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", CONCEPT_CALLS)
 @pytest.mark.parametrize("name", ["empty file", "random bytes", "60000x60000 bomb", "truncated JPEG", "all white"])
 def test_bad_file_on_every_concept_input(client, tmp_path, api, name):
@@ -152,6 +154,7 @@ def test_bad_file_on_every_concept_input(client, tmp_path, api, name):
     _assert_alive(client)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "api, args",
     [
@@ -175,6 +178,7 @@ def test_out_of_range_values_through_the_api(client, api, args):
     _assert_alive(client)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "api, args",
     [
@@ -195,6 +199,7 @@ def test_bad_values_without_an_image(client, api, args):
     _assert_alive(client)
 
 
+@pytest.mark.slow
 def test_a_file_over_the_upload_limit_is_refused_clearly(client, tmp_path):
     big = tmp_path / "huge.jpg"
     big.write_bytes(_jpeg(_garment().convert("RGB")) + b"\0" * 21_000_000)  # over max_file_size=20mb
@@ -204,6 +209,7 @@ def test_a_file_over_the_upload_limit_is_refused_clearly(client, tmp_path):
     _assert_alive(client)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/etc/hostname", str(EXAMPLES[1])])
 def test_a_path_on_the_server_is_never_read(app_url, client, path):
     """A raw API call naming a server file instead of uploading one gets an error, not the file.
@@ -280,6 +286,7 @@ def _assert_names(error: str | None, parameter: str, *accepts: str):
     assert len(error) < 400, error[:400]  # a 100,000-character value is not echoed whole
 
 
+@pytest.mark.slow
 def test_the_api_lists_only_the_public_endpoints(client):
     endpoints = set(client.view_api(return_format="dict", print_info=False)["named_endpoints"])
     assert endpoints == set(GOOD_CALLS), endpoints
@@ -287,11 +294,13 @@ def test_the_api_lists_only_the_public_endpoints(client):
 
 
 def test_every_public_endpoint_works_with_good_arguments(client):
+    """The fast lane's one test against `python app.py`: it starts, and every endpoint answers (the rest: slow)."""
     for api, args in GOOD_CALLS.items():
         result, error = _outcome(client, *args, api_name=api)
         assert error is None, (api, error)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api, position, parameter", IMAGE_PARAMETERS)
 @pytest.mark.parametrize("kind", NOT_FILES)
 def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, parameter, kind):
@@ -300,6 +309,7 @@ def test_a_value_that_is_not_a_file_where_an_image_goes(client, api, position, p
     _assert_alive(client)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("parameter, position", [("size", 2), ("stride", 3)])
 def test_none_for_a_pool_size_or_stride_names_the_choices(client, parameter, position):
     api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]["/pool"]
@@ -309,6 +319,7 @@ def test_none_for_a_pool_size_or_stride_names_the_choices(client, parameter, pos
     assert all(repr(value) in error for value in schema["enum"]), error  # the choices the API advertises
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "sketch",
     [{"composite": "abc"}, {"path": 5}, {}, ["a", "b"], 7, "hello", {"composite": {"path": "/etc/hostname"}}],
@@ -320,6 +331,7 @@ def test_a_malformed_sketch_says_what_a_sketch_is(client, sketch):
     _assert_alive(client)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api", GOOD_CALLS)
 @pytest.mark.parametrize("bad", [[1, 2], {"composite": "abc"}], ids=["list", "dict"])
 def test_every_parameter_names_itself_when_refused(client, api, bad):
@@ -331,6 +343,7 @@ def test_every_parameter_names_itself_when_refused(client, api, bad):
     _assert_alive(client)
 
 
+@pytest.mark.slow
 def test_pick_cell_without_a_click_says_what_it_is_for(app_url, client):
     """The counts table's click handler is private; a raw HTTP call to it gets a message, not Gradio's generic one."""
     import json
@@ -348,6 +361,7 @@ def _sketch_of(path) -> dict:
     return {"background": None, "layers": [], "composite": handle_file(str(path))}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["EXIF-rotated JPEG", "16-bit PNG, full range"])
 def test_the_draw_path_decodes_like_the_photo_path(client, tmp_path, name):
     """An upright trouser photo stored on its side with EXIF orientation 6, a 16-bit grey PNG: Trouser on both paths."""
@@ -378,6 +392,7 @@ SKETCH_FILES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SKETCH_FILES)
 def test_a_bad_file_in_a_sketch_gets_the_photo_message(client, tmp_path, name):
     content, expected = SKETCH_FILES[name]

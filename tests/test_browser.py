@@ -13,7 +13,7 @@ FLAGS = [
     "--no-first-run",
 ]
 
-pytestmark = [pytest.mark.browser, pytest.mark.app]
+pytestmark = [pytest.mark.browser, pytest.mark.app, pytest.mark.slow]  # minutes: the fast lane leaves them out
 # Gradio's "processing" overlay on an output the learner can see (outputs in other tabs are hidden)
 BUSY = '[data-testid="status-tracker"]:not(.hide):visible'
 

@@ -118,6 +118,7 @@ def test_histogram_svg_has_one_bar_per_non_empty_bin_and_says_its_range():
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_feature_maps_come_as_a_grid_of_the_layers_maps(client):
     picture, note, _ = client.predict(handle_file(str(EXAMPLES[3])), "block2_relu2", api_name="/feature_maps")
     maps = int(re.search(r"gives (\d+) feature maps", note).group(1))
@@ -132,6 +133,7 @@ def test_feature_maps_come_as_a_grid_of_the_layers_maps(client):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_pooling_picture_outlines_the_worked_window(client):
     picture, note, _ = client.predict(
         handle_file(str(EXAMPLES[9])), "max", 2, 2, "the 28×28 input", 0, api_name="/pool"
@@ -146,6 +148,7 @@ def test_pooling_picture_outlines_the_worked_window(client):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_softmax_bars_list_every_class_with_its_probability(client):
     bars, table, _ = client.predict(handle_file(str(EXAMPLES[3])), 1.0, api_name="/softmax")
     parser = _Cells()

@@ -130,6 +130,7 @@ def _photo(tmp_path, index: int = 1):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.parametrize("mode, size, stride", [("max", 2, 2), ("average", 3, 1), ("max", 3, 2)])
 def test_pool_endpoint_returns_keras_pooling_of_the_input(client, mode, size, stride):
     x = np.asarray(Image.open(EXAMPLES[9]), dtype=np.float32)  # a 28x28 test image is used as it is
@@ -143,6 +144,7 @@ def test_pool_endpoint_returns_keras_pooling_of_the_input(client, mode, size, st
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_softmax_endpoint_gives_the_models_probabilities(client, shipped_model):
     _, table, label = client.predict(handle_file(str(EXAMPLES[3])), 1.0, api_name="/softmax")
     probs = shipped_model.probabilities(np.asarray(Image.open(EXAMPLES[3])))[0]
@@ -152,6 +154,7 @@ def test_softmax_endpoint_gives_the_models_probabilities(client, shipped_model):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
     photo = handle_file(str(_photo(tmp_path)))  # a trouser on a light background
     _, note, _ = client.predict(photo, "block2_relu2", api_name="/feature_maps")
@@ -168,6 +171,7 @@ def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_typed_logits_endpoint_shows_the_overflow_fix(client):
     table, label, note = client.predict("1000, 999, 998", 1.0, api_name="/softmax_logits")
     assert label["label"] == "z1" and "overflows" in note
@@ -176,6 +180,7 @@ def test_typed_logits_endpoint_shows_the_overflow_fix(client):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, api, message",
     [
@@ -190,6 +195,7 @@ def test_concept_endpoints_refuse_bad_values_clearly(client, args, api, message)
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_a_broken_image_in_a_concept_tab_is_a_clear_error(client, tmp_path):
     broken = tmp_path / "broken.png"
     png = io.BytesIO()
@@ -215,6 +221,7 @@ def test_a_worked_convolution_window_is_keras_conv2d(rng):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_feature_maps_work_one_window_through_to_the_maps_value(client, shipped_model):
     """The worked window ends at the strongest first-layer map's brightest value, as Keras computes it."""
     import re

@@ -70,6 +70,7 @@ def test_shipped_samples_are_the_real_test_images_and_predictions(shipped_model,
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.dataset
 def test_drill_down_endpoint_returns_exactly_that_cell(client, shipped_model, fashion_test_set):
     x_test, y_test = fashion_test_set
@@ -88,6 +89,7 @@ def test_drill_down_endpoint_returns_exactly_that_cell(client, shipped_model, fa
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_drill_down_rejects_unknown_class_names(client):
     # the Dropdown refuses it first, naming the parameter and the valid classes
     with pytest.raises(Exception, match="Parameter .true_name. must be one of .*.Shirt.*; got .Sock."):
@@ -99,8 +101,10 @@ def test_drill_down_handler_rejects_unknown_class_names(shipped_model):
 
     from tabs import confusion as handlers
 
+    with pytest.raises(gr.Error, match="Parameter 'true_name' must be one of .*'Shirt'.*; got 'Sock'"):
+        handlers.open_cell("Sock", "Shirt", shipped_model)  # the handler checks it, as the API test sees it
     with pytest.raises(gr.Error, match="Pick a true and a predicted class"):
-        handlers.open_cell("Sock", "Shirt", shipped_model)
+        handlers.open_cell(None, "Shirt", shipped_model)  # a dropdown emptied in the browser
 
 
 def test_an_empty_cell_says_so_instead_of_showing_nothing(shipped_model):

@@ -204,6 +204,7 @@ def test_the_heatmap_goes_back_onto_the_photo_through_the_crop():
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_explain_with_only_an_image_gives_grad_cam_for_the_top_class(client, shipped_model, explainer):
     pixels = _pixels(EXAMPLES[9])
     top = int(shipped_model.probabilities(pixels)[0].argmax())
@@ -218,6 +219,7 @@ def test_explain_with_only_an_image_gives_grad_cam_for_the_top_class(client, shi
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["Grad-CAM", "SmoothGrad", "Occlusion"])
 def test_explain_each_method_for_a_chosen_class(client, method):
     input_map, photo_map, note, values = client.predict(
@@ -229,6 +231,7 @@ def test_explain_each_method_for_a_chosen_class(client, method):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["Grad-CAM", "SmoothGrad", "Occlusion"])
 def test_explain_an_uploaded_photo_draws_on_the_photo(client, method):
     input_map, photo_map, note, values = client.predict(
@@ -242,6 +245,7 @@ def test_explain_an_uploaded_photo_draws_on_the_photo(client, method):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -261,6 +265,7 @@ def test_bad_values_get_a_message_that_says_what_is_allowed(client, args, messag
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_sanity_check_through_the_api(client):
     plot, note = client.predict(handle_file(str(EXAMPLES[3])), "Top class", 4, True, api_name="/explain_sanity")
     assert plot is not None and "with every layer re-drawn" in note
@@ -292,6 +297,7 @@ def test_drill_down_maps_are_grad_cam_for_the_true_and_the_predicted_class(shipp
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_drill_down_endpoint_names_both_classes(client, shipped_model):
     number, true, predicted = _a_mistake(shipped_model)
     true_map, answer_map, note = client.predict(number, api_name="/confusion_explain")

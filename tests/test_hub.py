@@ -229,6 +229,7 @@ def test_train_help_offers_push_to_hub():
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_app_with_an_unreachable_repo_serves_and_says_it_fell_back(tmp_path):
     from gradio_client import Client, handle_file
 
@@ -266,6 +267,7 @@ def test_app_with_an_unreachable_repo_serves_and_says_it_fell_back(tmp_path):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_the_files_a_space_deploy_uploads_run_the_app_alone(monkeypatch, calls, tmp_path):
     """Deploy into a folder instead of the Hub, then start the app from there: no module can be left out."""
     from gradio_client import Client, handle_file

@@ -73,6 +73,7 @@ def test_what_did_not_help_quotes_the_ablations(shipped_model):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_the_ladder_endpoint_answers_as_classify_does_for_both_shipped_models(client):
     """The last two rungs are the models Classify shows: same input, same probabilities."""
     label, _, _, _, before = client.predict(handle_file(str(PHOTO)), api_name="/classify")
@@ -81,6 +82,7 @@ def test_the_ladder_endpoint_answers_as_classify_does_for_both_shipped_models(cl
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_the_ladder_endpoint_runs_the_notebooks_network_on_classifys_input(client):
     import keras
 
@@ -97,6 +99,7 @@ def test_the_ladder_endpoint_runs_the_notebooks_network_on_classifys_input(clien
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_the_ladder_endpoint_refuses_an_unknown_rung(client):
     from gradio_client.exceptions import AppError
 

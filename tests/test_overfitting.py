@@ -50,6 +50,7 @@ def test_a_draw_is_repeatable_and_another_draw_differs():
     assert not np.array_equal(one, other)
 
 
+@pytest.mark.slow
 def test_a_short_live_run_reports_each_size_each_round():
     subset = live.load_subset(SHIPPED)
     rounds = list(live.live_run(subset, rounds=2, sizes=(64, 256)))
@@ -71,6 +72,7 @@ def test_the_shipped_subset_is_train_pys_own_split(fashion_test_set):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_the_live_run_memorises_500_images_and_not_5000(client):
     """Through the API, as a learner's button press: the 500-image run ends with a much larger gap."""
     _, note = client.predict(api_name="/overfitting_live")
@@ -83,6 +85,7 @@ def test_the_live_run_memorises_500_images_and_not_5000(client):
 
 
 @pytest.mark.app
+@pytest.mark.slow
 def test_the_augment_endpoint_draws_on_an_uploaded_photo(client):
     from tabs.inputs import input_pixels
 

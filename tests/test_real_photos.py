@@ -151,6 +151,7 @@ def test_any_of_loss_asks_only_for_the_total_probability():
     assert float(train.any_of_loss(one_hot, y_pred)[0]) == pytest.approx(-np.log(0.4), rel=1e-5)
 
 
+@pytest.mark.slow
 def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
     out = tmp_path / "model"
     argv = ["--quick", "--data-dir", str(tiny_dataset), "--out", str(out), "--real-photos", str(PHOTOS)]

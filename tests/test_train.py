@@ -13,6 +13,7 @@ def test_unknown_flags_are_rejected():
         train.parse_args(["--epochz", "3"])
 
 
+@pytest.mark.slow
 def test_quick_run_writes_a_loadable_model_folder(tiny_dataset, tmp_path):
     out = tmp_path / "model"
     metrics = train.main(["--quick", "--data-dir", str(tiny_dataset), "--out", str(out), "--seed", "3"])
@@ -31,6 +32,7 @@ def test_quick_run_writes_a_loadable_model_folder(tiny_dataset, tmp_path):
     assert len(list((out / "examples").glob("*.png"))) == 10
 
 
+@pytest.mark.slow
 @pytest.mark.dataset
 def test_quick_run_on_the_real_dataset_learns(tmp_path):
     metrics = train.main(["--quick", "--out", str(tmp_path / "m")])
@@ -47,6 +49,7 @@ def _csv_history(path) -> dict[str, list[float]]:
     return {key: [float(row[key]) for row in rows] for key in rows[0] if key != "epoch"}
 
 
+@pytest.mark.slow
 def test_ablation_runs_are_recorded_side_by_side(tiny_dataset, tmp_path):
     out = tmp_path / "model"
     for name in ("avgpool", "mlp"):
