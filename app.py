@@ -3,7 +3,8 @@
 python app.py                         # http://127.0.0.1:7860
 python app.py --model runs/my-model   # any folder written by train.py
 python app.py --model hf://ns/name@v1 # a Hub model repo, pinned (or set MODEL_REPO)
-python app.py --share                 # ask Gradio for a public link
+python app.py --host 0.0.0.0          # a class on phones: prints the address they open (serve.py)
+python app.py --share                 # ask Gradio for a public link (needs internet)
 
 This file only assembles the page: each tab (layout, events, handlers) is a module of ``tabs/``.
 """
@@ -11,13 +12,13 @@ This file only assembles the page: each tab (layout, events, handlers) is a modu
 from __future__ import annotations
 
 import argparse
-import logging
 import threading
 import time
 from pathlib import Path
 
 import gradio as gr
 
+import serve  # first of the app's modules: it loads TensorFlow quietly, before the tabs import it
 from model.hub import MODEL_REPO_ENV, load_model
 from model.inference import LoadedModel
 from tabs import (
@@ -43,14 +44,17 @@ ROOT = Path(__file__).resolve().parent
 CSS_PATHS = [ROOT / "tabs" / "style.css", ROOT / "gradio_gaps.css"]
 
 
-def build_demo(model: LoadedModel, notice: str | None = None) -> gr.Blocks:
+def build_demo(model: LoadedModel, notice: str | None = None, camera: bool = True) -> gr.Blocks:
+    """The page; without ``camera`` (served where browsers refuse it), photos are uploaded only."""
     examples = sorted(str(p) for p in (model.folder / "examples").glob("*.png"))
     with gr.Blocks(title="Fashion CNN Lab", delete_cache=DELETE_CACHE) as demo:
         header.build(model, notice)
         shared = gr.State(None)  # the last image classified: the concept tabs' input
         with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tab names wrap onto more lines, none hidden in a menu
-            for tab in TABS:
+            classify.build(model, examples, shared, camera=camera)
+            for tab in TABS[1:]:
                 tab.build(model, examples, shared)
+    serve.log_refusals(demo)  # a learner's bad input: one line in the log, not a traceback
     return demo
 
 
@@ -69,26 +73,26 @@ def warm_up(model: LoadedModel, delay: float = 0.0) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve Fashion CNN Lab (host/port from GRADIO_SERVER_NAME/PORT).")
+    serve.quiet_console()
+    parser = argparse.ArgumentParser(description="Serve Fashion CNN Lab.")
     parser.add_argument(
         "--model",
         help=f"a folder written by train.py or hf://NAMESPACE/NAME[@REVISION] (default: ${MODEL_REPO_ENV}, "
         "else the embedded model/weights)",
     )
-    parser.add_argument("--share", action="store_true", help="ask Gradio for a public share link")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = serve.parse_args(parser)  # adds --host, --port, --ssl-certfile/--ssl-keyfile and --share
     model, notice = load_model(args.model)  # falls back to model/weights, with a notice, if it must
-    demo = build_demo(model, notice)
+    demo = build_demo(model, notice, camera=serve.camera_works(args.host, https=bool(args.ssl_certfile)))
     TABS[0].warm_up(model)  # Classify's models traced before serving
-    demo.launch(
-        share=args.share,
+    _, local_url, share_url = demo.launch(
+        **serve.launch_options(args),
         max_file_size=MAX_FILE_SIZE,
         ssr_mode=False,
         theme=gr.themes.Soft(),
         css_paths=CSS_PATHS,
         prevent_thread_lock=True,  # returns once serving: then the warm-up starts, and this thread blocks
     )
+    serve.announce(args, local_url, share_url, model.source)
     threading.Thread(target=warm_up, args=(model, WARM_UP_DELAY), name="warm-up", daemon=True).start()
     demo.block_thread()
 

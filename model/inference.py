@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -32,15 +33,22 @@ def _batch(pixels: np.ndarray) -> np.ndarray:
     return np.asarray(pixels, dtype=np.float32).reshape(-1, 28, 28, 1)
 
 
+def _infer(keras_model, x):
+    return keras_model(x, training=False)
+
+
 def _compile(keras_model):
-    """KERAS_MODEL's inference call as a TensorFlow function of any batch of 28x28x1 images."""
+    """KERAS_MODEL's inference call as a TensorFlow function of any batch of 28x28x1 images.
+
+    Each model's function is traced once. It wraps a partial, not a closure: TensorFlow counts the traces of
+    all functions made from one code object as retracing of one function, and from the fifth sub-model on
+    warned "triggered tf.function retracing" on every start.
+    """
     import tensorflow as tf
 
-    @tf.function(input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)])
-    def run(x):
-        return keras_model(x, training=False)
-
-    return run
+    return tf.function(
+        functools.partial(_infer, keras_model), input_signature=[tf.TensorSpec((None, 28, 28, 1), tf.float32)]
+    )
 
 
 def read_json(path: Path) -> dict | None:

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # What a Space needs to run the app (with the embedded model as its offline fallback), nothing else.
 SPACE_FILES = [
     "app.py",
+    "serve.py",  # how app.py serves and what it prints
     "gradio_gaps.py",  # what Gradio has no public API for, and its CSS
     "gradio_gaps.css",
     "tabs/*.py",

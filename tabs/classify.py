@@ -246,15 +246,16 @@ def warm_up(model: LoadedModel) -> None:
         model.fashion_mnist_only.probabilities(np.zeros((28, 28), np.uint8))
 
 
-def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
-    """The tab; whatever it classifies becomes ``shared``, the concept tabs' input."""
+def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: bool = True) -> None:
+    """The tab; whatever it classifies becomes ``shared``, the concept tabs' input. Without ``camera`` (served over
+    plain HTTP on a network, where browsers refuse the camera and the clipboard), photos are uploaded only."""
     with gr.Tab("Classify"):
         with gr.Row():
             with gr.Column():
                 with gr.Tab("Photo"):
                     photo_input = upload_input(
-                        sources=["upload", "webcam", "clipboard"],
-                        label="A clothing photo",
+                        sources=["upload", "webcam", "clipboard"] if camera else ["upload"],
+                        label="A clothing photo" if camera else "A clothing photo (Upload offers a phone's camera)",
                         height=280,
                     )
                 with gr.Tab("Draw"):
