@@ -160,11 +160,14 @@ def test_receptive_field_is_what_keras_gradients_reach():
     """A linear stack (no ReLU to zero a gradient): the input pixels one output cell depends on."""
     from concepts.features import receptive_field
 
+    def seeded(seed: int) -> dict:  # the same weights on every run and machine
+        return {"kernel_initializer": keras.initializers.GlorotUniform(seed=seed)}
+
     x_in = keras.Input((40, 40, 1))
-    x = keras.layers.Conv2D(2, 3, padding="same", name="c1")(x_in)
+    x = keras.layers.Conv2D(2, 3, padding="same", name="c1", **seeded(1))(x_in)
     x = keras.layers.MaxPooling2D(2, name="p1")(x)
-    x = keras.layers.Conv2D(2, 3, padding="same", name="c2")(x)
-    x = keras.layers.Conv2D(2, 5, padding="same", name="c3")(x)
+    x = keras.layers.Conv2D(2, 3, padding="same", name="c2", **seeded(2))(x)
+    x = keras.layers.Conv2D(2, 5, padding="same", name="c3", **seeded(3))(x)
     model = keras.Model(x_in, x)
     side, step = receptive_field(model, "c3")
     assert (side, step) == (3 + 1 + 2 * 2 + 4 * 2, 2)
@@ -173,15 +176,19 @@ def test_receptive_field_is_what_keras_gradients_reach():
     rng = np.random.default_rng(0)
 
     def support(row: int, col: int) -> tuple[int, int, int, int]:
-        image = tf.constant(rng.normal(size=(1, 40, 40, 1)).astype(np.float32))
+        """The input pixels one output cell's gradient reaches on any of 8 random images. Max pooling routes each
+        image through one pixel per window, so one image alone missed the field's edge row in about 1 set of
+        random weights in 20; all 8 missing it, about never."""
+        images = tf.constant(rng.normal(size=(8, 40, 40, 1)).astype(np.float32))
         with tf.GradientTape() as tape:
-            tape.watch(image)
-            cell = tf.reduce_sum(model(image)[0, row, col])
-        rows, cols = np.nonzero(np.abs(tape.gradient(cell, image).numpy()[0, :, :, 0]) > 0)
+            tape.watch(images)
+            cell = tf.reduce_sum(model(images)[:, row, col])  # the images do not mix: one gradient each
+        reached = (np.abs(tape.gradient(cell, images).numpy()[..., 0]) > 0).any(axis=0)
+        rows, cols = np.nonzero(reached)
         return rows.min(), rows.max(), cols.min(), cols.max()
 
     top, bottom, left, right = support(10, 10)
-    assert bottom - top + 1 == side and right - left + 1 <= side  # max pooling routes through one pixel per window
+    assert bottom - top + 1 == side and right - left + 1 == side
     assert support(11, 10)[0] - top == step
 
 
