@@ -28,16 +28,18 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
+from model import ood
 from model.inference import DEFAULT_FOLDER, UNLIKE_ABOVE, UNSURE_BELOW, load_folder
 from model.preprocess import load_and_preprocess
 from model.real_photos import ACCEPTED, list_photos, read_senders, score
 
 PROBABILITY_GRID = tuple(round(t, 2) for t in np.arange(0.30, 0.86, 0.05))  # "Not sure" below this top probability
 UNLIKE_GRID = (0.9, 0.95, 0.975, 0.99, 0.995, 1.0)  # ... or more unusual than this share of training photos (1 = off)
-# What the thresholds must keep, on the folds: "Not sure" for hats, shorts and skirts of new photographers, and
-# for the generated family a fold never saw (the stand-in for "not clothes at all"). Among the choices that keep
+# What the thresholds must keep, on the folds: "Not sure" for hats, shorts and skirts of new photographers, for
+# the garment a fold never saw, and for the generated family it never saw (the stand-in for "not clothes at all"). Among the choices that keep
 # both, the one with most right-and-sure answers; if none does, the one closest to keeping them.
 MIN_UNSURE_OUTSIDE = 0.88
+MIN_UNSURE_UNSEEN_GARMENT = 0.80
 MIN_UNSURE_UNSEEN_FAMILY = 0.80
 CURVE = tuple(round(t, 2) for t in np.arange(0.10, 0.96, 0.01))  # the risk-coverage curve's thresholds
 OUTSIDE = tuple(f for f in ACCEPTED if not ACCEPTED[f])
@@ -123,8 +125,10 @@ def choose(cv: dict) -> tuple[float, float, list[dict]]:
             )
 
     def shortfall(g: dict) -> float:
-        return max(0.0, MIN_UNSURE_OUTSIDE - g["unsure_outside"]) + max(
-            0.0, MIN_UNSURE_UNSEEN_FAMILY - g["unsure_unseen_family"]
+        return (
+            max(0.0, MIN_UNSURE_OUTSIDE - g["unsure_outside"])
+            + max(0.0, MIN_UNSURE_UNSEEN_GARMENT - g["unsure_unseen_garment"])
+            + max(0.0, MIN_UNSURE_UNSEEN_FAMILY - g["unsure_unseen_family"])
         )
 
     best = min(grid, key=lambda g: (round(shortfall(g), 4), -g["right_and_sure"]))
@@ -156,14 +160,55 @@ def risk_coverage(cv: dict, unlike: float) -> list[dict]:
 
 
 def load_cv(path: Path) -> dict:
+    """A ``train.py --folds`` file, its "unlike" percentiles recomputed with today's ``model.ood`` score from each
+    fold's kept features (``has_score``); a run that kept no features cannot show that rule (percentiles 0)."""
     with np.load(path, allow_pickle=False) as data:
         cv = {k: data[k] for k in data.files}
-    cv["folds"] = json.loads(str(cv["folds"]))["folds"]
+    recipe = json.loads(str(cv["folds"]))
+    cv["folds"], cv["recipe"] = recipe["folds"], {"copies": recipe["copies"], "epochs": recipe["epochs"]}
+    cv["has_score"] = "reference_features" in cv
+    if not cv["has_score"]:
+        cv["row_percentile"] = np.zeros(len(cv["row_kind"]))
+        cv["generated_percentile"] = np.zeros(len(cv["generated_fold"]))
+        return cv
+    for k in range(len(cv["folds"])):
+        ref = cv["reference_fold"] == k
+        features, labels = cv["reference_features"][ref].astype(np.float64), cv["reference_labels"][ref]
+        score = ood.fit(features, labels, features[cv["reference_real"][ref]])
+        for part in ("row", "generated"):
+            mine = cv[f"{part}_fold"] == k
+            distance = score.distances(cv[f"{part}_features"][mine].astype(np.float64))
+            cv[f"{part}_percentile"][mine] = score.percentile(distance)
     return cv
+
+
+def report_unlike(path: Path) -> dict:
+    """What the "unlike" rule adds to the probability threshold, on a CV run that kept its features."""
+    cv = load_cv(path)
+    if not cv["has_score"]:
+        raise SystemExit(f"{path} kept no features (train.py before the 'unlike' score): it cannot measure the rule")
+    below, unlike, _ = choose(cv)
+    without, with_rule = (summary(fold_scores(cv, UNSURE_BELOW, u)) for u in (1.0, UNLIKE_ABOVE))
+    print(f"\nThe 'unlike' rule, on {path} ({cv['recipe']['copies']} copies, {cv['recipe']['epochs']} epochs):")
+    print(
+        f"chosen there together: below {below:.2f}, unlike above {unlike:.1%}; the app: {UNSURE_BELOW:.2f}, {UNLIKE_ABOVE:.1%}"
+    )
+    print("| mean ± sd over folds | probability alone | and 'unlike' |\n|---|---|---|")
+    for key in ("right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
+        print(f"| {key} | {_pm(without[key])} | {_pm(with_rule[key])} |")
+    keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
+    return {
+        "recipe": cv["recipe"],
+        "chosen": {"unsure_below": below, "unlike_above": unlike},
+        "without": {k: without[k] for k in keys},
+        "with": {k: with_rule[k] for k in keys},
+    }
 
 
 def report_cv(args, photos) -> dict:
     cv = load_cv(args.cv)
+    if not cv["has_score"]:
+        print(f"{args.cv} kept no features: its numbers are the probability threshold's alone")
     below, unlike, grid = choose(cv)
     chosen = summary(fold_scores(cv, below, unlike))
     app = summary(fold_scores(cv, UNSURE_BELOW, UNLIKE_ABOVE))
@@ -204,6 +249,8 @@ def report_cv(args, photos) -> dict:
         "fold_details": [{k: v for k, v in f.items() if k != "history"} for f in folds],
         "chosen": {"unsure_below": below, "unlike_above": unlike},
         "app": {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE},
+        "recipe": cv["recipe"],
+        "has_unlike_score": cv["has_score"],
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
@@ -246,6 +293,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path, help="a folder per class, as in clothing-dataset-small")
     parser.add_argument("--cv", type=Path, help="real_photos_cv.npz from train.py --folds")
+    parser.add_argument("--unlike-cv", type=Path, help="a --folds file that kept features: measures the 'unlike' rule")
     parser.add_argument("--model", type=Path, default=DEFAULT_FOLDER, help="shipped model folder")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -254,6 +302,8 @@ def main(argv: list[str] | None = None) -> dict:
     report = {"folder": args.folder.resolve().name, "photos": len(photos)}
     if args.cv:
         report["cross_validation"] = report_cv(args, photos)
+    if args.unlike_cv:
+        report["unlike_rule"] = report_unlike(args.unlike_cv)
     report["untrained"] = report_untrained(args, photos)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")

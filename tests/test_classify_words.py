@@ -34,8 +34,15 @@ def fake_model(real=REAL, metrics=METRICS, distance=True) -> SimpleNamespace:
 def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
     words = classify.real_photo_table(fake_model())
     cv, untrained = REAL["cross_validation"], REAL["untrained"]["results"]
-    for key in ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
+    for key in ("top1", "right_and_sure", "unsure_outside"):
         assert f"{cv['cv'][key]['mean']:.1%} ± {cv['cv'][key]['sd']:.1%}" in words
+    rule = REAL["unlike_rule"]
+    for key in ("unsure_unseen_garment", "unsure_unseen_family"):
+        for side in ("without", "with"):
+            assert f"{rule[side][key]['mean']:.1%} ± {rule[side][key]['sd']:.1%}" in words
+    cost = 100 * (rule["without"]["right_and_sure"]["mean"] - rule["with"]["right_and_sure"]["mean"])
+    assert f"for {cost:.1f} points of right-and-sure" in words
+    assert "probability rule alone" in words and not cv["has_unlike_score"]
     for name in ("naive demo (Fashion-MNIST-only model)", "Fashion-MNIST-only model"):
         assert f"{untrained[name]['top1']:.1%}" in words
     assert f"{cv['folds']} fold models" in words and f"by\n{cv['photographers']} people" in words

@@ -13,29 +13,37 @@ from model.outliers import FAMILIES, generate
 PHOTOS = Path(__file__).parent / "data" / "real-photos"
 
 
-def test_with_an_identity_covariance_the_distance_is_the_squared_distance_to_the_nearest_mean():
+def test_the_score_is_the_nearest_class_distance_less_the_distance_to_all_the_data():
     rng = np.random.default_rng(0)
     means = np.array([[0.0, 0.0], [10.0, 0.0]])
     features = np.concatenate([rng.normal(m, 1.0, (4000, 2)) for m in means])
     labels = np.repeat([0, 1], 4000)
     fitted = ood.fit(features, labels, features)
     assert np.allclose(fitted.means, means, atol=0.1)
-    assert np.allclose(fitted.precision, np.eye(2), atol=0.1)  # unit spread: precision ~ identity
-    queries = np.array([[0.0, 3.0], [9.0, 0.0], [5.0, 40.0]])
-    expected = np.array([9.0, 1.0, 25.0 + 1600.0])  # nearest mean, squared
-    assert np.allclose(fitted.distances(queries), expected, rtol=0.1)
+    assert np.allclose(fitted.precision, np.eye(2), atol=0.1)  # unit spread within a class
+    assert np.allclose(fitted.background_mean, [5.0, 0.0], atol=0.1)
+    background = np.diag([1 / 26.0, 1.0])  # all the data: variance 1 + 5**2 along x, 1 along y
+    assert np.allclose(fitted.background_precision, background, rtol=0.1, atol=0.02)
+    queries = np.array([[0.0, 3.0], [5.0, 0.0], [10.0, -2.0]])
+    nearest = np.array([9.0, 25.0, 4.0])
+    to_all = np.einsum("nd,de,ne->n", queries - [5.0, 0.0], background, queries - [5.0, 0.0])
+    assert np.allclose(fitted.distances(queries), nearest - to_all, rtol=0.05, atol=0.3)
+    # between the two classes is typical of the data as a whole, yet like neither class: it scores far higher
+    scores = fitted.distances(np.array([[0.0, 0.0], [5.0, 0.0]]))
+    assert scores[1] > scores[0] + 20
 
 
-def test_the_percentile_is_the_share_of_training_photos_closer():
-    fitted = ood.FeatureDistance(np.zeros((1, 2)), np.eye(2), np.arange(1.0, 101.0))
+def test_the_percentile_is_the_share_of_training_photos_scoring_lower():
+    fitted = ood.FeatureDistance(np.zeros((1, 2)), np.eye(2), np.zeros(2), np.eye(2), np.arange(1.0, 101.0))
     assert fitted.percentile(np.array([0.5, 50.5, 1000.0])).tolist() == [0.0, 0.5, 1.0]
 
 
 def test_it_is_saved_and_loaded_with_the_model_folder(tmp_path):
-    fitted = ood.FeatureDistance(np.ones((10, 3)), 2 * np.eye(3), np.array([1.0, 2.0]))
+    fitted = ood.FeatureDistance(np.ones((10, 3)), 2 * np.eye(3), np.zeros(3), np.eye(3), np.array([1.0, 2.0]))
     fitted.save(tmp_path)
     loaded = ood.load(tmp_path)
-    assert np.allclose(loaded.means, fitted.means) and np.allclose(loaded.precision, fitted.precision)
+    for key in ("means", "precision", "background_mean", "background_precision", "reference"):
+        assert np.allclose(getattr(loaded, key), getattr(fitted, key))
     assert ood.load(tmp_path / "nothing") is None
 
 
