@@ -63,8 +63,8 @@ CORRECT_SAMPLES_PER_CLASS = 24  # shipped beside every misclassified test image,
 QUICK = {"train": 4_000, "validation": 500, "test": 2_000, "epochs": 2, "outliers": 40}
 SAVED_ABLATIONS = {"mlp", *LADDER}  # variants whose weights are kept: the app runs them on the learner's input
 OUT = Path("model/weights")
-# phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos + generated outliers; settings chosen
-# by grouped cross-validation (--folds, README), never on photos of the same photographers
+# phase 2 (--real-photos): fine-tune on Fashion-MNIST + real photos + generated outliers. Epochs and copies were kept
+# from earlier runs; --folds measures them on photographers a fold never saw (docs/real-photos.md)
 REAL_EPOCHS = 5
 REAL_PEAK_LR = 1e-3  # a third of PEAK_LR: the network is already trained, only the data changes
 REAL_COPIES = 5  # each real photo appears this many times per epoch, each copy varied (~15k beside 55k)
@@ -355,7 +355,7 @@ def fit_feature_distance(model: keras.Model, x_fm: np.ndarray, y_fm: np.ndarray,
 
 
 def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, object]:
-    """Phase 2 on every photo in --real-photos: the settings were chosen by --folds (README); returns (record, ood)."""
+    """Phase 2 on every photo in --real-photos (measured by --folds: docs/real-photos.md); returns (record, ood)."""
     photos = list_photos(args.real_photos)
     if args.no_outlier_exposure:
         photos = [p for p in photos if p.accepted]

@@ -7,7 +7,7 @@ count as right for each folder (the dataset README's table, by which the app is 
 
     git clone https://github.com/alexeygrigorev/clothing-dataset-small   # then use its train/
 
-Settings are chosen by cross-validation grouped by photographer (``senders.csv``, ``group_folds``): a
+Settings are measured by cross-validation grouped by photographer (``senders.csv``, ``group_folds``): a
 split that puts the same person's floors, beds and phone on both sides measures more kindly than new
 users' photos will.
 """

@@ -93,15 +93,17 @@ def test_bad_upload_gets_a_clear_message_and_the_server_keeps_serving(client, tm
 @pytest.mark.app
 @pytest.mark.slow
 @pytest.mark.dataset
-def test_classify_endpoint_on_20_raw_test_images(client, fashion_test_set, tmp_path):
+def test_classify_endpoint_on_100_raw_test_images(client, fashion_test_set, tmp_path):
+    # 100, not 20: a 94%-accurate model gets 17 of a fixed 20 about one retraining in eight (binomial), but
+    # fewer than 88 of 100 about one in a hundred
     x_test, y_test = fashion_test_set
-    picks = np.random.default_rng(7).choice(len(x_test), size=20, replace=False)
+    picks = np.random.default_rng(7).choice(len(x_test), size=100, replace=False)
     right = 0
     for i in picks:
         path = tmp_path / f"{i}.png"
         Image.fromarray(x_test[i]).save(path)
         right += client.predict(handle_file(str(path)), api_name="/classify")[0]["label"] == CLASS_NAMES[y_test[i]]
-    assert right >= 18
+    assert right >= 88
 
 
 @pytest.mark.app

@@ -56,6 +56,9 @@ def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
     assert f"of the {inside:,} photos" in words
     assert "made from product shots" in words and "product shots: one garment" not in words  # issue 25, item 1
     assert "every weight was updated" in words and "network stayed the same" not in words  # item 3
+    copies = METRICS["real_photos"]["copies"]
+    assert f"as converted plus {copies - 1} varied copies" in words  # copy 0 is the photo itself (vary_photos)
+    assert f"{BEFORE['test_accuracy']:.2%} →\n{METRICS['test_accuracy']:.2%}" in words
 
 
 @pytest.mark.parametrize("trained, expected", [(None, "all {n:,} of these photos"), (100, "100 of these photos")])
@@ -73,7 +76,7 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     point = next(p for p in curve if abs(p["threshold"] - 0.7) < 1e-9)
     html = classify.how_sure(0.7, (0.65, 0.5), fake_model())
     assert f"<b>{point['coverage']:.0%}</b>" in html and f"<b>{point['risk']:.1%}</b>" in html
-    assert f"{point['outside_answered']:.0%} of hats, shorts and skirts" in html
+    assert f"{point['outside_answered']:.0%} of new people's hats, shorts and skirts" in html
     assert "top class 65%, so at this threshold it would be “Not sure”" in html
     assert "top class 65%, so at this threshold it would be answered" in classify.how_sure(
         0.6, (0.65, 0.5), fake_model()
@@ -87,7 +90,8 @@ def test_the_panel_names_the_unlike_rule_only_when_the_model_has_the_score():
     with_score = classify.how_sure(UNSURE_BELOW, (0.9, 0.5), fake_model())
     without = classify.how_sure(UNSURE_BELOW, (0.9, 0.5), fake_model(distance=False))
     assert "more unusual than 50% of them" in with_score and "unusual" not in without
-    assert ("unlike its training photos" in classify.how_sure_words(fake_model())) == (UNLIKE_ABOVE < 1)
+    assert f"{UNLIKE_ABOVE:.0%} of the garment photos it trained on" in classify.how_sure_words(fake_model())
+    assert f"The app itself keeps {UNSURE_BELOW:.0%}" in classify.how_sure_words(fake_model())
     assert "unlike" not in classify.how_sure_words(fake_model(distance=False))
 
 
