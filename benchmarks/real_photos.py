@@ -82,6 +82,8 @@ def fold_scores(cv: dict, below: float, unlike: float) -> list[dict]:
                 "unsure_unseen_garment": float(no[unseen].mean()),
                 "unsure_unseen_family": float(gen_no[gen_held].mean()),
                 "unsure_seen_families": float(gen_no[~gen_held].mean()),
+                # photos of the ten by new photographers that the "unlike" rule alone holds back
+                "unlike_known": float((pct > unlike)[known].mean()),
                 "per_folder": {
                     f: float((right if ACCEPTED[f] else no)[held & (folder == f)].mean())
                     for f in ACCEPTED
@@ -196,7 +198,7 @@ def report_unlike(path: Path) -> dict:
     print("| mean ± sd over folds | probability alone | and 'unlike' |\n|---|---|---|")
     for key in ("right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
         print(f"| {key} | {_pm(without[key])} | {_pm(with_rule[key])} |")
-    keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
+    keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family", "unlike_known")
     return {
         "recipe": cv["recipe"],
         "chosen": {"unsure_below": below, "unlike_above": unlike},

@@ -33,21 +33,28 @@ THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.
 def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str:
     best = int(probs.argmax())
     if not prep.has_object:
-        return "**Not sure: no clear object found.** The image is nearly uniform or looks like noise, so any class would be a guess. Try a photo of one garment."
+        return "**Not sure: no clear object found.** The image is nearly uniform, looks like noise, or the object found is too small, so any class would be a guess. Try a photo of one garment."
     reason = unsure_reason(probs, unusual)
     if reason == "unlike":
         return (
             f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than those of "
-            f"{unusual:.0%} of the garment photos it trained on, so its best guess, {CLASS_NAMES[best]} "
-            f"({probs[best]:.0%}), is less reliable than usual. It knows ten kinds of garment, one per photo."
+            f"{unusual:.0%} of the garment photos it trained on. This rule catches many things the model never "
+            "learned, and also some ordinary photos (the Classify tab's “How sure” panel gives both rates). "
+            f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten kinds of clothing item: tops, "
+            "trousers, dresses, coats, shirts, three kinds of footwear and bags, one per photo."
         )
     if reason == "unlikely":
         return (
-            f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {probs[best]:.1%}, "
+            f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}, "
             f"under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside the ten classes (a hat, "
             "shorts, a skirt), or a view the model has not learned. Try one garment, laid flat, seen from the front."
         )
     return f"**{CLASS_NAMES[best]}** ({probs[best]:.1%})."
+
+
+def _below(p: float) -> str:
+    """A probability under the threshold, never printed as the threshold itself (0.4999 is not "50.0%")."""
+    return f"{np.floor(p * 1000) / 10:.1f}%"
 
 
 def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
@@ -142,6 +149,8 @@ def real_photo_table(model: LoadedModel) -> str:
     n_trained, n_photos = real.get("train_photos", 0), results["photos"]
     trained = f"all {n_trained:,} of these photos" if n_trained == n_photos else f"{n_trained:,} of these photos"
     inside = sum(v["photos"] for f, v in fm_only["per_folder"].items() if ACCEPTED[f])
+    top = CLASS_NAMES.index("T-shirt/top")  # the class the mapping accepts most often: the best constant answer
+    constant = sum(v["photos"] for f, v in fm_only["per_folder"].items() if top in ACCEPTED[f]) / inside
     return f"""Measured on {n_photos:,} real phone photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
@@ -161,7 +170,7 @@ probability rule alone (top class under {UNSURE_BELOW:.0%}): these fold models k
 whose garment is one of the ten, the share whose top class counts as right by this app's mapping
 (`model/real_photos.py`), which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
 long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
-measure than the 10-way test accuracy. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
+measure than the 10-way test accuracy: always answering T-shirt/top would score {constant:.1%}. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
 hats, shorts and skirts (none of the ten) answered "Not sure"; in the third row, the two of them each fold
 trained on, photographed by people it never saw. The naive demo feeds the Fashion-MNIST-only model the photo in
 grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
@@ -169,8 +178,8 @@ grayscale, inverted and stretched to 28×28; the other rows cut the garment out 
 **Domain shift.** Fashion-MNIST's images were made from product shots (one garment, front view, plain light
 background), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
-the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is simply
-shrunk, and {fm_only["top1"]:.1%} once the garment is cut out and converted by the dataset's own recipe. The
+the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
+grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant T-shirt/top: {constant:.1%}) once the garment is cut out and converted by the dataset's own recipe. The
 architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
 {model.metrics.get("train_size", 0):,} training images so it forgets little: {before.test_accuracy:.2%} →
@@ -191,12 +200,22 @@ def _unlike_words(results: dict) -> str:
 {_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers (a higher probability
-threshold alone would buy part of that too). Both thresholds were chosen on those folds, with the score fitted on
-fewer Fashion-MNIST images than the shipped one, so their numbers are likely a little optimistic."""
+threshold alone would buy part of that too); the rule also held back {with_rule["unlike_known"]["mean"]:.1%} of new
+people's photos of the ten. Both thresholds were chosen on those same folds, so these numbers are likely a little
+optimistic; the score there was fitted on fewer Fashion-MNIST images than the shipped one."""
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:
     return min(curve, key=lambda p: abs(p["threshold"] - threshold))
+
+
+def _held_back(model: LoadedModel) -> str:
+    """The share of ordinary new photos the "unlike" rule holds back besides the curve, when it was measured."""
+    rule = (model.real_photo_results or {}).get("unlike_rule")
+    if model.feature_distance is None or not rule:
+        return ""
+    held = rule["with"]["unlike_known"]["mean"]
+    return f" The app's “unlike” rule holds back more: {held:.1%} of new people's photos of the ten on a sibling run's folds."
 
 
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
@@ -223,17 +242,19 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     at = _nearest(curve, threshold)
     words = (
         f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, a model fine-tuned by this app's "
-        f"recipe would answer <b>{at['coverage']:.0%}</b> of photos of the ten garments, and <b>{at['risk']:.1%}</b> "
+        f"recipe would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers would be wrong; it would also answer {at['outside_answered']:.0%} of new people's hats, "
         f"shorts and skirts (each fold model never trained on one of those three kinds), all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on"
         + ("" if cv.get("has_unlike_score") else ", by the probability rule alone")
-        + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)</p>"
+        + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)"
+        + _held_back(model)
+        + "</p>"
     )
     if score is not None:
         top, unusual = score
         unlike = model.feature_distance is not None and unusual > UNLIKE_ABOVE
         fate = "answered" if top >= threshold and not unlike else "“Not sure”"
-        words += f"<p>Your input: top class {top:.0%}, so at this threshold it would be {html.escape(fate)}."
+        words += f"<p>Your input: top class {top:.1%}, so at this threshold it would be {html.escape(fate)}."
         if model.feature_distance is not None:
             words += (
                 f" Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} "

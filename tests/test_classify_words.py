@@ -43,6 +43,18 @@ def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
     cost = 100 * (rule["without"]["right_and_sure"]["mean"] - rule["with"]["right_and_sure"]["mean"])
     assert f"for {cost:.1f} points of right-and-sure" in words
     assert "probability rule alone" in words and not cv["has_unlike_score"]
+    assert f"held back {rule['with']['unlike_known']['mean']:.1%} of new" in words
+    tops = sum(
+        v["photos"]
+        for f, v in untrained["Fashion-MNIST-only model"]["per_folder"].items()
+        if f in ("t-shirt", "shirt", "longsleeve")
+    )
+    ten = sum(
+        v["photos"]
+        for f, v in untrained["Fashion-MNIST-only model"]["per_folder"].items()
+        if f not in ("hat", "shorts", "skirt")
+    )
+    assert f"always answering T-shirt/top would score {tops / ten:.1%}" in words
     for name in ("naive demo (Fashion-MNIST-only model)", "Fashion-MNIST-only model"):
         assert f"{untrained[name]['top1']:.1%}" in words
     assert f"{cv['folds']} fold models" in words and f"by\n{cv['photographers']} people" in words
@@ -77,8 +89,8 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     html = classify.how_sure(0.7, (0.65, 0.5), fake_model())
     assert f"<b>{point['coverage']:.0%}</b>" in html and f"<b>{point['risk']:.1%}</b>" in html
     assert f"{point['outside_answered']:.0%} of new people's hats, shorts and skirts" in html
-    assert "top class 65%, so at this threshold it would be “Not sure”" in html
-    assert "top class 65%, so at this threshold it would be answered" in classify.how_sure(
+    assert "top class 65.0%, so at this threshold it would be “Not sure”" in html
+    assert "top class 65.0%, so at this threshold it would be answered" in classify.how_sure(
         0.6, (0.65, 0.5), fake_model()
     )
     assert (
