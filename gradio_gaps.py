@@ -17,6 +17,8 @@ import gradio as gr
 from gradio.components.image_editor import EditorData, EditorDataBlobs  # internal: the editor's payload
 from pydantic import ValidationError
 
+from tabs.checks import refuse  # the one wording of a bad parameter's message
+
 GRADIO_VERSION = "6.31.0"  # what this module was written against (requirements.txt pins it)
 
 IMAGE_ACCEPTS = "None or an image file sent with gradio_client.handle_file(path)"
@@ -24,10 +26,6 @@ SKETCH_ACCEPTS = (
     "None or a dict like {'background': None, 'layers': [], 'composite': image}, "
     "each image None or a file sent with gradio_client.handle_file(path)"
 )
-
-
-def _refuse(parameter: str, accepts: str, value) -> gr.Error:
-    return gr.Error(f"Parameter {parameter!r} must be {accepts}; got {value!r:.40}.", title="Invalid value")
 
 
 def raw_payloads(component: gr.Image | gr.ImageEditor) -> gr.Image | gr.ImageEditor:
@@ -53,7 +51,7 @@ def uploaded_path(payload, parameter: str) -> str | None:
     try:
         return gr.FileData.model_validate(payload, context={"validate_meta": True}).path
     except ValidationError as err:
-        raise _refuse(parameter, IMAGE_ACCEPTS, payload) from err
+        raise refuse(parameter, IMAGE_ACCEPTS, payload) from err
 
 
 def canvas_files(editor: gr.ImageEditor, payload, parameter: str) -> dict | None:
@@ -65,11 +63,11 @@ def canvas_files(editor: gr.ImageEditor, payload, parameter: str) -> dict | None
     if payload is None:
         return None
     if isinstance(payload, dict) and not payload.keys() & EditorData.model_fields.keys():
-        raise _refuse(parameter, SKETCH_ACCEPTS, payload)  # pydantic would take it for an empty canvas
+        raise refuse(parameter, SKETCH_ACCEPTS, payload)  # pydantic would take it for an empty canvas
     try:
         sketch = EditorData.model_validate(payload, context={"validate_meta": True})
     except ValidationError as err:
-        raise _refuse(parameter, SKETCH_ACCEPTS, payload) from err
+        raise refuse(parameter, SKETCH_ACCEPTS, payload) from err
     if sketch.id is None:  # an API call: uploaded files
         background, composite = (f and f.path for f in (sketch.background, sketch.composite))
         return {"background": background, "layers": [f.path for f in sketch.layers], "composite": composite}

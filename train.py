@@ -319,39 +319,36 @@ def make_outliers(photos: list, fm: tuple, n: int, seed: int, families=FAMILIES)
     return np.concatenate([generate(f, n, seed + i, paths, fm[0][..., 0], fm[1]) for i, f in enumerate(families)])
 
 
-def probabilities_and_features(model: keras.Model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(N, 10) probabilities and (N, D) penultimate features of (N, 28, 28) pixels, in one pass."""
-    reader = keras.Model(model.input, [model.output, model.get_layer(FEATURES_LAYER).output])
-    probs, features = reader.predict(np.asarray(x, np.float32).reshape(-1, 28, 28, 1), batch_size=1000, verbose=0)
-    return probs, features
+def reader(model: keras.Model):
+    """A function of (N, 28, 28) pixels -> (probabilities, penultimate features, logits), one pass, built once.
+
+    The logits are kept for other "unlike" scores (the energy score, Liu et al. 2020, is -logsumexp of them).
+    """
+    outputs = [model.output, model.get_layer(FEATURES_LAYER).output, model.get_layer("logits").output]
+    read = keras.Model(model.input, outputs)
+    return lambda x: read.predict(np.asarray(x, np.float32).reshape(-1, 28, 28, 1), batch_size=1000, verbose=0)
 
 
-def _logits(model: keras.Model, x: np.ndarray) -> np.ndarray:
-    """(N, 10) scores before the softmax (the energy score, Liu et al. 2020, is -logsumexp of them)."""
-    reader = keras.Model(model.input, model.get_layer("logits").output)
-    return reader.predict(np.asarray(x, np.float32).reshape(-1, 28, 28, 1), batch_size=1000, verbose=0)
-
-
-def fit_feature_distance(model: keras.Model, x_fm: np.ndarray, y_fm: np.ndarray, x_real, photos: list):
+def fit_feature_distance(read, x_fm: np.ndarray, y_fm: np.ndarray, x_real, photos: list):
     """model.ood fitted on the features of Fashion-MNIST images (by label) and the real photos of the ten.
 
     A photo whose folder several classes answer (shoes, long sleeves) counts as the accepted class the
-    model likes best. The reference distances are the real training photos' own.
+    model likes best. The reference distances are the real training photos' own. Returns the score and
+    what it was fitted on: (features, labels, which rows are real photos).
     """
     inside = [i for i, p in enumerate(photos) if p.accepted]
-    _, fm_features = probabilities_and_features(model, x_fm[:OOD_FIT_IMAGES])
-    real_probs, real_features = probabilities_and_features(model, x_real[inside])
+    _, fm_features, _ = read(x_fm[:OOD_FIT_IMAGES])
+    real_probs, real_features, _ = read(x_real[inside])
     real_labels = np.array(
         [
             photos[i].accepted[int(np.argmax(row[list(photos[i].accepted)]))]
             for i, row in zip(inside, real_probs, strict=True)
         ]
     )
-    return fit_ood(
-        np.concatenate([fm_features, real_features]),
-        np.concatenate([y_fm[:OOD_FIT_IMAGES], real_labels]),
-        real_features,
-    )
+    features = np.concatenate([fm_features, real_features])
+    labels = np.concatenate([y_fm[:OOD_FIT_IMAGES], real_labels])
+    real = np.r_[np.zeros(len(fm_features), bool), np.ones(len(real_features), bool)]
+    return fit_ood(features, labels, real_features), (features, labels, real)
 
 
 def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, object]:
@@ -373,7 +370,7 @@ def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, obje
     print(f"generated {len(x_outliers)} outliers in {outlier_seconds:.0f} s")
     history, seconds = fine_tune(model, args, fm, x_real, photos, x_outliers, args.seed)
     start = time.perf_counter()
-    ood = fit_feature_distance(model, fm[0], fm[1], x_real, photos)
+    ood, _ = fit_feature_distance(reader(model), fm[0], fm[1], x_real, photos)
     ood_seconds = time.perf_counter() - start
     record = {
         "source": SOURCE,
@@ -423,26 +420,20 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
         x_out = make_outliers(train_photos, fm, args.outliers, args.seed + 100 * k, families)
         model = keras.saving.load_model(args.init, safe_mode=True, compile=False)
         history, seconds = fine_tune(model, args, fm, x_real[train_rows], train_photos, x_out, args.seed + k)
-        ood = fit_feature_distance(model, x_fm, y_fm, x_real[train_rows], train_photos)
-        sample = np.r_[0 : min(CV_REFERENCE_FM, len(x_fm))]
-        _, fm_features = probabilities_and_features(model, x_fm[sample])
-        inside = [i for i in train_rows if photos[i].accepted]
-        real_probs, real_features = probabilities_and_features(model, x_real[inside])
-        real_labels = [
-            photos[i].accepted[int(np.argmax(p[list(photos[i].accepted)]))]
-            for i, p in zip(inside, real_probs, strict=True)
-        ]
-        reference["features"].append(np.concatenate([fm_features, real_features]).astype(np.float16))
-        reference["labels"].append(np.concatenate([y_fm[sample], real_labels]))
-        reference["fold"].append(np.full(len(sample) + len(inside), k))
-        reference.setdefault("real", []).append(np.r_[np.zeros(len(sample), bool), np.ones(len(inside), bool)])
+        read = reader(model)
+        ood, (features, labels, real) = fit_feature_distance(read, x_fm, y_fm, x_real[train_rows], train_photos)
+        keep = real | (np.cumsum(~real) <= CV_REFERENCE_FM)  # every real photo, the first Fashion-MNIST images
+        reference["features"].append(features[keep].astype(np.float16))
+        reference["labels"].append(labels[keep])
+        reference["fold"].append(np.full(int(keep.sum()), k))
+        reference.setdefault("real", []).append(real[keep])
         measured = [i for i, p in enumerate(photos) if folds[i] == k or p.folder == left_type]
-        probs, features = probabilities_and_features(model, x_real[measured])
+        probs, features, logits = read(x_real[measured])
         rows["probs"].append(probs)
         rows["percentile"].append(ood.percentile(ood.distances(features)))
         rows["features"].append(features.astype(np.float16))  # to compare other scores afterwards
-        rows["logits"].append(_logits(model, x_real[measured]))
-        rows["probs_flipped"].append(probabilities_and_features(model, x_real[measured][:, :, ::-1])[0])
+        rows["logits"].append(logits)
+        rows["probs_flipped"].append(read(x_real[measured][:, :, ::-1])[0])
         rows["fold"].append(np.full(len(measured), k))
         rows["index"].append(np.array(measured))
         rows["kind"].append(
@@ -457,12 +448,12 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
                 x_fm[..., 0],
                 y_fm,
             )
-            probs, features = probabilities_and_features(model, x_gen)
+            probs, features, logits = read(x_gen)
             generated["probs"].append(probs)
             generated["percentile"].append(ood.percentile(ood.distances(features)))
             generated["features"].append(features.astype(np.float16))
-            generated["logits"].append(_logits(model, x_gen))
-            generated["probs_flipped"].append(probabilities_and_features(model, x_gen[:, :, ::-1])[0])
+            generated["logits"].append(logits)
+            generated["probs_flipped"].append(read(x_gen[:, :, ::-1])[0])
             generated["fold"].append(np.full(len(x_gen), k))
             generated["family"].append(np.full(len(x_gen), family))
             generated["held_out"].append(np.full(len(x_gen), family == left_family))

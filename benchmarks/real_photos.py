@@ -29,7 +29,7 @@ from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
 from model import ood
-from model.inference import DEFAULT_FOLDER, UNLIKE_ABOVE, UNSURE_BELOW, load_folder
+from model.inference import DEFAULT_FOLDER, UNLIKE_ABOVE, UNSURE_BELOW, load_folder, unsure
 from model.preprocess import load_and_preprocess
 from model.real_photos import ACCEPTED, list_photos, read_senders, score
 
@@ -49,11 +49,6 @@ def naive_input(path: Path) -> np.ndarray:
     """What gr.Image hands the naive demo: the decoded, upright RGB photo."""
     with Image.open(path) as img:
         return naive_pixels(ImageOps.exif_transpose(img).convert("RGB"))
-
-
-def unsure(probs: np.ndarray, percentile: np.ndarray, below: float, unlike: float) -> np.ndarray:
-    """The app's rule (model.inference.verdict_reason): no class likely enough, or unlike the training photos."""
-    return (probs.max(axis=1) < below) | (percentile > unlike)
 
 
 def fold_scores(cv: dict, below: float, unlike: float) -> list[dict]:

@@ -206,14 +206,20 @@ def load_folder(folder: str | Path, source: str | None = None) -> LoadedModel:
     return LoadedModel(keras_model, metrics, folder, source, fashion_mnist_only, ood.load(folder))
 
 
+def unsure(
+    probs: np.ndarray, unusual: np.ndarray, below: float = UNSURE_BELOW, unlike: float = UNLIKE_ABOVE
+) -> np.ndarray:
+    """The "Not sure" rule for (N, 10) probabilities and (N,) unusualness (model.ood percentiles): no class
+    reaches BELOW, or the features are more unusual than UNLIKE of the training photos. (N,) bools."""
+    return (np.asarray(probs).max(axis=-1) < below) | (np.asarray(unusual) > unlike)
+
+
 def unsure_reason(probs: np.ndarray, unusual: float = 0.0) -> str | None:
-    """Why an answer should start with "Not sure", or None: "unlike" (the features are more unusual than
-    ``UNLIKE_ABOVE`` of the training photos) or "unlikely" (no class reaches ``UNSURE_BELOW``)."""
-    if unusual > UNLIKE_ABOVE:
-        return "unlike"
-    if float(np.max(probs)) < UNSURE_BELOW:
-        return "unlikely"
-    return None
+    """Why an answer should start with "Not sure" (``unsure``), or None: "unlike" (the features are more
+    unusual than ``UNLIKE_ABOVE`` of the training photos) or "unlikely" (no class reaches ``UNSURE_BELOW``)."""
+    if not unsure(probs, unusual):
+        return None
+    return "unlike" if unsure(np.ones(1), unusual) else "unlikely"
 
 
 def is_unsure(probs: np.ndarray, unusual: float = 0.0) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 
 from gradio_gaps import canvas_files, captioned_gallery, raw_payloads
 from model.data import CLASS_NAMES
-from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure_reason
+from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure, unsure_reason
 from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
 from model.real_photos import ACCEPTED
 from tabs.charts import line_chart_svg
@@ -252,8 +252,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     if score is not None:
         top, unusual = score
-        unlike = model.feature_distance is not None and unusual > UNLIKE_ABOVE
-        fate = "answered" if top >= threshold and not unlike else "“Not sure”"
+        fate = "“Not sure”" if unsure(np.array([top]), unusual, below=threshold) else "answered"
         words += f"<p>Your input: top class {top:.1%}, so at this threshold it would be {html.escape(fate)}."
         if model.feature_distance is not None:
             words += (
