@@ -140,12 +140,12 @@ def measure_handlers(inputs: dict[str, Path], requests: int) -> dict:
     from benchmarks import naive_app
     from model.inference import load_folder
     from tabs import classify as app_handlers
-    from tabs import inputs
+    from tabs import inputs as upload_inputs
 
     model = load_folder(WEIGHTS)
 
     def ours(path):
-        inputs._converted.cache_clear()  # each upload is a new file to the app: time its conversion, not a cache hit
+        upload_inputs._converted.cache_clear()  # each upload is a new file to the app: time its conversion, not a cache hit
         return app_handlers.classify_photo(str(path), model)
 
     handlers = {

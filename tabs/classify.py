@@ -39,9 +39,9 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str
         return (
             f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than those of "
             f"{unusual:.0%} of the garment photos it trained on. This rule catches many things the model never "
-            "learned, and also some ordinary photos (the Classify tab's “How sure” panel gives both rates). "
-            f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten kinds of clothing item: tops, "
-            "trousers, dresses, coats, shirts, three kinds of footwear and bags, one per photo."
+            "learned, and also some ordinary photos (the “Real photos vs Fashion-MNIST” panel below gives both rates). "
+            f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten classes, one item per photo: "
+            "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )
     if reason == "unlikely":
         return (
@@ -200,8 +200,8 @@ def _unlike_words(results: dict) -> str:
 {_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers (a higher probability
-threshold alone would buy part of that too); the rule also held back {with_rule["unlike_known"]["mean"]:.1%} of new
-people's photos of the ten. Both thresholds were chosen on those same folds, so these numbers are likely a little
+threshold alone would buy part of that too); the rule on its own flagged {with_rule["unlike_known"]["mean"]:.1%} of new
+people's photos of the ten, many of them already under the threshold or wrong. Both thresholds were chosen on those same folds, so these numbers are likely a little
 optimistic; the score there was fitted on fewer Fashion-MNIST images than the shipped one."""
 
 
@@ -215,7 +215,10 @@ def _held_back(model: LoadedModel) -> str:
     if model.feature_distance is None or not rule:
         return ""
     held = rule["with"]["unlike_known"]["mean"]
-    return f" The app's “unlike” rule holds back more: {held:.1%} of new people's photos of the ten on a sibling run's folds."
+    return (
+        f" On a sibling run's folds the app's “unlike” rule, on its own, flagged {held:.1%} of new people's photos of"
+        " the ten; many were already under the threshold or wrong, so together the rules answer only somewhat fewer."
+    )
 
 
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:

@@ -255,16 +255,19 @@ def evidence_words(model: LoadedModel) -> str:
         )
     top = {m: r[m]["rank_correlation_top_layer"] for m in METHODS}
     everything = {m: r[m]["rank_correlation_randomized"] for m in METHODS}
-    constant = {m: r[m]["rank_correlation_randomized_undefined"] for m in METHODS}
     left_out = "; ".join(
-        f"{m}'s map of the randomized model was constant, so had no ranking, on {n} images, left out"
-        for m, n in constant.items()
-        if n
+        f"{m}'s map of the {stage} model was constant, so had no ranking, on {n} images, left out"
+        for stage, key in (
+            ("top-layer", "rank_correlation_top_layer_undefined"),
+            ("randomized", "rank_correlation_randomized_undefined"),
+        )
+        for m in METHODS
+        if (n := r[m].get(key))
     )
     words.append(
         "In the sanity check, re-drawing only the top layer leaves **"
-        f"{max(top, key=top.get)}**'s map most like the trained one (mean ρ {max(top.values()):.2f}); with every "
-        "layer re-drawn the mean ρ is "
+        f"{max(top, key=top.get)}**'s map most like the trained one (highest mean ρ, {max(top.values()):.2f}); "
+        "with every layer re-drawn the mean ρ is "
         + ", ".join(f"{m} {rho:.2f}" for m, rho in everything.items())
         + (f" ({left_out})." if left_out else ".")
     )

@@ -43,7 +43,7 @@ def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
     cost = 100 * (rule["without"]["right_and_sure"]["mean"] - rule["with"]["right_and_sure"]["mean"])
     assert f"for {cost:.1f} points of right-and-sure" in words
     assert "probability rule alone" in words and not cv["has_unlike_score"]
-    assert f"held back {rule['with']['unlike_known']['mean']:.1%} of new" in words
+    assert f"flagged {rule['with']['unlike_known']['mean']:.1%} of new" in words
     tops = sum(
         v["photos"]
         for f, v in untrained["Fashion-MNIST-only model"]["per_folder"].items()
@@ -96,6 +96,13 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     assert (
         len(re.findall("<polyline", html)) == 3 and html.count("stroke-dasharray") == 2
     )  # two marks: threshold, input
+
+
+def test_the_panel_says_how_many_ordinary_photos_the_unlike_rule_flags_on_its_own():
+    flagged = REAL["unlike_rule"]["with"]["unlike_known"]["mean"]
+    html = classify.how_sure(UNSURE_BELOW, (0.9, 0.5), fake_model())
+    assert f"on its own, flagged {flagged:.1%} of new people's photos" in html and "holds back more" not in html
+    assert "flagged" not in classify.how_sure(UNSURE_BELOW, (0.9, 0.5), fake_model(distance=False))
 
 
 def test_the_panel_names_the_unlike_rule_only_when_the_model_has_the_score():
