@@ -33,6 +33,7 @@ from PIL import Image
 
 from concepts.confusion import heatmap
 from concepts.curves import training_curves
+from model import playground
 from model.augment import augmenter, vary_photos
 from model.card import CONFUSION_PNG, CURVES_PNG, write_card
 from model.cnn import build_cnn, build_mlp, build_notebook
@@ -125,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --real-photos and --init: grouped K-fold cross-validation by photographer (senders.csv) "
         "instead of training the final model; writes OUT/real_photos_cv.npz",
     )
+    parser.add_argument(
+        "--playground-grid",
+        action="store_true",
+        help="train the Playground's grid instead: every combination of its knobs on the notebook's CNN "
+        "(model/playground.py), written to OUT/playground.json; resumes where an interrupted grid stopped",
+    )
     parser.add_argument("--private", action="store_true", help="create the Hub repo as private")
     parser.add_argument("--commit-message", help="commit message for --push-to-hub")
     return parser
@@ -148,6 +155,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--folds K needs --real-photos DIR, --init FOLDER (the phase-1 model) and K >= 2")
     if args.real_photos and args.ablation:
         parser.error("--ablation runs train on Fashion-MNIST only")
+    if args.playground_grid and (args.real_photos or args.ablation or args.push_to_hub):
+        parser.error(
+            "--playground-grid adds the grid to an existing folder: no --real-photos, --ablation or --push-to-hub"
+        )
     if args.real_photos:
         list_photos(args.real_photos)  # a wrong folder fails now, not after the first phase
     if args.push_to_hub:
@@ -488,6 +499,14 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
     return path
 
 
+def playground_grid(args, x_train, y_train, train_idx, val_idx, test: tuple) -> dict:
+    """The Playground's images into OUT, then every run of its grid (model/playground.py), each with its own seed."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    playground.write_subset(args.out, x_train, y_train, train_idx, val_idx)
+    epochs = min(args.epochs, QUICK["epochs"]) if args.quick else playground.EPOCHS
+    return playground.train_grid(args.out, playground.load_subset(args.out), test, epochs=epochs)
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     keras.utils.set_random_seed(args.seed)
@@ -500,6 +519,8 @@ def main(argv: list[str] | None = None) -> dict:
         train_idx, val_idx = train_idx[: QUICK["train"]], val_idx[: QUICK["validation"]]
         x_test, y_test = x_test[: QUICK["test"]], y_test[: QUICK["test"]]
         epochs = min(epochs, QUICK["epochs"])
+    if args.playground_grid:
+        return playground_grid(args, x_train, y_train, train_idx, val_idx, (x_test[..., 0], y_test))
     description, variant, augment, recipe = ABLATIONS[args.ablation or "baseline"]
     train_ds = make_dataset(x_train[train_idx], y_train[train_idx], args.batch_size, args.seed, augment=augment)
     val_ds = make_dataset(x_train[val_idx], y_train[val_idx], 512, args.seed, augment=False)

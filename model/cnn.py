@@ -75,14 +75,21 @@ def build_mlp(hidden: tuple[int, ...] = (512, 256), dropout: float = 0.25) -> ke
     return keras.Model(inputs, probs, name="fashion_mlp")
 
 
-def build_notebook(batch_norm: bool = False, normalize: bool = True) -> keras.Model:
+def build_notebook(
+    batch_norm: bool = False, normalize: bool = True, pool: str = "max", dropout: float = 0.0
+) -> keras.Model:
     """The study notebook's CNN, the improvement ladder's first rung: conv 32 -> pool -> conv 64 -> pool -> dense 128.
 
     3x3 "valid" convolutions and 2x2 max pools (28 -> 26 -> 13 -> 11 -> 5), ReLU, standardized input as in
     every run here. BATCH_NORM puts a batch norm between each convolution or dense layer and its ReLU (the
     second rung), the layer then having no bias of its own (the batch norm's shift replaces it). NORMALIZE
     False feeds the first convolution raw 0-255 pixels (the Normalization tab's pair of runs without batch norm).
+    POOL "average" pools by the mean instead of the maximum; DROPOUT drops that share of the dense layer's
+    outputs in training (both are the Playground's knobs).
     """
+    if pool not in ("max", "average"):
+        raise ValueError(f'pool must be "max" or "average", not {pool!r}')
+    pooling = {"max": layers.MaxPooling2D, "average": layers.AveragePooling2D}[pool]
     inputs = keras.Input(shape=INPUT_SHAPE, name="pixels")
     if normalize:
         x = layers.Rescaling(scale=1 / (255 * PIXEL_STD), offset=-PIXEL_MEAN / PIXEL_STD, name="normalize")(inputs)
@@ -96,12 +103,15 @@ def build_notebook(batch_norm: bool = False, normalize: bool = True) -> keras.Mo
         return layers.ReLU(name=f"{name}_relu")(x)
 
     x = unit(x, layers.Conv2D(32, 3, use_bias=not batch_norm, name="conv1"), "conv1")
-    x = layers.MaxPooling2D(2, name="pool1")(x)
+    x = pooling(2, name="pool1")(x)
     x = unit(x, layers.Conv2D(64, 3, use_bias=not batch_norm, name="conv2"), "conv2")
-    x = layers.MaxPooling2D(2, name="pool2")(x)
+    x = pooling(2, name="pool2")(x)
     x = layers.Flatten(name="flatten")(x)  # (N, 5*5*64)
     x = unit(x, layers.Dense(128, use_bias=not batch_norm, name="dense"), "dense")
+    if dropout:
+        x = layers.Dropout(dropout, name="dense_dropout")(x)
     logits = layers.Dense(NUM_CLASSES, name=LOGITS_LAYER)(x)
     probs = layers.Softmax(name=PROBS_LAYER)(logits)
     name = "notebook_cnn" + ("_bn" if batch_norm else "") + ("" if normalize else "_raw")
+    name += ("" if pool == "max" else "_avgpool") + (f"_dropout{dropout:g}" if dropout else "")
     return keras.Model(inputs, probs, name=name)

@@ -1,0 +1,240 @@
+"""The Playground's runs: the study notebook's CNN with six knobs, trained from scratch on a fixed sample.
+
+Each knob answers one of the notebook's questions (``KNOBS``). ``python train.py --playground-grid`` trains
+every combination once (2**6 = 64 runs) and the default one with more seeds, and writes ``GRID_FILE`` into
+the model folder: per run, the per-epoch training and validation loss and accuracy, the test accuracy,
+each class's recall and the seconds it took. The app shows those at once; "Train it now" trains one
+combination live with ``train_run`` and streams the same numbers epoch by epoch.
+
+The images are a fixed sample of train.py's own split kept in the model folder (``SUBSET_FILE``): the
+first 10,000 training images (the 1,000-image runs use the first 1,000 of them) and 2,000 validation
+images, so a Space trains live without the dataset.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+SUBSET_FILE = "playground_subset.npz"
+GRID_FILE = "playground.json"
+
+# knob -> (its values, the first being the default: the study notebook's own choice)
+KNOBS: dict[str, tuple] = {
+    "pool": ("max", "average"),
+    "normalize": (True, False),
+    "batch_norm": (False, True),
+    "dropout": (0.0, 0.5),
+    "augment": (False, True),
+    "images": (10_000, 1_000),
+}
+DEFAULT = {knob: values[0] for knob, values in KNOBS.items()}
+VALIDATION = 2_000
+EPOCHS = 10
+BATCH_SIZE = 64
+LEARNING_RATE = 1e-3  # Adam, constant: the notebook's recipe
+SEEDS = (0, 1, 2)  # the default configuration is trained with each: run-to-run noise
+HISTORY_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
+
+
+def every_config() -> list[dict]:
+    """All combinations of the knobs' values, the default first."""
+    return [dict(zip(KNOBS, values, strict=True)) for values in itertools.product(*KNOBS.values())]
+
+
+def config_key(config: dict) -> str:
+    """One run's name in the grid file, e.g. "pool=max normalize=1 batch_norm=0 dropout=0 augment=0 images=10000"."""
+    check_config(config)
+    return " ".join(f"{k}={_short(config[k])}" for k in KNOBS)
+
+
+def _short(value) -> str:
+    return str(int(value)) if isinstance(value, bool) else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def check_config(config: dict) -> None:
+    """ValueError unless CONFIG sets every knob to one of its values, and nothing else."""
+    if set(config) != set(KNOBS):
+        raise ValueError(f"a configuration sets exactly these knobs: {', '.join(KNOBS)}")
+    for knob, values in KNOBS.items():
+        if config[knob] not in values:
+            raise ValueError(f"{knob} must be one of {', '.join(map(str, values))}, not {config[knob]!r}")
+
+
+def build(config: dict, seed: int):
+    """The notebook's CNN with CONFIG's pooling, normalization, batch norm and dropout; augmentation in front
+    (flips, 2-pixel shifts, random erasing: the shipped model's), active only in training."""
+    import keras
+
+    from model.augment import augmenter
+    from model.cnn import INPUT_SHAPE, build_notebook
+
+    keras.utils.set_random_seed(seed)
+    net = build_notebook(
+        batch_norm=config["batch_norm"], normalize=config["normalize"], pool=config["pool"], dropout=config["dropout"]
+    )
+    if config["augment"]:
+        inputs = keras.Input(shape=INPUT_SHAPE, name="pixels")
+        net = keras.Model(inputs, net(augmenter(seed)(inputs)), name=net.name + "_augmented")
+    net.compile(
+        optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    return net
+
+
+def write_subset(folder: Path, x_train, y_train, train_idx, val_idx) -> None:
+    """The first 10,000 of train.py's training indices and the first 2,000 validation ones, as uint8 images."""
+    train, val = train_idx[: max(KNOBS["images"])], val_idx[:VALIDATION]
+    np.savez_compressed(
+        Path(folder) / SUBSET_FILE,
+        train_images=x_train[train].reshape(-1, 28, 28).astype(np.uint8),
+        train_labels=y_train[train].astype(np.int64),
+        val_images=x_train[val].reshape(-1, 28, 28).astype(np.uint8),
+        val_labels=y_train[val].astype(np.int64),
+    )
+
+
+def load_subset(folder: Path) -> dict[str, np.ndarray] | None:
+    path = Path(folder) / SUBSET_FILE
+    if not path.is_file():
+        return None
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files}
+
+
+def train_run(
+    config: dict, subset: dict[str, np.ndarray], seed: int, epochs: int = EPOCHS
+) -> Iterator[tuple[dict, object]]:
+    """Train CONFIG from scratch; after each epoch yield (its history so far, the network).
+
+    The history has HISTORY_KEYS as Keras records them: training loss and accuracy averaged over the
+    epoch's batches (with dropout and augmentation on), validation ones measured after the epoch; and
+    "seconds", each epoch's wall time.
+    """
+    check_config(config)
+    n = config["images"]
+    x = subset["train_images"][:n, ..., None].astype(np.float32)
+    y = subset["train_labels"][:n]
+    val = (subset["val_images"][..., None].astype(np.float32), subset["val_labels"])
+    net = build(config, seed)
+    history = {key: [] for key in (*HISTORY_KEYS, "seconds")}
+    for _ in range(epochs):
+        start = time.perf_counter()
+        logs = net.fit(x, y, batch_size=BATCH_SIZE, epochs=1, validation_data=val, verbose=0).history
+        for key in HISTORY_KEYS:
+            history[key].append(round(float(logs[key][-1]), 5))
+        history["seconds"].append(round(time.perf_counter() - start, 2))
+        yield history, net
+
+
+def best_epoch(history: dict) -> int:
+    """The epoch (from 1) with the lowest validation loss: after it, validation stopped improving."""
+    return int(np.argmin(history["val_loss"])) + 1
+
+
+def test_scores(net, x_test: np.ndarray, y_test: np.ndarray) -> dict:
+    """Test accuracy and each class's recall (share of its test images answered right)."""
+    probs = net.predict(x_test[..., None].astype(np.float32), batch_size=1000, verbose=0)
+    right = probs.argmax(1) == y_test
+    return {
+        "test_accuracy": round(float(right.mean()), 5),
+        "recall": [round(float(right[y_test == c].mean()), 4) for c in range(10)],
+    }
+
+
+def train_grid(folder: Path, subset: dict, test: tuple, log=print, epochs: int = EPOCHS) -> dict:
+    """Every configuration once (seed 0) and the default with every seed, into FOLDER/GRID_FILE.
+
+    Resumes: runs already in the file are kept, so an interrupted grid goes on where it stopped.
+    """
+    path = Path(folder) / GRID_FILE
+    grid = json.loads(path.read_text()) if path.is_file() else {}
+    grid.update(knobs={k: list(v) for k, v in KNOBS.items()}, default=DEFAULT, epochs=epochs, batch_size=BATCH_SIZE)
+    grid.update(validation_images=VALIDATION, learning_rate=LEARNING_RATE)
+    runs = grid.setdefault("runs", {})
+    jobs = [(config, SEEDS[0]) for config in every_config()] + [(DEFAULT, s) for s in SEEDS[1:]]
+    for i, (config, seed) in enumerate(jobs, start=1):
+        name = config_key(config) + ("" if seed == SEEDS[0] else f" seed={seed}")
+        if name in runs:
+            continue
+        start = time.perf_counter()
+        *_, (history, net) = train_run(config, subset, seed, epochs)  # the last epoch's
+        runs[name] = {
+            "config": config,
+            "seed": seed,
+            "history": history,
+            "best_epoch": best_epoch(history),
+            "seconds": round(time.perf_counter() - start, 1),
+            **test_scores(net, *test),
+        }
+        path.write_text(json.dumps(grid, indent=1))
+        log(f"[{i}/{len(jobs)}] {name}: test {runs[name]['test_accuracy']:.2%} in {runs[name]['seconds']:.0f} s")
+    return grid
+
+
+# -- reading the grid: what each knob did -------------------------------------------------------------
+
+
+def grid_run(grid: dict, config: dict) -> dict:
+    """The grid's seed-0 run of CONFIG (KeyError if the grid lacks it)."""
+    return grid["runs"][config_key(config)]
+
+
+def flipped(config: dict, knob: str) -> dict:
+    """CONFIG with KNOB set to its other value."""
+    first, second = KNOBS[knob]
+    return {**config, knob: second if config[knob] == first else first}
+
+
+def knob_effects(grid: dict, config: dict) -> dict[str, float]:
+    """For each knob, the test accuracy (points) of CONFIG with that knob flipped minus CONFIG's own."""
+    own = grid_run(grid, config)["test_accuracy"]
+    return {knob: 100 * (grid_run(grid, flipped(config, knob))["test_accuracy"] - own) for knob in KNOBS}
+
+
+def _pairs(knob: str) -> list[tuple[dict, dict]]:
+    """Every pair of configurations that differ in KNOB only: (with its first value, with its second)."""
+    return [(c, flipped(c, knob)) for c in every_config() if c[knob] == KNOBS[knob][0]]
+
+
+def average_effects(grid: dict) -> dict[str, float]:
+    """Each knob's mean effect over the grid: test accuracy (points) with its second value minus its first,
+    averaged over the 32 settings of the other knobs."""
+    return {
+        knob: 100
+        * float(
+            np.mean([grid_run(grid, b)["test_accuracy"] - grid_run(grid, a)["test_accuracy"] for a, b in _pairs(knob)])
+        )
+        for knob in KNOBS
+    }
+
+
+def interaction(grid: dict, knob: str, other: str) -> tuple[float, float]:
+    """KNOB's mean effect (points, as in ``average_effects``) with OTHER at its first value, and at its second."""
+    effects: dict[object, list[float]] = {value: [] for value in KNOBS[other]}
+    for a, b in _pairs(knob):
+        effects[a[other]].append(grid_run(grid, b)["test_accuracy"] - grid_run(grid, a)["test_accuracy"])
+    return tuple(100 * float(np.mean(effects[value])) for value in KNOBS[other])
+
+
+def biggest_interaction(grid: dict) -> tuple[str, str, tuple[float, float]]:
+    """The pair of knobs whose effects depend on each other most: (knob, other, KNOB's effect at each of
+    OTHER's values), KNOB being the one of the pair whose effect changes more in absolute terms."""
+    best = None
+    for knob, other in itertools.permutations(KNOBS, 2):
+        first, second = interaction(grid, knob, other)
+        if best is None or abs(second - first) > abs(best[2][1] - best[2][0]):
+            best = (knob, other, (first, second))
+    return best
+
+
+def seed_spread(grid: dict) -> list[float]:
+    """The default configuration's test accuracy (points) with each seed the grid trained it with."""
+    runs = grid["runs"]
+    key = config_key(DEFAULT)
+    return [100 * runs[name]["test_accuracy"] for name in runs if name == key or name.startswith(key + " seed=")]
