@@ -1,8 +1,9 @@
 """Training curves: how accuracy and loss moved, epoch by epoch, on training and validation data.
 
 While both curves improve together the model is still learning patterns that generalise. When
-the training curve keeps improving but the validation curve stalls or turns back, the model
-has started memorising its training images: that gap is overfitting.
+the training curve keeps improving but the validation loss stops falling and turns back up, the
+model has started memorising its training images: that is overfitting. Each run's epoch of lowest
+validation loss is marked, where validation stopped improving by that criterion.
 """
 
 from __future__ import annotations
@@ -11,27 +12,49 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+# one dark, distinct colour per run: 12, as many as the model folder's runs (the shipped model and 11 ablations);
+# past 12 they repeat
+COLORS = (
+    "#1f4e99", "#b35900", "#1d7a36", "#a3222a", "#5b3a99", "#6b4a2e",
+    "#4d4d4d", "#8a7a00", "#00747a", "#a01a7d", "#4f7a00", "#0d2b52",
+)  # fmt: skip
+BEST_MARKER = {"marker": "o", "markersize": 8, "markeredgecolor": "black", "linestyle": "none"}
+BEST_LABEL = "epoch of lowest validation loss"
+
+
+def best_epoch(history: dict[str, list[float]]) -> int | None:
+    """The epoch (from 1) of lowest validation loss, the first if tied; None without validation loss."""
+    val = history.get("val_loss")
+    return int(np.argmin(val)) + 1 if val else None
 
 
 def training_curves(
     histories: dict[str, dict[str, list[float]]], loss_label: str = "loss (with label smoothing)"
 ) -> plt.Figure:
-    """Accuracy above loss per epoch, solid for training and dashed for validation, one colour per run.
+    """Accuracy above loss per epoch, solid for training and dashed for validation, one colour per run, each run's
+    epoch of lowest validation loss marked with a dot on both panels.
 
     ``histories`` maps a run's name to Keras's ``history.history`` (accuracy, val_accuracy, loss, val_loss);
     ``loss_label`` says which loss the runs minimised (this app's recipe smooths its targets).
     Stacked and 460 px wide, with 11-pt text: a phone shows it about 326 px wide, and the text stays above 10 px.
     """
-    legend_height = 0.22 * len(histories) + 0.1  # inches: one line per run, below the plots
+    marked = any(best_epoch(h) for h in histories.values())
+    legend_height = 0.22 * (len(histories) + marked) + 0.1  # inches: one line per run (and the dot), below the plots
     height = 6.4 + legend_height
     fig, (acc_ax, loss_ax) = plt.subplots(2, 1, figsize=(4.6, height), dpi=100, sharex=True)
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]  # 10 colours, more than the runs we show
-    for color, (name, history) in zip(colors, histories.items(), strict=False):
+    for k, (name, history) in enumerate(histories.items()):
+        color = COLORS[k % len(COLORS)]
         epochs = range(1, len(history["accuracy"]) + 1)
+        best = best_epoch(history)
         for ax, key in ((acc_ax, "accuracy"), (loss_ax, "loss")):
             ax.plot(epochs, history[key], "-", color=color, label=name if ax is acc_ax else None)
             if f"val_{key}" in history:
                 ax.plot(epochs, history[f"val_{key}"], "--", color=color)
+                if best:
+                    ax.plot([best], [history[f"val_{key}"][best - 1]], color=color, **BEST_MARKER)
     acc_ax.set_ylabel("accuracy", fontsize=11)
     loss_ax.set_ylabel(loss_label, fontsize=11)
     loss_ax.set_xlabel("epoch", fontsize=11)
@@ -39,6 +62,9 @@ def training_curves(
         ax.grid(alpha=0.3)
         ax.tick_params(labelsize=11)
     acc_ax.set_title("Training (solid) vs validation (dashed)", fontsize=11)
-    fig.legend(loc="lower center", ncol=1, fontsize=11, frameon=False)
+    handles, labels = acc_ax.get_legend_handles_labels()
+    if marked:  # what the dots are, as the key's last line
+        handles, labels = [*handles, Line2D([], [], color="gray", **BEST_MARKER)], [*labels, BEST_LABEL]
+    fig.legend(handles, labels, loc="lower center", ncol=1, fontsize=11, frameon=False)
     fig.tight_layout(rect=(0, legend_height / height, 1, 1))
     return fig

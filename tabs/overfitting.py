@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import threading
 import time
 from functools import partial
@@ -11,6 +10,7 @@ import gradio as gr
 import numpy as np
 import pandas as pd
 
+from concepts.curves import best_epoch
 from model import live
 from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
 from model.inference import LoadedModel
@@ -19,15 +19,16 @@ from tabs.charts import grid, upscale
 from tabs.checks import names, optional_number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
-from tabs.runs import TOO_CLOSE, fashion_mnist_run, run_histories
+from tabs.runs import CURVES_CAPTION, TOO_CLOSE, fashion_mnist_run, run_histories, show_curves
 from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """A model *overfits* when it keeps getting better on its training images but stops getting better,
-or gets worse, on images it has never seen: look for the epoch where the validation curve (light) stops
-rising while the training curve (dark) still climbs. The distance between the two curves is the
-*generalization gap*; a gap alone is not overfitting. Dropout and data augmentation are meant to prevent
-overfitting, by making the training task harder to memorise."""
+LEAD = """A model *overfits* when it keeps getting better on its training images but stops getting better, or
+gets worse, on images it has never seen. In the plot, find each run's dot: its epoch of lowest validation loss.
+Where the dashed validation loss climbs after its dot while the solid training loss still falls, that run overfitted."""
+DETAIL = """The distance between the training and validation curves is the *generalization gap*; a gap alone is not
+overfitting. Dropout and data augmentation are meant to prevent overfitting, by making the training task harder
+to memorise."""
 AUGMENTED_RUNS = {name for name, spec in ABLATIONS.items() if spec[2]}  # the ablations trained with augmentation
 
 
@@ -68,7 +69,7 @@ def regularisation_words(model: LoadedModel) -> str:
         f"{no_aug['history']['accuracy'][-1]:.2%} on its training images against {val[-1]:.2%} on validation, a "
         f"{gap['no-augmentation']:.1f}-point gap (the baseline's: {gap['baseline']:+.1f}). "
         + (
-            "Yet its validation accuracy was at its best at the last epoch: a wide gap, not yet overfitting."
+            _still_improving(no_aug["history"])
             if peak == len(val) - 1
             else f"Its validation accuracy peaked at epoch {peak + 1} ({val[peak]:.2%}) and ended at {val[-1]:.2%}."
         )
@@ -91,6 +92,17 @@ def regularisation_words(model: LoadedModel) -> str:
             + ("; the other had no measurable effect." if len(clear) < len(change) else ".")
         )
     return words + _augmentation_on_the_ladder(runs, model)
+
+
+def _still_improving(history: dict) -> str:
+    """For a run whose validation accuracy was best at its last epoch: what its validation loss did."""
+    loss, best = history.get("val_loss"), best_epoch(history)
+    if not loss or best == len(loss):
+        return "Yet its validation accuracy and loss were at their best at the last epoch: a wide gap, not yet overfitting."
+    return (
+        f"Yet its validation accuracy was at its best at the last epoch, and its validation loss ended "
+        f"{loss[-1] - loss[best - 1]:.4f} above its lowest (epoch {best}): a wide gap, no clear overfitting yet."
+    )
 
 
 def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
@@ -153,6 +165,7 @@ def overfitting_rows(model: LoadedModel) -> list[list]:
                 round(train, 2),
                 round(val, 2),
                 round(train - val, 2),
+                best_epoch(h) or "",
                 round(100 * run["test_accuracy"], 2),
             ]
         )
@@ -173,45 +186,13 @@ LIVE_COLORS = {
     for n, pair in zip(live.SIZES, LIVE_HUES, strict=True)
     for split, hue in zip(("training", "validation"), pair, strict=True)
 }
-SPLITS = {"accuracy": "training", "val_accuracy": "validation"}  # history key -> how the legend names it
 
 
-def accuracy_curves(runs: list[str], model: LoadedModel) -> pd.DataFrame:
-    """The chosen runs' accuracy per epoch on training and validation images, for a line plot the browser draws."""
-    histories = run_histories(model)
-    names(runs, list(histories), "runs")
-    chosen = [r for r in histories if r in runs]  # in the listed order: a run keeps its colour
-    if not chosen:
-        raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
-    rows = [
-        (epoch, value, f"{run}: {split}")
-        for run in chosen
-        for key, split in SPLITS.items()
-        for epoch, value in enumerate(histories[run].get(key, []), start=1)
-    ]
-    return pd.DataFrame(rows, columns=["epoch", "accuracy", "run"])
-
-
-def series_colors(model: LoadedModel) -> dict[str, str]:
-    """Each run one hue: its training curve dark, its validation curve light."""
-    pairs = [("#1f4e99", "#7fa7e6"), ("#b35900", "#f2a65a"), ("#1d7a36", "#7fcf93"), ("#a3222a", "#ee8a90")]
-    pairs += [("#5b3a99", "#b59be6"), ("#6b4a2e", "#c49a76"), ("#4d4d4d", "#a6a6a6"), ("#8a7a00", "#e0d060")]
-    pairs += [("#00747a", "#6ccbd0"), ("#a01a7d", "#ec8fd2"), ("#4f7a00", "#b9dc5e"), ("#0d2b52", "#8fa8c8")]
-    colors = {}
-    for (dark, light), run in zip(pairs * 4, run_histories(model), strict=False):  # repeats only past 12 runs
-        colors[f"{run}: training"], colors[f"{run}: validation"] = dark, light
-    return colors
-
-
-def colour_key(model: LoadedModel) -> str:
-    """Which hue is which run, as HTML under the plot (the plot's own legend is cut short on a phone)."""
-    colors = series_colors(model)
-    items = "".join(
-        f"<li><span class='swatch' style='background:{colors[run + ': training']}'></span>"
-        f"<span class='swatch' style='background:{colors[run + ': validation']}'></span>{html.escape(run)}</li>"
-        for run in run_histories(model)
-    )
-    return f"<p>Dark: training images; light: validation images.</p><ul class='colour-key'>{items}</ul>"
+def overfitting_curves(runs: list[str], model: LoadedModel) -> str:
+    """The chosen runs' accuracy and loss per epoch, training and validation, each run's lowest validation loss
+    marked (a PNG file, drawn once per choice of runs)."""
+    names(runs, list(run_histories(model)), "runs")
+    return show_curves(runs, model)
 
 
 def augmented_versions(image_path: str | None, draw: float = 0) -> str:
@@ -270,7 +251,8 @@ def live_so_what(results: dict) -> str:
 
 
 def warm_up(model: LoadedModel) -> None:
-    """Nothing to prepare: the browser draws the curves, and the augmented versions take milliseconds."""
+    """Draw the curves the tab opens with ahead of time; the augmented versions take milliseconds."""
+    overfitting_curves(default_runs(model), model)
 
 
 def accuracy_plot(x: str, colors: dict[str, str], label: str, elem_id: str, **axes) -> gr.LinePlot:
@@ -292,21 +274,31 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Overfitting") as tab:  # the measured table first, the explanation after the plot (phones)
         gr.Dataframe(
             overfitting_rows(model),
-            headers=["run", "epochs", "final train acc %", "final validation acc %", "gap (points)", "test acc %"],
-            label="Final epoch, measured",
+            headers=[
+                "run",
+                "epochs",
+                "final train acc %",
+                "final validation acc %",
+                "gap (points)",
+                "lowest val loss at epoch",
+                "test acc %",
+            ],
+            label="Each run, measured (final epoch but the lowest validation loss)",
             elem_id="overfitting-table",
             interactive=False,
             pinned_columns=1,
+            wrap=True,
         )
         runs = gr.CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
-        colors = series_colors(model)
-        curves_plot = accuracy_plot(
-            "epoch", colors, "Accuracy per epoch", "curves-plot", x_axis_format="d", y_title="accuracy"
+        curves_plot = gr.Image(
+            show_label=False, label="Accuracy and loss per epoch", interactive=False, buttons=[], elem_id="curves-plot"
         )
-        gr.HTML(colour_key(model), elem_id="colour-key")
-        gr.Markdown(EXPLANATION)
-        gr.Markdown(gap_words(model), elem_id="gap-words")
-        gr.Markdown(regularisation_words(model), elem_id="regularisation-words")
+        gr.Markdown(CURVES_CAPTION, elem_classes=["caption"])
+        gr.Markdown(LEAD)
+        with gr.Accordion("How we know", open=False):
+            gr.Markdown(DETAIL)
+            gr.Markdown(gap_words(model), elem_id="gap-words")
+            gr.Markdown(regularisation_words(model), elem_id="regularisation-words")
         if (model.folder / live.SUBSET_FILE).is_file():
             gr.Markdown(LIVE)
             live_button = gr.Button("Train the two networks", variant="primary")
@@ -337,7 +329,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         )
         gr.on(
             [tab.select, runs.change],
-            partial(accuracy_curves, model=model),
+            partial(overfitting_curves, model=model),
             runs,
             curves_plot,
             api_name="overfitting",

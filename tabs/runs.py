@@ -8,6 +8,7 @@ import gradio as gr
 
 from concepts.curves import training_curves
 from model.inference import LoadedModel
+from model.recipe import ABLATIONS
 from tabs.files import figure_file
 from tabs.memo import built_for
 
@@ -55,15 +56,36 @@ def run_histories(model: LoadedModel) -> dict[str, dict]:
     return {name: h for name, h in runs.items() if h}
 
 
+# under every training-curve figure: what its lines and dots are (concepts.curves draws them)
+CURVES_CAPTION = (
+    "Solid: training; dashed: validation. The dot marks each run's epoch of lowest validation loss: where "
+    "validation stopped improving, by that criterion (its accuracy may peak at another epoch)."
+)
+SMOOTHED, PLAIN = "loss (with label smoothing)", "cross-entropy loss"
+
+
+def loss_label(runs: list[str]) -> str:
+    """The loss panel's label for these runs: this app's recipe smooths its targets, the plain one does not
+    (model.recipe); a run not in ABLATIONS is the shipped model, trained by this app's recipe."""
+    smoothed = {ABLATIONS[r][3] == "ours" if r in ABLATIONS else True for r in runs}
+    if smoothed == {True}:
+        return SMOOTHED
+    if smoothed == {False}:
+        return PLAIN
+    return "loss (label-smoothed in this app's recipe only)"
+
+
 def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | None = None, **figure) -> str:
     """Training vs validation curves of the chosen runs, as a PNG file drawn once per choice of runs.
 
-    ``names`` relabels runs in the legend; ``figure`` goes to ``training_curves`` (e.g. its ``loss_label``).
+    ``names`` relabels runs in the legend; ``figure`` goes to ``training_curves``; its ``loss_label`` is chosen
+    from the runs' recipes unless given.
     """
     histories = run_histories(model)
     chosen = [r for r in histories if r in (runs or [])]  # in the listed order: a run keeps its colour
     if not chosen:
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
     names = names or {}
+    figure = {"loss_label": loss_label(chosen)} | figure
     draw = partial(training_curves, {names.get(r, r): histories[r] for r in chosen}, **figure)
     return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))

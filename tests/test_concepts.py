@@ -329,3 +329,45 @@ def test_the_ladders_calibration_is_its_kept_rungs(fashion_test_set):
         assert ladder[name]["confidence"] == pytest.approx(float(probs.max(1).mean()), abs=1e-4)
         assert ladder[name]["accuracy"] == pytest.approx(runs[name]["test_accuracy"], abs=1e-4)
         assert ladder[name]["ece"] == pytest.approx(calibration(probs, y)["ece"], abs=1e-4)
+
+
+def test_the_curves_mark_each_runs_epoch_of_lowest_validation_loss():
+    """A dot on each dashed curve, at the epoch whose validation loss is lowest (here made the 3rd of 5)."""
+    import matplotlib.pyplot as plt
+
+    from concepts.curves import BEST_LABEL, training_curves
+
+    history = {
+        "accuracy": [0.5, 0.6, 0.7, 0.8, 0.9],
+        "val_accuracy": [0.5, 0.55, 0.6, 0.62, 0.61],
+        "loss": [1.0, 0.8, 0.6, 0.4, 0.2],
+        "val_loss": [1.0, 0.9, 0.7, 0.75, 0.8],
+    }
+    other = dict(history, val_loss=[1.0, 0.9, 0.8, 0.7, 0.6])  # lowest at the last epoch
+    fig = training_curves({"a": history, "b": other})
+    acc_ax, loss_ax = fig.axes
+    for ax, key in ((acc_ax, "val_accuracy"), (loss_ax, "val_loss")):
+        dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+        assert [(list(d.get_xdata()), list(d.get_ydata())) for d in dots] == [
+            ([3], [history[key][2]]),
+            ([5], [other[key][4]]),
+        ]
+    assert BEST_LABEL in [t.get_text() for t in fig.legends[0].get_texts()]
+    colors = {line.get_color() for line in acc_ax.get_lines()}
+    assert len(colors) == 2
+    plt.close(fig)
+
+
+def test_every_shipped_run_gets_its_own_colour(shipped_model):
+    """A learner may tick every run: no two may share a colour (matplotlib's default cycle has only 10)."""
+    import matplotlib.pyplot as plt
+
+    from concepts.curves import training_curves
+    from tabs.runs import run_histories
+
+    histories = run_histories(shipped_model)
+    assert len(histories) >= 12
+    fig = training_curves(histories)
+    solid = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "-"]
+    assert len(solid) == len(histories) == len({line.get_color() for line in solid})
+    plt.close(fig)

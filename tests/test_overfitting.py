@@ -94,13 +94,18 @@ def test_the_augment_endpoint_draws_on_an_uploaded_photo(client):
     np.testing.assert_array_equal(_panels(picture)[0], input_pixels(str(photo)))
 
 
-def test_every_shipped_run_has_its_own_hue(shipped_model):
-    """A learner may tick any two runs: no two may share a colour in the plot or the key."""
-    from tabs import overfitting
-    from tabs.runs import run_histories
+@pytest.mark.app
+@pytest.mark.slow
+def test_the_overfitting_endpoint_draws_accuracy_and_loss_of_the_chosen_runs(client):
+    """Through the API: a figure, a different one for other runs, and a clear refusal of an unknown run."""
+    from gradio_client.exceptions import AppError
 
-    colors = overfitting.series_colors(shipped_model)
-    runs = list(run_histories(shipped_model))
-    assert len(runs) >= 12
-    assert len({colors[f"{run}: training"] for run in runs}) == len(runs)
-    assert len({colors[f"{run}: validation"] for run in runs}) == len(runs)
+    one, again, other = (
+        client.predict(runs, api_name="/overfitting") for runs in (["baseline"], ["baseline"], ["vgg"])
+    )
+    shown = [np.asarray(Image.open(path)) for path in (one, again, other)]
+    assert shown[0].shape[0] > shown[0].shape[1]  # two panels stacked: accuracy above loss
+    np.testing.assert_array_equal(shown[0], shown[1])
+    assert shown[0].shape != shown[2].shape or not np.array_equal(shown[0], shown[2])
+    with pytest.raises(AppError, match="runs"):
+        client.predict(["resnet"], api_name="/overfitting")

@@ -141,7 +141,7 @@ def test_the_filters_tab_says_both_networks_saw_shifted_images():
     from tabs import filters
 
     assert ABLATIONS["mlp"][2] and ABLATIONS["baseline"][2]  # both compared networks trained with augmentation
-    assert f"shifted at random by up to {SHIFT_PIXELS} pixels" in " ".join(filters.EXPLANATION.split())
+    assert f"shifted at random by up to {SHIFT_PIXELS} pixels" in " ".join(filters.DETAIL.split())
 
 
 # -- normalization: what 0-1 pixels become ------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_the_gap_words_quote_the_augmented_runs_range(shipped_model):
     words = overfitting.gap_words(shipped_model)
     assert f"the {len(augmented)} runs trained with augmentation" in words
     assert f"from {-min(gap):.2f} points below validation to {overfitting._above(max(gap))}" in words
-    assert "generalization gap" in overfitting.EXPLANATION and "stops" in overfitting.EXPLANATION
+    assert "generalization gap" in overfitting.DETAIL and "stops" in overfitting.LEAD
 
 
 def test_the_regularisation_words_on_the_shipped_runs(shipped_model):
@@ -304,7 +304,7 @@ def test_the_rungs_changes_are_the_code():
     baseline = improve.RUNG_CHANGES["baseline"]
     assert f"label smoothing {LABEL_SMOOTHING:g}" in baseline and f"weight decay {WEIGHT_DECAY:g}" in baseline
     assert f"{PEAK_LR / PLAIN_LR:.0f}× Adam's constant {PLAIN_LR:g}" in baseline
-    assert "one group of changes" in improve.EXPLANATION
+    assert "one group of changes" in improve.DETAIL and "one group of changes" in improve.LEAD
 
 
 @pytest.mark.parametrize("after, expected", [(0.9414, ": within what two runs"), (0.9300, "by -1.26 points.")])
@@ -660,3 +660,91 @@ def test_the_calibration_words_give_the_ladder_runs_budget(shipped_model):
     runs["vgg-aug"]["epochs"] = 7
     assert "trained 7 epochs on hard targets" in confusion.calibration_words(calibration, ladder, runs)
     assert "the same network trained on hard targets" in confusion.calibration_words(calibration, ladder)
+
+
+# -- issue 25, "add what correct answers need": batch norm on its own, the lowest validation loss marked ---------
+def test_every_convolution_and_the_dense_layer_feed_a_batch_norm_as_the_filters_tab_says(shipped_model):
+    from tabs import filters
+
+    assert "the step after each convolution in this network" in " ".join(filters.BATCH_NORM.split())
+    layers = shipped_model.keras_model.layers
+    for i, layer in enumerate(layers):
+        if isinstance(layer, keras.layers.Conv2D):
+            assert isinstance(layers[i + 1], keras.layers.BatchNormalization) and layers[i + 1].input is layer.output
+
+
+def test_the_batch_norm_words_quote_the_notebook_pair(shipped_model):
+    from tabs import filters
+
+    words = filters.batch_norm_words(shipped_model)
+    bn, plain = RUNS["notebook-bn"], RUNS["notebook"]
+    assert points("notebook-bn", "notebook") <= -0.5  # the shipped branch: clearly worse
+    assert f"**{bn['test_accuracy']:.2%}** test accuracy against **{plain['test_accuracy']:.2%}**" in words
+    assert f"**{-points('notebook-bn', 'notebook'):.2f} points worse**" in words
+    loss = bn["history"]["val_loss"]
+    best, plain_best = int(np.argmin(loss)) + 1, int(np.argmin(plain["history"]["val_loss"])) + 1
+    assert best < plain_best
+    assert f"lowest at epoch {best} ({min(loss):.3f}) and ended at {loss[-1]:.3f}" in words
+    assert f"(without batch norm: lowest at epoch {plain_best})" in words
+    assert f"({bn['history']['accuracy'][-1]:.1%} against {plain['history']['accuracy'][-1]:.1%}" in words
+
+
+@pytest.mark.parametrize(
+    "delta, expected, overfitted",
+    [(-0.002, "too close to call", False), (0.01, "**1.00 points better**", False), (-0.01, "points worse", True)],
+)
+def test_the_batch_norm_verdict_follows_the_numbers(delta, expected, overfitted):
+    from tabs import filters
+
+    words = filters.batch_norm_words(fake_model(notebook_bn=RUNS["notebook"]["test_accuracy"] + delta))
+    assert expected in words and ("it overfitted sooner" in words) == overfitted
+
+
+def test_batch_norm_is_not_said_to_overfit_sooner_unless_its_curves_show_it():
+    from tabs import filters
+
+    model = fake_model()
+    model.ablations["notebook-bn"]["history"]["val_loss"] = sorted(RUNS["notebook-bn"]["history"]["val_loss"])[::-1]
+    words = filters.batch_norm_words(model)  # its validation loss now falls to the last epoch
+    assert "points worse" in words and "overfitted sooner" not in words
+
+
+def test_the_overfitting_table_gives_each_runs_epoch_of_lowest_validation_loss(shipped_model):
+    from tabs import overfitting
+
+    rows = {row[0]: row for row in overfitting.overfitting_rows(shipped_model)}
+    for name, run in RUNS.items():
+        assert rows[name][5] == int(np.argmin(run["history"]["val_loss"])) + 1, name
+    name = overfitting.fashion_mnist_run(shipped_model)[0]
+    assert rows[name][5] == int(np.argmin(BEFORE["history"]["val_loss"])) + 1
+
+
+def test_a_wide_gap_is_told_with_what_validation_loss_did():
+    from tabs import overfitting
+
+    loss = RUNS["no-augmentation"]["history"]["val_loss"]
+    assert int(np.argmin(loss)) + 1 < len(loss)  # the shipped branch: lowest one epoch before the last
+    words = overfitting.regularisation_words(fake_model())
+    assert f"ended {loss[-1] - min(loss):.4f} above its lowest (epoch {int(np.argmin(loss)) + 1})" in words
+    model = fake_model()
+    model.ablations["no-augmentation"]["history"]["val_loss"] = sorted(loss)[::-1]
+    assert "validation accuracy and loss were at their best at the last epoch" in overfitting.regularisation_words(
+        model
+    )
+
+
+@pytest.mark.parametrize(
+    "runs, expected",
+    [
+        (["baseline", "no-dropout"], "loss (with label smoothing)"),
+        (["notebook", "notebook-raw"], "cross-entropy loss"),
+        (["baseline", "notebook"], "label-smoothed in this app's recipe only"),
+        (["shipped model (27 epochs)"], "loss (with label smoothing)"),
+    ],
+)
+def test_the_loss_panel_names_the_loss_the_runs_minimised(runs, expected):
+    from model.recipe import ABLATIONS
+    from tabs.runs import loss_label
+
+    assert ABLATIONS["baseline"][3] == "ours" and ABLATIONS["notebook"][3] == "plain"
+    assert expected in loss_label(runs)
