@@ -18,12 +18,17 @@ from tabs.memo import built_for, explainer
 from tabs.wiring import RAW
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """Row i, column j counts the test images of true class i that the model called class j, so
-the diagonal holds the right answers. *Row %*: divide a row by its total and its diagonal cell
-becomes that class's **recall** (of the real shirts, the share the model calls Shirt) and each other cell
-the rate of one mistake. *Column %*: divide a column by its total and its diagonal cell becomes
-**precision** (of the images the model calls Shirt, the share that are shirts). Opening an off-diagonal cell shows which images the
-model confused, and how sure it was."""
+LEAD = """Row i, column j counts the test images of true class i that the model called class j, so
+the diagonal holds the right answers. *Row %* puts each class's **recall** on the diagonal, *column %* its
+**precision**; open a cell below to see which images the model confused, and how sure it was."""
+DETAIL = """*Row %*: divide a row by its total and its diagonal cell becomes that class's **recall** (of the real
+shirts, the share the model calls Shirt) and each other cell the rate of one mistake. *Column %*: divide a column by
+its total and its diagonal cell becomes **precision** (of the images the model calls Shirt, the share that are
+shirts)."""
+CALIBRATION_LEAD = """A model is *calibrated* when its confidence matches how often it is right: of all the images it
+classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images whose top
+probability falls in that bin; the dashed diagonal is perfect calibration. The **Softmax** tab moves this diagram
+with a temperature."""
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
 
@@ -49,7 +54,7 @@ def summary_markdown(metrics: dict) -> str:
 
 
 def calibration_words(calibration: dict, ladder: dict | None = None, ablations: dict | None = None) -> str:
-    """Two or three sentences on what the reliability diagram and ECE say, with the real numbers.
+    """What the reliability diagram and ECE say, with the real numbers (after CALIBRATION_LEAD).
 
     ``ladder``: the improvement ladder's rungs measured the same way (ladder_calibration.json), if present;
     ``ablations``: their runs (ablations.json), for how long they trained.
@@ -57,9 +62,6 @@ def calibration_words(calibration: dict, ladder: dict | None = None, ablations: 
     bins = [b for b in calibration["bins"] if b["count"]]
     top = max(bins, key=lambda b: b["count"])
     return (
-        "A model is *calibrated* when its confidence matches how often it is right: of all the images it "
-        "classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images "
-        "whose top probability falls in that bin; the dashed diagonal is perfect calibration. "
         f"The **expected calibration error** (ECE) splits confidence into {_bin_count(bins)} equal-width bins, "
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
         f"weighted by its bin's share of the images: here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
@@ -253,7 +255,7 @@ def first_cell(model: LoadedModel) -> tuple[str, str]:
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     """The tab (the test set's own images: ``examples`` and ``shared`` are not its input)."""
     with gr.Tab("Confusion matrix") as tab:
-        gr.Markdown(EXPLANATION)
+        gr.Markdown(LEAD)
         gr.Markdown(summary_markdown(model.metrics), elem_id="confusion-summary")
         with gr.Row():
             with gr.Column(scale=3):
@@ -268,7 +270,11 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     label="Per class",
                     interactive=False,
                     pinned_columns=1,
+                    wrap=True,
+                    elem_id="per-class",
                 )
+        with gr.Accordion("How we know", open=False):
+            gr.Markdown(DETAIL)
         gr.Markdown(OPEN_A_CELL)
         matrix = model.metrics["confusion_matrix"]
         cells_table = gr.Dataframe(
@@ -276,7 +282,9 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             headers=["true ↓ / predicted →", *CLASS_NAMES],
             interactive=False,
             pinned_columns=1,
+            wrap=True,
             label="Counts (click a cell)",
+            elem_id="confusion-counts",
         )
         with gr.Row():
             first_true, first_predicted = first_cell(model)
@@ -302,11 +310,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     elem_id="reliability-plot",
                     min_width=300,
                 )
-                with gr.Column(min_width=300):
-                    gr.Markdown(
-                        calibration_words(model.metrics["calibration"], model.ladder_calibration, model.ablations),
-                        elem_id="calibration-words",
-                    )
+                with gr.Column(min_width=300, elem_id="calibration-words"):
+                    gr.Markdown(CALIBRATION_LEAD)
+                    with gr.Accordion("How we know", open=False):
+                        gr.Markdown(
+                            calibration_words(model.metrics["calibration"], model.ladder_calibration, model.ablations),
+                            elem_id="calibration-detail",
+                        )
         gr.on(
             [confusion_mode.change],
             partial(show_confusion, model=model),

@@ -26,11 +26,13 @@ from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
 from tabs.memo import built_for, explainer
-from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
+from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on, shown_when
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
-of this one input the chosen class's score depends on most. **Grad-CAM** weights each feature map of the
+LEAD = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
+of this one input the chosen class's score depends on most. Pick a class and a method: red marks where the score
+depends on the input most."""
+DETAIL = """**Grad-CAM** weights each feature map of the
 last convolutional layer by the mean gradient of the class's score (its logit) with respect to it and keeps
 the positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** shows how much the
 score changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the
@@ -314,9 +316,11 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 )
             patch_slider = gr.Slider(*PATCHES, value=OCCLUSION_PATCH, step=1, label="Occlusion patch (pixels)")
             map_values = gr.JSON(visible=False, label="Map values")  # for API callers: the numbers behind the colours
-            gr.Markdown(NOT_SHOWN)
-            gr.Markdown(EXPLANATION)
-            gr.Markdown(GRAD_CAM_VARIANT)
+            gr.Markdown(LEAD)
+            with gr.Accordion("How we know", open=False, elem_id="explain-how"):
+                gr.Markdown(NOT_SHOWN)
+                gr.Markdown(DETAIL)
+                gr.Markdown(GRAD_CAM_VARIANT)
         pick_examples(source, examples)
         gr.Markdown(SANITY)
         sanity_box = gr.Checkbox(False, label="Sanity check: randomize the model's weights")
@@ -324,7 +328,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         sanity_plot = gr.Plot(
             show_label=False, label="Maps as the weights are randomized", visible=False, elem_id="sanity-plot"
         )
-        with gr.Row():
+        with gr.Accordion("How we know", open=False, elem_id="deletion-how"), gr.Row():
             with gr.Column(scale=3, min_width=300):
                 gr.Markdown(evidence_words(model), elem_id="deletion-evidence")
             with gr.Column(scale=2, min_width=300):
@@ -332,6 +336,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     show_label=False, label="Deletion curves", interactive=False, buttons=[], elem_id="deletion-plot"
                 )
         tab.select(partial(show_deletion, model=model), None, deletion_plot, api_visibility="private")
+        shown_when(method_choice, OCCLUSION, patch_slider)  # the patch size: only for occlusion
         explained = rerun_on(
             source,
             partial(explain, model=model),

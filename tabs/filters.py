@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from concepts import features
+from concepts.curves import best_epoch
 from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
@@ -17,13 +18,14 @@ from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import ablation_words
+from tabs.runs import TOO_CLOSE, ablation_words
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = f"""A convolutional layer slides small learned filters (here 3×3) over the image; each filter
-responds where its pattern (an edge, a stripe, a corner) appears, giving one feature map per filter.
-Deeper layers combine those maps, so each of their values depends on a larger patch of the input;
+LEAD = """A convolutional layer slides small learned filters (here 3×3) over the image; each filter responds
+where its pattern (an edge, a stripe, a corner) appears, giving one feature map per filter. Pick a layer to see
+this image's maps."""
+DETAIL = f"""Deeper layers combine those maps, so each of their values depends on a larger patch of the input;
 nothing names the patterns they respond to, and the maps show where they respond for this image,
 not what they "mean". Because the same filter is applied at every position, a convolution is
 shift-equivariant: move the input and its feature maps move with it (away from the edges). The network
@@ -31,6 +33,44 @@ as a whole, with its pooling and dense layers, is not shift-invariant. How far i
 partly learned: both networks below were trained on images shifted at random by up to {SHIFT_PIXELS}
 pixels (the slider shows how far each copes). A dense network has one weight per pixel, so it must
 learn a pattern separately at every position."""
+# batch norm first appears here (the worked value below goes through it): what it does, on its own
+BATCH_NORM = """**Batch normalization**, the step after each convolution in this network. In training it
+standardizes each channel with the mean and standard deviation of the current batch of images, then scales and
+shifts it by two learned numbers (γ and β), and keeps moving averages of those batch statistics. At inference,
+as in the worked value above, it uses the moving averages, frozen: an answer does not depend on the other images
+sent with it."""
+BN_PAIR = ("notebook", "notebook-bn")  # the study notebook's CNN without and with batch norm (the ladder's rungs)
+
+
+def batch_norm_words(model: LoadedModel) -> str:
+    """BATCH_NORM, and what adding it did to the study notebook's CNN, chosen from the two runs' numbers."""
+    runs = model.ablations
+    if not set(BN_PAIR) <= runs.keys():
+        return BATCH_NORM
+    plain, bn = (runs[name] for name in BN_PAIR)
+    gap = 100 * (bn["test_accuracy"] - plain["test_accuracy"])
+    words = (
+        f" Added to the study notebook's CNN (the *+ batch norm* rung of **Improving it**: the same "
+        f"{bn['epochs']}-epoch budget, Adam at a constant learning rate, no dropout, no augmentation), it scored "
+        f"**{bn['test_accuracy']:.2%}** test accuracy against **{plain['test_accuracy']:.2%}** without it: "
+    )
+    if abs(gap) < TOO_CLOSE:
+        return BATCH_NORM + words + f"{abs(gap):.2f} points apart, too close to call from one run each."
+    if gap > 0:
+        return BATCH_NORM + words + f"**{gap:.2f} points better**."
+    words += f"**{-gap:.2f} points worse**, so here it did not help on its own."
+    h, g = bn["history"], plain["history"]
+    best, plain_best = best_epoch(h), best_epoch(g)
+    if best and plain_best and best < plain_best and h["accuracy"][-1] > g["accuracy"][-1]:
+        loss = h["val_loss"]
+        words += (
+            f" It fitted its training images faster ({h['accuracy'][-1]:.1%} against {g['accuracy'][-1]:.1%} at "
+            f"the last epoch), while its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and "
+            f"ended at {loss[-1]:.3f} (without batch norm: lowest at epoch {plain_best}): it overfitted sooner, and "
+            "the test accuracy is the last epoch's. Most likely because nothing else in that recipe held it back "
+            "(one run each); this app's network adds dropout and augmentation."
+        )
+    return BATCH_NORM + words
 
 
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x
@@ -196,8 +236,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     show_label=False, label="Feature maps", interactive=False, elem_id="feature-maps", buttons=[]
                 )
                 gr.Markdown(MAPS_CAPTION, elem_classes=["caption"])
-                window_worked = gr.HTML(elem_id="worked-window")
-                gr.Markdown(EXPLANATION)
+                gr.Markdown(LEAD)
                 gr.Image(
                     show_kernels(model),
                     show_label=False,
@@ -207,9 +246,12 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     buttons=[],
                 )
                 gr.Markdown(kernels_caption(model), elem_classes=["caption"])
+                with gr.Accordion("How we know", open=False):
+                    window_worked = gr.HTML(elem_id="worked-window")
+                    gr.Markdown(batch_norm_words(model), elem_id="batch-norm")
+                    gr.Markdown(DETAIL)
         pick_examples(source, examples)
         gr.Markdown("### CNN vs dense network: slide the image sideways")
-        gr.Markdown(ablation_words(model, "mlp", "a dense network with no convolutions"))
         with gr.Row():
             with gr.Column(scale=1, min_width=260):
                 shift_slider = gr.Slider(-MAX_SHIFT, MAX_SHIFT, value=0, step=1, label="Shift (pixels)")
@@ -228,6 +270,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     label="Confidence as the image moves",
                     elem_id="shift-plot",
                 )
+                with gr.Accordion("How we know", open=False):
+                    gr.Markdown(ablation_words(model, "mlp", "a dense network with no convolutions"))
         maps, shift = partial(show_feature_maps, model=model), partial(compare_shift, model=model)
         rerun_on(source, maps, [layer_choice], [maps_image, maps_note, window_worked], "feature_maps")
         rerun_on(source, shift, [shift_slider], [shifted_image, shift_plot, shift_note], "shift")

@@ -53,9 +53,13 @@ RUNG_CHANGES = {
 LONGER = "+ longer training"
 PHOTOS = "+ real photos"
 
-EXPLANATION = f"""**How to read it.** Each row adds one group of changes to the row above (listed below). Every
+LEAD = """### What made the CNN better?
+The notebook's last question, answered by training: one group of changes at a time, from the notebook's
+two-convolution network to this app's model. Each bar runs from the row above's test accuracy to its own (blue:
+better, red: worse). Below, put your input through any two rows."""
+DETAIL = f"""**How to read it.** Each row adds one group of changes to the row above (listed below). Every
 row but the last is trained from scratch; the last fine-tunes the row above on Fashion-MNIST plus real photos.
-The bar runs from the row above's test accuracy to its own (blue: better, red: worse). The first
+The first
 {len(LADDER)} rows train {ABLATION_EPOCHS} epochs each, so they compare at one budget. A gain is measured
 after the changes above it: in another order, a change can buy more or less. Steps of a few tenths of a
 point can be noise: two training runs of one recipe differ by that much."""
@@ -338,12 +342,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     steps = rungs(model)
     runnable = [r.name for r in steps if r.predict is not None]
     with gr.Tab("Improving it") as tab:
-        gr.Markdown(
-            "### What made the CNN better?\nThe notebook's last question, answered by training: one group of "
-            "changes at a time, from the notebook's two-convolution network to this app's model."
-        )
+        gr.Markdown(LEAD)
         gr.HTML(ladder_html(model), elem_id="ladder")
-        gr.Markdown(verdict_words(model), elem_id="ladder-verdict")
         with beside_the_input(tab, examples, shared, results_scale=2) as source:
             with gr.Row():
                 first = gr.Dropdown(runnable, value=runnable[0], label="First rung")
@@ -355,8 +355,10 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 second_label = gr.Label(
                     num_top_classes=3, label="Second rung's answer", min_width=160, elem_id="ladder-second"
                 )
-            gr.Markdown(EXPLANATION)
-            gr.Markdown(changes_markdown(model))
-            gr.Markdown(did_not_help(model) + "\n\n" + flip_words(model), elem_id="did-not-help")
+            with gr.Accordion("How we know", open=False):
+                gr.Markdown(verdict_words(model), elem_id="ladder-verdict")
+                gr.Markdown(DETAIL)
+                gr.Markdown(changes_markdown(model))
+                gr.Markdown(did_not_help(model) + "\n\n" + flip_words(model), elem_id="did-not-help")
         pick_examples(source, examples)
         rerun_on(source, partial(compare, model=model), [first, second], [first_label, second_label], "ladder")

@@ -13,16 +13,16 @@ from model.inference import LoadedModel
 from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import TOO_CLOSE, ablation_words, run_histories, show_curves
+from tabs.runs import CURVES_CAPTION, TOO_CLOSE, ablation_words, run_histories, show_curves
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """Raw pixels run from 0 to 255. Scaling them to 0–1 and then standardizing (subtract the training
-set's mean pixel value, divide by its standard deviation) puts the inputs, and so the first layer's
-activations, on a scale of about ±1 rather than hundreds: the scale that standard weight
-initializations and learning rates assume. One global mean and standard deviation move and stretch
-the whole histogram (below); they do not make the pixels alike. Our model does this inside itself (a
-Rescaling layer), so it must be fed raw 0–255 pixels: scaling them again beforehand is a classic bug."""
+LEAD = """Raw pixels run from 0 to 255. Our model scales them to 0–1 and standardizes them (subtracts the training
+set's mean pixel value, divides by its standard deviation) inside itself, in a Rescaling layer, so it must be fed
+raw 0–255 pixels: scaling them again beforehand is a classic bug. The table shows what that bug does to this image."""
+DETAIL = """Scaling and standardizing puts the inputs, and so the first layer's activations, on a scale of about ±1
+rather than hundreds: the scale that standard weight initializations and learning rates assume. One global mean and
+standard deviation move and stretch the whole histogram (above); they do not make the pixels alike."""
 # 0-1 pixels after the model's Rescaling, (x/255 - mean)/std with x <= 1: within 0.02 of black's -mean/std
 ZERO_TO_ONE_STANDARDIZED = -PIXEL_MEAN / PIXEL_STD
 # after the measured comparison of the same network with and without normalization
@@ -122,10 +122,9 @@ def _black_image_answer(model: LoadedModel) -> np.ndarray:
 
 
 EVIDENCE_RUNS = list(PAIR)
-# the two runs as the legend names them, and their loss: the plain recipe's targets are not smoothed
+# the two runs as the legend names them (show_curves labels their loss from their recipe)
 EVIDENCE_FIGURE = {
-    "names": {"notebook": "standardized pixels (notebook)", "notebook-raw": "raw 0–255 pixels (notebook-raw)"},
-    "loss_label": "cross-entropy loss",
+    "names": {"notebook": "standardized pixels (notebook)", "notebook-raw": "raw 0–255 pixels (notebook-raw)"}
 }
 
 
@@ -147,21 +146,25 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 label="What the model predicts for each scaling",
                 interactive=False,
                 pinned_columns=1,
+                wrap=True,  # with tabs/style.css, the four columns fit a 390-px phone
                 elem_id="scaling-table",
             )
             scaling_note = gr.Markdown(elem_id="scaling-note")
             histograms = gr.HTML(label="The same pixels, three scales", elem_id="histograms")
-            gr.Markdown(EXPLANATION)
+            gr.Markdown(LEAD)
         pick_examples(source, examples)
-        gr.Markdown(
-            ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels") + " " + WHY_SO_CLOSE
-        )
-        gr.Markdown(without_batch_norm(model), elem_id="without-batch-norm")
-        if set(EVIDENCE_RUNS) <= run_histories(model).keys():
-            norm_curves = gr.Image(
-                show_label=False, label="Training curves", interactive=False, buttons=[], elem_id="norm-curves"
+        with gr.Accordion("How we know", open=False, elem_id="normalization-how"):
+            gr.Markdown(DETAIL)
+            gr.Markdown(
+                ablation_words(model, "no-normalization", "the same network fed raw 0–255 pixels") + " " + WHY_SO_CLOSE
             )
-            evidence = partial(show_curves, EVIDENCE_RUNS, model=model, **EVIDENCE_FIGURE)
-            tab.select(evidence, None, norm_curves, api_visibility="private")
+            gr.Markdown(without_batch_norm(model), elem_id="without-batch-norm")
+            if set(EVIDENCE_RUNS) <= run_histories(model).keys():
+                norm_curves = gr.Image(
+                    show_label=False, label="Training curves", interactive=False, buttons=[], elem_id="norm-curves"
+                )
+                gr.Markdown(CURVES_CAPTION, elem_classes=["caption"])
+                evidence = partial(show_curves, EVIDENCE_RUNS, model=model, **EVIDENCE_FIGURE)
+                tab.select(evidence, None, norm_curves, api_visibility="private")
         run = partial(run_normalization, model=model)
         rerun_on(source, run, [], [histograms, scaling_table, scaling_note], "normalize")

@@ -15,12 +15,13 @@ from tabs.checks import choice, number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
 from tabs.runs import ablation_words
-from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
+from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on, shown_when
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
+LEAD = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
 here?". Average pooling keeps the mean: "how much of it is here overall?", which blurs sharp
-responses. Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
+responses. Switch between them above and watch the picture and the numbers change."""
+DETAIL = """Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
 less and each of their values covers more of the image. A pattern can move inside one window without
 changing the max, but not across a window's border: strided pooling is not shift-invariant (Zhang
 2019), and a one-pixel shift of the input can change the pooled map."""
@@ -136,9 +137,12 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             pool_numbers = gr.Dataframe(
                 label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
             )
-            gr.Markdown(EXPLANATION)
-            gr.Markdown(shrink_words(model), elem_id="pool-shrink")
-            gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
+            gr.Markdown(LEAD)
+            with gr.Accordion("How we know", open=False):
+                gr.Markdown(DETAIL)
+                gr.Markdown(shrink_words(model), elem_id="pool-shrink")
+                gr.Markdown(ablation_words(model, "avgpool", "the same network with average pooling"))
         pick_examples(source, examples)
         controls = [pool_mode, pool_size, pool_stride, pool_source, pool_channel]
+        shown_when(pool_source, POOL_SOURCES[1], pool_channel)  # the map number: only when pooling a map
         rerun_on(source, partial(run_pooling, model=model), controls, [pool_picture, pool_note, pool_numbers], "pool")

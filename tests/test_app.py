@@ -170,13 +170,12 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
 
     config = app.build_demo(shipped_model).get_config_file()
     shown = [c["props"].get("value") or "" for c in config["components"] if c["type"] == "markdown"]
-    paragraphs = [
-        tab.EXPLANATION for tab in (filters, pooling, normalization, softmax, explain, overfitting, confusion)
-    ]
-    paragraphs += [normalization.WHY_SO_CLOSE, softmax.CALIBRATION_POINTER, confusion.OPEN_A_CELL]
+    tabs = (filters, pooling, normalization, softmax, explain, overfitting, confusion, improve)
+    paragraphs = [text for tab in tabs for text in (tab.LEAD, tab.DETAIL)]  # the lead, and "How we know"
+    paragraphs += [normalization.WHY_SO_CLOSE, softmax.CALIBRATION_LEAD, confusion.OPEN_A_CELL]
     paragraphs += [explain.NOT_SHOWN, explain.SANITY, explain.SANITY_OFF, confusion.WHERE_IT_LOOKED]
     paragraphs += [explain.GRAD_CAM_VARIANT, overfitting.gap_words(shipped_model)]
-    paragraphs += [overfitting.LIVE, overfitting.AUGMENTATION, overfitting.LIVE_KEY, improve.EXPLANATION]
+    paragraphs += [overfitting.LIVE, overfitting.AUGMENTATION, overfitting.LIVE_KEY, confusion.CALIBRATION_LEAD]
     # and the paragraphs filled in from the model folder's runs
     paragraphs += [normalization.without_batch_norm(shipped_model), overfitting.regularisation_words(shipped_model)]
     assert all(paragraphs[-2:]), "the shipped folder has the runs these paragraphs quote"

@@ -204,6 +204,7 @@ def test_where_it_looked_draws_the_maps_and_the_sanity_check(page, tmp_path):
     expect(page.locator("#explain-note")).to_contain_text("gray patch", timeout=30_000)
     page.get_by_label("Sanity check: randomize the model's weights").check()
     expect(page.locator("#sanity-note")).to_contain_text("every layer re-drawn", timeout=90_000)
+    page.locator("#deletion-how").get_by_text("How we know").click()  # the measured detail: a collapsed panel
     expect(page.get_by_text("Evidence: the deletion test").first).to_be_visible()
     _idle(page)
     page.screenshot(path=str(tmp_path / "where-it-looked.png"), full_page=True)
@@ -240,6 +241,7 @@ def test_where_it_looked_reads_on_a_phone(page, own_app_url, tmp_path):
         assert box["width"] >= 150 and box["x"] >= 0 and box["x"] + box["width"] <= 390  # big enough, on screen
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the page scrolls sideways: {width} px wide"
+        phone.locator("#explain-how").get_by_text("How we know").click()
         expect(phone.get_by_text("What these maps do not show").first).to_be_visible()
         phone.screenshot(path=str(tmp_path / "where-it-looked-phone.png"), full_page=True)
     finally:
@@ -384,15 +386,22 @@ ELEVEN_POINT_PX = (
 
 
 @pytest.mark.parametrize(
-    "tab, figure",
-    [("Confusion matrix", "#confusion-plot"), ("Normalization", "#norm-curves")],
-    ids=["matrix", "curves"],
+    "tab, figure, panel",
+    [
+        ("Confusion matrix", "#confusion-plot", None),
+        ("Normalization", "#norm-curves", "#normalization-how"),
+        ("Overfitting", "#curves-plot", None),
+        ("Softmax", "#softmax-reliability", None),
+    ],
+    ids=["matrix", "curves", "overfitting-curves", "softmax-reliability"],
 )
-def test_on_a_phone_figure_text_is_at_least_10_px(fresh_pages, tab, figure):
+def test_on_a_phone_figure_text_is_at_least_10_px(fresh_pages, tab, figure, panel):
     from playwright.sync_api import expect
 
     page = fresh_pages(390, 844)
     page.get_by_role("tab", name=tab).click()
+    if panel:  # the figure is in a collapsed "How we know" panel
+        page.locator(panel).get_by_text("How we know").click()
     expect(page.locator(figure)).to_be_attached(timeout=60_000)
     page.locator(figure).scroll_into_view_if_needed()  # a lazy image below the fold loads only when scrolled to
     image = page.locator(f"{figure} img")
