@@ -24,6 +24,7 @@ from model.data import VALIDATION_SIZE, load_fashion_mnist, validation_split
 from model.evaluate import calibration
 
 NPZ, JSON = "calibration.npz", "calibration.json"
+COMMAND = "python -m model.calibration"  # how the app tells a learner to make the two files
 SEARCH = (0.05, 20.0)  # temperatures searched (log scale): far wider than any fit seen here (the slider: 0.1-10)
 BATCH = 1000  # images per forward pass: 10,000 at once would hold ~1 GB of first-layer activations
 
@@ -77,6 +78,21 @@ def summary(val: tuple[np.ndarray, np.ndarray], test: tuple[np.ndarray, np.ndarr
         "validation_images": len(val[1]),
         "test_images": len(test[1]),
     }
+
+
+def read(folder: Path) -> dict | None:
+    """The folder's calibration.json (the fitted temperature and what it measured), or None."""
+    path = Path(folder) / JSON
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def read_logits(folder: Path) -> dict[str, np.ndarray] | None:
+    """The folder's calibration.npz: test_logits, test_labels, val_logits, val_labels (float32 and int64), or None."""
+    path = Path(folder) / NPZ
+    if not path.is_file():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        return {key: data[key].astype(np.float32 if "logits" in key else np.int64) for key in data.files}
 
 
 def main(argv: list[str] | None = None) -> dict:

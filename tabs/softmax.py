@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+import inspect
 from functools import partial
 
 import gradio as gr
 import numpy as np
 
 from concepts import softmax
+from concepts.confusion import reliability_diagram
+from model import calibration as scaling
 from model.data import CLASS_NAMES
+from model.evaluate import calibration
 from model.inference import LoadedModel, top_classes
 from tabs.charts import bar_table
 from tabs.checks import number
 from tabs.checks import text as check_text
+from tabs.files import figure_file, image_file
 from tabs.inputs import input_pixels
+from tabs.memo import built_for
 from tabs.wiring import RAW, beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-EXPLANATION = """Each logit is exponentiated, so every score becomes positive and bigger scores win by a lot,
-then divided by the sum of all the exponentials. Dividing the logits by a temperature first
-flattens (T > 1) or sharpens (T < 1) the result without changing which class wins.
-Subtracting the largest logit before exponentiating gives the same probabilities and never
+LEAD = """Softmax turns the network's scores (logits) into probabilities that sum to 1: each logit is
+exponentiated, so every score becomes positive and bigger scores win by a lot, then divided by the sum of all the
+exponentials. Dividing the logits by a temperature T first flattens (T > 1) or sharpens (T < 1) the result without
+changing which class wins."""
+DETAIL = """Subtracting the largest logit before exponentiating gives the same probabilities and never
 overflows: exp(1000) is infinite in floating point, exp(0) is 1."""
-CALIBRATION_POINTER = """Does a 90% probability mean the model is right 90% of the time? The **Confusion matrix** tab's
-reliability diagram measures that for this model's top class, on the test set."""
-
+CALIBRATION_LEAD = """### Your temperature on the whole test set
+Does a 90% probability mean the model is right 90% of the time? The slider's temperature, applied to the model's
+logits for every Fashion-MNIST test image, moves this reliability diagram and its calibration error (ECE)."""
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 
 
@@ -85,11 +92,94 @@ def run_typed_logits(text: str, temperature: float):
     return _steps_table(names, steps), probs, overflow_note(logits / temperature)
 
 
+BINS = inspect.signature(calibration).parameters["bins"].default  # the ECE's bins, as metrics.json's
+SLIDER_STEP = 0.1  # the temperature slider's step: its values' figures are kept, any other is drawn each time
+
+
+def stored_logits(model: LoadedModel) -> dict[str, np.ndarray] | None:
+    """The folder's test and validation logits (``python -m model.calibration``), if measured on these weights."""
+    record = fitted_record(model)
+    if record is None or record.get("weights_sha256") != model.weights_sha256:
+        return None
+    return built_for(model, "calibration logits", lambda: scaling.read_logits(model.folder))
+
+
+def fitted_record(model: LoadedModel) -> dict | None:
+    """calibration.json: the fitted temperature and the weights it was fitted for, read once per model."""
+    return built_for(model, "calibration record", lambda: scaling.read(model.folder))
+
+
+def _calibration_at(logits: dict, temperature: float) -> tuple[dict, float, float]:
+    """The test set's reliability bins and ECE at a temperature, its mean top probability and its accuracy."""
+    probs, labels = softmax.softmax(logits["test_logits"], temperature), logits["test_labels"]
+    return calibration(probs, labels, BINS), float(probs.max(axis=1).mean()), float((probs.argmax(1) == labels).mean())
+
+
+def _reliability_file(model: LoadedModel, logits: dict, temperature: float) -> str:
+    def draw():
+        figure = reliability_diagram(_calibration_at(logits, temperature)[0])
+        figure.axes[0].set_title(f"T = {temperature:g}: ECE {figure.axes[0].get_title().split('= ')[-1]}", fontsize=11)
+        return figure
+
+    if round(temperature / SLIDER_STEP, 6).is_integer():  # a slider value: drawn once per model
+        return built_for(model, f"reliability at T = {temperature:g}", lambda: figure_file(draw()))
+    figure = draw()
+    figure.canvas.draw()
+    picture = np.asarray(figure.canvas.buffer_rgba())[..., :3].copy()
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    return image_file(picture)
+
+
+def calibrate(temperature: float, model: LoadedModel) -> tuple[str, str, dict]:
+    """The learner's temperature on the test set's logits: the reliability diagram, its ECE in words, and the
+    numbers (ECE, mean confidence, accuracy, the fitted temperature) for API callers."""
+    _check_temperature(temperature)
+    logits = stored_logits(model)
+    if logits is None:
+        raise gr.Error(f"This model folder has no logits for these weights: `{scaling.COMMAND} FOLDER` keeps them.")
+    cal, confidence, accuracy = _calibration_at(logits, temperature)
+    fitted = fitted_record(model)["temperature"]
+    note = (
+        f"At T = {temperature:g}, on the {len(logits['test_labels']):,} test images: ECE **{cal['ece']:.2%}**, "
+        f"mean top probability {confidence:.1%} for {accuracy:.1%} accuracy (T never changes which class wins). "
+        f"Temperature scaling chose T = {fitted:.2f} (below, *How we know*)."
+    )
+    values = {"temperature": temperature, "ece": cal["ece"], "confidence": confidence, "accuracy": accuracy}
+    return _reliability_file(model, logits, temperature), note, values | {"fitted_temperature": fitted}
+
+
+def scaling_words(model: LoadedModel) -> str:
+    """Temperature scaling, with the fitted temperature and the ECE before and after it, computed from the logits."""
+    logits = stored_logits(model)
+    if logits is None:
+        return ""
+    fitted = fitted_record(model)["temperature"]
+    (before, confidence, accuracy), after = _calibration_at(logits, 1.0), _calibration_at(logits, fitted)[0]
+    val = len(logits["val_labels"])
+    if confidence < accuracy:
+        direction = f"under-confident at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy), so it sharpens: T below 1"
+    else:
+        direction = f"over-confident at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy), so it flattens: T above 1"
+    return (
+        f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
+        f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.2f}** "
+        f"(the slider's nearest step: {round(fitted, 1):g}). On the test set it takes the ECE from "
+        f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any answer. This model is "
+        f"{direction}. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} equal-width "
+        "confidence bins, weighted by the bin's share of the images. The logits were kept, and T fitted, by "
+        f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
+    )
+
+
 def warm_up(model: LoadedModel) -> None:
-    """Trace the logits read-out on a test image ahead of time (its first call compiles it)."""
+    """Trace the logits read-out on a test image, and draw the reliability diagram at T = 1, ahead of time."""
     example = first_example(model)
     if example:
         run_softmax(example, 1.0, model)
+    if stored_logits(model) is not None:
+        calibrate(1.0, model)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
@@ -100,12 +190,32 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
             )
             softmax_bars = gr.HTML(label="Logits and probabilities", elem_id="softmax-bars")
-            gr.Markdown(EXPLANATION)
+            gr.Markdown(LEAD)
         pick_examples(source, examples)
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
         softmax_table = gr.Dataframe(
-            headers=headers, label="Step by step", interactive=False, pinned_columns=1, elem_id="softmax-steps"
+            headers=headers, label="Step by step", interactive=False, pinned_columns=1, wrap=True, elem_id="softmax-steps"
         )
+        calibrated = stored_logits(model) is not None
+        if calibrated:
+            gr.Markdown(CALIBRATION_LEAD)
+            with gr.Row(elem_id="temperature-calibration"):  # each side at least 300 px: on a phone they stack
+                reliability_plot = gr.Image(
+                    show_label=False,
+                    label="Reliability diagram at this temperature",
+                    interactive=False,
+                    buttons=[],
+                    elem_id="softmax-reliability",
+                    min_width=300,
+                )
+                with gr.Column(min_width=300):
+                    reliability_note = gr.Markdown(elem_id="softmax-ece")
+                    reliability_values = gr.JSON(visible=False, label="Calibration at this temperature")
+                    with gr.Accordion("How we know", open=False):
+                        gr.Markdown(scaling_words(model), elem_id="temperature-scaling")
+        else:
+            with gr.Accordion("How we know", open=False):
+                gr.Markdown(DETAIL)
         gr.Markdown("### Your own logits")
         with gr.Row():
             logits_text = gr.Textbox("1000, 999, 998", label="Logits, separated by commas")
@@ -117,12 +227,12 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 label="Step by step",
                 interactive=False,
                 pinned_columns=1,
+                wrap=True,
                 min_width=300,
                 scale=2,
                 elem_id="typed-steps",
             )
             typed_label = gr.Label(label="Probabilities", min_width=300, elem_id="typed-label")
-        gr.Markdown(CALIBRATION_POINTER)
         outputs = [softmax_bars, softmax_table, softmax_label]
         rerun_on(source, partial(run_softmax, model=model), [temperature], outputs, "softmax")
         gr.on(
@@ -134,3 +244,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             trigger_mode="always_last",
             **RAW,
         )
+        if calibrated:
+            gr.on(
+                [tab.select, temperature.release],
+                partial(calibrate, model=model),
+                [temperature],
+                [reliability_plot, reliability_note, reliability_values],
+                api_name="softmax_calibration",
+                trigger_mode="always_last",
+                **RAW,
+            )

@@ -239,6 +239,7 @@ GOOD_CALLS = {
     "/normalize": (EXAMPLE,),
     "/softmax": (EXAMPLE, 1.0),
     "/softmax_logits": ("1, 2", 1.0),
+    "/softmax_calibration": (1.0,),
     "/overfitting": (["baseline"],),
     "/confusion_matrix": ("Counts",),
     "/confusion_cell": ("Shirt", "Coat"),

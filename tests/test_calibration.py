@@ -1,0 +1,115 @@
+"""Temperature scaling (issue 25): the logits kept in the model folder, the fitted temperature, and the Softmax
+tab's reliability diagram at the learner's temperature, through the API."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from model import calibration as scaling
+from tests.helpers import SHIPPED
+
+RECORD = json.loads((SHIPPED / scaling.JSON).read_text())
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+
+
+def nll_by_hand(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
+    """Keras's cross-entropy of the softmax: the reference for the NLL the fit minimises."""
+    import keras
+
+    probs = keras.ops.softmax(keras.ops.convert_to_tensor(logits.astype(np.float64) / temperature), axis=-1)
+    return float(np.mean(keras.losses.sparse_categorical_crossentropy(labels, probs)))
+
+
+def test_the_nll_is_keras_cross_entropy():
+    rng = np.random.default_rng(0)
+    logits, labels = rng.normal(0, 3, (200, 10)), rng.integers(0, 10, 200)
+    for t in (0.5, 1.0, 3.0):
+        assert scaling.softmax_nll(logits, labels, t) == pytest.approx(nll_by_hand(logits, labels, t), rel=1e-6)
+
+
+def test_the_fit_recovers_the_temperature_labels_were_drawn_at():
+    """Labels drawn from softmax(z / 2): the temperature that explains them best is about 2."""
+    rng = np.random.default_rng(1)
+    z = rng.normal(0, 4, (20_000, 10))
+    p = np.exp(z / 2 - (z / 2).max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    labels = (p.cumsum(1) > rng.random((len(z), 1))).argmax(1)
+    assert scaling.fit_temperature(z, labels) == pytest.approx(2.0, rel=0.05)
+
+
+def test_the_shipped_temperature_minimises_the_kept_validation_nll():
+    """Checked against a grid, not the golden-section search that found it."""
+    logits = scaling.read_logits(SHIPPED)
+    val = logits["val_logits"], logits["val_labels"]
+    assert len(val[1]) == METRICS["validation_size"] and RECORD["seed"] == METRICS["seed"]
+    grid = np.exp(np.linspace(np.log(0.1), np.log(10), 2001))
+    best = grid[np.argmin([scaling.softmax_nll(*val, t) for t in grid])]
+    assert RECORD["temperature"] == pytest.approx(best, rel=0.005)
+    assert RECORD["validation_nll"]["fitted"] <= RECORD["validation_nll"]["1"]
+
+
+def test_the_kept_test_logits_are_the_shipped_models(shipped_model):
+    """Their labels are test_samples.npz's, their softmax its probabilities (float16 logits: to about 1e-2),
+    and at T = 1 they give metrics.json's loss."""
+    logits, samples = scaling.read_logits(SHIPPED), shipped_model.test_samples
+    np.testing.assert_array_equal(logits["test_labels"][samples["index"]], samples["labels"])
+    probs = scaling.probabilities(logits["test_logits"][samples["index"]], 1.0)
+    np.testing.assert_allclose(probs, samples["probs"], atol=1e-2)
+    assert scaling.softmax_nll(logits["test_logits"], logits["test_labels"], 1.0) == pytest.approx(
+        METRICS["test_loss"], abs=1e-3
+    )
+    assert RECORD["weights_sha256"] == shipped_model.weights_sha256
+
+
+@pytest.mark.dataset
+def test_the_kept_validation_logits_are_train_pys_validation_split(shipped_model):
+    from model.data import load_fashion_mnist, validation_split
+
+    (x_train, y_train), _ = load_fashion_mnist()
+    val_idx, _ = validation_split(len(x_train), METRICS["seed"], METRICS["validation_size"])
+    logits = scaling.read_logits(SHIPPED)
+    np.testing.assert_array_equal(logits["val_labels"], y_train[val_idx])
+    fresh = shipped_model.logits(x_train[val_idx[:200]])
+    np.testing.assert_allclose(logits["val_logits"][:200], fresh, atol=0.02, rtol=1e-3)
+
+
+def test_the_scaling_words_quote_the_fit_and_the_ece_before_and_after(shipped_model):
+    from tabs import softmax
+
+    words = softmax.scaling_words(shipped_model)
+    assert f"**T = {RECORD['temperature']:.2f}**" in words
+    assert f"from **{RECORD['test_ece']['1']:.2%}** at T = 1 to **{RECORD['test_ece']['fitted']:.2%}**" in words
+    assert f"the {METRICS['validation_size']:,} validation images" in words
+    assert ("under-confident" in words) == (RECORD["temperature"] < 1)
+    assert "python -m model.calibration model/weights" in words
+
+
+@pytest.mark.app
+@pytest.mark.slow
+def test_the_learners_temperature_moves_the_test_sets_ece_through_the_api(client):
+    at_one, note, values = client.predict(1.0, api_name="/softmax_calibration")
+    assert values["ece"] == pytest.approx(METRICS["calibration"]["ece"], abs=0.002)  # float16 logits
+    assert f"ECE **{values['ece']:.2%}**" in note and at_one
+    fitted = client.predict(RECORD["temperature"], api_name="/softmax_calibration")[2]
+    hot = client.predict(3.0, api_name="/softmax_calibration")[2]
+    assert fitted["ece"] == pytest.approx(RECORD["test_ece"]["fitted"], abs=1e-9)
+    assert fitted["ece"] < values["ece"] < hot["ece"]
+    assert hot["accuracy"] == values["accuracy"] and hot["confidence"] < values["confidence"]
+
+
+@pytest.mark.app
+@pytest.mark.slow
+def test_a_temperature_out_of_range_is_refused_clearly(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Parameter 'temperature'"):
+        client.predict(0.0, api_name="/softmax_calibration")
+
+
+def test_the_readme_quotes_the_fit():
+    readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    t, ece = RECORD["temperature"], RECORD["test_ece"]
+    assert f"T = {t:.2f}, test ECE {ece['1']:.2%} at T = 1, {ece['fitted']:.2%} at T = {t:.2f}" in readme
