@@ -124,7 +124,7 @@ def concept_input(label: str, examples: list[str], tab: gr.Tab, shared: gr.State
         sources=["upload", "clipboard"],
         label=label,
         height=180,
-        elem_classes=["pixelated"],
+        elem_classes=["pixelated", "concept-input"],  # smaller on a phone (gradio_gaps.css): the results come first
     )
     return ConceptInput(image, tab, shared, gr.State(None), take_shared_photo if photo else take_shared)
 
@@ -147,3 +147,13 @@ def pick_examples(source: ConceptInput, examples: list[str]) -> None:
     source.examples = gr.Examples(
         examples=[[p] for p in examples], inputs=source.image, label="Or pick a test image", examples_per_page=10
     )
+
+
+def shown_when(control: gr.Radio | gr.Dropdown, value, target: gr.components.Component) -> None:
+    """Show ``target`` only while ``control`` is set to ``value`` (a control that does not apply is hidden)."""
+    target.visible = control.value == value
+
+    def show(chosen) -> dict:
+        return gr.update(visible=chosen == value)
+
+    control.change(show, control, target, api_visibility="private", queue=False)
