@@ -50,7 +50,8 @@ def build_demo(model: LoadedModel, notice: str | None = None, camera: bool = Tru
     with gr.Blocks(title="Fashion CNN Lab", delete_cache=DELETE_CACHE) as demo:
         header.build(model, notice)
         shared = gr.State(None)  # the last image classified: the concept tabs' input
-        with gr.Tabs(overflow_behavior="wrap"):  # on a phone the tab names wrap onto more lines, none hidden in a menu
+        # every tab name on screen, none hidden in a menu; on a phone the header's tab picker stands in for the bar
+        with gr.Tabs(overflow_behavior="wrap", elem_id=header.TABS_ID):
             classify.build(model, examples, shared, camera=camera)
             for tab in TABS[1:]:
                 tab.build(model, examples, shared)

@@ -1,10 +1,66 @@
-"""The page's heading: what the model was trained on and how it scores, from its metrics.json."""
+"""The page's heading: what the model was trained on and how it scores (from its metrics.json); and the page's
+navigation on a phone: a tab picker in place of Gradio's tab bar (its nine names would wrap onto four rows there),
+and Classify's answer brought into view when it arrives."""
 
 from __future__ import annotations
 
 import gradio as gr
 
 from model.inference import LoadedModel
+
+VERDICT_ID = "verdict"  # Classify's verdict (tabs/classify.py); the row under it holds the top-3 box
+TABS_ID = "lab-tabs"  # the page's top-level gr.Tabs (app.py): the tabs the picker lists and opens
+PHONE_WIDTH = 640  # px: at most this wide, the picker replaces the tab bar (tabs/style.css, gradio_gaps.css)
+
+# The picker lists the tab bar's own buttons and opens a tab by clicking its (hidden) button, so Gradio's select
+# events run just as for a tap on the bar; it follows the bar when a tab opens any other way.
+PICKER_JS = f"""
+const select = element.querySelector('select');
+const buttons = () => [...document.querySelectorAll('#{TABS_ID} > .tab-wrapper > [role=tablist] > button[role=tab]')];
+const name = (button) => button.textContent.trim();
+const follow = () => {{
+  const tabs = buttons();
+  if (!tabs.length) return false;
+  if (select.options.length !== tabs.length || tabs.some((b, i) => select.options[i].text !== name(b))) {{
+    select.replaceChildren(...tabs.map((b) => new Option(name(b), name(b))));
+  }}
+  const open = tabs.find((b) => b.getAttribute('aria-selected') === 'true');
+  if (open) select.value = name(open);
+  return true;
+}};
+select.addEventListener('change', () => {{
+  const tab = buttons().find((b) => name(b) === select.value);
+  if (tab) tab.click();
+}});
+const start = () => {{
+  if (!follow()) return setTimeout(start, 100);
+  new MutationObserver(follow).observe(document.querySelector('#{TABS_ID} > .tab-wrapper'), {{
+    subtree: true, childList: true, attributes: true, attributeFilter: ['aria-selected'],
+  }});
+}};
+start();
+
+// Classify's answer: when a new one arrives (an upload, a drawing, a picked example) and the verdict or the top-3
+// box under it is off screen, scroll the verdict to the top (on a phone the examples lie ~900 px below it)
+let pending;
+const reveal = () => {{
+  const verdict = document.getElementById('{VERDICT_ID}');
+  const busy = verdict?.querySelector('[data-testid=status-tracker]:not(.hide)');
+  if (!verdict?.offsetParent || busy || !verdict.textContent.trim()) return;
+  const top = verdict.getBoundingClientRect().top;
+  const top3 = verdict.nextElementSibling?.querySelector('.block') ?? verdict;  // the row's first box
+  const bottom = top3.getBoundingClientRect().bottom;
+  if (top < 0 || bottom > innerHeight) window.scrollBy(0, top - 8);
+}};
+const observeVerdict = () => {{
+  const verdict = document.getElementById('{VERDICT_ID}');
+  if (!verdict) return setTimeout(observeVerdict, 100);
+  new MutationObserver(() => {{ clearTimeout(pending); pending = setTimeout(reveal, 150); }}).observe(verdict, {{
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'],
+  }});
+}};
+observeVerdict();
+"""
 
 
 def intro(model: LoadedModel) -> str:
@@ -28,7 +84,13 @@ def model_status(model: LoadedModel) -> str:
 
 
 def build(model: LoadedModel, notice: str | None = None) -> None:
-    gr.Markdown(f"# Fashion CNN Lab\n{intro(model)}")
-    gr.Markdown(model_status(model), elem_id="model-status")
+    """The heading, then the phone's tab picker: build it right above the gr.Tabs whose elem_id is TABS_ID."""
+    gr.Markdown(f"# Fashion CNN Lab\n{intro(model)}", elem_id="lab-header")
+    gr.Markdown(model_status(model), elem_id="model-status")  # not on a phone: the first screen is for the answer
     if notice:
         gr.Markdown(f"⚠️ {notice}", elem_id="model-notice")
+    gr.HTML(
+        "<label>Tab <select aria-label='Tab'></select></label>",
+        js_on_load=PICKER_JS,
+        elem_id="tab-picker",
+    )
