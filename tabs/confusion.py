@@ -271,6 +271,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     interactive=False,
                     pinned_columns=1,
                     wrap=True,
+                    column_widths=["28%", "20%", "18%", "16%", "18%"],
                     elem_id="per-class",
                 )
         with gr.Accordion("How we know", open=False):
@@ -282,7 +283,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             headers=["true ↓ / predicted →", *CLASS_NAMES],
             interactive=False,
             pinned_columns=1,
-            wrap=True,
+            wrap=True,  # the class names run upwards on a phone (gradio_gaps.css): eleven columns fit 390 px
+            column_widths=["17%"] + ["8.3%"] * len(CLASS_NAMES),
             label="Counts (click a cell)",
             elem_id="confusion-counts",
         )

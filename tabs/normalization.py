@@ -146,7 +146,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 label="What the model predicts for each scaling",
                 interactive=False,
                 pinned_columns=1,
-                wrap=True,  # with tabs/style.css, the four columns fit a 390-px phone
+                wrap=True,  # with these widths and gradio_gaps.css, the four columns fit a 390-px phone
+                column_widths=["32%", "18%", "28%", "22%"],
                 elem_id="scaling-table",
             )
             scaling_note = gr.Markdown(elem_id="scaling-note")

@@ -287,7 +287,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             elem_id="overfitting-table",
             interactive=False,
             pinned_columns=1,
-            wrap=True,
+            wrap=True,  # with these widths and gradio_gaps.css, the seven columns fit a 390-px phone
+            column_widths=["26%", "9%", "13%", "14%", "12%", "13%", "13%"],
         )
         runs = gr.CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
         curves_plot = gr.Image(

@@ -32,6 +32,7 @@ POOL_STRIDES = (1, 2, 3)
 FEATURE_LAYER = "block1_relu1"  # the first conv layer's maps after batch norm and ReLU: what the next layer sees
 FEATURE_MAPS = 32  # block1_conv1's filters (model/cnn.py); the handler checks against the real layer
 POOL_SOURCES = ("the 28×28 input", f"a feature map of {FEATURE_LAYER}")
+NEAR = 2  # on a phone the table shows the outputs within 2 rows and columns of the worked one: 5x5 fit 390 px
 
 
 PANEL_SIDE = 224  # each of the three maps is drawn about this many pixels wide, whatever its size
@@ -90,7 +91,23 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
     )
     pooled = np.round(results[mode], 4)
     columns = [str(c) for c in range(pooled.shape[1])]  # numbered from 0, as the note's (row, column) is
-    return image_file(picture), note, pd.DataFrame(pooled, columns=columns)
+    return image_file(picture), note, pd.DataFrame(pooled, columns=columns), numbers_near(pooled, (row, col))
+
+
+def numbers_near(pooled: np.ndarray, cell: tuple[int, int]) -> pd.DataFrame:
+    """The outputs within NEAR rows and columns of the worked one, numbered: what a phone shows of the table
+    (the whole map, 9 to 27 columns, cannot be read at 390 px without scrolling sideways)."""
+    row, col = cell
+    top, left = max(row - NEAR, 0), max(col - NEAR, 0)
+    part = pooled[top : row + NEAR + 1, left : col + NEAR + 1]
+    frame = pd.DataFrame(part, columns=[str(c) for c in range(left, left + part.shape[1])])
+    frame.insert(0, "row", [str(r) for r in range(top, top + part.shape[0])])
+    return frame
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a gr.State holds, handed to a component that shows it (Gradio copies values only through a handler)."""
+    return frame
 
 
 def shrink_words(model: LoadedModel) -> str:
@@ -137,6 +154,15 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             pool_numbers = gr.Dataframe(
                 label="The chosen pooling's output, in numbers", interactive=False, elem_id="pool-numbers"
             )
+            near = gr.State(None)  # run_pooling's numbers_near: a State, so the /pool API's outputs stay three
+            pool_near = gr.Dataframe(  # shown on a phone instead of pool_numbers (tabs/style.css)
+                label="The chosen pooling's output around the worked window, in numbers",
+                interactive=False,
+                pinned_columns=1,
+                wrap=True,
+                column_widths=["15%"] + ["17%"] * (2 * NEAR + 1),
+                elem_id="pool-near",
+            )
             gr.Markdown(LEAD)
             with gr.Accordion("How we know", open=False):
                 gr.Markdown(DETAIL)
@@ -145,4 +171,6 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         pick_examples(source, examples)
         controls = [pool_mode, pool_size, pool_stride, pool_source, pool_channel]
         shown_when(pool_source, POOL_SOURCES[1], pool_channel)  # the map number: only when pooling a map
-        rerun_on(source, partial(run_pooling, model=model), controls, [pool_picture, pool_note, pool_numbers], "pool")
+        outputs = [pool_picture, pool_note, pool_numbers, near]
+        for event in rerun_on(source, partial(run_pooling, model=model), controls, outputs, "pool"):
+            event.then(_shown, near, pool_near, api_visibility="private", queue=False)

@@ -33,6 +33,8 @@ CALIBRATION_LEAD = """### Your temperature on the whole test set
 Does a 90% probability mean the model is right 90% of the time? The slider's temperature, applied to the model's
 logits for every Fashion-MNIST test image, moves this reliability diagram and its calibration error (ECE)."""
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
+# the step tables' six columns share the width, so that on a 390-px phone none is cut off (gradio_gaps.css)
+STEP_WIDTHS = ["17%", "17%", "17%", "17%", "14%", "18%"]
 
 
 def _check_temperature(temperature: float) -> None:
@@ -194,7 +196,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         pick_examples(source, examples)
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
         softmax_table = gr.Dataframe(
-            headers=headers, label="Step by step", interactive=False, pinned_columns=1, wrap=True, elem_id="softmax-steps"
+            headers=headers, label="Step by step", interactive=False, pinned_columns=1, wrap=True,
+            column_widths=STEP_WIDTHS, elem_id="softmax-steps"
         )
         calibrated = stored_logits(model) is not None
         if calibrated:
@@ -228,6 +231,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 interactive=False,
                 pinned_columns=1,
                 wrap=True,
+                column_widths=STEP_WIDTHS,
                 min_width=300,
                 scale=2,
                 elem_id="typed-steps",
