@@ -30,6 +30,7 @@ from tabs import (
     improve,
     normalization,
     overfitting,
+    playground,
     pooling,
     softmax,
 )
@@ -38,7 +39,7 @@ MAX_FILE_SIZE = "20mb"  # phone photos are 2-12 MB
 WARM_UP_DELAY = 2.0  # seconds the start-up thread waits once the app serves: the first answer comes first
 DELETE_CACHE = (900, 1800)  # every 15 min, Gradio deletes the uploads and outputs it cached over 30 min ago
 # every tab, in page order: a module with build(model, examples, shared) and warm_up(model)
-TABS = (classify, filters, pooling, normalization, softmax, explain, overfitting, confusion, improve)
+TABS = (classify, filters, pooling, normalization, softmax, explain, overfitting, confusion, improve, playground)
 ROOT = Path(__file__).resolve().parent
 # the app's styles on its own class names; apart, the few rules on Gradio's internal ones (gradio_gaps.py)
 CSS_PATHS = [ROOT / "tabs" / "style.css", ROOT / "gradio_gaps.css"]

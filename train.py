@@ -40,7 +40,6 @@ from model.cnn import build_cnn, build_mlp, build_notebook
 from model.data import CLASS_NAMES, VALIDATION_SIZE, load_fashion_mnist, validation_split
 from model.evaluate import calibration, select_samples, summarize
 from model.inference import FASHION_MNIST_ONLY, LADDER
-from model.live import write_subset
 from model.ood import FEATURES_LAYER
 from model.ood import fit as fit_ood
 from model.outliers import FAMILIES, generate
@@ -625,7 +624,7 @@ def main(argv: list[str] | None = None) -> dict:
     write_card(args.out, metrics)
     save_test_samples(args.out, x_test, y_test, probs, args.seed)
     save_examples(args.out, x_test, y_test)
-    write_subset(args.out, x_train, y_train, train_idx, val_idx)  # the Overfitting tab's live run trains on these
+    playground.write_subset(args.out, x_train, y_train, train_idx, val_idx)  # the Playground's live runs train on these
     print(f"wrote {args.out}/")
     if args.push_to_hub:
         print(push_model(args.out, args.push_to_hub, private=args.private, message=args.commit_message))

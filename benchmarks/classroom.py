@@ -3,6 +3,7 @@
     python -m benchmarks.classroom                       # 8 learners, 120 s, then a 7000x7000 PNG (~3 min)
     python -m benchmarks.classroom --learners 16 --seconds 60 --json classroom.json
     python -m benchmarks.classroom --browser             # also: each tab opened in Chromium, time to its result
+    python -m benchmarks.classroom --live 2              # meanwhile 2 learners keep training Playground runs
 
 Each learner is a thread with its own gradio_client and its own photos (the CC0 photos and test images in
 the repo, each learner's randomly cropped, flipped and re-encoded as JPEG). A learner classifies a photo,
@@ -33,6 +34,7 @@ from model.data import CLASS_NAMES
 from tabs.confusion import CONFUSION_MODES
 from tabs.explain import CLASS_CHOICES, PATCHES
 from tabs.filters import MAX_SHIFT
+from tabs.playground import KNOBS
 from tabs.pooling import POOL_SIZES, POOL_SOURCES, POOL_STRIDES
 from tabs.softmax import TEMPERATURES
 
@@ -58,6 +60,7 @@ MIX = (
     ("/confusion_explain", 4),
     ("/augment", 4),
     ("/ladder", 4),
+    ("/playground", 4),
 )
 # the shipped test images the confusion tab can explain (its drill-down's numbers)
 with np.load(ROOT / "model" / "weights" / "test_samples.npz") as _samples:
@@ -127,11 +130,33 @@ def call(client, endpoint: str, photo: Path, sketch: Path, choices: dict[str, li
         "/confusion_explain": (rng.choice(TEST_NUMBERS),),
         "/augment": (image, rng.randint(0, 100)),
         "/ladder": (image, *rng.sample(choices["rungs"], k=2)),
+        "/playground": (*knob_setting(rng), ""),
     }[endpoint]
     return client.predict(*args, api_name=endpoint)
 
 
-def run_class(url: str, learners: int, seconds: float, think: float, folder: Path) -> dict:
+def knob_setting(rng: random.Random) -> tuple[str, ...]:
+    """A random Playground setting, as its API takes it."""
+    return tuple(rng.choice(list(values)) for _, values, _ in KNOBS.values())
+
+
+def live_trainer(url: str, n: int, deadline: float, done: list, lock: threading.Lock) -> None:
+    """A learner pressing "Train it now" with random knobs, again and again until the deadline."""
+    from gradio_client import Client
+
+    rng, client = random.Random(1000 + n), Client(url, verbose=False)
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        try:
+            client.predict(*knob_setting(rng), api_name="/playground_live")
+            outcome = "finished"
+        except Exception as err:  # counted, with its message
+            outcome = f"{type(err).__name__}: {str(err)[:120]}"
+        with lock:
+            done.append((outcome, round(time.perf_counter() - start, 1)))
+
+
+def run_class(url: str, learners: int, seconds: float, think: float, folder: Path, live: int = 0) -> dict:
     from gradio_client import Client
 
     times: dict[str, list[float]] = defaultdict(list)
@@ -166,6 +191,8 @@ def run_class(url: str, learners: int, seconds: float, think: float, folder: Pat
             time.sleep(rng.uniform(0, think))
 
     threads = [threading.Thread(target=learner, args=(n,)) for n in range(learners)]
+    live_runs: list = []
+    threads += [threading.Thread(target=live_trainer, args=(url, n, deadline, live_runs, lock)) for n in range(live)]
     for t in threads:
         t.start()
     for t in threads:
@@ -180,7 +207,15 @@ def run_class(url: str, learners: int, seconds: float, think: float, folder: Pat
             "p95_s": round(float(np.percentile(s, 95)), 2) if len(s) else None,
             "max_s": round(float(s.max()), 2) if len(s) else None,
         }
-    return {"endpoints": table, "error_messages": {k: v[:3] for k, v in errors.items()}}
+    result = {"endpoints": table, "error_messages": {k: v[:3] for k, v in errors.items()}}
+    if live:
+        result["live_runs"] = {
+            "learners": live,
+            "finished": sum(outcome == "finished" for outcome, _ in live_runs),
+            "other_outcomes": sorted({outcome for outcome, _ in live_runs} - {"finished"}),
+            "seconds_each": [s for _, s in live_runs],
+        }
+    return result
 
 
 def big_png(folder: Path) -> Path:
@@ -228,6 +263,13 @@ def print_class(result: dict) -> None:
     )
     for endpoint, messages in result["error_messages"].items():
         print(f"errors on {endpoint}: {messages}")
+    if "live_runs" in result:
+        live = result["live_runs"]
+        print(
+            f"meanwhile {live['learners']} learners pressed Train it now: {live['finished']} runs finished, "
+            f"{len(live['seconds_each']) - live['finished']} did not ({live['other_outcomes']}); "
+            f"seconds each, waiting included: {live['seconds_each']}"
+        )
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -236,6 +278,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--think", type=float, default=1.0, help="most seconds a learner waits between calls")
     parser.add_argument("--browser", action="store_true", help="also time each tab in Chromium, one learner alone")
+    parser.add_argument(
+        "--live", type=int, default=0, help="learners who keep pressing the Playground's Train it now meanwhile"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
 
@@ -246,7 +291,7 @@ def main(argv: list[str] | None = None) -> dict:
         url = client.src.rstrip("/")
         client.predict(handle_file(str(PHOTOS[0])), api_name="/classify")  # warm up
         result = {"learners": args.learners, "seconds": args.seconds, "think_s": args.think}
-        result.update(run_class(url, args.learners, args.seconds, args.think, folder))
+        result.update(run_class(url, args.learners, args.seconds, args.think, folder, live=args.live))
         result["peak_rss_mb"] = peak_rss_mb(proc.pid)
         client.predict(handle_file(str(big_png(folder))), api_name="/classify")
         result["peak_rss_after_big_png_mb"] = peak_rss_mb(proc.pid)

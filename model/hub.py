@@ -36,7 +36,8 @@ MODEL_FILES = [
     "deletion.json",  # benchmarks/deletion.py: the Where it looked tab's evidence
     "test_time_flip.json",  # benchmarks/test_time_flip.py: the Improving it tab's "what did not help"
     "ladder_calibration.json",  # benchmarks/ladder_calibration.py: the Confusion tab's calibration evidence
-    "overfitting_subset.npz",  # 5,000 + 1,000 training images: the Overfitting tab's live run
+    "playground.json",  # train.py --playground-grid: the Playground tab's measured runs
+    "playground_subset.npz",  # 10,000 + 2,000 training images: the Playground's live runs train on them
     "ood.npz",  # model.ood: how unlike the training photos an input is (the "Not sure" verdict's second reason)
 ]
 # What can go wrong fetching or loading a model, and nothing else: network and Hub errors are OSErrors

@@ -158,6 +158,7 @@ class LoadedModel:
     flip_results = folder_json("test_time_flip.json", "python -m benchmarks.test_time_flip --json")
     ladder_calibration = folder_json("ladder_calibration.json", "python -m benchmarks.ladder_calibration --json")
     deletion_results = folder_json("deletion.json", "python -m benchmarks.deletion --json")
+    playground = folder_json("playground.json", "python train.py --playground-grid")
 
     @cached_property
     def weights_sha256(self) -> str | None:

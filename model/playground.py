@@ -238,3 +238,41 @@ def seed_spread(grid: dict) -> list[float]:
     runs = grid["runs"]
     key = config_key(DEFAULT)
     return [100 * runs[name]["test_accuracy"] for name in runs if name == key or name.startswith(key + " seed=")]
+
+
+def summary(grid: dict) -> str:
+    """The grid in Markdown: the seed spread, each knob's average effect, the biggest interaction, every run."""
+    scores = seed_spread(grid)
+    lines = [
+        f"Default setting ({config_key(DEFAULT)}), seeds {', '.join(map(str, SEEDS))}: test "
+        + ", ".join(f"{s:.2f}%" for s in scores)
+        + f" (spread {max(scores) - min(scores):.2f} points)",
+        "",
+        "| knob | first → second value | mean effect on test accuracy, points |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {k} | {KNOBS[k][0]} → {KNOBS[k][1]} | {v:+.2f} |" for k, v in average_effects(grid).items()]
+    knob, other, (first, second) = biggest_interaction(grid)
+    lines += [
+        "",
+        f"Biggest interaction: {knob}'s effect is {first:+.2f} points with {other}={KNOBS[other][0]} and "
+        f"{second:+.2f} with {other}={KNOBS[other][1]}.",
+        "",
+        "| run | test % | best epoch | final train acc % | final val acc % | seconds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for config in every_config():
+        run = grid_run(grid, config)
+        h = run["history"]
+        lines.append(
+            f"| {config_key(config)} | {100 * run['test_accuracy']:.2f} | {run['best_epoch']} | "
+            f"{100 * h['accuracy'][-1]:.2f} | {100 * h['val_accuracy'][-1]:.2f} | {run['seconds']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "model/weights")
+    print(summary(json.loads((folder / GRID_FILE).read_text(encoding="utf-8"))))

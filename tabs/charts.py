@@ -203,3 +203,76 @@ def line_chart_svg(
         f'aria-label="{html.escape(label)}">{grid}{lines}{rules}</svg>'
         f"<ul class='colour-key'>{key}</ul>"
     )
+
+
+def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str) -> str:
+    """Accuracy above loss per epoch as an inline SVG: per run (name, Keras-style history, colour) its training
+    curve solid, its validation curve dashed, and a dot on the epoch of its lowest validation loss.
+
+    The loss axis stops at the highest loss after the first epoch (a first epoch of raw 0-255 inputs can
+    start far higher); a value above it is drawn on the top edge. Text is set by the browser: it stays
+    readable on a phone.
+    """
+    width, left, right, panel, gap, bottom = 340, 40, 10, 130, 26, 30
+    plot_w = width - left - right
+
+    def px(epoch: float) -> float:
+        return left + plot_w * (epoch - 1) / max(1, epochs - 1)
+
+    def scale(values: list[float], floor: float, step: float) -> tuple[float, float]:
+        low = min(floor, np.floor(min(values) / step) * step)
+        high = np.ceil(max(values) / step) * step
+        return float(low), float(max(high, low + step))
+
+    panels = []
+    accuracies = [v for _, h, _ in runs for k in ("accuracy", "val_accuracy") for v in h.get(k, [])]
+    losses = [v for _, h, _ in runs for k in ("loss", "val_loss") for v in h.get(k, [])[1:]] or [
+        v for _, h, _ in runs for k in ("loss", "val_loss") for v in h.get(k, [])
+    ]
+    for row, (key, title, values, fmt) in enumerate(
+        (("accuracy", "accuracy", accuracies, "{:.0%}"), ("loss", "loss (cross-entropy)", losses, "{:.2g}"))
+    ):
+        top = 18 + row * (panel + gap)
+        low, high = scale(values, 1.0, 0.1) if key == "accuracy" else scale(values, 0.0, 0.2)
+
+        def py(value: float, top=top, low=low, high=high) -> float:
+            return top + panel * (1 - (min(max(value, low), high) - low) / (high - low))
+
+        ticks = np.linspace(low, high, 3)
+        shapes = [f'<text x="{left}" y="{top - 6}" font-size="12" font-weight="600">{title}</text>']
+        shapes += [
+            f'<line x1="{left}" y1="{py(v):.1f}" x2="{width - right}" y2="{py(v):.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 4}" y="{py(v) + 4:.1f}" text-anchor="end" font-size="11">{fmt.format(v)}</text>'
+            for v in ticks
+        ]
+        for _, history, colour in runs:
+            for split, dash in ((key, ""), (f"val_{key}", ' stroke-dasharray="5 3"')):
+                ys = history.get(split, [])
+                if ys:
+                    points = " ".join(f"{px(e):.1f},{py(y):.1f}" for e, y in enumerate(ys, start=1))
+                    shapes.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}"/>')
+            if history.get("val_loss"):
+                best = int(np.argmin(history["val_loss"])) + 1
+                shapes.append(
+                    f'<circle cx="{px(best):.1f}" cy="{py(history[f"val_{key}"][best - 1]):.1f}" r="4.5" '
+                    f'fill="{colour}" stroke="white"/>'
+                )
+        panels.append("".join(shapes))
+    height = 18 + 2 * panel + gap + bottom
+    axis = (
+        "".join(
+            f'<text x="{px(e):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">{e}</text>'
+            for e in range(1, epochs + 1)
+        )
+        + f'<text x="{left + plot_w / 2}" y="{height - 2}" text-anchor="middle" font-size="11">epoch</text>'
+    )
+    key = "".join(
+        f"<li><span class='swatch' style='background:{colour}'></span>{html.escape(name)}</li>"
+        for name, _, colour in runs
+    )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:520px" role="img" '
+        f'aria-label="{html.escape(label)}">{"".join(panels)}{axis}</svg>'
+        f"<ul class='colour-key'>{key}</ul><p class='caption'>Solid: training images; dashed: validation images; "
+        "dot: the epoch of lowest validation loss (before the last, it marks where validation stopped improving).</p>"
+    )

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from functools import partial
 
 import gradio as gr
 import numpy as np
-import pandas as pd
 
 from concepts.curves import best_epoch
-from model import live
 from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
 from model.inference import LoadedModel
 from model.recipe import ABLATIONS
@@ -139,14 +135,10 @@ and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PRO
 {ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values. The network rarely
 sees exactly the same image twice, which makes memorising harder."""
 
-SHOWN = live.ROUNDS * live.STEPS_PER_ROUND * live.BATCH_SIZE  # images each live run is shown
-LIVE = f"""**Watch it memorise.** Two copies of the notebook's small CNN (no batch norm, no dropout, no
-augmentation) train from scratch, one on {live.SIZES[0]:,} training images, one on {live.SIZES[1]:,}, with the
-same number of updates: {SHOWN:,} images shown, so the first sees each of its images about
-{SHOWN / live.SIZES[0]:.0f} times, the second about {SHOWN / live.SIZES[1]:.0f} times. After each of
-{live.ROUNDS} rounds both are measured on (up to {live.VALIDATION:,} of) their own training images and on
-{live.VALIDATION:,} validation images neither trained on. One run at a time for the whole app: if someone
-else's is running, yours waits."""
+PLAYGROUND_PRESET = "Overfitting: 1,000 vs 10,000 images"  # one of the Playground tab's presets
+LIVE = f"""**Watch it memorise, live.** In the **Playground** tab, pick the preset *{PLAYGROUND_PRESET}*: the
+notebook's CNN trained on 1,000 images, its curves beside the run on 10,000. Press **Train it now** to train the
+1,000-image network yourself, from scratch."""
 
 
 def overfitting_rows(model: LoadedModel) -> list[list]:
@@ -177,17 +169,6 @@ def default_runs(model: LoadedModel) -> list[str]:
     return [name for name in run_histories(model) if name.startswith("shipped") or name in OVERFITTING_RUNS]
 
 
-LIVE_KEY = (
-    f"Red: {live.SIZES[0]:,} images; blue: {live.SIZES[1]:,} images. Dark: training images; light: validation images."
-)
-LIVE_HUES = (("#a3222a", "#ee8a90"), ("#1f4e99", "#7fa7e6"))  # per live run: training dark, validation light
-LIVE_COLORS = {
-    f"{n:,} images: {split}": hue
-    for n, pair in zip(live.SIZES, LIVE_HUES, strict=True)
-    for split, hue in zip(("training", "validation"), pair, strict=True)
-}
-
-
 def overfitting_curves(runs: list[str], model: LoadedModel) -> str:
     """The chosen runs' accuracy and loss per epoch, training and validation, each run's lowest validation loss
     marked (a PNG file, drawn once per choice of runs)."""
@@ -205,68 +186,9 @@ def augmented_versions(image_path: str | None, draw: float = 0) -> str:
     return image_file(grid([np.repeat(upscale(p, 4)[..., None], 3, axis=2) for p in panels], cols=4, gap=6))
 
 
-LIVE_LOCK = threading.Lock()  # one live run at a time for the whole app (Gradio's queue also runs one)
-
-
-def live_words(shown: int, results: dict) -> str:
-    """The last measurement, in words: each run's training and validation accuracy and the gap."""
-    parts = [
-        f"**{n:,} images**: training {train:.1%}, validation {val:.1%} (gap {100 * (train - val):.1f} points)"
-        for n, (train, val) in results.items()
-    ]
-    return f"After {shown:,} images shown: " + "; ".join(parts) + "."
-
-
-def run_live(model: LoadedModel):
-    """Train the two small networks, yielding the curves so far and a note after each round."""
-    subset = live.load_subset(model.folder)
-    if subset is None:
-        raise gr.Error(
-            f"This model folder has no training images for a live run: `python -m model.live {model.folder}` adds them."
-        )
-    with LIVE_LOCK:
-        rows, start = [], time.perf_counter()
-        for shown, results in live.live_run(subset):
-            for n, (train, val) in results.items():
-                rows += [
-                    (shown / 1000, train, f"{n:,} images: training"),
-                    (shown / 1000, val, f"{n:,} images: validation"),
-                ]
-            note = live_words(shown, results) + f" ({time.perf_counter() - start:.0f} s so far.)"
-            yield pd.DataFrame(rows, columns=["thousand images shown", "accuracy", "run"]), note
-    yield gr.skip(), note.replace(" so far.)", " in all.)") + " " + live_so_what(results)
-
-
-def live_so_what(results: dict) -> str:
-    """What the finished live run shows, chosen by its own final gaps (training minus validation accuracy)."""
-    gaps = {n: 100 * (train - val) for n, (train, val) in results.items()}
-    few, many = min(gaps), max(gaps)
-    ended = f"The gap ended at {gaps[few]:.1f} points with {few:,} images, {gaps[many]:.1f} with {many:,}"
-    if gaps[few] > gaps[many]:
-        return (
-            f"{ended}: with few images the network can learn each one by heart; with {many // few} times as many "
-            "it has to learn more of what they have in common."
-        )
-    return f"{ended}: this time more images did not narrow it (one short run each)."
-
-
 def warm_up(model: LoadedModel) -> None:
     """Draw the curves the tab opens with ahead of time; the augmented versions take milliseconds."""
     overfitting_curves(default_runs(model), model)
-
-
-def accuracy_plot(x: str, colors: dict[str, str], label: str, elem_id: str, **axes) -> gr.LinePlot:
-    """Accuracy against ``x``, one line per run in its fixed colour, the legend in ``colors``' order."""
-    return gr.LinePlot(
-        x=x,
-        y="accuracy",
-        color="run",
-        color_map=colors,
-        colors_in_legend=list(colors),
-        label=label,
-        elem_id=elem_id,
-        **axes,
-    )
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
@@ -300,22 +222,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             gr.Markdown(DETAIL)
             gr.Markdown(gap_words(model), elem_id="gap-words")
             gr.Markdown(regularisation_words(model), elem_id="regularisation-words")
-        if (model.folder / live.SUBSET_FILE).is_file():
-            gr.Markdown(LIVE)
-            live_button = gr.Button("Train the two networks", variant="primary")
-            live_plot = accuracy_plot(
-                "thousand images shown", LIVE_COLORS, "Accuracy, measured after each round", "live-plot"
-            )
-            gr.Markdown(LIVE_KEY, elem_classes=["caption"])
-            live_note = gr.Markdown(elem_id="live-note")
-            live_button.click(
-                partial(run_live, model=model),
-                None,
-                [live_plot, live_note],
-                api_name="overfitting_live",
-                concurrency_limit=1,
-                concurrency_id="overfitting_live",
-            )
+        gr.Markdown(LIVE, elem_id="live-pointer")
         with beside_the_input(tab, examples, shared, results_scale=2) as source:
             augmented = gr.Image(
                 show_label=False, label="Augmented versions", interactive=False, buttons=[], elem_id="augmented"

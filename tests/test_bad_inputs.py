@@ -248,7 +248,8 @@ GOOD_CALLS = {
     "/confusion_explain": (None,),
     "/augment": (EXAMPLE, 0),
     "/ladder": (EXAMPLE, "Notebook CNN", "+ real photos"),
-    "/overfitting_live": (),
+    "/playground": ("max", "on", "off", "0", "off", "10000", ""),
+    "/playground_live": ("max", "on", "off", "0", "off", "1000"),  # 1,000 images: a live run of a few seconds
     "/how_sure": (0.5,),
 }
 # (endpoint, position, the name view_api gives that parameter) of every image input

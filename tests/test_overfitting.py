@@ -3,14 +3,12 @@ memorises."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 from gradio_client import handle_file
 from PIL import Image
 
-from model import live
+from model import playground
 from tabs import overfitting
 from tests.helpers import SHIPPED
 
@@ -50,38 +48,23 @@ def test_a_draw_is_repeatable_and_another_draw_differs():
     assert not np.array_equal(one, other)
 
 
-@pytest.mark.slow
-def test_a_short_live_run_reports_each_size_each_round():
-    subset = live.load_subset(SHIPPED)
-    rounds = list(live.live_run(subset, rounds=2, sizes=(64, 256)))
-    assert [shown for shown, _ in rounds] == [k * live.STEPS_PER_ROUND * live.BATCH_SIZE for k in (1, 2)]
-    for _, results in rounds:
-        assert set(results) == {64, 256}
-        assert all(0.0 <= a <= 1.0 for pair in results.values() for a in pair)
-
-
 @pytest.mark.dataset
 def test_the_shipped_subset_is_train_pys_own_split(fashion_test_set):
     from model.data import VALIDATION_SIZE, load_fashion_mnist, validation_split
 
     (x_train, y_train), _ = load_fashion_mnist()
     val_idx, train_idx = validation_split(len(x_train), 42, VALIDATION_SIZE)
-    subset = live.load_subset(SHIPPED)
-    np.testing.assert_array_equal(subset["train_images"], x_train[train_idx[: max(live.SIZES)]])
-    np.testing.assert_array_equal(subset["val_labels"], y_train[val_idx[: live.VALIDATION]])
+    subset = playground.load_subset(SHIPPED)
+    np.testing.assert_array_equal(subset["train_images"], x_train[train_idx[:10_000]])
+    np.testing.assert_array_equal(subset["val_labels"], y_train[val_idx[:2_000]])
 
 
-@pytest.mark.app
-@pytest.mark.slow
-def test_the_live_run_memorises_500_images_and_not_5000(client):
-    """Through the API, as a learner's button press: the 500-image run ends with a much larger gap."""
-    _, note = client.predict(api_name="/overfitting_live")
-    gaps = {
-        int(n.replace(",", "")): float(g)
-        for n, g in re.findall(r"\*\*([\d,]+) images\*\*:[^(]*\(gap (-?[\d.]+) points", note)
-    }
-    assert set(gaps) == set(live.SIZES), note
-    assert gaps[500] > gaps[5000] + 5, note
+def test_the_live_run_moved_to_a_playground_preset_that_exists():
+    from tabs import playground as playground_tab
+
+    assert overfitting.PLAYGROUND_PRESET in playground_tab.PRESETS
+    shown, pinned = playground_tab.PRESETS[overfitting.PLAYGROUND_PRESET]
+    assert shown == {"images": "1000"} and pinned == {}  # 1,000 images, beside the default's 10,000
 
 
 @pytest.mark.app

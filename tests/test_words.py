@@ -328,19 +328,6 @@ def test_what_did_not_help_says_how_much(no_aug, expected):
 
 
 # -- the live run's verdict, the confusion matrix's precision view, the kept correct images --------------------
-@pytest.mark.parametrize(
-    "results, expected",
-    [
-        ({500: (1.0, 0.7), 5000: (0.85, 0.8)}, "30.0 points with 500 images, 5.0 with 5,000: with few images"),
-        ({500: (0.8, 0.78), 5000: (0.85, 0.8)}, "this time more images did not narrow it"),
-    ],
-)
-def test_the_live_runs_verdict_follows_its_gaps(results, expected):
-    from tabs import overfitting
-
-    assert expected in overfitting.live_so_what(results)
-
-
 def test_the_precision_view_has_precision_on_its_diagonal(shipped_model):
     from concepts import confusion as concept
     from tabs import confusion
@@ -602,25 +589,6 @@ def test_the_gap_words_say_dropout_only_where_a_run_has_it(shipped_model):
 
     assert any(ABLATIONS[n][2] for n in RUNS if "dropout" in n)  # an augmented run without dropout exists
     assert "with dropout on (in the runs that have it)" in overfitting.gap_words(shipped_model)
-
-
-def test_the_live_runs_training_accuracy_is_measured_on_at_most_the_number_it_says(monkeypatch):
-    from model import live
-    from tabs import overfitting
-
-    assert f"(up to {live.VALIDATION:,} of) their own training images" in " ".join(overfitting.LIVE.split())
-    measured = []
-    monkeypatch.setattr(live, "STEPS_PER_ROUND", 1)
-    monkeypatch.setattr(live, "_accuracy", lambda net, x, y: measured.append(len(x)) or 0.5)
-    images = live.VALIDATION + 100
-    subset = {
-        "train_images": np.zeros((images, 28, 28), np.uint8),
-        "train_labels": np.zeros(images, np.int64),
-        "val_images": np.zeros((10, 28, 28), np.uint8),
-        "val_labels": np.zeros(10, np.int64),
-    }
-    list(live.live_run(subset, rounds=1, sizes=(images,)))
-    assert measured == [live.VALIDATION, 10]
 
 
 def test_the_normalization_pairs_seed_and_verdict_follow_the_runs(shipped_model):

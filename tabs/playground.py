@@ -1,0 +1,420 @@
+"""The Playground tab: the learner turns the notebook CNN's knobs and sees that run's curves at once (from the
+measured grid, ``model.playground``), compares it with a pinned run, and trains it live, as a class."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import random
+from functools import partial
+
+import gradio as gr
+import numpy as np
+
+from model import playground
+from model.data import CLASS_NAMES
+from model.inference import LoadedModel, top_classes
+from tabs.charts import epoch_curves_svg
+from tabs.checks import choice, text
+from tabs.inputs import input_pixels
+from tabs.live_queue import LiveQueue, QueueFull
+from tabs.wiring import RAW
+
+# knob -> (its label, {its values as the API takes them: the model's values}, the notebook question it answers)
+KNOBS = {
+    "pool": (
+        "Pooling",
+        {"max": "max", "average": "average"},
+        "What does pooling keep: the strongest response or the mean?",
+    ),
+    "normalize": (
+        "Input normalization",
+        {"on": True, "off": False},
+        "Why standardize the pixels before the first layer?",
+    ),
+    "batch_norm": ("Batch norm", {"off": False, "on": True}, "What does normalizing inside the network change?"),
+    "dropout": (
+        "Dropout before the last layer",
+        {"0": 0.0, "0.5": 0.5},
+        "Does dropping units in training curb overfitting?",
+    ),
+    "augment": (
+        "Augmentation (flips, shifts, erasing)",
+        {"off": False, "on": True},
+        "Do varied copies of the images help?",
+    ),
+    "images": (
+        "Training images",
+        {"10000": 10_000, "1000": 1_000},
+        "How much does more data help against overfitting?",
+    ),
+}
+DEFAULT_CHOICES = {knob: next(iter(values)) for knob, (_, values, _) in KNOBS.items()}
+# presets: (the run to show, the run pinned beside it), as the knobs' choices that differ from the default
+PRESETS = {
+    "Overfitting: 1,000 vs 10,000 images": ({"images": "1000"}, {}),
+    "Normalization without batch norm: off vs on": ({"normalize": "off"}, {}),
+    "Normalization with batch norm: off vs on": ({"normalize": "off", "batch_norm": "on"}, {"batch_norm": "on"}),
+    "Max vs average pooling": ({"pool": "average"}, {}),
+}
+THIS, PINNED, GRID_LINE = (
+    "#1f4e99",
+    "#b35900",
+    "#a6a6a6",
+)  # the chosen run, the pinned run, the grid's run behind a live one
+INTRO = """**Turn the knobs, watch the curves.** Each setting of the six knobs below is one run of the study
+notebook's small CNN, trained once here from scratch; its training and validation curves show at once. Pin a run
+to compare, or press **Train it now** to train the setting yourself and see your network answer your image."""
+QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
+
+
+def config_of(choices: dict) -> dict:
+    """The knobs' choices as the API takes them ("on", "1000", ...) -> model.playground's configuration."""
+    return {knob: KNOBS[knob][1][choices[knob]] for knob in KNOBS}
+
+
+def read_choices(*values) -> dict:
+    """The six knob values in KNOBS' order, checked (a gr.Error names the knob and its choices)."""
+    return {knob: choice(v, list(KNOBS[knob][1]), knob) for knob, v in zip(KNOBS, values, strict=True)}
+
+
+def describe(config: dict) -> str:
+    """A run's knobs in words, e.g. "max pooling, normalized input, no batch norm, ..."."""
+    return ", ".join(
+        (
+            f"{config['pool']} pooling",
+            "normalized input" if config["normalize"] else "raw 0–255 input",
+            "batch norm" if config["batch_norm"] else "no batch norm",
+            f"dropout {config['dropout']:g}" if config["dropout"] else "no dropout",
+            "augmentation" if config["augment"] else "no augmentation",
+            f"{config['images']:,} images",
+        )
+    )
+
+
+def complete(grid: dict | None) -> bool:
+    """Whether GRID holds every configuration's run and the default's seeds (an interrupted grid does not)."""
+    runs = (grid or {}).get("runs", {})
+    return all(playground.config_key(c) in runs for c in playground.every_config()) and len(
+        playground.seed_spread(grid)
+    ) == len(playground.SEEDS)
+
+
+def the_grid(model: LoadedModel) -> dict:
+    grid = model.playground
+    if not complete(grid):
+        raise gr.Error(
+            "This model folder has no complete Playground grid: `python train.py --playground-grid` trains it "
+            "(and finishes an interrupted one)."
+        )
+    return grid
+
+
+def noise_words(grid: dict) -> tuple[float, str]:
+    """The default configuration's spread over its seeds (points), and a sentence on it."""
+    scores = playground.seed_spread(grid)
+    spread = max(scores) - min(scores)
+    listed = ", ".join(f"{s:.2f}%" for s in scores)
+    return spread, (
+        f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a spread of "
+        f"{spread:.2f} points from the seed alone. Differences smaller than that are called noise here."
+    )
+
+
+def run_words(run: dict, epochs: int) -> str:
+    """What one run's curves show, chosen by its numbers."""
+    h = run["history"]
+    best = run["best_epoch"]
+    head = (
+        f"**This run**: test accuracy **{run['test_accuracy']:.2%}**; validation accuracy {h['val_accuracy'][-1]:.2%} "
+        f"and training accuracy {h['accuracy'][-1]:.2%} at epoch {epochs}. "
+    )
+    if best == epochs:
+        return (
+            head
+            + f"Validation loss was still falling at epoch {epochs}: no sign of overfitting within {epochs} epochs."
+        )
+    rose = h["val_loss"][-1] > h["val_loss"][best - 1]
+    training_fell = h["loss"][-1] < h["loss"][best - 1]
+    if rose and training_fell:
+        return head + (
+            f"Validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.3f}) and then rose to "
+            f"{h['val_loss'][-1]:.3f} while training loss kept falling ({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): "
+            "from there on the network fitted its training images better without doing better on new ones. "
+            "That is overfitting."
+        )
+    return (
+        head
+        + f"Validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.3f}) and ended at {h['val_loss'][-1]:.3f}."
+    )
+
+
+def effects_table(grid: dict, config: dict, spread: float) -> str:
+    """Each knob flipped with the rest held: its test accuracy change, noise marked."""
+    rows = []
+    for knob, change in playground.knob_effects(grid, config).items():
+        other = playground.flipped(config, knob)[knob]
+        label = next(k for k, v in KNOBS[knob][1].items() if v == other)
+        verdict = "noise" if abs(change) < spread else ("better" if change > 0 else "worse")
+        rows.append(
+            f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(label)}</td>"
+            f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
+        )
+    return (
+        "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points)"
+        "</caption><thead><tr><th>knob → value</th><th>points</th><th>verdict</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def grid_words(grid: dict) -> str:
+    """Over the whole grid: each knob's average effect and the biggest interaction."""
+    average = playground.average_effects(grid)
+    parts = [
+        f"{KNOBS[k][0]} {'→'.join(KNOBS[k][1])}: {v:+.2f}"
+        for k, v in sorted(average.items(), key=lambda kv: -abs(kv[1]))
+    ]
+    knob, other, (first, second) = playground.biggest_interaction(grid)
+    names = list(KNOBS[other][1])
+    value = f"{KNOBS[knob][0]} {'→'.join(KNOBS[knob][1])}"
+    return (
+        f"**Over all {len(playground.every_config())} settings**, each knob's average effect on test accuracy "
+        f"(points, first value → second): {'; '.join(parts)}. **The biggest interaction**: {value} changes test "
+        f"accuracy by {first:+.2f} points on average with {KNOBS[other][0].lower()} {names[0]}, and by "
+        f"{second:+.2f} with it {names[1]}."
+    )
+
+
+def recall_table(grid: dict, config: dict, pinned: dict | None) -> str:
+    runs = [("this run", playground.grid_run(grid, config))]
+    if pinned:
+        runs.append(("pinned", playground.grid_run(grid, pinned)))
+    head = "".join(f"<th>{name}</th>" for name, _ in runs)
+    rows = "".join(
+        f"<tr><td>{name}</td>" + "".join(f"<td>{run['recall'][c]:.0%}</td>" for _, run in runs) + "</tr>"
+        for c, name in enumerate(CLASS_NAMES)
+    )
+    return f"<table class='playground-recall'><thead><tr><th>class</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def pinned_config(pinned: str | None) -> dict | None:
+    """The pinned run's configuration from its key ("" or None: nothing pinned)."""
+    pinned = text(pinned or "", "pinned")
+    if not pinned:
+        return None
+    for config in playground.every_config():
+        if playground.config_key(config) == pinned:
+            return config
+    raise gr.Error(
+        f"pinned must be a Playground run's name, like {playground.config_key(playground.DEFAULT)!r}, or empty."
+    )
+
+
+def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, model: LoadedModel):
+    """The chosen run's curves (and the pinned run's), what each knob does from here, and the words."""
+    grid = the_grid(model)
+    config = config_of(read_choices(pool, normalize, batch_norm, dropout, augment, images))
+    other = pinned_config(pinned)
+    run = playground.grid_run(grid, config)
+    runs = [(f"this run: {describe(config)}", run["history"], THIS)]
+    if other and other != config:
+        runs.append((f"pinned: {describe(other)}", playground.grid_run(grid, other)["history"], PINNED))
+    spread, noise = noise_words(grid)
+    words = [run_words(run, grid["epochs"])]
+    if other and other != config:
+        gap = 100 * (playground.grid_run(grid, other)["test_accuracy"] - run["test_accuracy"])
+        verdict = "within the seed noise" if abs(gap) < spread else "more than the seed noise"
+        words.append(f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}).")
+    words.append(noise)
+    curves = epoch_curves_svg(runs, grid["epochs"], "Training and validation curves")
+    return curves, effects_table(grid, config, spread), "\n\n".join(words), recall_table(grid, config, other)
+
+
+def pin(*values) -> tuple[str, str]:
+    """The chosen run's name, to pin, and a line saying what is pinned."""
+    config = config_of(read_choices(*values))
+    return playground.config_key(config), f"Pinned: {describe(config)}."
+
+
+def apply_preset(name: str) -> tuple:
+    """A preset's knobs and pinned run."""
+    shown, pinned = PRESETS[choice(name, list(PRESETS), "preset")]
+    knobs = [{**DEFAULT_CHOICES, **shown}[k] for k in KNOBS]
+    pinned_config = config_of({**DEFAULT_CHOICES, **pinned})
+    return (*knobs, playground.config_key(pinned_config), f"Pinned: {describe(pinned_config)}.")
+
+
+# -- live ------------------------------------------------------------------------------------------------
+
+
+def queue_for(model: LoadedModel) -> LiveQueue:
+    global QUEUE
+    if QUEUE is None:
+        subset = playground.load_subset(model.folder)
+        if subset is None:
+            raise gr.Error(
+                f"This model folder has no Playground images: `python train.py --playground-grid --out {model.folder}` adds them."
+            )
+        QUEUE = LiveQueue(lambda config, seed: playground.train_run(config, subset, seed))
+    return QUEUE
+
+
+def expected_seconds(grid: dict | None, config: dict) -> float:
+    """The grid's time for CONFIG (measured once, here), else a rough 40 s."""
+    try:
+        return float(playground.grid_run(grid or {"runs": {}}, config)["seconds"])
+    except KeyError:
+        return 40.0
+
+
+def status_words(queue: LiveQueue, run, grid: dict | None, epochs: int) -> str:
+    watching = f" {run.watchers} learners are watching this run." if run.watchers > 1 else ""
+    if run.error:
+        return f"The run failed: {run.error}. Press **Train it now** to try again."
+    if run.stopped:
+        return "The run stopped: everybody watching it left."
+    if run.finished:
+        return f"Trained in {sum(run.history.get('seconds', [])):.0f} s.{watching}"
+    ahead = queue.ahead(run)
+    if ahead is not None:
+        wait = sum(expected_seconds(grid, r.config) * (1 - r.epochs_done / epochs) for r in ahead)
+        return (
+            f"Waiting: {len(ahead)} run{'s' if len(ahead) != 1 else ''} of other settings before yours, about "
+            f"{wait:.0f} s.{watching} Leaving gives up your place."
+        )
+    if run.epochs_done == 0:
+        return f"Training: the first epoch is running.{watching}"
+    return f"Training: epoch {run.epochs_done} of {epochs} done ({sum(run.history['seconds']):.0f} s so far).{watching}"
+
+
+def live_curves(run, grid: dict | None, config: dict, epochs: int) -> str:
+    runs = []
+    if complete(grid):
+        runs.append(
+            ("the grid's run of these knobs (another seed)", playground.grid_run(grid, config)["history"], GRID_LINE)
+        )
+    if run.history:
+        runs.append((f"your run (seed {run.seed})", run.history, THIS))
+    return epoch_curves_svg(runs, epochs, "Live training curves")
+
+
+def learner_pixels(shared, examples: list[str]) -> tuple[np.ndarray, str]:
+    """The last image classified (Classify's 28x28 input), else the last test example."""
+    if shared is not None:
+        return shared[1], "your image (the last one classified)"
+    return input_pixels(examples[-1]), "a test image (classify your own in the Classify tab to see it here)"
+
+
+def answers(run, shared, model: LoadedModel, examples: list[str]) -> tuple[dict, dict, str]:
+    pixels, what = learner_pixels(shared, examples)
+    yours = np.asarray(run.net(pixels[None, ..., None].astype(np.float32), training=False))[0]
+    return top_classes(yours), top_classes(model.probabilities(pixels)[0]), f"Both networks on {what}."
+
+
+async def train_live(pool, normalize, batch_norm, dropout, augment, images, shared, model: LoadedModel, examples):
+    """Train the chosen setting for real (or join its run if it is training or waiting), streaming the curves
+    after every epoch; then the learner's image through the new network beside the shipped model."""
+    config = config_of(read_choices(pool, normalize, batch_norm, dropout, augment, images))
+    grid = model.playground
+    epochs = (grid or {}).get("epochs", playground.EPOCHS)
+    queue = queue_for(model)
+    try:
+        run = queue.join(playground.config_key(config), config, seed=random.SystemRandom().randrange(1, 2**31))
+    except QueueFull:
+        raise gr.Error(
+            f"{queue._max_waiting} other settings are waiting to train already. Pick the knobs of one that is "
+            "training to watch it, or try again in a minute."
+        ) from None
+    try:
+        shown = None
+        while True:
+            state = (run.epochs_done, run.finished, queue.ahead(run) is None)
+            if state != shown:
+                shown = state
+                yield (
+                    live_curves(run, grid, config, epochs),
+                    status_words(queue, run, grid, epochs),
+                    gr.skip(),
+                    gr.skip(),
+                    gr.skip(),
+                )
+            if run.finished:
+                break
+            await asyncio.sleep(0.25)
+        if run.net is not None:
+            yours, shipped, note = answers(run, shared, model, examples)
+            yield live_curves(run, grid, config, epochs), status_words(queue, run, grid, epochs), yours, shipped, note
+    finally:
+        queue.leave(run)
+
+
+def warm_up(model: LoadedModel) -> None:
+    """Nothing to prepare: the grid is a JSON file, the curves are drawn by the browser."""
+
+
+def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
+    grid = model.playground
+    with gr.Tab("Playground") as tab:
+        gr.Markdown(INTRO)
+        with gr.Row():
+            with gr.Column(scale=2, min_width=300):
+                curves = gr.HTML(elem_id="playground-curves")
+                words = gr.Markdown(elem_id="playground-words")
+            with gr.Column(scale=1, min_width=260):
+                preset = gr.Dropdown(list(PRESETS), value=None, label="Presets", elem_id="playground-preset")
+                knobs = [
+                    gr.Radio(
+                        list(values), value=DEFAULT_CHOICES[knob], label=label, info=question, elem_id=f"knob-{knob}"
+                    )
+                    for knob, (label, values, question) in KNOBS.items()
+                ]
+                pinned = gr.Textbox(value="", visible=False, label="pinned")
+                with gr.Row():
+                    pin_button = gr.Button("Pin this run to compare", size="sm")
+                    unpin_button = gr.Button("Unpin", size="sm")
+                pinned_note = gr.Markdown("Nothing pinned.", elem_id="pinned-note")
+        effects = gr.HTML(elem_id="playground-effects")
+        gr.Markdown("**Train it now**: this setting, from scratch with a fresh seed, on the same images.")
+        live_button = gr.Button("Train it now", variant="primary", elem_id="train-now")
+        live_status = gr.Markdown(elem_id="live-status")
+        live_plot = gr.HTML(elem_id="live-curves")
+        with gr.Row():
+            yours = gr.Label(num_top_classes=3, label="Your network", elem_id="live-yours")
+            shipped = gr.Label(num_top_classes=3, label="The shipped model", elem_id="live-shipped")
+        live_note = gr.Markdown(elem_id="live-note")
+        with gr.Accordion("How we know", open=False):
+            recall = gr.HTML(elem_id="playground-recall")
+            gr.Markdown(grid_words(grid) if complete(grid) else "", elem_id="playground-grid-words")
+            gr.Markdown(
+                f"Every run: Adam at a constant learning rate, batches of {playground.BATCH_SIZE}, "
+                f"{(grid or {}).get('epochs', playground.EPOCHS)} epochs, on the first 10,000 (or 1,000) of the "
+                f"shipped model's training images; validation on {playground.VALIDATION:,} of its validation images, "
+                "test on the 10,000 test images. Trained by `python train.py --playground-grid`, one seed each "
+                "(the default setting with three)."
+            )
+        show = partial(show_run, model=model)
+        inputs = [*knobs, pinned]
+        outputs = [curves, effects, words, recall]
+        gr.on(
+            [tab.select, *(k.input for k in knobs), pinned.change],
+            show,
+            inputs,
+            outputs,
+            api_name="playground",
+            trigger_mode="always_last",
+            **RAW,
+        )
+        pin_button.click(pin, knobs, [pinned, pinned_note], api_visibility="private")
+        unpin_button.click(lambda: ("", "Nothing pinned."), None, [pinned, pinned_note], api_visibility="private")
+        preset.input(apply_preset, preset, [*knobs, pinned, pinned_note], api_visibility="private").then(
+            show, inputs, outputs, api_visibility="private"
+        )
+        live_button.click(
+            partial(train_live, model=model, examples=examples),
+            [*knobs, shared],
+            [live_plot, live_status, yours, shipped, live_note],
+            api_name="playground_live",
+            concurrency_limit=64,  # watchers wait without a thread (async): a class can watch at once
+            **RAW,
+            concurrency_id="playground_live",
+        )

@@ -1,0 +1,265 @@
+"""The Playground: the measured grid, what the words say about it, the live queue a class shares, the endpoints."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+
+from model import playground
+from tabs import playground as tab
+from tabs.live_queue import LiveQueue, QueueFull
+from tests.helpers import SHIPPED
+
+GRID = json.loads((SHIPPED / playground.GRID_FILE).read_text())
+
+
+def _find(config: dict, seed: int = 0) -> dict:
+    """A run of the grid file found by its recorded configuration and seed (not by its name)."""
+    found = [r for r in GRID["runs"].values() if r["config"] == config and r["seed"] == seed]
+    assert len(found) == 1, (config, seed, len(found))
+    return found[0]
+
+
+def test_the_grid_holds_every_combination_with_per_epoch_loss_and_accuracy():
+    values = {"pool": ["max", "average"], "normalize": [True, False], "batch_norm": [True, False]}
+    values |= {"dropout": [0.0, 0.5], "augment": [True, False], "images": [1000, 10000]}
+    configs = [
+        dict(zip(values, combo, strict=True))
+        for combo in np.array(np.meshgrid(*values.values()), dtype=object).reshape(6, -1).T.tolist()
+    ]
+    assert len(configs) == 64 and len(GRID["runs"]) >= 64
+    for config in configs:
+        run = _find(config)
+        for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+            assert len(run["history"][key]) == GRID["epochs"] >= 5, (config, key)
+        assert 0.1 < run["test_accuracy"] < 1 and len(run["recall"]) == 10
+        assert run["best_epoch"] == 1 + min(range(GRID["epochs"]), key=run["history"]["val_loss"].__getitem__)
+    assert len([r for r in GRID["runs"].values() if r["config"] == playground.DEFAULT]) >= 3  # seeds: the noise
+
+
+def test_each_knobs_effect_is_the_difference_of_the_two_runs_it_compares():
+    config = {
+        "pool": "average",
+        "normalize": True,
+        "batch_norm": True,
+        "dropout": 0.5,
+        "augment": False,
+        "images": 1000,
+    }
+    effects = playground.knob_effects(GRID, config)
+    own = _find(config)["test_accuracy"]
+    assert effects["batch_norm"] == pytest.approx(100 * (_find({**config, "batch_norm": False})["test_accuracy"] - own))
+    assert effects["images"] == pytest.approx(100 * (_find({**config, "images": 10000})["test_accuracy"] - own))
+
+
+def test_the_average_effect_and_the_interaction_are_means_over_the_grid():
+    with_bn = [r for r in GRID["runs"].values() if r["seed"] == 0 and r["config"]["batch_norm"]]
+    without = [r for r in GRID["runs"].values() if r["seed"] == 0 and not r["config"]["batch_norm"]]
+    expected = 100 * (np.mean([r["test_accuracy"] for r in with_bn]) - np.mean([r["test_accuracy"] for r in without]))
+    assert playground.average_effects(GRID)["batch_norm"] == pytest.approx(expected)
+
+    def normalization_effect(batch_norm: bool) -> float:
+        on = [
+            r["test_accuracy"]
+            for r in with_bn + without
+            if r["config"]["batch_norm"] == batch_norm and r["config"]["normalize"]
+        ]
+        off = [
+            r["test_accuracy"]
+            for r in with_bn + without
+            if r["config"]["batch_norm"] == batch_norm and not r["config"]["normalize"]
+        ]
+        return 100 * (np.mean(off) - np.mean(on))
+
+    assert playground.interaction(GRID, "normalize", "batch_norm") == pytest.approx(
+        (normalization_effect(False), normalization_effect(True))
+    )
+    knob, other, (first, second) = playground.biggest_interaction(GRID)
+    for a in playground.KNOBS:
+        for b in playground.KNOBS:
+            if a != b:
+                x, y = playground.interaction(GRID, a, b)
+                assert abs(y - x) <= abs(second - first) + 1e-9
+
+
+def test_the_noise_sentence_lists_the_default_settings_seeds():
+    scores = sorted(100 * r["test_accuracy"] for r in GRID["runs"].values() if r["config"] == playground.DEFAULT)
+    spread, words = tab.noise_words(GRID)
+    assert spread == pytest.approx(scores[-1] - scores[0])
+    assert all(f"{s:.2f}%" in words for s in scores)
+
+
+def _history(val_loss, loss):
+    n = len(val_loss)
+    return {
+        "history": {"val_loss": val_loss, "loss": loss, "accuracy": [0.9] * n, "val_accuracy": [0.8] * n},
+        "best_epoch": int(np.argmin(val_loss)) + 1,
+        "test_accuracy": 0.8,
+    }
+
+
+@pytest.mark.parametrize(
+    ("val_loss", "loss", "says", "never"),
+    [
+        ([0.9, 0.7, 0.5], [1.0, 0.8, 0.6], "still falling at epoch 3", "overfitting."),
+        ([0.9, 0.5, 0.7], [1.0, 0.8, 0.6], "That is overfitting", "still falling"),
+        ([0.9, 0.5, 0.7], [1.0, 0.6, 0.7], "lowest at epoch 2", "That is overfitting"),
+    ],
+)
+def test_the_runs_words_follow_its_curves(val_loss, loss, says, never):
+    words = tab.run_words(_history(val_loss, loss), 3)
+    assert says in words and never not in words
+
+
+def test_the_effects_table_calls_a_change_below_the_seed_spread_noise():
+    config = playground.DEFAULT
+    table = tab.effects_table(GRID, config, spread=100.0)  # every change smaller than 100 points
+    assert table.count(">noise<") == 6
+    table = tab.effects_table(GRID, config, spread=0.0)
+    assert ">noise<" not in table and table.count(">better<") + table.count(">worse<") == 6
+
+
+# -- the live queue, with a stand-in trainer (the real one is tested through the app below) ---------------
+
+
+def _trainer(epochs: int = 3, seconds: float = 0.05, started: list | None = None):
+    def train(config, seed):
+        if started is not None:
+            started.append((config["images"], seed))
+        history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": [], "seconds": []}
+        for e in range(epochs):
+            time.sleep(seconds)
+            for key in ("loss", "val_loss"):
+                history[key].append(1.0 / (e + 1))
+            for key in ("accuracy", "val_accuracy"):
+                history[key].append(0.5)
+            history["seconds"].append(seconds)
+            yield history, f"net {config['images']}"
+
+    return train
+
+
+def _wait(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.01)
+
+
+def test_learners_asking_for_the_same_setting_share_one_run():
+    started = []
+    queue = LiveQueue(_trainer(started=started))
+    runs = [queue.join("a", {"images": 1}, seed=s) for s in (1, 2, 3)]
+    assert runs[0] is runs[1] is runs[2] and runs[0].watchers == 3
+    _wait(lambda: runs[0].finished)
+    assert started == [(1, 1)] and runs[0].net == "net 1" and runs[0].epochs_done == 3
+
+
+def test_other_settings_wait_in_order_and_a_learner_who_leaves_gives_up_the_place():
+    gate = threading.Event()
+
+    def slow(config, seed):
+        gate.wait()
+        yield from _trainer(epochs=1)(config, seed)
+
+    queue = LiveQueue(slow, max_waiting=2)
+    first = queue.join("a", {"images": 1}, 0)
+    _wait(lambda: queue.ahead(first) is None)  # training (held at the gate)
+    second, third = queue.join("b", {"images": 2}, 0), queue.join("c", {"images": 3}, 0)
+    assert queue.ahead(second) == [first] and queue.ahead(third) == [first, second]
+    with pytest.raises(QueueFull):
+        queue.join("d", {"images": 4}, 0)
+    assert queue.join("c", {"images": 3}, 0) is third  # joining a waiting run is always allowed
+    queue.leave(second)
+    assert queue.ahead(third) == [first]
+    gate.set()
+    _wait(lambda: third.finished)
+    assert not second.finished and first.finished
+
+
+def test_a_run_nobody_watches_stops_after_its_epoch():
+    queue = LiveQueue(_trainer(epochs=50, seconds=0.02))
+    run = queue.join("a", {"images": 1}, 0)
+    _wait(lambda: run.epochs_done >= 2)
+    queue.leave(run)
+    _wait(lambda: run.finished)
+    assert run.stopped and run.epochs_done < 50 and run.net is None
+
+
+def test_a_failing_run_ends_with_its_error_and_the_queue_goes_on():
+    def broken(config, seed):
+        if config["images"] == 1:
+            raise RuntimeError("out of memory")
+        yield from _trainer(epochs=1)(config, seed)
+
+    queue = LiveQueue(broken)
+    bad, good = queue.join("a", {"images": 1}, 0), queue.join("b", {"images": 2}, 0)
+    _wait(lambda: good.finished)
+    assert "out of memory" in bad.error and good.net == "net 2"
+
+
+@pytest.mark.slow
+def test_a_real_live_run_learns_on_the_folders_images():
+    subset = playground.load_subset(SHIPPED)
+    config = {**playground.DEFAULT, "images": 1000, "augment": True, "batch_norm": True}
+    *_, (history, net) = playground.train_run(config, subset, seed=5, epochs=2)
+    assert len(history["val_accuracy"]) == 2 and history["val_accuracy"][-1] > 0.3  # ten classes: chance is 0.1
+    assert net.count_params() > 200_000
+
+
+# -- through the app ---------------------------------------------------------------------------------------
+
+
+def test_the_instant_endpoint_answers_the_default_setting_with_its_grid_numbers(client):
+    curves, effects, words, recall = client.predict(api_name="/playground")
+    run = _find(playground.DEFAULT)
+    assert "<svg" in curves and f"{run['test_accuracy']:.2%}" in words
+    assert len(re.findall(r"<tr><td>", effects)) == 6
+    assert f"{run['recall'][0]:.0%}" in recall
+
+
+def test_a_knob_and_a_pinned_run_change_the_answer(client):
+    small = {**playground.DEFAULT, "images": 1000}
+    _, _, words, _ = client.predict(
+        "max", "on", "off", "0", "off", "1000", playground.config_key(playground.DEFAULT), api_name="/playground"
+    )
+    gap = 100 * (_find(playground.DEFAULT)["test_accuracy"] - _find(small)["test_accuracy"])
+    assert f"{_find(small)['test_accuracy']:.2%}" in words and f"{gap:+.2f} points" in words
+
+
+def test_a_wrong_knob_value_is_refused_with_its_choices(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="pool"):
+        client.predict("biggest", "on", "off", "0", "off", "10000", "", api_name="/playground")
+
+
+@pytest.mark.slow
+def test_learners_asking_for_the_same_live_run_at_once_share_it(app_url):
+    from gradio_client import Client
+
+    def train_now(_):
+        job = Client(app_url, verbose=False).submit("max", "on", "off", "0", "off", "1000", api_name="/playground_live")
+        return job.result(timeout=300), [o for o in job.outputs()]
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(train_now, range(3)))
+    seeds = set()
+    for (curves, status, yours, shipped, note), outputs in results:
+        seeds |= set(re.findall(r"your run \(seed (\d+)\)", curves))
+        assert status.startswith("Trained in") and {yours["label"], shipped["label"]} <= set(_class_names())
+        assert "Both networks on" in note
+        assert any("Training: epoch" in o[1] for o in outputs[:-1]), "no curves streamed before the end"
+    assert len(seeds) == 1, seeds  # one run, watched three times
+
+
+def _class_names():
+    from model.data import CLASS_NAMES
+
+    return CLASS_NAMES
