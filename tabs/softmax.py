@@ -196,8 +196,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         pick_examples(source, examples)
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
         softmax_table = gr.Dataframe(
-            headers=headers, label="Step by step", interactive=False, pinned_columns=1, wrap=True,
-            column_widths=STEP_WIDTHS, elem_id="softmax-steps"
+            headers=headers,
+            label="Step by step",
+            interactive=False,
+            pinned_columns=1,
+            wrap=True,
+            column_widths=STEP_WIDTHS,
+            elem_id="softmax-steps",
         )
         calibrated = stored_logits(model) is not None
         if calibrated:
