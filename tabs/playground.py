@@ -49,6 +49,8 @@ KNOBS = {
         "How much does more data help against overfitting?",
     ),
 }
+SHOWN_AS = {"max": "Max", "average": "Average", "on": "On", "off": "Off", "0": "None", "0.5": "0.5"}
+SHOWN_AS |= {"10000": "10,000", "1000": "1,000"}  # how the radio buttons name the API's values
 DEFAULT_CHOICES = {knob: next(iter(values)) for knob, (_, values, _) in KNOBS.items()}
 # presets: (the run to show, the run pinned beside it), as the knobs' choices that differ from the default
 PRESETS = {
@@ -62,9 +64,9 @@ THIS, PINNED, GRID_LINE = (
     "#b35900",
     "#a6a6a6",
 )  # the chosen run, the pinned run, the grid's run behind a live one
-INTRO = """**Turn the knobs, watch the curves.** Each setting of the six knobs below is one run of the study
-notebook's small CNN, trained once here from scratch; its training and validation curves show at once. Pin a run
-to compare, or press **Train it now** to train the setting yourself and see your network answer your image."""
+INTRO = """**Turn the knobs, watch the curves.** Each setting of the six knobs is one run of the study notebook's
+small CNN, trained once here from scratch: its curves show at once. Pin a run to compare, or press **Train it now**
+to train it yourself."""
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
 
 
@@ -157,7 +159,7 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
         label = next(k for k, v in KNOBS[knob][1].items() if v == other)
         verdict = "noise" if abs(change) < spread else ("better" if change > 0 else "worse")
         rows.append(
-            f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(label)}</td>"
+            f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"
             f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
         )
     return (
@@ -359,20 +361,24 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with gr.Row():
             with gr.Column(scale=2, min_width=300):
                 curves = gr.HTML(elem_id="playground-curves")
-                words = gr.Markdown(elem_id="playground-words")
-            with gr.Column(scale=1, min_width=260):
+            with gr.Column(scale=1, min_width=260, elem_id="playground-knobs"):
                 preset = gr.Dropdown(list(PRESETS), value=None, label="Presets", elem_id="playground-preset")
                 knobs = [
                     gr.Radio(
-                        list(values), value=DEFAULT_CHOICES[knob], label=label, info=question, elem_id=f"knob-{knob}"
+                        [(SHOWN_AS[v], v) for v in values],
+                        value=DEFAULT_CHOICES[knob],
+                        label=label,
+                        info=question,
+                        elem_id=f"knob-{knob}",
                     )
                     for knob, (label, values, question) in KNOBS.items()
                 ]
                 pinned = gr.Textbox(value="", visible=False, label="pinned")
                 with gr.Row():
-                    pin_button = gr.Button("Pin this run to compare", size="sm")
+                    pin_button = gr.Button("Pin this run to compare", size="sm", elem_id="pin-button")
                     unpin_button = gr.Button("Unpin", size="sm")
                 pinned_note = gr.Markdown("Nothing pinned.", elem_id="pinned-note")
+        words = gr.Markdown(elem_id="playground-words")
         effects = gr.HTML(elem_id="playground-effects")
         gr.Markdown("**Train it now**: this setting, from scratch with a fresh seed, on the same images.")
         live_button = gr.Button("Train it now", variant="primary", elem_id="train-now")
