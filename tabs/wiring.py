@@ -142,11 +142,20 @@ def beside_the_input(
             yield source
 
 
+# run in the browser when a test image is picked: the examples lie below the results (on a phone ~1,000 px below
+# the input), so scroll back up to the input the learner just changed, the results under or beside it
+SHOW_THE_INPUT_JS = """() => {
+  const input = [...document.querySelectorAll('.concept-input')].find((el) => el.offsetParent);
+  if (input && input.getBoundingClientRect().top < 0) input.scrollIntoView({ block: 'start' });
+}"""
+
+
 def pick_examples(source: ConceptInput, examples: list[str]) -> None:
     """The test images to pick from, for a tab's input: placed after its results (call before ``rerun_on``)."""
     source.examples = gr.Examples(
         examples=[[p] for p in examples], inputs=source.image, label="Or pick a test image", examples_per_page=10
     )
+    source.examples.load_input_event.then(None, js=SHOW_THE_INPUT_JS, api_visibility="private")
 
 
 def shown_when(control: gr.Radio | gr.Dropdown, value, target: gr.components.Component) -> None:

@@ -94,7 +94,7 @@ def test_open_a_confusion_matrix_cell(page, tmp_path):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="Confusion matrix").click()
-    expect(page.get_by_text("Open a cell")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Open a cell")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Show these images").click()
     # the tab opens on the shipped model's largest off-diagonal count: find it in metrics.json
     import json
@@ -502,6 +502,25 @@ def test_on_a_phone_the_whole_answer_is_in_the_first_screen(fresh_pages, tmp_pat
     _on_screen(page, "#verdict")
     _on_screen(page, TOP_3)
     page.screenshot(path=str(tmp_path / "answer-after-example.png"))
+
+
+def test_on_a_phone_a_picked_test_image_brings_back_the_tabs_input_and_picture(fresh_pages):
+    """A concept tab's test images lie ~1,000 px below its input on a phone: picking one scrolls back up."""
+    from playwright.sync_api import expect
+
+    page = fresh_pages(**PHONE)
+    open_tab(page, "Pooling")
+    expect(page.locator("#pool-note")).to_contain_text("window", timeout=60_000)
+    _idle(page, 60)
+    before = page.locator("#pool-note").inner_text()
+    example = page.locator("button.gallery-item:visible").nth(1)
+    example.scroll_into_view_if_needed()
+    assert page.evaluate("scrollY") > 400, "the test images are not below the input: this test tests nothing"
+    example.click()
+    expect(page.locator("#pool-note")).not_to_have_text(before, timeout=60_000)
+    _idle(page, 60)
+    _on_screen(page, ".concept-input:visible")
+    assert page.locator("#pool-picture").bounding_box()["y"] <= PHONE["height"] - SEEN_PX
 
 
 # each tab's main picture; on a phone, once the tab has opened on a real photo, it starts in the first screen
