@@ -54,11 +54,12 @@ def uploaded_path(payload, parameter: str) -> str | None:
         raise refuse(parameter, IMAGE_ACCEPTS, payload) from err
 
 
-def canvas_files(editor: gr.ImageEditor, payload, parameter: str) -> dict | None:
+def canvas_files(editor: gr.ImageEditor, payload, parameter: str, keep: bool = False) -> dict | None:
     """An image editor's raw payload -> {"background", "layers", "composite"}, each a file path or PNG bytes.
 
     An API caller sends uploaded files; the browser sends the canvas beforehand as PNG blobs, which Gradio
-    keeps in ``editor.blob_storage`` (internal) under the payload's ``id`` until an event takes them.
+    keeps in ``editor.blob_storage`` (internal) under the payload's ``id`` until an event takes them. With
+    ``keep`` they stay there for the event (an event's ``validator=`` looks first, with the same payload).
     """
     if payload is None:
         return None
@@ -71,9 +72,29 @@ def canvas_files(editor: gr.ImageEditor, payload, parameter: str) -> dict | None
     if sketch.id is None:  # an API call: uploaded files
         background, composite = (f and f.path for f in (sketch.background, sketch.composite))
         return {"background": background, "layers": [f.path for f in sketch.layers], "composite": composite}
-    blobs = editor.blob_storage.pop(sketch.id, None) or EditorDataBlobs(background=None, layers=[], composite=None)
+    take = editor.blob_storage.get if keep else editor.blob_storage.pop
+    blobs = take(sketch.id, None) or EditorDataBlobs(background=None, layers=[], composite=None)
     layers = [layer for layer in blobs.layers if layer is not None]
     return {"background": blobs.background, "layers": layers, "composite": blobs.composite}
+
+
+def brush_ready(elem_id: str) -> str:
+    """JavaScript for an event's ``js=``: pick the brush of the image editor ``elem_id`` unless a tool is picked.
+
+    Gradio 6.31's ImageEditor opens with no tool picked, even with ``sources=()`` (where its code means to pick
+    the brush) and no option to choose one: a learner's first strokes draw nothing. Internal: the toolbar's
+    class ``toolbar-wrap``, its first button the brush, ``highlight`` on the picked tool. The editor appears
+    when its tab first opens, so this retries for up to 5 s.
+    """
+    return f"""() => {{
+        const pick = (tries) => {{
+            const tools = document.querySelector("#{elem_id} .toolbar-wrap");
+            const brush = tools && tools.querySelector("button");
+            if (brush && !tools.querySelector("button.highlight")) brush.click();
+            if (tries > 0 && !(tools && tools.querySelector("button.highlight"))) setTimeout(() => pick(tries - 1), 100);
+        }};
+        pick(50);
+    }}"""
 
 
 def captioned_gallery(label: str, columns: int, elem_id: str) -> gr.Gallery:

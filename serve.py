@@ -253,8 +253,25 @@ def log_refusals(demo: gr.Blocks) -> None:
     log line at each of the app's ``raise gr.Error``, would repeat itself in every tab.
     """
     for block_fn in demo.fns.values():
+        name = f"/{block_fn.api_name}" if block_fn.api_name else block_fn.name
         if block_fn.fn is not None:
-            block_fn.fn = _refusing(block_fn.fn, f"/{block_fn.api_name}" if block_fn.api_name else block_fn.name)
+            block_fn.fn = _refusing(block_fn.fn, name)
+        if block_fn.validator is not None:  # BlockFunction.validator: the event's documented validator=
+            block_fn.validator = _validating(block_fn.validator, name)
+
+
+def _validating(validator, name: str):
+    """VALIDATOR that logs what it refuses (a ``gr.validate(False, message)``) as one line, like a gr.Error."""
+
+    @functools.wraps(validator)
+    def run(*args, **kwargs):
+        result = validator(*args, **kwargs)
+        for check in result if isinstance(result, (list, tuple)) else [result]:
+            if isinstance(check, dict) and check.get("is_valid") is False:
+                log.info("refused %s: %s", name, check.get("message"))
+        return result
+
+    return run
 
 
 # On import: app.py imports this module before the tabs, which import TensorFlow, and TensorFlow reads its log

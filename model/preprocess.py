@@ -19,7 +19,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 SIZE = 28
 RESAMPLING = Image.Resampling.BOX  # area averaging: measured best of BOX/BILINEAR/LANCZOS (README)
@@ -301,41 +301,3 @@ def preprocess(img: Image.Image) -> Preprocessed:
 def load_and_preprocess(source: str | Path | bytes) -> Preprocessed:
     """open_image + preprocess: the single path from an uploaded file to the model input."""
     return preprocess(open_image(source))
-
-
-INK = 64  # a 28x28 pixel this bright (0-255) is part of a stroke
-OUTSIDE = 128  # the flood fill's mark: neither a stroke (255) nor untouched background (0)
-HOLLOW_BELOW = 0.5  # strokes covering under half the area they enclose: an outline, not a silhouette
-
-
-def fill_outline(pixels: np.ndarray) -> np.ndarray | None:
-    """An outline drawing filled in, like the solid garments Fashion-MNIST shows; None if it is not hollow.
-
-    Learners draw outlines; the training images are filled shapes, and the model reads an outlined
-    dress as a bag (measured in the README). Dark pixels that cannot be reached from the border
-    without crossing a stroke are inside the garment: they take the strokes' brightness. A drawing
-    that is mostly solid (a bag with a handle loop, say) is left alone.
-    """
-    ink = pixels >= INK
-    # flood the background from the border, 4-connected, stopping at strokes: a black frame round the
-    # image joins every border pixel into one region, so one seed in the frame reaches them all.
-    # (expand returns a new, writable image; Image.fromarray's is read-only and floodfill would write nothing)
-    flood = ImageOps.expand(Image.fromarray(ink.astype(np.uint8) * 255), border=1, fill=0)
-    ImageDraw.floodfill(flood, (0, 0), OUTSIDE)
-    outside = (np.asarray(flood) == OUTSIDE)[1:-1, 1:-1]
-    holes = ~outside & ~ink
-    if not holes.any() or ink.sum() / (ink.sum() + holes.sum()) >= HOLLOW_BELOW:
-        return None
-    filled = pixels.copy()
-    filled[holes] = np.uint8(np.median(pixels[ink]))
-    return filled
-
-
-def preprocess_drawing(img: Image.Image) -> Preprocessed:
-    """A Sketchpad drawing: the photo recipe, then an outline filled in (shown as its own step)."""
-    prep = preprocess(img)
-    filled = fill_outline(prep.pixels)
-    if filled is not None:
-        prep.steps.append((filled, "filled in"))
-        prep.pixels = filled
-    return prep

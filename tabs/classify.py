@@ -12,11 +12,13 @@ from functools import partial, wraps
 
 import gradio as gr
 import numpy as np
+from PIL import Image
 
-from gradio_gaps import canvas_files, captioned_gallery, raw_payloads
+from gradio_gaps import brush_ready, canvas_files, captioned_gallery, raw_payloads
 from model.data import CLASS_NAMES
+from model.drawings import preprocess_drawing
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure, unsure_reason
-from model.preprocess import ImageProblem, Preprocessed, open_image, preprocess_drawing
+from model.preprocess import ImageProblem, Preprocessed, open_image
 from model.real_photos import ACCEPTED
 from tabs.charts import line_chart_svg
 from tabs.checks import number
@@ -69,10 +71,13 @@ def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
 
 
 def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult:
-    """An uploaded photo (file path) -> top-3 classes, the 28x28 input, its steps, a verdict."""
+    """An uploaded photo (file path) -> top-3 classes, the 28x28 input, its steps, a verdict.
+
+    No photo (the learner switched Upload to Webcam, or cleared the photo) changes nothing: the last answer
+    stays until a new input arrives.
+    """
     if not photo_path:
-        empty = "Upload a photo, take one with the webcam, or pick an example below."
-        return None, None, [], empty, None, None
+        return (gr.skip(),) * 6
     try:
         return _answer(convert_upload(photo_path), model)
     except ImageProblem as problem:
@@ -80,24 +85,52 @@ def classify_photo(photo_path: str | None, model: LoadedModel) -> ClassifyResult
 
 
 EMPTY_CANVAS = "The canvas is empty. Draw a garment (an outline or a filled shape), then press Classify drawing."
+DRAW_HINT = (
+    "Draw a garment with your finger or the mouse, as an outline or a filled shape, then press **Classify drawing**. "
+    "Small gaps in an outline are closed before it is filled in."
+)
 
 
-def _drawing(sketch: dict | None) -> Preprocessed:
-    """A drawing's composite image (else its background: an API caller may send only that) -> the model input.
+def _drawn(sketch: dict | None) -> Image.Image | None:
+    """A drawing's composite image (else its background: an API caller may send only that), decoded; None if blank.
 
     Each image is a file path or PNG bytes (gradio_gaps.canvas_files), decoded like an uploaded photo.
     """
     sketch = sketch or {}
     image = sketch.get("composite") if sketch.get("composite") is not None else sketch.get("background")
     if image is None:
-        raise gr.Error(EMPTY_CANVAS)
+        return None
     try:
         img = open_image(image)
     except ImageProblem as problem:
         raise gr.Error(str(problem), title="Can't read this image") from problem
     if "A" in img.getbands() and img.getchannel("A").getextrema()[1] == 0:  # not one stroke on the transparent canvas
+        return None
+    return img
+
+
+def _drawing(sketch: dict | None) -> Preprocessed:
+    """A drawing -> the model input, or the gr.Error an empty canvas gets."""
+    img = _drawn(sketch)
+    if img is None:
         raise gr.Error(EMPTY_CANVAS)
     return preprocess_drawing(img)
+
+
+def check_canvas(editor: gr.ImageEditor):
+    """The sketch event's ``validator=``: an empty canvas gets EMPTY_CANVAS, shown on the canvas itself (an API
+    caller gets it as a ValidationError naming the parameter), and the event does not run, so the last answer
+    stays: a gr.Error would mark each of the five outputs "Error". What is not a canvas at all passes on to the
+    handler, which refuses it saying what it accepts."""
+
+    def check(sketch):
+        try:
+            drawn = _drawn(canvas_files(editor, sketch, "sketch", keep=True))
+        except gr.Error:
+            return gr.validate(True, "")
+        return gr.validate(drawn is not None, EMPTY_CANVAS)
+
+    return check
 
 
 def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
@@ -298,9 +331,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
                         label="A clothing photo" if camera else "A clothing photo (Upload offers a phone's camera)",
                         height=280,
                     )
-                with gr.Tab("Draw"):
+                with gr.Tab("Draw") as draw_tab:
+                    # above the editor, not its label: on a phone the editor's toolbar covers its label
+                    gr.Markdown(DRAW_HINT, elem_id="draw-hint")
                     sketch_input = gr.ImageEditor(
-                        label="Draw a garment: pick the brush ✏️ on the left first",  # no tool is active at start
+                        label="A drawing of a garment",
+                        show_label=False,
+                        elem_id="sketch-input",
                         sources=(),  # with transforms below, what gr.Sketchpad sets: a blank canvas to draw on
                         transforms=("crop",),
                         canvas_size=(400, 400),
@@ -309,6 +346,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
                     )
                     raw_payloads(sketch_input)  # handed to the handler undecoded: see _drawing
                     sketch_button = gr.Button("Classify drawing", variant="primary")
+                draw_tab.select(None, js=brush_ready("sketch-input"))  # the brush picked: the first stroke draws
             with gr.Column():
                 verdict_output = gr.Markdown(elem_id="verdict")
                 with gr.Row():
@@ -355,6 +393,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
             sketch_input,
             outputs,
             api_name="classify_sketch",
+            validator=check_canvas(sketch_input),
             **RAW,
         )
     photo_event.success(from_upload(share_photo), photo_input, shared, api_visibility="private", **RAW)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.preprocess import ImageProblem, fill_outline, load_and_preprocess
+from model.preprocess import ImageProblem, load_and_preprocess
 
 
 def _png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
@@ -135,30 +135,6 @@ def test_exif_orientation_is_applied():
 )
 def test_images_without_a_clear_object_say_so(img):
     assert not load_and_preprocess(_save(img, "PNG")).has_object
-
-
-def test_an_outline_is_filled_and_a_solid_shape_left_alone():
-    outline = np.zeros((28, 28), dtype=np.uint8)
-    outline[4:24, 6:22] = 200
-    solid = outline.copy()
-    outline[6:22, 8:20] = 0  # a 2-pixel frame round a dark inside
-    filled = fill_outline(outline)
-    assert filled is not None and (filled[4:24, 6:22] == 200).all() and (filled[:4] == 0).all()
-    assert fill_outline(solid) is None
-
-
-def test_an_outline_drawn_along_the_image_edge_is_filled():
-    outline = np.zeros((28, 28), dtype=np.uint8)
-    outline[0:20, 0:16] = 200  # the frame's top and left strokes are the image's own first row and column
-    outline[2:18, 2:14] = 0
-    filled = fill_outline(outline)
-    assert filled is not None and (filled[0:20, 0:16] == 200).all() and (filled[20:] == 0).all()
-
-
-def test_an_outline_open_to_the_border_is_not_filled():
-    u_shape = np.zeros((28, 28), dtype=np.uint8)
-    u_shape[4:24, 6:8] = u_shape[4:24, 20:22] = u_shape[22:24, 6:22] = 255  # open at the top
-    assert fill_outline(u_shape) is None
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "model" / "weights" / "examples"
