@@ -220,6 +220,8 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
         return left + plot_w * (epoch - 1) / max(1, epochs - 1)
 
     def scale(values: list[float], floor: float, step: float) -> tuple[float, float]:
+        if not values:  # nothing drawn yet (a live run before its first epoch): empty axes
+            return 0.0, 1.0
         low = min(floor, np.floor(min(values) / step) * step)
         high = np.ceil(max(values) / step) * step
         return float(low), float(max(high, low + step))

@@ -182,3 +182,10 @@ def test_figures_text_is_11_pt_or_more(shipped_model):
     for name, fig in figures.items():
         small = sorted({(t.get_text(), t.get_fontsize()) for t in _texts(fig) if t.get_fontsize() < 11})
         assert _texts(fig) and not small, f"{name}: {small[:5]}"
+
+
+def test_epoch_curves_before_the_first_epoch_are_empty_axes():
+    from tabs.charts import epoch_curves_svg
+
+    svg = epoch_curves_svg([("your run", {}, "#000")], 10, "live")
+    assert svg.startswith("<svg") and "<polyline" not in svg and ">10</text>" in svg
