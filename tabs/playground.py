@@ -210,7 +210,8 @@ def grid_words(grid: dict) -> str:
     pair = list(dict.fromkeys(pair))
     changes = ", ".join(f"{knob_change(k)} {again[k]:+.2f} (from {average[k]:+.2f})" for k in pair)
     return words + (
-        f" With every batch-norm run's averages re-estimated after training (see above), the averages become: {changes}."
+        f" With every batch-norm run's test-time averages re-estimated from {playground.REESTIMATE_IMAGES:,} training "
+        f"images after training, the averages become: {changes}."
     )
 
 

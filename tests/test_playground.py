@@ -41,6 +41,8 @@ def test_the_grid_holds_every_combination_with_per_epoch_loss_and_accuracy():
         assert 0.1 < run["test_accuracy"] < 1 and len(run["recall"]) == 10
         assert run["best_epoch"] == 1 + min(range(GRID["epochs"]), key=run["history"]["val_loss"].__getitem__)
     assert len([r for r in GRID["runs"].values() if r["config"] == playground.DEFAULT]) >= 3  # seeds: the noise
+    for run in GRID["runs"].values():  # batch-norm runs are also scored with their averages re-estimated
+        assert ("test_accuracy_reestimated" in run) == run["config"]["batch_norm"], run["config"]
 
 
 def test_each_knobs_effect_is_the_difference_of_the_two_runs_it_compares():
@@ -123,6 +125,37 @@ def test_the_effects_table_calls_a_change_below_the_seed_spread_noise():
     assert table.count(">noise<") == 6
     table = tab.effects_table(GRID, config, spread=0.0)
     assert ">noise<" not in table and table.count(">better<") + table.count(">worse<") == 6
+
+
+@pytest.mark.parametrize(("after", "says"), [(0.90, "lagged behind the weights"), (0.801, "no handicap")])
+def test_the_batch_norm_sentence_follows_the_re_estimated_score(after, says):
+    run = {"test_accuracy": 0.80, "test_accuracy_reestimated": after}
+    words = tab.batch_norm_words(run, spread=0.93)
+    assert says in words and f"{after:.2%}" in words and f"{100 * (after - 0.80):+.2f} points" in words
+    assert tab.batch_norm_words({"test_accuracy": 0.8}, 0.93) == ""
+
+
+def test_the_grid_words_give_batch_norms_average_both_ways():
+    on = [r for r in GRID["runs"].values() if r["seed"] == 0 and r["config"]["batch_norm"]]
+    off = [r for r in GRID["runs"].values() if r["seed"] == 0 and not r["config"]["batch_norm"]]
+    plain = 100 * (np.mean([r["test_accuracy"] for r in on]) - np.mean([r["test_accuracy"] for r in off]))
+    again = 100 * (np.mean([r["test_accuracy_reestimated"] for r in on]) - np.mean([r["test_accuracy"] for r in off]))
+    assert f"Batch norm Off→On {again:+.2f} (from {plain:+.2f})" in tab.grid_words(GRID)
+
+
+@pytest.mark.slow
+def test_re_estimating_batch_norm_sets_its_averages_to_the_images_statistics():
+    import keras
+
+    subset = playground.load_subset(SHIPPED)
+    net = playground.build({**playground.DEFAULT, "batch_norm": True}, seed=3)
+    x = subset["train_images"][:256]
+    playground.reestimate_batch_norm(net, x)
+    conv = keras.Model(net.input, net.get_layer("conv1").output)(x[..., None].astype(np.float32))
+    bn = net.get_layer("conv1_bn")
+    np.testing.assert_allclose(np.asarray(bn.moving_mean), np.mean(conv, axis=(0, 1, 2)), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(np.asarray(bn.moving_variance), np.var(conv, axis=(0, 1, 2)), rtol=1e-3, atol=1e-4)
+    assert bn.momentum == 0.99  # put back
 
 
 # -- the live queue, with a stand-in trainer (the real one is tested through the app below) ---------------
