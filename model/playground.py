@@ -163,6 +163,12 @@ def reestimate_batch_norm(net, x: np.ndarray) -> None:
 
 
 REESTIMATE_IMAGES = 1_000  # training images whose statistics replace batch norm's running averages
+BN_MOMENTUM = 0.99  # Keras's default: each update moves a running average 1% toward the batch's statistics
+
+
+def updates(config: dict, epochs: int = EPOCHS) -> int:
+    """Weight updates in a run of CONFIG: batches per epoch times epochs."""
+    return epochs * -(-config["images"] // BATCH_SIZE)
 
 
 def train_grid(folder: Path, subset: dict, test: tuple, log=print, epochs: int = EPOCHS) -> dict:
@@ -212,10 +218,11 @@ def flipped(config: dict, knob: str) -> dict:
     return {**config, knob: second if config[knob] == first else first}
 
 
-def knob_effects(grid: dict, config: dict) -> dict[str, float]:
-    """For each knob, the test accuracy (points) of CONFIG with that knob flipped minus CONFIG's own."""
-    own = grid_run(grid, config)["test_accuracy"]
-    return {knob: 100 * (grid_run(grid, flipped(config, knob))["test_accuracy"] - own) for knob in KNOBS}
+def knob_effects(grid: dict, config: dict, reestimated: bool = False) -> dict[str, float]:
+    """For each knob, the test accuracy (points) of CONFIG with that knob flipped minus CONFIG's own
+    (REESTIMATED: see ``score``)."""
+    own = score(grid_run(grid, config), reestimated)
+    return {knob: 100 * (score(grid_run(grid, flipped(config, knob)), reestimated) - own) for knob in KNOBS}
 
 
 def _pairs(knob: str) -> list[tuple[dict, dict]]:
@@ -242,20 +249,20 @@ def average_effects(grid: dict, reestimated: bool = False) -> dict[str, float]:
     }
 
 
-def interaction(grid: dict, knob: str, other: str) -> tuple[float, float]:
+def interaction(grid: dict, knob: str, other: str, reestimated: bool = False) -> tuple[float, float]:
     """KNOB's mean effect (points, as in ``average_effects``) with OTHER at its first value, and at its second."""
     effects: dict[object, list[float]] = {value: [] for value in KNOBS[other]}
     for a, b in _pairs(knob):
-        effects[a[other]].append(grid_run(grid, b)["test_accuracy"] - grid_run(grid, a)["test_accuracy"])
+        effects[a[other]].append(score(grid_run(grid, b), reestimated) - score(grid_run(grid, a), reestimated))
     return tuple(100 * float(np.mean(effects[value])) for value in KNOBS[other])
 
 
-def biggest_interaction(grid: dict) -> tuple[str, str, tuple[float, float]]:
+def biggest_interaction(grid: dict, reestimated: bool = False) -> tuple[str, str, tuple[float, float]]:
     """The pair of knobs whose effects depend on each other most: (knob, other, KNOB's effect at each of
     OTHER's values), KNOB being the one of the pair whose effect changes more in absolute terms."""
     best = None
     for knob, other in itertools.permutations(KNOBS, 2):
-        first, second = interaction(grid, knob, other)
+        first, second = interaction(grid, knob, other, reestimated)
         if best is None or abs(second - first) > abs(best[2][1] - best[2][0]):
             best = (knob, other, (first, second))
     return best

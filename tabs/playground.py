@@ -18,6 +18,7 @@ from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels
 from tabs.live_queue import LiveQueue, QueueFull
+from tabs.runs import TOO_CLOSE
 from tabs.wiring import RAW
 
 # knob -> (its label, {its values as the API takes them: the model's values}, the notebook question it answers)
@@ -112,6 +113,13 @@ def the_grid(model: LoadedModel) -> dict:
     return grid
 
 
+CLEAR_RISE = 0.02  # validation loss this far above its lowest (and no better accuracy) is called overfitting
+REESTIMATED = (
+    "Batch-norm runs are scored with their test-time averages re-estimated after training (the batch-norm note "
+    "under a batch-norm run says what they score as trained)."
+)
+
+
 def noise_words(grid: dict) -> tuple[float, str]:
     """The default configuration's spread over its seeds (points), and a sentence on it."""
     scores = playground.seed_spread(grid)
@@ -119,7 +127,9 @@ def noise_words(grid: dict) -> tuple[float, str]:
     listed = ", ".join(f"{s:.2f}%" for s in scores)
     return spread, (
         f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a spread of "
-        f"{spread:.2f} points from the seed alone. Differences smaller than that are called noise here."
+        f"{spread:.2f} points from the seed alone, measured on this one setting. Differences smaller than that are "
+        'called noise here; settings with 1,000 images or batch norm likely vary more, so a "better" or '
+        '"worse" from one run each is a hint, not a finding.'
     )
 
 
@@ -127,31 +137,39 @@ def run_words(run: dict, epochs: int) -> str:
     """What one run's curves show, chosen by its numbers."""
     h = run["history"]
     best = run["best_epoch"]
+    accuracy = f"**{run['test_accuracy']:.2%}**"
+    if "test_accuracy_reestimated" in run:
+        accuracy = (
+            f"**{run['test_accuracy_reestimated']:.2%}** with batch norm's averages re-estimated "
+            f"({run['test_accuracy']:.2%} as trained)"
+        )
     head = (
-        f"**This run**: test accuracy **{run['test_accuracy']:.2%}**; validation accuracy {h['val_accuracy'][-1]:.2%} "
+        f"**This run**: test accuracy {accuracy}; validation accuracy {h['val_accuracy'][-1]:.2%} "
         f"and training accuracy {h['accuracy'][-1]:.2%} at epoch {epochs}. "
     )
+    if "test_accuracy_reestimated" in run:
+        head += "Its validation numbers, like its curves, are as trained. "
+    lowest, last = h["val_loss"][best - 1], h["val_loss"][-1]
     if best == epochs:
         return (
             head
             + f"Validation loss was still falling at epoch {epochs}: no sign of overfitting within {epochs} epochs."
         )
-    rose = h["val_loss"][-1] > h["val_loss"][best - 1]
-    training_fell = h["loss"][-1] < h["loss"][best - 1]
-    if rose and training_fell:
+    worse = last - lowest > CLEAR_RISE and h["val_accuracy"][-1] <= h["val_accuracy"][best - 1]
+    if worse and h["loss"][-1] < h["loss"][best - 1]:
         return head + (
-            f"Validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.3f}) and then rose to "
-            f"{h['val_loss'][-1]:.3f} while training loss kept falling ({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): "
-            "from there on the network fitted its training images better without doing better on new ones. "
-            "That is overfitting."
+            f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and then rose to {last:.3f}, validation "
+            f"accuracy going from {h['val_accuracy'][best - 1]:.2%} to {h['val_accuracy'][-1]:.2%}, while training "
+            f"loss kept falling ({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): from there on the network fitted "
+            "its training images better and new ones worse. That is overfitting."
         )
-    return (
-        head
-        + f"Validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.3f}) and ended at {h['val_loss'][-1]:.3f}."
+    return head + (
+        f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}, validation accuracy "
+        f"going from {h['val_accuracy'][best - 1]:.2%} to {h['val_accuracy'][-1]:.2%}: no clear overfitting yet."
     )
 
 
-def batch_norm_words(run: dict, spread: float) -> str:
+def batch_norm_words(run: dict, epochs: int) -> str:
     """For a run with batch norm: its test accuracy with the running averages re-estimated, and what that says."""
     if "test_accuracy_reestimated" not in run:
         return ""
@@ -162,15 +180,26 @@ def batch_norm_words(run: dict, spread: float) -> str:
         f"instead to the statistics of {playground.REESTIMATE_IMAGES:,} training images after training, this "
         f"network scores **{after:.2%}** ({gap:+.2f} points)"
     )
-    if gap > spread:
-        return head + ": its running averages lagged behind the weights, and cost it that much on new images."
-    return head + ": its running averages were no handicap here."
+    if gap <= TOO_CLOSE:
+        return head + ": its running averages were no handicap here."
+    steps = playground.updates(run["config"], epochs)
+    start = playground.BN_MOMENTUM**steps  # the share of each running average still at its starting value
+    if start >= 0.01:
+        return head + (
+            f": most likely its running averages had not caught up. Each starts at mean 0 and variance 1 and moves "
+            f"{1 - playground.BN_MOMENTUM:.0%} toward each batch's; after this run's {steps:,} updates {start:.0%} "
+            "of it is still that start."
+        )
+    return head + (
+        ": most likely its running averages lagged behind the weights, which kept changing while they averaged "
+        f"the batches of roughly the last {1 / (1 - playground.BN_MOMENTUM):.0f} updates."
+    )
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:
     """Each knob flipped with the rest held: its test accuracy change, noise marked."""
     rows = []
-    for knob, change in playground.knob_effects(grid, config).items():
+    for knob, change in playground.knob_effects(grid, config, reestimated=True).items():
         other = playground.flipped(config, knob)[knob]
         label = next(k for k, v in KNOBS[knob][1].items() if v == other)
         verdict = "noise" if abs(change) < spread else ("better" if change > 0 else "worse")
@@ -181,7 +210,7 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
     return (
         "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points)"
         "</caption><thead><tr><th>knob → value</th><th>points</th><th>verdict</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table><p class='caption'>{REESTIMATED}</p>"
     )
 
 
@@ -191,27 +220,30 @@ def knob_change(knob: str) -> str:
 
 
 def grid_words(grid: dict) -> str:
-    """Over the whole grid: each knob's average effect, the biggest interaction, and both again with batch norm's
-    running averages re-estimated."""
-    average = playground.average_effects(grid)
+    """Over the whole grid, batch-norm runs re-estimated: each knob's average effect and the biggest interaction;
+    then what the batch-norm runs' as-trained scores would make of them."""
+    average = playground.average_effects(grid, reestimated=True)
     parts = [f"{knob_change(k)}: {v:+.2f}" for k, v in sorted(average.items(), key=lambda kv: -abs(kv[1]))]
-    knob, other, (first, second) = playground.biggest_interaction(grid)
+    knob, other, (first, second) = playground.biggest_interaction(grid, reestimated=True)
     choices = [SHOWN_AS[v] for v in KNOBS[other][1]]
     words = (
         f"**Over all {len(playground.every_config())} settings**, each knob's average effect on test accuracy "
         f"(points, first choice → second): {'; '.join(parts)}. **The biggest interaction**: {knob_change(knob)} "
         f"changes test accuracy by {first:+.2f} points on average with {KNOBS[other][0].lower()} {choices[0]}, "
-        f"and by {second:+.2f} with it {choices[1]}."
+        f"and by {second:+.2f} with it {choices[1]}. {REESTIMATED}"
     )
-    if not any("test_accuracy_reestimated" in run for run in grid["runs"].values()):
+    lost = [
+        100 * (run["test_accuracy_reestimated"] - run["test_accuracy"])
+        for run in grid["runs"].values()
+        if "test_accuracy_reestimated" in run
+    ]
+    if not lost:
         return words
-    again = playground.average_effects(grid, reestimated=True)
-    pair = [k for k in ("batch_norm", knob, other) if k in KNOBS]
-    pair = list(dict.fromkeys(pair))
-    changes = ", ".join(f"{knob_change(k)} {again[k]:+.2f} (from {average[k]:+.2f})" for k in pair)
+    plain = playground.average_effects(grid)
     return words + (
-        f" With every batch-norm run's test-time averages re-estimated from {playground.REESTIMATE_IMAGES:,} training "
-        f"images after training, the averages become: {changes}."
+        f" As trained, left with their running averages, batch-norm runs score up to {max(lost):.2f} points lower, "
+        f"which would turn the averages to {knob_change('batch_norm')} {plain['batch_norm']:+.2f} and "
+        f"{knob_change('normalize')} {plain['normalize']:+.2f}."
     )
 
 
@@ -250,11 +282,14 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
     if other and other != config:
         runs.append((f"pinned: {describe(other)}", playground.grid_run(grid, other)["history"], PINNED))
     spread, noise = noise_words(grid)
-    words = [run_words(run, grid["epochs"]), batch_norm_words(run, spread)]
+    words = [run_words(run, grid["epochs"]), batch_norm_words(run, grid["epochs"])]
     if other and other != config:
-        gap = 100 * (playground.grid_run(grid, other)["test_accuracy"] - run["test_accuracy"])
+        gap = 100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True))
         verdict = "within the seed noise" if abs(gap) < spread else "more than the seed noise"
-        words.append(f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}).")
+        words.append(
+            f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}"
+            + (", batch-norm runs re-estimated)." if other["batch_norm"] or config["batch_norm"] else ").")
+        )
     words.append(noise)
     words = [w for w in words if w]
     curves = epoch_curves_svg(runs, grid["epochs"], "Training and validation curves")
