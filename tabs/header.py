@@ -42,11 +42,14 @@ start();
 
 // Classify's answer: when a new one arrives (an upload, a drawing, a picked example) and the verdict or the top-3
 // box under it is off screen, scroll the verdict to the top (on a phone the examples lie ~900 px below it)
-let pending;
+// only when its text changed: a refused input (an empty canvas) leaves the answer, and the page, where they are
+let pending, shown = '';
 const reveal = () => {{
   const verdict = document.getElementById('{VERDICT_ID}');
   const busy = verdict?.querySelector('[data-testid=status-tracker]:not(.hide)');
-  if (!verdict?.offsetParent || busy || !verdict.textContent.trim()) return;
+  const text = verdict?.textContent.trim();
+  if (!verdict?.offsetParent || busy || !text || text === shown) return;
+  shown = text;
   const top = verdict.getBoundingClientRect().top;
   const top3 = verdict.nextElementSibling?.querySelector('.block') ?? verdict;  // the row's first box
   const bottom = top3.getBoundingClientRect().bottom;
