@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 MAX_WAITING = 6  # configurations waiting behind the one training: a class of 30 picks about this many at once
-KEEP_FINISHED = 4  # finished runs kept (their networks answer the learner's input), the most recent ones
 
 
 class QueueFull(Exception):
@@ -53,7 +52,6 @@ class LiveQueue:
         self._wake = threading.Condition(self._lock)
         self._waiting: deque[Run] = deque()
         self._current: Run | None = None
-        self._finished: deque[Run] = deque(maxlen=KEEP_FINISHED)
         self._numbers = itertools.count(1)
         self._thread: threading.Thread | None = None
 
@@ -112,8 +110,6 @@ class LiveQueue:
                 run.error = f"{type(problem).__name__}: {problem}"
             with self._lock:
                 run.finished = True
-                if run.net is not None and not run.stopped:
-                    self._finished.append(run)
-                else:
-                    run.net = None
+                if run.stopped:
+                    run.net = None  # nobody will ask it anything: its memory goes now
                 self._current = None
