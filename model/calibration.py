@@ -5,11 +5,12 @@ the model folder, and the one temperature that minimises the validation split's 
     python -m model.calibration model/weights --data-dir DIR  # or from DIR's four IDX files
 
 Writes two files into the folder: ``calibration.npz`` (test_logits, test_labels, val_logits, val_labels; logits
-as float16, which is plenty for a softmax) and ``calibration.json`` (the fitted temperature, the validation NLL
-and the test set's ECE at T = 1 and at it, and the sha256 of the weights measured). The Softmax tab applies the
-learner's temperature to these test logits: the Space has no dataset at run time. The validation split is
-train.py's own (its seed and size from the folder's metrics.json), so the temperature is never fitted on the test
-set, and the fine-tune on real photos validated on the same split.
+as float32, as the model computes them, so the accuracy and ECE they give are metrics.json's) and
+``calibration.json`` (the fitted temperature, the validation NLL and the test set's ECE at T = 1 and at it, and the
+sha256 of the weights measured). The Softmax tab applies the learner's temperature to these test logits: the Space
+has no dataset at run time. The validation split is train.py's own (its seed and size from the folder's
+metrics.json), so the temperature is never fitted on the test set, and the fine-tune on real photos validated on
+the same split.
 """
 
 from __future__ import annotations
@@ -114,13 +115,13 @@ def main(argv: list[str] | None = None) -> dict:
         return np.concatenate([model.logits(x[i : i + BATCH]) for i in range(0, len(x), BATCH)])
 
     kept = {
-        "test_logits": logits(x_test).astype(np.float16),
+        "test_logits": logits(x_test).astype(np.float32),
         "test_labels": y_test.astype(np.uint8),
-        "val_logits": logits(x_train[val_idx]).astype(np.float16),
+        "val_logits": logits(x_train[val_idx]).astype(np.float32),
         "val_labels": y_train[val_idx].astype(np.uint8),
     }
     np.savez_compressed(args.folder / NPZ, **kept)
-    # fitted on what the folder keeps (float16), so the app computes exactly what this file says
+    # fitted on what the folder keeps, so the app computes exactly what this file says
     result = summary(
         (kept["val_logits"], kept["val_labels"].astype(np.int64)),
         (kept["test_logits"], kept["test_labels"].astype(np.int64)),

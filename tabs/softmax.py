@@ -13,7 +13,7 @@ from concepts.confusion import reliability_diagram
 from model import calibration as scaling
 from model.data import CLASS_NAMES
 from model.evaluate import calibration
-from model.inference import LoadedModel, top_classes
+from model.inference import UNSURE_BELOW, LoadedModel, top_classes
 from tabs.charts import bar_table
 from tabs.checks import number
 from tabs.checks import text as check_text
@@ -61,17 +61,45 @@ def _steps_table(names, steps: dict) -> list[list]:
     ]
 
 
+SAME_WITHIN = 1e-6  # the naive float32 softmax "gives the same probabilities" when no probability is further off
+
+
 def overflow_note(logits: np.ndarray) -> str:
-    """What the naive float32 softmax gives for these logits, next to the stable one, in words."""
-    naive, stable = softmax.naive_softmax(logits), softmax.softmax(logits)
-    if np.all(np.isfinite(naive)):
+    """What the naive float32 softmax gives for these logits, next to the stable one, in words: the words say
+    what happened in float32 (an exp overflowed, every exp underflowed, the sum overflowed, or nothing)."""
+    z = np.asarray(logits, np.float64)
+    with np.errstate(over="ignore", under="ignore"):
+        exps = np.exp(z.astype(np.float32))
+        total = exps.sum(dtype=np.float32)
+    naive, stable = softmax.naive_softmax(z), softmax.softmax(z)
+    top = f"{z.max():g}"
+    fixed = f" Subtracting the max ({top}) first gives {_listed(stable)}."
+    if np.isinf(exps).any():
+        return (
+            f"Without subtracting the max, float32 overflows: exp({top}) = inf, and inf / inf is nan (a finite "
+            f"exp / inf is 0), so the result is {_listed(naive)}.{fixed}"
+        )
+    if not exps.any():
+        return (
+            f"Without subtracting the max, float32 underflows: every exp is 0 (even the largest, exp({top})), so "
+            f"each probability is 0 / 0 = nan: {_listed(naive)}.{fixed}"
+        )
+    if np.isinf(total):
+        return (
+            f"Without subtracting the max, float32 overflows in the sum: each exp is finite (the largest, "
+            f"exp({top}), is {exps.max():.3g}) but their sum is inf, so every probability is exp / inf = 0: "
+            f"{_listed(naive)}.{fixed}"
+        )
+    gap = float(np.abs(naive - stable).max())
+    if gap < SAME_WITHIN:
         return (
             f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
-            f"{np.abs(naive - stable).max():.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
+            f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
         )
     return (
-        f"Without subtracting the max, float32 overflows: exp({np.max(logits):g}) = inf and the result is "
-        f"{_listed(naive)}. Subtracting the max ({np.max(logits):g}) first gives {_listed(stable)}."
+        f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}: it keeps about 7 "
+        f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "
+        f"{exps.min():.3g}).{fixed}"
     )
 
 
@@ -160,18 +188,31 @@ def scaling_words(model: LoadedModel) -> str:
     fitted = fitted_record(model)["temperature"]
     (before, confidence, accuracy), after = _calibration_at(logits, 1.0), _calibration_at(logits, fitted)[0]
     val = len(logits["val_labels"])
-    if confidence < accuracy:
-        direction = f"under-confident at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy), so it sharpens: T below 1"
-    else:
-        direction = f"over-confident at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy), so it flattens: T above 1"
+    state = "under-confident" if confidence < accuracy else "over-confident"
+    effect = "sharpens" if fitted < 1 else "flattens"  # softmax(z / T): T < 1 spreads the logits apart
+    direction = f"{state} at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy)"
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.2f}** "
         f"(the slider's nearest step: {round(fitted, 1):g}). On the test set it takes the ECE from "
-        f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any answer. This model is "
-        f"{direction}. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} equal-width "
-        "confidence bins, weighted by the bin's share of the images. The logits were kept, and T fitted, by "
+        f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
+        f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.2f} {effect} "
+        f"its probabilities. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
+        "equal-width confidence bins, weighted by the bin's share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
+    )
+
+
+def _not_sure_line(logits: np.ndarray, fitted: float) -> str:
+    """Whether the fitted T moves test images across the app's "Not sure" line (top probability under
+    UNSURE_BELOW): T changes no top class, but it does change how sure each answer is. A T below 1 only raises
+    each top probability and one above 1 only lowers it, so equal counts mean no image crossed."""
+    under = [int((softmax.softmax(logits, t).max(axis=1) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
+    if under[0] == under[1]:
+        return f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,})"
+    return (
+        f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test images "
+        f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f}"
     )
 
 

@@ -52,15 +52,18 @@ def test_the_shipped_temperature_minimises_the_kept_validation_nll():
 
 
 def test_the_kept_test_logits_are_the_shipped_models(shipped_model):
-    """Their labels are test_samples.npz's, their softmax its probabilities (float16 logits: to about 1e-2),
-    and at T = 1 they give metrics.json's loss."""
+    """Their labels are test_samples.npz's, their softmax its probabilities, and at T = 1 they give metrics.json's
+    loss, accuracy (to the image) and ECE: kept as float32, so the Softmax tab's numbers are the Confusion tab's."""
     logits, samples = scaling.read_logits(SHIPPED), shipped_model.test_samples
     np.testing.assert_array_equal(logits["test_labels"][samples["index"]], samples["labels"])
     probs = scaling.probabilities(logits["test_logits"][samples["index"]], 1.0)
-    np.testing.assert_allclose(probs, samples["probs"], atol=1e-2)
+    np.testing.assert_allclose(probs, samples["probs"], atol=1e-5)
     assert scaling.softmax_nll(logits["test_logits"], logits["test_labels"], 1.0) == pytest.approx(
-        METRICS["test_loss"], abs=1e-3
+        METRICS["test_loss"], abs=1e-4
     )
+    right = int((logits["test_logits"].argmax(1) == logits["test_labels"]).sum())
+    assert right == round(METRICS["test_accuracy"] * METRICS["test_size"])
+    assert RECORD["test_ece"]["1"] == pytest.approx(METRICS["calibration"]["ece"], abs=1e-4)
     assert RECORD["weights_sha256"] == shipped_model.weights_sha256
 
 
@@ -82,16 +85,62 @@ def test_the_scaling_words_quote_the_fit_and_the_ece_before_and_after(shipped_mo
     words = softmax.scaling_words(shipped_model)
     assert f"**T = {RECORD['temperature']:.2f}**" in words
     assert f"from **{RECORD['test_ece']['1']:.2%}** at T = 1 to **{RECORD['test_ece']['fitted']:.2%}**" in words
+    assert "without changing any top class" in words and "without changing any answer" not in words
     assert f"the {METRICS['validation_size']:,} validation images" in words
-    assert ("under-confident" in words) == (RECORD["temperature"] < 1)
+    confidence = sum(b["confidence"] * b["count"] for b in METRICS["calibration"]["bins"]) / METRICS["test_size"]
+    assert ("under-confident" in words) == (confidence < METRICS["test_accuracy"])
+    t = RECORD["temperature"]
+    assert f"T = {t:.2f} {'sharpens' if t < 1 else 'flattens'} its probabilities" in words
     assert "python -m model.calibration model/weights" in words
+
+
+def _softmax_top(logits: np.ndarray, temperature: float) -> np.ndarray:
+    import keras
+
+    return np.asarray(keras.ops.softmax(keras.ops.convert_to_tensor(logits / temperature), axis=-1)).max(axis=1)
+
+
+@pytest.mark.parametrize("fitted", [0.5, 2.0])
+def test_the_fitted_temperatures_direction_is_its_own_not_the_test_sets(monkeypatch, fitted):
+    """T below 1 sharpens, above 1 flattens, whatever the test set's confidence and accuracy say."""
+    from tabs import softmax
+
+    logits = np.array([[3.0, 0, 0], [0, 3.0, 0], [3.0, 0, 0], [0, 0, 0.5]])  # three right at 91%, one wrong at 45%
+    kept = {"test_logits": logits, "test_labels": np.array([0, 1, 0, 1]), "val_labels": np.zeros(7, int)}
+    monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
+    monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": fitted})
+    words = softmax.scaling_words(None)
+    confidence = _softmax_top(logits, 1.0).mean()
+    assert confidence > 0.75 and "over-confident at T = 1" in words  # 75% right
+    assert f"T = {fitted:.2f} {'sharpens' if fitted < 1 else 'flattens'} its probabilities" in words
+    assert ("sharpens" in words) != ("flattens" in words)
+
+
+@pytest.mark.parametrize("fitted", [0.5, 0.97, 1.5])
+def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitted):
+    from model.inference import UNSURE_BELOW
+    from tabs import softmax
+
+    logits = np.array([[1.0, 0, 0, 0], [5.0, 0, 0, 0], [0.2, 0, 0, 0]])  # top probabilities 47.5%, 98%, 28%
+    under = [int((_softmax_top(logits, t) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
+    words = softmax._not_sure_line(logits, fitted)
+    if under[0] == under[1]:
+        assert words == f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,})"
+    else:
+        assert "it does move images across" in words
+        assert (
+            f"{under[0]:,} test images have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f}"
+            in words
+        )
+    assert (under[0] != under[1]) == (fitted == 0.5)  # the cases cover both branches
 
 
 @pytest.mark.app
 @pytest.mark.slow
 def test_the_learners_temperature_moves_the_test_sets_ece_through_the_api(client):
     at_one, note, values = client.predict(1.0, api_name="/softmax_calibration")
-    assert values["ece"] == pytest.approx(METRICS["calibration"]["ece"], abs=0.002)  # float16 logits
+    assert values["ece"] == pytest.approx(METRICS["calibration"]["ece"], abs=1e-4)
+    assert values["accuracy"] == pytest.approx(METRICS["test_accuracy"], abs=1e-9)
     assert f"ECE **{values['ece']:.2%}**" in note and at_one
     fitted = client.predict(RECORD["temperature"], api_name="/softmax_calibration")[2]
     hot = client.predict(3.0, api_name="/softmax_calibration")[2]

@@ -74,6 +74,62 @@ def test_typed_logits_that_cannot_work_get_a_clear_message(text):
         softmax.parse_logits(text)
 
 
+def _in_float32(logits: list[float]) -> tuple[np.ndarray, np.float32, np.ndarray]:
+    """exp, their sum and exp / sum, each step in float32 scalars: what the unshifted formula does, by hand."""
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        exps = [np.exp(np.float32(z)) for z in logits]
+        total = np.float32(0)
+        for e in exps:
+            total = np.float32(total + e)
+        return np.array(exps), total, np.array([e / total for e in exps])
+
+
+def _stable(logits: list[float]) -> np.ndarray:
+    return np.asarray(keras.ops.softmax(keras.ops.convert_to_tensor(np.array(logits, np.float64)), axis=-1))
+
+
+@pytest.mark.parametrize(
+    "logits, happened",
+    [
+        ([1000, 999, 998], "an exp overflows"),
+        ([89, 0, 0], "an exp overflows"),
+        ([-1000, -1001, -1002], "every exp underflows"),
+        ([88, 88, 88], "the sum overflows"),
+        ([1, 2, 3], "the same"),
+        ([80.0000037, 79.9999963], "off"),  # both rounded to float32, 7.6e-6 apart: no overflow, but not the same
+    ],
+)
+def test_the_overflow_note_says_what_float32_did(logits, happened):
+    """Each input checked to do in float32 what its case says, then the note's words checked against it."""
+    from tabs import softmax as tab
+
+    exps, total, naive = _in_float32(logits)
+    stable = _stable(logits)
+    note = tab.overflow_note(np.array(logits, np.float64))
+    listed = ", ".join(f"{v:.3g}" for v in naive)
+    words = {
+        "an exp overflows": f"float32 overflows: exp({max(logits):g}) = inf",
+        "every exp underflows": "float32 underflows: every exp is 0",
+        "the sum overflows": "float32 overflows in the sum",
+        "the same": "float32 gives the same probabilities here",
+        "off": "off by up to",
+    }
+    assert [case for case, said in words.items() if said in note] == [happened]
+    if happened == "an exp overflows":
+        assert np.isinf(exps).any() and np.isnan(naive).any() and f"the result is {listed}." in note
+    elif happened == "every exp underflows":
+        assert (exps == 0).all() and np.isnan(naive).all() and "0 / 0 = nan: nan, nan, nan" in note
+    elif happened == "the sum overflows":
+        assert np.isfinite(exps).all() and np.isinf(total) and (naive == 0).all() and f": {listed}." in note
+    else:
+        assert np.isfinite(total) and total > 0
+        gap = np.abs(naive - stable).max()
+        assert (gap < 1e-6) == (happened == "the same")
+        assert f"{gap:.1e}" in note
+    if happened != "the same":
+        assert f"first gives {', '.join(f'{v:.3g}' for v in stable)}." in note
+
+
 def test_standardization_matches_the_models_own_normalize_layer(shipped_model):
     pixels = np.asarray(Image.open(EXAMPLES[0]))
     ours = normalization.scalings(pixels)["standardized"]
