@@ -12,6 +12,7 @@ from concepts import confusion, saliency
 from gradio_gaps import captioned_gallery
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
+from model.recipe import LABEL_SMOOTHING
 from tabs.checks import choice, optional_number
 from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
 from tabs.memo import built_for, explainer
@@ -53,11 +54,14 @@ def summary_markdown(metrics: dict) -> str:
     )
 
 
-def calibration_words(calibration: dict, ladder: dict | None = None, ablations: dict | None = None) -> str:
+def calibration_words(
+    calibration: dict, ladder: dict | None = None, ablations: dict | None = None, before: dict | None = None
+) -> str:
     """What the reliability diagram and ECE say, with the real numbers (after CALIBRATION_LEAD).
 
     ``ladder``: the improvement ladder's rungs measured the same way (ladder_calibration.json), if present;
-    ``ablations``: their runs (ablations.json), for how long they trained.
+    ``ablations``: their runs (ablations.json), for how long they trained; ``before``: the calibration of the
+    Fashion-MNIST-only model this one was fine-tuned from on real photos (its metrics.json), if it was.
     """
     bins = [b for b in calibration["bins"] if b["count"]]
     top = max(bins, key=lambda b: b["count"])
@@ -66,7 +70,7 @@ def calibration_words(calibration: dict, ladder: dict | None = None, ablations: 
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
         f"weighted by its bin's share of the images: here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
-        + _direction(bins, ladder or {}, ablations or {})
+        + _direction(bins, ladder or {}, ablations or {}, before)
     )
 
 
@@ -75,16 +79,46 @@ def _bin_count(bins: list[dict]) -> int:
     return round(1 / (bins[0]["high"] - bins[0]["low"]))
 
 
-def _direction(bins: list[dict], ladder: dict, ablations: dict) -> str:
-    """Under- or over-confident overall, with the weighted means; for under-confidence, what the ladder's runs say."""
+def _means(bins: list[dict]) -> tuple[float, float]:
+    """Mean confidence and accuracy over all the images, from the bins (each weighted by its count)."""
     n = sum(b["count"] for b in bins)
-    confidence = sum(b["confidence"] * b["count"] for b in bins) / n
-    accuracy = sum(b["accuracy"] * b["count"] for b in bins) / n
+    return sum(b["confidence"] * b["count"] for b in bins) / n, sum(b["accuracy"] * b["count"] for b in bins) / n
+
+
+def _why_under_confident(confidence: float, before: dict | None) -> str:
+    """The likely cause of under-confidence: the recipe's label smoothing, and, for a model fine-tuned on real
+    photos, whether it was under-confident already before (its even-spread targets on non-garments aim low too)."""
+    aim = 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / len(CLASS_NAMES)  # the smoothed target of the right class
+    smoothing = f"label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%} for the right class, not 100%"
+    if before is None:
+        return f"Most likely that is the training recipe: {smoothing}."
+    was, right = _means([b for b in before["bins"] if b["count"]])
+    spread = (
+        "its even-spread targets over the ten, on generated pictures and on hats, shorts and skirts, aim lower still"
+    )
+    if was < right:
+        return (
+            f"Most likely that is the training recipe: {smoothing}, and the model was already under-confident before its "
+            f"real-photo fine-tune ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%}). "
+            f"The fine-tune kept label smoothing on the Fashion-MNIST images, and {spread}; on the test set, mean confidence went from "
+            f"{was:.1%} to {confidence:.1%}."
+        )
+    return (
+        f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
+        f"accuracy, ECE {before['ece']:.2%}), so most likely the fine-tune made it under-confident: {spread}, and "
+        f"{smoothing}."
+    )
+
+
+def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | None = None) -> str:
+    """Under- or over-confident overall, with the weighted means; for under-confidence, its likely cause and
+    what the ladder's runs say."""
+    confidence, accuracy = _means(bins)
     if accuracy < confidence:
         return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
     words = (
         f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
-        "Most likely that is label smoothing: training aimed below 100% for the right class."
+        + _why_under_confident(confidence, before)
     )
     hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and budget
     epochs = (ablations.get("vgg-aug") or {}).get("epochs")
@@ -103,6 +137,11 @@ def _direction(bins: list[dict], ladder: dict, ablations: dict) -> str:
     else:
         words += " Not measured: `benchmarks/ladder_calibration.py` compares runs with and without it."
     return words
+
+
+def _before_fine_tune(model: LoadedModel) -> dict | None:
+    """The calibration of the Fashion-MNIST-only model this one was fine-tuned from, if kept and measured."""
+    return model.fashion_mnist_only.metrics.get("calibration") if model.fashion_mnist_only is not None else None
 
 
 def show_confusion(mode: str, model: LoadedModel):
@@ -316,7 +355,12 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     gr.Markdown(CALIBRATION_LEAD)
                     with gr.Accordion("How we know", open=False):
                         gr.Markdown(
-                            calibration_words(model.metrics["calibration"], model.ladder_calibration, model.ablations),
+                            calibration_words(
+                                model.metrics["calibration"],
+                                model.ladder_calibration,
+                                model.ablations,
+                                _before_fine_tune(model),
+                            ),
                             elem_id="calibration-detail",
                         )
         gr.on(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -369,6 +370,48 @@ def test_the_calibration_words_say_under_or_over_confident_as_the_bins_do(shippe
     assert hard["confidence"] > hard["accuracy"] and smooth["confidence"] < smooth["accuracy"]  # what it says
     assert f"over-confident, {hard['confidence']:.1%} for {hard['accuracy']:.1%}" in words
     assert f"under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}" in words
+
+
+def _bin_means(calibration: dict) -> tuple[float, float]:
+    """Mean confidence and accuracy over the test set, by hand from the file's bins."""
+    count = np.array([b["count"] for b in calibration["bins"]], float)
+    confidence = np.array([b["confidence"] for b in calibration["bins"]]) @ count / count.sum()
+    return confidence, np.array([b["accuracy"] for b in calibration["bins"]]) @ count / count.sum()
+
+
+def test_under_confidence_is_put_down_to_the_recipe_and_the_model_before_its_fine_tune(shipped_model):
+    """The shipped model's cause, with label smoothing's aim and the Fashion-MNIST-only model's calibration."""
+    from model.recipe import LABEL_SMOOTHING
+    from tabs import confusion
+
+    after = shipped_model.metrics["calibration"]
+    before = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["calibration"]
+    (now, right_now), (was, right) = _bin_means(after), _bin_means(before)
+    assert now < right_now and was < right  # both under-confident: the sentence this test pins
+    aim = 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / 10  # Keras's label smoothing: y (1 - a) + a / classes
+    words = " ".join(confusion.calibration_words(after, before=before).split())
+    assert f"label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%} for the right class" in words
+    assert (
+        f"already under-confident before its real-photo fine-tune ({was:.1%} mean confidence for {right:.1%}" in words
+    )
+    assert f"ECE {before['ece']:.2%})" in words and f"mean confidence went from {was:.1%} to {now:.1%}" in words
+    assert "hats, shorts and skirts" in words and "Most likely that is label smoothing" not in words
+    alone = confusion.calibration_words(after)  # a model not fine-tuned: the recipe alone
+    assert f"Most likely that is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in alone
+    assert "fine-tune" not in alone.split("ladder")[0]
+
+
+def test_a_model_over_confident_before_its_fine_tune_is_said_to_have_been(shipped_model):
+    from tabs import confusion
+
+    before = copy.deepcopy(shipped_model.metrics["calibration"])
+    for b in before["bins"]:
+        b["confidence"], b["accuracy"] = b["accuracy"], b["confidence"]  # mirror: over-confident by as much
+    was, right = _bin_means(before)
+    assert was > right
+    words = confusion.calibration_words(shipped_model.metrics["calibration"], before=before)
+    assert f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence" in words
+    assert "most likely the fine-tune made it under-confident" in words and "already under-confident" not in words
 
 
 @pytest.mark.dataset
