@@ -176,9 +176,23 @@ def check_sanity(
         for depth, what in ((1, "the top layer re-drawn"), (-1, "every layer re-drawn"))
     )
     last = {method: rows[method][-1][2] for method in METHODS if not np.isnan(rows[method][-1][2])}
-    if last:
-        note += f". With every layer re-drawn, **{max(last, key=last.get)}** keeps the most of its trained ranking."
-    return saliency.cascade_figure(rows, pixels), note
+    return saliency.cascade_figure(rows, pixels), note + kept_ranking_words(last)
+
+
+KEPT_RHO = 0.2  # a rank correlation below this in size is about no relation left (a rough, common reading)
+
+
+def kept_ranking_words(last: dict[str, float]) -> str:
+    """What each method's ρ with every layer re-drawn says: which map kept most of its trained ranking, if any."""
+    if not last:
+        return "."
+    best = max(last, key=last.get)
+    if last[best] >= KEPT_RHO:
+        return f". With every layer re-drawn, **{best}** keeps the most of its trained ranking (ρ {last[best]:.2f})."
+    words = f". With every layer re-drawn, the highest ρ is **{best}**'s ({last[best]:.2f})"
+    if all(abs(rho) < KEPT_RHO for rho in last.values()):
+        return words + ": near 0 means nothing of the trained ranking is left."
+    return words + ": no map keeps its trained ranking, and a clearly negative ρ ranks pixels partly the other way."
 
 
 def _correlations(rows: dict[str, list], depth: int) -> str:

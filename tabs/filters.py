@@ -64,13 +64,33 @@ def batch_norm_words(model: LoadedModel) -> str:
     if best and plain_best and best < plain_best and h["accuracy"][-1] > g["accuracy"][-1]:
         loss = h["val_loss"]
         words += (
-            f" It fitted its training images faster ({h['accuracy'][-1]:.1%} against {g['accuracy'][-1]:.1%} at "
-            f"the last epoch), while its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and "
+            f" It fitted its training images more closely ({h['accuracy'][-1]:.1%} against {g['accuracy'][-1]:.1%} "
+            f"at the last epoch), while its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and "
             f"ended at {loss[-1]:.3f} (without batch norm: lowest at epoch {plain_best}): it overfitted sooner, and "
-            "the test accuracy is the last epoch's. Most likely because nothing else in that recipe held it back "
-            "(one run each); this app's network adds dropout and augmentation."
+            "the test accuracy is the last epoch's. Likely because nothing in that recipe held it back (one run "
+            "each)." + _what_closes_the_gap(runs)
         )
     return BATCH_NORM + words
+
+
+def _final_gap(run: dict) -> float:
+    """Training minus validation accuracy at a run's last epoch, in points."""
+    return 100 * (run["history"]["accuracy"][-1] - run["history"]["val_accuracy"][-1])
+
+
+def _what_closes_the_gap(runs: dict) -> str:
+    """What the improvement ladder's next rungs did to the training-validation gap: the one adding dropout (with
+    this app's network), then the one adding augmentation, from their runs."""
+    if not {"vgg", "vgg-aug"} <= runs.keys():
+        return ""
+    dropout, augmented = _final_gap(runs["vgg"]), _final_gap(runs["vgg-aug"])
+    words = (
+        f" In the ladder, training minus validation accuracy at the last epoch is still {dropout:.1f} points in the "
+        f"rung with this app's network and its dropout, and {augmented:.1f} in the next, adding augmentation"
+    )
+    if dropout > 0 and abs(augmented) < dropout / 2:
+        return words + ": there it is augmentation that closes the gap."
+    return words + ": augmentation did not close it either."
 
 
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x
@@ -188,6 +208,22 @@ SHIFTS = list(range(-MAX_SHIFT, MAX_SHIFT + 1))
 NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."
 
 
+def trained_how(model: LoadedModel) -> str:
+    """How each network of the shift comparison was trained: they differ in more than their layers."""
+    before = model.fashion_mnist_only or model
+    real = model.metrics.get("real_photos") or {}
+    cnn = f"{before.metrics.get('epochs', '?')} epochs" + (
+        f", then {real['epochs']} more on Fashion-MNIST plus real photos"
+        if model.fashion_mnist_only and "epochs" in real
+        else ""
+    )
+    dense = (model.ablations.get("mlp") or {}).get("epochs", "?")
+    return (
+        f"Not only the layers differ: the CNN is this app's model ({cnn}), the dense network a "
+        f"{dense}-epoch run on Fashion-MNIST only, so part of the difference may be the training."
+    )
+
+
 def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     """Slide the input sideways: the CNN's and the dense network's confidence at every shift."""
     number(shift, -MAX_SHIFT, MAX_SHIFT, "shift")
@@ -210,7 +246,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
         f"Shifted {int(round(shift)):+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
         f"the dense network {dense[i, target]:.0%}. Across ±{MAX_SHIFT} px the CNN stays between "
         f"{cnn[:, target].min():.0%} and {cnn[:, target].max():.0%}, the dense network between "
-        f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}."
+        f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}. " + trained_how(model)
     )
     return enlarge(batch[i]), curves, note
 

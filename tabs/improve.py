@@ -16,11 +16,11 @@ import gradio as gr
 import numpy as np
 
 from model.augment import SHIFT_PIXELS
-from model.cnn import build_cnn
+from model.cnn import build_cnn, build_notebook
 from model.data import CLASS_NAMES
 from model.inference import LADDER, LoadedModel, top_classes
 from model.real_photos import ACCEPTED
-from model.recipe import ABLATION_EPOCHS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
+from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
@@ -210,23 +210,49 @@ def verdict_words(model: LoadedModel) -> str:
 
 
 def _won_back(steps: list[Rung], best: int) -> str:
-    """When the largest step (from rung BEST to the next) mostly won back what the step before it lost: its net
-    gain over the rung before that loss. Else nothing."""
+    """When the step before the largest one (from rung BEST to the next) lost more than half of what the largest
+    gained: the two steps' net change, over the rung before that loss, and whether it is beyond noise. Else nothing."""
     if best < 1:
         return ""
     lost = steps[best].test_accuracy - steps[best - 1].test_accuracy
     gain = steps[best + 1].test_accuracy - steps[best].test_accuracy
-    if not (gain > 0 and -lost > gain / 2):  # "most of it": the loss is more than half the gain
+    if not (gain > 0 and -lost > gain / 2):  # the loss before it is more than half the gain
         return ""
     net = 100 * (steps[best + 1].test_accuracy - steps[best - 1].test_accuracy)
+    both = f"**{steps[best].name}** and **{steps[best + 1].name}** together"
+    recipes = {ABLATIONS[key][3] for key in (_key(steps[best]), _key(steps[best + 1])) if key in ABLATIONS}
+    where = " in the plain recipe," if recipes == {"plain"} else ""
+    if abs(net) < TOO_CLOSE:
+        verdict = f", within noise:{where} {both} were no clear gain"
+    else:
+        verdict = f":{where} {both} were a clear {'gain' if net > 0 else 'loss'} (one run each)"
     return (
-        f", most of it winning back what **{steps[best].name}** lost: against the **{steps[best - 1].name}** it is "
-        f"{net:+.2f} points"
+        f", after **{steps[best].name}** had lost {-100 * lost:.2f} points: against the **{steps[best - 1].name}** it is "
+        f"{net:+.2f} points" + verdict
     )
 
 
+def _key(rung: Rung) -> str | None:
+    """The ablation run a rung is (model.recipe's name); the two last rungs are the baseline's recipe trained
+    longer."""
+    keys = {name: key for key, name in RUNG_NAMES.items()} | {LONGER: "baseline", PHOTOS: "baseline"}
+    return keys.get(rung.name)
+
+
+def regularisers(rung: Rung) -> tuple[list[str], list[str]]:
+    """(what the rung's training had against overfitting, what it lacked), of dropout and augmentation, from its
+    recipe (model.recipe.ABLATIONS, and the builders' defaults)."""
+    _, network, augment, _ = ABLATIONS[_key(rung)]
+    if isinstance(network, dict):
+        dropout = network.get("dense_dropout", _CNN["dense_dropout"].default)
+    else:  # the study notebook's builders: train.py builds them with build_notebook's default dropout
+        dropout = inspect.signature(build_notebook).parameters["dropout"].default
+    has = {"dropout": dropout > 0, "augmentation": augment}
+    return [n for n, on in has.items() if on], [n for n, on in has.items() if not on]
+
+
 def overfit_words(before: Rung, after: Rung) -> str:
-    """Why a rung scored lower than the one before, when its own curves show it: it overfitted."""
+    """Why a rung scored lower than the one before, when its own curves show it: it likely overfitted."""
     h, g = after.history, before.history
     if after.test_accuracy >= before.test_accuracy or not {"accuracy", "val_accuracy"} <= h.keys():
         return ""
@@ -236,11 +262,17 @@ def overfit_words(before: Rung, after: Rung) -> str:
     peak = int(np.argmax(val))
     if train[-1] <= g["accuracy"][-1] or val[-1] > val[peak] - 0.005:
         return ""
+    sooner = " sooner" if "val_accuracy" in g and peak < int(np.argmax(g["val_accuracy"])) else ""
+    has, lacks = regularisers(after)
+    recipe = (
+        f"this rung has no {' or '.join(lacks)}"
+        if not has
+        else f"this rung has {' and '.join(has)}" + (f", no {' or '.join(lacks)}" if lacks else "")
+    )
     return (
-        f"**{after.name}** scored lower: it fitted its training images faster ({train[-1]:.1%} at the last epoch, "
-        f"against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
-        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}: with nothing yet against overfitting, it overfitted"
-        + (" sooner." if "val_accuracy" in g and peak < int(np.argmax(g["val_accuracy"])) else ".")
+        f"**{after.name}** scored lower: it fitted its training images more closely ({train[-1]:.1%} at the last "
+        f"epoch, against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
+        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}: it likely overfitted{sooner} ({recipe})."
     )
 
 
@@ -279,12 +311,17 @@ def did_not_help(model: LoadedModel) -> str:
         words += " None was a clear gain."
     if {"vgg", "vgg-aug"} <= runs.keys() and "no-augmentation" in changes:
         step = 100 * (runs["vgg-aug"]["test_accuracy"] - runs["vgg"]["test_accuracy"])
-        effect = "no measurable effect" if abs(step) < TOO_CLOSE else f"{step:+.2f} points"
+        budget = "/".join(map(str, sorted({epochs["vgg"], epochs["vgg-aug"]})))
+        effect = (  # one run each, on a short budget: TOO_CLOSE's seed study is of the shipped recipe's longer training
+            ": no measurable effect"
+            if abs(step) < TOO_CLOSE
+            else f", likely {'helped' if step > 0 else 'hurt'}: {step:+.2f} points (one run each, {budget} epochs)"
+        )
         same = {epochs["vgg"], epochs["vgg-aug"]} == {epochs["baseline"]}
         words += (
             " Augmentation on the ladder, in the plain recipe (Adam, hard targets), on "
             + ("the same budget" if same else f"{epochs['vgg-aug']} epochs")
-            + f": {effect}"
+            + effect
             + (
                 "; leaving it out of our recipe: no measurable effect. Perhaps because label smoothing and weight "
                 "decay already regularise the baseline (not measured)."

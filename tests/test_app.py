@@ -178,7 +178,7 @@ def test_every_paragraph_a_tab_module_holds_is_on_the_page(shipped_model):
     paragraphs += [normalization.WHY_SO_CLOSE, softmax.CALIBRATION_LEAD, confusion.OPEN_A_CELL]
     paragraphs += [explain.NOT_SHOWN, explain.SANITY, explain.SANITY_OFF, confusion.WHERE_IT_LOOKED]
     paragraphs += [explain.GRAD_CAM_VARIANT, overfitting.gap_words(shipped_model)]
-    paragraphs += [overfitting.LIVE, overfitting.AUGMENTATION, confusion.CALIBRATION_LEAD]
+    paragraphs += [overfitting.live_words(shipped_model), overfitting.AUGMENTATION, confusion.CALIBRATION_LEAD]
     # and the paragraphs filled in from the model folder's runs
     paragraphs += [normalization.without_batch_norm(shipped_model), overfitting.regularisation_words(shipped_model)]
     assert all(paragraphs[-2:]), "the shipped folder has the runs these paragraphs quote"

@@ -1,7 +1,11 @@
-"""The Overfitting tab's live demos: training's augmentation drawn on the learner's input, and a live run that
-memorises."""
+"""The Overfitting tab's live demos: training's augmentation drawn on the learner's input, and the pointer to a live
+run that overfits, quoting the Playground grid's run of it."""
 
 from __future__ import annotations
+
+import copy
+import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -65,6 +69,57 @@ def test_the_live_run_moved_to_a_playground_preset_that_exists():
     assert overfitting.PLAYGROUND_PRESET in playground_tab.PRESETS
     shown, pinned = playground_tab.PRESETS[overfitting.PLAYGROUND_PRESET]
     assert shown == {"images": "1000"} and pinned == {}  # 1,000 images, beside the default's 10,000
+
+
+GRID = json.loads((SHIPPED / "playground.json").read_text())
+
+
+def small_run(grid: dict) -> dict:
+    """The grid's seed-0 run of its default configuration on 1,000 images, found by its recorded config."""
+    config = dict(grid["default"], images=1000)
+    return next(r for r in grid["runs"].values() if r["config"] == config and r["seed"] == 0)
+
+
+def test_the_live_pointer_quotes_the_grids_1000_image_run(shipped_model):
+    h = small_run(GRID)["history"]
+    loss, gap = h["val_loss"], 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
+    best = int(np.argmin(loss)) + 1
+    assert gap > 0 and best < len(loss) and loss[-1] - min(loss) > 0.01  # the shipped branch: it overfitted,
+    assert h["loss"][-1] < h["loss"][best - 1]  # its validation loss climbing while its training loss fell
+    words = overfitting.live_words(shipped_model)
+    assert words.startswith("**Watch it overfit, live.**") and overfitting.PLAYGROUND_PRESET in words
+    assert f"ends {gap:.1f} points better on its training images than on validation" in words
+    assert f"({h['accuracy'][-1]:.1%} against {h['val_accuracy'][-1]:.1%})" in words
+    assert f"lowest at epoch {best} ({min(loss):.3f}) and {loss[-1]:.3f} at the last, epoch {len(loss)}" in words
+    assert "a live run, with another seed, will differ" in words and "memoris" not in words
+
+
+def test_the_live_pointer_says_overfit_only_when_the_grids_run_did():
+    grid = copy.deepcopy(GRID)
+    h = small_run(grid)["history"]
+    h["val_loss"] = sorted(h["val_loss"], reverse=True)  # lowest at the last epoch
+    words = overfitting.live_words(SimpleNamespace(playground=grid))
+    assert words.startswith("**Watch it train on a small set, live.**")
+    assert f"lowest at the last epoch, {len(h['val_loss'])} ({min(h['val_loss']):.3f})" in words
+    h["accuracy"] = [a - 0.2 for a in h["accuracy"]]  # ending below validation
+    gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
+    assert f"ends {-gap:.1f} points worse on its training images" in overfitting.live_words(
+        SimpleNamespace(playground=grid)
+    )
+
+
+def test_a_climb_with_the_training_loss_climbing_too_is_not_called_overfitting():
+    grid = copy.deepcopy(GRID)
+    h = small_run(grid)["history"]
+    h["loss"] = sorted(h["loss"])  # the training loss rising all along
+    assert overfitting.live_words(SimpleNamespace(playground=grid)).startswith("**Watch it train on a small set")
+
+
+@pytest.mark.parametrize("grid", [None, {"runs": {}}])
+def test_without_the_grids_run_the_live_pointer_quotes_no_number(grid):
+    words = overfitting.live_words(SimpleNamespace(playground=grid))
+    assert overfitting.PLAYGROUND_PRESET in words and "Watch whether its validation loss climbs" in words
+    assert "epoch" not in words and "%" not in words
 
 
 @pytest.mark.app

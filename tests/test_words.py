@@ -65,6 +65,14 @@ WRONG = [
     "do no better than random pixels",
     "0 everywhere for most test images",
     "map is rarely empty",
+    # the third review's
+    "Watch it memorise",
+    "stops getting better, or",
+    "with nothing yet against overfitting",
+    "winning back what",
+    "fitted its training images faster",
+    "augmentation bought",
+    "Most likely because nothing else in that recipe",
 ]
 MY_TABS = ["filters", "runs", "normalization", "explain", "confusion", "overfitting", "improve", "softmax", "pooling"]
 
@@ -90,6 +98,8 @@ def test_no_wrong_phrase_is_left(phrase, shipped_model):
         confusion.calibration_words(shipped_model.metrics["calibration"], shipped_model.ladder_calibration),
         normalization.WHY_SO_CLOSE,
         explain.GRAD_CAM_VARIANT,
+        overfitting.live_words(shipped_model),
+        normalization.with_normalization_words(shipped_model),
     ]
     assert not [text[:60] for text in shown if phrase in " ".join(text.split())]
 
@@ -132,6 +142,8 @@ def test_the_ablation_evidence_calls_a_small_gap_too_close(accuracy, close):
 
     words = ablation_words(fake_model(avgpool=accuracy), "avgpool", "average pooling")
     assert ("too close to call" in words) == close and ("Ours is" in words) != close
+    budget = f"moves the shipped recipe in the README; these {RUNS['baseline']['epochs']}-epoch runs may vary more)."
+    assert (budget in words) == close
 
 
 # -- filters: shift tolerance partly learned ------------------------------------------------------------------
@@ -230,8 +242,45 @@ def test_the_gap_words_quote_the_augmented_runs_range(shipped_model):
     gap = [100 * (RUNS[n]["history"]["accuracy"][-1] - RUNS[n]["history"]["val_accuracy"][-1]) for n in augmented]
     words = overfitting.gap_words(shipped_model)
     assert f"the {len(augmented)} runs trained with augmentation" in words
-    assert f"from {-min(gap):.2f} points below validation to {overfitting._above(max(gap))}" in words
-    assert "generalization gap" in overfitting.DETAIL and "stops" in overfitting.LEAD
+    assert min(gap) < 0 < max(gap)  # the shipped branch: one run ended below validation, one above
+    assert f"from {-min(gap):.2f} points below validation to {max(gap):.2f} points above it" in words
+    assert "generalization gap" in overfitting.DETAIL
+
+
+def test_the_gap_words_say_above_at_both_ends_when_every_run_ended_above():
+    from model.recipe import ABLATIONS
+    from tabs import overfitting
+
+    model = fake_model()
+    gap = []
+    for name, run in model.ablations.items():
+        if ABLATIONS[name][2]:
+            run["history"]["accuracy"][-1] = run["history"]["val_accuracy"][-1] + 0.005 + 0.001 * len(gap)
+            gap.append(100 * (run["history"]["accuracy"][-1] - run["history"]["val_accuracy"][-1]))
+    words = overfitting.gap_words(model)
+    assert f"from {min(gap):.2f} points above validation to {max(gap):.2f} points above it" in words
+    assert "below" not in words.split("ended with")[1]
+
+
+def test_a_run_level_with_validation_is_said_to_be_level():
+    from model.recipe import ABLATIONS
+    from tabs import overfitting
+
+    model = fake_model()
+    for name, run in model.ablations.items():
+        if ABLATIONS[name][2]:
+            run["history"]["accuracy"][-1] = run["history"]["val_accuracy"][-1]
+    assert "accuracy from level with validation to level with it" in overfitting.gap_words(model)
+
+
+def test_the_overfitting_lead_does_not_call_a_plateau_or_a_wiggle_overfitting():
+    from tabs import overfitting
+
+    lead = " ".join(overfitting.LEAD.split())
+    assert "but gets worse on images it has never seen" in lead and "stops getting better" not in lead
+    assert "clearly and steadily climbs after its dot" in lead and "a wiggle of a few thousandths is noise" in lead
+    loss = RUNS["no-augmentation"]["history"]["val_loss"]
+    assert 0 < loss[-1] - min(loss) < 0.005  # the run "How we know" calls not yet overfitted: a wiggle
 
 
 def test_the_regularisation_words_on_the_shipped_runs(shipped_model):
@@ -242,7 +291,12 @@ def test_the_regularisation_words_on_the_shipped_runs(shipped_model):
     assert f"augmentation out {points('no-augmentation', 'baseline'):+.2f}." in words
     assert abs(points("no-dropout", "baseline")) < 0.5 and abs(points("no-augmentation", "baseline")) < 0.5
     assert "leaving either out had no measurable effect" in words
-    assert f"augmentation bought {points('vgg-aug', 'vgg'):.2f} points" in words
+    vgg, aug = RUNS["vgg"], RUNS["vgg-aug"]
+    assert points("vgg-aug", "vgg") >= 0.5  # the shipped branch
+    assert (
+        f"augmentation likely helped: {points('vgg-aug', 'vgg'):+.2f} points ({vgg['test_accuracy']:.2%} to "
+        f"{aug['test_accuracy']:.2%}; one run each, {aug['epochs']} epochs)" in words
+    )
     assert "at its best at the last epoch" in words
 
 
@@ -266,7 +320,7 @@ def test_the_regularisation_verdict_follows_the_numbers(change, expected):
 
 
 @pytest.mark.parametrize(
-    "vgg_aug, expected", [(0.90, "augmentation cost 1.00 points"), (0.912, "no measurable effect")]
+    "vgg_aug, expected", [(0.90, "augmentation likely hurt: -1.00 points"), (0.912, "no measurable effect")]
 )
 def test_the_ladder_sentence_follows_the_augmentation_step(vgg_aug, expected):
     from tabs import overfitting
@@ -324,7 +378,21 @@ def test_what_did_not_help_says_how_much(no_aug, expected):
     model = fake_model(**({"no_augmentation": no_aug} if no_aug else {}))
     words = improve.did_not_help(model)
     assert expected in words
-    assert f"on the same budget: {points('vgg-aug', 'vgg'):+.2f} points" in words
+    epochs = RUNS["vgg-aug"]["epochs"]
+    assert (
+        f"on the same budget, likely helped: {points('vgg-aug', 'vgg'):+.2f} points (one run each, {epochs} epochs)"
+        in words
+    )
+
+
+@pytest.mark.parametrize(
+    "step, expected",
+    [(-0.01, "on the same budget, likely hurt: -1.00 points"), (0.002, "budget: no measurable effect")],
+)
+def test_what_augmentation_did_on_the_ladder_follows_the_step(step, expected):
+    from tabs import improve
+
+    assert expected in improve.did_not_help(fake_model(vgg_aug=RUNS["vgg"]["test_accuracy"] + step))
 
 
 # -- the live run's verdict, the confusion matrix's precision view, the kept correct images --------------------
@@ -370,10 +438,34 @@ def test_a_lower_rung_overfitted_sooner_only_if_its_validation_peaked_earlier():
     steps = {r.name: r for r in improve.rungs(fake_model())}
     before, after = steps[improve.RUNG_NAMES["notebook"]], steps[improve.RUNG_NAMES["notebook-bn"]]
     peaks = [int(np.argmax(r.history["val_accuracy"])) for r in (before, after)]
-    assert ("overfitted sooner." in improve.overfit_words(before, after)) == (peaks[1] < peaks[0])
+    assert ("likely overfitted sooner (" in improve.overfit_words(before, after)) == (peaks[1] < peaks[0])
     late = copy.deepcopy(before)
     late.history["val_accuracy"] = [0.9] + [0.8] * (len(late.history["val_accuracy"]) - 1)  # peaked at epoch 1
-    assert improve.overfit_words(late, after).endswith("it overfitted.")
+    assert "it likely overfitted (this rung has" in improve.overfit_words(late, after)
+
+
+def test_a_lower_rung_is_told_what_its_recipe_had_against_overfitting():
+    """The clause follows the rung's recipe: model.recipe's augmentation flag, the builders' dropout."""
+    import inspect
+
+    from model.cnn import build_cnn, build_notebook
+    from model.recipe import ABLATIONS
+    from tabs import improve
+
+    assert inspect.signature(build_notebook).parameters["dropout"].default == 0  # the notebook rungs: no dropout
+    assert inspect.signature(build_cnn).parameters["dense_dropout"].default > 0 and ABLATIONS["vgg"][1] == {}
+    assert not ABLATIONS["notebook-bn"][2] and not ABLATIONS["vgg"][2] and ABLATIONS["vgg-aug"][2]
+    steps = {r.name: r for r in improve.rungs(fake_model())}
+    before = steps[improve.RUNG_NAMES["notebook"]]
+    words = improve.overfit_words(before, steps[improve.RUNG_NAMES["notebook-bn"]])
+    assert points("notebook-bn", "notebook") < 0 and words.endswith("(this rung has no dropout or augmentation).")
+    for name, recipe in (
+        ("vgg", "(this rung has dropout, no augmentation)."),
+        ("vgg-aug", "(this rung has dropout and augmentation)."),
+    ):
+        after = copy.deepcopy(steps[improve.RUNG_NAMES["notebook-bn"]])  # its curves, this rung's name and recipe
+        after.name = improve.RUNG_NAMES[name]
+        assert improve.overfit_words(before, after).endswith(recipe)
 
 
 # -- second review: each new number pinned to its source, each code-chosen sentence on both branches -------------
@@ -387,10 +479,34 @@ def test_the_largest_step_says_it_mostly_won_back_what_batch_norm_lost(shipped_m
     assert improve.RUNG_NAMES["vgg"] == "+ this app's network"
     assert points("vgg-aug", "vgg") < points("vgg", "notebook-bn") > points("baseline", "vgg-aug")  # the largest
     assert -points("notebook-bn", "notebook") > points("vgg", "notebook-bn") / 2  # most of it won back
+    assert abs(points("vgg", "notebook")) < 0.5  # the shipped branch: the two steps net within noise
     assert (
-        f"the largest step was **+ this app's network** ({points('vgg', 'notebook-bn'):+.2f} points), most of it "
-        f"winning back what **+ batch norm** lost: against the **Notebook CNN** it is "
-        f"{points('vgg', 'notebook'):+.2f} points." in words
+        f"the largest step was **+ this app's network** ({points('vgg', 'notebook-bn'):+.2f} points), after "
+        f"**+ batch norm** had lost {-points('notebook-bn', 'notebook'):.2f} points: against the **Notebook CNN** it "
+        f"is {points('vgg', 'notebook'):+.2f} points, within noise: in the plain recipe, **+ batch norm** and "
+        "**+ this app's network** together were no clear gain." in words
+    )
+
+
+@pytest.mark.parametrize(
+    "change, net, verdict",
+    [
+        ({"vgg": RUNS["notebook"]["test_accuracy"] + 0.01}, "+1.00", "a clear gain"),
+        (
+            {"notebook_bn": 0.85, "vgg": 0.89, "vgg_aug": 0.90},
+            f"{100 * (0.89 - RUNS['notebook']['test_accuracy']):+.2f}",
+            "a clear loss",
+        ),
+    ],
+)
+def test_the_two_steps_net_is_called_clear_only_beyond_noise(change, net, verdict):
+    from tabs import improve
+
+    words = improve.verdict_words(fake_model(**change))
+    assert "the largest step was **+ this app's network**" in words
+    assert (
+        f"against the **Notebook CNN** it is {net} points: in the plain recipe, **+ batch norm** and "
+        f"**+ this app's network** together were {verdict} (one run each)." in words
     )
 
 
@@ -405,7 +521,7 @@ def test_the_largest_step_is_not_said_to_win_anything_back_unless_it_did(change)
     from tabs import improve
 
     words = improve.verdict_words(fake_model(**change))
-    assert "the largest step was" in words and "winning back" not in words
+    assert "the largest step was" in words and "against the **Notebook CNN** it is" not in words
 
 
 def test_the_renamed_rung_is_still_accepted_by_the_ladder_api(shipped_model):
@@ -514,6 +630,30 @@ def test_the_sanity_check_keeps_batch_norm_trained_as_it_says(shipped_model):
     assert not np.allclose(scrambled["block1_conv1"][0], np.array(trained.get_layer("block1_conv1").kernel))
 
 
+@pytest.mark.parametrize(
+    "last, expected",
+    [
+        (
+            {"Grad-CAM": -0.09, "SmoothGrad": 0.02, "Occlusion": -0.05},
+            "the highest ρ is **SmoothGrad**'s (0.02): near 0",
+        ),
+        (
+            {"Grad-CAM": 0.45, "SmoothGrad": 0.02, "Occlusion": -0.05},
+            "**Grad-CAM** keeps the most of its trained ranking (ρ 0.45)",
+        ),
+        (
+            {"Grad-CAM": -0.6, "SmoothGrad": 0.1, "Occlusion": -0.05},
+            "the highest ρ is **SmoothGrad**'s (0.10): no map keeps",
+        ),
+    ],
+)
+def test_a_map_is_said_to_keep_its_ranking_only_with_a_clearly_positive_rho(last, expected):
+    from tabs import explain
+
+    words = explain.kept_ranking_words(last)
+    assert expected in words and ("keeps the most" in words) == (max(last.values()) >= 0.2)
+
+
 DELETION = json.loads((SHIPPED / "deletion.json").read_text())
 
 
@@ -591,6 +731,18 @@ def test_the_gap_words_say_dropout_only_where_a_run_has_it(shipped_model):
     assert "with dropout on (in the runs that have it)" in overfitting.gap_words(shipped_model)
 
 
+@pytest.mark.parametrize("delta", [0.0, -0.01])
+def test_why_so_close_is_asked_only_when_the_runs_ended_close(delta):
+    from tabs import normalization
+
+    base = RUNS["baseline"]["test_accuracy"]
+    moved = fake_model(no_normalization=base + delta) if delta else fake_model()
+    gap = 100 * (base - moved.ablations["no-normalization"]["test_accuracy"])
+    assert (abs(gap) < 0.5) == (delta == 0)  # unmoved: the shipped runs, close
+    words = normalization.with_normalization_words(moved)
+    assert (normalization.WHY_SO_CLOSE in words) == (abs(gap) < 0.5) and "**Evidence.**" in words
+
+
 def test_the_normalization_pairs_seed_and_verdict_follow_the_runs(shipped_model):
     from tabs import normalization
     from tabs.runs import TOO_CLOSE
@@ -654,7 +806,40 @@ def test_the_batch_norm_words_quote_the_notebook_pair(shipped_model):
     assert best < plain_best
     assert f"lowest at epoch {best} ({min(loss):.3f}) and ended at {loss[-1]:.3f}" in words
     assert f"(without batch norm: lowest at epoch {plain_best})" in words
-    assert f"({bn['history']['accuracy'][-1]:.1%} against {plain['history']['accuracy'][-1]:.1%}" in words
+    assert f"fitted its training images more closely ({bn['history']['accuracy'][-1]:.1%} against " in words
+    assert f"{plain['history']['accuracy'][-1]:.1%} at the last epoch)" in words
+    gap = {
+        n: 100 * (RUNS[n]["history"]["accuracy"][-1] - RUNS[n]["history"]["val_accuracy"][-1])
+        for n in ("vgg", "vgg-aug")
+    }
+    assert abs(gap["vgg-aug"]) < gap["vgg"] / 2  # the shipped branch
+    assert (
+        f"still {gap['vgg']:.1f} points in the rung with this app's network and its dropout, and {gap['vgg-aug']:.1f} "
+        "in the next, adding augmentation: there it is augmentation that closes the gap." in words
+    )
+
+
+def test_augmentation_is_not_said_to_close_the_gap_unless_it_did():
+    from tabs import filters
+
+    model = fake_model()
+    model.ablations["vgg-aug"]["history"]["accuracy"] = RUNS["vgg"]["history"]["accuracy"]  # as wide a gap
+    words = filters.batch_norm_words(model)
+    assert "augmentation did not close it either." in words and "closes the gap" not in words
+
+
+def test_the_shift_comparison_says_how_each_network_was_trained(shipped_model):
+    from tabs import filters
+
+    words = filters.trained_how(shipped_model)
+    real = METRICS["real_photos"]["epochs"]
+    assert f"this app's model ({BEFORE['epochs']} epochs, then {real} more on Fashion-MNIST plus real photos)" in words
+    assert f"the dense network a {RUNS['mlp']['epochs']}-epoch run on Fashion-MNIST only" in words
+    example = str(sorted((SHIPPED / "examples").glob("*.png"))[0])
+    assert filters.compare_shift(example, 0, shipped_model)[2].endswith(words)
+    model = fake_model()
+    model.fashion_mnist_only, model.metrics = None, BEFORE  # a folder with no real-photo fine-tune
+    assert f"this app's model ({BEFORE['epochs']} epochs)" in filters.trained_how(model)
 
 
 @pytest.mark.parametrize(
