@@ -254,8 +254,19 @@ def _held_back(model: LoadedModel) -> str:
     )
 
 
+def _pooled(cv: dict) -> str:
+    """What the hats-shorts-skirts share pools: with each fold's left-out garment recorded, what each fold saw."""
+    if all(fold.get("left_out_garment") for fold in cv.get("fold_details") or [{}]):
+        return (
+            "the three kinds pooled: each fold model trained on two of them, as “none of the ten”, from other "
+            "people's photos, and never on the third"
+        )
+    return "the three kinds pooled"
+
+
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
-    """The risk-coverage curve of the cross-validated photos with THRESHOLD and the learner's SCORE marked (HTML)."""
+    """Coverage and error rate by threshold on the cross-validated photos (the data of a risk–coverage curve), with
+    THRESHOLD and the learner's SCORE marked (HTML)."""
     number(threshold, *THRESHOLD_RANGE, "threshold")
     cv = _cv(model)
     if not cv:
@@ -280,7 +291,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, a model fine-tuned by this app's "
         f"recipe would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers would be wrong; it would also answer {at['outside_answered']:.0%} of new people's hats, "
-        f"shorts and skirts (each fold model never trained on one of those three kinds), all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on"
+        f"shorts and skirts ({_pooled(cv)}), all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on"
         + ("" if cv.get("has_unlike_score") else ", by the probability rule alone")
         + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)"
         + _held_back(model)
@@ -288,8 +299,13 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     if score is not None:
         top, unusual = score
-        fate = "“Not sure”" if unsure(np.array([top]), unusual, below=threshold) else "answered"
-        words += f"<p>Your input: top class {top:.1%}, so at this threshold it would be {html.escape(fate)}."
+        if unsure(np.array([top]), 0.0, below=threshold):  # the probability rule at the slider's threshold
+            fate = "so at this threshold it would be “Not sure”"
+        elif unsure(np.ones(1), unusual):  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)
+            fate = "which reaches this threshold, but “Not sure” anyway: its features are unlike the training photos"
+        else:
+            fate = "so at this threshold it would be answered"
+        words += f"<p>Your input: top class {top:.1%}, {html.escape(fate)}."
         if model.feature_distance is not None:
             words += (
                 f" Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} "

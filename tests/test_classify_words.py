@@ -11,13 +11,21 @@ import gradio as gr
 import numpy as np
 import pytest
 
-from model.inference import UNLIKE_ABOVE, UNSURE_BELOW
+from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, unsure_reason
+from model.real_photos import ACCEPTED
 from tabs import classify
 from tests.helpers import SHIPPED
 
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+
+
+def model_unsure_reason(top: float, unusual: float) -> str | None:
+    """The app's own reason for "Not sure" at its threshold, for probabilities with this top class."""
+    probs = np.full(10, (1 - top) / 9)
+    probs[0] = top
+    return unsure_reason(probs, unusual)
 
 
 def fake_model(real=REAL, metrics=METRICS, distance=True) -> SimpleNamespace:
@@ -89,10 +97,28 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     html = classify.how_sure(0.7, (0.65, 0.5), fake_model())
     assert f"<b>{point['coverage']:.0%}</b>" in html and f"<b>{point['risk']:.1%}</b>" in html
     assert f"{point['outside_answered']:.0%} of new people's hats, shorts and skirts" in html
+    left = [fold["left_out_garment"] for fold in REAL["cross_validation"]["fold_details"]]
+    outside = [kind for kind, accepted in ACCEPTED.items() if not accepted]
+    assert sorted(left) == sorted(outside) and len(outside) == 3  # each fold left one kind out, a different one
+    assert (
+        "each fold model trained on two of them, as “none of the ten”, from other people's photos, and never on the third"
+        in html
+    )
+    real = copy.deepcopy(REAL)
+    del real["cross_validation"]["fold_details"]  # a file that does not say which kind each fold left out
+    pooled = classify.how_sure(0.7, None, fake_model(real=real))
+    assert "(the three kinds pooled), all wrongly" in pooled and "never on the third" not in pooled
     assert "top class 65.0%, so at this threshold it would be “Not sure”" in html
     assert "top class 65.0%, so at this threshold it would be answered" in classify.how_sure(
         0.6, (0.65, 0.5), fake_model()
     )
+    unlike = (1 + UNLIKE_ABOVE) / 2  # more unusual than the "unlike" rule allows
+    assert model_unsure_reason(0.65, unlike) == "unlike"
+    above = classify.how_sure(0.6, (0.65, unlike), fake_model())  # 65% reaches 60%: only the unlike rule holds it
+    assert "top class 65.0%, which reaches this threshold, but “Not sure” anyway: its features are unlike" in above
+    assert "so at this threshold" not in above
+    below = classify.how_sure(0.7, (0.65, unlike), fake_model())  # under 70%: the threshold is reason enough
+    assert "top class 65.0%, so at this threshold it would be “Not sure”" in below and "anyway" not in below
     assert (
         len(re.findall("<polyline", html)) == 3 and html.count("stroke-dasharray") == 2
     )  # two marks: threshold, input
