@@ -11,6 +11,7 @@ import gradio as gr
 import numpy as np
 import pytest
 
+from model.data import CLASS_NAMES
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, unsure_reason
 from model.real_photos import ACCEPTED
 from tabs import classify
@@ -162,3 +163,27 @@ def test_not_sure_says_which_reason():
         unlike = classify._verdict(sure, found, unusual=UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 2)
         assert unlike.startswith("**Not sure: this looks unlike the photos it trained on.**") and "Dress" in unlike
     assert classify._verdict(sure, found, unusual=0.0).startswith("**Dress**")
+
+
+def test_the_readme_quotes_the_photo_scores_beside_a_constant_answer():
+    """The Fashion-MNIST-only model's photos-right share beside always answering T-shirt/top, by the same mapping."""
+    readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    fm_only = REAL["untrained"]["results"]["Fashion-MNIST-only model"]
+    counts = {folder: v["photos"] for folder, v in fm_only["per_folder"].items()}
+    tee = CLASS_NAMES.index("T-shirt/top")
+    inside = sum(n for folder, n in counts.items() if ACCEPTED[folder])
+    constant = sum(n for folder, n in counts.items() if tee in ACCEPTED[folder]) / inside
+    assert max(range(10), key=lambda c: sum(n for f, n in counts.items() if c in ACCEPTED[f])) == tee  # the best
+    assert (
+        f"(the Fashion-MNIST-only model: {fm_only['top1']:.1%}; always answering T-shirt/top: {constant:.1%} "
+        "under the same mapping)"
+    ) in readme
+
+
+def test_the_how_sure_chart_is_named_for_what_it_plots():
+    """It plots coverage and error rate against the threshold, not risk against coverage."""
+    readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert "coverage and error rate by threshold (the data of a risk–coverage curve)" in readme
+    assert "a risk–coverage curve with a threshold slider" not in readme
+    html = classify.how_sure(UNSURE_BELOW, None, fake_model())
+    assert "Share answered and share wrong, by the threshold" in html

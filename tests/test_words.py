@@ -114,6 +114,36 @@ def test_the_readme_tab_lists_percentages_are_the_runs():
     assert quoted and not [q for q in quoted if q not in known]
 
 
+def test_the_readme_counts_the_tabs_and_lists_each_as_a_bullet():
+    """The intro's "N more tabs" is app.TABS less Classify; every tab is a bullet, the closing line its own paragraph."""
+    import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    words = ["Eight", "Nine", "Ten", "Eleven"]
+    intro = " ".join(readme[: readme.index("## Set-up")].split())
+    assert f"{words[len(app.TABS) - 1 - 8]} more tabs demo" in intro
+    bullets = re.findall(r"^- \*\*([^*]+)\*\*", readme_tab_list(), flags=re.M)
+    assert len(bullets) == len(app.TABS) and bullets[-1] == "Playground"
+    assert re.search(r"^Each tab leads with its idea and its demo;.*panels\.$", readme_tab_list(), flags=re.M)
+
+
+def test_the_readme_normalization_pair_names_its_budget_and_seed():
+    notebook, raw = RUNS["notebook"], RUNS["notebook-raw"]
+    assert notebook["epochs"] == raw["epochs"] and notebook["seed"] == raw["seed"]
+    assert (
+        f"the notebook's CNN without batch norm, {notebook['epochs']} epochs, one run each at seed {notebook['seed']}: "
+        f"{notebook['test_accuracy']:.2%} on standardized pixels, {raw['test_accuracy']:.2%} on raw ones"
+    ) in " ".join(readme_tab_list().split())
+
+
+def test_the_readme_seed_spread_command_names_the_fashion_mnist_only_folder():
+    """model/weights is the fine-tuned model; the seed runs are of the one before real photos."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if "benchmarks.seed_spread" in line)
+    assert "of the Fashion-MNIST-only model" in row and BEFORE["seed"] == 42
+    assert "seed_spread model/weights/fashion-mnist-only runs/seed1" in row
+
+
 def test_the_readme_quotes_the_overfitting_runs_gaps_and_the_augmentation_step():
     text = " ".join(readme_tab_list().split())
     gap = {n: 100 * (r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1]) for n, r in RUNS.items()}
