@@ -1,7 +1,7 @@
 """Mean and spread of test accuracy over several `train.py` runs that differ only in --seed.
 
 for s in 1 2 42; do python train.py --seed $s --out runs/seed$s; done
-python -m benchmarks.seed_spread model/weights runs/seed1 runs/seed2 runs/seed42
+python -m benchmarks.seed_spread model/weights/fashion-mnist-only runs/seed1 runs/seed2 runs/seed42
 """
 
 from __future__ import annotations
