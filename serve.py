@@ -185,8 +185,24 @@ def _stderr_without(noise: re.Pattern) -> Iterator[None]:
             sys.stderr.write("".join(line for line in text.splitlines(True) if not noise.match(line)))
 
 
+MALLOC_ARENAS = 2  # glibc's heap arenas for the whole process (default: up to 8 per core)
+
+
+def fewer_malloc_arenas() -> None:
+    """glibc gives threads that allocate at once their own heap arenas and keeps what was freed in each; with
+    TensorFlow's, Gradio's and the live runs' threads that adds up. Set before TensorFlow starts its threads."""
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.util.find_library("c")
+    if libc:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+            ctypes.CDLL(libc).mallopt(-8, MALLOC_ARENAS)  # -8: M_ARENA_MAX in glibc's malloc.h
+
+
 def import_tensorflow() -> None:
     """Load TensorFlow with its loading chatter left out (its warnings and errors kept)."""
+    fewer_malloc_arenas()
     with _stderr_without(TF_IMPORT_NOISE):
         import tensorflow  # noqa: F401 (imported for its side effect: loaded once, here)
 

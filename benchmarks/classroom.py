@@ -148,8 +148,8 @@ def live_trainer(url: str, n: int, deadline: float, done: list, lock: threading.
     while time.perf_counter() < deadline:
         start = time.perf_counter()
         try:
-            client.predict(*knob_setting(rng), api_name="/playground_live")
-            outcome = "finished"
+            status = client.predict(*knob_setting(rng), api_name="/playground_live")[1]
+            outcome = "finished" if status.startswith("Trained in") else status[:120]
         except Exception as err:  # counted, with its message
             outcome = f"{type(err).__name__}: {str(err)[:120]}"
         with lock:

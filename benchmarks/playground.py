@@ -5,7 +5,7 @@
 
 Reported: /playground's p50 and p95 over all 64 knob settings (each asked twice, pinned to the default);
 the wall time of one /playground_live run of the default setting alone, from the request to its last
-output; the wall time of eight clients asking for it at the same moment, and that as a ratio to the one
+output, and of the setting the grid took longest to train; the wall time of eight clients asking for it at the same moment, and that as a ratio to the one
 alone (they share one run); the server's peak RSS.
 """
 
@@ -26,6 +26,7 @@ from model import playground
 from tabs.playground import KNOBS
 
 CLIENTS = 8
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def settings() -> list[tuple[str, ...]]:
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     default = tuple(next(iter(values)) for _, values, _ in KNOBS.values())
     pinned = playground.config_key(playground.DEFAULT)
+    grid = json.loads((ROOT / "model" / "weights" / playground.GRID_FILE).read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp, serving(["app.py"], Path(tmp), "playground") as (proc, client, _):
         url = client.src.rstrip("/")
         times = []
@@ -58,6 +60,11 @@ def main(argv: list[str] | None = None) -> dict:
             client.predict(*setting, pinned, api_name="/playground")
             times.append(time.perf_counter() - start)
         alone, streamed = live_once(url, default)
+        slowest = max(playground.every_config(), key=lambda c: grid["runs"][playground.config_key(c)]["seconds"])
+        slowest_setting = tuple(
+            next(k for k, v in values.items() if v == slowest[knob]) for knob, (_, values, _) in KNOBS.items()
+        )
+        slowest_alone, _ = live_once(url, slowest_setting)
         start = time.perf_counter()
         with ThreadPoolExecutor(CLIENTS) as pool:
             together = list(pool.map(lambda _: live_once(url, default), range(CLIENTS)))
@@ -68,6 +75,8 @@ def main(argv: list[str] | None = None) -> dict:
             "instant_calls": len(times),
             "live_alone_s": round(alone, 1),
             "live_alone_outputs": streamed,
+            "live_slowest_setting": " ".join(slowest_setting),
+            "live_slowest_alone_s": round(slowest_alone, 1),
             f"live_{CLIENTS}_at_once_s": round(eight, 1),
             f"live_{CLIENTS}_at_once_ratio": round(eight / alone, 2),
             "live_at_once_min_outputs": min(n for _, n in together),

@@ -108,24 +108,30 @@ def load_subset(folder: Path) -> dict[str, np.ndarray] | None:
 
 
 def train_run(
-    config: dict, subset: dict[str, np.ndarray], seed: int, epochs: int = EPOCHS
+    config: dict, subset: dict[str, np.ndarray], seed: int, epochs: int = EPOCHS, pause: float = 0.0
 ) -> Iterator[tuple[dict, object]]:
     """Train CONFIG from scratch; after each epoch yield (its history so far, the network).
 
     The history has HISTORY_KEYS as Keras records them: training loss and accuracy averaged over the
     epoch's batches (with dropout and augmentation on), validation ones measured after the epoch; and
-    "seconds", each epoch's wall time.
+    "seconds", each epoch's wall time. PAUSE: seconds to rest after each batch, leaving the cores to others
+    (a live run beside a class); it changes no number but the seconds.
     """
+    import keras
+
     check_config(config)
     n = config["images"]
-    x = subset["train_images"][:n, ..., None].astype(np.float32)
+    x = subset["train_images"][:n, ..., None]  # uint8: the model casts, and the data copies stay 4x smaller
     y = subset["train_labels"][:n]
-    val = (subset["val_images"][..., None].astype(np.float32), subset["val_labels"])
+    val = (subset["val_images"][..., None], subset["val_labels"])
     net = build(config, seed)
+    rest = (
+        [keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs=None: time.sleep(pause))] if pause else []
+    )
     history = {key: [] for key in (*HISTORY_KEYS, "seconds")}
     for _ in range(epochs):
         start = time.perf_counter()
-        logs = net.fit(x, y, batch_size=BATCH_SIZE, epochs=1, validation_data=val, verbose=0).history
+        logs = net.fit(x, y, batch_size=BATCH_SIZE, epochs=1, validation_data=val, verbose=0, callbacks=rest).history
         for key in HISTORY_KEYS:
             history[key].append(round(float(logs[key][-1]), 5))
         history["seconds"].append(round(time.perf_counter() - start, 2))

@@ -10,12 +10,26 @@ they wait.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import itertools
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+LIBC = ctypes.util.find_library("c")
+
+
+def release_memory() -> None:
+    """Hand the heap a finished run freed back to the system (glibc keeps it otherwise, and a class's runs add up)."""
+    if LIBC:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+            ctypes.CDLL(LIBC).malloc_trim(0)
+
 
 MAX_WAITING = 6  # configurations waiting behind the one training: a class of 30 picks about this many at once
 
@@ -113,3 +127,6 @@ class LiveQueue:
                 if run.stopped:
                     run.net = None  # nobody will ask it anything: its memory goes now
                 self._current = None
+            net = history = None
+            gc.collect()
+            release_memory()

@@ -68,6 +68,7 @@ THIS, PINNED, GRID_LINE = (
 INTRO = """**Turn the knobs, watch the curves.** Each setting of the six knobs is one run of the study notebook's
 small CNN, trained once here from scratch: its curves show at once. Pin a run to compare, or press **Train it now**
 to train it yourself."""
+LIVE_PAUSE = 0.005  # s of rest after each batch of a live run (~20 ms each): the rest of the app keeps a share
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
 
 
@@ -321,7 +322,7 @@ def queue_for(model: LoadedModel) -> LiveQueue:
             raise gr.Error(
                 f"This model folder has no Playground images: `python train.py --playground-grid --out {model.folder}` adds them."
             )
-        QUEUE = LiveQueue(lambda config, seed: playground.train_run(config, subset, seed))
+        QUEUE = LiveQueue(lambda config, seed: playground.train_run(config, subset, seed, pause=LIVE_PAUSE))
     return QUEUE
 
 

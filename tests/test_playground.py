@@ -267,7 +267,7 @@ def test_a_failing_run_ends_with_its_error_and_the_queue_goes_on():
 def test_a_real_live_run_learns_on_the_folders_images():
     subset = playground.load_subset(SHIPPED)
     config = {**playground.DEFAULT, "images": 1000, "augment": True, "batch_norm": True}
-    *_, (history, net) = playground.train_run(config, subset, seed=5, epochs=2)
+    *_, (history, net) = playground.train_run(config, subset, seed=5, epochs=2, pause=0.001)
     assert len(history["val_accuracy"]) == 2 and history["val_accuracy"][-1] > 0.3  # ten classes: chance is 0.1
     assert net.count_params() > 200_000
 
