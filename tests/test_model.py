@@ -34,8 +34,9 @@ def test_shipped_folder_has_the_contract_files_and_fits():
         assert (SHIPPED / name).is_file(), name
     size = sum(p.stat().st_size for p in SHIPPED.rglob("*") if p.is_file())
     # the model, the Fashion-MNIST-only one, the ladder's kept rungs (2 x 0.9 MB, 2 x 2.3 MB), the dense net,
-    # the live run's 6,000 images (2.6 MB), the drill-down samples: all a Space downloads, so kept small
-    assert size < 20 * 1024 * 1024
+    # the Playground's 12,000 images for live runs (5.1 MB), the test logits (0.5 MB), the drill-down samples:
+    # all a Space downloads, so kept small
+    assert size < 25 * 1024 * 1024
 
 
 def test_metrics_are_self_consistent():
