@@ -31,6 +31,27 @@ def best_epoch(history: dict[str, list[float]]) -> int | None:
     return int(np.argmin(val)) + 1 if val else None
 
 
+OVERFIT_RISE = 0.03  # validation loss this far above its lowest: on 2,000 validation images it wiggles by hundredths
+# (the Playground's default run rose 0.030 above its lowest and fell back), so a rise of a few hundredths is noise
+
+
+def overfitted(history: dict[str, list[float]]) -> bool:
+    """Whether a run clearly overfitted: its lowest validation loss at least 2 epochs before the last, each of the
+    last two epochs' validation loss more than OVERFIT_RISE above that lowest, its validation accuracy at the last
+    epoch not above its value at that epoch (when recorded), and its training loss at the last epoch below it."""
+    val, train = history.get("val_loss"), history.get("loss")
+    best = best_epoch(history)
+    if not val or not train or len(val) < 3 or best > len(val) - 2:
+        return False
+    lowest = val[best - 1]
+    if not all(v - lowest > OVERFIT_RISE for v in val[-2:]):
+        return False
+    accuracy = history.get("val_accuracy")
+    if accuracy and accuracy[-1] > accuracy[best - 1]:
+        return False
+    return train[-1] < train[best - 1]
+
+
 def training_curves(
     histories: dict[str, dict[str, list[float]]], loss_label: str = "loss (with label smoothing)"
 ) -> plt.Figure:

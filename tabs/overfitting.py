@@ -7,7 +7,7 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
-from concepts.curves import best_epoch
+from concepts.curves import OVERFIT_RISE, best_epoch, overfitted
 from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
 from model.inference import LoadedModel
 from model.playground import DEFAULT, KNOBS, grid_run
@@ -23,7 +23,7 @@ from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun
 LEAD = """A model *overfits* when it keeps getting better on its training images but gets worse on images it has
 never seen. In the plot, find each run's dot: its epoch of lowest validation loss. Where the dashed validation loss
 clearly and steadily climbs after its dot while the solid training loss still falls, that run overfitted; a wiggle of
-a few thousandths is noise."""
+a few hundredths is noise."""
 DETAIL = """The distance between the training and validation curves is the *generalization gap*; a gap alone is not
 overfitting. Dropout and data augmentation are meant to prevent overfitting, by making the training task harder
 to memorise."""
@@ -146,7 +146,6 @@ sees exactly the same image twice, which makes memorising harder."""
 
 PLAYGROUND_PRESET = "Overfitting: 1,000 vs 10,000 images"  # one of the Playground tab's presets
 SMALL_RUN = {**DEFAULT, "images": min(KNOBS["images"])}  # the preset's run: the notebook's default, 1,000 images
-CLIMB = 0.01  # validation loss this far above its lowest at the end: a climb, not a wiggle of a few thousandths
 
 
 def live_words(model: LoadedModel) -> str:
@@ -164,19 +163,24 @@ def live_words(model: LoadedModel) -> str:
     h = run["history"]
     gap, loss = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]), h["val_loss"]
     best = int(np.argmin(loss)) + 1
-    train = h["loss"]  # overfitting: validation loss climbing while the training loss still falls
-    climbed = best < len(loss) and loss[-1] - loss[best - 1] >= CLIMB and train[-1] < train[best - 1]
     better = f"{abs(gap):.1f} points {'better' if gap >= 0 else 'worse'} on its training images than on validation"
+    verdict = (
+        f"By this tab's rule (validation loss more than {OVERFIT_RISE:.2f} above its lowest at each of the last two "
+        "epochs, validation accuracy no higher, training loss still falling), "
+        + ("that run overfitted" if overfitted(h) else "that run did not clearly overfit")
+    )
     return (
-        f"**Watch it {'overfit' if climbed and gap > 0 else 'train on a small set'}, live.** {pick}: the grid's "
+        f"**Watch a small training set, live.** {pick}: the grid's "
         f"{SMALL_RUN['images']:,}-image run (seed {run['seed']}) ends {better} ({h['accuracy'][-1]:.1%} against "
         f"{h['val_accuracy'][-1]:.1%}), its validation loss "
         + (
-            f"lowest at epoch {best} ({loss[best - 1]:.3f}) and {loss[-1]:.3f} at the last, epoch {len(loss)}"
+            f"lowest at epoch {best} ({loss[best - 1]:.3f}), then "
+            + ", ".join(f"{v:.3f}" for v in loss[best:])
+            + f" to the last, epoch {len(loss)}"
             if best < len(loss)
             else f"lowest at the last epoch, {best} ({loss[-1]:.3f})"
         )
-        + f"; {press}"
+        + f". {verdict}; {press}"
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from gradio_client import handle_file
 from PIL import Image
 
-from concepts import features, normalization, pooling, softmax
+from concepts import curves, features, normalization, pooling, softmax
 from model.cnn import build_cnn
 from model.data import CLASS_NAMES
 from tests.helpers import SHIPPED
@@ -172,6 +172,45 @@ def test_shipped_ablations_are_what_their_runs_logged():
         assert 0.5 < run["test_accuracy"] < 1 and not run["quick"]
     dense = keras.saving.load_model(SHIPPED / "ablations" / "mlp", safe_mode=True, compile=False)
     assert dense.count_params() == runs["mlp"]["params"]
+
+
+def _climb(rise: float = 2 * curves.OVERFIT_RISE) -> dict[str, list[float]]:
+    """Six epochs: validation loss lowest at epoch 3, then RISE above it at each of the last two epochs."""
+    low = 0.5
+    return {
+        "loss": [1.0, 0.8, 0.6, 0.5, 0.4, 0.3],
+        "val_loss": [0.9, 0.7, low, low + rise / 2, low + rise, low + rise],
+        "val_accuracy": [0.6, 0.7, 0.8, 0.8, 0.79, 0.78],
+    }
+
+
+def test_a_clear_climb_while_training_loss_falls_is_overfitting():
+    assert curves.overfitted(_climb())
+    assert curves.overfitted({k: v for k, v in _climb().items() if k != "val_accuracy"})  # accuracy not recorded
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda h: h.update(val_loss=[*h["val_loss"][:4], 0.4, h["val_loss"][5]]),  # lowest at the next-to-last epoch
+        lambda h: h.update(val_loss=[*h["val_loss"][:5], 0.3]),  # lowest at the last epoch
+        lambda h: h.update(val_loss=[*h["val_loss"][:4], 0.5 + curves.OVERFIT_RISE / 2, h["val_loss"][5]]),  # fell back
+        lambda h: h.update(val_accuracy=[*h["val_accuracy"][:5], 0.81]),  # validation accuracy still rose
+        lambda h: h.update(loss=[*h["loss"][:5], 0.7]),  # training loss rose too
+        lambda h: h.pop("val_loss"),  # nothing to judge by
+    ],
+    ids=["best-too-late", "best-last", "wiggle", "accuracy-rose", "training-rose", "no-val-loss"],
+)
+def test_anything_short_of_a_clear_climb_is_not_called_overfitting(change):
+    history = _climb()
+    assert curves.overfitted(history)
+    change(history)
+    assert not curves.overfitted(history)
+
+
+def test_a_rise_of_a_few_hundredths_is_noise():
+    assert not curves.overfitted(_climb(rise=curves.OVERFIT_RISE / 2))
+    assert curves.overfitted(_climb(rise=curves.OVERFIT_RISE * 1.5))
 
 
 # -- through the running app ------------------------------------------------------------
