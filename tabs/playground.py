@@ -14,6 +14,7 @@ import numpy as np
 from model import playground
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
+from concepts.curves import overfitted
 from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels
@@ -114,7 +115,6 @@ def the_grid(model: LoadedModel) -> dict:
     return grid
 
 
-CLEAR_RISE = 0.02  # validation loss this far above its lowest (and no better accuracy) is called overfitting
 REESTIMATED = (
     "Batch-norm runs are scored with their test-time averages re-estimated after training (the batch-norm note "
     "under a batch-norm run says what they score as trained)."
@@ -122,20 +122,24 @@ REESTIMATED = (
 
 
 def noise_words(grid: dict) -> tuple[float, str]:
-    """The default configuration's spread over its seeds (points), and a sentence on it."""
+    """The smallest difference between two single runs called more than noise (points), and a sentence on it:
+    2 x sqrt(2) standard deviations of the default configuration's seeds (about 95% of the differences between
+    two runs of one setting stay below it, if runs vary as those did)."""
     scores = playground.seed_spread(grid)
-    spread = max(scores) - min(scores)
+    sd = float(np.std(scores, ddof=1))
+    threshold = 2 * np.sqrt(2) * sd
     listed = ", ".join(f"{s:.2f}%" for s in scores)
-    return spread, (
-        f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a spread of "
-        f"{spread:.2f} points from the seed alone, measured on this one setting. Differences smaller than that are "
-        'called noise here; settings with 1,000 images or batch norm likely vary more, so a "better" or '
-        '"worse" from one run each is a hint, not a finding.'
+    return threshold, (
+        f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a "
+        f"standard deviation of {sd:.2f} points from the seed alone. Two single runs of one setting would differ "
+        f"by less than {threshold:.2f} points about 95% of the time if every setting varied like this one, so "
+        "smaller differences are called noise here; settings with 1,000 images or batch norm likely vary more, "
+        'so a "better" or "worse" from one run each is a hint, not a finding.'
     )
 
 
 def run_words(run: dict, epochs: int) -> str:
-    """What one run's curves show, chosen by its numbers."""
+    """What one run's curves show, chosen by its numbers (``concepts.curves.overfitted`` decides overfitting)."""
     h = run["history"]
     best = run["best_epoch"]
     accuracy = f"**{run['test_accuracy']:.2%}**"
@@ -148,26 +152,23 @@ def run_words(run: dict, epochs: int) -> str:
         f"**This run**: test accuracy {accuracy}; validation accuracy {h['val_accuracy'][-1]:.2%} "
         f"and training accuracy {h['accuracy'][-1]:.2%} at epoch {epochs}. "
     )
-    if "test_accuracy_reestimated" in run:
-        head += "Its validation numbers, like its curves, are as trained. "
     lowest, last = h["val_loss"][best - 1], h["val_loss"][-1]
-    if best == epochs:
-        return (
-            head
-            + f"Validation loss was still falling at epoch {epochs}: no sign of overfitting within {epochs} epochs."
-        )
-    worse = last - lowest > CLEAR_RISE and h["val_accuracy"][-1] <= h["val_accuracy"][best - 1]
-    if worse and h["loss"][-1] < h["loss"][best - 1]:
+    where = f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}"
+    if "test_accuracy_reestimated" in run:
         return head + (
-            f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and then rose to {last:.3f}, validation "
-            f"accuracy going from {h['val_accuracy'][best - 1]:.2%} to {h['val_accuracy'][-1]:.2%}, while training "
-            f"loss kept falling ({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): from there on the network fitted "
-            "its training images better and new ones worse. That is overfitting."
+            f"{where}. These curves are as trained: batch norm's lagging running averages and any overfitting "
+            "both move them, and this run cannot tell them apart."
         )
-    return head + (
-        f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}, validation accuracy "
-        f"going from {h['val_accuracy'][best - 1]:.2%} to {h['val_accuracy'][-1]:.2%}: no clear overfitting yet."
-    )
+    if best == epochs:
+        return head + f"Validation loss was still falling at epoch {epochs}: no sign of overfitting in {epochs} epochs."
+    accuracies = f"validation accuracy going from {h['val_accuracy'][best - 1]:.2%} to {h['val_accuracy'][-1]:.2%}"
+    if overfitted(h):
+        return head + (
+            f"{where}, above it at each of the last two epochs, {accuracies}, while training loss kept falling "
+            f"({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): from there on the network fitted its training "
+            "images better and new ones worse. That is overfitting."
+        )
+    return head + f"{where}, {accuracies}: no clear overfitting yet (a rise of a few hundredths is noise here)."
 
 
 def batch_norm_words(run: dict, epochs: int) -> str:
@@ -178,21 +179,22 @@ def batch_norm_words(run: dict, epochs: int) -> str:
     gap = 100 * (after - run["test_accuracy"])
     head = (
         f"**Batch norm at test time** uses running averages of the batch statistics it saw in training. Set "
-        f"instead to the statistics of {playground.REESTIMATE_IMAGES:,} training images after training, this "
-        f"network scores **{after:.2%}** ({gap:+.2f} points)"
+        f"instead to the statistics of {playground.REESTIMATE_IMAGES:,} training images after training"
+        + (" (augmented, as in training)" if run["config"]["augment"] else "")
+        + f", this network scores **{after:.2%}** ({gap:+.2f} points)"
     )
     if gap <= TOO_CLOSE:
-        return head + ": its running averages were no handicap here."
+        return head + ": its running averages were no clear handicap here."
     steps = playground.updates(run["config"], epochs)
     start = playground.BN_MOMENTUM**steps  # the share of each running average still at its starting value
     if start >= 0.01:
         return head + (
-            f": most likely its running averages had not caught up. Each starts at mean 0 and variance 1 and moves "
+            f": one likely cause is that its running averages had not caught up. Each starts at mean 0 and variance 1 and moves "
             f"{1 - playground.BN_MOMENTUM:.0%} toward each batch's; after this run's {steps:,} updates {start:.0%} "
             "of it is still that start."
         )
     return head + (
-        ": most likely its running averages lagged behind the weights, which kept changing while they averaged "
+        ": one likely cause is that its running averages lagged behind the weights, which kept changing while they averaged "
         f"the batches of roughly the last {1 / (1 - playground.BN_MOMENTUM):.0f} updates."
     )
 
@@ -241,10 +243,10 @@ def grid_words(grid: dict) -> str:
     if not lost:
         return words
     plain = playground.average_effects(grid)
+    changes = "; ".join(f"{knob_change(k)} {plain[k]:+.2f}" for k in sorted(plain, key=lambda k: -abs(plain[k])))
     return words + (
         f" As trained, left with their running averages, batch-norm runs score up to {max(lost):.2f} points lower, "
-        f"which would turn the averages to {knob_change('batch_norm')} {plain['batch_norm']:+.2f} and "
-        f"{knob_change('normalize')} {plain['normalize']:+.2f}."
+        f"which would change every knob's average: {changes}."
     )
 
 
@@ -257,7 +259,10 @@ def recall_table(grid: dict, config: dict, pinned: dict | None) -> str:
         f"<tr><td>{name}</td>" + "".join(f"<td>{run['recall'][c]:.0%}</td>" for _, run in runs) + "</tr>"
         for c, name in enumerate(CLASS_NAMES)
     )
-    return f"<table class='playground-recall'><thead><tr><th>class</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return (
+        "<table class='playground-recall'><caption>Each class's recall on the test set (batch-norm runs: as trained, "
+        f"before re-estimation)</caption><thead><tr><th>class</th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def pinned_config(pinned: str | None) -> dict | None:
