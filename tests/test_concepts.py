@@ -433,11 +433,28 @@ def test_under_confidence_is_put_down_to_the_recipe_and_the_model_before_its_fin
     assert (
         f"already under-confident before its real-photo fine-tune ({was:.1%} mean confidence for {right:.1%}" in words
     )
-    assert f"ECE {before['ece']:.2%})" in words and f"mean confidence went from {was:.1%} to {now:.1%}" in words
+    assert abs(now - was) <= 0.01  # the shipped branch: it barely moved
+    assert f"ECE {before['ece']:.2%})" in words
+    assert f"yet on the test set mean confidence stayed about the same ({was:.1%} → {now:.1%}): the " in words
+    assert "under-confidence predates the fine-tune." in words
     assert "hats, shorts and skirts" in words and "Most likely that is label smoothing" not in words
     alone = confusion.calibration_words(after)  # a model not fine-tuned: the recipe alone
     assert f"Most likely that is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in alone
     assert "fine-tune" not in alone.split("ladder")[0]
+
+
+def test_a_fine_tune_that_moved_mean_confidence_is_said_to_have(shipped_model):
+    from tabs import confusion
+
+    after = shipped_model.metrics["calibration"]
+    before = copy.deepcopy(json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["calibration"])
+    for b in before["bins"]:
+        b["confidence"] = min(1.0, b["confidence"] + 0.03)  # three points more confident before: it fell
+    (now, _), (was, right) = _bin_means(after), _bin_means(before)
+    assert was - now > 0.01 and was < right
+    words = " ".join(confusion.calibration_words(after, before=before).split())
+    assert f"and on the test set mean confidence fell from {was:.1%} to {now:.1%}." in words
+    assert "stayed about the same" not in words and "predates" not in words
 
 
 def test_a_model_over_confident_before_its_fine_tune_is_said_to_have_been(shipped_model):
