@@ -91,6 +91,8 @@ def test_the_scaling_words_quote_the_fit_and_the_ece_before_and_after(shipped_mo
     assert ("under-confident" in words) == (confidence < METRICS["test_accuracy"])
     t = RECORD["temperature"]
     assert f"T = {t:.2f} {'sharpens' if t < 1 else 'flattens'} its probabilities" in words
+    # the app's probabilities are softmax(logits) at T = 1: test_concepts's logits-through-Keras-softmax test pins it
+    assert "the app itself answers at T = 1: the fitted T is shown here, not applied" in " ".join(words.split())
     assert "python -m model.calibration model/weights" in words
 
 
