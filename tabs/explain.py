@@ -191,7 +191,7 @@ def kept_ranking_words(last: dict[str, float]) -> str:
         return f". With every layer re-drawn, **{best}** keeps the most of its trained ranking (ρ {last[best]:.2f})."
     words = f". With every layer re-drawn, the highest ρ is **{best}**'s ({last[best]:.2f})"
     if all(abs(rho) < KEPT_RHO for rho in last.values()):
-        return words + ": near 0 means nothing of the trained ranking is left."
+        return words + f": below {KEPT_RHO} in size means little of the trained ranking is left."
     return words + ": no map keeps its trained ranking, and a clearly negative ρ ranks pixels partly the other way."
 
 

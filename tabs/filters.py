@@ -13,6 +13,7 @@ from concepts.curves import best_epoch
 from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
+from model.playground import DEFAULT, grid_run
 from tabs.charts import colored, grid, number_grid, upscale
 from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
@@ -66,11 +67,37 @@ def batch_norm_words(model: LoadedModel) -> str:
         words += (
             f" It fitted its training images more closely ({h['accuracy'][-1]:.1%} against {g['accuracy'][-1]:.1%} "
             f"at the last epoch), while its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and "
-            f"ended at {loss[-1]:.3f} (without batch norm: lowest at epoch {plain_best}): it overfitted sooner, and "
-            "the test accuracy is the last epoch's. Likely because nothing in that recipe held it back (one run "
-            "each)." + _what_closes_the_gap(runs)
+            f"ended at {loss[-1]:.3f} (without batch norm: lowest at epoch {plain_best}): its validation loss rose "
+            f"after epoch {best}, and the test accuracy is the last epoch's. "
+            + batch_norm_causes(model.playground, why="nothing in that recipe held it back")
+            + _what_closes_the_gap(runs)
         )
     return BATCH_NORM + words
+
+
+def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: str = "") -> str:
+    """Why a batch-norm run may have scored lower: OVERFITTING (WHY), and its running averages lagging at test time,
+    with what re-estimating them did in the Playground grid's default setting (one run each)."""
+    because = f" ({why})" if why else ""
+    try:
+        bn, plain = (grid_run(grid or {}, {**DEFAULT, "batch_norm": on}) for on in (True, False))
+        trained, reestimated = bn["test_accuracy"], bn["test_accuracy_reestimated"]
+    except KeyError:  # no grid in this folder, or not those runs
+        return (
+            f"{overfitting} is one likely cause{because}; batch norm's running averages lagging at test time are "
+            "another. One run each cannot tell them apart."
+        )
+    same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
+    if 100 * (reestimated - trained) < TOO_CLOSE:
+        return (
+            f"{overfitting} is the likely cause{because}: lagging running averages are not, as {same_cnn} scores "
+            f"{trained:.2%} as trained and {reestimated:.2%} once they are re-estimated (one run)."
+        )
+    return (
+        f"{overfitting} is one likely cause{because}; another is batch norm's running averages lagging at test time: "
+        f"{same_cnn} scores {trained:.2%} as trained and {reestimated:.2%} once they are re-estimated "
+        f"({plain['test_accuracy']:.2%} without batch norm). One run each cannot tell them apart."
+    )
 
 
 def _final_gap(run: dict) -> float:
@@ -88,9 +115,18 @@ def _what_closes_the_gap(runs: dict) -> str:
         f" In the ladder, training minus validation accuracy at the last epoch is still {dropout:.1f} points in the "
         f"rung with this app's network and its dropout, and {augmented:.1f} in the next, adding augmentation"
     )
-    if dropout > 0 and abs(augmented) < dropout / 2:
-        return words + ": there it is augmentation that closes the gap."
-    return words + ": augmentation did not close it either."
+    if not (dropout > 0 and abs(augmented) < dropout / 2):
+        return words + ": augmentation did not close it either."
+    (train, val), (aug_train, aug_val) = (
+        [runs[name]["history"][key][-1] for key in ("accuracy", "val_accuracy")] for name in ("vgg", "vgg-aug")
+    )
+    moves = f"training {train:.2%} to {aug_train:.2%}, validation {val:.2%} to {aug_val:.2%}"
+    if train - aug_train > aug_val - val:  # training accuracy fell more than validation accuracy rose
+        return (
+            words + ". With augmentation, training accuracy is measured on augmented images, so most of that "
+            f"closing is training accuracy falling, not validation accuracy rising ({moves})."
+        )
+    return words + f": mostly validation accuracy rising ({moves})."
 
 
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x

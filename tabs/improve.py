@@ -23,6 +23,7 @@ from model.real_photos import ACCEPTED
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
+from tabs.filters import batch_norm_causes
 from tabs.inputs import input_pixels
 from tabs.runs import TOO_CLOSE
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
@@ -179,7 +180,7 @@ def verdict_words(model: LoadedModel) -> str:
         if steps[0].name == RUNG_NAMES["notebook"]
         else ""
     ]
-    words += [overfit_words(a, b) for a, b in zip(steps, steps[1:], strict=False)]
+    words += [overfit_words(a, b, model.playground) for a, b in zip(steps, steps[1:], strict=False)]
     shirts = [r for r in steps if r.shirt_recall is not None]
     if len(shirts) >= 2:
         recalls = [r.shirt_recall for r in shirts]
@@ -251,8 +252,9 @@ def regularisers(rung: Rung) -> tuple[list[str], list[str]]:
     return [n for n, on in has.items() if on], [n for n, on in has.items() if not on]
 
 
-def overfit_words(before: Rung, after: Rung) -> str:
-    """Why a rung scored lower than the one before, when its own curves show it: it likely overfitted."""
+def overfit_words(before: Rung, after: Rung, grid: dict | None = None) -> str:
+    """Why a rung scored lower than the one before, when its own curves show it: it likely overfitted, or for the
+    batch-norm rung, its running averages lagged at test time (what re-estimating them did in the Playground GRID)."""
     h, g = after.history, before.history
     if after.test_accuracy >= before.test_accuracy or not {"accuracy", "val_accuracy"} <= h.keys():
         return ""
@@ -269,11 +271,14 @@ def overfit_words(before: Rung, after: Rung) -> str:
         if not has
         else f"this rung has {' and '.join(has)}" + (f", no {' or '.join(lacks)}" if lacks else "")
     )
-    return (
+    words = (
         f"**{after.name}** scored lower: it fitted its training images more closely ({train[-1]:.1%} at the last "
         f"epoch, against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
-        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}: it likely overfitted{sooner} ({recipe})."
+        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}"
     )
+    if _key(after) == "notebook-bn":  # the rung that adds batch norm: its averages may lag too
+        return f"{words}. " + batch_norm_causes(grid, f"Overfitting{sooner}", recipe)
+    return f"{words}: it likely overfitted{sooner} ({recipe})."
 
 
 def _hardest(model: LoadedModel) -> str:
