@@ -13,13 +13,12 @@ from concepts.curves import best_epoch
 from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel
-from model.playground import DEFAULT, grid_run
 from tabs.charts import colored, grid, number_grid, upscale
 from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import TOO_CLOSE, ablation_words
+from tabs.runs import TOO_CLOSE, ablation_words, batch_norm_causes
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -73,31 +72,6 @@ def batch_norm_words(model: LoadedModel) -> str:
             + _what_closes_the_gap(runs)
         )
     return BATCH_NORM + words
-
-
-def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: str = "") -> str:
-    """Why a batch-norm run may have scored lower: OVERFITTING (WHY), and its running averages lagging at test time,
-    with what re-estimating them did in the Playground grid's default setting (one run each)."""
-    because = f" ({why})" if why else ""
-    try:
-        bn, plain = (grid_run(grid or {}, {**DEFAULT, "batch_norm": on}) for on in (True, False))
-        trained, reestimated = bn["test_accuracy"], bn["test_accuracy_reestimated"]
-    except KeyError:  # no grid in this folder, or not those runs
-        return (
-            f"{overfitting} is one likely cause{because}; batch norm's running averages lagging at test time are "
-            "another. One run each cannot tell them apart."
-        )
-    same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
-    if 100 * (reestimated - trained) < TOO_CLOSE:
-        return (
-            f"{overfitting} is the likely cause{because}: lagging running averages are not, as {same_cnn} scores "
-            f"{trained:.2%} as trained and {reestimated:.2%} once they are re-estimated (one run)."
-        )
-    return (
-        f"{overfitting} is one likely cause{because}; another is batch norm's running averages lagging at test time: "
-        f"{same_cnn} scores {trained:.2%} as trained and {reestimated:.2%} once they are re-estimated "
-        f"({plain['test_accuracy']:.2%} without batch norm). One run each cannot tell them apart."
-    )
 
 
 def _final_gap(run: dict) -> float:

@@ -23,9 +23,8 @@ from model.real_photos import ACCEPTED
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
-from tabs.filters import batch_norm_causes
 from tabs.inputs import input_pixels
-from tabs.runs import TOO_CLOSE
+from tabs.runs import TOO_CLOSE, batch_norm_causes
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")

@@ -11,10 +11,10 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
+from concepts.curves import overfitted
 from model import playground
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
-from concepts.curves import overfitted
 from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels

@@ -8,6 +8,7 @@ import gradio as gr
 
 from concepts.curves import training_curves
 from model.inference import LoadedModel
+from model.playground import DEFAULT, grid_run
 from model.recipe import ABLATIONS
 from tabs.files import figure_file
 from tabs.memo import built_for
@@ -92,3 +93,28 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
     figure = {"loss_label": loss_label(chosen)} | figure
     draw = partial(training_curves, {names.get(r, r): histories[r] for r in chosen}, **figure)
     return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))
+
+
+def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: str = "") -> str:
+    """Why a batch-norm run may have scored lower: OVERFITTING (WHY), and its running averages lagging at test time,
+    with what re-estimating them did in the Playground grid's default setting (one run each)."""
+    because = f" ({why})" if why else ""
+    try:
+        bn, plain = (grid_run(grid or {}, {**DEFAULT, "batch_norm": on}) for on in (True, False))
+        trained, reestimated = bn["test_accuracy"], bn["test_accuracy_reestimated"]
+    except KeyError:  # no grid in this folder, or not those runs
+        return (
+            f"{overfitting} is one likely cause{because}; batch norm's running averages lagging at test time are "
+            "another. One run each cannot tell them apart."
+        )
+    same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
+    if 100 * (reestimated - trained) < TOO_CLOSE:
+        return (
+            f"{overfitting} is the likely cause{because}: lagging running averages are not, as {same_cnn} scores "
+            f"{trained:.2%} as trained and {reestimated:.2%} once they are re-estimated (one run)."
+        )
+    return (
+        f"{overfitting} is one likely cause{because}; another is batch norm's running averages lagging at test time: "
+        f"{same_cnn} scores {trained:.2%} as trained and {reestimated:.2%} once they are re-estimated "
+        f"({plain['test_accuracy']:.2%} without batch norm). One run each cannot tell them apart."
+    )

@@ -927,21 +927,21 @@ def test_the_ladder_doc_quotes_the_playgrounds_batch_norm_runs():
 
 
 def test_lagging_averages_are_not_named_when_re_estimating_changed_little():
-    from tabs import filters
+    from tabs import runs
 
     grid = copy.deepcopy(GRID)
     bn = _default_with_batch_norm(grid, True)
     bn["test_accuracy_reestimated"] = bn["test_accuracy"] + 0.001
-    words = filters.batch_norm_causes(grid)
+    words = runs.batch_norm_causes(grid)
     assert words.startswith("Overfitting is the likely cause: lagging running averages are not")
     assert f"{bn['test_accuracy']:.2%} as trained and {bn['test_accuracy_reestimated']:.2%}" in words
 
 
 @pytest.mark.parametrize("grid", [None, {"runs": {}}])
 def test_without_the_playground_grid_both_causes_are_named_with_no_number(grid):
-    from tabs import filters
+    from tabs import runs
 
-    words = filters.batch_norm_causes(grid)
+    words = runs.batch_norm_causes(grid)
     assert "one likely cause" in words and "lagging at test time are another" in words and "%" not in words
 
 
