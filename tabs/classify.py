@@ -299,13 +299,14 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     if score is not None:
         top, unusual = score
+        shown = f"{top:.1%}"
         if unsure(np.array([top]), 0.0, below=threshold):  # the probability rule at the slider's threshold
-            fate = "so at this threshold it would be “Not sure”"
+            shown, fate = _below(top), "so at this threshold it would be “Not sure”"
         elif unsure(np.ones(1), unusual):  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)
             fate = "which reaches this threshold, but “Not sure” anyway: its features are unlike the training photos"
         else:
             fate = "so at this threshold it would be answered"
-        words += f"<p>Your input: top class {top:.1%}, {html.escape(fate)}."
+        words += f"<p>Your input: top class {shown}, {html.escape(fate)}."
         if model.feature_distance is not None:
             words += (
                 f" Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} "

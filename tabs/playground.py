@@ -11,7 +11,7 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
-from concepts.curves import overfitted
+from concepts.curves import OVERFIT_RISE, overfitted
 from model import playground
 from model.data import CLASS_NAMES
 from model.inference import LoadedModel, top_classes
@@ -131,8 +131,9 @@ def noise_words(grid: dict) -> tuple[float, str]:
     listed = ", ".join(f"{s:.2f}%" for s in scores)
     return threshold, (
         f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a "
-        f"standard deviation of {sd:.2f} points from the seed alone. Two single runs of one setting would differ "
-        f"by less than {threshold:.2f} points about 95% of the time if every setting varied like this one, so "
+        f"standard deviation of {sd:.2f} points from the seed alone, estimated from only {len(scores)} runs and so "
+        f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
+        f"{threshold:.2f} points about 95% of the time, so "
         "smaller differences are called noise here; settings with 1,000 images or batch norm likely vary more, "
         'so a "better" or "worse" from one run each is a hint, not a finding.'
     )
@@ -168,7 +169,23 @@ def run_words(run: dict, epochs: int) -> str:
             f"({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): from there on the network fitted its training "
             "images better and new ones worse. That is overfitting."
         )
-    return head + f"{where}, {accuracies}: no clear overfitting yet (a rise of a few hundredths is noise here)."
+    return head + f"{where}, {accuracies}: {not_overfitting(h, best)}."
+
+
+def not_overfitting(h: dict, best: int) -> str:
+    """Why ``concepts.curves.overfitted`` did not call a run overfitted: the rule's first condition it fails."""
+    lowest, epochs = h["val_loss"][best - 1], len(h["val_loss"])
+    rule = f"by this tab's rule (more than {OVERFIT_RISE} above the lowest at each of the last two epochs)"
+    if h["val_loss"][-1] - lowest <= OVERFIT_RISE:
+        return f"no clear overfitting yet (a rise of up to {OVERFIT_RISE} is noise here)"
+    if h["val_loss"][-2] - lowest <= OVERFIT_RISE:
+        return (
+            f"it ended {h['val_loss'][-1] - lowest:.3f} above its lowest, but epoch {epochs - 1} was only "
+            f"{h['val_loss'][-2] - lowest:.3f} above, so {rule} not yet clear overfitting"
+        )
+    if h["val_accuracy"][-1] > h["val_accuracy"][best - 1]:
+        return "validation loss rose, yet validation accuracy ended higher: not clear overfitting"
+    return "training loss rose too: not overfitting as such"
 
 
 def batch_norm_words(run: dict, epochs: int) -> str:

@@ -197,7 +197,7 @@ def scaling_words(model: LoadedModel) -> str:
         f"(the slider's nearest step: {round(fitted, 1):g}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
         f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.2f} {effect} "
-        "its probabilities, though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
+        f"its probabilities, though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, weighted by the bin's share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
     )

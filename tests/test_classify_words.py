@@ -118,6 +118,8 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     above = classify.how_sure(0.6, (0.65, unlike), fake_model())  # 65% reaches 60%: only the unlike rule holds it
     assert "top class 65.0%, which reaches this threshold, but “Not sure” anyway: its features are unlike" in above
     assert "so at this threshold" not in above
+    just_under = classify.how_sure(0.5, (0.4996, 0.5), fake_model())  # 49.96% would print as the threshold itself
+    assert "top class 49.9%, so at this threshold it would be “Not sure”" in just_under
     below = classify.how_sure(0.7, (0.65, unlike), fake_model())  # under 70%: the threshold is reason enough
     assert "top class 65.0%, so at this threshold it would be “Not sure”" in below and "anyway" not in below
     assert (

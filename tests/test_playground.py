@@ -110,10 +110,11 @@ def _history(val_loss, loss, val_accuracy=None):
     [
         ([0.9, 0.7, 0.6, 0.5], [1.0, 0.8, 0.7, 0.6], None, "still falling at epoch 4", "overfitting."),
         ([0.9, 0.5, 0.6, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.77, 0.75], "That is overfitting", "still falling"),
-        ([0.9, 0.5, 0.6, 0.7], [1.0, 0.6, 0.65, 0.7], [0.7, 0.8, 0.77, 0.75], "no clear overfitting", "That is"),
+        ([0.9, 0.5, 0.6, 0.7], [1.0, 0.6, 0.65, 0.7], [0.7, 0.8, 0.77, 0.75], "training loss rose too", "That is"),
         ([0.9, 0.5, 0.51, 0.52], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.77, 0.75], "no clear overfitting", "That is"),
-        ([0.9, 0.5, 0.6, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.8, 0.85], "no clear overfitting", "That is"),
-        ([0.9, 0.8, 0.5, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.85, 0.75], "no clear overfitting", "That is"),
+        ([0.9, 0.5, 0.6, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.8, 0.85], "accuracy ended higher", "That is"),
+        ([0.9, 0.8, 0.5, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.85, 0.75], "epoch 3 was only 0.000", "That is"),
+        ([0.9, 0.5, 0.52, 0.58], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.77, 0.75], "epoch 3 was only 0.020", "That is"),
     ],
 )
 def test_the_runs_words_follow_its_curves(val_loss, loss, val_accuracy, says, never):
