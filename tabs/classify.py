@@ -40,7 +40,7 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str
     if reason == "unlike":
         return (
             f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than those of "
-            f"{unusual:.0%} of the garment photos it trained on. This rule catches many things the model never "
+            f"{_share_below(unusual)} of the garment photos it trained on. This rule catches many things the model never "
             "learned, and also some ordinary photos (the “Real photos vs Fashion-MNIST” panel below gives both rates). "
             f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
@@ -49,9 +49,14 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str
         return (
             f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}, "
             f"under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside the ten classes (a hat, "
-            "shorts, a skirt), or a view the model has not learned. Try one garment, laid flat, seen from the front."
+            "shorts, a skirt), or a view the model has not learned. Try one garment laid flat and seen from the front (a shoe from the side)."
         )
     return f"**{CLASS_NAMES[best]}** ({probs[best]:.1%})."
+
+
+def _share_below(share: float) -> str:
+    """A share rounded down to a whole percent: more unusual than 99.7% of photos is not "than 100%" of them."""
+    return f"{np.floor(share * 100):.0f}%"
 
 
 def _below(p: float) -> str:
@@ -188,7 +193,7 @@ def real_photo_table(model: LoadedModel) -> str:
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on about
-{1 - 1 / cv["folds"]:.0%} of the photographers, and scored on the others' photos (mean ± sd over the folds). The
+{1 - 1 / cv["folds"]:.0%} of the photos (each photographer's photos all in one fold), and scored on the others' photos (mean ± sd over the folds). The
 shipped model then trained on {trained}, so it cannot be scored on them. The third row's "Not sure" columns count the
 probability rule alone (top class under {UNSURE_BELOW:.0%}): these fold models kept no features to compute the
 "unlike" score with.{_unlike_words(results)}
@@ -208,8 +213,8 @@ hats, shorts and skirts (none of the ten) answered "Not sure"; in the third row,
 trained on, photographed by people it never saw. The naive demo feeds the Fashion-MNIST-only model the photo in
 grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
 
-**Domain shift.** Fashion-MNIST's images were made from product shots (one garment, front view, plain light
-background), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
+**Domain shift.** Fashion-MNIST's images were made from product shots (one item on a plain light background:
+clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
 the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
 grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant T-shirt/top: {constant:.1%}) once the garment is cut out and converted by the dataset's own recipe. The
@@ -248,9 +253,11 @@ def _held_back(model: LoadedModel) -> str:
     if model.feature_distance is None or not rule:
         return ""
     held = rule["with"]["unlike_known"]["mean"]
+    before, after = (rule[k]["right_and_sure"]["mean"] for k in ("without", "with"))
     return (
         f" On a sibling run's folds the app's “unlike” rule, on its own, flagged {held:.1%} of new people's photos of"
-        " the ten; many were already under the threshold or wrong, so together the rules answer only somewhat fewer."
+        f" the ten; added to the probability rule it took right-and-sure answers from {before:.1%} to {after:.1%}"
+        " (how many fewer answers it gave in all was not recorded)."
     )
 
 
@@ -309,7 +316,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         words += f"<p>Your input: top class {shown}, {html.escape(fate)}."
         if model.feature_distance is not None:
             words += (
-                f" Unlike the training photos: more unusual than {unusual:.0%} of them (above {UNLIKE_ABOVE:.0%} "
+                f" Unlike the training photos: more unusual than {_share_below(unusual)} of them (above {UNLIKE_ABOVE:.0%} "
                 "the app says “Not sure” whatever the threshold)."
             )
         words += "</p>"

@@ -257,9 +257,11 @@ def evidence_words(model: LoadedModel) -> str:
         if group:
             areas = " and ".join(f"{r[m]['auc']:.3f}" for m in group)
             clauses.append(f"**{' and '.join(group)}** {'does' if len(group) == 1 else 'do'} {verdict} ({areas})")
+    paired = (results.get("per_image") or {}).get("auc")
+    se_of = "the mean per-image difference" if paired else "the difference (the two areas' standard errors combined)"
     words.append(
         f"Against random pixels ({random_auc:.3f}), counting a difference only beyond {MARGIN_SE} standard errors of "
-        "the mean per-image difference: " + "; ".join(clauses) + "."
+        f"{se_of}: " + "; ".join(clauses) + "."
     )
     weak = [m for m in METHODS if verdicts[m] != "better"]
     if weak:

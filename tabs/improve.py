@@ -319,7 +319,8 @@ def did_not_help(model: LoadedModel) -> str:
         effect = (  # one run each, on a short budget: TOO_CLOSE's seed study is of the shipped recipe's longer training
             ": no measurable effect"
             if abs(step) < TOO_CLOSE
-            else f", likely {'helped' if step > 0 else 'hurt'}: {step:+.2f} points (one run each, {budget} epochs)"
+            else f", {'helped' if step > 0 else 'hurt'} in this one pair of runs: {step:+.2f} points ({budget} epochs "
+            "each, so a hint rather than a finding)"
         )
         same = {epochs["vgg"], epochs["vgg-aug"]} == {epochs["baseline"]}
         words += (

@@ -125,8 +125,8 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
         effect = "had no measurable effect either"
     else:  # one run each, on a short budget: TOO_CLOSE's seed study is of the shipped recipe's longer training
         effect = (
-            f"likely {'helped' if step > 0 else 'hurt'}: {step:+.2f} points ({plain:.2%} to {augmented:.2%}; one "
-            f"run each, {budget} epochs)"
+            f"{'helped' if step > 0 else 'hurt'} in this one pair of runs: {step:+.2f} points ({plain:.2%} to "
+            f"{augmented:.2%}; {budget} epochs each, so a hint rather than a finding)"
         )
     left_out = 100 * (runs["no-augmentation"]["test_accuracy"] - runs["baseline"]["test_accuracy"])
     why = (

@@ -110,8 +110,8 @@ def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: 
     same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
     if 100 * (reestimated - trained) < TOO_CLOSE:
         return (
-            f"{overfitting} is the likely cause{because}: lagging running averages are not, as {same_cnn} scores "
-            f"{trained:.2%} as trained and {reestimated:.2%} once they are re-estimated (one run)."
+            f"{overfitting} is one likely cause{because}; in a smaller Playground run ({same_cnn}), re-estimating "
+            f"the running averages changed little: {trained:.2%} as trained, {reestimated:.2%} re-estimated (one run)."
         )
     return (
         f"{overfitting} is one likely cause{because}; another is batch norm's running averages lagging at test time: "

@@ -189,3 +189,13 @@ def test_the_how_sure_chart_is_named_for_what_it_plots():
     assert "a risk–coverage curve with a threshold slider" not in readme
     html = classify.how_sure(UNSURE_BELOW, None, fake_model())
     assert "Share answered and share wrong, by the threshold" in html
+
+
+def test_the_unlike_rules_cost_is_quoted_as_measured_and_shares_round_down():
+    rule = REAL["unlike_rule"]
+    words = classify._held_back(fake_model())
+    before, after = rule["without"]["right_and_sure"]["mean"], rule["with"]["right_and_sure"]["mean"]
+    assert f"flagged {rule['with']['unlike_known']['mean']:.1%}" in words
+    assert f"took right-and-sure answers from {before:.1%} to {after:.1%}" in words
+    assert "answer only somewhat fewer" not in words
+    assert classify._share_below(0.997) == "99%" and classify._share_below(0.9) == "90%"

@@ -172,7 +172,7 @@ def test_the_readme_quotes_the_overfitting_runs_gaps_and_the_augmentation_step()
     epochs = {RUNS[n]["epochs"] for n in ("vgg", "vgg-aug")}
     assert points("vgg-aug", "vgg") >= 0.5 and len(epochs) == 1  # a gain past TOO_CLOSE, on one budget: "likely"
     assert (
-        f"augmentation likely helps in the plain recipe ({points('vgg-aug', 'vgg'):+.2f} points, one "
+        f"augmentation helped in the plain recipe ({points('vgg-aug', 'vgg'):+.2f} points, one "
         f"{epochs.pop()}-epoch run each)" in text
     )
     assert f"the dense network is {points('baseline', 'mlp'):.2f} points behind" in text
@@ -356,8 +356,9 @@ def test_the_regularisation_words_on_the_shipped_runs(shipped_model):
     vgg, aug = RUNS["vgg"], RUNS["vgg-aug"]
     assert points("vgg-aug", "vgg") >= 0.5  # the shipped branch
     assert (
-        f"augmentation likely helped: {points('vgg-aug', 'vgg'):+.2f} points ({vgg['test_accuracy']:.2%} to "
-        f"{aug['test_accuracy']:.2%}; one run each, {aug['epochs']} epochs)" in words
+        f"augmentation helped in this one pair of runs: {points('vgg-aug', 'vgg'):+.2f} points "
+        f"({vgg['test_accuracy']:.2%} to {aug['test_accuracy']:.2%}; {aug['epochs']} epochs each, so a hint rather "
+        "than a finding)" in words
     )
     assert "at its best at the last epoch" in words
 
@@ -382,7 +383,8 @@ def test_the_regularisation_verdict_follows_the_numbers(change, expected):
 
 
 @pytest.mark.parametrize(
-    "vgg_aug, expected", [(0.90, "augmentation likely hurt: -1.00 points"), (0.912, "no measurable effect")]
+    "vgg_aug, expected",
+    [(0.90, "augmentation hurt in this one pair of runs: -1.00 points"), (0.912, "no measurable effect")],
 )
 def test_the_ladder_sentence_follows_the_augmentation_step(vgg_aug, expected):
     from tabs import overfitting
@@ -442,14 +444,17 @@ def test_what_did_not_help_says_how_much(no_aug, expected):
     assert expected in words
     epochs = RUNS["vgg-aug"]["epochs"]
     assert (
-        f"on the same budget, likely helped: {points('vgg-aug', 'vgg'):+.2f} points (one run each, {epochs} epochs)"
+        f"on the same budget, helped in this one pair of runs: {points('vgg-aug', 'vgg'):+.2f} points ({epochs} epochs"
         in words
     )
 
 
 @pytest.mark.parametrize(
     "step, expected",
-    [(-0.01, "on the same budget, likely hurt: -1.00 points"), (0.002, "budget: no measurable effect")],
+    [
+        (-0.01, "on the same budget, hurt in this one pair of runs: -1.00 points"),
+        (0.002, "budget: no measurable effect"),
+    ],
 )
 def test_what_augmentation_did_on_the_ladder_follows_the_step(step, expected):
     from tabs import improve
@@ -779,6 +784,13 @@ def test_the_deletion_words_say_worse_better_or_no_better_as_the_file_does(shipp
     changed["per_image"]["auc"]["Occlusion"] = changed["per_image"]["auc"][RANDOM_ORDER]  # the same areas
     model = SimpleNamespace(deletion_results=changed, weights_sha256=DELETION["weights_sha256"], folder=SHIPPED)
     assert "; **Occlusion** does no better (" in explain.evidence_words(model)
+    assert "standard errors of the mean per-image difference" in words  # the shipped file has per-image areas
+    unpaired = copy.deepcopy(DELETION)
+    del unpaired["per_image"]
+    model = SimpleNamespace(deletion_results=unpaired, weights_sha256=DELETION["weights_sha256"], folder=SHIPPED)
+    assert "standard errors of the difference (the two areas' standard errors combined)" in explain.evidence_words(
+        model
+    )
 
 
 def test_the_grad_cam_variant_claims_no_unmeasured_rate():
@@ -936,8 +948,11 @@ def test_lagging_averages_are_not_named_when_re_estimating_changed_little():
     bn = _default_with_batch_norm(grid, True)
     bn["test_accuracy_reestimated"] = bn["test_accuracy"] + 0.001
     words = runs.batch_norm_causes(grid)
-    assert words.startswith("Overfitting is the likely cause: lagging running averages are not")
-    assert f"{bn['test_accuracy']:.2%} as trained and {bn['test_accuracy_reestimated']:.2%}" in words
+    assert (
+        words.startswith("Overfitting is one likely cause")
+        and "re-estimating the running averages changed little" in words
+    )
+    assert f"{bn['test_accuracy']:.2%} as trained, {bn['test_accuracy_reestimated']:.2%} re-estimated" in words
 
 
 @pytest.mark.parametrize("grid", [None, {"runs": {}}])
