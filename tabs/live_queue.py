@@ -61,7 +61,7 @@ class LiveQueue:
 
     def __init__(self, train: Callable[[dict, int], Iterator[tuple[dict, object]]], max_waiting: int = MAX_WAITING):
         self._train = train
-        self._max_waiting = max_waiting
+        self.max_waiting = max_waiting
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._waiting: deque[Run] = deque()
@@ -75,7 +75,7 @@ class LiveQueue:
         with self._lock:
             run = next((r for r in (self._current, *self._waiting) if r is not None and r.key == key), None)
             if run is None:
-                if len(self._waiting) >= self._max_waiting:
+                if len(self._waiting) >= self.max_waiting:
                     raise QueueFull
                 run = Run(key, dict(config), seed, next(self._numbers))
                 self._waiting.append(run)

@@ -411,7 +411,7 @@ async def train_live(pool, normalize, batch_norm, dropout, augment, images, shar
         run = queue.join(playground.config_key(config), config, seed=random.SystemRandom().randrange(1, 2**31))
     except QueueFull:
         raise gr.Error(
-            f"{queue._max_waiting} other settings are waiting to train already. Pick the knobs of one that is "
+            f"{queue.max_waiting} other settings are waiting to train already. Pick the knobs of one that is "
             "training to watch it, or try again in a minute."
         ) from None
     try:
