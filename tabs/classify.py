@@ -192,8 +192,9 @@ def real_photo_table(model: LoadedModel) -> str:
     return f"""Measured on {n_photos:,} real phone photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
-any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on about
-{1 - 1 / cv["folds"]:.0%} of the photos (each photographer's photos all in one fold), and scored on the others' photos (mean ± sd over the folds). The
+any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on {_share_range(folds, n_photos)} of
+the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
+fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds). The
 shipped model then trained on {trained}, so it cannot be scored on them. The third row's "Not sure" columns count the
 probability rule alone (top class under {UNSURE_BELOW:.0%}): these fold models kept no features to compute the
 "unlike" score with.{_unlike_words(results)}
@@ -224,6 +225,14 @@ each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion
 {model.test_accuracy:.2%} on the test set, and generated pictures that are none of the ten: photo backgrounds,
 synthetic shapes and textures, cut-up or blended garments) and its targets (for shirts, long sleeves and shoes,
 any accepted class; for hats, shorts, skirts and the generated pictures, an even spread over the ten)."""
+
+
+def _share_range(folds: list[dict], photos: int) -> str:
+    """The share of the photos each fold model trained on, as "62–65%" (or "64%" when they round alike)."""
+    low, high = (
+        f"{x / photos:.0%}" for x in (min(f["train_photos"] for f in folds), max(f["train_photos"] for f in folds))
+    )
+    return low if low == high else f"{low[:-1]}–{high}"
 
 
 def _unlike_words(results: dict) -> str:

@@ -108,7 +108,13 @@ def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: 
             "another. One run each cannot tell them apart."
         )
     same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
-    if 100 * (reestimated - trained) < TOO_CLOSE:
+    if 100 * (reestimated - trained) <= -TOO_CLOSE:
+        return (
+            f"{overfitting} is one likely cause{because}; lagging running averages do not look like one: "
+            f"{same_cnn}, re-estimating them made it worse, {trained:.2%} as trained and {reestimated:.2%} "
+            "re-estimated (one run)."
+        )
+    if 100 * abs(reestimated - trained) < TOO_CLOSE:
         return (
             f"{overfitting} is one likely cause{because}; in a smaller Playground run ({same_cnn}), re-estimating "
             f"the running averages changed little: {trained:.2%} as trained, {reestimated:.2%} re-estimated (one run)."

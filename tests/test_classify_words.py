@@ -75,6 +75,8 @@ def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
         if f not in ("hat", "shorts", "skirt")
     )
     assert f"of the {inside:,} photos" in words
+    shares = sorted(f["train_photos"] / REAL["photos"] for f in cv["fold_details"])  # each fold also left out a kind
+    assert f"each on {100 * shares[0]:.0f}–{shares[-1]:.0%} of\nthe photos" in words and "about 67%" not in words
     assert "made from product shots" in words and "product shots: one garment" not in words  # issue 25, item 1
     assert "every weight was updated" in words and "network stayed the same" not in words  # item 3
     copies = METRICS["real_photos"]["copies"]

@@ -955,6 +955,18 @@ def test_lagging_averages_are_not_named_when_re_estimating_changed_little():
     assert f"{bn['test_accuracy']:.2%} as trained, {bn['test_accuracy_reestimated']:.2%} re-estimated" in words
 
 
+def test_lagging_averages_are_ruled_out_when_re_estimating_made_it_worse():
+    from tabs import runs
+
+    grid = copy.deepcopy(GRID)
+    bn = _default_with_batch_norm(grid, True)
+    bn["test_accuracy_reestimated"] = bn["test_accuracy"] - 0.06  # a large drop: not "changed little"
+    words = runs.batch_norm_causes(grid)
+    assert "changed little" not in words and "lagging running averages do not look like one" in words
+    assert "made it worse" in words
+    assert f"{bn['test_accuracy']:.2%} as trained and {bn['test_accuracy_reestimated']:.2%} re-estimated" in words
+
+
 @pytest.mark.parametrize("grid", [None, {"runs": {}}])
 def test_without_the_playground_grid_both_causes_are_named_with_no_number(grid):
     from tabs import runs
