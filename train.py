@@ -44,7 +44,16 @@ from model.ood import FEATURES_LAYER
 from model.ood import fit as fit_ood
 from model.outliers import FAMILIES, generate
 from model.publish import PublishError, push_model, require_token
-from model.real_photos import ACCEPTED, SOURCE, convert, group_folds, list_photos, read_senders, targets
+from model.real_photos import (
+    ACCEPTED,
+    SOURCE,
+    convert,
+    convert_varied,
+    group_folds,
+    list_photos,
+    read_senders,
+    targets,
+)
 from model.recipe import (  # shared with the tabs
     ABLATION_EPOCHS,
     ABLATIONS,
@@ -68,6 +77,7 @@ OUT = Path("model/weights")
 REAL_EPOCHS = 5
 REAL_PEAK_LR = 1e-3  # a third of PEAK_LR: the network is already trained, only the data changes
 REAL_COPIES = 5  # each real photo appears this many times per epoch, each copy varied (~15k beside 55k)
+REAL_VARIATION = "pixels"  # --real-variation: how the copies vary (model.augment.vary_photos or vary_photo)
 OUTLIERS_PER_FAMILY = 1_500  # generated outliers of each family (model.outliers): 4,500 beside ~1,900 hats etc.
 OOD_FIT_IMAGES = 20_000  # Fashion-MNIST training images whose features fit the class means (model.ood)
 CV_GENERATED = 300  # fresh generated outliers of each family measured by each fold
@@ -112,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="any-of",
         help="folders several classes answer rightly (shoes, longsleeve): ask for their total probability, "
         "or spread the target evenly over them (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--real-variation",
+        choices=("pixels", "photos"),
+        default=REAL_VARIATION,
+        help="how the varied copies of each photo are made: rotate, scale and relight the 28x28 conversion, or "
+        "reframe, slant and relight the photo and convert it again, cut-out included (default: %(default)s)",
     )
     parser.add_argument(
         "--no-outlier-exposure",
@@ -297,11 +314,22 @@ def real_targets(photos: list, x_outliers: np.ndarray, spread: bool) -> np.ndarr
     return np.concatenate([np.column_stack([weights, any_of]), uniform])
 
 
-def fine_tune(model: keras.Model, args, fm: tuple, x_real: np.ndarray, photos: list, x_outliers: np.ndarray, seed: int):
+def fine_tune(
+    model: keras.Model,
+    args,
+    fm: tuple,
+    x_real: np.ndarray,
+    photos: list,
+    x_outliers: np.ndarray,
+    seed: int,
+    x_varied: np.ndarray | None = None,
+):
     """Phase 2: Fashion-MNIST plus real photos (varied copies) and outliers; returns (history, seconds).
 
     FM is (x_train, y_train, x_val, y_val) of Fashion-MNIST, x (N, 28, 28, 1); X_REAL are the photos
     converted by the app's own conversion, (M, 28, 28); X_OUTLIERS (K, 28, 28) are taught a uniform answer.
+    X_VARIED (copies - 1, M, 28, 28): the photos varied and converted again (``convert_varied``); without it
+    the copies vary the 28x28 conversions (``vary_photos``).
     """
     x_fm, y_fm, x_val, y_val = fm
     # label smoothing as CategoricalCrossentropy(label_smoothing=...) does it in phase 1 (any_of_loss has none)
@@ -312,7 +340,8 @@ def fine_tune(model: keras.Model, args, fm: tuple, x_real: np.ndarray, photos: l
         [np.column_stack([fm_targets, np.zeros(len(y_fm), np.float32)]), np.tile(real_part, (args.real_copies, 1))]
         + [outlier_part]
     )
-    x_all = np.concatenate([x_fm[..., 0], vary_photos(x_real, args.real_copies, seed), x_outliers])[..., None]
+    copies = vary_photos(x_real, args.real_copies, seed) if x_varied is None else np.concatenate([x_real, *x_varied])
+    x_all = np.concatenate([x_fm[..., 0], copies, x_outliers])[..., None]
     val_targets = np.column_stack([keras.utils.to_categorical(y_val, 10), np.zeros(len(y_val))]).astype(np.float32)
     train_ds = make_dataset(x_all, y_all, args.batch_size, seed + 1, augment=True)
     val_ds = make_dataset(x_val, val_targets, 512, seed, augment=False)
@@ -321,6 +350,16 @@ def fine_tune(model: keras.Model, args, fm: tuple, x_real: np.ndarray, photos: l
     timer = EpochTimer()
     history = model.fit(train_ds, validation_data=val_ds, epochs=args.real_epochs, callbacks=[timer], verbose=2)
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}, sum(timer.seconds)
+
+
+def varied_copies(args, photos: list) -> np.ndarray | None:
+    """With ``--real-variation photos``: each photo varied and converted again, (copies - 1, N, 28, 28); else None."""
+    if args.real_variation != "photos":
+        return None
+    start = time.perf_counter()
+    varied = convert_varied(photos, args.real_copies, args.seed)
+    print(f"converted {varied.shape[0]} varied copies of {len(photos)} photos in {time.perf_counter() - start:.0f} s")
+    return varied
 
 
 def make_outliers(photos: list, fm: tuple, n: int, seed: int, families=FAMILIES) -> np.ndarray:
@@ -368,6 +407,7 @@ def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, obje
         photos = [p for p in photos if p.accepted]
     start = time.perf_counter()
     x_real = convert(photos)
+    x_varied = varied_copies(args, photos)
     convert_seconds = time.perf_counter() - start
     print(f"converted {len(x_real)} real photos in {convert_seconds:.0f} s")
     start = time.perf_counter()
@@ -378,7 +418,7 @@ def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, obje
     )
     outlier_seconds = time.perf_counter() - start
     print(f"generated {len(x_outliers)} outliers in {outlier_seconds:.0f} s")
-    history, seconds = fine_tune(model, args, fm, x_real, photos, x_outliers, args.seed)
+    history, seconds = fine_tune(model, args, fm, x_real, photos, x_outliers, args.seed, x_varied)
     start = time.perf_counter()
     ood, _ = fit_feature_distance(reader(model), fm[0], fm[1], x_real, photos)
     ood_seconds = time.perf_counter() - start
@@ -388,6 +428,7 @@ def fine_tune_on_photos(model: keras.Model, args, fm: tuple) -> tuple[dict, obje
         "train_photos": len(photos),
         "per_folder": {f: sum(p.folder == f for p in photos) for f in ACCEPTED},
         "copies": args.real_copies,
+        "variation": args.real_variation,
         "targets": args.real_targets,
         "outlier_exposure": not args.no_outlier_exposure,
         "generated_outliers": {f: args.outliers for f in FAMILIES} if len(x_outliers) else {},
@@ -414,11 +455,14 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
     senders = read_senders(args.real_photos)
     folds = group_folds(photos, senders, args.folds)
     x_real = convert(photos)
+    x_varied = varied_copies(args, photos)
+    args.out.mkdir(parents=True, exist_ok=True)
     x_fm, y_fm = fm[0], fm[1]
     outside = [f for f in ACCEPTED if not ACCEPTED[f]]
     rows = {k: [] for k in ("probs", "percentile", "fold", "index", "kind", "features", "logits", "probs_flipped")}
     generated = {
-        k: [] for k in ("probs", "percentile", "fold", "family", "held_out", "features", "logits", "probs_flipped")
+        k: []
+        for k in ("probs", "percentile", "fold", "family", "held_out", "features", "logits", "probs_flipped", "pixels")
     }
     reference = {k: [] for k in ("features", "labels", "fold")}  # each fold's training features, a sample
     fold_records = []
@@ -429,7 +473,16 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
         families = [f for f in FAMILIES if f != left_family]
         x_out = make_outliers(train_photos, fm, args.outliers, args.seed + 100 * k, families)
         model = keras.saving.load_model(args.init, safe_mode=True, compile=False)
-        history, seconds = fine_tune(model, args, fm, x_real[train_rows], train_photos, x_out, args.seed + k)
+        history, seconds = fine_tune(
+            model,
+            args,
+            fm,
+            x_real[train_rows],
+            train_photos,
+            x_out,
+            args.seed + k,
+            None if x_varied is None else x_varied[:, train_rows],
+        )
         read = reader(model)
         ood, (features, labels, real) = fit_feature_distance(read, x_fm, y_fm, x_real[train_rows], train_photos)
         keep = real | (np.cumsum(~real) <= CV_REFERENCE_FM)  # every real photo, the first Fashion-MNIST images
@@ -464,10 +517,12 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
             generated["features"].append(features.astype(np.float16))
             generated["logits"].append(logits)
             generated["probs_flipped"].append(read(x_gen[:, :, ::-1])[0])
+            generated["pixels"].append(x_gen)
             generated["fold"].append(np.full(len(x_gen), k))
             generated["family"].append(np.full(len(x_gen), family))
             generated["held_out"].append(np.full(len(x_gen), family == left_family))
         test_probs = model.predict(test[0], batch_size=1000, verbose=0)
+        model.save(args.out / f"fold{k}.keras")  # to measure test-time variants afterwards without retraining
         fold_records.append(
             {
                 "fold": k,
@@ -481,7 +536,6 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
             }
         )
         print(json.dumps({key: v for key, v in fold_records[-1].items() if key != "history"}))
-    args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "real_photos_cv.npz"
     np.savez_compressed(
         path,
@@ -489,10 +543,20 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
         folder=np.array([p.folder for p in photos]),
         sender=np.array([senders.get(f"{p.folder}/{p.path.name}", "") for p in photos]),
         photo_fold=folds,
+        photo_pixels=x_real,
         **{f"row_{key}": np.concatenate(v) for key, v in rows.items()},
         **{f"generated_{key}": np.concatenate(v) for key, v in generated.items()},
         **{f"reference_{key}": np.concatenate(v) for key, v in reference.items()},
-        folds=np.array(json.dumps({"folds": fold_records, "copies": args.real_copies, "epochs": args.real_epochs})),
+        folds=np.array(
+            json.dumps(
+                {
+                    "folds": fold_records,
+                    "copies": args.real_copies,
+                    "epochs": args.real_epochs,
+                    "variation": args.real_variation,
+                }
+            )
+        ),
     )
     print(f"wrote {path}")
     return path

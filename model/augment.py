@@ -53,3 +53,31 @@ def vary_photos(pixels, copies: int, seed: int):
             varied[i] = np.clip(255.0 * (warped / 255.0) ** rng.uniform(*PHOTO_GAMMA), 0, 255).astype(np.uint8)
         out.append(varied)
     return np.concatenate(out)
+
+
+PHOTO_KEEP = (0.8, 1.0)  # a varied photo keeps this share of each side: framed tighter or off-centre
+PHOTO_LIGHT = (0.7, 1.3)  # brightness factor of a varied photo
+PHOTO_CONTRAST = (0.75, 1.25)  # contrast factor of a varied photo
+
+
+def vary_photo(img, rng):
+    """A varied version of a decoded photo (PIL image), for converting again: the conversion itself varies.
+
+    The same garment photographed again would be framed differently, held at a slant and lit otherwise, and
+    the cut-out (GrabCut) then finds a different outline: a crop keeping ``PHOTO_KEEP`` of each side, a
+    rotation of up to ``PHOTO_ROTATION`` degrees (the uncovered corners filled with the photo's edge colour),
+    brightness and contrast. ``vary_photos`` varies the 28x28 result instead; this varies what it comes from.
+    """
+    import numpy as np
+    from PIL import Image, ImageEnhance, ImageOps
+
+    img = ImageOps.exif_transpose(img).convert("RGB")
+    w, h = img.size
+    kw, kh = rng.uniform(*PHOTO_KEEP, size=2)
+    left, top = rng.uniform(0, 1 - kw) * w, rng.uniform(0, 1 - kh) * h
+    img = img.crop((round(left), round(top), round(left + kw * w), round(top + kh * h)))
+    edge = np.concatenate([np.asarray(img)[0], np.asarray(img)[-1], np.asarray(img)[:, 0], np.asarray(img)[:, -1]])
+    fill = tuple(int(c) for c in np.median(edge, axis=0))
+    img = img.rotate(rng.uniform(-PHOTO_ROTATION, PHOTO_ROTATION), Image.Resampling.BILINEAR, fillcolor=fill)
+    img = ImageEnhance.Brightness(img).enhance(rng.uniform(*PHOTO_LIGHT))
+    return ImageEnhance.Contrast(img).enhance(rng.uniform(*PHOTO_CONTRAST))

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from model.augment import vary_photo
 from model.data import CLASS_NAMES
-from model.preprocess import load_and_preprocess
+from model.preprocess import load_and_preprocess, open_image, preprocess
 
 SOURCE = "https://github.com/alexeygrigorev/clothing-dataset-small"
 _IDX = {name: i for i, name in enumerate(CLASS_NAMES)}
@@ -114,6 +115,22 @@ def convert(photos: list[Photo], workers: int | None = None) -> np.ndarray:
     """
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
         return np.stack(list(pool.map(lambda p: load_and_preprocess(p.path).pixels, photos)))
+
+
+def convert_varied(photos: list[Photo], copies: int, seed: int, workers: int | None = None) -> np.ndarray:
+    """COPIES - 1 varied conversions of every photo, (COPIES - 1, N, 28, 28) uint8: each photo reframed, slanted and
+    relit (``model.augment.vary_photo``) and then converted, cut-out included. Copy c of photo i is drawn from
+    (SEED, c, i) alone, so the copies do not depend on the threads' order."""
+
+    def one(job: tuple[int, int]) -> np.ndarray:
+        c, i = job
+        rng = np.random.default_rng([seed, c, i])
+        return preprocess(vary_photo(open_image(photos[i].path), rng)).pixels
+
+    jobs = [(c, i) for c in range(1, copies) for i in range(len(photos))]
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        done = np.stack(list(pool.map(one, jobs))) if jobs else np.zeros((0, 28, 28), np.uint8)
+    return done.reshape(copies - 1, len(photos), 28, 28)
 
 
 def targets(photos: list[Photo], spread: bool = False) -> tuple[np.ndarray, np.ndarray]:

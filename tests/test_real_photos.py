@@ -14,6 +14,8 @@ from model.real_photos import (
     ACCEPTED,
     Photo,
     RealPhotosNotFound,
+    convert,
+    convert_varied,
     group_folds,
     list_photos,
     read_senders,
@@ -128,6 +130,20 @@ def test_targets_one_class_any_of_several_or_uniform():
     assert np.allclose(spread[1], [0, 0, 0, 0, 0, 1 / 3, 0, 1 / 3, 0, 1 / 3]) and not flags.any()
 
 
+def test_varied_copies_are_converted_again_each_its_own_and_reproducible():
+    photos = list_photos(PHOTOS)[:3]
+    varied = convert_varied(photos, copies=3, seed=7)
+    assert varied.shape == (2, 3, 28, 28) and varied.dtype == np.uint8
+    original = convert(photos)
+    for c in range(2):
+        for i in range(3):
+            assert varied[c, i].max() == 255  # a garment found and stretched to full contrast, as every conversion
+            assert np.abs(varied[c, i].astype(int) - original[i]).mean() > 2  # reframed, slanted, relit: not a copy
+    assert not np.array_equal(varied[0], varied[1])
+    assert np.array_equal(varied, convert_varied(photos, copies=3, seed=7))  # same seed, same copies
+    assert convert_varied(photos, copies=1, seed=7).shape == (0, 3, 28, 28)
+
+
 def test_score_counts_by_the_mapping():
     photos = [Photo(Path(f"{i}.jpg"), f) for i, f in enumerate(("shoes", "shoes", "t-shirt", "hat", "skirt"))]
     probs = np.full((5, 10), 0.01)
@@ -174,7 +190,8 @@ def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
 def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained_on_it(tiny_dataset, tmp_path):
     init = Path(__file__).parents[1] / "model" / "weights" / "fashion-mnist-only"
     argv = ["--quick", "--data-dir", str(tiny_dataset), "--out", str(tmp_path), "--real-photos", str(PHOTOS)]
-    train.main([*argv, "--init", str(init), "--folds", "2", "--real-epochs", "1", "--real-copies", "2"])
+    fold_argv = ["--folds", "2", "--real-epochs", "1", "--real-copies", "2", "--real-variation", "photos"]
+    train.main([*argv, "--init", str(init), *fold_argv])
     with np.load(tmp_path / "real_photos_cv.npz") as cv:
         held = cv["row_kind"] == "held-out photographer"
         assert sorted(cv["row_index"][held]) == list(range(len(list_photos(PHOTOS))))  # each photo once
@@ -182,6 +199,7 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         assert cv["row_probs"].shape == (len(cv["row_kind"]), 10) and np.allclose(cv["row_probs"].sum(1), 1, atol=1e-4)
         assert ((cv["row_percentile"] >= 0) & (cv["row_percentile"] <= 1)).all()
         folds = json.loads(str(cv["folds"]))["folds"]
+        assert json.loads(str(cv["folds"]))["variation"] == "photos"
         assert [f["left_out_garment"] for f in folds] == ["hat", "shorts"]
         assert [f["left_out_family"] for f in folds] == ["backgrounds", "synthetic"]
         # each fold measures fresh samples of every generated family, the one it never saw marked
@@ -189,6 +207,12 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
             mine = cv["generated_fold"] == k
             assert set(cv["generated_family"][mine]) == {"backgrounds", "synthetic", "pieces"}
             assert set(cv["generated_family"][mine & cv["generated_held_out"]]) == {fold["left_out_family"]}
+        # the inputs and each fold's network are kept, so test-time variants can be measured without retraining
+        assert cv["photo_pixels"].shape == (len(cv["photo"]), 28, 28) and cv["photo_pixels"].dtype == np.uint8
+        assert cv["generated_pixels"].shape == (len(cv["generated_fold"]), 28, 28)
+    for k in range(2):
+        fold_model = keras.saving.load_model(tmp_path / f"fold{k}.keras", safe_mode=True, compile=False)
+        assert fold_model.output_shape == (None, 10)
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
