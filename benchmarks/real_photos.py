@@ -162,7 +162,12 @@ def load_cv(path: Path) -> dict:
     with np.load(path, allow_pickle=False) as data:
         cv = {k: data[k] for k in data.files}
     recipe = json.loads(str(cv["folds"]))
-    cv["folds"], cv["recipe"] = recipe["folds"], {"copies": recipe["copies"], "epochs": recipe["epochs"]}
+    cv["folds"] = recipe["folds"]
+    cv["recipe"] = {  # runs before --real-variation varied the 28x28 conversions
+        "copies": recipe["copies"],
+        "epochs": recipe["epochs"],
+        "variation": recipe.get("variation", "pixels"),
+    }
     cv["has_score"] = "reference_features" in cv
     if not cv["has_score"]:
         cv["row_percentile"] = np.zeros(len(cv["row_kind"]))

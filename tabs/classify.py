@@ -195,9 +195,7 @@ def real_photo_table(model: LoadedModel) -> str:
 any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds). The
-shipped model then trained on {trained}, so it cannot be scored on them. The third row's "Not sure" columns count the
-probability rule alone (top class under {UNSURE_BELOW:.0%}): these fold models kept no features to compute the
-"unlike" score with.{_unlike_words(results)}
+shipped model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv)}{_unlike_words(results)}
 
 | | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
 |---|---|---|---|---|
@@ -235,14 +233,39 @@ def _share_range(folds: list[dict], photos: int) -> str:
     return low if low == high else f"{low[:-1]}–{high}"
 
 
+def _rules_counted(cv: dict) -> str:
+    """Which "Not sure" rules the third row counts: both when the folds kept the features the "unlike" score needs."""
+    if cv.get("has_unlike_score"):
+        return (
+            f"The third row's \"Not sure\" columns count both of the app's rules (top class under {UNSURE_BELOW:.0%}, "
+            f"or features more unusual than {UNLIKE_ABOVE:.0%} of the training photos')."
+        )
+    return (
+        f'The third row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '
+        'these fold models kept no features to compute the "unlike" score with.'
+    )
+
+
+def _rule_folds(results: dict) -> str:
+    """Whose folds measured the "unlike" rule: the table's own, or a sibling run's (its recipe named)."""
+    rule, cv = results.get("unlike_rule") or {}, results.get("cross_validation") or {}
+    recipe = rule.get("recipe") or {}
+    if cv.get("has_unlike_score") and recipe == cv.get("recipe"):
+        return "these same folds"
+    words = f"{recipe.get('copies', '?')} copies, {recipe.get('epochs', '?')} epochs"
+    if recipe.get("variation") == "photos":
+        words += ", each copy a reframed photo converted again"
+    return f"the folds of a sibling run ({words})"
+
+
 def _unlike_words(results: dict) -> str:
     """What the "unlike" rule added, measured on the folds of a run that kept its features ("" if none did)."""
     rule = results.get("unlike_rule")
     if not rule:
         return ""
-    without, with_rule, recipe = rule["without"], rule["with"], rule["recipe"]
+    without, with_rule = rule["without"], rule["with"]
     cost = 100 * (without["right_and_sure"]["mean"] - with_rule["right_and_sure"]["mean"])
-    return f""" On the folds of a sibling run ({recipe["copies"]} copies, {recipe["epochs"]} epochs), adding the
+    return f""" On {_rule_folds(results)}, adding the
 "unlike" rule to the {UNSURE_BELOW:.0%} threshold took "Not sure" on the garment a fold never trained on (hats, shorts or skirts in turn) from
 {_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
@@ -264,7 +287,7 @@ def _held_back(model: LoadedModel) -> str:
     held = rule["with"]["unlike_known"]["mean"]
     before, after = (rule[k]["right_and_sure"]["mean"] for k in ("without", "with"))
     return (
-        f" On a sibling run's folds the app's “unlike” rule, on its own, flagged {held:.1%} of new people's photos of"
+        f" On {_rule_folds(model.real_photo_results)} the app's “unlike” rule, on its own, flagged {held:.1%} of new people's photos of"
         f" the ten; added to the probability rule it took right-and-sure answers from {before:.1%} to {after:.1%}"
         " (how many fewer answers it gave in all was not recorded)."
     )

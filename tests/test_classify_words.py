@@ -201,3 +201,30 @@ def test_the_unlike_rules_cost_is_quoted_as_measured_and_shares_round_down():
     assert f"took right-and-sure answers from {before:.1%} to {after:.1%}" in words
     assert "answer only somewhat fewer" not in words
     assert classify._share_below(0.997) == "99%" and classify._share_below(0.9) == "90%"
+
+
+def _folds_with_the_score(recipe_as_cv: bool) -> dict:
+    """real_photos.json as a CV run that kept its features would write it, the rule measured on it or a sibling's."""
+    real = copy.deepcopy(REAL)
+    real["cross_validation"]["has_unlike_score"] = True
+    real["unlike_rule"]["recipe"] = (
+        dict(real["cross_validation"]["recipe"]) if recipe_as_cv else {"copies": 8, "epochs": 6, "variation": "photos"}
+    )
+    return real
+
+
+def test_the_table_names_both_rules_and_the_same_folds_when_the_folds_kept_features():
+    words = " ".join(classify.real_photo_table(fake_model(real=_folds_with_the_score(True))).split())
+    assert "count both of the app's rules" in words and f"more unusual than {UNLIKE_ABOVE:.0%}" in words
+    assert "probability rule alone" not in words and "kept no features" not in words
+    assert "On these same folds, adding the" in words and "sibling" not in words
+    held = classify._held_back(fake_model(real=_folds_with_the_score(True)))
+    assert held.startswith(" On these same folds the app's") and "sibling" not in held
+
+
+def test_a_sibling_runs_folds_are_named_with_its_recipe():
+    words = " ".join(classify.real_photo_table(fake_model(real=_folds_with_the_score(False))).split())
+    assert "On the folds of a sibling run (8 copies, 6 epochs, each copy a reframed photo converted again)" in words
+    assert "count both of the app's rules" in words  # the table's own folds kept features too
+    plain = " ".join(classify.real_photo_table(fake_model()).split())  # the shipped file: no features on its folds
+    assert "count the probability rule alone" in plain and "On the folds of a sibling run (8 copies, 6 epochs)" in plain
