@@ -29,7 +29,7 @@ from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
 from model import ood
-from model.inference import DEFAULT_FOLDER, UNLIKE_ABOVE, UNSURE_BELOW, load_folder, unsure
+from model.inference import DEFAULT_FOLDER, TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW, load_folder, unsure
 from model.preprocess import load_and_preprocess
 from model.real_photos import ACCEPTED, list_photos, read_senders, score
 
@@ -156,7 +156,7 @@ def risk_coverage(cv: dict, unlike: float) -> list[dict]:
     return points
 
 
-def load_cv(path: Path) -> dict:
+def load_cv(path: Path, flip: bool = TEST_TIME_FLIP) -> dict:
     """A ``train.py --folds`` file, its "unlike" percentiles recomputed with today's ``model.ood`` score from each
     fold's kept features (``has_score``); a run that kept no features cannot show that rule (percentiles 0)."""
     with np.load(path, allow_pickle=False) as data:
@@ -169,6 +169,10 @@ def load_cv(path: Path) -> dict:
         "variation": recipe.get("variation", "pixels"),
     }
     cv["has_score"] = "reference_features" in cv
+    cv["flipped"] = flip and "row_probs_flipped" in cv  # answered as the app answers: mirror averaged
+    if cv["flipped"]:
+        for part in ("row", "generated"):
+            cv[f"{part}_probs"] = (cv[f"{part}_probs"] + cv[f"{part}_probs_flipped"]) / 2
     if not cv["has_score"]:
         cv["row_percentile"] = np.zeros(len(cv["row_kind"]))
         cv["generated_percentile"] = np.zeros(len(cv["generated_fold"]))
@@ -182,6 +186,80 @@ def load_cv(path: Path) -> dict:
             distance = score.distances(cv[f"{part}_features"][mine].astype(np.float64))
             cv[f"{part}_percentile"][mine] = score.percentile(distance)
     return cv
+
+
+def report_flip(path: Path) -> dict | None:
+    """Test-time flipping on the folds: each way with the thresholds chosen for it (None if the run kept no
+    mirrored answers). What decided ``model.inference.TEST_TIME_FLIP``."""
+    ways = {}
+    for name, flip in (("one pass", False), ("mirror averaged", True)):
+        cv = load_cv(path, flip)
+        if flip and not cv["flipped"]:
+            return None
+        below, unlike, _ = choose(cv)
+        scores = summary(fold_scores(cv, below, unlike))
+        ways[name] = {"unsure_below": below, "unlike_above": unlike, **{k: scores[k] for k in KEYS}}
+    print(f"\nTest-time flipping on {path}, each way at the thresholds chosen for it:")
+    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|")
+    print(
+        "| thresholds | "
+        + " | ".join(f"{w['unsure_below']:.2f}, {w['unlike_above']:.1%}" for w in ways.values())
+        + " |"
+    )
+    for key in KEYS:
+        print(f"| {key} | " + " | ".join(_pm(w[key]) for w in ways.values()) + " |")
+    return ways
+
+
+KEYS = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
+
+
+def auroc(known: np.ndarray, unseen: np.ndarray) -> float:
+    """The chance that a random KNOWN input scores higher (more "in") than a random UNSEEN one; ties count half."""
+    _, which, counts = np.unique(np.concatenate([known, unseen]), return_inverse=True, return_counts=True)
+    ranks = (np.cumsum(counts) - (counts - 1) / 2)[which]  # 1-based ranks, tied scores sharing their average
+    return float((ranks[: len(known)].sum() - len(known) * (len(known) + 1) / 2) / (len(known) * len(unseen)))
+
+
+def report_scores(cv: dict) -> dict | None:
+    """How well each "in or not" score tells new people's photos of the ten from what a fold never saw (the unseen
+    garment; the unseen generated family): AUROC, mean over the folds. None if the run kept no logits."""
+    if "row_logits" not in cv:
+        return None
+
+    def scores(part: str, rows: np.ndarray) -> dict[str, np.ndarray]:
+        logits = cv[f"{part}_logits"][rows].astype(np.float64)
+        return {
+            "top probability": cv[f"{part}_probs"][rows].max(axis=1),
+            "max logit": logits.max(axis=1),
+            "energy (negated: logsumexp)": logits.max(axis=1)
+            + np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1)),
+            "relative Mahalanobis (negated)": -cv[f"{part}_percentile"][rows],
+        }
+
+    result: dict[str, dict[str, list[float]]] = {}
+    for k, record in enumerate(cv["folds"]):
+        rows = cv["row_fold"] == k
+        folder = cv["folder"][cv["row_index"]]
+        known = (
+            rows & (cv["row_kind"] == "held-out photographer") & np.isin(folder, [f for f in ACCEPTED if ACCEPTED[f]])
+        )
+        unseen_garment = rows & (folder == record["left_out_garment"])
+        unseen_family = (cv["generated_fold"] == k) & cv["generated_held_out"]
+        inside = scores("row", known)
+        for name, garment, family in zip(
+            inside, scores("row", unseen_garment).values(), scores("generated", unseen_family).values(), strict=True
+        ):
+            entry = result.setdefault(name, {"unseen garment": [], "unseen family": []})
+            entry["unseen garment"].append(auroc(inside[name], garment))
+            entry["unseen family"].append(auroc(inside[name], family))
+    print(
+        "\n| AUROC, mean over folds (photos of the ten vs ...) | the garment never seen | the generated family never seen |"
+    )
+    print("|---|---|---|")
+    for name, entry in result.items():
+        print(f"| {name} | {np.mean(entry['unseen garment']):.3f} | {np.mean(entry['unseen family']):.3f} |")
+    return {name: {k: _stats(v) for k, v in entry.items()} for name, entry in result.items()}
 
 
 def report_unlike(path: Path) -> dict:
@@ -200,6 +278,7 @@ def report_unlike(path: Path) -> dict:
         print(f"| {key} | {_pm(without[key])} | {_pm(with_rule[key])} |")
     keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family", "unlike_known")
     return {
+        "auroc": report_scores(cv),
         "recipe": cv["recipe"],
         "chosen": {"unsure_below": below, "unlike_above": unlike},
         "without": {k: without[k] for k in keys},
@@ -253,6 +332,7 @@ def report_cv(args, photos) -> dict:
         "app": {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE},
         "recipe": cv["recipe"],
         "has_unlike_score": cv["has_score"],
+        "mirror_averaged": cv["flipped"],
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
@@ -270,7 +350,7 @@ def report_untrained(args, photos) -> dict:
     naive = np.stack([naive_input(p.path) for p in photos])
     systems = {}
     if not args.cv:
-        probs, pct = shipped.assess(ours)
+        probs, pct = shipped.assess(ours, flip=TEST_TIME_FLIP)
         systems["shipped model"] = (probs, pct)
     before = shipped.fashion_mnist_only or shipped
     no_pct = np.zeros(len(photos))
@@ -306,6 +386,8 @@ def main(argv: list[str] | None = None) -> dict:
         report["cross_validation"] = report_cv(args, photos)
     if args.unlike_cv:
         report["unlike_rule"] = report_unlike(args.unlike_cv)
+    if args.cv:
+        report["test_time_flip"] = report_flip(args.cv)
     report["untrained"] = report_untrained(args, photos)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")

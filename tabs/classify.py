@@ -17,7 +17,15 @@ from PIL import Image
 from gradio_gaps import brush_ready, canvas_files, captioned_gallery, raw_payloads
 from model.data import CLASS_NAMES
 from model.drawings import preprocess_drawing
-from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, top_classes, unsure, unsure_reason
+from model.inference import (
+    TEST_TIME_FLIP,
+    UNLIKE_ABOVE,
+    UNSURE_BELOW,
+    LoadedModel,
+    top_classes,
+    unsure,
+    unsure_reason,
+)
 from model.preprocess import ImageProblem, Preprocessed, open_image
 from model.real_photos import ACCEPTED
 from tabs.charts import line_chart_svg
@@ -29,6 +37,8 @@ from tabs.wiring import RAW, from_upload, upload_input
 # (top probability, how unusual: the share of training photos closer) of the last input classified
 Score = tuple[float, float] | None
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None, Score]
+# the answer is the input's and its mirror image's probabilities averaged (model.inference.TEST_TIME_FLIP)
+TOP3_LABEL = "Top 3 (mirror-averaged)" if TEST_TIME_FLIP else "Top 3 classes"
 THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.CURVE measures the same span
 
 
@@ -65,7 +75,7 @@ def _below(p: float) -> str:
 
 
 def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
-    probs, unusual = (v[0] for v in model.assess(prep.pixels))
+    probs, unusual = (v[0] for v in model.assess(prep.pixels, flip=TEST_TIME_FLIP))
     steps = [(enlarge(img, 112), caption) for img, caption in prep.steps]
     label = top_classes(probs) if prep.has_object else None  # no object: name no class
     before = model.fashion_mnist_only
@@ -370,7 +380,7 @@ answers, and more photos left without one. The app itself keeps {UNSURE_BELOW:.0
 
 def warm_up(model: LoadedModel) -> None:
     """Trace the two models' compiled calls: the first answer needs them, so app.py runs this before serving."""
-    model.assess(np.zeros((28, 28), np.uint8))  # probabilities and features, in one call
+    model.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP)  # probabilities and features, in one call
     if model.fashion_mnist_only is not None:
         model.fashion_mnist_only.probabilities(np.zeros((28, 28), np.uint8))
 
@@ -406,7 +416,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
             with gr.Column():
                 verdict_output = gr.Markdown(elem_id="verdict")
                 with gr.Row():
-                    label_output = gr.Label(num_top_classes=3, label="Top 3 classes")
+                    label_output = gr.Label(num_top_classes=3, label=TOP3_LABEL)
                     before_output = gr.Label(
                         num_top_classes=3,
                         label="Fashion-MNIST-only model",

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tabs.classify import TOP3_LABEL
 from tabs.header import PHONE_WIDTH, TABS_ID
 from tests.helpers import ROOT, SHIPPED, chromium_launch_options
 
@@ -477,7 +478,7 @@ def _on_screen(page, selector: str) -> dict:
     return box
 
 
-TOP_3 = "#verdict + .row .block"  # the first box in the row under the verdict: "Top 3 classes"
+TOP_3 = "#verdict + .row .block"  # the first box in the row under the verdict: the top 3
 
 
 def test_on_a_phone_the_whole_answer_is_in_the_first_screen(fresh_pages, tmp_path):
@@ -488,7 +489,7 @@ def test_on_a_phone_the_whole_answer_is_in_the_first_screen(fresh_pages, tmp_pat
     page = fresh_pages(**PHONE)
     expect(page.locator("#tab-picker select")).to_be_visible(timeout=30_000)
     _classify_on_a_phone(page)
-    expect(page.locator(TOP_3).first).to_contain_text("Top 3 classes")
+    expect(page.locator(TOP_3).first).to_contain_text(TOP3_LABEL)
     _on_screen(page, "#verdict")
     _on_screen(page, TOP_3)
     page.screenshot(path=str(tmp_path / "answer-after-upload.png"))

@@ -51,7 +51,7 @@ def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
             assert f"{rule[side][key]['mean']:.1%} ± {rule[side][key]['sd']:.1%}" in words
     cost = 100 * (rule["without"]["right_and_sure"]["mean"] - rule["with"]["right_and_sure"]["mean"])
     assert f"for {cost:.1f} points of right-and-sure" in words
-    assert "probability rule alone" in words and not cv["has_unlike_score"]
+    assert ("count both of the app's rules" in " ".join(words.split())) == cv["has_unlike_score"]
     assert f"flagged {rule['with']['unlike_known']['mean']:.1%} of new" in words
     tops = sum(
         v["photos"]
@@ -226,5 +226,79 @@ def test_a_sibling_runs_folds_are_named_with_its_recipe():
     words = " ".join(classify.real_photo_table(fake_model(real=_folds_with_the_score(False))).split())
     assert "On the folds of a sibling run (8 copies, 6 epochs, each copy a reframed photo converted again)" in words
     assert "count both of the app's rules" in words  # the table's own folds kept features too
-    plain = " ".join(classify.real_photo_table(fake_model()).split())  # the shipped file: no features on its folds
+    older = _folds_with_the_score(False)  # a run before the folds kept features, the rule measured on a sibling's
+    older["cross_validation"]["has_unlike_score"] = False
+    older["unlike_rule"]["recipe"] = {"copies": 8, "epochs": 6}
+    plain = " ".join(classify.real_photo_table(fake_model(real=older)).split())
     assert "count the probability rule alone" in plain and "On the folds of a sibling run (8 copies, 6 epochs)" in plain
+
+
+def test_classify_answers_with_the_mirror_average_and_its_label_says_so(shipped_model):
+    from model.inference import TEST_TIME_FLIP
+    from tabs.inputs import convert_upload
+
+    photo = sorted((SHIPPED.parents[1] / "tests" / "data" / "real-photos").rglob("*.jpg"))[0]
+    label, *_, score = classify.classify_photo(str(photo), shipped_model)
+    pixels = convert_upload(str(photo)).pixels
+    one_pass = shipped_model.probabilities(pixels)[0]
+    expected = (one_pass + shipped_model.probabilities(pixels[:, ::-1])[0]) / 2 if TEST_TIME_FLIP else one_pass
+    assert list(label) == [CLASS_NAMES[i] for i in np.argsort(expected)[::-1][:3]]
+    assert list(label.values()) == pytest.approx(np.sort(expected)[::-1][:3], abs=1e-6)
+    assert score[0] == pytest.approx(expected.max(), abs=1e-6)
+    assert ("mirror-averaged" in classify.TOP3_LABEL) == TEST_TIME_FLIP
+
+
+@pytest.mark.parametrize(
+    "flip, results, expected",
+    [
+        (False, REAL, "The app does not use it."),
+        (True, {}, "its effect on real photos was not measured"),
+        (
+            True,
+            {
+                "test_time_flip": {
+                    "one pass": {
+                        "top1": {"mean": 0.8, "folds": [0.8, 0.8, 0.8]},
+                        "right_and_sure": {"mean": 0.6, "folds": [0.6, 0.62, 0.58]},
+                    },
+                    "mirror averaged": {
+                        "top1": {"mean": 0.81, "folds": [0.81, 0.8, 0.82]},
+                        "right_and_sure": {"mean": 0.6, "folds": [0.61, 0.61, 0.58]},
+                    },
+                }
+            },
+            "from 80.0% to 81.0% (higher on 2 of 3 folds, lower on none) and right-and-sure answers from 60.0% to 60.0% (higher on 1 of 3 folds, lower on 1)",
+        ),
+    ],
+)
+def test_the_flip_sentence_follows_the_constant_and_the_folds(flip, results, expected, monkeypatch):
+    from tabs import improve
+
+    monkeypatch.setattr(improve, "TEST_TIME_FLIP", flip)
+    assert expected in improve._flip_on_photos(SimpleNamespace(real_photo_results=results))
+
+
+def test_the_readme_quotes_the_cross_validation_as_the_app_answers():
+    readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    cv, rule, flip = REAL["cross_validation"], REAL["unlike_rule"], REAL["test_time_flip"]
+    assert cv["has_unlike_score"] and cv["mirror_averaged"] and rule["recipe"] == cv["recipe"]
+    assert cv["chosen"] == cv["app"]  # "Both thresholds were chosen on these same folds"
+    app, alone = cv["cv"], cv["cv_probability_only"]
+    for key in ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
+        assert f"{_pm(app[key])}" in readme, key
+    cost = 100 * (alone["right_and_sure"]["mean"] - app["right_and_sure"]["mean"])
+    assert (
+        f"from {alone['unsure_unseen_garment']['mean']:.1%} and {alone['unsure_unseen_family']['mean']:.1%} "
+        f"(the probability rule alone) at a cost of {cost:.1f} points of right-and-sure "
+        f"({alone['right_and_sure']['mean']:.1%} → {app['right_and_sure']['mean']:.1%})"
+    ) in readme
+    one, two = flip["one pass"], flip["mirror averaged"]
+    assert (
+        f"(top class right {one['top1']['mean']:.1%} → {two['top1']['mean']:.1%}, right-and-sure "
+        f"{one['right_and_sure']['mean']:.1%} → {two['right_and_sure']['mean']:.1%}, each way at its own chosen"
+    ) in readme
+    assert two["top1"]["mean"] > one["top1"]["mean"] and two["right_and_sure"]["mean"] > one["right_and_sure"]["mean"]
+
+
+def _pm(stat: dict) -> str:
+    return f"{stat['mean']:.1%} ± {stat['sd']:.1%}"

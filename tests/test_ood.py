@@ -86,3 +86,13 @@ def test_varied_copies_keep_the_photo_first_and_change_the_rest():
     copies = vary_photos(pixels, 3, seed=0)
     assert copies.shape == (15, 28, 28) and (copies[:5] == pixels).all()
     assert all(not (copies[5 + i] == pixels[i]).all() for i in range(5))
+
+
+def test_assess_with_flip_averages_the_mirror_images_answer_and_reads_unusualness_from_the_input(shipped_model):
+    x = np.stack([np.eye(28, dtype=np.uint8) * 200, np.tril(np.full((28, 28), 180, np.uint8))])  # not symmetric
+    one_pass, unusual = shipped_model.assess(x)
+    flipped, unusual_flipped = shipped_model.assess(x, flip=True)
+    mirror = shipped_model.probabilities(x[:, :, ::-1])
+    np.testing.assert_allclose(flipped, (one_pass + mirror) / 2, atol=1e-6)
+    assert not np.allclose(flipped, one_pass)  # the mirror image answers differently, so averaging shows
+    np.testing.assert_allclose(unusual_flipped, unusual)

@@ -249,3 +249,16 @@ def test_classify_gives_both_models_answers_for_a_real_photo(shipped_model):
     assert label != before  # two models: not the same numbers
     assert score[0] == pytest.approx(max(label.values())) and 0.0 <= score[1] <= 1.0
     assert "cut-out" in [caption for _, caption in steps] and verdict
+
+
+def test_auroc_is_the_chance_a_known_input_scores_higher_ties_half():
+    from benchmarks.real_photos import auroc
+
+    assert auroc(np.array([2.0, 3.0, 4.0]), np.array([0.0, 1.0])) == 1.0  # every known above every unseen
+    assert auroc(np.array([0.0]), np.array([1.0])) == 0.0
+    # pairs (1,1) tie, (1,0), (2,1), (2,0): 3.5 of 4
+    assert auroc(np.array([1.0, 2.0]), np.array([1.0, 0.0])) == pytest.approx(0.875)
+    rng = np.random.default_rng(0)
+    known, unseen = rng.normal(1, 1, 400), rng.normal(0, 1, 300)
+    pairs = (known[:, None] > unseen[None]).mean()  # the definition, pair by pair
+    assert auroc(known, unseen) == pytest.approx(pairs)
