@@ -204,7 +204,7 @@ def real_photo_table(model: LoadedModel) -> str:
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
-fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds). The
+fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv)}. The
 shipped model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv)}{_unlike_words(results)}
 
 | | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
@@ -241,6 +241,13 @@ def _share_range(folds: list[dict], photos: int) -> str:
         f"{x / photos:.0%}" for x in (min(f["train_photos"] for f in folds), max(f["train_photos"] for f in folds))
     )
     return low if low == high else f"{low[:-1]}–{high}"
+
+
+def _as_the_app(cv: dict) -> str:
+    """Whether the third row answered as Classify does, the input and its mirror image averaged."""
+    if cv.get("mirror_averaged"):
+        return ", answering as Classify does: the input and its mirror image averaged (the first two rows: one pass)"
+    return ", in one pass of the network"
 
 
 def _rules_counted(cv: dict) -> str:
@@ -281,8 +288,19 @@ def _unlike_words(results: dict) -> str:
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers (a higher probability
 threshold alone would buy part of that too); the rule on its own flagged {with_rule["unlike_known"]["mean"]:.1%} of new
-people's photos of the ten, many of them already under the threshold or wrong. Both thresholds were chosen on those same folds, so these numbers are likely a little
-optimistic; the score there was fitted on fewer Fashion-MNIST images than the shipped one."""
+people's photos of the ten, many of them already under the threshold or wrong. {_chosen_where(rule)} The score there was fitted
+on fewer Fashion-MNIST images than the shipped one."""
+
+
+def _chosen_where(rule: dict) -> str:
+    """Whether the app's two thresholds are the ones those folds chose (so their numbers flatter a little)."""
+    chosen = rule.get("chosen") or {}
+    if (chosen.get("unsure_below"), chosen.get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE):
+        return "Both thresholds were chosen on those same folds, so these numbers are likely a little optimistic."
+    return (
+        f"Those folds would choose {chosen.get('unsure_below', 0):.0%} and {chosen.get('unlike_above', 0):.0%}; "
+        f"the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
+    )
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:
@@ -341,7 +359,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"recipe would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers would be wrong; it would also answer {at['outside_answered']:.0%} of new people's hats, "
         f"shorts and skirts ({_pooled(cv)}), all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on"
-        + ("" if cv.get("has_unlike_score") else ", by the probability rule alone")
+        + (", with both of the app's rules" if cv.get("has_unlike_score") else ", by the probability rule alone")
         + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)"
         + _held_back(model)
         + "</p>"

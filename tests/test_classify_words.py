@@ -302,3 +302,22 @@ def test_the_readme_quotes_the_cross_validation_as_the_app_answers():
 
 def _pm(stat: dict) -> str:
     return f"{stat['mean']:.1%} ± {stat['sd']:.1%}"
+
+
+def test_the_thresholds_are_said_to_be_chosen_on_the_folds_only_when_they_were():
+    real = copy.deepcopy(REAL)
+    assert real["unlike_rule"]["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
+    words = " ".join(classify.real_photo_table(fake_model(real=real)).split())
+    assert "Both thresholds were chosen on those same folds" in words
+    real["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}
+    words = " ".join(classify.real_photo_table(fake_model(real=real)).split())
+    assert "Both thresholds were chosen" not in words
+    assert f"Those folds would choose 60% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}." in words
+
+
+def test_the_third_row_says_it_answers_as_classify_does():
+    words = " ".join(classify.real_photo_table(fake_model()).split())
+    assert REAL["cross_validation"]["mirror_averaged"]
+    assert "answering as Classify does: the input and its mirror image averaged (the first two rows: one pass)" in words
+    html = classify.how_sure(UNSURE_BELOW, None, fake_model())
+    assert "with both of the app's rules" in html and "probability rule alone" not in html
