@@ -198,7 +198,17 @@ def report_flip(path: Path) -> dict | None:
             return None
         below, unlike, _ = choose(cv)
         scores = summary(fold_scores(cv, below, unlike))
-        ways[name] = {"unsure_below": below, "unlike_above": unlike, **{k: scores[k] for k in KEYS}}
+        at_app = summary(fold_scores(cv, UNSURE_BELOW, UNLIKE_ABOVE))
+        ways[name] = {
+            "unsure_below": below,
+            "unlike_above": unlike,
+            **{k: scores[k] for k in KEYS},
+            "at_app_thresholds": {k: at_app[k] for k in KEYS},
+        }
+    print(f"\nTest-time flipping on {path}, at the app's thresholds:")
+    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|")
+    for key in KEYS:
+        print(f"| {key} | " + " | ".join(_pm(w["at_app_thresholds"][key]) for w in ways.values()) + " |")
     print(f"\nTest-time flipping on {path}, each way at the thresholds chosen for it:")
     print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|")
     print(
