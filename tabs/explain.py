@@ -109,7 +109,7 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
         )
     if method == OCCLUSION:
         positions = len(saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE))
-        moved = f"A {patch}×{patch} gray patch at {positions} positions, {OCCLUSION_STRIDE} pixels apart."
+        moved = f"A {patch}×{patch} gray patch at {positions} positions, up to {OCCLUSION_STRIDE} pixels apart."
         if heat.max() <= 0:
             return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it, on average."
         return f"{moved} At the hottest pixel, the patches covering it lower P({class_name}) by {100 * heat.max():.1f} points on average."

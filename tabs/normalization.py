@@ -61,9 +61,9 @@ def without_batch_norm(model: LoadedModel) -> str:
     if abs(gap) < TOO_CLOSE:
         verdict = f"{abs(gap):.2f} points apart at the end: too close to call from one run each"
     elif gap > 0:
-        verdict = f"normalization bought **{gap:.2f} points** at the end"
+        verdict = f"normalization bought **{gap:.2f} points** at the end (one run each)"
     else:
-        verdict = f"raw pixels scored **{-gap:.2f} points** higher at the end"
+        verdict = f"raw pixels scored **{-gap:.2f} points** higher at the end (one run each)"
     words = (
         "**Without batch norm**, nothing undoes the input's scale. The study notebook's CNN has none. Trained twice "
         f"on the same {norm['epochs']}-epoch budget (Adam at a constant learning rate, hard targets, no "

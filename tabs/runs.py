@@ -29,7 +29,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
         f" {abs(gap):.2f} points apart: too close to call from one run each (see how much the seed alone moves the "
         f"shipped recipe in the README; these {ours['epochs']}-epoch runs may vary more)."
         if abs(gap) < TOO_CLOSE
-        else f" Ours is {gap:+.1f} points."
+        else f" Ours is {gap:+.1f} points (one run each)."
     )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     longer = f" (the shipped model trained {shipped})" if shipped and shipped != ours["epochs"] else ""

@@ -209,10 +209,14 @@ def _not_sure_line(logits: np.ndarray, fitted: float) -> str:
     each top probability and one above 1 only lowers it, so equal counts mean no image crossed."""
     under = [int((softmax.softmax(logits, t).max(axis=1) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
     if under[0] == under[1]:
-        return f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,})"
+        return (
+            f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,} in one pass of "
+            "the network; Classify applies the line after averaging each input with its mirror image)"
+        )
     return (
         f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test images "
-        f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f}"
+        f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f} (one pass of the network; "
+        "Classify applies the line after averaging each input with its mirror image, so its own counts differ)"
     )
 
 
