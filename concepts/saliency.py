@@ -52,9 +52,9 @@ def last_conv_layer(keras_model) -> str:
     """Grad-CAM's layer: the last Conv2D (``block3_conv2``, 7x7x128), its output before batch norm and ReLU.
 
     Not the ReLU after it: this network ends in Flatten + Dense, not global average pooling, so the mean
-    gradients mostly come out negative and, on the rectified maps, Grad-CAM is 0 everywhere for 73% of 500
-    test images; before the ReLU the maps take both signs, and 0.4% are empty
-    (``python -m benchmarks.deletion --empty-grad-cam``, README).
+    gradients can come out negative and, on the rectified maps, Grad-CAM is 0 everywhere for 51.6% of 500
+    test images; before the ReLU the maps take both signs, and 1.6% are empty
+    (``python -m benchmarks.deletion --empty-grad-cam``, docs/where-it-looked.md).
     """
     return [layer.name for layer in keras_model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
 

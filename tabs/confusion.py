@@ -249,7 +249,10 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     )
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
     if empty:
-        note += f" Grad-CAM is 0 everywhere for {' and '.join(empty)}: no position raises that score."
+        note += (
+            f" Grad-CAM is 0 everywhere for {' and '.join(empty)}: its gradient-weighted maps sum to zero or less at "
+            "every position (a limit of the method)."
+        )
     return views[0], views[1], note
 
 

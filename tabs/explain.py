@@ -101,7 +101,11 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
         side = model.keras_model.get_layer(layer).output.shape[1]
         window, step = features.receptive_field(model.keras_model, layer)
         if heat.max() <= 0:
-            return f"Grad-CAM is 0 everywhere for {class_name}: no position of `{layer}` raises its score, so this map shows nothing."
+            return (
+                f"Grad-CAM is 0 everywhere for {class_name}: the maps of `{layer}`, each weighted by its mean "
+                "gradient, sum to zero or less at every position, and Grad-CAM keeps only the positive part, so "
+                "this map shows nothing (a limit of the method, not a sign that nothing mattered)."
+            )
         wider = f", wider than the {heat.shape[0]}×{heat.shape[1]} image" if window >= heat.shape[0] else ""
         return (
             f"Grad-CAM on `{layer}` (before batch norm and ReLU): {side}×{side} maps, one cell every {step} input "
