@@ -316,7 +316,8 @@ def _held_back(model: LoadedModel) -> str:
     before, after = (rule[k]["right_and_sure"]["mean"] for k in ("without", "with"))
     return (
         f" On {_rule_folds(model.real_photo_results)} the app's “unlike” rule, on its own, flagged {held:.1%} of new people's photos of"
-        f" the ten; added to the probability rule it took right-and-sure answers from {before:.1%} to {after:.1%}"
+        f" the ten; added to the probability rule at the app's {UNSURE_BELOW:.0%} it took right-and-sure answers from "
+        f"{before:.1%} to {after:.1%}"
         " (how many fewer answers it gave in all was not recorded)."
     )
 

@@ -198,7 +198,7 @@ def test_the_unlike_rules_cost_is_quoted_as_measured_and_shares_round_down():
     words = classify._held_back(fake_model())
     before, after = rule["without"]["right_and_sure"]["mean"], rule["with"]["right_and_sure"]["mean"]
     assert f"flagged {rule['with']['unlike_known']['mean']:.1%}" in words
-    assert f"took right-and-sure answers from {before:.1%} to {after:.1%}" in words
+    assert f"at the app's {UNSURE_BELOW:.0%} it took right-and-sure answers from {before:.1%} to {after:.1%}" in words
     assert "answer only somewhat fewer" not in words
     assert classify._share_below(0.997) == "99%" and classify._share_below(0.9) == "90%"
 
