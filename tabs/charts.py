@@ -276,5 +276,6 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
         f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:520px" role="img" '
         f'aria-label="{html.escape(label)}">{"".join(panels)}{axis}</svg>'
         f"<ul class='colour-key'>{key}</ul><p class='caption'>Solid: training images; dashed: validation images; "
-        "dot: the epoch of lowest validation loss (before the last, it marks where validation stopped improving).</p>"
+        "dot: the epoch of lowest validation loss (before the last, where validation loss stopped improving; its "
+        "accuracy may peak at another epoch).</p>"
     )

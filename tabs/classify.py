@@ -51,7 +51,7 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str
         return (
             f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the garment photos it trained on. This rule catches many things the model never "
-            "learned, and also some ordinary photos (the “Real photos vs Fashion-MNIST” panel below gives both rates). "
+            "learned, and also some ordinary photos. "
             f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )

@@ -30,8 +30,8 @@ from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 LEAD = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
-of this one input the chosen class's score depends on most. Pick a class and a method: red marks where the score
-depends on the input most."""
+of this one input the chosen class's score depends on most. Pick a class and a method: red marks where each method
+finds the most (what "most" means differs by method: see below the map)."""
 DETAIL = """**Grad-CAM** weights each feature map of the
 last convolutional layer by the mean gradient of the class's score (its logit) with respect to it and keeps
 the positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** shows how much the
@@ -64,9 +64,9 @@ CLASS_CHOICES = (TOP_CLASS, *CLASS_NAMES)  # the dropdown's choices and the hand
 PATCHES = (2, 12)  # smallest and largest occlusion patch side, pixels: the slider's range and the check
 PHOTO_SIDE = 320  # the photo, with its heatmap, at most this many pixels on its longest side
 METHOD_NOTES = {
-    GRAD_CAM: "Red: where the weighted feature maps raise the class's score most; blue or no colour: little or not at all.",
+    GRAD_CAM: "Red: where the weighted feature maps raise the class's score most; blue or no colour: little, not at all, or against it (Grad-CAM keeps only the positive part).",
     saliency.SMOOTHGRAD: "Red: the pixels where a small change moves the class's score most, in either direction.",
-    OCCLUSION: "Red: where a gray patch lowers the class's probability most.",
+    OCCLUSION: "Red: where a gray patch lowers the class's probability most; no colour where it lowers it little or raises it.",
 }
 
 

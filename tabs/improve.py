@@ -397,8 +397,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
     )
     if plain["unsure_below"] != flipped["unsure_below"]:  # the thresholds' rule asks one pass for another threshold
         words += (
-            f"; one pass falls short of what the thresholds are chosen to keep, and would need "
-            f"{plain['unsure_below']:.0%}, where right-and-sure is {plain['right_and_sure']['mean']:.1%}"
+            f"; by the rule that chose the app's thresholds, one pass would take {plain['unsure_below']:.0%}, where "
+            f"right-and-sure is {plain['right_and_sure']['mean']:.1%}"
         )
     return words + ". The other tabs show one pass of the network."
 

@@ -32,7 +32,11 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
         else f" Ours is {gap:+.1f} points (one run each)."
     )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
-    longer = f" (the shipped model trained {shipped})" if shipped and shipped != ours["epochs"] else ""
+    longer = (
+        f" (the shipped model trained {shipped} on Fashion-MNIST before its real-photo fine-tune)"
+        if shipped and shipped != ours["epochs"]
+        else ""
+    )
     params = (
         f"the same {ours['params']:,} parameters"
         if other["params"] == ours["params"]
