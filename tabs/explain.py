@@ -140,7 +140,8 @@ def explain(
     shown = saliency.normalized(heat)
     which = "the top class" if c == int(probs.argmax()) else f"top class: {CLASS_NAMES[int(probs.argmax())]}"
     note = [
-        f"**{method}** for **{CLASS_NAMES[c]}** ({probs[c]:.1%}, {which}).",
+        f"**{method}** for **{CLASS_NAMES[c]}** ({probs[c]:.1%} in one pass of the network, {which}; Classify "
+        "averages the input with its mirror image, so its numbers can differ).",
         _map_words(method, heat, CLASS_NAMES[c], patch, model),
         METHOD_NOTES[method],
     ]

@@ -155,7 +155,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with beside_the_input(tab, examples, shared) as source:
             scaling_table = gr.Dataframe(
                 headers=["fed to the model", "range", "prediction", "probability"],
-                label="What the model predicts for each scaling",
+                label="What the model predicts for each scaling (one pass of the network)",
                 interactive=False,
                 pinned_columns=1,
                 wrap=True,  # with these widths and gradio_gaps.css, the four columns fit a 390-px phone

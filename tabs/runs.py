@@ -33,7 +33,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     longer = (
-        f" (the shipped model trained {shipped} on Fashion-MNIST before its real-photo fine-tune)"
+        f" (the shipped model trained {shipped} epochs on Fashion-MNIST before its real-photo fine-tune)"
         if shipped and shipped != ours["epochs"]
         else ""
     )

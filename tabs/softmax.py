@@ -234,7 +234,9 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         with beside_the_input(tab, examples, shared) as source:
             temperature = gr.Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
             softmax_label = gr.Label(
-                num_top_classes=3, label="Probabilities at this temperature", elem_id="softmax-label"
+                num_top_classes=3,
+                label="Probabilities at this temperature (one pass)",
+                elem_id="softmax-label",
             )
             softmax_bars = gr.HTML(label="Logits and probabilities", elem_id="softmax-bars")
             gr.Markdown(LEAD)

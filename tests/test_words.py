@@ -187,7 +187,7 @@ def test_the_ablation_evidence_says_it_is_the_10_epoch_run_not_the_shipped_model
     words = ablation_words(shipped_model, "mlp", "a dense network")
     base = RUNS["baseline"]
     assert (
-        f"same {base['epochs']}-epoch budget (the shipped model trained {BEFORE['epochs']} on Fashion-MNIST before its "
+        f"same {base['epochs']}-epoch budget (the shipped model trained {BEFORE['epochs']} epochs on Fashion-MNIST before its "
         "real-photo fine-tune)"
     ) in words
     assert f"**{base['test_accuracy']:.2%}** test accuracy in {base['epochs']} epochs" in words
