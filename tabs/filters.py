@@ -18,7 +18,7 @@ from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import TOO_CLOSE, ablation_words, batch_norm_causes
+from tabs.runs import SHUFFLED_ONLY_WITH_AUGMENTATION, TOO_CLOSE, ablation_words, batch_norm_causes
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -57,7 +57,7 @@ def batch_norm_words(model: LoadedModel) -> str:
     if abs(gap) < TOO_CLOSE:
         return BATCH_NORM + words + f"{abs(gap):.2f} points apart, too close to call from one run each."
     if gap > 0:
-        return BATCH_NORM + words + f"**{gap:.2f} points better**."
+        return BATCH_NORM + words + f"**{gap:.2f} points better** (one run each)."
     words += f"**{-gap:.2f} points worse**, so here it did not help on its own."
     h, g = bn["history"], plain["history"]
     best, plain_best = best_epoch(h), best_epoch(g)
@@ -89,8 +89,9 @@ def _what_closes_the_gap(runs: dict) -> str:
         f" In the ladder, training minus validation accuracy at the last epoch is still {dropout:.1f} points in the "
         f"rung with this app's network and its dropout, and {augmented:.1f} in the next, adding augmentation"
     )
+    words_after = " " + SHUFFLED_ONLY_WITH_AUGMENTATION
     if not (dropout > 0 and abs(augmented) < dropout / 2):
-        return words + ": augmentation did not close it either."
+        return words + ": augmentation did not close it either." + words_after
     (train, val), (aug_train, aug_val) = (
         [runs[name]["history"][key][-1] for key in ("accuracy", "val_accuracy")] for name in ("vgg", "vgg-aug")
     )
@@ -98,9 +99,9 @@ def _what_closes_the_gap(runs: dict) -> str:
     if train - aug_train > aug_val - val:  # training accuracy fell more than validation accuracy rose
         return (
             words + ". With augmentation, training accuracy is measured on augmented images, so most of that "
-            f"closing is training accuracy falling, not validation accuracy rising ({moves})."
+            f"closing is training accuracy falling, not validation accuracy rising ({moves})." + words_after
         )
-    return words + f": mostly validation accuracy rising ({moves})."
+    return words + f": mostly validation accuracy rising ({moves})." + words_after
 
 
 MAP_CELL = 56  # each feature map is drawn this many pixels wide: 28x28 maps 2x, 14x14 4x, 7x7 8x

@@ -16,7 +16,14 @@ from tabs.charts import grid, upscale
 from tabs.checks import names, optional_number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
-from tabs.runs import CURVES_CAPTION, TOO_CLOSE, fashion_mnist_run, run_histories, show_curves
+from tabs.runs import (
+    CURVES_CAPTION,
+    SHUFFLED_ONLY_WITH_AUGMENTATION,
+    TOO_CLOSE,
+    fashion_mnist_run,
+    run_histories,
+    show_curves,
+)
 from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -87,17 +94,19 @@ def regularisation_words(model: LoadedModel) -> str:
     clear = {name: c for name, c in change.items() if abs(c) >= TOO_CLOSE}
     if not clear:
         words += (
-            "So on this budget leaving either out had no measurable effect: one run each cannot separate so little."
+            "So on this budget leaving either out had no measurable effect on test accuracy: one run each cannot "
+            "separate so little."
         )
     else:
         words += (
             "So on this budget "
             + "; ".join(
-                f"leaving {left_out[n]} out {'cost' if c < 0 else 'gained'} {abs(c):.2f} points"
+                f"leaving {left_out[n]} out {'cost' if c < 0 else 'gained'} {abs(c):.2f} points (one run each)"
                 for n, c in clear.items()
             )
-            + ("; the other had no measurable effect." if len(clear) < len(change) else ".")
+            + ("; the other had no measurable effect on test accuracy." if len(clear) < len(change) else ".")
         )
+    words += " " + SHUFFLED_ONLY_WITH_AUGMENTATION
     return words + _augmentation_on_the_ladder(runs, model)
 
 
@@ -122,7 +131,7 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
     step = 100 * (augmented - plain)
     budget = "/".join(map(str, sorted({runs[name]["epochs"] for name in ("vgg", "vgg-aug")})))
     if abs(step) < TOO_CLOSE:
-        effect = "had no measurable effect either"
+        effect = "had no measurable effect on test accuracy"
     else:  # one run each, on a short budget: TOO_CLOSE's seed study is of the shipped recipe's longer training
         effect = (
             f"{'helped' if step > 0 else 'hurt'} in this one pair of runs: {step:+.2f} points ({plain:.2%} to "
@@ -136,7 +145,7 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
     )
     return (
         f" In the improvement ladder's plain recipe (Adam, hard targets) augmentation {effect} on the same network "
-        "and budget" + (", unlike in our recipe." if why else ".") + why + words
+        "and budget" + (", unlike in our recipe." if why else ".") + why + " " + SHUFFLED_ONLY_WITH_AUGMENTATION + words
     )
 
 

@@ -17,6 +17,13 @@ from tabs.memo import built_for
 # recipe's long training); the 10-epoch ablation runs it is applied to are not measured and may vary more
 TOO_CLOSE = 0.5
 
+# train.py's make_dataset reshuffles the training images each epoch only when it augments them: every "without
+# augmentation" run saw them in one fixed order, so its difference from the run with augmentation is not augmentation's alone
+SHUFFLED_ONLY_WITH_AUGMENTATION = (
+    "(In these runs, turning augmentation off also stopped the reshuffling of the training images each epoch, so "
+    "a difference between them is not augmentation's alone.)"
+)
+
 
 def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     """One measured comparison from ablations.json, or how to produce it."""

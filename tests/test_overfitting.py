@@ -176,3 +176,18 @@ def test_the_overfitting_endpoint_draws_accuracy_and_loss_of_the_chosen_runs(cli
     assert shown[0].shape != shown[2].shape or not np.array_equal(shown[0], shown[2])
     with pytest.raises(AppError, match="runs"):
         client.predict(["resnet"], api_name="/overfitting")
+
+
+def test_the_runs_without_augmentation_see_one_fixed_order_as_the_tabs_say(shipped_model):
+    """The tabs warn that turning augmentation off also stopped the per-epoch reshuffling (train.make_dataset)."""
+    import train
+    from tabs.overfitting import regularisation_words
+    from tabs.runs import SHUFFLED_ONLY_WITH_AUGMENTATION
+
+    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
+    orders = {}
+    for augment in (False, True):
+        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
+        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
+    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+    assert SHUFFLED_ONLY_WITH_AUGMENTATION in regularisation_words(shipped_model)
