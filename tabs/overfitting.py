@@ -106,7 +106,6 @@ def regularisation_words(model: LoadedModel) -> str:
             )
             + ("; the other had no measurable effect on test accuracy." if len(clear) < len(change) else ".")
         )
-    words += " " + SHUFFLED_ONLY_WITH_AUGMENTATION
     return words + _augmentation_on_the_ladder(runs, model)
 
 

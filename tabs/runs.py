@@ -20,8 +20,8 @@ TOO_CLOSE = 0.5
 # train.py's make_dataset reshuffles the training images each epoch only when it augments them: every "without
 # augmentation" run saw them in one fixed order, so its difference from the run with augmentation is not augmentation's alone
 SHUFFLED_ONLY_WITH_AUGMENTATION = (
-    "(In these runs, turning augmentation off also stopped the reshuffling of the training images each epoch, so "
-    "a difference between them is not augmentation's alone.)"
+    "(Without augmentation, the training images were also not reshuffled each epoch, so that difference is not "
+    "augmentation's alone; the dropout comparison is unaffected.)"
 )
 
 
