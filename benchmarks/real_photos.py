@@ -272,6 +272,62 @@ def report_scores(cv: dict) -> dict | None:
     return {name: {k: _stats(v) for k, v in entry.items()} for name, entry in result.items()}
 
 
+LOGIT_SCORES = {  # higher = more unusual, like the Mahalanobis distance
+    "energy (Liu et al. 2020)": lambda logits: (
+        -np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1)) - logits.max(axis=1)
+    ),
+    "max logit (negated)": lambda logits: -logits.max(axis=1),
+}
+
+
+def report_second_rules(path: Path, cv: dict) -> dict | None:
+    """Energy or max logit in the Mahalanobis score's place as the "unlike" rule: each as a percentile of the fold's
+    training photos (their logits from the kept features through the fold model's last layer), both thresholds
+    chosen for it by ``choose``. None unless the run kept its fold models (``fold{k}.keras``)."""
+    models = [path.parent / f"fold{k}.keras" for k in range(len(cv["folds"]))]
+    if not all(m.exists() for m in models):
+        return None
+    import keras  # only here: the rest of the benchmark runs without loading the fold models
+
+    last = []
+    for m in models:
+        weights = [layer.get_weights() for layer in keras.saving.load_model(m, compile=False).layers]
+        last.append([w for w in weights if w][-1])  # the output layer's kernel and bias
+    result = {}
+    for name, measure in LOGIT_SCORES.items():
+        alt = {
+            **cv,
+            "row_percentile": cv["row_percentile"].copy(),
+            "generated_percentile": cv["generated_percentile"].copy(),
+        }
+        for k, (kernel, bias) in enumerate(last):
+            ref = (cv["reference_fold"] == k) & cv["reference_real"]
+            reference = np.sort(measure(cv["reference_features"][ref].astype(np.float64) @ kernel + bias))
+            for part in ("row", "generated"):
+                mine = cv[f"{part}_fold"] == k
+                scores = measure(cv[f"{part}_logits"][mine].astype(np.float64))
+                alt[f"{part}_percentile"][mine] = np.searchsorted(reference, scores, side="left") / len(reference)
+        below, unlike, _ = choose(alt)
+        s = summary(fold_scores(alt, below, unlike))
+        result[name] = {"unsure_below": below, "unlike_above": unlike, **{k: s[k] for k in KEYS}}
+    below, unlike, _ = choose(cv)
+    s = summary(fold_scores(cv, below, unlike))
+    result["relative Mahalanobis (the app's)"] = {
+        "unsure_below": below,
+        "unlike_above": unlike,
+        **{k: s[k] for k in KEYS},
+    }
+    print("\nThe 'unlike' rule's score, each with the thresholds chosen for it on these folds:")
+    print("| score | thresholds | " + " | ".join(KEYS) + " |\n|---|---|" + "---|" * len(KEYS))
+    for name, r in result.items():
+        print(
+            f"| {name} | {r['unsure_below']:.2f}, {r['unlike_above']:.1%} | "
+            + " | ".join(_pm(r[k]) for k in KEYS)
+            + " |"
+        )
+    return result
+
+
 def report_unlike(path: Path) -> dict:
     """What the "unlike" rule adds to the probability threshold, on a CV run that kept its features."""
     cv = load_cv(path)
@@ -289,6 +345,7 @@ def report_unlike(path: Path) -> dict:
     keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family", "unlike_known")
     return {
         "auroc": report_scores(cv),
+        "second_rule_scores": report_second_rules(path, cv),
         "recipe": cv["recipe"],
         "chosen": {"unsure_below": below, "unlike_above": unlike},
         "without": {k: without[k] for k in keys},
