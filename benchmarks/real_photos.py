@@ -231,6 +231,18 @@ def auroc(known: np.ndarray, unseen: np.ndarray) -> float:
     return float((ranks[: len(known)].sum() - len(known) * (len(known) + 1) / 2) / (len(known) * len(unseen)))
 
 
+def _energy(logits: np.ndarray) -> np.ndarray:
+    """Liu et al. 2020's energy, -logsumexp: higher = more unusual."""
+    top = logits.max(axis=1)
+    return -(top + np.log(np.exp(logits - top[:, None]).sum(axis=1)))
+
+
+LOGIT_SCORES = {  # higher = more unusual, like the Mahalanobis distance
+    "energy (Liu et al. 2020)": _energy,
+    "max logit (negated)": lambda logits: -logits.max(axis=1),
+}
+
+
 def report_scores(cv: dict) -> dict | None:
     """How well each "in or not" score tells new people's photos of the ten from what a fold never saw (the unseen
     garment; the unseen generated family): AUROC, mean over the folds. None if the run kept no logits."""
@@ -242,8 +254,7 @@ def report_scores(cv: dict) -> dict | None:
         return {
             "top probability": cv[f"{part}_probs"][rows].max(axis=1),
             "max logit": logits.max(axis=1),
-            "energy (negated: logsumexp)": logits.max(axis=1)
-            + np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1)),
+            "energy (negated: logsumexp)": -_energy(logits),
             "relative Mahalanobis (negated)": -cv[f"{part}_percentile"][rows],
         }
 
@@ -270,14 +281,6 @@ def report_scores(cv: dict) -> dict | None:
     for name, entry in result.items():
         print(f"| {name} | {np.mean(entry['unseen garment']):.3f} | {np.mean(entry['unseen family']):.3f} |")
     return {name: {k: _stats(v) for k, v in entry.items()} for name, entry in result.items()}
-
-
-LOGIT_SCORES = {  # higher = more unusual, like the Mahalanobis distance
-    "energy (Liu et al. 2020)": lambda logits: (
-        -np.log(np.exp(logits - logits.max(axis=1, keepdims=True)).sum(axis=1)) - logits.max(axis=1)
-    ),
-    "max logit (negated)": lambda logits: -logits.max(axis=1),
-}
 
 
 def report_second_rules(path: Path, cv: dict) -> dict | None:
