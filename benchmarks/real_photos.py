@@ -3,6 +3,8 @@
     python train.py --real-photos DIR --init model/weights/fashion-mnist-only --folds 3 --out /tmp/cv   # ~35 min
     python -m benchmarks.real_photos DIR --cv /tmp/cv/real_photos_cv.npz --json model/weights/real_photos.json
     python -m benchmarks.real_photos DIR            # the shipped model on photos it never saw (e.g. validation/)
+    python -m benchmarks.real_photos DIR --recipes /tmp/cv/real_photos_cv.npz /tmp/cv_e8_c5/real_photos_cv.npz \
+        --json model/weights/real_photos.json       # which recipe: adds "recipe_choice" to an existing JSON
 
 DIR has the layout of clothing-dataset-small (git clone https://github.com/alexeygrigorev/clothing-dataset-small):
 a folder per class, judged by that dataset's mapping (``model.real_photos.ACCEPTED``).
@@ -121,15 +123,17 @@ def choose(cv: dict) -> tuple[float, float, list[dict]]:
                 }
             )
 
-    def shortfall(g: dict) -> float:
-        return (
-            max(0.0, MIN_UNSURE_OUTSIDE - g["unsure_outside"])
-            + max(0.0, MIN_UNSURE_UNSEEN_GARMENT - g["unsure_unseen_garment"])
-            + max(0.0, MIN_UNSURE_UNSEEN_FAMILY - g["unsure_unseen_family"])
-        )
-
-    best = min(grid, key=lambda g: (round(shortfall(g), 4), -g["right_and_sure"]))
+    best = min(grid, key=lambda g: (round(_shortfall(g), 4), -g["right_and_sure"]))
     return best["unsure_below"], best["unlike_above"], grid
+
+
+def _shortfall(g: dict) -> float:
+    """How far the mean "Not sure" rates of one grid point fall below the minimums (0: all kept)."""
+    return (
+        max(0.0, MIN_UNSURE_OUTSIDE - g["unsure_outside"])
+        + max(0.0, MIN_UNSURE_UNSEEN_GARMENT - g["unsure_unseen_garment"])
+        + max(0.0, MIN_UNSURE_UNSEEN_FAMILY - g["unsure_unseen_family"])
+    )
 
 
 def risk_coverage(cv: dict, unlike: float) -> list[dict]:
@@ -356,6 +360,49 @@ def report_unlike(path: Path) -> dict:
     }
 
 
+def _recipe_key(recipe: dict) -> tuple:
+    return (recipe["epochs"], recipe["copies"], recipe["variation"])
+
+
+def report_recipes(paths: list[Path]) -> dict:
+    """Which recipe (fine-tune epochs, copies, variation): each CV run's thresholds chosen on its own folds by
+    ``choose``, then the same rule across runs: the fewest misses of the "Not sure" minimums, then the most
+    right-and-sure answers. The recipe train.py ships is marked."""
+    keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
+    runs = []
+    for path in paths:
+        cv = load_cv(path)
+        below, unlike, grid = choose(cv)
+        chosen = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
+        s = summary(fold_scores(cv, below, unlike))
+        runs.append(
+            {
+                "recipe": cv["recipe"],
+                "folds": len(cv["folds"]),
+                "has_unlike_score": cv["has_score"],
+                "chosen": {"unsure_below": below, "unlike_above": unlike},
+                "shortfall": round(_shortfall(chosen), 4),
+                **{k: {"mean": s[k]["mean"], "sd": s[k]["sd"]} for k in keys},
+            }
+        )
+    if len({_recipe_key(r["recipe"]) for r in runs}) < len(runs):
+        raise SystemExit("--recipes: two files have the same recipe; give one CV run per recipe")
+    best = min(runs, key=lambda r: (r["shortfall"], -r["right_and_sure"]["mean"]))
+    print("\n| epochs, copies, variation | thresholds chosen | top-1 | right and sure | hats etc. | unseen garment | unseen family |")
+    print("|---|---|---|---|---|---|---|")
+    for r in runs:
+        mark = " (chosen)" if r is best else ""
+        rec = r["recipe"]
+        print(
+            f"| {rec['epochs']}, {rec['copies']}, {rec['variation']}{mark} | {r['chosen']['unsure_below']:.0%}, "
+            f"{r['chosen']['unlike_above']:.0%} | " + " | ".join(_pm(r[k]) for k in keys) + " |"
+        )
+    from train import REAL_COPIES, REAL_EPOCHS  # the recipe train.py ships (importing train.py trains nothing)
+
+    shipped = {"epochs": REAL_EPOCHS, "copies": REAL_COPIES, "variation": "pixels"}
+    return {"runs": runs, "chosen": best["recipe"], "shipped": shipped}
+
+
 def report_cv(args, photos) -> dict:
     cv = load_cv(args.cv)
     if not cv["has_score"]:
@@ -448,7 +495,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--unlike-cv", type=Path, help="a --folds file that kept features: measures the 'unlike' rule")
     parser.add_argument("--model", type=Path, default=DEFAULT_FOLDER, help="shipped model folder")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--recipes", type=Path, nargs="+", help="CV files of several recipes: which one the rule chooses"
+    )
     args = parser.parse_args(argv)
+    if args.recipes and not (args.cv or args.unlike_cv):  # only the recipe choice, merged into an existing JSON
+        choice = report_recipes(args.recipes)
+        if args.json:
+            report = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else {}
+            report["recipe_choice"] = choice
+            args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
+        return {"recipe_choice": choice}
 
     photos = list_photos(args.folder)
     report = {"folder": args.folder.resolve().name, "photos": len(photos)}
@@ -458,6 +515,8 @@ def main(argv: list[str] | None = None) -> dict:
         report["unlike_rule"] = report_unlike(args.unlike_cv)
     if args.cv:
         report["test_time_flip"] = report_flip(args.cv)
+    if args.recipes:
+        report["recipe_choice"] = report_recipes(args.recipes)
     report["untrained"] = report_untrained(args, photos)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
