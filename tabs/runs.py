@@ -14,7 +14,9 @@ from tabs.files import figure_file
 from tabs.memo import built_for
 
 # points of test accuracy: two runs of one recipe differ by up to a few tenths (README's seed study, of the shipped
-# recipe's long training); the 10-epoch ablation runs it is applied to are not measured and may vary more
+# recipe's long training); the 10-epoch ablation runs it is applied to were trained once each, with one seed, and
+# likely vary more (the Playground's 10-epoch seeds spread wider): below it, "too close to call"; above it, a
+# difference is only what one run each measured, never "helped"
 TOO_CLOSE = 0.5
 
 # train.py's make_dataset reshuffles the training images each epoch only when it augments them: every "without
@@ -73,8 +75,9 @@ def run_histories(model: LoadedModel) -> dict[str, dict]:
 
 # under every training-curve figure: what its lines and dots are (concepts.curves draws them)
 CURVES_CAPTION = (
-    "Solid: training; dashed: validation. The dot marks each run's epoch of lowest validation loss: where "
-    "validation stopped improving, by that criterion (its accuracy may peak at another epoch)."
+    "Solid: training; dashed: validation. The dot marks each run's epoch of lowest validation loss. Before the last "
+    "epoch, it is where validation loss stopped improving; at the last epoch, the loss was still falling when "
+    "training stopped. (Validation accuracy may peak at another epoch.)"
 )
 SMOOTHED, PLAIN = "loss (with label smoothing)", "cross-entropy loss"
 
