@@ -15,15 +15,18 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
+from model import playground
 from model.augment import SHIFT_PIXELS
 from model.cnn import build_cnn, build_notebook
 from model.data import CLASS_NAMES
 from model.inference import LADDER, TEST_TIME_FLIP, LoadedModel, top_classes
+from model.playground import DEFAULT
 from model.real_photos import ACCEPTED
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
+from tabs.playground import noise_words
 from tabs.runs import TOO_CLOSE, batch_norm_causes
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
@@ -45,7 +48,10 @@ RUNG_CHANGES = {
     "vgg": f"a third block of convolutions ({_CNN['widths'].default[-1]} filters); a second "
     'convolution in blocks 2 and 3; "same" padding, so only the poolings shrink the maps; a '
     f"{_CNN['dense_units'].default}-unit dense layer instead of 128, with dropout {_CNN['dense_dropout'].default:g}",
-    "vgg-aug": f"random horizontal flips, ±{SHIFT_PIXELS}-pixel shifts and random erasing of the training images",
+    # train.py's make_dataset reshuffles the training images each epoch only when it augments them
+    "vgg-aug": f"random horizontal flips, ±{SHIFT_PIXELS}-pixel shifts and random erasing of the training images, "
+    "and the images reshuffled each epoch (train.py reshuffles them only when it augments; the rows above saw them "
+    "in one fixed order every epoch)",
     "baseline": f"label smoothing {LABEL_SMOOTHING:g}; AdamW (weight decay {WEIGHT_DECAY:g}) instead of Adam; a "
     f"one-epoch warm-up to a peak learning rate of {PEAK_LR:g}, {PEAK_LR / PLAIN_LR:.0f}× Adam's constant "
     f"{PLAIN_LR:g}, then cosine decay to 0",
@@ -57,12 +63,8 @@ LEAD = """### What made the CNN better?
 The notebook's last question, answered by training: one group of changes at a time, from the notebook's
 two-convolution network to this app's model. Each bar runs from the row above's test accuracy to its own (blue:
 better, red: worse). Below, put your input through any two rows."""
-DETAIL = f"""**How to read it.** Each row adds one group of changes to the row above (listed below). Every
-row but the last is trained from scratch; the last fine-tunes the row above on Fashion-MNIST plus real photos.
-The first
-{len(LADDER)} rows train {ABLATION_EPOCHS} epochs each, so they compare at one budget. A gain is measured
-after the changes above it: in another order, a change can buy more or less. Steps of a few tenths of a
-point can be noise: two training runs of one recipe differ by that much."""
+DETAIL = """**How to read it.** Each row adds one group of changes to the row above (listed below). A gain is
+measured after the changes above it: in another order, a change can buy more or less."""
 
 
 @dataclass
@@ -122,10 +124,11 @@ def rungs(model: LoadedModel) -> list[Rung]:
     shipped = before or model  # the same network and recipe trained longer, on Fashion-MNIST only
     epochs = shipped.metrics.get("epochs")
     instead = f" instead of {found[-1].epochs}" if found and found[-1].epochs else ""  # the rung above's budget
+    which = "the shipped model, before real photos" if before is not None else "the shipped model"
     found.append(
         Rung(
             LONGER,
-            f"the same network and recipe trained {epochs} epochs{instead}: the shipped model, before real photos",
+            f"the same network and recipe trained {epochs} epochs{instead}: {which}",
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
             str(epochs),
@@ -149,6 +152,61 @@ def rungs(model: LoadedModel) -> list[Rung]:
             )
         )
     return found
+
+
+def short_run_noise(grid: dict | None) -> tuple[float, str] | None:
+    """How far the seed alone moved a 10-epoch run, measured in the Playground GRID (the only short runs trained with
+    several seeds): the Playground's noise threshold between two single runs (points), and the sentence saying so;
+    None without those runs."""
+    try:
+        scores = playground.seed_spread(grid)
+    except (KeyError, TypeError):  # no grid in this folder, or not its default's runs
+        return None
+    if len(scores) < 2:
+        return None
+    threshold, _ = noise_words(grid)
+    listed = ", ".join(f"{s:.2f}%" for s in scores[:-1]) + f" and {scores[-1]:.2f}%"
+    return threshold, (
+        f"in the Playground, the notebook's CNN trained {grid['epochs']} epochs on {DEFAULT['images']:,} images "
+        f"scored {listed} with {len(scores)} seeds; by the Playground's rule, a difference of less than "
+        f"{threshold:.2f} points between two single runs is called noise"
+    )
+
+
+def detail_words(model: LoadedModel) -> str:
+    """DETAIL, then how the rows were trained, and how much a step between single runs can be noise."""
+    steps = rungs(model)
+    ladder = [r for r in steps if r.name not in (LONGER, PHOTOS)]
+    words = [DETAIL]
+    if steps[-1].name == PHOTOS:
+        words.append(
+            "Every row but the last is trained from scratch; the last fine-tunes the row above on "
+            "Fashion-MNIST plus real photos."
+        )
+    else:
+        words.append("Every row is trained from scratch.")
+    budgets = sorted({r.epochs for r in ladder})
+    if len(budgets) == 1:
+        words.append(
+            f"The first {len(ladder)} rows train {budgets[0]} epochs each, so they compare at one budget; each was "
+            "trained once, with one seed."
+        )
+    elif ladder:
+        words.append(
+            f"The first {len(ladder)} rows were trained for {', '.join(budgets)} epochs, so they do not all compare "
+            "at one budget; each was trained once, with one seed."
+        )
+    shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
+    words.append(
+        f"Of the ladder's recipes, only the shipped one ({shipped} epochs) was trained with several seeds (the "
+        "README's seed study): its runs differed by a few tenths of a point."
+    )
+    noise = short_run_noise(model.playground)
+    if ladder and noise:
+        words.append(f"The {'/'.join(budgets)}-epoch rows likely vary more: {noise[1]}.")
+    elif ladder:
+        words.append(f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; likely more.")
+    return " ".join(words)
 
 
 def ladder_html(model: LoadedModel) -> str:
@@ -202,7 +260,11 @@ def verdict_words(model: LoadedModel) -> str:
         several = ", ".join(folder for folder, accepted in ACCEPTED.items() if len(accepted) > 1)
         words.append(
             f"Real photos changed Fashion-MNIST test accuracy by {change:+.2f} points"
-            + (": within what two runs of one recipe differ by" if abs(change) < TOO_CLOSE else "")
+            + (
+                ": within what two runs of the shipped recipe differ by (the README's seed study)"
+                if abs(change) < TOO_CLOSE
+                else ""
+            )
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model, and "
             f"{_fine_tuned_top1(real)} for models fine-tuned by the same recipe, scored on "
@@ -236,10 +298,11 @@ def _won_back(steps: list[Rung], best: int) -> str:
     both = f"**{steps[best].name}** and **{steps[best + 1].name}** together"
     recipes = {ABLATIONS[key][3] for key in (_key(steps[best]), _key(steps[best + 1])) if key in ABLATIONS}
     where = " in the plain recipe," if recipes == {"plain"} else ""
+    once = "one run each, never repeated with other seeds"
     if abs(net) < TOO_CLOSE:
-        verdict = f", within noise:{where} {both} were no clear gain"
+        verdict = f":{where} {both} were no clear gain or loss ({once})"
     else:
-        verdict = f":{where} {both} were a clear {'gain' if net > 0 else 'loss'} (one run each)"
+        verdict = f":{where} {both} {'gained' if net > 0 else 'lost'} that much in {once}, so a hint, not a finding"
     return (
         f", after **{steps[best].name}** had lost {-100 * lost:.2f} points: against the **{steps[best - 1].name}** it is "
         f"{net:+.2f} points" + verdict
@@ -284,6 +347,8 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None) -> str:
         if not has
         else f"this rung has {' and '.join(has)}" + (f", no {' or '.join(lacks)}" if lacks else "")
     )
+    if _key(before) in ABLATIONS and regularisers(before) == (has, lacks):  # the row above had the same: no reason
+        recipe = ""
     words = (
         f"**{after.name}** scored lower: it fitted its training images more closely ({train[-1]:.1%} at the last "
         f"epoch, against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
@@ -291,7 +356,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None) -> str:
     )
     if _key(after) == "notebook-bn":  # the rung that adds batch norm: its averages may lag too
         return f"{words}. " + batch_norm_causes(grid, f"Overfitting{sooner}", recipe)
-    return f"{words}: it likely overfitted{sooner} ({recipe})."
+    return f"{words}: it likely overfitted{sooner}" + (f" ({recipe})." if recipe else ".")
 
 
 def _hardest(model: LoadedModel) -> str:
@@ -327,30 +392,50 @@ def did_not_help(model: LoadedModel) -> str:
         words += " None moved test accuracy by a measurable amount: one run each cannot separate so little."
     elif max(changes.values()) < TOO_CLOSE:
         words += " None was a clear gain."
-    if {"vgg", "vgg-aug"} <= runs.keys() and "no-augmentation" in changes:
-        step = 100 * (runs["vgg-aug"]["test_accuracy"] - runs["vgg"]["test_accuracy"])
-        budget = "/".join(map(str, sorted({epochs["vgg"], epochs["vgg-aug"]})))
-        effect = (  # one run each, on a short budget: TOO_CLOSE's seed study is of the shipped recipe's longer training
-            ": no measurable effect"
-            if abs(step) < TOO_CLOSE
-            else f", {'helped' if step > 0 else 'hurt'} in this one pair of runs: {step:+.2f} points ({budget} epochs "
-            "each, so a hint rather than a finding)"
-        )
-        same = {epochs["vgg"], epochs["vgg-aug"]} == {epochs["baseline"]}
+    if "no-augmentation" in changes:
+        ladder = {"vgg", "vgg-aug"} <= runs.keys()
+        words += (" " + _augmentation_step(model, epochs) if ladder else "") + " " + _reshuffled_too(ladder)
         words += (
-            " Augmentation on the ladder, in the plain recipe (Adam, hard targets), on "
-            + ("the same budget" if same else f"{epochs['vgg-aug']} epochs")
-            + effect
-            + (
-                "; leaving it out of our recipe: no measurable effect. Perhaps because label smoothing and weight "
-                "decay already regularise the baseline (not measured)."
-                if step >= TOO_CLOSE and abs(changes["no-augmentation"]) < TOO_CLOSE
-                else "."
-            )
-            + " The shipped model keeps dropout and augmentation, and their effect on its longer training was not "
+            " The shipped model keeps dropout and augmentation, and their effect on its longer training was not "
             "measured."
         )
     return words
+
+
+def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
+    """The ladder's "+ augmentation" step, as what one pair of runs measured, next to how much the seed alone moves a
+    short run (short_run_noise); never "helped": neither run was repeated with another seed."""
+    runs = model.ablations
+    step = 100 * (runs["vgg-aug"]["test_accuracy"] - runs["vgg"]["test_accuracy"])
+    same = {epochs["vgg"], epochs["vgg-aug"]} == {epochs["baseline"]}
+    budget = (
+        f"the same {epochs['baseline']}-epoch budget" if same else f"{epochs['vgg']} and {epochs['vgg-aug']} epochs"
+    )
+    words = (
+        f"**{RUNG_NAMES['vgg-aug']}** on the ladder (the plain recipe: Adam, hard targets; {budget}) scored "
+        f"{step:+.2f} points against the row above, in one pair of runs never repeated with other seeds"
+    )
+    noise = short_run_noise(model.playground)
+    if noise is None:
+        return words + (": too close to call." if abs(step) < TOO_CLOSE else ": a hint, not a finding.")
+    if abs(step) < noise[0]:
+        return words + f", likely within what the seed alone can give: {noise[1]}."
+    return words + f": a hint, not a finding ({noise[1]})."
+
+
+def _reshuffled_too(step_shown: bool) -> str:
+    """The caveat on every comparison with augmentation on one side only: train.py's make_dataset reshuffles the
+    training images each epoch only when it augments them."""
+    which = (
+        f"neither “leaving augmentation out” nor the **{RUNG_NAMES['vgg-aug']}** step is"
+        if step_shown
+        else "“leaving augmentation out” is not"
+    )
+    return (
+        "Without augmentation, train.py also did not reshuffle the training images each epoch (they came in one "
+        f"fixed order), so {which} augmentation's alone; the other comparisons here have augmentation on both sides "
+        "or on neither."
+    )
 
 
 def flip_words(model: LoadedModel) -> str:
@@ -392,7 +477,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({_fold_tally(one['top1'], two['top1'])}). "
         f"At the app's thresholds it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
         f"{two['right_and_sure']['mean']:.1%} ({_fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "
-        f"“Not sure” on the garment a fold never saw from {one['unsure_unseen_garment']['mean']:.1%} to "
+        "“Not sure” on the garment a fold never trained on (all its photos, including those by people the fold "
+        f"trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
         f"{two['unsure_unseen_garment']['mean']:.1%}"
     )
     if plain["unsure_below"] != flipped["unsure_below"]:  # the thresholds' rule asks one pass for another threshold
@@ -447,7 +533,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 )
             with gr.Accordion("How we know", open=False):
                 gr.Markdown(verdict_words(model), elem_id="ladder-verdict")
-                gr.Markdown(DETAIL)
+                gr.Markdown(detail_words(model))
                 gr.Markdown(changes_markdown(model))
                 gr.Markdown(did_not_help(model) + "\n\n" + flip_words(model), elem_id="did-not-help")
         pick_examples(source, examples)

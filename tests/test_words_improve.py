@@ -1,0 +1,278 @@
+"""Review 12's findings on the Improving it tab's words (and tabs.runs' curve caption): each sentence chosen from
+the numbers is checked on every branch, its numbers computed here from the JSON they come from."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from tests.helpers import ROOT, SHIPPED
+
+RUNS = json.loads((SHIPPED / "ablations.json").read_text())
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+GRID = json.loads((SHIPPED / "playground.json").read_text())
+REAL = json.loads((SHIPPED / "real_photos.json").read_text())
+
+
+def fake_model(photos: bool = True, grid: dict | None = GRID, **test_accuracy: float) -> SimpleNamespace:
+    """The shipped runs as a stand-in model, some runs' test accuracy replaced (names with _ for -); PHOTOS False is
+    a folder with no real-photo rung (no fashion-mnist-only/ inside)."""
+    runs = copy.deepcopy(RUNS)
+    for name, accuracy in test_accuracy.items():
+        runs[name.replace("_", "-")]["test_accuracy"] = accuracy
+    return SimpleNamespace(
+        ablations=runs,
+        metrics=METRICS if photos else BEFORE,
+        fashion_mnist_only=SimpleNamespace(metrics=BEFORE, probabilities=None) if photos else None,
+        has_ablation_model=lambda name: False,
+        real_photo_results=REAL if photos else None,
+        probabilities=None,
+        playground=copy.deepcopy(grid),
+    )
+
+
+def points(a: str, b: str) -> float:
+    return 100 * (RUNS[a]["test_accuracy"] - RUNS[b]["test_accuracy"])
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def default_seeds() -> list[float]:
+    """The Playground's default setting, each seed's test accuracy (points), read from playground.json by its config."""
+    default = GRID["default"]
+    return [100 * run["test_accuracy"] for run in GRID["runs"].values() if run["config"] == default]
+
+
+def noise_threshold(scores: list[float]) -> float:
+    """The Playground tab's rule, restated: 2 x sqrt(2) seed standard deviations."""
+    return 2 * np.sqrt(2) * np.std(scores, ddof=1)
+
+
+# -- review 12a #1: the "+ augmentation" rung also reshuffled the training images ----------------------------------
+def test_the_augmentation_rung_lists_the_reshuffling_train_py_turns_on_with_it():
+    import train
+    from model.recipe import ABLATIONS
+    from tabs import improve
+
+    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
+    orders = {}
+    for augment in (False, True):
+        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
+        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
+    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+    assert not ABLATIONS["vgg"][2] and ABLATIONS["vgg-aug"][2]  # the rung turns augmentation on
+    assert "and the images reshuffled each epoch" in improve.RUNG_CHANGES["vgg-aug"]
+
+
+def test_the_augmentation_paragraph_says_both_its_comparisons_changed_the_order_too(shipped_model):
+    from model.recipe import ABLATIONS
+    from tabs import improve
+
+    words = one_line(improve.did_not_help(shipped_model))
+    caveat = (
+        "Without augmentation, train.py also did not reshuffle the training images each epoch (they came in one fixed "
+        "order), so neither “leaving augmentation out” nor the **+ augmentation** step is augmentation's alone; the "
+        "other comparisons here have augmentation on both sides or on neither."
+    )
+    assert words.count(caveat) == 1
+    # "the other comparisons here": the runs did_not_help sets against the baseline, augmentation on both sides
+    assert ABLATIONS["avgpool"][2] == ABLATIONS["no-dropout"][2] == ABLATIONS["baseline"][2] is True
+    assert ABLATIONS["no-augmentation"][2] is False
+    model = fake_model()
+    del model.ablations["vgg"]  # no ladder step to name: only "leaving augmentation out"
+    words = one_line(improve.did_not_help(model))
+    assert "so “leaving augmentation out” is not augmentation's alone;" in words and "**+ augmentation**" not in words
+
+
+# -- review 12a #2: single 10-epoch runs are never "helped" ----------------------------------------------------------
+def test_the_augmentation_step_is_one_pair_likely_within_what_seeds_give(shipped_model):
+    from tabs import improve
+
+    step, scores = points("vgg-aug", "vgg"), default_seeds()
+    threshold = noise_threshold(scores)
+    assert len(scores) >= 2 and abs(step) < threshold  # the shipped branch
+    listed = ", ".join(f"{s:.2f}%" for s in scores[:-1]) + f" and {scores[-1]:.2f}%"
+    words = one_line(improve.did_not_help(shipped_model))
+    assert (
+        f"**+ augmentation** on the ladder (the plain recipe: Adam, hard targets; the same {RUNS['baseline']['epochs']}"
+        f"-epoch budget) scored {step:+.2f} points against the row above, in one pair of runs never repeated with "
+        f"other seeds, likely within what the seed alone can give: in the Playground, the notebook's CNN trained "
+        f"{GRID['epochs']} epochs on {GRID['default']['images']:,} images scored {listed} with {len(scores)} seeds; "
+        f"by the Playground's rule, a difference of less than {threshold:.2f} points between two single runs is "
+        "called noise."
+    ) in words
+    for overclaim in ("helped", "hurt", "unlike in our recipe", "Perhaps because", "no measurable effect"):
+        assert overclaim not in words
+
+
+@pytest.mark.parametrize(
+    "step, grid, expected",
+    [
+        (0.03, GRID, "in one pair of runs never repeated with other seeds: a hint, not a finding (in the Playground"),
+        (
+            -0.03,
+            GRID,
+            "scored -3.00 points against the row above, in one pair of runs never repeated with other seeds: ",
+        ),
+        (
+            0.01,
+            None,
+            "scored +1.00 points against the row above, in one pair of runs never repeated with other seeds: a "
+            "hint, not a finding. ",
+        ),
+        (
+            0.002,
+            None,
+            "scored +0.20 points against the row above, in one pair of runs never repeated with other seeds: "
+            "too close to call.",
+        ),
+    ],
+)
+def test_the_augmentation_step_follows_its_size_and_the_seed_runs_on_file(step, grid, expected):
+    from tabs import improve
+
+    words = one_line(improve.did_not_help(fake_model(grid=grid, vgg_aug=RUNS["vgg"]["test_accuracy"] + step)))
+    assert expected in words and "helped" not in words and "likely within" not in words
+
+
+def test_the_how_to_read_it_noise_is_the_seed_study_and_the_playgrounds_seeds(shipped_model):
+    from tabs import improve
+
+    study = re.search(r"range (\d+\.\d+)%-(\d+\.\d+)% over (\d+) runs", (ROOT / "docs" / "model.md").read_text())
+    low, high = float(study[1]), float(study[2])
+    assert 0.1 <= high - low < 0.5  # "a few tenths of a point"
+    words = one_line(improve.detail_words(shipped_model))
+    assert improve.DETAIL in improve.detail_words(shipped_model)  # the tab's DETAIL is on the page as it is
+    ladder = [name for name in improve.LADDER if name in RUNS]
+    epochs = {RUNS[name]["epochs"] for name in ladder}
+    assert len(epochs) == 1
+    assert (
+        f"The first {len(ladder)} rows train {epochs.pop()} epochs each, so they compare at one budget; each was "
+        "trained once, with one seed." in words
+    )
+    assert (
+        f"only the shipped one ({BEFORE['epochs']} epochs) was trained with several seeds (the README's seed study): "
+        "its runs differed by a few tenths of a point." in words
+    )
+    scores = default_seeds()
+    assert f"{scores[0]:.2f}%" in words and f"less than {noise_threshold(scores):.2f} points" in words
+    assert "two training runs of one recipe differ by that much" not in words
+    model = fake_model(grid=None)
+    assert words != one_line(improve.detail_words(model))
+    assert "How much the seed moves the 10-epoch rows was not measured; likely more." in improve.detail_words(model)
+    model = fake_model()
+    model.ablations["vgg"]["epochs"] = 12
+    assert "were trained for 10, 12 epochs, so they do not all compare at one budget" in improve.detail_words(model)
+
+
+def test_the_two_steps_net_is_what_one_run_each_measured(shipped_model):
+    from tabs import improve
+
+    net = points("vgg", "notebook")
+    assert abs(net) < 0.5  # the shipped branch
+    both = "**+ batch norm** and **+ this app's network** together"
+    assert (
+        f"against the **Notebook CNN** it is {net:+.2f} points: in the plain recipe, {both} were no clear gain or "
+        "loss (one run each, never repeated with other seeds)." in improve.verdict_words(shipped_model)
+    )
+    assert "within noise" not in improve.verdict_words(shipped_model)
+    for change, verdict in (
+        ({"vgg": RUNS["notebook"]["test_accuracy"] + 0.01}, "gained"),
+        ({"notebook_bn": 0.85, "vgg": 0.89, "vgg_aug": 0.90}, "lost"),
+    ):
+        words = improve.verdict_words(fake_model(**change))
+        net = 100 * (change["vgg"] - RUNS["notebook"]["test_accuracy"])
+        assert "the largest step was **+ this app's network**" in words
+        assert (
+            f"it is {net:+.2f} points: in the plain recipe, {both} {verdict} that much in one run each, never "
+            "repeated with other seeds, so a hint, not a finding." in words
+        )
+        assert "clear" not in words
+
+
+def test_real_photos_test_set_change_is_measured_against_the_shipped_recipes_seed_study(shipped_model):
+    from tabs import improve
+
+    change = 100 * (METRICS["test_accuracy"] - BEFORE["test_accuracy"])
+    assert abs(change) < 0.5
+    assert (
+        f"Real photos changed Fashion-MNIST test accuracy by {change:+.2f} points: within what two runs of the shipped "
+        "recipe differ by (the README's seed study)." in improve.verdict_words(shipped_model)
+    )
+
+
+# -- review 12a #3: the unseen garment is every photo of it ----------------------------------------------------------
+def test_the_unseen_garment_is_not_said_to_be_new_peoples_photos(shipped_model, monkeypatch):
+    from tabs import improve
+
+    monkeypatch.setattr(improve, "TEST_TIME_FLIP", True)
+    words = one_line(improve._flip_on_photos(shipped_model))
+    ways = REAL["test_time_flip"]
+    one, two = (ways[w]["at_app_thresholds"]["unsure_unseen_garment"]["mean"] for w in ("one pass", "mirror averaged"))
+    assert (
+        "“Not sure” on the garment a fold never trained on (all its photos, including those by people the fold "
+        f"trained on) from {one:.1%} to {two:.1%}" in words
+    )
+    assert "garment a fold never saw" not in words
+
+
+# -- review 12a #7: the batch-norm rung's missing regularisers were missing in the row above too ----------------------
+def test_a_lower_rung_is_not_explained_by_what_the_row_above_also_lacked():
+    from tabs import improve
+
+    assert improve.regularisers(SimpleNamespace(name=improve.RUNG_NAMES["notebook"])) == improve.regularisers(
+        SimpleNamespace(name=improve.RUNG_NAMES["notebook-bn"])
+    )
+    steps = {r.name: r for r in improve.rungs(fake_model())}
+    before, after = steps[improve.RUNG_NAMES["notebook"]], steps[improve.RUNG_NAMES["notebook-bn"]]
+    words = improve.overfit_words(before, after, GRID)
+    assert points("notebook-bn", "notebook") < 0 and "Overfitting sooner is one likely cause; another" in words
+    assert "dropout" not in words and "augmentation" not in words
+    other = copy.deepcopy(before)
+    other.name = improve.RUNG_NAMES["vgg"]  # a row above with dropout: the difference is worth saying
+    assert "one likely cause (this rung has no dropout or augmentation);" in improve.overfit_words(other, after, GRID)
+    vgg = copy.deepcopy(after)
+    vgg.name = improve.RUNG_NAMES["vgg"]
+    assert improve.overfit_words(before, vgg).endswith("(this rung has dropout, no augmentation).")
+    same = copy.deepcopy(before)
+    same.name = improve.RUNG_NAMES["vgg"]
+    assert improve.overfit_words(same, vgg).endswith("it likely overfitted sooner.")
+
+
+# -- review 12a #11: the words follow whether the folder has a real-photo rung ---------------------------------------
+@pytest.mark.parametrize("photos", [True, False])
+def test_the_last_rows_words_follow_the_folders_rungs(photos):
+    from tabs import improve
+
+    model = fake_model(photos=photos)
+    steps = improve.rungs(model)
+    assert (steps[-1].name == improve.PHOTOS) == photos
+    longer = {r.name: r for r in steps}[improve.LONGER].change
+    assert longer.startswith(f"the same network and recipe trained {BEFORE['epochs']} epochs instead of 10: ")
+    assert longer.endswith(": the shipped model, before real photos" if photos else ": the shipped model")
+    detail = one_line(improve.detail_words(model))
+    fine_tune = "the last fine-tunes the row above on Fashion-MNIST plus real photos"
+    assert (fine_tune in detail) == photos and ("Every row is trained from scratch." in detail) == (not photos)
+
+
+# -- review 12b #11: the curve caption's dot at the last epoch -------------------------------------------------------
+def test_the_curve_caption_says_what_a_dot_at_the_last_epoch_means(shipped_model):
+    from concepts.curves import best_epoch
+    from tabs.runs import CURVES_CAPTION, run_histories
+
+    caption = one_line(CURVES_CAPTION)
+    assert "Before the last epoch, it is where validation loss stopped improving" in caption
+    assert "at the last epoch, the loss was still falling when training stopped" in caption
+    histories = run_histories(shipped_model)
+    at_last = [n for n, h in histories.items() if best_epoch(h) == len(h["val_loss"])]  # from 1
+    assert at_last and len(at_last) < len(histories)  # both cases are drawn from the shipped runs
+    for name in at_last:  # "still falling": the last epoch's loss below the one before
+        assert histories[name]["val_loss"][-1] < histories[name]["val_loss"][-2], name
