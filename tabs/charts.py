@@ -165,9 +165,10 @@ def line_chart_svg(
 ) -> str:
     """Lines of 0-1 values over 0-1 xs as an inline SVG (percent axes), with vertical marks and a colour key.
 
-    ``series``: name -> (ys, colour); ``marks``: name -> (x, colour), drawn as dashed vertical lines.
+    ``series``: name -> (ys, colour); ``marks``: name -> (x, colour), drawn as dashed vertical lines;
+    ``x_title`` is written under the x axis's ticks.
     """
-    width, height, left, bottom, right = 320, 190, 34, 34, 16
+    width, height, left, bottom, right = 320, 204, 34, 48, 16
     plot_w, plot_h = width - left - right, height - bottom - 6
 
     def px(x: float) -> float:
@@ -181,8 +182,12 @@ def line_chart_svg(
         f'<text x="{left - 4}" y="{py(v) + 4:.1f}" text-anchor="end" font-size="10">{v:.0%}</text>'
         for v in (0, 0.25, 0.5, 0.75, 1)
     ) + "".join(
-        f'<text x="{px(v):.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{v:.0%}</text>'
+        f'<text x="{px(v):.1f}" y="{6 + plot_h + 16}" text-anchor="middle" font-size="10">{v:.0%}</text>'
         for v in (0, 0.5, 1)
+    )
+    title = (
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle" font-size="11">'
+        f"{html.escape(x_title)}</text>"
     )
     lines = "".join(
         f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
@@ -200,9 +205,12 @@ def line_chart_svg(
     )
     return (
         f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:480px" role="img" '
-        f'aria-label="{html.escape(label)}">{grid}{lines}{rules}</svg>'
+        f'aria-label="{html.escape(label)}">{grid}{title}{lines}{rules}</svg>'
         f"<ul class='colour-key'>{key}</ul>"
     )
+
+
+CLIPPED_CAPTION = " Open triangle: a loss too high for the axis, drawn on its top edge with its value beside it."
 
 
 def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str) -> str:
@@ -210,8 +218,8 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
     curve solid, its validation curve dashed, and a dot on the epoch of its lowest validation loss.
 
     The loss axis stops at the highest loss after the first epoch (a first epoch of raw 0-255 inputs can
-    start far higher); a value above it is drawn on the top edge. Text is set by the browser: it stays
-    readable on a phone.
+    start far higher); a value above it is drawn on the top edge, marked there by an open triangle with
+    its value beside it. Text is set by the browser: it stays readable on a phone.
     """
     width, left, right, panel, gap, bottom = 340, 40, 10, 130, 26, 30
     plot_w = width - left - right
@@ -226,7 +234,7 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
         high = np.ceil(max(values) / step) * step
         return float(low), float(max(high, low + step))
 
-    panels = []
+    panels, clipped = [], 0
     accuracies = [v for _, h, _ in runs for k in ("accuracy", "val_accuracy") for v in h.get(k, [])]
     losses = [v for _, h, _ in runs for k in ("loss", "val_loss") for v in h.get(k, [])[1:]] or [
         v for _, h, _ in runs for k in ("loss", "val_loss") for v in h.get(k, [])
@@ -242,6 +250,8 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
 
         ticks = np.linspace(low, high, 3)
         shapes = [f'<text x="{left}" y="{top - 6}" font-size="12" font-weight="600">{title}</text>']
+        above: dict[int, int] = {}  # epoch -> how many values above the axis are labelled there so far
+        on_edge = []  # their marks, drawn over every line so that the lines do not cross the numbers
         shapes += [
             f'<line x1="{left}" y1="{py(v):.1f}" x2="{width - right}" y2="{py(v):.1f}" stroke="#ddd"/>'
             f'<text x="{left - 4}" y="{py(v) + 4:.1f}" text-anchor="end" font-size="11">{fmt.format(v)}</text>'
@@ -253,13 +263,26 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
                 if ys:
                     points = " ".join(f"{px(e):.1f},{py(y):.1f}" for e, y in enumerate(ys, start=1))
                     shapes.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}"/>')
+                for e, y in enumerate(ys, start=1):
+                    if y > high:  # off the axis: an open triangle on the edge, the value beside it
+                        x, label_y = px(e), top + 11 + 13 * above.get(e, 0)
+                        above[e] = above.get(e, 0) + 1
+                        side = (x + 8, "start") if x < width - right - 40 else (x - 8, "end")  # inside the plot
+                        on_edge.append(
+                            f'<polygon class="clipped" points="{x - 5:.1f},{top + 9:.1f} {x + 5:.1f},{top + 9:.1f} '
+                            f'{x:.1f},{top:.1f}" fill="white" stroke="{colour}" stroke-width="1.5"/>'
+                            f'<text class="clipped" x="{side[0]:.1f}" y="{label_y:.1f}" text-anchor="{side[1]}" '
+                            f'font-size="11" fill="{colour}" stroke="white" stroke-width="3" paint-order="stroke">'
+                            f"{y:.2f}</text>"
+                        )
             if history.get("val_loss"):
                 best = int(np.argmin(history["val_loss"])) + 1
                 shapes.append(
                     f'<circle cx="{px(best):.1f}" cy="{py(history[f"val_{key}"][best - 1]):.1f}" r="4.5" '
                     f'fill="{colour}" stroke="white"/>'
                 )
-        panels.append("".join(shapes))
+        clipped += sum(above.values())
+        panels.append("".join(shapes + on_edge))
     height = 18 + 2 * panel + gap + bottom
     axis = (
         "".join(
@@ -277,5 +300,5 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
         f'aria-label="{html.escape(label)}">{"".join(panels)}{axis}</svg>'
         f"<ul class='colour-key'>{key}</ul><p class='caption'>Solid: training images; dashed: validation images; "
         "dot: the epoch of lowest validation loss (before the last, where validation loss stopped improving; its "
-        "accuracy may peak at another epoch).</p>"
+        "accuracy may peak at another epoch)." + (CLIPPED_CAPTION if clipped else "") + "</p>"
     )

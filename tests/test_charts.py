@@ -189,3 +189,71 @@ def test_epoch_curves_before_the_first_epoch_are_empty_axes():
 
     svg = epoch_curves_svg([("your run", {}, "#000")], 10, "live")
     assert svg.startswith("<svg") and "<polyline" not in svg and ">10</text>" in svg
+
+
+def _svg_texts(svg: str) -> list[tuple[float, float, str, str]]:
+    """(x, y, class, text) of every <text> element of an SVG string."""
+    found = re.findall(r"<text([^>]*)>([^<]*)</text>", svg)
+    out = []
+    for attrs, text in found:
+        x, y = (float(re.search(rf' {a}="([-\d.]+)"', attrs).group(1)) for a in ("x", "y"))
+        kind = re.search(r'class="(\w+)"', attrs)
+        out.append((x, y, kind.group(1) if kind else "", text))
+    return out
+
+
+def test_line_chart_writes_its_x_title_under_the_x_ticks():
+    """Review 12, finding 13: the x axis's title was only in the (invisible) aria-label."""
+    svg = charts.line_chart_svg([0.0, 0.5, 1.0], {"a": ([0.1, 0.2, 0.3], "#000")}, {}, "chart", "threshold's x")
+    height = float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1))
+    texts = _svg_texts(svg.split("</svg>")[0])
+    (title,) = [t for t in texts if t[3] == "threshold&#x27;s x"]  # escaped, once
+    # the x ticks: the y ticks end left of the plot's left edge, x=34
+    ticks = [t for t in texts if t[3] in ("0%", "50%", "100%") and t[0] >= 34]
+    assert len(ticks) == 3 and title[1] > max(t[1] for t in ticks) + 8  # under them, a line apart
+    assert title[1] <= height - 3  # inside the picture: its descenders too
+
+
+def _loss_panel_top(svg: str) -> float:
+    """The y of the loss panel's top gridline: the first gridline under its title."""
+    title_y = next(y for _, y, _, text in _svg_texts(svg) if text == "loss (cross-entropy)")
+    return min(float(y) for y in re.findall(r'<line x1="[\d.]+" y1="([\d.]+)"', svg) if float(y) > title_y)
+
+
+def test_a_loss_above_the_axis_is_marked_on_the_top_edge_with_its_value():
+    """Review 12, finding 12: the first epoch's loss, above the axis, was drawn on its top edge unmarked."""
+    history = {
+        "loss": [2.127, 0.5, 0.4],
+        "val_loss": [0.9, 0.6, 0.55],
+        "accuracy": [0.5] * 3,
+        "val_accuracy": [0.6] * 3,
+    }
+    svg = charts.epoch_curves_svg([("run", history, "#123456")], 3, "curves")
+    top = _loss_panel_top(svg)
+    marks = re.findall(r'<polygon class="clipped" points="([^"]+)"', svg)
+    assert len(marks) == 2  # epoch 1's training and validation loss; 0.6 and below fit under the axis
+    for points in marks:
+        tip = min(float(p.split(",")[1]) for p in points.split())
+        assert tip == pytest.approx(top, abs=0.11)  # on the top edge
+    values = sorted(text for _, _, kind, text in _svg_texts(svg) if kind == "clipped")
+    assert values == sorted(f"{v:.2f}" for v in (history["loss"][0], history["val_loss"][0]))
+    assert charts.CLIPPED_CAPTION in svg
+
+
+def test_a_loss_under_the_axis_top_is_not_marked():
+    history = {"loss": [0.6, 0.5, 0.4], "val_loss": [0.55, 0.6, 0.5], "accuracy": [0.5] * 3, "val_accuracy": [0.6] * 3}
+    svg = charts.epoch_curves_svg([("run", history, "#123456")], 3, "curves")
+    assert "clipped" not in svg and charts.CLIPPED_CAPTION not in svg
+
+
+def test_the_playgrounds_default_run_has_its_first_loss_marked():
+    """The shipped grid's default setting: its first-epoch training loss is above the axis the later ones set."""
+    import json
+
+    from model import playground
+
+    grid = json.loads((SHIPPED / "playground.json").read_text())
+    history = playground.grid_run(grid, grid["default"])["history"]
+    assert history["loss"][0] > max(history["loss"][1:] + history["val_loss"][1:])  # set the shipped branch
+    svg = charts.epoch_curves_svg([("run", history, "#000")], grid["epochs"], "curves")
+    assert f"{history['loss'][0]:.2f}" in [text for _, _, kind, text in _svg_texts(svg) if kind == "clipped"]
