@@ -12,13 +12,13 @@ from concepts import features
 from concepts.curves import best_epoch
 from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
-from model.inference import LoadedModel
+from model.inference import TEST_TIME_FLIP, LoadedModel
 from tabs.charts import colored, grid, number_grid, upscale
 from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import SHUFFLED_ONLY_WITH_AUGMENTATION, TOO_CLOSE, ablation_words, batch_norm_causes
+from tabs.runs import TOO_CLOSE, ablation_words, batch_norm_causes
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -40,6 +40,12 @@ shifts it by two learned numbers (γ and β), and keeps moving averages of those
 as in the worked value above, it uses the moving averages, frozen: an answer does not depend on the other images
 sent with it."""
 BN_PAIR = ("notebook", "notebook-bn")  # the study notebook's CNN without and with batch norm (the ladder's rungs)
+# train.py's make_dataset reshuffles the training images each epoch only when it augments them, and of the two rungs
+# _what_closes_the_gap compares only "vgg-aug" augments (model.recipe.ABLATIONS): so they differ in that too
+RESHUFFLED_ONLY_WITH_AUGMENTATION = (
+    "(The augmentation rung's training images were also reshuffled each epoch, while the rung before saw them in "
+    "one fixed order, so the difference between these two rungs is not augmentation's alone.)"
+)
 
 
 def batch_norm_words(model: LoadedModel) -> str:
@@ -89,7 +95,7 @@ def _what_closes_the_gap(runs: dict) -> str:
         f" In the ladder, training minus validation accuracy at the last epoch is still {dropout:.1f} points in the "
         f"rung with this app's network and its dropout, and {augmented:.1f} in the next, adding augmentation"
     )
-    words_after = " " + SHUFFLED_ONLY_WITH_AUGMENTATION
+    words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
     if not (dropout > 0 and abs(augmented) < dropout / 2):
         return words + ": augmentation did not close it either." + words_after
     (train, val), (aug_train, aug_val) = (
@@ -112,7 +118,10 @@ MAPS_CAPTION = (
     "own peak (bright = strong)."
 )
 KERNELS_CAPTION = (
-    "Above: the first layer's {count} learned {size} filters on one scale: red weights add, blue subtract."
+    "Above: the first layer's {count} learned {size} filters on one scale: red weights are positive, blue negative. "
+    "The filters see standardized pixels: black becomes {black:.2f}, and only pixels of {positive_from} or more (of "
+    "255) become positive. So a red weight adds over those brighter pixels and subtracts over the dark background; a "
+    "blue weight does the reverse."
 )
 
 
@@ -192,7 +201,7 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
 
 
 def kernel_image(kernels: np.ndarray) -> np.ndarray:
-    """First-layer kernels (3, 3, 1, C) as C tiny images on one scale: red weights add, blue subtract."""
+    """First-layer kernels (3, 3, 1, C) as C tiny images on one scale: red weights positive, blue negative."""
     k = kernels[:, :, 0, :]
     limit = float(np.abs(k).max()) or 1.0
     factor = KERNEL_CELL // k.shape[0]
@@ -200,10 +209,21 @@ def kernel_image(kernels: np.ndarray) -> np.ndarray:
     return grid(panels, GRID_COLUMNS, gap=4)
 
 
+def standardized(model: LoadedModel, pixel: float) -> float:
+    """What a 0-255 pixel becomes in the model's Rescaling layer, the first convolution's input."""
+    rescaling = model.keras_model.get_layer(NORMALIZE_LAYER)
+    return pixel * float(rescaling.scale) + float(rescaling.offset)
+
+
 def kernels_caption(model: LoadedModel) -> str:
-    """KERNELS_CAPTION with the first layer's filter count and size, read from its kernel's shape."""
+    """KERNELS_CAPTION with the first layer's filter count and size, read from its kernel's shape, and the
+    standardized value of black and the first pixel value above 0, from the model's Rescaling layer."""
     height, width, _, count = model.keras_model.get_layer(FIRST_CONV).kernel.shape
-    return KERNELS_CAPTION.format(count=count, size=f"{height}×{width}")
+    black = standardized(model, 0)
+    zero_at = -black / (standardized(model, 1) - black)  # the pixel value standardized to 0
+    return KERNELS_CAPTION.format(
+        count=count, size=f"{height}×{width}", positive_from=int(np.floor(zero_at)) + 1, black=black
+    )
 
 
 def show_kernels(model: LoadedModel) -> str:
@@ -214,6 +234,7 @@ def show_kernels(model: LoadedModel) -> str:
 
 MAX_SHIFT = 6  # pixels either way: the slider's range, the check and the curve's x-axis
 SHIFTS = list(range(-MAX_SHIFT, MAX_SHIFT + 1))
+SHIFT_Y_TITLE = "probability of the class the CNN reads at 0 px"  # both curves: see shift_words
 
 
 NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."
@@ -244,7 +265,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     batch = np.stack([features.shift_image(pixels, dx) for dx in SHIFTS])  # (13, 28, 28)
     cnn = model.probabilities(batch)
     dense = np.asarray(model.dense_model(batch[..., None].astype(np.float32), training=False))
-    target = int(cnn[SHIFTS.index(0)].argmax())
+    target = int(cnn[SHIFTS.index(0)].argmax())  # the curves follow the class the CNN reads unshifted
     i = SHIFTS.index(int(round(shift)))
     curves = pd.DataFrame(
         {
@@ -253,13 +274,31 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
             "network": ["CNN (ours)"] * len(SHIFTS) + ["dense network"] * len(SHIFTS),
         }
     )
-    note = (
-        f"Shifted {int(round(shift)):+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
-        f"the dense network {dense[i, target]:.0%}. Across ±{MAX_SHIFT} px the CNN stays between "
+    return enlarge(batch[i]), curves, shift_words(cnn, dense, int(round(shift))) + " " + trained_how(model)
+
+
+# said when Classify answers with the input and its mirror image averaged (model.inference.TEST_TIME_FLIP)
+ONE_PASS = " (one pass of each network; Classify averages the input with its mirror image, so its numbers can differ)"
+
+
+def shift_words(cnn: np.ndarray, dense: np.ndarray, shift: int) -> str:
+    """What the shift chart shows: each network's probability of the class the CNN reads at 0 px, at SHIFT and
+    across SHIFTS (``cnn`` and ``dense``: (len(SHIFTS), 10) probabilities), and whether the dense network reads
+    another class at 0 px."""
+    zero, i = SHIFTS.index(0), SHIFTS.index(shift)
+    target, own = int(cnn[zero].argmax()), int(dense[zero].argmax())
+    words = (
+        f"Shifted {shift:+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
+        f"the dense network {dense[i, target]:.0%}{ONE_PASS if TEST_TIME_FLIP else ''}. Across ±{MAX_SHIFT} px the CNN stays between "
         f"{cnn[:, target].min():.0%} and {cnn[:, target].max():.0%}, the dense network between "
-        f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}. " + trained_how(model)
+        f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}."
     )
-    return enlarge(batch[i]), curves, note
+    if own != target:
+        words += (
+            f" Unshifted, the dense network reads **{CLASS_NAMES[own]}** ({dense[zero, own]:.0%}), not "
+            f"{CLASS_NAMES[target]}: its curve is the probability of a class it does not pick even at 0 px."
+        )
+    return words
 
 
 def warm_up(model: LoadedModel) -> None:
@@ -313,7 +352,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     color="network",
                     y_lim=[0, 1],
                     x_axis_format="d",
-                    y_title="probability of the class read at 0 px",
+                    y_title=SHIFT_Y_TITLE,
                     label="Confidence as the image moves",
                     elem_id="shift-plot",
                 )

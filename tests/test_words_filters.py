@@ -1,0 +1,166 @@
+"""The Filters tab's words (review 12): each number from the model folder or the model, each branch reached.
+
+The shipped branches run on the shipped files; the others on a copy of the shipped runs, or on hand-made
+probabilities, with the numbers moved.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from concepts import features
+from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
+from tabs import filters
+from tabs.inputs import input_pixels
+from tests.helpers import SHIPPED
+
+RUNS = json.loads((SHIPPED / "ablations.json").read_text())
+EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))
+
+
+# -- finding 4: the Filters tab's own reshuffling caveat, naming the two rungs it compares -----------------
+def _gap_runs(train: float, val: float) -> dict:
+    """The shipped runs with the vgg-aug rung's last training and validation accuracy replaced."""
+    runs = copy.deepcopy(RUNS)
+    runs["vgg-aug"]["history"]["accuracy"][-1], runs["vgg-aug"]["history"]["val_accuracy"][-1] = train, val
+    return runs
+
+
+def _last(name: str, key: str) -> float:
+    return RUNS[name]["history"][key][-1]
+
+
+@pytest.mark.parametrize(
+    "branch",
+    ["training accuracy falling", "mostly validation accuracy rising", "did not close it either"],
+)
+def test_every_gap_branch_ends_with_the_filters_own_reshuffling_caveat(branch):
+    train, val = _last("vgg", "accuracy"), _last("vgg", "val_accuracy")
+    runs = {
+        "training accuracy falling": RUNS,  # the shipped branch
+        "mostly validation accuracy rising": _gap_runs(train, train - 0.01),
+        "did not close it either": _gap_runs(train, val),
+    }[branch]
+    words = filters._what_closes_the_gap(runs)
+    assert branch in words
+    assert words.endswith(" " + filters.RESHUFFLED_ONLY_WITH_AUGMENTATION)
+    assert "dropout comparison" not in words  # the Overfitting tab's clause: no dropout comparison here
+
+
+def test_the_shipped_batch_norm_words_carry_the_caveat_once(shipped_model):
+    words = filters.batch_norm_words(shipped_model)
+    assert words.count(filters.RESHUFFLED_ONLY_WITH_AUGMENTATION) == 1 and "dropout comparison" not in words
+
+
+def test_the_rungs_differ_in_reshuffling_as_the_caveat_says():
+    """Only the augmented rung is reshuffled each epoch: model.recipe's flags and train.make_dataset."""
+    import train
+    from model.recipe import ABLATIONS
+
+    augment = {name: ABLATIONS[name][2] for name in ("vgg", "vgg-aug")}
+    assert augment == {"vgg": False, "vgg-aug": True}
+    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
+    orders = {}
+    for flag in (False, True):
+        ds = train.make_dataset(x, y, 64, seed=3, augment=flag)
+        orders[flag] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
+    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+    caveat = filters.RESHUFFLED_ONLY_WITH_AUGMENTATION
+    assert "augmentation rung's training images were also reshuffled each epoch" in caveat
+    assert "the rung before saw them in one fixed order" in caveat
+
+
+# -- finding 15: what red and blue weights do to standardized pixels ---------------------------------------
+def _positive_from(mean: float, std: float) -> int:
+    """The smallest 0-255 pixel value whose standardized value is above 0, by trying each."""
+    return next(p for p in range(256) if (p / 255 - mean) / std > 0)
+
+
+def test_the_kernels_caption_gives_black_and_the_first_positive_pixel_from_the_model(shipped_model):
+    words = filters.kernels_caption(shipped_model)
+    black = -PIXEL_MEAN / PIXEL_STD
+    assert f"black becomes {black:.2f}, and only pixels of {_positive_from(PIXEL_MEAN, PIXEL_STD)} or more" in words
+    # the number is what the model's first layer really feeds the convolution for a black pixel
+    normalized = shipped_model.layer_outputs(np.zeros((28, 28), np.uint8), (filters.NORMALIZE_LAYER,))[0]
+    assert float(normalized.max()) == pytest.approx(black, abs=1e-5) == float(normalized.min())
+    assert "red weights are positive, blue negative" in words and "red weights add" not in words
+    assert "subtracts over the dark background" in words
+
+
+def test_the_kernels_caption_follows_the_rescaling_layer_not_typed_numbers():
+    mean, std = 0.5, 0.25  # another model's standardization: black -2.00, positive from 128
+    layers = {
+        filters.FIRST_CONV: SimpleNamespace(kernel=np.zeros((5, 5, 1, 16))),
+        filters.NORMALIZE_LAYER: SimpleNamespace(scale=1 / (255 * std), offset=-mean / std),
+    }
+    model = SimpleNamespace(keras_model=SimpleNamespace(get_layer=layers.__getitem__))
+    words = filters.kernels_caption(model)
+    assert f"black becomes {-mean / std:.2f}, and only pixels of {_positive_from(mean, std)} or more" in words
+    assert "the first layer's 16 learned 5×5 filters" in words
+
+
+# -- findings 14 and 17: the shift test's one pass, and whose class its curves plot ------------------------
+def _probabilities(top: int, p: float) -> np.ndarray:
+    """(len(SHIFTS), 10) probabilities: class TOP at P at every shift, the rest spread evenly."""
+    out = np.full((len(filters.SHIFTS), 10), (1 - p) / 9)
+    out[:, top] = p
+    return out
+
+
+def test_the_shift_words_say_when_the_dense_network_reads_another_class():
+    cnn = _probabilities(6, 0.8)
+    dense = _probabilities(3, 0.7)
+    dense[filters.SHIFTS.index(2), 3] = 0.4  # a dip at +2 px, to see which row is quoted
+    words = filters.shift_words(cnn, dense, 2)
+    zero = filters.SHIFTS.index(0)
+    assert f"the CNN gives **{CLASS_NAMES[6]}** {cnn[0, 6]:.0%}, the dense network {dense[0, 6]:.0%}" in words
+    assert (
+        f"Unshifted, the dense network reads **{CLASS_NAMES[3]}** ({dense[zero, 3]:.0%}), not {CLASS_NAMES[6]}: "
+        "its curve is the probability of a class it does not pick even at 0 px." in words
+    )
+    same = filters.shift_words(cnn, _probabilities(6, 0.6), 2)
+    assert "Unshifted" not in same and "does not pick" not in same
+    assert "the class the CNN reads at 0 px" in filters.SHIFT_Y_TITLE
+
+
+@pytest.mark.parametrize("flip", [True, False])
+def test_the_shift_words_say_one_pass_when_classify_mirror_averages(flip, monkeypatch):
+    monkeypatch.setattr(filters, "TEST_TIME_FLIP", flip)
+    words = filters.shift_words(_probabilities(1, 0.9), _probabilities(1, 0.5), 0)
+    caveat = "(one pass of each network; Classify averages the input with its mirror image, so its numbers can differ)"
+    assert (caveat in words) == flip
+
+
+def test_the_shipped_app_says_one_pass():
+    from model.inference import TEST_TIME_FLIP
+
+    assert TEST_TIME_FLIP  # the shipped branch: Classify mirror-averages, so the shift test says it is one pass
+
+
+def test_the_shift_curves_plot_the_cnns_class_for_both_networks(shipped_model):
+    """On a shipped example the networks agree; with the dense network's classes reversed they do not, and
+    its curve still plots the CNN's class while the note says so."""
+    _, curves, note = filters.compare_shift(str(EXAMPLES[0]), 0, shipped_model)
+    batch = np.stack([features.shift_image(input_pixels(str(EXAMPLES[0])), dx) for dx in filters.SHIFTS])
+    cnn = shipped_model.probabilities(batch)
+    dense = np.asarray(shipped_model.dense_model(batch[..., None].astype(np.float32), training=False))
+    zero = filters.SHIFTS.index(0)
+    target = int(cnn[zero].argmax())
+    assert int(dense[zero].argmax()) == target and "Unshifted" not in note  # the shipped branch
+    reversed_dense = SimpleNamespace(
+        probabilities=shipped_model.probabilities,
+        dense_model=lambda x, training: np.asarray(shipped_model.dense_model(x, training=training))[:, ::-1],
+        metrics=shipped_model.metrics,
+        ablations=shipped_model.ablations,
+        fashion_mnist_only=shipped_model.fashion_mnist_only,
+    )
+    _, curves, note = filters.compare_shift(str(EXAMPLES[0]), 0, reversed_dense)
+    plotted = curves[curves["network"] == "dense network"]["probability"].to_numpy()
+    np.testing.assert_allclose(plotted, dense[:, ::-1][:, target], rtol=1e-5)
+    own = int(dense[zero, ::-1].argmax())
+    assert own != target and f"Unshifted, the dense network reads **{CLASS_NAMES[own]}**" in note
