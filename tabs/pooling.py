@@ -20,7 +20,8 @@ from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 LEAD = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
 here?". Average pooling keeps the mean: "how much of it is here overall?", which blurs sharp
-responses. Switch between them above and watch the picture and the numbers change."""
+responses. The picture shows both side by side; switching between them above moves the red frame
+and fills the table with the chosen one's numbers."""
 DETAIL = """Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
 less and each of their values covers more of the image. A pattern can move inside one window without
 changing the max, but not across a window's border: strided pooling is not shift-invariant (Zhang
@@ -36,7 +37,7 @@ NEAR = 2  # on a phone the table shows the outputs within 2 rows and columns of 
 
 
 PANEL_SIDE = 224  # each of the three maps is drawn about this many pixels wide, whatever its size
-POOL_PICTURE = "Above, left to right: the input, max pooling, average pooling, on one colour scale; the worked window outlined in red, the chosen pooling framed"
+POOL_PICTURE = "Above, left to right: the map being pooled (the input or the chosen feature map), max pooling, average pooling, on one colour scale; the worked window outlined in red, the chosen pooling framed"
 
 
 def pooling_image(x, results: dict, chosen: str, cell: tuple[int, int], size: int, stride: int) -> np.ndarray:
