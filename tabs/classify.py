@@ -39,10 +39,14 @@ Score = tuple[float, float] | None
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None, Score]
 # the answer is the input's and its mirror image's probabilities averaged (model.inference.TEST_TIME_FLIP)
 TOP3_LABEL = "Top 3 (mirror-averaged)" if TEST_TIME_FLIP else "Top 3 classes"
+# beside it, the model before real photos answers the same way, so the two boxes differ only by the training
+BEFORE_LABEL = "Fashion-MNIST-only model (mirror-averaged)" if TEST_TIME_FLIP else "Fashion-MNIST-only model"
 THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.CURVE measures the same span
 
 
-def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str:
+def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagged: float | None = None) -> str:
+    """The answer's first words. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
+    cross-validation (``_flagged``), or None where it was not measured."""
     best = int(probs.argmax())
     if not prep.has_object:
         return "**Not sure: no clear object found.** The image is nearly uniform, looks like noise, or the object found is too small, so any class would be a guess. Try a photo of one garment."
@@ -50,9 +54,14 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str
     if reason == "unlike":
         return (
             f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than those of "
-            f"{_share_below(unusual)} of the garment photos it trained on. This rule catches many things the model never "
-            "learned, and also some ordinary photos. "
-            f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten classes, one item per photo: "
+            f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
+            + (
+                f"In cross-validation on new people's photos, this rule also flagged {flagged:.1%} of ordinary photos "
+                "of the ten classes. "
+                if flagged is not None
+                else "This rule can also flag ordinary photos. "
+            )
+            + f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )
     if reason == "unlikely":
@@ -62,6 +71,12 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0) -> str
             "shorts, a skirt), or a view the model has not learned. Try one garment laid flat and seen from the front (a shoe from the side)."
         )
     return f"**{CLASS_NAMES[best]}** ({probs[best]:.1%})."
+
+
+def _flagged(model: LoadedModel) -> float | None:
+    """The share of new people's photos of the ten the "unlike" rule alone flagged on the folds (real_photos.json)."""
+    rule = (model.real_photo_results or {}).get("unlike_rule")
+    return rule["with"]["unlike_known"]["mean"] if rule else None
 
 
 def _share_below(share: float) -> str:
@@ -79,9 +94,12 @@ def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
     steps = [(enlarge(img, 112), caption) for img, caption in prep.steps]
     label = top_classes(probs) if prep.has_object else None  # no object: name no class
     before = model.fashion_mnist_only
-    before_label = top_classes(before.probabilities(prep.pixels)[0]) if before and prep.has_object else None
+    # the same mirror average as the answer beside it (assess): only the training differs between the two boxes
+    before_label = (
+        top_classes(before.assess(prep.pixels, flip=TEST_TIME_FLIP)[0][0]) if before and prep.has_object else None
+    )
     score = (float(probs.max()), float(unusual)) if prep.has_object else None
-    verdict = _verdict(probs, prep, float(unusual))
+    verdict = _verdict(probs, prep, float(unusual), _flagged(model))
     return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
 
@@ -213,7 +231,7 @@ shipped model then trained on {trained}, so it cannot be scored on them. {_rules
 | Cut-out, Fashion-MNIST only | {before.test_accuracy:.1%} | {fm_only["top1"]:.1%} | {fm_only["right_and_sure"]:.1%} | {fm_only["unsure_outside"]:.1%} |
 | Cut-out, fine-tuned: {cv["folds"]} fold models, new photographers | {min(fold_fm):.1%}–{max(fold_fm):.1%} | {_pm(ours["top1"])} | {_pm(ours["right_and_sure"])} | {_pm(ours["unsure_outside"])} |
 
-*Test set*: Fashion-MNIST test accuracy (for the fold models, their range). *Photos right*: of the {inside:,} photos
+*Test set*: Fashion-MNIST test accuracy, in one pass (for the fold models, their range). *Photos right*: of the {inside:,} photos
 whose garment is one of the ten, the share whose top class counts as right by this app's mapping
 (`model/real_photos.py`), which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
 long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
@@ -255,20 +273,39 @@ def _rules_counted(cv: dict) -> str:
     if cv.get("has_unlike_score"):
         return (
             f"The third row's \"Not sure\" columns count both of the app's rules (top class under {UNSURE_BELOW:.0%}, "
-            f"or features more unusual than {UNLIKE_ABOVE:.0%} of the training photos')."
+            f"or features more unusual than those of {UNLIKE_ABOVE:.0%} of the photos of the ten classes it trained on). "
+            'The first two rows, which have no "unlike" score, count the probability rule alone.'
         )
     return (
-        f'The third row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '
-        'these fold models kept no features to compute the "unlike" score with.'
+        f'Every row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '
+        'the first two rows have no "unlike" score, and these fold models kept no features to compute it with.'
     )
+
+
+def _same_folds(results: dict) -> bool:
+    """Whether the "unlike" rule was measured on the table's own CV run (--unlike-cv the same file as --cv).
+
+    real_photos.json names no run, so the fold models' answers identify it: the same run scores every fold
+    alike at the app's thresholds (``with`` = ``cv``) and by the probability rule alone (``without`` =
+    ``cv_probability_only``). Two runs, even of one recipe, give other answers."""
+    rule, cv = results.get("unlike_rule") or {}, results.get("cross_validation") or {}
+    if not (rule and cv.get("has_unlike_score") and rule.get("recipe") == cv.get("recipe")):
+        return False
+    for ours, theirs in (("with", "cv"), ("without", "cv_probability_only")):
+        mine, table = rule.get(ours) or {}, cv.get(theirs) or {}
+        if not mine or any(
+            stat.get("folds") is None or (table.get(key) or {}).get("folds") != stat["folds"]
+            for key, stat in mine.items()
+        ):
+            return False
+    return True
 
 
 def _rule_folds(results: dict) -> str:
     """Whose folds measured the "unlike" rule: the table's own, or a sibling run's (its recipe named)."""
-    rule, cv = results.get("unlike_rule") or {}, results.get("cross_validation") or {}
-    recipe = rule.get("recipe") or {}
-    if cv.get("has_unlike_score") and recipe == cv.get("recipe"):
+    if _same_folds(results):
         return "these same folds"
+    recipe = (results.get("unlike_rule") or {}).get("recipe") or {}
     words = f"{recipe.get('copies', '?')} copies, {recipe.get('epochs', '?')} epochs"
     if recipe.get("variation") == "photos":
         words += ", each copy a reframed photo converted again"
@@ -288,15 +325,18 @@ def _unlike_words(results: dict) -> str:
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers (a higher probability
 threshold alone would buy part of that too); the rule on its own flagged {with_rule["unlike_known"]["mean"]:.1%} of new
-people's photos of the ten, many of them already under the threshold or wrong. {_chosen_where(rule)} The score there was fitted
+people's photos of the ten, many of them already under the threshold or wrong. {_chosen_where(results)} The score there was fitted
 on fewer Fashion-MNIST images than the shipped one."""
 
 
-def _chosen_where(rule: dict) -> str:
-    """Whether the app's two thresholds are the ones those folds chose (so their numbers flatter a little)."""
-    chosen = rule.get("chosen") or {}
+def _chosen_where(results: dict) -> str:
+    """Whether the app's two thresholds are the ones those folds chose: on the table's own folds they were chosen
+    there (model.inference), so those numbers flatter a little; a sibling run's folds would only agree."""
+    chosen = (results.get("unlike_rule") or {}).get("chosen") or {}
     if (chosen.get("unsure_below"), chosen.get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE):
-        return "Both thresholds were chosen on those same folds, so these numbers are likely a little optimistic."
+        if _same_folds(results):
+            return "Both thresholds were chosen on those same folds, so these numbers are likely a little optimistic."
+        return "Those folds would choose the app's thresholds too."
     return (
         f"Those folds would choose {chosen.get('unsure_below', 0):.0%} and {chosen.get('unlike_above', 0):.0%}; "
         f"the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
@@ -332,6 +372,18 @@ def _pooled(cv: dict) -> str:
     return "the three kinds pooled"
 
 
+def _curve_rules(cv: dict, model: LoadedModel) -> str:
+    """Which "Not sure" rules the curve counts, and whether they are the ones this model's app applies."""
+    if not cv.get("has_unlike_score"):
+        return ", by the probability rule alone"
+    if model.feature_distance is not None:
+        return ", with both of the app's rules"
+    return (
+        ", with both “Not sure” rules, though this model has no “unlike” score, so the app here applies the "
+        "probability rule alone"
+    )
+
+
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     """Coverage and error rate by threshold on the cross-validated photos (the data of a risk–coverage curve), with
     THRESHOLD and the learner's SCORE marked (HTML)."""
@@ -360,7 +412,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"recipe would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers would be wrong; it would also answer {at['outside_answered']:.0%} of new people's hats, "
         f"shorts and skirts ({_pooled(cv)}), all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on"
-        + (", with both of the app's rules" if cv.get("has_unlike_score") else ", by the probability rule alone")
+        + _curve_rules(cv, model)
         + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)"
         + _held_back(model)
         + "</p>"
@@ -377,8 +429,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         words += f"<p>Your input: top class {shown}, {html.escape(fate)}."
         if model.feature_distance is not None:
             words += (
-                f" Unlike the training photos: more unusual than {_share_below(unusual)} of them (above {UNLIKE_ABOVE:.0%} "
-                "the app says “Not sure” whatever the threshold)."
+                f" How unusual its features are: more than those of {_share_below(unusual)} of the photos of the ten "
+                f"classes it trained on (above {UNLIKE_ABOVE:.0%} the app says “Not sure” whatever the threshold)."
             )
         words += "</p>"
     return f"<div class='how-sure'>{chart}{words}</div>"
@@ -387,7 +439,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
 def how_sure_words(model: LoadedModel) -> str:
     """The panel's two or three sentences: why a ten-class network must be told when not to answer."""
     unlike = (
-        f" and its features are not more unusual than those of {UNLIKE_ABOVE:.0%} of the garment photos it trained on"
+        f" and its features are not more unusual than those of {UNLIKE_ABOVE:.0%} of the photos of the ten classes it"
+        " trained on"
         if model.feature_distance is not None
         else ""
     )
@@ -401,7 +454,7 @@ def warm_up(model: LoadedModel) -> None:
     """Trace the two models' compiled calls: the first answer needs them, so app.py runs this before serving."""
     model.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP)  # probabilities and features, in one call
     if model.fashion_mnist_only is not None:
-        model.fashion_mnist_only.probabilities(np.zeros((28, 28), np.uint8))
+        model.fashion_mnist_only.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: bool = True) -> None:
@@ -438,7 +491,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
                     label_output = gr.Label(num_top_classes=3, label=TOP3_LABEL)
                     before_output = gr.Label(
                         num_top_classes=3,
-                        label="Fashion-MNIST-only model",
+                        label=BEFORE_LABEL,
                         visible=model.fashion_mnist_only is not None,
                     )
                 seen_output = gr.Image(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from model.inference import LoadedModel
+from model.inference import TEST_TIME_FLIP, LoadedModel
 
 VERDICT_ID = "verdict"  # Classify's verdict (tabs/classify.py); the row under it holds the top-3 box
 TABS_ID = "lab-tabs"  # the page's top-level gr.Tabs (app.py): the tabs the picker lists and opens
@@ -77,12 +77,21 @@ def intro(model: LoadedModel) -> str:
 
 
 def model_status(model: LoadedModel) -> str:
+    """Where the model came from and its test accuracy: one pass of the network (metrics.json), and, where Classify
+    answers mirror-averaged, that way too when test_time_flip.json measured these weights."""
     acc, n = model.test_accuracy, model.metrics.get("test_size", 10_000)
-    accuracy = (
-        f"{acc:.2%} on {n:,} Fashion-MNIST test images"
-        if acc is not None
-        else "test accuracy unknown (no metrics.json)"
-    )
+    if acc is None:
+        return f"Model: {model.source} — test accuracy unknown (no metrics.json)."
+    accuracy = f"{acc:.2%} on {n:,} Fashion-MNIST test images"
+    if TEST_TIME_FLIP:
+        flip = (model.flip_results or {}).get("shipped model") or {}
+        sha = model.weights_sha256
+        measured = sha is not None and flip.get("weights_sha256") == sha and flip.get("images") == n
+        accuracy += (
+            f" in one pass ({flip['flip_test_accuracy']:.2%} as Classify answers, averaged with the mirror image)"
+            if measured
+            else " in one pass (Classify averages each input with its mirror image)"
+        )
     return f"Model: {model.source} — {accuracy}."
 
 
