@@ -1,0 +1,326 @@
+"""Review 12 (findings 1, 3, 4, 5, 6, 8-12): Classify's words, the header's accuracy and the README's tab list and
+headline numbers, each pinned to the JSON it quotes and each branch reached."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import inspect
+import json
+import re
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from model.data import CLASS_NAMES
+from model.inference import TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW
+from model.preprocess import Preprocessed
+from tabs import classify, header
+from tests.helpers import ROOT, SHIPPED
+
+REAL = json.loads((SHIPPED / "real_photos.json").read_text())
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+FLIP = json.loads((SHIPPED / "test_time_flip.json").read_text())
+RUNS = json.loads((SHIPPED / "ablations.json").read_text())
+README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+
+def fake_model(real=REAL, distance=True) -> SimpleNamespace:
+    before = SimpleNamespace(metrics=BEFORE, test_accuracy=BEFORE["test_accuracy"])
+    return SimpleNamespace(
+        real_photo_results=real,
+        metrics=METRICS,
+        test_accuracy=METRICS["test_accuracy"],
+        fashion_mnist_only=before,
+        feature_distance=object() if distance else None,
+    )
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+FOUND = Preprocessed(np.zeros((28, 28), np.uint8), has_object=True)
+SURE = np.full(10, 0.01)
+SURE[3] = 0.91  # Dress, above the probability threshold: only the "unlike" rule can hold it back
+UNLIKE = (1 + UNLIKE_ABOVE) / 2
+
+
+# -- 4: the Fashion-MNIST-only box answers as the box beside it ----------------------------------------------------
+def test_the_fashion_mnist_only_box_is_mirror_averaged_like_the_answer(shipped_model):
+    from tabs.inputs import convert_upload
+
+    photo = sorted((ROOT / "tests" / "data" / "real-photos").rglob("*.jpg"))[0]
+    _, _, _, _, before_label, _ = classify.classify_photo(str(photo), shipped_model)
+    before = shipped_model.fashion_mnist_only
+    assert before is not None and before.feature_distance is None  # assess: probabilities only, mirror-averaged
+    pixels = convert_upload(str(photo)).pixels
+    one = before.probabilities(pixels)[0]
+    expected = (one + before.probabilities(pixels[:, ::-1])[0]) / 2 if TEST_TIME_FLIP else one
+    assert list(before_label) == [CLASS_NAMES[i] for i in np.argsort(expected)[::-1][:3]]
+    assert list(before_label.values()) == pytest.approx(np.sort(expected)[::-1][:3], abs=1e-6)
+    assert ("mirror-averaged" in classify.BEFORE_LABEL) == TEST_TIME_FLIP
+    assert "beside the Fashion-MNIST-only model's answer (averaged the same way)." in README and TEST_TIME_FLIP
+
+
+# -- 5: the "unlike" verdict ---------------------------------------------------------------------------------------
+def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos_it_flagged():
+    flagged = REAL["unlike_rule"]["with"]["unlike_known"]["mean"]
+    assert classify._flagged(fake_model()) == flagged
+    words = classify._verdict(SURE, FOUND, UNLIKE, classify._flagged(fake_model()))
+    assert words.startswith("**Not sure: this looks unlike the photos it trained on.**")
+    assert (
+        f"more unusual than those of {np.floor(UNLIKE * 100):.0f}% of the photos of the ten classes it trained on."
+        in words
+    )
+    assert (
+        f"In cross-validation on new people's photos, this rule also flagged {flagged:.1%} of ordinary photos of the "
+        "ten classes."
+    ) in words
+    assert "garment photos" not in words and "catches many" not in words and "Dress" in words
+
+
+def test_without_a_measured_share_the_unlike_verdict_claims_no_number():
+    real = {k: v for k, v in REAL.items() if k != "unlike_rule"}
+    assert classify._flagged(fake_model(real=real)) is None
+    assert classify._flagged(SimpleNamespace(real_photo_results=None)) is None
+    words = classify._verdict(SURE, FOUND, UNLIKE, None)
+    assert "This rule can also flag ordinary photos." in words and "cross-validation" not in words
+    assert not re.search(r"flagged \d", words)
+
+
+def test_classify_hands_the_verdict_the_measured_share(tmp_path):
+    probs = SURE.copy()
+    model = SimpleNamespace(
+        assess=lambda pixels, flip: (probs[None], np.array([UNLIKE])),
+        fashion_mnist_only=None,
+        real_photo_results=REAL,
+    )
+    verdict = classify._answer(FOUND, model)[3]
+    assert f"flagged {REAL['unlike_rule']['with']['unlike_known']['mean']:.1%} of ordinary photos" in verdict
+
+
+# -- 8: the table's one-pass test set and the first two rows' rule -------------------------------------------------
+@pytest.mark.parametrize("has_score", [True, False])
+def test_the_table_says_the_test_set_is_one_pass_and_which_rule_each_row_counts(has_score):
+    real = copy.deepcopy(REAL)
+    real["cross_validation"]["has_unlike_score"] = has_score
+    words = _flat(classify.real_photo_table(fake_model(real=real)))
+    assert "*Test set*: Fashion-MNIST test accuracy, in one pass (for the fold models, their range)." in words
+    if has_score:
+        assert (
+            "The third row's \"Not sure\" columns count both of the app's rules (top class under "
+            f"{UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE:.0%} of the photos of the ten "
+            'classes it trained on). The first two rows, which have no "unlike" score, count the probability rule alone.'
+        ) in words
+    else:
+        assert (
+            f'Every row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '
+            'the first two rows have no "unlike" score'
+        ) in words
+    fold_fm = [f["fashion_mnist_test_accuracy"] for f in REAL["cross_validation"]["fold_details"]]
+    assert f"| {min(fold_fm):.1%}–{max(fold_fm):.1%} |" in words
+
+
+# -- 11: the same folds are the same run's, not the same recipe's ---------------------------------------------------
+def _other_run_same_recipe() -> dict:
+    """The shipped JSON with the "unlike" rule measured on another run of the same recipe: other fold answers."""
+    real = copy.deepcopy(REAL)
+    for side in ("with", "without"):
+        real["unlike_rule"][side]["top1"]["folds"][0] += 0.001
+    return real
+
+
+def test_the_shipped_rule_was_measured_on_the_tables_own_folds():
+    cv, rule = REAL["cross_validation"], REAL["unlike_rule"]
+    for ours, theirs in (("with", "cv"), ("without", "cv_probability_only")):
+        for key, stat in rule[ours].items():
+            assert stat["folds"] == cv[theirs][key]["folds"], (ours, key)  # fold for fold: one run
+    assert classify._same_folds(REAL) and classify._rule_folds(REAL) == "these same folds"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _other_run_same_recipe,
+        lambda: {**copy.deepcopy(REAL), "unlike_rule": {**REAL["unlike_rule"], "recipe": {"copies": 8, "epochs": 6}}},
+        lambda: {**REAL, "cross_validation": {**REAL["cross_validation"], "has_unlike_score": False}},
+        lambda: {**REAL, "unlike_rule": {k: v for k, v in REAL["unlike_rule"].items() if k != "with"}},
+    ],
+    ids=["same recipe, other run", "other recipe", "table kept no features", "no per-fold record"],
+)
+def test_anything_but_the_same_runs_answers_is_a_sibling_run(change):
+    real = change()
+    assert not classify._same_folds(real)
+    assert classify._rule_folds(real).startswith("the folds of a sibling run (")
+
+
+def test_the_thresholds_sentence_has_a_branch_for_each_case():
+    assert REAL["unlike_rule"]["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
+    same = classify._chosen_where(REAL)
+    assert same == "Both thresholds were chosen on those same folds, so these numbers are likely a little optimistic."
+    sibling = _other_run_same_recipe()
+    assert classify._chosen_where(sibling) == "Those folds would choose the app's thresholds too."
+    other = copy.deepcopy(sibling)
+    other["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}
+    assert classify._chosen_where(other) == (
+        f"Those folds would choose 60% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
+    )
+    table = _flat(classify.real_photo_table(fake_model(real=sibling)))
+    assert "Those folds would choose the app's thresholds too." in table and "chosen on those same folds" not in table
+
+
+@pytest.mark.parametrize(
+    "has_score, distance, expected",
+    [
+        (True, True, ", with both of the app's rules;"),
+        (True, False, "with both “Not sure” rules, though this model has no “unlike” score, so the app here applies"),
+        (False, True, ", by the probability rule alone;"),
+    ],
+)
+def test_the_curve_says_both_of_the_apps_rules_only_when_the_app_applies_both(has_score, distance, expected):
+    real = copy.deepcopy(REAL)
+    real["cross_validation"]["has_unlike_score"] = has_score
+    html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real, distance=distance))
+    assert expected in html
+    assert ("both of the app's rules" in html) == (has_score and distance)
+
+
+# -- 10: the header's accuracy ---------------------------------------------------------------------------------------
+SHA = hashlib.sha256((SHIPPED / "model.weights.h5").read_bytes()).hexdigest()
+
+
+def _status_model(sha=SHA, metrics=METRICS) -> SimpleNamespace:
+    return SimpleNamespace(
+        source="the embedded model (model/weights)",
+        metrics=metrics,
+        test_accuracy=metrics.get("test_accuracy"),
+        flip_results=FLIP,
+        weights_sha256=sha,
+    )
+
+
+def test_the_header_gives_one_pass_and_the_mirror_average_measured_on_these_weights():
+    shipped = FLIP["shipped model"]
+    assert shipped["weights_sha256"] == SHA and shipped["test_accuracy"] == METRICS["test_accuracy"]
+    n = METRICS.get("test_size", 10_000)
+    assert shipped["images"] == n
+    status = header.model_status(_status_model())
+    assert TEST_TIME_FLIP
+    assert status == (
+        f"Model: the embedded model (model/weights) — {METRICS['test_accuracy']:.2%} on {n:,} Fashion-MNIST test "
+        f"images in one pass ({shipped['flip_test_accuracy']:.2%} as Classify answers, averaged with the mirror image)."
+    )
+
+
+def test_the_header_quotes_no_mirror_average_measured_on_other_weights():
+    status = header.model_status(_status_model(sha="0" * 64))
+    assert "in one pass (Classify averages each input with its mirror image)." in status
+    assert f"{FLIP['shipped model']['flip_test_accuracy']:.2%}" not in status
+
+
+def test_the_header_without_the_mirror_average_or_metrics(monkeypatch):
+    monkeypatch.setattr(header, "TEST_TIME_FLIP", False)
+    status = header.model_status(_status_model())
+    assert status.endswith(
+        f"{METRICS['test_accuracy']:.2%} on {METRICS.get('test_size', 10_000):,} Fashion-MNIST test images."
+    )
+    assert "one pass" not in status
+    assert "test accuracy unknown" in header.model_status(_status_model(metrics={}))
+
+
+# -- the README -------------------------------------------------------------------------------------------------------
+def test_the_readme_headline_accuracy_says_one_pass_and_quotes_the_mirror_average():
+    shipped = FLIP["shipped model"]
+    assert shipped["weights_sha256"] == SHA  # measured on the weights the README describes
+    assert (
+        f"| **{METRICS['test_accuracy']:.2%}** | Fashion-MNIST test accuracy ({shipped['images']:,} images, one pass) of "
+        f"the shipped model, `model/weights/metrics.json`; {shipped['flip_test_accuracy']:.2%} as Classify answers, "
+        "averaged with the mirror image (`test_time_flip.json`"
+    ) in README
+
+
+def test_the_readme_augmentation_step_is_one_unrepeated_pair_that_also_reshuffled():
+    """Finding 1: train.py reshuffles only when it augments, and the pair was run once (one seed each)."""
+    import train
+    from model.recipe import ABLATIONS
+
+    vgg, aug = RUNS["vgg"], RUNS["vgg-aug"]
+    assert not ABLATIONS["vgg"][2] and ABLATIONS["vgg-aug"][2]  # the step turns augmentation on
+    assert vgg["seed"] == aug["seed"] and vgg["epochs"] == aug["epochs"]
+    assert not any("seeds" in run for run in (vgg, aug))  # no seed study of these runs
+    step = 100 * (aug["test_accuracy"] - vgg["test_accuracy"])
+    assert (
+        f"in the plain recipe, adding augmentation scored {step:+.2f} points in one pair of {vgg['epochs']}-epoch runs, "
+        "never repeated with other seeds, so possibly noise; and `train.py` reshuffles the training images each epoch "
+        "only when it augments, so the step is not augmentation's alone."
+    ) in README
+    assert "augmentation helped" not in README
+    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
+    orders = {}
+    for augment in (False, True):
+        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
+        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
+    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+
+
+def test_the_readme_overfitting_gap_says_how_training_accuracy_is_measured():
+    from model.cnn import build_mlp
+    from model.recipe import ABLATIONS
+
+    assert ABLATIONS["mlp"][2] and ABLATIONS["vgg-aug"][2]  # both quoted runs trained on augmented images
+    assert inspect.signature(build_mlp).parameters["dropout"].default > 0  # mlp: dropout on while training
+    assert (
+        "its validation accuracy; training accuracy is averaged over each epoch on augmented images, with dropout on "
+        "where the network has it, and validation accuracy is measured after the epoch on clean images, so the first "
+        "can sit below the second)"
+    ) in README
+
+
+def test_the_readme_unseen_garment_counts_every_photo_of_it():
+    """Finding 3: the unseen-garment share is over every photo of that garment (each fold's share times that count
+    is a whole number), also those of the fold's own training photographers (each fold held out only some people)."""
+    cv = REAL["cross_validation"]
+    counts = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    for fold, share in zip(cv["fold_details"], cv["cv"]["unsure_unseen_garment"]["folds"], strict=True):
+        n = counts[fold["left_out_garment"]]["photos"]
+        assert share * n == pytest.approx(round(share * n), abs=1e-6), fold["left_out_garment"]
+        assert fold["held_out_photos"] < REAL["photos"]
+    assert (
+        f"{cv['cv']['unsure_unseen_garment']['mean']:.1%} ± {cv['cv']['unsure_unseen_garment']['sd']:.1%} for the kind "
+        "a fold never saw (every photo of that kind, including those by people whose other photos the fold trained on)"
+    ) in README
+
+
+def test_the_readme_says_the_folds_unlike_score_was_refitted_on_fewer_images():
+    import train
+
+    assert train.CV_REFERENCE_FM < train.OOD_FIT_IMAGES
+    assert (
+        'both "Not sure" rules, the "unlike" score refitted per fold on fewer Fashion-MNIST images than the shipped '
+        "one)"
+    ) in README
+
+
+def test_the_readme_names_classifys_panels():
+    source = (ROOT / "tabs" / "classify.py").read_text(encoding="utf-8")
+    assert 'gr.Accordion("How sure before it answers?"' in source
+    assert 'gr.Accordion("Real photos vs Fashion-MNIST' in source and "How we know" not in source
+    assert (
+        "the measured detail is in collapsed panels: on Classify, **How sure before it answers?** and **Real photos "
+        "vs Fashion-MNIST**; on every other tab, its **How we know** panels."
+    ) in README
+    for name in (
+        "filters",
+        "pooling",
+        "normalization",
+        "softmax",
+        "explain",
+        "overfitting",
+        "confusion",
+        "improve",
+        "playground",
+    ):
+        assert 'Accordion("How we know"' in (ROOT / "tabs" / f"{name}.py").read_text(encoding="utf-8"), name
