@@ -9,7 +9,7 @@ import numpy as np
 
 from concepts import normalization
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
-from model.inference import LoadedModel
+from model.inference import UNSURE_BELOW, LoadedModel, is_unsure
 from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
@@ -114,18 +114,52 @@ def run_normalization(image_path: str | None, model: LoadedModel):
         [name, f"{x.min():.3g}–{x.max():.3g}", CLASS_NAMES[int(p.argmax())], f"{p.max():.1%}"]
         for (name, x), p in zip(fed.items(), probs, strict=True)
     ]
-    blank, bug, right = CLASS_NAMES[int(_black_image_answer(model).argmax())], rows[1][2], rows[0][2]
-    note = (
-        "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
-        f"For an all-black image it answers **{blank}**"
-    )
-    if bug == blank:
-        note += f", and it answers {bug} here too: most likely the scale speaking, not this image."
-        if bug == right:
-            note += " Here that happens to be the answer at the right scale as well."
+    return histograms_html(pixels), rows, scale_note(probs[1], _black_image_answer(model), rows[0][2])
+
+
+UNIFORM = 1 / len(CLASS_NAMES)  # a uniform guess's probability for each class
+EVEN_WITHIN = 0.05  # a top probability within 5 points of UNIFORM: "spread almost evenly"
+TIE_WITHIN = 0.01  # the top two within a point: "a near-tie"
+SAME_WITHIN = 0.02  # every probability within 2 points of the all-black image's: "almost the same probabilities"
+
+
+def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
+    """What the model does with 0-1 pixels, in words chosen from its probabilities (``bug``): an answer, or a spread
+    too even to read one from (under the app's "Not sure" line); and how close that is to an all-black image's
+    (``black``). ``right``: its answer at the right scale."""
+    first, second = (int(i) for i in np.argsort(bug)[::-1][:2])
+    top = f"{CLASS_NAMES[first]} {bug[first]:.1%}, then {CLASS_NAMES[second]} {bug[second]:.1%}"
+    unsure = is_unsure(bug)
+    note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
+    if bug[first] - UNIFORM < EVEN_WITHIN:
+        note += f"It spreads its probability almost evenly: {top}, near the {UNIFORM:.0%} of a uniform guess."
+    elif unsure:
+        note += f"Its top classes: {top}."
     else:
-        note += f"; for this image it answers {bug}."
-    return histograms_html(pixels), rows, note
+        note += f"It answers **{CLASS_NAMES[first]}**: {top}."
+    if unsure:
+        note += (
+            f" Its top probability is under the app's {UNSURE_BELOW:.0%} line: the app would answer *Not sure* to "
+            "probabilities like these."
+        )
+    if bug[first] - bug[second] < TIE_WITHIN:
+        note += " Which class comes first is a near-tie."
+    blank = CLASS_NAMES[int(black.argmax())]
+    gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true
+    if gap < SAME_WITHIN:
+        return note + (
+            f" An all-black image gets almost the same probabilities (each within {np.ceil(1000 * gap - 1e-9) / 10:.1f} points; {blank} "
+            f"on top at {black.max():.1%}): most likely the scale speaking, not this image."
+        )
+    if CLASS_NAMES[first] != blank or unsure:
+        return note + f" For an all-black image the top class is {blank} ({black.max():.1%})."
+    note += (
+        f" For an all-black image the top class is {blank} too ({black.max():.1%}): most likely the scale speaking, not "
+        "this image."
+    )
+    if blank == right:
+        note += " Here that happens to be the answer at the right scale as well."
+    return note
 
 
 def _black_image_answer(model: LoadedModel) -> np.ndarray:
