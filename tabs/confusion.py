@@ -11,8 +11,8 @@ import numpy as np
 from concepts import confusion, saliency
 from gradio_gaps import captioned_gallery
 from model.data import CLASS_NAMES
-from model.inference import LoadedModel
-from model.recipe import LABEL_SMOOTHING
+from model.inference import TEST_TIME_FLIP, LoadedModel
+from model.recipe import LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.checks import choice, optional_number
 from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
 from tabs.memo import built_for, explainer
@@ -28,8 +28,8 @@ its total and its diagonal cell becomes **precision** (of the images the model c
 shirts)."""
 CALIBRATION_LEAD = """A model is *calibrated* when its confidence matches how often it is right: of all the images it
 classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images whose top
-probability falls in that bin; the dashed diagonal is perfect calibration. The **Softmax** tab moves this diagram
-with a temperature."""
+probability, in one pass of the network, falls in that bin; the dashed diagonal is perfect calibration. The
+**Softmax** tab moves this diagram with a temperature."""
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
 
@@ -44,14 +44,32 @@ CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, 
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
 
-def summary_markdown(metrics: dict) -> str:
-    """Overall accuracy and the most confused pairs, in words."""
+def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
+    """Overall accuracy and the most confused pairs, in words. All of it is one pass of the network; where Classify
+    answers mirror-averaged (TEST_TIME_FLIP) the words say so, with its accuracy from ``flip`` (``measured_flip``)."""
     pairs = confusion.most_confused(np.array(metrics["confusion_matrix"]))
     lines = [f"- {t} read as {p}: {n} times" for t, p, n in pairs]
-    return (
-        f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images. "
-        "The most confused pairs (true → predicted):\n" + "\n".join(lines)
+    words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images. "
+    if TEST_TIME_FLIP:
+        words += (
+            "Everything on this tab is one pass of the network; Classify averages each input with its mirror image"
+            + (
+                f", which scores {flip['flip_test_accuracy']:.2%} on these test images. "
+                if flip
+                else ", so its answers can differ. "
+            )
+        )
+    return words + "The most confused pairs (true → predicted):\n" + "\n".join(lines)
+
+
+def measured_flip(model: LoadedModel) -> dict | None:
+    """test_time_flip.json's result for this model, if it was measured on these weights and this test set."""
+    flip = (model.flip_results or {}).get("shipped model") or {}
+    sha = model.weights_sha256
+    same = (
+        sha is not None and flip.get("weights_sha256") == sha and flip.get("images") == model.metrics.get("test_size")
     )
+    return flip if same else None
 
 
 def calibration_words(
@@ -68,7 +86,7 @@ def calibration_words(
     return (
         f"The **expected calibration error** (ECE) splits confidence into {_bin_count(bins)} equal-width bins, "
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
-        f"weighted by its bin's share of the images: here {calibration['ece']:.2%}. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
+        f"weighted by its bin's share of the images: here {calibration['ece']:.2%}, in one pass of the network. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
         + _direction(bins, ladder or {}, ablations or {}, before)
     )
@@ -134,14 +152,15 @@ def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | N
     trained = f"trained {epochs} epochs" if epochs else "trained"
     if hard and smooth:
         over = 100 * (hard["confidence"] - hard["accuracy"])
-        if over > 0:
+        if over > 0 and smooth["confidence"] < smooth["accuracy"]:
             words += (
-                f" The improvement ladder's runs agree: the same network {trained} on hard targets (the "
-                f"*+ augmentation* rung) was {'slightly ' if over < 2 else ''}over-confident, "
-                f"{hard['confidence']:.1%} for {hard['accuracy']:.1%}; adding label smoothing and AdamW with a "
-                "warm-up then cosine schedule (the next rung) made it under-confident, "
-                f"{smooth['confidence']:.1%} for {smooth['accuracy']:.1%}. The optimiser and its schedule changed "
-                "too, so this does not isolate label smoothing."
+                f" The improvement ladder's runs point the same way (one run each): the same network {trained} on "
+                f"hard targets (the *+ augmentation* rung) was {'slightly ' if over < 2 else ''}over-confident, "
+                f"{hard['confidence']:.1%} for {hard['accuracy']:.1%}; the next rung, which adds label smoothing, was "
+                f"under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}. That rung also "
+                f"replaced Adam at a constant learning rate of {PLAIN_LR:g} with AdamW (weight decay {WEIGHT_DECAY:g}) "
+                f"and a learning rate warmed up to {PEAK_LR:g}, then cosine-decayed, so this does not isolate label "
+                "smoothing."
             )
     else:
         words += " Not measured: `benchmarks/ladder_calibration.py` compares runs with and without it."
@@ -208,7 +227,11 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
         kept = len(confusion.cell_samples(samples, t, p))
         note = (
             f"**{true_name} read correctly: {total} test images.** The model folder keeps a random {kept} of them; "
-            f"showing the {len(hits)} the model was surest of."
+            + (
+                f"showing the {len(hits)} of those {kept} the model was surest of."
+                if len(hits) < kept
+                else "all shown, most confident first."
+            )
         )
     else:
         shown = "all shown" if len(hits) == total else f"the {len(hits)} the model was surest of shown"
@@ -307,7 +330,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     """The tab (the test set's own images: ``examples`` and ``shared`` are not its input)."""
     with gr.Tab("Confusion matrix") as tab:
         gr.Markdown(LEAD)
-        gr.Markdown(summary_markdown(model.metrics), elem_id="confusion-summary")
+        gr.Markdown(summary_markdown(model.metrics, measured_flip(model)), elem_id="confusion-summary")
         with gr.Row():
             with gr.Column(scale=3):
                 confusion_mode = gr.Radio(list(CONFUSION_MODES), value="Counts", label="Show")
