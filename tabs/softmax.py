@@ -13,7 +13,7 @@ from concepts.confusion import reliability_diagram
 from model import calibration as scaling
 from model.data import CLASS_NAMES
 from model.evaluate import calibration
-from model.inference import UNSURE_BELOW, LoadedModel, top_classes
+from model.inference import TEST_TIME_FLIP, UNSURE_BELOW, LoadedModel, top_classes
 from tabs.charts import bar_table
 from tabs.checks import number
 from tabs.checks import text as check_text
@@ -32,6 +32,9 @@ overflows: exp(1000) is infinite in floating point, exp(0) is 1."""
 CALIBRATION_LEAD = """### Your temperature on the whole test set
 Does a 90% probability mean the model is right 90% of the time? The slider's temperature, applied to the model's
 logits for every Fashion-MNIST test image, moves this reliability diagram and its calibration error (ECE)."""
+# after CALIBRATION_LEAD where Classify answers mirror-averaged (model.inference.TEST_TIME_FLIP)
+ONE_PASS = """The logits are one pass of the network; Classify averages each input with its mirror image, so its
+probabilities can differ."""
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 # the step tables' six columns share the width, so that on a 390-px phone none is cut off (gradio_gaps.css)
 STEP_WIDTHS = ["17%", "17%", "17%", "17%", "14%", "18%"]
@@ -172,7 +175,8 @@ def calibrate(temperature: float, model: LoadedModel) -> tuple[str, str, dict]:
     cal, confidence, accuracy = _calibration_at(logits, temperature)
     fitted = fitted_record(model)["temperature"]
     note = (
-        f"At T = {temperature:g}, on the {len(logits['test_labels']):,} test images: ECE **{cal['ece']:.2%}**, "
+        f"At T = {temperature:g}, one pass of the network on the {len(logits['test_labels']):,} test images: "
+        f"ECE **{cal['ece']:.2%}**, "
         f"mean top probability {confidence:.1%} for {accuracy:.1%} accuracy (T never changes which class wins). "
         f"Temperature scaling chose T = {fitted:.2f} (below, *How we know*)."
     )
@@ -253,7 +257,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         )
         calibrated = stored_logits(model) is not None
         if calibrated:
-            gr.Markdown(CALIBRATION_LEAD)
+            gr.Markdown(CALIBRATION_LEAD + ("\n\n" + ONE_PASS if TEST_TIME_FLIP else ""))
             with gr.Row(elem_id="temperature-calibration"):  # each side at least 300 px: on a phone they stack
                 reliability_plot = gr.Image(
                     show_label=False,
