@@ -1,0 +1,276 @@
+"""Review 12c's findings on the Pooling, Normalization, Softmax and Confusion matrix tabs: one pass marked where
+it is shown, Classify's mirror-averaged accuracy from test_time_flip.json, the 0-1 pixels' near-even output in
+words chosen from its probabilities, the Pooling picture's caption, and the ladder's one-run comparison."""
+
+from __future__ import annotations
+
+import json
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from model.data import CLASS_NAMES
+from tests.helpers import SHIPPED
+
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+FLIP = json.loads((SHIPPED / "test_time_flip.json").read_text())["shipped model"]
+LADDER = json.loads((SHIPPED / "ladder_calibration.json").read_text())
+RECORD = json.loads((SHIPPED / "calibration.json").read_text())
+EXAMPLES = sorted(str(p) for p in (SHIPPED / "examples").glob("*.png"))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- Confusion matrix (review 12c #3, #8, #9) ----------------------------------------------------------------------
+def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged_accuracy(shipped_model):
+    from model.inference import TEST_TIME_FLIP
+    from tabs import confusion
+
+    assert TEST_TIME_FLIP and FLIP["weights_sha256"] == shipped_model.weights_sha256  # the shipped branch
+    words = confusion.summary_markdown(shipped_model.metrics, confusion.measured_flip(shipped_model))
+    assert words.startswith(
+        f"**Test accuracy {METRICS['test_accuracy']:.2%}** on {METRICS['test_size']:,} test images."
+    )
+    assert "Everything on this tab is one pass of the network" in words
+    assert (
+        f"Classify averages each input with its mirror image, which scores {FLIP['flip_test_accuracy']:.2%} on these "
+        "test images." in words
+    )
+
+
+def test_a_flip_measured_on_other_weights_is_not_quoted(shipped_model, monkeypatch):
+    from tabs import confusion
+
+    stale = SimpleNamespace(
+        flip_results={"shipped model": {**FLIP, "weights_sha256": "0" * 64}},
+        weights_sha256=shipped_model.weights_sha256,
+        metrics=METRICS,
+    )
+    assert confusion.measured_flip(stale) is None
+    words = confusion.summary_markdown(METRICS, confusion.measured_flip(stale))
+    assert "one pass of the network" in words and "so its answers can differ" in words
+    assert f"{FLIP['flip_test_accuracy']:.2%}" not in words
+    other_size = SimpleNamespace(
+        flip_results={"shipped model": FLIP}, weights_sha256=FLIP["weights_sha256"], metrics={}
+    )
+    assert confusion.measured_flip(other_size) is None  # a test set of another size
+    monkeypatch.setattr(confusion, "TEST_TIME_FLIP", False)  # Classify answers in one pass too: nothing to contrast
+    words = confusion.summary_markdown(METRICS, FLIP)
+    assert "mirror" not in words and words.startswith(f"**Test accuracy {METRICS['test_accuracy']:.2%}**")
+
+
+def test_the_calibration_panel_says_one_pass(shipped_model):
+    from tabs import confusion
+
+    words = confusion.calibration_words(shipped_model.metrics["calibration"])
+    assert f"here {METRICS['calibration']['ece']:.2%}, in one pass of the network." in words
+    assert "in one pass of the network, falls in that bin" in flat(confusion.CALIBRATION_LEAD)
+
+
+def test_the_ladder_comparison_is_one_run_each_and_names_what_else_changed(shipped_model):
+    from model.recipe import ABLATIONS, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
+    from tabs import confusion
+
+    assert ABLATIONS["vgg-aug"][3] == "plain" and ABLATIONS["baseline"][3] == "ours"  # the two recipes compared
+    hard, smooth = LADDER["vgg-aug"], LADDER["baseline"]
+    words = confusion.calibration_words(shipped_model.metrics["calibration"], LADDER)
+    assert "The improvement ladder's runs point the same way (one run each):" in words
+    assert f"over-confident, {hard['confidence']:.1%} for {hard['accuracy']:.1%}" in words
+    assert f"was under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}." in words
+    assert (
+        f"replaced Adam at a constant learning rate of {PLAIN_LR:g} with AdamW (weight decay {WEIGHT_DECAY:g}) and a "
+        f"learning rate warmed up to {PEAK_LR:g}, then cosine-decayed, so this does not isolate label smoothing."
+    ) in words
+    assert "made it under-confident" not in words
+
+
+@pytest.mark.parametrize("rung", ["vgg-aug", "baseline"])
+def test_the_ladder_comparison_is_left_out_when_its_runs_do_not_show_it(shipped_model, rung):
+    """Hard targets not over-confident, or the label-smoothing rung not under-confident: no sentence says they were."""
+    from tabs import confusion
+
+    ladder = {name: dict(run) for name, run in LADDER.items()}
+    ladder[rung]["confidence"], ladder[rung]["accuracy"] = ladder[rung]["accuracy"], ladder[rung]["confidence"]
+    words = confusion.calibration_words(shipped_model.metrics["calibration"], ladder)
+    assert "The improvement ladder's runs" not in words and "one run each" not in words
+
+
+def test_a_diagonal_cell_shows_the_surest_of_the_kept_images_not_of_all(shipped_model):
+    from tabs import confusion
+
+    samples, shirt = shipped_model.test_samples, CLASS_NAMES.index("Shirt")
+    kept = int(((samples["labels"] == shirt) & (samples["probs"].argmax(1) == shirt)).sum())  # by hand
+    assert kept > confusion.CELL_SHOWN
+    _, note = confusion.open_cell("Shirt", "Shirt", shipped_model)
+    total = METRICS["confusion_matrix"][shirt][shirt]
+    assert f"**Shirt read correctly: {total} test images.** The model folder keeps a random {kept} of them;" in note
+    assert f"showing the {confusion.CELL_SHOWN} of those {kept} the model was surest of." in note
+
+
+def test_a_diagonal_cell_with_few_kept_images_shows_them_all(shipped_model):
+    from tabs import confusion
+
+    samples = shipped_model.test_samples
+    few = np.flatnonzero((samples["labels"] == 1) & (samples["probs"].argmax(1) == 1))[:2]  # two right Trousers
+    model = SimpleNamespace(test_samples={key: value[few] for key, value in samples.items()}, metrics=METRICS)
+    _, note = confusion.open_cell("Trouser", "Trouser", model)
+    assert "keeps a random 2 of them; all shown, most confident first." in note and "of those" not in note
+
+
+# -- Softmax (review 12c #4) ---------------------------------------------------------------------------------------
+def test_the_softmax_calibration_note_says_one_pass(shipped_model):
+    from tabs import softmax
+
+    _, note, values = softmax.calibrate(1.0, shipped_model)
+    assert note.startswith(
+        f"At T = 1, one pass of the network on the {METRICS['test_size']:,} test images: "
+        f"ECE **{RECORD['test_ece']['1']:.2%}**, "
+    )
+    assert values["ece"] == pytest.approx(METRICS["calibration"]["ece"], abs=1e-4)
+    assert "one pass of the network" in softmax.ONE_PASS and "mirror image" in softmax.ONE_PASS
+
+
+# -- Normalization (review 12c #5) ---------------------------------------------------------------------------------
+def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(shipped_model):
+    """The shipped branch, on every example: the probabilities computed here, not read from the tab."""
+    from model.inference import UNSURE_BELOW
+    from tabs import normalization
+    from tabs.inputs import input_pixels
+
+    black = shipped_model.probabilities(np.zeros((28, 28), np.uint8))[0]
+    for path in EXAMPLES:
+        bug = shipped_model.probabilities(input_pixels(path) / 255)[0]
+        first, second = np.argsort(bug)[::-1][:2]
+        assert bug[first] < 0.1 + normalization.EVEN_WITHIN and bug[first] < UNSURE_BELOW  # what the words say
+        assert bug[first] - bug[second] < normalization.TIE_WITHIN
+        note = normalization.run_normalization(path, shipped_model)[2]
+        assert (
+            f"It spreads its probability almost evenly: {CLASS_NAMES[first]} {bug[first]:.1%}, then "
+            f"{CLASS_NAMES[second]} {bug[second]:.1%}, near the 10% of a uniform guess." in note
+        )
+        assert f"under the app's {UNSURE_BELOW:.0%} line: the app would answer *Not sure*" in note
+        assert "Which class comes first is a near-tie." in note
+        gap = np.abs(bug - black).max()
+        quoted = float(note.split("each within ")[1].split(" points")[0])
+        assert 100 * gap <= quoted <= 100 * gap + 0.1 + 1e-9
+        assert f"{CLASS_NAMES[black.argmax()]} on top at {black.max():.1%}): most likely the scale speaking" in note
+        assert "It answers" not in note and "it answers" not in note
+
+
+def probabilities(**given: float) -> np.ndarray:
+    """Ten probabilities: the named classes (first word, lower case) at these values, the rest sharing what is left."""
+    names = [name.split("/")[0].split()[0].lower() for name in CLASS_NAMES]
+    p = np.full(10, (1 - sum(given.values())) / (10 - len(given)))
+    for name, value in given.items():
+        p[names.index(name)] = value
+    return p
+
+
+BLACK = probabilities(dress=0.12, coat=0.11)
+
+
+@pytest.mark.parametrize(
+    ("bug", "right", "says", "not_says"),
+    [
+        # a confident answer, not the black image's: an answer, the black image's top class beside it
+        (
+            probabilities(coat=0.7, dress=0.2),
+            "Coat",
+            [
+                "It answers **Coat**: Coat 70.0%, then Dress 20.0%.",
+                "For an all-black image the top class is Dress (12.0%).",
+            ],
+            ["Not sure", "near-tie", "scale speaking", "almost evenly"],
+        ),
+        # a confident answer that is the black image's and the right scale's: the old wording
+        (
+            probabilities(dress=0.7, coat=0.2),
+            "Dress",
+            [
+                "It answers **Dress**: Dress 70.0%, then Coat 20.0%.",
+                "the top class is Dress too (12.0%): most likely the scale speaking, not this image.",
+                "Here that happens to be the answer at the right scale as well.",
+            ],
+            ["Not sure", "near-tie"],
+        ),
+        (
+            probabilities(dress=0.7, coat=0.2),
+            "Coat",
+            ["the top class is Dress too (12.0%): most likely the scale speaking"],
+            ["happens to be"],
+        ),
+        # unsure but not even: no answer named, Not sure, no near-tie
+        (
+            probabilities(coat=0.4, dress=0.3),
+            "Coat",
+            [
+                "Its top classes: Coat 40.0%, then Dress 30.0%.",
+                "the app would answer *Not sure*",
+                "the top class is Dress (12.0%).",
+            ],
+            ["It answers", "almost evenly", "near-tie", "scale speaking"],
+        ),
+        # unsure and a near-tie
+        (
+            probabilities(coat=0.3, dress=0.295),
+            "Coat",
+            ["Its top classes: Coat 30.0%, then Dress 29.5%.", "*Not sure*", "Which class comes first is a near-tie."],
+            ["It answers", "almost evenly"],
+        ),
+    ],
+)
+def test_the_zero_to_one_words_follow_the_probabilities(bug, right, says, not_says):
+    from tabs import normalization
+
+    note = normalization.scale_note(bug, BLACK, right)
+    assert np.abs(bug - BLACK).max() >= normalization.SAME_WITHIN  # not the "almost the same" branch
+    for phrase in says:
+        assert phrase in note, phrase
+    for phrase in not_says:
+        assert phrase not in note, phrase
+
+
+def test_an_output_like_the_black_images_is_said_to_be_almost_the_same():
+    from tabs import normalization
+
+    bug = BLACK + np.array([0.003, -0.003] + [0.0] * 8)  # within 0.3 points of every black-image probability
+    note = normalization.scale_note(bug, BLACK, "Bag")
+    assert (
+        "An all-black image gets almost the same probabilities (each within 0.3 points; Dress on top at 12.0%)" in note
+    )
+    assert math.isclose(bug.sum(), 1.0)
+
+
+# -- Pooling (review 12c #6, #7) -----------------------------------------------------------------------------------
+def test_switching_the_pooling_moves_the_frame_and_the_table_only(shipped_model):
+    from tabs import pooling
+
+    runs = {
+        mode: pooling.run_pooling(EXAMPLES[0], mode, 2, 2, pooling.POOL_SOURCES[0], 0, shipped_model)
+        for mode in ("max", "average")
+    }
+    (_, note_max, table_max, _), (_, note_avg, table_avg, _) = runs.values()
+    assert note_max == note_avg and "Max = " in note_max and "mean = " in note_max  # the note gives both
+    assert not np.allclose(table_max.to_numpy(), table_avg.to_numpy())  # the table is the chosen one's
+    lead = flat(pooling.LEAD)
+    assert "The picture shows both side by side" in lead and "moves the red frame" in lead
+    assert "watch the picture" not in lead
+
+
+def test_the_picture_caption_names_the_map_being_pooled(shipped_model, monkeypatch):
+    from tabs import pooling
+    from tabs.inputs import input_pixels
+
+    drawn = []
+    real = pooling.pooling_image
+    monkeypatch.setattr(pooling, "pooling_image", lambda x, *rest: drawn.append(x) or real(x, *rest))
+    pooling.run_pooling(EXAMPLES[0], "max", 2, 2, pooling.POOL_SOURCES[1], 3, shipped_model)
+    feature = shipped_model.layer_outputs(input_pixels(EXAMPLES[0]), (pooling.FEATURE_LAYER,))[0][0][..., 3]
+    np.testing.assert_allclose(drawn[0], feature, rtol=1e-5, atol=1e-5)  # the first panel: the map, not the input
+    assert pooling.POOL_PICTURE.startswith(
+        "Above, left to right: the map being pooled (the input or the chosen feature map), max pooling,"
+    )
