@@ -134,6 +134,25 @@ def test_the_softmax_calibration_note_says_one_pass(shipped_model):
     assert "one pass of the network" in softmax.ONE_PASS and "mirror image" in softmax.ONE_PASS
 
 
+def markdown_on_the_tab(tab, model) -> list[str]:
+    """The Markdown a tab's build puts on the page, built alone in a Blocks (no app started)."""
+    import gradio as gr
+
+    examples = [str(p) for p in EXAMPLES]
+    with gr.Blocks() as demo, gr.Tabs():
+        tab.build(model, examples, gr.State())
+    return [c["props"].get("value") or "" for c in demo.get_config_file()["components"] if c["type"] == "markdown"]
+
+
+def test_the_one_pass_words_are_on_the_page(shipped_model):
+    from tabs import confusion, softmax
+
+    shown = markdown_on_the_tab(softmax, shipped_model)
+    assert any(softmax.CALIBRATION_LEAD in text and softmax.ONE_PASS in text for text in shown)
+    shown = markdown_on_the_tab(confusion, shipped_model)
+    assert f"mirror image, which scores {FLIP['flip_test_accuracy']:.2%} on these test images" in "".join(shown)
+
+
 # -- Normalization (review 12c #5) ---------------------------------------------------------------------------------
 def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(shipped_model):
     """The shipped branch, on every example: the probabilities computed here, not read from the tab."""
