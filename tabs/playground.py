@@ -11,10 +11,10 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
-from concepts.curves import OVERFIT_RISE, overfitted
+from concepts.curves import OVERFIT_RISE, not_overfitted_because
 from model import playground
 from model.data import CLASS_NAMES
-from model.inference import LoadedModel, top_classes
+from model.inference import TEST_TIME_FLIP, LoadedModel, top_classes
 from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels
@@ -141,7 +141,7 @@ def noise_words(grid: dict) -> tuple[float, str]:
 
 def run_words(run: dict, epochs: int) -> str:
     """What one run's curves show, chosen by its numbers (``concepts.curves.overfitted`` decides overfitting)."""
-    h = run["history"]
+    h, config = run["history"], run.get("config", {})
     best = run["best_epoch"]
     accuracy = f"**{run['test_accuracy']:.2%}**"
     if "test_accuracy_reestimated" in run:
@@ -149,9 +149,16 @@ def run_words(run: dict, epochs: int) -> str:
             f"**{run['test_accuracy_reestimated']:.2%}** with batch norm's averages re-estimated "
             f"({run['test_accuracy']:.2%} as trained)"
         )
+    harder = [
+        w
+        for on, w in ((config.get("augment"), "on augmented images"), (config.get("dropout"), "with dropout on"))
+        if on
+    ]
     head = (
-        f"**This run**: test accuracy {accuracy}; validation accuracy {h['val_accuracy'][-1]:.2%} "
-        f"and training accuracy {h['accuracy'][-1]:.2%} at epoch {epochs}. "
+        f"**This run**: test accuracy {accuracy}; validation accuracy {h['val_accuracy'][-1]:.2%} at the end of "
+        f"epoch {epochs}, and training accuracy {h['accuracy'][-1]:.2%}, averaged over that epoch as it trained"
+        + (f" {' and '.join(harder)}, so it can end below validation" if harder else "")
+        + ". "
     )
     lowest, last = h["val_loss"][best - 1], h["val_loss"][-1]
     where = f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}"
@@ -159,43 +166,75 @@ def run_words(run: dict, epochs: int) -> str:
         if 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) < TOO_CLOSE:
             return head + (
                 f"{where}. These curves are as trained; re-estimating batch norm's running averages after the last "
-                "epoch changed test accuracy little (below), so by then they were no clear handicap; earlier epochs, "
-                "when they lagged more, were not checked."
+                "epoch changed test accuracy little (below), so by then they were no clear handicap; at earlier "
+                "epochs it was not checked."
             )
         return head + (
-            f"{where}. These curves are as trained: batch norm's lagging running averages and any overfitting "
-            "both move them, and this run cannot tell them apart."
+            f"{where}. These curves are as trained. The validation curves are computed with batch norm's running "
+            "averages, so lagging averages and any overfitting both move them (the training curves use each batch's "
+            "own statistics), and this run cannot tell the two apart."
         )
     if best == epochs:
         return head + f"Validation loss was still falling at epoch {epochs}: no sign of overfitting in {epochs} epochs."
-    accuracies = f"validation accuracy going from {h['val_accuracy'][best - 1]:.2%} to {h['val_accuracy'][-1]:.2%}"
-    if overfitted(h):
-        return head + (
-            f"{where}, above it at each of the last two epochs, {accuracies}, while training loss kept falling "
-            f"({h['loss'][best - 1]:.3f} → {h['loss'][-1]:.3f}): from there on the network fitted its training "
-            "images better and new ones worse. That is overfitting."
-        )
-    return head + f"{where}, {accuracies}: {not_overfitting(h, best)}."
-
-
-def not_overfitting(h: dict, best: int) -> str:
-    """Why ``concepts.curves.overfitted`` did not call a run overfitted: the rule's first condition it fails."""
-    lowest, epochs = h["val_loss"][best - 1], len(h["val_loss"])
-    rule = f"by this tab's rule (more than {OVERFIT_RISE} above the lowest at each of the last two epochs)"
-    if h["val_loss"][-1] - lowest <= OVERFIT_RISE:
-        return f"no clear overfitting yet (a rise of up to {OVERFIT_RISE} is noise here)"
-    if h["val_loss"][-2] - lowest <= OVERFIT_RISE:
+    before, after = h["val_accuracy"][best - 1], h["val_accuracy"][-1]
+    accuracies = f"validation accuracy going from {before:.2%} to {after:.2%}"
+    if not_overfitted_because(h):
         return (
-            f"it ended {h['val_loss'][-1] - lowest:.3f} above its lowest, but epoch {epochs - 1} was only "
-            f"{h['val_loss'][-2] - lowest:.3f} above, so {rule} not yet clear overfitting"
+            head + f"{where}, {accuracies}. No clear overfitting by the Overfitting tab's rule: {not_overfitting(h)}."
         )
-    if h["val_accuracy"][-1] > h["val_accuracy"][best - 1]:
-        return "validation loss rose, yet validation accuracy ended higher: not clear overfitting"
-    return "training loss rose too: not overfitting as such"
+    later = h["val_loss"][best:]
+    fell = [best + 1 + i for i, (a, b) in enumerate(zip([lowest, *later[:-1]], later, strict=True)) if b < a]
+    steady = not fell
+    return head + (
+        f"{where}, more than {OVERFIT_RISE} above it at each of the last two epochs, with {accuracies} "
+        f"({100 * (after - before):+.2f} points) while training loss went from {h['loss'][best - 1]:.3f} to "
+        f"{h['loss'][-1]:.3f}. By the Overfitting tab's rule this run overfitted, one run with one seed"
+        + (
+            ": its validation loss did not fall at any epoch after its lowest."
+            if steady
+            else "; its validation loss did not climb steadily after its lowest ("
+            + ", ".join(f"{v:.3f}" for v in later)
+            + f"), falling at epoch{'s' if len(fell) > 1 else ''} {', '.join(map(str, fell))}."
+        )
+    )
 
 
-def batch_norm_words(run: dict, epochs: int) -> str:
-    """For a run with batch norm: its test accuracy with the running averages re-estimated, and what that says."""
+def not_overfitting(h: dict) -> str:
+    """Why ``concepts.curves.overfitted`` did not call a run overfitted, in its numbers: the rule's first condition
+    it fails (``not_overfitted_because``)."""
+    loss, why = h["val_loss"], not_overfitted_because(h)
+    best, epochs = int(np.argmin(loss)) + 1, len(loss)
+    lowest, after = loss[best - 1], loss[best - 1 :]
+    climbed = (
+        "its validation loss climbed at each epoch after its lowest while its training loss fell, but "
+        if len(after) > 1
+        and all(b > a for a, b in zip(after[:-1], after[1:], strict=True))
+        and h["loss"][-1] < h["loss"][best - 1]
+        else ""
+    )
+    if why == "lowest-late":
+        return f"its validation loss was lowest at epoch {best} of {epochs}, so fewer than two epochs came after it"
+    if why == "last":
+        return (
+            f"{climbed}it ended only {loss[-1] - lowest:.3f} above its lowest, and a rise of up to {OVERFIT_RISE} is "
+            "not called overfitting here"
+        )
+    if why == "next-to-last":
+        return (
+            f"{climbed}epoch {epochs - 1} was only {loss[-2] - lowest:.3f} above its lowest (it ended "
+            f"{loss[-1] - lowest:.3f} above), and the rule asks for more than {OVERFIT_RISE} at each of the last two "
+            "epochs"
+        )
+    if why == "accuracy":
+        return "its validation loss rose, yet its validation accuracy ended higher"
+    if why == "training":
+        return "its training loss ended no lower than at the lowest validation loss"
+    return "it has too few epochs to judge"
+
+
+def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
+    """For a run with batch norm: its test accuracy with the running averages re-estimated, and what that says,
+    set against the grid's other batch-norm runs with as many updates."""
     if "test_accuracy_reestimated" not in run:
         return ""
     after = run["test_accuracy_reestimated"]
@@ -210,16 +249,28 @@ def batch_norm_words(run: dict, epochs: int) -> str:
         return head + ": its running averages were no clear handicap here."
     steps = playground.updates(run["config"], epochs)
     start = playground.BN_MOMENTUM**steps  # the share of each running average still at its starting value
-    if start >= 0.01:
+    if start < 0.01:
         return head + (
-            f": one likely cause is that its running averages had not caught up. Each starts at mean 0 and variance 1 and moves "
-            f"{1 - playground.BN_MOMENTUM:.0%} toward each batch's; after this run's {steps:,} updates {start:.0%} "
-            "of it is still that start."
+            ": one likely cause is that its running averages lagged behind the weights, which kept changing while "
+            f"they averaged the batches of roughly the last {1 / (1 - playground.BN_MOMENTUM):.0f} updates."
         )
-    return head + (
-        ": one likely cause is that its running averages lagged behind the weights, which kept changing while they averaged "
-        f"the batches of roughly the last {1 / (1 - playground.BN_MOMENTUM):.0f} updates."
+    mechanism = (
+        f"Each starts at mean 0 and variance 1 and moves {1 - playground.BN_MOMENTUM:.0%} toward each batch's; after "
+        f"this run's {steps:,} updates {start:.0%} of it is still that start."
     )
+    same = [
+        100 * (r["test_accuracy_reestimated"] - r["test_accuracy"])
+        for r in grid["runs"].values()
+        if "test_accuracy_reestimated" in r and playground.updates(r["config"], epochs) == steps
+    ]
+    if min(same) <= TOO_CLOSE:  # that start is shared by runs re-estimation did not help: it cannot be the cause alone
+        return head + (
+            f": so at the end of training its running averages did not match these images' statistics. {mechanism} "
+            f"But that start is the same in all {len(same)} batch-norm runs with {steps:,} updates in this grid, "
+            f"and re-estimating changed them by {min(same):+.2f} to {max(same):+.2f} points: why this run gained "
+            f"{gap:.2f} points is not measured."
+        )
+    return head + f": one likely cause is that its running averages had not caught up. {mechanism}"
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:
@@ -311,7 +362,7 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
     if other and other != config:
         runs.append((f"pinned: {describe(other)}", playground.grid_run(grid, other)["history"], PINNED))
     spread, noise = noise_words(grid)
-    words = [run_words(run, grid["epochs"]), batch_norm_words(run, grid["epochs"])]
+    words = [run_words(run, grid["epochs"]), batch_norm_words(run, grid["epochs"], grid)]
     if other and other != config:
         gap = 100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True))
         verdict = "within the seed noise" if abs(gap) < spread else "more than the seed noise"
@@ -400,10 +451,20 @@ def learner_pixels(shared, examples: list[str]) -> tuple[np.ndarray, str]:
     return input_pixels(examples[-1]), "a test image (classify your own in the Classify tab to see it here)"
 
 
+def shipped_label() -> str:
+    """The shipped model's panel: one pass, where Classify answers mirror-averaged (model.inference.TEST_TIME_FLIP)."""
+    return "The shipped model (one pass)" if TEST_TIME_FLIP else "The shipped model"
+
+
 def answers(run, shared, model: LoadedModel, examples: list[str]) -> tuple[dict, dict, str]:
     pixels, what = learner_pixels(shared, examples)
     yours = np.asarray(run.net(pixels[None, ..., None].astype(np.float32), training=False))[0]
-    return top_classes(yours), top_classes(model.probabilities(pixels)[0]), f"Both networks on {what}."
+    note = f"Both networks on {what}, one pass each" + (
+        ". Classify averages the input with its mirror image, so its numbers for the shipped model can differ."
+        if TEST_TIME_FLIP
+        else "."
+    )
+    return top_classes(yours), top_classes(model.probabilities(pixels)[0]), note
 
 
 async def train_live(pool, normalize, batch_norm, dropout, augment, images, shared, model: LoadedModel, examples):
@@ -480,7 +541,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         live_plot = gr.HTML(elem_id="live-curves")
         with gr.Row():
             yours = gr.Label(num_top_classes=3, label="Your network", elem_id="live-yours")
-            shipped = gr.Label(num_top_classes=3, label="The shipped model", elem_id="live-shipped")
+            shipped = gr.Label(num_top_classes=3, label=shipped_label(), elem_id="live-shipped")
         live_note = gr.Markdown(elem_id="live-note")
         with gr.Accordion("How we know", open=False):
             recall = gr.HTML(elem_id="playground-recall")
