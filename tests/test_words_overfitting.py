@@ -1,0 +1,334 @@
+"""The Overfitting and Playground tabs' words (review 12b): one overfitting rule, stated once in the Overfitting
+tab's lead and used everywhere; each number from the model folder's JSON; each branch reached.
+
+The shipped branches run on the shipped files; the others on a copy of the shipped runs with numbers moved.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from concepts import curves
+from model import playground
+from tabs import overfitting
+from tabs import playground as tab
+from tests.helpers import SHIPPED
+
+RUNS = json.loads((SHIPPED / "ablations.json").read_text())
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+GRID = json.loads((SHIPPED / "playground.json").read_text())
+
+
+def fake_model(grid: dict | None = GRID, drop: tuple = (), **test_accuracy: float) -> SimpleNamespace:
+    """The shipped runs as a stand-in model: DROP runs left out, some test accuracies replaced (_ for -)."""
+    runs = {name: run for name, run in copy.deepcopy(RUNS).items() if name not in drop}
+    for name, accuracy in test_accuracy.items():
+        runs[name.replace("_", "-")]["test_accuracy"] = accuracy
+    return SimpleNamespace(
+        ablations=runs,
+        metrics=METRICS,
+        fashion_mnist_only=SimpleNamespace(metrics=BEFORE),
+        playground=copy.deepcopy(grid),
+    )
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def the_lead_rule(h: dict) -> bool:
+    """The rule as the lead words it: at each of the last two epochs validation loss more than the threshold above
+    its lowest (the dot), training loss lower there than at the dot, validation accuracy no higher."""
+    loss, dot = h["val_loss"], int(np.argmin(h["val_loss"]))
+    return (
+        all(v - loss[dot] > 0.03 for v in loss[-2:])
+        and h["loss"][-1] < h["loss"][dot]
+        and h["val_accuracy"][-1] <= h["val_accuracy"][dot]
+    )
+
+
+def small_run(grid: dict) -> dict:
+    """The grid's seed-0 run of its default configuration on 1,000 images (the preset the tab points to)."""
+    return next(r for r in grid["runs"].values() if r["config"] == dict(grid["default"], images=1000))
+
+
+def find(config: dict) -> dict:
+    return next(r for r in GRID["runs"].values() if r["config"] == config and r["seed"] == 0)
+
+
+# -- findings 6 and 7: one rule, stated in the lead, the code's --------------------------------------------------
+def test_the_lead_states_the_coded_rule_and_no_other():
+    lead = flat(overfitting.LEAD)
+    assert curves.OVERFIT_RISE == 0.03  # the_lead_rule's threshold
+    assert (
+        f"at each of its last two epochs, the dashed validation loss is more than {curves.OVERFIT_RISE} above" in lead
+    )
+    assert "the solid training loss is lower than at the dot and validation accuracy is no higher" in lead
+    assert "steadily" not in lead and "noise" not in lead and "A smaller rise is not called overfitting here." in lead
+    histories = [r["history"] for r in [*GRID["runs"].values(), *RUNS.values(), BEFORE]]
+    assert any(curves.overfitted(h) for h in histories) and not all(curves.overfitted(h) for h in histories)
+    for h in histories:  # the lead's words and the code agree on every run the app shows
+        assert the_lead_rule(h) == curves.overfitted(h)
+
+
+def test_the_reason_a_run_is_not_overfitted_is_the_rules_first_failed_condition():
+    h = {"loss": [1.0, 0.8, 0.6, 0.5, 0.4, 0.3], "val_loss": [0.9, 0.7, 0.5, 0.52, 0.6, 0.6]}
+    h["val_accuracy"] = [0.6, 0.7, 0.8, 0.8, 0.79, 0.78]
+    assert curves.not_overfitted_because(h) is None and curves.overfitted(h)
+    cases = {
+        "unrecorded": {"val_loss": [0.5, 0.4], "loss": [1.0, 0.9]},
+        "lowest-late": {"val_loss": [0.9, 0.7, 0.6, 0.6, 0.4, 0.6]},
+        "last": {"val_loss": [0.9, 0.7, 0.5, 0.6, 0.6, 0.52]},
+        "next-to-last": {"val_loss": [0.9, 0.7, 0.5, 0.6, 0.52, 0.6]},
+        "accuracy": {"val_accuracy": [0.6, 0.7, 0.8, 0.8, 0.79, 0.81]},
+        "training": {"loss": [1.0, 0.8, 0.6, 0.5, 0.4, 0.7]},
+    }
+    for why, change in cases.items():
+        assert curves.not_overfitted_because({**h, **change}) == why and not curves.overfitted({**h, **change})
+
+
+def test_the_live_pointer_gives_the_preset_runs_verdict_by_the_leads_rule(shipped_model):
+    h = small_run(GRID)["history"]
+    loss, dot = h["val_loss"], int(np.argmin(h["val_loss"]))
+    words = overfitting.live_words(shipped_model)
+    assert not the_lead_rule(h)  # the shipped branch: climbing, but epoch 9 within the threshold
+    assert loss[-2] - loss[dot] <= 0.03 < loss[-1] - loss[dot]
+    assert all(b > a for a, b in zip(loss[dot:-1], loss[dot + 1 :], strict=True))  # climbing at each epoch
+    assert (
+        "By the rule above, that run has not clearly overfitted: its validation loss climbed at each epoch after its "
+        f"lowest while its training loss fell, but epoch {len(loss) - 1} was only {loss[-2] - loss[dot]:.3f} above its "
+        f"lowest (it ended {loss[-1] - loss[dot]:.3f} above), and the rule asks for more than 0.03 at each of the last "
+        "two epochs." in words
+    )
+
+
+def test_the_live_pointer_says_why_when_the_last_epoch_is_within_the_threshold():
+    grid = copy.deepcopy(GRID)
+    h = small_run(grid)["history"]
+    h["val_loss"][-1] = min(h["val_loss"]) + 0.01
+    words = overfitting.live_words(SimpleNamespace(playground=grid))
+    assert f"it ended only {h['val_loss'][-1] - min(h['val_loss']):.3f} above its lowest" in words
+    assert "a rise of up to 0.03 is not called overfitting here" in words and "noise" not in words
+
+
+# -- finding 1: the generalization gap, and the curves' distance that approximates it -----------------------------
+def test_the_detail_says_the_curves_distance_only_approximates_the_generalization_gap():
+    detail = flat(overfitting.DETAIL)
+    assert "The distance between the training and validation curves is the" not in detail
+    assert "*generalization gap* is how much better a model does on its training images" in detail
+    assert "both measured the same way" in detail and "only approximates it" in detail
+    assert "on augmented images with dropout on" in detail and "it can even come out negative" in detail
+    gaps = [r["history"]["accuracy"][-1] - r["history"]["val_accuracy"][-1] for r in RUNS.values()]
+    assert min(gaps) < 0  # what "can even come out negative" refers to: a run in the table did
+
+
+# -- finding 5: the threshold is the app's, not a measured noise level -------------------------------------------
+def test_the_threshold_words_quote_the_default_settings_seeds():
+    seeds = [r["history"] for r in GRID["runs"].values() if r["config"] == GRID["default"]]
+    rises = [max(h["val_loss"][int(np.argmin(h["val_loss"])) :]) - min(h["val_loss"]) for h in seeds]
+    words = overfitting.threshold_words(fake_model())
+    assert "a threshold this app chose by hand, not a measured noise level" in words
+    assert ", ".join(f"{r:.3f}" for r in rises[:-1]) + f" and {rises[-1]:.3f} above its lowest" in words
+    assert f"each of its {len(seeds)} seeds" in words
+    assert not any(the_lead_rule(h) for h in seeds) and "the rule calls none of those runs overfitted." in words
+
+
+def test_the_threshold_words_count_a_seed_the_rule_calls_overfitted():
+    model = fake_model()
+    seed = next(r for r in model.playground["runs"].values() if r["config"] == GRID["default"])
+    h = seed["history"]
+    h["val_loss"] = [*h["val_loss"][:-3], 0.2, 0.5, 0.5]
+    h["val_accuracy"][-1] = 0.0
+    h["loss"][-1] = 0.0
+    assert the_lead_rule(h)
+    assert "the rule calls 1 of those runs overfitted." in overfitting.threshold_words(model)
+    assert overfitting.threshold_words(fake_model(grid=None)).endswith("not a measured noise level.")
+
+
+# -- findings 2, 3: the two gaps are measured differently; the reshuffling caveat names what it covers ---------
+def test_the_baselines_gap_is_said_to_be_measured_on_augmented_images():
+    words = overfitting.regularisation_words(fake_model())
+    gap = 100 * (RUNS["baseline"]["history"]["accuracy"][-1] - RUNS["baseline"]["history"]["val_accuracy"][-1])
+    assert (
+        f"The baseline's gap is {gap:+.1f} points, but its training accuracy was measured on augmented images, so the "
+        "two gaps were not measured alike" in words
+    )
+    assert "(the baseline's:" not in words
+
+
+@pytest.mark.parametrize("ladder", [True, False])
+def test_the_reshuffling_caveat_names_its_comparisons_with_or_without_the_ladder_pair(ladder):
+    model = fake_model(drop=() if ladder else ("vgg-aug",))
+    words = overfitting.regularisation_words(model)
+    caveat = overfitting.reshuffling_words(ladder)
+    assert words.count(caveat) == 1
+    assert "so the no-augmentation run's gap and test score above" in caveat
+    assert ("and the ladder's augmentation step" in caveat) == ladder == ("improvement ladder" in words)
+    assert "the dropout comparison is unaffected, as both of its runs were augmented" in caveat
+    assert words.index("leaving augmentation out") < words.index(caveat)
+
+
+def test_the_caveat_claims_the_dropout_comparison_only_when_both_its_runs_were_augmented(monkeypatch):
+    from model.recipe import ABLATIONS
+
+    assert ABLATIONS["baseline"][2] and ABLATIONS["no-dropout"][2]  # the shipped branch: both augmented
+    monkeypatch.setattr(overfitting, "AUGMENTED_RUNS", {"baseline"})
+    assert "dropout" not in overfitting.reshuffling_words(True)
+
+
+def test_the_runs_without_augmentation_keep_one_order_and_the_augmented_are_reshuffled():
+    import train
+
+    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
+    orders = {}
+    for augment in (False, True):
+        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
+        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
+    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+
+
+# -- finding 10: the ladder's one pair of runs, set against the Playground's seed noise ---------------------------
+def _ladder(model) -> str:
+    words = overfitting.regularisation_words(model)
+    return words[words.index(" In the improvement ladder") :]
+
+
+def test_the_ladder_step_is_not_said_to_help_and_is_set_against_the_playgrounds_seed_noise():
+    step = 100 * (RUNS["vgg-aug"]["test_accuracy"] - RUNS["vgg"]["test_accuracy"])
+    scores = [100 * r["test_accuracy"] for r in GRID["runs"].values() if r["config"] == GRID["default"]]
+    threshold = 2 * np.sqrt(2) * np.std(scores, ddof=1)
+    assert 0.5 <= step < threshold  # the shipped branch
+    words = _ladder(fake_model())
+    assert f"adding augmentation changed test accuracy by {step:+.2f} points" in words
+    assert f"in one pair of {RUNS['vgg']['epochs']}-epoch runs never repeated with other seeds" in words
+    assert f"(up to {threshold:.2f} points, about 95% of the time), so possibly noise." in words
+    for wrong in ("helped", "unlike in our recipe", "Perhaps because", "a hint rather than a finding"):
+        assert wrong not in overfitting.regularisation_words(fake_model())
+
+
+@pytest.mark.parametrize(
+    "vgg_aug, grid, says",
+    [
+        (None, GRID, "never repeated with other seeds: no measurable effect."),  # vgg-aug set to vgg's score below
+        (0.95, GRID, "these runs' own seed spread was not measured."),
+        (0.95, None, "how much such runs vary with the seed was not measured, so this may be noise."),
+    ],
+)
+def test_the_ladder_sentence_follows_the_step_and_the_noise(vgg_aug, grid, says):
+    model = fake_model(grid=grid, vgg_aug=RUNS["vgg"]["test_accuracy"] + 0.002 if vgg_aug is None else vgg_aug)
+    words = _ladder(model)
+    assert says in words and "helped" not in words and "hurt" not in words
+
+
+# -- the Playground: findings 5, 6, 8, 9, 14, 16 ------------------------------------------------------------------
+def test_the_spiky_run_is_called_overfitted_by_the_rule_with_its_jumps_shown():
+    config = {**GRID["default"], "normalize": False}
+    run = find(config)
+    h, best = run["history"], run["best_epoch"]
+    assert curves.overfitted(h) and the_lead_rule(h)
+    later = h["val_loss"][best:]
+    fell = [
+        best + 1 + i
+        for i, (a, b) in enumerate(zip([h["val_loss"][best - 1], *later[:-1]], later, strict=True))
+        if b < a
+    ]
+    assert fell  # the shipped branch: not a steady climb
+    words = tab.run_words(run, GRID["epochs"])
+    drop = 100 * (h["val_accuracy"][-1] - h["val_accuracy"][best - 1])
+    assert (
+        f"({drop:+.2f} points) while training loss went from {h['loss'][best - 1]:.3f} to {h['loss'][-1]:.3f}" in words
+    )
+    assert "By the Overfitting tab's rule this run overfitted, one run with one seed" in words
+    assert "did not climb steadily after its lowest (" + ", ".join(f"{v:.3f}" for v in later) + ")" in words
+    assert f"falling at epoch {fell[0]}" in words if len(fell) == 1 else "falling at epochs" in words
+    assert "That is overfitting" not in words and "new ones worse" not in words
+
+
+def test_a_steady_climb_is_said_to_be_one():
+    h = {"val_loss": [0.9, 0.5, 0.6, 0.7], "loss": [1.0, 0.8, 0.7, 0.6], "accuracy": [0.9] * 4}
+    h["val_accuracy"] = [0.7, 0.8, 0.77, 0.75]
+    words = tab.run_words({"history": h, "best_epoch": 2, "test_accuracy": 0.8}, 4)
+    assert "this run overfitted, one run with one seed: its validation loss did not fall at any epoch" in words
+
+
+@pytest.mark.parametrize(
+    "augment, dropout, said",
+    [
+        (False, 0.0, ""),
+        (True, 0.0, " on augmented images, so it can end below validation"),
+        (False, 0.5, " with dropout on, so it can end below validation"),
+        (True, 0.5, " on augmented images and with dropout on, so it can end below validation"),
+    ],
+)
+def test_the_training_accuracy_says_how_it_was_measured(augment, dropout, said):
+    run = find({**GRID["default"], "augment": augment, "dropout": dropout})
+    h = run["history"]
+    words = tab.run_words(run, GRID["epochs"])
+    assert (
+        f"validation accuracy {h['val_accuracy'][-1]:.2%} at the end of epoch {GRID['epochs']}, and training "
+        f"accuracy {h['accuracy'][-1]:.2%}, averaged over that epoch as it trained{said}. " in words
+    )
+
+
+def test_a_batch_norm_runs_words_put_the_running_averages_in_the_validation_curves_only():
+    run = find({**GRID["default"], "batch_norm": True})
+    assert 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) >= 0.5  # that branch
+    words = flat(tab.run_words(run, GRID["epochs"]))
+    assert "The validation curves are computed with batch norm's running averages" in words
+    assert "(the training curves use each batch's own statistics)" in words
+    assert "running averages and any overfitting both move them" not in words.replace("lagging averages", "")
+
+
+def test_the_1000_image_batch_norm_words_quote_the_runs_with_as_many_updates():
+    run = find({**GRID["default"], "batch_norm": True, "images": 1000})
+    steps = playground.updates(run["config"], GRID["epochs"])
+    same = [
+        100 * (r["test_accuracy_reestimated"] - r["test_accuracy"])
+        for r in GRID["runs"].values()
+        if r["config"]["batch_norm"] and r["config"]["images"] == 1000
+    ]
+    assert all(playground.updates(r["config"], GRID["epochs"]) == steps for r in find_all(1000))
+    assert min(same) <= 0.5  # the shipped branch: that start is shared by runs re-estimation did not help
+    words = tab.batch_norm_words(run, GRID["epochs"], GRID)
+    gap = 100 * (run["test_accuracy_reestimated"] - run["test_accuracy"])
+    assert f"that start is the same in all {len(same)} batch-norm runs with {steps:,} updates in this grid" in words
+    assert (
+        f"changed them by {min(same):+.2f} to {max(same):+.2f} points: why this run gained {gap:.2f} points is not measured."
+        in words
+    )
+    assert "likely cause" not in words
+
+
+def find_all(images: int) -> list[dict]:
+    return [r for r in GRID["runs"].values() if r["config"]["batch_norm"] and r["config"]["images"] == images]
+
+
+def test_when_every_run_with_as_many_updates_gained_the_late_start_is_a_likely_cause():
+    run = {"test_accuracy": 0.8, "test_accuracy_reestimated": 0.9, "config": {**GRID["default"], "images": 1000}}
+    grid = {"runs": {"a": {**run, "config": {**run["config"], "batch_norm": True}}}}
+    words = tab.batch_norm_words(run, 10, grid)
+    assert "one likely cause is that its running averages had not caught up" in words and "not measured" not in words
+
+
+@pytest.mark.parametrize("flip", [True, False])
+def test_the_shipped_models_panel_says_one_pass_where_classify_mirror_averages(monkeypatch, flip):
+    monkeypatch.setattr(tab, "TEST_TIME_FLIP", flip)
+    assert tab.shipped_label() == ("The shipped model (one pass)" if flip else "The shipped model")
+    probs = np.full((1, 10), 0.1, np.float32)
+    run = SimpleNamespace(net=lambda x, training: probs)
+    model = SimpleNamespace(probabilities=lambda pixels: probs)
+    note = tab.answers(run, (None, np.zeros((28, 28), np.uint8)), model, [])[2]
+    assert note.startswith("Both networks on your image (the last one classified), one pass each")
+    assert ("Classify averages the input with its mirror image" in note) == flip
+
+
+def test_the_shipped_branch_mirror_averages():
+    from model.inference import TEST_TIME_FLIP
+
+    assert TEST_TIME_FLIP and tab.shipped_label() == "The shipped model (one pass)"
