@@ -54,3 +54,11 @@ def test_the_docs_quote_the_second_rules_tried():
         rs = run["right_and_sure"]
         assert f"{rs['mean']:.1%} ± {rs['sd']:.1%}" in docs, name
     assert "(not done)" not in docs.split("## Not done")[0]
+
+
+def test_the_readme_says_the_recipe_was_chosen_on_the_same_folds():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shipped = CHOICE["shipped"]
+    assert f"fine-tune recipe ({shipped['epochs']} epochs, {shipped['copies']} varied copies per photo" in readme
+    others = [r["recipe"] for r in CHOICE["runs"] if r["recipe"]["variation"] == "pixels" and r["recipe"] != shipped]
+    assert ", ".join(f"{r['epochs']}/{r['copies']}" for r in others) in readme.replace("\n", " ")
