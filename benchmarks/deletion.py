@@ -4,6 +4,7 @@
     python -m benchmarks.deletion --json model/weights/deletion.json  # the table the tab shows (~15 min on 2 cores)
     python -m benchmarks.deletion --model runs/my-model --images 1000 --json runs/my-model/deletion.json
     python -m benchmarks.deletion --empty-grad-cam  # how often Grad-CAM is 0 everywhere, per block3 layer
+    python -m benchmarks.deletion --constant-maps --json model/weights/deletion.json  # add only the counts below (~1 min)
 
 For each image (a fixed random sample of the 10,000 test images) and the class the model predicts for
 it, each map of the tab (``concepts.saliency.saliency_map``, exactly as the tab computes it) orders the
@@ -14,6 +15,14 @@ each map it also records how much of its top 10% lies on the garment (pixels abo
 rank correlation with the same map computed on the model with every layer's weights re-drawn (Adebayo
 et al. 2018): near 1, the map barely depends on what the model learned. Deterministic: same model,
 same seed, same numbers.
+
+Where a map is constant it ranks no pixel above another, so its rank correlation is undefined (None in
+the JSON). ``constant_maps`` says which map was constant on those images: the trained model's, the
+re-drawn model's, or both (``results[map][key + "_constant"]``). ``garment_share`` is the share of the
+images' pixels above 0: where a random order's top 10% lands, on average, to compare with each map's
+``top_on_garment``. ``--constant-maps`` adds these two to an existing JSON without measuring again: it
+recomputes only the maps of the images whose correlation is undefined (the same images, classes, seed
+and re-drawn weights as the full run).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import argparse
 import json
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +47,7 @@ from concepts.saliency import (
     SMOOTHGRAD_SAMPLES,
     Explainer,
     RandomizedCascade,
+    saliency_map,
 )
 from model.data import load_fashion_mnist
 from model.inference import DEFAULT_FOLDER, load_folder
@@ -64,6 +75,55 @@ def summarize(rows: list[dict]) -> dict:
                 entry[f"{key}_undefined"] = int(np.isnan(rho).sum())  # a constant map has no ranks
         results[name] = entry
     return results
+
+
+def garment_share(images: np.ndarray) -> float:
+    """The share of the images' pixels above 0 (on the garment): the expected share of a random order's top 10%."""
+    return float((np.asarray(images).reshape(len(images), -1) > 0).mean())
+
+
+def constant_maps(
+    explainer: Explainer, cascade: RandomizedCascade, x_test: np.ndarray, per_image: dict, patch: int
+) -> dict[str, dict[str, dict[str, int]]]:
+    """Why each undefined rank correlation in ``per_image`` is undefined: {map: {key: {"trained_only": n,
+    "redrawn_only": n, "both": n}}}, the trained map constant, the re-drawn model's map constant, or both.
+
+    Only those images are computed again: where the correlation is defined, neither map was constant. The maps
+    are the full run's: the same image, class, patch, and re-drawn weights (``cascade`` with the run's seed).
+    """
+    depths = dict(zip(RANDOMIZED, (1, len(cascade.layers)), strict=True))
+    counts = {m: {key: {"trained_only": 0, "redrawn_only": 0, "both": 0} for key in RANDOMIZED} for m in METHODS}
+    for k, (index, class_index) in enumerate(zip(per_image["index"], per_image["class"], strict=True)):
+        pixels = x_test[index]
+        for method in METHODS:
+            keys = [key for key in RANDOMIZED if per_image[key][method][k] is None]
+            if not keys:
+                continue
+            explain = partial(saliency_map, pixels=pixels, class_index=class_index, method=method, patch=patch)
+            trained = _constant(explain(explainer))
+            for key in keys:
+                redrawn = _constant(cascade.randomized(explain, depths[key]))
+                if not (trained or redrawn):
+                    raise ValueError(f"test image #{index}, {method}, {key}: no constant map, yet no correlation")
+                case = "both" if trained and redrawn else "trained_only" if trained else "redrawn_only"
+                counts[method][key][case] += 1
+                print(f"#{index} {method} {key}: {case}", file=sys.stderr)
+    return counts
+
+
+def _constant(heat: np.ndarray) -> bool:
+    """A map with one value everywhere: it ranks no pixel above another (``rank_correlation`` gives NaN)."""
+    return bool(np.ptp(heat) == 0)
+
+
+def add_constant_maps(report: dict, counts: dict, share: float) -> dict:
+    """``report`` with the counts of ``constant_maps`` and the images' garment share merged in."""
+    for method, by_key in counts.items():
+        for key, cases in by_key.items():
+            assert sum(cases.values()) == report["results"][method][f"{key}_undefined"], (method, key)
+            report["results"][method][f"{key}_constant"] = cases
+    report["garment_share"] = round(share, 4)
+    return report
 
 
 def _number(value: float) -> float | None:
@@ -110,6 +170,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--data-dir", help="folder with the Fashion-MNIST IDX files (default: the usual places)")
     parser.add_argument("--json", type=Path, help="also write the results here (the tab reads MODEL/deletion.json)")
     parser.add_argument(
+        "--constant-maps",
+        action="store_true",
+        help="only add to --json which map was constant where a correlation is undefined, and the garment share",
+    )
+    parser.add_argument(
         "--empty-grad-cam", action="store_true", help="only print how often Grad-CAM is empty, per layer"
     )
     args = parser.parse_args(argv)
@@ -125,6 +190,9 @@ def main(argv: list[str] | None = None) -> dict:
         )
         return shares
     explainer, cascade = Explainer(model.keras_model), RandomizedCascade(model.keras_model, seed=SEED)
+    if args.constant_maps:
+        command = "python -m benchmarks.deletion " + " ".join(argv if argv is not None else sys.argv[1:])
+        return _merge_constant_maps(args, command, model, explainer, cascade, x_test)
     start = time.perf_counter()
     rows = []
     for k, index in enumerate(indices):
@@ -153,10 +221,32 @@ def main(argv: list[str] | None = None) -> dict:
             },
         },
     }
+    counts = constant_maps(explainer, cascade, x_test, report["per_image"], args.patch)
+    add_constant_maps(report, counts, garment_share(x_test[indices]))
     print(markdown(report))
     print(f"{len(rows)} images in {time.perf_counter() - start:.0f} s", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return report
+
+
+def _merge_constant_maps(args, command: str, model, explainer, cascade, x_test: np.ndarray) -> dict:
+    """``--constant-maps``: the counts for the images of an existing --json, merged into it."""
+    if args.json is None:
+        raise SystemExit("--constant-maps needs --json: the deletion.json whose images it counts")
+    report = json.loads(args.json.read_text(encoding="utf-8"))
+    if report["weights_sha256"] != model.weights_sha256 or report["seed"] != SEED:
+        raise SystemExit(f"{args.json} was measured on other weights or another seed: run the full benchmark")
+    per_image = report["per_image"]
+    predicted = explainer.probabilities(x_test[per_image["index"]]).argmax(axis=1)  # as measure() predicts
+    if predicted.tolist() != per_image["class"]:
+        raise SystemExit(f"{args.json}'s classes are not this model's predictions: run the full benchmark")
+    counts = constant_maps(explainer, cascade, x_test, per_image, report["occlusion_patch"])
+    add_constant_maps(report, counts, garment_share(x_test[per_image["index"]]))
+    report["constant_maps_command"] = command
+    args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({m: {k: report["results"][m][f"{k}_constant"] for k in RANDOMIZED} for m in METHODS}, indent=1))
+    print(f"garment share {report['garment_share']:.1%}")
     return report
 
 
