@@ -268,33 +268,128 @@ def evidence_words(model: LoadedModel) -> str:
         f"Against random pixels ({random_auc:.3f}), counting a difference only beyond {MARGIN_SE} standard errors of "
         f"{se_of}: " + "; ".join(clauses) + "."
     )
-    weak = [m for m in METHODS if verdicts[m] != "better"]
-    if weak:
-        shares = " and ".join(f"{r[m]['top_on_garment']:.0%}" for m in weak)
-        owners = " and ".join(f"{m}'s" for m in weak)
-        words.append(
-            f"Only {shares} of {owners} top 10% of pixels are on the garment; the rest are background, already "
-            "black, which deletion cannot change."
+    words.append(garment_words(results, [m for m in METHODS if verdicts[m] != "better"]))
+    words.append(sanity_words(results))
+    words.append(constant_words(results))
+    return " ".join(w for w in words if w)
+
+
+def garment_words(results: dict, weak: list[str]) -> str:
+    """Why the maps in WEAK may not beat random pixels: said only for a map whose top 10% lies on the garment less
+    often than random pixels would (deletion.json's ``garment_share``, the images' share of pixels above 0)."""
+    share, r = results.get("garment_share"), results["results"]
+    if share is None:
+        return ""
+    few = [m for m in weak if round(100 * r[m]["top_on_garment"]) < round(100 * share)]
+    if not few:
+        return ""
+    shares = " and ".join(f"{r[m]['top_on_garment']:.0%}" for m in few)
+    owners = " and ".join(f"{m}'s" for m in few)
+    return (
+        f"Only {shares} of {owners} top 10% of pixels are on the garment, against {share:.0%} of all these images' "
+        "pixels (what random pixels get on average); the rest are background, already black, which deletion "
+        "cannot change."
+    )
+
+
+STAGES = {  # deletion.json's keys for the sanity check, and how the tab names them
+    "rank_correlation_top_layer": "only the top layer re-drawn",
+    "rank_correlation_randomized": "every layer re-drawn",
+}
+
+
+def rho_summary(results: dict, method: str, key: str) -> dict[str, float] | None:
+    """Mean ρ, mean |ρ| and the share of images with |ρ| >= KEPT_RHO, from deletion.json's per-image ρ (None: a
+    constant map, left out); None if the file keeps no per-image ρ."""
+    values = ((results.get("per_image") or {}).get(key) or {}).get(method)
+    if values is None:
+        return None
+    rho = np.array([v for v in values if v is not None], dtype=np.float64)
+    return {"mean": rho.mean(), "mean_abs": np.abs(rho).mean(), "kept": (np.abs(rho) >= KEPT_RHO).mean()}
+
+
+def sanity_words(results: dict) -> str:
+    """The sanity check on the deletion test's images: signed mean ρ beside mean |ρ| (the signs of different images
+    cancel in the first), and which maps' means hide kept rankings, or kept none, with every layer re-drawn."""
+    r = results["results"]
+    lead = (
+        "**Sanity check** on the same images: ρ of each map with the same map once the model's top layer, then "
+        "every layer, is re-drawn."
+    )
+    summary = {(m, key): rho_summary(results, m, key) for m in METHODS for key in STAGES}
+    if any(v is None for v in summary.values()):
+        means = "; ".join(
+            f"{what}, " + ", ".join(f"{m} {r[m][key]:.2f}" for m in METHODS) for key, what in STAGES.items()
         )
-    top = {m: r[m]["rank_correlation_top_layer"] for m in METHODS}
-    everything = {m: r[m]["rank_correlation_randomized"] for m in METHODS}
-    left_out = "; ".join(
-        f"{m}'s map of the {stage} model was constant, so had no ranking, on {n} images, left out"
-        for stage, key in (
-            ("top-layer", "rank_correlation_top_layer_undefined"),
-            ("randomized", "rank_correlation_randomized_undefined"),
+        return (
+            f"{lead} Mean ρ: {means}. These are means of signed ρ, so images with positive and negative ρ "
+            "cancel; this file keeps no per-image ρ to show their size."
         )
+    rows = "\n".join(
+        f"| {m} | {what} | {s['mean']:.2f} | {s['mean_abs']:.2f} | {s['kept']:.0%} of images |"
+        for key, what in STAGES.items()
         for m in METHODS
-        if (n := r[m].get(key))
+        if (s := summary[m, key])
     )
-    words.append(
-        "In the sanity check, re-drawing only the top layer leaves **"
-        f"{max(top, key=top.get)}**'s map most like the trained one (highest mean ρ, {max(top.values()):.2f}); "
-        "with every layer re-drawn the mean ρ is "
-        + ", ".join(f"{m} {rho:.2f}" for m, rho in everything.items())
-        + (f" ({left_out})." if left_out else ".")
-    )
+    table = f"\n\n| map | with | mean ρ | mean \\|ρ\\| | \\|ρ\\| ≥ {KEPT_RHO} on |\n|---|---|---|---|---|\n{rows}\n\n"
+    words = [
+        lead,
+        "A mean of signed ρ lets images with positive and negative ρ cancel, so the table gives the mean |ρ| too, "
+        f"and the share of images with |ρ| of {KEPT_RHO} or more (the trained ranking, or its reverse, partly "
+        "kept).",
+        table,
+    ]
+    clauses = []
+    for m in METHODS:
+        s = summary[m, "rank_correlation_randomized"]
+        if s["kept"] == 0:
+            clauses.append(f"**{m}**'s |ρ| is below {KEPT_RHO} on every image: little of its trained ranking is left")
+        elif abs(s["mean"]) < KEPT_RHO <= s["mean_abs"]:
+            clauses.append(
+                f"**{m}**'s mean ρ near 0 ({s['mean']:.2f}) hides that its |ρ| is {KEPT_RHO} or more on "
+                f"{s['kept']:.0%} of images: there its map partly keeps the trained ranking or its reverse"
+            )
+    if clauses:
+        words.append("With every layer re-drawn, " + "; ".join(clauses) + ".")
     return " ".join(words)
+
+
+def constant_words(results: dict) -> str:
+    """Which maps were constant (no ranking, so no ρ) on how many images: the trained map, the re-drawn model's,
+    or both, from deletion.json's ``*_constant`` counts (``python -m benchmarks.deletion --constant-maps``)."""
+    r = results["results"]
+    undefined = {(m, key): r[m].get(f"{key}_undefined") or 0 for m in METHODS for key in STAGES}
+    if not any(undefined.values()):
+        return ""
+    parts = []
+    for m in METHODS:
+        counts = {key: r[m].get(f"{key}_constant") for key in STAGES if undefined[m, key]}
+        if not counts:
+            continue
+        if any(c is None for c in counts.values()):  # an older file: the total only
+            parts += [f"{m}'s with {STAGES[key]}, {undefined[m, key]} images" for key in counts]
+            continue
+        trained = max(c["trained_only"] + c["both"] for c in counts.values())
+        mine = []
+        if trained:
+            both = [f"with {STAGES[key]} on {c['both']}" for key, c in counts.items() if c["both"]]
+            too = f" (the re-drawn model's map too, {' and '.join(both)} of them)" if both else ""
+            mine.append(f"{m}'s trained map on {trained} images{too}")
+        mine += [
+            f"{m}'s map with {STAGES[key]} on {c['redrawn_only']} {'more' if trained else 'images'}"
+            for key, c in counts.items()
+            if c["redrawn_only"]
+        ]
+        parts += mine
+    if all(r[m].get(f"{key}_constant") is not None for (m, key), n in undefined.items() if n):
+        return (
+            "A constant map ranks no pixel above another, so its ρ is undefined and the image is left out. "
+            f"Constant: {'; '.join(parts)}."
+        )
+    return (
+        "Where either map is constant it ranks no pixel above another, so ρ is undefined and the image is left "
+        f"out; this file does not say which map was constant. Left out: {'; '.join(parts)}."
+    )
 
 
 def show_deletion(model: LoadedModel):
