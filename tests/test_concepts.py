@@ -208,7 +208,7 @@ def test_anything_short_of_a_clear_climb_is_not_called_overfitting(change):
     assert not curves.overfitted(history)
 
 
-def test_a_rise_of_a_few_hundredths_is_noise():
+def test_a_rise_of_a_few_hundredths_is_not_called_overfitting():
     assert not curves.overfitted(_climb(rise=curves.OVERFIT_RISE / 2))
     assert curves.overfitted(_climb(rise=curves.OVERFIT_RISE * 1.5))
 
