@@ -2,7 +2,7 @@
 
 import pytest
 
-from tabs.classify import TOP3_LABEL
+from tabs.classify import BEFORE_LABEL, TOP3_LABEL
 from tabs.header import PHONE_WIDTH, TABS_ID
 from tests.helpers import ROOT, SHIPPED, chromium_launch_options
 
@@ -70,7 +70,7 @@ def test_a_real_photo_shows_its_cut_out_both_models_and_the_measured_table(page,
     page.locator("input[type=file]").first.set_input_files(str(photo))
     expect(page.locator("#verdict")).not_to_be_empty(timeout=30_000)
     expect(page.get_by_text("cut-out", exact=True).first).to_be_visible(timeout=30_000)  # the step strip
-    expect(page.get_by_text("Fashion-MNIST-only model", exact=True).first).to_be_visible()
+    expect(page.get_by_text(BEFORE_LABEL, exact=True).first).to_be_visible()
     page.get_by_text("Real photos vs Fashion-MNIST").first.click()
     table = page.locator("#real-photo-table")
     expect(table.get_by_text("Naive demo", exact=False).first).to_be_visible(timeout=10_000)
