@@ -138,13 +138,14 @@ def test_the_sanity_table_gives_mean_abs_rho_from_the_per_image_values(shipped_m
     words = explain.evidence_words(shipped_model)
     assert "most like the trained one" not in words
     assert "lets images with positive and negative ρ cancel" in words
-    for key, what in ((TOP, "only the top layer re-drawn"), (EVERY, "every layer re-drawn")):
+    assert "| map | layers re-drawn |" in words
+    for key, what in ((TOP, "top"), (EVERY, "all")):
         for m in METHODS:
             rho = _rho(key, m)
             assert np.mean(rho) == pytest.approx(DELETION["results"][m][key], abs=1e-4)  # the file's own mean
             row = (
                 f"| {m} | {what} | {np.mean(rho):.2f} | {np.mean(np.abs(rho)):.2f} | "
-                f"{np.mean(np.abs(rho) >= explain.KEPT_RHO):.0%} of images |"
+                f"{np.mean(np.abs(rho) >= explain.KEPT_RHO):.0%} |"
             )
             assert row in words, row
 
@@ -184,7 +185,7 @@ def test_the_every_layer_sentence_is_chosen_from_the_rho(values, said):
         },
     }
     words = explain.sanity_words(results)
-    assert f"| Occlusion | every layer re-drawn | {np.mean(values):.2f} | {np.mean(np.abs(values)):.2f} |" in words
+    assert f"| Occlusion | all | {np.mean(values):.2f} | {np.mean(np.abs(values)):.2f} |" in words
     if said:
         assert "**Occlusion**'s" in words and said in words
     else:
