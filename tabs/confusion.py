@@ -39,6 +39,7 @@ correctly, its runner-up class), on the last convolutional layer as in the **Whe
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)", "Column % (precision)")  # "Show" choices: the matrix drawn
+NEAR_TIE = 0.01  # runner-up and third class closer than this (in probability): a near-tie, said so
 CELL_SHOWN = 4  # images a cell shows at most: each is a file the browser or an API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
@@ -268,7 +269,8 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     verdict = "read correctly" if right else f"read as **{CLASS_NAMES[other]}**"
     note = (
         f"**#{int(number)}**: a {CLASS_NAMES[true]} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
-        f"({probs[true]:.0%}); second: {CLASS_NAMES[other]}, {'the runner-up' if right else 'the answer'} ({probs[other]:.0%})."
+        f"({_share(probs[true])}); second: {CLASS_NAMES[other]}, "
+        + (runner_up_words(probs, ranked) if right else f"the answer ({_share(probs[other])}).")
     )
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
     if empty:
@@ -277,6 +279,24 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
             "every position (a limit of the method)."
         )
     return views[0], views[1], note
+
+
+def _share(p: float) -> str:
+    """A probability as a percentage, with enough digits that a small one does not read 0%."""
+    return f"{p:.0%}" if p >= 0.01 else f"{p:.2%}"
+
+
+def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
+    """The runner-up of a correctly read image; a near-tie with the third class is said, since then the second
+    map's class is picked by a hair."""
+    second, third = int(ranked[1]), int(ranked[2])
+    words = f"the runner-up ({_share(probs[second])})"
+    if probs[second] - probs[third] < NEAR_TIE:
+        words += (
+            f", a near-tie with {CLASS_NAMES[third]} ({_share(probs[third])}): the model gives both almost nothing, "
+            "so which comes second says little"
+        )
+    return words + "."
 
 
 def number_in_caption(caption: str | None) -> int | None:

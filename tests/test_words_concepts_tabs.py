@@ -293,3 +293,36 @@ def test_the_picture_caption_names_the_map_being_pooled(shipped_model, monkeypat
     assert pooling.POOL_PICTURE.startswith(
         "Above, left to right: the map being pooled (the input or the chosen feature map), max pooling,"
     )
+
+
+def test_a_runner_up_in_a_near_tie_with_the_third_class_is_said_to_be_one():
+    from model.data import CLASS_NAMES
+    from tabs import confusion
+
+    probs = np.array([0.9936, 0.0032, 0.0031, 0.0001] + [0.0] * 6)  # second and third 0.01 points apart
+    words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
+    assert "the runner-up (0.32%)" in words
+    assert f"a near-tie with {CLASS_NAMES[2]} (0.31%)" in words
+
+    probs = np.array([0.70, 0.25, 0.05] + [0.0] * 7)  # a runner-up far ahead of the third
+    words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
+    assert words == "the runner-up (25%)."
+
+
+def test_the_shipped_correct_cells_runner_ups_are_called_near_ties_when_they_are(shipped_model):
+    from model.data import CLASS_NAMES
+    from tabs import confusion
+
+    samples = np.load(SHIPPED / "test_samples.npz")
+    said = 0
+    for i in range(len(samples["index"])):
+        probs = samples["probs"][i]
+        ranked = np.argsort(probs)[::-1]
+        if ranked[0] != samples["labels"][i]:
+            continue
+        words = confusion.runner_up_words(probs, ranked)
+        tie = probs[ranked[1]] - probs[ranked[2]] < 0.01
+        assert ("near-tie" in words) == tie, (i, probs[ranked[:3]])
+        assert "(0%)" not in words  # a small probability keeps its digits
+        said += tie
+    assert said > 0  # the shipped samples have near-ties (the review found them in every diagonal cell)
