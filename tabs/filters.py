@@ -18,7 +18,7 @@ from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.runs import TOO_CLOSE, ablation_words, batch_norm_causes
+from tabs.runs import BATCH_STATISTICS, TOO_CLOSE, ablation_words, batch_norm_causes
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -70,8 +70,8 @@ def batch_norm_words(model: LoadedModel) -> str:
     if best and plain_best and best < plain_best and h["accuracy"][-1] > g["accuracy"][-1]:
         loss = h["val_loss"]
         words += (
-            f" It fitted its training images more closely ({h['accuracy'][-1]:.1%} against {g['accuracy'][-1]:.1%} "
-            f"at the last epoch), while its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and "
+            f" Its training accuracy was higher ({h['accuracy'][-1]:.1%} against {g['accuracy'][-1]:.1%} "
+            f"at the last epoch, {BATCH_STATISTICS}), while its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and "
             f"ended at {loss[-1]:.3f} (without batch norm: lowest at epoch {plain_best}): its validation loss rose "
             f"after epoch {best}, and the test accuracy is the last epoch's. "
             + batch_norm_causes(model.playground, why="nothing in that recipe held it back")

@@ -27,7 +27,7 @@ from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.playground import noise_words
-from tabs.runs import TOO_CLOSE, batch_norm_causes
+from tabs.runs import BATCH_STATISTICS, TOO_CLOSE, batch_norm_causes
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")
@@ -350,8 +350,10 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None) -> str:
     if _key(before) in ABLATIONS and regularisers(before) == (has, lacks):  # the row above had the same: no reason
         recipe = ""
     words = (
-        f"**{after.name}** scored lower: it fitted its training images more closely ({train[-1]:.1%} at the last "
-        f"epoch, against {g['accuracy'][-1]:.1%}), while its validation accuracy peaked at epoch {peak + 1} "
+        f"**{after.name}** scored lower: its training accuracy was higher ({train[-1]:.1%} at the last "
+        f"epoch, against {g['accuracy'][-1]:.1%}"
+        + (f"; {BATCH_STATISTICS}" if _key(after) == "notebook-bn" else "")
+        + f"), while its validation accuracy peaked at epoch {peak + 1} "
         f"({val[peak]:.1%}) and fell to {val[-1]:.1%}"
     )
     if _key(after) == "notebook-bn":  # the rung that adds batch norm: its averages may lag too

@@ -228,7 +228,10 @@ def not_overfitting(h: dict) -> str:
     if why == "accuracy":
         return "its validation loss rose, yet its validation accuracy ended higher"
     if why == "training":
-        return "its training loss ended no lower than at the lowest validation loss"
+        return (
+            f"its training loss ended no lower than it was at epoch {best}, the epoch of lowest validation loss, so "
+            "the network was not fitting its training images better either"
+        )
     return "it has too few epochs to judge"
 
 

@@ -21,6 +21,8 @@ TOO_CLOSE = 0.5
 
 # train.py's make_dataset reshuffles the training images each epoch only when it augments them: every "without
 # augmentation" run saw them in one fixed order, so its difference from the run with augmentation is not augmentation's alone
+# a batch-norm run's training accuracy is Keras's, in training mode: not what the network does at test time
+BATCH_STATISTICS = "with batch norm using each batch's own statistics, not the running averages its test score uses"
 SHUFFLED_ONLY_WITH_AUGMENTATION = (
     "(Without augmentation, the training images were also not reshuffled each epoch, so that difference is not "
     "augmentation's alone; the dropout comparison is unaffected.)"

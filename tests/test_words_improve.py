@@ -276,3 +276,15 @@ def test_the_curve_caption_says_what_a_dot_at_the_last_epoch_means(shipped_model
     assert at_last and len(at_last) < len(histories)  # both cases are drawn from the shipped runs
     for name in at_last:  # "still falling": the last epoch's loss below the one before
         assert histories[name]["val_loss"][-1] < histories[name]["val_loss"][-2], name
+
+
+def test_the_batch_norm_rungs_training_accuracy_is_said_to_use_batch_statistics(shipped_model):
+    from tabs import improve
+
+    words = improve.verdict_words(shipped_model)
+    bn = shipped_model.ablations["notebook-bn"]["history"]["accuracy"][-1]
+    start = words.index("**+ batch norm** scored lower")
+    said = words[start : start + 400]
+    assert f"its training accuracy was higher ({bn:.1%} at the last epoch" in said
+    assert "with batch norm using each batch's own statistics, not the running averages its test score uses" in said
+    assert "fitted its training images more closely" not in words

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from concepts import curves
+from concepts.curves import overfitted
 from model import playground
 from tabs import overfitting
 from tabs import playground as tab
@@ -332,3 +333,44 @@ def test_the_shipped_branch_mirror_averages():
     from model.inference import TEST_TIME_FLIP
 
     assert TEST_TIME_FLIP and tab.shipped_label() == "The shipped model (one pass)"
+
+
+def test_the_gap_is_said_to_be_overfitting_in_many_texts_but_not_by_this_apps_rule(shipped_model):
+    words = overfitting.DETAIL
+    assert "Many texts call a large gap itself overfitting" in words
+    assert "A gap alone is not overfitting" not in words  # stated as general ML, it was wrong
+    h = shipped_model.ablations["no-augmentation"]["history"]
+    assert not overfitted(h)  # the run the next sentence is about
+    said = overfitting.regularisation_words(shipped_model)
+    assert "a wide gap (overfitting, as many texts use the word), but validation was not clearly getting worse" in said
+
+
+@pytest.mark.parametrize(
+    "val_loss, train_loss, said",
+    [
+        # climbing every epoch after the lowest, within the margin at the next-to-last: the climb was just described
+        ([0.6, 0.5, 0.51, 0.52, 0.56], [0.9, 0.8, 0.7, 0.6, 0.5], ". That climb is the start of overfitting"),
+        # climbing, lowest at the next-to-last epoch (too late to judge): said in full
+        ([0.6, 0.55, 0.5, 0.49, 0.52], [0.9, 0.8, 0.7, 0.6, 0.5], ". Still, its validation loss rose at every epoch"),
+        # not climbing at every epoch: nothing
+        ([0.6, 0.5, 0.52, 0.51, 0.53], [0.9, 0.8, 0.7, 0.6, 0.5], ""),
+        # climbing, but the training loss rose too: nothing
+        ([0.6, 0.5, 0.51, 0.52, 0.53], [0.9, 0.5, 0.6, 0.7, 0.8], ""),
+    ],
+)
+def test_a_run_not_called_overfitted_is_said_to_be_starting_only_when_it_climbs(val_loss, train_loss, said):
+    h = {"val_loss": val_loss, "loss": train_loss, "val_accuracy": [0.8, 0.85, 0.84, 0.83, 0.82]}
+    assert not overfitted(h)
+    words = overfitting._starting(h)
+    assert words.startswith(said) if said else words == ""
+
+
+def test_the_live_pointer_calls_the_1000_image_run_the_start_of_overfitting(shipped_model):
+    words = overfitting.live_words(shipped_model)
+    h = shipped_model.playground["runs"]
+    loss = next(
+        r["history"]["val_loss"] for r in h.values() if r["config"] == {**shipped_model.playground["default"], "images": 1000} and r.get("seed", 0) == 0
+    )
+    dot = int(np.argmin(loss))
+    climbing = all(b > a for a, b in zip(loss[dot:-1], loss[dot + 1 :], strict=True))
+    assert ("That climb is the start of overfitting, by less than the rule counts" in words) == climbing
