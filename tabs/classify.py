@@ -224,7 +224,7 @@ def real_photo_table(model: LoadedModel) -> str:
 any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv)}. The
-shipped model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv)}{_unlike_words(results)}
+shipped model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results)}
 
 | | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
 |---|---|---|---|---|
@@ -269,13 +269,22 @@ def _as_the_app(cv: dict) -> str:
     return ", in one pass of the network"
 
 
-def _rules_counted(cv: dict) -> str:
-    """Which "Not sure" rules the third row counts: both when the folds kept the features the "unlike" score needs."""
+def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
+    """Which "Not sure" rules the third row counts: both when the folds kept the features the "unlike" score needs
+    (APP_HAS_SCORE: whether this app applies both too, i.e. the model folder has the score)."""
     if cv.get("has_unlike_score"):
+        rules = (
+            f"(top class under {UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE:.0%} of the "
+            "photos of the ten classes it trained on)"
+        )
         return (
-            f"The third row's \"Not sure\" columns count both of the app's rules (top class under {UNSURE_BELOW:.0%}, "
-            f"or features more unusual than those of {UNLIKE_ABOVE:.0%} of the photos of the ten classes it trained on). "
-            'The first two rows, which have no "unlike" score, count the probability rule alone.'
+            (
+                f"The third row's \"Not sure\" columns count both of the app's rules {rules}. "
+                if app_has_score
+                else f"The third row's \"Not sure\" columns count both rules of the recipe {rules}, though this model "
+                'has no "unlike" score, so the app here applies the probability rule alone. '
+            )
+            + 'The first two rows, which have no "unlike" score, count the probability rule alone.'
         )
     return (
         f'Every row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '

@@ -258,13 +258,14 @@ def verdict_words(model: LoadedModel) -> str:
         before = real["untrained"]["results"]["Fashion-MNIST-only model"]["top1"]
         change = 100 * (steps[-1].test_accuracy - steps[-2].test_accuracy)
         several = ", ".join(folder for folder, accepted in ACCEPTED.items() if len(accepted) > 1)
+        fine_tune = model.metrics.get("real_photos") or {}
+        outliers = sum((fine_tune.get("generated_outliers") or {}).values())
         words.append(
-            f"Real photos changed Fashion-MNIST test accuracy by {change:+.2f} points"
-            + (
-                ": within what two runs of the shipped recipe differ by (the README's seed study)"
-                if abs(change) < TOO_CLOSE
-                else ""
-            )
+            f"The fine-tune ({fine_tune.get('epochs', 'more')} more epochs on Fashion-MNIST with "
+            f"{fine_tune.get('train_photos', 'the')} real photos"
+            + (f" and {outliers:,} generated pictures" if outliers else "")
+            + f") changed Fashion-MNIST test accuracy by {change:+.2f} points"
+            + (": one run each, too close to call" if abs(change) < TOO_CLOSE else " (one run each)")
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model, and "
             f"{_fine_tuned_top1(real)} for models fine-tuned by the same recipe, scored on "
@@ -421,7 +422,9 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
     if noise is None:
         return words + (": too close to call." if abs(step) < TOO_CLOSE else ": a hint, not a finding.")
     if abs(step) < noise[0]:
-        return words + f", likely within what the seed alone can give: {noise[1]}."
+        return words + (
+            f": possibly noise, possibly not, since these runs' own seed spread was not measured; for scale, {noise[1]}."
+        )
     return words + f": a hint, not a finding ({noise[1]})."
 
 

@@ -480,7 +480,9 @@ def test_the_rungs_changes_are_the_code():
     assert "one group of changes" in improve.DETAIL and "one group of changes" in improve.LEAD
 
 
-@pytest.mark.parametrize("after, expected", [(0.9414, ": within what two runs"), (0.9300, "by -1.26 points.")])
+@pytest.mark.parametrize(
+    "after, expected", [(0.9414, "points: one run each, too close to call."), (0.9300, "by -1.26 points (one run each).")]
+)
 def test_what_real_photos_did_to_the_test_set_is_told_by_size(after, expected):
     from tabs import improve
 
@@ -521,7 +523,7 @@ def test_what_augmentation_did_on_the_ladder_follows_the_step(step, expected):
     threshold = 2 * np.sqrt(2) * np.std(seeds, ddof=1)  # the Playground's noise rule, restated
     assert abs(100 * step) < threshold  # both steps: within what the seed alone gives
     words = improve.did_not_help(fake_model(vgg_aug=RUNS["vgg"]["test_accuracy"] + step))
-    assert f"{expected}, likely within what the seed alone can give" in words
+    assert f"{expected}: possibly noise, possibly not, since these runs' own seed spread was not measured" in words
     assert f"a difference of less than {threshold:.2f} points between two single runs is called noise." in words
     assert "hurt" not in words and "helped" not in words and "no measurable effect" not in words
 

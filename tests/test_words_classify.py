@@ -324,3 +324,22 @@ def test_the_readme_names_classifys_panels():
         "playground",
     ):
         assert 'Accordion("How we know"' in (ROOT / "tabs" / f"{name}.py").read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("has_score", [True, False])
+def test_the_tables_rules_are_the_apps_only_when_the_model_has_the_unlike_score(has_score):
+    from tabs import classify
+
+    words = classify._rules_counted({"has_unlike_score": True}, has_score)
+    assert ("count both of the app's rules" in words) == has_score
+    assert ("the app here applies the probability rule alone" in words) == (not has_score)
+    assert "The first two rows, which have no \"unlike\" score, count the probability rule alone." in words
+
+
+def test_the_readme_says_how_many_seeds_the_playgrounds_default_setting_had():
+    grid = json.loads((SHIPPED / "playground.json").read_text(encoding="utf-8"))
+    seeds = sum(run["config"] == grid["default"] for run in grid["runs"].values())
+    assert seeds > 1
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"Each of the 64 settings was trained once (the default with {seeds} seeds, for the seed noise)" in readme
+    assert len({tuple(sorted(r["config"].items())) for r in grid["runs"].values()}) == 64
