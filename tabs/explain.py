@@ -181,23 +181,71 @@ def check_sanity(
         for depth, what in ((1, "the top layer re-drawn"), (-1, "every layer re-drawn"))
     )
     last = {method: rows[method][-1][2] for method in METHODS if not np.isnan(rows[method][-1][2])}
-    return saliency.cascade_figure(rows, pixels), note + kept_ranking_words(last)
+    return saliency.cascade_figure(rows, pixels), note + kept_ranking_words(last, chance_ceilings(model, patch))
 
 
-KEPT_RHO = 0.2  # a rank correlation below this in size is about no relation left (a rough, common reading)
+KEPT_RHO = 0.2  # the table's share: images with |ρ| at least this (a rough, common "some relation left" line)
+CHANCE_SE = 2  # a same-image share beats chance only beyond this many standard errors of the difference (~95%)
+CHANCE_PERCENTILE = 95  # one image's |ρ| beats chance only above this percentile of the different-image pairs'
 
 
-def kept_ranking_words(last: dict[str, float]) -> str:
-    """What each method's ρ with every layer re-drawn says: which map kept most of its trained ranking, if any."""
+def chance_rho(results: dict | None, method: str, key: str) -> np.ndarray | None:
+    """|ρ| of deletion.json's chance pairs (image k's trained map against image k+o's re-drawn map, ``python -m
+    benchmarks.deletion --chance``), constant maps left out; None if the file has none for METHOD and KEY."""
+    values = (((results or {}).get("per_image") or {}).get(f"{key}_chance") or {}).get(method)
+    if not values:
+        return None
+    return np.abs(np.array([v for v in values if v is not None], dtype=np.float64))
+
+
+def chance_ceilings(model: LoadedModel, patch: int) -> dict[str, float]:
+    """Each map's 95th percentile of |ρ| by chance with every layer re-drawn, from the model's deletion.json: only
+    for its weights, and Occlusion only for the patch it was measured with. Maps without one are left out."""
+    results = model.deletion_results
+    if not results or results.get("weights_sha256") != model.weights_sha256:
+        return {}
+    ceilings = {}
+    for m in METHODS:
+        size = chance_rho(results, m, "rank_correlation_randomized")
+        if size is not None and (m != OCCLUSION or patch == results.get("occlusion_patch")):
+            ceilings[m] = float(np.percentile(size, CHANCE_PERCENTILE))
+    return ceilings
+
+
+def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> str:
+    """What each map's ρ with every layer re-drawn says for this one image: a map keeps (or reverses) its trained
+    ranking only if its |ρ| is above CEILINGS[map], what 95% of pairs of different images stay below."""
     if not last:
         return "."
-    best = max(last, key=last.get)
-    if last[best] >= KEPT_RHO:
-        return f". With every layer re-drawn, **{best}** keeps the most of its trained ranking (ρ {last[best]:.2f})."
-    words = f". With every layer re-drawn, the highest ρ is **{best}**'s ({last[best]:.2f})"
+    # compared as shown (2 decimals), so the note never says 0.39 is beyond 0.39
+    beyond = [m for m, rho in last.items() if m in ceilings and round(abs(rho), 2) > round(ceilings[m], 2)]
+    if beyond:
+        return (
+            ". With every layer re-drawn, "
+            + "; ".join(
+                f"**{m}**'s ρ {last[m]:.2f} is beyond chance (95% of pairs of different images stay below "
+                f"{ceilings[m]:.2f}): its map partly {'keeps' if last[m] > 0 else 'reverses'} this image's trained ranking"
+                for m in beyond
+            )
+            + "."
+        )
     if all(abs(rho) < KEPT_RHO for rho in last.values()):
-        return words + f": below {KEPT_RHO} in size means little of the trained ranking is left."
-    return words + ": no map keeps its trained ranking, and a clearly negative ρ ranks pixels partly the other way."
+        return f". With every layer re-drawn, every |ρ| is below {KEPT_RHO}: little of any trained ranking is left."
+    compared = [m for m in last if m in ceilings]
+    missing = _and([m for m in last if m not in ceilings])
+    if not compared:
+        return f". With every layer re-drawn, no chance level is measured for {missing} here, so no kept ranking is claimed."
+    below = ", ".join(f"{m} {ceilings[m]:.2f}" for m in compared)
+    of = f" of {_and(compared)}" if missing else ""
+    words = f". With every layer re-drawn, no ρ{of} is beyond chance: 95% of pairs of different images stay below {below} in size."
+    if missing:
+        words += f" {missing}: no chance level measured with this patch, so no kept ranking is claimed."
+    return words + " So no map here shows a kept ranking."
+
+
+def _and(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _correlations(rows: dict[str, list], depth: int) -> str:
@@ -300,18 +348,39 @@ TABLE_STAGES = {"rank_correlation_top_layer": "top", "rank_correlation_randomize
 
 
 def rho_summary(results: dict, method: str, key: str) -> dict[str, float] | None:
-    """Mean ρ, mean |ρ| and the share of images with |ρ| >= KEPT_RHO, from deletion.json's per-image ρ (None: a
-    constant map, left out); None if the file keeps no per-image ρ."""
+    """Mean ρ, mean |ρ|, the share of images with |ρ| >= KEPT_RHO and their count, from deletion.json's per-image
+    ρ (None: a constant map, left out), and the same share for the chance pairs ("chance", None if the file has
+    none); None if the file keeps no per-image ρ."""
     values = ((results.get("per_image") or {}).get(key) or {}).get(method)
     if values is None:
         return None
     rho = np.array([v for v in values if v is not None], dtype=np.float64)
-    return {"mean": rho.mean(), "mean_abs": np.abs(rho).mean(), "kept": (np.abs(rho) >= KEPT_RHO).mean()}
+    chance = chance_rho(results, method, key)
+    offsets = len((results["results"][method].get(f"{key}_chance") or {}).get("offsets") or [1])
+    return {
+        "mean": rho.mean(),
+        "mean_abs": np.abs(rho).mean(),
+        "kept": (np.abs(rho) >= KEPT_RHO).mean(),
+        "n": len(rho),
+        "chance": None if chance is None else (chance >= KEPT_RHO).mean(),
+        "pairs": 0 if chance is None else len(chance) / offsets,  # each trained map is in OFFSETS pairs
+    }
+
+
+def beats_chance(s: dict) -> bool:
+    """A same-image share above the chance share by more than CHANCE_SE standard errors of the difference of two
+    shares (binomial; approximate, as the same maps enter both). The chance share counts its pairs over the number
+    of pairs per image: each trained map is in that many pairs, which are not independent."""
+    if s["chance"] is None:
+        return False
+    p, q = s["kept"], s["chance"]
+    return p - q > CHANCE_SE * np.sqrt(p * (1 - p) / s["n"] + q * (1 - q) / s["pairs"])
 
 
 def sanity_words(results: dict) -> str:
     """The sanity check on the deletion test's images: signed mean ρ beside mean |ρ| (the signs of different images
-    cancel in the first), and which maps' means hide kept rankings, or kept none, with every layer re-drawn."""
+    cancel in the first), the share with |ρ| >= KEPT_RHO beside its chance level, and, with every layer re-drawn,
+    which maps kept their trained ranking beyond chance (none is said to without a chance level in the file)."""
     r = results["results"]
     lead = (
         "**Sanity check** on the same images: ρ of each map with the same map once the model's top layer, then "
@@ -326,35 +395,54 @@ def sanity_words(results: dict) -> str:
             f"{lead} Mean ρ: {means}. These are means of signed ρ, so images with positive and negative ρ "
             "cancel; this file keeps no per-image ρ to show their size."
         )
+    chance = all(s["chance"] is not None for s in summary.values())
     rows = "\n".join(  # short cells: five columns must fit a 390-px phone
-        f"| {m} | {TABLE_STAGES[key]} | {s['mean']:.2f} | {s['mean_abs']:.2f} | {s['kept']:.0%} |"
+        f"| {m} | {TABLE_STAGES[key]} | {s['mean']:.2f} | {s['mean_abs']:.2f} | {s['kept']:.0%}"
+        + (f" ({s['chance']:.0%})" if chance else "")
+        + " |"
         for key in STAGES
         for m in METHODS
         if (s := summary[m, key])
     )
     table = (
-        f"\n\n| map | layers re-drawn | mean ρ | mean \\|ρ\\| | images with \\|ρ\\| ≥ {KEPT_RHO} |\n"
-        f"|---|---|---|---|---|\n{rows}\n\n"
+        f"\n\n| map | layers re-drawn | mean ρ | mean \\|ρ\\| | images with \\|ρ\\| ≥ {KEPT_RHO}"
+        + (" (chance)" if chance else "")
+        + f" |\n|---|---|---|---|---|\n{rows}\n\n"
     )
     words = [
         lead,
         "A mean of signed ρ lets images with positive and negative ρ cancel, so the table gives the mean |ρ| too, "
-        f"and the share of images with |ρ| of {KEPT_RHO} or more (the trained ranking, or its reverse, partly "
-        "kept).",
-        table,
+        f"and the share of images with |ρ| of {KEPT_RHO} or more.",
     ]
+    if chance:
+        words.append(
+            "In brackets, chance: the same share when each image's trained map is set against the re-drawn maps "
+            "of other images. Maps alike in layout reach it with nothing of the image kept."
+        )
+    words.append(table)
     clauses = []
     for m in METHODS:
         s = summary[m, "rank_correlation_randomized"]
         if s["kept"] == 0:
             clauses.append(f"**{m}**'s |ρ| is below {KEPT_RHO} on every image: little of its trained ranking is left")
-        elif abs(s["mean"]) < KEPT_RHO <= s["mean_abs"]:
+        elif not chance:
             clauses.append(
-                f"**{m}**'s mean ρ near 0 ({s['mean']:.2f}) hides that its |ρ| is {KEPT_RHO} or more on "
-                f"{s['kept']:.0%} of images: there its map partly keeps the trained ranking or its reverse"
+                f"**{m}**'s |ρ| is {KEPT_RHO} or more on {s['kept']:.0%} of images, but this file has no chance "
+                "level to compare with, so that does not show a kept ranking"
             )
-    if clauses:
-        words.append("With every layer re-drawn, " + "; ".join(clauses) + ".")
+        elif beats_chance(s):
+            clauses.append(
+                f"**{m}**'s {s['kept']:.0%} is above chance ({s['chance']:.0%}): its map partly keeps the trained "
+                "ranking, or its reverse"
+            )
+        else:
+            clauses.append(
+                f"**{m}**'s {s['kept']:.0%} is not clearly above chance ({s['chance']:.0%}): no sign its map kept "
+                "the trained ranking"
+            )
+    words.append("With every layer re-drawn, " + "; ".join(clauses) + ".")
+    if chance:
+        words.append(f"(Above chance: by more than {CHANCE_SE} standard errors of the difference.)")
     return " ".join(words)
 
 

@@ -132,65 +132,218 @@ def _rho(key: str, method: str) -> np.ndarray:
     return np.array([v for v in DELETION["per_image"][key][method] if v is not None], dtype=float)
 
 
-def test_the_sanity_table_gives_mean_abs_rho_from_the_per_image_values(shipped_model):
+def _chance(key: str, method: str) -> np.ndarray:
+    return np.abs([v for v in DELETION["per_image"][f"{key}_chance"][method] if v is not None])
+
+
+def _offsets(key: str, method: str) -> int:
+    return len(DELETION["results"][method][f"{key}_chance"]["offsets"])
+
+
+def _above_chance(same: np.ndarray, chance: np.ndarray, offsets: int) -> bool:
+    """The rule, written out here: the same-image share above the chance share by more than 2 binomial standard
+    errors of the difference, the chance share's counted over images (each image's map is in OFFSETS pairs)."""
+    p, q = np.mean(np.abs(same) >= 0.2), np.mean(chance >= 0.2)
+    return p - q > 2 * np.sqrt(p * (1 - p) / len(same) + q * (1 - q) / (len(chance) / offsets))
+
+
+def test_the_chance_summary_is_its_per_pair_values():
+    assert DELETION["chance_command"] == "python -m benchmarks.deletion --chance --json model/weights/deletion.json"
+    for key in (TOP, EVERY):
+        for m in METHODS:
+            c, pairs = DELETION["results"][m][f"{key}_chance"], DELETION["per_image"][f"{key}_chance"][m]
+            assert c["offsets"] == [1, 7, 50] and c["images"] == DELETION["images"] == 500
+            assert len(pairs) == 3 * 500 and c["undefined"] == pairs.count(None) and c["pairs"] == len(_chance(key, m))
+            assert c["mean_abs"] == pytest.approx(_chance(key, m).mean(), abs=1e-4)
+            assert c["share_kept"] == pytest.approx(np.mean(_chance(key, m) >= 0.2), abs=1e-4)
+            assert c["p95_abs"] == pytest.approx(np.percentile(_chance(key, m), 95), abs=1e-4)
+
+
+def test_the_sanity_table_gives_mean_abs_rho_and_chance_from_the_per_image_values(shipped_model):
     from tabs import explain
 
     words = explain.evidence_words(shipped_model)
     assert "most like the trained one" not in words
     assert "lets images with positive and negative ρ cancel" in words
-    assert "| map | layers re-drawn |" in words
+    assert "| map | layers re-drawn | mean ρ | mean \\|ρ\\| | images with \\|ρ\\| ≥ 0.2 (chance) |" in words
+    assert "re-drawn maps of other images" in words
     for key, what in ((TOP, "top"), (EVERY, "all")):
         for m in METHODS:
             rho = _rho(key, m)
             assert np.mean(rho) == pytest.approx(DELETION["results"][m][key], abs=1e-4)  # the file's own mean
             row = (
                 f"| {m} | {what} | {np.mean(rho):.2f} | {np.mean(np.abs(rho)):.2f} | "
-                f"{np.mean(np.abs(rho) >= explain.KEPT_RHO):.0%} |"
+                f"{np.mean(np.abs(rho) >= 0.2):.0%} ({np.mean(_chance(key, m) >= 0.2):.0%}) |"
             )
             assert row in words, row
 
 
-def test_the_shipped_sanity_sentence_follows_the_per_image_rho(shipped_model):
+def test_the_shipped_every_layer_sentence_compares_with_chance(shipped_model):
     from tabs import explain
 
     words = explain.evidence_words(shipped_model)
-    grad_cam, smoothgrad = _rho(EVERY, "Grad-CAM"), _rho(EVERY, "SmoothGrad")
-    # the shipped file: Grad-CAM's mean is near 0 but its size is not; SmoothGrad keeps nothing
-    assert abs(grad_cam.mean()) < explain.KEPT_RHO <= np.abs(grad_cam).mean()
-    assert np.all(np.abs(smoothgrad) < explain.KEPT_RHO)
-    assert (
-        f"**Grad-CAM**'s mean ρ near 0 ({grad_cam.mean():.2f}) hides that its |ρ| is {explain.KEPT_RHO} or more on "
-        f"{np.mean(np.abs(grad_cam) >= explain.KEPT_RHO):.0%} of images" in words
-    )
-    assert f"**SmoothGrad**'s |ρ| is below {explain.KEPT_RHO} on every image" in words
+    for m in METHODS:
+        same, chance = _rho(EVERY, m), _chance(EVERY, m)
+        p, q = np.mean(np.abs(same) >= 0.2), np.mean(chance >= 0.2)
+        if p == 0:
+            expected = f"**{m}**'s |ρ| is below 0.2 on every image: little of its trained ranking is left"
+        elif _above_chance(same, chance, _offsets(EVERY, m)):
+            expected = f"**{m}**'s {p:.0%} is above chance ({q:.0%}): its map partly keeps the trained ranking"
+        else:
+            expected = f"**{m}**'s {p:.0%} is not clearly above chance ({q:.0%}): no sign its map kept"
+        assert expected in words, expected
+    assert "(Above chance: by more than 2 standard errors of the difference.)" in words
+
+
+def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) -> dict:
+    """Occlusion's every-layer ρ SAME and chance pairs CHANCE; the other maps' ρ 0.01 everywhere, their chance 0."""
+    results = {
+        "results": {m: {TOP: 0.0, EVERY: 0.0} for m in METHODS},
+        "per_image": {
+            key: {m: (same if m == "Occlusion" else [0.01] * len(same)) for m in METHODS} for key in (TOP, EVERY)
+        },
+    }
+    if chance is not None:
+        for key in (TOP, EVERY):
+            results["per_image"][f"{key}_chance"] = {
+                m: (chance if m == "Occlusion" else [0.0] * len(chance)) for m in METHODS
+            }
+            for m in METHODS:
+                results["results"][m][f"{key}_chance"] = {"offsets": list(range(1, offsets + 1))}
+    return results
 
 
 @pytest.mark.parametrize(
-    "values, said",
+    "same, chance, offsets, said",
     [
-        ([0.5, -0.5, 0.4, -0.45], "hides that its |ρ| is 0.2 or more on 100% of images"),  # signs cancel
-        ([0.01, -0.05, 0.1, 0.0], "|ρ| is below 0.2 on every image"),  # nothing kept
-        ([0.6, 0.5, 0.7, 0.1], None),  # a clearly positive mean: no sentence about it
-        ([0.25, -0.05, 0.1, 0.0], None),  # kept on some images, mean |ρ| small: no sentence either
+        ([0.01, -0.05, 0.1, 0.0] * 25, [0.3, 0.0] * 50, 1, "'s |ρ| is below 0.2 on every image"),  # nothing kept
+        (
+            [0.5, -0.5, 0.4, 0.1] * 25,
+            [0.3, 0.0, 0.0, 0.0] * 25,
+            1,
+            "'s 75% is above chance (25%): its map partly keeps",
+        ),
+        ([0.5, -0.5, 0.1] + [0.1] * 7, [0.3, 0.0, 0.0, 0.0] * 25, 1, "'s 20% is not clearly above chance (25%)"),
+        ([-0.5] * 30 + [0.1] * 70, [0.3, 0.0, 0.0, 0.0] * 25, 1, "'s 30% is not clearly above chance (25%)"),
+        # 100 images, 3 pairs each: the chance share's error is that of 100 images, not 300 pairs, so 37% against
+        # 25% is not clear (it would be with 300)
+        ([0.5] * 37 + [0.1] * 63, [0.3, 0.0, 0.0, 0.0] * 75, 3, "'s 37% is not clearly above chance (25%)"),
+        ([0.5, -0.5, 0.4, 0.1] * 25, None, 1, "'s |ρ| is 0.2 or more on 75% of images, but this file has no chance"),
     ],
-    ids=["cancelled", "none-kept", "positive", "small"],
+    ids=["none-kept", "above", "below", "within", "within-3-pairs", "no-chance-level"],
 )
-def test_the_every_layer_sentence_is_chosen_from_the_rho(values, said):
+def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets, said):
     from tabs import explain
 
-    results = {
-        "results": {m: {TOP: 0.0, EVERY: float(np.mean(values))} for m in METHODS},
-        "per_image": {
-            key: {m: (values if m == "Occlusion" else [0.3, 0.3, 0.3, 0.3]) for m in METHODS} for key in (TOP, EVERY)
-        },
-    }
-    words = explain.sanity_words(results)
-    assert f"| Occlusion | all | {np.mean(values):.2f} | {np.mean(np.abs(values)):.2f} |" in words
-    if said:
-        assert "**Occlusion**'s" in words and said in words
-    else:
-        assert "**Occlusion**" not in words
-    assert "**Grad-CAM**" not in words  # 0.3 everywhere: neither near 0 nor below the line
+    words = explain.sanity_words(_hand_made(same, chance, offsets))
+    assert f"**Occlusion**{said}" in words
+    size = np.abs(same)
+    cell = f"{np.mean(size >= 0.2):.0%}" + ("" if chance is None else f" ({np.mean(np.abs(chance) >= 0.2):.0%})")
+    assert f"| Occlusion | all | {np.mean(same):.2f} | {np.mean(size):.2f} | {cell} |" in words
+    assert ("partly keeps" in words) == (said.endswith("partly keeps")), words  # only above chance
+    assert ("(chance)" in words) == (chance is not None)
+    if chance is not None:  # the same rule, written out in this test
+        above = _above_chance(np.array(same), np.abs(chance), offsets)
+        assert above == ("is above chance" in said)
+        if offsets == 3:  # counted as 300 independent pairs, the same share would be above chance
+            assert _above_chance(np.array(same), np.abs(chance), 1)
+
+
+# --- one image's note: its ρ against the chance pairs' 95th percentile -----------------------------------------
+
+CEILINGS = {"Grad-CAM": 0.55, "SmoothGrad": 0.12, "Occlusion": 0.42}
+
+
+@pytest.mark.parametrize(
+    "last, ceilings, said",
+    [
+        ({}, CEILINGS, "."),
+        (
+            {"Grad-CAM": 0.6, "SmoothGrad": 0.05, "Occlusion": 0.1},
+            CEILINGS,
+            "**Grad-CAM**'s ρ 0.60 is beyond chance (95% of pairs of different images stay below 0.55): its map "
+            "partly keeps this image's trained ranking.",
+        ),
+        (
+            {"Grad-CAM": 0.3, "SmoothGrad": 0.05, "Occlusion": -0.5},
+            CEILINGS,
+            "**Occlusion**'s ρ -0.50 is beyond chance (95% of pairs of different images stay below 0.42): its map "
+            "partly reverses this image's trained ranking.",
+        ),
+        ({"Grad-CAM": 0.1, "SmoothGrad": 0.05, "Occlusion": -0.1}, CEILINGS, "every |ρ| is below 0.2"),
+        (  # 0.4204 and 0.42 both show as 0.42: not beyond
+            {"Grad-CAM": 0.3, "SmoothGrad": 0.05, "Occlusion": -0.4204},
+            CEILINGS,
+            "no ρ is beyond chance",
+        ),
+        (
+            {"Grad-CAM": 0.44, "SmoothGrad": 0.05, "Occlusion": -0.3},
+            CEILINGS,
+            "no ρ is beyond chance: 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12, "
+            "Occlusion 0.42 in size. So no map here shows a kept ranking.",
+        ),
+        (
+            {"Grad-CAM": 0.44, "SmoothGrad": 0.05, "Occlusion": -0.6},
+            {"Grad-CAM": 0.55, "SmoothGrad": 0.12},  # another occlusion patch than the file's
+            "no ρ of Grad-CAM and SmoothGrad is beyond chance: 95% of pairs of different images stay below Grad-CAM "
+            "0.55, SmoothGrad 0.12 in size. Occlusion: no chance level measured with this patch, so no kept ranking "
+            "is claimed. So no map here shows a kept ranking.",
+        ),
+        (
+            {"Grad-CAM": 0.9, "SmoothGrad": 0.05, "Occlusion": -0.1},
+            {},  # a file without a chance level
+            "no chance level is measured for Grad-CAM, SmoothGrad and Occlusion here, so no kept ranking is claimed.",
+        ),
+    ],
+    ids=[
+        "none",
+        "beyond",
+        "beyond-reversed",
+        "all-small",
+        "equal-as-shown",
+        "within",
+        "within-no-occlusion",
+        "no-chance-level",
+    ],
+)
+def test_one_image_keeps_its_ranking_only_beyond_the_chance_percentile(last, ceilings, said):
+    from tabs import explain
+
+    words = explain.kept_ranking_words(last, ceilings)
+    assert said in words, words
+    beyond = [m for m, rho in last.items() if m in ceilings and round(abs(rho), 2) > round(ceilings[m], 2)]
+    assert ("partly keeps" in words or "partly reverses" in words) == bool(beyond)
+
+
+def test_the_chance_ceilings_are_the_files_95th_percentiles(shipped_model):
+    from types import SimpleNamespace
+
+    from tabs import explain
+
+    expected = {m: np.percentile(_chance(EVERY, m), 95) for m in METHODS}
+    assert explain.chance_ceilings(shipped_model, DELETION["occlusion_patch"]) == pytest.approx(expected)
+    del expected["Occlusion"]  # measured with the file's patch only
+    assert explain.chance_ceilings(shipped_model, DELETION["occlusion_patch"] + 2) == pytest.approx(expected)
+    other = SimpleNamespace(deletion_results=DELETION, weights_sha256="another model")
+    assert explain.chance_ceilings(other, 4) == {}
+
+
+def test_the_shipped_sneakers_note_compares_its_rho_with_chance(shipped_model):
+    import re
+
+    from tabs import explain
+
+    sneaker = next(p for p in sorted((SHIPPED / "examples").iterdir()) if "sneaker" in p.name)
+    _, note = explain.check_sanity(str(sneaker), "Top class", 4, True, model=shipped_model)
+    every = note.split("with the top layer re-drawn; ")[1].split(" with every layer re-drawn")[0]
+    last = {m: float(v) for m, v in re.findall(r"([\w-]+) ρ (-?\d\.\d\d)", every)}
+    assert set(last) == set(METHODS)
+    ceilings = {m: np.percentile(_chance(EVERY, m), 95) for m in METHODS}
+    beyond = [m for m in METHODS if abs(last[m]) > round(ceilings[m], 2)]  # as the note shows them, 2 decimals
+    for m in beyond:
+        assert f"**{m}**'s ρ {last[m]:.2f} is beyond chance" in note
+    if not beyond and any(abs(v) >= 0.2 for v in last.values()):
+        assert f"stay below Grad-CAM {ceilings['Grad-CAM']:.2f}" in note and "keeps" not in note
 
 
 def test_without_per_image_rho_the_signed_means_are_said_to_cancel():
@@ -298,3 +451,55 @@ def test_the_benchmark_counts_which_map_was_constant():
     per_image[TOP]["SmoothGrad"][4] = None  # undefined, yet neither map constant: the file is not this run's
     with pytest.raises(ValueError, match="no constant map"):
         constant_maps(trained, cascade, x_test, per_image, patch=4)
+
+
+class _Random(_Maps):
+    """A stand-in explainer whose map of the image with pixel value v is a fixed random map (DRAW's), constant for
+    the values in CONSTANT."""
+
+    def __init__(self, draw: int, constant: set[int] = frozenset()):
+        super().__init__(constant)
+        self.draw = draw
+
+    def _map(self, pixels) -> np.ndarray:
+        value = int(np.asarray(pixels).flat[0])
+        if value in self.constant:
+            return np.zeros((28, 28))
+        return np.random.default_rng((self.draw, value)).random((28, 28))
+
+
+def test_the_benchmark_pairs_each_trained_map_with_other_images_redrawn_maps():
+    from benchmarks.deletion import chance_level
+    from concepts.saliency import rank_correlation, saliency_map
+
+    x_test = np.repeat(np.arange(5, dtype=np.uint8)[:, None, None], 28, axis=1).repeat(28, axis=2)  # image i is all i
+    trained, cascade = _Random(0), _Cascade({1: _Random(1), 3: _Random(3, constant={2})})
+    per_image = {"index": list(range(5)), "class": [0] * 5}
+
+    def maps(explainer, m):
+        return [saliency_map(explainer, x_test[i], 0, m, 4) for i in range(5)]
+
+    for key, depth in ((TOP, 1), (EVERY, 3)):
+        per_image[key] = {}
+        for m in METHODS:
+            rho = [
+                rank_correlation(a, b) for a, b in zip(maps(trained, m), maps(cascade.by_depth[depth], m), strict=True)
+            ]
+            per_image[key][m] = [None if np.isnan(r) else r for r in rho]
+    summaries, pairs = chance_level(trained, cascade, x_test, per_image, patch=4, images=5)
+    for key, depth in ((TOP, 1), (EVERY, 3)):
+        for m in METHODS:
+            a, b = maps(trained, m), maps(cascade.by_depth[depth], m)
+            # offsets 1, 7 and 50: with 5 images, 7 pairs image k with k + 2 and 50 would pair it with itself
+            expected = np.array([rank_correlation(a[k], b[(k + o) % 5]) for o in (1, 2) for k in range(5)])
+            got = np.array([np.nan if v is None else v for v in pairs[key][m]])
+            np.testing.assert_allclose(got, expected, atol=1e-5)
+            size = np.abs(expected[~np.isnan(expected)])
+            s = summaries[m][key]
+            assert s["offsets"] == [1, 7] and s["undefined"] == (2 if depth == 3 else 0) == np.isnan(expected).sum()
+            assert s["pairs"] == len(size) and s["mean_abs"] == pytest.approx(size.mean(), abs=1e-4)
+            assert s["share_kept"] == pytest.approx(np.mean(size >= 0.2), abs=1e-4)
+            assert s["p95_abs"] == pytest.approx(np.percentile(size, 95), abs=1e-4)
+    per_image[EVERY]["SmoothGrad"][0] = 0.5  # not what these maps give: the file is not this run's
+    with pytest.raises(SystemExit, match="not the full run's"):
+        chance_level(trained, cascade, x_test, per_image, patch=4, images=5)
