@@ -751,30 +751,6 @@ def test_the_sanity_check_keeps_batch_norm_trained_as_it_says(shipped_model):
     assert not np.allclose(scrambled["block1_conv1"][0], np.array(trained.get_layer("block1_conv1").kernel))
 
 
-@pytest.mark.parametrize(
-    "last, expected",
-    [
-        (
-            {"Grad-CAM": -0.09, "SmoothGrad": 0.02, "Occlusion": -0.05},
-            "the highest ρ is **SmoothGrad**'s (0.02): below 0.2 in size means little of the trained ranking is left.",
-        ),
-        (
-            {"Grad-CAM": 0.45, "SmoothGrad": 0.02, "Occlusion": -0.05},
-            "**Grad-CAM** keeps the most of its trained ranking (ρ 0.45)",
-        ),
-        (
-            {"Grad-CAM": -0.6, "SmoothGrad": 0.1, "Occlusion": -0.05},
-            "the highest ρ is **SmoothGrad**'s (0.10): no map keeps",
-        ),
-    ],
-)
-def test_a_map_is_said_to_keep_its_ranking_only_with_a_clearly_positive_rho(last, expected):
-    from tabs import explain
-
-    words = explain.kept_ranking_words(last)
-    assert expected in words and ("keeps the most" in words) == (max(last.values()) >= 0.2)
-
-
 DELETION = json.loads((SHIPPED / "deletion.json").read_text())
 
 
