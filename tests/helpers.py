@@ -58,3 +58,18 @@ def chromium_launch_options(bundled: str | Path, debian: Path = DEBIAN_CHROMIUM)
         "Run `python -m playwright install chromium` (or on Debian/Ubuntu `apt-get install chromium`).",
         pytrace=False,
     )
+
+
+def reshuffles_only_when_augmenting() -> bool:
+    """Whether train.make_dataset gives the training images in one fixed order every epoch without augmentation and
+    a new order each epoch with it: the premise of every "not augmentation's alone" sentence."""
+    import numpy as np
+
+    import train
+
+    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
+    orders = {}
+    for augment in (False, True):
+        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
+        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
+    return orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]

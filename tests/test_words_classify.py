@@ -17,7 +17,7 @@ from model.data import CLASS_NAMES
 from model.inference import TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW
 from model.preprocess import Preprocessed
 from tabs import classify, header
-from tests.helpers import ROOT, SHIPPED
+from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
 
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
@@ -244,7 +244,6 @@ def test_the_readme_headline_accuracy_says_one_pass_and_quotes_the_mirror_averag
 
 def test_the_readme_augmentation_step_is_one_unrepeated_pair_that_also_reshuffled():
     """Finding 1: train.py reshuffles only when it augments, and the pair was run once (one seed each)."""
-    import train
     from model.recipe import ABLATIONS
 
     vgg, aug = RUNS["vgg"], RUNS["vgg-aug"]
@@ -258,12 +257,7 @@ def test_the_readme_augmentation_step_is_one_unrepeated_pair_that_also_reshuffle
         "only when it augments, so the step is not augmentation's alone."
     ) in README
     assert "augmentation helped" not in README
-    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
-    orders = {}
-    for augment in (False, True):
-        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
-        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
-    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+    assert reshuffles_only_when_augmenting()  # the premise, in train.make_dataset
 
 
 def test_the_readme_overfitting_gap_says_how_training_accuracy_is_measured():
@@ -333,7 +327,7 @@ def test_the_tables_rules_are_the_apps_only_when_the_model_has_the_unlike_score(
     words = classify._rules_counted({"has_unlike_score": True}, has_score)
     assert ("count both of the app's rules" in words) == has_score
     assert ("the app here applies the probability rule alone" in words) == (not has_score)
-    assert "The first two rows, which have no \"unlike\" score, count the probability rule alone." in words
+    assert 'The first two rows, which have no "unlike" score, count the probability rule alone.' in words
 
 
 def test_the_readme_says_how_many_seeds_the_playgrounds_default_setting_had():

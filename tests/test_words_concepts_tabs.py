@@ -310,7 +310,6 @@ def test_a_runner_up_in_a_near_tie_with_the_third_class_is_said_to_be_one():
 
 
 def test_the_shipped_correct_cells_runner_ups_are_called_near_ties_when_they_are(shipped_model):
-    from model.data import CLASS_NAMES
     from tabs import confusion
 
     samples = np.load(SHIPPED / "test_samples.npz")

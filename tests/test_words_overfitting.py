@@ -18,7 +18,7 @@ from concepts.curves import overfitted
 from model import playground
 from tabs import overfitting
 from tabs import playground as tab
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, reshuffles_only_when_augmenting
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
@@ -184,14 +184,8 @@ def test_the_caveat_claims_the_dropout_comparison_only_when_both_its_runs_were_a
 
 
 def test_the_runs_without_augmentation_keep_one_order_and_the_augmented_are_reshuffled():
-    import train
 
-    x, y = np.zeros((64, 28, 28, 1), np.uint8), np.arange(64) % 10
-    orders = {}
-    for augment in (False, True):
-        ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
-        orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
-    assert orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+    assert reshuffles_only_when_augmenting()  # the premise, in train.make_dataset
 
 
 # -- finding 10: the ladder's one pair of runs, set against the Playground's seed noise ---------------------------
@@ -369,7 +363,9 @@ def test_the_live_pointer_calls_the_1000_image_run_the_start_of_overfitting(ship
     words = overfitting.live_words(shipped_model)
     h = shipped_model.playground["runs"]
     loss = next(
-        r["history"]["val_loss"] for r in h.values() if r["config"] == {**shipped_model.playground["default"], "images": 1000} and r.get("seed", 0) == 0
+        r["history"]["val_loss"]
+        for r in h.values()
+        if r["config"] == {**shipped_model.playground["default"], "images": 1000} and r.get("seed", 0) == 0
     )
     dot = int(np.argmin(loss))
     climbing = all(b > a for a, b in zip(loss[dot:-1], loss[dot + 1 :], strict=True))
