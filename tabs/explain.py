@@ -396,8 +396,8 @@ def sanity_words(results: dict) -> str:
             "cancel; this file keeps no per-image ρ to show their size."
         )
     chance = all(s["chance"] is not None for s in summary.values())
-    rows = "\n".join(  # short cells: five columns must fit a 390-px phone
-        f"| {m} | {TABLE_STAGES[key]} | {s['mean']:.2f} | {s['mean_abs']:.2f} | {s['kept']:.0%}"
+    rows = "\n".join(  # short cells: four columns must fit a 390-px phone
+        f"| {m} | {TABLE_STAGES[key]} | {s['mean']:.2f} ({s['mean_abs']:.2f}) | {s['kept']:.0%}"
         + (f" ({s['chance']:.0%})" if chance else "")
         + " |"
         for key in STAGES
@@ -405,18 +405,18 @@ def sanity_words(results: dict) -> str:
         if (s := summary[m, key])
     )
     table = (
-        f"\n\n| map | layers re-drawn | mean ρ | mean \\|ρ\\| | images with \\|ρ\\| ≥ {KEPT_RHO}"
+        f"\n\n| map | re-drawn | mean ρ (\\|ρ\\|) | \\|ρ\\| ≥ {KEPT_RHO}"
         + (" (chance)" if chance else "")
-        + f" |\n|---|---|---|---|---|\n{rows}\n\n"
+        + f" |\n|---|---|---|---|\n{rows}\n\n"
     )
     words = [
         lead,
-        "A mean of signed ρ lets images with positive and negative ρ cancel, so the table gives the mean |ρ| too, "
-        f"and the share of images with |ρ| of {KEPT_RHO} or more.",
+        "A mean of signed ρ lets images with positive and negative ρ cancel, so the table gives the mean |ρ| too "
+        f"(in brackets beside it), and the share of images with |ρ| of {KEPT_RHO} or more.",
     ]
     if chance:
         words.append(
-            "In brackets, chance: the same share when each image's trained map is set against the re-drawn maps "
+            "In brackets beside that share, chance: the same share when each image's trained map is set against the re-drawn maps "
             "of other images. Maps alike in layout reach it with nothing of the image kept."
         )
     words.append(table)

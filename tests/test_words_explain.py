@@ -165,14 +165,14 @@ def test_the_sanity_table_gives_mean_abs_rho_and_chance_from_the_per_image_value
     words = explain.evidence_words(shipped_model)
     assert "most like the trained one" not in words
     assert "lets images with positive and negative ρ cancel" in words
-    assert "| map | layers re-drawn | mean ρ | mean \\|ρ\\| | images with \\|ρ\\| ≥ 0.2 (chance) |" in words
+    assert "| map | re-drawn | mean ρ (\\|ρ\\|) | \\|ρ\\| ≥ 0.2 (chance) |" in words
     assert "re-drawn maps of other images" in words
     for key, what in ((TOP, "top"), (EVERY, "all")):
         for m in METHODS:
             rho = _rho(key, m)
             assert np.mean(rho) == pytest.approx(DELETION["results"][m][key], abs=1e-4)  # the file's own mean
             row = (
-                f"| {m} | {what} | {np.mean(rho):.2f} | {np.mean(np.abs(rho)):.2f} | "
+                f"| {m} | {what} | {np.mean(rho):.2f} ({np.mean(np.abs(rho)):.2f}) | "
                 f"{np.mean(np.abs(rho) >= 0.2):.0%} ({np.mean(_chance(key, m) >= 0.2):.0%}) |"
             )
             assert row in words, row
@@ -239,7 +239,7 @@ def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets
     assert f"**Occlusion**{said}" in words
     size = np.abs(same)
     cell = f"{np.mean(size >= 0.2):.0%}" + ("" if chance is None else f" ({np.mean(np.abs(chance) >= 0.2):.0%})")
-    assert f"| Occlusion | all | {np.mean(same):.2f} | {np.mean(size):.2f} | {cell} |" in words
+    assert f"| Occlusion | all | {np.mean(same):.2f} ({np.mean(size):.2f}) | {cell} |" in words
     assert ("partly keeps" in words) == (said.endswith("partly keeps")), words  # only above chance
     assert ("(chance)" in words) == (chance is not None)
     if chance is not None:  # the same rule, written out in this test
