@@ -39,6 +39,7 @@ correctly, its runner-up class), on the last convolutional layer as in the **Whe
 is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)", "Column % (precision)")  # "Show" choices: the matrix drawn
+ALMOST_NOTHING = 0.01  # a runner-up under 1%: "almost nothing"
 NEAR_TIE = 0.01  # runner-up and third class closer than this (in probability): a near-tie, said so
 CELL_SHOWN = 4  # images a cell shows at most: each is a file the browser or an API client fetches
 CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
@@ -50,16 +51,15 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
     answers mirror-averaged (TEST_TIME_FLIP) the words say so, with its accuracy from ``flip`` (``measured_flip``)."""
     pairs = confusion.most_confused(np.array(metrics["confusion_matrix"]))
     lines = [f"- {t} read as {p}: {n} times" for t, p, n in pairs]
-    words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images. "
-    if TEST_TIME_FLIP:
-        words += (
-            "Everything on this tab is one pass of the network; Classify averages each input with its mirror image"
-            + (
-                f", which scores {flip['flip_test_accuracy']:.2%} on these test images. "
-                if flip
-                else ", so its answers can differ. "
-            )
+    words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images"
+    if TEST_TIME_FLIP:  # short: on a phone the matrix must start in the first screen
+        words += ", in one pass of the network, like everything on this tab (Classify averages each input with its " + (
+            f"mirror image: {flip['flip_test_accuracy']:.2%} on the same images). "
+            if flip
+            else "mirror image, so its answers can differ). "
         )
+    else:
+        words += ". "
     return words + "The most confused pairs (true → predicted):\n" + "\n".join(lines)
 
 
@@ -292,9 +292,10 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     second, third = int(ranked[1]), int(ranked[2])
     words = f"the runner-up ({_share(probs[second])})"
     if probs[second] - probs[third] < NEAR_TIE:
-        words += (
-            f", a near-tie with {CLASS_NAMES[third]} ({_share(probs[third])}): the model gives both almost nothing, "
-            "so which comes second says little"
+        words += f", a near-tie with {CLASS_NAMES[third]} ({_share(probs[third])})" + (
+            ": the model gives both almost nothing, so which comes second says little"
+            if probs[second] < ALMOST_NOTHING
+            else f": the two are within {100 * NEAR_TIE:g} percentage point of each other"
         )
     return words + "."
 

@@ -93,7 +93,11 @@ def _peaks(norm: dict, raw: dict) -> str:
             f"{name}, epoch {peak + 1} ({val[peak]:.1%}), ending at {val[-1]:.1%} with training accuracy at "
             f"{train[-1]:.1%}"
         )
-    return "Validation accuracy peaked: " + "; ".join(parts) + "."
+    return (
+        "Validation accuracy peaked: "
+        + "; ".join(parts)
+        + " (training accuracy as Keras reports it: averaged over the last epoch while the weights still changed)."
+    )
 
 
 def histograms_html(pixels) -> str:
@@ -137,12 +141,9 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         note += f"Its top classes: {top}."
     else:
         note += f"It answers **{CLASS_NAMES[first]}**: {top}."
-    if unsure:
-        note += (
-            f" Its top probability is under the app's {UNSURE_BELOW:.0%} line: the app would answer *Not sure* to "
-            "probabilities like these."
-        )
-    if bug[first] - bug[second] < TIE_WITHIN:
+    if unsure:  # short: on a phone the histograms below must start in the first screen
+        note += f" Under the app's {UNSURE_BELOW:.0%} line, the app would answer *Not sure*."
+    if bug[first] - bug[second] < TIE_WITHIN and bug[first] - UNIFORM >= EVEN_WITHIN:  # "almost evenly" says it
         note += " Which class comes first is a near-tie."
     blank = CLASS_NAMES[int(black.argmax())]
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true

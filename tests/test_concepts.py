@@ -259,7 +259,7 @@ def test_concept_endpoints_work_on_an_uploaded_photo(client, tmp_path):
     assert "Trouser" in shift_note and "dense network" in shift_note
     _, scaling, bug_note = client.predict(photo, api_name="/normalize")
     assert scaling["data"][0][2] == "Trouser"
-    assert f"answers {scaling['data'][1][2]}" in bug_note  # the 0-1 row's answer, named in the note
+    assert f"{scaling['data'][1][2]} " in bug_note  # the 0-1 row's top class, named in the note
     _, _, label = client.predict(photo, 1.0, api_name="/softmax")
     assert label["label"] == "Trouser"
     _, note, table = client.predict(photo, "average", 2, 2, "a feature map of block1_relu1", 7, api_name="/pool")

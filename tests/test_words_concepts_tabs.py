@@ -33,13 +33,10 @@ def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged
     assert TEST_TIME_FLIP and FLIP["weights_sha256"] == shipped_model.weights_sha256  # the shipped branch
     words = confusion.summary_markdown(shipped_model.metrics, confusion.measured_flip(shipped_model))
     assert words.startswith(
-        f"**Test accuracy {METRICS['test_accuracy']:.2%}** on {METRICS['test_size']:,} test images."
+        f"**Test accuracy {METRICS['test_accuracy']:.2%}** on {METRICS['test_size']:,} test images, in one pass of "
+        "the network, like everything on this tab"
     )
-    assert "Everything on this tab is one pass of the network" in words
-    assert (
-        f"Classify averages each input with its mirror image, which scores {FLIP['flip_test_accuracy']:.2%} on these "
-        "test images." in words
-    )
+    assert f"(Classify averages each input with its mirror image: {FLIP['flip_test_accuracy']:.2%} on the same images)." in words
 
 
 def test_a_flip_measured_on_other_weights_is_not_quoted(shipped_model, monkeypatch):
@@ -150,7 +147,7 @@ def test_the_one_pass_words_are_on_the_page(shipped_model):
     shown = markdown_on_the_tab(softmax, shipped_model)
     assert any(softmax.CALIBRATION_LEAD in text and softmax.ONE_PASS in text for text in shown)
     shown = markdown_on_the_tab(confusion, shipped_model)
-    assert f"mirror image, which scores {FLIP['flip_test_accuracy']:.2%} on these test images" in "".join(shown)
+    assert f"mirror image: {FLIP['flip_test_accuracy']:.2%} on the same images)" in "".join(shown)
 
 
 # -- Normalization (review 12c #5) ---------------------------------------------------------------------------------
@@ -171,8 +168,8 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
             f"It spreads its probability almost evenly: {CLASS_NAMES[first]} {bug[first]:.1%}, then "
             f"{CLASS_NAMES[second]} {bug[second]:.1%}, near the 10% of a uniform guess." in note
         )
-        assert f"under the app's {UNSURE_BELOW:.0%} line: the app would answer *Not sure*" in note
-        assert "Which class comes first is a near-tie." in note
+        assert f"Under the app's {UNSURE_BELOW:.0%} line, the app would answer *Not sure*." in note
+        assert "near-tie" not in note  # "almost evenly" already says it
         gap = np.abs(bug - black).max()
         quoted = float(note.split("each within ")[1].split(" points")[0])
         assert 100 * gap <= quoted <= 100 * gap + 0.1 + 1e-9
@@ -228,7 +225,7 @@ BLACK = probabilities(dress=0.12, coat=0.11)
             "Coat",
             [
                 "Its top classes: Coat 40.0%, then Dress 30.0%.",
-                "the app would answer *Not sure*",
+                "the app would answer *Not sure*.",
                 "the top class is Dress (12.0%).",
             ],
             ["It answers", "almost evenly", "near-tie", "scale speaking"],
@@ -304,6 +301,11 @@ def test_a_runner_up_in_a_near_tie_with_the_third_class_is_said_to_be_one():
     assert "the runner-up (0.32%)" in words
     assert f"a near-tie with {CLASS_NAMES[2]} (0.31%)" in words
 
+    probs = np.array([0.74, 0.134, 0.126] + [0.0] * 7)  # a near-tie that is not "almost nothing"
+    words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
+    assert "a near-tie with" in words and "almost nothing" not in words
+    assert "the two are within 1 percentage point of each other" in words
+
     probs = np.array([0.70, 0.25, 0.05] + [0.0] * 7)  # a runner-up far ahead of the third
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
     assert words == "the runner-up (25%)."
@@ -325,3 +327,13 @@ def test_the_shipped_correct_cells_runner_ups_are_called_near_ties_when_they_are
         assert "(0%)" not in words  # a small probability keeps its digits
         said += tie
     assert said > 0  # the shipped samples have near-ties (the review found them in every diagonal cell)
+
+
+def test_the_normalization_pairs_training_accuracy_is_said_to_be_the_epochs_average(shipped_model):
+    from model.recipe import ABLATIONS
+    from tabs import normalization
+
+    words = normalization.without_batch_norm(shipped_model)
+    assert "training accuracy as Keras reports it: averaged over the last epoch while the weights still changed" in words
+    assert not any(ABLATIONS[name][2] for name in normalization.PAIR)  # no augmentation to mention
+    assert "batch norm on each batch" not in words  # the notebook's CNN has none
