@@ -96,7 +96,14 @@ def _what_closes_the_gap(runs: dict) -> str:
         f"rung with this app's network and its dropout, and {augmented:.1f} in the next, adding augmentation"
     )
     words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
-    if not (dropout > 0 and abs(augmented) < dropout / 2):
+    if dropout <= 0:
+        return words + ": the dropout rung had no gap to close." + words_after
+    if augmented < -dropout / 2:
+        return (
+            words + ": with augmentation, training accuracy ended below validation accuracy, as it can when it is "
+            "measured on augmented images." + words_after
+        )
+    if augmented >= dropout / 2:
         return words + ": augmentation did not close it either." + words_after
     (train, val), (aug_train, aug_val) = (
         [runs[name]["history"][key][-1] for key in ("accuracy", "val_accuracy")] for name in ("vgg", "vgg-aug")
@@ -188,7 +195,7 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
         )
     )
     return (
-        f"<div class='worked-window'><p><b>One value of map #{k}, worked through.</b> A convolution multiplies "
+        f"<div class='worked-window'><p><b>One value of the first convolution's ({FIRST_CONV}) map #{k}, worked through.</b> A convolution multiplies "
         "the 3×3 window by the filter, element by element, and adds up the nine products (beyond the edge, "
         "zeros).</p>"
         f"<div class='grids'>{grids}</div>"

@@ -158,3 +158,31 @@ def test_the_shift_curves_plot_the_cnns_class_for_both_networks(shipped_model):
     np.testing.assert_allclose(plotted, dense[:, ::-1][:, target], rtol=1e-5)
     own = int(dense[zero, ::-1].argmax())
     assert own != target and f"Unshifted, the dense network reads **{CLASS_NAMES[own]}**" in note
+
+
+@pytest.mark.parametrize(
+    ("gaps", "said"),
+    [
+        ((6.0, 0.5), ": mostly validation accuracy rising"),  # closed, validation 85% -> 90%
+        ((6.0, 5.0), ": augmentation did not close it either."),
+        ((6.0, -4.0), ": with augmentation, training accuracy ended below validation accuracy"),
+        ((-1.0, 0.5), ": the dropout rung had no gap to close."),
+    ],
+)
+def test_what_closes_the_gap_has_a_sentence_for_each_case(gaps, said):
+    runs = {}
+    for name, gap in zip(("vgg", "vgg-aug"), gaps, strict=True):
+        runs[name] = {"history": {"accuracy": [0.9 + gap / 100], "val_accuracy": [0.9]}}
+    runs["vgg-aug"]["history"]["accuracy"] = [0.9 + gaps[1] / 100]
+    runs["vgg"]["history"]["val_accuracy"] = [0.85]
+    runs["vgg"]["history"]["accuracy"] = [0.85 + gaps[0] / 100]
+    words = filters._what_closes_the_gap(runs)
+    assert said in words
+    assert words.endswith(filters.RESHUFFLED_ONLY_WITH_AUGMENTATION)
+
+
+def test_the_worked_value_names_the_layer_it_reads_whatever_layer_the_grid_shows(shipped_model):
+    outputs = filters.show_feature_maps(str(EXAMPLES[0]), "block3_relu2", shipped_model)
+    worked = next(o for o in outputs if isinstance(o, str) and "worked through" in o)
+    assert f"One value of the first convolution's ({filters.FIRST_CONV}) map #" in worked
+    assert filters.FIRST_CONV in filters.WORKED_LAYERS

@@ -340,33 +340,39 @@ def test_the_gap_is_said_to_be_overfitting_in_many_texts_but_not_by_this_apps_ru
 
 
 @pytest.mark.parametrize(
-    "val_loss, train_loss, said",
+    "val_loss, train_loss, val_accuracy, said",
     [
-        # climbing every epoch after the lowest, within the margin at the next-to-last: the climb was just described
-        ([0.6, 0.5, 0.51, 0.52, 0.56], [0.9, 0.8, 0.7, 0.6, 0.5], ". That climb is the start of overfitting"),
-        # climbing, lowest at the next-to-last epoch (too late to judge): said in full
-        ([0.6, 0.55, 0.5, 0.49, 0.52], [0.9, 0.8, 0.7, 0.6, 0.5], ". Still, its validation loss rose at every epoch"),
+        # climbing at each of two epochs after the lowest, within the margin at the next-to-last: may be a start
+        ([0.6, 0.5, 0.51, 0.52, 0.56], [0.9, 0.8, 0.7, 0.6, 0.5], None, ". That climb may be the start of overfitting"),
+        # one epoch after the lowest (too late to judge): a single uptick is not called anything
+        ([0.6, 0.55, 0.5, 0.49, 0.52], [0.9, 0.8, 0.7, 0.6, 0.5], None, ""),
         # not climbing at every epoch: nothing
-        ([0.6, 0.5, 0.52, 0.51, 0.53], [0.9, 0.8, 0.7, 0.6, 0.5], ""),
+        ([0.6, 0.5, 0.52, 0.51, 0.53], [0.9, 0.8, 0.7, 0.6, 0.5], None, ""),
         # climbing, but the training loss rose too: nothing
-        ([0.6, 0.5, 0.51, 0.52, 0.53], [0.9, 0.5, 0.6, 0.7, 0.8], ""),
+        ([0.6, 0.5, 0.51, 0.52, 0.53], [0.9, 0.5, 0.6, 0.7, 0.8], None, ""),
+        # climbing past the margin, only the accuracy condition failed: not "by less than the rule counts", nothing
+        ([0.6, 0.5, 0.55, 0.6, 0.65], [0.9, 0.8, 0.7, 0.6, 0.5], [0.8, 0.8, 0.81, 0.82, 0.83], ""),
     ],
 )
-def test_a_run_not_called_overfitted_is_said_to_be_starting_only_when_it_climbs(val_loss, train_loss, said):
-    h = {"val_loss": val_loss, "loss": train_loss, "val_accuracy": [0.8, 0.85, 0.84, 0.83, 0.82]}
+def test_a_run_not_called_overfitted_may_be_starting_only_when_it_climbs_within_the_margin(
+    val_loss, train_loss, val_accuracy, said
+):
+    h = {"val_loss": val_loss, "loss": train_loss, "val_accuracy": val_accuracy or [0.8, 0.85, 0.84, 0.83, 0.82]}
     assert not overfitted(h)
     words = overfitting._starting(h)
     assert words.startswith(said) if said else words == ""
+    assert "is the start of overfitting" not in words  # one run cannot say it is
 
 
-def test_the_live_pointer_calls_the_1000_image_run_the_start_of_overfitting(shipped_model):
+def test_the_live_pointer_says_the_1000_image_runs_climb_may_be_a_start(shipped_model):
     words = overfitting.live_words(shipped_model)
-    h = shipped_model.playground["runs"]
-    loss = next(
-        r["history"]["val_loss"]
-        for r in h.values()
-        if r["config"] == {**shipped_model.playground["default"], "images": 1000} and r.get("seed", 0) == 0
+    h = next(
+        r["history"]
+        for r in shipped_model.playground["runs"].values()
+        if r["config"] == {**shipped_model.playground["default"], "images": 1000}
     )
+    loss = h["val_loss"]
     dot = int(np.argmin(loss))
-    climbing = all(b > a for a, b in zip(loss[dot:-1], loss[dot + 1 :], strict=True))
-    assert ("That climb is the start of overfitting, by less than the rule counts" in words) == climbing
+    climbing = all(b > a for a, b in zip(loss[dot:-1], loss[dot + 1 :], strict=True)) and len(loss) - dot > 2
+    said = "That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
+    assert (said in words) == climbing
