@@ -141,8 +141,8 @@ def rungs(model: LoadedModel) -> list[Rung]:
         found.append(
             Rung(
                 PHOTOS,
-                "then fine-tuned on Fashion-MNIST plus real photos and generated non-garments: the model this app "
-                "answers with",
+                "then fine-tuned on Fashion-MNIST plus real photos and generated non-garments: the model Classify "
+                "answers with (there averaged with the mirror image and with its Not sure rules; here one pass)",
                 model.metrics["test_accuracy"],
                 _shirt_recall(model.metrics),
                 _photo_epochs(model.metrics),

@@ -294,3 +294,14 @@ def test_the_batch_norm_rungs_training_accuracy_is_said_to_use_batch_statistics(
     assert f"its training accuracy was higher ({bn:.1%} at the last epoch" in said
     assert "with batch norm using each batch's own statistics, not the running averages its test score uses" in said
     assert "fitted its training images more closely" not in words
+
+
+def test_the_photo_rung_says_the_ladder_runs_it_in_one_pass_where_classify_averages(shipped_model):
+    from tabs import improve
+
+    photo = next(r for r in improve.rungs(shipped_model) if r.name == improve.PHOTOS)
+    pixels = np.zeros((1, 28, 28, 1), np.float32)
+    pixels[0, 5:20, 8:20] = 200
+    assert np.allclose(photo.predict(pixels)[0], shipped_model.probabilities(pixels[0, ..., 0])[0], atol=1e-5)  # one pass
+    assert "the model Classify answers with (there averaged with the mirror image" in photo.change
+    assert "here one pass" in photo.change
