@@ -388,7 +388,9 @@ def report_recipes(paths: list[Path]) -> dict:
     if len({_recipe_key(r["recipe"]) for r in runs}) < len(runs):
         raise SystemExit("--recipes: two files have the same recipe; give one CV run per recipe")
     best = min(runs, key=lambda r: (r["shortfall"], -r["right_and_sure"]["mean"]))
-    print("\n| epochs, copies, variation | thresholds chosen | top-1 | right and sure | hats etc. | unseen garment | unseen family |")
+    print(
+        "\n| epochs, copies, variation | thresholds chosen | top-1 | right and sure | hats etc. | unseen garment | unseen family |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in runs:
         mark = " (chosen)" if r is best else ""

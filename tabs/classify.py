@@ -278,14 +278,11 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
             "photos of the ten classes it trained on)"
         )
         return (
-            (
-                f"The third row's \"Not sure\" columns count both of the app's rules {rules}. "
-                if app_has_score
-                else f"The third row's \"Not sure\" columns count both rules of the recipe {rules}, though this model "
-                'has no "unlike" score, so the app here applies the probability rule alone. '
-            )
-            + 'The first two rows, which have no "unlike" score, count the probability rule alone.'
-        )
+            f"The third row's \"Not sure\" columns count both of the app's rules {rules}. "
+            if app_has_score
+            else f'The third row\'s "Not sure" columns count both rules of the recipe {rules}, though this model '
+            'has no "unlike" score, so the app here applies the probability rule alone. '
+        ) + 'The first two rows, which have no "unlike" score, count the probability rule alone.'
     return (
         f'Every row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '
         'the first two rows have no "unlike" score, and these fold models kept no features to compute it with.'

@@ -277,9 +277,7 @@ def _starting(h: dict) -> str:
         return ""
     if not np.all(np.diff(loss[best - 1 :]) > 0) or h["loss"][-1] >= h["loss"][best - 1]:
         return ""
-    return (
-        ". That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
-    )
+    return ". That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
 
 
 def overfitting_rows(model: LoadedModel) -> list[list]:

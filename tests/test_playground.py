@@ -125,7 +125,13 @@ def _history(val_loss, loss, val_accuracy=None):
             "this run did not overfit in 4 epochs.",
             "a gap many texts",
         ),
-        ([0.9, 0.5, 0.6, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.77, 0.75], "this run overfitted", "lowest at the last"),
+        (
+            [0.9, 0.5, 0.6, 0.7],
+            [1.0, 0.8, 0.7, 0.6],
+            [0.7, 0.8, 0.77, 0.75],
+            "this run overfitted",
+            "lowest at the last",
+        ),
         (
             [0.9, 0.5, 0.6, 0.7],
             [1.0, 0.6, 0.65, 0.7],

@@ -33,7 +33,11 @@ def test_the_chosen_recipe_keeps_the_minimums_and_has_the_most_right_and_sure_an
 def test_train_py_ships_the_chosen_recipe():
     import train
 
-    assert CHOICE["shipped"] == {"epochs": train.REAL_EPOCHS, "copies": train.REAL_COPIES, "variation": train.REAL_VARIATION}
+    assert CHOICE["shipped"] == {
+        "epochs": train.REAL_EPOCHS,
+        "copies": train.REAL_COPIES,
+        "variation": train.REAL_VARIATION,
+    }
     assert CHOICE["chosen"] == CHOICE["shipped"]
 
 

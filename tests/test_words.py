@@ -481,7 +481,8 @@ def test_the_rungs_changes_are_the_code():
 
 
 @pytest.mark.parametrize(
-    "after, expected", [(0.9414, "points: one run each, too close to call."), (0.9300, "by -1.26 points (one run each).")]
+    "after, expected",
+    [(0.9414, "points: one run each, too close to call."), (0.9300, "by -1.26 points (one run each).")],
 )
 def test_what_real_photos_did_to_the_test_set_is_told_by_size(after, expected):
     from tabs import improve

@@ -36,7 +36,10 @@ def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged
         f"**Test accuracy {METRICS['test_accuracy']:.2%}** on {METRICS['test_size']:,} test images, in one pass of "
         "the network, like everything on this tab"
     )
-    assert f"(Classify averages each input with its mirror image: {FLIP['flip_test_accuracy']:.2%} on the same images)." in words
+    assert (
+        f"(Classify averages each input with its mirror image: {FLIP['flip_test_accuracy']:.2%} on the same images)."
+        in words
+    )
 
 
 def test_a_flip_measured_on_other_weights_is_not_quoted(shipped_model, monkeypatch):
@@ -334,6 +337,8 @@ def test_the_normalization_pairs_training_accuracy_is_said_to_be_the_epochs_aver
     from tabs import normalization
 
     words = normalization.without_batch_norm(shipped_model)
-    assert "training accuracy as Keras reports it: averaged over the last epoch while the weights still changed" in words
+    assert (
+        "training accuracy as Keras reports it: averaged over the last epoch while the weights still changed" in words
+    )
     assert not any(ABLATIONS[name][2] for name in normalization.PAIR)  # no augmentation to mention
     assert "batch norm on each batch" not in words  # the notebook's CNN has none

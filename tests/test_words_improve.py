@@ -302,6 +302,8 @@ def test_the_photo_rung_says_the_ladder_runs_it_in_one_pass_where_classify_avera
     photo = next(r for r in improve.rungs(shipped_model) if r.name == improve.PHOTOS)
     pixels = np.zeros((1, 28, 28, 1), np.float32)
     pixels[0, 5:20, 8:20] = 200
-    assert np.allclose(photo.predict(pixels)[0], shipped_model.probabilities(pixels[0, ..., 0])[0], atol=1e-5)  # one pass
+    assert np.allclose(
+        photo.predict(pixels)[0], shipped_model.probabilities(pixels[0, ..., 0])[0], atol=1e-5
+    )  # one pass
     assert "the model Classify answers with (there averaged with the mirror image" in photo.change
     assert "here one pass" in photo.change
