@@ -50,7 +50,7 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
     """Overall accuracy and the most confused pairs, in words. All of it is one pass of the network; where Classify
     answers mirror-averaged (TEST_TIME_FLIP) the words say so, with its accuracy from ``flip`` (``measured_flip``)."""
     pairs = confusion.most_confused(np.array(metrics["confusion_matrix"]))
-    lines = [f"- {t} read as {p}: {n} times" for t, p, n in pairs]
+    pairs_said = ", ".join(f"{t} → {p} {n}" for t, p, n in pairs)  # one paragraph: the matrix starts sooner
     words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images"
     if TEST_TIME_FLIP:  # short: on a phone the matrix must start in the first screen
         words += ", in one pass of the network, like everything on this tab (Classify averages each input with its " + (
@@ -60,7 +60,7 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
         )
     else:
         words += ". "
-    return words + "The most confused pairs (true → predicted):\n" + "\n".join(lines)
+    return words + f"The most confused pairs (true → predicted, images): {pairs_said}."
 
 
 def measured_flip(model: LoadedModel) -> dict | None:

@@ -149,8 +149,8 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true
     if gap < SAME_WITHIN:
         return note + (
-            f" An all-black image gets almost the same probabilities (each within {np.ceil(1000 * gap - 1e-9) / 10:.1f} points; {blank} "
-            f"on top at {black.max():.1%}): most likely the scale speaking, not this image."
+            f" An all-black image gets almost the same probabilities (each within {np.ceil(1000 * gap - 1e-9) / 10:.1f} "
+            "points): most likely the scale speaking, not this image."
         )
     if CLASS_NAMES[first] != blank or unsure:
         return note + f" For an all-black image the top class is {blank} ({black.max():.1%})."
