@@ -185,7 +185,7 @@ def check_sanity(
 
 
 KEPT_RHO = 0.2  # the table's share: images with |ρ| at least this (a rough, common "some relation left" line)
-CHANCE_SE = 2  # a same-image share beats chance only beyond this many standard errors of the difference (~95%)
+CHANCE_SE = 2  # a same-image share beats chance only beyond this many standard errors of the paired difference (~95%)
 CHANCE_PERCENTILE = 95  # one image's |ρ| beats chance only above this percentile of the different-image pairs'
 
 
@@ -214,22 +214,21 @@ def chance_ceilings(model: LoadedModel, patch: int) -> dict[str, float]:
 
 def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> str:
     """What each map's ρ with every layer re-drawn says for this one image: a map keeps (or reverses) its trained
-    ranking only if its |ρ| is above CEILINGS[map], what 95% of pairs of different images stay below."""
+    ranking only if its |ρ| is above CEILINGS[map], what 95% of pairs of different images stay below. Compared
+    unrounded; shown with as many decimals as it takes for the two to differ."""
     if not last:
         return "."
-    # compared as shown (2 decimals), so the note never says 0.39 is beyond 0.39
-    beyond = [m for m, rho in last.items() if m in ceilings and round(abs(rho), 2) > round(ceilings[m], 2)]
+    beyond = [m for m, rho in last.items() if m in ceilings and abs(rho) > ceilings[m]]
     if beyond:
-        return (
-            ". With every layer re-drawn, "
-            + "; ".join(
-                f"**{m}**'s ρ {last[m]:.2f} is beyond chance (95% of pairs of different images stay below "
-                f"{ceilings[m]:.2f}): its map partly {'keeps' if last[m] > 0 else 'reverses'} this image's trained ranking"
-                for m in beyond
+        parts = []
+        for m in beyond:
+            d = _decimals(abs(last[m]), ceilings[m])
+            parts.append(
+                f"**{m}**'s ρ {last[m]:.{d}f} is beyond chance (95% of pairs of different images stay below "
+                f"{ceilings[m]:.{d}f}): its map partly {'keeps' if last[m] > 0 else 'reverses'} this image's trained ranking"
             )
-            + "."
-        )
-    if all(abs(rho) < KEPT_RHO for rho in last.values()):
+        return ". With every layer re-drawn, " + "; ".join(parts) + "."
+    if all(round(abs(rho), 2) < KEPT_RHO for rho in last.values()):  # as shown: -0.1996 reads -0.20, not below 0.2
         return f". With every layer re-drawn, every |ρ| is below {KEPT_RHO}: little of any trained ranking is left."
     compared = [m for m in last if m in ceilings]
     missing = _and([m for m in last if m not in ceilings])
@@ -238,9 +237,19 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
     below = ", ".join(f"{m} {ceilings[m]:.2f}" for m in compared)
     of = f" of {_and(compared)}" if missing else ""
     words = f". With every layer re-drawn, no ρ{of} is beyond chance: 95% of pairs of different images stay below {below} in size."
-    if missing:
-        words += f" {missing}: no chance level measured with this patch, so no kept ranking is claimed."
-    return words + " So no map here shows a kept ranking."
+    if not missing:
+        return words + " So no map here shows a kept ranking."
+    shows = "shows" if len(compared) == 1 else "show"
+    where = "at this patch size" if missing == OCCLUSION else "here"  # chance_ceilings drops Occlusion off its patch
+    return (
+        words
+        + f" So {_and(compared)} {shows} no kept ranking. {missing}: no chance level measured {where}, so this check cannot say."
+    )
+
+
+def _decimals(a: float, b: float) -> int:
+    """2 decimals, or more (up to 5) until A and B, both positive, print differently."""
+    return next((d for d in range(2, 6) if f"{a:.{d}f}" != f"{b:.{d}f}"), 5)
 
 
 def _and(names: list[str]) -> str:
@@ -356,25 +365,40 @@ def rho_summary(results: dict, method: str, key: str) -> dict[str, float] | None
         return None
     rho = np.array([v for v in values if v is not None], dtype=np.float64)
     chance = chance_rho(results, method, key)
-    offsets = len((results["results"][method].get(f"{key}_chance") or {}).get("offsets") or [1])
     return {
         "mean": rho.mean(),
         "mean_abs": np.abs(rho).mean(),
         "kept": (np.abs(rho) >= KEPT_RHO).mean(),
         "n": len(rho),
         "chance": None if chance is None else (chance >= KEPT_RHO).mean(),
-        "pairs": 0 if chance is None else len(chance) / offsets,  # each trained map is in OFFSETS pairs
     }
 
 
-def beats_chance(s: dict) -> bool:
-    """A same-image share above the chance share by more than CHANCE_SE standard errors of the difference of two
-    shares (binomial; approximate, as the same maps enter both). The chance share counts its pairs over the number
-    of pairs per image: each trained map is in that many pairs, which are not independent."""
-    if s["chance"] is None:
-        return False
-    p, q = s["kept"], s["chance"]
-    return p - q > CHANCE_SE * np.sqrt(p * (1 - p) / s["n"] + q * (1 - q) / s["pairs"])
+def chance_difference(results: dict, method: str, key: str) -> tuple[float, float]:
+    """METHOD's share of images with |ρ| >= KEPT_RHO against chance, paired by image, as the same trained map is on
+    both sides: per image, its own pair's 1 or 0 minus the share of its chance pairs (image k's trained map against
+    image k+o's re-drawn map; deletion.json keeps them offset by offset). Returns the mean difference and its
+    standard error. Images without a ρ on either side (a constant map) are left out."""
+    same = results["per_image"][key][method]
+    pairs = results["per_image"][f"{key}_chance"][method]
+    offsets = len((results["results"][method].get(f"{key}_chance") or {}).get("offsets") or [1])
+    grid = np.array([np.nan if v is None else abs(v) for v in pairs], dtype=np.float64).reshape(offsets, -1)
+    n = min(len(same), grid.shape[1])
+    rho, grid = np.array([np.nan if v is None else abs(v) for v in same[:n]], dtype=np.float64), grid[:, :n]
+    counted = (~np.isnan(grid)).sum(axis=0)
+    chance = (grid >= KEPT_RHO).sum(axis=0) / np.maximum(counted, 1)  # NaN >= 0.2 is False
+    keep = ~np.isnan(rho) & (counted > 0)
+    diff = (rho[keep] >= KEPT_RHO) - chance[keep]
+    return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
+
+
+def against_chance(results: dict, method: str, key: str) -> str:
+    """ "above" chance: the paired mean difference beyond CHANCE_SE standard errors; "close" (too close to call):
+    above 0 but within them; else "not above"."""
+    mean, se = chance_difference(results, method, key)
+    if mean > CHANCE_SE * se:
+        return "above"
+    return "close" if mean > 0 else "not above"
 
 
 def sanity_words(results: dict) -> str:
@@ -430,19 +454,23 @@ def sanity_words(results: dict) -> str:
                 f"**{m}**'s |ρ| is {KEPT_RHO} or more on {s['kept']:.0%} of images, but this file has no chance "
                 "level to compare with, so that does not show a kept ranking"
             )
-        elif beats_chance(s):
-            clauses.append(
-                f"**{m}**'s {s['kept']:.0%} is above chance ({s['chance']:.0%}): its map partly keeps the trained "
-                "ranking, or its reverse"
-            )
         else:
+            verdict = against_chance(results, m, "rank_correlation_randomized")
+            share = f"**{m}**'s {s['kept']:.0%}"
             clauses.append(
-                f"**{m}**'s {s['kept']:.0%} is not clearly above chance ({s['chance']:.0%}): no sign its map kept "
-                "the trained ranking"
+                {
+                    "above": f"{share} is above chance ({s['chance']:.0%}): its map partly keeps the trained "
+                    "ranking, or its reverse",
+                    "close": f"{share} is too close to chance ({s['chance']:.0%}) to call",
+                    "not above": f"{share} is not above chance ({s['chance']:.0%}): this check shows no kept ranking",
+                }[verdict]
             )
     words.append("With every layer re-drawn, " + "; ".join(clauses) + ".")
     if chance:
-        words.append(f"(Above chance: by more than {CHANCE_SE} standard errors of the difference.)")
+        words.append(
+            f"(Each image against its own chance pairs: above chance means beyond {CHANCE_SE} standard errors of "
+            "the mean difference; above 0 but within them, too close to call.)"
+        )
     return " ".join(words)
 
 
