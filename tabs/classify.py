@@ -27,7 +27,7 @@ from model.inference import (
     unsure_reason,
 )
 from model.preprocess import ImageProblem, Preprocessed, open_image
-from model.real_photos import ACCEPTED
+from model.real_photos import ACCEPTED, best_constant
 from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
@@ -216,8 +216,7 @@ def real_photo_table(model: LoadedModel) -> str:
     n_trained, n_photos = real.get("train_photos", 0), results["photos"]
     trained = f"all {n_trained:,} of these photos" if n_trained == n_photos else f"{n_trained:,} of these photos"
     inside = sum(v["photos"] for f, v in fm_only["per_folder"].items() if ACCEPTED[f])
-    top = CLASS_NAMES.index("T-shirt/top")  # the class the mapping accepts most often: the best constant answer
-    constant = sum(v["photos"] for f, v in fm_only["per_folder"].items() if top in ACCEPTED[f]) / inside
+    top, constant = best_constant(fm_only["per_folder"])  # the best constant answer (T-shirt/top here)
     return f"""Measured on {n_photos:,} real phone photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
@@ -236,7 +235,7 @@ shipped model then trained on {trained}, so it cannot be scored on them. {_rules
 whose garment is one of the ten, the share whose top class counts as right by this app's mapping
 (`model/real_photos.py`), which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
 long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
-measure than the 10-way test accuracy: always answering T-shirt/top would score {constant:.1%}. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
+measure than the 10-way test accuracy: always answering {CLASS_NAMES[top]} would score {constant:.1%}. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
 hats, shorts and skirts (none of the ten) answered "Not sure"; in the third row, the two of them each fold
 trained on, photographed by people it never saw. The naive demo feeds the Fashion-MNIST-only model the photo in
 grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
@@ -245,7 +244,7 @@ grayscale, inverted and stretched to 28×28; the other rows cut the garment out 
 clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
 the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
-grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant T-shirt/top: {constant:.1%}) once the garment is cut out and converted by the dataset's own recipe. The
+grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NAMES[top]}: {constant:.1%}) once the garment is cut out and converted by the dataset's own recipe. The
 architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
 {model.metrics.get("train_size", 0):,} training images so it forgets little: {before.test_accuracy:.2%} →

@@ -21,7 +21,7 @@ from model.cnn import build_cnn, build_notebook
 from model.data import CLASS_NAMES
 from model.inference import LADDER, TEST_TIME_FLIP, LoadedModel, top_classes
 from model.playground import DEFAULT
-from model.real_photos import ACCEPTED
+from model.real_photos import ACCEPTED, best_constant
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
@@ -256,6 +256,7 @@ def verdict_words(model: LoadedModel) -> str:
     cv = real.get("cross_validation")
     if steps[-1].name == PHOTOS and cv:
         before = real["untrained"]["results"]["Fashion-MNIST-only model"]["top1"]
+        constant = best_constant(real["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"])
         change = 100 * (steps[-1].test_accuracy - steps[-2].test_accuracy)
         several = ", ".join(folder for folder, accepted in ACCEPTED.items() if len(accepted) > 1)
         fine_tune = model.metrics.get("real_photos") or {}
@@ -267,7 +268,8 @@ def verdict_words(model: LoadedModel) -> str:
             + f") changed Fashion-MNIST test accuracy by {change:+.2f} points"
             + (": one run each, too close to call" if abs(change) < TOO_CLOSE else " (one run each)")
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
-            f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model, and "
+            f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (always "
+            f"answering {CLASS_NAMES[constant[0]]}: {constant[1]:.1%}), and "
             f"{_fine_tuned_top1(real)} for models fine-tuned by the same recipe, scored on "
             "photographers they never trained on (the Classify tab has the details)."
         )

@@ -211,7 +211,7 @@ def test_the_header_gives_one_pass_and_the_mirror_average_measured_on_these_weig
     assert TEST_TIME_FLIP
     assert status == (
         f"Model: the embedded model (model/weights) — {METRICS['test_accuracy']:.2%} on {n:,} Fashion-MNIST test "
-        f"images in one pass ({shipped['flip_test_accuracy']:.2%} as Classify answers, averaged with the mirror image)."
+        f"images in one pass ({shipped['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image)."
     )
 
 
@@ -237,8 +237,8 @@ def test_the_readme_headline_accuracy_says_one_pass_and_quotes_the_mirror_averag
     assert shipped["weights_sha256"] == SHA  # measured on the weights the README describes
     assert (
         f"| **{METRICS['test_accuracy']:.2%}** | Fashion-MNIST test accuracy ({shipped['images']:,} images, one pass) of "
-        f"the shipped model, `model/weights/metrics.json`; {shipped['flip_test_accuracy']:.2%} as Classify answers, "
-        "averaged with the mirror image (`test_time_flip.json`"
+        f"the shipped model, `model/weights/metrics.json`; {shipped['flip_test_accuracy']:.2%} for Classify's top class, "
+        'averaged with the mirror image (before its "Not sure" rules; `test_time_flip.json`'
     ) in README
 
 

@@ -307,3 +307,18 @@ def test_the_photo_rung_says_the_ladder_runs_it_in_one_pass_where_classify_avera
     )  # one pass
     assert "the model Classify answers with (there averaged with the mirror image" in photo.change
     assert "here one pass" in photo.change
+
+
+def test_the_fashion_mnist_only_photo_share_is_set_against_the_best_constant_answer(shipped_model):
+    from model.real_photos import ACCEPTED
+    from tabs import improve
+
+    per_folder = json.loads((SHIPPED / "real_photos.json").read_text())["untrained"]["results"][
+        "Fashion-MNIST-only model"
+    ]["per_folder"]
+    inside = sum(v["photos"] for f, v in per_folder.items() if ACCEPTED[f])
+    shares = {c: sum(v["photos"] for f, v in per_folder.items() if c in ACCEPTED[f]) / inside for c in range(10)}
+    best = max(shares, key=shares.get)
+    from model.data import CLASS_NAMES
+
+    assert f"(always answering {CLASS_NAMES[best]}: {shares[best]:.1%})" in improve.verdict_words(shipped_model)
