@@ -142,8 +142,9 @@ def regularisation_words(model: LoadedModel) -> str:
             "On this budget, in one run each, "
             + "; ".join(f"leaving {left_out[n]} out scored {c:+.2f} points" for n, c in clear.items())
             + (
-                f": more than the {noise:.2f} points the seed alone can make between two of the Playground's "
-                f"{model.playground['epochs']}-epoch runs of one setting, so a hint, not a finding"
+                f": more than {noise:.2f} points, which two of the Playground's {model.playground['epochs']}-epoch "
+                "runs of one setting exceed only about 5% of the time by the seed alone (if runs vary as its default's "
+                "seeds did), so a hint, not a finding"
                 if noise
                 else ": how much such runs vary with the seed was not measured, so this may be noise"
             )
@@ -226,8 +227,9 @@ AUGMENTATION = f"""**What training did to images like yours.** Your 28×28 input
 the shipped model's training could have made of it. Each epoch, every training image is flipped left to right
 half of the time and shifted by up to {SHIFT_PIXELS} pixels each way (the uncovered edge filled with black);
 and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PROBABILITY:.0%}, so about
-{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values. The network rarely
-sees exactly the same image twice, which makes memorising harder."""
+{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values (drawn here clipped to
+0–255; in training the noise is not clipped). The network rarely sees exactly the same image twice, which makes
+memorising harder."""
 
 PLAYGROUND_PRESET = "Overfitting: 1,000 vs 10,000 images"  # one of the Playground tab's presets
 SMALL_RUN = {**DEFAULT, "images": min(KNOBS["images"])}  # the preset's run: the notebook's default, 1,000 images

@@ -376,3 +376,11 @@ def test_the_live_pointer_says_the_1000_image_runs_climb_may_be_a_start(shipped_
     climbing = all(b > a for a, b in zip(loss[dot:-1], loss[dot + 1 :], strict=True)) and len(loss) - dot > 2
     said = "That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
     assert (said in words) == climbing
+
+
+def test_the_augmentation_words_say_the_erased_noise_is_drawn_clipped():
+    import inspect
+
+    assert "drawn here clipped to 0–255; in training the noise is not clipped" in overfitting.AUGMENTATION
+    # what the words describe: augmented_versions clips what it draws (training feeds the augmenter's raw output)
+    assert "np.clip(" in inspect.getsource(overfitting.augmented_versions)
