@@ -381,6 +381,6 @@ def test_the_live_pointer_says_the_1000_image_runs_climb_may_be_a_start(shipped_
 def test_the_augmentation_words_say_the_erased_noise_is_drawn_clipped():
     import inspect
 
-    assert "drawn here clipped to 0–255; in training the noise is not clipped" in overfitting.AUGMENTATION
+    assert "drawn here clipped to 0–255; in training the noise is not clipped" in " ".join(overfitting.AUGMENTATION.split())
     # what the words describe: augmented_versions clips what it draws (training feeds the augmenter's raw output)
     assert "np.clip(" in inspect.getsource(overfitting.augmented_versions)
