@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -199,18 +200,23 @@ def test_the_shipped_every_layer_sentence_compares_with_chance(shipped_model):
         p, q = np.mean(np.abs(same) >= 0.2), np.mean(chance >= 0.2)
         raw = DELETION["per_image"]
         verdicts[m] = _verdict(raw[EVERY][m], raw[f"{EVERY}_chance"][m], _offsets(EVERY, m))
+        shares = f"**{m}**'s {p:.0%} against {q:.0%} for different images"
+        same3, chance3 = np.mean(np.abs(same) >= 0.3), np.mean(chance >= 0.3)  # the second cut-off, from the file
         expected = {
-            "above": f"**{m}**'s {p:.0%} is above chance ({q:.0%}): its map partly keeps the trained ranking",
-            "close": f"**{m}**'s {p:.0%} is too close to chance ({q:.0%}) to call",
-            "not above": f"**{m}**'s {p:.0%} is not above chance ({q:.0%}): this check shows no kept ranking",
+            "above": f"{shares}: a small excess at this cut-off (at |ρ| ≥ 0.3 it is {same3:.0%} against "
+            f"{chance3:.0%}), from one random draw of the weights, so borderline: not a clear sign either way",
+            "close": f"{shares}: too close to chance to call",
+            "not above": f"{shares}: no more than chance",
         }[verdicts[m]]
         if p == 0:
             expected = f"**{m}**'s |ρ| is below 0.2 on every image: little of its trained ranking is left"
         assert expected in words, expected
     # review 14c #1: paired by image, Grad-CAM and Occlusion are beyond 2 standard errors (unpaired, they were not)
     assert verdicts["Grad-CAM"] == verdicts["Occlusion"] == "above"
-    assert "no sign" not in words
-    assert "above chance means beyond 2 standard errors of the mean difference" in words
+    # review 15c #2: that excess is borderline, not a kept ranking
+    for gone in ("no sign", "partly keeps", "keeps the trained ranking", "is above chance", "shows no kept ranking"):
+        assert gone not in words, gone
+    assert "an excess counts only beyond 2 standard errors of the mean difference" in words
     assert "above 0 but within them, too close to call" in words
 
 
@@ -250,24 +256,24 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
     "same, chance, offsets, said",
     [
         ([0.01, -0.05, 0.1, 0.0] * 25, [0.3, 0.0] * 50, 1, "'s |ρ| is below 0.2 on every image"),  # nothing kept
-        (
-            [0.5, -0.5, 0.4, 0.1] * 25,
-            [0.3, 0.0, 0.0, 0.0] * 25,
-            1,
-            "'s 75% is above chance (25%): its map partly keeps",
-        ),
+        ([0.5, -0.5, 0.4, 0.1] * 25, [0.3, 0.0, 0.0, 0.0] * 25, 1, "'s 75% against 25% for different images: a small"),
         # 33% against 25%: 8 points, far within 2 unpaired standard errors, but the images kept by chance are kept
         # in their own pair too, so paired, the 8 points are beyond 2 standard errors
-        ([0.5] * 33 + [0.1] * 67, [0.3] * 25 + [0.0] * 75, 1, "'s 33% is above chance (25%): its map partly keeps"),
-        ([0.5] * 30 + [0.1] * 70, [0.3, 0.0, 0.0, 0.0] * 25, 1, "'s 30% is too close to chance (25%) to call"),
+        ([0.5] * 33 + [0.1] * 67, [0.3] * 25 + [0.0] * 75, 1, "'s 33% against 25% for different images: a small"),
+        (
+            [0.5] * 30 + [0.1] * 70,
+            [0.3, 0.0, 0.0, 0.0] * 25,
+            1,
+            "'s 30% against 25% for different images: too close to chance to call",
+        ),
         (
             [0.5] * 20 + [0.1] * 80,
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
-            "'s 20% is not above chance (25%): this check shows no kept ranking",
+            "'s 20% against 25% for different images: no more than",
         ),
         # 3 pairs an image, offset by offset: image k's are k, 100 + k and 200 + k (one of them kept on images 0-24)
-        ([0.5] * 25 + [0.1] * 75, [0.3] * 25 + [0.0] * 275, 3, "'s 25% is above chance (8%): its map partly keeps"),
+        ([0.5] * 25 + [0.1] * 75, [0.3] * 25 + [0.0] * 275, 3, "'s 25% against 8% for different images: a small"),
         ([0.5, -0.5, 0.4, 0.1] * 25, None, 1, "'s |ρ| is 0.2 or more on 75% of images, but this file has no chance"),
     ],
     ids=["none-kept", "above", "above-paired", "close", "not-above", "above-3-pairs", "no-chance-level"],
@@ -280,100 +286,83 @@ def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets
     size = np.abs(same)
     cell = f"{np.mean(size >= 0.2):.0%}" + ("" if chance is None else f" ({np.mean(np.abs(chance) >= 0.2):.0%})")
     assert f"| Occlusion | all | {np.mean(same):.2f} ({np.mean(size):.2f}) | {cell} |" in words
-    assert ("partly keeps" in words) == ("partly keeps" in said), words  # only above chance
+    assert ("borderline" in words) == ("a small" in said), words  # only beyond 2 standard errors
     assert ("(chance)" in words) == (chance is not None)
-    assert "no sign" not in words
+    for gone in ("no sign", "partly keeps", "is above chance", "shows no kept ranking"):
+        assert gone not in words, gone
+    if "a small" in said:  # the second cut-off, counted here
+        same3, chance3 = np.mean(np.abs(same) >= 0.3), np.mean(np.abs(chance) >= 0.3)
+        assert f"(at |ρ| ≥ 0.3 it is {same3:.0%} against {chance3:.0%}), from one random draw of the weights" in words
     if chance is not None and "below 0.2 on every image" not in said:  # the same rule, written out in this test
         verdict = _verdict(same, chance, offsets)
-        assert verdict == ("above" if "is above" in said else "close" if "too close" in said else "not above")
+        assert verdict == ("above" if "a small" in said else "close" if "too close" in said else "not above")
         p, q, n = np.mean(size >= 0.2), np.mean(np.abs(chance) >= 0.2), len(same)
         if p == 0.33:  # unpaired, the same shares would not be above chance
             assert p - q < 2 * np.sqrt(p * (1 - p) / n + q * (1 - q) / n)
 
 
-# --- one image's note: its ρ against the chance pairs' 95th percentile -----------------------------------------
+# --- one image's note: its ρ beside the chance pairs' 95th percentile, no verdict (review 15c #1) -----------------
 
 CEILINGS = {"Grad-CAM": 0.55, "SmoothGrad": 0.12, "Occlusion": 0.42}
+GONE = (  # review 15c #1: verdicts an image's own pair does not support
+    "beyond chance",
+    "partly keeps",
+    "partly reverses",
+    "kept ranking",
+    "cannot say",
+    "little of any trained ranking",
+    "So no map",
+)
 
 
 @pytest.mark.parametrize(
     "last, ceilings, said",
     [
         ({}, CEILINGS, "."),
-        (
-            {"Grad-CAM": 0.6, "SmoothGrad": 0.05, "Occlusion": 0.1},
+        (  # beyond the line, and below it: the same sentence
+            {"Grad-CAM": 0.6, "SmoothGrad": 0.05, "Occlusion": -0.5},
             CEILINGS,
-            "**Grad-CAM**'s ρ 0.60 is beyond chance (95% of pairs of different images stay below 0.55): its map "
-            "partly keeps this image's trained ranking.",
+            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12, Occlusion 0.42 "
+            "in size.",
         ),
         (
-            {"Grad-CAM": 0.3, "SmoothGrad": 0.05, "Occlusion": -0.5},
-            CEILINGS,
-            "**Occlusion**'s ρ -0.50 is beyond chance (95% of pairs of different images stay below 0.42): its map "
-            "partly reverses this image's trained ranking.",
-        ),
-        ({"Grad-CAM": 0.1, "SmoothGrad": 0.05, "Occlusion": -0.1}, CEILINGS, "every |ρ| is below 0.2"),
-        (  # beyond, though 0.4204 and 0.42 both show as 0.42 (and 0.420): shown with 4 decimals
-            {"Grad-CAM": 0.3, "SmoothGrad": 0.05, "Occlusion": -0.4204},
-            CEILINGS,
-            "**Occlusion**'s ρ -0.4204 is beyond chance (95% of pairs of different images stay below 0.4200)",
-        ),
-        ({"Grad-CAM": 0.3, "SmoothGrad": 0.05, "Occlusion": -0.4196}, CEILINGS, "no ρ is beyond chance"),
-        (  # |ρ| 0.1996 reads 0.20 beside the note's ρ -0.20, so it is not said to be below 0.2
-            {"Grad-CAM": -0.1996, "SmoothGrad": 0.05, "Occlusion": 0.1},
-            CEILINGS,
-            "no ρ is beyond chance",
-        ),
-        (
-            {"Grad-CAM": 0.44, "SmoothGrad": 0.05, "Occlusion": -0.3},
-            CEILINGS,
-            "no ρ is beyond chance: 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12, "
-            "Occlusion 0.42 in size. So no map here shows a kept ranking.",
+            {"Grad-CAM": 0.1, "SmoothGrad": 0.05, "Occlusion": -0.1},
+            {"Grad-CAM": 0.5, "SmoothGrad": 0.1, "Occlusion": 0.3},
+            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.50, SmoothGrad 0.10, Occlusion 0.30 "
+            "in size.",
         ),
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.05, "Occlusion": -0.6},
             {"Grad-CAM": 0.55, "SmoothGrad": 0.12},  # another occlusion patch than the file's
-            "no ρ of Grad-CAM and SmoothGrad is beyond chance: 95% of pairs of different images stay below Grad-CAM "
-            "0.55, SmoothGrad 0.12 in size. So Grad-CAM and SmoothGrad show no kept ranking. Occlusion: no chance "
-            "level measured at this patch size, so this check cannot say.",
+            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12 in size. "
+            "Occlusion: no chance line measured at this patch size.",
         ),
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.3},  # Occlusion's map constant; no SmoothGrad chance level
             {"Grad-CAM": 0.55, "Occlusion": 0.42},
-            "no ρ of Grad-CAM is beyond chance: 95% of pairs of different images stay below Grad-CAM 0.55 in size. "
-            "So Grad-CAM shows no kept ranking. SmoothGrad: no chance level measured here, so this check cannot say.",
+            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.55 in size. SmoothGrad: no chance "
+            "line measured.",
+        ),
+        (
+            {"Occlusion": -0.6},  # the others constant, Occlusion off its patch
+            {"Grad-CAM": 0.55, "SmoothGrad": 0.12},
+            ". Occlusion: no chance line measured at this patch size.",
         ),
         (
             {"Grad-CAM": 0.9, "SmoothGrad": 0.05, "Occlusion": -0.1},
             {},  # a file without a chance level
-            "no chance level is measured for Grad-CAM, SmoothGrad and Occlusion here, so no kept ranking is claimed.",
+            ". No chance line is measured for these weights.",
         ),
     ],
-    ids=[
-        "none",
-        "beyond",
-        "beyond-reversed",
-        "all-small",
-        "beyond-equal-as-shown",
-        "just-within",
-        "small-but-shown-0.20",
-        "within",
-        "within-no-occlusion",
-        "within-no-smoothgrad",
-        "no-chance-level",
-    ],
+    ids=["none", "some-beyond", "all-small", "no-occlusion", "no-smoothgrad", "only-occlusion", "no-chance-level"],
 )
-def test_one_image_keeps_its_ranking_only_beyond_the_chance_percentile(last, ceilings, said):
+def test_one_image_gets_the_chance_line_for_scale_and_no_verdict(last, ceilings, said):
     from tabs import explain
 
     words = explain.kept_ranking_words(last, ceilings)
-    assert said in words, words
-    beyond = [m for m, rho in last.items() if m in ceilings and abs(rho) > ceilings[m]]  # unrounded
-    assert ("partly keeps" in words or "partly reverses" in words) == bool(beyond)
-    # review 14c #2: the closing line covers every map only when every map was compared
-    assert ("So no map here shows a kept ranking" in words) == (
-        not beyond and set(last) <= set(ceilings) and any(round(abs(v), 2) >= 0.2 for v in last.values())
-    )
+    assert words == said, words
+    for gone in GONE:
+        assert gone not in words, gone
 
 
 def test_the_chance_ceilings_are_the_files_95th_percentiles(shipped_model):
@@ -389,39 +378,54 @@ def test_the_chance_ceilings_are_the_files_95th_percentiles(shipped_model):
     assert explain.chance_ceilings(other, 4) == {}
 
 
-@pytest.mark.parametrize("example", ["sneaker", "coat"])
-def test_the_shipped_notes_compare_rho_with_chance_unrounded_and_show_it(shipped_model, example):
-    """Review 14c #3: the coat's Occlusion ρ (-0.393) is beyond the chance ceiling (0.3855) though both read 0.39 at
-    2 decimals, so the note says so and shows both with enough decimals to differ."""
-    import re
-
+@pytest.mark.parametrize("example, patch", [("sneaker", 4), ("coat", 4), ("coat", 6)])
+def test_the_shipped_notes_give_the_chance_line_and_no_verdict(shipped_model, example, patch):
+    """Review 15c #1: the coat's Occlusion ρ (-0.393) crosses the chance line (0.3855); the note shows the line for
+    scale and says nothing about keeping or reversing a ranking. At another patch, Occlusion has no line."""
     from tabs import explain
 
+    assert patch == DELETION["occlusion_patch"] or patch == 6
     image = next(p for p in sorted((SHIPPED / "examples").iterdir()) if example in p.name)
-    _, note = explain.check_sanity(str(image), "Top class", 4, True, model=shipped_model)
-    every = note.split("with the top layer re-drawn; ")[1].split(" with every layer re-drawn")[0]
-    last = {m: float(v) for m, v in re.findall(r"([\w-]+) ρ (-?\d\.\d\d)", every)}  # as listed, 2 decimals
-    assert set(last) == set(METHODS)
-    ceilings = {m: np.percentile(_chance(EVERY, m), 95) for m in METHODS}
-    said = {}
-    for m, rho, ceiling in re.findall(
-        r"\*\*([\w-]+)\*\*'s ρ (-?\d\.\d+) is beyond chance \(95% of pairs of different images stay below (\d\.\d+)\)",
-        note,
+    _, note = explain.check_sanity(str(image), "Top class", patch, True, model=shipped_model)
+    line = {m: np.percentile(_chance(EVERY, m), 95) for m in METHODS}
+    shown = [m for m in METHODS if m != "Occlusion" or patch == DELETION["occlusion_patch"]]
+    below = ", ".join(f"{m} {line[m]:.2f}" for m in shown)
+    assert note.endswith(
+        f"every layer re-drawn. For scale, 95% of pairs of different images stay below {below} in size."
+    ) == (patch == DELETION["occlusion_patch"]), note
+    assert f"For scale, 95% of pairs of different images stay below {below} in size." in note
+    assert ("Occlusion: no chance line measured at this patch size." in note) == (patch != DELETION["occlusion_patch"])
+    for gone in GONE:
+        assert gone not in note, gone
+
+
+def test_the_command_for_a_missing_or_stale_deletion_test_names_the_folder_and_the_chance_pass(tmp_path):
+    """Review 15c #3: the whole folder path, with --model, and the --chance pass, with flags the benchmark has."""
+    import shlex
+    from types import SimpleNamespace
+
+    from benchmarks import deletion
+    from tabs import explain
+
+    folder = tmp_path / "my model"
+    for results, lead in (
+        (None, "*No deletion test in this model folder yet: `"),
+        ({"weights_sha256": "other"}, "*The deletion test in this model folder was measured on other weights"),
     ):
-        said[m] = rho
-        decimals = len(ceiling.split(".")[1])
-        assert ceiling == f"{ceilings[m]:.{decimals}f}" and len(rho.split(".")[1]) == decimals
-        assert abs(float(rho)) > float(ceiling)  # the printed numbers say it too
-        assert round(float(rho), 2) == pytest.approx(last[m])  # the same ρ as listed
-        assert (decimals > 2) == (f"{abs(last[m]):.2f}" == f"{ceilings[m]:.2f}")
-    for m in set(METHODS) - set(said):
-        assert abs(last[m]) <= round(ceilings[m], 2) + 1e-9  # not beyond, as shown too
-    if example == "coat":
-        assert f"{abs(last['Occlusion']):.2f}" == f"{ceilings['Occlusion']:.2f}"  # the tie the review found
-        assert said["Occlusion"].startswith("-") and len(said["Occlusion"]) == len("-0.393")
-        assert "partly reverses" in note and "no ρ is beyond" not in note
-    if not said and any(abs(v) >= 0.2 for v in last.values()):
-        assert f"stay below Grad-CAM {ceilings['Grad-CAM']:.2f}" in note and "keeps" not in note
+        words = explain.evidence_words(SimpleNamespace(deletion_results=results, folder=folder, weights_sha256="x"))
+        assert words.startswith(lead), words
+        commands = words.split("`")[1::2]
+        assert len(commands) == 2
+        quoted = f"--model {shlex.quote(str(folder))} --json {shlex.quote(str(folder / 'deletion.json'))}"
+        assert commands[0] == f"python -m benchmarks.deletion {quoted}"
+        assert commands[1] == commands[0] + " --chance" and "the chance level the sanity check compares with" in words
+        args = shlex.split(commands[1])
+        assert args[args.index("--model") + 1] == str(folder) and args[args.index("--json") + 1] == str(
+            folder / "deletion.json"
+        )
+        source = Path(deletion.__file__).read_text()
+        for flag in (a for a in args if a.startswith("--")):
+            assert f'"{flag}"' in source, flag  # a flag benchmarks/deletion.py's parser defines
 
 
 def test_without_per_image_rho_the_signed_means_are_said_to_cancel():
