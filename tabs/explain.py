@@ -362,7 +362,7 @@ def rho_summary(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> 
     }
 
 
-def chance_difference(results: dict, method: str, key: str) -> tuple[float, float]:
+def chance_difference(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> tuple[float, float]:
     """METHOD's share of images with |ρ| >= KEPT_RHO against chance, paired by image, as the same trained map is on
     both sides: per image, its own pair's 1 or 0 minus the share of its chance pairs (image k's trained map against
     image k+o's re-drawn map; deletion.json keeps them offset by offset). Returns the mean difference and its
@@ -374,16 +374,16 @@ def chance_difference(results: dict, method: str, key: str) -> tuple[float, floa
     n = min(len(same), grid.shape[1])
     rho, grid = np.array([np.nan if v is None else abs(v) for v in same[:n]], dtype=np.float64), grid[:, :n]
     counted = (~np.isnan(grid)).sum(axis=0)
-    chance = (grid >= KEPT_RHO).sum(axis=0) / np.maximum(counted, 1)  # NaN >= 0.2 is False
+    chance = (grid >= cut).sum(axis=0) / np.maximum(counted, 1)  # NaN >= 0.2 is False
     keep = ~np.isnan(rho) & (counted > 0)
-    diff = (rho[keep] >= KEPT_RHO) - chance[keep]
+    diff = (rho[keep] >= cut) - chance[keep]
     return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
 
 
-def against_chance(results: dict, method: str, key: str) -> str:
+def against_chance(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> str:
     """ "above" chance: the paired mean difference beyond CHANCE_SE standard errors; "close" (too close to call):
     above 0 but within them; else "not above"."""
-    mean, se = chance_difference(results, method, key)
+    mean, se = chance_difference(results, method, key, cut)
     if mean > CHANCE_SE * se:
         return "above"
     return "close" if mean > 0 else "not above"
@@ -446,8 +446,14 @@ def sanity_words(results: dict) -> str:
         else:
             verdict = against_chance(results, m, "rank_correlation_randomized")
             shares = f"**{m}**'s {s['kept']:.0%} against {s['chance']:.0%} for different images"
-            if verdict == "above":
-                other = rho_summary(results, m, "rank_correlation_randomized", OTHER_CUT)
+            other = rho_summary(results, m, "rank_correlation_randomized", OTHER_CUT)
+            if verdict == "above" and against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above":
+                clauses.append(  # beyond chance at both cut-offs: more than a borderline excess
+                    f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
+                    "at both cut-offs, so its map likely keeps part of its trained ranking (one random draw of the "
+                    "weights)"
+                )
+            elif verdict == "above":
                 clauses.append(
                     f"{shares}: a small excess at this cut-off (at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
                     f"against {other['chance']:.0%}), from one random draw of the weights, so borderline: not a "
