@@ -227,9 +227,8 @@ AUGMENTATION = f"""**What training did to images like yours.** Your 28×28 input
 the shipped model's training could have made of it. Each epoch, every training image is flipped left to right
 half of the time and shifted by up to {SHIFT_PIXELS} pixels each way (the uncovered edge filled with black);
 and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PROBABILITY:.0%}, so about
-{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values (drawn here clipped to
-0–255; in training the noise is not clipped). The network rarely sees exactly the same image twice, which makes
-memorising harder."""
+{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values (clipped to 0–255, as
+in training). The network rarely sees exactly the same image twice, which makes memorising harder."""
 
 PLAYGROUND_PRESET = "Overfitting: 1,000 vs 10,000 images"  # one of the Playground tab's presets
 SMALL_RUN = {**DEFAULT, "images": min(KNOBS["images"])}  # the preset's run: the notebook's default, 1,000 images
@@ -277,7 +276,7 @@ def _starting(h: dict) -> str:
     loss, best = h["val_loss"], best_epoch(h)
     if not_overfitted_because(h) not in ("last", "next-to-last") or len(loss) - best < 2:
         return ""
-    if not np.all(np.diff(loss[best - 1 :]) > 0) or h["loss"][-1] >= h["loss"][best - 1]:
+    if not np.all(np.diff(loss[best - 1 :]) > 0) or not np.all(np.diff(h["loss"][best - 1 :]) < 0):
         return ""
     return ". That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
 

@@ -222,7 +222,7 @@ def not_overfitting(h: dict) -> str:
         "its validation loss climbed at each epoch after its lowest while its training loss fell, but "
         if len(after) > 1
         and all(b > a for a, b in zip(after[:-1], after[1:], strict=True))
-        and h["loss"][-1] < h["loss"][best - 1]
+        and all(b < a for a, b in zip(h["loss"][best - 1 : -1], h["loss"][best:], strict=True))  # fell every epoch
         else ""
     )
     if why == "lowest-late":
@@ -336,7 +336,7 @@ def grid_words(grid: dict) -> str:
     changes = "; ".join(f"{knob_change(k)} {plain[k]:+.2f}" for k in sorted(plain, key=lambda k: -abs(plain[k])))
     return words + (
         f" As trained, left with their running averages, batch-norm runs score up to {max(lost):.2f} points lower, "
-        f"which would change every knob's average: {changes}."
+        f"and every knob's average effect, counted on those as-trained scores instead, would be: {changes}."
     )
 
 
