@@ -54,7 +54,7 @@ layers are re-drawn at random, from the top layer down and cumulatively (batch-n
 scale and shift and their statistics, stay trained); every map is for the same class. A map that explains
 what the model learned must change as its weights are scrambled; a map that stays the same cannot be
 showing what the model learned. ρ is the Spearman rank correlation with the trained model's map (1: the
-same ranking of pixels, 0: no monotonic relation).
+same ranking of pixels, −1: the reverse ranking, 0: no monotonic relation).
 On a phone, swipe the figure sideways to see every layer."""
 SANITY_OFF = (
     "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"
@@ -227,7 +227,10 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
     words = ""
     if compared:
         below = ", ".join(f"{m} {ceilings[m]:.2f}" for m in compared)
-        words += f". For scale, 95% of pairs of different images stay below {below} in size"
+        words += (
+            f". For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size "
+            "(no such line is given here for the top layer alone)"
+        )
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""
         words += f". {_and(missing)}: no chance line measured{where}"
@@ -458,6 +461,11 @@ def sanity_words(results: dict) -> str:
                     f"{shares}: a small excess at this cut-off (at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
                     f"against {other['chance']:.0%}), from one random draw of the weights, so borderline: not a "
                     "clear sign either way"
+                )
+            elif against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above":
+                clauses.append(  # the other cut-off, the other way round: borderline too
+                    f"{shares}: no clear excess at this cut-off, but at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
+                    f"against {other['chance']:.0%}, so borderline: not a clear sign either way"
                 )
             else:
                 clauses.append(

@@ -336,25 +336,25 @@ GONE = (  # review 15c #1: verdicts an image's own pair does not support
         (  # beyond the line, and below it: the same sentence
             {"Grad-CAM": 0.6, "SmoothGrad": 0.05, "Occlusion": -0.5},
             CEILINGS,
-            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12, Occlusion 0.42 "
-            "in size.",
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12, Occlusion 0.42 "
+            "in size (no such line is given here for the top layer alone).",
         ),
         (
             {"Grad-CAM": 0.1, "SmoothGrad": 0.05, "Occlusion": -0.1},
             {"Grad-CAM": 0.5, "SmoothGrad": 0.1, "Occlusion": 0.3},
-            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.50, SmoothGrad 0.10, Occlusion 0.30 "
-            "in size.",
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.50, SmoothGrad 0.10, Occlusion 0.30 "
+            "in size (no such line is given here for the top layer alone).",
         ),
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.05, "Occlusion": -0.6},
             {"Grad-CAM": 0.55, "SmoothGrad": 0.12},  # another occlusion patch than the file's
-            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12 in size. "
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12 in size (no such line is given here for the top layer alone). "
             "Occlusion: no chance line measured at this patch size.",
         ),
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.3},  # Occlusion's map constant; no SmoothGrad chance level
             {"Grad-CAM": 0.55, "Occlusion": 0.42},
-            ". For scale, 95% of pairs of different images stay below Grad-CAM 0.55 in size. SmoothGrad: no chance "
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (no such line is given here for the top layer alone). SmoothGrad: no chance "
             "line measured.",
         ),
         (
@@ -405,9 +405,12 @@ def test_the_shipped_notes_give_the_chance_line_and_no_verdict(shipped_model, ex
     shown = [m for m in METHODS if m != "Occlusion" or patch == DELETION["occlusion_patch"]]
     below = ", ".join(f"{m} {line[m]:.2f}" for m in shown)
     assert note.endswith(
-        f"every layer re-drawn. For scale, 95% of pairs of different images stay below {below} in size."
+        f"every layer re-drawn. For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (no such line is given here for the top layer alone)."
     ) == (patch == DELETION["occlusion_patch"]), note
-    assert f"For scale, 95% of pairs of different images stay below {below} in size." in note
+    assert (
+        f"For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (no such line is given here for the top layer alone)."
+        in note
+    )
     assert ("Occlusion: no chance line measured at this patch size." in note) == (patch != DELETION["occlusion_patch"])
     for gone in GONE:
         assert gone not in note, gone
@@ -599,3 +602,20 @@ def test_the_benchmark_pairs_each_trained_map_with_other_images_redrawn_maps():
     per_image[EVERY]["SmoothGrad"][0] = 0.5  # not what these maps give: the file is not this run's
     with pytest.raises(SystemExit, match="not the full run's"):
         chance_level(trained, cascade, x_test, per_image, patch=4, images=5)
+
+
+def test_a_map_above_chance_only_at_the_other_cut_off_is_borderline_too():
+    from tabs import explain
+
+    same, chance = [0.35] * 40 + [0.1] * 60, [0.25] * 44 + [0.0] * 56  # 40% vs 44% at 0.2; 40% vs 0% at 0.3
+    words = explain.sanity_words(_hand_made(same, chance, 1))
+    assert (
+        "**Occlusion**'s 40% against 44% for different images: no clear excess at this cut-off, but at |ρ| ≥ 0.3 it is "
+        "40% against 0%, so borderline" in words
+    )
+
+
+def test_the_sanity_scale_says_what_a_negative_rho_means():
+    from tabs import explain
+
+    assert "−1: the reverse ranking" in " ".join(explain.SANITY.split())
