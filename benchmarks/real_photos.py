@@ -382,7 +382,7 @@ def report_recipes(paths: list[Path]) -> dict:
                 "has_unlike_score": cv["has_score"],
                 "chosen": {"unsure_below": below, "unlike_above": unlike},
                 "shortfall": round(_shortfall(chosen), 4),
-                **{k: {"mean": s[k]["mean"], "sd": s[k]["sd"]} for k in keys},
+                **{k: {"mean": s[k]["mean"], "sd": s[k]["sd"], "folds": s[k]["folds"]} for k in keys},
             }
         )
     if len({_recipe_key(r["recipe"]) for r in runs}) < len(runs):
@@ -399,6 +399,18 @@ def report_recipes(paths: list[Path]) -> dict:
             f"| {rec['epochs']}, {rec['copies']}, {rec['variation']}{mark} | {r['chosen']['unsure_below']:.0%}, "
             f"{r['chosen']['unlike_above']:.0%} | " + " | ".join(_pm(r[k]) for k in keys) + " |"
         )
+    # paired by fold (the same photographers on every run): on how many folds the chosen recipe has more
+    # right-and-sure answers than each other run
+    for r in runs:
+        r["chosen_ahead_on_folds"] = sum(
+            a > b for a, b in zip(best["right_and_sure"]["folds"], r["right_and_sure"]["folds"], strict=True)
+        )
+        if r is not best:
+            rec = r["recipe"]
+            print(
+                f"chosen recipe ahead of {rec['epochs']}, {rec['copies']}, {rec['variation']} on "
+                f"{r['chosen_ahead_on_folds']} of {len(r['right_and_sure']['folds'])} folds (right and sure)"
+            )
     from train import REAL_COPIES, REAL_EPOCHS  # the recipe train.py ships (importing train.py trains nothing)
 
     shipped = {"epochs": REAL_EPOCHS, "copies": REAL_COPIES, "variation": "pixels"}

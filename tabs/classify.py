@@ -341,7 +341,10 @@ def _chosen_where(results: dict) -> str:
     chosen = (results.get("unlike_rule") or {}).get("chosen") or {}
     if (chosen.get("unsure_below"), chosen.get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE):
         if _same_folds(results):
-            return "Both thresholds were chosen on those same folds, so these numbers are likely a little optimistic."
+            return (
+                "Both thresholds were chosen on those same folds (and so were the mirror average and the fine-tune "
+                "recipe: docs/real-photos.md), so these numbers are likely a little optimistic."
+            )
         return "Those folds would choose the app's thresholds too."
     return (
         f"Those folds would choose {chosen.get('unsure_below', 0):.0%} and {chosen.get('unlike_above', 0):.0%}; "

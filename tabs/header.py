@@ -88,7 +88,8 @@ def model_status(model: LoadedModel) -> str:
         sha = model.weights_sha256
         measured = sha is not None and flip.get("weights_sha256") == sha and flip.get("images") == n
         accuracy += (
-            f" in one pass ({flip['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image)"
+            f" in one pass ({flip['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image, "
+            'before its "Not sure" rules)'
             if measured
             else " in one pass (Classify averages each input with its mirror image)"
         )

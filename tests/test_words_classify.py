@@ -160,7 +160,10 @@ def test_anything_but_the_same_runs_answers_is_a_sibling_run(change):
 def test_the_thresholds_sentence_has_a_branch_for_each_case():
     assert REAL["unlike_rule"]["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
     same = classify._chosen_where(REAL)
-    assert same == "Both thresholds were chosen on those same folds, so these numbers are likely a little optimistic."
+    assert same == (
+        "Both thresholds were chosen on those same folds (and so were the mirror average and the fine-tune recipe: "
+        "docs/real-photos.md), so these numbers are likely a little optimistic."
+    )
     sibling = _other_run_same_recipe()
     assert classify._chosen_where(sibling) == "Those folds would choose the app's thresholds too."
     other = copy.deepcopy(sibling)
@@ -211,7 +214,8 @@ def test_the_header_gives_one_pass_and_the_mirror_average_measured_on_these_weig
     assert TEST_TIME_FLIP
     assert status == (
         f"Model: the embedded model (model/weights) — {METRICS['test_accuracy']:.2%} on {n:,} Fashion-MNIST test "
-        f"images in one pass ({shipped['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image)."
+        f"images in one pass ({shipped['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image, "
+        'before its "Not sure" rules).'
     )
 
 
