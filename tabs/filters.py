@@ -155,7 +155,9 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
         (
             f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image"
             + (f" (the first {features.MAX_MAPS} drawn)" if maps.shape[-1] > features.MAX_MAPS else "")
-            + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f})."
+            + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f}"
+            + (", not among those drawn" if strongest >= features.MAX_MAPS else "")
+            + ")."
         ),
         worked_window(*first_layer, model),
     )

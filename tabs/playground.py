@@ -192,8 +192,17 @@ def run_words(run: dict, epochs: int) -> str:
     before, after = h["val_accuracy"][best - 1], h["val_accuracy"][-1]
     accuracies = f"validation accuracy going from {before:.2%} to {after:.2%}"
     if not_overfitted_because(h):
+        gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
+        wide = (
+            f" It ended {gap:.1f} points better on its training images than on validation, a gap many texts call "
+            "overfitting."
+            if gap >= WIDE_GAP and not harder
+            else ""
+        )
         return (
-            head + f"{where}, {accuracies}. No clear overfitting by the Overfitting tab's rule: {not_overfitting(h)}."
+            head
+            + f"{where}, {accuracies}. No clear overfitting by the Overfitting tab's rule: {not_overfitting(h)}."
+            + wide
         )
     later = h["val_loss"][best:]
     fell = [best + 1 + i for i, (a, b) in enumerate(zip([lowest, *later[:-1]], later, strict=True)) if b < a]

@@ -91,3 +91,28 @@ def test_the_chosen_recipe_is_ahead_fold_by_fold_as_the_docs_say():
         assert said in text, doc
         assert ("on all 3 folds" in text) == ahead_everywhere
         assert "within the folds' sd" not in text
+
+
+def test_the_docs_second_rule_and_per_fold_minimums_follow_the_json():
+    results = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
+    cv = results["cross_validation"]["cv"]
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    ours = cv["right_and_sure"]["folds"]
+    for name, short in (("energy (Liu et al. 2020)", "energy"), ("max logit (negated)", "max logit")):
+        gaps = [
+            100 * (a - b)
+            for a, b in zip(
+                ours, results["unlike_rule"]["second_rule_scores"][name]["right_and_sure"]["folds"], strict=True
+            )
+        ]
+        assert min(gaps) > 0  # "ahead on all 3 folds"
+        assert f"{short} on all 3 folds by {min(gaps):.1f}–{max(gaps):.1f} points" in docs or (
+            f"of {short} by {min(gaps):.1f}–{max(gaps):.1f} points" in docs
+        )
+    for key, label in (
+        ("unsure_outside", "hats etc."),
+        ("unsure_unseen_garment", "unseen garment"),
+        ("unsure_unseen_family", "unseen family"),
+    ):
+        low = min(cv[key]["folds"])
+        assert f"{label} {low:.1%}" in docs

@@ -186,3 +186,14 @@ def test_the_worked_value_names_the_layer_it_reads_whatever_layer_the_grid_shows
     worked = next(o for o in outputs if isinstance(o, str) and "worked through" in o)
     assert f"One value of the first convolution's ({filters.FIRST_CONV}) map #" in worked
     assert filters.FIRST_CONV in filters.WORKED_LAYERS
+
+
+@pytest.mark.parametrize("layer", ["block1_relu1", "block2_relu1", "block3_relu2"])
+def test_the_strongest_map_is_said_to_be_undrawn_when_it_is(shipped_model, layer):
+    import re
+
+    from concepts import features
+
+    note = filters.show_feature_maps(str(EXAMPLES[0]), layer, shipped_model)[1]
+    strongest = int(re.search(r"the strongest is #(\d+)", note).group(1))
+    assert ("not among those drawn" in note) == (strongest >= features.MAX_MAPS)

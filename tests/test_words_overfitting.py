@@ -408,3 +408,22 @@ def test_the_as_trained_knob_averages_are_said_to_be_averages_not_changes(shippe
     words = tab.grid_words(shipped_model.playground)
     assert "every knob's average effect, counted on those as-trained scores instead, would be:" in words
     assert "would change every knob's average" not in words
+
+
+def test_a_run_not_called_overfitted_with_a_wide_clean_gap_names_the_gap():
+    run = {
+        "history": {
+            "val_loss": [0.9, 0.5, 0.51, 0.52],
+            "loss": [1.0, 0.8, 0.7, 0.6],
+            "accuracy": [0.8, 0.85, 0.9, 0.92],
+            "val_accuracy": [0.7, 0.8, 0.79, 0.8],
+        },
+        "best_epoch": 2,
+        "test_accuracy": 0.8,
+        "config": playground.DEFAULT,  # no augmentation, no dropout: the gap is measured alike
+    }
+    words = tab.run_words(run, 4)
+    assert "No clear overfitting by the Overfitting tab's rule" in words
+    assert "It ended 12.0 points better on its training images than on validation, a gap many texts call" in words
+    run["history"]["accuracy"][-1] = 0.81
+    assert "a gap many texts call" not in tab.run_words(run, 4)
