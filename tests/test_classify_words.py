@@ -350,6 +350,6 @@ def test_the_thresholds_are_said_to_be_chosen_on_the_folds_only_when_they_were()
 def test_the_third_row_says_it_answers_as_classify_does():
     words = " ".join(classify.real_photo_table(fake_model()).split())
     assert REAL["cross_validation"]["mirror_averaged"]
-    assert "answering as Classify does: the input and its mirror image averaged (the first two rows: one pass)" in words
+    assert "answering as Classify does: the input and its mirror image averaged (the first two rows: one pass;" in words
     html = classify.how_sure(UNSURE_BELOW, None, fake_model())
     assert "with both of the app's rules" in html and "probability rule alone" not in html

@@ -341,3 +341,12 @@ def test_the_readme_says_how_many_seeds_the_playgrounds_default_setting_had():
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert f"Each of the 64 settings was trained once (the default with {seeds} seeds, for the seed noise)" in readme
     assert len({tuple(sorted(r["config"].items())) for r in grid["runs"].values()}) == 64
+
+
+def test_the_real_photo_table_gives_the_fine_tuned_rows_one_pass_top_class_too(shipped_model):
+    from tabs import classify
+
+    results = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
+    one = results["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]
+    table = " ".join(classify.real_photo_table(shipped_model).split())
+    assert f"(the first two rows: one pass; in one pass its top class is {one['mean']:.1%} ± {one['sd']:.1%})" in table
