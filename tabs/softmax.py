@@ -197,10 +197,10 @@ def scaling_words(model: LoadedModel) -> str:
     direction = f"{state} at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy)"
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
-        f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.2f}** "
+        f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "
         f"(the slider's nearest step: {round(fitted, 1):g}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
-        f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.2f} {effect} "
+        f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.3f} {effect} "
         f"its probabilities, though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, weighted by the bin's share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL

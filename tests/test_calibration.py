@@ -83,14 +83,14 @@ def test_the_scaling_words_quote_the_fit_and_the_ece_before_and_after(shipped_mo
     from tabs import softmax
 
     words = softmax.scaling_words(shipped_model)
-    assert f"**T = {RECORD['temperature']:.2f}**" in words
+    assert f"**T = {RECORD['temperature']:.3f}**" in words
     assert f"from **{RECORD['test_ece']['1']:.2%}** at T = 1 to **{RECORD['test_ece']['fitted']:.2%}**" in words
     assert "without changing any top class" in words and "without changing any answer" not in words
     assert f"the {METRICS['validation_size']:,} validation images" in words
     confidence = sum(b["confidence"] * b["count"] for b in METRICS["calibration"]["bins"]) / METRICS["test_size"]
     assert ("under-confident" in words) == (confidence < METRICS["test_accuracy"])
     t = RECORD["temperature"]
-    assert f"T = {t:.2f} {'sharpens' if t < 1 else 'flattens'} its probabilities" in words
+    assert f"T = {t:.3f} {'sharpens' if t < 1 else 'flattens'} its probabilities" in words
     # the app's probabilities are softmax(logits) at T = 1: test_concepts's logits-through-Keras-softmax test pins it
     assert "the app itself answers at T = 1: the fitted T is shown here, not applied" in " ".join(words.split())
     assert "python -m model.calibration model/weights" in words
@@ -114,7 +114,7 @@ def test_the_fitted_temperatures_direction_is_its_own_not_the_test_sets(monkeypa
     words = softmax.scaling_words(None)
     confidence = _softmax_top(logits, 1.0).mean()
     assert confidence > 0.75 and "over-confident at T = 1" in words  # 75% right
-    assert f"T = {fitted:.2f} {'sharpens' if fitted < 1 else 'flattens'} its probabilities" in words
+    assert f"T = {fitted:.3f} {'sharpens' if fitted < 1 else 'flattens'} its probabilities" in words
     assert ("sharpens" in words) != ("flattens" in words)
 
 

@@ -37,7 +37,7 @@ def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged
         "the network, like everything on this tab"
     )
     assert (
-        f"(Classify averages each input with its mirror image: {FLIP['flip_test_accuracy']:.2%} on the same images)."
+        f"(Classify averages each input with its mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)."
         in words
     )
 
@@ -150,7 +150,7 @@ def test_the_one_pass_words_are_on_the_page(shipped_model):
     shown = markdown_on_the_tab(softmax, shipped_model)
     assert any(softmax.CALIBRATION_LEAD in text and softmax.ONE_PASS in text for text in shown)
     shown = markdown_on_the_tab(confusion, shipped_model)
-    assert f"mirror image: {FLIP['flip_test_accuracy']:.2%} on the same images)" in "".join(shown)
+    assert f"mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)" in "".join(shown)
 
 
 # -- Normalization (review 12c #5) ---------------------------------------------------------------------------------
