@@ -64,7 +64,7 @@ def batch_norm_words(model: LoadedModel) -> str:
         return BATCH_NORM + words + f"{abs(gap):.2f} points apart, too close to call from one run each."
     if gap > 0:
         return BATCH_NORM + words + f"**{gap:.2f} points better** (one run each)."
-    words += f"**{-gap:.2f} points worse**, so here it did not help on its own."
+    words += f"**{-gap:.2f} points worse** (one run each), so here it did not help on its own."
     h, g = bn["history"], plain["history"]
     best, plain_best = best_epoch(h), best_epoch(g)
     if best and plain_best and best < plain_best and h["accuracy"][-1] > g["accuracy"][-1]:

@@ -16,7 +16,7 @@ from tabs.charts import grid, upscale
 from tabs.checks import names, optional_number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
-from tabs.playground import complete, noise_words, not_overfitting
+from tabs.playground import WIDE_GAP, complete, noise_words, not_overfitting
 from tabs.runs import (
     CURVES_CAPTION,
     TOO_CLOSE,
@@ -110,7 +110,7 @@ def regularisation_words(model: LoadedModel) -> str:
         f"{no_aug['history']['accuracy'][-1]:.2%} on its training images against {val[-1]:.2%} on validation, a "
         f"{gap['no-augmentation']:.1f}-point gap. "
         + (
-            _still_improving(no_aug["history"])
+            _still_improving(no_aug["history"], gap["no-augmentation"])
             if peak == len(val) - 1
             else f"Its validation accuracy peaked at epoch {peak + 1} ({val[peak]:.2%}) and ended at {val[-1]:.2%}."
         )
@@ -178,18 +178,20 @@ def reshuffling_words(ladder: bool) -> str:
     )
 
 
-def _still_improving(history: dict) -> str:
-    """For a run whose validation accuracy was best at its last epoch: what its validation loss did."""
+def _still_improving(history: dict, gap: float) -> str:
+    """For a run whose validation accuracy was best at its last epoch: what its validation loss did; GAP (training
+    minus validation accuracy, points) is called wide only from WIDE_GAP on."""
     loss, best = history.get("val_loss"), best_epoch(history)
+    wide = "a wide gap (overfitting, as many texts use the word), but " if gap >= WIDE_GAP else ""
     if not loss or best == len(loss):
         return (
-            "Yet its validation accuracy and loss were at their best at the last epoch: a wide gap (overfitting, as "
-            "many texts use the word), but validation was not yet getting worse, so not overfitted by this app's rule."
+            f"Yet its validation accuracy and loss were at their best at the last epoch: {wide}validation was not yet "
+            "getting worse, so not overfitted by this app's rule."
         )
     return (
         f"Yet its validation accuracy was at its best at the last epoch, and its validation loss ended "
-        f"{loss[-1] - loss[best - 1]:.4f} above its lowest (epoch {best}): a wide gap (overfitting, as many texts use "
-        "the word), but validation was not clearly getting worse, so not overfitted by this app's rule."
+        f"{loss[-1] - loss[best - 1]:.4f} above its lowest (epoch {best}): {wide}validation was not clearly getting "
+        "worse, so not overfitted by this app's rule."
     )
 
 

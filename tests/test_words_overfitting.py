@@ -427,3 +427,33 @@ def test_a_run_not_called_overfitted_with_a_wide_clean_gap_names_the_gap():
     assert "It ended 12.0 points better on its training images than on validation, a gap many texts call" in words
     run["history"]["accuracy"][-1] = 0.81
     assert "a gap many texts call" not in tab.run_words(run, 4)
+
+
+@pytest.mark.parametrize("gap, wide", [(5.56, True), (0.5, False)])
+def test_a_gap_is_called_wide_only_when_it_is(gap, wide):
+    h = {"val_loss": [0.9, 0.6, 0.5], "val_accuracy": [0.8, 0.85, 0.9]}
+    words = overfitting._still_improving(h, gap)
+    assert ("a wide gap (overfitting, as many texts use the word)" in words) == wide
+    assert "not overfitted by this app's rule" in words
+
+
+def test_a_late_batch_norm_gain_is_only_possibly_the_lag_when_runs_with_as_many_updates_did_not_gain(shipped_model):
+    grid = shipped_model.playground
+    checked = 0
+    for run in grid["runs"].values():
+        if "test_accuracy_reestimated" not in run or run["config"]["images"] != 10_000:
+            continue
+        gain = 100 * (run["test_accuracy_reestimated"] - run["test_accuracy"])
+        steps = playground.updates(run["config"], grid["epochs"])
+        if gain <= 0.5 or playground.BN_MOMENTUM**steps >= 0.01:
+            continue
+        same = [
+            100 * (r["test_accuracy_reestimated"] - r["test_accuracy"])
+            for r in grid["runs"].values()
+            if "test_accuracy_reestimated" in r and playground.updates(r["config"], grid["epochs"]) == steps
+        ]
+        words = tab.batch_norm_words(run, grid["epochs"], grid)
+        assert ("one likely cause is that" in words) == (min(same) > 0.5)
+        assert ("so why this run gained is not measured" in words) == (min(same) <= 0.5)
+        checked += 1
+    assert checked > 0
