@@ -18,6 +18,7 @@ from model.inference import TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW
 from model.preprocess import Preprocessed
 from tabs import classify, header
 from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
+from tests.test_classify_words import fake_model  # the same stand-in model
 
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
@@ -25,17 +26,6 @@ BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text(
 FLIP = json.loads((SHIPPED / "test_time_flip.json").read_text())
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-
-
-def fake_model(real=REAL, distance=True) -> SimpleNamespace:
-    before = SimpleNamespace(metrics=BEFORE, test_accuracy=BEFORE["test_accuracy"])
-    return SimpleNamespace(
-        real_photo_results=real,
-        metrics=METRICS,
-        test_accuracy=METRICS["test_accuracy"],
-        fashion_mnist_only=before,
-        feature_distance=object() if distance else None,
-    )
 
 
 def _flat(text: str) -> str:
