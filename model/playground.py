@@ -281,6 +281,12 @@ def seed_spread(grid: dict) -> list[float]:
     return [100 * runs[name]["test_accuracy"] for name in runs if name == key or name.startswith(key + " seed=")]
 
 
+def noise_threshold(grid: dict) -> float:
+    """The smallest gap between two single runs called more than seed noise (points): 2 x sqrt(2) standard
+    deviations of the default configuration's seeds (about 95% of two runs of one setting differ by less)."""
+    return float(2 * np.sqrt(2) * np.std(seed_spread(grid), ddof=1))
+
+
 def summary(grid: dict) -> str:
     """The grid in Markdown: the seed spread, each knob's average effect, the biggest interaction, every run."""
     scores = seed_spread(grid)

@@ -8,11 +8,13 @@ import gradio as gr
 import numpy as np
 
 from concepts import normalization
+from model import playground
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
 from model.inference import UNSURE_BELOW, LoadedModel, is_unsure
 from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
+from tabs.playground import complete
 from tabs.runs import CURVES_CAPTION, TOO_CLOSE, ablation_words, run_histories, show_curves
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
@@ -50,6 +52,12 @@ def with_normalization_words(model: LoadedModel) -> str:
 PAIR = ("notebook", "notebook-raw")  # the study notebook's CNN (no batch norm) with and without normalization
 
 
+def _seed_noise(model: LoadedModel) -> float | None:
+    """How far two runs of the notebook's CNN differ by seed alone (points; None without a complete grid)."""
+    grid = model.playground
+    return playground.noise_threshold(grid) if complete(grid) else None
+
+
 def without_batch_norm(model: LoadedModel) -> str:
     """What input normalization bought the network without batch norm: the PAIR of runs, in numbers."""
     runs = model.ablations
@@ -71,7 +79,14 @@ def without_batch_norm(model: LoadedModel) -> str:
         f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels: {verdict}. After the first epoch, validation "
         f"accuracy was {first[0]:.1f}% against {first[1]:.1f}%. " + _peaks(norm, raw)
     )
-    if gap >= TOO_CLOSE:
+    noise = _seed_noise(model)
+    if gap >= TOO_CLOSE and noise is not None and gap < noise:
+        words += (
+            f" That may be seed noise: judged from the Playground's {len(playground.seed_spread(model.playground))} "
+            f"seeds of this CNN (on 10,000 images), two single runs differ by less than {noise:.2f} points about "
+            "95% of the time."
+        )
+    elif gap >= TOO_CLOSE and noise is not None:
         words += (
             f" Most likely the scale itself: raw pixels have a standard deviation of about {255 * PIXEL_STD:.0f} "
             f"grey levels and a mean of about {255 * PIXEL_MEAN:.0f}, against 1 and 0 once standardized, and Adam "

@@ -127,7 +127,7 @@ def noise_words(grid: dict) -> tuple[float, str]:
     two runs of one setting stay below it, if runs vary as those did)."""
     scores = playground.seed_spread(grid)
     sd = float(np.std(scores, ddof=1))
-    threshold = 2 * np.sqrt(2) * sd
+    threshold = playground.noise_threshold(grid)
     listed = ", ".join(f"{s:.2f}%" for s in scores)
     return threshold, (
         f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a "

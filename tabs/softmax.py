@@ -67,39 +67,52 @@ def _steps_table(names, steps: dict) -> list[list]:
 SAME_WITHIN = 1e-6  # the naive float32 softmax "gives the same probabilities" when no probability is further off
 
 
-def overflow_note(logits: np.ndarray) -> str:
-    """What the naive float32 softmax gives for these logits, next to the stable one, in words: the words say
-    what happened in float32 (an exp overflowed, every exp underflowed, the sum overflowed, or nothing)."""
-    z = np.asarray(logits, np.float64)
+def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
+    """What the naive float32 softmax gives for these logits ÷ TEMPERATURE, next to the stable one, in words: the
+    words say what happened in float32 (an exp overflowed, every exp or some underflowed to 0, the sum overflowed,
+    digits were lost, or nothing)."""
+    z = np.asarray(logits, np.float64) / temperature
     with np.errstate(over="ignore", under="ignore"):
         exps = np.exp(z.astype(np.float32))
         total = exps.sum(dtype=np.float32)
     naive, stable = softmax.naive_softmax(z), softmax.softmax(z)
     top = f"{z.max():g}"
-    fixed = f" Subtracting the max ({top}) first gives {_listed(stable)}."
+    # at T = 1 the numbers exponentiated are the logits themselves; otherwise say they are the logits ÷ T
+    scaled = (
+        "" if temperature == 1 else f"At T = {temperature:g} the softmax exponentiates the logits ÷ T (largest {top}). "
+    )
+    largest = "the max" if temperature == 1 else "the largest logit ÷ T"
+    fixed = f" Subtracting {largest} ({top}) first gives {_listed(stable)}."
     if np.isinf(exps).any():
-        return (
+        return scaled + (
             f"Without subtracting the max, float32 overflows: exp({top}) = inf, and inf / inf is nan (a finite "
             f"exp / inf is 0), so the result is {_listed(naive)}.{fixed}"
         )
     if not exps.any():
-        return (
+        return scaled + (
             f"Without subtracting the max, float32 underflows: every exp is 0 (even the largest, exp({top})), so "
             f"each probability is 0 / 0 = nan: {_listed(naive)}.{fixed}"
         )
     if np.isinf(total):
-        return (
+        return scaled + (
             f"Without subtracting the max, float32 overflows in the sum: each exp is finite (the largest, "
             f"exp({top}), is {exps.max():.3g}) but their sum is inf, so every probability is exp / inf = 0: "
             f"{_listed(naive)}.{fixed}"
         )
     gap = float(np.abs(naive - stable).max())
     if gap < SAME_WITHIN:
-        return (
+        return scaled + (
             f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
             f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
         )
-    return (
+    if not exps.all():
+        lost = z[exps == 0]
+        return scaled + (
+            f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is "
+            f"already 0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
+            f"out 0: {_listed(naive)}, off by up to {gap:.1e}.{fixed}"
+        )
+    return scaled + (
         f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}: it keeps about 7 "
         f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "
         f"{exps.min():.3g}).{fixed}"
@@ -122,7 +135,7 @@ def run_typed_logits(text: str, temperature: float):
     names = [f"z{i + 1}" for i in range(len(logits))]
     steps = softmax.worked_steps(logits, temperature)
     probs = {n: float(p) for n, p in zip(names, steps["probability"], strict=True)}
-    return _steps_table(names, steps), probs, overflow_note(logits / temperature)
+    return _steps_table(names, steps), probs, overflow_note(logits, temperature)
 
 
 BINS = inspect.signature(calibration).parameters["bins"].default  # the ECE's bins, as metrics.json's

@@ -98,6 +98,7 @@ def _stable(logits: list[float]) -> np.ndarray:
         ([88, 88, 88], "the sum overflows"),
         ([1, 2, 3], "the same"),
         ([80.0000037, 79.9999963], "off"),  # both rounded to float32, 7.6e-6 apart: no overflow, but not the same
+        ([-103, -104], "some exps underflow"),  # exp(-104) is under half float32's smallest subnormal: 0
     ],
 )
 def test_the_overflow_note_says_what_float32_did(logits, happened):
@@ -113,15 +114,20 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         "every exp underflows": "float32 underflows: every exp is 0",
         "the sum overflows": "float32 overflows in the sum",
         "the same": "float32 gives the same probabilities here",
-        "off": "off by up to",
+        "off": "significant digits",
+        "some exps underflow": "float32 underflows for",
     }
     assert [case for case, said in words.items() if said in note] == [happened]
+    assert "At T =" not in note  # T = 1: the numbers are the logits themselves
     if happened == "an exp overflows":
         assert np.isinf(exps).any() and np.isnan(naive).any() and f"the result is {listed}." in note
     elif happened == "every exp underflows":
         assert (exps == 0).all() and np.isnan(naive).all() and "0 / 0 = nan: nan, nan, nan" in note
     elif happened == "the sum overflows":
         assert np.isfinite(exps).all() and np.isinf(total) and (naive == 0).all() and f": {listed}." in note
+    elif happened == "some exps underflow":
+        assert (exps == 0).any() and (exps > 0).any() and "underflows for 1 of them: exp(-104) is already 0" in note
+        assert f"out 0: {listed}, off by up to {np.abs(naive - stable).max():.1e}." in note
     else:
         assert np.isfinite(total) and total > 0
         gap = np.abs(naive - stable).max()
@@ -129,6 +135,17 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         assert f"{gap:.1e}" in note
     if happened != "the same":
         assert f"first gives {', '.join(f'{v:.3g}' for v in stable)}." in note
+
+
+def test_the_overflow_note_names_the_logits_divided_by_t():
+    from tabs import softmax as tab
+
+    note = tab.overflow_note(np.array([10.0, 9.0]), temperature=0.1)  # exp(100) overflows float32, exp(10) does not
+    assert note.startswith("At T = 0.1 the softmax exponentiates the logits ÷ T (largest 100). ")
+    assert "exp(100) = inf" in note and "Subtracting the largest logit ÷ T (100) first" in note
+    assert "Subtracting the max" not in note
+    plain = tab.overflow_note(np.array([10.0, 9.0]))
+    assert "At T" not in plain and "float32 gives the same probabilities here" in plain
 
 
 def test_standardization_matches_the_models_own_normalize_layer(shipped_model):

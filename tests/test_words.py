@@ -865,6 +865,26 @@ def test_the_normalization_pairs_seed_and_verdict_follow_the_runs(shipped_model)
     assert "normalization bought" in normalization.without_batch_norm(clear)
 
 
+def test_the_normalization_pair_gets_a_cause_only_beyond_seed_noise():
+    from tabs import normalization
+    from tabs.runs import TOO_CLOSE
+
+    default = "pool=max normalize=1 batch_norm=0 dropout=0 augment=0 images=10000"  # the notebook's CNN, 10k images
+    scores = [100 * r["test_accuracy"] for n, r in GRID["runs"].items() if n.split(" seed=")[0] == default]
+    noise = 2 * np.sqrt(2) * np.std(scores, ddof=1)  # the Playground's default setting, every seed
+    assert len(scores) >= 3 and noise > TOO_CLOSE + 0.1
+    base = RUNS[normalization.PAIR[0]]["test_accuracy"]
+    inside = normalization.without_batch_norm(fake_model(notebook_raw=base - (TOO_CLOSE + 0.05) / 100))
+    assert f"That may be seed noise: judged from the Playground's {len(scores)} seeds" in inside
+    assert f"differ by less than {noise:.2f} points" in inside and "Most likely the scale itself" not in inside
+    beyond = normalization.without_batch_norm(fake_model(notebook_raw=base - (noise + 0.05) / 100))
+    assert "Most likely the scale itself" in beyond and "seed noise" not in beyond
+    no_grid = fake_model(notebook_raw=base - (noise + 0.05) / 100)
+    no_grid.playground = None
+    words = normalization.without_batch_norm(no_grid)
+    assert "Most likely" not in words and "seed noise" not in words and "normalization bought" in words
+
+
 def test_the_filters_captions_are_the_constant_and_the_kernels_shape(shipped_model):
     from concepts import features
     from tabs import filters
