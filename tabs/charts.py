@@ -213,6 +213,17 @@ def line_chart_svg(
 CLIPPED_CAPTION = " Open triangle: a loss too high for the axis, drawn on its top edge with its value beside it."
 
 
+# the dot of epoch_curves_svg: once every run has trained all its epochs, and while one is still training
+DOT_CAPTION = (
+    "dot: the epoch of lowest validation loss (before the last, where validation loss stopped improving; its "
+    "accuracy may peak at another epoch)."
+)
+DOT_SO_FAR_CAPTION = (
+    "dot: the epoch of lowest validation loss so far (a run still training can move it; its accuracy may peak at "
+    "another epoch)."
+)
+
+
 def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str) -> str:
     """Accuracy above loss per epoch as an inline SVG: per run (name, Keras-style history, colour) its training
     curve solid, its validation curve dashed, and a dot on the epoch of its lowest validation loss.
@@ -299,6 +310,7 @@ def epoch_curves_svg(runs: list[tuple[str, dict, str]], epochs: int, label: str)
         f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:520px" role="img" '
         f'aria-label="{html.escape(label)}">{"".join(panels)}{axis}</svg>'
         f"<ul class='colour-key'>{key}</ul><p class='caption'>Solid: training images; dashed: validation images; "
-        "dot: the epoch of lowest validation loss (before the last, where validation loss stopped improving; its "
-        "accuracy may peak at another epoch)." + (CLIPPED_CAPTION if clipped else "") + "</p>"
+        + (DOT_CAPTION if all(len(h.get("val_loss", [])) >= epochs for _, h, _ in runs) else DOT_SO_FAR_CAPTION)
+        + (CLIPPED_CAPTION if clipped else "")
+        + "</p>"
     )

@@ -27,7 +27,7 @@ from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.playground import noise_words
-from tabs.runs import BATCH_STATISTICS, TOO_CLOSE, batch_norm_causes
+from tabs.runs import BATCH_STATISTICS, TOO_CLOSE, batch_norm_causes, reestimated_step_words, reestimated_words
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")
@@ -39,6 +39,7 @@ RUNG_NAMES = {
     "vgg-aug": "+ augmentation",
     "baseline": "+ smoothing, schedule",
 }
+RERUN = "baseline"  # its ablations.json entry is a same-seed re-run (docs/ladder.md); the other rungs ran once
 RENAMED = {"+ third block": RUNG_NAMES["vgg"]}  # rung names the ladder API once took: still accepted
 _CNN = inspect.signature(build_cnn).parameters  # this app's network's defaults: what the "vgg" rung builds
 RUNG_CHANGES = {
@@ -189,12 +190,12 @@ def detail_words(model: LoadedModel) -> str:
     if len(budgets) == 1:
         words.append(
             f"The first {len(ladder)} rows train {budgets[0]} epochs each, so they compare at one budget; each was "
-            "trained once, with one seed."
+            f"trained with one seed{_rerun(ladder)}."
         )
     elif ladder:
         words.append(
             f"The first {len(ladder)} rows were trained for {', '.join(budgets)} epochs, so they do not all compare "
-            "at one budget; each was trained once, with one seed."
+            f"at one budget; each was trained with one seed{_rerun(ladder)}."
         )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     words.append(
@@ -207,6 +208,16 @@ def detail_words(model: LoadedModel) -> str:
     elif ladder:
         words.append(f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; likely more.")
     return " ".join(words)
+
+
+def _rerun(ladder: list[Rung]) -> str:
+    """The ladder row whose run is a second one with the same seed (docs/ladder.md: kept for its weights)."""
+    if RUNG_NAMES[RERUN] not in {r.name for r in ladder}:
+        return ""
+    return (
+        f" (the **{RUNG_NAMES[RERUN]}** row's is a second run with the same seed, re-run to keep its weights: "
+        "docs/ladder.md gives both runs' scores)"
+    )
 
 
 def ladder_html(model: LoadedModel) -> str:
@@ -239,7 +250,7 @@ def verdict_words(model: LoadedModel) -> str:
         if steps[0].name == RUNG_NAMES["notebook"]
         else ""
     ]
-    words += [overfit_words(a, b, model.playground) for a, b in zip(steps, steps[1:], strict=False)]
+    words += [overfit_words(a, b, model.playground, model) for a, b in zip(steps, steps[1:], strict=False)]
     shirts = [r for r in steps if r.shirt_recall is not None]
     if len(shirts) >= 2:
         recalls = [r.shirt_recall for r in shirts]
@@ -331,11 +342,17 @@ def regularisers(rung: Rung) -> tuple[list[str], list[str]]:
     return [n for n, on in has.items() if on], [n for n, on in has.items() if not on]
 
 
-def overfit_words(before: Rung, after: Rung, grid: dict | None = None) -> str:
-    """Why a rung scored lower than the one before, when its own curves show it: it likely overfitted, or for the
+def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: LoadedModel | None = None) -> str:
+    """Why a rung scored lower than the one before. For the batch-norm rung, what re-estimating its running averages
+    did (MODEL's batch_norm.json) where measured; else, when its own curves show it: it likely overfitted, or for the
     batch-norm rung, its running averages lagged at test time (what re-estimating them did in the Playground GRID)."""
     h, g = after.history, before.history
-    if after.test_accuracy >= before.test_accuracy or not {"accuracy", "val_accuracy"} <= h.keys():
+    if after.test_accuracy >= before.test_accuracy:
+        return ""
+    measured = reestimated_words(model, "notebook-bn", _key(before)) if model and _key(after) == "notebook-bn" else None
+    if measured:
+        return f"**{after.name}** scored lower. {measured}"
+    if not {"accuracy", "val_accuracy"} <= h.keys():
         return ""
     if "accuracy" not in g:
         return ""
@@ -421,13 +438,16 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
         f"{step:+.2f} points against the row above, in one pair of runs never repeated with other seeds"
     )
     noise = short_run_noise(model.playground)
+    lag = reestimated_step_words(model)
     if noise is None:
-        return words + (": too close to call." if abs(step) < TOO_CLOSE else ": a hint, not a finding.")
+        return words + (": too close to call." if abs(step) < TOO_CLOSE else ": a hint, not a finding.") + lag
     if abs(step) < noise[0]:
-        return words + (
-            f": possibly noise, possibly not, since these runs' own seed spread was not measured; for scale, {noise[1]}."
+        return (
+            words
+            + f": possibly noise, possibly not, since these runs' own seed spread was not measured; for scale, {noise[1]}."
+            + lag
         )
-    return words + f": a hint, not a finding ({noise[1]})."
+    return words + f": a hint, not a finding ({noise[1]})." + lag
 
 
 def _reshuffled_too(step_shown: bool) -> str:

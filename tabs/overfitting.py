@@ -9,7 +9,7 @@ import numpy as np
 
 from concepts.curves import OVERFIT_RISE, best_epoch, not_overfitted_because, overfitted
 from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
-from model.inference import LoadedModel
+from model.inference import FASHION_MNIST_ONLY, LoadedModel
 from model.playground import DEFAULT, KNOBS, grid_run
 from model.recipe import ABLATIONS
 from tabs.charts import grid, upscale
@@ -21,6 +21,8 @@ from tabs.runs import (
     CURVES_CAPTION,
     TOO_CLOSE,
     fashion_mnist_run,
+    measured_alike,
+    reestimated_step_words,
     run_histories,
     show_curves,
 )
@@ -34,9 +36,12 @@ last epoch the solid training loss is lower than at the dot and validation accur
 not called overfitting here."""
 DETAIL = """The *generalization gap* is how much better a model does on its training images than on images it has
 never seen, both measured the same way. The distance between the training and validation curves only approximates
-it: the training curve is measured while the model trains, on augmented images with dropout on (in the runs that
-have them). For those runs it likely understates the gap, and it can even come out negative. The table's gap column is that
-distance at the last epoch. Many texts call a large gap itself overfitting (Goodfellow et al. 2016, §5.2);
+it: Keras measures the training curve while the model trains, averaged over an epoch in which the weights still
+change, on augmented images with dropout on (in the runs that have them) and, in batch-norm networks, with each
+batch's own statistics instead of the running averages validation uses. So the curves can overstate the gap or
+understate it, and it can even come out negative. The table's curve gap is that distance at the last epoch; for
+each network the folder keeps, the table also gives its training accuracy measured like validation (clean training
+images, running averages, no dropout) and the gap measured that way. Many texts call a large gap itself overfitting (Goodfellow et al. 2016, §5.2);
 this app keeps the word for its rule above, validation getting worse as training goes on, so a run with a wide gap
 can still be "not overfitted" here. Dropout and data augmentation are meant to prevent
 overfitting, by making the training task harder to memorise."""
@@ -52,17 +57,36 @@ def gap_words(model: LoadedModel) -> str:
     epochs = sorted({r["epochs"] for r in runs.values()})
     words = (
         "With augmentation, training accuracy can end *below* validation accuracy: it is measured on augmented "
-        "images with dropout on (in the runs that have it), averaged over an epoch in which the model is still "
-        "changing, while validation is measured at the epoch's end on clean images without dropout. Here the "
+        "images with dropout on (in the runs that have it) and, in batch-norm networks, with each batch's own "
+        "statistics, averaged over an epoch in which the model is still changing, while validation is measured at "
+        "the epoch's end on clean images without dropout, with batch norm's running averages. Here the "
         f"{len(runs)} ablation runs trained with augmentation ({'/'.join(map(str, epochs))} epochs) ended with "
-        f"training accuracy from {_above(min(gap), 'validation')} to {_above(max(gap))} (the table's gap column)"
+        f"training accuracy from {_above(min(gap), 'validation')} to {_above(max(gap))} (the table's curve gap)"
     )
     name, metrics = fashion_mnist_run(model)  # the shipped recipe augments too
     h = metrics.get("history") or {}
-    if "val_accuracy" not in h:
-        return words + "."
-    shipped = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
-    return words + f"; the {name} ({len(h['accuracy'])} epochs, also augmented) ended {_above(shipped)}."
+    if "val_accuracy" in h:
+        shipped = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
+        words += f"; the {name} ({len(h['accuracy'])} epochs, also augmented) ended {_above(shipped)}"
+    return words + "." + _alike_words(model, runs)
+
+
+def _alike_words(model: LoadedModel, runs: dict) -> str:
+    """The augmented runs' training accuracy measured like validation, where the folder keeps and measured them."""
+    alike = measured_alike(model)
+    name, _ = fashion_mnist_run(model)
+    kept = {n: alike[n] for n in runs if n in alike}
+    if model.fashion_mnist_only is not None and FASHION_MNIST_ONLY in alike:
+        kept[name] = alike[FASHION_MNIST_ONLY]
+    if not kept:
+        return ""
+    ends = [
+        f"{n}, {_above(100 * (r['train_accuracy'] - r['validation_accuracy']), 'validation')}" for n, r in kept.items()
+    ]
+    return (
+        " Measured like validation instead (clean training images, running averages, no dropout), the training "
+        "accuracy of the runs the folder keeps ended: " + "; ".join(ends) + "."
+    )
 
 
 def threshold_words(model: LoadedModel) -> str:
@@ -115,8 +139,8 @@ def regularisation_words(model: LoadedModel) -> str:
             else f"Its validation accuracy peaked at epoch {peak + 1} ({val[peak]:.2%}) and ended at {val[-1]:.2%}."
         )
         + f" The baseline's gap is {gap['baseline']:+.1f} points, but its training accuracy was measured on augmented "
-        "images, so the two gaps were not measured alike; its accuracy on its training images without augmentation "
-        "was not measured."
+        "images, so the two gaps were not measured alike; "
+        + _baseline_alike(model)
         + f" On the test set, against the baseline's {base['test_accuracy']:.2%}, leaving dropout out scored "
         f"{change['no-dropout']:+.2f} points and leaving augmentation out {change['no-augmentation']:+.2f}. "
     )
@@ -158,6 +182,20 @@ def regularisation_words(model: LoadedModel) -> str:
         + " "
         + reshuffling_words(bool(ladder))
         + f" The shipped model keeps both and trains {shipped} epochs, not measured without them."
+    )
+
+
+def _baseline_alike(model: LoadedModel) -> str:
+    """The baseline's training accuracy measured like validation, if the folder measured it (runs.measured_alike)."""
+    run = measured_alike(model).get("baseline")
+    if not run:
+        return "its accuracy on its training images without augmentation was not measured."
+    gap = 100 * (run["train_accuracy"] - run["validation_accuracy"])
+    return (
+        f"measured like validation (clean training images, running averages, no dropout), the baseline got "
+        f"{run['train_accuracy']:.2%} of its training images right, {_above(gap, 'validation')}. The run without "
+        "augmentation was not kept, so its gap was not measured that way (its training curve too has dropout on and "
+        "batch norm's batch statistics)."
     )
 
 
@@ -209,17 +247,22 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
         f"{budget}-epoch runs never repeated with other seeds"
     )
     if abs(step) < TOO_CLOSE:
-        return said + ": no measurable effect."
+        return said + ": no measurable effect." + reestimated_step_words(model)
     if not complete(model.playground):  # no Playground grid, so no seed noise to set it against
-        return said + ": how much such runs vary with the seed was not measured, so this may be noise."
+        return (
+            said
+            + ": how much such runs vary with the seed was not measured, so this may be noise."
+            + reestimated_step_words(model)
+        )
     threshold, _ = noise_words(model.playground)
     seed = (
         f"the seed alone can make between two of the Playground's smaller {model.playground['epochs']}-epoch runs of "
         f"one setting (up to {threshold:.2f} points, about 95% of the time)"
     )
+    lag = reestimated_step_words(model)
     if abs(step) < threshold:
-        return said + f": smaller than the difference {seed}, so possibly noise."
-    return said + f": larger than the difference {seed}; these runs' own seed spread was not measured."
+        return said + f": smaller than the difference {seed}, so possibly noise." + lag
+    return said + f": larger than the difference {seed}; these runs' own seed spread was not measured." + lag
 
 
 OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens
@@ -283,15 +326,29 @@ def _starting(h: dict) -> str:
     return ". That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
 
 
+NOT_KEPT, NOT_MEASURED = "not kept", "not measured"  # the table's like-validation cells without a number
+
+
 def overfitting_rows(model: LoadedModel) -> list[list]:
-    name, metrics = fashion_mnist_run(model)
-    runs = {name: metrics, **model.ablations}
+    """One row per run (OVERFITTING_HEADERS): its curves' last epoch, and, where the folder keeps its network, its
+    training accuracy measured like validation (runs.measured_alike) and the gap measured that way."""
+    shipped, metrics = fashion_mnist_run(model)
+    runs = {shipped: metrics, **model.ablations}
+    alike = measured_alike(model)
+    if model.fashion_mnist_only is not None and FASHION_MNIST_ONLY in alike:
+        alike[shipped] = alike[FASHION_MNIST_ONLY]
+    kept = {shipped} | {name for name in model.ablations if model.has_ablation_model(name)}
     rows = []
     for name, run in runs.items():
         h = run.get("history") or {}
         if "val_accuracy" not in h:
             continue
         train, val = 100 * h["accuracy"][-1], 100 * h["val_accuracy"][-1]
+        if name in alike:
+            like = 100 * alike[name]["train_accuracy"]
+            measured = [round(like, 2), round(like - 100 * alike[name]["validation_accuracy"], 2)]
+        else:
+            measured = [NOT_MEASURED if name in kept else NOT_KEPT] * 2
         rows.append(
             [
                 name,
@@ -301,9 +358,23 @@ def overfitting_rows(model: LoadedModel) -> list[list]:
                 round(train - val, 2),
                 best_epoch(h) or "",
                 round(100 * run["test_accuracy"], 2),
+                *measured,
             ]
         )
     return rows
+
+
+OVERFITTING_HEADERS = [
+    "run",
+    "epochs",
+    "final train acc % (curve)",
+    "final validation acc %",
+    "gap (curve, points)",
+    "lowest val loss at epoch",
+    "test acc %",
+    "train acc % like validation",
+    "gap like validation",
+]
 
 
 def default_runs(model: LoadedModel) -> list[str]:
@@ -338,21 +409,16 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Overfitting") as tab:  # the measured table first, the explanation after the plot (phones)
         gr.Dataframe(
             overfitting_rows(model),
-            headers=[
-                "run",
-                "epochs",
-                "final train acc %",
-                "final validation acc %",
-                "gap (points)",
-                "lowest val loss at epoch",
-                "test acc %",
-            ],
-            label="Each run, measured (final epoch but the lowest validation loss)",
+            headers=OVERFITTING_HEADERS,
+            label=(
+                "Each run, measured (final epoch but the lowest validation loss; like validation: clean training "
+                "images, batch norm's running averages, no dropout)"
+            ),
             elem_id="overfitting-table",
             interactive=False,
             pinned_columns=1,
-            wrap=True,  # with these widths and gradio_gaps.css, the seven columns fit a 390-px phone
-            column_widths=["26%", "9%", "13%", "14%", "12%", "13%", "13%"],
+            wrap=True,  # with these widths and gradio_gaps.css, the nine columns fit a 390-px phone
+            column_widths=["19%", "7%", "10%", "11%", "10%", "11%", "10%", "12%", "10%"],
         )
         runs = gr.CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
         curves_plot = gr.Image(

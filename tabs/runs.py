@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 import gradio as gr
 
 from concepts.curves import training_curves
-from model.inference import LoadedModel
+from model import playground
+from model.inference import FASHION_MNIST_ONLY, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
 from model.recipe import ABLATIONS
 from tabs.files import figure_file
@@ -23,6 +25,15 @@ TOO_CLOSE = 0.5
 # augmentation" run saw them in one fixed order, so its difference from the run with augmentation is not augmentation's alone
 # a batch-norm run's training accuracy is Keras's, in training mode: not what the network does at test time
 BATCH_STATISTICS = "with batch norm using each batch's own statistics, not the running averages its test score uses"
+# python -m benchmarks.batch_norm --json model/weights/batch_norm.json: each kept network's training accuracy measured
+# like validation, and a batch-norm network's scores once its running averages are re-estimated
+BATCH_NORM_FILE = "batch_norm.json"
+# test accuracy within 3 of the 10,000 test images of the run's record: measured on the same weights (float round-off
+# between Keras's evaluate and predict can flip an image or two); further apart, the file measured other weights
+SAME_WEIGHTS = 0.0003
+MEASURE = f"`python -m benchmarks.batch_norm --json model/weights/{BATCH_NORM_FILE}` measures it"
+ALIKE_SHORT = "measured like validation"  # once ALIKE has been said
+ALIKE = "measured like validation (clean training images, batch norm's running averages, no dropout)"
 SHUFFLED_ONLY_WITH_AUGMENTATION = (
     "(Without augmentation, the training images were also not reshuffled each epoch, so that difference is not "
     "augmentation's alone; the dropout comparison is unaffected.)"
@@ -113,7 +124,8 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
 
 def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: str = "") -> str:
     """Why a batch-norm run may have scored lower: OVERFITTING (WHY), and its running averages lagging at test time,
-    with what re-estimating them did in the Playground grid's default setting (one run each)."""
+    with what re-estimating them did in the Playground grid's default setting (one run each): said where the folder
+    has not measured the run itself (reestimated_words)."""
     because = f" ({why})" if why else ""
     try:
         bn, plain = (grid_run(grid or {}, {**DEFAULT, "batch_norm": on}) for on in (True, False))
@@ -121,7 +133,7 @@ def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: 
     except KeyError:  # no grid in this folder, or not those runs
         return (
             f"{overfitting} is one likely cause{because}; batch norm's running averages lagging at test time are "
-            "another. One run each cannot tell them apart."
+            f"another. This folder has not measured which ({MEASURE})."
         )
     same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
     if 100 * (reestimated - trained) <= -TOO_CLOSE:
@@ -138,5 +150,131 @@ def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: 
     return (
         f"{overfitting} is one likely cause{because}; another is batch norm's running averages lagging at test time: "
         f"{same_cnn} scores {trained:.2%} as trained and {reestimated:.2%} once they are re-estimated "
-        f"({plain['test_accuracy']:.2%} without batch norm). One run each cannot tell them apart."
+        f"({plain['test_accuracy']:.2%} without batch norm). This folder has not measured which it was here ({MEASURE})."
     )
+
+
+def measured_alike(model: LoadedModel) -> dict[str, dict]:
+    """BATCH_NORM_FILE's row for each kept network (benchmarks.batch_norm), keyed by run name (and
+    "fashion-mnist-only"), each with the file's ``reestimate_images``; only the rows whose test accuracy matches the
+    run's record, so measured on these weights. {} without the file."""
+    folder = getattr(model, "folder", None)
+    found = (read_json(Path(folder) / BATCH_NORM_FILE) if folder else None) or {}
+    before = getattr(model, "fashion_mnist_only", None)
+    records = {**model.ablations, **({FASHION_MNIST_ONLY: before.metrics} if before is not None else {})}
+    return {
+        name: {**row, "reestimate_images": found.get("reestimate_images")}
+        for name, row in (found.get("networks") or {}).items()
+        if "test_accuracy" in records.get(name, {})
+        and abs(row["test_accuracy"] - records[name]["test_accuracy"]) <= SAME_WEIGHTS
+    }
+
+
+def seed_noise(grid: dict | None) -> float | None:
+    """The Playground's threshold between two single 10-epoch runs, in points (model.playground.noise_threshold),
+    or None without its default setting's seeds."""
+    try:
+        scores = playground.seed_spread(grid)
+    except (KeyError, TypeError):  # no grid in this folder, or not its default's runs
+        return None
+    return playground.noise_threshold(grid) if len(scores) >= 2 else None
+
+
+def _apart(points: float, what: str) -> str:
+    """ "0.95 points below WHAT", "0.20 points above WHAT" or "level with WHAT" (to two decimals)."""
+    if round(points, 2) == 0:
+        return f"level with {what}"
+    return f"{abs(points):.2f} points {'below' if points < 0 else 'above'} {what}"
+
+
+def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_name: str = "notebook") -> str | None:
+    """What re-estimating BN_NAME's running averages (batch_norm.json) did to its deficit against PLAIN_NAME, the same
+    network without batch norm, set against the Playground's seed noise; then its training accuracy measured like
+    validation against PLAIN_NAME's. None if the folder has not measured both on these weights."""
+    alike = measured_alike(model)
+    bn, plain = alike.get(bn_name), alike.get(plain_name)
+    if not bn or not plain or "reestimated" not in bn:
+        return None
+    trained, again, other = bn["test_accuracy"], bn["reestimated"]["test_accuracy"], plain["test_accuracy"]
+    deficit, gained, left = 100 * (other - trained), 100 * (again - trained), 100 * (again - other)
+    how = (
+        f"Re-estimating its running averages after training (one pass over the first {bn['reestimate_images']:,} "
+        "training images, as the Playground does; no training) "
+    )
+    if gained <= -TOO_CLOSE:
+        words = how + f"made it worse ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit."
+    elif gained < TOO_CLOSE:
+        words = how + f"changed it little ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit."
+    else:
+        share = (
+            "all of the deficit"
+            if gained >= deficit
+            else "most of the deficit"
+            if gained > deficit / 2
+            else "part of the deficit"
+        )
+        words = how + (
+            f"lifts it to **{again:.2%}**, {gained:.2f} of the {deficit:.2f} points: {share} came from its running "
+            "averages, not from its learned weights."
+        )
+    noise = seed_noise(getattr(model, "playground", None))
+    where = f"Re-estimated, it is {_apart(left, 'the network without batch norm')}"
+    if noise is None:
+        words += f" {where} (how much the seed moves such runs was not measured)."
+    else:
+        seed = (
+            f"the {noise:.2f} points by which the seed alone can set two of the Playground's 10-epoch runs of one "
+            f"setting apart (on {DEFAULT['images']:,} images, about 95% of the time)"
+        )
+        words += (
+            f" {where}, less than {seed}: what is left may be noise (these runs' own seed spread was not measured)."
+            if abs(left) < noise
+            else f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did."
+        )
+    return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+
+
+def _fitted_words(bn: dict, plain: dict, history: dict) -> str:
+    """How closely the batch-norm network fitted its own training images against the plain one, both measured like
+    validation (batch_norm.json), with the training curve's figure named as what it is (HISTORY: Keras's log)."""
+    ours, theirs = bn["train_accuracy"], plain["train_accuracy"]
+    change = 100 * (ours - theirs)
+    curve = (
+        f" (the training curve's {history['accuracy'][-1]:.1%} is measured {BATCH_STATISTICS})"
+        if history.get("accuracy")
+        else ""
+    )
+    said = f"Its training accuracy, {ALIKE}, is {ours:.2%} against {theirs:.2%} without batch norm{curve}"
+    if change >= TOO_CLOSE:
+        return said + ": it fitted its training images more closely, so overfitting may explain part of the rest."
+    if change > -TOO_CLOSE:
+        return said + ": it fitted its training images about as closely."
+    return said + (
+        ": it fitted its training images less closely, not more, so this is no sign that it overfitted more than the "
+        "network without batch norm."
+    )
+
+
+def reestimated_step_words(model: LoadedModel, before: str = "vgg", after: str = "vgg-aug") -> str:
+    """What re-estimating both runs' batch-norm running averages (batch_norm.json) does to the ladder's step from
+    BEFORE to AFTER: a confound beside augmentation; "" if not measured on these weights."""
+    alike = measured_alike(model)
+    a, b = alike.get(before), alike.get(after)
+    if not a or not b or "reestimated" not in a or "reestimated" not in b:
+        return ""
+    step = 100 * (b["test_accuracy"] - a["test_accuracy"])
+    a_again, b_again = a["reestimated"]["test_accuracy"], b["reestimated"]["test_accuracy"]
+    again = 100 * (b_again - a_again)
+    words = (
+        f" The two runs' batch-norm running averages are another difference: with them re-estimated after training "
+        f"(one pass over {a['reestimate_images']:,} training images), the run without augmentation scores "
+        f"{a_again:.2%} and the augmented one {b_again:.2%}, a step of {again:+.2f} points"
+    )
+    if abs(step - again) < TOO_CLOSE:
+        return words + ", so re-estimating them changes the step little."
+    if abs(again) < abs(step):
+        return words + (
+            f", so {abs(step - again):.2f} of the {abs(step):.2f} points came from the runs' running averages, not "
+            "from their learned weights."
+        )
+    return words + ": with both re-estimated, the step is larger."

@@ -1,0 +1,311 @@
+"""Review 19: the words chosen from batch_norm.json (benchmarks/batch_norm.py), each branch on a hand-made file.
+
+Expected numbers are computed here from the JSON files (ablations.json, batch_norm.json, playground.json), never
+copied from the code under test.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from tests.helpers import ROOT, SHIPPED
+
+RUNS = json.loads((SHIPPED / "ablations.json").read_text())
+BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+GRID = json.loads((SHIPPED / "playground.json").read_text())
+MEASURED = json.loads((SHIPPED / "batch_norm.json").read_text())
+NETS = MEASURED["networks"]
+KEPT = {p.parent.name for p in (SHIPPED / "ablations").glob("*/config.json")}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def noise(grid: dict) -> float:
+    """The Playground's seed-noise threshold, computed here from its default setting's seeds."""
+    seeds = [100 * r["test_accuracy"] for r in grid["runs"].values() if r["config"] == grid["default"]]
+    return 2 * np.sqrt(2) * np.std(seeds, ddof=1)
+
+
+def model(tmp_path, networks: dict | None = None, grid: dict | None = GRID, runs: dict | None = None):
+    """A stand-in model folder: the shipped runs, and batch_norm.json with NETWORKS (the shipped ones if None)."""
+    measured = copy.deepcopy(MEASURED)
+    if networks is not None:
+        measured["networks"] = networks
+    (tmp_path / "batch_norm.json").write_text(json.dumps(measured))
+    return SimpleNamespace(
+        ablations=copy.deepcopy(runs or RUNS),
+        metrics=METRICS,
+        fashion_mnist_only=SimpleNamespace(metrics=BEFORE),
+        folder=tmp_path,
+        playground=copy.deepcopy(grid) if grid else None,
+        has_ablation_model=lambda name: name in KEPT,
+        real_photo_results=None,
+        probabilities=None,
+    )
+
+
+def moved(name: str, reestimated: float | None = None, train: float | None = None) -> dict:
+    """The shipped networks with NAME's re-estimated test accuracy and training accuracy (like validation) moved."""
+    nets = copy.deepcopy(NETS)
+    if reestimated is not None:
+        nets[name]["reestimated"]["test_accuracy"] = reestimated
+    if train is not None:
+        nets[name]["train_accuracy"] = train
+    return nets
+
+
+# -- the file: measured on the shipped weights, every kept network ------------------------------------------------
+def test_batch_norm_json_measured_every_kept_network_on_its_weights():
+    assert set(NETS) == KEPT | {"fashion-mnist-only"}
+    records = {**RUNS, "fashion-mnist-only": BEFORE}
+    for name, row in NETS.items():
+        assert abs(row["test_accuracy"] - records[name]["test_accuracy"]) <= 0.0003, name
+        assert ("reestimated" in row) == row["batch_norm"], name
+    assert not NETS["notebook"]["batch_norm"] and NETS["notebook-bn"]["batch_norm"]
+
+
+def test_rows_measured_on_other_weights_are_not_used(tmp_path):
+    from tabs import runs
+
+    nets = copy.deepcopy(NETS)
+    nets["notebook-bn"]["test_accuracy"] += 0.01  # another run's weights
+    found = runs.measured_alike(model(tmp_path, nets))
+    assert "notebook-bn" not in found and "notebook" in found
+    assert runs.reestimated_words(model(tmp_path, nets)) is None
+
+
+# -- Filters and Improving it: the batch-norm rung ---------------------------------------------------------------
+def shipped_numbers():
+    bn, plain = NETS["notebook-bn"], NETS["notebook"]
+    trained, again, other = bn["test_accuracy"], bn["reestimated"]["test_accuracy"], plain["test_accuracy"]
+    return bn, plain, 100 * (other - trained), 100 * (again - trained), 100 * (other - again)
+
+
+def test_the_filters_batch_norm_words_say_what_re_estimating_shows(shipped_model):
+    from tabs import filters
+
+    bn, plain, deficit, gained, left = shipped_numbers()
+    assert deficit / 2 < gained < deficit and 0 < left < noise(GRID)  # the shipped branch: most, and within noise
+    words = flat(filters.batch_norm_words(shipped_model))
+    assert f"**{deficit:.2f} points worse** (one run each)" in words
+    assert (
+        f"lifts it to **{bn['reestimated']['test_accuracy']:.2%}**, {gained:.2f} of the {deficit:.2f} points: most "
+        "of the deficit came from its running averages, not from its learned weights." in words
+    )
+    assert f"one pass over the first {MEASURED['reestimate_images']:,} training images" in words
+    assert (
+        f"Re-estimated, it is {left:.2f} points below the network without batch norm, less than the "
+        f"{noise(GRID):.2f} points by which the seed alone" in words
+    )
+    assert "what is left may be noise" in words and "cannot tell them apart" not in words
+    curve = RUNS["notebook-bn"]["history"]["accuracy"][-1]
+    assert f"is {bn['train_accuracy']:.2%} against {plain['train_accuracy']:.2%} without batch norm" in words
+    assert f"(the training curve's {curve:.1%} is measured with batch norm using each batch's own statistics" in words
+    assert "it fitted its training images less closely, not more" in words
+    assert "Its training accuracy was higher" not in words and "Overfitting is one likely cause" not in words
+
+
+def test_the_filters_gap_sentence_uses_training_accuracy_measured_like_validation(shipped_model):
+    from tabs import filters
+
+    (train, val), (aug_train, aug_val) = (
+        [NETS[n][k] for k in ("train_accuracy", "validation_accuracy")] for n in ("vgg", "vgg-aug")
+    )
+    dropout, augmented = 100 * (train - val), 100 * (aug_train - aug_val)
+    assert dropout / 2 > augmented > -dropout / 2 and train - aug_train > aug_val - val  # the shipped branch
+    words = flat(filters.batch_norm_words(shipped_model))
+    assert (
+        f"with training accuracy measured like validation, is still {dropout:.1f} points in the rung with this app's "
+        f"network and its dropout, and {augmented:.1f} in the next, adding augmentation: most of that closing is "
+        f"training accuracy falling, not validation accuracy rising (training {train:.2%} to {aug_train:.2%}, "
+        f"validation {val:.2%} to {aug_val:.2%})." in words
+    )
+
+
+@pytest.mark.parametrize(
+    "share, said",
+    [
+        (1.1, "all of the deficit came from"),
+        (0.7, "most of the deficit came from"),
+        (0.3, "part of the deficit came from"),
+        (0.0, "changed it little"),
+        (None, "made it worse"),
+    ],
+)
+def test_the_re_estimation_sentence_follows_how_much_it_won_back(tmp_path, share, said):
+    from tabs import runs
+
+    bn, plain = NETS["notebook-bn"], NETS["notebook"]
+    deficit = plain["test_accuracy"] - bn["test_accuracy"]
+    again = bn["test_accuracy"] + (share * deficit if share is not None else -0.01)
+    words = flat(runs.reestimated_words(model(tmp_path, moved("notebook-bn", again))))
+    assert said in words
+    assert f"{bn['test_accuracy']:.2%} to {again:.2%}" in words if share in (0.0, None) else f"**{again:.2%}**" in words
+
+
+@pytest.mark.parametrize("left, grid", [(0.5, GRID), (3.0, GRID), (0.5, None), (-0.5, GRID)])
+def test_what_is_left_is_set_against_the_seed_noise(tmp_path, left, grid):
+    from tabs import runs
+
+    plain = NETS["notebook"]["test_accuracy"]
+    words = flat(runs.reestimated_words(model(tmp_path, moved("notebook-bn", plain - left / 100), grid=grid)))
+    where = f"{abs(left):.2f} points {'below' if left > 0 else 'above'} the network without batch norm"
+    assert f"Re-estimated, it is {where}" in words
+    if grid is None:
+        assert "(how much the seed moves such runs was not measured)" in words
+    elif abs(left) < noise(GRID):
+        assert f"less than the {noise(GRID):.2f} points" in words and "may be noise" in words
+    else:
+        assert f"more than the {noise(GRID):.2f} points" in words and "a hint, from one run each" in words
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        (+1.0, "it fitted its training images more closely, so overfitting may explain part of the rest."),
+        (+0.1, "it fitted its training images about as closely."),
+        (-1.0, "it fitted its training images less closely, not more"),
+    ],
+)
+def test_the_training_accuracy_sentence_follows_the_measured_alike_numbers(tmp_path, change, said):
+    from tabs import runs
+
+    train = NETS["notebook"]["train_accuracy"] + change / 100
+    words = flat(runs.reestimated_words(model(tmp_path, moved("notebook-bn", train=train))))
+    assert said in words and f"is {train:.2%} against {NETS['notebook']['train_accuracy']:.2%}" in words
+
+
+def test_without_the_file_the_curves_training_accuracy_is_not_offered_as_evidence(tmp_path):
+    from tabs import filters
+
+    folder = model(tmp_path)
+    (tmp_path / "batch_norm.json").unlink()
+    words = flat(filters.batch_norm_words(folder))
+    curve = RUNS["notebook-bn"]["history"]["accuracy"][-1]
+    assert f"{curve:.1%}" not in words and "Its training accuracy was higher" not in words
+    assert "Overfitting is one likely cause" in words and "This folder has not measured which it was here" in words
+    assert "python -m benchmarks.batch_norm --json model/weights/batch_norm.json" in words
+
+
+def test_the_improve_tabs_batch_norm_rung_says_the_same(shipped_model):
+    from tabs import improve, runs
+
+    words = flat(improve.verdict_words(shipped_model))
+    said = flat(runs.reestimated_words(shipped_model))
+    assert f"**{improve.RUNG_NAMES['notebook-bn']}** scored lower. {said}" in words
+    curve = RUNS["notebook-bn"]["history"]["accuracy"][-1]
+    assert f"its training accuracy was higher ({curve:.1%}" not in words
+
+
+# -- the ladder's augmentation step ----------------------------------------------------------------------------
+def test_the_augmentation_step_names_the_running_average_confound(shipped_model):
+    from tabs import improve, overfitting
+
+    a, b = NETS["vgg"], NETS["vgg-aug"]
+    step = 100 * (RUNS["vgg-aug"]["test_accuracy"] - RUNS["vgg"]["test_accuracy"])
+    again = 100 * (b["reestimated"]["test_accuracy"] - a["reestimated"]["test_accuracy"])
+    assert abs(again) < abs(step) and abs(step - again) >= 0.5  # the shipped branch
+    said = (
+        f"the run without augmentation scores {a['reestimated']['test_accuracy']:.2%} and the augmented one "
+        f"{b['reestimated']['test_accuracy']:.2%}, a step of {again:+.2f} points, so {abs(step - again):.2f} of the "
+        f"{abs(step):.2f} points came from the runs' running averages, not from their learned weights."
+    )
+    assert said in flat(improve.did_not_help(shipped_model))
+    assert said in flat(overfitting.regularisation_words(shipped_model))
+
+
+@pytest.mark.parametrize("extra, said", [(0.0, "changes the step little"), (3.0, "the step is larger")])
+def test_the_step_sentence_follows_the_re_estimated_step(tmp_path, extra, said):
+    from tabs import runs
+
+    step = 100 * (RUNS["vgg-aug"]["test_accuracy"] - RUNS["vgg"]["test_accuracy"])
+    aug = NETS["vgg"]["reestimated"]["test_accuracy"] + (step + extra) / 100  # re-estimated, the step + EXTRA
+    nets = moved("vgg-aug", aug)
+    words = runs.reestimated_step_words(model(tmp_path, nets))
+    assert said in words
+    assert runs.reestimated_step_words(model(tmp_path, {})) == ""
+
+
+# -- Overfitting: the table and DETAIL ---------------------------------------------------------------------------
+def test_the_detail_names_batch_norms_batch_statistics():
+    from tabs import overfitting
+
+    detail = flat(overfitting.DETAIL)
+    assert "in batch-norm networks, with each batch's own statistics instead of the running averages" in detail
+    assert "For those runs" not in detail and "training accuracy measured like validation" in detail
+
+
+def test_the_table_gives_training_accuracy_measured_like_validation_where_kept(shipped_model):
+    from tabs import overfitting
+
+    rows = {row[0]: row for row in overfitting.overfitting_rows(shipped_model)}
+    assert all(len(row) == len(overfitting.OVERFITTING_HEADERS) for row in rows.values())
+    name = overfitting.fashion_mnist_run(shipped_model)[0]
+    for run, row in rows.items():
+        measured = NETS.get("fashion-mnist-only" if run == name else run)
+        if measured:
+            train = 100 * measured["train_accuracy"]
+            assert row[-2:] == [round(train, 2), round(train - 100 * measured["validation_accuracy"], 2)], run
+        else:
+            assert run not in KEPT and row[-2:] == [overfitting.NOT_KEPT] * 2, run
+    bn = NETS["notebook-bn"]
+    assert rows["notebook-bn"][-1] == round(100 * (bn["train_accuracy"] - bn["validation_accuracy"]), 2)
+
+
+def test_a_kept_network_without_a_measurement_is_marked_not_measured(tmp_path):
+    from tabs import overfitting
+
+    nets = {k: v for k, v in NETS.items() if k != "vgg"}
+    rows = {row[0]: row for row in overfitting.overfitting_rows(model(tmp_path, nets))}
+    assert rows["vgg"][-2:] == [overfitting.NOT_MEASURED] * 2
+    assert rows["avgpool"][-2:] == [overfitting.NOT_KEPT] * 2
+
+
+def test_the_gap_words_give_the_kept_runs_gaps_measured_alike(shipped_model):
+    from tabs import overfitting
+
+    words = flat(overfitting.gap_words(shipped_model))
+    for run in ("baseline", "vgg-aug"):
+        gap = 100 * (NETS[run]["train_accuracy"] - NETS[run]["validation_accuracy"])
+        assert f"{run}, {abs(gap):.2f} points {'above' if gap > 0 else 'below'} validation" in words
+    assert "in batch-norm networks, with each batch's own statistics" in words
+
+
+# -- Improving it: one seed each, the baseline row a re-run; the live chart's dot -------------------------------------
+def test_the_ladder_rows_are_one_seed_each_and_the_baseline_row_a_re_run(shipped_model):
+    from tabs import improve
+
+    words = flat(improve.detail_words(shipped_model))
+    assert (
+        "each was trained with one seed (the **+ smoothing, schedule** row's is a second run with the same seed"
+        in words
+    )
+    assert "trained once" not in words
+    doc = flat((ROOT / "docs" / "ladder.md").read_text(encoding="utf-8"))
+    assert (
+        "`baseline`, re-run on 2026-11-28 with the same seed" in doc
+        and f"scored {RUNS['baseline']['test_accuracy']:.2%}" in doc
+    )
+    runs = {k: v for k, v in RUNS.items() if k != "baseline"}
+    other = SimpleNamespace(
+        ablations=runs, metrics=METRICS, fashion_mnist_only=None, has_ablation_model=lambda n: False, playground=None
+    )
+    assert "second run" not in improve.detail_words(other)
+
+
+def test_the_live_charts_dot_is_the_lowest_so_far_while_a_run_trains():
+    from tabs import charts
+
+    history = {"loss": [0.6, 0.5, 0.4], "val_loss": [0.55, 0.5, 0.52], "accuracy": [0.5] * 3, "val_accuracy": [0.6] * 3}
+    training = charts.epoch_curves_svg([("run", history, "#000")], 10, "live")
+    assert charts.DOT_SO_FAR_CAPTION in training and "stopped improving" not in training
+    done = charts.epoch_curves_svg([("run", history, "#000")], 3, "curves")
+    assert charts.DOT_CAPTION in done and "so far" not in done
