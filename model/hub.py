@@ -39,6 +39,9 @@ MODEL_FILES = [
     "playground.json",  # train.py --playground-grid: the Playground tab's measured runs
     "playground_subset.npz",  # 10,000 + 2,000 training images: the Playground's live runs train on them
     "ood.npz",  # model.ood: how unlike the training photos an input is (the "Not sure" verdict's second reason)
+    "calibration.json",  # model.calibration: the fitted temperature the Softmax tab shows
+    "calibration.npz",  # ... and the test logits it applies the learner's temperature to
+    "batch_norm.json",  # benchmarks/batch_norm.py: the ladder's networks with re-estimated batch-norm averages
 ]
 # What can go wrong fetching or loading a model, and nothing else: network and Hub errors are OSErrors
 # (huggingface_hub's HTTP, not-found and offline errors all derive from it), a bad repo id is a

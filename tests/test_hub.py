@@ -322,3 +322,12 @@ def test_an_unreadable_folder_falls_back_with_a_notice(tmp_path):
     model, notice = hub.load_model(str(tmp_path))
     assert model.folder.resolve() == SHIPPED.resolve()
     assert "could not be read as a Keras model" in notice
+
+
+def test_every_file_the_shipped_folder_holds_is_downloaded_from_the_hub():
+    """A file the app reads from the model folder but MODEL_FILES leaves out would be missing on a Hub model."""
+    from fnmatch import fnmatch
+
+    shipped = [p.relative_to(SHIPPED).as_posix() for p in SHIPPED.rglob("*") if p.is_file()]
+    missing = [f for f in shipped if not any(fnmatch(f, pattern) for pattern in hub.MODEL_FILES)]
+    assert not missing, f"add these to model/hub.py MODEL_FILES: {missing}"
