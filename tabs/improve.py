@@ -247,6 +247,7 @@ def verdict_words(model: LoadedModel) -> str:
         f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points)"
         + _won_back(steps, gains.index((best_gain, best_name)))
         + "."
+        + _best_step_reestimated(model, steps, gains.index((best_gain, best_name)))
         if steps[0].name == RUNG_NAMES["notebook"]
         else ""
     ]
@@ -321,6 +322,14 @@ def _won_back(steps: list[Rung], best: int) -> str:
         f", after **{steps[best].name}** had lost {-100 * lost:.2f} points: against the **{steps[best - 1].name}** it is "
         f"{net:+.2f} points" + verdict
     )
+
+
+def _best_step_reestimated(model: LoadedModel, steps: list[Rung], best: int) -> str:
+    """The largest step with both rungs' batch-norm averages re-estimated, when both networks were measured."""
+    before, after = _key(steps[best]), _key(steps[best + 1])
+    if steps[best + 1].name in (LONGER, PHOTOS) or not before or not after:
+        return ""
+    return reestimated_step_words(model, before, after, (f"**{steps[best].name}**", f"**{steps[best + 1].name}**"))
 
 
 def _key(rung: Rung) -> str | None:

@@ -255,9 +255,15 @@ def _fitted_words(bn: dict, plain: dict, history: dict) -> str:
     )
 
 
-def reestimated_step_words(model: LoadedModel, before: str = "vgg", after: str = "vgg-aug") -> str:
+def reestimated_step_words(
+    model: LoadedModel,
+    before: str = "vgg",
+    after: str = "vgg-aug",
+    names: tuple[str, str] = ("the run without augmentation", "the augmented one"),
+) -> str:
     """What re-estimating both runs' batch-norm running averages (batch_norm.json) does to the ladder's step from
-    BEFORE to AFTER: a confound beside augmentation; "" if not measured on these weights."""
+    BEFORE to AFTER (called NAMES in the sentence): a confound beside the change itself; "" if not measured on
+    these weights."""
     alike = measured_alike(model)
     a, b = alike.get(before), alike.get(after)
     if not a or not b or "reestimated" not in a or "reestimated" not in b:
@@ -267,8 +273,8 @@ def reestimated_step_words(model: LoadedModel, before: str = "vgg", after: str =
     again = 100 * (b_again - a_again)
     words = (
         f" The two runs' batch-norm running averages are another difference: with them re-estimated after training "
-        f"(one pass over {a['reestimate_images']:,} training images), the run without augmentation scores "
-        f"{a_again:.2%} and the augmented one {b_again:.2%}, a step of {again:+.2f} points"
+        f"(one pass over {a['reestimate_images']:,} training images), {names[0]} scores "
+        f"{a_again:.2%} and {names[1]} {b_again:.2%}, a step of {again:+.2f} points"
     )
     if abs(step - again) < TOO_CLOSE:
         return words + ", so re-estimating them changes the step little."
