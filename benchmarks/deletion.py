@@ -58,6 +58,7 @@ from concepts.saliency import (
     SMOOTHGRAD_SAMPLES,
     Explainer,
     RandomizedCascade,
+    compared_region,
     rank_correlation,
     saliency_map,
 )
@@ -114,9 +115,10 @@ def constant_maps(
             if not keys:
                 continue
             explain = partial(saliency_map, pixels=pixels, class_index=class_index, method=method, patch=patch)
-            trained = _constant(explain(explainer))
+            region = compared_region(explainer, method, np.shape(pixels))
+            trained = _constant(explain(explainer), region)
             for key in keys:
-                redrawn = _constant(cascade.randomized(explain, depths[key]))
+                redrawn = _constant(cascade.randomized(explain, depths[key]), region)
                 if not (trained or redrawn):
                     raise ValueError(f"test image #{index}, {method}, {key}: no constant map, yet no correlation")
                 case = "both" if trained and redrawn else "trained_only" if trained else "redrawn_only"
@@ -125,9 +127,10 @@ def constant_maps(
     return counts
 
 
-def _constant(heat: np.ndarray) -> bool:
-    """A map with one value everywhere: it ranks no pixel above another (``rank_correlation`` gives NaN)."""
-    return bool(np.ptp(heat) == 0)
+def _constant(heat: np.ndarray, region: np.ndarray | None = None) -> bool:
+    """A map with one value everywhere (in REGION, where maps are compared): it ranks no pixel above another
+    (``rank_correlation`` gives NaN)."""
+    return bool(np.ptp(heat if region is None else np.asarray(heat)[region]) == 0)
 
 
 def add_constant_maps(report: dict, counts: dict, share: float) -> dict:
@@ -159,15 +162,18 @@ def chance_level(
             return [saliency_map(e, x_test[index], class_index, method, patch) for index, class_index in items]
 
         trained = explain(explainer)
+        region = compared_region(explainer, method, np.shape(x_test[0]))
         for key in RANDOMIZED:
             redrawn = cascade.randomized(explain, depths[key])
-            same = np.array([rank_correlation(t, r) for t, r in zip(trained, redrawn, strict=True)])
+            same = np.array([rank_correlation(t, r, region) for t, r in zip(trained, redrawn, strict=True)])
             stored = np.array([np.nan if v is None else v for v in per_image[key][method][:images]])
             # the maps must be the full run's, up to the round-off tests/test_explain.py's REMEASURED allows
             if not np.array_equal(np.isnan(same), np.isnan(stored)) or np.nanmax(np.abs(same - stored)) > 0.005:
                 raise SystemExit(f"{method}, {key}: the recomputed maps are not the full run's: run the full benchmark")
             n = len(items)
-            rho = np.array([rank_correlation(trained[k], redrawn[(k + o) % n]) for o in offsets for k in range(n)])
+            rho = np.array(
+                [rank_correlation(trained[k], redrawn[(k + o) % n], region) for o in offsets for k in range(n)]
+            )
             size = np.abs(rho[~np.isnan(rho)])
             summaries[method][key] = {
                 "pairing": "image k's trained map with image k+o's re-drawn map, wrapping round",

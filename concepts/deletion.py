@@ -20,6 +20,7 @@ from concepts.saliency import (
     Explainer,
     RandomizedCascade,
     area_under,
+    compared_region,
     deletion_curve,
     deletion_order,
     every_map,
@@ -55,7 +56,12 @@ def measure(explainer: Explainer, cascade: RandomizedCascade, pixels: np.ndarray
         "auc": {name: area_under(curve) for name, curve in curves.items()},
         "top_on_garment": {method: float(garment[orders[method][:top]].mean()) for method in METHODS},
         **{
-            key: {method: rank_correlation(maps[method], other[method]) for method in METHODS}
+            key: {
+                method: rank_correlation(
+                    maps[method], other[method], compared_region(explainer, method, np.shape(pixels))
+                )
+                for method in METHODS
+            }
             for key, other in zip(RANDOMIZED, (top_layer, every_layer), strict=True)
         },
     }

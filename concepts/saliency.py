@@ -2,7 +2,8 @@
 
 - Grad-CAM (Selvaraju et al. 2017, arXiv:1610.02391): weight each feature map of the last conv
   layer by the mean gradient of the class's logit with respect to it, sum, keep the positive part.
-  Coarse (7x7 here, one cell every 4 input pixels), upsampled bilinearly to the input.
+  Coarse (7x7 here, one cell every 4 input pixels), upsampled bilinearly to the input. Cells no later layer
+  reads (the last pooling drops the 7th row and column) are set to 0: the score cannot depend on them.
 - Input gradients and SmoothGrad (Simonyan et al. 2013; Smilkov et al. 2017, arXiv:1706.03825):
   |d logit / d pixel|, averaged over noisy copies of the input to remove the speckle.
 - Occlusion (Zeiler & Fergus 2014, arXiv:1311.2901): cover a square with a gray patch, see how much
@@ -42,6 +43,7 @@ OCCLUSION_STRIDE = 2  # the gray patch moves this many pixels at a time
 OCCLUSION_FILL = PIXEL_MEAN * 255  # the training set's mean pixel: after the model's standardization, exactly 0
 DELETION_STEPS = 28  # a deletion curve removes 784 / 28 = 28 pixels a step
 REMOVED = 0.0  # a deleted pixel becomes background (Fashion-MNIST's background is black)
+REACH_PROBES = 16  # random images whose gradients show which cells of Grad-CAM's layer reach the logits
 BATCH = 1024  # images per model call (SmoothGrad over many images would otherwise be one huge batch)
 HEAT = matplotlib.colormaps["turbo"]  # blue (little) -> red (most)
 
@@ -52,8 +54,8 @@ def last_conv_layer(keras_model) -> str:
     """Grad-CAM's layer: the last Conv2D (``block3_conv2``, 7x7x128), its output before batch norm and ReLU.
 
     Not the ReLU after it: this network ends in Flatten + Dense, not global average pooling, so the mean
-    gradients can come out negative and, on the rectified maps, Grad-CAM is 0 everywhere for 51.6% of 500
-    test images; before the ReLU the maps take both signs, and 1.6% are empty
+    gradients can come out negative and, on the rectified maps, Grad-CAM is 0 everywhere for 58.6% of 500
+    test images; before the ReLU the maps take both signs, and 2.0% are empty
     (``python -m benchmarks.deletion --empty-grad-cam``, docs/where-it-looked.md).
     """
     return [layer.name for layer in keras_model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
@@ -90,6 +92,7 @@ class Explainer:
             return keras_model(x, training=False)
 
         self._gradients, self._probabilities = gradients, probabilities
+        self._reach = None  # computed on first use (reach)
 
     def _batch(self, pixels: np.ndarray) -> np.ndarray:
         return np.asarray(pixels, dtype=np.float32).reshape(-1, *self.input_shape)
@@ -106,10 +109,28 @@ class Explainer:
         return tuple(np.concatenate([part[k].numpy() for part in parts]) for k in range(3))
 
     def grad_cam(self, pixels: np.ndarray, classes) -> np.ndarray:
-        """(N, H, W) pixels, a class per image -> (N, h, w) Grad-CAM maps at the conv layer's resolution."""
+        """(N, H, W) pixels, a class per image -> (N, h, w) Grad-CAM maps at the conv layer's resolution.
+
+        Cells no later layer reads (``reach``) are 0: a 2x2 pool with "valid" padding reads rows and columns 0-5
+        of a 7x7 map, so the class score cannot depend on the 7th; plain Grad-CAM would still colour them."""
         maps, d_maps, _ = self._run(pixels, classes)
         weights = d_maps.mean(axis=(1, 2), keepdims=True)  # (N, 1, 1, K): alpha_k, the mean gradient of map k
-        return np.maximum((weights * maps).sum(axis=-1), 0.0)  # ReLU: only what raises the class's score
+        heat = np.maximum((weights * maps).sum(axis=-1), 0.0)  # ReLU: only what raises the class's score
+        return heat * self.reach()
+
+    def reach(self) -> np.ndarray:
+        """(h, w) bool: the layer's cells whose value reaches the logits. A cell a later pooling drops gets a
+        gradient of exactly 0 from every class on every input; probed once on random images, all classes."""
+        if self._reach is None:
+            rng = np.random.default_rng(0)
+            probe = rng.uniform(0, 255, (REACH_PROBES, *self.input_shape)).astype(np.float32)
+            seen = None
+            for c in range(self.model.output.shape[-1]):
+                _, d_maps, _ = self._run(probe, c)
+                hit = (d_maps != 0).any(axis=(0, 3))
+                seen = hit if seen is None else seen | hit
+            self._reach = seen
+        return self._reach
 
     def input_gradients(
         self,
@@ -230,8 +251,19 @@ class RandomizedCascade:
             layer.bias.assign(np.zeros(layer.bias.shape, dtype=np.float32))
 
 
-def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    """Spearman's rank correlation of two maps (ties get their mean rank); NaN if either map is constant."""
+def compared_region(explainer: Explainer, method: str, shape: tuple[int, int]) -> np.ndarray | None:
+    """The pixels two maps of METHOD are compared on: for Grad-CAM, those upsampled from read cells only (the strip
+    from cells the last pooling drops is 0 in every map, and would count as agreement); None (all) otherwise."""
+    if method != GRAD_CAM:
+        return None
+    return upsample(explainer.reach().astype(np.float32), shape) >= 1 - 1e-6
+
+
+def rank_correlation(a: np.ndarray, b: np.ndarray, region: np.ndarray | None = None) -> float:
+    """Spearman's rank correlation of two maps (ties get their mean rank), on REGION's pixels if given; NaN if
+    either map is constant there."""
+    if region is not None:
+        a, b = np.asarray(a)[region], np.asarray(b)[region]
     ra, rb = _ranks(np.ravel(a)), _ranks(np.ravel(b))
     if ra.std() == 0 or rb.std() == 0:
         return float("nan")

@@ -43,7 +43,9 @@ ReLU, not the rectified maps after them that Grad-CAM usually reads. Why: this n
 layer, not global average pooling, so the mean gradients that weight the maps can come out mostly
 negative; the rectified maps are never below 0, so their weighted sum can then be negative everywhere and
 the map, its positive part, empty. Before the ReLU the maps take both signs, so an empty map is likely
-rarer."""
+rarer. One more change: the last 2×2 pooling reads only the first 6 rows and columns of these 7×7 maps, so
+the score does not depend on the 7th row and column at all; plain Grad-CAM can still colour them (a strip
+along the bottom and right edges), so here they are set to 0."""
 NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
 *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
@@ -54,7 +56,8 @@ layers are re-drawn at random, from the top layer down and cumulatively (batch-n
 scale and shift and their statistics, stay trained); every map is for the same class. A map that explains
 what the model learned must change as its weights are scrambled; a map that stays the same cannot be
 showing what the model learned. ρ is the Spearman rank correlation with the trained model's map (1: the
-same ranking of pixels, −1: the reverse ranking, 0: no monotonic relation).
+same ranking of pixels, −1: the reverse ranking, 0: no monotonic relation; for Grad-CAM, over the pixels outside
+the strip it sets to 0).
 On a phone, swipe the figure sideways to see every layer."""
 SANITY_OFF = (
     "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"
@@ -170,9 +173,10 @@ def check_sanity(
     c = _class_index(class_name, explainer(model).probabilities(pixels)[0])
     cascade = built_for(model, "cascade", partial(RandomizedCascade, model.keras_model))
     stages = cascade.run(partial(saliency.every_map, pixels=pixels, class_index=c, patch=patch))
+    regions = {method: saliency.compared_region(explainer(model), method, pixels.shape) for method in METHODS}
     rows = {
         method: [
-            (stage, maps[method], saliency.rank_correlation(stages[0][1][method], maps[method]))
+            (stage, maps[method], saliency.rank_correlation(stages[0][1][method], maps[method], regions[method]))
             for stage, maps in stages
         ]
         for method in METHODS

@@ -71,6 +71,27 @@ def _keras_io_grad_cam(model, pixels: np.ndarray, class_index: int, layer: str) 
     return tf.maximum(heatmap, 0).numpy()
 
 
+def _read_by_the_last_pool(model, layer: str) -> np.ndarray:
+    """The cells of LAYER's maps the next 2x2 "valid" pool reads: rows and columns 0 .. 2 * (side // 2) - 1."""
+    side = model.get_layer(layer).output.shape[1]
+    read = np.zeros((side, side), bool)
+    read[: 2 * (side // 2), : 2 * (side // 2)] = True
+    return read
+
+
+def test_grad_cam_leaves_out_the_cells_the_last_pool_drops(shipped_model, explainer):
+    model = shipped_model.keras_model
+    expected = _read_by_the_last_pool(model, explainer.layer)
+    assert expected.shape == (7, 7) and not expected[6].any() and expected[:6, :6].all()
+    from tabs.explain import GRAD_CAM_VARIANT  # what the tab says about it
+
+    said = " ".join(GRAD_CAM_VARIANT.split())
+    assert "reads only the first 6 rows and columns of these 7×7 maps" in said and "here they are set to 0" in said
+    np.testing.assert_array_equal(explainer.reach(), expected)
+    maps = explainer.grad_cam(np.stack([_pixels(p) for p in EXAMPLES]), np.arange(10))
+    assert (maps[:, 6, :] == 0).all() and (maps[:, :, 6] == 0).all() and (maps[:, :6, :6] > 0).any()
+
+
 @pytest.mark.parametrize("example", [0, 6, 9])
 def test_grad_cam_on_the_real_model_matches_the_keras_io_recipe(shipped_model, explainer, example):
     model = shipped_model.keras_model
@@ -78,7 +99,8 @@ def test_grad_cam_on_the_real_model_matches_the_keras_io_recipe(shipped_model, e
     assert explainer.layer == last_conv
     pixels = _pixels(EXAMPLES[example])
     for c in (example, (example + 3) % 10):  # the true class and another one
-        reference = _keras_io_grad_cam(model, pixels, c, last_conv)
+        # keras-io's map, without the cells the last pool never reads (their gradient is 0: no score depends on them)
+        reference = _keras_io_grad_cam(model, pixels, c, last_conv) * _read_by_the_last_pool(model, last_conv)
         assert reference.max() > 0
         np.testing.assert_allclose(explainer.grad_cam(pixels, c)[0], reference, rtol=1e-4, atol=1e-5 * reference.max())
         # and upsampled to the input as tf.image.resize does it, bilinear
@@ -154,7 +176,8 @@ def test_randomizing_the_weights_changes_the_grad_cam_map(shipped_model, explain
     np.testing.assert_allclose(trained, explainer.grad_cam(pixels, 0)[0], rtol=1e-5, atol=1e-7)  # a faithful copy
     for name, heat in stages[1:]:
         assert not np.allclose(heat, trained, rtol=0.05, atol=0.05 * trained.max()), name
-    assert saliency.rank_correlation(trained, stages[-1][1]) < 0.5  # fully scrambled: not the same ranking
+    scrambled = stages[-1][1]  # fully scrambled: empty (no cell the pool reads raises the score) or ranked otherwise
+    assert scrambled.max() == 0 or saliency.rank_correlation(trained, scrambled) < 0.5
     for original, now in zip(before, model.get_weights(), strict=True):  # the served model was never touched
         np.testing.assert_array_equal(original, now)
 
@@ -214,6 +237,7 @@ def test_explain_with_only_an_image_gives_grad_cam_for_the_top_class(client, shi
     assert values["class"] == CLASS_NAMES[top] and values["method"] == "Grad-CAM"
     last_conv = [layer.name for layer in shipped_model.keras_model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
     reference = _keras_io_grad_cam(shipped_model.keras_model, pixels, top, last_conv)
+    reference *= _read_by_the_last_pool(shipped_model.keras_model, last_conv)
     upsampled = tf.image.resize(reference[..., None], (28, 28), method="bilinear").numpy()[..., 0]
     np.testing.assert_allclose(np.array(values["map"]), upsampled, rtol=1e-4, atol=1e-4 * upsampled.max())
 
@@ -361,3 +385,17 @@ def test_the_deletion_table_matches_its_script(shipped_model, fashion_test_set):
                 stored = table["per_image"][key][name][k]
                 matches = np.isnan(value) if stored is None else value == pytest.approx(stored, abs=tolerance)
                 assert matches, (key, name, value, stored)
+
+
+def test_grad_cam_maps_are_compared_outside_the_strip_every_map_shares(explainer):
+    shape = (28, 28)
+    region = saliency.compared_region(explainer, saliency.GRAD_CAM, shape)
+    assert saliency.compared_region(explainer, saliency.SMOOTHGRAD, shape) is None  # other maps: every pixel
+    # bilinear 7 -> 28: pixel p sits at cell coordinate (p + 0.5) / 4 - 0.5; it reads only read cells (0-5) up to 5
+    rows = [p for p in range(28) if (p + 0.5) / 4 - 0.5 <= 5]
+    assert len(rows) == 22
+    assert region[:, 0].sum() == len(rows) and region[0].sum() == len(rows) and not region[27].any()
+    a, b = np.full(shape, 1e6), np.full(shape, 1e6)  # two maps alike only in the strip, opposite in the region
+    a[region], b[region] = np.arange(region.sum()), -np.arange(region.sum())
+    assert saliency.rank_correlation(a, b, region) == pytest.approx(-1.0)
+    assert saliency.rank_correlation(a, b) > -1.0  # counted everywhere, the shared zeros pull it up

@@ -212,7 +212,9 @@ def test_the_shipped_every_layer_sentence_compares_with_chance(shipped_model):
             expected = f"**{m}**'s |ρ| is below 0.2 on every image: little of its trained ranking is left"
         assert expected in words, expected
     # review 14c #1: paired by image, Grad-CAM and Occlusion are beyond 2 standard errors (unpaired, they were not)
-    assert verdicts["Grad-CAM"] == verdicts["Occlusion"] == "above"
+    # on the weights shipped 2026-12-04 (and Grad-CAM without the cells no layer reads), both excesses are within
+    # 2 standard errors of the paired difference: too close to call
+    assert verdicts["Occlusion"] == verdicts["Grad-CAM"] == "close"
     # review 15c #2: that excess is borderline, not a kept ranking
     for gone in ("no sign", "partly keeps", "keeps the trained ranking", "is above chance", "shows no kept ranking"):
         assert gone not in words, gone
@@ -231,7 +233,7 @@ def test_the_paired_difference_is_each_image_against_its_own_chance_pairs():
         assert explain.chance_difference(DELETION, m, EVERY) == pytest.approx((mean, se), rel=1e-9)
         misread = np.array(raw[f"{EVERY}_chance"][m], dtype=object).reshape(-1, 3).T.ravel().tolist()
         assert _paired(raw[EVERY][m], misread, 3)[1] != pytest.approx(se, rel=1e-3)
-        assert mean > 2 * se
+        assert 0 < mean < 2 * se  # the shipped file: above 0, within 2 standard errors
 
 
 def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) -> dict:
@@ -512,6 +514,9 @@ class _Maps:
 
     def grad_cam(self, pixels, classes):
         return self._map(pixels)[None, ::4, ::4]
+
+    def reach(self):  # every cell read: maps compared on every pixel
+        return np.ones((7, 7), bool)
 
     def input_gradients(self, pixels, classes):
         return self._map(pixels)[None]
