@@ -171,6 +171,7 @@ def load_cv(path: Path, flip: bool = TEST_TIME_FLIP) -> dict:
         "copies": recipe["copies"],
         "epochs": recipe["epochs"],
         "variation": recipe.get("variation", "pixels"),
+        "targets": recipe.get("targets", "any-of"),  # runs before --real-targets committed asked for the total
     }
     cv["has_score"] = "reference_features" in cv
     cv["flipped"] = flip and "row_probs_flipped" in cv  # answered as the app answers: mirror averaged
@@ -350,6 +351,21 @@ def report_unlike(path: Path) -> dict:
     for key in ("right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
         print(f"| {key} | {_pm(without[key])} | {_pm(with_rule[key])} |")
     keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family", "unlike_known")
+    # at equal cost: the probability threshold alone that gives up as many right answers as both rules do
+    matched_below = min(
+        CURVE,
+        key=lambda t: abs(
+            summary(fold_scores(cv, t, 1.0))["right_and_sure"]["mean"] - with_rule["right_and_sure"]["mean"]
+        ),
+    )
+    matched = summary(fold_scores(cv, matched_below, 1.0))
+    print(
+        f"at equal cost, the probability alone below {matched_below:.2f}: "
+        + ", ".join(
+            f"{k} {_pm(matched[k])}"
+            for k in ("right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
+        )
+    )
     return {
         "auroc": report_scores(cv),
         "second_rule_scores": report_second_rules(path, cv),
@@ -357,11 +373,12 @@ def report_unlike(path: Path) -> dict:
         "chosen": {"unsure_below": below, "unlike_above": unlike},
         "without": {k: without[k] for k in keys},
         "with": {k: with_rule[k] for k in keys},
+        "matched": {"unsure_below": matched_below, **{k: matched[k] for k in keys}},
     }
 
 
 def _recipe_key(recipe: dict) -> tuple:
-    return (recipe["epochs"], recipe["copies"], recipe["variation"])
+    return (recipe["epochs"], recipe["copies"], recipe["variation"], recipe["targets"])
 
 
 def report_recipes(paths: list[Path]) -> dict:
@@ -389,14 +406,14 @@ def report_recipes(paths: list[Path]) -> dict:
         raise SystemExit("--recipes: two files have the same recipe; give one CV run per recipe")
     best = min(runs, key=lambda r: (r["shortfall"], -r["right_and_sure"]["mean"]))
     print(
-        "\n| epochs, copies, variation | thresholds chosen | top-1 | right and sure | hats etc. | unseen garment | unseen family |"
+        "\n| epochs, copies, variation, targets | thresholds chosen | top-1 | right and sure | hats etc. | unseen garment | unseen family |"
     )
     print("|---|---|---|---|---|---|---|")
     for r in runs:
         mark = " (chosen)" if r is best else ""
         rec = r["recipe"]
         print(
-            f"| {rec['epochs']}, {rec['copies']}, {rec['variation']}{mark} | {r['chosen']['unsure_below']:.0%}, "
+            f"| {rec['epochs']}, {rec['copies']}, {rec['variation']}, {rec['targets']}{mark} | {r['chosen']['unsure_below']:.0%}, "
             f"{r['chosen']['unlike_above']:.0%} | " + " | ".join(_pm(r[k]) for k in keys) + " |"
         )
     # paired by fold (the same photographers on every run): on how many folds the chosen recipe has more
@@ -408,12 +425,12 @@ def report_recipes(paths: list[Path]) -> dict:
         if r is not best:
             rec = r["recipe"]
             print(
-                f"chosen recipe ahead of {rec['epochs']}, {rec['copies']}, {rec['variation']} on "
+                f"chosen recipe ahead of {rec['epochs']}, {rec['copies']}, {rec['variation']}, {rec['targets']} on "
                 f"{r['chosen_ahead_on_folds']} of {len(r['right_and_sure']['folds'])} folds (right and sure)"
             )
-    from train import REAL_COPIES, REAL_EPOCHS  # the recipe train.py ships (importing train.py trains nothing)
+    from train import REAL_COPIES, REAL_EPOCHS, REAL_TARGETS, REAL_VARIATION  # the recipe train.py ships
 
-    shipped = {"epochs": REAL_EPOCHS, "copies": REAL_COPIES, "variation": "pixels"}
+    shipped = {"epochs": REAL_EPOCHS, "copies": REAL_COPIES, "variation": REAL_VARIATION, "targets": REAL_TARGETS}
     return {"runs": runs, "chosen": best["recipe"], "shipped": shipped}
 
 

@@ -32,6 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
+from tabs.runs import TOO_CLOSE
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -247,10 +248,49 @@ the right class for {naive["top1"]:.1%} of the photos whose garment is one of th
 grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NAMES[top]}: {constant:.1%}) once the garment is cut out and converted by the dataset's own recipe. The
 architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
-{model.metrics.get("train_size", 0):,} training images so it forgets little: {before.test_accuracy:.2%} →
-{model.test_accuracy:.2%} on the test set, and generated pictures that are none of the ten: photo backgrounds,
-synthetic shapes and textures, cut-up or blended garments) and its targets (for shirts, long sleeves and shoes,
-any accepted class; for hats, shorts, skirts and the generated pictures, an even spread over the ten)."""
+{model.metrics.get("train_size", 0):,} training images{_forgets(before.test_accuracy, model.test_accuracy)}{_generated(real)})
+and its targets ({_targets(real)})."""
+
+
+def _forgets(before: float, after: float) -> str:
+    """The test accuracy before and after the fine-tune; "so it forgets little" only when it fell by less than
+    TOO_CLOSE points."""
+    moved = f"{before:.2%} → {after:.2%} on the test set"
+    if 100 * (before - after) < TOO_CLOSE:
+        return f" so it forgets little: {moved}"
+    return f", yet test accuracy fell: {moved}"
+
+
+def _generated(real: dict) -> str:
+    """The generated outliers the fine-tune added, as metrics.json records them ("" if none)."""
+    families = real.get("generated_outliers") or {}
+    if not families:
+        return ""
+    names = {
+        "backgrounds": "photo backgrounds",
+        "synthetic": "synthetic shapes and textures",
+        "pieces": "cut-up or blended garments",
+    }
+    listed = ", ".join(names.get(f, f) for f in families)
+    return f", and {sum(families.values()):,} generated pictures that are none of the ten: {listed}"
+
+
+def _targets(real: dict) -> str:
+    """What the fine-tune taught, as metrics.json records it (train.py --real-targets, --no-outlier-exposure)."""
+    several = {
+        "any-of": "any accepted class (only their total probability is asked for)",
+        "committed": "the accepted class the model finds most likely",
+        "spread": "an even spread over the accepted classes",
+    }[real.get("targets", "any-of")]
+    words = f"for shirts, long sleeves and shoes, {several}"
+    if real.get("outlier_exposure", True):
+        what = (
+            "hats, shorts, skirts and the generated pictures"
+            if real.get("generated_outliers")
+            else "hats, shorts and skirts"
+        )
+        words += f"; for {what}, an even spread over the ten"
+    return words
 
 
 def _share_range(folds: list[dict], photos: int) -> str:
@@ -340,10 +380,32 @@ def _unlike_words(results: dict) -> str:
 "unlike" rule to the {UNSURE_BELOW:.0%} threshold took "Not sure" on the garment a fold never trained on (hats, shorts or skirts in turn) from
 {_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
-{_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers (a higher probability
-threshold alone would buy part of that too); the rule on its own flagged {with_rule["unlike_known"]["mean"]:.1%} of new
+{_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {with_rule["unlike_known"]["mean"]:.1%} of new
 people's photos of the ten, many of them already under the threshold or wrong. {_chosen_where(results)} The score there was fitted
 on fewer Fashion-MNIST images than the shipped one."""
+
+
+def _at_equal_cost(rule: dict) -> str:
+    """What a probability threshold alone reaches when it gives up as many right answers as both rules do."""
+    matched, with_rule = rule.get("matched"), rule["with"]
+    if not matched:
+        return " (a higher probability threshold alone would buy part of that too)"
+    changes = []
+    for key, name in (
+        ("unsure_unseen_garment", "the garment never trained on"),
+        ("unsure_unseen_family", "the generated kind"),
+        ("unsure_outside", "the kinds trained on (hats etc.)"),
+    ):
+        ahead = sum(a > b for a, b in zip(with_rule[key]["folds"], matched[key]["folds"], strict=True))
+        changes.append(
+            f"{100 * (with_rule[key]['mean'] - matched[key]['mean']):+.1f} points on {name} (higher on {ahead} of "
+            f"{len(matched[key]['folds'])} folds)"
+        )
+    return (
+        f". A probability threshold alone, raised to {matched['unsure_below']:.0%}, gives up about as many right "
+        f'answers ({matched["right_and_sure"]["mean"]:.1%} right-and-sure); against it, the rule changes "Not '
+        f'sure" by {changes[0]}, {changes[1]} and {changes[2]}'
+    )
 
 
 def _chosen_where(results: dict) -> str:

@@ -94,12 +94,15 @@ def _keras_predict(model: LoadedModel, name: str):
 
 def _photo_epochs(metrics: dict) -> str:
     real = metrics.get("real_photos") or {}
-    return f"{metrics.get('epochs', '?')} + {real['epochs']}" if "epochs" in real else str(metrics.get("epochs", ""))
+    if "epochs" not in real:
+        return str(metrics.get("epochs", ""))
+    seeds = len(real.get("seeds", [])) or 1  # the fine-tune ran once per seed; the seconds count every run
+    return f"{metrics.get('epochs', '?')} + {real['epochs']}" + (f" (×{seeds} seeds, best kept)" if seeds > 1 else "")
 
 
 def _fine_tune_seconds(real: dict) -> float | None:
-    """The fine-tune's training epochs alone, as the other rungs' seconds are (converting the photos, generating the
-    outliers and fitting the "unlike" score are in metrics.json apart)."""
+    """The fine-tune's training epochs alone (every seed's run), as the other rungs' seconds are (converting the
+    photos, generating the outliers and fitting the "unlike" score are in metrics.json apart)."""
     return real.get("train_seconds")
 
 

@@ -167,6 +167,16 @@ def test_any_of_loss_asks_only_for_the_total_probability():
     assert float(train.any_of_loss(one_hot, y_pred)[0]) == pytest.approx(-np.log(0.4), rel=1e-5)
 
 
+def test_committed_loss_asks_for_the_most_likely_accepted_class():
+    y_pred = np.array([[0.0, 0, 0, 0, 0, 0.5, 0, 0.4, 0, 0.1]], dtype="float32")
+    any_of = np.array([[0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1]], dtype="float32")  # footwear, any of the three
+    assert float(train.committed_loss(any_of, y_pred)[0]) == pytest.approx(-np.log(0.5), rel=1e-5)  # Sandal's 0.5
+    boots = np.array([[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]], dtype="float32")  # only Ankle boot accepted
+    assert float(train.committed_loss(boots, y_pred)[0]) == pytest.approx(-np.log(0.1), rel=1e-5)
+    one_hot = np.array([[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]], dtype="float32")  # plain cross-entropy on Sneaker
+    assert float(train.committed_loss(one_hot, y_pred)[0]) == pytest.approx(-np.log(0.4), rel=1e-5)
+
+
 @pytest.mark.slow
 def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
     out = tmp_path / "model"
@@ -174,7 +184,11 @@ def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
     metrics = train.main([*argv, "--real-epochs", "1", "--real-copies", "2"])
     real = json.loads((out / "metrics.json").read_text())["real_photos"]
     assert real["train_photos"] == len(list_photos(PHOTOS)) == 7  # the final model trains on every photo
-    assert real["outlier_exposure"] and real["targets"] == "any-of" and metrics["real_photos"] == real
+    assert real["outlier_exposure"] and real["targets"] == train.REAL_TARGETS and metrics["real_photos"] == real
+    # --quick fine-tunes with two seeds and keeps the one with the higher validation accuracy, whose curves are kept
+    vals = [run["val_target_accuracy"] for run in real["seeds"]]
+    assert len(vals) == 2 and real["kept_seed"] == real["seeds"][int(np.argmax(vals))]["seed"]
+    assert real["history"]["val_target_accuracy"][-1] == max(vals)
     assert real["generated_outliers"] == {"backgrounds": 40, "synthetic": 40, "pieces": 40}  # --quick's count
     assert metrics["train_seconds"] >= real["train_seconds"] + real["convert_seconds"] + real["outlier_seconds"]
     assert (out / "ood.npz").is_file() and not (out / "fashion-mnist-only" / "ood.npz").exists()

@@ -37,8 +37,11 @@ def test_train_py_ships_the_chosen_recipe():
         "epochs": train.REAL_EPOCHS,
         "copies": train.REAL_COPIES,
         "variation": train.REAL_VARIATION,
+        "targets": train.REAL_TARGETS,
     }
     assert CHOICE["chosen"] == CHOICE["shipped"]
+    metrics = json.loads((SHIPPED / "metrics.json").read_text(encoding="utf-8"))["real_photos"]
+    assert {k: metrics[k] for k in CHOICE["shipped"]} == CHOICE["shipped"]  # the shipped model was trained so
 
 
 @pytest.mark.parametrize("index", range(len(CHOICE["runs"])))

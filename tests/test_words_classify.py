@@ -247,8 +247,12 @@ def test_the_readme_augmentation_step_is_one_unrepeated_pair_that_also_reshuffle
     step = 100 * (aug["test_accuracy"] - vgg["test_accuracy"])
     assert (
         f"in the plain recipe, adding augmentation scored {step:+.2f} points in one pair of {vgg['epochs']}-epoch runs, "
-        "never repeated with other seeds, so possibly noise; and `train.py` reshuffles the training images each epoch "
-        "only when it augments, so the step is not augmentation's alone."
+        "never repeated with other seeds, so possibly noise, and "
+    ) in README
+    assert (
+        "once both runs' batch-norm running averages are re-estimated (`python -m benchmarks.batch_norm`); and "
+        "`train.py` reshuffles the training images each epoch only when it augments, so the step is not "
+        "augmentation's alone."
     ) in README
     assert "augmentation helped" not in README
     assert reshuffles_only_when_augmenting()  # the premise, in train.make_dataset
@@ -262,8 +266,10 @@ def test_the_readme_overfitting_gap_says_how_training_accuracy_is_measured():
     assert inspect.signature(build_mlp).parameters["dropout"].default > 0  # mlp: dropout on while training
     assert (
         "its validation accuracy; training accuracy is averaged over each epoch on augmented images, with dropout on "
-        "where the network has it, and validation accuracy is measured after the epoch on clean images, so the first "
-        "can sit below the second)"
+        "where the network has it and, in batch-norm networks, each batch's own statistics, and validation accuracy "
+        "is measured after the epoch on clean images with the running averages, so the first can sit below or above "
+        "the second; the table also gives training accuracy measured like validation for the networks the folder "
+        "keeps)"
     ) in README
 
 

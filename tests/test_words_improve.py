@@ -337,7 +337,10 @@ def test_the_largest_step_is_also_given_with_both_runs_averages_re_estimated(shi
     from tabs import improve
 
     nets = json.loads((SHIPPED / "batch_norm.json").read_text())["networks"]
-    steps = [(RUNS[b]["test_accuracy"] - RUNS[a]["test_accuracy"], a, b) for a, b in zip(LADDER_KEYS, LADDER_KEYS[1:])]
+    steps = [
+        (RUNS[b]["test_accuracy"] - RUNS[a]["test_accuracy"], a, b)
+        for a, b in zip(LADDER_KEYS, LADDER_KEYS[1:], strict=False)
+    ]
     gain, before, after = max(steps)
     assert (before, after) == ("notebook-bn", "vgg")  # the shipped ladder's largest step: + this app's network
     again = 100 * (nets[after]["reestimated"]["test_accuracy"] - nets[before]["reestimated"]["test_accuracy"])
