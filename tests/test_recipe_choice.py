@@ -119,3 +119,41 @@ def test_the_docs_second_rule_and_per_fold_minimums_follow_the_json():
     ):
         low = min(cv[key]["folds"])
         assert f"{label} {low:.1%}" in docs
+
+
+def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
+    results = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
+    rule, grid = results["unlike_rule"], results["cross_validation"]["grid"]
+    alone, both, matched = rule["without"], rule["with"], rule["matched"]
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    cost = 100 * (alone["right_and_sure"]["mean"] - both["right_and_sure"]["mean"])
+    assert (
+        f"garment {alone['unsure_unseen_garment']['mean']:.1%} → {both['unsure_unseen_garment']['mean']:.1%}, on the "
+        f"unseen generated family {alone['unsure_unseen_family']['mean']:.1%} → {both['unsure_unseen_family']['mean']:.1%}"
+        f", on hats etc. {alone['unsure_outside']['mean']:.1%} → {both['unsure_outside']['mean']:.1%}, for {cost:.1f} "
+        f"points of right-and-sure ({alone['right_and_sure']['mean']:.1%} → {both['right_and_sure']['mean']:.1%})"
+    ) in docs
+    kept = [
+        g
+        for g in grid
+        if g["unlike_above"] == 1.0
+        and g["unsure_outside"] >= 0.88
+        and g["unsure_unseen_garment"] >= 0.80
+        and g["unsure_unseen_family"] >= 0.80
+    ]
+    lowest = min(kept, key=lambda g: g["unsure_below"])
+    assert (
+        f"the probability alone needs {lowest['unsure_below']:.0%} to keep all three minimums, where right-and-sure is "
+        f"{lowest['right_and_sure']:.1%}"
+    ) in docs
+    assert (
+        f"the probability alone raised to {matched['unsure_below']:.0%} gives up as many right answers "
+        f'({matched["right_and_sure"]["mean"]:.1%} right-and-sure) and says "Not sure" on '
+        f"{matched['unsure_unseen_garment']['mean']:.1%} of the unseen garment, "
+        f"{matched['unsure_unseen_family']['mean']:.1%} of the unseen family and {matched['unsure_outside']['mean']:.1%} "
+        "of hats etc."
+    ) in docs
+    gain = {k: 100 * (both[k]["mean"] - matched[k]["mean"]) for k in both if k in matched and k != "unlike_known"}
+    assert f"the rule adds {gain['unsure_unseen_garment']:.1f} points on the unseen garment" in docs
+    assert f"and {gain['unsure_unseen_family']:.1f} on the unseen family" in docs
+    assert gain["unsure_outside"] < 0 and f"costs {-gain['unsure_outside']:.1f} on hats etc." in docs
