@@ -386,9 +386,10 @@ def report_recipes(paths: list[Path]) -> dict:
     ``choose``, then the same rule across runs: the fewest misses of the "Not sure" minimums, then the most
     right-and-sure answers. The recipe train.py ships is marked."""
     keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
-    runs = []
+    runs, cvs = [], []
     for path in paths:
         cv = load_cv(path)
+        cvs.append(cv)
         below, unlike, grid = choose(cv)
         chosen = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
         s = summary(fold_scores(cv, below, unlike))
@@ -415,6 +416,16 @@ def report_recipes(paths: list[Path]) -> dict:
         print(
             f"| {rec['epochs']}, {rec['copies']}, {rec['variation']}, {rec['targets']}{mark} | {r['chosen']['unsure_below']:.0%}, "
             f"{r['chosen']['unlike_above']:.0%} | " + " | ".join(_pm(r[k]) for k in keys) + " |"
+        )
+    # every run at the chosen run's thresholds too: how much of a gap is the recipe, how much the threshold it allowed
+    below, unlike = best["chosen"]["unsure_below"], best["chosen"]["unlike_above"]
+    for r, cv in zip(runs, cvs, strict=True):
+        same = summary(fold_scores(cv, below, unlike))
+        r["at_chosen_thresholds"] = {k: {"mean": same[k]["mean"], "folds": same[k]["folds"]} for k in keys}
+        print(
+            f"at {below:.0%}, {unlike:.0%}: {r['recipe']} right and sure {_pct(same['right_and_sure']['mean'])}, "
+            f"hats etc. {_pct(same['unsure_outside']['mean'])}, unseen garment {_pct(same['unsure_unseen_garment']['mean'])}"
+            f", unseen family {_pct(same['unsure_unseen_family']['mean'])}"
         )
     # paired by fold (the same photographers on every run): on how many folds the chosen recipe has more
     # right-and-sure answers than each other run

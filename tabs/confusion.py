@@ -226,18 +226,20 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
         note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
     elif t == p:
         kept = len(confusion.cell_samples(samples, t, p))
-        note = (
-            f"**{true_name} read correctly: {total} test images.** The model folder keeps a random {kept} of them; "
-            + (
-                f"showing the {len(hits)} of those {kept} the model was surest of."
-                if len(hits) < kept
-                else "all shown, most confident first."
-            )
+        note = f"**{true_name} read correctly: {_images(total)}.** The model folder keeps a random {kept} of them; " + (
+            f"showing the {len(hits)} of those {kept} the model was surest of."
+            if len(hits) < kept
+            else "all shown, most confident first."
         )
     else:
         shown = "all shown" if len(hits) == total else f"the {len(hits)} the model was surest of shown"
-        note = f"**{true_name} read as {predicted_name}: {total} test images**, {shown}, most confident mistake first."
+        order = "" if total == 1 else ", most confident mistake first"
+        note = f"**{true_name} read as {predicted_name}: {_images(total)}**, {shown}{order}."
     return gallery, note
+
+
+def _images(n: int) -> str:
+    return f"{n:,} test image" + ("s" if n != 1 else "")
 
 
 def open_cell_explained(true_name: str, predicted_name: str, model: LoadedModel) -> tuple:
@@ -332,7 +334,9 @@ def pick_cell(evt: gr.EventData) -> tuple[str, str]:
         isinstance(row, int) and isinstance(col, int) and 0 <= row < len(CLASS_NAMES) and 0 <= col <= len(CLASS_NAMES)
     ):
         raise gr.Error(f"Click a count in the table: cell {evt.index!r:.40} is not one of its cells.")
-    return CLASS_NAMES[row], CLASS_NAMES[max(col - 1, 0)]  # column 0 holds the row names
+    if col == 0:  # column 0 holds the row names: a click on a class's name opens its correctly read cell
+        return CLASS_NAMES[row], CLASS_NAMES[row]
+    return CLASS_NAMES[row], CLASS_NAMES[col - 1]
 
 
 def open_tab(mode: str, true_name: str, predicted_name: str, model: LoadedModel, cell: bool) -> tuple:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from concepts import features
 from concepts.curves import best_epoch
+from model import playground
 from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES
 from model.inference import TEST_TIME_FLIP, LoadedModel
@@ -18,6 +19,7 @@ from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
+from tabs.playground import complete
 from tabs.runs import ALIKE_SHORT, TOO_CLOSE, ablation_words, batch_norm_causes, measured_alike, reestimated_words
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
@@ -63,7 +65,15 @@ def batch_norm_words(model: LoadedModel) -> str:
     if abs(gap) < TOO_CLOSE:
         return BATCH_NORM + words + f"{abs(gap):.2f} points apart, too close to call from one run each."
     if gap > 0:
-        return BATCH_NORM + words + f"**{gap:.2f} points better** (one run each)."
+        settings = model.playground
+        noise = playground.noise_threshold(settings) if complete(settings) else None
+        within = (
+            f", less than the {noise:.2f} points two single runs of one Playground setting differ by from the seed "
+            "alone about 95% of the time: possibly noise"
+            if noise is not None and gap < noise
+            else ""
+        )
+        return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
     words += f"**{-gap:.2f} points worse** (one run each), so here it did not help on its own."
     measured = reestimated_words(model, *BN_PAIR[::-1])
     if measured is not None:

@@ -106,12 +106,20 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
         )
     if not exps.all():
-        lost = z[exps == 0]
-        return scaled + (
-            f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is "
-            f"already 0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
-            f"out 0: {_listed(naive)}, off by up to {gap:.1e}.{fixed}"
+        zero = exps == 0
+        lost, lost_gap = z[zero], float(np.abs(naive - stable)[zero].max())
+        words = (
+            f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is already "
+            f"0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
+            f"out 0 instead of up to {stable[zero].max():.2g}: {_listed(naive)}, off by up to {gap:.1e}"
         )
+        tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
+        if gap > 1.5 * lost_gap and tiny.any():  # most of the error is elsewhere: in the subnormal exps
+            words += (
+                f", mostly from the {int(tiny.sum())} other exp{'s' * (int(tiny.sum()) > 1)} below 1.2e-38, where "
+                f"float32 keeps fewer significant digits (the smallest that is not 0: {exps[tiny].min():.3g})"
+            )
+        return scaled + words + f".{fixed}"
     return scaled + (
         f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}: it keeps about 7 "
         f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "

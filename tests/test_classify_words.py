@@ -81,7 +81,7 @@ def test_the_table_quotes_the_cross_validation_and_the_untrained_models():
     assert "every weight was updated" in words and "network stayed the same" not in words  # item 3
     copies = METRICS["real_photos"]["copies"]
     assert f"as converted plus {copies - 1} varied copies" in words  # copy 0 is the photo itself (vary_photos)
-    assert f"{BEFORE['test_accuracy']:.2%} → {METRICS['test_accuracy']:.2%}" in " ".join(words.split())
+    assert f"{BEFORE['test_accuracy']:.2%} → {METRICS['test_accuracy']:.2%} on the test set" in " ".join(words.split())
 
 
 @pytest.mark.parametrize("trained, expected", [(None, "all {n:,} of these photos"), (100, "100 of these photos")])
@@ -374,7 +374,8 @@ def test_the_training_description_follows_what_metrics_json_records():
     assert said[real["targets"]] in words and said[{"any-of": "committed"}.get(real["targets"], "any-of")] not in words
     assert "for hats, shorts, skirts and the generated pictures, an even spread over the ten" in words
     drop = 100 * (BEFORE["test_accuracy"] - METRICS["test_accuracy"])
-    assert ("so it forgets little" in words) == (drop < 0.5) and drop < 0.5  # the shipped fine-tune lost 0.11
+    assert drop < 0.5 and f"(kept in to limit forgetting; {BEFORE['test_accuracy']:.2%} → " in words  # shipped: -0.14
+    assert "so it forgets little" not in words
 
     changed = copy.deepcopy(METRICS)
     other = {"any-of": "committed", "committed": "any-of"}[real["targets"]]
@@ -383,7 +384,7 @@ def test_the_training_description_follows_what_metrics_json_records():
     words = " ".join(classify.real_photo_table(fake_model(metrics=changed)).split())
     assert "generated pictures" not in words and "even spread" not in words
     assert said[other] in words
-    assert "so it forgets little" not in words and "yet test accuracy fell" in words
+    assert "(kept in to limit forgetting, yet test accuracy fell:" in words
     changed["real_photos"].update(targets="spread", outlier_exposure=True)
     words = " ".join(classify.real_photo_table(fake_model(metrics=changed)).split())
     assert "an even spread over the accepted classes" in words

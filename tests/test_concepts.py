@@ -99,6 +99,7 @@ def _stable(logits: list[float]) -> np.ndarray:
         ([1, 2, 3], "the same"),
         ([80.0000037, 79.9999963], "off"),  # both rounded to float32, 7.6e-6 apart: no overflow, but not the same
         ([-103, -104], "some exps underflow"),  # exp(-104) is under half float32's smallest subnormal: 0
+        ([-100, -100.5, -110], "some exps underflow"),  # exp(-110) is 0; the others subnormal, carrying the error
     ],
 )
 def test_the_overflow_note_says_what_float32_did(logits, happened):
@@ -114,7 +115,7 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         "every exp underflows": "float32 underflows: every exp is 0",
         "the sum overflows": "float32 overflows in the sum",
         "the same": "float32 gives the same probabilities here",
-        "off": "significant digits",
+        "off": "significant digits of each logit",
         "some exps underflow": "float32 underflows for",
     }
     assert [case for case, said in words.items() if said in note] == [happened]
@@ -126,8 +127,16 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
     elif happened == "the sum overflows":
         assert np.isfinite(exps).all() and np.isinf(total) and (naive == 0).all() and f": {listed}." in note
     elif happened == "some exps underflow":
-        assert (exps == 0).any() and (exps > 0).any() and "underflows for 1 of them: exp(-104) is already 0" in note
-        assert f"out 0: {listed}, off by up to {np.abs(naive - stable).max():.1e}." in note
+        zero = exps == 0
+        assert zero.sum() == 1 and f"underflows for 1 of them: exp({min(logits):g}) is already 0" in note
+        assert (
+            f"instead of up to {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.1e}"
+            in note
+        )
+        elsewhere = np.abs(naive - stable).max() > 1.5 * np.abs(naive - stable)[zero].max()
+        subnormal = (exps > 0) & (exps < 1.1754944e-38)
+        assert elsewhere == (min(logits) == -110) and (subnormal.sum() == 2 or not elsewhere)
+        assert (f"mostly from the {subnormal.sum()} other exps below 1.2e-38" in note) == elsewhere
     else:
         assert np.isfinite(total) and total > 0
         gap = np.abs(naive - stable).max()

@@ -114,3 +114,25 @@ def test_an_empty_cell_says_so_instead_of_showing_nothing(shipped_model):
     t, p = np.argwhere(matrix == 0)[0]  # the shipped model never reads some classes as others
     gallery, note = handlers.open_cell(CLASS_NAMES[t], CLASS_NAMES[p], shipped_model)
     assert gallery == [] and note.startswith(f"**No test image of {CLASS_NAMES[t]} was read as {CLASS_NAMES[p]}")
+
+
+def test_a_cell_of_one_image_says_one_image(shipped_model):
+    from tabs import confusion as handlers
+
+    matrix = np.array(shipped_model.metrics["confusion_matrix"])
+    t, p = np.argwhere(matrix == 1)[0]  # the shipped matrix has cells of a single mistake
+    _, note = handlers.open_cell(CLASS_NAMES[t], CLASS_NAMES[p], shipped_model)
+    assert note == f"**{CLASS_NAMES[t]} read as {CLASS_NAMES[p]}: 1 test image**, all shown."
+    t, p = np.argwhere((matrix > 1) & ~np.eye(10, dtype=bool))[0]
+    _, note = handlers.open_cell(CLASS_NAMES[t], CLASS_NAMES[p], shipped_model)
+    assert f": {matrix[t, p]:,} test images**" in note and note.endswith("most confident mistake first.")
+
+
+def test_a_click_on_a_class_name_opens_that_class_read_correctly():
+    from types import SimpleNamespace
+
+    from tabs import confusion as handlers
+
+    assert handlers.pick_cell(SimpleNamespace(index=(6, 0))) == ("Shirt", "Shirt")  # column 0: the row's name
+    assert handlers.pick_cell(SimpleNamespace(index=(6, 1))) == ("Shirt", "T-shirt/top")  # column 1: class 0
+    assert handlers.pick_cell(SimpleNamespace(index=(0, 10))) == ("T-shirt/top", "Ankle boot")

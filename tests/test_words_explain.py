@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from concepts.saliency import METHODS
-from tests.helpers import SHIPPED
+from tests.helpers import ROOT, SHIPPED
 
 DELETION = json.loads((SHIPPED / "deletion.json").read_text())
 TOP, EVERY = "rank_correlation_top_layer", "rank_correlation_randomized"
@@ -624,3 +624,14 @@ def test_the_sanity_scale_says_what_a_negative_rho_means():
     from tabs import explain
 
     assert "−1: the reverse ranking" in " ".join(explain.SANITY.split())
+
+
+def test_the_docs_randomization_sentence_gives_the_tabs_shares():
+    doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
+    raw = DELETION["per_image"]
+    for key in (EVERY, TOP):
+        for m in METHODS:
+            same = np.abs([v for v in raw[key][m] if v is not None])
+            said = f"{m} {np.mean(same >= 0.2):.0%} ({DELETION['results'][m][f'{key}_chance']['share_kept']:.0%})"
+            assert said in doc, said
+    assert "every map loses its ranking" not in doc and "keeps the most of it (mean ρ" not in doc
