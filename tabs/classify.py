@@ -328,7 +328,7 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
             "photos of the ten classes it trained on)"
         )
         return (
-            f"The third row's \"Not sure\" columns count both of the app's rules {rules}. "
+            f"The third row's \"Not sure\" columns count both of the app's rules for an answer {rules}. "
             if app_has_score
             else f'The third row\'s "Not sure" columns count both rules of the recipe {rules}, though this model '
             'has no "unlike" score, so the app here applies the probability rule alone. '

@@ -133,8 +133,8 @@ def _why_under_confident(confidence: float, before: dict | None) -> str:
         )
     return (
         f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
-        f"accuracy, ECE {before['ece']:.2%}), so most likely the fine-tune made it under-confident: {spread}, and "
-        f"{smoothing}."
+        f"accuracy, ECE {before['ece']:.2%}), so the change likely came with the fine-tune: {spread}. Label "
+        "smoothing was in both trainings, so it alone does not explain the change."
     )
 
 
@@ -277,8 +277,8 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
     if empty:
         note += (
-            f" Grad-CAM is 0 everywhere for {' and '.join(empty)}: its gradient-weighted maps sum to zero or less at "
-            "every position (a limit of the method)."
+            f" Grad-CAM is 0 everywhere for {' and '.join(empty)}: its gradient-weighted maps sum to zero or less in "
+            "every cell the score depends on (a limit of the method)."
         )
     return views[0], views[1], note
 

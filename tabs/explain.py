@@ -107,8 +107,8 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
         if heat.max() <= 0:
             return (
                 f"Grad-CAM is 0 everywhere for {class_name}: the maps of `{layer}`, each weighted by its mean "
-                "gradient, sum to zero or less at every position, and Grad-CAM keeps only the positive part, so "
-                "this map shows nothing (a limit of the method, not a sign that nothing mattered)."
+                "gradient, sum to zero or less in every cell the score depends on, and Grad-CAM keeps only the "
+                "positive part, so this map shows nothing (a limit of the method, not a sign that nothing mattered)."
             )
         wider = f", wider than the {heat.shape[0]}×{heat.shape[1]} image" if window >= heat.shape[0] else ""
         return (

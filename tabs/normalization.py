@@ -92,9 +92,9 @@ def without_batch_norm(model: LoadedModel) -> str:
             f"about 95% of the time (judged from the Playground's {len(playground.seed_spread(model.playground))} "
             "seeds on 10,000 images, itself uncertain), so likely the scale itself: raw pixels have a standard "
             f"deviation of about {255 * PIXEL_STD:.0f} grey levels and a mean of about {255 * PIXEL_MEAN:.0f}, against "
-            "1 and 0 once standardized. A likely mechanism, not tested here: Adam moves each weight by a similar "
-            "amount per step whatever the input's scale, so each step moves the first layer's outputs much further "
-            "on raw pixels."
+            "1 and 0 once standardized. A likely mechanism, not tested here: the starting weights are drawn for "
+            "inputs of about unit scale, so on raw pixels the network's first outputs and its starting loss are far "
+            "larger, and training starts from there."
         )
     seeds = sorted({str(run.get("seed", "not recorded")) for run in (norm, raw)})
     seed = f"seed{'s' * (len(seeds) > 1)} {' and '.join(seeds)}"

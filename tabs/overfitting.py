@@ -220,7 +220,7 @@ def _still_improving(history: dict, gap: float) -> str:
     """For a run whose validation accuracy was best at its last epoch: what its validation loss did; GAP (training
     minus validation accuracy, points) is called wide only from WIDE_GAP on."""
     loss, best = history.get("val_loss"), best_epoch(history)
-    wide = "a wide gap (overfitting, as many texts use the word), but " if gap >= WIDE_GAP else ""
+    wide = "a wide gap between training and validation, but " if gap >= WIDE_GAP else ""
     if not loss or best == len(loss):
         return (
             f"Yet its validation accuracy and loss were at their best at the last epoch: {wide}validation was not yet "

@@ -183,8 +183,8 @@ def run_words(run: dict, epochs: int) -> str:
             f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
             f"did not overfit in {epochs} epochs"
             + (
-                f", though it ended {gap:.1f} points better on its training images than on validation, a gap many "
-                "texts call overfitting."
+                f", though it ended {gap:.1f} points better on its training images than on validation: a "
+                "generalization gap, which alone does not show overfitting."
                 if gap >= WIDE_GAP and not harder
                 else "."
             )
@@ -194,8 +194,8 @@ def run_words(run: dict, epochs: int) -> str:
     if not_overfitted_because(h):
         gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
         wide = (
-            f" It ended {gap:.1f} points better on its training images than on validation, a gap many texts call "
-            "overfitting."
+            f" It ended {gap:.1f} points better on its training images than on validation: a generalization gap, "
+            "which alone does not show overfitting."
             if gap >= WIDE_GAP and not harder
             else ""
         )

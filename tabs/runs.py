@@ -205,14 +205,13 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
         words = how + f"made it worse ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit."
     elif gained < TOO_CLOSE:
         words = how + f"changed it little ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit."
-    else:
-        share = (
-            "all of the deficit"
-            if gained >= deficit
-            else "most of the deficit"
-            if gained > deficit / 2
-            else "part of the deficit"
+    elif gained >= deficit:  # "3.12 of the 2.73 points" would be nonsense: it won back more than it lost
+        words = how + (
+            f"lifts it to **{again:.2%}**, {gained:.2f} points, at least the whole {deficit:.2f}-point deficit: all of "
+            "the deficit came from its running averages, not from its learned weights."
         )
+    else:
+        share = "most of the deficit" if gained > deficit / 2 else "part of the deficit"
         words = how + (
             f"lifts it to **{again:.2%}**, {gained:.2f} of the {deficit:.2f} points: {share} came from its running "
             "averages, not from its learned weights."
@@ -226,12 +225,20 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             f"the {noise:.2f} points by which the seed alone can set two of the Playground's 10-epoch runs of one "
             f"setting apart (on {DEFAULT['images']:,} images, about 95% of the time)"
         )
-        words += (
-            f" {where}, less than {seed}: what is left may be noise, or a small cost of batch norm (the seed "
-            "spread of these runs, on the whole training split, was not measured, and is likely smaller)."
-            if abs(left) < noise
-            else f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did."
+        unmeasured = (
+            "(the seed spread of these runs, on the whole training split, was not measured, and is likely smaller)"
         )
+        if round(left, 2) == 0:
+            words += f" {where}: no deficit is left."
+        elif abs(left) < noise:
+            what = (
+                "what is left may be noise, or a small cost"
+                if left < 0
+                else "the difference may be noise, or a small gain"
+            )
+            words += f" {where}, less than {seed}: {what} of batch norm {unmeasured}."
+        else:
+            words += f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did."
     return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
 
 
@@ -276,6 +283,11 @@ def reestimated_step_words(
     )
     if abs(step - again) < TOO_CLOSE:
         return words + ", so re-estimating them changes the step little."
+    if step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
+        return words + (
+            f": with both re-estimated the step turns round, so the whole {step:+.2f}-point step, and more, came from "
+            "the runs' running averages, not from their learned weights."
+        )
     if abs(again) < abs(step):
         return words + (
             f", so {abs(step - again):.2f} of the {abs(step):.2f} points came from the runs' running averages, not "

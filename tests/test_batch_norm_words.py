@@ -328,3 +328,63 @@ def test_the_docs_gaps_measured_like_validation_follow_the_file():
         f"({base['train_accuracy']:.2%} against {base['validation_accuracy']:.2%}"
     ) in ablations
     assert "not yet overfitting" not in ablations and "it did not fit them more closely" not in ladder
+
+
+# -- Review 21b: branches where the re-estimated figures turn a sentence round ---------------------------------------
+def test_the_shipped_gap_sentence_says_the_validation_rise_goes_once_re_estimated(shipped_model):
+    from tabs import filters
+
+    a, b = (NETS[n]["reestimated"]["validation_accuracy"] for n in ("vgg", "vgg-aug"))
+    assert NETS["vgg-aug"]["validation_accuracy"] > NETS["vgg"]["validation_accuracy"] and -0.5 < 100 * (b - a) < 0
+    words = flat(filters.batch_norm_words(shipped_model))
+    assert (
+        f"With both runs' batch-norm running averages re-estimated, validation accuracy goes from {a:.2%} to "
+        f"{b:.2%}, {100 * (a - b):.2f} points lower, too close to call from one run each: the rise likely came from "
+        "the running averages, not from augmentation." in words
+    )
+
+
+@pytest.mark.parametrize(
+    "change, said",
+    [(-1.0, ": it falls, so the rise came from"), (0.2, "points higher, too close to call"), (1.0, ", still a rise.")],
+)
+def test_the_re_estimated_validation_rise_has_a_sentence_for_each_case(change, said):
+    from tabs import filters
+
+    alike = copy.deepcopy({n: NETS[n] for n in ("vgg", "vgg-aug")})
+    alike["vgg-aug"]["reestimated"]["validation_accuracy"] = alike["vgg"]["reestimated"]["validation_accuracy"] + (
+        change / 100
+    )
+    words = filters._validation_reestimated(alike, ("vgg", "vgg-aug"))
+    assert said in words
+    assert filters._validation_reestimated({}, ("vgg", "vgg-aug")) == ""
+
+
+def test_winning_back_more_than_the_deficit_is_not_said_as_a_share_of_it(tmp_path):
+    from tabs import runs
+
+    bn, plain = NETS["notebook-bn"], NETS["notebook"]
+    deficit = 100 * (plain["test_accuracy"] - bn["test_accuracy"])
+    again = plain["test_accuracy"] + 0.004
+    words = flat(runs.reestimated_words(model(tmp_path, moved("notebook-bn", again))))
+    gained = 100 * (again - bn["test_accuracy"])
+    assert f"{gained:.2f} points, at least the whole {deficit:.2f}-point deficit" in words
+    assert f"{gained:.2f} of the {deficit:.2f} points" not in words
+    assert "the difference may be noise, or a small gain of batch norm" in words and "small cost" not in words
+
+
+def test_a_re_estimated_network_level_with_the_plain_one_has_no_deficit_left(tmp_path):
+    from tabs import runs
+
+    words = flat(runs.reestimated_words(model(tmp_path, moved("notebook-bn", NETS["notebook"]["test_accuracy"]))))
+    assert "level with the network without batch norm: no deficit is left." in words and "may be noise" not in words
+
+
+def test_a_step_that_turns_round_once_re_estimated_is_not_split_into_parts(tmp_path):
+    from tabs import runs
+
+    step = 100 * (RUNS["vgg-aug"]["test_accuracy"] - RUNS["vgg"]["test_accuracy"])
+    aug = NETS["vgg"]["reestimated"]["test_accuracy"] - 0.003  # re-estimated, the augmented run 0.3 points lower
+    words = flat(runs.reestimated_step_words(model(tmp_path, moved("vgg-aug", aug))))
+    assert f"the step turns round, so the whole {step:+.2f}-point step, and more, came from" in words
+    assert f"of the {abs(step):.2f} points came from" not in words

@@ -114,8 +114,8 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             None,
             "lowest at the last epoch (0.500), so by the Overfitting tab's rule this run did not overfit in 4 epochs, "
-            "though it ended 10.0 points better on its training images than on validation, a gap many texts call "
-            "overfitting.",
+            "though it ended 10.0 points better on its training images than on validation: a generalization gap, "
+            "which alone does not show overfitting.",
             "overfitted",
         ),
         (  # the same with validation accuracy level with training: no gap to name
@@ -123,7 +123,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             [0.9] * 4,
             "this run did not overfit in 4 epochs.",
-            "a gap many texts",
+            "a generalization gap",
         ),
         (
             [0.9, 0.5, 0.6, 0.7],

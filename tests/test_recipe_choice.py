@@ -96,7 +96,7 @@ def test_the_chosen_recipe_is_ahead_fold_by_fold_as_the_docs_say():
         assert "within the folds' sd" not in text
 
 
-def test_the_docs_second_rule_and_per_fold_minimums_follow_the_json():
+def test_the_docs_second_rule_follows_the_json():
     results = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
     cv = results["cross_validation"]["cv"]
     docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
@@ -112,13 +112,7 @@ def test_the_docs_second_rule_and_per_fold_minimums_follow_the_json():
         assert f"{short} on all 3 folds by {min(gaps):.1f}–{max(gaps):.1f} points" in docs or (
             f"of {short} by {min(gaps):.1f}–{max(gaps):.1f} points" in docs
         )
-    for key, label in (
-        ("unsure_outside", "hats etc."),
-        ("unsure_unseen_garment", "unseen garment"),
-        ("unsure_unseen_family", "unseen family"),
-    ):
-        low = min(cv[key]["folds"])
-        assert f"{label} {low:.1%}" in docs
+    # the per-fold minimums: test_the_docs_say_on_how_many_folds_each_minimum_falls_short
 
 
 def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
@@ -142,8 +136,11 @@ def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
         and g["unsure_unseen_family"] >= 0.80
     ]
     lowest = min(kept, key=lambda g: g["unsure_below"])
+    steps = sorted({g["unsure_below"] for g in grid})
+    assert {round(b - a, 4) for a, b in zip(steps, steps[1:], strict=False)} == {0.05}  # "steps of 0.05"
     assert (
-        f"the probability alone needs {lowest['unsure_below']:.0%} to keep all three minimums, where right-and-sure is "
+        f"on the grid above (steps of 0.05), the probability alone needs {lowest['unsure_below']:.0%} to keep all "
+        f"three minimums, where right-and-sure is "
         f"{lowest['right_and_sure']:.1%}"
     ) in docs
     assert (
@@ -182,3 +179,20 @@ def test_the_targets_gain_is_set_against_the_same_thresholds():
         f"at the same {below:.0%} and {unlike:.0%} the previous recipe answers {same['right_and_sure']['mean']:.1%} "
         "right-and-sure but misses two of them"
     ) in readme
+
+
+def test_the_docs_say_on_how_many_folds_each_minimum_falls_short():
+    """Review 21a: "each minimum is missed on one fold" was wrong for the unseen garment (two folds)."""
+    cv = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["cross_validation"]["cv"]
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    said = []
+    for key, minimum, name in (
+        ("unsure_outside", MIN_UNSURE_OUTSIDE, "hats etc."),
+        ("unsure_unseen_garment", MIN_UNSURE_UNSEEN_GARMENT, "the unseen garment"),
+        ("unsure_unseen_family", MIN_UNSURE_UNSEEN_FAMILY, "the unseen family"),
+    ):
+        short = [f for f in cv[key]["folds"] if f < minimum]
+        count = {1: "one", 2: "two", 3: "all three"}[len(short)] + (" fold" if not said and len(short) == 1 else "")
+        said.append(f"{name} falls short on {count} ({', '.join(f'{f:.1%}' for f in short)})")
+    assert f"{said[0]}, {said[1].replace(' falls short', '')} and {said[2].replace(' falls short', '')}" in docs
+    assert "each minimum is missed on one fold" not in docs

@@ -101,7 +101,7 @@ def test_the_table_says_the_test_set_is_one_pass_and_which_rule_each_row_counts(
     assert "*Test set*: Fashion-MNIST test accuracy, in one pass (for the fold models, their range)." in words
     if has_score:
         assert (
-            "The third row's \"Not sure\" columns count both of the app's rules (top class under "
+            "The third row's \"Not sure\" columns count both of the app's rules for an answer (top class under "
             f"{UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE:.0%} of the photos of the ten "
             'classes it trained on). The first two rows, which have no "unlike" score, count the probability rule alone.'
         ) in words
@@ -325,7 +325,7 @@ def test_the_tables_rules_are_the_apps_only_when_the_model_has_the_unlike_score(
     from tabs import classify
 
     words = classify._rules_counted({"has_unlike_score": True}, has_score)
-    assert ("count both of the app's rules" in words) == has_score
+    assert ("count both of the app's rules for an answer" in words) == has_score
     assert ("the app here applies the probability rule alone" in words) == (not has_score)
     assert 'The first two rows, which have no "unlike" score, count the probability rule alone.' in words
 

@@ -336,7 +336,7 @@ def test_the_gap_is_said_to_be_overfitting_in_many_texts_but_not_by_this_apps_ru
     h = shipped_model.ablations["no-augmentation"]["history"]
     assert not overfitted(h)  # the run the next sentence is about
     said = overfitting.regularisation_words(shipped_model)
-    assert "a wide gap (overfitting, as many texts use the word), but validation was not clearly getting worse" in said
+    assert "a wide gap between training and validation, but validation was not clearly getting worse" in said
 
 
 @pytest.mark.parametrize(
@@ -424,16 +424,16 @@ def test_a_run_not_called_overfitted_with_a_wide_clean_gap_names_the_gap():
     }
     words = tab.run_words(run, 4)
     assert "No clear overfitting by the Overfitting tab's rule" in words
-    assert "It ended 12.0 points better on its training images than on validation, a gap many texts call" in words
+    assert "It ended 12.0 points better on its training images than on validation: a generalization gap, which" in words
     run["history"]["accuracy"][-1] = 0.81
-    assert "a gap many texts call" not in tab.run_words(run, 4)
+    assert "a generalization gap" not in tab.run_words(run, 4)
 
 
 @pytest.mark.parametrize("gap, wide", [(5.56, True), (0.5, False)])
 def test_a_gap_is_called_wide_only_when_it_is(gap, wide):
     h = {"val_loss": [0.9, 0.6, 0.5], "val_accuracy": [0.8, 0.85, 0.9]}
     words = overfitting._still_improving(h, gap)
-    assert ("a wide gap (overfitting, as many texts use the word)" in words) == wide
+    assert ("a wide gap between training and validation, but" in words) == wide
     assert "not overfitted by this app's rule" in words
 
 
