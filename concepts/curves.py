@@ -31,7 +31,8 @@ def best_epoch(history: dict[str, list[float]]) -> int | None:
     return int(np.argmin(val)) + 1 if val else None
 
 
-# validation loss this far above its lowest, or less, is not called overfitting. Set by hand from one run's bump (the
+# validation loss this far above its lowest, or less, is not called overfitting, in the plotted loss's own units (plain
+# cross-entropy in the Playground and the ladder's plain recipe, label-smoothed in this app's recipe). Set by hand from one run's bump (the
 # Playground's default run rose 0.030 above its lowest and fell back), not from a noise measurement: that setting's
 # other seeds rose by a few hundredths after their lowest too, while their validation accuracy still rose
 OVERFIT_RISE = 0.03

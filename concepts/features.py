@@ -56,3 +56,25 @@ def receptive_field(keras_model, layer: str) -> tuple[int, int]:
         if each.name == layer:
             return side, step
     raise ValueError(f"{keras_model.name} has no layer {layer!r}")
+
+
+def cell_window(keras_model, layer: str, cell: int) -> tuple[int, int]:
+    """The first and last input pixel (row, or column: the layers are square) that output cell CELL of LAYER can
+    depend on, cut off at the image's edges: ``receptive_field``'s window, placed. A "same" convolution or pooling
+    pads (k - 1) // 2 pixels before, more when strided (Keras's rule), so its windows start that many pixels early;
+    "valid" ones pad nothing."""
+    side, step, start = 1, 1, 0
+    for each in keras_model.layers:
+        size = getattr(each, "kernel_size", None) or getattr(each, "pool_size", None)
+        if size is not None:
+            k, stride = size[0], each.strides[0]
+            if each.padding == "same":
+                n = each.input.shape[1]
+                start -= max((-(-n // stride) - 1) * stride + k - n, 0) // 2 * step
+            side += (k - 1) * step
+            step *= stride
+        if each.name == layer:
+            image = keras_model.inputs[0].shape[1]
+            first = start + cell * step
+            return max(first, 0), min(first + side - 1, image - 1)
+    raise ValueError(f"{keras_model.name} has no layer {layer!r}")

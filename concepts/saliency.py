@@ -53,10 +53,11 @@ T = TypeVar("T")
 def last_conv_layer(keras_model) -> str:
     """Grad-CAM's layer: the last Conv2D (``block3_conv2``, 7x7x128), its output before batch norm and ReLU.
 
-    Not the ReLU after it: this network ends in Flatten + Dense, not global average pooling, so the mean
-    gradients can come out negative and, on the rectified maps, Grad-CAM is 0 everywhere for 58.6% of 500
-    test images; before the ReLU the maps take both signs, and 2.0% are empty
-    (``python -m benchmarks.deletion --empty-grad-cam``, docs/where-it-looked.md).
+    Not the ReLU after it: on the rectified maps Grad-CAM is 0 everywhere for 58.6% of 500 test images, on this
+    layer's (both signs) for 2.0% (printed by ``python -m benchmarks.deletion --empty-grad-cam`` on the weights
+    with sha256 bd41084d...; not kept in the model folder; docs/where-it-looked.md). Likely because this network
+    ends in Flatten + Dense: after global average pooling and one dense layer, the weighted maps would add up to
+    the class's logit less its bias, so they could not all be empty where that is above 0; here nothing ties them.
     """
     return [layer.name for layer in keras_model.layers if isinstance(layer, keras.layers.Conv2D)][-1]
 

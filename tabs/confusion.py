@@ -127,8 +127,8 @@ def _why_under_confident(confidence: float, before: dict | None) -> str:
                 f"yet on the test set mean confidence stayed about the same ({was:.1%} → {confidence:.1%}): the "
                 "under-confidence predates the fine-tune."
                 if abs(confidence - was) <= MOVED
-                else f"and on the test set mean confidence {'fell' if confidence < was else 'rose'} from {was:.1%} "
-                f"to {confidence:.1%}."
+                else f"{'and' if confidence < was else 'yet'} on the test set mean confidence "
+                f"{'fell' if confidence < was else 'rose'} from {was:.1%} to {confidence:.1%}."
             )
         )
     return (
@@ -140,7 +140,8 @@ def _why_under_confident(confidence: float, before: dict | None) -> str:
 
 def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | None = None) -> str:
     """Under- or over-confident overall, with the weighted means; for under-confidence, its likely cause and
-    what the ladder's runs say."""
+    what the ladder's runs say (not for a model that was not under-confident before its fine-tune: they bear on
+    label smoothing, which that cause sets aside)."""
     confidence, accuracy = _means(bins)
     if accuracy < confidence:
         return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
@@ -148,6 +149,10 @@ def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | N
         f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
         + _why_under_confident(confidence, before)
     )
+    if before is not None:
+        was, right = _means([b for b in before["bins"] if b["count"]])
+        if was >= right:  # not under-confident before its fine-tune: the ladder's label-smoothing runs do not bear
+            return words
     hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and budget
     epochs = (ablations.get("vgg-aug") or {}).get("epochs")
     trained = f"trained {epochs} epochs" if epochs else "trained"

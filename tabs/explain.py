@@ -39,13 +39,14 @@ the positive part of their sum, so its map is as coarse as that layer. **SmoothG
 score changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
-ReLU, not the rectified maps after them that Grad-CAM usually reads. Why: this network ends in a dense
-layer, not global average pooling, so the mean gradients that weight the maps can come out mostly
-negative; the rectified maps are never below 0, so their weighted sum can then be negative everywhere and
-the map, its positive part, empty. Before the ReLU the maps take both signs, so an empty map is likely
-rarer. One more change: the last 2×2 pooling reads only the first 6 rows and columns of these 7×7 maps, so
-the score does not depend on the 7th row and column at all; plain Grad-CAM can still colour them (a strip
-along the bottom and right edges), so here they are set to 0."""
+ReLU, not the rectified maps after them that Grad-CAM usually reads. When this layer was chosen, Grad-CAM on the
+rectified maps came out 0 everywhere for far more test images than on the maps before batch norm and ReLU, which
+take both signs (`python -m benchmarks.deletion --empty-grad-cam` measures it). A likely reason, not tested: in a
+network that ends in global average pooling and one dense layer, the maps, each weighted by its mean gradient, add
+up over all their cells to the class's logit less its bias, so where that is above 0 the map cannot be empty; this
+network ends in Flatten and Dense, where nothing ties them together. One more change: the last 2×2 pooling reads
+only the first 6 rows and columns of these 7×7 maps, so the score does not depend on the 7th row and column at all;
+plain Grad-CAM can still colour them (a strip along the bottom and right edges), so here they are set to 0."""
 NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
 *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
@@ -68,7 +69,7 @@ CLASS_CHOICES = (TOP_CLASS, *CLASS_NAMES)  # the dropdown's choices and the hand
 PATCHES = (2, 12)  # smallest and largest occlusion patch side, pixels: the slider's range and the check
 PHOTO_SIDE = 320  # the photo, with its heatmap, at most this many pixels on its longest side
 METHOD_NOTES = {
-    GRAD_CAM: "Red: where the weighted feature maps raise the class's score most; blue or no colour: little, not at all, or against it (Grad-CAM keeps only the positive part).",
+    GRAD_CAM: "Red: where the feature maps, each weighted by its mean gradient for the class, add up highest (Grad-CAM's estimate of where the maps favour the class, not a measured rise of its score); blue or no colour: low, zero or negative (Grad-CAM keeps only the positive part).",
     saliency.SMOOTHGRAD: "Red: the pixels where a small change moves the class's score most, in either direction.",
     OCCLUSION: "Red: where a gray patch lowers the class's probability most; no colour where it lowers it little or raises it.",
 }
@@ -110,11 +111,21 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
                 "gradient, sum to zero or less in every cell the score depends on, and Grad-CAM keeps only the "
                 "positive part, so this map shows nothing (a limit of the method, not a sign that nothing mattered)."
             )
-        wider = f", wider than the {heat.shape[0]}×{heat.shape[1]} image" if window >= heat.shape[0] else ""
-        return (
+        image = heat.shape[0]
+        wider = f", wider than the {image}×{heat.shape[1]} image" if window >= image else ""
+        corner, middle = (features.cell_window(model.keras_model, layer, cell) for cell in (0, side // 2))
+        corner, middle = (last - first + 1 for first, last in (corner, middle))
+        words = (
             f"Grad-CAM on `{layer}` (before batch norm and ReLU): {side}×{side} maps, one cell every {step} input "
-            f"pixels; each cell's value can depend on a {window}×{window} window of the input around it{wider}."
+            f"pixels; each cell's value can depend on a {window}×{window} window of the input around it{wider}"
         )
+        if corner < window:  # the image's edge cuts the corner cells' windows
+            whole = "the whole image" if middle == image else f"{middle}×{middle} pixels"
+            words += (
+                f", cut off at the image's edges: a corner cell can depend on only the {corner}×{corner} pixels "
+                f"nearest its corner, a middle cell on {whole}"
+            )
+        return words + ". Grad-CAM's weights, the mean gradients, depend on the whole image."
     if method == OCCLUSION:
         positions = len(saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE))
         moved = f"A {patch}×{patch} gray patch at {positions} positions, up to {OCCLUSION_STRIDE} pixels apart."

@@ -9,17 +9,17 @@ import numpy as np
 import pandas as pd
 
 from concepts import features
-from concepts.curves import best_epoch
+from concepts.curves import best_epoch, overfitted
 from model import playground
 from model.augment import SHIFT_PIXELS
-from model.data import CLASS_NAMES
+from model.data import CLASS_NAMES, VALIDATION_SIZE
 from model.inference import TEST_TIME_FLIP, LoadedModel
 from tabs.charts import colored, grid, number_grid, upscale
 from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.playground import complete
+from tabs.playground import complete, not_overfitting
 from tabs.runs import ALIKE_SHORT, TOO_CLOSE, ablation_words, batch_norm_causes, measured_alike, reestimated_words
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
@@ -36,11 +36,11 @@ partly learned: both networks below were trained on images shifted at random by 
 pixels (the slider shows how far each copes). A dense network has one weight per pixel, so it must
 learn a pattern separately at every position."""
 # batch norm first appears here (the worked value below goes through it): what it does, on its own
-BATCH_NORM = """**Batch normalization**, the step after each convolution in this network. In training it
-standardizes each channel with the mean and standard deviation of the current batch of images, then scales and
-shifts it by two learned numbers (γ and β), and keeps moving averages of those batch statistics. At inference,
-as in the worked value above, it uses the moving averages, frozen: an answer does not depend on the other images
-sent with it."""
+BATCH_NORM = """**Batch normalization**, the step after each convolution in this network and after its dense layer.
+In training it standardizes each channel with the mean and standard deviation of the current batch of images, then
+scales and shifts it by two learned numbers (γ and β), and keeps moving averages of those batch statistics. At
+inference, as in the worked value above, it uses the moving averages, frozen: an answer does not depend on the other
+images sent with it."""
 BN_PAIR = ("notebook", "notebook-bn")  # the study notebook's CNN without and with batch norm (the ladder's rungs)
 # train.py's make_dataset reshuffles the training images each epoch only when it augments them, and of the two rungs
 # _what_closes_the_gap compares only "vgg-aug" augments (model.recipe.ABLATIONS): so they differ in that too
@@ -88,9 +88,17 @@ def batch_norm_words(model: LoadedModel) -> str:
             f" Its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and ended at {loss[-1]:.3f} "
             f"(without batch norm: lowest at epoch {plain_best}): its validation loss rose after epoch {best}, and "
             "the test accuracy is the last epoch's. "
-            + batch_norm_causes(model.playground, why="nothing in that recipe held it back")
-            + _what_closes_the_gap(runs)
         )
+        if overfitted(h):
+            words += batch_norm_causes(model.playground, why="nothing in that recipe held it back")
+        else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause
+            words += (
+                f"By the Overfitting tab's rule it did not overfit: {not_overfitting(h, VALIDATION_SIZE)}. "
+                + batch_norm_causes(
+                    model.playground, "A start of overfitting", "not clear by that rule", "one possible cause"
+                )
+            )
+        words += _what_closes_the_gap(runs)
     return BATCH_NORM + words
 
 
@@ -111,11 +119,15 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
             [alike[name][key] for key in ("train_accuracy", "validation_accuracy")] for name in pair
         )
         curves, measured = False, f", with training accuracy {ALIKE_SHORT},"
+        # both runs' figures use their running averages as trained: re-estimated, only validation and test were measured
+        as_trained = any("train_accuracy" not in (alike[name].get("reestimated") or {}) for name in pair) and any(
+            "reestimated" in alike[name] for name in pair
+        )
     else:
         (train, val), (aug_train, aug_val) = (
             [runs[name]["history"][key][-1] for key in ("accuracy", "val_accuracy")] for name in pair
         )
-        curves, measured = True, " at the last epoch of the training curves"
+        curves, measured, as_trained = True, " at the last epoch of the training curves", False
     dropout, augmented = 100 * (train - val), 100 * (aug_train - aug_val)
     words = (
         f" In the ladder, training minus validation accuracy{measured} is still {dropout:.1f} "
@@ -125,7 +137,12 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
     words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
     if dropout <= 0:
         return words + ": the dropout rung had no gap to close." + words_after
-    moves = f"training {train:.2%} to {aug_train:.2%}, validation {val:.2%} to {aug_val:.2%}"
+    moves = f"training {train:.2%} to {aug_train:.2%}, validation {val:.2%} to {aug_val:.2%}" + (
+        "; both with the runs' batch-norm running averages as trained, and training accuracy with them re-estimated "
+        "was not measured"
+        if as_trained
+        else ""
+    )
     rise = _validation_reestimated(alike, pair) if aug_val > val and not curves else ""
     if augmented < -dropout / 2:
         why = ", as it can when it is measured on augmented images" if curves else ""
@@ -162,11 +179,17 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str]) -> str:
     )
     if change <= -TOO_CLOSE:
         return words + ": it falls, so the rise came from the running averages, not from augmentation."
-    if change < TOO_CLOSE:
+    if round(change, 2) <= 0:
         return words + (
-            f", {abs(change):.2f} points {'lower' if change < 0 else 'higher'}, too close to call from one run each: "
-            "the rise likely came from the "
-            "running averages, not from augmentation."
+            (f", {-change:.2f} points lower" if round(change, 2) < 0 else ", no change")
+            + ", too close to call from one run each: the rise likely came from the running averages, not from "
+            "augmentation."
+        )
+    if change < TOO_CLOSE:
+        rise = 100 * (b["validation_accuracy"] - a["validation_accuracy"])
+        return words + (
+            f", {change:.2f} points higher, against {rise:.2f} as trained: too close to call from one run each, so "
+            "whether augmentation raised validation accuracy is not shown."
         )
     return words + ", still a rise."
 
@@ -252,8 +275,8 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
     )
     return (
         f"<div class='worked-window'><p><b>One value of the first convolution's ({FIRST_CONV}) map #{k}, worked through.</b> A convolution multiplies "
-        "the 3×3 window by the filter, element by element, and adds up the nine products (beyond the edge, "
-        "zeros).</p>"
+        "the 3×3 window by the filter, element by element, and adds up the nine products (beyond the edge, zeros: in "
+        f"standardized pixels, a grey pixel of about {_zero_pixel(model):.0f} of 255, not black).</p>"
         f"<div class='grids'>{grids}</div>"
         f"<p>Sum of the products: <b>{total:.4f}</b>; Keras's Conv2D layer gives {float(convolved[row, col, k]):.4f} "
         "here. This layer has no bias: the batch normalization after it adds its own (β). Batch norm, with the "
@@ -278,12 +301,18 @@ def standardized(model: LoadedModel, pixel: float) -> float:
     return pixel * float(rescaling.scale) + float(rescaling.offset)
 
 
+def _zero_pixel(model: LoadedModel) -> float:
+    """The 0-255 pixel value the model's Rescaling layer standardizes to 0 (what the zero padding stands for)."""
+    black = standardized(model, 0)
+    return -black / (standardized(model, 1) - black)
+
+
 def kernels_caption(model: LoadedModel) -> str:
     """KERNELS_CAPTION with the first layer's filter count and size, read from its kernel's shape, and the
     standardized value of black and the first pixel value above 0, from the model's Rescaling layer."""
     height, width, _, count = model.keras_model.get_layer(FIRST_CONV).kernel.shape
     black = standardized(model, 0)
-    zero_at = -black / (standardized(model, 1) - black)  # the pixel value standardized to 0
+    zero_at = _zero_pixel(model)  # the pixel value standardized to 0
     return KERNELS_CAPTION.format(
         count=count, size=f"{height}×{width}", positive_from=int(np.floor(zero_at)) + 1, black=black
     )

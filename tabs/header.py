@@ -1,6 +1,6 @@
 """The page's heading: what the model was trained on and how it scores (from its metrics.json); and the page's
-navigation on a phone: a tab picker in place of Gradio's tab bar (its nine names would wrap onto four rows there),
-and Classify's answer brought into view when it arrives."""
+navigation on a phone: a tab picker in place of Gradio's tab bar (its ten names, one per tab in app.TABS, would
+wrap onto several rows there), and Classify's answer brought into view when it arrives."""
 
 from __future__ import annotations
 

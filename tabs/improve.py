@@ -15,6 +15,7 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
+from concepts.curves import OVERFIT_RISE, best_epoch, overfitted
 from model import playground
 from model.augment import SHIFT_PIXELS
 from model.cnn import build_cnn, build_notebook
@@ -27,7 +28,7 @@ from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.playground import noise_words
-from tabs.runs import BATCH_STATISTICS, TOO_CLOSE, batch_norm_causes, reestimated_step_words, reestimated_words
+from tabs.runs import MEASURE, TOO_CLOSE, batch_norm_causes, reestimated_step_words, reestimated_words
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")
@@ -173,7 +174,7 @@ def short_run_noise(grid: dict | None) -> tuple[float, str] | None:
     return threshold, (
         f"in the Playground, the notebook's CNN trained {grid['epochs']} epochs on {DEFAULT['images']:,} images "
         f"scored {listed} with {len(scores)} seeds; by the Playground's rule, a difference of less than "
-        f"{threshold:.2f} points between two single runs is called noise"
+        f"{threshold:.2f} points between two single runs is called within noise"
     )
 
 
@@ -202,9 +203,15 @@ def detail_words(model: LoadedModel) -> str:
         )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     words.append(
-        f"Of the ladder's recipes, only the shipped one ({shipped} epochs) was trained with several seeds (the "
-        "README's seed study): its runs differed by a few tenths of a point."
+        f"Of the ladder's rows, only **{LONGER}** ({shipped} epochs) has a seed study (the README's): its test "
+        "accuracy varied by a few tenths of a point."
     )
+    seeds = [run["val_target_accuracy"] for run in (model.metrics.get("real_photos") or {}).get("seeds") or []]
+    if steps[-1].name == PHOTOS and len(seeds) > 1:
+        words.append(
+            f"The last row's fine-tune ran {len(seeds)} seeds and kept the one best on Fashion-MNIST's validation "
+            f"split, but only their validation accuracy was recorded ({min(seeds):.2%}–{max(seeds):.2%})."
+        )
     noise = short_run_noise(model.playground)
     if ladder and noise:
         words.append(f"The {'/'.join(budgets)}-epoch rows likely vary more: {noise[1]}.")
@@ -248,7 +255,7 @@ def verdict_words(model: LoadedModel) -> str:
     words = [
         f"From the notebook's network to this app's, test accuracy went from {steps[0].test_accuracy:.2%} to "
         f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points)"
-        + _won_back(steps, gains.index((best_gain, best_name)))
+        + _won_back(steps, gains.index((best_gain, best_name)), model.playground)
         + "."
         + _best_step_reestimated(model, steps, gains.index((best_gain, best_name)))
         if steps[0].name == RUNG_NAMES["notebook"]
@@ -257,12 +264,14 @@ def verdict_words(model: LoadedModel) -> str:
     words += [overfit_words(a, b, model.playground, model) for a, b in zip(steps, steps[1:], strict=False)]
     shirts = [r for r in steps if r.shirt_recall is not None]
     if len(shirts) >= 2:
-        recalls = [r.shirt_recall for r in shirts]
+        low = min(shirts, key=lambda r: r.shirt_recall)
+        high = max(shirts, key=lambda r: r.shirt_recall)
         words.append(
             f"Shirt{_hardest(model)} went from {shirts[0].shirt_recall:.1%} recall ({shirts[0].name}) to "
             f"{shirts[-1].shirt_recall:.1%} ({shirts[-1].name})"
             + (
-                f"; between rungs it moved from {min(recalls):.1%} to {max(recalls):.1%}, one run each."
+                f"; across the rungs it ranged from {low.shirt_recall:.1%} ({low.name}) to {high.shirt_recall:.1%} "
+                f"({high.name}), one trained model per rung."
                 if len(shirts) > 2
                 else "."
             )
@@ -276,12 +285,26 @@ def verdict_words(model: LoadedModel) -> str:
         several = ", ".join(folder for folder, accepted in ACCEPTED.items() if len(accepted) > 1)
         fine_tune = model.metrics.get("real_photos") or {}
         outliers = sum((fine_tune.get("generated_outliers") or {}).values())
+        photos = fine_tune.get("train_photos")
+        seeds = len(fine_tune.get("seeds") or [])
+        runs = (
+            f"the model before it is one run, and of the fine-tune's {seeds} seeds only the kept one's test accuracy "
+            "was recorded"
+            if seeds > 1
+            else "one run each"
+        )
         words.append(
             f"The fine-tune ({fine_tune.get('epochs', 'more')} more epochs on Fashion-MNIST with "
-            f"{fine_tune.get('train_photos', 'the')} real photos"
+            + (f"{photos:,}" if isinstance(photos, int) else "the")
+            + " real photos"
             + (f" and {outliers:,} generated pictures" if outliers else "")
+            + (
+                f", run with {seeds} seeds and the one best on Fashion-MNIST's validation split kept"
+                if seeds > 1
+                else ""
+            )
             + f") changed Fashion-MNIST test accuracy by {change:+.2f} points"
-            + (": one run each, too close to call" if abs(change) < TOO_CLOSE else " (one run each)")
+            + (f": too close to call ({runs})" if abs(change) < TOO_CLOSE else f" ({runs})")
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (always "
             f"answering {CLASS_NAMES[constant[0]]}: {constant[1]:.1%}), and "
@@ -303,9 +326,10 @@ def _fine_tuned_top1(real: dict) -> str:
     )
 
 
-def _won_back(steps: list[Rung], best: int) -> str:
+def _won_back(steps: list[Rung], best: int, grid: dict | None = None) -> str:
     """When the step before the largest one (from rung BEST to the next) lost more than half of what the largest
-    gained: the two steps' net change, over the rung before that loss, and whether it is beyond noise. Else nothing."""
+    gained: the two steps' net change, over the rung before that loss, set against the Playground's noise rule
+    (short_run_noise of GRID) where its seeds were run, else against TOO_CLOSE. Else nothing."""
     if best < 1:
         return ""
     lost = steps[best].test_accuracy - steps[best - 1].test_accuracy
@@ -317,14 +341,20 @@ def _won_back(steps: list[Rung], best: int) -> str:
     recipes = {ABLATIONS[key][3] for key in (_key(steps[best]), _key(steps[best + 1])) if key in ABLATIONS}
     where = " in the plain recipe," if recipes == {"plain"} else ""
     once = "one run each, never repeated with other seeds"
-    if abs(net) < TOO_CLOSE:
-        verdict = f":{where} {both} were no clear gain or loss ({once})"
+    scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
+    noise = short_run_noise(grid)
+    if noise is not None:
+        rule = f"the Playground's {noise[0]:.2f}-point noise threshold"
+        verdict = (
+            f", less than {rule} ({once})"
+            if abs(net) < noise[0]
+            else f", more than {rule}, but in {once}: a hint, not a finding"
+        )
+    elif abs(net) < TOO_CLOSE:
+        verdict = f", no clear gain or loss ({once})"
     else:
-        verdict = f":{where} {both} {'gained' if net > 0 else 'lost'} that much in {once}, so a hint, not a finding"
-    return (
-        f", after **{steps[best].name}** had lost {-100 * lost:.2f} points: against the **{steps[best - 1].name}** it is "
-        f"{net:+.2f} points" + verdict
-    )
+        verdict = f" in {once}, so a hint, not a finding"
+    return f", after **{steps[best].name}** had lost {-100 * lost:.2f} points" + scored + verdict
 
 
 def _best_step_reestimated(model: LoadedModel, steps: list[Rung], best: int) -> str:
@@ -355,24 +385,29 @@ def regularisers(rung: Rung) -> tuple[list[str], list[str]]:
 
 
 def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: LoadedModel | None = None) -> str:
-    """Why a rung scored lower than the one before. For the batch-norm rung, what re-estimating its running averages
-    did (MODEL's batch_norm.json) where measured; else, when its own curves show it: it likely overfitted, or for the
-    batch-norm rung, its running averages lagged at test time (what re-estimating them did in the Playground GRID)."""
-    h, g = after.history, before.history
-    if after.test_accuracy >= before.test_accuracy:
+    """Why a rung scored lower than the one before, as far as this folder measured it. For the batch-norm rung, what
+    re-estimating its running averages did (MODEL's batch_norm.json) where measured. Else overfitting is named only
+    where the rung's own curves pass the Overfitting tab's rule (concepts.curves.overfitted), never from the training
+    curve's accuracy: dropout, augmentation and batch norm's batch statistics act on it while it is measured. The
+    real-photo rung's change has its own sentence (verdict_words)."""
+    if after.test_accuracy >= before.test_accuracy or after.name == PHOTOS:
         return ""
     measured = reestimated_words(model, "notebook-bn", _key(before)) if model and _key(after) == "notebook-bn" else None
     if measured:
         return f"**{after.name}** scored lower. {measured}"
-    if not {"accuracy", "val_accuracy"} <= h.keys():
-        return ""
-    if "accuracy" not in g:
-        return ""
-    val, train = h["val_accuracy"], h["accuracy"]
-    peak = int(np.argmax(val))
-    if train[-1] <= g["accuracy"][-1] or val[-1] > val[peak] - 0.005:
-        return ""
-    sooner = " sooner" if "val_accuracy" in g and peak < int(np.argmax(g["val_accuracy"])) else ""
+    h = after.history
+    lower = (
+        f"**{after.name}** scored {100 * (before.test_accuracy - after.test_accuracy):.2f} points lower than the row "
+        "above, one run each"
+    )
+    batch_norm = _key(after) == "notebook-bn"
+    if not overfitted(h):
+        if batch_norm:  # its running averages may lag at test time: this folder has not measured it
+            return (
+                f"{lower}; what caused it was not measured (batch norm's running averages may lag at test time: "
+                f"{MEASURE})."
+            )
+        return f"{lower}; what caused it was not measured."
     has, lacks = regularisers(after)
     recipe = (
         f"this rung has no {' or '.join(lacks)}"
@@ -381,16 +416,16 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     )
     if _key(before) in ABLATIONS and regularisers(before) == (has, lacks):  # the row above had the same: no reason
         recipe = ""
-    words = (
-        f"**{after.name}** scored lower: its training accuracy was higher ({train[-1]:.1%} at the last "
-        f"epoch, against {g['accuracy'][-1]:.1%}"
-        + (f"; {BATCH_STATISTICS}" if _key(after) == "notebook-bn" else "")
-        + f"), while its validation accuracy peaked at epoch {peak + 1} "
-        f"({val[peak]:.1%}) and fell to {val[-1]:.1%}"
+    best = best_epoch(h)
+    curves = (
+        f"{lower}. Its validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.3f}) and more than "
+        f"{OVERFIT_RISE} above that at each of the last two epochs ({h['val_loss'][-2]:.3f}, {h['val_loss'][-1]:.3f}), "
+        f"while its training loss went from {h['loss'][best - 1]:.3f} to {h['loss'][-1]:.3f}: by the Overfitting "
+        "tab's rule it overfitted"
     )
-    if _key(after) == "notebook-bn":  # the rung that adds batch norm: its averages may lag too
-        return f"{words}. " + batch_norm_causes(grid, f"Overfitting{sooner}", recipe)
-    return f"{words}: it likely overfitted{sooner}" + (f" ({recipe})." if recipe else ".")
+    if batch_norm:  # the rung that adds batch norm: its averages may lag too
+        return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
+    return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".")
 
 
 def _hardest(model: LoadedModel) -> str:
@@ -423,7 +458,7 @@ def did_not_help(model: LoadedModel) -> str:
         f"{base:.2%}): " + "; ".join(parts) + "."
     )
     if all(abs(c) < TOO_CLOSE for c in changes.values()):
-        words += " None moved test accuracy by a measurable amount: one run each cannot separate so little."
+        words += " Each is too close to call from one run each."
     elif max(changes.values()) < TOO_CLOSE:
         words += " None was a clear gain."
     if "no-augmentation" in changes:

@@ -66,9 +66,9 @@ THIS, PINNED, GRID_LINE = (
     "#b35900",
     "#a6a6a6",
 )  # the chosen run, the pinned run, the grid's run behind a live one
-INTRO = """**Turn the knobs, watch the curves.** Each setting of the six knobs is one run of the study notebook's
-small CNN, trained once here from scratch: its curves show at once. Pin a run to compare, or press **Train it now**
-to train it yourself."""
+INTRO = f"""**Turn the knobs, watch the curves.** Each setting of the six knobs is one run of the study notebook's
+small CNN, trained once here from scratch (the default setting {len(playground.SEEDS)} times, with different seeds,
+for the seed noise): its curves show at once. Pin a run to compare, or press **Train it now** to train it yourself."""
 LIVE_PAUSE = 0.005  # s of rest after each batch of a live run (~20 ms each): the rest of the app keeps a share
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
 
@@ -134,7 +134,7 @@ def noise_words(grid: dict) -> tuple[float, str]:
         f"standard deviation of {sd:.2f} points from the seed alone, estimated from only {len(scores)} runs and so "
         f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
         f"{threshold:.2f} points about 95% of the time, so "
-        "smaller differences are called noise here; settings with 1,000 images or batch norm likely vary more, "
+        "smaller differences are called *within noise* here; settings with 1,000 images or batch norm likely vary more, "
         'so a "better" or "worse" from one run each is a hint, not a finding.'
     )
 
@@ -142,8 +142,9 @@ def noise_words(grid: dict) -> tuple[float, str]:
 WIDE_GAP = 2.0  # points of training over validation accuracy (clean, no dropout) worth naming beside the rule
 
 
-def run_words(run: dict, epochs: int) -> str:
-    """What one run's curves show, chosen by its numbers (``concepts.curves.overfitted`` decides overfitting)."""
+def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDATION) -> str:
+    """What one run's curves show, chosen by its numbers (``concepts.curves.overfitted`` decides overfitting);
+    VALIDATION: how many validation images the run's validation accuracy is over."""
     h, config = run["history"], run.get("config", {})
     best = run["best_epoch"]
     accuracy = f"**{run['test_accuracy']:.2%}**"
@@ -193,15 +194,20 @@ def run_words(run: dict, epochs: int) -> str:
     accuracies = f"validation accuracy going from {before:.2%} to {after:.2%}"
     if not_overfitted_because(h):
         gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
-        wide = (
-            f" It ended {gap:.1f} points better on its training images than on validation: a generalization gap, "
-            "which alone does not show overfitting."
-            if gap >= WIDE_GAP and not harder
-            else ""
-        )
+        climb = climbing(h)
+        wide = ""
+        if gap >= WIDE_GAP and not harder:
+            wide = (
+                f" It also ended {gap:.1f} points better on its training images than on validation."
+                if climb
+                else f" It ended {gap:.1f} points better on its training images than on validation: a generalization "
+                "gap, which alone does not show overfitting."
+            )
         return (
             head
-            + f"{where}, {accuracies}. No clear overfitting by the Overfitting tab's rule: {not_overfitting(h)}."
+            + f"{where}, {accuracies}. No clear overfitting by the Overfitting tab's rule: "
+            + f"{not_overfitting(h, validation)}."
+            + (f" {CLIMB}." if climb else "")
             + wide
         )
     later = h["val_loss"][best:]
@@ -221,9 +227,27 @@ def run_words(run: dict, epochs: int) -> str:
     )
 
 
-def not_overfitting(h: dict) -> str:
+# said of a run the rule spares only by its margin while its validation loss climbed at every epoch after its lowest
+CLIMB = "That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
+
+
+def climbing(h: dict) -> bool:
+    """Whether the rule spares a run only by its margin ("last" or "next-to-last") while, at each of two or more
+    epochs after its lowest, its validation loss rose and its training loss fell: a start of overfitting or a bump."""
+    loss = h["val_loss"]
+    if not_overfitted_because(h) not in ("last", "next-to-last"):
+        return False
+    best = int(np.argmin(loss)) + 1
+    return (
+        len(loss) - best >= 2
+        and bool(np.all(np.diff(loss[best - 1 :]) > 0))
+        and bool(np.all(np.diff(h["loss"][best - 1 :]) < 0))
+    )
+
+
+def not_overfitting(h: dict, validation: int | None = None) -> str:
     """Why ``concepts.curves.overfitted`` did not call a run overfitted, in its numbers: the rule's first condition
-    it fails (``not_overfitted_because``)."""
+    it fails (``not_overfitted_because``); VALIDATION, the validation images, turns an accuracy rise into images."""
     loss, why = h["val_loss"], not_overfitted_because(h)
     best, epochs = int(np.argmin(loss)) + 1, len(loss)
     lowest, after = loss[best - 1], loss[best - 1 :]
@@ -248,7 +272,12 @@ def not_overfitting(h: dict) -> str:
             "epochs"
         )
     if why == "accuracy":
-        return "its validation loss rose, yet its validation accuracy ended higher"
+        rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
+        images = f" ({round(rise * validation):,} of its {validation:,} validation images)" if validation else ""
+        return (
+            f"its validation loss rose (it ended {loss[-1] - lowest:.3f} above its lowest), but its validation "
+            f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}{images}, and the rule asks for both"
+        )
     if why == "training":
         return (
             f"its training loss ended no lower than it was at epoch {best}, the epoch of lowest validation loss, so "
@@ -310,7 +339,7 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
     for knob, change in playground.knob_effects(grid, config, reestimated=True).items():
         other = playground.flipped(config, knob)[knob]
         label = next(k for k, v in KNOBS[knob][1].items() if v == other)
-        verdict = "noise" if abs(change) < spread else ("better" if change > 0 else "worse")
+        verdict = "within noise" if abs(change) < spread else ("better" if change > 0 else "worse")
         rows.append(
             f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"
             f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
@@ -393,7 +422,10 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
     if other and other != config:
         runs.append((f"pinned: {describe(other)}", playground.grid_run(grid, other)["history"], PINNED))
     spread, noise = noise_words(grid)
-    words = [run_words(run, grid["epochs"]), batch_norm_words(run, grid["epochs"], grid)]
+    words = [
+        run_words(run, grid["epochs"], grid.get("validation_images")),
+        batch_norm_words(run, grid["epochs"], grid),
+    ]
     if other and other != config:
         gap = 100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True))
         verdict = "within the seed noise" if abs(gap) < spread else "more than the seed noise"

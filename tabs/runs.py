@@ -122,8 +122,10 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
     return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))
 
 
-def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: str = "") -> str:
-    """Why a batch-norm run may have scored lower: OVERFITTING (WHY), and its running averages lagging at test time,
+def batch_norm_causes(
+    grid: dict | None, overfitting: str = "Overfitting", why: str = "", cause: str = "one likely cause"
+) -> str:
+    """Why a batch-norm run may have scored lower: OVERFITTING (WHY), CAUSE, and its running averages lagging at test time,
     with what re-estimating them did in the Playground grid's default setting (one run each): said where the folder
     has not measured the run itself (reestimated_words)."""
     because = f" ({why})" if why else ""
@@ -132,23 +134,23 @@ def batch_norm_causes(grid: dict | None, overfitting: str = "Overfitting", why: 
         trained, reestimated = bn["test_accuracy"], bn["test_accuracy_reestimated"]
     except KeyError:  # no grid in this folder, or not those runs
         return (
-            f"{overfitting} is one likely cause{because}; batch norm's running averages lagging at test time are "
+            f"{overfitting} is {cause}{because}; batch norm's running averages lagging at test time are "
             f"another. This folder has not measured which ({MEASURE})."
         )
     same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
     if 100 * (reestimated - trained) <= -TOO_CLOSE:
         return (
-            f"{overfitting} is one likely cause{because}; lagging running averages do not look like one: "
+            f"{overfitting} is {cause}{because}; lagging running averages do not look like one: "
             f"{same_cnn}, re-estimating them made it worse, {trained:.2%} as trained and {reestimated:.2%} "
             "re-estimated (one run)."
         )
     if 100 * abs(reestimated - trained) < TOO_CLOSE:
         return (
-            f"{overfitting} is one likely cause{because}; in a smaller Playground run ({same_cnn}), re-estimating "
+            f"{overfitting} is {cause}{because}; in a smaller Playground run ({same_cnn}), re-estimating "
             f"the running averages changed little: {trained:.2%} as trained, {reestimated:.2%} re-estimated (one run)."
         )
     return (
-        f"{overfitting} is one likely cause{because}; another is batch norm's running averages lagging at test time: "
+        f"{overfitting} is {cause}{because}; another is batch norm's running averages lagging at test time: "
         f"{same_cnn} scores {trained:.2%} as trained and {reestimated:.2%} once they are re-estimated "
         f"({plain['test_accuracy']:.2%} without batch norm). This folder has not measured which it was here ({MEASURE})."
     )
@@ -178,6 +180,14 @@ def seed_noise(grid: dict | None) -> float | None:
     except (KeyError, TypeError):  # no grid in this folder, or not its default's runs
         return None
     return playground.noise_threshold(grid) if len(scores) >= 2 else None
+
+
+def seed_noise_source(grid: dict) -> str:
+    """Where seed_noise comes from: how many seeds of which one Playground setting (its default)."""
+    return (
+        f"{len(playground.seed_spread(grid))} seeds of the Playground's default setting, on {DEFAULT['images']:,} "
+        f"images {'with' if DEFAULT['batch_norm'] else 'without'} batch norm"
+    )
 
 
 def _apart(points: float, what: str) -> str:
@@ -216,18 +226,17 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             f"lifts it to **{again:.2%}**, {gained:.2f} of the {deficit:.2f} points: {share} came from its running "
             "averages, not from its learned weights."
         )
-    noise = seed_noise(getattr(model, "playground", None))
+    grid = getattr(model, "playground", None)
+    noise = seed_noise(grid)
     where = f"Re-estimated, it is {_apart(left, 'the network without batch norm')}"
     if noise is None:
         words += f" {where} (how much the seed moves such runs was not measured)."
     else:
         seed = (
-            f"the {noise:.2f} points by which the seed alone can set two of the Playground's 10-epoch runs of one "
-            f"setting apart (on {DEFAULT['images']:,} images, about 95% of the time)"
+            f"the {noise:.2f} points within which the seed alone would keep two of the Playground's 10-epoch runs of "
+            f"one setting about 95% of the time (a figure from {seed_noise_source(grid)})"
         )
-        unmeasured = (
-            "(the seed spread of these runs, on the whole training split, was not measured, and is likely smaller)"
-        )
+        unmeasured = "(how much the seed moves these runs, on the whole training split, was not measured)"
         if round(left, 2) == 0:
             words += f" {where}: no deficit is left."
         elif abs(left) < noise:
@@ -238,7 +247,9 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             )
             words += f" {where}, less than {seed}: {what} of batch norm {unmeasured}."
         else:
-            words += f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did."
+            words += (
+                f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did {unmeasured}."
+            )
     return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
 
 

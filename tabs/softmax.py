@@ -120,6 +120,17 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 f"float32 keeps fewer significant digits (the smallest that is not 0: {exps[tiny].min():.3g})"
             )
         return scaled + words + f".{fixed}"
+    # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
+    rounding = float(np.abs(softmax.softmax(z.astype(np.float32).astype(np.float64)) - stable).max())
+    if exps.max() < np.finfo(np.float32).tiny and rounding < gap / 2:  # every exp subnormal, and they carry the error
+        smallest = np.finfo(np.float32).smallest_subnormal
+        return scaled + (
+            f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}, mostly from the "
+            "exps: every exp here is below 1.2e-38, where float32 keeps fewer significant digits the smaller the "
+            f"number (exp({z[exps.argmin()]:g}) is stored as {exps.min():.2g}, {exps.min() / smallest:,.0f} times "
+            "the smallest float32 above 0)."
+            f"{fixed}"
+        )
     return scaled + (
         f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}: it keeps about 7 "
         f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "
@@ -219,12 +230,39 @@ def scaling_words(model: LoadedModel) -> str:
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "
-        f"(the slider's nearest step: {round(fitted, 1):g}). On the test set it takes the ECE from "
+        f"({_on_the_slider(logits, fitted)}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
         f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.3f} {effect} "
         f"its probabilities, though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
-        "equal-width confidence bins, weighted by the bin's share of the images. The logits were kept, and T fitted, by "
+        "equal-width confidence bins, averaged with each bin weighted by its share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
+    )
+
+
+def slider_steps(temperature: float) -> tuple[float, ...]:
+    """The slider's step TEMPERATURE is on, (step,), or the two steps either side of it, (below, above); () outside
+    the slider's range."""
+    if not TEMPERATURES[0] <= temperature <= TEMPERATURES[1]:
+        return ()
+    steps = temperature / SLIDER_STEP
+    if abs(steps - round(steps)) < 1e-6:
+        return (round(round(steps) * SLIDER_STEP, 6),)
+    below = int(np.floor(steps))
+    return round(below * SLIDER_STEP, 6), round((below + 1) * SLIDER_STEP, 6)
+
+
+def _on_the_slider(logits: dict, fitted: float) -> str:
+    """Where the fitted T lies on the slider: on a step, between two (with the test ECE at each: the fit minimises
+    the validation NLL, so the step nearer to it need not have the lower ECE), or outside its range."""
+    steps = slider_steps(fitted)
+    if not steps:
+        return f"outside the slider's range, {TEMPERATURES[0]:g} to {TEMPERATURES[1]:g}"
+    if len(steps) == 1:
+        return f"a step of the slider: {steps[0]:g}"
+    eces = [_calibration_at(logits, t)[0]["ece"] for t in steps]
+    return (
+        f"between the slider's steps {steps[0]:g} and {steps[1]:g}, where the test ECE is {eces[0]:.2%} and "
+        f"{eces[1]:.2%}; the fit minimises the validation NLL, not the test ECE"
     )
 
 

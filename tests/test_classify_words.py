@@ -414,3 +414,38 @@ def test_the_unlike_rule_is_compared_at_equal_cost_as_measured():
     old = copy.deepcopy(REAL)
     del old["unlike_rule"]["matched"]
     assert "would buy part of that too" in classify.real_photo_table(fake_model(real=old))
+
+
+def test_the_unlike_rules_flagged_share_is_split_into_its_cost_and_the_rest():
+    """Review 22a #7: right-and-sure with both rules is right, at or above the threshold and not flagged, so what the
+    rule cost is exactly the flagged photos that were right and at or above it; the rest of the flagged share was
+    already under the threshold or wrong. Both parts computed here from the JSON, then from hand-made numbers."""
+    for flagged, sure in ((None, None), (0.30, 0.60)):
+        real = copy.deepcopy(REAL)
+        rule = real["unlike_rule"]
+        if flagged is not None:
+            rule["with"]["unlike_known"]["mean"], rule["with"]["right_and_sure"]["mean"] = flagged, sure
+        cost = 100 * (rule["without"]["right_and_sure"]["mean"] - rule["with"]["right_and_sure"]["mean"])
+        share = 100 * rule["with"]["unlike_known"]["mean"]
+        words = " ".join(classify.real_photo_table(fake_model(real=real)).split())
+        assert (
+            f"the rule on its own flagged {share:.1f}% of new people's photos of the ten: {cost:.1f} points of them were "
+            f"right answers at or above {UNSURE_BELOW:.0%} (the cost above), and the other {share - cost:.1f} points "
+            "were already under the threshold or wrong."
+        ) in words
+        assert "many of them" not in words
+
+
+def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_did():
+    """Review 22a #8: the curve is read on the folds that chose the recipe, the mirror average and the thresholds."""
+    caveat = (
+        ", on the folds the fine-tune recipe, the mirror average and both thresholds were chosen on, so likely a "
+        "little optimistic; the app's own threshold is"
+    )
+    assert caveat in classify.how_sure(UNSURE_BELOW, None, fake_model())  # the shipped branch
+    real = copy.deepcopy(REAL)
+    real["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}  # those folds chose other thresholds
+    assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+    real = copy.deepcopy(REAL)
+    real["unlike_rule"]["with"]["right_and_sure"]["folds"] = [0.5, 0.5, 0.5]  # a sibling run's folds
+    assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))

@@ -100,6 +100,8 @@ def _stable(logits: list[float]) -> np.ndarray:
         ([80.0000037, 79.9999963], "off"),  # both rounded to float32, 7.6e-6 apart: no overflow, but not the same
         ([-103, -104], "some exps underflow"),  # exp(-104) is under half float32's smallest subnormal: 0
         ([-100, -100.5, -110], "some exps underflow"),  # exp(-110) is 0; the others subnormal, carrying the error
+        ([-100, -101], "off, in the exps"),  # every exp subnormal (exp(-101): 10 steps of the smallest float32)
+        ([-87.5000037, -87.4999963], "off"),  # every exp subnormal, but the logits' own rounding carries the error
     ],
 )
 def test_the_overflow_note_says_what_float32_did(logits, happened):
@@ -117,6 +119,7 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         "the same": "float32 gives the same probabilities here",
         "off": "significant digits of each logit",
         "some exps underflow": "float32 underflows for",
+        "off, in the exps": "mostly from the exps: every exp here is below 1.2e-38",
     }
     assert [case for case, said in words.items() if said in note] == [happened]
     assert "At T =" not in note  # T = 1: the numbers are the logits themselves
@@ -142,6 +145,15 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         gap = np.abs(naive - stable).max()
         assert (gap < 1e-6) == (happened == "the same")
         assert f"{gap:.1e}" in note
+        # the logits rounded to float32, everything after that exact: the error of that rounding alone
+        rounding = np.abs(_stable(np.float32(logits).astype(np.float64)) - stable).max()
+        in_the_exps = bool((exps < 1.1754944e-38).all()) and rounding < gap / 2
+        assert in_the_exps == (happened == "off, in the exps")
+        if in_the_exps:
+            smallest = exps.min()
+            assert f"is stored as {smallest:.2g}, {smallest / 2.0**-149:,.0f} times the smallest float32" in note
+        if happened == "off":
+            assert (exps < 1.1754944e-38).all() == (min(logits) < -87)  # the second case: subnormal, yet not them
     if happened != "the same":
         assert f"first gives {', '.join(f'{v:.3g}' for v in stable)}." in note
 
@@ -374,7 +386,8 @@ def test_the_overfitting_tabs_claims_hold_for_the_shipped_runs(shipped_model):
     change = {n: 100 * (runs[n]["test_accuracy"] - base) for n in ("no-dropout", "no-augmentation")}
     assert f"leaving dropout out scored {change['no-dropout']:+.2f} points" in words
     assert f"augmentation out {change['no-augmentation']:+.2f}." in words
-    assert ("no measurable effect" in words) == (min(abs(c) for c in change.values()) < 0.5)
+    assert ("Both are too close to call from one run each" in words) == (max(abs(c) for c in change.values()) < 0.5)
+    assert "no measurable effect" not in words
 
 
 def test_the_normalization_pair_is_two_runs_of_the_notebooks_network_differing_only_in_the_input_scale():
@@ -403,7 +416,8 @@ def test_the_normalization_tab_quotes_the_pair_of_runs(shipped_model):
     first = f"{100 * norm['history']['val_accuracy'][0]:.1f}% against {100 * raw['history']['val_accuracy'][0]:.1f}%"
     assert first in words
     gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
-    assert (f"bought **{gap:.2f} points**" in words) == (gap >= 0.5)
+    assert (f"the standardized run ended **{gap:.2f} points** higher" in words) == (gap >= 0.5)
+    assert "bought" not in words  # one run each: a gap, not a purchase
     assert ("too close to call" in words) == (abs(gap) < 0.5)
     for name, run in (("standardized", norm), ("raw", raw)):
         val = run["history"]["val_accuracy"]
@@ -479,7 +493,7 @@ def test_a_fine_tune_that_moved_mean_confidence_is_said_to_have(shipped_model):
     (now, _), (was, right) = _bin_means(after), _bin_means(before)
     assert was - now > 0.01 and was < right
     words = " ".join(confusion.calibration_words(after, before=before).split())
-    assert f"and on the test set mean confidence fell from {was:.1%} to {now:.1%}." in words
+    assert f"aim lower still, and on the test set mean confidence fell from {was:.1%} to {now:.1%}." in words
     assert "stayed about the same" not in words and "predates" not in words
 
 
@@ -496,6 +510,27 @@ def test_a_model_over_confident_before_its_fine_tune_is_said_to_have_been(shippe
     assert "so the change likely came with the fine-tune: its even-spread targets" in words
     assert "Label smoothing was in both trainings, so it alone does not explain the change." in words
     assert "already under-confident" not in words and "aims at" not in words
+    # the ladder's runs bear on label smoothing, which the sentence before has just set aside: not quoted here
+    ladder = json.loads((SHIPPED / "ladder_calibration.json").read_text())
+    with_ladder = confusion.calibration_words(shipped_model.metrics["calibration"], ladder, before=before)
+    assert "ladder" not in with_ladder and "Not measured" not in with_ladder
+    assert "The improvement ladder's runs point the same way" in confusion.calibration_words(
+        shipped_model.metrics["calibration"], ladder
+    )  # without the model before its fine-tune, they are quoted
+
+
+def test_a_fine_tune_that_raised_mean_confidence_is_set_against_its_lower_targets(shipped_model):
+    from tabs import confusion
+
+    after = shipped_model.metrics["calibration"]
+    before = copy.deepcopy(json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["calibration"])
+    for b in before["bins"]:
+        b["confidence"] = max(0.0, b["confidence"] - 0.03)  # three points less confident before: it rose
+    (now, _), (was, right) = _bin_means(after), _bin_means(before)
+    assert now - was > 0.01 and was < right
+    words = " ".join(confusion.calibration_words(after, before=before).split())
+    assert f"aim lower still, yet on the test set mean confidence rose from {was:.1%} to {now:.1%}." in words
+    assert "and on the test set mean confidence rose" not in words
 
 
 @pytest.mark.dataset

@@ -276,3 +276,27 @@ def test_auroc_is_the_chance_a_known_input_scores_higher_ties_half():
     known, unseen = rng.normal(1, 1, 400), rng.normal(0, 1, 300)
     pairs = (known[:, None] > unseen[None]).mean()  # the definition, pair by pair
     assert auroc(known, unseen) == pytest.approx(pairs)
+
+
+def test_the_readme_names_every_not_sure_classify_gives():
+    """Review 22a #10: the README's Classify item lists each reason _verdict gives, the missing object first."""
+    from model.inference import UNLIKE_ABOVE, UNSURE_BELOW
+    from tabs.classify import _verdict
+    from tests.helpers import ROOT
+
+    found = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=True)
+    nothing = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=False)
+    sure = np.full(10, (1 - (UNSURE_BELOW + 0.01)) / 9)
+    sure[4] = UNSURE_BELOW + 0.01
+    low = np.full(10, 0.1)
+    shown = [_verdict(sure, nothing), _verdict(low, found), _verdict(sure, found, (1 + UNLIKE_ABOVE) / 2)]
+    assert [v.split("**")[1] for v in shown] == [
+        "Not sure: no clear object found.",
+        "Not sure: no class is likely enough.",
+        "Not sure: this looks unlike the photos it trained on.",
+    ]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        '"Not sure" when no clear object is found, when no class is likely enough, or when the photo is unlike the '
+        "training photos." in readme
+    )

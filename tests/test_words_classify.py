@@ -168,7 +168,7 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
 @pytest.mark.parametrize(
     "has_score, distance, expected",
     [
-        (True, True, ", with both of the app's rules;"),
+        (True, True, ", with both of the app's rules, on the folds the fine-tune recipe"),
         (True, False, "with both “Not sure” rules, though this model has no “unlike” score, so the app here applies"),
         (False, True, ", by the probability rule alone;"),
     ],

@@ -353,3 +353,167 @@ def test_the_confusion_summary_lists_the_most_confused_pairs_from_the_matrix():
     for flat in top:
         t, p = divmod(int(flat), 10)
         assert f"{CLASS_NAMES[t]} → {CLASS_NAMES[p]} {off[t, p]}" in words
+
+
+# -- review 22c: Normalization (#1-#5) ------------------------------------------------------------------------------
+ABLATION_RUNS = json.loads((SHIPPED / "ablations.json").read_text())
+GRID = json.loads((SHIPPED / "playground.json").read_text())
+DEFAULT_KEY = "pool=max normalize=1 batch_norm=0 dropout=0 augment=0 images=10000"  # the notebook's CNN, 10k images
+
+
+def _normalization_model(raw_accuracy: float | None = None, raw_epochs: int | None = None, grid=GRID):
+    """The shipped runs as a stand-in model, notebook-raw's test accuracy or epochs replaced."""
+    runs = json.loads(json.dumps(ABLATION_RUNS))
+    if raw_accuracy is not None:
+        runs["notebook-raw"]["test_accuracy"] = raw_accuracy
+    if raw_epochs is not None:
+        runs["notebook-raw"]["epochs"] = raw_epochs
+    return SimpleNamespace(ablations=runs, playground=json.loads(json.dumps(grid)) if grid else None)
+
+
+def _seed_noise_by_hand() -> float:
+    scores = [100 * r["test_accuracy"] for n, r in GRID["runs"].items() if n.split(" seed=")[0] == DEFAULT_KEY]
+    return 2 * np.sqrt(2) * np.std(scores, ddof=1)
+
+
+def test_the_normalization_pair_says_which_run_ended_higher_not_what_normalization_bought(shipped_model):
+    from tabs import normalization
+
+    norm, raw = (ABLATION_RUNS[name] for name in normalization.PAIR)
+    gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
+    words = normalization.without_batch_norm(shipped_model)
+    assert gap >= 0.5 and f"the standardized run ended **{gap:.2f} points** higher (one run each)" in words
+    assert "bought" not in words and "buys" not in words
+    lower = normalization.without_batch_norm(_normalization_model(norm["test_accuracy"] + 0.03))
+    assert "raw pixels scored **3.00 points** higher at the end (one run each)" in lower
+    assert "bought" not in normalization.without_batch_norm(SimpleNamespace(ablations={}, playground=None))
+
+
+@pytest.mark.parametrize("raw_wins_by", [-2.0, 0.8, 3.0])  # standardized ahead beyond noise; raw ahead within, beyond
+def test_the_seed_noise_yardstick_is_given_whichever_run_won(raw_wins_by):
+    from tabs import normalization
+
+    noise = _seed_noise_by_hand()
+    assert 0.8 < noise < 3.0  # the cases fall either side of it
+    norm = ABLATION_RUNS["notebook"]["test_accuracy"]
+    words = " ".join(normalization.without_batch_norm(_normalization_model(norm + raw_wins_by / 100)).split())
+    within = abs(raw_wins_by) < noise
+    assert ("That may be seed noise" in words) == within
+    assert (f"That is more than the {noise:.2f} points two single runs of this CNN differ by" in words) != within
+    assert ("likely the scale itself" in words) == (raw_wins_by < 0)  # the mechanism only where standardizing won
+    assert ("A likely mechanism, not tested here" in words) == (raw_wins_by < 0)
+    if raw_wins_by > 0:
+        assert f"raw pixels scored **{raw_wins_by:.2f} points** higher" in words
+
+
+@pytest.mark.parametrize("raw_epochs", [None, 15])
+def test_the_same_budget_is_said_only_when_both_runs_trained_as_long(raw_epochs):
+    from tabs import normalization
+
+    words = normalization.without_batch_norm(_normalization_model(raw_epochs=raw_epochs))
+    epochs = ABLATION_RUNS["notebook"]["epochs"]
+    assert ABLATION_RUNS["notebook-raw"]["epochs"] == epochs  # the shipped pair: one budget
+    if raw_epochs is None:
+        assert f"Trained twice on the same {epochs}-epoch budget" in words
+    else:
+        assert "the same" not in words.split("(Adam")[0]
+        assert f"Trained twice, {epochs} epochs fed standardized pixels and {raw_epochs} fed raw ones (Adam" in words
+
+
+def test_the_normalization_detail_gives_the_standardized_range_not_plus_or_minus_one():
+    from model.data import PIXEL_MEAN, PIXEL_STD
+    from tabs import normalization
+
+    words = flat(normalization.DETAIL)
+    assert "±1" not in words and "first layer's activations" not in words
+    black, white = (0 - PIXEL_MEAN) / PIXEL_STD, (1 - PIXEL_MEAN) / PIXEL_STD
+    assert f"black becomes {black:.2f}, white +{white:.2f}" in words and black < -0.8 and white > 2
+
+
+def _bn_runs(grid: dict) -> list[dict]:
+    return [grid["runs"][f"pool=max normalize={n} batch_norm=1 dropout=0 augment=0 images=10000"] for n in (1, 0)]
+
+
+def test_why_so_close_adds_that_running_averages_can_split_one_learned_function(shipped_model):
+    from tabs import normalization
+
+    runs = _bn_runs(GRID)
+    trained = [r["test_accuracy"] for r in runs]
+    again = [r["test_accuracy_reestimated"] for r in runs]
+    assert abs(trained[0] - trained[1]) >= 0.005 > abs(again[0] - again[1])  # the shipped grid: the "but" branch
+    words = normalization.running_average_words(GRID)
+    assert (
+        f"scored {trained[0]:.2%} fed standardized and {trained[1]:.2%} fed raw pixels as trained, but "
+        f"{again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one run each). Here the two "
+        "runs did end close as trained." in words
+    )
+    shown = normalization.with_normalization_words(shipped_model)
+    assert normalization.WHY_SO_CLOSE + words in shown  # the shipped pair ended close: asked, and answered so
+
+    apart = json.loads(json.dumps(GRID))  # re-estimated, still apart: no "but"
+    _bn_runs(apart)[1]["test_accuracy_reestimated"] = again[0] - 0.02
+    words = normalization.running_average_words(apart)
+    assert ", but" not in words and "Here the two runs" not in words
+    assert (
+        f". In the Playground, the study notebook's CNN with batch norm (its first convolution has no bias either), "
+        f"trained on 10,000 images, scored {trained[0]:.2%} fed standardized and {trained[1]:.2%} fed raw pixels as "
+        f"trained, and {again[0]:.2%} and {again[0] - 0.02:.2%} once" in words
+    )
+    words = normalization.running_average_words(None)
+    assert "can lag behind the learned weights; whether they did for these two runs was not measured." in words
+    assert "%" not in words
+
+
+# -- review 22c: Softmax (#6-#8) --------------------------------------------------------------------------------------
+def _ece_by_hand(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:
+    from model import calibration as scaling
+    from model.evaluate import calibration
+
+    return calibration(scaling.probabilities(logits, temperature), labels)["ece"]
+
+
+def test_the_fitted_temperature_is_placed_between_the_sliders_steps_with_their_ece(shipped_model):
+    from model import calibration as scaling
+    from tabs import softmax
+
+    t = RECORD["temperature"]
+    below, above = np.floor(t * 10) / 10, np.floor(t * 10) / 10 + 0.1  # the slider's steps of 0.1 either side
+    assert below < t < above and abs(t - 0.65) < 1e-4  # the shipped fit: just under halfway
+    logits = scaling.read_logits(SHIPPED)
+    eces = [_ece_by_hand(logits["test_logits"], logits["test_labels"], s) for s in (below, above)]
+    words = flat(softmax.scaling_words(shipped_model))
+    assert (
+        f"**T = {t:.3f}** (between the slider's steps {below:g} and {above:g}, where the test ECE is {eces[0]:.2%} and "
+        f"{eces[1]:.2%}; the fit minimises the validation NLL, not the test ECE)." in words
+    )
+    assert "nearest step" not in words
+    assert "averaged with each bin weighted by its share of the images" in words
+    assert "confidence bins, weighted by the bin's share" not in words
+
+
+@pytest.mark.parametrize(
+    "fitted, said",
+    [
+        (0.5, "a step of the slider: 0.5"),
+        (0.3, "a step of the slider: 0.3"),  # 0.3 / 0.1 is 2.9999999999999996 in floating point
+        (2.0, "a step of the slider: 2"),
+        (1.234, "between the slider's steps 1.2 and 1.3"),
+        (0.05, "outside the slider's range, 0.1 to 10"),
+        (12.0, "outside the slider's range, 0.1 to 10"),
+    ],
+)
+def test_where_a_fitted_temperature_sits_on_the_slider(monkeypatch, fitted, said):
+    from tabs import softmax
+
+    logits = np.array([[3.0, 0, 0], [0, 3.0, 0], [3.0, 0, 0], [0, 0, 0.5]])
+    labels = np.array([0, 1, 0, 1])
+    kept = {"test_logits": logits, "test_labels": labels, "val_labels": np.zeros(7, int)}
+    monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
+    monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": fitted})
+    words = softmax.scaling_words(None)
+    assert f"**T = {fitted:.3f}** ({said}" in words
+    if said.startswith("between"):
+        eces = [_ece_by_hand(logits, labels, s) for s in (1.2, 1.3)]
+        assert f"where the test ECE is {eces[0]:.2%} and {eces[1]:.2%}" in words
+    else:
+        assert "test ECE is" not in words

@@ -635,3 +635,76 @@ def test_the_docs_randomization_sentence_gives_the_tabs_shares():
             said = f"{m} {np.mean(same >= 0.2):.0%} ({DELETION['results'][m][f'{key}_chance']['share_kept']:.0%})"
             assert said in doc, said
     assert "every map loses its ranking" not in doc and "keeps the most of it (mean ρ" not in doc
+
+
+# --- review 22c: the Grad-CAM words (#9-#11) and the doc's figures (#12, #13) ---------------------------------------
+
+
+def test_a_grad_cam_cells_window_is_what_the_gradient_reaches(shipped_model):
+    """Which input pixels one cell of block3_conv2 reads, probed with gradients (the layer's output is linear in
+    each conv's input, but ReLUs and max pools can zero a path: 8 random images together reach the whole window)."""
+    import keras
+    import tensorflow as tf
+
+    from concepts.features import cell_window, receptive_field
+
+    model = shipped_model.keras_model
+    layer = "block3_conv2"
+    probe = keras.Model(model.inputs, model.get_layer(layer).output)
+    images = tf.constant(np.random.default_rng(0).uniform(0, 255, (8, 28, 28, 1)).astype(np.float32))
+    for cell in range(7):
+        with tf.GradientTape() as tape:
+            tape.watch(images)
+            out = tf.reduce_sum(probe(images, training=False)[:, cell, cell, :])
+        reached = (np.abs(tape.gradient(out, images).numpy()[..., 0]) > 0).any(axis=0)
+        rows = np.nonzero(reached.any(axis=1))[0]
+        assert cell_window(model, layer, cell) == (rows.min(), rows.max()), cell
+    assert receptive_field(model, layer)[0] == 30 and cell_window(model, layer, 0) == (0, 16)
+
+
+def test_the_grad_cam_note_says_where_the_image_edge_cuts_a_cells_window(shipped_model, monkeypatch):
+    from concepts.features import cell_window
+    from tabs import explain
+
+    model = shipped_model.keras_model
+    (a, b), (c, d) = cell_window(model, "block3_conv2", 0), cell_window(model, "block3_conv2", 3)
+    words = explain._map_words(explain.GRAD_CAM, np.ones((28, 28)), "Dress", 4, shipped_model)
+    middle = "the whole image" if (c, d) == (0, 27) else f"{d - c + 1}×{d - c + 1} pixels"
+    assert (
+        f"cut off at the image's edges: a corner cell can depend on only the {b - a + 1}×{b - a + 1} pixels nearest "
+        f"its corner, a middle cell on {middle}." in words
+    )
+    assert "Grad-CAM's weights, the mean gradients, depend on the whole image." in words
+    monkeypatch.setattr(explain.features, "cell_window", lambda keras_model, layer, cell: (0, 29))  # never cut off
+    monkeypatch.setattr(explain.features, "receptive_field", lambda keras_model, layer: (30, 4))
+    uncut = explain._map_words(explain.GRAD_CAM, np.ones((28, 28)), "Dress", 4, shipped_model)
+    assert "cut off" not in uncut and "30×30 window" in uncut
+
+
+def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
+    from tabs import explain
+
+    variant = " ".join(explain.GRAD_CAM_VARIANT.split())
+    assert "A likely reason, not tested:" in variant and "Why: this network" not in variant
+    assert "`python -m benchmarks.deletion --empty-grad-cam` measures it" in variant
+    assert "add up over all their cells to the class's logit less its bias" in variant
+    assert "%" not in variant  # the share is not kept in the model folder: no figure typed into the tab
+    note = explain.METHOD_NOTES[explain.GRAD_CAM]
+    assert "not a measured rise of its score" in note and "raise the class's score most" not in note
+
+
+def test_the_docs_empty_grad_cam_shares_name_their_command_and_weights(shipped_model):
+    doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
+    sha = DELETION["weights_sha256"]
+    assert sha == shipped_model.weights_sha256
+    assert (
+        f"Both are printed by `python -m benchmarks.deletion --empty-grad-cam` on the shipped weights (the `weights_sha256` {sha[:8]}…"
+        in doc
+    )
+    constant = DELETION["results"]["Grad-CAM"][f"{TOP}_constant"]
+    trained = constant["trained_only"] + constant["both"]  # the trained model's map constant, over 500 images
+    share = f"{trained / DELETION['images']:.1%}"
+    assert f"(`block3_conv2`, before batch norm and ReLU, so taking both signs) for {share}." in doc
+    assert f"{trained} constant trained Grad-CAM maps of {DELETION['images']}" in doc
+    assert "only the logits re-drawn" not in doc and "only the top (logits) layer's weights re-drawn" in doc
+    assert DELETION["randomized_layers"][0] == "logits"
