@@ -600,10 +600,10 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 second = gr.Dropdown(runnable, value=runnable[-1], label="Second rung")
             with gr.Row():
                 first_label = gr.Label(
-                    num_top_classes=3, label="First rung's answer", min_width=160, elem_id="ladder-first"
+                    num_top_classes=3, label="First rung", min_width=160, elem_id="ladder-first"
                 )
                 second_label = gr.Label(
-                    num_top_classes=3, label="Second rung's answer", min_width=160, elem_id="ladder-second"
+                    num_top_classes=3, label="Second rung", min_width=160, elem_id="ladder-second"
                 )
             with gr.Accordion("How we know", open=False):
                 gr.Markdown(verdict_words(model), elem_id="ladder-verdict")
