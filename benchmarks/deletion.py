@@ -201,7 +201,7 @@ def _number(value: float) -> float | None:
 def markdown(report: dict) -> str:
     lines = [
         "| map | deletion area (lower: fell sooner) | beats random on | top 10% on the garment "
-        "| rank corr., top layer re-drawn | rank corr., all layers re-drawn |",
+        "| mean signed rank corr., top layer re-drawn | mean signed rank corr., all layers re-drawn |",
         "|---|---|---|---|---|---|",
     ]
     for name, r in report["results"].items():

@@ -20,7 +20,15 @@ from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
 from tabs.playground import complete, not_overfitting
-from tabs.runs import ALIKE_SHORT, TOO_CLOSE, ablation_words, batch_norm_causes, measured_alike, reestimated_words
+from tabs.runs import (
+    ALIKE_SHORT,
+    TOO_CLOSE,
+    ablation_words,
+    batch_norm_causes,
+    measured_alike,
+    reestimated_words,
+    seed_yardstick,
+)
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -68,8 +76,8 @@ def batch_norm_words(model: LoadedModel) -> str:
         settings = model.playground
         noise = playground.noise_threshold(settings) if complete(settings) else None
         within = (
-            f", less than the {noise:.2f} points two single runs of one Playground setting differ by from the seed "
-            "alone about 95% of the time: possibly noise"
+            f"; less than {seed_yardstick(settings, noise)}: possibly noise; how much the seed moves these runs was not "
+            "measured"
             if noise is not None and gap < noise
             else ""
         )

@@ -16,7 +16,7 @@ from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
 from tabs.playground import complete
-from tabs.runs import CURVES_CAPTION, TOO_CLOSE, ablation_words, run_histories, show_curves
+from tabs.runs import CURVES_CAPTION, TOO_CLOSE, ablation_words, run_histories, seed_yardstick, show_curves
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -75,7 +75,7 @@ def running_average_words(grid: dict | None) -> str:
     if 100 * abs(trained[0] - trained[1]) >= TOO_CLOSE > 100 * abs(again[0] - again[1]):
         return lead + (
             f": {measured}, but {again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one "
-            "run each). Here the two runs did end close as trained."
+            "run each). This tab's own pair, above, did end close as trained."
         )
     return lead + (
         f". In{measured[2:]}, and {again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one "
@@ -120,25 +120,19 @@ def without_batch_norm(model: LoadedModel) -> str:
     )
     noise = _seed_noise(model)
     if abs(gap) >= TOO_CLOSE and noise is not None:
-        words += _against_seed_noise(gap, noise, len(playground.seed_spread(model.playground)))
+        words += _against_seed_noise(gap, seed_yardstick(model.playground, noise), noise)
     seeds = sorted({str(run.get("seed", "not recorded")) for run in (norm, raw)})
     seed = f"seed{'s' * (len(seeds) > 1)} {' and '.join(seeds)}"
     return words + f" The curves below are these two runs (one run each, {seed})."
 
 
-def _against_seed_noise(gap: float, noise: float, seeds: int) -> str:
+def _against_seed_noise(gap: float, yardstick: str, noise: float) -> str:
     """GAP (points, standardized minus raw, at least TOO_CLOSE apart) against NOISE, the Playground's seed-noise
-    threshold from SEEDS runs, whichever run won; the likely mechanism only where standardizing won beyond it."""
-    judged = f"judged from the Playground's {seeds} seeds of this CNN on {playground.DEFAULT['images']:,} images"
+    threshold (YARDSTICK: it in words, runs.seed_yardstick), whichever run won; the likely mechanism only where
+    standardizing won beyond it."""
     if abs(gap) < noise:
-        return (
-            f" That may be seed noise: {judged}, two single runs differ by less than {noise:.2f} points about 95% of "
-            "the time."
-        )
-    words = (
-        f" That is more than the {noise:.2f} points two single runs of this CNN differ by from the seed alone about "
-        f"95% of the time ({judged}, itself uncertain)"
-    )
+        return f" That is less than {yardstick}: it may be seed noise."
+    words = f" That is more than {yardstick}"
     if gap < 0:
         return words + "."
     return words + (

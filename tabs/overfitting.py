@@ -25,7 +25,7 @@ from tabs.runs import (
     reestimated_step_words,
     run_histories,
     seed_noise,
-    seed_noise_source,
+    seed_yardstick,
     show_curves,
 )
 from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
@@ -86,18 +86,24 @@ def held_out_words(model: LoadedModel) -> str:
     if not above:
         return ""
     low, high = min(above), max(above)
+    negative = any(
+        r["history"]["accuracy"][-1] < r["history"]["val_accuracy"][-1]
+        for r in runs.values()
+        if (r.get("history") or {}).get("accuracy") and (r.get("history") or {}).get("val_accuracy")
+    )
     words = (
         f" These gaps are taken against the validation images. At the last epoch, the {len(above)} runs here scored "
     )
-    if low > 0:
+    if low > 0:  # training minus test = the gap + (validation minus test): higher by as much, whatever its sign
         words += (
             f"{low:.2f} to {high:.2f} points higher on them than on the test set, so against the test set each gap "
-            "would be that much wider."
+            "would be that many points higher"
+            + (" (a gap below zero that much nearer zero, or above it)." if negative else ".")
         )
     elif high < 0:
         words += (
             f"{-high:.2f} to {-low:.2f} points lower on them than on the test set, so against the test set each gap "
-            "would be that much narrower."
+            "would be that many points lower."
         )
     else:
         words += f"from {low:+.2f} to {high:+.2f} points on them against the test set."
@@ -137,10 +143,10 @@ def threshold_words(model: LoadedModel) -> str:
     return words + (
         ": in the Playground, the default setting's validation loss rose by up to "
         + ", ".join(f"{r:.3f}" for r in rises[:-1])
-        + f" and {rises[-1]:.3f} above its lowest after it, one number for each of its {len(seeds)} seeds, and the "
-        + "rule calls "
-        + ("none of those runs" if not called else f"{called} of those runs")
-        + " overfitted."
+        + f" and {rises[-1]:.3f} above its lowest after it, one number for each of its {len(seeds)} seeds. The "
+        + f"{OVERFIT_RISE} was set by hand from one of those rises, so that the rule calls "
+        + ("none of those runs" if not called else f"only {called} of those runs")
+        + " overfitted is no check of it."
     )
 
 
@@ -186,18 +192,13 @@ def regularisation_words(model: LoadedModel) -> str:
     if not clear:
         words += (
             "Both are too close to call from one run each: two runs of the shipped recipe differ by up to a few "
-            "tenths of a point from the seed alone (the README's seed study), and how much the seed moves these "
+            "tenths of a point, whether their seeds differ or not (the seed study in docs/model.md), and how much "
+            "the seed moves these "
             f"{base['epochs']}-epoch runs was not measured."
         )
     else:
         noise = seed_noise(model.playground)
-        scale = (
-            f" (for scale, two of the Playground's smaller {model.playground['epochs']}-epoch runs of one setting "
-            f"differ by less than {noise:.2f} points about 95% of the time, a figure from "
-            f"{seed_noise_source(model.playground)})"
-            if noise is not None
-            else ""
-        )
+        scale = f" (for scale: {seed_yardstick(model.playground, noise)})" if noise is not None else ""
         words += (
             "On this budget, in one run each, "
             + "; ".join(f"leaving {left_out[n]} out scored {c:+.2f} points" for n, c in clear.items())
@@ -293,17 +294,12 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
             + reestimated_step_words(model)
         )
     threshold, _ = noise_words(model.playground)
-    seed = (
-        f"the seed alone can make between two of the Playground's smaller {model.playground['epochs']}-epoch runs of "
-        f"one setting (up to {threshold:.2f} points, about 95% of the time)"
-    )
+    seed = seed_yardstick(model.playground, threshold)
     lag = reestimated_step_words(model)
-    source = (
-        f" (That figure is from {seed_noise_source(model.playground)}; these runs' own seed spread was not measured.)"
-    )
+    source = " These runs' own seed spread was not measured."
     if abs(step) < threshold:
-        return said + f": smaller than the difference {seed}, so possibly noise.{source}" + lag
-    return said + f": larger than the difference {seed}.{source}" + lag
+        return said + f": less than {seed}, so possibly noise.{source}" + lag
+    return said + f": more than {seed}, so a hint, not a finding.{source}" + lag
 
 
 OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens

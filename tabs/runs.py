@@ -48,8 +48,9 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     ours, other = runs["baseline"], runs[variant]
     gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
     verdict = (
-        f" {abs(gap):.2f} points apart: too close to call from one run each (see how much the seed alone moves the "
-        f"shipped recipe in the README; these {ours['epochs']}-epoch runs may vary more)."
+        f" {abs(gap):.2f} points apart: too close to call from one run each (two runs of the shipped recipe differ by "
+        "up to a few tenths of a point, whether their seeds differ or not: the seed study in docs/model.md; these "
+        f"{ours['epochs']}-epoch runs may vary more)."
         if abs(gap) < TOO_CLOSE
         else f" Ours is {gap:+.1f} points (one run each)."
     )
@@ -138,16 +139,19 @@ def batch_norm_causes(
             f"another. This folder has not measured which ({MEASURE})."
         )
     same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
+    # a smaller run, trained differently (fewer images and updates, another batch size), need not carry over
+    elsewhere = f"that run was trained differently, and this folder has not measured which it was here ({MEASURE})."
     if 100 * (reestimated - trained) <= -TOO_CLOSE:
         return (
-            f"{overfitting} is {cause}{because}; lagging running averages do not look like one: "
-            f"{same_cnn}, re-estimating them made it worse, {trained:.2%} as trained and {reestimated:.2%} "
-            "re-estimated (one run)."
+            f"{overfitting} is {cause}{because}; batch norm's running averages lagging at test time are another. "
+            f"In a smaller Playground run ({same_cnn}) re-estimating them made it worse ({trained:.2%} as trained, "
+            f"{reestimated:.2%} re-estimated, one run), but {elsewhere}"
         )
     if 100 * abs(reestimated - trained) < TOO_CLOSE:
         return (
-            f"{overfitting} is {cause}{because}; in a smaller Playground run ({same_cnn}), re-estimating "
-            f"the running averages changed little: {trained:.2%} as trained, {reestimated:.2%} re-estimated (one run)."
+            f"{overfitting} is {cause}{because}; batch norm's running averages lagging at test time are another. "
+            f"In a smaller Playground run ({same_cnn}) re-estimating them changed little ({trained:.2%} as trained, "
+            f"{reestimated:.2%} re-estimated, one run), but {elsewhere}"
         )
     return (
         f"{overfitting} is {cause}{because}; another is batch norm's running averages lagging at test time: "
@@ -182,11 +186,14 @@ def seed_noise(grid: dict | None) -> float | None:
     return playground.noise_threshold(grid) if len(scores) >= 2 else None
 
 
-def seed_noise_source(grid: dict) -> str:
-    """Where seed_noise comes from: how many seeds of which one Playground setting (its default)."""
+def seed_yardstick(grid: dict, noise: float) -> str:
+    """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds)
+    in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."."""
+    seeds = len(playground.seed_spread(grid))
     return (
-        f"{len(playground.seed_spread(grid))} seeds of the Playground's default setting, on {DEFAULT['images']:,} "
-        f"images {'with' if DEFAULT['batch_norm'] else 'without'} batch norm"
+        f"the {noise:.2f} points under which two single runs of one Playground setting would differ about 95% of the "
+        f"time if runs varied as the {seeds} seeds of its default setting did ({DEFAULT['images']:,} images, "
+        f"{'with' if DEFAULT['batch_norm'] else 'no'} batch norm; a spread from {seeds} runs is itself uncertain)"
     )
 
 
@@ -232,10 +239,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     if noise is None:
         words += f" {where} (how much the seed moves such runs was not measured)."
     else:
-        seed = (
-            f"the {noise:.2f} points within which the seed alone would keep two of the Playground's 10-epoch runs of "
-            f"one setting about 95% of the time (a figure from {seed_noise_source(grid)})"
-        )
+        seed = seed_yardstick(grid, noise)
         unmeasured = "(how much the seed moves these runs, on the whole training split, was not measured)"
         if round(left, 2) == 0:
             words += f" {where}: no deficit is left."

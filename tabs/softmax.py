@@ -279,7 +279,8 @@ def _not_sure_line(logits: np.ndarray, fitted: float) -> str:
     return (
         f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test images "
         f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f} (one pass of the network; "
-        "Classify applies the line after averaging each input with its mirror image, so its own counts differ)"
+        "Classify applies the line after averaging each input with its mirror image, and also says *Not sure* for "
+        "inputs unlike its training photos, so its own counts can differ)"
     )
 
 

@@ -73,3 +73,16 @@ def reshuffles_only_when_augmenting() -> bool:
         ds = train.make_dataset(x, y, 64, seed=3, augment=augment)
         orders[augment] = [tuple(np.argmax(t, 1)) for _, t in (next(iter(ds)), next(iter(ds)))]
     return orders[False][0] == orders[False][1] and orders[True][0] != orders[True][1]
+
+
+def yardstick(grid: dict) -> str:
+    """The Playground's seed-noise yardstick as the tabs must word it, computed here from GRID's default setting's
+    seeds (2 x sqrt(2) of their standard deviation), not taken from the code under test."""
+    scores = [100 * r["test_accuracy"] for r in grid["runs"].values() if r["config"] == grid["default"]]
+    noise = 2 * np.sqrt(2) * np.std(scores, ddof=1)
+    default = grid["default"]
+    return (
+        f"the {noise:.2f} points under which two single runs of one Playground setting would differ about 95% of the "
+        f"time if runs varied as the {len(scores)} seeds of its default setting did ({default['images']:,} images, "
+        f"{'with' if default['batch_norm'] else 'no'} batch norm; a spread from {len(scores)} runs is itself uncertain)"
+    )

@@ -132,6 +132,7 @@ def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitte
         )
     else:
         assert "it does move images across" in words
+        assert "unlike its training photos, so its own counts can differ)" in words and "counts differ)" not in words
         assert (
             f"{under[0]:,} test images have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f}"
             in words

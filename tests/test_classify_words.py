@@ -338,6 +338,14 @@ def test_the_readme_quotes_the_cross_validation_as_the_app_answers():
         f"one pass there falls {100 * (0.80 - one['unsure_unseen_garment']['mean']):.1f} points short of the 80% "
         "that garment must keep"
     ) in readme
+    alone, both = flip["one pass"], flip["mirror averaged"]  # each at the thresholds the rule gave it
+    below = [a < b for a, b in zip(alone["right_and_sure"]["folds"], both["right_and_sure"]["folds"], strict=True)]
+    assert all(below)  # "lower on all three folds"
+    assert (
+        f"so the rule gives it {alone['unsure_below']:.0%}, where it answers {alone['right_and_sure']['mean']:.1%} "
+        f"right-and-sure against the mirror average's {both['right_and_sure']['mean']:.1%} (lower on all three folds): "
+        "that decided it."
+    ) in readme
     assert one["unsure_unseen_garment"]["mean"] < 0.80 <= two["unsure_unseen_garment"]["mean"]
     assert flip["one pass"]["unsure_below"] > UNSURE_BELOW == flip["mirror averaged"]["unsure_below"]
     seeds = METRICS["real_photos"]["seeds"]

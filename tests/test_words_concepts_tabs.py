@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from model.data import CLASS_NAMES
-from tests.helpers import SHIPPED
+from tests.helpers import SHIPPED, yardstick
 
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 FLIP = json.loads((SHIPPED / "test_time_flip.json").read_text())["shipped model"]
@@ -398,8 +398,8 @@ def test_the_seed_noise_yardstick_is_given_whichever_run_won(raw_wins_by):
     norm = ABLATION_RUNS["notebook"]["test_accuracy"]
     words = " ".join(normalization.without_batch_norm(_normalization_model(norm + raw_wins_by / 100)).split())
     within = abs(raw_wins_by) < noise
-    assert ("That may be seed noise" in words) == within
-    assert (f"That is more than the {noise:.2f} points two single runs of this CNN differ by" in words) != within
+    assert (f"That is less than {yardstick(GRID)}: it may be seed noise." in words) == within
+    assert (f"That is more than {yardstick(GRID)}" in words) != within
     assert ("likely the scale itself" in words) == (raw_wins_by < 0)  # the mechanism only where standardizing won
     assert ("A likely mechanism, not tested here" in words) == (raw_wins_by < 0)
     if raw_wins_by > 0:
@@ -444,8 +444,8 @@ def test_why_so_close_adds_that_running_averages_can_split_one_learned_function(
     words = normalization.running_average_words(GRID)
     assert (
         f"scored {trained[0]:.2%} fed standardized and {trained[1]:.2%} fed raw pixels as trained, but "
-        f"{again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one run each). Here the two "
-        "runs did end close as trained." in words
+        f"{again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one run each). This tab's own "
+        "pair, above, did end close as trained." in words
     )
     shown = normalization.with_normalization_words(shipped_model)
     assert normalization.WHY_SO_CLOSE + words in shown  # the shipped pair ended close: asked, and answered so
@@ -453,7 +453,7 @@ def test_why_so_close_adds_that_running_averages_can_split_one_learned_function(
     apart = json.loads(json.dumps(GRID))  # re-estimated, still apart: no "but"
     _bn_runs(apart)[1]["test_accuracy_reestimated"] = again[0] - 0.02
     words = normalization.running_average_words(apart)
-    assert ", but" not in words and "Here the two runs" not in words
+    assert ", but" not in words and "This tab's own pair" not in words
     assert (
         f". In the Playground, the study notebook's CNN with batch norm (its first convolution has no bias either), "
         f"trained on 10,000 images, scored {trained[0]:.2%} fed standardized and {trained[1]:.2%} fed raw pixels as "

@@ -18,7 +18,7 @@ from concepts.curves import overfitted
 from model import playground
 from tabs import overfitting
 from tabs import playground as tab
-from tests.helpers import SHIPPED, reshuffles_only_when_augmenting
+from tests.helpers import SHIPPED, reshuffles_only_when_augmenting, yardstick
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
@@ -140,7 +140,10 @@ def test_the_threshold_words_quote_the_default_settings_seeds():
     )
     assert ", ".join(f"{r:.3f}" for r in rises[:-1]) + f" and {rises[-1]:.3f} above its lowest" in words
     assert f"each of its {len(seeds)} seeds" in words
-    assert not any(the_lead_rule(h) for h in seeds) and "the rule calls none of those runs overfitted." in words
+    assert (
+        not any(the_lead_rule(h) for h in seeds)
+        and "the rule calls none of those runs overfitted is no check of it." in words
+    )
 
 
 def test_the_threshold_words_count_a_seed_the_rule_calls_overfitted():
@@ -151,7 +154,7 @@ def test_the_threshold_words_count_a_seed_the_rule_calls_overfitted():
     h["val_accuracy"][-1] = 0.0
     h["loss"][-1] = 0.0
     assert the_lead_rule(h)
-    assert "the rule calls 1 of those runs overfitted." in overfitting.threshold_words(model)
+    assert "the rule calls only 1 of those runs overfitted is no check of it." in overfitting.threshold_words(model)
     assert overfitting.threshold_words(fake_model(grid=None)).endswith("not a measured noise level.")
 
 
@@ -205,11 +208,8 @@ def test_the_ladder_step_is_not_said_to_help_and_is_set_against_the_playgrounds_
     words = _ladder(fake_model())
     assert f"adding augmentation changed test accuracy by {step:+.2f} points" in words
     assert f"in one pair of {RUNS['vgg']['epochs']}-epoch runs never repeated with other seeds" in words
-    assert f"(up to {threshold:.2f} points, about 95% of the time), so possibly noise." in words
-    assert (
-        f"(That figure is from {len(scores)} seeds of the Playground's default setting, on "
-        f"{GRID['default']['images']:,} images without batch norm; these runs' own seed spread was not measured.)"
-    ) in words and not GRID["default"]["batch_norm"]
+    assert f": less than {yardstick(GRID)}, so possibly noise. These runs' own seed spread was not measured." in words
+    assert f"the {threshold:.2f} points under which" in words and not GRID["default"]["batch_norm"]
     for wrong in ("helped", "unlike in our recipe", "Perhaps because", "a hint rather than a finding"):
         assert wrong not in overfitting.regularisation_words(fake_model())
 
@@ -218,7 +218,7 @@ def test_the_ladder_step_is_not_said_to_help_and_is_set_against_the_playgrounds_
     "vgg_aug, grid, says",
     [
         (None, GRID, "never repeated with other seeds: too close to call from one run each."),  # vgg-aug near vgg
-        (0.95, GRID, "these runs' own seed spread was not measured."),
+        (0.95, GRID, f"more than {yardstick(GRID)}, so a hint, not a finding. These runs' own seed spread was not"),
         (0.95, None, "how much such runs vary with the seed was not measured, so this may be noise."),
     ],
 )
@@ -478,9 +478,7 @@ def test_a_late_batch_norm_gain_is_only_possibly_the_lag_when_runs_with_as_many_
         (  # one of them beyond it: a hint, with the Playground's figure given only for scale, and its source
             {"no_dropout": -0.008},
             "in one run each, leaving dropout out scored -0.80 points: a hint, not a finding, since how much the seed "
-            "moves these runs was not measured (for scale, two of the Playground's smaller 10-epoch runs of one "
-            "setting differ by less than {noise:.2f} points about 95% of the time, a figure from 3 seeds of the "
-            "Playground's default setting, on 10,000 images without batch norm); the other is too close to call.",
+            "moves these runs was not measured (for scale: " + yardstick(GRID) + "); the other is too close to call.",
         ),
         (
             {"no_dropout": 0.016, "no_augmentation": 0.015},
@@ -503,8 +501,9 @@ def test_the_regularisation_verdict_is_too_close_to_call_below_too_close(change,
     assert "no measurable effect" not in words and "had no" not in words
     if "Both are too close" in expected:
         assert (
-            "two runs of the shipped recipe differ by up to a few tenths of a point from the seed alone (the "
-            "README's seed study), and how much the seed moves these 10-epoch runs was not measured." in words
+            "two runs of the shipped recipe differ by up to a few tenths of a point, whether their seeds differ or not "
+            "(the seed study in docs/model.md), and how much the seed moves these 10-epoch runs was not measured."
+            in words
         )
     no_grid = flat(overfitting.regularisation_words(fake_model(grid=None, **moved)))
     assert "for scale" not in no_grid and ("a hint, not a finding" in no_grid) == ("a hint" in expected)
@@ -530,11 +529,12 @@ def test_a_validation_loss_well_above_its_lowest_is_not_called_flat():
     [
         (
             None,
-            "points higher on them than on the test set, so against the test set each gap would be that much wider.",
+            "points higher on them than on the test set, so against the test set each gap would be that many points "
+            "higher (a gap below zero that much nearer zero, or above it).",
         ),
         (
             -0.05,
-            "points lower on them than on the test set, so against the test set each gap would be that much narrower.",
+            "points lower on them than on the test set, so against the test set each gap would be that many points lower.",
         ),
         (-0.006, "points on them against the test set."),  # the ablations moved, the shipped run not: mixed
     ],
