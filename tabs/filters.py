@@ -19,13 +19,14 @@ from tabs.checks import choice, number
 from tabs.files import enlarge, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.playground import complete, not_overfitting
 from tabs.runs import (
     ALIKE_SHORT,
     TOO_CLOSE,
     ablation_words,
     batch_norm_causes,
+    complete,
     measured_alike,
+    not_overfitting,
     reestimated_words,
     seed_yardstick,
 )

@@ -27,8 +27,7 @@ from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, P
 from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
-from tabs.playground import noise_words
-from tabs.runs import MEASURE, TOO_CLOSE, batch_norm_causes, reestimated_step_words, reestimated_words
+from tabs.runs import MEASURE, TOO_CLOSE, batch_norm_causes, noise_words, reestimated_step_words, reestimated_words
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")

@@ -15,8 +15,7 @@ from model.playground import DEFAULT, grid_run
 from tabs.charts import histogram_svg
 from tabs.inputs import input_pixels
 from tabs.memo import built_for
-from tabs.playground import complete
-from tabs.runs import CURVES_CAPTION, TOO_CLOSE, ablation_words, run_histories, seed_yardstick, show_curves
+from tabs.runs import CURVES_CAPTION, TOO_CLOSE, ablation_words, complete, run_histories, seed_yardstick, show_curves
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else

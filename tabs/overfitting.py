@@ -16,12 +16,17 @@ from tabs.charts import grid, upscale
 from tabs.checks import names, optional_number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
-from tabs.playground import CLIMB, WIDE_GAP, climbing, complete, noise_words, not_overfitting
 from tabs.runs import (
+    CLIMB,
     CURVES_CAPTION,
     TOO_CLOSE,
+    WIDE_GAP,
+    climbing,
+    complete,
     fashion_mnist_run,
     measured_alike,
+    noise_words,
+    not_overfitting,
     reestimated_step_words,
     run_histories,
     seed_noise,

@@ -19,7 +19,7 @@ from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels
 from tabs.live_queue import LiveQueue, QueueFull
-from tabs.runs import TOO_CLOSE
+from tabs.runs import CLIMB, TOO_CLOSE, WIDE_GAP, climbing, complete, noise_words, not_overfitting
 from tabs.wiring import RAW
 
 # knob -> (its label, {its values as the API takes them: the model's values}, the notebook question it answers)
@@ -97,14 +97,6 @@ def describe(config: dict) -> str:
     )
 
 
-def complete(grid: dict | None) -> bool:
-    """Whether GRID holds every configuration's run and the default's seeds (an interrupted grid does not)."""
-    runs = (grid or {}).get("runs", {})
-    return all(playground.config_key(c) in runs for c in playground.every_config()) and len(
-        playground.seed_spread(grid)
-    ) == len(playground.SEEDS)
-
-
 def the_grid(model: LoadedModel) -> dict:
     grid = model.playground
     if not complete(grid):
@@ -119,27 +111,6 @@ REESTIMATED = (
     "Batch-norm runs are scored with their test-time averages re-estimated after training (the batch-norm note "
     "under a batch-norm run says what they score as trained)."
 )
-
-
-def noise_words(grid: dict) -> tuple[float, str]:
-    """The smallest difference between two single runs called more than noise (points), and a sentence on it:
-    2 x sqrt(2) standard deviations of the default configuration's seeds (about 95% of the differences between
-    two runs of one setting stay below it, if runs vary as those did)."""
-    scores = playground.seed_spread(grid)
-    sd = float(np.std(scores, ddof=1))
-    threshold = playground.noise_threshold(grid)
-    listed = ", ".join(f"{s:.2f}%" for s in scores)
-    return threshold, (
-        f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a "
-        f"standard deviation of {sd:.2f} points from the seed alone, estimated from only {len(scores)} runs and so "
-        f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
-        f"{threshold:.2f} points about 95% of the time, so "
-        "smaller differences are called *within noise* here; settings with 1,000 images or batch norm likely vary more, "
-        'so a "better" or "worse" from one run each is a hint, not a finding.'
-    )
-
-
-WIDE_GAP = 2.0  # points of training over validation accuracy (clean, no dropout) worth naming beside the rule
 
 
 def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDATION) -> str:
@@ -225,65 +196,6 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             + f"), falling at epoch{'s' if len(fell) > 1 else ''} {', '.join(map(str, fell))}."
         )
     )
-
-
-# said of a run the rule spares only by its margin while its validation loss climbed at every epoch after its lowest
-CLIMB = "That climb may be the start of overfitting or a bump that falls back: one run with one seed cannot tell"
-
-
-def climbing(h: dict) -> bool:
-    """Whether the rule spares a run only by its margin ("last" or "next-to-last") while, at each of two or more
-    epochs after its lowest, its validation loss rose and its training loss fell: a start of overfitting or a bump."""
-    loss = h["val_loss"]
-    if not_overfitted_because(h) not in ("last", "next-to-last"):
-        return False
-    best = int(np.argmin(loss)) + 1
-    return (
-        len(loss) - best >= 2
-        and bool(np.all(np.diff(loss[best - 1 :]) > 0))
-        and bool(np.all(np.diff(h["loss"][best - 1 :]) < 0))
-    )
-
-
-def not_overfitting(h: dict, validation: int | None = None) -> str:
-    """Why ``concepts.curves.overfitted`` did not call a run overfitted, in its numbers: the rule's first condition
-    it fails (``not_overfitted_because``); VALIDATION, the validation images, turns an accuracy rise into images."""
-    loss, why = h["val_loss"], not_overfitted_because(h)
-    best, epochs = int(np.argmin(loss)) + 1, len(loss)
-    lowest, after = loss[best - 1], loss[best - 1 :]
-    climbed = (
-        "its validation loss climbed at each epoch after its lowest while its training loss fell, but "
-        if len(after) > 1
-        and all(b > a for a, b in zip(after[:-1], after[1:], strict=True))
-        and all(b < a for a, b in zip(h["loss"][best - 1 : -1], h["loss"][best:], strict=True))  # fell every epoch
-        else ""
-    )
-    if why == "lowest-late":
-        return f"its validation loss was lowest at epoch {best} of {epochs}, so fewer than two epochs came after it"
-    if why == "last":
-        return (
-            f"{climbed}it ended only {loss[-1] - lowest:.3f} above its lowest, and a rise of up to {OVERFIT_RISE} is "
-            "not called overfitting here"
-        )
-    if why == "next-to-last":
-        return (
-            f"{climbed}epoch {epochs - 1} was only {loss[-2] - lowest:.3f} above its lowest (it ended "
-            f"{loss[-1] - lowest:.3f} above), and the rule asks for more than {OVERFIT_RISE} at each of the last two "
-            "epochs"
-        )
-    if why == "accuracy":
-        rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
-        images = f" ({round(rise * validation):,} of its {validation:,} validation images)" if validation else ""
-        return (
-            f"its validation loss rose (it ended {loss[-1] - lowest:.3f} above its lowest), but its validation "
-            f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}{images}, and the rule asks for both"
-        )
-    if why == "training":
-        return (
-            f"its training loss ended no lower than it was at epoch {best}, the epoch of lowest validation loss, so "
-            "the network was not fitting its training images better either"
-        )
-    return "it has too few epochs to judge"
 
 
 def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
