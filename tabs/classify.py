@@ -249,7 +249,20 @@ grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NA
 architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
 {model.metrics.get("train_size", 0):,} training images{_forgets(before.test_accuracy, model.test_accuracy)}{_generated(real)})
-and its targets ({_targets(real)})."""
+and its targets ({_targets(real)}){_more_training(real)}."""
+
+
+def _more_training(real: dict) -> str:
+    """The fine-tune's own training, as metrics.json records it: its epochs, its restarted schedule, its seeds."""
+    if not real.get("epochs"):
+        return ""
+    parts = []
+    if real.get("peak_lr"):
+        parts.append(f"a new warm-up to a peak learning rate of {real['peak_lr']:g}, then cosine decay")
+    seeds = real.get("seeds") or []
+    if len(seeds) > 1:
+        parts.append(f"the best of {len(seeds)} seeds on Fashion-MNIST's validation split kept")
+    return f", and {real['epochs']} more epochs of training" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def _forgets(before: float, after: float) -> str:
@@ -412,30 +425,48 @@ def _at_equal_cost(rule: dict) -> str:
     )
 
 
+def _is_app(chosen: dict | None) -> bool:
+    """Whether CHOSEN (a run's thresholds in real_photos.json) are the app's two."""
+    return ((chosen or {}).get("unsure_below"), (chosen or {}).get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE)
+
+
+def _folds_chose_app(results: dict) -> bool:
+    """Whether the folds the table and the curve come from chose the app's thresholds: as the "unlike" rule's run
+    records it where that run is the table's own, else as the table's own run records it (cross_validation)."""
+    source = results.get("unlike_rule") if _same_folds(results) else results.get("cross_validation")
+    return _is_app((source or {}).get("chosen"))
+
+
 def _chosen_where(results: dict) -> str:
-    """Whether the app's two thresholds are the ones those folds chose: on the table's own folds they were chosen
-    there (model.inference), so those numbers flatter a little; a sibling run's folds would only agree."""
-    chosen = (results.get("unlike_rule") or {}).get("chosen") or {}
-    if (chosen.get("unsure_below"), chosen.get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE):
-        if _same_folds(results):
+    """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter a little,
+    whichever run measured the "unlike" rule), and what a sibling run's folds, where they measured it, would choose."""
+    rule = (results.get("unlike_rule") or {}).get("chosen") or {}
+    theirs = (
+        "the app's thresholds too"
+        if _is_app(rule)
+        else f"{rule.get('unsure_below', 0):.0%} and {rule.get('unlike_above', 0):.0%}; the app keeps "
+        f"{UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}"
+    )
+    if _same_folds(results):
+        if _is_app(rule):
             return (
                 "Both thresholds were chosen on those same folds (and so were the mirror average and the fine-tune "
                 "recipe: docs/real-photos.md), so these numbers are likely a little optimistic."
             )
-        return "Those folds would choose the app's thresholds too."
-    return (
-        f"Those folds would choose {chosen.get('unsure_below', 0):.0%} and {chosen.get('unlike_above', 0):.0%}; "
-        f"the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
-    )
+        return f"Those folds would choose {theirs}."
+    if _folds_chose_app(results):
+        return (
+            "The app's thresholds, the mirror average and the fine-tune recipe were chosen on these same folds, so "
+            f"these numbers are likely a little optimistic; the \"unlike\" rule's own figures come from a sibling run's "
+            f"folds, which would choose {theirs}."
+        )
+    return f"Those folds would choose {theirs}."
 
 
 def _chosen_on(results: dict) -> str:
     """The curve's caveat where its folds chose the app's thresholds (as _chosen_where says under the table): the
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters a little."""
-    chosen = (results.get("unlike_rule") or {}).get("chosen") or {}
-    if (chosen.get("unsure_below"), chosen.get("unlike_above")) != (UNSURE_BELOW, UNLIKE_ABOVE) or not _same_folds(
-        results
-    ):
+    if not _folds_chose_app(results):
         return ""
     return (
         ", on the folds the fine-tune recipe, the mirror average and both thresholds were chosen on, so likely a "

@@ -39,10 +39,10 @@ the positive part of their sum, so its map is as coarse as that layer. **SmoothG
 score changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
-ReLU, not the rectified maps after them that Grad-CAM usually reads. When this layer was chosen, Grad-CAM on the
-rectified maps came out 0 everywhere for far more test images than on the maps before batch norm and ReLU, which
-take both signs (`python -m benchmarks.deletion --empty-grad-cam` measures it). A likely reason, not tested: in a
-network that ends in global average pooling and one dense layer, the maps, each weighted by its mean gradient, add
+ReLU, not the rectified maps after them that Grad-CAM usually reads. When this layer was chosen, Grad-CAM on those
+rectified maps came out 0 everywhere for far more test images than on this layer's own output; on the rectified
+maps one layer earlier it seldom did, so rectification alone does not explain it
+(`python -m benchmarks.deletion --empty-grad-cam` measures it). A likely reason, not tested: in a network that ends in global average pooling and one dense layer, the maps, each weighted by its mean gradient, add
 up over all their cells to the class's logit less its bias, so where that is above 0 the map cannot be empty; this
 network ends in Flatten and Dense, where nothing ties them together. One more change: the last 2×2 pooling reads
 only the first 6 rows and columns of these 7×7 maps, so the score does not depend on the 7th row and column at all;
@@ -399,6 +399,16 @@ def chance_difference(results: dict, method: str, key: str, cut: float = KEPT_RH
     return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
 
 
+def reversed_excess(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> bool:
+    """Whether METHOD's excess over chance lies in reversed rankings: its share of images with ρ <= -CUT exceeds the
+    chance pairs' by more than its share with ρ >= CUT does (|ρ| counts a ranking turned round as kept)."""
+    same = np.array([v for v in results["per_image"][key][method] if v is not None], dtype=np.float64)
+    pairs = np.array([v for v in results["per_image"][f"{key}_chance"][method] if v is not None], dtype=np.float64)
+    kept = (same >= cut).mean() - (pairs >= cut).mean()
+    turned = (same <= -cut).mean() - (pairs <= -cut).mean()
+    return bool(turned > kept)
+
+
 def against_chance(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> str:
     """ "above" chance: the paired mean difference beyond CHANCE_SE standard errors; "close" (too close to call):
     above 0 but within them; else "not above"."""
@@ -466,11 +476,18 @@ def sanity_words(results: dict) -> str:
             verdict = against_chance(results, m, "rank_correlation_randomized")
             shares = f"**{m}**'s {s['kept']:.0%} against {s['chance']:.0%} for different images"
             other = rho_summary(results, m, "rank_correlation_randomized", OTHER_CUT)
-            if verdict == "above" and against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above":
-                clauses.append(  # beyond chance at both cut-offs: more than a borderline excess
+            both = against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above"
+            if verdict == "above" and both and reversed_excess(results, m, "rank_correlation_randomized"):
+                clauses.append(  # beyond chance, but as rankings turned round: nothing of the trained one kept
                     f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
-                    "at both cut-offs, so its map likely keeps part of its trained ranking (one random draw of the "
-                    "weights)"
+                    "at both cut-offs, but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the "
+                    "trained one turned round rather than keeping it (one random draw of the weights)"
+                )
+            elif verdict == "above" and both:
+                clauses.append(  # beyond chance at both cut-offs, with ρ above 0: more than a borderline excess
+                    f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
+                    "at both cut-offs, with ρ above 0, so its map likely keeps part of its trained ranking (one random "
+                    "draw of the weights)"
                 )
             elif verdict == "above":
                 clauses.append(

@@ -99,7 +99,8 @@ def batch_norm_words(model: LoadedModel) -> str:
             "the test accuracy is the last epoch's. "
         )
         if overfitted(h):
-            words += batch_norm_causes(model.playground, why="nothing in that recipe held it back")
+            # no "why": both rungs had the same recipe (no dropout, no augmentation), so it explains nothing between them
+            words += batch_norm_causes(model.playground)
         else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause
             words += (
                 f"By the Overfitting tab's rule it did not overfit: {not_overfitting(h, VALIDATION_SIZE)}. "
@@ -136,10 +137,16 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
         (train, val), (aug_train, aug_val) = (
             [runs[name]["history"][key][-1] for key in ("accuracy", "val_accuracy")] for name in pair
         )
-        curves, measured, as_trained = True, " at the last epoch of the training curves", False
+        # Keras's training accuracy of these batch-norm runs: said how it was measured, and no "still" (no gap of the
+        # batch-norm rung before it in this branch)
+        curves, as_trained = True, False
+        measured = (
+            " at the last epoch of their training curves (Keras's training accuracy, measured on the training batches "
+            "with batch norm using each batch's own statistics, not the running averages the validation scores use)"
+        )
     dropout, augmented = 100 * (train - val), 100 * (aug_train - aug_val)
     words = (
-        f" In the ladder, training minus validation accuracy{measured} is still {dropout:.1f} "
+        f" In the ladder, training minus validation accuracy{measured} is {'' if curves else 'still '}{dropout:.1f} "
         f"points in the rung with this app's network and its dropout, and {augmented:.1f} in the next, adding "
         "augmentation"
     )
@@ -173,6 +180,14 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
     return words + f": mostly validation accuracy rising ({moves})." + rise + words_after
 
 
+# the two runs differ in augmentation and in the reshuffling that comes with it: why one run's averages lagged more than
+# the other's was not measured, so the lag is not "not augmentation"
+UNMEASURED_LAG = (
+    " Whether augmentation, or the reshuffling that came with it, is why the augmented run's averages lagged less was "
+    "not measured."
+)
+
+
 def _validation_reestimated(alike: dict | None, pair: tuple[str, str]) -> str:
     """What becomes of the pair's validation accuracy rise once both runs' batch-norm running averages are
     re-estimated (batch_norm.json): part of the as-trained rise is their averages lagging by different amounts.
@@ -187,12 +202,15 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str]) -> str:
         f"{after:.2%}"
     )
     if change <= -TOO_CLOSE:
-        return words + ": it falls, so the rise came from the running averages, not from augmentation."
+        return words + (
+            ": it falls, so the rise as trained came from the runs' running averages, not from better learned "
+            "weights." + UNMEASURED_LAG
+        )
     if round(change, 2) <= 0:
         return words + (
             (f", {-change:.2f} points lower" if round(change, 2) < 0 else ", no change")
-            + ", too close to call from one run each: the rise likely came from the running averages, not from "
-            "augmentation."
+            + " (too close to call from one run each): the rise as trained likely came from the runs' running "
+            "averages, not from better learned weights." + UNMEASURED_LAG
         )
     if change < TOO_CLOSE:
         rise = 100 * (b["validation_accuracy"] - a["validation_accuracy"])

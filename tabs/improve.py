@@ -27,7 +27,15 @@ from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, P
 from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
-from tabs.runs import MEASURE, TOO_CLOSE, batch_norm_causes, noise_words, reestimated_step_words, reestimated_words
+from tabs.runs import (
+    MEASURE,
+    TOO_CLOSE,
+    batch_norm_causes,
+    noise_words,
+    reestimated_step_words,
+    reestimated_words,
+    seed_yardstick,
+)
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
 SHIRT = CLASS_NAMES.index("Shirt")
@@ -344,11 +352,11 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None) -> str:
     scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
     noise = short_run_noise(grid)
     if noise is not None:
-        rule = f"the Playground's {noise[0]:.2f}-point noise threshold"
+        rule = f"{seed_yardstick(grid, noise[0])}; these runs' own seed spread was not measured"
         verdict = (
             f", less than {rule} ({once})"
             if abs(net) < noise[0]
-            else f", more than {rule}, but in {once}: a hint, not a finding"
+            else f", more than {rule} ({once}): a hint, not a finding"
         )
     elif abs(net) < TOO_CLOSE:
         verdict = f", no clear gain or loss ({once})"
@@ -425,7 +433,16 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     )
     if batch_norm:  # the rung that adds batch norm: its averages may lag too
         return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
-    return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".")
+    if overfitted(before.history):  # a cause both rows share explains nothing between them
+        return (
+            f"{curves}, as did the row above, so one run each cannot say whether overfitting explains the lower score."
+        )
+    lag = (
+        reestimated_step_words(model, _key(before), _key(after), (f"**{before.name}**", f"**{after.name}**"))
+        if model
+        else ""
+    )
+    return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".") + lag
 
 
 def _hardest(model: LoadedModel) -> str:

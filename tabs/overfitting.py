@@ -17,6 +17,7 @@ from tabs.checks import names, optional_number
 from tabs.files import image_file
 from tabs.inputs import input_pixels
 from tabs.runs import (
+    BATCH_NORM_FILE,
     CLIMB,
     CURVES_CAPTION,
     TOO_CLOSE,
@@ -51,8 +52,38 @@ each network the folder keeps, the table also gives its training accuracy measur
 images, running averages, no dropout) and the gap measured that way. Many texts call a large gap itself overfitting (Goodfellow et al. 2016, §5.2);
 this app keeps the word for its rule above, validation getting worse as training goes on, so a run with a wide gap
 can still be "not overfitted" here. Dropout and data augmentation are meant to prevent
-overfitting, by making the training task harder to memorise."""
+overfitting, by making the training task harder to memorise. In batch-norm networks the validation curve depends on
+batch norm too: it uses the running averages, which can lag behind the weights, so a validation loss that rises may be
+that lag rather than overfitting, and the rule cannot tell the two apart."""
 AUGMENTED_RUNS = {name for name, spec in ABLATIONS.items() if spec[2]}  # the ablations trained with augmentation
+
+
+def validation_lag_words(model: LoadedModel) -> str:
+    """After DETAIL: for each batch-norm run the rule calls overfitted, what re-estimating its running averages after
+    training did to its last-epoch validation accuracy (batch_norm.json, via runs.measured_alike); "" where none."""
+    shipped, metrics = fashion_mnist_run(model)
+    alike = measured_alike(model)
+    if model.fashion_mnist_only is not None and FASHION_MNIST_ONLY in alike:
+        alike[shipped] = alike[FASHION_MNIST_ONLY]
+    said = []
+    for name, run in {shipped: metrics, **model.ablations}.items():
+        row, h = alike.get(name) or {}, run.get("history") or {}
+        if "reestimated" not in row or not h.get("val_loss") or not overfitted(h):
+            continue
+        before, after = row["validation_accuracy"], row["reestimated"]["validation_accuracy"]
+        change = 100 * (after - before)
+        if change >= TOO_CLOSE:
+            verdict = "part of its validation getting worse was likely its running averages lagging, not a worse fit"
+        elif change <= -TOO_CLOSE:
+            verdict = "lagging averages do not explain its validation getting worse"
+        else:
+            verdict = "a change too small to call from one run"
+        said.append(
+            f"The rule calls `{name}` overfitted; re-estimating its running averages after training (no training) "
+            f"takes its last-epoch validation accuracy from {before:.2%} to {after:.2%} (`{BATCH_NORM_FILE}`, one "
+            f"run): {verdict}."
+        )
+    return " ".join(said)
 
 
 def gap_words(model: LoadedModel) -> str:
@@ -203,11 +234,32 @@ def regularisation_words(model: LoadedModel) -> str:
         )
     else:
         noise = seed_noise(model.playground)
-        scale = f" (for scale: {seed_yardstick(model.playground, noise)})" if noise is not None else ""
+        unmeasured = "how much the seed moves these runs was not measured"
+        # under the yardstick: "possibly noise", as the ladder's steps are; past it: a hint, not a finding
+        under = {n for n, c in clear.items() if noise is not None and abs(c) < noise}
+        if noise is None:
+            verdict = f": a hint, not a finding, since {unmeasured}"
+        elif under == clear.keys():
+            verdict = f": less than {seed_yardstick(model.playground, noise)}, so possibly noise; {unmeasured}"
+        elif not under:
+            verdict = (
+                f": a hint, not a finding, since {unmeasured} (for scale: {seed_yardstick(model.playground, noise)})"
+            )
+        else:  # one each side of the yardstick
+            verdict = f" ({unmeasured}; the yardstick is {seed_yardstick(model.playground, noise)})"
+        scored = (
+            f"leaving {left_out[n]} out scored {c:+.2f} points"
+            + (
+                (", less than the yardstick: possibly noise" if n in under else ", more: a hint, not a finding")
+                if 0 < len(under) < len(clear)
+                else ""
+            )
+            for n, c in clear.items()
+        )
         words += (
             "On this budget, in one run each, "
-            + "; ".join(f"leaving {left_out[n]} out scored {c:+.2f} points" for n, c in clear.items())
-            + f": a hint, not a finding, since how much the seed moves these runs was not measured{scale}"
+            + "; ".join(scored)
+            + verdict
             + ("; the other is too close to call." if len(clear) < len(change) else ".")
         )
     ladder = _augmentation_on_the_ladder(runs, model)
@@ -467,6 +519,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
         gr.Markdown(LEAD)
         with gr.Accordion("How we know", open=False):
             gr.Markdown(DETAIL)
+            gr.Markdown(validation_lag_words(model), elem_id="validation-lag-words")
             gr.Markdown(threshold_words(model), elem_id="threshold-words")
             gr.Markdown(gap_words(model), elem_id="gap-words")
             gr.Markdown(regularisation_words(model), elem_id="regularisation-words")

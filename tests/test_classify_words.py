@@ -455,5 +455,41 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     real["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}  # those folds chose other thresholds
     assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     real = copy.deepcopy(REAL)
-    real["unlike_rule"]["with"]["right_and_sure"]["folds"] = [0.5, 0.5, 0.5]  # a sibling run's folds
+    real["unlike_rule"]["with"]["right_and_sure"]["folds"] = [0.5, 0.5, 0.5]  # a sibling run's folds measured the rule
+    assert caveat in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))  # the curve's folds still chose
+    real["cross_validation"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}  # ... unless they chose others
     assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+
+
+@pytest.mark.parametrize(
+    "drop, tail",
+    [
+        (
+            (),
+            "and {epochs} more epochs of training (a new warm-up to a peak learning rate of {lr:g}, then cosine decay; "
+            "the best of {seeds} seeds on Fashion-MNIST's validation split kept).",
+        ),
+        (
+            ("peak_lr",),
+            "and {epochs} more epochs of training (the best of {seeds} seeds on Fashion-MNIST's validation "
+            "split kept).",
+        ),
+        (
+            ("seeds",),
+            "and {epochs} more epochs of training (a new warm-up to a peak learning rate of {lr:g}, then "
+            "cosine decay).",
+        ),
+        (("epochs",), "an even spread over the ten)."),
+    ],
+)
+def test_the_domain_shift_paragraph_names_the_fine_tunes_own_training(drop, tail):
+    """Review 24a #4: data and targets were not all that changed: 5 more epochs, a new schedule, the best of 3 seeds."""
+    model = fake_model()
+    model.metrics = copy.deepcopy(model.metrics)
+    real = model.metrics["real_photos"]
+    epochs, lr, seeds = real["epochs"], real["peak_lr"], len(real["seeds"])
+    for key in drop:
+        real.pop(key)
+    words = " ".join(classify.real_photo_table(model).split())
+    assert tail.format(epochs=epochs, lr=lr, seeds=seeds) in words
+    assert ("more epochs of training" in words) == ("epochs" not in drop)

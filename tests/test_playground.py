@@ -389,6 +389,13 @@ def test_the_noise_words_and_the_intro_say_within_noise_and_the_seeds():
     _, words = tab.noise_words(GRID)
     assert "so smaller differences are called *within noise* here" in words
     assert "are called noise here" not in words
+    # review 24b #6: the runs differ in their seed, and in any run-to-run nondeterminism (docs/model.md's seed study)
+    sd = np.std(playground.seed_spread(GRID), ddof=1)
+    assert (
+        f"a standard deviation of {sd:.2f} points between runs that differ in their seed (and in any run-to-run "
+        "nondeterminism)" in " ".join(words.split())
+    )
+    assert "from the seed alone" not in words
     seeds = len(playground.seed_spread(GRID))
     assert seeds == len(playground.SEEDS) == 3
     assert f"trained once here from scratch (the default setting {seeds} times, with different seeds," in " ".join(

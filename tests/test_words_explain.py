@@ -260,10 +260,19 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
         ([0.01, -0.05, 0.1, 0.0] * 25, [0.3, 0.0] * 50, 1, "'s |ρ| is below 0.2 on every image"),  # nothing kept
         # beyond chance at 0.2 and at 0.3: more than borderline
         (
-            [0.5, -0.5, 0.4, 0.1] * 25,
+            [0.5, 0.45, 0.4, 0.1] * 25,
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
-            "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs",
+            "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
+            "with ρ above 0, so its map likely keeps part of its trained ranking",
+        ),
+        # the same sizes, but turned round (review 24c #3): |ρ| counts a reversed ranking as kept
+        (
+            [-0.5, -0.45, -0.4, 0.1] * 25,
+            [0.3, 0.0, 0.0, 0.0] * 25,
+            1,
+            "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
+            "but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the trained one turned round",
         ),
         # beyond chance at 0.2 only (at 0.3 none is kept): borderline
         (
@@ -291,7 +300,17 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
         ([0.25] * 25 + [0.1] * 75, [0.25] * 25 + [0.0] * 275, 3, "'s 25% against 8% for different images: a small"),
         ([0.5, -0.5, 0.4, 0.1] * 25, None, 1, "'s |ρ| is 0.2 or more on 75% of images, but this file has no chance"),
     ],
-    ids=["none-kept", "above-both", "above", "above-paired", "close", "not-above", "above-3-pairs", "no-chance-level"],
+    ids=[
+        "none-kept",
+        "above-both",
+        "above-both-reversed",
+        "above",
+        "above-paired",
+        "close",
+        "not-above",
+        "above-3-pairs",
+        "no-chance-level",
+    ],
 )
 def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets, said):
     from tabs import explain
@@ -637,6 +656,36 @@ def test_the_docs_randomization_sentence_gives_the_tabs_shares():
     assert "every map loses its ranking" not in doc and "keeps the most of it (mean ρ" not in doc
 
 
+def test_the_docs_top_layer_shares_are_split_by_sign():
+    """Review 24c #1: |ρ| ≥ 0.2 counts a ranking turned round as kept; split by sign, SmoothGrad's top-layer share is
+    all ρ above 0 and Grad-CAM's and Occlusion's excess over chance is all in ρ ≤ −0.2."""
+    doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
+    raw = DELETION["per_image"]
+
+    def split(m: str, key: str) -> tuple[float, float, int]:
+        rho = np.array([v for v in raw[key][m] if v is not None], dtype=np.float64)
+        return float(np.mean(rho >= 0.2)), float(np.mean(rho <= -0.2)), len(rho)
+
+    smooth = np.array([v for v in raw[TOP]["SmoothGrad"] if v is not None], dtype=np.float64)
+    assert smooth.min() > 0 and "SmoothGrad 85% (5%), every image with ρ above 0: a kept ranking;" in doc
+    kept, turned, chance_kept, chance_turned = {}, {}, {}, {}
+    for m in ("Grad-CAM", "Occlusion"):
+        (kept[m], turned[m], n), (chance_kept[m], chance_turned[m], pairs) = split(m, TOP), split(m, f"{TOP}_chance")
+        assert turned[m] - chance_turned[m] > kept[m] - chance_kept[m]  # the excess is in reversed rankings
+        se = np.sqrt(kept[m] * (1 - kept[m]) / n + chance_kept[m] * (1 - chance_kept[m]) / pairs)
+        assert abs(kept[m] - chance_kept[m]) < 2 * se  # "close to" the share for different images
+        se = np.sqrt(turned[m] * (1 - turned[m]) / n + chance_turned[m] * (1 - chance_turned[m]) / pairs)
+        assert turned[m] - chance_turned[m] > 2 * se  # "more images than chance would"
+    g, o = "Grad-CAM", "Occlusion"
+    assert (
+        f"but their excess over chance is in reversed rankings: ρ ≤ −0.2 on {turned[g]:.0%} and {turned[o]:.0%} of "
+        f"images, against {chance_turned[g]:.0%} and {chance_turned[o]:.0%} for different images; ρ ≥ 0.2 on "
+        f"{kept[g]:.0%} and {kept[o]:.0%}, close to the {chance_kept[g]:.0%} and {chance_kept[o]:.0%} for different "
+        "images" in doc
+    )
+    assert "the clearest kept ranking" not in doc
+
+
 # --- review 22c: the Grad-CAM words (#9-#11) and the doc's figures (#12, #13) ---------------------------------------
 
 
@@ -687,6 +736,8 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     variant = " ".join(explain.GRAD_CAM_VARIANT.split())
     assert "A likely reason, not tested:" in variant and "Why: this network" not in variant
     assert "`python -m benchmarks.deletion --empty-grad-cam` measures it" in variant
+    # review 24c #2: the command prints a rectified layer with the fewest empty maps: sign alone is not the cause
+    assert "so rectification alone does not explain it" in variant and "which take both signs" not in variant
     assert "add up over all their cells to the class's logit less its bias" in variant
     assert "%" not in variant  # the share is not kept in the model folder: no figure typed into the tab
     note = explain.METHOD_NOTES[explain.GRAD_CAM]
@@ -698,13 +749,17 @@ def test_the_docs_empty_grad_cam_shares_name_their_command_and_weights(shipped_m
     sha = DELETION["weights_sha256"]
     assert sha == shipped_model.weights_sha256
     assert (
-        f"Both are printed by `python -m benchmarks.deletion --empty-grad-cam` on the shipped weights (the `weights_sha256` {sha[:8]}…"
+        f"All four are printed by `python -m benchmarks.deletion --empty-grad-cam` on the shipped weights (the `weights_sha256` {sha[:8]}…"
         in doc
     )
     constant = DELETION["results"]["Grad-CAM"][f"{TOP}_constant"]
     trained = constant["trained_only"] + constant["both"]  # the trained model's map constant, over 500 images
     share = f"{trained / DELETION['images']:.1%}"
-    assert f"(`block3_conv2`, before batch norm and ReLU, so taking both signs) for {share}." in doc
+    assert f"(`block3_conv2`, before batch norm and ReLU) for {share}." in doc and "taking both signs" not in doc
+    # review 24c #2: all four layers the command prints, the rectified one with the fewest empty maps included
+    for layer in ("block3_conv1", "block3_relu1", "block3_conv2", "block3_relu2"):
+        assert f"`{layer}`" in doc, layer
+    assert "not rectified maps in general" in doc and "by this count alone `block3_relu1` would have been picked" in doc
     assert f"{trained} constant trained Grad-CAM maps of {DELETION['images']}" in doc
     assert "only the logits re-drawn" not in doc and "only the top (logits) layer's weights re-drawn" in doc
     assert DELETION["randomized_layers"][0] == "logits"

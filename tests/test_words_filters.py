@@ -17,7 +17,7 @@ from concepts import features
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
 from tabs import filters
 from tabs.inputs import input_pixels
-from tests.helpers import SHIPPED, reshuffles_only_when_augmenting
+from tests.helpers import SHIPPED, reshuffles_only_when_augmenting, yardstick
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))
@@ -197,3 +197,40 @@ def test_the_strongest_map_is_said_to_be_undrawn_when_it_is(shipped_model, layer
     note = filters.show_feature_maps(str(EXAMPLES[0]), layer, shipped_model)[1]
     strongest = int(re.search(r"the strongest is #(\d+)", note).group(1))
     assert ("not among those drawn" in note) == (strongest >= features.MAX_MAPS)
+
+
+# -- review 24b #5: a one-run ablation difference past 0.5 points is set against the Playground's seed yardstick -----
+GRID = json.loads((SHIPPED / "playground.json").read_text())
+
+
+def _seed_noise(grid: dict) -> float:
+    seeds = [100 * r["test_accuracy"] for r in grid["runs"].values() if r["config"] == grid["default"]]
+    return 2 * np.sqrt(2) * np.std(seeds, ddof=1)
+
+
+@pytest.mark.parametrize("times", [0.2, 0.6, 1.5, 2.5])
+@pytest.mark.parametrize("grid", [GRID, None])
+def test_the_ablation_evidence_sets_a_clear_gap_against_the_seed_yardstick(times, grid):
+    from tabs.runs import ablation_words
+
+    noise = _seed_noise(GRID)
+    gap = max(times * noise, 0.3)  # points by which the baseline beats the variant
+    runs = copy.deepcopy(RUNS)
+    runs["no-dropout"]["test_accuracy"] = runs["baseline"]["test_accuracy"] - gap / 100
+    folder = SimpleNamespace(ablations=runs, fashion_mnist_only=None, metrics={}, playground=grid)
+    words = " ".join(ablation_words(folder, "no-dropout", "without dropout").split())
+    ours = f"Ours is {gap:+.1f} points"
+    if gap < 0.5:
+        assert "too close to call from one run each" in words and ours not in words
+    elif grid is None:
+        assert f"{ours} (one run each; how much the seed moves these runs was not measured)." in words
+    elif gap < noise:
+        assert (
+            f"{ours}, less than {yardstick(GRID)}: possibly noise, from one run each (how much the seed moves these "
+            "runs was not measured)." in words
+        )
+    elif gap < 2 * noise:
+        assert f"{ours} (one run each; a hint, not a finding, as it is not far above {yardstick(GRID)})." in words
+    else:
+        assert words.endswith(f"{ours} (one run each).")
+    assert ("possibly noise" in words) == (grid is not None and 0.5 <= gap < noise)
