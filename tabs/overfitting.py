@@ -73,7 +73,10 @@ def validation_lag_words(model: LoadedModel) -> str:
         before, after = row["validation_accuracy"], row["reestimated"]["validation_accuracy"]
         change = 100 * (after - before)
         if change >= TOO_CLOSE:
-            verdict = "part of its validation getting worse was likely its running averages lagging, not a worse fit"
+            verdict = (
+                "at that epoch, part of its lower validation score was its lagging running averages, not its learned "
+                "weights (its earlier epochs, and its validation loss, were not re-estimated)"
+            )
         elif change <= -TOO_CLOSE:
             verdict = "lagging averages do not explain its validation getting worse"
         else:

@@ -245,13 +245,31 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
     return head + f": one likely cause is that its running averages had not caught up. {mechanism}"
 
 
+def pinned_words(gap: float, spread: float, batch_norm: bool) -> str:
+    """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise (which
+    settings with 1,000 images or batch norm likely exceed, so a larger gap is a hint, not a finding)."""
+    verdict = (
+        "within the seed noise"
+        if abs(gap) < spread
+        else "more than the default setting's seed noise, which settings with 1,000 images or batch norm likely "
+        "exceed: a hint, not a finding"
+    )
+    return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}" + (
+        ", batch-norm runs re-estimated)." if batch_norm else ")."
+    )
+
+
 def effects_table(grid: dict, config: dict, spread: float) -> str:
     """Each knob flipped with the rest held: its test accuracy change, noise marked."""
     rows = []
     for knob, change in playground.knob_effects(grid, config, reestimated=True).items():
         other = playground.flipped(config, knob)[knob]
         label = next(k for k, v in KNOBS[knob][1].items() if v == other)
-        verdict = "within noise" if abs(change) < spread else ("better" if change > 0 else "worse")
+        verdict = (
+            "within noise"
+            if abs(change) < spread
+            else ("better, one run each" if change > 0 else "worse, one run each")
+        )
         rows.append(
             f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"
             f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
@@ -340,11 +358,7 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
     ]
     if other and other != config:
         gap = 100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True))
-        verdict = "within the seed noise" if abs(gap) < spread else "more than the seed noise"
-        words.append(
-            f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}"
-            + (", batch-norm runs re-estimated)." if other["batch_norm"] or config["batch_norm"] else ").")
-        )
+        words.append(pinned_words(gap, spread, other["batch_norm"] or config["batch_norm"]))
     words.append(noise)
     words = [w for w in words if w]
     curves = epoch_curves_svg(runs, grid["epochs"], "Training and validation curves")

@@ -582,7 +582,8 @@ def test_each_batch_norm_run_the_rule_calls_overfitted_gets_its_re_estimated_val
     ) in words
     gain = 100 * (after - before)
     verdict = (
-        "part of its validation getting worse was likely its running averages lagging, not a worse fit."
+        "at that epoch, part of its lower validation score was its lagging running averages, not its learned weights "
+        "(its earlier epochs, and its validation loss, were not re-estimated)."
         if gain >= 0.5
         else "lagging averages do not explain its validation getting worse."
         if gain <= -0.5

@@ -184,7 +184,8 @@ def test_the_effects_table_calls_a_change_below_the_seed_spread_noise():
     table = tab.effects_table(GRID, config, spread=100.0)  # every change smaller than 100 points
     assert table.count(">within noise<") == 6 and ">noise<" not in table  # not shown to be noise, only not told apart
     table = tab.effects_table(GRID, config, spread=0.0)
-    assert "noise<" not in table and table.count(">better<") + table.count(">worse<") == 6
+    assert "noise<" not in table
+    assert table.count(">better, one run each<") + table.count(">worse, one run each<") == 6  # review 25b #3
     with_bn = _find({**config, "batch_norm": True})  # batch-norm runs compared re-estimated
     change = 100 * (with_bn["test_accuracy_reestimated"] - _find(config)["test_accuracy"])
     assert f"<td>{change:+.2f}</td>" in table
@@ -419,3 +420,19 @@ def test_a_climb_within_the_margin_gets_the_one_seed_caveat_and_the_gap_is_not_c
         assert "which alone does not show overfitting" not in words
     else:
         assert "a generalization gap, which alone does not show overfitting." in words
+
+
+@pytest.mark.parametrize("gap, bn", [(0.5, False), (-3.0, False), (3.0, True)])
+def test_a_pinned_run_past_the_seed_noise_is_a_hint_not_a_finding(gap, bn):
+    """Review 25b #3: the threshold is the default setting's; 1,000-image and batch-norm settings likely vary more."""
+    spread = 1.37
+    words = tab.pinned_words(gap, spread, bn)
+    assert words.startswith(f"**Pinned run**: {gap:+.2f} points of test accuracy against this one (")
+    if abs(gap) < spread:
+        assert "(within the seed noise" in words and "hint" not in words
+    else:
+        assert (
+            "more than the default setting's seed noise, which settings with 1,000 images or batch norm likely "
+            "exceed: a hint, not a finding" in words
+        )
+    assert words.endswith(", batch-norm runs re-estimated)." if bn else ").")
