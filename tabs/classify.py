@@ -232,7 +232,7 @@ shipped model then trained on {trained}, so it cannot be scored on them. {_rules
 | Cut-out, Fashion-MNIST only | {before.test_accuracy:.1%} | {fm_only["top1"]:.1%} | {fm_only["right_and_sure"]:.1%} | {fm_only["unsure_outside"]:.1%} |
 | Cut-out, fine-tuned: {cv["folds"]} fold models, new photographers | {min(fold_fm):.1%}–{max(fold_fm):.1%} | {_pm(ours["top1"])} | {_pm(ours["right_and_sure"])} | {_pm(ours["unsure_outside"])} |
 
-*Test set*: Fashion-MNIST test accuracy, in one pass (for the fold models, their range). *Photos right*: of the {inside:,} photos
+*Test set*: the network's Fashion-MNIST test accuracy, fed the dataset's 28×28 images directly (not through the row's conversion), in one pass (for the fold models, their range). *Photos right*: of the {inside:,} photos
 whose garment is one of the ten, the share whose top class counts as right by this app's mapping
 (`model/real_photos.py`), which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
 long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
@@ -245,7 +245,7 @@ grayscale, inverted and stretched to 28×28; the other rows cut the garment out 
 clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
 the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
-grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NAMES[top]}: {constant:.1%}) once the garment is cut out and converted by the dataset's own recipe. The
+grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NAMES[top]}: {constant:.1%}) once the garment is cut out and converted much as the dataset's images were (trimmed, longest edge to 28, centred, negated; without the paper's sharpening). The
 architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
 {model.metrics.get("train_size", 0):,} training images{_forgets(before.test_accuracy, model.test_accuracy)}{_generated(real)})
@@ -437,6 +437,23 @@ def _folds_chose_app(results: dict) -> bool:
     return _is_app((source or {}).get("chosen"))
 
 
+def _listed(things: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return things[0] if len(things) == 1 else ", ".join(things[:-1]) + " and " + things[-1]
+
+
+def _also_chosen(results: dict) -> list[str]:
+    """What else real_photos.json shows was chosen on the table's folds: the mirror average (where those folds
+    averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
+    cv = results.get("cross_validation") or {}
+    also = []
+    if cv.get("mirror_averaged") and results.get("test_time_flip"):
+        also.append("the mirror average")
+    if cv.get("recipe") and (results.get("recipe_choice") or {}).get("chosen") == cv["recipe"]:
+        also.append("the fine-tune recipe")
+    return also
+
+
 def _chosen_where(results: dict) -> str:
     """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter a little,
     whichever run measured the "unlike" rule), and what a sibling run's folds, where they measured it, would choose."""
@@ -449,16 +466,15 @@ def _chosen_where(results: dict) -> str:
     )
     if _same_folds(results):
         if _is_app(rule):
-            return (
-                "Both thresholds were chosen on those same folds (and so were the mirror average and the fine-tune "
-                "recipe: docs/real-photos.md), so these numbers are likely a little optimistic."
-            )
+            also = _also_chosen(results)
+            more = f" (and so were {' and '.join(also)}: docs/real-photos.md)" if also else ""
+            return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely a little optimistic."
         return f"Those folds would choose {theirs}."
     if _folds_chose_app(results):
+        chosen = _listed(["the app's thresholds", *_also_chosen(results)])
         return (
-            "The app's thresholds, the mirror average and the fine-tune recipe were chosen on these same folds, so "
-            f"these numbers are likely a little optimistic; the \"unlike\" rule's own figures come from a sibling run's "
-            f"folds, which would choose {theirs}."
+            f"{chosen[0].upper()}{chosen[1:]} were chosen on these same folds, so these numbers are likely a little "
+            f"optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose {theirs}."
         )
     return f"Those folds would choose {theirs}."
 
@@ -468,10 +484,7 @@ def _chosen_on(results: dict) -> str:
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters a little."""
     if not _folds_chose_app(results):
         return ""
-    return (
-        ", on the folds the fine-tune recipe, the mirror average and both thresholds were chosen on, so likely a "
-        "little optimistic"
-    )
+    return f", on the folds {_listed([*_also_chosen(results)[::-1], 'both thresholds'])} were chosen on, so likely a little optimistic"
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:

@@ -35,16 +35,18 @@ of this one input the chosen class's score depends on most. Pick a class and a m
 finds the most (what "most" means differs by method: see below the map)."""
 DETAIL = """**Grad-CAM** weights each feature map of the
 last convolutional layer by the mean gradient of the class's score (its logit) with respect to it and keeps
-the positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** shows how much the
-score changes when one pixel changes, averaged over noisy copies of the input. **Occlusion** covers the
+the positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** averages the gradient of
+the score with respect to each pixel, with its sign, over noisy copies of the input, then shows its size. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
 ReLU, not the rectified maps after them that Grad-CAM usually reads. When this layer was chosen, Grad-CAM on those
 rectified maps came out 0 everywhere for far more test images than on this layer's own output; on the rectified
 maps one layer earlier it seldom did, so rectification alone does not explain it
-(`python -m benchmarks.deletion --empty-grad-cam` measures it). A likely reason, not tested: in a network that ends in global average pooling and one dense layer, the maps, each weighted by its mean gradient, add
-up over all their cells to the class's logit less its bias, so where that is above 0 the map cannot be empty; this
-network ends in Flatten and Dense, where nothing ties them together. One more change: the last 2×2 pooling reads
+(`python -m benchmarks.deletion --empty-grad-cam` measures it). Why that one layer's maps come out empty so often
+was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
+dense layer, the maps, each weighted by its mean gradient, add up over all their cells to the class's logit less its
+bias, so where that is above 0 the map cannot be empty; this network ends in Flatten and Dense, where nothing ties
+them together, at any layer. One more change: the last 2×2 pooling reads
 only the first 6 rows and columns of these 7×7 maps, so the score does not depend on the 7th row and column at all;
 plain Grad-CAM can still colour them (a strip along the bottom and right edges), so here they are set to 0."""
 NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
@@ -486,7 +488,7 @@ def sanity_words(results: dict) -> str:
             elif verdict == "above" and both:
                 clauses.append(  # beyond chance at both cut-offs, with ρ above 0: more than a borderline excess
                     f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
-                    "at both cut-offs, with ρ above 0, so its map likely keeps part of its trained ranking (one random "
+                    "at both cut-offs, mostly with ρ above 0, so its map likely keeps part of its trained ranking (one random "
                     "draw of the weights)"
                 )
             elif verdict == "above":

@@ -98,7 +98,10 @@ def test_the_table_says_the_test_set_is_one_pass_and_which_rule_each_row_counts(
     real = copy.deepcopy(REAL)
     real["cross_validation"]["has_unlike_score"] = has_score
     words = _flat(classify.real_photo_table(fake_model(real=real)))
-    assert "*Test set*: Fashion-MNIST test accuracy, in one pass (for the fold models, their range)." in words
+    assert (
+        "*Test set*: the network's Fashion-MNIST test accuracy, fed the dataset's 28×28 images directly (not through "
+        "the row's conversion), in one pass (for the fold models, their range)." in words
+    )
     if has_score:
         assert (
             "The third row's \"Not sure\" columns count both of the app's rules for an answer (top class under "
