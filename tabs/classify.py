@@ -658,7 +658,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
         )
         table = real_photo_table(model)
         if table:
-            with gr.Accordion("Real photos vs Fashion-MNIST: what training on photos changed", open=False):
+            with gr.Accordion("Real photos vs Fashion-MNIST: each row's recipe, measured", open=False):
                 gr.Markdown(table, elem_id="real-photo-table")
         outputs = [label_output, seen_output, steps_output, verdict_output, before_output, score_state]
         # Up to 4 requests at once: decoding and uploads overlap the model call, and the model is only

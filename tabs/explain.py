@@ -72,7 +72,7 @@ PATCHES = (2, 12)  # smallest and largest occlusion patch side, pixels: the slid
 PHOTO_SIDE = 320  # the photo, with its heatmap, at most this many pixels on its longest side
 METHOD_NOTES = {
     GRAD_CAM: "Red: where the feature maps, each weighted by its mean gradient for the class, add up highest (Grad-CAM's estimate of where the maps favour the class, not a measured rise of its score); blue or no colour: low, zero or negative (Grad-CAM keeps only the positive part).",
-    saliency.SMOOTHGRAD: "Red: the pixels where a small change moves the class's score most, in either direction.",
+    saliency.SMOOTHGRAD: "Red: the pixels whose gradient, averaged with its sign over noisy copies of the input, is largest in size; a gradient whose sign flips from copy to copy cancels out.",
     OCCLUSION: "Red: where a gray patch lowers the class's probability most; no colour where it lowers it little or raises it.",
 }
 

@@ -42,7 +42,7 @@ not what they "mean". Because the same filter is applied at every position, a co
 shift-equivariant: move the input and its feature maps move with it (away from the edges). The network
 as a whole, with its pooling and dense layers, is not shift-invariant. How far it tolerates a shift is
 partly learned: both networks below were trained on images shifted at random by up to {SHIFT_PIXELS}
-pixels (the slider shows how far each copes). A dense network has one weight per pixel, so it must
+pixels (the slider shows how far each copes). A dense network's first layer has its own weights for every pixel, so it must
 learn a pattern separately at every position."""
 # batch norm first appears here (the worked value below goes through it): what it does, on its own
 BATCH_NORM = """**Batch normalization**, the step after each convolution in this network and after its dense layer.
@@ -76,12 +76,15 @@ def batch_norm_words(model: LoadedModel) -> str:
     if gap > 0:
         settings = model.playground
         noise = playground.noise_threshold(settings) if complete(settings) else None
-        within = (
-            f"; less than {seed_yardstick(settings, noise)}: possibly noise; how much the seed moves these runs was not "
-            "measured"
-            if noise is not None and gap < noise
-            else ""
-        )
+        unmeasured = "how much the seed moves these runs was not measured"
+        if noise is None:
+            within = f"; {unmeasured}"
+        elif gap < noise:
+            within = f"; less than {seed_yardstick(settings, noise)}: possibly noise; {unmeasured}"
+        elif gap < 2 * noise:
+            within = f"; a hint, not a finding, as it is not far above {seed_yardstick(settings, noise)}; {unmeasured}"
+        else:
+            within = f"; {unmeasured}"
         return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
     words += f"**{-gap:.2f} points worse** (one run each), so here it did not help on its own."
     measured = reestimated_words(model, *BN_PAIR[::-1])
@@ -164,7 +167,7 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
         why = ", as it can when it is measured on augmented images" if curves else ""
         return words + f": with augmentation, training accuracy ended below validation accuracy{why}." + words_after
     if augmented >= dropout / 2:
-        return words + ": augmentation did not close it either." + words_after
+        return words + f": augmentation left {augmented:.1f} of the {dropout:.1f} points." + words_after
     if train - aug_train > aug_val - val:  # training accuracy fell more than validation accuracy rose
         if curves:
             return (

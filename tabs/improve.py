@@ -213,13 +213,13 @@ def detail_words(model: LoadedModel) -> str:
     folder = getattr(model, "folder", None)
     if folder is not None and Path(folder).resolve() == DEFAULT_FOLDER.resolve():  # the study is of these runs
         words.append(
-            f"No row was repeated with other seeds here; the seed study in docs/model.md, of the shipped app's "
+            f"No row's test accuracy was measured for more than one seed here; the seed study in docs/model.md, of the shipped app's "
             f"{shipped}-epoch Fashion-MNIST recipe (**{LONGER}**'s), found its test accuracy varying by a few tenths "
             "of a point."
         )
     else:
         words.append(
-            "No row was repeated with other seeds here. The seed study in docs/model.md is of the shipped app's "
+            "No row's test accuracy was measured for more than one seed here. The seed study in docs/model.md is of the shipped app's "
             "recipe, not this folder's: how much the seed moves these runs was not measured."
         )
     seeds = [run["val_target_accuracy"] for run in (model.metrics.get("real_photos") or {}).get("seeds") or []]
@@ -413,10 +413,10 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     if measured:
         return f"**{after.name}** scored lower. {measured}"
     h = after.history
-    lower = (
-        f"**{after.name}** scored {100 * (before.test_accuracy - after.test_accuracy):.2f} points lower than the row "
-        "above, one run each"
-    )
+    drop = 100 * (before.test_accuracy - after.test_accuracy)
+    lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each"
+    if drop < TOO_CLOSE:  # review 26a #1: a drop this small gets no cause
+        return f"{lower}: too close to call."
     batch_norm = _key(after) == "notebook-bn"
     if not overfitted(h):
         if batch_norm:  # its running averages may lag at test time: this folder has not measured it

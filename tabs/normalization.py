@@ -202,7 +202,8 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     top = f"{CLASS_NAMES[first]} {bug[first]:.1%}, then {CLASS_NAMES[second]} {bug[second]:.1%}"
     unsure = is_unsure(bug)
     note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
-    if bug[first] - UNIFORM < EVEN_WITHIN:
+    even = bool(np.all(np.abs(bug - UNIFORM) < EVEN_WITHIN))  # every class, not only the top (review 26c #1)
+    if even:
         note += f"It spreads its probability almost evenly: {top}, near the {UNIFORM:.0%} of a uniform guess."
     elif unsure:
         note += f"Its top classes: {top}."
@@ -210,7 +211,7 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         note += f"It answers **{CLASS_NAMES[first]}**: {top}."
     if unsure:  # short: on a phone the histograms below must start in the first screen
         note += f" Under the app's {UNSURE_BELOW:.0%} line, the app would answer *Not sure*."
-    if bug[first] - bug[second] < TIE_WITHIN and bug[first] - UNIFORM >= EVEN_WITHIN:  # "almost evenly" says it
+    if bug[first] - bug[second] < TIE_WITHIN and not even:  # "almost evenly" says it
         note += " Which class comes first is a near-tie."
     blank = CLASS_NAMES[int(black.argmax())]
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true

@@ -72,10 +72,19 @@ def validation_lag_words(model: LoadedModel) -> str:
             continue
         before, after = row["validation_accuracy"], row["reestimated"]["validation_accuracy"]
         change = 100 * (after - before)
-        if change >= TOO_CLOSE:
+        best = best_epoch(h)
+        fall = 100 * (h["val_accuracy"][best - 1] - h["val_accuracy"][-1]) if h.get("val_accuracy") else 0.0
+        unmeasured = "(its earlier epochs, and its validation loss, were not re-estimated)"
+        if change >= TOO_CLOSE and change >= fall > 0:
+            verdict = (
+                f"a lift at least as large as its validation accuracy's whole fall since epoch {best} "
+                f"({h['val_accuracy'][best - 1]:.2%} as trained), so at the last epoch that fall is no evidence of a "
+                f"worse fit of its learned weights {unmeasured}"
+            )
+        elif change >= TOO_CLOSE:
             verdict = (
                 "at that epoch, part of its lower validation score was its lagging running averages, not its learned "
-                "weights (its earlier epochs, and its validation loss, were not re-estimated)"
+                f"weights {unmeasured}"
             )
         elif change <= -TOO_CLOSE:
             verdict = "lagging averages do not explain its validation getting worse"

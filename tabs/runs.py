@@ -71,8 +71,9 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     else:  # at least twice the yardstick
         verdict = f" Ours is {gap:+.1f} points (one run each)."
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
+    fine_tuned = " before its real-photo fine-tune" if model.fashion_mnist_only is not None else ""
     longer = (
-        f" (the shipped model trained {shipped} epochs on Fashion-MNIST before its real-photo fine-tune)"
+        f" (the shipped model trained {shipped} epochs on Fashion-MNIST{fine_tuned})"
         if shipped and shipped != ours["epochs"]
         else ""
     )
