@@ -71,8 +71,10 @@ def intro(model: LoadedModel) -> str:
     n = model.metrics.get("train_size")
     trained = f"trained on {n:,} Fashion-MNIST images" if n else "trained on Fashion-MNIST"
     real = model.metrics.get("real_photos")
-    if real:
-        trained += f", then fine-tuned with {real['train_photos']:,} real phone photos of clothes"
+    if real:  # the fine-tune kept Fashion-MNIST in and added photos and, where recorded, generated non-garments
+        generated = sum((real.get("generated_outliers") or {}).values())
+        more = f" and {generated:,} generated non-garments" if generated else ""
+        trained += f", then fine-tuned on them plus {real['train_photos']:,} phone photos{more}"
     return f"How a small convolutional network, {trained}, reads clothes."
 
 

@@ -112,7 +112,7 @@ def without_batch_norm(model: LoadedModel) -> str:
     )
     words = (
         "**Without batch norm**, the network must learn to undo the input's scale itself (its first convolution's "
-        "weights and bias could, but training has to find them). The study notebook's CNN has none. "
+        "weights and bias could, but training has to find them). The study notebook's CNN has no batch norm. "
         f"{budget} (Adam at a constant learning rate, hard targets, no "
         f"augmentation), it reaches **{norm['test_accuracy']:.2%}** test accuracy fed standardized pixels and "
         f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels: {verdict}. After the first epoch, validation "

@@ -77,9 +77,10 @@ def validation_lag_words(model: LoadedModel) -> str:
         unmeasured = "(its earlier epochs, and its validation loss, were not re-estimated)"
         if change >= TOO_CLOSE and change >= fall > 0:
             verdict = (
-                f"a lift at least as large as its validation accuracy's whole fall since epoch {best} "
-                f"({h['val_accuracy'][best - 1]:.2%} as trained), so at the last epoch that fall is no evidence of a "
-                f"worse fit of its learned weights {unmeasured}"
+                f"re-estimated, its last epoch scores at least what epoch {best} scored as trained "
+                f"({h['val_accuracy'][best - 1]:.2%}), so much of the fall as measured came from the last epoch's "
+                f"lagging averages; whether its learned weights fit validation images worse than at epoch {best} was "
+                f"not measured {unmeasured}"
             )
         elif change >= TOO_CLOSE:
             verdict = (

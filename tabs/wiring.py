@@ -146,7 +146,10 @@ def beside_the_input(
 # the input), so scroll back up to the input the learner just changed, the results under or beside it
 SHOW_THE_INPUT_JS = """() => {
   const input = [...document.querySelectorAll('.concept-input')].find((el) => el.offsetParent);
-  if (input && input.getBoundingClientRect().top < 0) input.scrollIntoView({ block: 'start' });
+  if (input && input.getBoundingClientRect().top < 0) {
+    input.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -8);  // a few pixels of margin: a fractional layout can leave its top a fraction above 0
+  }
 }"""
 
 

@@ -358,3 +358,21 @@ def test_the_real_photo_table_gives_the_fine_tuned_rows_one_pass_top_class_too(s
     one = results["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]
     table = " ".join(classify.real_photo_table(shipped_model).split())
     assert f"(the first two rows: one pass; in one pass its top class is {one['mean']:.1%} ± {one['sd']:.1%})" in table
+
+
+def test_the_first_sentence_names_everything_the_fine_tune_trained_on():
+    """Review 27a #1: the fine-tune kept Fashion-MNIST in and added generated non-garments, not photos alone."""
+    from tabs import header
+
+    real = METRICS["real_photos"]
+    generated = sum(real["generated_outliers"].values())
+    model = SimpleNamespace(metrics=METRICS)
+    assert header.intro(model) == (
+        f"How a small convolutional network, trained on {METRICS['train_size']:,} Fashion-MNIST images, then "
+        f"fine-tuned on them plus {real['train_photos']:,} phone photos and {generated:,} generated non-garments, "
+        "reads clothes."
+    )
+    plain = SimpleNamespace(metrics={k: v for k, v in METRICS.items() if k != "real_photos"})
+    assert header.intro(plain) == (
+        f"How a small convolutional network, trained on {METRICS['train_size']:,} Fashion-MNIST images, reads clothes."
+    )
