@@ -32,7 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE
+from tabs.runs import TOO_CLOSE, and_list
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -437,11 +437,6 @@ def _folds_chose_app(results: dict) -> bool:
     return _is_app((source or {}).get("chosen"))
 
 
-def _listed(things: list[str]) -> str:
-    """ "a", "a and b", "a, b and c"."""
-    return things[0] if len(things) == 1 else ", ".join(things[:-1]) + " and " + things[-1]
-
-
 def _also_chosen(results: dict) -> list[str]:
     """What else real_photos.json shows was chosen on the table's folds: the mirror average (where those folds
     averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
@@ -467,11 +462,11 @@ def _chosen_where(results: dict) -> str:
     if _same_folds(results):
         if _is_app(rule):
             also = _also_chosen(results)
-            more = f" (and so were {' and '.join(also)}: docs/real-photos.md)" if also else ""
+            more = f" (and so were {and_list(also)}: docs/real-photos.md)" if also else ""
             return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely a little optimistic."
         return f"Those folds would choose {theirs}."
     if _folds_chose_app(results):
-        chosen = _listed(["the app's thresholds", *_also_chosen(results)])
+        chosen = and_list(["the app's thresholds", *_also_chosen(results)])
         return (
             f"{chosen[0].upper()}{chosen[1:]} were chosen on these same folds, so these numbers are likely a little "
             f"optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose {theirs}."
@@ -484,7 +479,7 @@ def _chosen_on(results: dict) -> str:
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters a little."""
     if not _folds_chose_app(results):
         return ""
-    return f", on the folds {_listed([*_also_chosen(results)[::-1], 'both thresholds'])} were chosen on, so likely a little optimistic"
+    return f", on the folds {and_list([*_also_chosen(results)[::-1], 'both thresholds'])} were chosen on, so likely a little optimistic"
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:

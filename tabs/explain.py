@@ -27,6 +27,7 @@ from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
 from tabs.memo import built_for, explainer
+from tabs.runs import and_list
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on, shown_when
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -251,13 +252,8 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
         )
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""
-        words += f". {_and(missing)}: no chance line measured{where}"
+        words += f". {and_list(missing)}: no chance line measured{where}"
     return words + "."
-
-
-def _and(names: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _correlations(rows: dict[str, list], depth: int) -> str:

@@ -203,6 +203,11 @@ def seed_noise(grid: dict | None) -> float | None:
     return playground.noise_threshold(grid) if len(scores) >= 2 else None
 
 
+def and_list(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def seed_yardstick(grid: dict, noise: float) -> str:
     """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds)
     in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."."""

@@ -220,7 +220,6 @@ def test_the_two_steps_net_is_set_against_the_playgrounds_noise_rule(shipped_mod
         net = 100 * (vgg - RUNS["notebook"]["test_accuracy"])
         assert "the largest step was **+ this app's network**" in words
         assert f"{both} scored {net:+.2f} points against the **Notebook CNN**" in words
-        assert tail in words and f"the {threshold:.2f} points under which" in words or grid is None, (net, tail)
         assert tail in words, (net, grid is None)
         assert "that much" not in words
 
@@ -269,16 +268,14 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
         said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), a hint "
         "of a small cost, not a measurement of it." in one_line(improve.detail_words(shipped_model))
     )
-    for shift, tail in (
-        (+0.01, f": all {len(vals)} ended above the starting model"),
-        (start - 0.9488, ", on either side"),
+    for moved, tail in (
+        ([start + 0.001, start + 0.002, start + 0.003], f": all {len(vals)} ended above the starting model"),
+        ([start - 0.001, start + 0.001, start - 0.002], ", on either side of the starting model's"),
     ):
         model = fake_model()
         model.metrics = copy.deepcopy(METRICS)
-        for run in model.metrics["real_photos"]["seeds"]:
-            run["val_target_accuracy"] += shift if shift > 0 else 0
-        if shift <= 0:
-            model.metrics["real_photos"]["seeds"][0]["val_target_accuracy"] = start + 0.001
+        for run, val in zip(model.metrics["real_photos"]["seeds"], moved, strict=True):
+            run["val_target_accuracy"] = val
         assert tail in one_line(improve.detail_words(model)), tail
     assert "was trained with several seeds" not in improve.detail_words(shipped_model)
     model = fake_model()
