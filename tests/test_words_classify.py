@@ -368,11 +368,10 @@ def test_the_first_sentence_names_everything_the_fine_tune_trained_on():
     generated = sum(real["generated_outliers"].values())
     model = SimpleNamespace(metrics=METRICS)
     assert header.intro(model) == (
-        f"How a small convolutional network, trained on {METRICS['train_size']:,} Fashion-MNIST images, then "
-        f"fine-tuned on them plus {real['train_photos']:,} phone photos and {generated:,} generated non-garments, "
-        "reads clothes."
+        f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, then fine-tuned with "
+        f"{real['train_photos']:,} phone photos and {generated:,} generated non-garments added, reads clothes."
     )
     plain = SimpleNamespace(metrics={k: v for k, v in METRICS.items() if k != "real_photos"})
     assert header.intro(plain) == (
-        f"How a small convolutional network, trained on {METRICS['train_size']:,} Fashion-MNIST images, reads clothes."
+        f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, reads clothes."
     )
