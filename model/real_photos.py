@@ -58,6 +58,23 @@ class Photo:
         return ACCEPTED[self.folder]
 
 
+RECIPE = ("copies", "epochs", "variation", "targets")  # a fine-tune's recipe, as --folds records it (real_photos.json)
+
+
+def same_recipe(cv_recipe: dict | None, real: dict | None) -> bool:
+    """Whether the cross-validation's fine-tune recipe (real_photos.json) is the one the model's own fine-tune ran
+    (metrics.json's real_photos)."""
+    return bool(cv_recipe and real) and all(cv_recipe.get(k) == real.get(k) for k in RECIPE)
+
+
+def recipe_label(recipe: dict) -> str:
+    """A recipe in words: "5 epochs, 5 copies of each photo, committed targets, pixels variation"."""
+    return (
+        f"{recipe.get('epochs')} epochs, {recipe.get('copies')} copies of each photo, {recipe.get('targets')} targets, "
+        f"{recipe.get('variation')} variation"
+    )
+
+
 def best_constant(per_folder: dict[str, dict]) -> tuple[int, float]:
     """The one class that, answered for every photo, is right most often under ACCEPTED, and its share of the photos
     of the ten classes; PER_FOLDER: photo counts per folder ({"t-shirt": {"photos": 795, ...}, ...})."""

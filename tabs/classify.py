@@ -27,7 +27,7 @@ from model.inference import (
     unsure_reason,
 )
 from model.preprocess import ImageProblem, Preprocessed, open_image
-from model.real_photos import ACCEPTED, best_constant
+from model.real_photos import ACCEPTED, best_constant, recipe_label, same_recipe
 from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
@@ -221,7 +221,7 @@ def real_photo_table(model: LoadedModel) -> str:
     return f"""Measured on {n_photos:,} real phone photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
-any photo. The third row is {cv["folds"]} models fine-tuned by this app's recipe, each on {_share_range(folds, n_photos)} of
+any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. The
 shipped model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results)}
@@ -250,6 +250,22 @@ architecture stayed the same for the fine-tune (every weight was updated); what 
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
 {model.metrics.get("train_size", 0):,} training images{_forgets(before.test_accuracy, model.test_accuracy)}{_generated(real)})
 and its targets ({_targets(real)}){_more_training(real)}."""
+
+
+def _recipe(cv: dict, real: dict) -> str:
+    """Whose recipe the fold models were fine-tuned by: this app's where the cross-validation recorded the model's own
+    fine-tune recipe (metrics.json), else the recipe it did record."""
+    if same_recipe(cv.get("recipe"), real):
+        return "this app's recipe"
+    if cv.get("recipe"):
+        return f"another recipe than this model's ({recipe_label(cv['recipe'])})"
+    return "a recipe real_photos.json does not record"
+
+
+def _one_seed(real: dict) -> str:
+    """Each fold model is one fine-tune (train.py's cross_validate); the served model may have kept the best of several."""
+    seeds = len(real.get("seeds") or [])
+    return f" (one seed each; the shipped model kept the best of {seeds})" if seeds > 1 else " (one seed each)"
 
 
 def _more_training(real: dict) -> str:
@@ -462,24 +478,42 @@ def _chosen_where(results: dict) -> str:
     if _same_folds(results):
         if _is_app(rule):
             also = _also_chosen(results)
-            more = f" (and so were {and_list(also)}: docs/real-photos.md)" if also else ""
+            more = (
+                f" (and so {'were' if len(also) > 1 else 'was'} {and_list(also)}: docs/real-photos.md)" if also else ""
+            )
             return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely a little optimistic."
-        return f"Those folds would choose {theirs}."
+        return f"Those folds would choose {theirs}.{_optimistic(results)}"
     if _folds_chose_app(results):
         chosen = and_list(["the app's thresholds", *_also_chosen(results)])
         return (
             f"{chosen[0].upper()}{chosen[1:]} were chosen on these same folds, so these numbers are likely a little "
             f"optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose {theirs}."
         )
-    return f"Those folds would choose {theirs}."
+    return f"Those folds would choose {theirs}.{_optimistic(results)}"
+
+
+def _optimistic(results: dict) -> str:
+    """Where the folds did not choose the app's thresholds: what else was chosen on the table's folds, which still
+    makes its numbers flatter a little (review 28a #3)."""
+    also = _also_chosen(results)
+    if not also:
+        return ""
+    chosen = and_list(also)
+    verb = "were" if len(also) > 1 else "was"
+    return (
+        f" {chosen[0].upper()}{chosen[1:]} {verb} chosen on the table's folds (docs/real-photos.md), so its numbers are "
+        "likely a little optimistic."
+    )
 
 
 def _chosen_on(results: dict) -> str:
     """The curve's caveat where its folds chose the app's thresholds (as _chosen_where says under the table): the
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters a little."""
-    if not _folds_chose_app(results):
+    chosen = _also_chosen(results)[::-1] + (["both thresholds"] if _folds_chose_app(results) else [])
+    if not chosen:
         return ""
-    return f", on the folds {and_list([*_also_chosen(results)[::-1], 'both thresholds'])} were chosen on, so likely a little optimistic"
+    verb = "was" if chosen in (["the mirror average"], ["the fine-tune recipe"]) else "were"
+    return f", on the folds {and_list(chosen)} {verb} chosen on, so likely a little optimistic"
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:
@@ -547,8 +581,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     at = _nearest(curve, threshold)
     words = (
-        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, a model fine-tuned by this app's "
-        f"recipe would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
+        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, a model fine-tuned by "
+        f"{_recipe(cv, model.metrics.get('real_photos') or {})} would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers would be wrong; it would also answer {at['outside_answered']:.0%} of new people's hats, "
         f"shorts and skirts ({_pooled(cv)}), all wrongly. (The {cv['folds']} fold models, on photos of people they never trained on"
         + _curve_rules(cv, model)

@@ -115,14 +115,12 @@ def _why_under_confident(confidence: float, before: dict | None) -> str:
     if before is None:
         return f"Most likely that is the training recipe: {smoothing}."
     was, right = _means([b for b in before["bins"] if b["count"]])
-    spread = (
-        "its even-spread targets over the ten, on generated pictures and on hats, shorts and skirts, aim lower still"
-    )
+    targets = "its even-spread targets over the ten, on generated pictures and on hats, shorts and skirts,"
     if was < right:
         return (
             f"Most likely that is the training recipe: {smoothing}, and the model was already under-confident before its "
             f"real-photo fine-tune ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%}). "
-            f"The fine-tune kept label smoothing on the Fashion-MNIST images, and {spread}, "
+            f"The fine-tune kept label smoothing on the Fashion-MNIST images, and {targets} aim lower still, "
             + (
                 f"yet on the test set mean confidence stayed about the same ({was:.1%} → {confidence:.1%}): the "
                 "under-confidence predates the fine-tune."
@@ -131,10 +129,11 @@ def _why_under_confident(confidence: float, before: dict | None) -> str:
                 f"{'fell' if confidence < was else 'rose'} from {was:.1%} to {confidence:.1%}."
             )
         )
-    return (
+    return (  # label smoothing not named yet in this branch: what the even-spread targets aim lower than
         f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
-        f"accuracy, ECE {before['ece']:.2%}), so the change likely came with the fine-tune: {spread}. Label "
-        "smoothing was in both trainings, so it alone does not explain the change."
+        f"accuracy, ECE {before['ece']:.2%}), so the change likely came with the fine-tune: {targets} aim at "
+        f"{1 / len(CLASS_NAMES):.0%} for every class, lower than the {aim:.0%} that label smoothing aims at for the "
+        "right class. Label smoothing was in both trainings, so it alone does not explain the change."
     )
 
 

@@ -60,8 +60,9 @@ layers are re-drawn at random, from the top layer down and cumulatively (batch-n
 scale and shift and their statistics, stay trained); every map is for the same class. A map that explains
 what the model learned must change as its weights are scrambled; a map that stays the same cannot be
 showing what the model learned. ρ is the Spearman rank correlation with the trained model's map (1: the
-same ranking of pixels, −1: the reverse ranking, 0: no monotonic relation; for Grad-CAM, over the pixels outside
-the strip it sets to 0).
+same ranking of pixels, −1: the reverse ranking, 0: no monotonic relation; for Grad-CAM, leaving out the band
+along the bottom and right edges that its zeroed 7th row and column of cells reach once the map is stretched to
+the image's size).
 On a phone, swipe the figure sideways to see every layer."""
 SANITY_OFF = (
     "*Tick **Sanity check** to see every method's map as the model's layers are randomized one by one (a few seconds).*"

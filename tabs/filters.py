@@ -183,26 +183,29 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
     return words + f": mostly validation accuracy rising ({moves})." + rise + words_after
 
 
-# the two runs differ in augmentation and in the reshuffling that comes with it: why one run's averages lagged more than
-# the other's was not measured, so the lag is not "not augmentation"
+# benchmarks/batch_norm.py re-estimates every network on clean training images, but the augmented run's averages had
+# tracked augmented batches (train.py augments in make_dataset): for it, re-estimating removes any lag and also swaps
+# augmented-image statistics for clean ones, so a small change there is no evidence that its averages lagged less. And
+# the two runs differ in augmentation and in the reshuffling that comes with it: the lag is not "not augmentation"
 UNMEASURED_LAG = (
-    " Whether augmentation, or the reshuffling that came with it, is why the augmented run's averages lagged less was "
-    "not measured."
+    " The augmented run's averages had tracked augmented batches, so re-estimating it also swapped augmented-image "
+    "statistics for clean ones: whether its averages lagged less, and if so why (augmentation, or the reshuffling "
+    "that came with it), was not measured."
 )
 
 
 def _validation_reestimated(alike: dict | None, pair: tuple[str, str]) -> str:
     """What becomes of the pair's validation accuracy rise once both runs' batch-norm running averages are
-    re-estimated (batch_norm.json): part of the as-trained rise is their averages lagging by different amounts.
-    "" where the folder has not measured both."""
+    re-estimated on clean training images (batch_norm.json, benchmarks/batch_norm.py): part of the as-trained rise
+    can be their averages. "" where the folder has not measured both."""
     a, b = ((alike or {}).get(name) or {} for name in pair)
     if "reestimated" not in a or "reestimated" not in b:
         return ""
     before, after = (run["reestimated"]["validation_accuracy"] for run in (a, b))
     change = 100 * (after - before)
     words = (
-        f" With both runs' batch-norm running averages re-estimated, validation accuracy goes from {before:.2%} to "
-        f"{after:.2%}"
+        f" With both runs' batch-norm running averages re-estimated on clean training images, validation accuracy goes "
+        f"from {before:.2%} to {after:.2%}"
     )
     if change <= -TOO_CLOSE:
         return words + (
@@ -366,8 +369,10 @@ def trained_how(model: LoadedModel) -> str:
     """How each network of the shift comparison was trained: they differ in more than their layers."""
     before = model.fashion_mnist_only or model
     real = model.metrics.get("real_photos") or {}
+    # train.py's fine_tune also trains on generated non-garments: named where metrics.json records them
+    extra = " and generated non-garments" if sum((real.get("generated_outliers") or {}).values()) else ""
     cnn = f"{before.metrics.get('epochs', '?')} epochs" + (
-        f", then {real['epochs']} more on Fashion-MNIST plus real photos"
+        f", then {real['epochs']} more on Fashion-MNIST plus real photos{extra}"
         if model.fashion_mnist_only and "epochs" in real
         else ""
     )

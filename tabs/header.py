@@ -74,7 +74,7 @@ def intro(model: LoadedModel) -> str:
     if real:  # the fine-tune kept Fashion-MNIST in and added photos and, where recorded, generated non-garments
         generated = sum((real.get("generated_outliers") or {}).values())
         more = f" and {generated:,} generated non-garments" if generated else ""
-        trained += f", then fine-tuned with {real['train_photos']:,} phone photos{more} added"
+        trained += f", then on them plus {real['train_photos']:,} phone photos{more}"
     return f"How a small CNN, {trained}, reads clothes."
 
 

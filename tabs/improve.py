@@ -23,7 +23,7 @@ from model.cnn import build_cnn, build_notebook
 from model.data import CLASS_NAMES
 from model.inference import DEFAULT_FOLDER, LADDER, TEST_TIME_FLIP, LoadedModel, top_classes
 from model.playground import DEFAULT
-from model.real_photos import ACCEPTED, best_constant
+from model.real_photos import ACCEPTED, best_constant, recipe_label, same_recipe
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
@@ -192,9 +192,10 @@ def detail_words(model: LoadedModel) -> str:
     ladder = [r for r in steps if r.name not in (LONGER, PHOTOS)]
     words = [DETAIL]
     if steps[-1].name == PHOTOS:
+        generated = (model.metrics.get("real_photos") or {}).get("generated_outliers")
         words.append(
             "Every row but the last is trained from scratch; the last fine-tunes the row above on "
-            "Fashion-MNIST plus real photos."
+            f"Fashion-MNIST plus real photos{' and generated non-garments' if generated else ''}."
         )
     else:
         words.append("Every row is trained from scratch.")
@@ -211,7 +212,8 @@ def detail_words(model: LoadedModel) -> str:
         )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     folder = getattr(model, "folder", None)
-    if folder is not None and Path(folder).resolve() == DEFAULT_FOLDER.resolve():  # the study is of these runs
+    shipped_folder = folder is not None and Path(folder).resolve() == DEFAULT_FOLDER.resolve()
+    if shipped_folder:  # the study is of these runs
         words.append(
             f"No row's test accuracy was measured for more than one seed here; the seed study in docs/model.md, of the shipped app's "
             f"{shipped}-epoch Fashion-MNIST recipe (**{LONGER}**'s), found its test accuracy varying by a few tenths "
@@ -230,9 +232,11 @@ def detail_words(model: LoadedModel) -> str:
             + _against_the_start(seeds, model)
         )
     noise = short_run_noise(model.playground)
-    if ladder and noise:
+    if ladder and noise and shipped_folder:  # "more" than the seed study's few tenths
         words.append(f"The {'/'.join(budgets)}-epoch rows likely vary more: {noise[1]}.")
-    elif ladder:
+    elif ladder and noise:  # no seed study to compare with (review 28a #5): the Playground's spread for scale alone
+        words.append(f"For scale: {noise[1]}.")
+    elif ladder and shipped_folder:
         words.append(f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; likely more.")
     return " ".join(words)
 
@@ -325,10 +329,18 @@ def verdict_words(model: LoadedModel) -> str:
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (always "
             f"answering {CLASS_NAMES[constant[0]]}: {constant[1]:.1%}), and "
-            f"{_fine_tuned_top1(real)} for models fine-tuned by the same recipe, scored on "
+            f"{_fine_tuned_top1(real)} for models fine-tuned by {_same_recipe(real, fine_tune)}, scored on "
             "photographers they never trained on (the Classify tab has the details)."
         )
     return " ".join(w for w in words if w)
+
+
+def _same_recipe(real: dict, fine_tune: dict) -> str:
+    """The fold models' recipe: this fine-tune's where real_photos.json recorded the same one (review 28a #2)."""
+    recipe = (real.get("cross_validation") or {}).get("recipe")
+    if same_recipe(recipe, fine_tune):
+        return "the same recipe (one seed each)"
+    return f"another recipe ({recipe_label(recipe)})" if recipe else "a recipe real_photos.json does not record"
 
 
 def _fine_tuned_top1(real: dict) -> str:

@@ -130,18 +130,24 @@ def without_batch_norm(model: LoadedModel) -> str:
 
 def _against_seed_noise(gap: float, yardstick: str, noise: float, trained_on: str = "the whole training split") -> str:
     """GAP (points, standardized minus raw, at least TOO_CLOSE apart) against NOISE, the Playground's seed-noise
-    threshold (YARDSTICK: it in words, runs.seed_yardstick), whichever run won; the likely mechanism only where
-    standardizing won beyond it. Beyond it, that the yardstick is another setting's (TRAINED_ON: the pair's images):
-    the Playground measures seed spread for its default setting only, which is fed standardized pixels."""
+    threshold (YARDSTICK: it in words, runs.seed_yardstick), whichever run won, in runs.ablation_words' tiers: under
+    NOISE, maybe noise; under twice it, a hint, not a finding; beyond, the likely mechanism where standardizing won.
+    Past NOISE, that the yardstick is another setting's (TRAINED_ON: the pair's images): the Playground measures seed
+    spread for its default setting only, which is fed standardized pixels."""
     if abs(gap) < noise:
         return f" That is less than {yardstick}: it may be seed noise."
     unfit = (  # the yardstick is another setting's: say so wherever a verdict rests on it
         f"these two runs are not that setting (they were trained on {trained_on}, not on the Playground's "
         f"{DEFAULT['images']:,} images), and how much runs fed raw pixels vary from seed to seed was not measured"
     )
+    if abs(gap) < 2 * noise:  # runs.ablation_words' middle tier: past the yardstick, not far past it
+        return (
+            f" That is more than {yardstick}, but less than twice it: a hint, from one run each, that the scale "
+            f"itself mattered, not a finding: {unfit}."
+        )
     if gap < 0:
-        return f" That is more than {yardstick}, though {unfit}."
-    return f" That is more than {yardstick}, so likely the scale itself, though not shown: {unfit}." + (
+        return f" That is more than twice {yardstick}, though {unfit}."
+    return f" That is more than twice {yardstick}, so likely the scale itself mattered, though not shown: {unfit}." + (
         " Raw pixels have a standard "
         f"deviation of about {255 * PIXEL_STD:.0f} grey levels and a mean of about {255 * PIXEL_MEAN:.0f}, against "
         "1 and 0 once standardized. A likely mechanism, not tested here: the starting weights are drawn for "

@@ -244,10 +244,12 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     small = " (a change this small is itself too close to call from one run)" if gained < TOO_CLOSE else ""
     if gained <= -TOO_CLOSE:
         words = how + f"made it worse ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit."
-    elif gained < TOO_CLOSE and gained <= deficit / 2:
+    elif gained < TOO_CLOSE and gained <= deficit / 2:  # up to half the deficit: not "little" of it, just unshown
+        by = f"{gained:+.2f}" if round(gained, 2) else "0.00"
+        share = f"{gained:.2f} of the" if round(gained, 2) > 0 else "against a"
         words = how + (
-            f"changed it little ({trained:.2%} to {again:.2%}): lagging averages explain little of the "
-            f"{deficit:.2f}-point deficit."
+            f"changed it by {by} points ({trained:.2%} to {again:.2%}), {share} {deficit:.2f}-point deficit: a change "
+            "too small to call from one run, so how much of the deficit lagging averages explain was not shown."
         )
     elif gained >= deficit:  # "3.12 of the 2.73 points" would be nonsense: it won back more than it lost
         words = how + (

@@ -268,3 +268,15 @@ def test_the_docs_say_the_chosen_unlike_cut_is_the_grids_strictest():
     assert f'"unlike" cuts {cuts[0]:.2f}–{cuts[-1]:.1f}' in docs
     said = f"{chosen:.0%} is the strictest cut in the grid, so a stricter one was not tried."
     assert (said in docs) == (chosen == cuts[0]) and chosen == cuts[0]
+
+
+def test_the_cv_unlike_score_is_said_to_be_refitted_on_the_constants_train_uses():
+    """Review 28a #6: the folds' "unlike" score is refitted on fewer Fashion-MNIST images than the shipped one."""
+    import train
+
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    assert (
+        f"refitted for each fold on its training photos and {train.CV_REFERENCE_FM:,} Fashion-MNIST images; the "
+        f"shipped score used {train.OOD_FIT_IMAGES:,})" in docs
+    )
+    assert docs.count("`python -m benchmarks.no_object DIR`") == 1

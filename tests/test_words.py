@@ -173,9 +173,19 @@ WRONG = [
     "is no evidence of a worse fit of its learned weights",  # epoch 2 was never re-estimated
     "then fine-tuned with",  # the fine-tune kept Fashion-MNIST in and added generated non-garments
     "has a seed study (the README's)",
+    # review 28's
+    "changed it little (",  # a gain up to half the deficit is not "little"
+    "lagging averages explain little of the",
+    "is why the augmented run's averages lagged less",  # re-estimated on clean images, it trained on augmented ones
+    "re-estimated, validation accuracy goes from",
+    "a hint of a small cost, and took the share",  # the fold models, not the shipped seeds, measured the photos
+    "fine-tuned by this app's recipe, each on",  # the fold models trained one seed each (28a #2)
+    "so likely the scale itself, though not shown",  # 2.65 points is under twice the yardstick: a hint (28c #1)
+    "outside the strip it sets to 0",  # a 6-pixel band is left out, not a strip of zeros
+    "aim lower still. Label smoothing",
 ]
 MY_TABS = ["filters", "runs", "normalization", "explain", "confusion", "overfitting", "improve", "softmax", "pooling"]
-MY_TABS += ["playground", "classify"]  # where two of review 12's retired phrases were
+MY_TABS += ["playground", "classify", "header"]  # where two of review 12's (and one of 27's) retired phrases were
 
 
 def readme_tab_list() -> str:
@@ -893,11 +903,17 @@ def test_the_normalization_pair_gets_a_cause_only_beyond_seed_noise():
     inside = normalization.without_batch_norm(fake_model(notebook_raw=base - (TOO_CLOSE + 0.05) / 100))
     assert f"That is less than {yardstick(GRID)}: it may be seed noise." in inside
     assert "likely the scale itself" not in inside
-    beyond = " ".join(normalization.without_batch_norm(fake_model(notebook_raw=base - (noise + 0.05) / 100)).split())
-    assert f"That is more than {yardstick(GRID)}, so likely the scale itself" in beyond
-    assert "so likely the scale itself" in beyond and "A likely mechanism, not tested here" in beyond
+    # review 28c #1: past the yardstick but under twice it, a hint, not a finding; a likely cause only beyond twice it
+    hint = " ".join(normalization.without_batch_norm(fake_model(notebook_raw=base - (noise + 0.05) / 100)).split())
+    assert f"That is more than {yardstick(GRID)}, but less than twice it: a hint, from one run each" in hint
+    assert "likely the scale itself" not in hint and "A likely mechanism" not in hint
+    beyond = " ".join(
+        normalization.without_batch_norm(fake_model(notebook_raw=base - (2 * noise + 0.05) / 100)).split()
+    )
+    assert f"That is more than twice {yardstick(GRID)}, so likely the scale itself mattered" in beyond
+    assert "A likely mechanism, not tested here" in beyond
     assert "Most likely" not in beyond and "may be seed noise" not in beyond
-    no_grid = fake_model(notebook_raw=base - (noise + 0.05) / 100)
+    no_grid = fake_model(notebook_raw=base - (2 * noise + 0.05) / 100)
     no_grid.playground = None
     words = normalization.without_batch_norm(no_grid)
     assert "likely the scale" not in words and "seed noise" not in words and "the standardized run ended" in words
@@ -1055,7 +1071,10 @@ def test_the_shift_comparison_says_how_each_network_was_trained(shipped_model):
 
     words = filters.trained_how(shipped_model)
     real = METRICS["real_photos"]["epochs"]
-    assert f"this app's model ({BEFORE['epochs']} epochs, then {real} more on Fashion-MNIST plus real photos)" in words
+    assert (
+        f"this app's model ({BEFORE['epochs']} epochs, then {real} more on Fashion-MNIST plus real photos and generated "
+        "non-garments)" in words
+    )
     assert f"the dense network a {RUNS['mlp']['epochs']}-epoch run on Fashion-MNIST only" in words
     example = str(sorted((SHIPPED / "examples").glob("*.png"))[0])
     assert filters.compare_shift(example, 0, shipped_model)[2].endswith(words)

@@ -170,9 +170,12 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     assert classify._chosen_where(other) == (
         optimistic + f"which would choose 60% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
     )
-    elsewhere = copy.deepcopy(sibling)  # the table's own folds chose other thresholds: no optimism from the choice
+    elsewhere = copy.deepcopy(sibling)  # the table's own folds chose other thresholds: still the recipe etc. (28a #3)
     elsewhere["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
-    assert classify._chosen_where(elsewhere) == "Those folds would choose the app's thresholds too."
+    assert classify._chosen_where(elsewhere) == (
+        "Those folds would choose the app's thresholds too. The mirror average and the fine-tune recipe were chosen on "
+        "the table's folds (docs/real-photos.md), so its numbers are likely a little optimistic."
+    )
     table = _flat(classify.real_photo_table(fake_model(real=sibling)))
     assert optimistic + "which would choose the app's thresholds too." in table
 
@@ -368,10 +371,67 @@ def test_the_first_sentence_names_everything_the_fine_tune_trained_on():
     generated = sum(real["generated_outliers"].values())
     model = SimpleNamespace(metrics=METRICS)
     assert header.intro(model) == (
-        f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, then fine-tuned with "
-        f"{real['train_photos']:,} phone photos and {generated:,} generated non-garments added, reads clothes."
+        f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, then on them plus "
+        f"{real['train_photos']:,} phone photos and {generated:,} generated non-garments, reads clothes."
     )
     plain = SimpleNamespace(metrics={k: v for k, v in METRICS.items() if k != "real_photos"})
     assert header.intro(plain) == (
         f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, reads clothes."
     )
+
+
+# -- review 28a #2: the fold models' recipe is this app's only where the files say so; one seed each --------------
+def test_the_fold_models_recipe_is_named_from_the_files():
+    real = METRICS["real_photos"]
+    cv = REAL["cross_validation"]
+    assert all(cv["recipe"][k] == real[k] for k in ("copies", "epochs", "variation", "targets"))
+    seeds = len(real["seeds"])
+    table = _flat(classify.real_photo_table(fake_model()))
+    assert (
+        f"models fine-tuned by this app's recipe (one seed each; the shipped model kept the best of {seeds})" in table
+    )
+    other = copy.deepcopy(REAL)
+    other["cross_validation"]["recipe"] = {**cv["recipe"], "epochs": cv["recipe"]["epochs"] + 3}
+    words = _flat(classify.real_photo_table(fake_model(real=other)))
+    assert "this app's recipe" not in words
+    assert f"another recipe than this model's ({cv['recipe']['epochs'] + 3} epochs, " in words
+    html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=other))
+    assert "this app's recipe" not in html and "a model fine-tuned by another recipe than this model's (" in html
+    single = {**METRICS, "real_photos": {**real, "seeds": real["seeds"][:1]}}
+    assert "this app's recipe (one seed each), each on" in _flat(classify.real_photo_table(fake_model(metrics=single)))
+    unrecorded = copy.deepcopy(REAL)
+    del unrecorded["cross_validation"]["recipe"]
+    assert "a recipe real_photos.json does not record" in _flat(classify.real_photo_table(fake_model(real=unrecorded)))
+
+
+# -- review 28a #3: other thresholds chosen, but what else was chosen on the same folds still flatters ------------
+def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
+    real = copy.deepcopy(REAL)
+    for run in ("unlike_rule", "cross_validation"):
+        real[run]["chosen"] = {"unsure_below": 0.45, "unlike_above": 0.95}
+    assert classify._same_folds(real)
+    both = "The mirror average and the fine-tune recipe were chosen on the table's folds (docs/real-photos.md)"
+    assert classify._chosen_where(real) == (
+        f"Those folds would choose 45% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}. {both}, so "
+        "its numbers are likely a little optimistic."
+    )
+    html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+    assert (
+        ", on the folds the fine-tune recipe and the mirror average were chosen on, so likely a little optimistic"
+        in html
+    )
+    one = copy.deepcopy(real)
+    one["recipe_choice"]["chosen"] = {**one["cross_validation"]["recipe"], "copies": 99}  # another run's recipe won
+    assert classify._chosen_where(one).endswith(
+        " The mirror average was chosen on the table's folds (docs/real-photos.md), so its numbers are likely a little "
+        "optimistic."
+    )
+    assert ", on the folds the mirror average was chosen on, so likely" in classify.how_sure(
+        0.4, None, fake_model(real=one)
+    )
+    none = copy.deepcopy(one)
+    del none["test_time_flip"]
+    assert classify._chosen_where(none) == (
+        f"Those folds would choose 45% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
+    )
+    assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=none))

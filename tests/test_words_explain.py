@@ -645,6 +645,45 @@ def test_the_sanity_scale_says_what_a_negative_rho_means():
     assert "−1: the reverse ranking" in " ".join(explain.SANITY.split())
 
 
+def test_the_grad_cam_rank_correlations_are_said_to_leave_out_the_band_the_zeroed_cells_reach(shipped_model):
+    """Review 28c #2: compared_region leaves out every pixel the zeroed 7th row and column reach once stretched, not
+    only the pixels that are 0 in every map; the tab says so without numbers, the doc with its command's."""
+    from PIL import Image
+
+    from concepts.saliency import GRAD_CAM, compared_region, upsample
+    from tabs import explain
+    from tabs.memo import explainer
+
+    sanity = " ".join(explain.SANITY.split())
+    assert (
+        "for Grad-CAM, leaving out the band along the bottom and right edges that its zeroed 7th row and column of "
+        "cells reach once the map is stretched to the image's size)." in sanity
+    )
+    assert "outside the strip it sets to 0" not in sanity
+    e, shape = explainer(shipped_model), (28, 28)
+    reach = e.reach()
+    assert not reach[-1].any() and not reach[:, -1].any() and reach[:-1, :-1].all()  # the 7th row and column
+    region = compared_region(e, GRAD_CAM, shape)
+    zeroed = upsample((~reach).astype(np.float32), shape)  # how much of each pixel comes from the zeroed cells
+    assert np.array_equal(~region, zeroed > 1e-6)  # left out: exactly the pixels they reach
+    alone = upsample(reach.astype(np.float32), shape) == 0  # pixels from the zeroed cells only
+    band, outer = int((~region[0]).sum()), int(alone[0].sum())
+    kept = np.arange(28) < 28 - band
+    assert np.array_equal(region, np.outer(kept, kept))  # a band along the bottom and right edges
+    assert np.array_equal(alone, ~np.outer(np.arange(28) < 28 - outer, np.arange(28) < 28 - outer))
+    assert 0 < outer < band  # part of the band is not 0 by construction: "0 in every map" was not true of it all
+    pixels = np.array(Image.open(SHIPPED / "examples" / "0_t-shirt-top.png").convert("L"))
+    maps = upsample(e.grad_cam(np.stack([pixels] * 10), np.arange(10)), shape)  # every class's map
+    assert (maps[:, alone] == 0).all() and (maps[:, ~region & ~alone] != 0).any()
+    doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
+    assert (
+        f"(`compared_region`): {band} pixels wide, {(~region).sum()} of the {region.size} pixels. Its outer {outer} "
+        "rows and columns come from the zeroed cells alone, so they are 0 in every map" in doc
+    )
+    assert "print((~r[0]).sum(), (~r).sum(), r.size, z[0].sum())" in doc  # the command giving them, in that order
+    assert "it is 0 in every map, so it would count as agreement" not in doc
+
+
 def test_the_docs_randomization_sentence_gives_the_tabs_shares():
     doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
     raw = DELETION["per_image"]

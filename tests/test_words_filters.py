@@ -234,3 +234,36 @@ def test_the_ablation_evidence_sets_a_clear_gap_against_the_seed_yardstick(times
     else:
         assert words.endswith(f"{ours} (one run each).")
     assert ("possibly noise" in words) == (grid is not None and 0.5 <= gap < noise)
+
+
+# -- review 28b #3: the shift comparison names everything the CNN's fine-tune trained on ----------------------------
+METRICS = json.loads((SHIPPED / "metrics.json").read_text())
+BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
+
+
+@pytest.mark.parametrize("generated", ["shipped", None, {}, {"backgrounds": 0}])
+def test_the_shift_comparison_names_generated_non_garments_only_where_recorded(generated):
+    metrics = copy.deepcopy(METRICS)
+    if generated == "shipped":
+        assert sum(metrics["real_photos"]["generated_outliers"].values()) > 0  # the shipped fine-tune recorded them
+    elif generated is None:
+        del metrics["real_photos"]["generated_outliers"]
+    else:
+        metrics["real_photos"]["generated_outliers"] = generated
+    model = SimpleNamespace(metrics=metrics, fashion_mnist_only=SimpleNamespace(metrics=BEFORE), ablations=RUNS)
+    words = filters.trained_how(model)
+    fine_tune = (
+        f"{BEFORE['epochs']} epochs, then {METRICS['real_photos']['epochs']} more on Fashion-MNIST plus real photos"
+    )
+    if generated == "shipped":
+        assert f"this app's model ({fine_tune} and generated non-garments), the dense network" in words
+    else:
+        assert f"this app's model ({fine_tune}), the dense network" in words and "non-garments" not in words
+    assert f"the dense network a {RUNS['mlp']['epochs']}-epoch run on Fashion-MNIST only" in words
+
+
+def test_the_shipped_shift_note_names_the_generated_non_garments(shipped_model):
+    words = filters.trained_how(shipped_model)
+    assert "plus real photos and generated non-garments)" in words
+    _, _, note = filters.compare_shift(str(EXAMPLES[0]), 0, shipped_model)
+    assert note.endswith(words)

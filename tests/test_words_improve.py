@@ -175,8 +175,11 @@ def test_the_how_to_read_it_noise_is_the_seed_study_and_the_playgrounds_seeds(sh
     assert f"{scores[0]:.2f}%" in words and f"less than {noise_threshold(scores):.2f} points" in words
     assert "two training runs of one recipe differ by that much" not in words
     model = fake_model(grid=None)
+    model.folder = improve.DEFAULT_FOLDER  # "more" than the shipped folder's seed study
     assert words != one_line(improve.detail_words(model))
     assert "How much the seed moves the 10-epoch rows was not measured; likely more." in improve.detail_words(model)
+    del model.folder  # another folder: no seed study to be more than (review 28a #5)
+    assert "likely more" not in improve.detail_words(model)
     model = fake_model()
     model.ablations["vgg"]["epochs"] = 12
     assert "were trained for 10, 12 epochs, so they do not all compare at one budget" in improve.detail_words(model)
@@ -441,6 +444,29 @@ def test_the_last_rows_words_follow_the_folders_rungs(photos):
     detail = one_line(improve.detail_words(model))
     fine_tune = "the last fine-tunes the row above on Fashion-MNIST plus real photos"
     assert (fine_tune in detail) == photos and ("Every row is trained from scratch." in detail) == (not photos)
+    if photos:  # review 28a #4: the generated non-garments, where metrics.json records them
+        assert sum(METRICS["real_photos"]["generated_outliers"].values()) > 0
+        assert f"{fine_tune} and generated non-garments." in detail
+        model.metrics = {**METRICS, "real_photos": {**METRICS["real_photos"], "generated_outliers": None}}
+        assert f"{fine_tune}." in one_line(improve.detail_words(model))
+
+
+def test_the_fold_models_recipe_is_called_the_same_only_when_it_is():
+    """Review 28a #2: "models fine-tuned by the same recipe" only where real_photos.json recorded this fine-tune's."""
+    from tabs import improve
+
+    model = fake_model()
+    assert "for models fine-tuned by the same recipe (one seed each), scored on" in one_line(
+        improve.verdict_words(model)
+    )
+    other = copy.deepcopy(REAL)
+    other["cross_validation"]["recipe"]["targets"] = "any-of"
+    model.real_photo_results = other
+    words = one_line(improve.verdict_words(model))
+    assert "the same recipe" not in words
+    recipe = other["cross_validation"]["recipe"]
+    assert f"for models fine-tuned by another recipe ({recipe['epochs']} epochs, {recipe['copies']} copies" in words
+    assert "any-of targets" in words
 
 
 # -- review 12b #11: the curve caption's dot at the last epoch -------------------------------------------------------
@@ -566,6 +592,10 @@ def test_another_folder_is_not_said_to_have_the_shipped_seed_study(shipped_model
         "not this folder's: how much the seed moves these runs was not measured." in words
     )
     assert "found its test accuracy varying" not in words
+    # review 28a #5: no seed study to be "more" than: the Playground's spread given for scale only
+    assert "likely vary more" not in words
+    assert f"For scale: in the Playground, the notebook's CNN trained {GRID['epochs']} epochs on" in words
+    assert "likely vary more: in the Playground" in shipped
 
 
 def test_a_drop_too_small_to_call_gets_no_cause():
