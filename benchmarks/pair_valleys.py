@@ -29,7 +29,7 @@ def mask_of(path: Path) -> np.ndarray:
     rgb = preprocess._shrink(
         preprocess.to_rgb(preprocess.reduced(preprocess.open_image(path))), preprocess.SEGMENT_SIDE
     )
-    mask, _ = preprocess._on_plain_backdrop(preprocess._grayscale(rgb))
+    mask, _, _ = preprocess._on_plain_backdrop(preprocess._grayscale(rgb))
     return preprocess.find_garment(rgb) if mask is None else mask
 
 

@@ -38,6 +38,10 @@ MAX_NEIGHBOUR_DIFFERENCE = 40  # median |pixel - right neighbour| of real photos
 MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs); phone photos are 12-50 MP
 PLAIN_SPREAD = 12  # a frame whose grey levels span less than this (10th-90th percentile) is a plain backdrop
 PLAIN_TOLERANCE = 8  # ... and on it, the garment is every pixel further than this from the backdrop's grey
+# the step captions Classify shows (review 29a #5: a product shot is trimmed to its box, and a light garment on a
+# dark backdrop is not negated)
+CUT_OUT, TRIMMED = "cut-out", "trimmed to the garment"
+NEGATIVE, BRIGHT = "negative", "garment bright on black (not negated)"
 MIN_OBJECT_CONTRAST = 24  # an image must span this much (0-255) to hold an object at all
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # PIL raises DecompressionBombError past 2x this, warns past 1x
 
@@ -220,8 +224,9 @@ def _is_fashion_mnist_style(gray: np.ndarray) -> bool:
     return gray.shape == (SIZE, SIZE) and float(np.median(border)) < 128
 
 
-def _on_plain_backdrop(gray: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """A product shot's garment box and ink, or (None, None) when the frame round the photo is not plain.
+def _on_plain_backdrop(gray: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None, bool]:
+    """A product shot's garment box and ink, and whether the ink is the negative (a garment darker than its
+    backdrop), or (None, None, False) when the frame round the photo is not plain.
 
     On a plain backdrop the paper's own recipe works: trim to the pixels that differ from the backdrop,
     and measure the ink from the backdrop's grey, so the backdrop becomes 0 whatever its shade and a
@@ -232,16 +237,17 @@ def _on_plain_backdrop(gray: np.ndarray) -> tuple[np.ndarray | None, np.ndarray 
     f = max(1, round(FRAME * max(h, w)))
     frame = np.concatenate([gray[:f].ravel(), gray[-f:].ravel(), gray[:, :f].ravel(), gray[:, -f:].ravel()])
     if np.percentile(frame, 90) - np.percentile(frame, 10) >= PLAIN_SPREAD:
-        return None, None
+        return None, None, False
     backdrop = float(np.median(frame))
     lighter, darker = np.clip(gray - backdrop, 0.0, None), np.clip(backdrop - gray, 0.0, None)
-    ink = lighter if lighter.sum() > darker.sum() else darker  # the garment's way; the other is resampling halo
+    negated = bool(darker.sum() >= lighter.sum())  # the garment's way; the other is resampling halo
+    ink = darker if negated else lighter
     box = np.zeros(gray.shape, dtype=bool)
     away = ink > PLAIN_TOLERANCE
     if away.any():
         rows, cols = np.flatnonzero(away.any(axis=1)), np.flatnonzero(away.any(axis=0))
         box[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
-    return box, ink
+    return box, ink, negated
 
 
 def preprocess(img: Image.Image) -> Preprocessed:
@@ -259,9 +265,10 @@ def preprocess(img: Image.Image) -> Preprocessed:
     gray = _grayscale(rgb)
     steps: list[tuple[np.ndarray, str]] = [(gray, "grayscale")]  # the learner sees the photo itself already
 
-    mask, ink = _on_plain_backdrop(gray)  # a product shot, as Fashion-MNIST's were
-    if mask is None:  # a photo: cut the garment out; Fashion-MNIST's step 6, negate (the rest becomes 0 below)
-        mask, ink = find_garment(rgb), 255.0 - gray
+    mask, ink, negated = _on_plain_backdrop(gray)  # a product shot, as Fashion-MNIST's were
+    plain = mask is not None  # then trimmed to the garment's box, and negated only if darker than the backdrop
+    if not plain:  # a photo: cut the garment out; Fashion-MNIST's step 6, negate (the rest becomes 0 below)
+        mask, ink, negated = find_garment(rgb), 255.0 - gray, True
     has_object = (
         float(mask.mean()) >= MIN_OBJECT_SHARE
         and float(np.ptp(gray)) >= MIN_OBJECT_CONTRAST
@@ -269,7 +276,7 @@ def preprocess(img: Image.Image) -> Preprocessed:
     )
     if not mask.any():  # nothing cut out: keep the whole image
         mask = np.ones_like(mask)
-    steps.append((np.where(mask, gray, gray * 0.25), "cut-out"))  # the background dimmed, not hidden
+    steps.append((np.where(mask, gray, gray * 0.25), TRIMMED if plain else CUT_OUT))  # the background dimmed
 
     ink = np.where(mask, ink, 0.0)
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
@@ -282,7 +289,7 @@ def preprocess(img: Image.Image) -> Preprocessed:
     canvas = np.zeros((SIZE, SIZE), dtype=np.float64)
     top, left = (SIZE - size[1]) // 2, (SIZE - size[0]) // 2
     canvas[top : top + size[1], left : left + size[0]] = small
-    steps.append((canvas, "negative"))
+    steps.append((canvas, NEGATIVE if negated else BRIGHT))
 
     peak = float(canvas.max())
     # Fashion-MNIST images all reach ~255 at their brightest: match that contrast

@@ -63,7 +63,7 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagge
                 if flagged is not None
                 else "This rule can also flag ordinary photos. "
             )
-            + f"Its best guess was {CLASS_NAMES[best]} ({probs[best]:.0%}). It knows ten classes, one item per photo: "
+            + f"Its best guess was {CLASS_NAMES[best]} ({percent(probs[best], 0)}). It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )
     if reason == "unlikely":
@@ -72,7 +72,16 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagge
             f"under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside the ten classes (a hat, "
             "shorts, a skirt), or a view the model has not learned. Try one garment laid flat and seen from the front (a shoe from the side)."
         )
-    return f"**{CLASS_NAMES[best]}** ({probs[best]:.1%})."
+    return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
+
+
+def percent(p: float, digits: int) -> str:
+    """P as a percentage with DIGITS decimals, never rounded up to 100%: a softmax probability stays under 1
+    (review 29a #3)."""
+    shown = f"{p:.{digits}%}"
+    if p < 1 and shown == f"{1:.{digits}%}":
+        return f"over {1 - 10 ** -(digits + 2):.{digits}%}"
+    return shown
 
 
 def _flagged(model: LoadedModel) -> float | None:
@@ -593,7 +602,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     if score is not None:
         top, unusual = score
-        shown = f"{top:.1%}"
+        shown = percent(top, 1)
         if unsure(np.array([top]), 0.0, below=threshold):  # the probability rule at the slider's threshold
             shown, fate = _below(top), "so at this threshold it would be “Not sure”"
         elif unsure(np.ones(1), unusual):  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)

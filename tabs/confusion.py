@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from functools import partial
 
 import gradio as gr
@@ -10,12 +11,13 @@ import numpy as np
 
 from concepts import confusion, saliency
 from gradio_gaps import captioned_gallery
+from model import calibration as scaling
 from model.data import CLASS_NAMES
 from model.inference import TEST_TIME_FLIP, LoadedModel
 from model.recipe import LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.checks import choice, optional_number
 from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
-from tabs.memo import built_for, explainer
+from tabs.memo import built_for, explainer, stored_logits
 from tabs.wiring import RAW
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -28,8 +30,9 @@ its total and its diagonal cell becomes **precision** (of the images the model c
 shirts)."""
 CALIBRATION_LEAD = """A model is *calibrated* when its confidence matches how often it is right: of all the images it
 classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images whose top
-probability, in one pass of the network, falls in that bin; the dashed diagonal is perfect calibration. The
-**Softmax** tab moves this diagram with a temperature."""
+probability, in one pass of the network, falls in that bin; the dashed diagonal is perfect calibration."""
+# after CALIBRATION_LEAD, only where the Softmax tab has this folder's logits for these weights (calibration_lead)
+MOVED_BY_TEMPERATURE = "The **Softmax** tab moves this diagram with a temperature."
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
 
@@ -61,6 +64,18 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
     else:
         words += ". "
     return words + f"The most confused pairs (true → predicted, images): {pairs_said}."
+
+
+def calibration_lead(model: LoadedModel) -> str:
+    """CALIBRATION_LEAD, then where the Softmax tab moves this diagram: only if it can, that is if the folder keeps
+    its logits for these weights (the Softmax tab's own check, memo.stored_logits); else the command that does."""
+    if stored_logits(model) is not None:
+        return f"{CALIBRATION_LEAD} {MOVED_BY_TEMPERATURE}"
+    keep = f"{scaling.COMMAND} {shlex.quote(str(model.folder.resolve()))}"
+    return (
+        f"{CALIBRATION_LEAD} `{keep}`, run from the repository, keeps the logits that let the **Softmax** tab move "
+        "this diagram with a temperature."
+    )
 
 
 def measured_flip(model: LoadedModel) -> dict | None:
@@ -427,7 +442,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     min_width=300,
                 )
                 with gr.Column(min_width=300, elem_id="calibration-words"):
-                    gr.Markdown(CALIBRATION_LEAD)
+                    gr.Markdown(calibration_lead(model))
                     with gr.Accordion("How we know", open=False):
                         gr.Markdown(
                             calibration_words(

@@ -380,17 +380,25 @@ def rho_summary(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> 
     }
 
 
-def chance_difference(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> tuple[float, float]:
-    """METHOD's share of images with |ρ| >= KEPT_RHO against chance, paired by image, as the same trained map is on
-    both sides: per image, its own pair's 1 or 0 minus the share of its chance pairs (image k's trained map against
-    image k+o's re-drawn map; deletion.json keeps them offset by offset). Returns the mean difference and its
-    standard error. Images without a ρ on either side (a constant map) are left out."""
+def chance_difference(
+    results: dict, method: str, key: str, cut: float = KEPT_RHO, sign: int = 0
+) -> tuple[float, float]:
+    """METHOD's share of images with |ρ| >= CUT against chance, paired by image, as the same trained map is on both
+    sides: per image, its own pair's 1 or 0 minus the share of its chance pairs (image k's trained map against image
+    k+o's re-drawn map; deletion.json keeps them offset by offset). SIGN 1 counts ρ >= CUT instead (a ranking kept),
+    -1 ρ <= -CUT (a ranking turned round). Returns the mean difference and its standard error. Images without a ρ on
+    either side (a constant map) are left out."""
+
+    def size(values: list) -> np.ndarray:  # what is set against CUT: |ρ|, ρ or -ρ
+        rho = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+        return np.abs(rho) if sign == 0 else sign * rho
+
     same = results["per_image"][key][method]
     pairs = results["per_image"][f"{key}_chance"][method]
     offsets = len((results["results"][method].get(f"{key}_chance") or {}).get("offsets") or [1])
-    grid = np.array([np.nan if v is None else abs(v) for v in pairs], dtype=np.float64).reshape(offsets, -1)
+    grid = size(pairs).reshape(offsets, -1)
     n = min(len(same), grid.shape[1])
-    rho, grid = np.array([np.nan if v is None else abs(v) for v in same[:n]], dtype=np.float64), grid[:, :n]
+    rho, grid = size(same[:n]), grid[:, :n]
     counted = (~np.isnan(grid)).sum(axis=0)
     chance = (grid >= cut).sum(axis=0) / np.maximum(counted, 1)  # NaN >= 0.2 is False
     keep = ~np.isnan(rho) & (counted > 0)
@@ -398,23 +406,49 @@ def chance_difference(results: dict, method: str, key: str, cut: float = KEPT_RH
     return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)))
 
 
-def reversed_excess(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> bool:
-    """Whether METHOD's excess over chance lies in reversed rankings: its share of images with ρ <= -CUT exceeds the
-    chance pairs' by more than its share with ρ >= CUT does (|ρ| counts a ranking turned round as kept)."""
+def signed_shares(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> dict[int, tuple[float, float]]:
+    """|ρ| >= CUT split by sign: for 1 (ρ >= CUT, a ranking kept) and -1 (ρ <= -CUT, turned round), METHOD's share of
+    images and the chance pairs' share, constant maps left out."""
     same = np.array([v for v in results["per_image"][key][method] if v is not None], dtype=np.float64)
     pairs = np.array([v for v in results["per_image"][f"{key}_chance"][method] if v is not None], dtype=np.float64)
-    kept = (same >= cut).mean() - (pairs >= cut).mean()
-    turned = (same <= -cut).mean() - (pairs <= -cut).mean()
-    return bool(turned > kept)
+    return {sign: (float((sign * same >= cut).mean()), float((sign * pairs >= cut).mean())) for sign in (1, -1)}
 
 
-def against_chance(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> str:
+def against_chance(results: dict, method: str, key: str, cut: float = KEPT_RHO, sign: int = 0) -> str:
     """ "above" chance: the paired mean difference beyond CHANCE_SE standard errors; "close" (too close to call):
-    above 0 but within them; else "not above"."""
-    mean, se = chance_difference(results, method, key, cut)
+    above 0 but within them; else "not above". SIGN as in chance_difference."""
+    mean, se = chance_difference(results, method, key, cut, sign)
     if mean > CHANCE_SE * se:
         return "above"
     return "close" if mean > 0 else "not above"
+
+
+def _split_by_sign(results: dict, method: str, key: str) -> str:
+    """Words for an excess over chance at both cut-offs (|ρ| counts a ranking turned round as kept): from the excess
+    of ρ >= KEPT_RHO and of ρ <= -KEPT_RHO, each judged against chance as |ρ| is (review 29c C2)."""
+    kept, turned = (against_chance(results, method, key, KEPT_RHO, sign) == "above" for sign in (1, -1))
+    if kept and not turned:  # beyond chance, with ρ above 0: more than a borderline excess
+        return "mostly with ρ above 0, so its map likely keeps part of its trained ranking"
+    if turned and not kept:  # beyond chance, but as rankings turned round: nothing beyond chance kept
+        return (
+            "but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the trained one turned round "
+            "rather than keeping it"
+        )
+    shares = signed_shares(results, method, key)
+    (k, k_chance), (t, t_chance) = shares[1], shares[-1]
+    split = (
+        f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
+        f"{t:.0%} against {t_chance:.0%}"
+    )
+    if kept:  # both signs beyond chance
+        return (
+            f"in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely keeps "
+            "the trained ranking on some images and turns it round on others"
+        )
+    return (  # the excess holds for |ρ| but neither sign alone is clear of chance
+        f"but neither sign alone is clearly above chance ({split}), so whether its re-drawn map keeps the trained "
+        "ranking or turns it round is not clear"
+    )
 
 
 def sanity_words(results: dict) -> str:
@@ -476,17 +510,11 @@ def sanity_words(results: dict) -> str:
             shares = f"**{m}**'s {s['kept']:.0%} against {s['chance']:.0%} for different images"
             other = rho_summary(results, m, "rank_correlation_randomized", OTHER_CUT)
             both = against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above"
-            if verdict == "above" and both and reversed_excess(results, m, "rank_correlation_randomized"):
-                clauses.append(  # beyond chance, but as rankings turned round: nothing of the trained one kept
+            if verdict == "above" and both:  # beyond chance at both cut-offs: which sign holds the excess
+                clauses.append(
                     f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
-                    "at both cut-offs, but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the "
-                    "trained one turned round rather than keeping it (one random draw of the weights)"
-                )
-            elif verdict == "above" and both:
-                clauses.append(  # beyond chance at both cut-offs, with ρ above 0: more than a borderline excess
-                    f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
-                    "at both cut-offs, mostly with ρ above 0, so its map likely keeps part of its trained ranking (one random "
-                    "draw of the weights)"
+                    f"at both cut-offs, {_split_by_sign(results, m, 'rank_correlation_randomized')} (one random draw "
+                    "of the weights)"
                 )
             elif verdict == "above":
                 clauses.append(

@@ -71,9 +71,9 @@ def intro(model: LoadedModel) -> str:
     n = model.metrics.get("train_size")
     trained = f"trained on {n:,} Fashion-MNIST images" if n else "trained on Fashion-MNIST"
     real = model.metrics.get("real_photos")
-    if real:  # the fine-tune kept Fashion-MNIST in and added photos and, where recorded, generated non-garments
+    if real:  # the fine-tune kept Fashion-MNIST in, added photos and, where recorded, generated outliers
         generated = sum((real.get("generated_outliers") or {}).values())
-        more = f" and {generated:,} generated non-garments" if generated else ""
+        more = f" and {generated:,} generated outliers" if generated else ""
         trained += f", then on them plus {real['train_photos']:,} phone photos{more}"
     return f"How a small CNN, {trained}, reads clothes."
 

@@ -21,7 +21,7 @@ from model import playground
 from model.augment import SHIFT_PIXELS
 from model.cnn import build_cnn, build_notebook
 from model.data import CLASS_NAMES
-from model.inference import DEFAULT_FOLDER, LADDER, TEST_TIME_FLIP, LoadedModel, top_classes
+from model.inference import DEFAULT_FOLDER, FASHION_MNIST_ONLY, LADDER, TEST_TIME_FLIP, LoadedModel, top_classes
 from model.playground import DEFAULT
 from model.real_photos import ACCEPTED, best_constant, recipe_label, same_recipe
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
@@ -154,8 +154,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
         found.append(
             Rung(
                 PHOTOS,
-                "then fine-tuned on Fashion-MNIST plus real photos and generated non-garments: the model Classify "
-                "answers with (there averaged with the mirror image and with its Not sure rules; here one pass)",
+                _photos_change(model.metrics.get("real_photos") or {}),
                 model.metrics["test_accuracy"],
                 _shirt_recall(model.metrics),
                 _photo_epochs(model.metrics),
@@ -195,7 +194,7 @@ def detail_words(model: LoadedModel) -> str:
         generated = (model.metrics.get("real_photos") or {}).get("generated_outliers")
         words.append(
             "Every row but the last is trained from scratch; the last fine-tunes the row above on "
-            f"Fashion-MNIST plus real photos{' and generated non-garments' if generated else ''}."
+            f"Fashion-MNIST plus real photos{' and generated outliers' if generated else ''}."
         )
     else:
         words.append("Every row is trained from scratch.")
@@ -401,6 +400,24 @@ def _key(rung: Rung) -> str | None:
     return keys.get(rung.name)
 
 
+def _photos_change(real: dict) -> str:
+    """The fine-tune rung's change, from what metrics.json records and how Classify answers (review 29a #2)."""
+    generated = " and generated outliers (pictures that are none of the ten)" if real.get("generated_outliers") else ""
+    mirror = "averaged with the mirror image and " if TEST_TIME_FLIP else ""
+    return (
+        f"then fine-tuned on Fashion-MNIST plus real photos{generated}: the model Classify answers with (there "
+        f"{mirror}with its Not sure rules; here one pass)"
+    )
+
+
+def _measured(rung: Rung, model: LoadedModel) -> str | None:
+    """The rung's own row in batch_norm.json (runs.measured_alike): the ablation run it is, the Fashion-MNIST-only
+    model for the 27-epoch rung, none for the fine-tune; not _key's baseline recipe (review 29a #1)."""
+    if rung.name == LONGER:
+        return FASHION_MNIST_ONLY if getattr(model, "fashion_mnist_only", None) is not None else None
+    return None if rung.name == PHOTOS else _key(rung)
+
+
 def regularisers(rung: Rung) -> tuple[list[str], list[str]]:
     """(what the rung's training had against overfitting, what it lacked), of dropout and augmentation, from its
     recipe (model.recipe.ABLATIONS, and the builders' defaults)."""
@@ -459,7 +476,9 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
             f"{curves}, as did the row above, so one run each cannot say whether overfitting explains the lower score."
         )
     lag = (
-        reestimated_step_words(model, _key(before), _key(after), (f"**{before.name}**", f"**{after.name}**"))
+        reestimated_step_words(
+            model, _measured(before, model), _measured(after, model), (f"**{before.name}**", f"**{after.name}**")
+        )
         if model
         else ""
     )

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
+import numpy as np
+
 from concepts.saliency import Explainer
+from model import calibration as scaling
 from model.inference import LoadedModel
 
 T = TypeVar("T")
@@ -37,3 +40,17 @@ def built_for(model: LoadedModel, what: str, build: Callable[[], T]) -> T:
 def explainer(model: LoadedModel) -> Explainer:
     """The model's saliency maps (Grad-CAM, gradients, occlusion), compiled the first time a tab asks."""
     return built_for(model, "explainer", partial(Explainer, model.keras_model))
+
+
+def stored_logits(model: LoadedModel) -> dict[str, np.ndarray] | None:
+    """The folder's test and validation logits (``python -m model.calibration``), if measured on these weights: what
+    the Softmax tab's temperature diagram needs (the Confusion matrix tab says so only then)."""
+    record = fitted_record(model)
+    if record is None or record.get("weights_sha256") != model.weights_sha256:
+        return None
+    return built_for(model, "calibration logits", lambda: scaling.read_logits(model.folder))
+
+
+def fitted_record(model: LoadedModel) -> dict | None:
+    """calibration.json: the fitted temperature and the weights it was fitted for, read once per model."""
+    return built_for(model, "calibration record", lambda: scaling.read(model.folder))

@@ -115,14 +115,16 @@ def without_batch_norm(model: LoadedModel) -> str:
         "weights and bias could, but training has to find them). The study notebook's CNN has no batch norm. "
         f"{budget} (Adam at a constant learning rate, hard targets, no "
         f"augmentation), it reaches **{norm['test_accuracy']:.2%}** test accuracy fed standardized pixels and "
-        f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels: {verdict}. After the first epoch, validation "
-        f"accuracy was {first[0]:.1f}% against {first[1]:.1f}%. " + _peaks(norm, raw)
+        f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels: {verdict}."
     )
     noise = _seed_noise(model)
-    if abs(gap) >= TOO_CLOSE and noise is not None:
+    if abs(gap) >= TOO_CLOSE and noise is not None:  # right after the verdict: its "That" is the test-accuracy gap
         subset = any(run.get("quick") for run in (norm, raw))  # train.py --quick: a smoke run on a subset
         trained_on = "a quick run's subset" if subset else "the whole training split"
         words += _against_seed_noise(gap, seed_yardstick(model.playground, noise), noise, trained_on)
+    words += f" After the first epoch, validation accuracy was {first[0]:.1f}% against {first[1]:.1f}%. " + _peaks(
+        norm, raw
+    )
     seeds = sorted({str(run.get("seed", "not recorded")) for run in (norm, raw)})
     seed = f"seed{'s' * (len(seeds) > 1)} {' and '.join(seeds)}"
     return words + f" The curves below are these two runs (one run each, {seed})."

@@ -73,16 +73,28 @@ def validation_lag_words(model: LoadedModel) -> str:
         before, after = row["validation_accuracy"], row["reestimated"]["validation_accuracy"]
         change = 100 * (after - before)
         best = best_epoch(h)
-        fall = 100 * (h["val_accuracy"][best - 1] - h["val_accuracy"][-1]) if h.get("val_accuracy") else 0.0
+        # validation accuracy lost since the epoch of lowest validation loss, as trained; None where not recorded
+        fall = 100 * (h["val_accuracy"][best - 1] - h["val_accuracy"][-1]) if h.get("val_accuracy") else None
         unmeasured = "(its earlier epochs, and its validation loss, were not re-estimated)"
-        if change >= TOO_CLOSE and change >= fall > 0:
+        weights = f"whether its learned weights fit validation images worse than at epoch {best} was not measured"
+        if change >= TOO_CLOSE and fall is None:
+            verdict = (
+                "its last epoch's running averages were lagging; its training log has no validation accuracy by "
+                f"epoch to set this against epoch {best}'s, and {weights} {unmeasured}"
+            )
+        elif change >= TOO_CLOSE and fall <= 0:  # the rule allows a tie: validation accuracy "no higher"
+            verdict = (
+                f"re-estimated, its last epoch scores above what epoch {best} scored as trained "
+                f"({h['val_accuracy'][best - 1]:.2%}), though its validation accuracy as trained had not fallen: its "
+                f"last epoch's running averages were lagging; {weights} {unmeasured}"
+            )
+        elif change >= TOO_CLOSE and change >= fall:
             verdict = (
                 f"re-estimated, its last epoch scores at least what epoch {best} scored as trained "
                 f"({h['val_accuracy'][best - 1]:.2%}), so much of the fall as measured came from the last epoch's "
-                f"lagging averages; whether its learned weights fit validation images worse than at epoch {best} was "
-                f"not measured {unmeasured}"
+                f"lagging averages; {weights} {unmeasured}"
             )
-        elif change >= TOO_CLOSE:
+        elif change >= TOO_CLOSE:  # 0 < change < fall
             verdict = (
                 "at that epoch, part of its lower validation score was its lagging running averages, not its learned "
                 f"weights {unmeasured}"

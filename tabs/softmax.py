@@ -19,7 +19,7 @@ from tabs.checks import number
 from tabs.checks import text as check_text
 from tabs.files import figure_file, image_file
 from tabs.inputs import input_pixels
-from tabs.memo import built_for
+from tabs.memo import built_for, fitted_record, stored_logits
 from tabs.wiring import RAW, beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -159,19 +159,6 @@ def run_typed_logits(text: str, temperature: float):
 
 BINS = inspect.signature(calibration).parameters["bins"].default  # the ECE's bins, as metrics.json's
 SLIDER_STEP = 0.1  # the temperature slider's step: its values' figures are kept, any other is drawn each time
-
-
-def stored_logits(model: LoadedModel) -> dict[str, np.ndarray] | None:
-    """The folder's test and validation logits (``python -m model.calibration``), if measured on these weights."""
-    record = fitted_record(model)
-    if record is None or record.get("weights_sha256") != model.weights_sha256:
-        return None
-    return built_for(model, "calibration logits", lambda: scaling.read_logits(model.folder))
-
-
-def fitted_record(model: LoadedModel) -> dict | None:
-    """calibration.json: the fitted temperature and the weights it was fitted for, read once per model."""
-    return built_for(model, "calibration record", lambda: scaling.read(model.folder))
 
 
 def _calibration_at(logits: dict, temperature: float) -> tuple[dict, float, float]:

@@ -173,3 +173,14 @@ def test_a_large_image_is_reduced_upright_and_converts_like_a_small_one(side):
     px = load_and_preprocess(buf.getvalue()).pixels
     rows, cols = np.flatnonzero(px.max(axis=1) > 128), np.flatnonzero(px.max(axis=0) > 128)
     assert np.ptp(cols) == 27 and np.ptp(rows) < 10  # wide and low once turned upright
+
+
+@pytest.mark.parametrize("light", [True, False])
+def test_the_step_captions_say_what_a_product_shot_went_through(light):
+    """Review 29a #5: on a plain backdrop the garment is trimmed to its box, not cut out, and a light garment on a
+    dark backdrop is not negated."""
+    from model.preprocess import BRIGHT, CUT_OUT, NEGATIVE, TRIMMED
+
+    captions = [caption for _, caption in load_and_preprocess(_png_bytes(_garment(light))).steps]
+    assert captions[1] == TRIMMED and CUT_OUT not in captions
+    assert (NEGATIVE in captions) == light and (BRIGHT in captions) == (not light)  # dark garment on light: negated

@@ -372,7 +372,7 @@ def test_the_first_sentence_names_everything_the_fine_tune_trained_on():
     model = SimpleNamespace(metrics=METRICS)
     assert header.intro(model) == (
         f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, then on them plus "
-        f"{real['train_photos']:,} phone photos and {generated:,} generated non-garments, reads clothes."
+        f"{real['train_photos']:,} phone photos and {generated:,} generated outliers, reads clothes."
     )
     plain = SimpleNamespace(metrics={k: v for k, v in METRICS.items() if k != "real_photos"})
     assert header.intro(plain) == (
@@ -435,3 +435,24 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
         f"Those folds would choose 45% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
     )
     assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=none))
+
+
+# -- review 29a #3: a probability under 1 is never printed as 100% --------------------------------------------------
+@pytest.mark.parametrize(
+    "p, digits, shown",
+    [(0.9964, 0, "over 99%"), (0.99991, 1, "over 99.9%"), (0.994, 0, "99%"), (0.9994, 1, "99.9%"), (0.5, 1, "50.0%")],
+)
+def test_a_probability_under_one_is_never_shown_as_100_percent(p, digits, shown):
+    assert classify.percent(p, digits) == shown
+
+
+def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
+    probs = np.full(10, 0.0036 / 9)
+    probs[8] = 0.9964  # Bag
+    unlike = classify._verdict(probs, FOUND, UNLIKE, None)
+    assert "Its best guess was Bag (over 99%)." in unlike and "100%" not in unlike
+    sure = np.full(10, 0.00009 / 9)
+    sure[7] = 0.99991  # Sneaker
+    assert classify._verdict(sure, FOUND, 0.0, None) == "**Sneaker** (over 99.9%)."
+    html = classify.how_sure(UNSURE_BELOW, (0.99991, 0.0), fake_model())
+    assert "Your input: top class over 99.9%, so at this threshold it would be answered" in html

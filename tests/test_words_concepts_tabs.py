@@ -71,6 +71,42 @@ def test_the_calibration_panel_says_one_pass(shipped_model):
     assert "in one pass of the network, falls in that bin" in flat(confusion.CALIBRATION_LEAD)
 
 
+# review 29c C5: the Softmax tab moves the diagram only where the folder keeps its logits for these weights
+@pytest.mark.parametrize("kept", ["both", "other weights", "record only", "neither"])
+def test_the_softmax_tab_is_said_to_move_the_diagram_only_where_it_can(shipped_model, tmp_path, kept):
+    import shlex
+    import shutil
+
+    from tabs import confusion, softmax
+
+    folder, sha = tmp_path, shipped_model.weights_sha256
+    if kept in ("both", "other weights", "record only"):
+        shutil.copy(SHIPPED / "calibration.json", folder)
+    if kept in ("both", "other weights"):
+        shutil.copy(SHIPPED / "calibration.npz", folder)
+    if kept == "other weights":
+        sha = "0" * 64
+    assert RECORD["weights_sha256"] == shipped_model.weights_sha256  # the copied record is for the shipped weights
+    model = SimpleNamespace(folder=folder, weights_sha256=sha)
+    moves = kept == "both"
+    assert (softmax.stored_logits(model) is not None) == moves  # the Softmax tab draws its diagram only then
+    words = confusion.calibration_lead(model)
+    assert words.startswith(confusion.CALIBRATION_LEAD)
+    assert words.endswith(" The **Softmax** tab moves this diagram with a temperature.") == moves
+    command = f"`python -m model.calibration {shlex.quote(str(folder.resolve()))}`, run from the repository, keeps"
+    assert (command in words) != moves
+    assert ("keeps the logits that let the **Softmax** tab move this diagram with a temperature." in words) != moves
+
+
+def test_the_shipped_confusion_tab_says_the_softmax_tab_moves_its_diagram(shipped_model):
+    from tabs import confusion
+
+    assert RECORD["weights_sha256"] == shipped_model.weights_sha256 and (SHIPPED / "calibration.npz").is_file()
+    assert confusion.calibration_lead(shipped_model).endswith(
+        "The **Softmax** tab moves this diagram with a temperature."
+    )
+
+
 def test_the_ladder_comparison_is_one_run_each_and_names_what_else_changed(shipped_model):
     from model.recipe import ABLATIONS, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
     from tabs import confusion
@@ -175,6 +211,7 @@ def test_the_one_pass_words_are_on_the_page(shipped_model):
     assert any(softmax.CALIBRATION_LEAD in text and softmax.ONE_PASS in text for text in shown)
     shown = markdown_on_the_tab(confusion, shipped_model)
     assert f"mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)" in "".join(shown)
+    assert confusion.calibration_lead(shipped_model) in shown  # review 29c C5: the lead as chosen for this folder
 
 
 # -- Normalization (review 12c #5) ---------------------------------------------------------------------------------
@@ -453,6 +490,10 @@ def test_the_seed_noise_yardstick_is_given_whichever_run_won(times_noise):
     loser = "raw pixels scored" if gap < 0 else "the standardized run ended"
     assert f"{loser} **{abs(gap):.2f} points** higher" in words
     assert "so likely the scale itself, though not shown" not in words  # the wording retired by review 28c #1
+    # review 29c C1: "That is" right after the test-accuracy gap, not after the peaks' train/validation figures
+    verdict = words.index("(one run each).", words.index(f"{loser} **{abs(gap):.2f} points** higher"))
+    assert words[verdict:].startswith("(one run each). That is ")
+    assert words.index("That is") < words.index("After the first epoch") < words.index("Validation accuracy peaked")
 
 
 @pytest.mark.parametrize("times_noise", [0.6, 1.5, 2.5])

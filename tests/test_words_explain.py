@@ -336,6 +336,88 @@ def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets
             assert p - q < 2 * np.sqrt(p * (1 - p) / n + q * (1 - q) / n)
 
 
+def _signed_verdict(same: list, chance: list, sign: int) -> str:
+    """The rule of _paired with one pair an image, for ρ >= 0.2 (SIGN 1) or ρ <= -0.2 (SIGN -1), written out here."""
+    diffs = [float(sign * a >= 0.2) - float(sign * b >= 0.2) for a, b in zip(same, chance, strict=True)]
+    mean, se = np.mean(diffs), np.std(diffs, ddof=1) / np.sqrt(len(diffs))
+    return "above" if mean > 2 * se else "close" if mean > 0 else "not above"
+
+
+# review 29c C2: an excess over chance at both cut-offs, split by sign, each sign judged against chance on its own
+SPLIT_BOTH = (  # 40% kept against 30%, 44% turned round against 30%: both beyond 2 standard errors
+    [0.5] * 40 + [-0.5] * 44 + [0.1] * 16,
+    [0.3] * 30 + [-0.3] * 30 + [0.0] * 40,
+)
+SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each sign 10 points, but swapping signs
+    [0.5] * 10 + [-0.5] * 10 + [0.5] * 20 + [-0.5] * 20 + [0.1] * 40,
+    [0.0] * 10 + [0.0] * 10 + [-0.5] * 20 + [0.5] * 20 + [0.0] * 40,
+)
+
+
+@pytest.mark.parametrize(
+    "same, chance, kept, turned, said",
+    [
+        (
+            [0.5, 0.45, 0.4, 0.1] * 25,
+            [0.3, 0.0, 0.0, 0.0] * 25,
+            "above",
+            "not above",
+            "mostly with ρ above 0, so its map likely keeps part of its trained ranking (one random draw",
+        ),
+        (
+            [-0.5, -0.45, -0.4, 0.1] * 25,
+            [0.3, 0.0, 0.0, 0.0] * 25,
+            "not above",
+            "above",
+            "but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the trained one turned round "
+            "rather than keeping it (one random draw",
+        ),
+        (
+            *SPLIT_BOTH,
+            "above",
+            "above",
+            "in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely keeps "
+            "the trained ranking on some images and turns it round on others (one random draw",
+        ),
+        (  # the same, signs swapped: more kept than turned round, still both
+            *([-v for v in values] for values in SPLIT_BOTH),
+            "above",
+            "above",
+            "in rankings kept and turned round alike ({split}, both above chance)",
+        ),
+        (
+            *SPLIT_NEITHER,
+            "close",
+            "close",
+            "but neither sign alone is clearly above chance ({split}), so whether its re-drawn map keeps the trained "
+            "ranking or turns it round is not clear (one random draw",
+        ),
+    ],
+    ids=["kept", "turned", "both", "both-swapped", "neither"],
+)
+def test_an_excess_at_both_cut_offs_is_worded_by_which_sign_is_above_chance(same, chance, kept, turned, said):
+    from tabs import explain
+
+    rho, pairs = np.array(same), np.array(chance)
+    for cut in (0.2, 0.3):  # the branch: above chance at both cut-offs, by |ρ|
+        diffs = (np.abs(rho) >= cut).astype(float) - (np.abs(pairs) >= cut)
+        assert diffs.mean() > 2 * diffs.std(ddof=1) / np.sqrt(len(diffs))
+    assert (_signed_verdict(same, chance, 1), _signed_verdict(same, chance, -1)) == (kept, turned)
+    split = (
+        f"ρ ≥ 0.2 on {np.mean(rho >= 0.2):.0%} of images against {np.mean(pairs >= 0.2):.0%} for different images, "
+        f"ρ ≤ −0.2 on {np.mean(rho <= -0.2):.0%} against {np.mean(pairs <= -0.2):.0%}"
+    )
+    words = explain.sanity_words(_hand_made(same, chance, 1))
+    shares = (
+        f"**Occlusion**'s {np.mean(np.abs(rho) >= 0.2):.0%} against {np.mean(np.abs(pairs) >= 0.2):.0%} for different "
+        f"images (at |ρ| ≥ 0.3, {np.mean(np.abs(rho) >= 0.3):.0%} against {np.mean(np.abs(pairs) >= 0.3):.0%}): above "
+        "chance at both cut-offs, "
+    )
+    assert shares + said.format(split=split) in words, words
+    assert ("rather than keeping it" in words) == (turned == "above" and kept != "above")
+    assert ("likely keeps part of its trained ranking" in words) == (kept == "above" and turned != "above")
+
+
 # --- one image's note: its ρ beside the chance pairs' 95th percentile, no verdict (review 15c #1) -----------------
 
 CEILINGS = {"Grad-CAM": 0.55, "SmoothGrad": 0.12, "Occlusion": 0.42}
@@ -782,6 +864,28 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     assert "%" not in variant  # the share is not kept in the model folder: no figure typed into the tab
     note = explain.METHOD_NOTES[explain.GRAD_CAM]
     assert "not a measured rise of its score" in note and "raise the class's score most" not in note
+
+
+def test_the_docs_name_the_chance_pass_and_count_their_choices():
+    """Review 29c C3, C4: the chance levels come from deletion.json's chance_command, not the plain run (which writes
+    a file without them), so the doc names it and says to rerun it; of the three bullets, two rest on measurements."""
+    text = (ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8")
+    doc = " ".join(text.split())
+    assert DELETION["chance_command"] == DELETION["command"].replace(" --json", " --chance --json")
+    assert all(f"{key}_chance" in DELETION["results"][m] for m in METHODS for key in (TOP, EVERY))
+    assert (
+        f"Numbers from `{DELETION['command']}` (the table), the same with `--chance` (the chance levels of the "
+        "randomization test) and `python -m benchmarks.deletion --empty-grad-cam` (Grad-CAM's layer)" in doc
+    )
+    assert "after retraining, rerun it and then the same with `--chance`, which adds the chance levels below)" in doc
+    assert "rerun it after retraining)" not in doc
+    said = "Two choices rest on measurements, and a third on the model's own standardization:"
+    assert said in doc and "Two choices rest on measurements:" not in doc
+    bullets = text[text.index(said.split()[-1]) : text.index("<!-- deletion")]
+    assert [line[:4] for line in bullets.splitlines() if line.startswith("- **")] == ["- **"] * 3
+    assert (
+        "- **The occlusion patch** is the training set's mean pixel, which the model's own standardization" in bullets
+    )
 
 
 def test_the_docs_empty_grad_cam_shares_name_their_command_and_weights(shipped_model):

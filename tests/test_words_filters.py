@@ -17,7 +17,7 @@ from concepts import features
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
 from tabs import filters
 from tabs.inputs import input_pixels
-from tests.helpers import SHIPPED, reshuffles_only_when_augmenting, yardstick
+from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting, yardstick
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))
@@ -167,6 +167,8 @@ def test_the_shift_curves_plot_the_cnns_class_for_both_networks(shipped_model):
         ((6.0, 5.0), ": augmentation left 5.0 of the 6.0 points."),
         ((6.0, -4.0), ": with augmentation, training accuracy ended below validation accuracy"),
         ((-1.0, 0.5), ": the dropout rung had no gap to close."),
+        ((4.9, 5.9), f": the gap grew by {5.9 - 4.9:.1f} points."),  # review 29b #2: not "left 5.9 of the 4.9"
+        ((6.0, 6.0), ": augmentation left 6.0 of the 6.0 points."),  # level: nothing grew
     ],
 )
 def test_what_closes_the_gap_has_a_sentence_for_each_case(gaps, said):
@@ -242,7 +244,7 @@ BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text(
 
 
 @pytest.mark.parametrize("generated", ["shipped", None, {}, {"backgrounds": 0}])
-def test_the_shift_comparison_names_generated_non_garments_only_where_recorded(generated):
+def test_the_shift_comparison_names_generated_outliers_only_where_recorded(generated):
     metrics = copy.deepcopy(METRICS)
     if generated == "shipped":
         assert sum(metrics["real_photos"]["generated_outliers"].values()) > 0  # the shipped fine-tune recorded them
@@ -256,14 +258,99 @@ def test_the_shift_comparison_names_generated_non_garments_only_where_recorded(g
         f"{BEFORE['epochs']} epochs, then {METRICS['real_photos']['epochs']} more on Fashion-MNIST plus real photos"
     )
     if generated == "shipped":
-        assert f"this app's model ({fine_tune} and generated non-garments), the dense network" in words
+        assert f"this app's model ({fine_tune} and generated outliers), the dense network" in words
+        assert "non-garments" not in words  # retired: a third of the outliers are cut-up garments
     else:
-        assert f"this app's model ({fine_tune}), the dense network" in words and "non-garments" not in words
+        assert f"this app's model ({fine_tune}), the dense network" in words and "generated" not in words
     assert f"the dense network a {RUNS['mlp']['epochs']}-epoch run on Fashion-MNIST only" in words
 
 
-def test_the_shipped_shift_note_names_the_generated_non_garments(shipped_model):
+def test_the_shipped_shift_note_names_the_generated_outliers(shipped_model):
     words = filters.trained_how(shipped_model)
-    assert "plus real photos and generated non-garments)" in words
+    assert "plus real photos and generated outliers)" in words
     _, _, note = filters.compare_shift(str(EXAMPLES[0]), 0, shipped_model)
     assert note.endswith(words)
+
+
+# -- review 29b #2: a gap that grew with augmentation, measured like validation ----------------------------------------
+NETS = json.loads((SHIPPED / "batch_norm.json").read_text())["networks"]
+
+
+@pytest.mark.parametrize("train", [0.98, None])
+def test_a_gap_that_grew_is_not_said_to_be_left_of_a_smaller_one(train):
+    """batch_norm.json's vgg and vgg-aug rows, vgg-aug's training accuracy (like validation) moved to TRAIN: above
+    vgg's gap, the words say by how much the gap grew; the shipped figures (None) close it."""
+    alike = copy.deepcopy(NETS)
+    if train is not None:
+        alike["vgg-aug"]["train_accuracy"] = train
+    dropout, augmented = (
+        100 * (alike[name]["train_accuracy"] - alike[name]["validation_accuracy"]) for name in ("vgg", "vgg-aug")
+    )
+    words = filters._what_closes_the_gap(RUNS, alike)
+    assert (
+        f"is still {dropout:.1f} points in the rung with this app's network and its dropout, and {augmented:.1f} "
+        in words
+    )
+    grew = round(augmented, 1) - round(dropout, 1)
+    assert ("the gap grew by" in words) == (grew > 0) == (train is not None)
+    if grew > 0:
+        assert f"adding augmentation: the gap grew by {grew:.1f} points." in words and "left" not in words
+    assert words.endswith(" " + filters.RESHUFFLED_ONLY_WITH_AUGMENTATION)
+
+
+# -- review 29b #3: the dense network differs from the baseline in more than its convolutions --------------------------
+def test_the_dense_evidence_says_the_pair_differs_in_more_than_convolutions(shipped_model):
+    from model.cnn import build_cnn, build_mlp
+
+    mlp, cnn = build_mlp(), build_cnn()
+    kinds = [{type(layer).__name__ for layer in net.layers} for net in (mlp, cnn)]
+    assert "BatchNormalization" not in kinds[0] and "BatchNormalization" in kinds[1]  # "no batch norm"
+    assert "Conv2D" not in kinds[0]  # "no convolutions"
+    widths = [[layer.units for layer in net.layers if type(layer).__name__ == "Dense"][:-1] for net in (mlp, cnn)]
+    rates = [[layer.rate for layer in net.layers if type(layer).__name__ == "Dropout"] for net in (mlp, cnn)]
+    assert widths[0] != widths[1] and rates[0] != rates[1]  # "other layer widths and dropout"
+    words = " ".join(filters.dense_evidence(shipped_model).split())
+    base, dense = RUNS["baseline"], RUNS["mlp"]
+    assert (
+        "a dense network with no convolutions, which also has no batch norm and other layer widths and dropout: "
+        f"**{dense['test_accuracy']:.2%}** ({dense['params']:,} parameters vs {base['params']:,})." in words
+    )
+    assert words.endswith(
+        "As the two networks differ in more than their convolutions, this pair alone does not measure what "
+        "convolutions are worth."
+    )
+    without = SimpleNamespace(ablations={"baseline": base}, fashion_mnist_only=None, metrics={}, playground=None)
+    words = filters.dense_evidence(without)
+    assert "`--ablation mlp` add them" in words and "convolutions are worth" not in words
+
+
+# -- review 29b #4, #5: docs/ablations.md names the fixed order of the run without augmentation, and which CNN the
+# shift slider compares with the dense network ------------------------------------------------------------------------
+def test_the_ablations_doc_says_the_run_without_augmentation_was_not_reshuffled():
+    from model.recipe import ABLATIONS
+
+    assert ABLATIONS["baseline"][2] and not ABLATIONS["no-augmentation"][2]  # only the baseline augments
+    assert reshuffles_only_when_augmenting()  # the premise, in train.make_dataset
+    doc = " ".join((ROOT / "docs" / "ablations.md").read_text(encoding="utf-8").split())
+    assert (
+        "`no-augmentation` also differs from `baseline` in one way its row does not name: train.py reshuffles the "
+        "training images each epoch only when it augments, so this run saw them in one fixed order every epoch." in doc
+    )
+    base, plain = RUNS["baseline"]["test_accuracy"], RUNS["no-augmentation"]["test_accuracy"]
+    assert (
+        f"On the test set it scores {plain:.2%}, {100 * (plain - base):.2f} points above the baseline (this run also "
+        "saw its images in one fixed order, so neither its gap nor its score is augmentation's alone)" in doc
+    )
+
+
+def test_the_ablations_doc_says_the_shift_slider_compares_the_shipped_model(shipped_model):
+    doc = " ".join((ROOT / "docs" / "ablations.md").read_text(encoding="utf-8").split())
+    assert BEFORE["epochs"] != RUNS["baseline"]["epochs"] and "epochs" in METRICS["real_photos"]
+    assert (
+        "The Filters tab's shift slider shows, on any input, how the dense network's confidence and the shipped "
+        f"model's (not `baseline`'s: {BEFORE['epochs']} epochs and a real-photo fine-tune) change as the image moves"
+        in doc
+    )
+    # the tab's own words: the CNN it compares is this app's model, trained that long and fine-tuned
+    assert f"the CNN is this app's model ({BEFORE['epochs']} epochs, then " in filters.trained_how(shipped_model)
+    assert "how each network's confidence changes" not in doc

@@ -446,7 +446,7 @@ def test_the_last_rows_words_follow_the_folders_rungs(photos):
     assert (fine_tune in detail) == photos and ("Every row is trained from scratch." in detail) == (not photos)
     if photos:  # review 28a #4: the generated non-garments, where metrics.json records them
         assert sum(METRICS["real_photos"]["generated_outliers"].values()) > 0
-        assert f"{fine_tune} and generated non-garments." in detail
+        assert f"{fine_tune} and generated outliers." in detail
         model.metrics = {**METRICS, "real_photos": {**METRICS["real_photos"], "generated_outliers": None}}
         assert f"{fine_tune}." in one_line(improve.detail_words(model))
 
@@ -607,3 +607,35 @@ def test_a_drop_too_small_to_call_gets_no_cause():
     assert improve.overfit_words(before, after, GRID) == (
         "**+ augmentation** scored 0.05 points lower than the row above, one run each: too close to call."
     )
+
+
+def test_the_27_epoch_rungs_reestimated_score_is_its_own(shipped_model):
+    """Review 29a #1: the 27-epoch rung is the Fashion-MNIST-only model, whose own batch_norm.json row is read, not
+    the 10-epoch baseline's twice."""
+    from tabs import improve
+
+    bn = json.loads((SHIPPED / "batch_norm.json").read_text())["networks"]
+    before, after = lower_rungs("+ longer training", overfit=True)
+    words = one_line(improve.overfit_words(before, after, GRID, shipped_model))
+    a, b = bn["baseline"]["reestimated"]["test_accuracy"], bn["fashion-mnist-only"]["reestimated"]["test_accuracy"]
+    assert (
+        f"**+ smoothing, schedule** scores {a:.2%} and **+ longer training** {b:.2%}, a step of {100 * (b - a):+.2f}"
+        in words
+    )
+    assert a != b
+
+
+def test_the_fine_tune_rungs_change_follows_what_it_trained_on_and_how_classify_answers(monkeypatch):
+    """Review 29a #2: the generated outliers and the mirror average are named only where they are true."""
+    from model.inference import TEST_TIME_FLIP
+    from tabs import improve
+
+    real = METRICS["real_photos"]
+    words = improve._photos_change(real)
+    assert ("and generated outliers (pictures that are none of the ten)" in words) == bool(real["generated_outliers"])
+    assert ("averaged with the mirror image" in words) == TEST_TIME_FLIP
+    assert "generated" not in improve._photos_change({**real, "generated_outliers": {}})
+    rung = {r.name: r for r in improve.rungs(fake_model())}[improve.PHOTOS]
+    assert rung.change == words
+    monkeypatch.setattr(improve, "TEST_TIME_FLIP", not TEST_TIME_FLIP)
+    assert ("averaged with the mirror image" in improve._photos_change(real)) == (not TEST_TIME_FLIP)

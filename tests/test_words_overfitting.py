@@ -617,3 +617,49 @@ def test_the_augmentation_words_say_a_shift_is_rarely_whole_pixels_and_blurs():
     one[0, 10:18, 10:18] = 255.0
     shifted = np.asarray(layer(one, training=True))
     assert ((shifted > 0) & (shifted < 255)).any()  # grey edges: the shift was not a whole number of pixels
+
+
+# -- review 29b #1: a re-estimation gain on a run whose validation accuracy had not fallen is not called a fall ---------
+NETS = json.loads((SHIPPED / "batch_norm.json").read_text())
+
+
+@pytest.mark.parametrize("case", ["tie", "unrecorded", "fell more", "fell less"])
+def test_the_validation_lag_words_speak_of_a_fall_only_when_validation_accuracy_fell(tmp_path, case):
+    """notebook-bn, the shipped run the rule calls overfitted, with its last-epoch validation accuracy (as trained)
+    moved: level with its epoch of lowest validation loss, not recorded, or fallen more or less than re-estimating
+    gains; batch_norm.json's before and re-estimated figures moved with it."""
+    runs, nets = copy.deepcopy(RUNS), copy.deepcopy(NETS)
+    h, row = runs["notebook-bn"]["history"], nets["networks"]["notebook-bn"]
+    best = int(np.argmin(h["val_loss"])) + 1
+    at_best = h["val_accuracy"][best - 1]
+    fell = {"tie": 0.0, "unrecorded": at_best - h["val_accuracy"][-1], "fell more": 0.03, "fell less": 0.006}[case]
+    last = at_best - fell
+    if case == "unrecorded":
+        del h["val_accuracy"]
+    else:
+        h["val_accuracy"][-1] = last
+    row["validation_accuracy"], row["reestimated"]["validation_accuracy"] = last, last + 0.01  # a 1-point gain
+    (tmp_path / "batch_norm.json").write_text(json.dumps(nets))
+    model = SimpleNamespace(
+        ablations=runs, metrics=METRICS, fashion_mnist_only=SimpleNamespace(metrics=BEFORE), folder=tmp_path
+    )
+    assert overfitted(h)  # the rule still calls it overfitted in every case (a tie is "no higher")
+    words = flat(overfitting.validation_lag_words(model))
+    assert f"from {last:.2%} to {last + 0.01:.2%} (`batch_norm.json`, one run): " in words
+    weights = f"whether its learned weights fit validation images worse than at epoch {best} was not measured"
+    unmeasured = "(its earlier epochs, and its validation loss, were not re-estimated)."
+    expected = {
+        "tie": f"re-estimated, its last epoch scores above what epoch {best} scored as trained ({at_best:.2%}), though "
+        f"its validation accuracy as trained had not fallen: its last epoch's running averages were lagging; "
+        f"{weights} {unmeasured}",
+        "unrecorded": "its last epoch's running averages were lagging; its training log has no validation accuracy "
+        f"by epoch to set this against epoch {best}'s, and {weights} {unmeasured}",
+        "fell more": "at that epoch, part of its lower validation score was its lagging running averages, not its "
+        f"learned weights {unmeasured}",
+        "fell less": f"re-estimated, its last epoch scores at least what epoch {best} scored as trained "
+        f"({at_best:.2%}), so much of the fall as measured came from the last epoch's lagging averages; {weights} "
+        f"{unmeasured}",
+    }[case]
+    assert words.endswith(expected)
+    if case in ("tie", "unrecorded"):
+        assert "lower validation score" not in words and "the fall" not in words
