@@ -1,9 +1,12 @@
 """Training curves: how accuracy and loss moved, epoch by epoch, on training and validation data.
 
 While both curves improve together the model is still learning patterns that generalise. When
-the training curve keeps improving but the validation loss turns back up, the model fits its
-training images better and new ones worse: that is overfitting. ``overfitted`` is the one rule this
-app uses to call a run overfitted. Each run's epoch of lowest validation loss is marked.
+the training curve keeps improving but the validation loss turns back up, the model may be starting to fit its
+training images better and new ones worse (by loss: validation accuracy can still rise); in a batch-norm network
+the rise can also be its running averages lagging behind the weights. ``overfitted`` is the one rule this app uses
+to call a run overfitted: validation loss more than OVERFIT_RISE above its lowest at each of the last two epochs,
+with validation accuracy no higher and training loss lower than at that lowest. Each run's epoch of lowest
+validation loss is marked.
 """
 
 from __future__ import annotations

@@ -39,9 +39,9 @@ MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs); phone pho
 PLAIN_SPREAD = 12  # a frame whose grey levels span less than this (10th-90th percentile) is a plain backdrop
 PLAIN_TOLERANCE = 8  # ... and on it, the garment is every pixel further than this from the backdrop's grey
 # the step captions Classify shows (review 29a #5: a product shot is trimmed to its box, and a light garment on a
-# dark backdrop is not negated)
-CUT_OUT, TRIMMED = "cut-out", "trimmed to the garment"
-NEGATIVE, BRIGHT = "negative", "garment bright on black (not negated)"
+# dark backdrop is not negated; the step to 28x28 also crops to the garment, scales and centres: review 30a #2)
+CUT_OUT, TRIMMED = "cut-out", "the garment's box (rest dimmed)"
+NEGATIVE, BRIGHT = "fit to 28×28, negated", "fit to 28×28, not negated"  # cropped, scaled, centred
 MIN_OBJECT_CONTRAST = 24  # an image must span this much (0-255) to hold an object at all
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # PIL raises DecompressionBombError past 2x this, warns past 1x
 

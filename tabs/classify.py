@@ -32,7 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE, and_list
+from tabs.runs import TOO_CLOSE, and_list, percent
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -46,12 +46,21 @@ BEFORE_LABEL = "Before photos (mirror-averaged)" if TEST_TIME_FLIP else "Before 
 THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.CURVE measures the same span
 
 
-def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagged: float | None = None) -> str:
+NO_OBJECT = (
+    "**Not sure: no clear object found.** The image is nearly uniform, looks like noise, or the object found is too "
+    "small, so any class would be a guess."
+)
+TRY_PHOTO, TRY_DRAWING = "Try a photo of one garment.", "Draw one garment large enough to fill most of the canvas."
+
+
+def _verdict(
+    probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagged: float | None = None, drawing: bool = False
+) -> str:
     """The answer's first words. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
     cross-validation (``_flagged``), or None where it was not measured."""
     best = int(probs.argmax())
     if not prep.has_object:
-        return "**Not sure: no clear object found.** The image is nearly uniform, looks like noise, or the object found is too small, so any class would be a guess. Try a photo of one garment."
+        return f"{NO_OBJECT} {TRY_DRAWING if drawing else TRY_PHOTO}"  # a drawing too small: draw larger (30a #3)
     reason = unsure_reason(probs, unusual)
     if reason == "unlike":
         return (
@@ -75,15 +84,6 @@ def _verdict(probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagge
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
 
 
-def percent(p: float, digits: int) -> str:
-    """P as a percentage with DIGITS decimals, never rounded up to 100%: a softmax probability stays under 1
-    (review 29a #3)."""
-    shown = f"{p:.{digits}%}"
-    if p < 1 and shown == f"{1:.{digits}%}":
-        return f"over {1 - 10 ** -(digits + 2):.{digits}%}"
-    return shown
-
-
 def _flagged(model: LoadedModel) -> float | None:
     """The share of new people's photos of the ten the "unlike" rule alone flagged on the folds (real_photos.json)."""
     rule = (model.real_photo_results or {}).get("unlike_rule")
@@ -100,7 +100,7 @@ def _below(p: float) -> str:
     return f"{np.floor(p * 1000) / 10:.1f}%"
 
 
-def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
+def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> ClassifyResult:
     probs, unusual = (v[0] for v in model.assess(prep.pixels, flip=TEST_TIME_FLIP))
     steps = [(enlarge(img, 112), caption) for img, caption in prep.steps]
     label = top_classes(probs) if prep.has_object else None  # no object: name no class
@@ -110,7 +110,7 @@ def _answer(prep: Preprocessed, model: LoadedModel) -> ClassifyResult:
         top_classes(before.assess(prep.pixels, flip=TEST_TIME_FLIP)[0][0]) if before and prep.has_object else None
     )
     score = (float(probs.max()), float(unusual)) if prep.has_object else None
-    verdict = _verdict(probs, prep, float(unusual), _flagged(model))
+    verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing)
     return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
 
@@ -179,7 +179,7 @@ def check_canvas(editor: gr.ImageEditor):
 
 def classify_sketch(sketch: dict | None, model: LoadedModel) -> ClassifyResult:
     """A drawing ({"background", "layers", "composite"}, each image a file path or PNG bytes) -> same as classify_photo."""
-    label, seen, steps, verdict, before, score = _answer(_drawing(sketch), model)
+    label, seen, steps, verdict, before, score = _answer(_drawing(sketch), model, drawing=True)
     return label, seen, steps, f"Your drawing: {verdict}", before, score
 
 
@@ -627,10 +627,16 @@ def how_sure_words(model: LoadedModel) -> str:
         if model.feature_distance is not None
         else ""
     )
+    slider = (
+        "Move the slider to see, on photos the fold models never saw, what another threshold would do: higher means "
+        "fewer wrong answers, and more photos left without one."
+        if _cv(model)
+        else "This model folder has no cross-validated real-photo results (real_photos.json), so the slider has "
+        "nothing to show here."
+    )
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
-lawn still gets a "best" class. So the app answers only when the top class is likely enough{unlike}. Move the
-slider to see, on photos the fold models never saw, what another threshold would do: higher means fewer wrong
-answers, and more photos left without one. The app itself keeps {UNSURE_BELOW:.0%}."""
+lawn still gets a "best" class. So the app answers only when the top class is likely enough{unlike}. {slider}
+The app itself keeps {UNSURE_BELOW:.0%}."""
 
 
 def warm_up(model: LoadedModel) -> None:

@@ -18,6 +18,7 @@ from model.recipe import LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.checks import choice, optional_number
 from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
 from tabs.memo import built_for, explainer, stored_logits
+from tabs.runs import and_list, percent
 from tabs.wiring import RAW
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -45,15 +46,15 @@ CONFUSION_MODES = ("Counts", "Row % (recall)", "Column % (precision)")  # "Show"
 ALMOST_NOTHING = 0.01  # a runner-up under 1%: "almost nothing"
 NEAR_TIE = 0.01  # runner-up and third class closer than this (in probability): a near-tie, said so
 CELL_SHOWN = 4  # images a cell shows at most: each is a file the browser or an API client fetches
-CAPTION = "{probability:.0%} · #{number}"  # a gallery image's caption: short, the note above names the cell
+CAPTION = "{probability} · #{number}"  # a gallery image's caption: short, the note above names the cell
+MOST_CONFUSED = 5  # pairs the summary names, with every pair tied with the last of them (review 30c #1) ...
+TIES_NAMED = 3  # ... up to this many more: beyond, the tied pairs are counted, not named
 NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 
 
 def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
     """Overall accuracy and the most confused pairs, in words. All of it is one pass of the network; where Classify
     answers mirror-averaged (TEST_TIME_FLIP) the words say so, with its accuracy from ``flip`` (``measured_flip``)."""
-    pairs = confusion.most_confused(np.array(metrics["confusion_matrix"]))
-    pairs_said = ", ".join(f"{t} → {p} {n}" for t, p, n in pairs)  # one paragraph: the matrix starts sooner
     words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images"
     if TEST_TIME_FLIP:  # short: on a phone the matrix must start in the first screen
         words += ", in one pass of the network, like everything on this tab (Classify averages each input with its " + (
@@ -63,7 +64,24 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
         )
     else:
         words += ". "
-    return words + f"The most confused pairs (true → predicted, images): {pairs_said}."
+    return words + most_confused_words(np.array(metrics["confusion_matrix"]))
+
+
+def most_confused_words(matrix: np.ndarray) -> str:
+    """The MOST_CONFUSED largest off-diagonal cells, in one sentence (the matrix starts sooner), with every cell tied
+    with the last of them: named if TIES_NAMED or fewer, else counted. A tie is never cut by sort order."""
+    pairs = sorted(  # biggest first; among equal counts, in the matrix's row order
+        confusion.most_confused(matrix, top=matrix.size),
+        key=lambda pair: (-pair[2], CLASS_NAMES.index(pair[0]), CLASS_NAMES.index(pair[1])),
+    )
+    if not pairs:
+        return "No test image was confused with another class."
+    shown = pairs[:MOST_CONFUSED]
+    tied = [pair for pair in pairs[MOST_CONFUSED:] if pair[2] == shown[-1][2]]
+    said = [f"{t} → {p} {n:,}" for t, p, n in shown + (tied if len(tied) <= TIES_NAMED else [])]
+    if len(tied) > TIES_NAMED:
+        said.append(f"{len(tied)} more pairs with {shown[-1][2]:,} each")
+    return f"The most confused pairs (true → predicted, images): {and_list(said)}."
 
 
 def calibration_lead(model: LoadedModel) -> str:
@@ -124,31 +142,35 @@ MOVED = 0.01  # mean confidence moving by more than a point over the fine-tune: 
 
 def _why_under_confident(confidence: float, before: dict | None) -> str:
     """The likely cause of under-confidence: the recipe's label smoothing, and, for a model fine-tuned on real
-    photos, whether it was under-confident already before (its even-spread targets on non-garments aim low too)."""
+    photos, whether it was under-confident already before (its even-spread targets on non-garments aim low too,
+    its garment photos' unsmoothed targets high: review 30c #2)."""
     aim = 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / len(CLASS_NAMES)  # the smoothed target of the right class
     smoothing = f"label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%} for the right class, not 100%"
     if before is None:
         return f"Most likely that is the training recipe: {smoothing}."
     was, right = _means([b for b in before["bins"] if b["count"]])
     targets = "its even-spread targets over the ten, on generated pictures and on hats, shorts and skirts,"
+    photos = (
+        "its photos of garments among the ten have unsmoothed targets (100% for the right class, where only one class "
+        "is right)"
+    )
     if was < right:
         return (
             f"Most likely that is the training recipe: {smoothing}, and the model was already under-confident before its "
             f"real-photo fine-tune ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%}). "
-            f"The fine-tune kept label smoothing on the Fashion-MNIST images, and {targets} aim lower still, "
+            f"The fine-tune kept label smoothing on the Fashion-MNIST images; {targets} aim lower still, while "
+            f"{photos}. On the test set mean confidence "
             + (
-                f"yet on the test set mean confidence stayed about the same ({was:.1%} → {confidence:.1%}): the "
-                "under-confidence predates the fine-tune."
+                f"stayed about the same ({was:.1%} → {confidence:.1%}): the under-confidence predates the fine-tune."
                 if abs(confidence - was) <= MOVED
-                else f"{'and' if confidence < was else 'yet'} on the test set mean confidence "
-                f"{'fell' if confidence < was else 'rose'} from {was:.1%} to {confidence:.1%}."
+                else f"{'fell' if confidence < was else 'rose'} from {was:.1%} to {confidence:.1%}."
             )
         )
     return (  # label smoothing not named yet in this branch: what the even-spread targets aim lower than
         f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
         f"accuracy, ECE {before['ece']:.2%}), so the change likely came with the fine-tune: {targets} aim at "
         f"{1 / len(CLASS_NAMES):.0%} for every class, lower than the {aim:.0%} that label smoothing aims at for the "
-        "right class. Label smoothing was in both trainings, so it alone does not explain the change."
+        f"right class, while {photos}. Label smoothing was in both trainings, so it alone does not explain the change."
     )
 
 
@@ -233,7 +255,7 @@ def _cell_gallery(samples: dict, hits, predicted: int) -> list[tuple[str, str]]:
     return [
         (
             image_file(enlarge_pixels(samples["images"][i], 112), keep=True),
-            CAPTION.format(probability=samples["probs"][i, predicted], number=samples["index"][i]),
+            CAPTION.format(probability=percent(samples["probs"][i, predicted], 0), number=samples["index"][i]),
         )
         for i in hits
     ]
@@ -314,8 +336,9 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
 
 
 def _share(p: float) -> str:
-    """A probability as a percentage, with enough digits that a small one does not read 0%."""
-    return f"{p:.0%}" if p >= 0.01 else f"{p:.2%}"
+    """A probability as a percentage, with enough digits that a small one does not read 0%; never rounded up to
+    100% or down to 0% (runs.percent)."""
+    return percent(p, 0) if p >= 0.01 else percent(p, 2)
 
 
 def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:

@@ -27,7 +27,7 @@ from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
 from tabs.memo import built_for, explainer
-from tabs.runs import and_list
+from tabs.runs import and_list, percent
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on, shown_when
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -159,7 +159,7 @@ def explain(
     shown = saliency.normalized(heat)
     which = "the top class" if c == int(probs.argmax()) else f"top class: {CLASS_NAMES[int(probs.argmax())]}"
     note = [
-        f"**{method}** for **{CLASS_NAMES[c]}** ({probs[c]:.1%} in one pass of the network, {which}; Classify "
+        f"**{method}** for **{CLASS_NAMES[c]}** ({percent(probs[c], 1)} in one pass of the network, {which}; Classify "
         "averages the input with its mirror image, so its numbers can differ).",
         _map_words(method, heat, CLASS_NAMES[c], patch, model),
         METHOD_NOTES[method],

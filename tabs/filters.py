@@ -363,6 +363,8 @@ def show_kernels(model: LoadedModel) -> str:
 MAX_SHIFT = 6  # pixels either way: the slider's range, the check and the curve's x-axis
 SHIFTS = list(range(-MAX_SHIFT, MAX_SHIFT + 1))
 SHIFT_Y_TITLE = "probability of the class the CNN reads at 0 px"  # both curves: see shift_words
+# the chart's label, short enough for a phone: each network's probability of that class, not its own confidence
+SHIFT_LABEL = "Probability of the CNN's unshifted answer"
 
 
 NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."
@@ -401,7 +403,8 @@ def trained_how(model: LoadedModel) -> str:
 
 
 def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
-    """Slide the input sideways: the CNN's and the dense network's confidence at every shift."""
+    """Slide the input sideways: the CNN's and the dense network's probability of the class the CNN reads at 0 px,
+    at every shift."""
     number(shift, -MAX_SHIFT, MAX_SHIFT, "shift")
     pixels = input_pixels(image_path)
     if model.dense_model is None:  # a folder without the ablation: say so where the comparison would be
@@ -497,7 +500,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                     y_lim=[0, 1],
                     x_axis_format="d",
                     y_title=SHIFT_Y_TITLE,
-                    label="Confidence as the image moves",
+                    label=SHIFT_LABEL,
                     elem_id="shift-plot",
                 )
                 with gr.Accordion("How we know", open=False):

@@ -137,11 +137,18 @@ def rungs(model: LoadedModel) -> list[Rung]:
     shipped = before or model  # the same network and recipe trained longer, on Fashion-MNIST only
     epochs = shipped.metrics.get("epochs")
     instead = f" instead of {found[-1].epochs}" if found and found[-1].epochs else ""  # the rung above's budget
-    which = "the shipped model, before real photos" if before is not None else "the shipped model"
+    served = "the shipped model" if _is_shipped(model) else "this model"  # another train.py folder (review 30a #4)
+    which = f"{served}, before real photos" if before is not None else served
+    change = (
+        f"the same network and recipe trained {epochs} epochs{instead}: {which}"
+        if found
+        else f"this app's network and recipe trained {epochs} epochs: {which} (this folder has no ablation runs, so "
+        "no shorter run to compare with)"
+    )
     found.append(
         Rung(
             LONGER,
-            f"the same network and recipe trained {epochs} epochs{instead}: {which}",
+            change,
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
             str(epochs),
@@ -210,8 +217,7 @@ def detail_words(model: LoadedModel) -> str:
             f"at one budget; each was trained with one seed{_rerun(ladder)}."
         )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
-    folder = getattr(model, "folder", None)
-    shipped_folder = folder is not None and Path(folder).resolve() == DEFAULT_FOLDER.resolve()
+    shipped_folder = _is_shipped(model)
     if shipped_folder:  # the study is of these runs
         words.append(
             f"No row's test accuracy was measured for more than one seed here; the seed study in docs/model.md, of the shipped app's "
@@ -227,8 +233,8 @@ def detail_words(model: LoadedModel) -> str:
     if steps[-1].name == PHOTOS and len(seeds) > 1:
         words.append(
             f"The last row's fine-tune ran {len(seeds)} seeds and kept the one best on Fashion-MNIST's validation "
-            f"split, but only their validation accuracy was recorded ({min(seeds):.2%}–{max(seeds):.2%})"
-            + _against_the_start(seeds, model)
+            f"split; all {len(seeds)} seeds' validation accuracy was recorded ({min(seeds):.2%}–{max(seeds):.2%}), "
+            "but test accuracy only for the kept one" + _against_the_start(seeds, model)
         )
     noise = short_run_noise(model.playground)
     if ladder and noise and shipped_folder:  # "more" than the seed study's few tenths
@@ -400,6 +406,12 @@ def _key(rung: Rung) -> str | None:
     return keys.get(rung.name)
 
 
+def _is_shipped(model: LoadedModel) -> bool:
+    """Whether MODEL is the shipped folder (model/weights), the one the docs' seed study and ladder describe."""
+    folder = getattr(model, "folder", None)
+    return folder is not None and Path(folder).resolve() == DEFAULT_FOLDER.resolve()
+
+
 def _photos_change(real: dict) -> str:
     """The fine-tune rung's change, from what metrics.json records and how Classify answers (review 29a #2)."""
     generated = " and generated outliers (pictures that are none of the ten)" if real.get("generated_outliers") else ""
@@ -482,6 +494,8 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         if model
         else ""
     )
+    if recipe and not lacks:  # it had both: they did not cause it, it overfitted despite them (review 30a #6)
+        return f"{curves} despite its {' and '.join(has)}, one likely cause of the lower score." + lag
     return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".") + lag
 
 

@@ -203,6 +203,17 @@ def seed_noise(grid: dict | None) -> float | None:
     return playground.noise_threshold(grid) if len(scores) >= 2 else None
 
 
+def percent(p: float, digits: int) -> str:
+    """P, a probability, as a percentage with DIGITS decimals, never rounded up to 100% or down to 0%: a softmax
+    probability stays between 0 and 1 (review 29a #3, 30c #3)."""
+    shown = f"{p:.{digits}%}"
+    if p < 1 and shown == f"{1:.{digits}%}":
+        return f"over {1 - 10 ** -(digits + 2):.{digits}%}"
+    if p > 0 and shown == f"{0:.{digits}%}":
+        return f"under {10 ** -(digits + 2):.{digits}%}"
+    return shown
+
+
 def and_list(names: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from functools import partial
 
 import gradio as gr
@@ -20,6 +21,7 @@ from tabs.checks import text as check_text
 from tabs.files import figure_file, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for, fitted_record, stored_logits
+from tabs.runs import percent
 from tabs.wiring import RAW, beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -49,19 +51,46 @@ def run_softmax(image_path: str | None, temperature: float, model: LoadedModel):
     _check_temperature(temperature)
     logits = model.logits(input_pixels(image_path))[0]
     steps = softmax.worked_steps(logits, temperature)
-    bars = bar_table(
-        CLASS_NAMES,
-        {"logit": logits, f"probability at T = {temperature:g}": steps["probability"]},
-        {"logit": ".2f", f"probability at T = {temperature:g}": ".1%"},
-        "softmax-bars",
+    return (
+        _bars(logits, steps["probability"], temperature),
+        _steps_table(CLASS_NAMES, steps),
+        top_classes(steps["probability"]),
     )
-    return bars, _steps_table(CLASS_NAMES, steps), top_classes(steps["probability"])
+
+
+def _inside(p: float) -> float:
+    """P moved off exactly 0 or 1: of two or more finite logits, softmax gives every class a probability strictly
+    between 0 and 1, even where float64 rounds it to 0 or 1 (at T = 0.1 it often does)."""
+    return float(np.clip(p, np.nextafter(0.0, 1.0), np.nextafter(1.0, 0.0)))
+
+
+def _bars(logits: np.ndarray, probability: np.ndarray, temperature: float) -> str:
+    """The logits and the probabilities as bars, each probability to one decimal but never 100.0% or 0.0%
+    (runs.percent; review 30c #3): bar_table formats with a format spec, so its percentages are written again here."""
+    column = f"probability at T = {temperature:g}"
+    bars = bar_table(
+        CLASS_NAMES, {"logit": logits, column: probability}, {"logit": ".2f", column: ".1%"}, "softmax-bars"
+    )
+    shown = iter([percent(_inside(p), 1) for p in probability])  # the only cells ending in % (logits: ".2f")
+    return re.sub(r"(?<=<span class='bar-number'>)[^<]*%(?=</span>)", lambda _: next(shown), bars)
 
 
 def _steps_table(names, steps: dict) -> list[list]:
-    return [[name, *(round(float(v[i]), 4) for v in steps.values())] for i, name in enumerate(names)] + [
+    """Every step to four decimals; a probability that rounds to 0 or 1 is said to be under 0.0001 or over 0.9999
+    (review 30c #3). The sum row is a sum: 1 is right there."""
+    rows = [[name, *(round(float(v[i]), 4) for v in steps.values())] for i, name in enumerate(names)]
+    for row, p in zip(rows, steps["probability"], strict=True):
+        row[-1] = _four_decimals(p)
+    return rows + [
         ["sum", "", "", "", round(float(steps["exp"].sum()), 4), round(float(steps["probability"].sum()), 4)]
     ]
+
+
+def _four_decimals(p: float) -> float | str:
+    """A softmax probability to four decimals, or "under 0.0001" / "over 0.9999" where that would read 0 or 1."""
+    p = _inside(p)
+    shown = round(p, 4)
+    return shown if 0 < shown < 1 else ("over 0.9999" if shown == 1 else "under 0.0001")
 
 
 SAME_WITHIN = 1e-6  # the naive float32 softmax "gives the same probabilities" when no probability is further off
@@ -82,7 +111,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         "" if temperature == 1 else f"At T = {temperature:g} the softmax exponentiates the logits ÷ T (largest {top}). "
     )
     largest = "the max" if temperature == 1 else "the largest logit ÷ T"
-    fixed = f" Subtracting {largest} ({top}) first gives {_listed(stable)}."
+    fixed = f" Subtracting {largest} ({top}) first gives {', '.join(_significant(p, 3) for p in stable)}."
     if np.isinf(exps).any():
         return scaled + (
             f"Without subtracting the max, float32 overflows: exp({top}) = inf, and inf / inf is nan (a finite "
@@ -111,7 +140,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         words = (
             f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is already "
             f"0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
-            f"out 0 instead of up to {stable[zero].max():.2g}: {_listed(naive)}, off by up to {gap:.1e}"
+            f"out 0 instead of {_up_to(stable[zero].max())}: {_listed(naive)}, off by up to {gap:.1e}"
         )
         tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
         if gap > 1.5 * lost_gap and tiny.any():  # most of the error is elsewhere: in the subnormal exps
@@ -141,6 +170,21 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
 def _listed(values: np.ndarray) -> str:
     """0.665, 0.245, 0.09 (not numpy's padded "[0.665 0.245 0.09 ]")."""
     return ", ".join(f"{v:.3g}" for v in values)
+
+
+def _significant(p: float, digits: int) -> str:
+    """A softmax probability to DIGITS significant digits, never 1 or 0: "over 0.999" where it would read 1, "under
+    1e-323" where float64 rounded it to 0 (review 30c #3)."""
+    if p <= 0:  # exp of a logit more than about 745 below the max: 0 in float64, the probability under 5e-324
+        return "under 1e-323"
+    shown = f"{p:.{digits}g}"
+    return f"over {1 - 10.0**-digits:.{digits}g}" if shown == "1" else shown
+
+
+def _up_to(p: float) -> str:
+    """ "up to 0.27", or "something under 1e-323" where float64 has it at 0 too."""
+    shown = _significant(p, 2)
+    return f"something {shown}" if shown.startswith("under") else f"up to {shown}"
 
 
 def run_typed_logits(text: str, temperature: float):

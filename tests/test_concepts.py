@@ -154,8 +154,39 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
             assert f"is stored as {smallest:.2g}, {smallest / 2.0**-149:,.0f} times the smallest float32" in note
         if happened == "off":
             assert (exps < 1.1754944e-38).all() == (min(logits) < -87)  # the second case: subnormal, yet not them
-    if happened != "the same":
-        assert f"first gives {', '.join(f'{v:.3g}' for v in stable)}." in note
+    if happened != "the same":  # review 30c #3: a probability that reads 1 at three digits is "over 0.999"
+        said = ["over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable]
+        assert f"first gives {', '.join(said)}." in note
+
+
+@pytest.mark.parametrize(
+    "logits, temperature",
+    [([10.0, 9.0], 0.1), ([1000.0, -1000.0], 1.0), ([-100.0, -100.5, -900.0], 1.0), ([1000.0, 999.0, 998.0], 1.0)],
+)
+def test_the_overflow_note_never_gives_a_probability_as_1_or_0(logits, temperature):
+    """Review 30c #3: softmax of finite logits is strictly between 0 and 1, even where float64 rounds it to 1 or 0."""
+    from tabs import softmax as tab
+
+    z = np.array(logits) / temperature
+    with np.errstate(over="ignore"):  # exp(2000) is inf: that probability is 1 / inf = 0
+        exact = [1 / np.exp(z - v).sum() for v in z]  # each probability by hand: 1 / sum_j exp(z_j - z_i)
+    said = []
+    for p in exact:
+        if p == 0:  # float64 has it at 0: exp of a logit more than ~745 below the max
+            said.append("under 1e-323")
+        else:
+            said.append("over 0.999" if p >= 0.9995 else f"{p:.3g}")
+    note = tab.overflow_note(np.array(logits), temperature)
+    assert note.endswith(f" first gives {', '.join(said)}.")
+    assert not {"1", "0"} & set(note.split(" first gives ")[1].rstrip(".").split(", "))
+    if logits[0] == 10.0:  # 1 / (1 + e^-10) = 0.99995: three digits would read 1
+        assert " first gives over 0.999, 4.54e-05." in note
+    if logits == [1000.0, -1000.0]:
+        assert " first gives over 0.999, under 1e-323." in note
+    if logits[0] == -100.0:  # float32 loses exp(-900); float64 too, and says so without a 0
+        assert "comes out 0 instead of something under 1e-323: " in note
+    if logits == [1000.0, 999.0, 998.0]:  # nothing near 1 or 0: three significant digits, as before
+        assert " first gives 0.665, 0.245, 0.09." in note
 
 
 def test_the_overflow_note_names_the_logits_divided_by_t():
@@ -249,6 +280,24 @@ def test_anything_short_of_a_clear_climb_is_not_called_overfitting(change):
 def test_a_rise_of_a_few_hundredths_is_not_called_overfitting():
     assert not curves.overfitted(_climb(rise=curves.OVERFIT_RISE / 2))
     assert curves.overfitted(_climb(rise=curves.OVERFIT_RISE * 1.5))
+
+
+def test_the_curves_module_calls_a_rise_alone_possible_overfitting_and_states_the_rule():
+    """Review 30: a rising validation loss alone is not overfitting (accuracy can still rise; in a batch-norm
+    network the running averages can lag), and the rule the docstring states is the one ``overfitted`` applies."""
+    doc = " ".join(curves.__doc__.split())
+    assert "that is overfitting" not in doc.lower()
+    assert (
+        "the model may be starting to fit its training images better and new ones worse (by loss: validation "
+        "accuracy can still rise); in a batch-norm network the rise can also be its running averages lagging" in doc
+    )
+    assert (
+        "validation loss more than OVERFIT_RISE above its lowest at each of the last two epochs, with validation "
+        "accuracy no higher and training loss lower than at that lowest." in doc
+    )
+    risen = _climb()
+    risen["val_accuracy"][-1] = risen["val_accuracy"][2] + 0.01  # the loss rose, the accuracy ended higher
+    assert not curves.overfitted(risen) and curves.not_overfitted_because(risen) == "accuracy"
 
 
 # -- through the running app ------------------------------------------------------------
@@ -475,8 +524,15 @@ def test_under_confidence_is_put_down_to_the_recipe_and_the_model_before_its_fin
     )
     assert abs(now - was) <= 0.01  # the shipped branch: it barely moved
     assert f"ECE {before['ece']:.2%})" in words
-    assert f"yet on the test set mean confidence stayed about the same ({was:.1%} → {now:.1%}): the " in words
-    assert "under-confidence predates the fine-tune." in words
+    # review 30c #2: the fine-tune's targets both ways, the garment photos' unsmoothed ones too
+    assert (
+        "The fine-tune kept label smoothing on the Fashion-MNIST images; its even-spread targets over the ten, on "
+        "generated pictures and on hats, shorts and skirts, aim lower still, while its photos of garments among the "
+        "ten have unsmoothed targets (100% for the right class, where only one class is right). On the test set mean "
+        f"confidence stayed about the same ({was:.1%} → {now:.1%}): the under-confidence predates the fine-tune."
+        in words
+    )
+    assert "yet on the test set" not in words
     assert "hats, shorts and skirts" in words and "Most likely that is label smoothing" not in words
     alone = confusion.calibration_words(after)  # a model not fine-tuned: the recipe alone
     assert f"Most likely that is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in alone
@@ -493,7 +549,11 @@ def test_a_fine_tune_that_moved_mean_confidence_is_said_to_have(shipped_model):
     (now, _), (was, right) = _bin_means(after), _bin_means(before)
     assert was - now > 0.01 and was < right
     words = " ".join(confusion.calibration_words(after, before=before).split())
-    assert f"aim lower still, and on the test set mean confidence fell from {was:.1%} to {now:.1%}." in words
+    assert (
+        "aim lower still, while its photos of garments among the ten have unsmoothed targets (100% for the right "
+        f"class, where only one class is right). On the test set mean confidence fell from {was:.1%} to {now:.1%}."
+        in words
+    )
     assert "stayed about the same" not in words and "predates" not in words
 
 
@@ -514,7 +574,8 @@ def test_a_model_over_confident_before_its_fine_tune_is_said_to_have_been(shippe
     assert (
         "so the change likely came with the fine-tune: its even-spread targets over the ten, on generated pictures "
         f"and on hats, shorts and skirts, aim at {1 / 10:.0%} for every class, lower than the {aim:.0%} that label "
-        "smoothing aims at for the right class." in words
+        "smoothing aims at for the right class, while its photos of garments among the ten have unsmoothed targets "
+        "(100% for the right class, where only one class is right)." in words  # review 30c #2: they aim higher
     )
     assert "Label smoothing was in both trainings, so it alone does not explain the change." in words
     assert "already under-confident" not in words and "lower still" not in words and "not 100%" not in words
@@ -527,7 +588,8 @@ def test_a_model_over_confident_before_its_fine_tune_is_said_to_have_been(shippe
     )  # without the model before its fine-tune, they are quoted
 
 
-def test_a_fine_tune_that_raised_mean_confidence_is_set_against_its_lower_targets(shipped_model):
+def test_a_fine_tune_that_raised_mean_confidence_is_said_to_have_without_a_yet(shipped_model):
+    """Review 30c #2: the fine-tune's garment photos aim higher, so a rise is not set against its targets."""
     from tabs import confusion
 
     after = shipped_model.metrics["calibration"]
@@ -537,8 +599,12 @@ def test_a_fine_tune_that_raised_mean_confidence_is_set_against_its_lower_target
     (now, _), (was, right) = _bin_means(after), _bin_means(before)
     assert now - was > 0.01 and was < right
     words = " ".join(confusion.calibration_words(after, before=before).split())
-    assert f"aim lower still, yet on the test set mean confidence rose from {was:.1%} to {now:.1%}." in words
-    assert "and on the test set mean confidence rose" not in words
+    assert (
+        "aim lower still, while its photos of garments among the ten have unsmoothed targets (100% for the right "
+        f"class, where only one class is right). On the test set mean confidence rose from {was:.1%} to {now:.1%}."
+        in words
+    )
+    assert "yet on the test set" not in words and "and on the test set" not in words
 
 
 @pytest.mark.dataset

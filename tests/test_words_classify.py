@@ -440,10 +440,23 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
 # -- review 29a #3: a probability under 1 is never printed as 100% --------------------------------------------------
 @pytest.mark.parametrize(
     "p, digits, shown",
-    [(0.9964, 0, "over 99%"), (0.99991, 1, "over 99.9%"), (0.994, 0, "99%"), (0.9994, 1, "99.9%"), (0.5, 1, "50.0%")],
+    [
+        (0.9964, 0, "over 99%"),
+        (0.99991, 1, "over 99.9%"),
+        (0.994, 0, "99%"),
+        (0.9994, 1, "99.9%"),
+        (0.5, 1, "50.0%"),
+        (0.00004, 2, "under 0.01%"),
+        (0.004, 0, "under 1%"),
+        (0.006, 0, "1%"),
+        (0.0, 1, "0.0%"),
+        (1.0, 0, "100%"),
+    ],
 )
 def test_a_probability_under_one_is_never_shown_as_100_percent(p, digits, shown):
-    assert classify.percent(p, digits) == shown
+    from tabs.runs import percent
+
+    assert percent(p, digits) == shown
 
 
 def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
@@ -456,3 +469,23 @@ def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
     assert classify._verdict(sure, FOUND, 0.0, None) == "**Sneaker** (over 99.9%)."
     html = classify.how_sure(UNSURE_BELOW, (0.99991, 0.0), fake_model())
     assert "Your input: top class over 99.9%, so at this threshold it would be answered" in html
+
+
+# -- review 30a #3, #5: a drawing too small is told to draw larger; no slider promise without cross-validation ------
+def test_no_object_advice_fits_the_input():
+    empty = Preprocessed(np.zeros((28, 28), np.uint8), has_object=False)
+    photo = classify._verdict(SURE, empty)
+    drawing = classify._verdict(SURE, empty, drawing=True)
+    assert photo.startswith("**Not sure: no clear object found.**") and drawing.startswith(photo.split(" Try")[0])
+    assert photo.endswith("Try a photo of one garment.") and "photo" not in drawing.split("guess.")[1]
+    assert drawing.endswith("Draw one garment large enough to fill most of the canvas.")
+
+
+def test_the_how_sure_lead_promises_the_slider_only_with_cross_validated_results():
+    words = _flat(classify.how_sure_words(fake_model()))
+    assert "Move the slider to see, on photos the fold models never saw" in words
+    bare = fake_model(real={k: v for k, v in REAL.items() if k != "cross_validation"})
+    words = _flat(classify.how_sure_words(bare))
+    assert "fold models" not in words and "Move the slider" not in words
+    assert "This model folder has no cross-validated real-photo results (real_photos.json)" in words
+    assert words.endswith(f"The app itself keeps {UNSURE_BELOW:.0%}.")

@@ -907,3 +907,37 @@ def test_the_docs_empty_grad_cam_shares_name_their_command_and_weights(shipped_m
     assert f"{trained} constant trained Grad-CAM maps of {DELETION['images']}" in doc
     assert "only the logits re-drawn" not in doc and "only the top (logits) layer's weights re-drawn" in doc
     assert DELETION["randomized_layers"][0] == "logits"
+
+
+# --- review 30c #3: the map's class probability is never rounded up to 100% or down to 0% -----------------------
+
+
+@pytest.mark.parametrize(
+    ("class_name", "shown"),
+    [("Top class", "over 99.9%"), ("Trouser", "under 0.1%"), ("Dress", "under 0.1%")],
+)
+def test_the_map_note_never_rounds_the_class_probability_to_100_or_0_percent(
+    shipped_model, monkeypatch, class_name, shown
+):
+    """Hand-made probabilities: a top class at 99.97% (a real photo shifted one pixel scored 0.99971), one class at
+    0.004% and one at 0.015%: at one decimal they would read 100.0%, 0.0% and 0.0%."""
+    from tabs import explain
+
+    hand = np.full(10, 0.0001 / 7)
+    hand[0], hand[1], hand[3] = 0.99971, 0.00004, 0.00015  # T-shirt/top, Trouser, Dress
+    assert np.isclose(hand.sum(), 1)
+    real = explain.explainer(shipped_model)
+
+    class Hand:  # the shipped model's maps, these probabilities
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def probabilities(self, pixels):
+            return hand[None]
+
+    monkeypatch.setattr(explain, "explainer", lambda model: Hand())
+    example = str(sorted((SHIPPED / "examples").glob("*.png"))[0])
+    note = explain.explain(example, class_name, explain.GRAD_CAM, model=shipped_model)[2]
+    name = "T-shirt/top" if class_name == "Top class" else class_name
+    assert note.startswith(f"**Grad-CAM** for **{name}** ({shown} in one pass of the network, ")
+    assert "100.0%" not in note and "(0.0%" not in note

@@ -122,6 +122,16 @@ def test_the_shift_words_say_when_the_dense_network_reads_another_class():
     assert "the class the CNN reads at 0 px" in filters.SHIFT_Y_TITLE
 
 
+def test_the_shift_charts_label_names_the_cnns_unshifted_answer_not_confidence():
+    """Review 30b #2: both curves are one class's probability (the CNN's at 0 px), not each network's confidence in
+    its own top answer; the label stays short enough for a 390 px phone."""
+    assert filters.SHIFT_LABEL == "Probability of the CNN's unshifted answer"
+    assert "confidence" not in filters.SHIFT_LABEL.lower() and len(filters.SHIFT_LABEL) <= 45
+    source = " ".join((ROOT / "tabs" / "filters.py").read_text(encoding="utf-8").split())
+    assert 'y_title=SHIFT_Y_TITLE, label=SHIFT_LABEL, elem_id="shift-plot"' in source
+    assert "Confidence as the image moves" not in source
+
+
 @pytest.mark.parametrize("flip", [True, False])
 def test_the_shift_words_say_one_pass_when_classify_mirror_averages(flip, monkeypatch):
     monkeypatch.setattr(filters, "TEST_TIME_FLIP", flip)
@@ -347,10 +357,11 @@ def test_the_ablations_doc_says_the_shift_slider_compares_the_shipped_model(ship
     doc = " ".join((ROOT / "docs" / "ablations.md").read_text(encoding="utf-8").split())
     assert BEFORE["epochs"] != RUNS["baseline"]["epochs"] and "epochs" in METRICS["real_photos"]
     assert (
-        "The Filters tab's shift slider shows, on any input, how the dense network's confidence and the shipped "
-        f"model's (not `baseline`'s: {BEFORE['epochs']} epochs and a real-photo fine-tune) change as the image moves"
-        in doc
+        "The Filters tab's shift slider shows, on any input, how the dense network's and the shipped model's (not "
+        f"`baseline`'s: {BEFORE['epochs']} epochs and a real-photo fine-tune) probability of the class the shipped "
+        "model reads unshifted changes as the image moves" in doc
     )
+    assert "dense network's confidence" not in doc  # review 30b #3: the chart plots the CNN's class, not confidence
     # the tab's own words: the CNN it compares is this app's model, trained that long and fine-tuned
     assert f"the CNN is this app's model ({BEFORE['epochs']} epochs, then " in filters.trained_how(shipped_model)
     assert "how each network's confidence changes" not in doc

@@ -262,8 +262,12 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
 
     vals = [run["val_target_accuracy"] for run in METRICS["real_photos"]["seeds"]]
     said = (
-        f"The last row's fine-tune ran {len(vals)} seeds and kept the one best on Fashion-MNIST's validation split, "
-        f"but only their validation accuracy was recorded ({min(vals):.2%}–{max(vals):.2%})"
+        f"The last row's fine-tune ran {len(vals)} seeds and kept the one best on Fashion-MNIST's validation split; "
+        f"all {len(vals)} seeds' validation accuracy was recorded ({min(vals):.2%}–{max(vals):.2%}), but test "
+        "accuracy only for the kept one"  # review 30a #1: the kept seed's test accuracy is the row's bar
+    )
+    assert "test_accuracy" in METRICS and all(
+        set(run) == {"seed", "val_target_accuracy"} for run in METRICS["real_photos"]["seeds"]
     )
     start = BEFORE["history"]["val_accuracy"][-1]  # the model they started from, on the same validation split
     assert max(vals) < start  # the shipped branch: all below (review 25a #3)
@@ -378,8 +382,11 @@ def test_a_lower_rung_is_said_to_overfit_only_by_the_overfitting_tabs_rule(name)
         assert words == curves + (
             ", as did the row above, so one run each cannot say whether overfitting explains the lower score."
         )
-    else:
-        assert words.startswith(curves + ", one likely cause of the lower score")
+    else:  # a rung with both dropout and augmentation overfitted despite them (review 30a #6)
+        has, lacks = improve.regularisers(after)
+        shared = improve.regularisers(before) == (has, lacks)  # the row above had the same: no recipe named
+        despite = f" despite its {' and '.join(has)}" if has and not lacks and not shared else ""
+        assert words.startswith(curves + despite + ", one likely cause of the lower score")
     assert "training accuracy" not in words and "sooner" not in words
 
 
@@ -397,7 +404,10 @@ def test_a_lower_rung_is_not_explained_by_what_the_row_above_also_lacked():
     same.name = improve.RUNG_NAMES["vgg"]  # a row above with the same recipe: the recipe explains nothing
     assert improve.overfit_words(same, after).endswith("one likely cause of the lower score.")
     before, after = lower_rungs("+ augmentation", overfit=True)
-    assert improve.overfit_words(before, after).endswith("(this rung has dropout and augmentation).")
+    assert improve.regularisers(after) == (["dropout", "augmentation"], [])
+    words = improve.overfit_words(before, after)  # review 30a #6: not "(this rung has dropout and augmentation)"
+    assert words.endswith("it overfitted despite its dropout and augmentation, one likely cause of the lower score.")
+    assert "(this rung has" not in words
 
 
 def test_the_batch_norm_rung_unmeasured_is_told_by_its_curves(shipped_model):
@@ -436,11 +446,22 @@ def test_the_last_rows_words_follow_the_folders_rungs(photos):
     from tabs import improve
 
     model = fake_model(photos=photos)
+    model.folder = improve.DEFAULT_FOLDER  # the shipped folder
     steps = improve.rungs(model)
     assert (steps[-1].name == improve.PHOTOS) == photos
     longer = {r.name: r for r in steps}[improve.LONGER].change
     assert longer.startswith(f"the same network and recipe trained {BEFORE['epochs']} epochs instead of 10: ")
     assert longer.endswith(": the shipped model, before real photos" if photos else ": the shipped model")
+    del model.folder  # another train.py folder is not "the shipped model" (review 30a #4)
+    longer = {r.name: r for r in improve.rungs(model)}[improve.LONGER].change
+    assert longer.endswith(": this model, before real photos" if photos else ": this model")
+    model.ablations = {}  # plain train.py writes no ladder runs: nothing above to be "the same" as
+    alone = improve.rungs(model)
+    assert alone[0].name == improve.LONGER and alone[0].change == (
+        f"this app's network and recipe trained {BEFORE['epochs'] if photos else METRICS['epochs']} epochs: "
+        + ("this model, before real photos" if photos else "this model")
+        + " (this folder has no ablation runs, so no shorter run to compare with)"
+    )
     detail = one_line(improve.detail_words(model))
     fine_tune = "the last fine-tunes the row above on Fashion-MNIST plus real photos"
     assert (fine_tune in detail) == photos and ("Every row is trained from scratch." in detail) == (not photos)
@@ -570,7 +591,7 @@ def test_a_lower_batch_norm_rung_gets_its_measured_running_average_step(shipped_
     before, after = lower_rungs("+ augmentation", overfit=True)
     words = improve.overfit_words(before, after, GRID, shipped_model)
     a, b = nets["vgg"]["reestimated"]["test_accuracy"], nets["vgg-aug"]["reestimated"]["test_accuracy"]
-    assert "one likely cause of the lower score (this rung has dropout and augmentation)." in words
+    assert "it overfitted despite its dropout and augmentation, one likely cause of the lower score." in words
     assert (
         f"with them re-estimated after training (one pass over {images:,} training images), "
         f"**+ this app's network** scores {a:.2%} and **+ augmentation** {b:.2%}" in words
