@@ -51,6 +51,9 @@ NO_OBJECT = (
     "small, so any class would be a guess."
 )
 TRY_PHOTO, TRY_DRAWING = "Try a photo of one garment.", "Draw one garment large enough to fill most of the canvas."
+# no class likely enough: how to show a garment the way the training images did (review 31a #7: a drawing's own tip)
+VIEW_PHOTO = "Try one garment laid flat and seen from the front (a shoe from the side)."
+VIEW_DRAWING = "Try drawing one garment from the front (a shoe from the side), filling most of the canvas."
 
 
 def _verdict(
@@ -64,7 +67,8 @@ def _verdict(
     reason = unsure_reason(probs, unusual)
     if reason == "unlike":
         return (
-            f"**Not sure: this looks unlike the photos it trained on.** Its features are more unusual than those of "
+            # "more unusual than most", as the rule flags 1 - UNLIKE_ABOVE of the training photos too (review 31a #6)
+            f"**Not sure: this looks more unusual than most photos it trained on.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
                 f"In cross-validation on new people's photos, this rule also flagged {flagged:.1%} of ordinary photos "
@@ -79,7 +83,7 @@ def _verdict(
         return (
             f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}, "
             f"under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside the ten classes (a hat, "
-            "shorts, a skirt), or a view the model has not learned. Try one garment laid flat and seen from the front (a shoe from the side)."
+            f"shorts, a skirt), or a view the model has not learned. {VIEW_DRAWING if drawing else VIEW_PHOTO}"
         )
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
 
@@ -232,8 +236,8 @@ def real_photo_table(model: LoadedModel) -> str:
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
-fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. The
-shipped model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results)}
+fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. This
+app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results) or _chosen_here(results)}
 
 | | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
 |---|---|---|---|---|
@@ -272,9 +276,10 @@ def _recipe(cv: dict, real: dict) -> str:
 
 
 def _one_seed(real: dict) -> str:
-    """Each fold model is one fine-tune (train.py's cross_validate); the served model may have kept the best of several."""
+    """Each fold model is one fine-tune (train.py's cross_validate); the served model may have kept the best of several
+    (its own metrics.json's count, whichever folder it is: review 31a #8)."""
     seeds = len(real.get("seeds") or [])
-    return f" (one seed each; the shipped model kept the best of {seeds})" if seeds > 1 else " (one seed each)"
+    return f" (one seed each; this app's model kept the best of {seeds})" if seeds > 1 else " (one seed each)"
 
 
 def _more_training(real: dict) -> str:
@@ -418,7 +423,8 @@ def _unlike_words(results: dict) -> str:
     # those it flags were already under the threshold or wrong
     flagged = 100 * with_rule["unlike_known"]["mean"]
     return f""" On {_rule_folds(results)}, adding the
-"unlike" rule to the {UNSURE_BELOW:.0%} threshold took "Not sure" on the garment a fold never trained on (hats, shorts or skirts in turn) from
+"unlike" rule to the {UNSURE_BELOW:.0%} threshold took "Not sure" on the garment a fold never trained on (hats, shorts or skirts in
+turn; every photo of it, including those by people the fold trained on) from
 {_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new
@@ -462,6 +468,21 @@ def _folds_chose_app(results: dict) -> bool:
     return _is_app((source or {}).get("chosen"))
 
 
+def _thresholds_chosen(results: dict) -> str | None:
+    """Which of the app's thresholds the table's folds chose (``_folds_chose_app``), or None. Folds that kept no
+    features give every "unlike" cut the same score, so only the probability threshold was chosen there (review 31a
+    #11)."""
+    cv = results.get("cross_validation") or {}
+    if cv.get("has_unlike_score"):
+        return "both thresholds" if _folds_chose_app(results) else None
+    return "the probability threshold" if (cv.get("chosen") or {}).get("unsure_below") == UNSURE_BELOW else None
+
+
+def _were(chosen: list[str]) -> str:
+    """The verb for a list of chosen things: "was" for one that is not plural."""
+    return "were" if len(chosen) > 1 or chosen[0].endswith("thresholds") else "was"
+
+
 def _also_chosen(results: dict) -> list[str]:
     """What else real_photos.json shows was chosen on the table's folds: the mirror average (where those folds
     averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
@@ -492,11 +513,14 @@ def _chosen_where(results: dict) -> str:
             )
             return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely a little optimistic."
         return f"Those folds would choose {theirs}.{_optimistic(results)}"
-    if _folds_chose_app(results):
-        chosen = and_list(["the app's thresholds", *_also_chosen(results)])
+    threshold = _thresholds_chosen(results)
+    if threshold:
+        named = [threshold.replace("both thresholds", "the app's thresholds"), *_also_chosen(results)]
+        chosen = and_list(named)
         return (
-            f"{chosen[0].upper()}{chosen[1:]} were chosen on these same folds, so these numbers are likely a little "
-            f"optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose {theirs}."
+            f"{chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds, so these numbers are likely a "
+            f"little optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose "
+            f"{theirs}."
         )
     return f"Those folds would choose {theirs}.{_optimistic(results)}"
 
@@ -518,11 +542,25 @@ def _optimistic(results: dict) -> str:
 def _chosen_on(results: dict) -> str:
     """The curve's caveat where its folds chose the app's thresholds (as _chosen_where says under the table): the
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters a little."""
-    chosen = _also_chosen(results)[::-1] + (["both thresholds"] if _folds_chose_app(results) else [])
+    threshold = _thresholds_chosen(results)
+    chosen = _also_chosen(results)[::-1] + ([threshold] if threshold else [])
     if not chosen:
         return ""
-    verb = "was" if chosen in (["the mirror average"], ["the fine-tune recipe"]) else "were"
-    return f", on the folds {and_list(chosen)} {verb} chosen on, so likely a little optimistic"
+    return f", on the folds {and_list(chosen)} {_were(chosen)} chosen on, so likely a little optimistic"
+
+
+def _chosen_here(results: dict) -> str:
+    """The table's caveat where no run measured the "unlike" rule (``_unlike_words`` is then "", and with it
+    ``_chosen_where``): what was chosen on the table's own folds, which makes its numbers flatter (review 31a #5)."""
+    threshold = _thresholds_chosen(results)
+    named = ([threshold] if threshold else []) + _also_chosen(results)
+    if not named:
+        return ""
+    chosen = and_list(named)
+    return (
+        f" {chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds (docs/real-photos.md), so these "
+        "numbers are likely a little optimistic."
+    )
 
 
 def _nearest(curve: list[dict], threshold: float) -> dict:
@@ -606,7 +644,10 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         if unsure(np.array([top]), 0.0, below=threshold):  # the probability rule at the slider's threshold
             shown, fate = _below(top), "so at this threshold it would be “Not sure”"
         elif unsure(np.ones(1), unusual):  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)
-            fate = "which reaches this threshold, but “Not sure” anyway: its features are unlike the training photos"
+            # the next sentence gives how unusual, and the line (review 31a #6)
+            fate = (
+                "which reaches this threshold, but “Not sure” anyway: its features are more unusual than the app allows"
+            )
         else:
             fate = "so at this threshold it would be answered"
         words += f"<p>Your input: top class {shown}, {html.escape(fate)}."

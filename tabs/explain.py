@@ -33,7 +33,7 @@ from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 LEAD = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
 of this one input the chosen class's score depends on most. Pick a class and a method: red marks where each method
-finds the most (what "most" means differs by method: see below the map)."""
+finds the most (what "most" means differs by method: see the note that opens with the method's name)."""
 DETAIL = """**Grad-CAM** weights each feature map of the
 last convolutional layer by the mean gradient of the class's score (its logit) with respect to it and keeps
 the positive part of their sum, so its map is as coarse as that layer. **SmoothGrad** averages the gradient of

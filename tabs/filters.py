@@ -27,6 +27,7 @@ from tabs.runs import (
     complete,
     measured_alike,
     not_overfitting,
+    percent,
     reestimated_words,
     seed_yardstick,
 )
@@ -148,10 +149,20 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
             "with batch norm using each batch's own statistics, not the running averages the validation scores use)"
         )
     dropout, augmented = 100 * (train - val), 100 * (aug_train - aug_val)
+    # "still" only against the batch-norm rung's own gap measured the same way, and only where the dropout rung's gap,
+    # as shown, is positive and no smaller; where they differ, that gap beside it (review 31b #6)
+    bn = ((alike or {}).get(BN_PAIR[1]) or {}) if not curves else {}
+    before = 100 * (bn["train_accuracy"] - bn["validation_accuracy"]) if "train_accuracy" in bn else None
+    still = before is not None and 0 < round(dropout, 1) and round(before, 1) <= round(dropout, 1)
+    against = (
+        f" (against {before:.1f} in the batch-norm rung before it)"
+        if before is not None and round(before, 1) != round(dropout, 1)
+        else ""
+    )
     words = (
-        f" In the ladder, training minus validation accuracy{measured} is {'' if curves else 'still '}{dropout:.1f} "
-        f"points in the rung with this app's network and its dropout, and {augmented:.1f} in the next, adding "
-        "augmentation"
+        f" In the ladder, training minus validation accuracy{measured} is {'still ' if still else ''}{dropout:.1f} "
+        f"points in the rung with this app's network and its dropout{against}, and {augmented:.1f} in the next, "
+        "adding augmentation"
     )
     words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
     if dropout <= 0:
@@ -435,14 +446,14 @@ def shift_words(cnn: np.ndarray, dense: np.ndarray, shift: int) -> str:
     zero, i = SHIFTS.index(0), SHIFTS.index(shift)
     target, own = int(cnn[zero].argmax()), int(dense[zero].argmax())
     words = (
-        f"Shifted {shift:+d} px: the CNN gives **{CLASS_NAMES[target]}** {cnn[i, target]:.0%}, "
-        f"the dense network {dense[i, target]:.0%}{ONE_PASS if TEST_TIME_FLIP else ''}. Across ±{MAX_SHIFT} px the CNN stays between "
-        f"{cnn[:, target].min():.0%} and {cnn[:, target].max():.0%}, the dense network between "
-        f"{dense[:, target].min():.0%} and {dense[:, target].max():.0%}."
+        f"Shifted {shift:+d} px: the CNN gives **{CLASS_NAMES[target]}** {percent(cnn[i, target], 0)}, "
+        f"the dense network {percent(dense[i, target], 0)}{ONE_PASS if TEST_TIME_FLIP else ''}. Across ±{MAX_SHIFT} px "
+        f"the CNN stays between {percent(cnn[:, target].min(), 0)} and {percent(cnn[:, target].max(), 0)}, the dense "
+        f"network between {percent(dense[:, target].min(), 0)} and {percent(dense[:, target].max(), 0)}."
     )
     if own != target:
         words += (
-            f" Unshifted, the dense network reads **{CLASS_NAMES[own]}** ({dense[zero, own]:.0%}), not "
+            f" Unshifted, the dense network reads **{CLASS_NAMES[own]}** ({percent(dense[zero, own], 0)}), not "
             f"{CLASS_NAMES[target]}: its curve is the probability of a class it does not pick even at 0 px."
         )
     return words

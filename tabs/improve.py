@@ -8,9 +8,10 @@ through two rungs they pick.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import gradio as gr
@@ -69,10 +70,14 @@ RUNG_CHANGES = {
 LONGER = "+ longer training"
 PHOTOS = "+ real photos"
 
-LEAD = """### What made the CNN better?
-The notebook's last question, answered by training: one group of changes at a time, from the notebook's
-two-convolution network to this app's model. Each bar runs from the row above's test accuracy to its own (blue:
-better, red: worse). Below, put your input through any two rows."""
+HEADING = "### What made the CNN better?"
+FROM_THE_NOTEBOOK = (
+    "The notebook's last question, answered by training: one group of changes at a time, from the notebook's "
+    "two-convolution network to this app's model."
+)
+BARS = "Each bar runs from the row above's test accuracy to its own (blue: better, red: worse)."
+ANY_TWO = "Below, put your input through any two rows."
+LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept
 DETAIL = """**How to read it.** Each row adds one group of changes to the row above (listed below). A gain is
 measured after the changes above it: in another order, a change can buy more or less."""
 
@@ -137,8 +142,10 @@ def rungs(model: LoadedModel) -> list[Rung]:
     shipped = before or model  # the same network and recipe trained longer, on Fashion-MNIST only
     epochs = shipped.metrics.get("epochs")
     instead = f" instead of {found[-1].epochs}" if found and found[-1].epochs else ""  # the rung above's budget
-    served = "the shipped model" if _is_shipped(model) else "this model"  # another train.py folder (review 30a #4)
-    which = f"{served}, before real photos" if before is not None else served
+    if _shipped_longer(model):  # the shipped run, wherever it is served from (review 31a #1)
+        which = "the shipped model, before real photos"
+    else:  # another train.py folder (review 30a #4)
+        which = "this model, before real photos" if before is not None else "this model"
     change = (
         f"the same network and recipe trained {epochs} epochs{instead}: {which}"
         if found
@@ -192,6 +199,37 @@ def short_run_noise(grid: dict | None) -> tuple[float, str] | None:
     )
 
 
+def lead_words(model: LoadedModel) -> str:
+    """LEAD for a folder whose ladder starts at the notebook's network and keeps every row's network; else what this
+    folder's rows are (review 31a #3), and which of them the input can go through."""
+    steps = rungs(model)
+    ladder = [r for r in steps if r.name not in (LONGER, PHOTOS)]
+    runnable = [r.name for r in steps if r.predict is not None]
+    if steps[0].name == RUNG_NAMES["notebook"]:
+        start = FROM_THE_NOTEBOOK
+    elif ladder:
+        start = (
+            "The notebook's last question, answered by training: one group of changes at a time, up to this app's "
+            "model. This folder has no run of the notebook's network (`python train.py --ablation notebook --out "
+            f"FOLDER`, with this folder's path, adds it), so the ladder starts at **{steps[0].name}**."
+        )
+    else:
+        start = (
+            "This folder has no ablation runs (`python train.py --ablation NAME --out FOLDER`, with this folder's "
+            "path, adds them), so the ladder shows only its own model"
+            + (", before and after real photos." if steps[-1].name == PHOTOS else ".")
+        )
+    if len(runnable) == len(steps) > 2:
+        try_it = ANY_TWO
+    elif len(runnable) > 1:
+        kept = "" if len(runnable) == len(steps) else " whose networks this folder keeps"
+        try_it = f"Below, put your input through {'both rows' if len(runnable) == 2 else 'any two rows'}{kept}."
+    else:  # only the model itself (the rows above keep no network)
+        only = "" if len(steps) == 1 else ", the only one whose network this folder keeps"
+        try_it = f"Below, put your input through the **{runnable[0]}** row{only}."
+    return f"{HEADING}\n" + " ".join([start, *([BARS] if len(steps) > 1 else []), try_it])
+
+
 def detail_words(model: LoadedModel) -> str:
     """DETAIL, then how the rows were trained, and how much a step between single runs can be noise."""
     steps = rungs(model)
@@ -209,16 +247,16 @@ def detail_words(model: LoadedModel) -> str:
     if len(budgets) == 1:
         words.append(
             f"The first {len(ladder)} rows train {budgets[0]} epochs each, so they compare at one budget; each was "
-            f"trained with one seed{_rerun(ladder)}."
+            f"trained with one seed{_rerun(ladder, model)}."
         )
     elif ladder:
         words.append(
             f"The first {len(ladder)} rows were trained for {', '.join(budgets)} epochs, so they do not all compare "
-            f"at one budget; each was trained with one seed{_rerun(ladder)}."
+            f"at one budget; each was trained with one seed{_rerun(ladder, model)}."
         )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
-    shipped_folder = _is_shipped(model)
-    if shipped_folder:  # the study is of these runs
+    shipped_folder = _shipped_longer(model)
+    if shipped_folder:  # the study is of these runs, wherever they are served from (review 31a #1)
         words.append(
             f"No row's test accuracy was measured for more than one seed here; the seed study in docs/model.md, of the shipped app's "
             f"{shipped}-epoch Fashion-MNIST recipe (**{LONGER}**'s), found its test accuracy varying by a few tenths "
@@ -227,7 +265,7 @@ def detail_words(model: LoadedModel) -> str:
     else:
         words.append(
             "No row's test accuracy was measured for more than one seed here. The seed study in docs/model.md is of the shipped app's "
-            "recipe, not this folder's: how much the seed moves these runs was not measured."
+            "runs, not this folder's: how much the seed moves these runs was not measured."
         )
     seeds = [run["val_target_accuracy"] for run in (model.metrics.get("real_photos") or {}).get("seeds") or []]
     if steps[-1].name == PHOTOS and len(seeds) > 1:
@@ -246,9 +284,14 @@ def detail_words(model: LoadedModel) -> str:
     return " ".join(words)
 
 
-def _rerun(ladder: list[Rung]) -> str:
-    """The ladder row whose run is a second one with the same seed (docs/ladder.md: kept for its weights)."""
+def _rerun(ladder: list[Rung], model: LoadedModel) -> str:
+    """The ladder row whose run is a second one with the same seed (docs/ladder.md: kept for its weights): said only
+    where its kept network is the shipped one (review 31a #2); in another folder its run is a first and only one."""
     if RUNG_NAMES[RERUN] not in {r.name for r in ladder}:
+        return ""
+    folder = getattr(model, "folder", None)
+    kept = f"ablations/{RERUN}/model.weights.h5"
+    if folder is None or not _same_weights(_sha256(Path(folder) / kept), kept):
         return ""
     return (
         f" (the **{RUNG_NAMES[RERUN]}** row's is a second run with the same seed, re-run to keep its weights: "
@@ -406,10 +449,35 @@ def _key(rung: Rung) -> str | None:
     return keys.get(rung.name)
 
 
+def _sha256(path: Path) -> str | None:
+    """The sha256 of a weights file, as LoadedModel.weights_sha256 computes it, or None if the file is not there."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+@cache
+def _shipped_sha256(relative: str) -> str | None:
+    """The sha256 of the embedded folder's (model/weights) weights file RELATIVE, read once: the shipped weights, the
+    ones the docs describe. The Space carries that folder too (model.publish's SPACE_FILES)."""
+    return _sha256(DEFAULT_FOLDER / relative)
+
+
+def _same_weights(sha: str | None, relative: str) -> bool:
+    """Whether weights with this SHA are the shipped file RELATIVE: by content, so a copy of the shipped folder (such
+    as the Hub snapshot the Space serves) is recognised wherever it is, and another train.py folder is not."""
+    return sha is not None and sha == _shipped_sha256(relative)
+
+
 def _is_shipped(model: LoadedModel) -> bool:
-    """Whether MODEL is the shipped folder (model/weights), the one the docs' seed study and ladder describe."""
-    folder = getattr(model, "folder", None)
-    return folder is not None and Path(folder).resolve() == DEFAULT_FOLDER.resolve()
+    """Whether MODEL runs the shipped weights (model/weights' model.weights.h5), wherever it is served from (review
+    31a #1: not by the folder's path, which is the Hub snapshot's on the Space)."""
+    return _same_weights(getattr(model, "weights_sha256", None), "model.weights.h5")
+
+
+def _shipped_longer(model: LoadedModel) -> bool:
+    """Whether MODEL's **+ longer training** row is the shipped Fashion-MNIST-only run (model/weights/
+    fashion-mnist-only), the one docs/model.md's seed study trained again with other seeds: by its weights' sha256."""
+    longer = getattr(model, "fashion_mnist_only", None) or model
+    return _same_weights(getattr(longer, "weights_sha256", None), f"{FASHION_MNIST_ONLY}/model.weights.h5")
 
 
 def _photos_change(real: dict) -> str:
@@ -499,13 +567,42 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".") + lag
 
 
+def _same_split(model: LoadedModel) -> bool | None:
+    """Whether the fine-tune validated on the images its starting model logged its validation accuracy on:
+    train.py's split is fixed by --seed and the validation size (model.data.validation_split). True for one command
+    (metrics.json's real_photos.init is None: both phases ran with one seed), or where both metrics.json files record
+    the same seed and size; False where they record different ones; None where the starting model's seed is not
+    recorded (review 31a #9)."""
+    after = model.metrics
+    before = getattr(model.fashion_mnist_only, "metrics", None) or {}
+    real = after.get("real_photos") or {}
+    if "init" in real and real["init"] is None:
+        return True
+    keys = ("seed", "validation_size")
+    if any(before.get(key) is None or after.get(key) is None for key in keys):
+        return None
+    return all(before[key] == after[key] for key in keys)
+
+
 def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
-    """The fine-tune seeds' validation accuracy set against the model they started from, on the same split
-    (fashion-mnist-only's last epoch): all below, or all above, is a hint of a small cost or gain, no more."""
+    """The fine-tune seeds' validation accuracy set against the model they started from (fashion-mnist-only's last
+    epoch): on the same split, all below, or all above, is a hint of a small cost or gain, no more; on a split not
+    known to be the same, the two are only set side by side; on another split, not at all."""
     before = ((getattr(model.fashion_mnist_only, "metrics", None) or {}).get("history") or {}).get("val_accuracy")
-    if not before:
+    same = _same_split(model)
+    if not before or same is False:
         return "."
     start = before[-1]
+    if same is None:
+        where = (
+            f"the starting model's {start:.2%} on its own validation split (the same images only if both phases used "
+            "one seed, which this folder does not record)"
+        )
+        if max(seeds) < start:
+            return f": all {len(seeds)} ended below {where}."
+        if min(seeds) > start:
+            return f": all {len(seeds)} ended above {where}."
+        return f", on either side of {where}."
     if max(seeds) < start:
         return (
             f": all {len(seeds)} ended below the starting model on the same validation split ({start:.2%}), a hint "
@@ -556,10 +653,10 @@ def did_not_help(model: LoadedModel) -> str:
     if "no-augmentation" in changes:
         ladder = {"vgg", "vgg-aug"} <= runs.keys()
         words += (" " + _augmentation_step(model, epochs) if ladder else "") + " " + _reshuffled_too(ladder)
-        words += (
-            " The shipped model keeps dropout and augmentation, and their effect on its longer training was not "
-            "measured."
-        )
+        served = "The shipped model" if _is_shipped(model) else "This model"  # review 31a #8
+        trained = (model.fashion_mnist_only or model).metrics.get("epochs")
+        longer = "longer " if isinstance(trained, int) and trained > epochs["baseline"] else ""
+        words += f" {served} keeps dropout and augmentation, and their effect on its {longer}training was not measured."
     return words
 
 
@@ -613,13 +710,12 @@ def flip_words(model: LoadedModel) -> str:
         return (
             "*Test-time flipping (averaging each answer with the mirror image's) was measured on "
             + (
-                "an earlier version of the weights"
+                "other weights than these"
                 if flip.get("weights_sha256")
                 else "weights its file does not record, perhaps an earlier version"
             )
-            + f", so its result is not shown: `python -m benchmarks.test_time_flip --json "
-            f"{model.folder.name}/test_time_flip.json` (run from the repository, with the model folder's path) "
-            "measures it again.*"
+            + ", so its result is not shown: `python -m benchmarks.test_time_flip --model FOLDER --json "
+            "FOLDER/test_time_flip.json`, with this model folder's path, measures it again.*"
         )
     change = 100 * (flip["flip_test_accuracy"] - flip["test_accuracy"])
     return (
@@ -684,7 +780,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     steps = rungs(model)
     runnable = [r.name for r in steps if r.predict is not None]
     with gr.Tab("Improving it") as tab:
-        gr.Markdown(LEAD)
+        gr.Markdown(lead_words(model))
         gr.HTML(ladder_html(model), elem_id="ladder")
         with beside_the_input(tab, examples, shared, results_scale=2) as source:
             with gr.Row():

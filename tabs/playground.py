@@ -69,6 +69,12 @@ THIS, PINNED, GRID_LINE = (
 INTRO = f"""**Turn the knobs, watch the curves.** Each setting of the six knobs is one run of the study notebook's
 small CNN, trained once here from scratch (the default setting {len(playground.SEEDS)} times, with different seeds,
 for the seed noise): its curves show at once. Pin a run to compare, or press **Train it now** to train it yourself."""
+# a wide distance between the curves, named beside the rule: the Overfitting tab's "curve gap", not its generalization
+# gap (the training curve is averaged over an epoch in which the weights still change; review 31b #7)
+CURVE_GAP = (
+    "the curve gap, which only approximates the generalization gap (the Overfitting tab says why), and a gap alone "
+    "does not show overfitting"
+)
 LIVE_PAUSE = 0.005  # s of rest after each batch of a live run (~20 ms each): the rest of the app keeps a share
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
 
@@ -155,8 +161,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
             f"did not overfit in {epochs} epochs"
             + (
-                f", though it ended {gap:.1f} points better on its training images than on validation: a "
-                "generalization gap, which alone does not show overfitting."
+                f", though its training accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
                 if gap >= WIDE_GAP and not harder
                 else "."
             )
@@ -169,10 +174,9 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         wide = ""
         if gap >= WIDE_GAP and not harder:
             wide = (
-                f" It also ended {gap:.1f} points better on its training images than on validation."
+                f" Its training accuracy also ended {gap:.1f} points above validation."
                 if climb
-                else f" It ended {gap:.1f} points better on its training images than on validation: a generalization "
-                "gap, which alone does not show overfitting."
+                else f" Its training accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
             )
         return (
             head
@@ -395,11 +399,13 @@ def queue_for(model: LoadedModel) -> LiveQueue:
 
 
 def expected_seconds(grid: dict | None, config: dict) -> float:
-    """The grid's time for CONFIG (measured once, here), else a rough 40 s."""
+    """A live run of CONFIG: the grid's time for it (measured once, here, without pauses), else a rough 40 s, plus
+    the live run's LIVE_PAUSE after each of its batches (review 31b #9)."""
     try:
-        return float(playground.grid_run(grid or {"runs": {}}, config)["seconds"])
+        seconds = float(playground.grid_run(grid or {"runs": {}}, config)["seconds"])
     except KeyError:
-        return 40.0
+        seconds = 40.0
+    return seconds + playground.updates(config) * LIVE_PAUSE
 
 
 def status_words(queue: LiveQueue, run, grid: dict | None, epochs: int) -> str:
@@ -445,13 +451,23 @@ def shipped_label() -> str:
     return "The shipped model (one pass)" if TEST_TIME_FLIP else "The shipped model"
 
 
+# Gradio's Label writes each probability rounded to a whole percent (its frontend's Math.round), which Python cannot
+# change: said under the two panels, so that a 100% or 0% there is not read as exact (review 31b #8)
+ROUNDED = "The panels round to whole percents: 100% there means 99.5% or more, and 0% under 0.5%."
+
+
 def answers(run, shared, model: LoadedModel, examples: list[str]) -> tuple[dict, dict, str]:
     pixels, what = learner_pixels(shared, examples)
     yours = np.asarray(run.net(pixels[None, ..., None].astype(np.float32), training=False))[0]
-    note = f"Both networks on {what}, one pass each" + (
-        ". Classify averages the input with its mirror image, so its numbers for the shipped model can differ."
-        if TEST_TIME_FLIP
-        else "."
+    note = (
+        f"Both networks on {what}, one pass each"
+        + (
+            ". Classify averages the input with its mirror image, so its numbers for the shipped model can differ."
+            if TEST_TIME_FLIP
+            else "."
+        )
+        + " "
+        + ROUNDED
     )
     return top_classes(yours), top_classes(model.probabilities(pixels)[0]), note
 

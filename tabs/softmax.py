@@ -37,6 +37,14 @@ logits for every Fashion-MNIST test image, moves this reliability diagram and it
 # after CALIBRATION_LEAD where Classify answers mirror-averaged (model.inference.TEST_TIME_FLIP)
 ONE_PASS = """The logits are one pass of the network; Classify averages each input with its mirror image, so its
 probabilities can differ."""
+# Gradio's Label writes each probability rounded to a whole percent (its frontend's Math.round), which Python cannot
+# change: its two panels are labelled "rounded" (one line at 390 px), and a caption under the bars and under the typed
+# table says how, and where the finer numbers are (review 31c C1). Under the bars, so the bars keep their place on
+# a phone's first screen.
+LABEL, TYPED_LABEL = "Probabilities, rounded (one pass)", "Probabilities, rounded"
+ROUNDING = "rounds each probability to a whole percent: 100% there means 99.5% or more, and 0% under 0.5%"
+BARS_ROUNDED = f"The panel above the bars {ROUNDING}; the bars show each probability to one decimal."
+TYPED_ROUNDED = f"The *{TYPED_LABEL}* panel {ROUNDING}; the step table shows each to four decimals."
 TEMPERATURES = (0.1, 10.0)  # the slider's range and the handlers' check
 # the step tables' six columns share the width, so that on a 390-px phone none is cut off (gradio_gaps.css)
 STEP_WIDTHS = ["17%", "17%", "17%", "17%", "14%", "18%"]
@@ -330,10 +338,11 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             temperature = gr.Slider(*TEMPERATURES, value=1, step=0.1, label="Temperature T")
             softmax_label = gr.Label(
                 num_top_classes=3,
-                label="Probabilities at this temperature (one pass)",
+                label=LABEL,
                 elem_id="softmax-label",
             )
             softmax_bars = gr.HTML(label="Logits and probabilities", elem_id="softmax-bars")
+            gr.Markdown(BARS_ROUNDED, elem_id="softmax-rounded")
             gr.Markdown(LEAD)
         pick_examples(source, examples)
         headers = ["class", "logit", "÷ T", "− max", "exp", "probability"]
@@ -383,7 +392,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 scale=2,
                 elem_id="typed-steps",
             )
-            typed_label = gr.Label(label="Probabilities", min_width=300, elem_id="typed-label")
+            typed_label = gr.Label(label=TYPED_LABEL, min_width=300, elem_id="typed-label")
+        gr.Markdown(TYPED_ROUNDED, elem_id="typed-rounded")  # under the row: on a phone, under the panel
         outputs = [softmax_bars, softmax_table, softmax_label]
         rerun_on(source, partial(run_softmax, model=model), [temperature], outputs, "softmax")
         gr.on(

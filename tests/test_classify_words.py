@@ -118,7 +118,10 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     unlike = (1 + UNLIKE_ABOVE) / 2  # more unusual than the "unlike" rule allows
     assert model_unsure_reason(0.65, unlike) == "unlike"
     above = classify.how_sure(0.6, (0.65, unlike), fake_model())  # 65% reaches 60%: only the unlike rule holds it
-    assert "top class 65.0%, which reaches this threshold, but “Not sure” anyway: its features are unlike" in above
+    assert (
+        "top class 65.0%, which reaches this threshold, but “Not sure” anyway: its features are more unusual than the "
+        "app allows." in above
+    )
     assert "so at this threshold" not in above
     just_under = classify.how_sure(0.5, (0.4996, 0.5), fake_model())  # 49.96% would print as the threshold itself
     assert "top class 49.9%, so at this threshold it would be “Not sure”" in just_under
@@ -166,7 +169,8 @@ def test_not_sure_says_which_reason():
     sure[3] = 0.91
     if UNLIKE_ABOVE < 1:
         unlike = classify._verdict(sure, found, unusual=UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 2)
-        assert unlike.startswith("**Not sure: this looks unlike the photos it trained on.**") and "Dress" in unlike
+        assert unlike.startswith("**Not sure: this looks more unusual than most photos it trained on.**")
+        assert "Dress" in unlike
     assert classify._verdict(sure, found, unusual=0.0).startswith("**Dress**")
 
 

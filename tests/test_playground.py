@@ -114,8 +114,8 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             None,
             "lowest at the last epoch (0.500), so by the Overfitting tab's rule this run did not overfit in 4 epochs, "
-            "though it ended 10.0 points better on its training images than on validation: a generalization gap, "
-            "which alone does not show overfitting.",
+            "though its training accuracy ended 10.0 points above validation: the curve gap, which only approximates "
+            "the generalization gap (the Overfitting tab says why), and a gap alone does not show overfitting.",
             "overfitted",
         ),
         (  # the same with validation accuracy level with training: no gap to name
@@ -123,7 +123,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             [0.9] * 4,
             "this run did not overfit in 4 epochs.",
-            "a generalization gap",
+            "the curve gap",
         ),
         (
             [0.9, 0.5, 0.6, 0.7],
@@ -414,12 +414,14 @@ def test_a_climb_within_the_margin_gets_the_one_seed_caveat_and_the_gap_is_not_c
     assert "No clear overfitting by the Overfitting tab's rule" in words
     assert (tab.CLIMB in words) == climbs
     if climbs:
-        assert words.endswith(
-            f"{tab.CLIMB}. It also ended 12.0 points better on its training images than on validation."
-        )
-        assert "which alone does not show overfitting" not in words
+        assert words.endswith(f"{tab.CLIMB}. Its training accuracy also ended 12.0 points above validation.")
+        assert "does not show overfitting" not in words
     else:
-        assert "a generalization gap, which alone does not show overfitting." in words
+        assert words.endswith(
+            "Its training accuracy ended 12.0 points above validation: the curve gap, which only approximates the "
+            "generalization gap (the Overfitting tab says why), and a gap alone does not show overfitting."
+        )
+    assert "better on its training images" not in words and "a generalization gap" not in words
 
 
 @pytest.mark.parametrize("gap, bn", [(0.5, False), (-3.0, False), (3.0, True)])
@@ -436,3 +438,57 @@ def test_a_pinned_run_past_the_seed_noise_is_a_hint_not_a_finding(gap, bn):
             "exceed: a hint, not a finding" in words
         )
     assert words.endswith(", batch-norm runs re-estimated)." if bn else ").")
+
+
+# -- review 31b #7: the distance between the curves is the Overfitting tab's curve gap, not its generalization gap ----
+def test_the_curve_gap_the_playground_names_is_the_overfitting_tabs():
+    from tabs import overfitting
+
+    detail = " ".join(overfitting.DETAIL.split())
+    assert "The distance between the training and validation curves only approximates it" in detail
+    assert "The table's curve gap is that distance at the last epoch" in detail
+    assert (
+        "the curve gap, which only approximates the generalization gap (the Overfitting tab says why)" in tab.CURVE_GAP
+    )
+
+
+# -- review 31b #9: the wait counts the live runs' pause after every batch --------------------------------------------
+class _Ahead:
+    def __init__(self, config: dict, done: int):
+        self.config, self.epochs_done = config, done
+
+
+@pytest.mark.parametrize("in_grid", [True, False])
+def test_the_wait_adds_the_live_runs_pause_after_each_batch(in_grid):
+    assert (playground.EPOCHS, playground.BATCH_SIZE) == (GRID["epochs"], GRID["batch_size"])  # as the live run trains
+    default, small = playground.DEFAULT, {**playground.DEFAULT, "images": 1000}
+    grid = GRID if in_grid else None
+    ahead = [_Ahead(default, 0), _Ahead(small, 4)]
+    seconds = [(_find(c)["seconds"] if in_grid else 40.0) for c in (default, small)]
+    batches = [-(-c["images"] // GRID["batch_size"]) for c in (default, small)]
+    paused = [GRID["epochs"] * b * tab.LIVE_PAUSE for b in batches]
+    assert paused[0] > 0.2 * seconds[0] or not in_grid  # not a rounding matter: over a fifth of the grid's time
+    for config, s, p in zip((default, small), seconds, paused, strict=True):
+        assert tab.expected_seconds(grid, config) == pytest.approx(s + p)
+    wait = (seconds[0] + paused[0]) + (seconds[1] + paused[1]) * (1 - 4 / GRID["epochs"])
+    queue = type("Queue", (), {"ahead": lambda self, run: ahead})()
+    run = type("Run", (), {"error": None, "stopped": False, "finished": False, "watchers": 1})()
+    words = tab.status_words(queue, run, grid, GRID["epochs"])
+    assert words.startswith(f"Waiting: 2 runs of other settings before yours, about {wait:.0f} s.")
+
+
+# -- review 31b #8: Gradio's Label rounds to whole percents, and the note under it says so -----------------------------
+def test_the_live_note_says_the_panels_round_to_whole_percents():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import gradio
+
+    bundle = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    rounds = re.compile(r"Math\.round\(\w+\(\w+\)\.confidence\*100\)")  # the Label's "{confidence}%"
+    assert any(rounds.search(f.read_text(errors="ignore")) for f in bundle.glob("Index-*.js"))
+    probs = np.full((1, 10), 0.1, np.float32)
+    run = SimpleNamespace(net=lambda x, training: probs)
+    model = SimpleNamespace(probabilities=lambda pixels: probs)
+    note = tab.answers(run, (None, np.zeros((28, 28), np.uint8)), model, [])[2]
+    assert note.endswith(" The panels round to whole percents: 100% there means 99.5% or more, and 0% under 0.5%.")

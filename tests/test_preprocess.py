@@ -184,3 +184,84 @@ def test_the_step_captions_say_what_a_product_shot_went_through(light):
     captions = [caption for _, caption in load_and_preprocess(_png_bytes(_garment(light))).steps]
     assert captions[1] == TRIMMED and CUT_OUT not in captions
     assert (NEGATIVE in captions) == light and (BRIGHT in captions) == (not light)  # dark garment on light: negated
+
+
+def _no_object_inputs() -> dict[str, Image.Image]:
+    speck = np.full((300, 300), 245, np.uint8)
+    speck[100:105, 100:105] = 20  # a speck on a plain backdrop: found, but too small to be a garment
+    noise = np.random.default_rng(0).integers(0, 256, (100, 100, 3), dtype=np.uint8)
+    return {
+        "uniform": Image.new("L", (60, 60), 200),
+        "speck": Image.fromarray(speck),
+        "noise": Image.fromarray(noise),
+    }
+
+
+@pytest.mark.parametrize("name", ["uniform", "speck", "noise"])
+def test_the_cut_out_step_names_no_garments_box_when_no_object_was_found(name):
+    """Review 31a #12: under "no clear object found" the step does not say "the garment's box": it says what was
+    found, or that nothing was and the whole image is kept."""
+    from model.preprocess import CUT_OUT, NOTHING_FOUND, TRIMMED, UNCLEAR
+
+    out = load_and_preprocess(_png_bytes(_no_object_inputs()[name]))
+    captions = [caption for _, caption in out.steps]
+    assert not out.has_object and TRIMMED not in captions and CUT_OUT not in captions
+    assert captions[1] == (NOTHING_FOUND if name == "uniform" else UNCLEAR)
+    assert NOTHING_FOUND == "no garment found: the whole image"
+    if name == "uniform":  # the whole image kept: the step dims nothing
+        np.testing.assert_array_equal(out.steps[1][0], out.steps[0][0])
+
+
+def test_a_tiny_drawing_is_not_captioned_as_a_garments_box():
+    from model.drawings import preprocess_drawing
+    from model.preprocess import UNCLEAR
+
+    canvas = np.zeros((400, 400, 4), np.uint8)
+    canvas[190:196, 190:196] = (0, 0, 0, 255)  # one dab of the brush on the transparent canvas
+    out = preprocess_drawing(Image.fromarray(canvas, "RGBA"))
+    assert not out.has_object and out.steps[1][1] == UNCLEAR
+
+
+@pytest.mark.parametrize("side", [100, 300, 640, 1000])
+def test_noise_is_no_object_whatever_its_size_up_to_the_reduction(side):
+    """Review 31a (outside its findings): the check once ran only after the shrink to SEGMENT_SIDE, whose averaging
+    took 300 px noise for a T-shirt/top; now it also runs before it (a PNG over 1,023 px is box-reduced first, so
+    larger noise can still pass)."""
+    from model.preprocess import REDUCE_ABOVE, SEGMENT_SIDE
+
+    assert side < 2 * REDUCE_ABOVE and (side <= SEGMENT_SIDE) == (side == 100)
+    noise = np.random.default_rng(side).integers(0, 256, (side, side, 3), dtype=np.uint8)
+    assert not load_and_preprocess(_png_bytes(Image.fromarray(noise))).has_object
+
+
+def test_the_noise_check_passes_real_photos_at_their_decoded_size():
+    """The check before the shrink must not take a photo for noise: each test photo's median neighbour difference
+    stays under MAX_NEIGHBOUR_DIFFERENCE at the size it is decoded to."""
+    from model.preprocess import (
+        MAX_NEIGHBOUR_DIFFERENCE,
+        _grayscale,
+        _looks_like_noise,
+        open_image,
+        reduced,
+        to_rgb,
+    )
+
+    photos = sorted((Path(__file__).parent / "data" / "real-photos").rglob("*.jpg"))
+    assert photos
+    for photo in photos:
+        gray = _grayscale(to_rgb(reduced(open_image(photo))))
+        assert max(gray.shape) > 128 and not _looks_like_noise(gray), photo.name
+        assert np.median(np.abs(np.diff(gray, axis=1))) < MAX_NEIGHBOUR_DIFFERENCE / 2
+        assert load_and_preprocess(photo).has_object, photo.name
+
+
+def test_the_heic_message_asks_for_an_export_and_names_the_setting_for_later_photos():
+    """Review 31a #13: Most Compatible makes the camera take JPEGs from then on; it does not export this photo."""
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(600)
+    with pytest.raises(ImageProblem) as problem:
+        load_and_preprocess(heic)
+    assert str(problem.value).endswith(
+        "Export it as JPEG (or set Settings > Camera > Formats > Most Compatible so the iPhone takes JPEGs) and upload "
+        "that."
+    )
+    assert "(on the iPhone: Settings" not in str(problem.value)

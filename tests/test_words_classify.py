@@ -60,7 +60,7 @@ def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos
     flagged = REAL["unlike_rule"]["with"]["unlike_known"]["mean"]
     assert classify._flagged(fake_model()) == flagged
     words = classify._verdict(SURE, FOUND, UNLIKE, classify._flagged(fake_model()))
-    assert words.startswith("**Not sure: this looks unlike the photos it trained on.**")
+    assert words.startswith("**Not sure: this looks more unusual than most photos it trained on.**")
     assert (
         f"more unusual than those of {np.floor(UNLIKE * 100):.0f}% of the photos of the ten classes it trained on."
         in words
@@ -387,9 +387,7 @@ def test_the_fold_models_recipe_is_named_from_the_files():
     assert all(cv["recipe"][k] == real[k] for k in ("copies", "epochs", "variation", "targets"))
     seeds = len(real["seeds"])
     table = _flat(classify.real_photo_table(fake_model()))
-    assert (
-        f"models fine-tuned by this app's recipe (one seed each; the shipped model kept the best of {seeds})" in table
-    )
+    assert f"models fine-tuned by this app's recipe (one seed each; this app's model kept the best of {seeds})" in table
     other = copy.deepcopy(REAL)
     other["cross_validation"]["recipe"] = {**cv["recipe"], "epochs": cv["recipe"]["epochs"] + 3}
     words = _flat(classify.real_photo_table(fake_model(real=other)))
@@ -489,3 +487,124 @@ def test_the_how_sure_lead_promises_the_slider_only_with_cross_validated_results
     assert "fold models" not in words and "Move the slider" not in words
     assert "This model folder has no cross-validated real-photo results (real_photos.json)" in words
     assert words.endswith(f"The app itself keeps {UNSURE_BELOW:.0%}.")
+
+
+# -- review 31a: the "unlike" headline, a drawing's tip, the caveat without the rule's run, "this app's model" -------
+def test_the_unlike_headline_claims_no_more_than_the_rule():
+    """#6: the rule flags what is more unusual than UNLIKE_ABOVE of the training photos of the ten, so by construction
+    about 1 - UNLIKE_ABOVE of those very photos: "more unusual than most" of them, not "unlike" them."""
+    assert 0.5 <= UNLIKE_ABOVE < 1  # "most"
+    words = classify._verdict(SURE, FOUND, UNLIKE, None)
+    assert words.split("**")[1] == "Not sure: this looks more unusual than most photos it trained on."
+    html = classify.how_sure(UNSURE_BELOW, (0.91, UNLIKE), fake_model())
+    assert "but “Not sure” anyway: its features are more unusual than the app allows. How unusual" in html
+    assert f"(above {UNLIKE_ABOVE:.0%} the app says “Not sure” whatever the threshold)" in html
+    for text in (words, html, README):
+        assert "unlike the photos it trained on" not in text and "unlike the training photos" not in text
+    assert (
+        "or when the photo's features are more unusual than those of "
+        f"{UNLIKE_ABOVE:.0%} of its training photos of the ten classes." in README
+    )
+
+
+def test_no_class_likely_enough_gives_a_drawing_its_own_tip():
+    """#7: a drawing that reaches no class gets drawing advice, not "laid flat"; Classify's drawing path passes the
+    flag (_answer with drawing=True, as classify_sketch calls it)."""
+    low = np.full(10, 0.1)
+    model = SimpleNamespace(
+        assess=lambda pixels, flip: (low[None], np.array([0.0])), fashion_mnist_only=None, real_photo_results=REAL
+    )
+    photo, drawing = classify._answer(FOUND, model)[3], classify._answer(FOUND, model, drawing=True)[3]
+    assert photo.startswith("**Not sure: no class is likely enough.**")
+    assert photo.endswith("Try one garment laid flat and seen from the front (a shoe from the side).")
+    assert drawing.endswith(
+        "Try drawing one garment from the front (a shoe from the side), filling most of the canvas."
+    )
+    assert photo.split(" Try ")[0] == drawing.split(" Try ")[0] and "laid flat" not in drawing
+
+
+@pytest.mark.parametrize("has_score", [True, False])
+def test_the_table_keeps_its_caveat_without_the_unlike_rules_run(has_score):
+    """#5: run with --cv but not --unlike-cv, real_photos.json has no unlike_rule; what its folds chose still makes
+    the table flatter. #11: folds that kept no features chose only the probability threshold."""
+    real = copy.deepcopy(REAL)
+    del real["unlike_rule"]
+    cv = real["cross_validation"]
+    cv["has_unlike_score"] = has_score
+    assert cv["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE} and cv["mirror_averaged"]
+    assert real["recipe_choice"]["chosen"] == cv["recipe"] and real["test_time_flip"]
+    thresholds = "Both thresholds" if has_score else "The probability threshold"
+    caveat = (
+        f"{thresholds}, the mirror average and the fine-tune recipe were chosen on these same folds "
+        "(docs/real-photos.md), so these numbers are likely a little optimistic."
+    )
+    words = _flat(classify.real_photo_table(fake_model(real=real)))
+    assert words.split(" | |")[0].endswith(caveat)  # the lead's last sentence
+    cv["chosen"] = {"unsure_below": UNSURE_BELOW + 0.1, "unlike_above": UNLIKE_ABOVE}  # other thresholds chosen
+    del real["test_time_flip"]
+    words = _flat(classify.real_photo_table(fake_model(real=real)))
+    assert words.split(" | |")[0].endswith(
+        " The fine-tune recipe was chosen on these same folds (docs/real-photos.md), so these numbers are likely a "
+        "little optimistic."
+    )
+    del real["recipe_choice"]  # nothing chosen on them: no caveat
+    assert "optimistic" not in classify.real_photo_table(fake_model(real=real))
+
+
+def test_folds_without_features_chose_only_the_probability_threshold():
+    """#11: without features every "unlike" cut scores alike, so the cut the folds "chose" (the grid's first) was not
+    chosen there; whatever cut is recorded, only the probability threshold counts."""
+    real = copy.deepcopy(REAL)
+    real["cross_validation"]["has_unlike_score"] = False
+    for cut in (UNLIKE_ABOVE, 0.95):
+        real["cross_validation"]["chosen"] = {"unsure_below": UNSURE_BELOW, "unlike_above": cut}
+        html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+        assert (
+            ", on the folds the fine-tune recipe, the mirror average and the probability threshold were chosen on, so "
+            "likely a little optimistic" in html
+        )
+        assert "both thresholds" not in html
+        # the "unlike" rule measured on a sibling run that kept features: the lead names the probability threshold too
+        assert classify._chosen_where(real).startswith(
+            "The probability threshold, the mirror average and the fine-tune recipe were chosen on these same folds, "
+            'so these numbers are likely a little optimistic; the "unlike" rule\'s own figures come from a sibling '
+            "run's folds"
+        )
+    alone = copy.deepcopy(real)
+    del alone["test_time_flip"], alone["recipe_choice"]
+    assert ", on the folds the probability threshold was chosen on, so likely" in classify.how_sure(
+        UNSURE_BELOW, None, fake_model(real=alone)
+    )
+    real["cross_validation"]["chosen"] = {"unsure_below": UNSURE_BELOW + 0.1, "unlike_above": UNLIKE_ABOVE}
+    html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+    assert ", on the folds the fine-tune recipe and the mirror average were chosen on, so" in html
+
+
+def test_the_table_names_this_apps_model_with_its_own_seeds_and_photos():
+    """#8: the seeds and photos are the served folder's own (metrics.json), so the words name no "shipped model"."""
+    real = METRICS["real_photos"]
+    words = _flat(classify.real_photo_table(fake_model()))
+    assert f"(one seed each; this app's model kept the best of {len(real['seeds'])})" in words
+    assert f"This app's model then trained on all {real['train_photos']:,} of these photos" in words
+    other = {**METRICS, "real_photos": {**real, "seeds": [1, 2, 3, 4, 5], "train_photos": 100}}
+    words = _flat(classify.real_photo_table(fake_model(metrics=other)))
+    assert "this app's model kept the best of 5" in words and "This app's model then trained on 100 of these" in words
+    assert "the shipped model" not in words.lower()
+
+
+def test_the_tables_unseen_garment_counts_every_photo_of_it():
+    """#10: the unseen-garment share is over every photo of that garment, also those by the fold's own training
+    photographers (each fold's share times that garment's photo count is a whole number; each fold held out only
+    some people)."""
+    cv, rule = REAL["cross_validation"], REAL["unlike_rule"]
+    counts = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    for side in ("without", "with"):
+        for fold, share in zip(cv["fold_details"], rule[side]["unsure_unseen_garment"]["folds"], strict=True):
+            n = counts[fold["left_out_garment"]]["photos"]
+            assert share * n == pytest.approx(round(share * n), abs=1e-6) and fold["held_out_photos"] < REAL["photos"]
+    words = _flat(classify.real_photo_table(fake_model()))
+    assert (
+        "the garment a fold never trained on (hats, shorts or skirts in turn; every photo of it, including those by "
+        f"people the fold trained on) from {classify._pm(rule['without']['unsure_unseen_garment'])} to "
+        f"{classify._pm(rule['with']['unsure_unseen_garment'])}"
+    ) in words

@@ -836,6 +836,74 @@ def test_the_softmax_bars_and_steps_never_show_a_probability_as_1_or_0():
     assert softmax._four_decimals(0.99994) == 0.9999 and softmax._four_decimals(0.00006) == 0.0001
 
 
+# -- review 31c C1: Gradio's Label rounds to whole percents; the Softmax tab's two panels say so, where it shows ----
+def _layout_siblings(layout: dict, wanted: int) -> list[int] | None:
+    """The ids of the children of the layout node that holds component WANTED, in page order."""
+    children = layout.get("children") or []
+    if any(child["id"] == wanted for child in children):
+        return [child["id"] for child in children]
+    return next((found for child in children if (found := _layout_siblings(child, wanted))), None)
+
+
+def _holds(layout: dict, node: int, wanted: int) -> bool:
+    """Whether layout node NODE is WANTED or holds it."""
+
+    def find(tree: dict) -> dict | None:
+        return tree if tree["id"] == node else next((f for c in tree.get("children") or [] if (f := find(c))), None)
+
+    def inside(tree: dict) -> bool:
+        return tree["id"] == wanted or any(inside(c) for c in tree.get("children") or [])
+
+    return inside(find(layout))
+
+
+def test_the_softmax_panels_say_they_round_to_whole_percents(shipped_model):
+    import re
+    from pathlib import Path
+
+    import gradio as gr
+
+    from tabs import softmax
+
+    bundle = Path(gr.__file__).parent / "templates" / "frontend" / "assets"
+    rounds = re.compile(r"Math\.round\(\w+\(\w+\)\.confidence\*100\)")  # the Label's "{confidence}%"
+    assert any(rounds.search(f.read_text(errors="ignore")) for f in bundle.glob("Index-*.js"))
+    # JavaScript's Math.round rounds halves up: 100% is 99.5% or more, 0% under 0.5%
+    for p, shown in [(0.9951, 100), (0.9949, 99), (0.0049, 0), (0.0051, 1)]:
+        assert math.floor(p * 100 + 0.5) == shown
+    said = "rounds each probability to a whole percent: 100% there means 99.5% or more, and 0% under 0.5%"
+    assert softmax.BARS_ROUNDED == f"The panel above the bars {said}; the bars show each probability to one decimal."
+    assert softmax.TYPED_ROUNDED == (
+        f"The *Probabilities, rounded* panel {said}; the step table shows each to four decimals."
+    )
+
+    with gr.Blocks() as demo, gr.Tabs():
+        softmax.build(shipped_model, EXAMPLES, gr.State())
+    config = demo.get_config_file()
+    by_elem = {c["props"].get("elem_id"): c for c in config["components"] if c["props"].get("elem_id")}
+    ids = {name: by_elem[name]["id"] for name in ("softmax-label", "softmax-bars", "softmax-rounded")}
+    ids |= {name: by_elem[name]["id"] for name in ("typed-steps", "typed-label", "typed-rounded")}
+    for name, label in (
+        ("softmax-label", "Probabilities, rounded (one pass)"),
+        ("typed-label", "Probabilities, rounded"),
+    ):
+        assert by_elem[name]["props"]["label"] == label and len(label) <= 35  # one line on a 390-px phone
+    assert by_elem["softmax-rounded"]["props"]["value"] == softmax.BARS_ROUNDED
+    assert by_elem["typed-rounded"]["props"]["value"] == softmax.TYPED_ROUNDED
+    # the panel, the bars right under it, then the caption (on a phone too: this column is not re-ordered)
+    column = _layout_siblings(config["layout"], ids["softmax-label"])
+    at = column.index(ids["softmax-label"])
+    assert column[at + 1 : at + 3] == [ids["softmax-bars"], ids["softmax-rounded"]]
+    # the typed table and panel share a row (stacked on a phone), the caption right under that row
+    outer = _layout_siblings(config["layout"], ids["typed-rounded"])
+    row = outer[outer.index(ids["typed-rounded"]) - 1]
+    assert _holds(config["layout"], row, ids["typed-steps"]) and _holds(config["layout"], row, ids["typed-label"])
+    # the API still gets the probabilities themselves: "10, 0" gives 0.99995 and 0.00005, by hand
+    _, probs, _ = softmax.run_typed_logits("10, 0", 1.0)
+    assert probs == pytest.approx({"z1": 1 / (1 + math.exp(-10)), "z2": 1 / (1 + math.exp(10))}, rel=1e-12)
+    assert round(probs["z1"] * 100) == 100 and round(probs["z2"] * 100) == 0  # what the panel shows: the caption's case
+
+
 def _noise_grid(standardized: tuple[float, float], raw: tuple[float, float], seeds: bool = True) -> dict:
     """The shipped grid with the notebook CNN with batch norm's two runs (as trained, re-estimated) replaced."""
     grid = json.loads(json.dumps(GRID))

@@ -779,32 +779,63 @@ def test_the_docs_randomization_sentence_gives_the_tabs_shares():
 
 def test_the_docs_top_layer_shares_are_split_by_sign():
     """Review 24c #1: |ρ| ≥ 0.2 counts a ranking turned round as kept; split by sign, SmoothGrad's top-layer share is
-    all ρ above 0 and Grad-CAM's and Occlusion's excess over chance is all in ρ ≤ −0.2."""
+    all ρ above 0 and most of Grad-CAM's and Occlusion's excess over chance is in ρ ≤ −0.2."""
     doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
     raw = DELETION["per_image"]
 
-    def split(m: str, key: str) -> tuple[float, float, int]:
+    def split(m: str, key: str, cut: float = 0.2) -> tuple[float, float, int]:
         rho = np.array([v for v in raw[key][m] if v is not None], dtype=np.float64)
-        return float(np.mean(rho >= 0.2)), float(np.mean(rho <= -0.2)), len(rho)
+        return float(np.mean(rho >= cut)), float(np.mean(rho <= -cut)), len(rho)
 
     smooth = np.array([v for v in raw[TOP]["SmoothGrad"] if v is not None], dtype=np.float64)
     assert smooth.min() > 0 and "SmoothGrad 85% (5%), every image with ρ above 0: a kept ranking;" in doc
     kept, turned, chance_kept, chance_turned = {}, {}, {}, {}
     for m in ("Grad-CAM", "Occlusion"):
         (kept[m], turned[m], n), (chance_kept[m], chance_turned[m], pairs) = split(m, TOP), split(m, f"{TOP}_chance")
-        assert turned[m] - chance_turned[m] > kept[m] - chance_kept[m]  # the excess is in reversed rankings
+        assert turned[m] - chance_turned[m] > kept[m] - chance_kept[m]  # most of the excess: reversed
         se = np.sqrt(kept[m] * (1 - kept[m]) / n + chance_kept[m] * (1 - chance_kept[m]) / pairs)
         assert abs(kept[m] - chance_kept[m]) < 2 * se  # "close to" the share for different images
         se = np.sqrt(turned[m] * (1 - turned[m]) / n + chance_turned[m] * (1 - chance_turned[m]) / pairs)
         assert turned[m] - chance_turned[m] > 2 * se  # "more images than chance would"
     g, o = "Grad-CAM", "Occlusion"
+    # review 31c C3: at ρ ≥ 0.3 the kept side is beyond chance too (paired, as the tab judges): borderline, and
+    # "most" of the excess, not all of it, is in reversed rankings; the reversed side is beyond chance at both
+    at3 = {m: split(m, TOP, 0.3)[0] for m in (g, o)}
+    chance3 = {m: split(m, f"{TOP}_chance", 0.3)[0] for m in (g, o)}
+    raw_top, raw_chance = raw[TOP], raw[f"{TOP}_chance"]
+    for m in (g, o):
+        assert _signed_verdict_at(raw_top[m], raw_chance[m], _offsets(TOP, m), 1, 0.2) != "above"
+        assert _signed_verdict_at(raw_top[m], raw_chance[m], _offsets(TOP, m), 1, 0.3) == "above"
+        for cut in (0.2, 0.3):
+            assert _signed_verdict_at(raw_top[m], raw_chance[m], _offsets(TOP, m), -1, cut) == "above"
     assert (
-        f"but their excess over chance is in reversed rankings: ρ ≤ −0.2 on {turned[g]:.0%} and {turned[o]:.0%} of "
-        f"images, against {chance_turned[g]:.0%} and {chance_turned[o]:.0%} for different images; ρ ≥ 0.2 on "
-        f"{kept[g]:.0%} and {kept[o]:.0%}, close to the {chance_kept[g]:.0%} and {chance_kept[o]:.0%} for different "
-        "images" in doc
+        f"but most of their excess over chance is in reversed rankings: ρ ≤ −0.2 on {turned[g]:.0%} and "
+        f"{turned[o]:.0%} of images, against {chance_turned[g]:.0%} and {chance_turned[o]:.0%} for different images; "
+        f"ρ ≥ 0.2 on {kept[g]:.0%} and {kept[o]:.0%}, close to the {chance_kept[g]:.0%} and {chance_kept[o]:.0%} for "
+        f"different images, though at ρ ≥ 0.3 it is {at3[g]:.0%} and {at3[o]:.0%} against {chance3[g]:.0%} and "
+        f"{chance3[o]:.0%}: a small excess at that cut-off only, from one random draw of the weights, so borderline "
+        in doc
     )
-    assert "the clearest kept ranking" not in doc
+    assert "each excess judged paired by image against 2 standard errors, as the tab does" in doc
+    assert (
+        "Re-drawing the top layer turns their ranking round on more images than chance would, at both cut-offs; "
+        "whether it also keeps it on some depends on the cut-off." in doc
+    )
+    for gone in ("the clearest kept ranking", "and keeps it on about as many", "but their excess over chance is in"):
+        assert gone not in doc, gone
+
+
+def _signed_verdict_at(same: list, chance: list, offsets: int, sign: int, cut: float) -> str:
+    """The tab's rule, written out here image by image for one sign and cut-off: image k's 1 (SIGN × ρ >= CUT) or 0
+    minus the share of its chance pairs (at k, n + k, ...), Nones left out; "above" beyond 2 standard errors."""
+    n = len(chance) // offsets
+    diffs = []
+    for k in range(min(n, len(same))):
+        mine = [sign * chance[o * n + k] >= cut for o in range(offsets) if chance[o * n + k] is not None]
+        if same[k] is not None and mine:
+            diffs.append(float(sign * same[k] >= cut) - sum(mine) / len(mine))
+    mean, se = float(np.mean(diffs)), float(np.std(diffs, ddof=1) / np.sqrt(len(diffs)))
+    return "above" if mean > 2 * se else "close" if mean > 0 else "not above"
 
 
 # --- review 22c: the Grad-CAM words (#9-#11) and the doc's figures (#12, #13) ---------------------------------------
@@ -941,3 +972,20 @@ def test_the_map_note_never_rounds_the_class_probability_to_100_or_0_percent(
     name = "T-shirt/top" if class_name == "Top class" else class_name
     assert note.startswith(f"**Grad-CAM** for **{name}** ({shown} in one pass of the network, ")
     assert "100.0%" not in note and "(0.0%" not in note
+
+
+# --- review 31c C2: the lead points at the note by what it says, not where it sits ----------------------------------
+def test_the_lead_points_at_the_note_that_opens_with_the_methods_name(shipped_model):
+    """The note sits above the controls on a wide screen and under the maps on a phone (style.css), so the lead
+    names it by its first words; each method's note opens with the method's name and says what red means there."""
+    from concepts import saliency
+    from tabs import explain
+
+    lead = " ".join(explain.LEAD.split())
+    assert lead.endswith('(what "most" means differs by method: see the note that opens with the method\'s name).')
+    assert "below the map" not in lead
+    example = str(sorted((SHIPPED / "examples").glob("*.png"))[0])
+    for method in saliency.METHODS:
+        note = explain.explain(example, explain.TOP_CLASS, method, model=shipped_model)[2]
+        assert note.startswith(f"**{method}** for **"), note[:40]
+        assert explain.METHOD_NOTES[method] in note and explain.METHOD_NOTES[method].startswith("Red: ")

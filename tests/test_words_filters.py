@@ -365,3 +365,56 @@ def test_the_ablations_doc_says_the_shift_slider_compares_the_shipped_model(ship
     # the tab's own words: the CNN it compares is this app's model, trained that long and fine-tuned
     assert f"the CNN is this app's model ({BEFORE['epochs']} epochs, then " in filters.trained_how(shipped_model)
     assert "how each network's confidence changes" not in doc
+
+
+# -- review 31b #5: the shift words never show a probability as 100% or 0% --------------------------------------------
+def test_the_shift_words_never_round_a_probability_to_100_or_0_percent():
+    cnn = _probabilities(6, 0.996)  # 99.6%: "100%" at .0%
+    cnn[filters.SHIFTS.index(-3), 6] = 0.5
+    dense = _probabilities(3, 0.9996)  # reads another class at 0 px, at 99.96%
+    dense[:, 6] = 0.0004  # the CNN's class: "0%" at .0%
+    dense[filters.SHIFTS.index(4), 6] = 0.09
+    words = filters.shift_words(cnn, dense, 0)
+    assert f"the CNN gives **{CLASS_NAMES[6]}** over 99%, the dense network under 1%" in words
+    assert "the CNN stays between 50% and over 99%, the dense network between under 1% and 9%." in words
+    assert f"Unshifted, the dense network reads **{CLASS_NAMES[3]}** (over 99%), not {CLASS_NAMES[6]}" in words
+    assert "100%" not in words and " 0%" not in words and "(0%" not in words
+
+
+# -- review 31b #6: "still" only where the dropout rung's gap is no smaller than the batch-norm rung's -----------------
+def _like_validation_gap(nets: dict, name: str) -> float:
+    return 100 * (nets[name]["train_accuracy"] - nets[name]["validation_accuracy"])
+
+
+@pytest.mark.parametrize("vgg_gap", [None, 1.0, 8.0, -0.3, "no notebook-bn", "curves"])
+def test_the_dropout_rungs_gap_is_still_there_only_when_it_is(vgg_gap):
+    """batch_norm.json's rows with vgg's training accuracy (like validation) moved to VGG_GAP points above its
+    validation accuracy (None: the shipped rows); without the batch-norm rung's row, or from the curves, no "still"
+    and nothing to set it against."""
+    alike = copy.deepcopy(NETS)
+    if isinstance(vgg_gap, float):
+        alike["vgg"]["train_accuracy"] = alike["vgg"]["validation_accuracy"] + vgg_gap / 100
+    if vgg_gap == "no notebook-bn":
+        del alike["notebook-bn"]
+    words = filters._what_closes_the_gap(RUNS, None if vgg_gap == "curves" else alike)
+    before = _like_validation_gap(NETS, "notebook-bn")
+    if vgg_gap == "curves":
+        dropout = 100 * (_last("vgg", "accuracy") - _last("vgg", "val_accuracy"))
+        assert f" is {dropout:.1f} points in the rung with this app's network and its dropout, and " in words
+        assert "still" not in words.split("points")[0] and "batch-norm rung before it" not in words
+        return
+    dropout = _like_validation_gap(alike, "vgg")
+    rung = f"{dropout:.1f} points in the rung with this app's network and its dropout"
+    if vgg_gap is None:  # the shipped branch: both gaps 4.9 as shown
+        assert f"{before:.1f}" == f"{dropout:.1f}"
+        assert f"measured like validation, is still {rung}, and " in words and "rung before it" not in words
+    elif vgg_gap == "no notebook-bn":
+        assert f"measured like validation, is {rung}, and " in words and "rung before it" not in words
+    else:
+        still = "still " if vgg_gap > before else ""
+        assert (
+            f"measured like validation, is {still}{rung} (against {before:.1f} in the batch-norm rung before it)"
+            in (words)
+        )
+    if vgg_gap == -0.3:
+        assert words.count("still") == 0 and "the dropout rung had no gap to close." in words

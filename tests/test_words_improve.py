@@ -4,8 +4,11 @@ the numbers is checked on every branch, its numbers computed here from the JSON 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import hashlib
 import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -36,6 +39,52 @@ def fake_model(photos: bool = True, grid: dict | None = GRID, **test_accuracy: f
         probabilities=None,
         playground=copy.deepcopy(grid),
     )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+SHIPPED_SHA = sha256(SHIPPED / "model.weights.h5")  # the shipped weights, by content (review 31a #1)
+BEFORE_SHA = sha256(SHIPPED / "fashion-mnist-only" / "model.weights.h5")  # docs/model.md's seed study's "42 (shipped)"
+
+
+def as_shipped(model: SimpleNamespace) -> SimpleNamespace:
+    """The stand-in with the shipped weights' sha256 (its folder's path plays no part)."""
+    model.weights_sha256 = SHIPPED_SHA if model.fashion_mnist_only is not None else BEFORE_SHA
+    if model.fashion_mnist_only is not None:
+        model.fashion_mnist_only.weights_sha256 = BEFORE_SHA
+    return model
+
+
+def as_other(model: SimpleNamespace) -> SimpleNamespace:
+    """The stand-in with weights of its own, even at model/weights' path."""
+    from tabs import improve
+
+    model.weights_sha256, model.folder = "0" * 64, improve.DEFAULT_FOLDER
+    if model.fashion_mnist_only is not None:
+        model.fashion_mnist_only.weights_sha256 = "1" * 64
+    return model
+
+
+def served_from(model, folder: Path, changed: tuple[str, ...] = ()):
+    """MODEL served from FOLDER, whose files link to the shipped folder's (as a Hub snapshot's link to its blobs),
+    but for CHANGED (weights files, relative paths), which are copies with one byte added."""
+    for entry in SHIPPED.iterdir():
+        (folder / entry.name).symlink_to(entry)
+    for relative in changed:
+        parts = Path(relative).parts
+        for depth in range(1, len(parts)):  # the sub-folders on its way: real folders of links
+            here, there = folder.joinpath(*parts[:depth]), SHIPPED.joinpath(*parts[:depth])
+            if here.is_symlink():
+                here.unlink()
+                here.mkdir()
+                for entry in there.iterdir():
+                    (here / entry.name).symlink_to(entry)
+        (folder / relative).unlink()
+        (folder / relative).write_bytes((SHIPPED / relative).read_bytes() + b"\0")
+    before = dataclasses.replace(model.fashion_mnist_only, folder=folder / "fashion-mnist-only")
+    return dataclasses.replace(model, folder=folder, fashion_mnist_only=before)
 
 
 def points(a: str, b: str) -> float:
@@ -174,11 +223,10 @@ def test_the_how_to_read_it_noise_is_the_seed_study_and_the_playgrounds_seeds(sh
     scores = default_seeds()
     assert f"{scores[0]:.2f}%" in words and f"less than {noise_threshold(scores):.2f} points" in words
     assert "two training runs of one recipe differ by that much" not in words
-    model = fake_model(grid=None)
-    model.folder = improve.DEFAULT_FOLDER  # "more" than the shipped folder's seed study
+    model = as_shipped(fake_model(grid=None))  # "more" than the shipped runs' seed study
     assert words != one_line(improve.detail_words(model))
     assert "How much the seed moves the 10-epoch rows was not measured; likely more." in improve.detail_words(model)
-    del model.folder  # another folder: no seed study to be more than (review 28a #5)
+    as_other(model)  # another folder's weights: no seed study to be more than (review 28a #5)
     assert "likely more" not in improve.detail_words(model)
     model = fake_model()
     model.ablations["vgg"]["epochs"] = 12
@@ -445,14 +493,13 @@ def test_a_higher_rung_and_the_photo_rung_get_no_cause():
 def test_the_last_rows_words_follow_the_folders_rungs(photos):
     from tabs import improve
 
-    model = fake_model(photos=photos)
-    model.folder = improve.DEFAULT_FOLDER  # the shipped folder
+    model = as_shipped(fake_model(photos=photos))  # the shipped weights (alone: the Fashion-MNIST-only folder)
     steps = improve.rungs(model)
     assert (steps[-1].name == improve.PHOTOS) == photos
     longer = {r.name: r for r in steps}[improve.LONGER].change
     assert longer.startswith(f"the same network and recipe trained {BEFORE['epochs']} epochs instead of 10: ")
-    assert longer.endswith(": the shipped model, before real photos" if photos else ": the shipped model")
-    del model.folder  # another train.py folder is not "the shipped model" (review 30a #4)
+    assert longer.endswith(": the shipped model, before real photos")  # that run, wherever it is served from
+    as_other(model)  # another train.py folder is not "the shipped model" (review 30a #4), even at model/weights
     longer = {r.name: r for r in improve.rungs(model)}[improve.LONGER].change
     assert longer.endswith(": this model, before real photos" if photos else ": this model")
     model.ablations = {}  # plain train.py writes no ladder runs: nothing above to be "the same" as
@@ -600,16 +647,28 @@ def test_a_lower_batch_norm_rung_gets_its_measured_running_average_step(shipped_
 
 
 def test_another_folder_is_not_said_to_have_the_shipped_seed_study(shipped_model, tmp_path):
-    """Review 25a #1: docs/model.md's seed study is of the shipped runs, not of whatever folder is served."""
+    """Review 25a #1: docs/model.md's seed study is of the shipped runs, not of whatever folder is served. Review 31a
+    #1: the shipped runs are told by their weights, so the Space's Hub snapshot of model/weights still has it."""
     from tabs import improve
 
     shipped = one_line(improve.detail_words(shipped_model))
     assert f"of the shipped app's {BEFORE['epochs']}-epoch Fashion-MNIST recipe" in shipped
-    other = fake_model()
-    other.folder = tmp_path  # any folder but model/weights
+    (tmp_path / "snapshot").mkdir()
+    snapshot = served_from(shipped_model, tmp_path / "snapshot")  # another path, the same files
+    assert snapshot.folder.resolve() != improve.DEFAULT_FOLDER.resolve()
+    assert one_line(improve.detail_words(snapshot)) == shipped
+    assert {r.name: r.change for r in improve.rungs(snapshot)} == {
+        r.name: r.change for r in improve.rungs(shipped_model)
+    }
+    (tmp_path / "retrained").mkdir()
+    retrained = served_from(
+        shipped_model, tmp_path / "retrained", ("model.weights.h5", "fashion-mnist-only/model.weights.h5")
+    )
+    assert "found its test accuracy varying" not in improve.detail_words(retrained)
+    other = as_other(fake_model())  # other weights, at model/weights' own path
     words = one_line(improve.detail_words(other))
     assert (
-        "No row's test accuracy was measured for more than one seed here. The seed study in docs/model.md is of the shipped app's recipe, "
+        "No row's test accuracy was measured for more than one seed here. The seed study in docs/model.md is of the shipped app's runs, "
         "not this folder's: how much the seed moves these runs was not measured." in words
     )
     assert "found its test accuracy varying" not in words
@@ -660,3 +719,142 @@ def test_the_fine_tune_rungs_change_follows_what_it_trained_on_and_how_classify_
     assert rung.change == words
     monkeypatch.setattr(improve, "TEST_TIME_FLIP", not TEST_TIME_FLIP)
     assert ("averaged with the mirror image" in improve._photos_change(real)) == (not TEST_TIME_FLIP)
+
+
+# -- review 31a: the shipped runs told by their weights; a lead, a re-run note and a split that follow the folder ---
+def test_the_baseline_row_is_called_a_re_run_only_with_the_shipped_re_runs_weights(shipped_model, tmp_path):
+    """Review 31a #2: docs/ladder.md's re-run is the shipped baseline run's; another folder's is a first and only one."""
+    from tabs import improve
+
+    rerun = (
+        "each was trained with one seed (the **+ smoothing, schedule** row's is a second run with the same seed, "
+        "re-run to keep its weights: docs/ladder.md gives both runs' scores)."
+    )
+    assert rerun in one_line(improve.detail_words(shipped_model))
+    (tmp_path / "snapshot").mkdir()
+    assert rerun in one_line(improve.detail_words(served_from(shipped_model, tmp_path / "snapshot")))
+    (tmp_path / "other").mkdir()
+    other = served_from(shipped_model, tmp_path / "other", ("ablations/baseline/model.weights.h5",))
+    assert sha256(other.folder / "ablations" / "baseline" / "model.weights.h5") != sha256(
+        SHIPPED / "ablations" / "baseline" / "model.weights.h5"
+    )
+    words = one_line(improve.detail_words(other))
+    assert "so they compare at one budget; each was trained with one seed. " in words and "re-run" not in words
+    assert "re-run" not in improve.detail_words(fake_model())  # no folder: no kept network to tell it by
+
+
+def test_the_lead_follows_the_folders_rows(shipped_model):
+    """Review 31a #3: the ladder from the notebook's network is promised only where it is on the page, and the input
+    goes through the rows whose networks the folder keeps."""
+    from tabs import improve
+
+    assert improve.lead_words(shipped_model) == improve.LEAD  # every rung's network kept (tests/test_improve.py)
+    assert all((SHIPPED / "ablations" / name / "config.json").is_file() for name in LADDER_KEYS)
+    assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
+    bars = "Each bar runs from the row above's test accuracy to its own (blue: better, red: worse)."
+    command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
+    for photos in (True, False):
+        model = fake_model(photos=photos)
+        model.ablations = {}  # plain train.py: no ablation runs
+        lead = one_line(improve.lead_words(model))
+        assert "notebook" not in lead and "any two rows" not in lead
+        if photos:
+            assert lead.endswith(
+                f"This folder has no ablation runs {command}, so the ladder shows only its own model, before and after "
+                f"real photos. {bars} Below, put your input through both rows."
+            )
+        else:
+            assert lead.endswith(
+                f"This folder has no ablation runs {command}, so the ladder shows only its own model. Below, put your "
+                "input through the **+ longer training** row."
+            )
+    model = fake_model()  # the ladder's runs, no network kept (has_ablation_model is False)
+    lead = one_line(improve.lead_words(model))
+    assert lead.endswith(
+        f"to this app's model. {bars} Below, put your input through both rows whose networks this folder keeps."
+    )
+    model.has_ablation_model = lambda name: name != "notebook-bn"
+    model.ablation_model = lambda name: None
+    lead = one_line(improve.lead_words(model))
+    assert lead.endswith("Below, put your input through any two rows whose networks this folder keeps.")
+    model = fake_model(photos=False)
+    del model.ablations["notebook"]
+    lead = one_line(improve.lead_words(model))
+    assert "from the notebook's two-convolution network" not in lead
+    assert (
+        "This folder has no run of the notebook's network (`python train.py --ablation notebook --out FOLDER`, with "
+        f"this folder's path, adds it), so the ladder starts at **{improve.RUNG_NAMES['notebook-bn']}**. {bars} Below, "
+        "put your input through the **+ longer training** row, the only one whose network this folder keeps." in lead
+    )
+
+
+def test_the_same_validation_split_is_said_only_where_both_seeds_are_known_to_match():
+    """Review 31a #9: train.py's validation split follows --seed (model.data.validation_split), so the start's 95.08%
+    is on the fine-tune's split only where one seed is known to have made both."""
+    from model.data import validation_split
+    from tabs import improve
+
+    assert not np.array_equal(validation_split(60_000, 1, 5_000)[0], validation_split(60_000, 2, 5_000)[0])
+    start = BEFORE["history"]["val_accuracy"][-1]
+    seeds = len(METRICS["real_photos"]["seeds"])
+    assert BEFORE["seed"] == METRICS["seed"] and BEFORE["validation_size"] == METRICS["validation_size"]
+    assert METRICS["real_photos"]["init"]  # the shipped: two commands, each recording its seed
+    same = f": all {seeds} ended below the starting model on the same validation split ({start:.2%}), a hint"
+    assert same in one_line(improve.detail_words(fake_model()))
+    own = (
+        f"the starting model's {start:.2%} on its own validation split (the same images only if both phases used one "
+        "seed, which this folder does not record)"
+    )
+    for moved, tail in (
+        ([start - 0.003, start - 0.002, start - 0.001], f": all {seeds} ended below {own}."),
+        ([start + 0.001, start + 0.002, start + 0.003], f": all {seeds} ended above {own}."),
+        ([start - 0.001, start + 0.001, start - 0.002], f", on either side of {own}."),
+    ):
+        model = fake_model()
+        model.metrics = copy.deepcopy(METRICS)
+        for run, val in zip(model.metrics["real_photos"]["seeds"], moved, strict=True):
+            run["val_target_accuracy"] = val
+        model.fashion_mnist_only.metrics = {k: v for k, v in BEFORE.items() if k != "seed"}  # train.py's phase 2 copy
+        words = one_line(improve.detail_words(model))
+        assert tail in words and "same validation split" not in words and "a hint" not in words, tail
+        model.metrics["real_photos"]["init"] = None  # one command: one seed made both
+        assert "same validation split" in one_line(improve.detail_words(model))
+    model = fake_model()
+    model.fashion_mnist_only.metrics = {**BEFORE, "seed": METRICS["seed"] + 1}  # another split
+    words = one_line(improve.detail_words(model))
+    assert "but test accuracy only for the kept one. " in words and f"{start:.2%}" not in words
+
+
+def test_a_stale_flip_note_gives_a_command_that_measures_this_folder():
+    """Review 31a #4: --model names the folder (the benchmark's default is model/weights); no guess at which weights."""
+    from tabs import improve
+
+    flip = json.loads((SHIPPED / "test_time_flip.json").read_text())
+    model = SimpleNamespace(flip_results=flip, weights_sha256="0" * 64, folder=Path("/somewhere/weights"))
+    assert flip["shipped model"]["weights_sha256"] != model.weights_sha256
+    words = improve.flip_words(model)
+    assert words == (
+        "*Test-time flipping (averaging each answer with the mirror image's) was measured on other weights than "
+        "these, so its result is not shown: `python -m benchmarks.test_time_flip --model FOLDER --json "
+        "FOLDER/test_time_flip.json`, with this model folder's path, measures it again.*"
+    )
+    assert "earlier version" not in words and "weights/test_time_flip.json" not in words
+
+
+def test_only_the_shipped_weights_are_called_the_shipped_model_in_what_did_not_help(shipped_model, tmp_path):
+    """Review 31a #8: "the shipped model" is the shipped weights', wherever served; else "this model"."""
+    from tabs import improve
+
+    tail = " keeps dropout and augmentation, and their effect on its longer training was not measured."
+    assert BEFORE["epochs"] > RUNS["baseline"]["epochs"]  # "longer"
+    assert improve.did_not_help(shipped_model).endswith(" The shipped model" + tail)
+    (tmp_path / "snapshot").mkdir()
+    assert improve.did_not_help(served_from(shipped_model, tmp_path / "snapshot")).endswith(" The shipped model" + tail)
+    (tmp_path / "other").mkdir()
+    other = served_from(shipped_model, tmp_path / "other", ("model.weights.h5",))
+    assert improve.did_not_help(other).endswith(" This model" + tail)
+    model = as_other(fake_model())
+    model.fashion_mnist_only.metrics = {**BEFORE, "epochs": RUNS["baseline"]["epochs"]}  # no longer than the rungs
+    assert improve.did_not_help(model).endswith(
+        " This model keeps dropout and augmentation, and their effect on its training was not measured."
+    )
