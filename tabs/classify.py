@@ -27,7 +27,7 @@ from model.inference import (
     unsure_reason,
 )
 from model.preprocess import ImageProblem, Preprocessed, open_image
-from model.real_photos import ACCEPTED, best_constant, recipe_label, same_recipe
+from model.real_photos import ACCEPTED, RECIPE, best_constant, recipe_label, same_recipe
 from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
@@ -350,7 +350,7 @@ def _as_the_app(cv: dict, results: dict | None = None) -> str:
     if cv.get("mirror_averaged"):
         one = (((results or {}).get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {})
         one_pass = (
-            f"; in one pass its top class is {one['top1']['mean']:.1%} ± {one['top1']['sd']:.1%}"
+            f"; in one pass its top class is right for {one['top1']['mean']:.1%} ± {one['top1']['sd']:.1%}"
             if "top1" in one
             else ""
         )
@@ -406,6 +406,8 @@ def _rule_folds(results: dict) -> str:
     if _same_folds(results):
         return "these same folds"
     recipe = (results.get("unlike_rule") or {}).get("recipe") or {}
+    if all(k in recipe for k in RECIPE):  # targets too: a run differing only in them is another recipe (32a #4)
+        return f"the folds of a sibling run ({recipe_label(recipe)})"
     words = f"{recipe.get('copies', '?')} copies, {recipe.get('epochs', '?')} epochs"
     if recipe.get("variation") == "photos":
         words += ", each copy a reframed photo converted again"
@@ -430,7 +432,7 @@ generated picture it never trained on from {_pm(without["unsure_unseen_family"])
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new
 people's photos of the ten: {cost:.1f} points of them were right answers at or above {UNSURE_BELOW:.0%} (the cost above),
 and the other {flagged - cost:.1f} points were already under the threshold or wrong. {_chosen_where(results)} The score there was fitted
-on fewer Fashion-MNIST images than the shipped one."""
+on fewer Fashion-MNIST images than this model's."""
 
 
 def _at_equal_cost(rule: dict) -> str:

@@ -131,6 +131,11 @@ def _bin_count(bins: list[dict]) -> int:
     return round(1 / (bins[0]["high"] - bins[0]["low"]))
 
 
+def _a(name: str) -> str:
+    """'a Bag', 'an Ankle boot' (review 32c)."""
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
 def _means(bins: list[dict]) -> tuple[float, float]:
     """Mean confidence and accuracy over all the images, from the bins (each weighted by its count)."""
     n = sum(b["count"] for b in bins)
@@ -322,7 +327,7 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     views = [enlarge(saliency.overlay(pixels, saliency.normalized(heat))) for heat in maps]
     verdict = "read correctly" if right else f"read as **{CLASS_NAMES[other]}**"
     note = (
-        f"**#{int(number)}**: a {CLASS_NAMES[true]} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
+        f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
         f"({_share(probs[true])}); second: {CLASS_NAMES[other]}, "
         + (runner_up_words(probs, ranked) if right else f"the answer ({_share(probs[other])}).")
     )

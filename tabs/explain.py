@@ -135,7 +135,11 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
         moved = f"A {patch}×{patch} gray patch at {positions} positions, up to {OCCLUSION_STRIDE} pixels apart."
         if heat.max() <= 0:
             return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it, on average."
-        return f"{moved} At the hottest pixel, the patches covering it lower P({class_name}) by {100 * heat.max():.1f} points on average."
+        points = 100 * heat.max()  # under 0.05 would print "0.0" beside a map drawn full red (review 32c #2)
+        shown = f"{points:.1f}" if points >= 0.05 else "under 0.1"
+        return (
+            f"{moved} At the hottest pixel, the patches covering it lower P({class_name}) by {shown} points on average."
+        )
     return f"SmoothGrad: the size of the mean gradient over {saliency.SMOOTHGRAD_SAMPLES} noisy copies of the input."
 
 

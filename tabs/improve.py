@@ -549,6 +549,12 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         f"while its training loss went from {h['loss'][best - 1]:.3f} to {h['loss'][-1]:.3f}: by the Overfitting "
         "tab's rule it overfitted"
     )
+    if batch_norm and overfitted(before.history):  # a shared cause explains nothing between them (review 32a #1)
+        return (
+            f"{curves}, as did the row above, so one run each cannot say whether overfitting explains the lower score. "
+            "Batch norm's running averages lagging at test time are another possible cause; this folder has not "
+            f"measured it ({MEASURE})."
+        )
     if batch_norm:  # the rung that adds batch norm: its averages may lag too
         return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
     if overfitted(before.history):  # a cause both rows share explains nothing between them

@@ -87,8 +87,10 @@ def _steps_table(names, steps: dict) -> list[list]:
     """Every step to four decimals; a probability that rounds to 0 or 1 is said to be under 0.0001 or over 0.9999
     (review 30c #3). The sum row is a sum: 1 is right there."""
     rows = [[name, *(round(float(v[i]), 4) for v in steps.values())] for i, name in enumerate(names)]
-    for row, p in zip(rows, steps["probability"], strict=True):
+    for row, p, e in zip(rows, steps["probability"], steps["exp"], strict=True):
         row[-1] = _four_decimals(p)
+        if round(float(e), 4) == 0:  # exp(x) > 0 for every x: never shown as 0 (review 32c #1)
+            row[-2] = "under 0.0001"
     return rows + [
         ["sum", "", "", "", round(float(steps["exp"].sum()), 4), round(float(steps["probability"].sum()), 4)]
     ]

@@ -144,7 +144,7 @@ def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
         f"{lowest['right_and_sure']:.1%}"
     ) in docs
     assert (
-        f"the probability alone raised to {matched['unsure_below']:.0%} gives up as many right answers "
+        f"the probability alone raised to {matched['unsure_below']:.0%} gives up about as many right answers "
         f'({matched["right_and_sure"]["mean"]:.1%} right-and-sure) and says "Not sure" on '
         f"{matched['unsure_unseen_garment']['mean']:.1%} of the unseen garment, "
         f"{matched['unsure_unseen_family']['mean']:.1%} of the unseen family and {matched['unsure_outside']['mean']:.1%} "

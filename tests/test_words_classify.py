@@ -360,7 +360,10 @@ def test_the_real_photo_table_gives_the_fine_tuned_rows_one_pass_top_class_too(s
     results = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
     one = results["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]
     table = " ".join(classify.real_photo_table(shipped_model).split())
-    assert f"(the first two rows: one pass; in one pass its top class is {one['mean']:.1%} ± {one['sd']:.1%})" in table
+    assert (
+        f"(the first two rows: one pass; in one pass its top class is right for {one['mean']:.1%} ± {one['sd']:.1%})"
+        in table
+    )
 
 
 def test_the_first_sentence_names_everything_the_fine_tune_trained_on():
@@ -608,3 +611,18 @@ def test_the_tables_unseen_garment_counts_every_photo_of_it():
         f"people the fold trained on) from {classify._pm(rule['without']['unsure_unseen_garment'])} to "
         f"{classify._pm(rule['with']['unsure_unseen_garment'])}"
     ) in words
+
+
+def test_a_sibling_runs_recipe_is_named_with_its_targets():
+    """Review 32a #4: a run differing only in its targets is another recipe, so they are named."""
+    from model.real_photos import recipe_label
+
+    real = _other_run_same_recipe()
+    real["unlike_rule"]["recipe"] = {**REAL["cross_validation"]["recipe"], "targets": "any-of"}
+    assert classify._rule_folds(real) == f"the folds of a sibling run ({recipe_label(real['unlike_rule']['recipe'])})"
+    assert "any-of targets" in classify._rule_folds(real)
+    old = copy.deepcopy(real)
+    old["unlike_rule"]["recipe"] = {"copies": 8, "epochs": 6}  # an older file: copies and epochs only
+    assert classify._rule_folds(old) == "the folds of a sibling run (8 copies, 6 epochs)"
+    table = _flat(classify.real_photo_table(fake_model()))
+    assert "The score there was fitted on fewer Fashion-MNIST images than this model's." in table

@@ -938,3 +938,23 @@ def test_the_running_average_but_is_judged_against_the_playgrounds_seed_noise():
     unmeasured = normalization.running_average_words(_noise_grid((0.7953, 0.8686), (0.8546, 0.8684), seeds=False))
     assert ", but" not in unmeasured and "Both differences" not in unmeasured
     assert unmeasured.endswith("86.86% and 86.84% once its running averages were re-estimated (one run each).")
+
+
+def test_the_step_tables_exp_column_never_shows_a_positive_exp_as_zero():
+    """Review 32c #1: exp(-47) is positive; the column says "under 0.0001" where four decimals would read 0."""
+    from concepts import softmax as maths
+    from tabs import softmax
+
+    logits = np.array([-120.0, -110.0, -100.0])
+    rows = softmax._steps_table(["a", "b", "c"], maths.worked_steps(logits, 1.0))
+    exps = np.exp(logits - logits.max())  # 2.06e-09, 4.54e-05, 1
+    assert [row[-2] for row in rows[:3]] == ["under 0.0001", "under 0.0001", round(float(exps[2]), 4)]
+    rows = softmax._steps_table(["a", "b"], maths.worked_steps(np.array([0.0, 1.0]), 1.0))
+    assert rows[0][-2] == round(float(np.exp(-1.0)), 4) and rows[1][-2] == 1.0
+
+
+@pytest.mark.parametrize("name, said", [("Ankle boot", "an Ankle boot"), ("Bag", "a Bag"), ("Sandal", "a Sandal")])
+def test_a_class_name_gets_its_article(name, said):
+    from tabs import confusion
+
+    assert confusion._a(name) == said

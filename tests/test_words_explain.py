@@ -989,3 +989,14 @@ def test_the_lead_points_at_the_note_that_opens_with_the_methods_name(shipped_mo
         note = explain.explain(example, explain.TOP_CLASS, method, model=shipped_model)[2]
         assert note.startswith(f"**{method}** for **"), note[:40]
         assert explain.METHOD_NOTES[method] in note and explain.METHOD_NOTES[method].startswith("Red: ")
+
+
+@pytest.mark.parametrize("drop, shown", [(0.0004, "under 0.1"), (0.0005, "0.1"), (0.123, "12.3")])
+def test_the_occlusion_note_never_says_a_red_map_lowered_the_probability_by_zero(shipped_model, drop, shown):
+    """Review 32c #2: a largest drop under 0.05 points is "under 0.1", not "0.0", beside a map drawn full red."""
+    from tabs import explain
+
+    heat = np.zeros((28, 28))
+    heat[10, 10] = drop
+    words = explain._map_words(explain.OCCLUSION, heat, "Shirt", 4, shipped_model)
+    assert words.endswith(f"the patches covering it lower P(Shirt) by {shown} points on average.")

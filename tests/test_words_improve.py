@@ -858,3 +858,22 @@ def test_only_the_shipped_weights_are_called_the_shipped_model_in_what_did_not_h
     assert improve.did_not_help(model).endswith(
         " This model keeps dropout and augmentation, and their effect on its training was not measured."
     )
+
+
+def test_a_batch_norm_rung_whose_row_above_overfitted_too_gets_no_overfitting_cause():
+    """Review 32a #1: a cause both rows share explains nothing between them, for the batch-norm rung as well."""
+    from concepts.curves import overfitted
+    from tabs import improve
+    from tabs.runs import MEASURE
+
+    before, after = lower_rungs("+ batch norm", overfit=True)
+    before = copy.deepcopy(before)
+    before.history = overfitting_history(before.history, True)
+    assert overfitted(before.history) and overfitted(after.history)
+    words = improve.overfit_words(before, after, GRID)
+    assert ", as did the row above, so one run each cannot say whether overfitting explains the lower score." in words
+    assert words.endswith(
+        "Batch norm's running averages lagging at test time are another possible cause; this folder has not "
+        f"measured it ({MEASURE})."
+    )
+    assert "one likely cause" not in words
