@@ -30,6 +30,7 @@ from tabs.runs import (
     percent,
     reestimated_words,
     seed_yardstick,
+    train_out,
 )
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
@@ -104,12 +105,16 @@ def batch_norm_words(model: LoadedModel) -> str:
         )
         if overfitted(h):
             # no "why": both rungs had the same recipe (no dropout, no augmentation), so it explains nothing between them
-            words += batch_norm_causes(model.playground)
+            words += batch_norm_causes(model.playground, folder=getattr(model, "folder", None))
         else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause
             words += (
                 f"By the Overfitting tab's rule it did not overfit: {not_overfitting(h, VALIDATION_SIZE)}. "
                 + batch_norm_causes(
-                    model.playground, "A start of overfitting", "not clear by that rule", "one possible cause"
+                    model.playground,
+                    "A start of overfitting",
+                    "not clear by that rule",
+                    "one possible cause",
+                    folder=getattr(model, "folder", None),
                 )
             )
         words += _what_closes_the_gap(runs)
@@ -378,7 +383,11 @@ SHIFT_Y_TITLE = "probability of the class the CNN reads at 0 px"  # both curves:
 SHIFT_LABEL = "Probability of the CNN's unshifted answer"
 
 
-NO_DENSE = "This model folder has no dense network to compare with: `python train.py --ablation mlp` adds one."
+def no_dense(model: LoadedModel) -> str:
+    """Where the folder has no dense network: the command that adds one to this folder (runs.train_out)."""
+    return f"This model folder has no dense network to compare with: `python train.py --ablation mlp{train_out(model)}` adds one."
+
+
 # model/cnn.py: build_mlp has no batch norm, two dense layers of 512 and 256 units with dropout 0.25 after each;
 # build_cnn, the baseline, has batch norm, one 256-unit dense layer and dropout 0.2 after it
 DENSE = "a dense network with no convolutions, which also has no batch norm and other layer widths and dropout"
@@ -419,7 +428,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
     number(shift, -MAX_SHIFT, MAX_SHIFT, "shift")
     pixels = input_pixels(image_path)
     if model.dense_model is None:  # a folder without the ablation: say so where the comparison would be
-        return enlarge(features.shift_image(pixels, int(round(shift)))), None, NO_DENSE
+        return enlarge(features.shift_image(pixels, int(round(shift)))), None, no_dense(model)
     batch = np.stack([features.shift_image(pixels, dx) for dx in SHIFTS])  # (13, 28, 28)
     cnn = model.probabilities(batch)
     dense = np.asarray(model.dense_model(batch[..., None].astype(np.float32), training=False))

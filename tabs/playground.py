@@ -107,8 +107,8 @@ def the_grid(model: LoadedModel) -> dict:
     grid = model.playground
     if not complete(grid):
         raise gr.Error(
-            "This model folder has no complete Playground grid: `python train.py --playground-grid` trains it "
-            "(and finishes an interrupted one)."
+            "This model folder has no complete Playground grid: `python train.py --playground-grid --out "
+            f"{model.folder}` trains it (and finishes an interrupted one)."
         )
     return grid
 
@@ -324,7 +324,7 @@ def recall_table(grid: dict, config: dict, pinned: dict | None) -> str:
         runs.append(("pinned", playground.grid_run(grid, pinned)))
     head = "".join(f"<th>{name}</th>" for name, _ in runs)
     rows = "".join(
-        f"<tr><td>{name}</td>" + "".join(f"<td>{run['recall'][c]:.0%}</td>" for _, run in runs) + "</tr>"
+        f"<tr><td>{name}</td>" + "".join(f"<td>{run['recall'][c]:.1%}</td>" for _, run in runs) + "</tr>"
         for c, name in enumerate(CLASS_NAMES)
     )
     return (

@@ -32,7 +32,17 @@ BATCH_NORM_FILE = "batch_norm.json"
 # test accuracy within 3 of the 10,000 test images of the run's record: measured on the same weights (float round-off
 # between Keras's evaluate and predict can flip an image or two); further apart, the file measured other weights
 SAME_WEIGHTS = 0.0003
-MEASURE = f"`python -m benchmarks.batch_norm --json model/weights/{BATCH_NORM_FILE}` measures it"
+
+
+def measure(folder=None) -> str:
+    """The command that writes FOLDER's BATCH_NORM_FILE, naming FOLDER (the served model folder) twice: the benchmark's
+    --model defaults to the shipped folder. Without a folder, the generic wording (MEASURE)."""
+    where = folder if folder is not None else "FOLDER"
+    command = f"`python -m benchmarks.batch_norm --model {where} --json {where}/{BATCH_NORM_FILE}`"
+    return f"{command} measures it" + ("" if folder is not None else ", FOLDER being this model folder")
+
+
+MEASURE = measure()
 ALIKE_SHORT = "measured like validation"  # once ALIKE has been said
 ALIKE = "measured like validation (clean training images, batch norm's running averages, no dropout)"
 SHUFFLED_ONLY_WITH_AUGMENTATION = (
@@ -41,11 +51,22 @@ SHUFFLED_ONLY_WITH_AUGMENTATION = (
 )
 
 
+def train_out(model) -> str:
+    """ " --out FOLDER" for train.py, naming MODEL's folder (train.py's --out defaults to the shipped one); "" where
+    MODEL has no folder."""
+    folder = getattr(model, "folder", None)
+    return f" --out {folder}" if folder is not None else ""
+
+
 def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     """One measured comparison from ablations.json, or how to produce it."""
     runs = model.ablations
-    if variant not in runs or "baseline" not in runs:
-        return f"*No ablation runs in this model folder: `python train.py --ablation baseline` and `--ablation {variant}` add them.*"
+    if variant not in runs or "baseline" not in runs:  # other runs may be there: name the two missing (review 32b #4)
+        out = train_out(model)
+        return (
+            f"*This model folder has no `baseline` run, or no `{variant}` run, to compare: `python train.py --ablation "
+            f"baseline{out}` and `--ablation {variant}{out}` add them.*"
+        )
     ours, other = runs["baseline"], runs[variant]
     gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
     noise = seed_noise(getattr(model, "playground", None))
@@ -141,11 +162,16 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
 
 
 def batch_norm_causes(
-    grid: dict | None, overfitting: str = "Overfitting", why: str = "", cause: str = "one likely cause"
+    grid: dict | None,
+    overfitting: str = "Overfitting",
+    why: str = "",
+    cause: str = "one likely cause",
+    folder=None,
 ) -> str:
     """Why a batch-norm run may have scored lower: OVERFITTING (WHY), CAUSE, and its running averages lagging at test time,
     with what re-estimating them did in the Playground grid's default setting (one run each): said where the folder
-    has not measured the run itself (reestimated_words)."""
+    has not measured the run itself (reestimated_words). FOLDER: the served model folder, named in the command."""
+    command = measure(folder)
     because = f" ({why})" if why else ""
     try:
         bn, plain = (grid_run(grid or {}, {**DEFAULT, "batch_norm": on}) for on in (True, False))
@@ -153,11 +179,11 @@ def batch_norm_causes(
     except KeyError:  # no grid in this folder, or not those runs
         return (
             f"{overfitting} is {cause}{because}; batch norm's running averages lagging at test time are "
-            f"another. This folder has not measured which ({MEASURE})."
+            f"another. This folder has not measured which ({command})."
         )
     same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
     # a smaller run, trained differently (fewer images and updates, another batch size), need not carry over
-    elsewhere = f"that run was trained differently, and this folder has not measured which it was here ({MEASURE})."
+    elsewhere = f"that run was trained differently, and this folder has not measured which it was here ({command})."
     if 100 * (reestimated - trained) <= -TOO_CLOSE:
         return (
             f"{overfitting} is {cause}{because}; batch norm's running averages lagging at test time are another. "
@@ -173,7 +199,7 @@ def batch_norm_causes(
     return (
         f"{overfitting} is {cause}{because}; another is batch norm's running averages lagging at test time: "
         f"{same_cnn} scores {trained:.2%} as trained and {reestimated:.2%} once they are re-estimated "
-        f"({plain['test_accuracy']:.2%} without batch norm). This folder has not measured which it was here ({MEASURE})."
+        f"({plain['test_accuracy']:.2%} without batch norm). This folder has not measured which it was here ({command})."
     )
 
 
@@ -251,13 +277,18 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
         f"Re-estimating its running averages after training (one pass over the first {bn['reestimate_images']:,} "
         "training images, as the Playground does; no training) "
     )
-    # a gain under TOO_CLOSE is small, but can still be most of a small deficit: chosen by its share as well as its size
-    small = " (a change this small is itself too close to call from one run)" if gained < TOO_CLOSE else ""
-    if gained <= -TOO_CLOSE:
-        words = how + f"made it worse ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit."
-    elif gained < TOO_CLOSE and gained <= deficit / 2:  # up to half the deficit: not "little" of it, just unshown
+    # a gain under TOO_CLOSE is too small to call, whatever its share of the deficit: no cause is named from it
+    # (review 32b #1)
+    if gained <= -TOO_CLOSE:  # the one-pass estimate did worse: it does not stand for batch norm without the lag
+        words = how + (
+            f"made it worse ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit, and the "
+            f"as-trained {deficit:.2f} points remain the measure of the pair (one run each; how much the seed moves "
+            "these runs was not measured)."
+        )
+        return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+    if gained < TOO_CLOSE:
         by = f"{gained:+.2f}" if round(gained, 2) else "0.00"
-        share = f"{gained:.2f} of the" if round(gained, 2) > 0 else "against a"
+        share = f"{gained:.2f} of the" if 0 < round(gained, 2) <= round(deficit, 2) else "against a"
         words = how + (
             f"changed it by {by} points ({trained:.2%} to {again:.2%}), {share} {deficit:.2f}-point deficit: a change "
             "too small to call from one run, so how much of the deficit lagging averages explain was not shown."
@@ -265,13 +296,13 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     elif gained >= deficit:  # "3.12 of the 2.73 points" would be nonsense: it won back more than it lost
         words = how + (
             f"lifts it to **{again:.2%}**, {gained:.2f} points, at least the whole {deficit:.2f}-point deficit: all of "
-            f"the deficit came from its running averages, not from its learned weights{small}."
+            "the deficit came from its running averages, not from its learned weights."
         )
     else:
         share = "most of the deficit" if gained > deficit / 2 else "part of the deficit"
         words = how + (
             f"lifts it to **{again:.2%}**, {gained:.2f} of the {deficit:.2f} points: {share} came from its running "
-            f"averages, not from its learned weights{small}."
+            "averages, not from its learned weights."
         )
     grid = getattr(model, "playground", None)
     noise = seed_noise(grid)

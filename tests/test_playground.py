@@ -334,7 +334,7 @@ def test_the_instant_endpoint_answers_the_default_setting_with_its_grid_numbers(
     run = _find(playground.DEFAULT)
     assert "<svg" in curves and f"{run['test_accuracy']:.2%}" in words
     assert len(re.findall(r"<tr><td>", effects)) == 6
-    assert f"{run['recall'][0]:.0%}" in recall
+    assert f"{run['recall'][0]:.1%}" in recall
 
 
 def test_a_knob_and_a_pinned_run_change_the_answer(client):
