@@ -73,6 +73,11 @@ def folder_json(name: str, command: str) -> cached_property:
     return cached_property(read)
 
 
+def file_sha256(path: Path) -> str | None:
+    """The sha256 of a weights file, as the benchmarks record it beside their results; None if it is not there."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
 @dataclass
 class LoadedModel:
     """A Keras model, the metrics train.py wrote beside it, and where it came from."""
@@ -174,8 +179,7 @@ class LoadedModel:
     @cached_property
     def weights_sha256(self) -> str | None:
         """The sha256 of model.weights.h5: a table measured on these weights records it, so a stale one shows."""
-        path = self.folder / "model.weights.h5"
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        return file_sha256(self.folder / "model.weights.h5")
 
     @property
     def test_accuracy(self) -> float | None:

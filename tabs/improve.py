@@ -8,7 +8,6 @@ through two rungs they pick.
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 from dataclasses import dataclass
 from functools import cache, partial
@@ -22,7 +21,15 @@ from model import playground
 from model.augment import SHIFT_PIXELS
 from model.cnn import build_cnn, build_notebook
 from model.data import CLASS_NAMES
-from model.inference import DEFAULT_FOLDER, FASHION_MNIST_ONLY, LADDER, TEST_TIME_FLIP, LoadedModel, top_classes
+from model.inference import (
+    DEFAULT_FOLDER,
+    FASHION_MNIST_ONLY,
+    LADDER,
+    TEST_TIME_FLIP,
+    LoadedModel,
+    file_sha256,
+    top_classes,
+)
 from model.playground import DEFAULT
 from model.real_photos import ACCEPTED, best_constant, recipe_label, same_recipe
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
@@ -291,7 +298,7 @@ def _rerun(ladder: list[Rung], model: LoadedModel) -> str:
         return ""
     folder = getattr(model, "folder", None)
     kept = f"ablations/{RERUN}/model.weights.h5"
-    if folder is None or not _same_weights(_sha256(Path(folder) / kept), kept):
+    if folder is None or not _same_weights(file_sha256(Path(folder) / kept), kept):
         return ""
     return (
         f" (the **{RUNG_NAMES[RERUN]}** row's is a second run with the same seed, re-run to keep its weights: "
@@ -449,16 +456,11 @@ def _key(rung: Rung) -> str | None:
     return keys.get(rung.name)
 
 
-def _sha256(path: Path) -> str | None:
-    """The sha256 of a weights file, as LoadedModel.weights_sha256 computes it, or None if the file is not there."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-
-
 @cache
 def _shipped_sha256(relative: str) -> str | None:
     """The sha256 of the embedded folder's (model/weights) weights file RELATIVE, read once: the shipped weights, the
     ones the docs describe. The Space carries that folder too (model.publish's SPACE_FILES)."""
-    return _sha256(DEFAULT_FOLDER / relative)
+    return file_sha256(DEFAULT_FOLDER / relative)
 
 
 def _same_weights(sha: str | None, relative: str) -> bool:
