@@ -18,7 +18,7 @@ from model.recipe import LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.checks import choice, optional_number
 from tabs.files import enlarge, enlarge_pixels, figure_file, image_file
 from tabs.memo import built_for, explainer, stored_logits
-from tabs.runs import and_list, percent
+from tabs.runs import and_list, confidence_state, percent
 from tabs.wiring import RAW
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -120,7 +120,7 @@ def calibration_words(
     return (
         f"The **expected calibration error** (ECE) splits confidence into {_bin_count(bins)} equal-width bins, "
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
-        f"weighted by its bin's share of the images: here {calibration['ece']:.2%}, in one pass of the network. The busiest bin, {top['low']:.0%}–{top['high']:.0%} confidence, holds "
+        f"weighted by its bin's share of the images: here {calibration['ece']:.2%}, in one pass of the network. The busiest bin, {top['low']:.1%}–{top['high']:.1%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
         + _direction(bins, ladder or {}, ablations or {}, before)
     )
@@ -145,14 +145,16 @@ def _means(bins: list[dict]) -> tuple[float, float]:
 MOVED = 0.01  # mean confidence moving by more than a point over the fine-tune: a change worth naming
 
 
-def _why_under_confident(confidence: float, before: dict | None) -> str:
-    """The likely cause of under-confidence: the recipe's label smoothing, and, for a model fine-tuned on real
-    photos, whether it was under-confident already before (its even-spread targets on non-garments aim low too,
-    its garment photos' unsmoothed targets high: review 30c #2)."""
+def _why_under_confident(confidence: float, before: dict | None, shown: bool = True) -> str:
+    """The likely cause of under-confidence: the recipe's label smoothing ("most likely" only where SHOWN, the
+    ladder's runs pointing the same way: review 33c #1), and, for a model fine-tuned on real photos, whether it was
+    under-confident already before (its even-spread targets on non-garments aim low too, its garment photos'
+    unsmoothed targets high: review 30c #2)."""
     aim = 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / len(CLASS_NAMES)  # the smoothed target of the right class
     smoothing = f"label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%} for the right class, not 100%"
+    cause = "Most likely that is the training recipe" if shown else "One likely cause is the training recipe"
     if before is None:
-        return f"Most likely that is the training recipe: {smoothing}."
+        return f"{cause}: {smoothing}."
     was, right = _means([b for b in before["bins"] if b["count"]])
     targets = "its even-spread targets over the ten, on generated pictures and on hats, shorts and skirts,"
     photos = (
@@ -161,7 +163,7 @@ def _why_under_confident(confidence: float, before: dict | None) -> str:
     )
     if was < right:
         return (
-            f"Most likely that is the training recipe: {smoothing}, and the model was already under-confident before its "
+            f"{cause}: {smoothing}, and the model was already under-confident before its "
             f"real-photo fine-tune ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%}). "
             f"The fine-tune kept label smoothing on the Fashion-MNIST images; {targets} aim lower still, while "
             f"{photos}. On the test set mean confidence "
@@ -184,22 +186,34 @@ def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | N
     what the ladder's runs say (not for a model that was not under-confident before its fine-tune: they bear on
     label smoothing, which that cause sets aside)."""
     confidence, accuracy = _means(bins)
-    if accuracy < confidence:
+    state = confidence_state(confidence, accuracy)
+    if state is None:  # a tie is no direction, and gets no cause (review 33c #2)
+        return (
+            f"Overall the model's mean confidence, {confidence:.1%}, is within half a point of its accuracy, "
+            f"{accuracy:.1%}: on average neither over- nor under-confident; the diagram shows each bin's own gap."
+        )
+    if state == "over-confident":
         return f"Overall the model is **over-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy."
+    hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and budget
+    shown = bool(
+        hard
+        and smooth
+        and confidence_state(hard["confidence"], hard["accuracy"]) == "over-confident"
+        and confidence_state(smooth["confidence"], smooth["accuracy"]) == "under-confident"
+    )
     words = (
         f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
-        + _why_under_confident(confidence, before)
+        + _why_under_confident(confidence, before, shown)
     )
     if before is not None:
         was, right = _means([b for b in before["bins"] if b["count"]])
         if was >= right:  # not under-confident before its fine-tune: the ladder's label-smoothing runs do not bear
             return words
-    hard, smooth = ladder.get("vgg-aug"), ladder.get("baseline")  # the same network, data and budget
     epochs = (ablations.get("vgg-aug") or {}).get("epochs")
     trained = f"trained {epochs} epochs" if epochs else "trained"
     if hard and smooth:
         over = 100 * (hard["confidence"] - hard["accuracy"])
-        if over > 0 and smooth["confidence"] < smooth["accuracy"]:
+        if shown:
             words += (
                 f" The improvement ladder's runs point the same way (one run each): the same network {trained} on "
                 f"hard targets (the *+ augmentation* rung) was {'slightly ' if over < 2 else ''}over-confident, "

@@ -282,8 +282,13 @@ def detail_words(model: LoadedModel) -> str:
             "but test accuracy only for the kept one" + _against_the_start(seeds, model)
         )
     noise = short_run_noise(model.playground)
-    if ladder and noise and shipped_folder:  # "more" than the seed study's few tenths
-        words.append(f"The {'/'.join(budgets)}-epoch rows likely vary more: {noise[1]}.")
+    if ladder and noise and shipped_folder:  # the Playground's seeds trained on fewer images (review 33a #1)
+        rows = (model.fashion_mnist_only or model).metrics.get("train_size")
+        fewer = f" ({DEFAULT['images']:,} images against the rows' {rows:,})" if rows else ""
+        words.append(
+            f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; for scale only, on a "
+            f"smaller training set{fewer}: {noise[1]}."
+        )
     elif ladder and noise:  # no seed study to compare with (review 28a #5): the Playground's spread for scale alone
         words.append(f"For scale: {noise[1]}.")
     elif ladder and shipped_folder:

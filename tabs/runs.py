@@ -240,6 +240,17 @@ def percent(p: float, digits: int) -> str:
     return shown
 
 
+EVEN = 0.005  # mean confidence within half a point of accuracy: neither over- nor under-confident (review 33c #2)
+
+
+def confidence_state(confidence: float, accuracy: float) -> str | None:
+    """ "over-confident" or "under-confident" on average (mean top probability CONFIDENCE against ACCURACY); None
+    within EVEN of it, where naming a direction, or a cause for it, would read a tie as a finding."""
+    if abs(confidence - accuracy) < EVEN:
+        return None
+    return "over-confident" if confidence > accuracy else "under-confident"
+
+
 def and_list(names: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
@@ -350,7 +361,7 @@ def reestimated_step_words(
     model: LoadedModel,
     before: str = "vgg",
     after: str = "vgg-aug",
-    names: tuple[str, str] = ("the run without augmentation", "the augmented one"),
+    names: tuple[str, str] = ("the ladder's run without augmentation", "its augmented one"),  # review 33b #2
 ) -> str:
     """What re-estimating both runs' batch-norm running averages (batch_norm.json) does to the ladder's step from
     BEFORE to AFTER (called NAMES in the sentence): a confound beside the change itself; "" if not measured on
@@ -466,7 +477,8 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
         )
     if why == "training":
         return (
-            f"its training loss ended no lower than it was at epoch {best}, the epoch of lowest validation loss, so "
-            "the network was not fitting its training images better either"
+            f"its validation loss rose (it ended {loss[-1] - lowest:.3f} above its lowest), but its training loss, as "
+            f"the training curve measures it, ended no lower than at epoch {best}, the epoch of lowest validation loss, "
+            "and the rule asks for both"  # the curve's loss is on the batches as trained, not a clean pass (33b #3)
         )
     return "it has too few epochs to judge"

@@ -21,7 +21,7 @@ from tabs.checks import text as check_text
 from tabs.files import figure_file, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for, fitted_record, stored_logits
-from tabs.runs import percent
+from tabs.runs import confidence_state, percent
 from tabs.wiring import RAW, beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -265,9 +265,14 @@ def scaling_words(model: LoadedModel) -> str:
     fitted = fitted_record(model)["temperature"]
     (before, confidence, accuracy), after = _calibration_at(logits, 1.0), _calibration_at(logits, fitted)[0]
     val = len(logits["val_labels"])
-    state = "under-confident" if confidence < accuracy else "over-confident"
+    state = confidence_state(confidence, accuracy)  # None: within half a point (review 33c #2)
     effect = "sharpens" if fitted < 1 else "flattens"  # softmax(z / T): T < 1 spreads the logits apart
-    direction = f"{state} at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy)"
+    direction = (
+        f"{state} at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy)"
+        if state
+        else f"neither over- nor under-confident on average at T = 1 ({confidence:.1%} mean top probability, within "
+        f"half a point of its {accuracy:.1%} accuracy)"
+    )
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "

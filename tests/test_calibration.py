@@ -118,6 +118,24 @@ def test_the_fitted_temperatures_direction_is_its_own_not_the_test_sets(monkeypa
     assert ("sharpens" in words) != ("flattens" in words)
 
 
+def test_a_model_within_half_a_point_of_its_accuracy_is_called_neither(monkeypatch):
+    """Review 33c #2: a mean top probability a few hundredths of a point from accuracy is no direction."""
+    from tabs import softmax
+
+    logits = np.array([[0.01, 0.0], [0.01, 0.0]])  # both answered class 0 at 50.25%; one is right
+    kept = {"test_logits": logits, "test_labels": np.array([0, 1]), "val_labels": np.zeros(7, int)}
+    monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
+    monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": 0.9})
+    confidence = _softmax_top(logits, 1.0).mean()
+    assert 0 < confidence - 0.5 < 0.005
+    words = " ".join(softmax.scaling_words(None).split())
+    assert "over-confident at" not in words and "under-confident at" not in words
+    assert (
+        f"This model is neither over- nor under-confident on average at T = 1 ({confidence:.1%} mean top probability, "
+        f"within half a point of its {0.5:.1%} accuracy)" in words
+    )
+
+
 @pytest.mark.parametrize("fitted", [0.5, 0.97, 1.5])
 def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitted):
     from model.inference import UNSURE_BELOW

@@ -136,7 +136,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [0.9, 0.5, 0.6, 0.7],
             [1.0, 0.6, 0.65, 0.7],
             [0.7, 0.8, 0.77, 0.75],
-            "training loss ended no lower",
+            "as the training curve measures it, ended no lower",
             "run overf",
         ),
         ([0.9, 0.5, 0.51, 0.52], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.77, 0.75], "it ended only 0.020", "run overf"),

@@ -100,6 +100,9 @@ WRONG = [
     "sum to zero or less at every position",  # the cells the last pooling never reads are 0 whatever they sum to
     "Adam moves each weight by a similar amount",  # review 21c: not the likely mechanism for raw pixels
     "most likely the fine-tune made it under-confident",  # label smoothing was in both trainings
+    "-epoch rows likely vary more:",  # the Playground's seeds trained on 10,000 images, the rows on 55,000 (33a #1)
+    "the run without augmentation scores",  # that is the ladder's vgg run, not the no-augmentation ablation (33b #2)
+    "not fitting its training images better either",  # the curve's loss is on the batches as trained (33b #3)
     # review 22c's
     "normalization bought",  # one run each: which run ended higher, not what it bought
     "what normalization buys",

@@ -4,6 +4,7 @@ words chosen from its probabilities, the Pooling picture's caption, and the ladd
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from types import SimpleNamespace
@@ -133,6 +134,8 @@ def test_the_ladder_comparison_is_left_out_when_its_runs_do_not_show_it(shipped_
     ladder[rung]["confidence"], ladder[rung]["accuracy"] = ladder[rung]["accuracy"], ladder[rung]["confidence"]
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
     assert "The improvement ladder's runs point the same way" not in words
+    # review 33c #1: the one measurement on file does not show it, so label smoothing is not "most likely" the cause
+    assert "Most likely" not in words and "One likely cause is the training recipe: label smoothing" in words
     # review 24c #6: the one measurement that bears on label smoothing is given whichever way it came out
     hard, smooth = ladder["vgg-aug"], ladder["baseline"]
     assert (  # no ablations given: no epochs to say
@@ -157,6 +160,47 @@ def test_without_the_ladders_runs_the_calibration_panel_names_the_benchmark_and_
         "adds label smoothing (together with a new optimizer and learning-rate schedule)." in words
     )
     assert "compares runs with and without it" not in words and "The improvement ladder's runs" not in words
+    assert "Most likely" not in words and "One likely cause is the training recipe: label smoothing" in words
+
+
+def test_the_shipped_ladder_makes_label_smoothing_the_most_likely_cause(shipped_model):
+    from tabs import confusion
+
+    hard, smooth = LADDER["vgg-aug"], LADDER["baseline"]
+    assert hard["confidence"] - hard["accuracy"] >= 0.005 and smooth["accuracy"] - smooth["confidence"] >= 0.005
+    words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], LADDER).split())
+    assert "Most likely that is the training recipe: label smoothing" in words and "One likely cause" not in words
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.004, -0.004])
+def test_a_model_within_half_a_point_gets_no_direction_and_no_cause(shipped_model, gap):
+    """Review 33c #2: confidence equal to accuracy, or a few hundredths of a point off, is neither."""
+    from tabs import confusion
+
+    calibration = copy.deepcopy(shipped_model.metrics["calibration"])
+    bins = [b for b in calibration["bins"] if b["count"]]
+    n = sum(b["count"] for b in bins)
+    accuracy = sum(b["accuracy"] * b["count"] for b in bins) / n
+    confidence = sum(b["confidence"] * b["count"] for b in bins) / n
+    for b in bins:  # move every bin's confidence by the same amount: the mean lands GAP from accuracy
+        b["confidence"] += accuracy + gap - confidence
+    words = " ".join(confusion.calibration_words(calibration, LADDER).split())
+    assert "**under-confident**" not in words and "**over-confident**" not in words and "label smoothing" not in words
+    assert (
+        f"Overall the model's mean confidence, {accuracy + gap:.1%}, is within half a point of its accuracy, "
+        f"{accuracy:.1%}: on average neither over- nor under-confident" in words
+    )
+
+
+def test_the_busiest_bin_is_named_by_its_own_edges(shipped_model):
+    """Review 33c #3: the bins are fifteenths; 86.7%–93.3%, not 87%–93%."""
+    from tabs import confusion
+
+    calibration = shipped_model.metrics["calibration"]
+    top = max(calibration["bins"], key=lambda b: b["count"])
+    words = confusion.calibration_words(calibration, LADDER)
+    assert f"The busiest bin, {top['low']:.1%}–{top['high']:.1%} confidence, holds {top['count']:,} images" in words
+    assert round(top["high"] - top["low"], 4) == round(1 / 15, 4)
 
 
 def test_a_diagonal_cell_shows_the_surest_of_the_kept_images_not_of_all(shipped_model):

@@ -21,6 +21,7 @@ LADDER_KEYS = ("notebook", "notebook-bn", "vgg", "vgg-aug", "baseline")  # the l
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
 GRID = json.loads((SHIPPED / "playground.json").read_text())
+GRID_IMAGES = GRID["default"]["images"]  # the default setting's training images
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 
 
@@ -675,7 +676,14 @@ def test_another_folder_is_not_said_to_have_the_shipped_seed_study(shipped_model
     # review 28a #5: no seed study to be "more" than: the Playground's spread given for scale only
     assert "likely vary more" not in words
     assert f"For scale: in the Playground, the notebook's CNN trained {GRID['epochs']} epochs on" in words
-    assert "likely vary more: in the Playground" in shipped
+    # review 33a #1: the Playground's seeds trained on 10,000 images, the rows on 55,000: for scale, not "more"
+    rows = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["train_size"]
+    assert rows > GRID_IMAGES
+    assert (
+        f"-epoch rows was not measured; for scale only, on a smaller training set ({GRID_IMAGES:,} images against "
+        f"the rows' {rows:,}): in the Playground, the notebook's CNN trained {GRID['epochs']} epochs on {GRID_IMAGES:,} "
+        "images scored" in shipped
+    )
 
 
 def test_a_drop_too_small_to_call_gets_no_cause():

@@ -142,7 +142,25 @@ def test_the_threshold_words_quote_the_default_settings_seeds():
     assert f"each of its {len(seeds)} seeds" in words
     assert (
         not any(the_lead_rule(h) for h in seeds)
-        and "the rule calls none of those runs overfitted is no check of it." in words
+        and "The 0.03 was set by hand from one of those rises, so that the rule calls none of those runs overfitted "
+        "is no check of it."
+        in words
+    )
+    # the threshold's source, a 0.030 rise, is among the shipped default setting's seeds
+    assert any(f"{r:.3f}" == "0.030" for r in rises)
+
+
+def test_the_threshold_words_of_a_retrained_grid_name_where_the_threshold_came_from():
+    """Review 33b #1: another folder's grid (train.py --playground-grid --out FOLDER) has other rises; the 0.03 was
+    read from the shipped grid's."""
+    model = fake_model()
+    for run in model.playground["runs"].values():
+        run["history"]["val_loss"] = [v + 0.001 for v in run["history"]["val_loss"]]
+    words = overfitting.threshold_words(model)
+    assert "from one of those rises" not in words
+    assert words.endswith(
+        "The 0.03 was set by hand from one rise in the shipped app's Playground grid, not from this folder's runs; "
+        "the rule calls none of those runs overfitted."
     )
 
 
@@ -154,7 +172,13 @@ def test_the_threshold_words_count_a_seed_the_rule_calls_overfitted():
     h["val_accuracy"][-1] = 0.0
     h["loss"][-1] = 0.0
     assert the_lead_rule(h)
-    assert "the rule calls only 1 of those runs overfitted is no check of it." in overfitting.threshold_words(model)
+    words = overfitting.threshold_words(model)
+    # review 33b #1: a grid whose runs differ from the shipped one's is not where the threshold was read
+    assert "set by hand from one of those rises" not in words and "no check of it" not in words
+    assert words.endswith(
+        "0.03 was set by hand from one rise in the shipped app's Playground grid, not from this folder's runs; the "
+        "rule calls only 1 of those runs overfitted."
+    )
     assert overfitting.threshold_words(fake_model(grid=None)).endswith("not a measured noise level.")
 
 
@@ -663,3 +687,20 @@ def test_the_validation_lag_words_speak_of_a_fall_only_when_validation_accuracy_
     assert words.endswith(expected)
     if case in ("tie", "unrecorded"):
         assert "lower validation score" not in words and "the fall" not in words
+
+
+def test_a_run_whose_training_loss_did_not_fall_is_not_said_to_fit_no_better():
+    """Review 33b #3: the curve's training loss is on augmented batches with dropout on, as trained, so it does not
+    show how well the network fits its clean training images; the words say what the rule read, no more."""
+    from tabs import runs
+
+    h = {"loss": [1.0, 0.8, 0.6, 0.5, 0.4, 0.7], "val_loss": [0.9, 0.7, 0.5, 0.52, 0.6, 0.6]}
+    h["val_accuracy"] = [0.6, 0.7, 0.8, 0.8, 0.79, 0.78]
+    assert curves.not_overfitted_because(h) == "training"
+    words = runs.not_overfitting(h)
+    assert words == (
+        f"its validation loss rose (it ended {0.6 - 0.5:.3f} above its lowest), but its training loss, as the "
+        "training curve measures it, ended no lower than at epoch 3, the epoch of lowest validation loss, and the rule "
+        "asks for both"
+    )
+    assert "not fitting its training images" not in words
