@@ -37,6 +37,9 @@ MIN_OBJECT_SHARE = 0.01  # a cut-out smaller than this share of the photo is a s
 # static: median |pixel - right neighbour| above this, before the shrink to SEGMENT_SIDE (which averages noise away:
 # review 31a) or after it; the 3,068 photos of clothing-dataset-small's train/: 2 typical, 23 at most before, 22 after
 MAX_NEIGHBOUR_DIFFERENCE = 40
+# an image box-reduced after decoding (2x REDUCE_ABOVE or more per side) is checked on its middle window at full
+# resolution first, before the reduction averages noise away; STATIC records the verdict on the reduced image
+NOISE_WINDOW, STATIC = 256, "fashion_cnn_lab_static"
 MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs); phone photos are 12-50 MP
 PLAIN_SPREAD = 12  # a frame whose grey levels span less than this (10th-90th percentile) is a plain backdrop
 PLAIN_TOLERANCE = 8  # ... and on it, the garment is every pixel further than this from the backdrop's grey
@@ -135,6 +138,7 @@ def reduced(img: Image.Image) -> Image.Image:
     factor = max(img.size) // REDUCE_ABOVE
     if factor < 2:
         return ImageOps.exif_transpose(img)
+    static = img.info.get(STATIC) or _looks_like_noise(_grayscale(to_rgb(_middle(img))))  # before the averaging
     exif = img.getexif()  # reduce() drops it: carried over, so the small image is turned upright
     if img.mode == "1" or img.mode.startswith("I;16"):  # modes reduce() does not take
         img = img.convert("L" if img.mode == "1" else "I")
@@ -142,7 +146,16 @@ def reduced(img: Image.Image) -> Image.Image:
         img = img.convert("RGBA")
     small = img.reduce(factor)
     small.info["exif"] = exif.tobytes()
-    return ImageOps.exif_transpose(small)
+    small = ImageOps.exif_transpose(small)
+    small.info[STATIC] = static
+    return small
+
+
+def _middle(img: Image.Image) -> Image.Image:
+    """The middle NOISE_WINDOW x NOISE_WINDOW pixels of IMG (all of it if smaller), at full resolution."""
+    w, h = img.size
+    left, top = max(0, (w - NOISE_WINDOW) // 2), max(0, (h - NOISE_WINDOW) // 2)
+    return img.crop((left, top, min(w, left + NOISE_WINDOW), min(h, top + NOISE_WINDOW)))
 
 
 def to_rgb(img: Image.Image) -> np.ndarray:
@@ -256,7 +269,8 @@ def _on_plain_backdrop(gray: np.ndarray) -> tuple[np.ndarray | None, np.ndarray 
 
 def preprocess(img: Image.Image) -> Preprocessed:
     """Turn a decoded image into the 28x28 model input, keeping every intermediate step."""
-    rgb = to_rgb(reduced(img))
+    img = reduced(img)
+    rgb = to_rgb(img)
     gray = _grayscale(rgb)
     if _is_fashion_mnist_style(gray):
         pixels = np.clip(np.rint(gray), 0, 255).astype(np.uint8)
@@ -265,7 +279,8 @@ def preprocess(img: Image.Image) -> Preprocessed:
             [(pixels, "28×28 negative: used as is")],
             has_object=int(pixels.max()) - int(pixels.min()) >= MIN_OBJECT_CONTRAST,
         )
-    noisy = _looks_like_noise(gray)  # before the shrink, which averages neighbouring noise pixels alike
+    # before the reduction (static), and before the shrink, which averages neighbouring noise pixels alike
+    noisy = bool(img.info.get(STATIC)) or _looks_like_noise(gray)
     rgb = _shrink(rgb, SEGMENT_SIDE)
     gray = _grayscale(rgb)
     steps: list[tuple[np.ndarray, str]] = [(gray, "grayscale")]  # the learner sees the photo itself already

@@ -222,16 +222,36 @@ def test_a_tiny_drawing_is_not_captioned_as_a_garments_box():
     assert not out.has_object and out.steps[1][1] == UNCLEAR
 
 
-@pytest.mark.parametrize("side", [100, 300, 640, 1000])
-def test_noise_is_no_object_whatever_its_size_up_to_the_reduction(side):
+@pytest.mark.parametrize("side", [100, 300, 640, 1000, 1600, 2400, 5000])
+def test_noise_is_no_object_whatever_its_size(side):
     """Review 31a (outside its findings): the check once ran only after the shrink to SEGMENT_SIDE, whose averaging
-    took 300 px noise for a T-shirt/top; now it also runs before it (a PNG over 1,023 px is box-reduced first, so
-    larger noise can still pass)."""
-    from model.preprocess import REDUCE_ABOVE, SEGMENT_SIDE
+    took 300 px noise for a T-shirt/top; now it also runs before it, and a PNG box-reduced after decoding (1,024 px
+    or more) is checked on its middle at full resolution before the reduction (1,600 px noise was answered)."""
+    from model.preprocess import REDUCE_ABOVE, SEGMENT_SIDE, open_image, reduced
 
-    assert side < 2 * REDUCE_ABOVE and (side <= SEGMENT_SIDE) == (side == 100)
+    assert (side <= SEGMENT_SIDE) == (side == 100)
     noise = np.random.default_rng(side).integers(0, 256, (side, side, 3), dtype=np.uint8)
-    assert not load_and_preprocess(_png_bytes(Image.fromarray(noise))).has_object
+    png = _png_bytes(Image.fromarray(noise))
+    if side >= 2 * REDUCE_ABOVE:  # the reduction alone averages the noise below the threshold: the case pinned
+        small = np.asarray(reduced(Image.open(io.BytesIO(png))).convert("L"), float)
+        assert np.median(np.abs(np.diff(small, axis=1))) < 40
+    assert open_image(png).size == (side, side) or side * side > 4_000_000
+    assert not load_and_preprocess(png).has_object
+
+
+def test_a_large_photo_is_not_taken_for_noise():
+    """The full-resolution check on the middle of a large image: the test photos enlarged to 2,048 px or more (smooth, as a phone's
+    12 MP photo is at full resolution) still hold an object."""
+    from model.preprocess import REDUCE_ABOVE
+
+    photos = sorted((Path(__file__).parent / "data" / "real-photos").rglob("*.jpg"))[:6]
+    assert photos
+    for photo in photos:
+        img = Image.open(photo).convert("RGB")
+        factor = -(-4 * REDUCE_ABOVE // max(img.size))  # to 2,048 px or more: reduced by 4 after decoding
+        big = img.resize((img.width * factor, img.height * factor), Image.Resampling.BICUBIC)
+        assert max(big.size) >= 2 * REDUCE_ABOVE, photo.name
+        assert load_and_preprocess(_png_bytes(big)).has_object, photo.name
 
 
 def test_the_noise_check_passes_real_photos_at_their_decoded_size():
