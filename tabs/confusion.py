@@ -107,13 +107,18 @@ def measured_flip(model: LoadedModel) -> dict | None:
 
 
 def calibration_words(
-    calibration: dict, ladder: dict | None = None, ablations: dict | None = None, before: dict | None = None
+    calibration: dict,
+    ladder: dict | None = None,
+    ablations: dict | None = None,
+    before: dict | None = None,
+    fine_tune: dict | None = None,
 ) -> str:
     """What the reliability diagram and ECE say, with the real numbers (after CALIBRATION_LEAD).
 
     ``ladder``: the improvement ladder's rungs measured the same way (ladder_calibration.json), if present;
     ``ablations``: their runs (ablations.json), for how long they trained; ``before``: the calibration of the
-    Fashion-MNIST-only model this one was fine-tuned from on real photos (its metrics.json), if it was.
+    Fashion-MNIST-only model this one was fine-tuned from on real photos (its metrics.json), if it was;
+    ``fine_tune``: that fine-tune's record (metrics.json's real_photos), for which even-spread targets it had.
     """
     bins = [b for b in calibration["bins"] if b["count"]]
     top = max(bins, key=lambda b: b["count"])
@@ -122,7 +127,7 @@ def calibration_words(
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
         f"weighted by its bin's share of the images: here {calibration['ece']:.2%}, in one pass of the network. The busiest bin, {top['low']:.1%}–{top['high']:.1%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
-        + _direction(bins, ladder or {}, ablations or {}, before)
+        + _direction(bins, ladder or {}, ablations or {}, before, fine_tune)
     )
 
 
@@ -145,7 +150,20 @@ def _means(bins: list[dict]) -> tuple[float, float]:
 MOVED = 0.01  # mean confidence moving by more than a point over the fine-tune: a change worth naming
 
 
-def _why_under_confident(confidence: float, before: dict | None, shown: bool = True) -> str:
+def _even_spread(fine_tune: dict | None) -> str | None:
+    """What the fine-tune taught an even spread over the ten, or None: trained with --no-outlier-exposure, it taught
+    none (no hats, shorts, skirts, no generated outliers)."""
+    if fine_tune is not None and not fine_tune.get("outlier_exposure", True):
+        return None
+    generated = sum(((fine_tune or {}).get("generated_outliers") or {"": 1}).values())
+    return "its even-spread targets over the ten, on " + (
+        "generated pictures and on hats, shorts and skirts," if generated else "hats, shorts and skirts,"
+    )
+
+
+def _why_under_confident(
+    confidence: float, before: dict | None, shown: bool = True, fine_tune: dict | None = None
+) -> str:
     """The likely cause of under-confidence: the recipe's label smoothing ("most likely" only where SHOWN, the
     ladder's runs pointing the same way: review 33c #1), and, for a model fine-tuned on real photos, whether it was
     under-confident already before (its even-spread targets on non-garments aim low too, its garment photos'
@@ -156,7 +174,7 @@ def _why_under_confident(confidence: float, before: dict | None, shown: bool = T
     if before is None:
         return f"{cause}: {smoothing}."
     was, right = _means([b for b in before["bins"] if b["count"]])
-    targets = "its even-spread targets over the ten, on generated pictures and on hats, shorts and skirts,"
+    targets = _even_spread(fine_tune)  # None: trained without outlier exposure (no even-spread targets)
     photos = (
         "its photos of garments among the ten have unsmoothed targets (100% for the right class, where only one class "
         "is right)"
@@ -165,13 +183,21 @@ def _why_under_confident(confidence: float, before: dict | None, shown: bool = T
         return (
             f"{cause}: {smoothing}, and the model was already under-confident before its "
             f"real-photo fine-tune ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%}). "
-            f"The fine-tune kept label smoothing on the Fashion-MNIST images; {targets} aim lower still, while "
-            f"{photos}. On the test set mean confidence "
+            "The fine-tune kept label smoothing on the Fashion-MNIST images"
+            + (f"; {targets} aim lower still, while {photos}." if targets else f", while {photos}.")
+            + " On the test set mean confidence "
             + (
                 f"stayed about the same ({was:.1%} → {confidence:.1%}): the under-confidence predates the fine-tune."
                 if abs(confidence - was) <= MOVED
                 else f"{'fell' if confidence < was else 'rose'} from {was:.1%} to {confidence:.1%}."
             )
+        )
+    if targets is None:  # no even-spread targets to point at: the cause was not measured
+        return (
+            f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
+            f"accuracy, ECE {before['ece']:.2%}), so the change came with the fine-tune. That fine-tune had no "
+            "even-spread targets (it was trained without outlier exposure); what in it made the model "
+            "under-confident was not measured."
         )
     return (  # label smoothing not named yet in this branch: what the even-spread targets aim lower than
         f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
@@ -181,7 +207,9 @@ def _why_under_confident(confidence: float, before: dict | None, shown: bool = T
     )
 
 
-def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | None = None) -> str:
+def _direction(
+    bins: list[dict], ladder: dict, ablations: dict, before: dict | None = None, fine_tune: dict | None = None
+) -> str:
     """Under- or over-confident overall, with the weighted means; for under-confidence, its likely cause and
     what the ladder's runs say (not for a model that was not under-confident before its fine-tune: they bear on
     label smoothing, which that cause sets aside)."""
@@ -203,7 +231,7 @@ def _direction(bins: list[dict], ladder: dict, ablations: dict, before: dict | N
     )
     words = (
         f"Overall the model is **under-confident**: {confidence:.1%} mean confidence for {accuracy:.1%} accuracy. "
-        + _why_under_confident(confidence, before, shown)
+        + _why_under_confident(confidence, before, shown, fine_tune)
     )
     if before is not None:
         was, right = _means([b for b in before["bins"] if b["count"]])
@@ -492,6 +520,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                                 model.ladder_calibration,
                                 model.ablations,
                                 _before_fine_tune(model),
+                                model.metrics.get("real_photos"),
                             ),
                             elem_id="calibration-detail",
                         )

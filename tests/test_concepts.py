@@ -666,3 +666,37 @@ def test_every_shipped_run_gets_its_own_colour(shipped_model):
     solid = [line for line in fig.axes[0].get_lines() if line.get_linestyle() == "-"]
     assert len(solid) == len(histories) == len({line.get_color() for line in solid})
     plt.close(fig)
+
+
+@pytest.mark.parametrize("mirror", [False, True])
+def test_a_fine_tune_without_outlier_exposure_is_not_said_to_have_even_spread_targets(shipped_model, mirror):
+    """A model fine-tuned with --no-outlier-exposure taught no even spread: no hats, shorts, skirts, no generated
+    pictures (train.py drops them); the words name no such targets, before (MIRROR: over-confident) or after."""
+    from tabs import confusion
+
+    metrics = json.loads((SHIPPED / "metrics.json").read_text())
+
+    before = copy.deepcopy(json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["calibration"])
+    if mirror:
+        for b in before["bins"]:
+            b["confidence"], b["accuracy"] = b["accuracy"], b["confidence"]
+    record = dict(metrics["real_photos"], outlier_exposure=False, generated_outliers={})
+    words = " ".join(confusion.calibration_words(metrics["calibration"], before=before, fine_tune=record).split())
+    assert "even-spread targets over the ten" not in words and "generated pictures" not in words
+    if mirror:
+        assert (
+            "so the change came with the fine-tune. That fine-tune had no even-spread targets (it was trained without "
+            "outlier exposure); what in it made the model under-confident was not measured." in words
+        )
+    else:
+        assert (
+            "The fine-tune kept label smoothing on the Fashion-MNIST images, while its photos of garments among the "
+            "ten have unsmoothed targets" in words
+        )
+    shipped = " ".join(
+        confusion.calibration_words(metrics["calibration"], before=before, fine_tune=metrics["real_photos"]).split()
+    )
+    assert metrics["real_photos"]["outlier_exposure"] and "even-spread targets over the ten, on generated" in shipped
+    none_made = dict(metrics["real_photos"], generated_outliers={"backgrounds": 0, "synthetic": 0, "pieces": 0})
+    words = " ".join(confusion.calibration_words(metrics["calibration"], before=before, fine_tune=none_made).split())
+    assert "even-spread targets over the ten, on hats, shorts and skirts," in words and "generated" not in words
