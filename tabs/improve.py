@@ -37,13 +37,14 @@ from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.runs import (
-    MEASURE,
     TOO_CLOSE,
     batch_norm_causes,
+    measure,
     noise_words,
     reestimated_step_words,
     reestimated_words,
     seed_yardstick,
+    train_out,
 )
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
@@ -217,13 +218,14 @@ def lead_words(model: LoadedModel) -> str:
     elif ladder:
         start = (
             "The notebook's last question, answered by training: one group of changes at a time, up to this app's "
-            "model. This folder has no run of the notebook's network (`python train.py --ablation notebook --out "
-            f"FOLDER`, with this folder's path, adds it), so the ladder starts at **{steps[0].name}**."
+            "model. This folder has no run of the notebook's network (`python train.py --ablation notebook"
+            f"{train_out(model) or ' --out FOLDER'}`{_with_path(model)} adds it), so the ladder starts at "
+            f"**{steps[0].name}**."
         )
     else:
         start = (
-            "This folder has no ablation runs (`python train.py --ablation NAME --out FOLDER`, with this folder's "
-            "path, adds them), so the ladder shows only its own model"
+            f"This folder has no ablation runs (`python train.py --ablation NAME{train_out(model) or ' --out FOLDER'}`"
+            f"{_with_path(model)} adds them), so the ladder shows only its own model"
             + (", before and after real photos." if steps[-1].name == PHOTOS else ".")
         )
     if len(runnable) == len(steps) > 2:
@@ -294,6 +296,16 @@ def detail_words(model: LoadedModel) -> str:
     elif ladder and shipped_folder:
         words.append(f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; likely more.")
     return " ".join(words)
+
+
+def _folder(model: LoadedModel | None):
+    """MODEL's folder (the one served), None where it has none (a stand-in in a test)."""
+    return getattr(model, "folder", None)
+
+
+def _with_path(model: LoadedModel | None) -> str:
+    """After a command with FOLDER in it: what FOLDER is; "" where the command names the served folder itself."""
+    return "" if _folder(model) is not None else ", with this folder's path,"
 
 
 def _rerun(ladder: list[Rung], model: LoadedModel) -> str:
@@ -538,7 +550,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         if batch_norm:  # its running averages may lag at test time: this folder has not measured it
             return (
                 f"{lower}; what caused it was not measured (batch norm's running averages may lag at test time: "
-                f"{MEASURE})."
+                f"{measure(_folder(model))})."
             )
         return f"{lower}; what caused it was not measured."
     has, lacks = regularisers(after)
@@ -560,7 +572,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         return (
             f"{curves}, as did the row above, so one run each cannot say whether overfitting explains the lower score. "
             "Batch norm's running averages lagging at test time are another possible cause; this folder has not "
-            f"measured it ({MEASURE})."
+            f"measured it ({measure(_folder(model))})."
         )
     if batch_norm:  # the rung that adds batch norm: its averages may lag too
         return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
@@ -720,6 +732,7 @@ def flip_words(model: LoadedModel) -> str:
     if not flip:
         return ""
     if flip.get("weights_sha256") != model.weights_sha256:  # measured on other weights, or it does not say which
+        where = _folder(model) or "FOLDER"
         return (
             "*Test-time flipping (averaging each answer with the mirror image's) was measured on "
             + (
@@ -727,8 +740,8 @@ def flip_words(model: LoadedModel) -> str:
                 if flip.get("weights_sha256")
                 else "weights its file does not record, perhaps an earlier version"
             )
-            + ", so its result is not shown: `python -m benchmarks.test_time_flip --model FOLDER --json "
-            "FOLDER/test_time_flip.json`, with this model folder's path, measures it again.*"
+            + f", so its result is not shown: `python -m benchmarks.test_time_flip --model {where} --json "
+            f"{where}/test_time_flip.json`{_with_path(model)} measures it again.*"
         )
     change = 100 * (flip["flip_test_accuracy"] - flip["test_accuracy"])
     return (

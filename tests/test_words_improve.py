@@ -843,10 +843,35 @@ def test_a_stale_flip_note_gives_a_command_that_measures_this_folder():
     words = improve.flip_words(model)
     assert words == (
         "*Test-time flipping (averaging each answer with the mirror image's) was measured on other weights than "
-        "these, so its result is not shown: `python -m benchmarks.test_time_flip --model FOLDER --json "
-        "FOLDER/test_time_flip.json`, with this model folder's path, measures it again.*"
+        "these, so its result is not shown: `python -m benchmarks.test_time_flip --model /somewhere/weights --json "
+        "/somewhere/weights/test_time_flip.json` measures it again.*"
     )
-    assert "earlier version" not in words and "weights/test_time_flip.json" not in words
+    assert "earlier version" not in words and "model/weights" not in words
+    del model.folder  # a stand-in with no folder: the generic command, and what FOLDER is
+    assert improve.flip_words(model).endswith(
+        "`python -m benchmarks.test_time_flip --model FOLDER --json FOLDER/test_time_flip.json`, with this folder's "
+        "path, measures it again.*"
+    )
+
+
+def test_commands_for_a_missing_run_name_the_served_folder():
+    """Every command the Improving it tab shows for a missing file names the folder served, as in round 32."""
+    from tabs import improve
+
+    model = fake_model(photos=False)
+    model.folder = Path("runs/mine")
+    model.ablations = {}
+    assert "(`python train.py --ablation NAME --out runs/mine` adds them)" in one_line(improve.lead_words(model))
+    model = fake_model(photos=False)
+    model.folder = Path("runs/mine")
+    del model.ablations["notebook"]
+    assert "(`python train.py --ablation notebook --out runs/mine` adds it)" in one_line(improve.lead_words(model))
+    before, after = lower_rungs("+ batch norm", overfit=False)
+    words = improve.overfit_words(before, after, GRID, model)
+    assert words.endswith(
+        "(batch norm's running averages may lag at test time: `python -m benchmarks.batch_norm --model runs/mine "
+        "--json runs/mine/batch_norm.json` measures it)."
+    )
 
 
 def test_only_the_shipped_weights_are_called_the_shipped_model_in_what_did_not_help(shipped_model, tmp_path):
