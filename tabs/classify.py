@@ -81,8 +81,9 @@ def _verdict(
         )
     if reason == "unlikely":
         return (
-            f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}, "
-            f"under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside the ten classes (a hat, "
+            f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}"
+            f"{_label_rounds(probs[best])}, under the {UNSURE_BELOW:.0%} the app asks for. It may be a garment outside "
+            "the ten classes (a hat, "
             f"shorts, a skirt), or a view the model has not learned. {VIEW_DRAWING if drawing else VIEW_PHOTO}"
         )
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
@@ -99,9 +100,16 @@ def _share_below(share: float) -> str:
     return f"{np.floor(share * 100):.0f}%"
 
 
+def _label_rounds(p: float) -> str:
+    """Where Gradio's Label (whole percents, Math.round) shows a probability under the threshold as the threshold or
+    more: say so, or the box beside reads 40% next to "under the 40%"."""
+    shown = np.floor(p * 100 + 0.5)  # Math.round: halves up
+    return f" (the box beside rounds it to {shown:.0f}%)" if shown >= round(UNSURE_BELOW * 100) else ""
+
+
 def _below(p: float) -> str:
     """A probability under the threshold, never printed as the threshold itself (0.4999 is not "50.0%")."""
-    return f"{np.floor(p * 1000) / 10:.1f}%"
+    return f"{np.floor(round(p * 1000, 6)) / 10:.1f}%"  # round first: 0.396 * 1000 is 395.99999999999994
 
 
 def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> ClassifyResult:

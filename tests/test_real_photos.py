@@ -254,6 +254,29 @@ def test_the_verdict_starts_with_not_sure_below_the_threshold(shipped_model):
     assert _verdict(sure, nothing).startswith("**Not sure: no clear object found.**")
 
 
+@pytest.mark.parametrize("below", [0.004, 0.006])
+def test_a_probability_the_label_rounds_up_to_the_threshold_is_said_to_be(below):
+    """Gradio's Label shows whole percents, rounded half up: 39.6% reads "40%" beside "under the 40%"."""
+    from model.inference import UNSURE_BELOW
+    from tabs.classify import _verdict
+
+    found = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=True)
+    p = UNSURE_BELOW - below
+    probs = np.full(10, (1 - p) / 9)
+    probs[4] = p
+    words = _verdict(probs, found)
+    shown = int(p * 100 + 0.5)  # the Label's Math.round
+    assert words.startswith("**Not sure: no class is likely enough.**")
+    assert abs(p * 1000 - round(p * 1000)) < 1e-6  # a whole tenth of a percent: the verdict shows it exactly
+    if shown >= UNSURE_BELOW * 100:
+        assert (
+            below < 0.005
+            and f"gets {round(p * 1000) / 10:.1f}% (the box beside rounds it to {shown}%), under the" in words
+        )
+    else:
+        assert below > 0.005 and "rounds it" not in words
+
+
 def test_classify_gives_both_models_answers_for_a_real_photo(shipped_model):
     from tabs.classify import classify_photo
 
