@@ -179,7 +179,8 @@ def _why_under_confident(
         "its photos of garments among the ten have unsmoothed targets (100% for the right class, where only one class "
         "is right)"
     )
-    if was < right:
+    prior = confidence_state(was, right)  # within half a point: neither (review 34c #2)
+    if prior == "under-confident":
         return (
             f"{cause}: {smoothing}, and the model was already under-confident before its "
             f"real-photo fine-tune ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%}). "
@@ -192,16 +193,21 @@ def _why_under_confident(
                 else f"{'fell' if confidence < was else 'rose'} from {was:.1%} to {confidence:.1%}."
             )
         )
+    was_said = (
+        f"over-confident ({was:.1%} mean confidence for {right:.1%} accuracy, ECE {before['ece']:.2%})"
+        if prior == "over-confident"
+        else f"about as confident as it was accurate on average ({was:.1%} mean confidence for {right:.1%} accuracy, "
+        f"within half a point; ECE {before['ece']:.2%})"
+    )
     if targets is None:  # no even-spread targets to point at: the cause was not measured
         return (
-            f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
-            f"accuracy, ECE {before['ece']:.2%}), so the change came with the fine-tune. That fine-tune had no "
+            f"Before its real-photo fine-tune the model was {was_said}, so the change came with the fine-tune. That fine-tune had no "
             "even-spread targets (it was trained without outlier exposure); what in it made the model "
             "under-confident was not measured."
         )
     return (  # label smoothing not named yet in this branch: what the even-spread targets aim lower than
-        f"Before its real-photo fine-tune the model was over-confident ({was:.1%} mean confidence for {right:.1%} "
-        f"accuracy, ECE {before['ece']:.2%}), so the change likely came with the fine-tune: {targets} aim at "
+        f"Before its real-photo fine-tune the model was {was_said}, so the change likely came with the fine-tune: "
+        f"{targets} aim at "
         f"{1 / len(CLASS_NAMES):.0%} for every class, lower than the {aim:.0%} that label smoothing aims at for the "
         f"right class, while {photos}. Label smoothing was in both trainings, so it alone does not explain the change."
     )
@@ -226,7 +232,7 @@ def _direction(
     shown = bool(
         hard
         and smooth
-        and confidence_state(hard["confidence"], hard["accuracy"]) == "over-confident"
+        and confidence_state(hard["confidence"], hard["accuracy"]) != "under-confident"  # calibrated too (34c #1)
         and confidence_state(smooth["confidence"], smooth["accuracy"]) == "under-confident"
     )
     words = (
@@ -235,7 +241,7 @@ def _direction(
     )
     if before is not None:
         was, right = _means([b for b in before["bins"] if b["count"]])
-        if was >= right:  # not under-confident before its fine-tune: the ladder's label-smoothing runs do not bear
+        if confidence_state(was, right) != "under-confident":  # the ladder's label-smoothing runs do not bear
             return words
     epochs = (ablations.get("vgg-aug") or {}).get("epochs")
     trained = f"trained {epochs} epochs" if epochs else "trained"
@@ -244,8 +250,13 @@ def _direction(
         if shown:
             words += (
                 f" The improvement ladder's runs point the same way (one run each): the same network {trained} on "
-                f"hard targets (the *+ augmentation* rung) was {'slightly ' if over < 2 else ''}over-confident, "
-                f"{hard['confidence']:.1%} for {hard['accuracy']:.1%}; the next rung, which adds label smoothing, was "
+                f"hard targets (the *+ augmentation* rung) was "
+                + (
+                    f"{'slightly ' if over < 2 else ''}over-confident, "
+                    if confidence_state(hard["confidence"], hard["accuracy"])
+                    else "about as confident as it was accurate, "
+                )
+                + f"{hard['confidence']:.1%} for {hard['accuracy']:.1%}; the next rung, which adds label smoothing, was "
                 f"under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}. That rung also "
                 f"replaced Adam at a constant learning rate of {PLAIN_LR:g} with AdamW (weight decay {WEIGHT_DECAY:g}) "
                 f"and a learning rate warmed up to {PEAK_LR:g}, then cosine-decayed, so this does not isolate label "

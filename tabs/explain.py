@@ -32,7 +32,7 @@ from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
 LEAD = """Why did the model give this answer? A **saliency map** answers a narrower question: which parts
-of this one input the chosen class's score depends on most. Pick a class and a method: red marks where each method
+of this one input the chosen class's score (its logit; for Occlusion, its probability) depends on most. Pick a class and a method: red marks where each method
 finds the most (what "most" means differs by method: see the note that opens with the method's name)."""
 DETAIL = """**Grad-CAM** weights each feature map of the
 last convolutional layer by the mean gradient of the class's score (its logit) with respect to it and keeps
@@ -50,8 +50,8 @@ bias, so where that is above 0 the map cannot be empty; this network ends in Fla
 them together, at any layer. One more change: the last 2×2 pooling reads
 only the first 6 rows and columns of these 7×7 maps, so the score does not depend on the 7th row and column at all;
 plain Grad-CAM can still colour them (a strip along the bottom and right edges), so here they are set to 0."""
-NOT_SHOWN = """**What these maps do not show.** A map says where the score is sensitive for this one image, not
-*why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
+NOT_SHOWN = """**What these maps do not show.** A map says where the class's score (or, for Occlusion, its
+probability) is sensitive for this one image, not *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
 background included; occlusion measures what a gray square does there), so they can disagree. Each map is
 scaled to its own maximum: its colours compare places within one map, never one map with another."""

@@ -147,10 +147,12 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     if not exps.all():
         zero = exps == 0
         lost, lost_gap = z[zero], float(np.abs(naive - stable)[zero].max())
+        # one lost probability is one value, not a range (review 34c #4)
+        lost_value = _up_to(stable[zero].max(), one=len(lost) == 1)
         words = (
             f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is already "
             f"0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
-            f"out 0 instead of {_up_to(stable[zero].max())}: {_listed(naive)}, off by up to {gap:.1e}"
+            f"out 0 instead of {lost_value}: {_listed(naive)}, off by up to {gap:.2g}"  # one way to write it (34c #4)
         )
         tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
         if gap > 1.5 * lost_gap and tiny.any():  # most of the error is elsewhere: in the subnormal exps
@@ -191,10 +193,10 @@ def _significant(p: float, digits: int) -> str:
     return f"over {1 - 10.0**-digits:.{digits}g}" if shown == "1" else shown
 
 
-def _up_to(p: float) -> str:
-    """ "up to 0.27", or "something under 1e-323" where float64 has it at 0 too."""
+def _up_to(p: float, one: bool = False) -> str:
+    """ "up to 0.27" ("0.27" for ONE value, not a range), or "something under 1e-323" where float64 has it at 0 too."""
     shown = _significant(p, 2)
-    return f"something {shown}" if shown.startswith("under") else f"up to {shown}"
+    return f"something {shown}" if shown.startswith("under") else shown if one else f"up to {shown}"
 
 
 def run_typed_logits(text: str, temperature: float):

@@ -133,9 +133,9 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         zero = exps == 0
         assert zero.sum() == 1 and f"underflows for 1 of them: exp({min(logits):g}) is already 0" in note
         assert (
-            f"instead of up to {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.1e}"
-            in note
-        )
+            f"instead of {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.2g}" in note
+        )  # one lost probability: one value, not "up to" (review 34c #4)
+        assert "instead of up to" not in note
         elsewhere = np.abs(naive - stable).max() > 1.5 * np.abs(naive - stable)[zero].max()
         subnormal = (exps > 0) & (exps < 1.1754944e-38)
         assert elsewhere == (min(logits) == -110) and (subnormal.sum() == 2 or not elsewhere)

@@ -1002,3 +1002,47 @@ def test_a_class_name_gets_its_article(name, said):
     from tabs import confusion
 
     assert confusion._a(name) == said
+
+
+def test_a_hard_target_rung_about_as_confident_as_accurate_still_points_the_same_way(shipped_model):
+    """Review 34c #1: the smoothed rung under-confident and the hard-target one within half a point of calibrated is
+    the pattern label smoothing predicts, not a ladder that "does not show it"."""
+    from tabs import confusion
+
+    ladder = copy.deepcopy(LADDER)
+    hard, smooth = ladder["vgg-aug"], ladder["baseline"]
+    hard["confidence"] = hard["accuracy"] + 0.003
+    assert smooth["accuracy"] - smooth["confidence"] >= 0.005
+    words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
+    assert "do not show it" not in words and "Most likely that is the training recipe" in words
+    assert (
+        "The improvement ladder's runs point the same way (one run each): the same network trained on hard targets "
+        f"(the *+ augmentation* rung) was about as confident as it was accurate, {hard['confidence']:.1%} for "
+        f"{hard['accuracy']:.1%}; the next rung, which adds label smoothing, was under-confident" in words
+    )
+    hard["confidence"] = hard["accuracy"] - 0.01  # under-confident on hard targets too: not the predicted pattern
+    words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
+    assert "do not show it" in words and "One likely cause" in words
+
+
+@pytest.mark.parametrize("gap", [0.003, -0.003])
+def test_the_model_before_its_fine_tune_within_half_a_point_is_neither(shipped_model, gap):
+    """Review 34c #2: the half-point rule holds for the Fashion-MNIST-only model too: a 0.3-point gap is neither
+    "already under-confident" nor "over-confident"."""
+    from tabs import confusion
+
+    before = copy.deepcopy(json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["calibration"])
+    bins = [b for b in before["bins"] if b["count"]]
+    n = sum(b["count"] for b in bins)
+    right = sum(b["accuracy"] * b["count"] for b in bins) / n
+    was = sum(b["confidence"] * b["count"] for b in bins) / n
+    for b in bins:
+        b["confidence"] += right + gap - was
+    words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], LADDER, before=before).split())
+    assert "already under-confident" not in words and "model was over-confident" not in words
+    assert (
+        f"Before its real-photo fine-tune the model was about as confident as it was accurate on average "
+        f"({right + gap:.1%} mean confidence for {right:.1%} accuracy, within half a point; ECE {before['ece']:.2%}), "
+        "so the change likely came with the fine-tune:" in words
+    )
+    assert "The improvement ladder's runs" not in words  # they bear on label smoothing, set aside here
