@@ -38,6 +38,7 @@ from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.runs import (
     TOO_CLOSE,
+    and_list,
     batch_norm_causes,
     measure,
     noise_words,
@@ -252,15 +253,16 @@ def detail_words(model: LoadedModel) -> str:
         )
     else:
         words.append("Every row is trained from scratch.")
-    budgets = sorted({r.epochs for r in ladder})
+    budgets = [str(e) for e in sorted({int(r.epochs) for r in ladder if str(r.epochs).isdigit()})]  # 5 before 10
+    epochs_rows = "- and ".join(budgets)  # "10-epoch", "5- and 10-epoch" (review 34a #3)
     if len(budgets) == 1:
         words.append(
             f"The first {len(ladder)} rows train {budgets[0]} epochs each, so they compare at one budget; each was "
             f"trained with one seed{_rerun(ladder, model)}."
         )
-    elif ladder:
+    elif ladder and budgets:
         words.append(
-            f"The first {len(ladder)} rows were trained for {', '.join(budgets)} epochs, so they do not all compare "
+            f"The first {len(ladder)} rows were trained for {and_list(budgets)} epochs, so they do not all compare "
             f"at one budget; each was trained with one seed{_rerun(ladder, model)}."
         )
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
@@ -285,16 +287,13 @@ def detail_words(model: LoadedModel) -> str:
         )
     noise = short_run_noise(model.playground)
     if ladder and noise and shipped_folder:  # the Playground's seeds trained on fewer images (review 33a #1)
-        rows = (model.fashion_mnist_only or model).metrics.get("train_size")
-        fewer = f" ({DEFAULT['images']:,} images against the rows' {rows:,})" if rows else ""
         words.append(
-            f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; for scale only, on a "
-            f"smaller training set{fewer}: {noise[1]}."
+            f"How much the seed moves the {epochs_rows}-epoch rows was not measured; {for_scale(model)}: {noise[1]}."
         )
     elif ladder and noise:  # no seed study to compare with (review 28a #5): the Playground's spread for scale alone
         words.append(f"For scale: {noise[1]}.")
     elif ladder and shipped_folder:
-        words.append(f"How much the seed moves the {'/'.join(budgets)}-epoch rows was not measured; likely more.")
+        words.append(f"How much the seed moves the {epochs_rows}-epoch rows was not measured; likely more.")
     return " ".join(words)
 
 
@@ -348,7 +347,7 @@ def verdict_words(model: LoadedModel) -> str:
     words = [
         f"From the notebook's network to this app's, test accuracy went from {steps[0].test_accuracy:.2%} to "
         f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points)"
-        + _won_back(steps, gains.index((best_gain, best_name)), model.playground)
+        + _won_back(steps, gains.index((best_gain, best_name)), model.playground, model)
         + "."
         + _best_step_reestimated(model, steps, gains.index((best_gain, best_name)))
         if steps[0].name == RUNG_NAMES["notebook"]
@@ -427,7 +426,16 @@ def _fine_tuned_top1(real: dict) -> str:
     )
 
 
-def _won_back(steps: list[Rung], best: int, grid: dict | None = None) -> str:
+def for_scale(model: LoadedModel | None) -> str:
+    """ "for scale only, on a smaller training set (10,000 images against the rows' 55,000)": what the Playground's
+    10-epoch seeds are to the ladder's rows, trained on the whole training split (review 33a #1, 34a #2)."""
+    rows = ((model.fashion_mnist_only or model).metrics.get("train_size") if model is not None else None) or None
+    if rows is None or rows <= DEFAULT["images"]:
+        return "for scale only"
+    return f"for scale only, on a smaller training set ({DEFAULT['images']:,} images against the rows' {rows:,})"
+
+
+def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: LoadedModel | None = None) -> str:
     """When the step before the largest one (from rung BEST to the next) lost more than half of what the largest
     gained: the two steps' net change, over the rung before that loss, set against the Playground's noise rule
     (short_run_noise of GRID) where its seeds were run, else against TOO_CLOSE. Else nothing."""
@@ -444,8 +452,8 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None) -> str:
     once = "one run each, never repeated with other seeds"
     scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
     noise = short_run_noise(grid)
-    if noise is not None:
-        rule = f"{seed_yardstick(grid, noise[0])}; these runs' own seed spread was not measured"
+    if noise is not None:  # the yardstick is the Playground's, for scale only (review 34a #2)
+        rule = f"{seed_yardstick(grid, noise[0])}, {for_scale(model)}; these runs' own seed spread was not measured"
         verdict = (
             f", less than {rule} ({once})"
             if abs(net) < noise[0]
@@ -705,10 +713,10 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
     if abs(step) < noise[0]:
         return (
             words
-            + f": possibly noise, possibly not, since these runs' own seed spread was not measured; for scale, {noise[1]}."
-            + lag
+            + f": possibly noise, possibly not, since these runs' own seed spread was not measured; {for_scale(model)}, "
+            f"{noise[1]}." + lag
         )
-    return words + f": a hint, not a finding ({noise[1]})." + lag
+    return words + f": a hint, not a finding ({for_scale(model)}, {noise[1]})." + lag
 
 
 def _reshuffled_too(step_shown: bool) -> str:

@@ -89,19 +89,21 @@ def validation_lag_words(model: LoadedModel) -> str:
                 f"({h['val_accuracy'][best - 1]:.2%}), though its validation accuracy as trained had not fallen: its "
                 f"last epoch's running averages were lagging; {weights} {unmeasured}"
             )
-        elif change >= TOO_CLOSE and change >= fall:
+        elif change >= TOO_CLOSE:  # it fell: set against epoch BEST as trained, whose averages were not re-estimated
+            # (review 34b #1): the as-trained fall, less the last epoch's lift, names no cause
+            at_best = h["val_accuracy"][best - 1]
             verdict = (
-                f"re-estimated, its last epoch scores at least what epoch {best} scored as trained "
-                f"({h['val_accuracy'][best - 1]:.2%}), so much of the fall as measured came from the last epoch's "
-                f"lagging averages; {weights} {unmeasured}"
+                f"re-estimated, its last epoch scores {'at least' if change >= fall else 'still below'} what epoch "
+                f"{best} scored as trained ({at_best:.2%}), but epoch {best}'s running averages may have lagged too "
+                f"and were not re-estimated (nor was its validation loss), so neither how much of its fall since epoch "
+                f"{best} came from lagging averages nor whether its learned weights fit validation images worse than "
+                f"at epoch {best} was measured" + _peak_words(h, best, after)
             )
-        elif change >= TOO_CLOSE:  # 0 < change < fall
+        elif change <= -TOO_CLOSE:  # review 34b #3: a one-pass estimate that did worse shows no lag, and rules none out
             verdict = (
-                "at that epoch, part of its lower validation score was its lagging running averages, not its learned "
-                f"weights {unmeasured}"
+                "re-estimating lowered it, so this one-pass estimate does not stand for its averages without the lag: "
+                "whether lagging averages explain its validation getting worse was not shown"
             )
-        elif change <= -TOO_CLOSE:
-            verdict = "lagging averages do not explain its validation getting worse"
         else:
             verdict = "a change too small to call from one run"
         said.append(
@@ -110,6 +112,19 @@ def validation_lag_words(model: LoadedModel) -> str:
             f"run): {verdict}."
         )
     return " ".join(said)
+
+
+def _peak_words(h: dict, best: int, reestimated: float) -> str:
+    """For validation_lag_words: the epoch of highest validation accuracy as trained, where it is neither BEST (the
+    epoch of lowest validation loss, already quoted) nor the last and scored above the last epoch RE-ESTIMATED."""
+    val = h["val_accuracy"]
+    peak = int(np.argmax(val)) + 1
+    if peak in (best, len(val)) or round(100 * val[peak - 1], 2) <= round(100 * reestimated, 2):
+        return ""
+    return (
+        f"; as trained, its validation accuracy was highest at epoch {peak} ({val[peak - 1]:.2%}), above its "
+        "re-estimated last epoch"
+    )
 
 
 def gap_words(model: LoadedModel) -> str:
@@ -153,23 +168,26 @@ def held_out_words(model: LoadedModel) -> str:
         for r in runs.values()
         if (r.get("history") or {}).get("accuracy") and (r.get("history") or {}).get("val_accuracy")
     )
-    words = (
-        f" These gaps are taken against the validation images. At the last epoch, the {len(above)} runs here scored "
-    )
+    words = " These gaps are taken against the validation images. At the last epoch, "
+    scored = f"the {len(above)} runs here scored "
     if low > 0:  # training minus test = the gap + (validation minus test): higher by as much, whatever its sign
-        words += (
+        words += scored + (
             f"{low:.2f} to {high:.2f} points higher on them than on the test set, so against the test set each gap "
             "would be that many points higher"
             + (" (a gap below zero that much nearer zero, or above it)." if negative else ".")
         )
     elif high < 0:
-        words += (
+        words += scored + (
             f"{-high:.2f} to {-low:.2f} points lower on them than on the test set, so against the test set each gap "
             "would be that many points lower."
         )
-    else:
-        words += f"from {low:+.2f} to {high:+.2f} points on them against the test set."
-    return words + " The shipped model's number of epochs was also chosen on them."
+    else:  # review 34b #6: some above, some below
+        words += (
+            f"validation accuracy minus test accuracy ranged from {low:+.2f} to {high:+.2f} points across the "
+            f"{len(above)} runs here, so against the test set each run's gap would change by that run's difference: up "
+            "where it is positive, down where it is negative."
+        )
+    return words + " The shipped model's number of epochs was also chosen on its validation images."
 
 
 def _alike_words(model: LoadedModel, runs: dict) -> str:
@@ -253,9 +271,9 @@ def regularisation_words(model: LoadedModel) -> str:
     val = no_aug["history"]["val_accuracy"]
     peak = int(np.argmax(val))
     words = (
-        f"**What they did here**, the same network on the same {base['epochs']}-epoch budget. Without augmentation: "
-        f"{no_aug['history']['accuracy'][-1]:.2%} on its training images against {val[-1]:.2%} on validation, a "
-        f"{gap['no-augmentation']:.1f}-point gap. "
+        f"**What dropout and augmentation did here**, the same network on the same {base['epochs']}-epoch budget. "
+        f"Without augmentation: {no_aug['history']['accuracy'][-1]:.2%} on its training images against {val[-1]:.2%} "
+        f"on validation, a {gap['no-augmentation']:.1f}-point gap. "
         + (
             _still_improving(no_aug["history"], gap["no-augmentation"])
             if peak == len(val) - 1
@@ -292,19 +310,18 @@ def regularisation_words(model: LoadedModel) -> str:
             verdict = (
                 f": a hint, not a finding, since {unmeasured} (for scale: {seed_yardstick(model.playground, noise)})"
             )
-        else:  # one each side of the yardstick
-            verdict = f" ({unmeasured}; the yardstick is {seed_yardstick(model.playground, noise)})"
+        else:  # one each side of the yardstick: the yardstick first, then each its own verdict (review 34b #5)
+            verdict = f"; {unmeasured}"
+        mixed = 0 < len(under) < len(clear)
         scored = (
             f"leaving {left_out[n]} out scored {c:+.2f} points"
-            + (
-                (", less than the yardstick: possibly noise" if n in under else ", more: a hint, not a finding")
-                if 0 < len(under) < len(clear)
-                else ""
-            )
+            + ((", less, so possibly noise" if n in under else ", more, so a hint, not a finding") if mixed else "")
             for n, c in clear.items()
         )
+        against = f"set against {seed_yardstick(model.playground, noise)}: " if mixed else ""
         words += (
             "On this budget, in one run each, "
+            + against
             + "; ".join(scored)
             + verdict
             + ("; the other is too close to call." if len(clear) < len(change) else ".")
@@ -417,7 +434,7 @@ and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PRO
 {ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values (clipped to 0–255, as
 in training). The network rarely sees exactly the same image twice, which makes memorising harder."""
 
-PLAYGROUND_PRESET = "Overfitting: 1,000 vs 10,000 images"  # one of the Playground tab's presets
+PLAYGROUND_PRESET = "Small training set: 1,000 vs 10,000 images"  # one of the Playground tab's presets
 SMALL_RUN = {**DEFAULT, "images": min(KNOBS["images"])}  # the preset's run: the notebook's default, 1,000 images
 
 

@@ -56,7 +56,7 @@ SHOWN_AS |= {"10000": "10,000", "1000": "1,000"}  # how the radio buttons name t
 DEFAULT_CHOICES = {knob: next(iter(values)) for knob, (_, values, _) in KNOBS.items()}
 # presets: (the run to show, the run pinned beside it), as the knobs' choices that differ from the default
 PRESETS = {
-    "Overfitting: 1,000 vs 10,000 images": ({"images": "1000"}, {}),
+    "Small training set: 1,000 vs 10,000 images": ({"images": "1000"}, {}),
     "Normalization without batch norm: off vs on": ({"normalize": "off"}, {}),
     "Normalization with batch norm: off vs on": ({"normalize": "off", "batch_norm": "on"}, {"batch_norm": "on"}),
     "Max vs average pooling": ({"pool": "average"}, {}),
@@ -144,11 +144,21 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
     lowest, last = h["val_loss"][best - 1], h["val_loss"][-1]
     where = f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}"
     if "test_accuracy_reestimated" in run:
+        if best == epochs:  # no rise after the lowest to explain: the rule's verdict, once (review 34b #8)
+            where = (
+                f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
+                f"did not overfit in {epochs} epochs"
+            )
         if 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) < TOO_CLOSE:
             return head + (
                 f"{where}. These curves are as trained; re-estimating batch norm's running averages after the last "
                 "epoch changed test accuracy little (below), so by then they were no clear handicap; at earlier "
                 "epochs it was not checked."
+            )
+        if best == epochs:
+            return head + (
+                f"{where}. These curves are as trained: the validation curves use batch norm's running averages, which "
+                "can hide or mimic a change in fit (the training curves use each batch's own statistics)."
             )
         return head + (
             f"{where}. These curves are as trained. The validation curves are computed with batch norm's running "

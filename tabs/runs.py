@@ -290,11 +290,12 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     )
     # a gain under TOO_CLOSE is too small to call, whatever its share of the deficit: no cause is named from it
     # (review 32b #1)
-    if gained <= -TOO_CLOSE:  # the one-pass estimate did worse: it does not stand for batch norm without the lag
+    if gained <= -TOO_CLOSE:  # the one-pass estimate did worse: it does not stand for batch norm without the lag, and
+        # shows no lag, but rules none out either (review 34b #3)
         words = how + (
-            f"made it worse ({trained:.2%} to {again:.2%}): lagging averages do not explain the deficit, and the "
-            f"as-trained {deficit:.2f} points remain the measure of the pair (one run each; how much the seed moves "
-            "these runs was not measured)."
+            f"made it worse ({trained:.2%} to {again:.2%}): this one-pass estimate does not stand for batch norm "
+            f"without the lag, so the as-trained {deficit:.2f} points remain the measure of the pair (one run each; "
+            "how much the seed moves these runs was not measured)."
         )
         return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
     if gained < TOO_CLOSE:
@@ -357,6 +358,12 @@ def _fitted_words(bn: dict, plain: dict, history: dict) -> str:
     )
 
 
+def augmented(name: str) -> bool:
+    """Whether the run NAME (model.recipe's ablation name, or FASHION_MNIST_ONLY: train.py's default recipe, the
+    baseline's) trained on augmented images."""
+    return ABLATIONS.get(name, ABLATIONS["baseline"])[2]
+
+
 def reestimated_step_words(
     model: LoadedModel,
     before: str = "vgg",
@@ -364,8 +371,9 @@ def reestimated_step_words(
     names: tuple[str, str] = ("the ladder's run without augmentation", "its augmented one"),  # review 33b #2
 ) -> str:
     """What re-estimating both runs' batch-norm running averages (batch_norm.json) does to the ladder's step from
-    BEFORE to AFTER (called NAMES in the sentence): a confound beside the change itself; "" if not measured on
-    these weights."""
+    BEFORE to AFTER (called NAMES in the sentence); "" if not measured on these weights. How far each run's averages
+    lagged may itself be an effect of what changed between the runs, and benchmarks/batch_norm.py re-estimates on
+    clean images: where the words split the step, they say both (review 34b #2)."""
     alike = measured_alike(model)
     a, b = alike.get(before), alike.get(after)
     if not a or not b or "reestimated" not in a or "reestimated" not in b:
@@ -374,23 +382,37 @@ def reestimated_step_words(
     a_again, b_again = a["reestimated"]["test_accuracy"], b["reestimated"]["test_accuracy"]
     again = 100 * (b_again - a_again)
     words = (
-        f" The two runs' batch-norm running averages are another difference: with them re-estimated after training "
-        f"(one pass over {a['reestimate_images']:,} training images), {names[0]} scores "
-        f"{a_again:.2%} and {names[1]} {b_again:.2%}, a step of {again:+.2f} points"
+        f" The two runs' batch-norm running averages also differ: with them re-estimated after training (one pass "
+        f"over {a['reestimate_images']:,} clean training images), {names[0]} scores {a_again:.2%} and {names[1]} "
+        f"{b_again:.2%}, a step of {again:+.2f} points"
     )
     if abs(step - again) < TOO_CLOSE:
         return words + ", so re-estimating them changes the step little."
     if step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
-        return words + (
-            f": with both re-estimated the step turns round, so the whole {step:+.2f}-point step, and more, came from "
-            "the runs' running averages, not from their learned weights."
+        words += (
+            f": with both re-estimated the step turns round, so the whole {step:+.2f}-point step, and more, lay in "
+            "the runs' running averages as trained, not in their learned weights."
         )
-    if abs(again) < abs(step):
-        return words + (
-            f", so {abs(step - again):.2f} of the {abs(step):.2f} points came from the runs' running averages, not "
-            "from their learned weights."
+    elif abs(again) < abs(step):
+        words += (
+            f", so {abs(step - again):.2f} of the {abs(step):.2f} points lay in the runs' running averages as trained, "
+            "not in their learned weights."
         )
-    return words + ": with both re-estimated, the step is larger."
+    else:
+        words += ": with both re-estimated, the step is larger."
+    clean = [name for name in (before, after) if augmented(name)]
+    swapped = (
+        ""
+        if not clean
+        else (" Both runs'" if len(clean) == 2 else " The augmented run's")
+        + " averages had tracked augmented batches, so re-estimating them on clean images did more than remove lag: it "
+        "also swapped augmented-image statistics for clean ones."
+    )
+    return (
+        words
+        + " Whether the two runs' averages lagged by different amounts because of what changed between them was not "
+        "measured, so the re-estimated step need not be the whole effect of what changed." + swapped
+    )
 
 
 # -- words about runs that several tabs use (moved from tabs/playground.py, so no tab imports another) --------

@@ -196,6 +196,16 @@ def test_the_how_sure_chart_is_named_for_what_it_plots():
     assert "a risk–coverage curve with a threshold slider" not in readme
     html = classify.how_sure(UNSURE_BELOW, None, fake_model())
     assert "Share answered and share wrong, by the threshold" in html
+    # review 34a #1: the error line counts answers to photos of the ten, by the lenient mapping; not hats etc.
+    assert "answers to photos of the ten that are wrong" in html and ">answers that are wrong<" not in html
+    at = min(REAL["cross_validation"]["risk_coverage"], key=lambda p: abs(p["threshold"] - UNSURE_BELOW))
+    lenient = sorted(f for f, accepted in ACCEPTED.items() if len(accepted) > 1)
+    assert lenient == ["longsleeve", "shirt", "shoes"]
+    assert (
+        "of those answers would be wrong by the app's mapping, which accepts more than one class for shirts, "
+        "long-sleeved tops and shoes (the table below)" in " ".join(html.split())
+    )
+    assert f"all wrongly, which that {at['risk']:.1%} does not count." in " ".join(html.split())
 
 
 def test_the_unlike_rules_cost_is_quoted_as_measured_and_shares_round_down():

@@ -65,11 +65,16 @@ def test_the_shipped_subset_is_train_pys_own_split(fashion_test_set):
 
 
 def test_the_live_run_moved_to_a_playground_preset_that_exists():
+    from concepts.curves import overfitted
     from tabs import playground as playground_tab
 
     assert overfitting.PLAYGROUND_PRESET in playground_tab.PRESETS
     shown, pinned = playground_tab.PRESETS[overfitting.PLAYGROUND_PRESET]
     assert shown == {"images": "1000"} and pinned == {}  # 1,000 images, beside the default's 10,000
+    # review 34b #7: the app keeps "overfitting" for its rule, which the preset's grid run does not meet
+    run = next(r for r in GRID["runs"].values() if r["config"] == {**GRID["default"], "images": 1000} and not r["seed"])
+    assert not overfitted(run["history"])
+    assert "overfit" not in overfitting.PLAYGROUND_PRESET.lower()
 
 
 GRID = json.loads((SHIPPED / "playground.json").read_text())

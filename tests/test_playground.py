@@ -167,6 +167,33 @@ def test_a_batch_norm_runs_curves_get_no_overfitting_verdict():
     assert f"{run['test_accuracy_reestimated']:.2%}" in words and f"{run['test_accuracy']:.2%} as trained" in words
 
 
+@pytest.mark.parametrize("val_loss", [[0.9, 0.7, 0.6, 0.5], [0.9, 0.5, 0.6, 0.7]])
+@pytest.mark.parametrize("gain", [0.002, 0.05])
+def test_a_batch_norm_run_lowest_at_its_last_epoch_gets_the_rules_verdict_once(val_loss, gain):
+    """Review 34b #8: a batch-norm run whose validation loss was lowest at its last epoch is not told its lowest and
+    its end as two facts, and gets the rule's verdict, with the running averages' caveat; one whose loss rose after
+    its lowest keeps "cannot tell the two apart". GAIN: what re-estimating its averages did to test accuracy."""
+    run = _history(val_loss, [1.0, 0.8, 0.7, 0.6]) | {"config": {**playground.DEFAULT, "batch_norm": True}}
+    run["test_accuracy_reestimated"] = run["test_accuracy"] + gain
+    words = tab.run_words(run, 4)
+    last = val_loss[-1]
+    little = 100 * gain < 0.5  # TOO_CLOSE: re-estimating changed it little
+    if run["best_epoch"] == 4:
+        assert (
+            f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run did "
+            "not overfit in 4 epochs. These curves are as trained" in words
+        )
+        assert "and ended at" not in words and "cannot tell the two apart" not in words
+        assert (
+            "These curves are as trained: the validation curves use batch norm's running averages, which can hide or "
+            "mimic a change in fit (the training curves use each batch's own statistics)." in words
+        ) == (not little)
+    else:
+        assert f"Validation loss was lowest at epoch 2 ({min(val_loss):.3f}) and ended at {last:.3f}." in words
+        assert ("this run cannot tell the two apart" in words) == (not little) and "did not overfit" not in words
+    assert ("changed test accuracy little (below), so by then they were no clear handicap" in words) == little
+
+
 def test_the_default_run_is_not_called_overfitted():
     """Its validation loss is lowest at epoch 3 and ends a few thousandths higher while validation accuracy rises."""
     run = _find(playground.DEFAULT)

@@ -103,6 +103,17 @@ WRONG = [
     "-epoch rows likely vary more:",  # the Playground's seeds trained on 10,000 images, the rows on 55,000 (33a #1)
     "the run without augmentation scores",  # that is the ladder's vgg run, not the no-augmentation ablation (33b #2)
     "not fitting its training images better either",  # the curve's loss is on the batches as trained (33b #3)
+    "much of the fall as measured came from the last epoch's lagging averages",  # epoch 2 not re-estimated (34b #1)
+    "part of its lower validation score was its lagging running averages",  # the same comparison (34b #1)
+    "lagging averages do not explain its validation getting worse",  # a worse one-pass estimate shows no such thing
+    "lagging averages do not explain the deficit",  # (34b #3)
+    "running averages are another difference",  # the lag may be an effect of what changed (34b #2)
+    "came from the runs' running averages, not from their learned weights",  # (34b #2)
+    "What they did here",  # "they" named three blocks earlier (34b #4)
+    "less than the yardstick: possibly noise",  # the yardstick used before it was defined (34b #5)
+    "points on them against the test set",  # (34b #6)
+    "Overfitting: 1,000 vs 10,000 images",  # the rule calls the preset's run not overfitted (34b #7)
+    ">answers that are wrong<",  # answers to photos of the ten, by the lenient mapping (34a #1)
     # review 22c's
     "normalization bought",  # one run each: which run ended higher, not what it bought
     "what normalization buys",

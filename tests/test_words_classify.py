@@ -265,7 +265,8 @@ def test_the_readme_augmentation_step_is_one_unrepeated_pair_that_also_reshuffle
         "never repeated with other seeds, so possibly noise, and "
     ) in README
     assert (
-        "once both runs' batch-norm running averages are re-estimated (`python -m benchmarks.batch_norm`); and "
+        "once both runs' batch-norm running averages are re-estimated (`python -m benchmarks.batch_norm`; whether the "
+        "run without augmentation lagged more because it was not augmented was not measured); and "
         "`train.py` reshuffles the training images each epoch only when it augments, so the step is not "
         "augmentation's alone."
     ) in README

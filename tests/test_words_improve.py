@@ -22,6 +22,10 @@ METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
 GRID = json.loads((SHIPPED / "playground.json").read_text())
 GRID_IMAGES = GRID["default"]["images"]  # the default setting's training images
+# review 34a #2: the Playground's yardstick is for scale only beside the ladder's 55,000-image rows
+FOR_SCALE = (
+    f"for scale only, on a smaller training set ({GRID_IMAGES:,} images against the rows' {BEFORE['train_size']:,})"
+)
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 
 
@@ -149,8 +153,9 @@ def test_the_augmentation_step_is_one_pair_possibly_noise_possibly_not(shipped_m
     assert (
         f"**+ augmentation** on the ladder (the plain recipe: Adam, hard targets; the same {RUNS['baseline']['epochs']}"
         f"-epoch budget) scored {step:+.2f} points against the row above, in one pair of runs never repeated with "
-        f"other seeds: possibly noise, possibly not, since these runs' own seed spread was not measured; for scale, "
-        f"in the Playground, the notebook's CNN trained "
+        f"other seeds: possibly noise, possibly not, since these runs' own seed spread was not measured; for scale "
+        f"only, on a smaller training set ({GRID_IMAGES:,} images against the rows' {BEFORE['train_size']:,}), in the "
+        f"Playground, the notebook's CNN trained "
         f"{GRID['epochs']} epochs on {GRID['default']['images']:,} images scored {listed} with {len(scores)} seeds; "
         f"by the Playground's rule, a difference of less than {threshold:.2f} points between two single runs is "
         "called within noise."
@@ -169,7 +174,11 @@ def test_the_augmentation_step_is_one_pair_possibly_noise_possibly_not(shipped_m
 @pytest.mark.parametrize(
     "step, grid, expected",
     [
-        (0.03, GRID, "in one pair of runs never repeated with other seeds: a hint, not a finding (in the Playground"),
+        (
+            0.03,
+            GRID,
+            f"in one pair of runs never repeated with other seeds: a hint, not a finding ({FOR_SCALE}, in the Playground",
+        ),
         (
             -0.03,
             GRID,
@@ -231,7 +240,10 @@ def test_the_how_to_read_it_noise_is_the_seed_study_and_the_playgrounds_seeds(sh
     assert "likely more" not in improve.detail_words(model)
     model = fake_model()
     model.ablations["vgg"]["epochs"] = 12
-    assert "were trained for 10, 12 epochs, so they do not all compare at one budget" in improve.detail_words(model)
+    assert "were trained for 10 and 12 epochs, so they do not all compare at one budget" in improve.detail_words(model)
+    model.ablations["vgg"]["epochs"] = 5  # review 34a #3: in number order, not "10, 5" (strings sorted)
+    words = one_line(improve.detail_words(model))
+    assert "were trained for 5 and 10 epochs" in words and "10, 5" not in words and "10/5" not in words
 
 
 def test_the_two_steps_net_is_set_against_the_playgrounds_noise_rule(shipped_model):
@@ -245,24 +257,26 @@ def test_the_two_steps_net_is_set_against_the_playgrounds_noise_rule(shipped_mod
     once = "one run each, never repeated with other seeds"
     assert (
         f"had lost {-points('notebook-bn', 'notebook'):.2f} points: in the plain recipe, {both} scored {net:+.2f} "
-        f"points against the **Notebook CNN**, less than {yardstick(GRID)}; these runs' own seed spread was not "
+        f"points against the **Notebook CNN**, less than {yardstick(GRID)}, {FOR_SCALE}; these runs' own seed spread was not "
         f"measured ({once})." in one_line(improve.verdict_words(shipped_model))
     )
     for vgg, grid, tail in (
         (
             RUNS["notebook"]["test_accuracy"] + 0.009,
             GRID,
-            f"less than {yardstick(GRID)}; these runs' own seed spread was not measured ({once}).",
+            f"less than {yardstick(GRID)}, {FOR_SCALE}; these runs' own seed spread was not measured ({once}).",
         ),
         (
             RUNS["notebook"]["test_accuracy"] + 0.02,
             GRID,
-            f"more than {yardstick(GRID)}; these runs' own seed spread was not measured ({once}): a hint, not a finding.",
+            f"more than {yardstick(GRID)}, {FOR_SCALE}; these runs' own seed spread was not measured ({once}): a hint, "
+            "not a finding.",
         ),
         (
             RUNS["notebook"]["test_accuracy"] - 0.02,
             GRID,
-            f"more than {yardstick(GRID)}; these runs' own seed spread was not measured ({once}): a hint, not a finding.",
+            f"more than {yardstick(GRID)}, {FOR_SCALE}; these runs' own seed spread was not measured ({once}): a hint, "
+            "not a finding.",
         ),
         (RUNS["notebook"]["test_accuracy"] + 0.009, None, f"in {once}, so a hint, not a finding."),
         (RUNS["notebook"]["test_accuracy"] + 0.002, None, f", no clear gain or loss ({once})."),
@@ -612,7 +626,15 @@ def test_the_largest_step_is_also_given_with_both_runs_averages_re_estimated(shi
         f"**+ batch norm** scores {nets[before]['reestimated']['test_accuracy']:.2%} and **+ this app's network** "
         f"{nets[after]['reestimated']['test_accuracy']:.2%}, a step of {again:+.2f} points" in words
     )
-    assert f"{100 * gain - again:.2f} of the {100 * gain:.2f} points came from the runs' running averages" in words
+    assert (
+        f"{100 * gain - again:.2f} of the {100 * gain:.2f} points lay in the runs' running averages as trained, not in "
+        "their learned weights. Whether the two runs' averages lagged by different amounts because of what changed "
+        "between them was not measured" in words
+    )
+    from model.recipe import ABLATIONS
+
+    assert not ABLATIONS[before][2] and not ABLATIONS[after][2]  # neither was augmented: no clean-image caveat
+    assert "swapped augmented-image statistics" not in words.split("**+ batch norm** scored lower")[0]
 
 
 def test_a_lower_rung_whose_row_above_overfitted_too_gets_no_cause(shipped_model):
@@ -641,7 +663,7 @@ def test_a_lower_batch_norm_rung_gets_its_measured_running_average_step(shipped_
     a, b = nets["vgg"]["reestimated"]["test_accuracy"], nets["vgg-aug"]["reestimated"]["test_accuracy"]
     assert "it overfitted despite its dropout and augmentation, one likely cause of the lower score." in words
     assert (
-        f"with them re-estimated after training (one pass over {images:,} training images), "
+        f"with them re-estimated after training (one pass over {images:,} clean training images), "
         f"**+ this app's network** scores {a:.2%} and **+ augmentation** {b:.2%}" in words
     )
     assert "one likely cause" in improve.overfit_words(before, after, GRID)  # no model: no step, the cause alone
