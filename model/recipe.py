@@ -17,10 +17,15 @@ ABLATIONS = {
     "no-normalization": ("raw 0-255 pixels in: no Rescaling layer", {"normalize": False}, True, "ours"),
     "no-dropout": ("no dropout", {"dense_dropout": 0.0}, True, "ours"),
     "no-augmentation": ("no flips, shifts or erasing in training", {}, False, "ours"),
-    # the improvement ladder (the notebook's question 8): each rung adds one thing to the rung before it
+    # the improvement ladder (the notebook's question 8): each rung adds one group of changes to the rung before it
     "notebook": ("the study notebook's CNN: two convolutions and one dense layer", "notebook", False, "plain"),
     "notebook-bn": ("+ batch norm after each convolution and the dense layer", "notebook-bn", False, "plain"),
-    "vgg": ("+ a third block: the VGG-style network, two convolutions a block", {}, False, "plain"),
+    "vgg": (
+        "+ a third block: the VGG-style network (one convolution in block 1, two in blocks 2 and 3)",
+        {},
+        False,
+        "plain",
+    ),
     "vgg-aug": ("+ augmentation: flips, 2-pixel shifts, random erasing", {}, True, "plain"),
     # what input normalization buys without batch norm (it cannot show beside batch norm): pairs with "notebook"
     "notebook-raw": (
