@@ -614,6 +614,16 @@ def _curve_rules(cv: dict, model: LoadedModel) -> str:
     )
 
 
+def _inside(model: LoadedModel) -> int | None:
+    """How many of the photos are of the ten classes (the curve's denominator), from real_photos.json's per-folder
+    counts; None without them."""
+    try:
+        per_folder = model.real_photo_results["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    except (KeyError, TypeError):
+        return None
+    return sum(v["photos"] for f, v in per_folder.items() if ACCEPTED.get(f))
+
+
 def _lenient() -> str:
     """The folders the mapping accepts several classes for, in the words of the table: "shirts, long-sleeved tops
     and shoes"."""
@@ -644,10 +654,24 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         "threshold: the top class's probability",
     )
     at = _nearest(curve, threshold)
+    unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
+    also = (  # the curve counts both rules: at 10% the probability rule turns nothing away (review 35a #1)
+        f" and the photo is not “unlike” its training photos (that rule alone leaves about {unlike['mean']:.0%} of "
+        "these photos unanswered)"
+        if unlike
+        else ""
+    )
+    inside = _inside(model)
+    answered = round(at["coverage"] * inside) if inside else None
+    counted = (  # pooled over the folds: at the top of the slider a share rests on a few errors (review 35a #2)
+        f" ({round(at['risk'] * answered):,} of {answered:,}, the {cv['folds']} folds' held-out photos pooled)"
+        if answered
+        else ""
+    )
     words = (
-        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>, a model fine-tuned by "
+        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, a model fine-tuned by "
         f"{_recipe(cv, model.metrics.get('real_photos') or {})} would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
-        f"of those answers would be wrong by the app's mapping, which accepts more than one class for {_lenient()} "
+        f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {_lenient()} "
         "(the table below); it would also "
         f"answer {at['outside_answered']:.0%} of new people's hats, shorts and skirts ({_pooled(cv)}), all wrongly, "
         f"which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos of people they never trained on"

@@ -429,14 +429,20 @@ def against_chance(results: dict, method: str, key: str, cut: float = KEPT_RHO, 
 
 def _split_by_sign(results: dict, method: str, key: str) -> str:
     """Words for an excess over chance at both cut-offs (|ρ| counts a ranking turned round as kept): from the excess
-    of ρ >= KEPT_RHO and of ρ <= -KEPT_RHO, each judged against chance as |ρ| is (review 29c C2)."""
-    kept, turned = (against_chance(results, method, key, KEPT_RHO, sign) == "above" for sign in (1, -1))
-    if kept and not turned:  # beyond chance, with ρ above 0: more than a borderline excess
-        return "mostly with ρ above 0, so its map likely keeps part of its trained ranking"
-    if turned and not kept:  # beyond chance, but as rankings turned round: nothing beyond chance kept
+    of ρ >= cut and of ρ <= -cut, each judged against chance as |ρ| is (review 29c C2), at both cut-offs, KEPT_RHO
+    and OTHER_CUT (review 35c #2: a sign clear at one cut-off only is no finding about it)."""
+    cuts = (KEPT_RHO, OTHER_CUT)
+    above = {
+        (sign, cut): against_chance(results, method, key, cut, sign) == "above" for sign in (1, -1) for cut in cuts
+    }
+    kept = [above[1, cut] for cut in cuts]
+    turned = [above[-1, cut] for cut in cuts]
+    if all(kept) and not any(turned):  # beyond chance at both cut-offs, with ρ above 0
+        return "mostly with ρ above 0 at both cut-offs, so its map likely keeps part of its trained ranking"
+    if all(turned) and not any(kept):  # beyond chance, as rankings turned round, on some of the images
         return (
-            "but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the trained one turned round "
-            "rather than keeping it"
+            "but mostly in reversed rankings (ρ below 0) at both cut-offs, so on some images its re-drawn map "
+            "follows the trained one turned round"
         )
     shares = signed_shares(results, method, key)
     (k, k_chance), (t, t_chance) = shares[1], shares[-1]
@@ -444,10 +450,25 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
         f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
         f"{t:.0%} against {t_chance:.0%}"
     )
-    if kept:  # both signs beyond chance
+    if all(kept) and all(turned):  # both signs beyond chance at both cut-offs
         return (
             f"in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely keeps "
             "the trained ranking on some images and turns it round on others"
+        )
+    if any(kept) or any(turned):  # a sign clear of chance at one cut-off and not the other
+        other = signed_shares(results, method, key, OTHER_CUT)
+
+        def said(sign: int, cut: float, share: tuple[float, float]) -> str:
+            where = f"ρ ≥ {cut}" if sign == 1 else f"ρ ≤ −{cut}"
+            verdict = "above chance" if above[sign, cut] else "not clearly above"
+            return f"{where} on {share[0]:.0%} against {share[1]:.0%}, {verdict}"
+
+        listed = "; ".join(
+            said(sign, cut, (shares if cut == KEPT_RHO else other)[sign]) for cut in cuts for sign in (1, -1)
+        )
+        return (
+            f"but which sign carries the excess depends on the cut-off ({listed}), so whether its re-drawn map keeps "
+            "the trained ranking or turns it round is not clear"
         )
     return (  # the excess holds for |ρ| but neither sign alone is clear of chance
         f"but neither sign alone is clearly above chance ({split}), so whether its re-drawn map keeps the trained "

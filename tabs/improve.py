@@ -642,7 +642,10 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
             "of a small cost, not a measurement of it."
         )
     if min(seeds) > start:
-        return f": all {len(seeds)} ended above the starting model on the same validation split ({start:.2%})."
+        return (  # the same evidence as a fall, hedged the same way (review 35a #4)
+            f": all {len(seeds)} ended above the starting model on the same validation split ({start:.2%}), a hint "
+            "of a small gain, not a measurement of it."
+        )
     return f", on either side of the starting model's {start:.2%} on the same validation split."
 
 

@@ -25,6 +25,7 @@ from tabs.runs import (
     seed_noise,
     seed_yardstick,
     show_curves,
+    train_out,
 )
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
@@ -110,7 +111,11 @@ def without_batch_norm(model: LoadedModel) -> str:
     """The network without batch norm with and without input normalization: the PAIR of runs, in numbers."""
     runs = model.ablations
     if not set(PAIR) <= runs.keys():
-        return "*`python train.py --ablation notebook` and `--ablation notebook-raw` measure a network without batch norm with and without normalization.*"
+        out = train_out(model)  # the served folder, not train.py's default model/weights (review 35c #3)
+        return (
+            f"*`python train.py --ablation notebook{out}` and `--ablation notebook-raw{out}` measure a network "
+            "without batch norm with and without normalization.*"
+        )
     norm, raw = (runs[name] for name in PAIR)
     gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
     first = [100 * run["history"]["val_accuracy"][0] for run in (norm, raw)]

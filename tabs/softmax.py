@@ -146,7 +146,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         )
     if not exps.all():
         zero = exps == 0
-        lost, lost_gap = z[zero], float(np.abs(naive - stable)[zero].max())
+        lost = z[zero]
         # one lost probability is one value, not a range (review 34c #4)
         lost_value = _up_to(stable[zero].max(), one=len(lost) == 1)
         words = (
@@ -155,10 +155,20 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"out 0 instead of {lost_value}: {_listed(naive)}, off by up to {gap:.2g}"  # one way to write it (34c #4)
         )
         tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
-        if gap > 1.5 * lost_gap and tiny.any():  # most of the error is elsewhere: in the subnormal exps
+        # the error split in two (review 35c #1): the lost ones' share handed to the others (the exact softmax with
+        # them set to 0), and the rest, the digits float32 dropped from the exps it kept
+        kept = np.where(zero, 0.0, stable) / stable[~zero].sum()
+        from_loss, from_digits = float(np.abs(kept - stable).max()), float(np.abs(naive - kept).max())
+        if tiny.any() and from_digits > from_loss:
             words += (
                 f", mostly from the {int(tiny.sum())} other exp{'s' * (int(tiny.sum()) > 1)} below 1.2e-38, where "
                 f"float32 keeps fewer significant digits (the smallest that is not 0: {exps[tiny].min():.3g})"
+            )
+        else:
+            left = int((~zero).sum())
+            words += (
+                f", {'mostly ' if from_digits > SAME_WITHIN else ''}because {'its' if len(lost) == 1 else 'their'} {_significant(stable[zero].sum(), 2)} of "
+                f"probability went to {'the one' if left == 1 else f'the {left}'} left"
             )
         return scaled + words + f".{fixed}"
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
@@ -269,6 +279,9 @@ def scaling_words(model: LoadedModel) -> str:
     val = len(logits["val_labels"])
     state = confidence_state(confidence, accuracy)  # None: within half a point (review 33c #2)
     effect = "sharpens" if fitted < 1 else "flattens"  # softmax(z / T): T < 1 spreads the logits apart
+    change = f"{effect} its probabilities"
+    if f"{fitted:.3f}" == f"{1:.3f}":  # no direction for a change it prints as none (review 35c #4)
+        change = "leaves its probabilities as they are, to three decimals"
     direction = (
         f"{state} at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy)"
         if state
@@ -280,8 +293,8 @@ def scaling_words(model: LoadedModel) -> str:
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "
         f"({_on_the_slider(logits, fitted)}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
-        f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.3f} {effect} "
-        f"its probabilities, though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
+        f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.3f} {change}, "
+        f"though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, averaged with each bin weighted by its share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
     )

@@ -136,6 +136,21 @@ def test_a_model_within_half_a_point_of_its_accuracy_is_called_neither(monkeypat
     )
 
 
+@pytest.mark.parametrize("fitted", [0.9996, 1.0004])
+def test_a_fitted_temperature_printed_as_one_names_no_direction(monkeypatch, fitted):
+    """Review 35c #4: T within 0.0005 of 1 prints as 1.000: it neither sharpens nor flattens, as far as it shows."""
+    from tabs import softmax
+
+    logits = np.array([[3.0, 0, 0], [0, 3.0, 0], [3.0, 0, 0], [0, 0, 0.5]])
+    kept = {"test_logits": logits, "test_labels": np.array([0, 1, 0, 1]), "val_labels": np.zeros(7, int)}
+    monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
+    monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": fitted})
+    words = " ".join(softmax.scaling_words(None).split())
+    assert f"{fitted:.3f}" == "1.000"
+    assert "T = 1.000 leaves its probabilities as they are, to three decimals, though" in words
+    assert "sharpens" not in words and "flattens" not in words
+
+
 @pytest.mark.parametrize("fitted", [0.5, 0.97, 1.5])
 def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitted):
     from model.inference import UNSURE_BELOW

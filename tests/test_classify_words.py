@@ -202,7 +202,7 @@ def test_the_how_sure_chart_is_named_for_what_it_plots():
     lenient = sorted(f for f, accepted in ACCEPTED.items() if len(accepted) > 1)
     assert lenient == ["longsleeve", "shirt", "shoes"]
     assert (
-        "of those answers would be wrong by the app's mapping, which accepts more than one class for shirts, "
+        "the 3 folds' held-out photos pooled) by the app's mapping, which accepts more than one class for shirts, "
         "long-sleeved tops and shoes (the table below)" in " ".join(html.split())
     )
     assert f"all wrongly, which that {at['risk']:.1%} does not count." in " ".join(html.split())
@@ -511,3 +511,33 @@ def test_the_domain_shift_paragraph_names_the_fine_tunes_own_training(drop, tail
     words = " ".join(classify.real_photo_table(model).split())
     assert tail.format(epochs=epochs, lr=lr, seeds=seeds) in words
     assert ("more epochs of training" in words) == ("epochs" not in drop)
+
+
+def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
+    """Review 35a #2: the curve pools the folds' held-out photos; its shares are given with the counts they rest on
+    (at 95%, one wrong answer), in docs/real-photos.md and in the How sure panel."""
+    curve = REAL["cross_validation"]["risk_coverage"]
+    per_folder = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    inside = sum(v["photos"] for f, v in per_folder.items() if ACCEPTED[f])
+    doc = " ".join((SHIPPED.parents[1] / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    for threshold in (0.4, 0.7, 0.9):
+        at = min(curve, key=lambda p: abs(p["threshold"] - threshold))
+        answered = round(at["coverage"] * inside)
+        wrong = round(at["risk"] * answered)
+        assert f"{at['coverage']:.1%} and {at['risk']:.1%} ({wrong:,} of {answered:,}" in doc or (
+            f"{at['coverage']:.1%} of photos of the ten and {at['risk']:.1%} of those answers are wrong ({wrong:,} of "
+            f"{answered:,};" in doc
+        )
+    assert "only at or above 40%" in doc and "only above 40%" not in doc
+    top = max(curve, key=lambda p: p["threshold"])
+    answered = round(top["coverage"] * inside)
+    html = " ".join(classify.how_sure(top["threshold"], None, fake_model()).split())
+    assert f"({round(top['risk'] * answered):,} of {answered:,}, the 3 folds' held-out photos pooled)" in html
+    unlike = REAL["cross_validation"]["cv"]["unlike_known"]["mean"]
+    assert (  # review 35a #1: the curve counts both rules, and the sentence names both
+        f"reaches <b>{top['threshold']:.0%}</b> and the photo is not “unlike” its training photos (that rule alone "
+        f"leaves about {unlike:.0%} of these photos unanswered)" in html
+    )
+    no_score = copy.deepcopy(REAL)
+    no_score["cross_validation"]["has_unlike_score"] = False
+    assert "“unlike” its training photos" not in classify.how_sure(0.4, None, fake_model(real=no_score))

@@ -100,6 +100,7 @@ def _stable(logits: list[float]) -> np.ndarray:
         ([80.0000037, 79.9999963], "off"),  # both rounded to float32, 7.6e-6 apart: no overflow, but not the same
         ([-103, -104], "some exps underflow"),  # exp(-104) is under half float32's smallest subnormal: 0
         ([-100, -100.5, -110], "some exps underflow"),  # exp(-110) is 0; the others subnormal, carrying the error
+        ([-101, -104, -104.2], "several underflow, one left"),  # review 35c #1: all the error is the lost share
         ([-100, -101], "off, in the exps"),  # every exp subnormal (exp(-101): 10 steps of the smallest float32)
         ([-87.5000037, -87.4999963], "off"),  # every exp subnormal, but the logits' own rounding carries the error
     ],
@@ -118,7 +119,8 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         "the sum overflows": "float32 overflows in the sum",
         "the same": "float32 gives the same probabilities here",
         "off": "significant digits of each logit",
-        "some exps underflow": "float32 underflows for",
+        "some exps underflow": "float32 underflows for 1 of",
+        "several underflow, one left": "float32 underflows for 2 of",
         "off, in the exps": "mostly from the exps: every exp here is below 1.2e-38",
     }
     assert [case for case, said in words.items() if said in note] == [happened]
@@ -136,10 +138,25 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
             f"instead of {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.2g}" in note
         )  # one lost probability: one value, not "up to" (review 34c #4)
         assert "instead of up to" not in note
-        elsewhere = np.abs(naive - stable).max() > 1.5 * np.abs(naive - stable)[zero].max()
+        # review 35c #1: the error split by hand: the lost share handed to the rest (exact exps, the lost one 0),
+        # then what float32's digits add on top of that
+        exact = np.exp(np.array(logits, np.float64) - max(logits))
+        handed = np.where(zero, 0.0, exact) / exact[~zero].sum()
+        from_loss, from_digits = np.abs(handed - stable).max(), np.abs(naive - handed).max()
+        elsewhere = from_digits > from_loss
         subnormal = (exps > 0) & (exps < 1.1754944e-38)
         assert elsewhere == (min(logits) == -110) and (subnormal.sum() == 2 or not elsewhere)
         assert (f"mostly from the {subnormal.sum()} other exps below 1.2e-38" in note) == elsewhere
+        if not elsewhere:
+            assert f"because its {stable[zero].sum():.2g} of probability went to the one left." in note
+    elif happened == "several underflow, one left":
+        zero = exps == 0
+        assert zero.sum() == len(logits) - 1 and (naive == np.where(zero, 0.0, 1.0)).all()  # e / e: exactly 1
+        assert "mostly" not in note and "other exp" not in note
+        assert (
+            f"instead of up to {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.2g}, "
+            f"because their {stable[zero].sum():.2g} of probability went to the one left." in note
+        )
     else:
         assert np.isfinite(total) and total > 0
         gap = np.abs(naive - stable).max()

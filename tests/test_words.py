@@ -114,6 +114,7 @@ WRONG = [
     "points on them against the test set",  # (34b #6)
     "Overfitting: 1,000 vs 10,000 images",  # the rule calls the preset's run not overfitted (34b #7)
     ">answers that are wrong<",  # answers to photos of the ten, by the lenient mapping (34a #1)
+    "follows the trained one turned round rather than keeping it",  # judged at one cut-off, of the whole map (35c #2)
     # review 22c's
     "normalization bought",  # one run each: which run ended higher, not what it bought
     "what normalization buys",
@@ -1045,6 +1046,19 @@ def test_the_ladder_doc_quotes_the_re_estimated_batch_norm_runs():
     assert f"{step:+.2f}" in doc
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert f"and {step:+.2f} once both runs' batch-norm running averages are re-estimated" in readme
+    # review 35a #3: on the validation split the same re-estimated step, and what the re-estimate is not
+    val = 100 * (
+        nets["vgg-aug"]["reestimated"]["validation_accuracy"] - nets["vgg"]["reestimated"]["validation_accuracy"]
+    )
+    assert val * step < 0  # the shipped case: the two splits disagree on the sign
+    assert (
+        f"re-estimated on {BATCH_NORM['reestimate_images']:,} clean training images (`python -m benchmarks.batch_norm`; "
+        f"on the validation split that re-estimated step is {'−' if val < 0 else '+'}{abs(val):.2f}" in readme
+    )
+    assert (
+        "which is not augmentation without the lag: the augmented run's averages had tracked augmented batches"
+        in readme
+    )
 
 
 def test_lagging_averages_are_not_named_when_re_estimating_changed_little():

@@ -264,7 +264,7 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
-            "mostly with ρ above 0, so its map likely keeps part of its trained ranking",
+            "mostly with ρ above 0 at both cut-offs, so its map likely keeps part of its trained ranking",
         ),
         # the same sizes, but turned round (review 24c #3): |ρ| counts a reversed ranking as kept
         (
@@ -272,7 +272,8 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
-            "but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the trained one turned round",
+            "but mostly in reversed rankings (ρ below 0) at both cut-offs, so on some images its re-drawn map follows "
+            "the trained one turned round",
         ),
         # beyond chance at 0.2 only (at 0.3 none is kept): borderline
         (
@@ -336,9 +337,9 @@ def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets
             assert p - q < 2 * np.sqrt(p * (1 - p) / n + q * (1 - q) / n)
 
 
-def _signed_verdict(same: list, chance: list, sign: int) -> str:
-    """The rule of _paired with one pair an image, for ρ >= 0.2 (SIGN 1) or ρ <= -0.2 (SIGN -1), written out here."""
-    diffs = [float(sign * a >= 0.2) - float(sign * b >= 0.2) for a, b in zip(same, chance, strict=True)]
+def _signed_verdict(same: list, chance: list, sign: int, cut: float = 0.2) -> str:
+    """The rule of _paired with one pair an image, for ρ >= CUT (SIGN 1) or ρ <= -CUT (SIGN -1), written out here."""
+    diffs = [float(sign * a >= cut) - float(sign * b >= cut) for a, b in zip(same, chance, strict=True)]
     mean, se = np.mean(diffs), np.std(diffs, ddof=1) / np.sqrt(len(diffs))
     return "above" if mean > 2 * se else "close" if mean > 0 else "not above"
 
@@ -362,15 +363,26 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             [0.3, 0.0, 0.0, 0.0] * 25,
             "above",
             "not above",
-            "mostly with ρ above 0, so its map likely keeps part of its trained ranking (one random draw",
+            "mostly with ρ above 0 at both cut-offs, so its map likely keeps part of its trained ranking (one random "
+            "draw",
         ),
         (
             [-0.5, -0.45, -0.4, 0.1] * 25,
             [0.3, 0.0, 0.0, 0.0] * 25,
             "not above",
             "above",
-            "but mostly in reversed rankings (ρ below 0), so its re-drawn map follows the trained one turned round "
-            "rather than keeping it (one random draw",
+            "but mostly in reversed rankings (ρ below 0) at both cut-offs, so on some images its re-drawn map follows "
+            "the trained one turned round (one random draw",
+        ),
+        (  # review 35c #2: kept not above chance at 0.2 but above at 0.3; turned round above at both
+            [0.35] * 30 + [-0.5] * 30 + [0.25] * 10 + [0.0] * 30,
+            [0.25] * 30 + [0.0] * 30 + [0.25] * 10 + [0.0] * 30,
+            "not above",
+            "above",
+            "but which sign carries the excess depends on the cut-off (ρ ≥ 0.2 on 40% against 40%, not clearly above; "
+            "ρ ≤ −0.2 on 30% against 0%, above chance; ρ ≥ 0.3 on 30% against 0%, above chance; ρ ≤ −0.3 on 30% "
+            "against 0%, above chance), so whether its re-drawn map keeps the trained ranking or turns it round is "
+            "not clear (one random draw",
         ),
         (
             *SPLIT_BOTH,
@@ -393,7 +405,7 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             "ranking or turns it round is not clear (one random draw",
         ),
     ],
-    ids=["kept", "turned", "both", "both-swapped", "neither"],
+    ids=["kept", "turned", "depends", "both", "both-swapped", "neither"],
 )
 def test_an_excess_at_both_cut_offs_is_worded_by_which_sign_is_above_chance(same, chance, kept, turned, said):
     from tabs import explain
@@ -414,8 +426,15 @@ def test_an_excess_at_both_cut_offs_is_worded_by_which_sign_is_above_chance(same
         "chance at both cut-offs, "
     )
     assert shares + said.format(split=split) in words, words
-    assert ("rather than keeping it" in words) == (turned == "above" and kept != "above")
-    assert ("likely keeps part of its trained ranking" in words) == (kept == "above" and turned != "above")
+    at_both = {  # each sign at both cut-offs, by the rule written out in this test
+        sign: [_signed_verdict(same, chance, sign, cut) == "above" for cut in (0.2, 0.3)] for sign in (1, -1)
+    }
+    assert ("follows the trained one turned round" in words) == (all(at_both[-1]) and not any(at_both[1]))
+    assert ("likely keeps part of its trained ranking" in words) == (all(at_both[1]) and not any(at_both[-1]))
+    assert ("depends on the cut-off" in words) == (
+        any(at_both[1] + at_both[-1]) and not all(at_both[1] + at_both[-1]) and "mostly" not in words
+    )
+    assert "rather than keeping it" not in words
 
 
 # --- one image's note: its ρ beside the chance pairs' 95th percentile, no verdict (review 15c #1) -----------------

@@ -104,3 +104,20 @@ def test_the_shipped_sneaker_recall_of_996_in_1000_is_not_shown_as_100():
     assert found  # the shipped branch the review found
     table = recall_table(GRID, found[0]["config"], None)
     assert "<tr><td>Sneaker</td><td>99.6%</td></tr>" in table and ">100%<" not in table
+
+
+def test_the_normalization_pair_command_names_the_served_folder():
+    """Review 35c #3: train.py's --out defaults to model/weights; a served folder missing the pair is told its own."""
+    from types import SimpleNamespace
+
+    from tabs import normalization
+
+    model = SimpleNamespace(ablations={}, folder=Path("runs/x"), playground=None)
+    words = normalization.without_batch_norm(model)
+    assert (
+        "`python train.py --ablation notebook --out runs/x` and `--ablation notebook-raw --out runs/x` measure" in words
+    )
+    del model.folder  # a stand-in with no folder: no --out to name
+    assert "`python train.py --ablation notebook` and `--ablation notebook-raw` measure" in (
+        normalization.without_batch_norm(model)
+    )
