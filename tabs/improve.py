@@ -416,13 +416,15 @@ def _same_recipe(real: dict, fine_tune: dict) -> str:
 
 def _fine_tuned_top1(real: dict) -> str:
     """The fold models' top-class share in one pass, like the Fashion-MNIST-only model's, then as Classify answers."""
-    after = real["cross_validation"]["cv"]["top1"]
+    after, folds = real["cross_validation"]["cv"]["top1"], real["cross_validation"]["folds"]
     one = ((real.get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {}).get("top1")
     if not real["cross_validation"].get("mirror_averaged") or not one:
-        return f"{after['mean']:.1%} ± {after['sd']:.1%}"
-    return (
-        f"{one['mean']:.1%} ± {one['sd']:.1%} in one pass ({after['mean']:.1%} ± {after['sd']:.1%} with the mirror "
-        "average Classify uses)"
+        return (
+            f"{after['mean']:.1%} (the mean of {folds} fold models; standard deviation {100 * after['sd']:.1f} points)"
+        )
+    return (  # "±" said in words: a standard deviation over the fold models, not an interval (review 35b #7)
+        f"{one['mean']:.1%} in one pass ({after['mean']:.1%} with the mirror average Classify uses; means of {folds} "
+        f"fold models, standard deviations {100 * one['sd']:.1f} and {100 * after['sd']:.1f} points)"
     )
 
 

@@ -19,7 +19,7 @@ from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels
 from tabs.live_queue import LiveQueue, QueueFull
-from tabs.runs import CLIMB, TOO_CLOSE, WIDE_GAP, climbing, complete, noise_words, not_overfitting
+from tabs.runs import CLIMB, TOO_CLOSE, WIDE_GAP, and_list, climbing, complete, noise_words, not_overfitting
 from tabs.wiring import RAW
 
 # knob -> (its label, {its values as the API takes them: the model's values}, the notebook question it answers)
@@ -135,15 +135,25 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         for on, w in ((config.get("augment"), "on augmented images"), (config.get("dropout"), "with dropout on"))
         if on
     ]
+    # review 35b #4: a batch-norm run's curves are as trained beside its re-estimated test score, its training
+    # accuracy uses each batch's own statistics; "so it can end below validation" only where it nearly did
+    reestimated = "test_accuracy_reestimated" in run
+    how = harder + (["with batch norm using each batch's own statistics"] if config.get("batch_norm") else [])
     head = (
-        f"**This run**: test accuracy {accuracy}; validation accuracy {h['val_accuracy'][-1]:.2%} at the end of "
-        f"epoch {epochs}, and training accuracy {h['accuracy'][-1]:.2%}, averaged over that epoch as it trained"
-        + (f" {' and '.join(harder)}, so it can end below validation" if harder else "")
+        f"**This run**: test accuracy {accuracy}; {'as trained, ' if reestimated else ''}validation accuracy "
+        f"{h['val_accuracy'][-1]:.2%} at the end of epoch {epochs}, and training accuracy {h['accuracy'][-1]:.2%}, "
+        "averaged over that epoch as it trained"
+        + (f" {and_list(how)}" if how else "")
+        + (
+            ", so it can end below validation"
+            if harder and 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]) < WIDE_GAP
+            else ""
+        )
         + ". "
     )
     lowest, last = h["val_loss"][best - 1], h["val_loss"][-1]
     where = f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}"
-    if "test_accuracy_reestimated" in run:
+    if reestimated:
         if best == epochs:  # no rise after the lowest to explain: the rule's verdict, once (review 34b #8)
             where = (
                 f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
@@ -158,12 +168,11 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         if best == epochs:
             return head + (
                 f"{where}. These curves are as trained: the validation curves use batch norm's running averages, which "
-                "can hide or mimic a change in fit (the training curves use each batch's own statistics)."
+                "can hide or mimic a change in fit."
             )
         return head + (
             f"{where}. These curves are as trained. The validation curves are computed with batch norm's running "
-            "averages, so lagging averages and any overfitting both move them (the training curves use each batch's "
-            "own statistics), and this run cannot tell the two apart."
+            "averages, so lagging averages and any overfitting both move them, and this run cannot tell the two apart."
         )
     if best == epochs:
         gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])

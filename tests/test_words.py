@@ -115,6 +115,10 @@ WRONG = [
     "Overfitting: 1,000 vs 10,000 images",  # the rule calls the preset's run not overfitted (34b #7)
     ">answers that are wrong<",  # answers to photos of the ten, by the lenient mapping (34a #1)
     "follows the trained one turned round rather than keeping it",  # judged at one cut-off, of the whole map (35c #2)
+    "running averages were lagging",  # a cause stated as fact; the clean re-estimate may do it (35b #1)
+    "not from better learned weights",  # the clean re-estimate may handicap the augmented run (35b #2)
+    "number of epochs was also chosen on its validation",  # dropout and erasing were chosen there too (35b #3)
+    "not the running averages the validation scores use",  # left out dropout (35b #5)
     # review 22c's
     "normalization bought",  # one run each: which run ended higher, not what it bought
     "what normalization buys",

@@ -942,3 +942,18 @@ def test_a_batch_norm_rung_whose_row_above_overfitted_too_gets_no_overfitting_ca
         f"measured it ({MEASURE})."
     )
     assert "one likely cause" not in words
+
+
+def test_the_fold_models_top_class_share_says_what_its_spread_is(shipped_model):
+    """The fold models' share is a mean over folds; its spread a standard deviation across them, said in words."""
+    from tabs import improve
+
+    cv = REAL["cross_validation"]
+    after, one = cv["cv"]["top1"], REAL["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]
+    words = one_line(improve.verdict_words(shipped_model))
+    assert (
+        f"{one['mean']:.1%} in one pass ({after['mean']:.1%} with the mirror average Classify uses; means of "
+        f"{cv['folds']} fold models, standard deviations {100 * one['sd']:.1f} and {100 * after['sd']:.1f} points)"
+        in words
+    )
+    assert "±" not in words
