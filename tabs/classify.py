@@ -434,7 +434,7 @@ def _unlike_words(results: dict) -> str:
     flagged = 100 * with_rule["unlike_known"]["mean"]
     return f""" On {_rule_folds(results)}, adding the
 "unlike" rule to the {UNSURE_BELOW:.0%} threshold took "Not sure" on the garment a fold never trained on (hats, shorts or skirts in
-turn; every photo of it, including those by people the fold trained on) from
+turn; every photo of it, including those by people whose other photos the fold trained on) from
 {_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new

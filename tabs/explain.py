@@ -45,9 +45,10 @@ rectified maps came out 0 everywhere for far more test images than on this layer
 maps one layer earlier it seldom did, so rectification alone does not explain it
 (`python -m benchmarks.deletion --empty-grad-cam` measures it). Why that one layer's maps come out empty so often
 was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
-dense layer, the maps, each weighted by its mean gradient, add up over all their cells to the class's logit less its
-bias, so where that is above 0 the map cannot be empty; this network ends in Flatten and Dense, where nothing ties
-them together, at any layer. One more change: the last 2×2 pooling reads
+dense layer, the maps that pooling reads, each weighted by its mean gradient, add up over all their cells to the
+class's logit less its bias, so where that is above 0 their map cannot be empty (at that one layer: not at an
+earlier one, nor at one taken before batch norm and ReLU like this one); this network ends in Flatten and dense
+layers, where nothing ties them together at any layer. One more change: the last 2×2 pooling reads
 only the first 6 rows and columns of these 7×7 maps, so the score does not depend on the 7th row and column at all;
 plain Grad-CAM can still colour them (a strip along the bottom and right edges), so here they are set to 0."""
 NOT_SHOWN = """**What these maps do not show.** A map says where the class's score (or, for Occlusion, its
@@ -437,15 +438,19 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
     }
     kept = [above[1, cut] for cut in cuts]
     turned = [above[-1, cut] for cut in cuts]
-    if all(kept) and not any(turned):  # beyond chance at both cut-offs, with ρ above 0
-        return "mostly with ρ above 0 at both cut-offs, so its map likely keeps part of its trained ranking"
-    if all(turned) and not any(kept):  # beyond chance, as rankings turned round, on some of the images
-        return (
-            "but mostly in reversed rankings (ρ below 0) at both cut-offs, so on some images its re-drawn map "
-            "follows the trained one turned round"
-        )
     shares = signed_shares(results, method, key)
     (k, k_chance), (t, t_chance) = shares[1], shares[-1]
+    if all(kept) and not any(turned):  # beyond chance at both cut-offs, with ρ above 0: on some images (36c #4)
+        return (
+            f"mostly with ρ above 0 at both cut-offs (ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} "
+            "for different images), so on some images its re-drawn map likely keeps part of the trained ranking"
+        )
+    if all(turned) and not any(kept):  # beyond chance, as rankings turned round, on some of the images
+        return (
+            f"but mostly in reversed rankings at both cut-offs (ρ ≤ −{KEPT_RHO} on {t:.0%} of images against "
+            f"{t_chance:.0%} for different images), so on some images its re-drawn map follows the trained one "
+            "turned round"
+        )
     split = (
         f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
         f"{t:.0%} against {t_chance:.0%}"

@@ -778,10 +778,10 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({_fold_tally(one['top1'], two['top1'])}). "
         f"At the app's thresholds it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
         f"{two['right_and_sure']['mean']:.1%} ({_fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "
-        "“Not sure” on the garment a fold never trained on (all its photos, including those by people the fold "
-        f"trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
-        f"{two['unsure_unseen_garment']['mean']:.1%}"
-    )
+        "“Not sure” on the garment a fold never trained on (all its photos, including those by people whose other "
+        f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
+        f"{two['unsure_unseen_garment']['mean']:.1%} ({_fold_tally(one['unsure_unseen_garment'], two['unsure_unseen_garment'])})"
+    )  # review 36a #1, #2
     if plain["unsure_below"] != flipped["unsure_below"]:  # the thresholds' rule asks one pass for another threshold
         words += (
             f"; by the rule that chose the app's thresholds, one pass would take {plain['unsure_below']:.0%}, where "

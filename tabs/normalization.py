@@ -250,12 +250,14 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         )
     if CLASS_NAMES[first] != blank or unsure:
         return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)})."
+    # the same top class, but probabilities at least SAME_WITHIN apart: the image still moves the answer, so no cause
+    # is named from a top class the black image may pick by a hair (review 36c #3)
     note += (
-        f" For an all-black image the top class is {blank} too ({percent(black.max(), 1)}): most likely the scale "
-        "speaking, not this image."
+        f" For an all-black image the top class is {blank} too, but at {percent(black.max(), 1)}: this image's "
+        f"probabilities differ from it by up to {100 * gap:.1f} points, so the image still moves the answer."
     )
     if blank == right:
-        note += " Here that happens to be the answer at the right scale as well."
+        note += " Its top class is the answer at the right scale as well."
     return note
 
 

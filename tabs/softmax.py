@@ -139,12 +139,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"{_listed(naive)}.{fixed}"
         )
     gap = float(np.abs(naive - stable).max())
-    if gap < SAME_WITHIN:
-        return scaled + (
-            f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
-            f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
-        )
-    if not exps.all():
+    if not exps.all():  # before "the same": a lost probability under SAME_WITHIN is still lost (review 36c #1)
         zero = exps == 0
         lost = z[zero]
         # one lost probability is one value, not a range (review 34c #4)
@@ -164,6 +159,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 f", mostly from the {int(tiny.sum())} other exp{'s' * (int(tiny.sum()) > 1)} below 1.2e-38, where "
                 f"float32 keeps fewer significant digits (the smallest that is not 0: {exps[tiny].min():.3g})"
             )
+        elif from_digits > from_loss:  # the lost share is smaller than float32's rounding of the exps it kept
+            words += ", mostly from float32 keeping about 7 significant digits of each exp, not from the lost share"
         else:
             left = int((~zero).sum())
             words += (
@@ -171,6 +168,11 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 f"probability went to {'the one' if left == 1 else f'the {left}'} left"
             )
         return scaled + words + f".{fixed}"
+    if gap < SAME_WITHIN:
+        return scaled + (
+            f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
+            f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
+        )
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
     rounding = float(np.abs(softmax.softmax(z.astype(np.float32).astype(np.float64)) - stable).max())
     if exps.max() < np.finfo(np.float32).tiny and rounding < gap / 2:  # every exp subnormal, and they carry the error
@@ -306,7 +308,7 @@ def slider_steps(temperature: float) -> tuple[float, ...]:
     if not TEMPERATURES[0] <= temperature <= TEMPERATURES[1]:
         return ()
     steps = temperature / SLIDER_STEP
-    if abs(steps - round(steps)) < 1e-6:
+    if f"{temperature:.3f}" == f"{round(steps) * SLIDER_STEP:.3f}":  # on a step as printed (the fit: ~1e-6, 36c #2)
         return (round(round(steps) * SLIDER_STEP, 6),)
     below = int(np.floor(steps))
     return round(below * SLIDER_STEP, 6), round((below + 1) * SLIDER_STEP, 6)

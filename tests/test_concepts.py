@@ -717,3 +717,32 @@ def test_a_fine_tune_without_outlier_exposure_is_not_said_to_have_even_spread_ta
     none_made = dict(metrics["real_photos"], generated_outliers={"backgrounds": 0, "synthetic": 0, "pieces": 0})
     words = " ".join(confusion.calibration_words(metrics["calibration"], before=before, fine_tune=none_made).split())
     assert "even-spread targets over the ten, on hats, shorts and skirts," in words and "generated" not in words
+
+
+@pytest.mark.parametrize("logits", [[-88.0, -88.0, -104.0], [0.0, -104.0]])
+def test_an_underflow_too_small_to_show_is_still_said(logits):
+    """Review 36c #1: exp(-104) is stored as 0 in float32, a probability lost, however small: not "the same"."""
+    from tabs import softmax as tab
+
+    exps, _, naive = _in_float32(logits)
+    stable = _stable(logits)
+    assert exps[-1] == 0 and np.abs(naive - stable).max() < 1e-6  # lost, and under the "same" line
+    note = tab.overflow_note(np.array(logits))
+    assert "gives the same probabilities" not in note
+    assert (
+        f"underflows for 1 of them: exp(-104) is already 0 (float32 has nothing below about 1.4e-45), so that "
+        f"probability comes out 0 instead of {stable[-1]:.2g}" in note
+    )
+
+
+@pytest.mark.parametrize("fitted, on", [(1.2999946, True), (0.6499973, False), (0.7004, True), (0.7006, False)])
+def test_a_fitted_temperature_printed_on_a_step_is_on_it(fitted, on):
+    """Review 36c #2: the fit finds T to about 1e-6; one that prints as a slider step is on it, not between two."""
+    from tabs import softmax as tab
+
+    steps = tab.slider_steps(fitted)
+    assert (len(steps) == 1) == on
+    if on:
+        assert f"{steps[0]:.3f}" == f"{fitted:.3f}"
+    else:
+        assert steps[0] < fitted < steps[1]

@@ -612,7 +612,7 @@ def test_the_tables_unseen_garment_counts_every_photo_of_it():
     words = _flat(classify.real_photo_table(fake_model()))
     assert (
         "the garment a fold never trained on (hats, shorts or skirts in turn; every photo of it, including those by "
-        f"people the fold trained on) from {classify._pm(rule['without']['unsure_unseen_garment'])} to "
+        f"people whose other photos the fold trained on) from {classify._pm(rule['without']['unsure_unseen_garment'])} to "
         f"{classify._pm(rule['with']['unsure_unseen_garment'])}"
     ) in words
 

@@ -316,16 +316,18 @@ BLACK = probabilities(dress=0.12, coat=0.11)
             "Dress",
             [
                 "It answers **Dress**: Dress 70.0%, then Coat 20.0%.",
-                "the top class is Dress too (12.0%): most likely the scale speaking, not this image.",
-                "Here that happens to be the answer at the right scale as well.",
+                # review 36c #3: 58 points from the black image's: the image moves the answer, no cause named
+                "the top class is Dress too, but at 12.0%: this image's probabilities differ from it by up to 58.0 "
+                "points, so the image still moves the answer.",
+                "Its top class is the answer at the right scale as well.",
             ],
-            ["Not sure", "near-tie"],
+            ["Not sure", "near-tie", "scale speaking"],
         ),
         (
             probabilities(dress=0.7, coat=0.2),
             "Coat",
-            ["the top class is Dress too (12.0%): most likely the scale speaking"],
-            ["happens to be"],
+            ["the top class is Dress too, but at 12.0%"],
+            ["answer at the right scale", "scale speaking"],
         ),
         # unsure but not even: no answer named, Not sure, no near-tie
         (
@@ -846,7 +848,7 @@ def test_the_normalization_table_and_note_never_round_a_probability_to_100_or_0_
     assert f"It answers **Coat**: Coat over 99.9%, then {CLASS_NAMES[second]} under 0.1%." in note
     assert "For an all-black image the top class is Bag (over 99.9%)." in note
     same = normalization.scale_note(probabilities(bag=0.6), black, "Bag")  # the black image's answer too
-    assert "the top class is Bag too (over 99.9%): most likely the scale speaking" in same
+    assert "the top class is Bag too, but at over 99.9%" in same
     assert "100.0%" not in note + same and " 0.0%" not in note + same
 
 

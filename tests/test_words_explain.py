@@ -264,7 +264,8 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
-            "mostly with ρ above 0 at both cut-offs, so its map likely keeps part of its trained ranking",
+            "mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for different images), so on some "
+            "images its re-drawn map likely keeps part of the trained ranking",
         ),
         # the same sizes, but turned round (review 24c #3): |ρ| counts a reversed ranking as kept
         (
@@ -272,8 +273,8 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
-            "but mostly in reversed rankings (ρ below 0) at both cut-offs, so on some images its re-drawn map follows "
-            "the trained one turned round",
+            "but mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% for different images), so "
+            "on some images its re-drawn map follows the trained one turned round",
         ),
         # beyond chance at 0.2 only (at 0.3 none is kept): borderline
         (
@@ -363,16 +364,16 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             [0.3, 0.0, 0.0, 0.0] * 25,
             "above",
             "not above",
-            "mostly with ρ above 0 at both cut-offs, so its map likely keeps part of its trained ranking (one random "
-            "draw",
+            "mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for different images), so on some "
+            "images its re-drawn map likely keeps part of the trained ranking (one random draw",
         ),
         (
             [-0.5, -0.45, -0.4, 0.1] * 25,
             [0.3, 0.0, 0.0, 0.0] * 25,
             "not above",
             "above",
-            "but mostly in reversed rankings (ρ below 0) at both cut-offs, so on some images its re-drawn map follows "
-            "the trained one turned round (one random draw",
+            "but mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% for different images), so "
+            "on some images its re-drawn map follows the trained one turned round (one random draw",
         ),
         (  # review 35c #2: kept not above chance at 0.2 but above at 0.3; turned round above at both
             [0.35] * 30 + [-0.5] * 30 + [0.25] * 10 + [0.0] * 30,
@@ -430,7 +431,7 @@ def test_an_excess_at_both_cut_offs_is_worded_by_which_sign_is_above_chance(same
         sign: [_signed_verdict(same, chance, sign, cut) == "above" for cut in (0.2, 0.3)] for sign in (1, -1)
     }
     assert ("follows the trained one turned round" in words) == (all(at_both[-1]) and not any(at_both[1]))
-    assert ("likely keeps part of its trained ranking" in words) == (all(at_both[1]) and not any(at_both[-1]))
+    assert ("likely keeps part of the trained ranking" in words) == (all(at_both[1]) and not any(at_both[-1]))
     assert ("depends on the cut-off" in words) == (
         any(at_both[1] + at_both[-1]) and not all(at_both[1] + at_both[-1]) and "mostly" not in words
     )
