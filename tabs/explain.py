@@ -443,12 +443,14 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
     if all(kept) and not any(turned):  # beyond chance at both cut-offs, with ρ above 0: on some images (36c #4)
         return (
             f"mostly with ρ above 0 at both cut-offs (ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} "
-            "for different images), so on some images its re-drawn map likely keeps part of the trained ranking"
+            f"for different images), so on {'most' if k > 0.5 else 'some'} images its re-drawn map likely keeps part "
+            "of the trained ranking"
         )
     if all(turned) and not any(kept):  # beyond chance, as rankings turned round, on some of the images
         return (
             f"but mostly in reversed rankings at both cut-offs (ρ ≤ −{KEPT_RHO} on {t:.0%} of images against "
-            f"{t_chance:.0%} for different images), so on some images its re-drawn map follows the trained one "
+            f"{t_chance:.0%} for different images), so on {'most' if t > 0.5 else 'some'} images its re-drawn map "
+            "follows the trained one "
             "turned round"
         )
     split = (
@@ -479,6 +481,48 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
         f"but neither sign alone is clearly above chance ({split}), so whether its re-drawn map keeps the trained "
         "ranking or turns it round is not clear"
     )
+
+
+def _stage_clauses(results: dict, summary: dict, key: str, chance: bool) -> list[str]:
+    """One clause per map for the sanity check's stage KEY: its share with |ρ| >= KEPT_RHO against chance, and which
+    sign holds an excess."""
+    clauses = []
+    for m in METHODS:
+        s = summary[m, key]
+        if s["kept"] == 0:
+            clauses.append(f"**{m}**'s |ρ| is below {KEPT_RHO} on every image: little of its trained ranking is left")
+        elif not chance:
+            clauses.append(
+                f"**{m}**'s |ρ| is {KEPT_RHO} or more on {s['kept']:.0%} of images, but this file has no chance "
+                "level to compare with, so that does not show a kept ranking"
+            )
+        else:
+            verdict = against_chance(results, m, key)
+            shares = f"**{m}**'s {s['kept']:.0%} against {s['chance']:.0%} for different images"
+            other = rho_summary(results, m, key, OTHER_CUT)
+            both = against_chance(results, m, key, OTHER_CUT) == "above"
+            if verdict == "above" and both:  # beyond chance at both cut-offs: which sign holds the excess
+                clauses.append(
+                    f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
+                    f"at both cut-offs, {_split_by_sign(results, m, key)} (one random draw "
+                    "of the weights)"
+                )
+            elif verdict == "above":
+                clauses.append(
+                    f"{shares}: a small excess at this cut-off (at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
+                    f"against {other['chance']:.0%}), from one random draw of the weights, so borderline: not a "
+                    "clear sign either way"
+                )
+            elif against_chance(results, m, key, OTHER_CUT) == "above":
+                clauses.append(  # the other cut-off, the other way round: borderline too
+                    f"{shares}: no clear excess at this cut-off, but at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
+                    f"against {other['chance']:.0%}, so borderline: not a clear sign either way"
+                )
+            else:
+                clauses.append(
+                    f"{shares}: " + ("too close to chance to call" if verdict == "close" else "no more than chance")
+                )
+    return clauses
 
 
 def sanity_words(results: dict) -> str:
@@ -525,43 +569,8 @@ def sanity_words(results: dict) -> str:
             "of other images. Maps alike in layout reach it with nothing of the image kept."
         )
     words.append(table)
-    clauses = []
-    for m in METHODS:
-        s = summary[m, "rank_correlation_randomized"]
-        if s["kept"] == 0:
-            clauses.append(f"**{m}**'s |ρ| is below {KEPT_RHO} on every image: little of its trained ranking is left")
-        elif not chance:
-            clauses.append(
-                f"**{m}**'s |ρ| is {KEPT_RHO} or more on {s['kept']:.0%} of images, but this file has no chance "
-                "level to compare with, so that does not show a kept ranking"
-            )
-        else:
-            verdict = against_chance(results, m, "rank_correlation_randomized")
-            shares = f"**{m}**'s {s['kept']:.0%} against {s['chance']:.0%} for different images"
-            other = rho_summary(results, m, "rank_correlation_randomized", OTHER_CUT)
-            both = against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above"
-            if verdict == "above" and both:  # beyond chance at both cut-offs: which sign holds the excess
-                clauses.append(
-                    f"{shares} (at |ρ| ≥ {OTHER_CUT}, {other['kept']:.0%} against {other['chance']:.0%}): above chance "
-                    f"at both cut-offs, {_split_by_sign(results, m, 'rank_correlation_randomized')} (one random draw "
-                    "of the weights)"
-                )
-            elif verdict == "above":
-                clauses.append(
-                    f"{shares}: a small excess at this cut-off (at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
-                    f"against {other['chance']:.0%}), from one random draw of the weights, so borderline: not a "
-                    "clear sign either way"
-                )
-            elif against_chance(results, m, "rank_correlation_randomized", OTHER_CUT) == "above":
-                clauses.append(  # the other cut-off, the other way round: borderline too
-                    f"{shares}: no clear excess at this cut-off, but at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
-                    f"against {other['chance']:.0%}, so borderline: not a clear sign either way"
-                )
-            else:
-                clauses.append(
-                    f"{shares}: " + ("too close to chance to call" if verdict == "close" else "no more than chance")
-                )
-    words.append("With every layer re-drawn, " + "; ".join(clauses) + ".")
+    for key in STAGES:  # the top layer's verdicts too: its table rows invite a reading (review 36c #5)
+        words.append(f"With {STAGES[key]}, " + "; ".join(_stage_clauses(results, summary, key, chance)) + ".")
     if chance:
         words.append(
             f"(Each image against its own chance pairs: an excess counts only beyond {CHANCE_SE} standard errors "

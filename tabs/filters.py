@@ -29,6 +29,7 @@ from tabs.runs import (
     not_overfitting,
     percent,
     reestimated_words,
+    seed_noise,
     seed_yardstick,
     train_out,
 )
@@ -91,7 +92,7 @@ def batch_norm_words(model: LoadedModel) -> str:
     words += f"**{-gap:.2f} points worse** (one run each), so here it did not help on its own."
     measured = reestimated_words(model, *BN_PAIR[::-1])
     if measured is not None:
-        return BATCH_NORM + words + " " + measured + _what_closes_the_gap(runs, measured_alike(model))
+        return BATCH_NORM + words + " " + measured + _what_closes_the_gap(runs, measured_alike(model), model.playground)
     # not measured in this folder: what the curves show, and both likely causes (Keras's training accuracy of a
     # batch-norm run uses each batch's own statistics, so it is no evidence of overfitting: not quoted)
     h, g = bn["history"], plain["history"]
@@ -126,10 +127,11 @@ def _final_gap(run: dict) -> float:
     return 100 * (run["history"]["accuracy"][-1] - run["history"]["val_accuracy"][-1])
 
 
-def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
+def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | None = None) -> str:
     """What the improvement ladder's next rungs did to the training-validation gap: the one adding dropout (with
     this app's network), then the one adding augmentation. From ALIKE (runs.measured_alike: training accuracy
-    measured like validation) where it has both rungs, else from their training curves' last epoch."""
+    measured like validation) where it has both rungs, else from their training curves' last epoch. GRID: the
+    Playground's, for its seed noise."""
     if not {"vgg", "vgg-aug"} <= runs.keys():
         return ""
     pair = ("vgg", "vgg-aug")
@@ -179,7 +181,7 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None) -> str:
         if as_trained
         else ""
     )
-    rise = _validation_reestimated(alike, pair) if aug_val > val and not curves else ""
+    rise = _validation_reestimated(alike, pair, grid) if aug_val > val and not curves else ""
     if augmented < -dropout / 2:
         why = ", as it can when it is measured on augmented images" if curves else ""
         return words + f": with augmentation, training accuracy ended below validation accuracy{why}." + words_after
@@ -214,10 +216,11 @@ UNMEASURED_LAG = (
 )
 
 
-def _validation_reestimated(alike: dict | None, pair: tuple[str, str]) -> str:
+def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dict | None = None) -> str:
     """What becomes of the pair's validation accuracy rise once both runs' batch-norm running averages are
     re-estimated on clean training images (batch_norm.json, benchmarks/batch_norm.py): part of the as-trained rise
-    can be their averages. "" where the folder has not measured both."""
+    can be their averages. GRID: the Playground's, whose seed noise a rise is set against. "" where the folder has
+    not measured both."""
     a, b = ((alike or {}).get(name) or {} for name in pair)
     if "reestimated" not in a or "reestimated" not in b:
         return ""
@@ -252,7 +255,16 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str]) -> str:
             f", {change:.2f} points higher, against {rise:.2f} as trained: too close to call from one run each, so "
             "whether augmentation raised validation accuracy is not shown."
         )
-    return words + ", still a rise."
+    # review 36b #M2: a rise that stays is one run each, set against the seed noise, and as confounded as a fall
+    noise = seed_noise(grid)
+    verdict = (
+        ""
+        if noise is None
+        else f": less than {seed_yardstick(grid, noise)}, so possibly noise"
+        if change < noise
+        else f": more than {seed_yardstick(grid, noise)}, but a hint, not a finding"
+    )
+    return words + f", {change:.2f} points higher (one run each){verdict}." + UNMEASURED_LAG
 
 
 def _points(change: float) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 
 from concepts.curves import OVERFIT_RISE, best_epoch, not_overfitted_because, overfitted
 from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
+from model.data import VALIDATION_SIZE
 from model.inference import DEFAULT_FOLDER, FASHION_MNIST_ONLY, LoadedModel
 from model.playground import DEFAULT, KNOBS, grid_run
 from model.recipe import ABLATIONS
@@ -101,8 +102,11 @@ def validation_lag_words(model: LoadedModel) -> str:
         elif change >= TOO_CLOSE:  # it fell: set against epoch BEST as trained, whose averages were not re-estimated
             # (review 34b #1): the as-trained fall, less the last epoch's lift, names no cause
             at_best = h["val_accuracy"][best - 1]
+            # review 36b #L1: the re-estimated figure against epoch BEST's, as printed; not CHANGE against FALL, which
+            # mixes the file's last epoch with the log's (they may differ by an image or two: runs.SAME_WEIGHTS)
+            level = round(100 * after, 2) >= round(100 * at_best, 2)
             verdict = (
-                f"re-estimated, its last epoch scores {'at least' if change >= fall else 'still below'} what epoch "
+                f"re-estimated, its last epoch scores {'at least' if level else 'still below'} what epoch "
                 f"{best} scored as trained ({at_best:.2%}), but epoch {best}'s running averages may have lagged too "
                 f"and were not re-estimated (nor was its validation loss), so neither how much of its fall since epoch "
                 f"{best} came from lagging averages nor whether its learned weights fit validation images worse than "
@@ -289,12 +293,19 @@ def regularisation_words(model: LoadedModel) -> str:
     peak = int(np.argmax(val))
     words = (
         f"**What dropout and augmentation did here**, the same network on the same {base['epochs']}-epoch budget. "
-        f"Without augmentation: {no_aug['history']['accuracy'][-1]:.2%} on its training images against {val[-1]:.2%} "
-        f"on validation, a {gap['no-augmentation']:.1f}-point gap. "
+        f"Without augmentation: its training curve ends at {no_aug['history']['accuracy'][-1]:.2%} (dropout on, batch "
+        f"norm's batch statistics) against {val[-1]:.2%} on validation, a {gap['no-augmentation']:.1f}-point gap. "
         + (
             _still_improving(no_aug["history"], gap["no-augmentation"])
             if peak == len(val) - 1
-            else f"Its validation accuracy peaked at epoch {peak + 1} ({val[peak]:.2%}) and ended at {val[-1]:.2%}."
+            else f"Its validation accuracy peaked at epoch {peak + 1} ({val[peak]:.2%}) and ended at {val[-1]:.2%}; "
+            # review 36b #L5: a wide gap beside a falling accuracy, with the rule's verdict
+            + (
+                "by this app's rule it overfitted (one run)."
+                if overfitted(no_aug["history"])
+                else "by this app's rule it is not called overfitted: "
+                f"{not_overfitting(no_aug['history'], VALIDATION_SIZE)}."
+            )
         )
         + f" The baseline's gap is {gap['baseline']:+.1f} points, but its training accuracy was measured on augmented "
         "images, so the two gaps were not measured alike; "
@@ -363,8 +374,7 @@ def _baseline_alike(model: LoadedModel) -> str:
     return (
         f"measured like validation (clean training images, running averages, no dropout), the baseline got "
         f"{run['train_accuracy']:.2%} of its training images right, {_above(gap, 'validation')}. The run without "
-        "augmentation was not kept, so its gap was not measured that way (its training curve too has dropout on and "
-        "batch norm's batch statistics)."
+        "augmentation was not kept, so its gap was not measured that way."
     )
 
 
@@ -470,7 +480,8 @@ def live_words(model: LoadedModel) -> str:
     h = run["history"]
     gap, loss = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]), h["val_loss"]
     best = int(np.argmin(loss)) + 1
-    better = f"{abs(gap):.1f} points {'better' if gap >= 0 else 'worse'} on its training images than on validation"
+    # review 36b #L3: Keras's training curve, averaged over the last epoch as the weights changed, named as such
+    above = f"{abs(gap):.1f} points {'above' if gap >= 0 else 'below'} its validation accuracy"
     verdict = "By the rule above, " + (
         f"that run has not clearly overfitted: {not_overfitting(h, model.playground.get('validation_images'))}"
         + _starting(h)
@@ -479,8 +490,9 @@ def live_words(model: LoadedModel) -> str:
     )
     return (
         f"**Watch a small training set, live.** {pick}: the grid's "
-        f"{SMALL_RUN['images']:,}-image run (seed {run['seed']}) ends {better} ({h['accuracy'][-1]:.1%} against "
-        f"{h['val_accuracy'][-1]:.1%}), its validation loss "
+        f"{SMALL_RUN['images']:,}-image run (seed {run['seed']}) ends with its training curve {above} "
+        f"({h['accuracy'][-1]:.1%}, averaged over the last epoch as it trained, against {h['val_accuracy'][-1]:.1%}), "
+        "its validation loss "
         + (
             f"lowest at epoch {best} ({loss[best - 1]:.3f}), then "
             + ", ".join(f"{v:.3f}" for v in loss[best:])

@@ -70,10 +70,11 @@ INTRO = f"""**Turn the knobs, watch the curves.** Each setting of the six knobs 
 small CNN, trained once here from scratch (the default setting {len(playground.SEEDS)} times, with different seeds,
 for the seed noise): its curves show at once. Pin a run to compare, or press **Train it now** to train it yourself."""
 # a wide distance between the curves, named beside the rule: the Overfitting tab's "curve gap", not its generalization
-# gap (the training curve is averaged over an epoch in which the weights still change; review 31b #7)
+# gap (the training curve is averaged over an epoch in which the weights still change; review 31b #7); many texts call
+# a wide gap overfitting, this app keeps the word for its rule (review 36b #L2)
 CURVE_GAP = (
-    "the curve gap, which only approximates the generalization gap (the Overfitting tab says why), and a gap alone "
-    "does not show overfitting"
+    "the curve gap, which only approximates the generalization gap (the Overfitting tab says why). Many texts would "
+    "call a wide gap overfitting; this app keeps the word for its rule, validation getting worse"
 )
 LIVE_PAUSE = 0.005  # s of rest after each batch of a live run (~20 ms each): the rest of the app keeps a share
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)

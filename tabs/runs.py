@@ -389,10 +389,14 @@ def reestimated_step_words(
     if abs(step - again) < TOO_CLOSE:
         return words + ", so re-estimating them changes the step little."
     if step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
+        # review 36b #M1: the re-estimated step is one run each, and a clean re-estimate may handicap an augmented run,
+        # so a step that turns round says nothing of the learned weights; under TOO_CLOSE it is not called a turn
         words += (
-            f": with both re-estimated the step turns round, so the whole {step:+.2f}-point step, and more, lay in "
-            "the runs' running averages as trained, not in their learned weights."
-        )
+            f": with both re-estimated, the {step:+.2f}-point step is gone (too close to call from one run each)"
+            if abs(again) < TOO_CLOSE
+            else ": with both re-estimated, the step turns round (one run each), so as trained the runs' running "
+            f"averages account for all of the {step:+.2f}-point step"
+        ) + ", and whether either run's learned weights do better is not shown."
     elif abs(again) < abs(step):
         words += (
             f", so {abs(step - again):.2f} of the {abs(step):.2f} points lay in the runs' running averages as trained, "
@@ -467,9 +471,11 @@ def climbing(h: dict) -> bool:
 def not_overfitting(h: dict, validation: int | None = None) -> str:
     """Why ``concepts.curves.overfitted`` did not call a run overfitted, in its numbers: the rule's first condition
     it fails (``not_overfitted_because``); VALIDATION, the validation images, turns an accuracy rise into images."""
-    loss, why = h["val_loss"], not_overfitted_because(h)
-    best, epochs = int(np.argmin(loss)) + 1, len(loss)
-    lowest, after = loss[best - 1], loss[best - 1 :]
+    why = not_overfitted_because(h)
+    # review 36b #L4: the tabs print losses to 3 decimals, so the rises are taken between the losses as printed
+    loss = [round(v, 3) for v in h["val_loss"]]
+    best, epochs = int(np.argmin(h["val_loss"])) + 1, len(loss)
+    lowest, after = loss[best - 1], h["val_loss"][best - 1 :]
     climbed = (
         "its validation loss climbed at each epoch after its lowest while its training loss fell, but "
         if len(after) > 1

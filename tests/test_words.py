@@ -120,6 +120,14 @@ WRONG = [
     "number of epochs was also chosen on its validation",  # dropout and erasing were chosen there too (35b #3)
     "not the running averages the validation scores use",  # left out dropout (35b #5)
     'says "Not sure" when it should not answer',  # it still answers 11.7% of hats etc., 19.8% of an unseen kind
+    "and more, lay in the runs' running averages",  # a sign change with no too-close check (36b M1)
+    ", still a rise.",  # no noise verdict, no clean-image caveat (36b M2)
+    "a gap alone does not show overfitting",  # many texts call a wide gap overfitting (36b L2)
+    "points better on its training images than on validation",  # the training curve, as trained (36b L3)
+    "% on its training images against",  # (36b L3)
+    "whose top class is right",  # photos of the ten only, right by the lenient mapping (36b L6)
+    "including those by people the fold trained on",  # no photo of the left-out garment is trained on (36a #2)
+    "the fewest misses of the minimums",  # the smallest total shortfall (36a #5)
     # review 22c's
     "normalization bought",  # one run each: which run ended higher, not what it bought
     "what normalization buys",
