@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 
-from concepts.curves import OVERFIT_RISE, not_overfitted_because, overfitted, training_curves
+from concepts.curves import OVERFIT_RISE, not_overfitted_because, training_curves
 from model import playground
 from model.inference import FASHION_MNIST_ONLY, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
@@ -327,18 +327,12 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
         if round(left, 2) == 0:
             words += f" {where}: no deficit is left."
         elif abs(left) < noise:
-            history = (model.ablations.get(bn_name) or {}).get("history") or {}
             what = (
-                "what is left may be noise, or a small cost of batch norm"
-                + (  # its own curves pass the Overfitting tab's rule: a third cause (review 36a #3)
-                    ", or its overfitting, which the Overfitting tab's rule finds in this run"
-                    if history.get("val_loss") and overfitted(history)
-                    else ""
-                )
+                "what is left may be noise, or a small cost"
                 if left < 0
-                else "the difference may be noise, or a small gain of batch norm"
+                else "the difference may be noise, or a small gain"
             )
-            words += f" {where}, less than {seed}: {what} {unmeasured}."
+            words += f" {where}, less than {seed}: {what} of batch norm {unmeasured}."
         else:
             words += (
                 f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did {unmeasured}."
