@@ -440,18 +440,29 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
     turned = [above[-1, cut] for cut in cuts]
     shares = signed_shares(results, method, key)
     (k, k_chance), (t, t_chance) = shares[1], shares[-1]
-    if all(kept) and not any(turned):  # beyond chance at both cut-offs, with ρ above 0: on some images (36c #4)
+    other = signed_shares(results, method, key, OTHER_CUT)
+
+    def said(sign: int, cut: float) -> str:
+        share = (shares if cut == KEPT_RHO else other)[sign]
+        where = f"ρ ≥ {cut}" if sign == 1 else f"ρ ≤ −{cut}"
+        verdict = "above chance" if above[sign, cut] else "not clearly above"
+        return f"{where} on {share[0]:.0%} against {share[1]:.0%}, {verdict}"
+
+    def mixed(sign: int) -> str:  # the other sign, clear of chance at one cut-off only (review 37c #1)
+        what = "keeps the trained ranking" if sign == 1 else "turns it round"
+        return f"; whether it also {what} on some images depends on the cut-off ({said(sign, KEPT_RHO)}; {said(sign, OTHER_CUT)})"
+
+    if all(kept) and not all(turned):  # beyond chance at both cut-offs, with ρ above 0: on some images (36c #4)
         return (
             f"mostly with ρ above 0 at both cut-offs (ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} "
             f"for different images), so on {'most' if k > 0.5 else 'some'} images its re-drawn map likely keeps part "
-            "of the trained ranking"
+            "of the trained ranking" + (mixed(-1) if any(turned) else "")
         )
-    if all(turned) and not any(kept):  # beyond chance, as rankings turned round, on some of the images
+    if all(turned) and not all(kept):  # beyond chance, as rankings turned round, on some of the images
         return (
             f"but mostly in reversed rankings at both cut-offs (ρ ≤ −{KEPT_RHO} on {t:.0%} of images against "
             f"{t_chance:.0%} for different images), so on {'most' if t > 0.5 else 'some'} images its re-drawn map "
-            "follows the trained one "
-            "turned round"
+            "follows the trained one turned round" + (mixed(1) if any(kept) else "")
         )
     split = (
         f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
@@ -463,16 +474,7 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
             "the trained ranking on some images and turns it round on others"
         )
     if any(kept) or any(turned):  # a sign clear of chance at one cut-off and not the other
-        other = signed_shares(results, method, key, OTHER_CUT)
-
-        def said(sign: int, cut: float, share: tuple[float, float]) -> str:
-            where = f"ρ ≥ {cut}" if sign == 1 else f"ρ ≤ −{cut}"
-            verdict = "above chance" if above[sign, cut] else "not clearly above"
-            return f"{where} on {share[0]:.0%} against {share[1]:.0%}, {verdict}"
-
-        listed = "; ".join(
-            said(sign, cut, (shares if cut == KEPT_RHO else other)[sign]) for cut in cuts for sign in (1, -1)
-        )
+        listed = "; ".join(said(sign, cut) for cut in cuts for sign in (1, -1))
         return (
             f"but which sign carries the excess depends on the cut-off ({listed}), so whether its re-drawn map keeps "
             "the trained ranking or turns it round is not clear"
