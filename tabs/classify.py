@@ -32,7 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE, and_list, percent
+from tabs.runs import TOO_CLOSE, and_list, lenient_kinds, percent
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -265,7 +265,7 @@ grayscale, inverted and stretched to 28×28; the other rows cut the garment out 
 **Domain shift.** Fashion-MNIST's images were made from product shots (one item on a plain light background:
 clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
-the right class for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
+a class the app's mapping accepts for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
 grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NAMES[top]}: {constant:.1%}) once the garment is cut out and converted much as the dataset's images were (trimmed, longest edge to 28, centred, negated; without the paper's sharpening). The
 architecture stayed the same for the fine-tune (every weight was updated); what changed was its data (real photos,
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
@@ -624,13 +624,6 @@ def _inside(model: LoadedModel) -> int | None:
     return sum(v["photos"] for f, v in per_folder.items() if ACCEPTED.get(f))
 
 
-def _lenient() -> str:
-    """The folders the mapping accepts several classes for, in the words of the table: "shirts, long-sleeved tops
-    and shoes"."""
-    names = {"shirt": "shirts", "longsleeve": "long-sleeved tops", "shoes": "shoes"}
-    return and_list([names.get(folder, folder) for folder, accepted in ACCEPTED.items() if len(accepted) > 1])
-
-
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     """Coverage and error rate by threshold on the cross-validated photos (the data of a risk–coverage curve), with
     THRESHOLD and the learner's SCORE marked (HTML)."""
@@ -671,7 +664,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     words = (
         f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, a model fine-tuned by "
         f"{_recipe(cv, model.metrics.get('real_photos') or {})} would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
-        f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {_lenient()} "
+        f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()} "
         "(the table below); it would also "
         f"answer {at['outside_answered']:.0%} of new people's hats, shorts and skirts ({_pooled(cv)}), all wrongly, "
         f"which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos of people they never trained on"

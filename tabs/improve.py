@@ -31,7 +31,7 @@ from model.inference import (
     top_classes,
 )
 from model.playground import DEFAULT
-from model.real_photos import ACCEPTED, best_constant, recipe_label, same_recipe
+from model.real_photos import best_constant, recipe_label, same_recipe
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
@@ -40,6 +40,7 @@ from tabs.runs import (
     TOO_CLOSE,
     and_list,
     batch_norm_causes,
+    lenient_kinds,
     measure,
     noise_words,
     reestimated_step_words,
@@ -374,7 +375,7 @@ def verdict_words(model: LoadedModel) -> str:
         before = real["untrained"]["results"]["Fashion-MNIST-only model"]["top1"]
         constant = best_constant(real["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"])
         change = 100 * (steps[-1].test_accuracy - steps[-2].test_accuracy)
-        several = ", ".join(folder for folder, accepted in ACCEPTED.items() if len(accepted) > 1)
+        several = lenient_kinds()
         fine_tune = model.metrics.get("real_photos") or {}
         outliers = sum((fine_tune.get("generated_outliers") or {}).values())
         photos = fine_tune.get("train_photos")
@@ -774,7 +775,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
     plain, flipped = ways["one pass"], ways["mirror averaged"]
     one, two = plain["at_app_thresholds"], flipped["at_app_thresholds"]
     words = (
-        "Classify's answer uses it: on real photos of people the fold models never saw it took the top class right "
+        "Classify's answer uses it: on real photos of people the fold models never saw it took the share of photos of "
+        "the ten whose top class the app's mapping accepts "
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({_fold_tally(one['top1'], two['top1'])}). "
         f"At the app's thresholds it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
         f"{two['right_and_sure']['mean']:.1%} ({_fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "

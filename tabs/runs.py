@@ -12,6 +12,7 @@ from concepts.curves import OVERFIT_RISE, not_overfitted_because, training_curve
 from model import playground
 from model.inference import FASHION_MNIST_ONLY, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
+from model.real_photos import ACCEPTED
 from model.recipe import ABLATIONS
 from tabs.files import figure_file
 from tabs.memo import built_for
@@ -249,6 +250,15 @@ def confidence_state(confidence: float, accuracy: float) -> str | None:
     if abs(confidence - accuracy) < EVEN:
         return None
     return "over-confident" if confidence > accuracy else "under-confident"
+
+
+LENIENT_NAMES = {"shirt": "shirts", "longsleeve": "long-sleeved tops", "shoes": "shoes"}  # folders, in words
+
+
+def lenient_kinds() -> str:
+    """The garments the real-photo mapping accepts several classes for (model.real_photos.ACCEPTED), in words:
+    "shirts, long-sleeved tops and shoes" (one name for them on every tab: review 37a #6)."""
+    return and_list([LENIENT_NAMES.get(f, f) for f, accepted in ACCEPTED.items() if len(accepted) > 1])
 
 
 def and_list(names: list[str]) -> str:

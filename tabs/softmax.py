@@ -147,7 +147,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         words = (
             f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is already "
             f"0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
-            f"out 0 instead of {lost_value}: {_listed(naive)}, off by up to {gap:.2g}"  # one way to write it (34c #4)
+            f"out 0 instead of {lost_value}: {_listed(naive)}, off by up to "
+            f"{_significant(gap, 2) if gap > 0 else 'something under 1e-323'}"  # one way to write it (34c #4, 37c #2)
         )
         tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
         # the error split in two (review 35c #1): the lost ones' share handed to the others (the exact softmax with
@@ -164,8 +165,13 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         else:
             left = int((~zero).sum())
             words += (
-                f", {'mostly ' if from_digits > SAME_WITHIN else ''}because {'its' if len(lost) == 1 else 'their'} {_significant(stable[zero].sum(), 2)} of "
-                f"probability went to {'the one' if left == 1 else f'the {left}'} left"
+                f", {'mostly ' if from_digits > SAME_WITHIN else ''}because {'its' if len(lost) == 1 else 'their'} "
+                + (
+                    f"{share} of probability"
+                    if not (share := _significant(stable[zero].sum(), 2)).startswith("under")
+                    else f"share of probability ({share})"
+                )
+                + f" went to {'the one' if left == 1 else f'the {left}'} left"
             )
         return scaled + words + f".{fixed}"
     if gap < SAME_WITHIN:

@@ -746,3 +746,16 @@ def test_a_fitted_temperature_printed_on_a_step_is_on_it(fitted, on):
         assert f"{steps[0]:.3f}" == f"{fitted:.3f}"
     else:
         assert steps[0] < fitted < steps[1]
+
+
+def test_a_loss_below_float64s_range_is_not_off_by_0():
+    """Review 37c #2: exp(-1000) is 0 in float64 too; the note neither says "off by up to 0" nor "its under ... of"."""
+    from tabs import softmax as tab
+
+    assert np.exp(np.float64(-1000.0)) == 0
+    note = tab.overflow_note(np.array([0.0, -1000.0]))
+    assert "off by up to 0," not in note and "its under" not in note
+    assert (
+        "off by up to something under 1e-323, because its share of probability (under 1e-323) went to the one left"
+        in note
+    )

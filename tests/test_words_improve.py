@@ -957,3 +957,15 @@ def test_the_fold_models_top_class_share_says_what_its_spread_is(shipped_model):
         in words
     )
     assert "±" not in words
+
+
+def test_the_lenient_garments_have_one_name_on_every_tab(shipped_model):
+    """Review 37a #6: the folders the mapping accepts several classes for, in words, on Improving it as on Classify."""
+    from model.real_photos import ACCEPTED
+    from tabs import improve
+
+    several = sorted(f for f, accepted in ACCEPTED.items() if len(accepted) > 1)
+    assert several == ["longsleeve", "shirt", "shoes"]
+    words = one_line(improve.verdict_words(shipped_model))
+    assert "(several classes count for shirts, long-sleeved tops and shoes)" in words
+    assert "longsleeve" not in words
