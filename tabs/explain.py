@@ -454,14 +454,16 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
 
     if all(kept) and not all(turned):  # beyond chance at both cut-offs, with ρ above 0: on some images (36c #4)
         return (
-            f"mostly with ρ above 0 at both cut-offs (ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} "
-            f"for different images), so on {'most' if k > 0.5 else 'some'} images its re-drawn map likely keeps part "
+            f"the excess over chance mostly with ρ above 0 at both cut-offs (ρ ≥ {KEPT_RHO} on {k:.0%} of images "
+            f"against {k_chance:.0%} for different images), so on {'most' if k - k_chance > 0.5 else 'some'} images "
+            "its re-drawn map likely keeps part "
             "of the trained ranking" + (mixed(-1) if any(turned) else "")
         )
     if all(turned) and not all(kept):  # beyond chance, as rankings turned round, on some of the images
         return (
-            f"but mostly in reversed rankings at both cut-offs (ρ ≤ −{KEPT_RHO} on {t:.0%} of images against "
-            f"{t_chance:.0%} for different images), so on {'most' if t > 0.5 else 'some'} images its re-drawn map "
+            f"but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −{KEPT_RHO} on {t:.0%} of "
+            f"images against {t_chance:.0%} for different images), so on {'most' if t - t_chance > 0.5 else 'some'} "
+            "images its re-drawn map "
             "follows the trained one turned round" + (mixed(1) if any(kept) else "")
         )
     split = (

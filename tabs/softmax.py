@@ -144,11 +144,13 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         lost = z[zero]
         # one lost probability is one value, not a range (review 34c #4)
         lost_value = _up_to(stable[zero].max(), one=len(lost) == 1)
+        # the entries left take the whole lost share, which float64's gap can round away (1 - 4e-87 is 1)
+        off = max(gap, float(stable[zero].sum()))
         words = (
             f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is already "
             f"0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
             f"out 0 instead of {lost_value}: {_listed(naive)}, off by up to "
-            f"{_significant(gap, 2) if gap > 0 else 'something under 1e-323'}"  # one way to write it (34c #4, 37c #2)
+            f"{_significant(off, 2) if off > 0 else 'something under 1e-323'}"  # one way to write it (34c #4, 37c #2)
         )
         tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
         # the error split in two (review 35c #1): the lost ones' share handed to the others (the exact softmax with

@@ -759,3 +759,13 @@ def test_a_loss_below_float64s_range_is_not_off_by_0():
         "off by up to something under 1e-323, because its share of probability (under 1e-323) went to the one left"
         in note
     )
+
+
+def test_the_error_of_several_lost_probabilities_is_their_whole_share():
+    """The one entry left takes the lost ones' whole share; float64's gap (1 - 4.2e-87 is 1) cannot show it."""
+    from tabs import softmax as tab
+
+    logits = [0.0, -200.0, -200.0, -200.0]
+    share = 3 * np.exp(-200.0) / (1 + 3 * np.exp(-200.0))
+    note = tab.overflow_note(np.array(logits))
+    assert f"off by up to {share:.2g}, because their {share:.2g} of probability went to the one left" in note

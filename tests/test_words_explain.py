@@ -265,7 +265,8 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
-            "mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for different images), so on most "
+            "the excess over chance mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for "
+            "different images), so on some "
             "images its re-drawn map likely keeps part of the trained ranking",
         ),
         # the same sizes, but turned round (review 24c #3): |ρ| counts a reversed ranking as kept
@@ -274,7 +275,7 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
-            "but mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% for different images), so "
+            "but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% for different images), so "
             "on most images its re-drawn map follows the trained one turned round",
         ),
         # beyond chance at 0.2 only (at 0.3 none is kept): borderline
@@ -365,7 +366,8 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             [0.3, 0.0, 0.0, 0.0] * 25,
             "above",
             "not above",
-            "mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for different images), so on most "
+            "the excess over chance mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for "
+            "different images), so on some "
             "images its re-drawn map likely keeps part of the trained ranking (one random draw",
         ),
         (
@@ -373,7 +375,7 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             [0.3, 0.0, 0.0, 0.0] * 25,
             "not above",
             "above",
-            "but mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% for different images), so "
+            "but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% for different images), so "
             "on most images its re-drawn map follows the trained one turned round (one random draw",
         ),
         (  # review 35c #2: kept not above chance at 0.2 but above at 0.3; turned round above at both
@@ -382,7 +384,7 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             "not above",
             "above",
             # review 37c #1: turned round above chance at both cut-offs is said; only keeping depends on the cut-off
-            "but mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 30% of images against 0% for different "
+            "but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 30% of images against 0% for different "
             "images), so on some images its re-drawn map follows the trained one turned round; whether it also keeps "
             "the trained ranking on some images depends on the cut-off (ρ ≥ 0.2 on 40% against 40%, not clearly "
             "above; ρ ≥ 0.3 on 30% against 0%, above chance) (one random draw",
