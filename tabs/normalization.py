@@ -88,7 +88,9 @@ def running_average_words(grid: dict | None) -> str:
     if noise is not None and gaps[0] >= noise > gaps[1]:
         return lead + (
             f": {measured}, but {again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one "
-            "run each). This tab's own pair, above, did end close as trained."
+            f"run each). The first difference is more than, the second less than, {seed_yardstick(grid, noise)}; how "
+            "much runs with batch norm vary by seed was not measured. This tab's own pair, above, did end close as "
+            "trained."  # the yardstick is the default's, without batch norm (review 37c #4)
         )
     close = noise is not None and max(gaps) < noise
     within = f" Both differences are less than {seed_yardstick(grid, noise)}." if close else ""

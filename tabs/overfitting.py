@@ -397,9 +397,11 @@ def reshuffling_words(ladder: bool) -> str:
 
 def _still_improving(history: dict, gap: float) -> str:
     """For a run whose validation accuracy was best at its last epoch: what its validation loss did; GAP (training
-    minus validation accuracy, points) is called wide only from WIDE_GAP on."""
+    minus validation accuracy, points) is the training curve's gap (dropout on, batch statistics), called a wide
+    training-curve gap from WIDE_GAP on and never just "a wide gap": WIDE_GAP is set for the gap measured like
+    validation (review 37b L1)."""
     loss, best = history.get("val_loss"), best_epoch(history)
-    wide = "a wide gap between training and validation, but " if gap >= WIDE_GAP else ""
+    wide = "a wide training-curve gap, but " if gap >= WIDE_GAP else ""
     if not loss or best == len(loss):
         return (
             f"Yet its validation accuracy and loss were at their best at the last epoch: {wide}validation was not yet "
@@ -411,7 +413,7 @@ def _still_improving(history: dict, gap: float) -> str:
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "
             f"{rise:.3f} above its lowest (epoch {best}), more than the rule's {OVERFIT_RISE}: the loss got worse, the "
             "accuracy did not, so by this app's rule, which asks for both, it is not called overfitted"
-            + (" despite a wide gap between training and validation." if gap >= WIDE_GAP else ".")
+            + (" despite a wide training-curve gap." if gap >= WIDE_GAP else ".")
         )
     return (
         f"Yet its validation accuracy was at its best at the last epoch, and its validation loss ended "

@@ -176,6 +176,16 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 + f" went to {'the one' if left == 1 else f'the {left}'} left"
             )
         return scaled + words + f".{fixed}"
+    sub = np.flatnonzero((exps > 0) & (exps < np.finfo(np.float32).tiny))
+    if gap < SAME_WITHIN and sub.size:  # same to within SAME_WITHIN, not to the tiny ones' own size (review 37c #3)
+        exact = np.exp(z[sub])
+        worst = sub[int(np.argmax(np.abs(exps[sub] - exact) / exact))]
+        if abs(exps[worst] - np.exp(z[worst])) / np.exp(z[worst]) > SAME_WITHIN:
+            return scaled + (
+                f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not the "
+                f"smallest to their own precision: exp({z[worst]:g}) is below 1.2e-38, where float32 keeps fewer "
+                f"significant digits, and is stored as {exps[worst]:.2g} instead of {np.exp(z[worst]):.2g}.{fixed}"
+            )
     if gap < SAME_WITHIN:
         return scaled + (
             f"Without subtracting the max, float32 gives the same probabilities here (largest difference "

@@ -769,3 +769,19 @@ def test_the_error_of_several_lost_probabilities_is_their_whole_share():
     share = 3 * np.exp(-200.0) / (1 + 3 * np.exp(-200.0))
     note = tab.overflow_note(np.array(logits))
     assert f"off by up to {share:.2g}, because their {share:.2g} of probability went to the one left" in note
+
+
+@pytest.mark.parametrize("logits, tiny_off", [([0.0, -103.5, -103.9, -103.9], True), ([0.0, -88.0, -3.0], False)])
+def test_the_same_probabilities_are_not_said_of_exps_float32_stores_badly(logits, tiny_off):
+    """Review 37c #3: exp(-103.9), about 7.5e-46, is stored in float32 as 1.4e-45: within 1e-6 of the exact
+    probability, yet twice its own size. exp(-88), also below 1.2e-38, keeps its first six digits."""
+    from tabs import softmax as tab
+
+    exps, _, naive = _in_float32(logits)
+    exact = np.exp(np.array(logits))
+    rel = np.abs(exps - exact) / exact
+    assert np.abs(naive - _stable(logits)).max() < 1e-6 and (rel.max() > 0.5) == tiny_off
+    note = tab.overflow_note(np.array(logits))
+    assert ("gives the same probabilities here" in note) != tiny_off
+    if tiny_off:
+        assert "exp(-103.9) is below 1.2e-38" in note and f"stored as {exps[-1]:.2g} instead of {exact[-1]:.2g}" in note

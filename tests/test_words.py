@@ -121,6 +121,7 @@ WRONG = [
     "not the running averages the validation scores use",  # left out dropout (35b #5)
     'says "Not sure" when it should not answer',  # it still answers 11.7% of hats etc., 19.8% of an unseen kind
     "and more, lay in the runs' running averages",  # a sign change with no too-close check (36b M1)
+    "lay in the runs' running averages as trained, not in their learned weights",  # a cause from one run each (37b M2)
     ", still a rise.",  # no noise verdict, no clean-image caveat (36b M2)
     "a gap alone does not show overfitting",  # many texts call a wide gap overfitting (36b L2)
     "points better on its training images than on validation",  # the training curve, as trained (36b L3)

@@ -394,7 +394,7 @@ def test_the_gap_is_said_to_be_overfitting_in_many_texts_but_not_by_this_apps_ru
     h = shipped_model.ablations["no-augmentation"]["history"]
     assert not overfitted(h)  # the run the next sentence is about
     said = overfitting.regularisation_words(shipped_model)
-    assert "a wide gap between training and validation, but validation was not clearly getting worse" in said
+    assert "a wide training-curve gap, but validation was not clearly getting worse" in said
 
 
 @pytest.mark.parametrize(
@@ -493,7 +493,7 @@ def test_a_run_not_called_overfitted_with_a_wide_clean_gap_names_the_gap():
 def test_a_gap_is_called_wide_only_when_it_is(gap, wide):
     h = {"val_loss": [0.9, 0.6, 0.5], "val_accuracy": [0.8, 0.85, 0.9]}
     words = overfitting._still_improving(h, gap)
-    assert ("a wide gap between training and validation, but" in words) == wide
+    assert ("a wide training-curve gap, but" in words) == wide
     assert "not overfitted by this app's rule" in words
 
 
@@ -581,7 +581,7 @@ def test_a_validation_loss_well_above_its_lowest_is_not_called_flat():
     assert (
         "its validation loss ended 0.150 above its lowest (epoch 2), more than the rule's 0.03: the loss got worse, "
         "the accuracy did not, so by this app's rule, which asks for both, it is not called overfitted despite a wide "
-        "gap between training and validation." in words
+        "training-curve gap." in words
     )
     assert "not clearly getting worse" not in words
     assert overfitting._still_improving(h, 0.5).endswith("it is not called overfitted.")
