@@ -333,7 +333,7 @@ def _targets(real: dict) -> str:
         "committed": "the accepted class the model finds most likely",
         "spread": "an even spread over the accepted classes",
     }[real.get("targets", "any-of")]
-    words = f"for shirts, long sleeves and shoes, {several}"
+    words = f"for {lenient_kinds()}, {several}"  # one name for them on every tab (review 38a #1)
     if real.get("outlier_exposure", True):
         what = (
             "hats, shorts, skirts and the generated pictures"

@@ -452,18 +452,39 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
         what = "keeps the trained ranking" if sign == 1 else "turns it round"
         return f"; whether it also {what} on some images depends on the cut-off ({said(sign, KEPT_RHO)}; {said(sign, OTHER_CUT)})"
 
+    def excess(sign: int, cut: float) -> float:
+        share = (shares if cut == KEPT_RHO else other)[sign]
+        return share[0] - share[1]
+
+    def both_cuts(sign: int) -> str:  # the figures at both cut-offs, the first with its "of images ... for" (38c #1)
+        first, second = (shares[sign], other[sign])
+        where = (lambda cut: f"ρ ≥ {cut}") if sign == 1 else (lambda cut: f"ρ ≤ −{cut}")
+        return (
+            f"{where(KEPT_RHO)} on {first[0]:.0%} of images against {first[1]:.0%} for different images, "
+            f"{where(OTHER_CUT)} on {second[0]:.0%} against {second[1]:.0%}"
+        )
+
+    def mostly(sign: int) -> bool:  # "mostly" only where that sign's excess is the larger at both cut-offs (38c #1)
+        return all(excess(sign, cut) > excess(-sign, cut) for cut in cuts)
+
     if all(kept) and not all(turned):  # beyond chance at both cut-offs, with ρ above 0: on some images (36c #4)
         return (
-            f"the excess over chance mostly with ρ above 0 at both cut-offs (ρ ≥ {KEPT_RHO} on {k:.0%} of images "
-            f"against {k_chance:.0%} for different images), so on {'most' if k - k_chance > 0.5 else 'some'} images "
-            "its re-drawn map likely keeps part "
-            "of the trained ranking" + (mixed(-1) if any(turned) else "")
+            (
+                "the excess over chance mostly with ρ above 0 at both cut-offs"
+                if mostly(1)
+                else "and ρ above 0 alone is above chance at both cut-offs too"
+            )
+            + f" ({both_cuts(1)}), so on {'most' if k - k_chance > 0.5 else 'some'} images its re-drawn map likely "
+            "keeps part of the trained ranking" + (mixed(-1) if any(turned) else "")
         )
     if all(turned) and not all(kept):  # beyond chance, as rankings turned round, on some of the images
         return (
-            f"but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −{KEPT_RHO} on {t:.0%} of "
-            f"images against {t_chance:.0%} for different images), so on {'most' if t - t_chance > 0.5 else 'some'} "
-            "images its re-drawn map "
+            (
+                "but the excess over chance mostly in reversed rankings at both cut-offs"
+                if mostly(-1)
+                else "but reversed rankings alone are above chance at both cut-offs"
+            )
+            + f" ({both_cuts(-1)}), so on {'most' if t - t_chance > 0.5 else 'some'} images its re-drawn map "
             "follows the trained one turned round" + (mixed(1) if any(kept) else "")
         )
     split = (

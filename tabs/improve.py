@@ -30,7 +30,7 @@ from model.inference import (
     file_sha256,
     top_classes,
 )
-from model.playground import DEFAULT
+from model.playground import BATCH_SIZE, DEFAULT
 from model.real_photos import best_constant, recipe_label, same_recipe
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
@@ -432,10 +432,17 @@ def _fine_tuned_top1(real: dict) -> str:
 def for_scale(model: LoadedModel | None) -> str:
     """ "for scale only, on a smaller training set (10,000 images against the rows' 55,000)": what the Playground's
     10-epoch seeds are to the ladder's rows, trained on the whole training split (review 33a #1, 34a #2)."""
-    rows = ((model.fashion_mnist_only or model).metrics.get("train_size") if model is not None else None) or None
+    metrics = (model.fashion_mnist_only or model).metrics if model is not None else {}
+    rows, batch = metrics.get("train_size"), metrics.get("batch_size")
     if rows is None or rows <= DEFAULT["images"]:
         return "for scale only"
-    return f"for scale only, on a smaller training set ({DEFAULT['images']:,} images against the rows' {rows:,})"
+    if batch is None or batch == BATCH_SIZE:
+        return f"for scale only, on a smaller training set ({DEFAULT['images']:,} images against the rows' {rows:,})"
+    # review 38a #2: the Playground's batches differ too, so its runs take fewer, smaller steps
+    return (
+        f"for scale only, on a smaller training set in {'smaller' if BATCH_SIZE < batch else 'larger'} batches "
+        f"({DEFAULT['images']:,} images in batches of {BATCH_SIZE} against the rows' {rows:,} in batches of {batch})"
+    )
 
 
 def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: LoadedModel | None = None) -> str:

@@ -408,6 +408,13 @@ def _still_improving(history: dict, gap: float) -> str:
             "getting worse, so not overfitted by this app's rule."
         )
     rise = loss[-1] - loss[best - 1]
+    if rise > OVERFIT_RISE and not_overfitted_because(history) != "accuracy":  # spared by a loss condition (38b M1)
+        return (
+            f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "
+            f"{rise:.3f} above its lowest (epoch {best}): by this app's rule it is not called overfitted"
+            + (", despite a wide training-curve gap" if gap >= WIDE_GAP else "")
+            + f": {not_overfitting(history, VALIDATION_SIZE)}."
+        )
     if rise > OVERFIT_RISE:  # the rule spares it by its accuracy condition alone, not because the loss stayed flat
         return (
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "

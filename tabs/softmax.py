@@ -139,20 +139,31 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"{_listed(naive)}.{fixed}"
         )
     gap = float(np.abs(naive - stable).max())
-    if not exps.all():  # before "the same": a lost probability under SAME_WITHIN is still lost (review 36c #1)
-        zero = exps == 0
-        lost = z[zero]
+    zero = naive == 0  # a softmax probability is never 0: lost in the exp, or in the division (review 38c #2)
+    if zero.any():  # before "the same": a lost probability under SAME_WITHIN is still lost (review 36c #1)
+        in_exp, in_division = zero & (exps == 0), zero & (exps > 0)
         # one lost probability is one value, not a range (review 34c #4)
-        lost_value = _up_to(stable[zero].max(), one=len(lost) == 1)
+        lost_value = _up_to(stable[zero].max(), one=int(zero.sum()) == 1)
         # the entries left take the whole lost share, which float64's gap can round away (1 - 4e-87 is 1)
         off = max(gap, float(stable[zero].sum()))
+        how = []
+        if in_exp.any():
+            how.append(f"exp({z[in_exp].max():g}) is already 0 (float32 has nothing below about 1.4e-45)")
+        if in_division.any():
+            i = int(np.flatnonzero(in_division)[np.argmax(z[in_division])])
+            how.append(
+                f"exp({z[i]:g}) is not 0, but divided by the sum of the exps it is {_significant(stable[i], 2)}, "
+                + ("also " if in_exp.any() else "")
+                + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}, and comes out 0"
+            )
         words = (
-            f"Without subtracting the max, float32 underflows for {len(lost)} of them: exp({lost.max():g}) is already "
-            f"0 (float32 has nothing below about 1.4e-45), so {'that probability comes' if len(lost) == 1 else 'those probabilities come'} "
-            f"out 0 instead of {lost_value}: {_listed(naive)}, off by up to "
+            f"Without subtracting the max, float32 underflows for {int(zero.sum())} of them: {'; '.join(how)}"
+            f"{';' if len(how) > 1 else ','} so "
+            f"{'that probability comes' if int(zero.sum()) == 1 else 'those probabilities come'} out 0 instead of "
+            f"{lost_value}: {_listed(naive)}, off by up to "
             f"{_significant(off, 2) if off > 0 else 'something under 1e-323'}"  # one way to write it (34c #4, 37c #2)
         )
-        tiny = (exps > 0) & (exps < np.finfo(np.float32).tiny)  # subnormal: fewer significant digits
+        tiny = ~zero & (exps < np.finfo(np.float32).tiny)  # subnormal, and kept: fewer significant digits
         # the error split in two (review 35c #1): the lost ones' share handed to the others (the exact softmax with
         # them set to 0), and the rest, the digits float32 dropped from the exps it kept
         kept = np.where(zero, 0.0, stable) / stable[~zero].sum()
@@ -167,7 +178,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         else:
             left = int((~zero).sum())
             words += (
-                f", {'mostly ' if from_digits > SAME_WITHIN else ''}because {'its' if len(lost) == 1 else 'their'} "
+                f", {'mostly ' if from_digits > SAME_WITHIN else ''}because {'its' if zero.sum() == 1 else 'their'} "
                 + (
                     f"{share} of probability"
                     if not (share := _significant(stable[zero].sum(), 2)).startswith("under")
@@ -180,11 +191,14 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     if gap < SAME_WITHIN and sub.size:  # same to within SAME_WITHIN, not to the tiny ones' own size (review 37c #3)
         exact = np.exp(z[sub])
         worst = sub[int(np.argmax(np.abs(exps[sub] - exact) / exact))]
-        if abs(exps[worst] - np.exp(z[worst])) / np.exp(z[worst]) > SAME_WITHIN:
+        stored, true = float(exps[worst]), float(np.exp(z[worst]))
+        if abs(stored - true) / true > SAME_WITHIN:
+            # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40")
+            digits = next(d for d in range(2, 18) if f"{stored:.{d}g}" != f"{true:.{d}g}")
             return scaled + (
                 f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not the "
                 f"smallest to their own precision: exp({z[worst]:g}) is below 1.2e-38, where float32 keeps fewer "
-                f"significant digits, and is stored as {exps[worst]:.2g} instead of {np.exp(z[worst]):.2g}.{fixed}"
+                f"significant digits, and is stored as {stored:.{digits}g} instead of {true:.{digits}g}.{fixed}"
             )
     if gap < SAME_WITHIN:
         return scaled + (

@@ -785,3 +785,36 @@ def test_the_same_probabilities_are_not_said_of_exps_float32_stores_badly(logits
     assert ("gives the same probabilities here" in note) != tiny_off
     if tiny_off:
         assert "exp(-103.9) is below 1.2e-38" in note and f"stored as {exps[-1]:.2g} instead of {exact[-1]:.2g}" in note
+
+
+@pytest.mark.parametrize("logits", [[30.0, -80.0], [10.0, 0.0, -95.0], [5.0, -100.0, -120.0]])
+def test_a_probability_lost_in_the_division_is_said_to_be_lost(logits):
+    """Review 38c #2: exp(-80) is a normal float32, but exp(-80) / exp(30) is 1.7e-48, under float32's smallest
+    number above 0, so the division gives 0: a lost probability, not "the same" nor a few digits."""
+    from tabs import softmax as tab
+
+    exps, _, naive = _in_float32(logits)
+    stable = _stable(logits)
+    in_division = (naive == 0) & (exps > 0)
+    assert in_division.sum() == 1 and stable[in_division][0] < 1.4e-45
+    note = tab.overflow_note(np.array(logits))
+    assert "gives the same probabilities" not in note and "to their own precision" not in note
+    i = int(np.flatnonzero(in_division)[0])
+    assert f"exp({logits[i]:g}) is not 0, but divided by the sum of the exps it is {stable[i]:.2g}" in note
+    assert f"underflows for {int((naive == 0).sum())} of them" in note
+    assert ("exp(-120) is already 0" in note) == (exps == 0).any()
+    if logits[0] == 5.0:  # review 38c #2: the 2.5e-46 is the lost share, not exp(-100)'s digits
+        assert "fewer significant digits" not in note and "went to the one left" in note
+
+
+def test_a_badly_stored_exp_is_shown_to_the_digits_that_differ():
+    """Review 38c #3: exp(-91) is stored 1.9e-6 of its size off: "3e-40 instead of 3e-40" showed no difference."""
+    from tabs import softmax as tab
+
+    exps, _, _ = _in_float32([-90.0, -91.0])
+    stored, true = float(exps[1]), float(np.exp(-91.0))
+    assert 1e-6 < abs(stored - true) / true < 1e-5
+    note = tab.overflow_note(np.array([-90.0, -91.0]))
+    shown = note.split("is stored as ")[1].split(". ")[0]
+    a, b = shown.split(" instead of ")
+    assert a != b and abs(float(a) - stored) / stored < 1e-5 and abs(float(b) - true) / true < 1e-5

@@ -23,9 +23,13 @@ BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text(
 GRID = json.loads((SHIPPED / "playground.json").read_text())
 GRID_IMAGES = GRID["default"]["images"]  # the default setting's training images
 # review 34a #2: the Playground's yardstick is for scale only beside the ladder's 55,000-image rows
-FOR_SCALE = (
-    f"for scale only, on a smaller training set ({GRID_IMAGES:,} images against the rows' {BEFORE['train_size']:,})"
+# review 38a #2: and in smaller batches (the rows ran train.py's batch size, as the fashion-mnist-only run did)
+assert GRID["batch_size"] < BEFORE["batch_size"]
+SCALE_SIZES = (
+    f"({GRID_IMAGES:,} images in batches of {GRID['batch_size']} against the rows' {BEFORE['train_size']:,} in "
+    f"batches of {BEFORE['batch_size']})"
 )
+FOR_SCALE = f"for scale only, on a smaller training set in smaller batches {SCALE_SIZES}"
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 
 
@@ -154,8 +158,8 @@ def test_the_augmentation_step_is_one_pair_possibly_noise_possibly_not(shipped_m
         f"**+ augmentation** on the ladder (the plain recipe: Adam, hard targets; the same {RUNS['baseline']['epochs']}"
         f"-epoch budget) scored {step:+.2f} points against the row above, in one pair of runs never repeated with "
         f"other seeds: possibly noise, possibly not, since these runs' own seed spread was not measured; for scale "
-        f"only, on a smaller training set ({GRID_IMAGES:,} images against the rows' {BEFORE['train_size']:,}), in the "
-        f"Playground, the notebook's CNN trained "
+        f"only, on a smaller training set in smaller batches {SCALE_SIZES}, in the Playground, the notebook's CNN "
+        "trained "
         f"{GRID['epochs']} epochs on {GRID['default']['images']:,} images scored {listed} with {len(scores)} seeds; "
         f"by the Playground's rule, a difference of less than {threshold:.2f} points between two single runs is "
         "called within noise."
@@ -704,8 +708,9 @@ def test_another_folder_is_not_said_to_have_the_shipped_seed_study(shipped_model
     rows = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())["train_size"]
     assert rows > GRID_IMAGES
     assert (
-        f"-epoch rows was not measured; for scale only, on a smaller training set ({GRID_IMAGES:,} images against "
-        f"the rows' {rows:,}): in the Playground, the notebook's CNN trained {GRID['epochs']} epochs on {GRID_IMAGES:,} "
+        f"-epoch rows was not measured; for scale only, on a smaller training set in smaller batches ({GRID_IMAGES:,} "
+        f"images in batches of {GRID['batch_size']} against the rows' {rows:,} in batches of {BEFORE['batch_size']}): "
+        f"in the Playground, the notebook's CNN trained {GRID['epochs']} epochs on {GRID_IMAGES:,} "
         "images scored" in shipped
     )
 

@@ -575,8 +575,8 @@ def test_the_regularisation_verdict_is_too_close_to_call_below_too_close(change,
 
 
 def test_a_validation_loss_well_above_its_lowest_is_not_called_flat():
-    h = {"val_loss": [0.9, 0.5, 0.6, 0.65], "val_accuracy": [0.8, 0.85, 0.86, 0.9]}
-    assert not overfitted({**h, "loss": [1.0, 0.8, 0.7, 0.6]})  # spared by its accuracy condition alone
+    h = {"val_loss": [0.9, 0.5, 0.6, 0.65], "val_accuracy": [0.8, 0.85, 0.86, 0.9], "loss": [1.0, 0.8, 0.7, 0.6]}
+    assert not overfitted(h) and overfitting.not_overfitted_because(h) == "accuracy"  # spared by its accuracy alone
     words = overfitting._still_improving(h, 5.0)
     assert (
         "its validation loss ended 0.150 above its lowest (epoch 2), more than the rule's 0.03: the loss got worse, "
@@ -905,3 +905,24 @@ def test_the_rise_above_the_lowest_loss_is_the_printed_losses_difference(why):
         assert round(h["val_loss"][-1] - h["val_loss"][3], 3) == 0.022 and f"{ended:.3f}" == "0.023"
         said = f"it ended only {ended:.3f} above its lowest"
     assert said in words
+
+
+@pytest.mark.parametrize(
+    "val_loss, why, reason",
+    [
+        ([0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.40, 0.42, 0.41, 0.445], "next-to-last", "epoch 9 was only 0.010 above"),
+        ([0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.42, 0.43, 0.40, 0.44], "lowest-late", "lowest at epoch 9 of 10"),
+    ],
+)
+def test_a_run_spared_by_a_loss_condition_is_not_said_to_be_spared_by_its_accuracy(val_loss, why, reason):
+    """Review 38b M1: a last epoch more than 0.03 above the lowest, yet the rule spares the run for a loss condition
+    (the epoch before within 0.03, or too few epochs after the lowest): "which asks for both" is not its reason."""
+    h = {
+        "loss": [1.0 - 0.1 * i for i in range(10)],
+        "val_accuracy": [0.8 + 0.01 * i for i in range(10)],
+        "val_loss": val_loss,
+    }
+    assert not overfitted(h) and overfitting.not_overfitted_because(h) == why
+    words = overfitting._still_improving(h, 5.6)
+    assert "which asks for both" not in words and reason in words
+    assert "it is not called overfitted, despite a wide training-curve gap: " in words
