@@ -32,7 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE, and_list, lenient_kinds, percent
+from tabs.runs import TOO_CLOSE, and_list, fold_tally, lenient_kinds, percent
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -454,10 +454,9 @@ def _at_equal_cost(rule: dict) -> str:
         ("unsure_unseen_family", "the generated kind"),
         ("unsure_outside", "the kinds trained on (hats etc.)"),
     ):
-        ahead = sum(a > b for a, b in zip(with_rule[key]["folds"], matched[key]["folds"], strict=True))
-        changes.append(
-            f"{100 * (with_rule[key]['mean'] - matched[key]['mean']):+.1f} points on {name} (higher on {ahead} of "
-            f"{len(matched[key]['folds'])} folds)"
+        changes.append(  # review 39a #2: lower and equal folds counted too
+            f"{100 * (with_rule[key]['mean'] - matched[key]['mean']):+.1f} points on {name} "
+            f"({fold_tally(matched[key], with_rule[key])})"
         )
     return (
         f". A probability threshold alone, raised to {matched['unsure_below']:.0%}, gives up about as many right "
@@ -506,7 +505,7 @@ def _also_chosen(results: dict) -> list[str]:
 
 
 def _chosen_where(results: dict) -> str:
-    """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter a little,
+    """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter,
     whichever run measured the "unlike" rule), and what a sibling run's folds, where they measured it, would choose."""
     rule = (results.get("unlike_rule") or {}).get("chosen") or {}
     theirs = (
@@ -521,15 +520,15 @@ def _chosen_where(results: dict) -> str:
             more = (
                 f" (and so {'were' if len(also) > 1 else 'was'} {and_list(also)}: docs/real-photos.md)" if also else ""
             )
-            return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely a little optimistic."
+            return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely optimistic, by an amount not measured."
         return f"Those folds would choose {theirs}.{_optimistic(results)}"
     threshold = _thresholds_chosen(results)
     if threshold:
         named = [threshold.replace("both thresholds", "the app's thresholds"), *_also_chosen(results)]
         chosen = and_list(named)
         return (
-            f"{chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds, so these numbers are likely a "
-            f"little optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose "
+            f"{chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds, so these numbers are likely "
+            f"optimistic, by an amount not measured; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose "
             f"{theirs}."
         )
     return f"Those folds would choose {theirs}.{_optimistic(results)}"
@@ -537,7 +536,7 @@ def _chosen_where(results: dict) -> str:
 
 def _optimistic(results: dict) -> str:
     """Where the folds did not choose the app's thresholds: what else was chosen on the table's folds, which still
-    makes its numbers flatter a little (review 28a #3)."""
+    makes its numbers flatter, by an amount not measured (review 28a #3, 39a #1)."""
     also = _also_chosen(results)
     if not also:
         return ""
@@ -545,18 +544,20 @@ def _optimistic(results: dict) -> str:
     verb = "were" if len(also) > 1 else "was"
     return (
         f" {chosen[0].upper()}{chosen[1:]} {verb} chosen on the table's folds (docs/real-photos.md), so its numbers are "
-        "likely a little optimistic."
+        "likely optimistic, by an amount not measured."
     )
 
 
 def _chosen_on(results: dict) -> str:
     """The curve's caveat where its folds chose the app's thresholds (as _chosen_where says under the table): the
-    same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters a little."""
+    same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters, by an amount not measured."""
     threshold = _thresholds_chosen(results)
     chosen = _also_chosen(results)[::-1] + ([threshold] if threshold else [])
     if not chosen:
         return ""
-    return f", on the folds {and_list(chosen)} {_were(chosen)} chosen on, so likely a little optimistic"
+    return (
+        f", on the folds {and_list(chosen)} {_were(chosen)} chosen on, so likely optimistic, by an amount not measured"
+    )
 
 
 def _chosen_here(results: dict) -> str:
@@ -569,7 +570,7 @@ def _chosen_here(results: dict) -> str:
     chosen = and_list(named)
     return (
         f" {chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds (docs/real-photos.md), so these "
-        "numbers are likely a little optimistic."
+        "numbers are likely optimistic, by an amount not measured."
     )
 
 

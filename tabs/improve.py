@@ -40,6 +40,7 @@ from tabs.runs import (
     TOO_CLOSE,
     and_list,
     batch_norm_causes,
+    fold_tally,
     lenient_kinds,
     measure,
     noise_words,
@@ -784,12 +785,12 @@ def _flip_on_photos(model: LoadedModel) -> str:
     words = (
         "Classify's answer uses it: on real photos of people the fold models never saw it took the share of photos of "
         "the ten whose top class the app's mapping accepts "
-        f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({_fold_tally(one['top1'], two['top1'])}). "
+        f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])}). "
         f"At the app's thresholds it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
-        f"{two['right_and_sure']['mean']:.1%} ({_fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "
+        f"{two['right_and_sure']['mean']:.1%} ({fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "
         "“Not sure” on the garment a fold never trained on (all its photos, including those by people whose other "
         f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
-        f"{two['unsure_unseen_garment']['mean']:.1%} ({_fold_tally(one['unsure_unseen_garment'], two['unsure_unseen_garment'])})"
+        f"{two['unsure_unseen_garment']['mean']:.1%} ({fold_tally(one['unsure_unseen_garment'], two['unsure_unseen_garment'])})"
     )  # review 36a #1, #2
     if plain["unsure_below"] != flipped["unsure_below"]:  # the thresholds' rule asks one pass for another threshold
         words += (
@@ -797,15 +798,6 @@ def _flip_on_photos(model: LoadedModel) -> str:
             f"right-and-sure is {plain['right_and_sure']['mean']:.1%}"
         )
     return words + ". The other tabs show one pass of the network."
-
-
-def _fold_tally(before: dict, after: dict) -> str:
-    """How many of the same folds went up, stayed, went down: "higher on 2 of 3 folds, lower on none"."""
-    pairs = list(zip(before["folds"], after["folds"], strict=True))
-    up = sum(round(b, 4) > round(a, 4) for a, b in pairs)
-    down = sum(round(b, 4) < round(a, 4) for a, b in pairs)
-    words = {0: "none"}
-    return f"higher on {words.get(up, up)} of {len(pairs)} folds, lower on {words.get(down, down)}"
 
 
 def compare(image_path: str | None, first: str, second: str, model: LoadedModel):

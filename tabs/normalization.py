@@ -240,7 +240,8 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     else:
         note += f"It answers **{CLASS_NAMES[first]}**: {top}."
     if unsure:  # short: on a phone the histograms below must start in the first screen
-        note += f" Under the app's {UNSURE_BELOW:.0%} line, the app would answer *Not sure*."
+        # review 39c #3: one pass; Classify applies the line to the average with the mirror image
+        note += f" In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*."
     if bug[first] - bug[second] < TIE_WITHIN and not even:  # "almost evenly" says it
         note += " Which class comes first is a near-tie."
     blank = CLASS_NAMES[int(black.argmax())]

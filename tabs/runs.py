@@ -261,6 +261,19 @@ def lenient_kinds() -> str:
     return and_list([LENIENT_NAMES.get(f, f) for f, accepted in ACCEPTED.items() if len(accepted) > 1])
 
 
+def fold_tally(before: dict, after: dict) -> str:
+    """How many of the same folds went up, went down, stayed (to four decimals): "higher on 2 of 3 folds, lower on
+    none", with ", equal on 1" where any stayed (review 39a #2: "higher on 2 of 3" read as "lower on the third")."""
+    pairs = list(zip(before["folds"], after["folds"], strict=True))
+    up = sum(round(b, 4) > round(a, 4) for a, b in pairs)
+    down = sum(round(b, 4) < round(a, 4) for a, b in pairs)
+    words = {0: "none"}
+    same = len(pairs) - up - down
+    return f"higher on {words.get(up, up)} of {len(pairs)} folds, lower on {words.get(down, down)}" + (
+        f", equal on {same}" if same else ""
+    )
+
+
 def and_list(names: list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
@@ -399,25 +412,25 @@ def reestimated_step_words(
     if a_val is not None and b_val is not None:  # review 37b M2: validation's re-estimated step may point the other way
         words += f" on the test set ({100 * (b_val - a_val):+.2f} on the validation images)"
     if abs(step - again) < TOO_CLOSE:
-        return words + ", so re-estimating them changes the step little."
+        return words + ", so re-estimating them changes the test-set step little."
     if step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
         # review 36b #M1: the re-estimated step is one run each, and a clean re-estimate may handicap an augmented run,
         # so a step that turns round says nothing of the learned weights; under TOO_CLOSE it is not called a turn
         words += (
             f": with both re-estimated, the {step:+.2f}-point step is gone (too close to call from one run each)"
             if abs(again) < TOO_CLOSE
-            else f": with both re-estimated, the {step:+.2f}-point step turns round (one run each)"
+            else f": with both re-estimated, the {step:+.2f}-point step on the test set turns round (one run each)"
         ) + ", and whether either run's learned weights do better is not shown."
     elif abs(again) < abs(step):
         # review 37b M2: one run each, and both steps may be noise, so the narrowing is not split into causes
-        words += f": re-estimating narrows the step by {abs(step - again):.2f} points" + (
+        words += f": re-estimating narrows the test-set step by {abs(step - again):.2f} points" + (
             ", leaving a step too close to call from one run each, so whether either run's learned weights do "
             "better is not shown."
             if abs(again) < TOO_CLOSE
             else " (one run each)."
         )
     else:
-        words += ": with both re-estimated, the step is larger."
+        words += ": with both re-estimated, the step on the test set is larger (one run each)."  # review 39b L2
     clean = [name for name in (before, after) if augmented(name)]
     swapped = (
         ""

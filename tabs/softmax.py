@@ -163,42 +163,24 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"{lost_value}: {_listed(naive)}, off by up to "
             f"{_significant(off, 2) if off > 0 else 'something under 1e-323'}"  # one way to write it (34c #4, 37c #2)
         )
-        tiny = ~zero & (exps < np.finfo(np.float32).tiny)  # subnormal, and kept: fewer significant digits
-        # the error split in two (review 35c #1): the lost ones' share handed to the others (the exact softmax with
-        # them set to 0), and the rest, the digits float32 dropped from the exps it kept
-        kept = np.where(zero, 0.0, stable) / stable[~zero].sum()
-        from_loss, from_digits = float(np.abs(kept - stable).max()), float(np.abs(naive - kept).max())
-        if tiny.any() and from_digits > from_loss:
-            words += (
-                f", mostly from the {int(tiny.sum())} other exp{'s' * (int(tiny.sum()) > 1)} below 1.2e-38, where "
-                f"float32 keeps fewer significant digits (the smallest that is not 0: {exps[tiny].min():.3g})"
-            )
-        elif from_digits > from_loss:  # the lost share is smaller than float32's rounding of the exps it kept
-            words += ", mostly from float32 keeping about 7 significant digits of each exp, not from the lost share"
-        else:
-            left = int((~zero).sum())
-            words += (
-                f", {'mostly ' if from_digits > SAME_WITHIN else ''}because {'its' if zero.sum() == 1 else 'their'} "
-                + (
-                    f"{share} of probability"
-                    if not (share := _significant(stable[zero].sum(), 2)).startswith("under")
-                    else f"share of probability ({share})"
-                )
-                + f" went to {'the one' if left == 1 else f'the {left}'} left"
-            )
+        # review 39c #1 (high): no cause is named for the rest of the error: float32's rounding of the exps, of the
+        # result, and of the logits can each carry it, and the words had named one unmeasured (35c #1, 39c #1)
         return scaled + words + f".{fixed}"
-    sub = np.flatnonzero((exps > 0) & (exps < np.finfo(np.float32).tiny))
-    if gap < SAME_WITHIN and sub.size:  # same to within SAME_WITHIN, not to the tiny ones' own size (review 37c #3)
-        exact = np.exp(z[sub])
-        worst = sub[int(np.argmax(np.abs(exps[sub] - exact) / exact))]
-        stored, true = float(exps[worst]), float(np.exp(z[worst]))
-        if abs(stored - true) / true > SAME_WITHIN:
+    tiny = np.finfo(np.float32).tiny
+    # an exp, or a probability after the division, below 1.2e-38 keeps fewer digits (review 37c #3, 39c #2)
+    sub = np.flatnonzero((exps < tiny) | (naive < tiny))
+    if gap < SAME_WITHIN and sub.size:  # same to within SAME_WITHIN, not to the tiny ones' own size
+        worst = int(sub[np.argmax(np.abs(naive[sub] - stable[sub]) / stable[sub])])
+        got, true = float(naive[worst]), float(stable[worst])
+        if abs(got - true) / true > SAME_WITHIN:
             # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40")
-            digits = next(d for d in range(2, 18) if f"{stored:.{d}g}" != f"{true:.{d}g}")
+            digits = next(d for d in range(2, 18) if f"{got:.{d}g}" != f"{true:.{d}g}")
+            below = "that probability" if got < tiny else f"exp({z[worst]:g})"
             return scaled + (
-                f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not the "
-                f"smallest to their own precision: exp({z[worst]:g}) is below 1.2e-38, where float32 keeps fewer "
-                f"significant digits, and is stored as {stored:.{digits}g} instead of {true:.{digits}g}.{fixed}"
+                f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not "
+                f"each to its own precision: the probability for {z[worst]:g} comes out {got:.{digits}g} instead "
+                f"of {true:.{digits}g}, {_relative(abs(got - true) / true)} off ({below} is below 1.2e-38, where "
+                f"float32 keeps fewer significant digits).{fixed}"
             )
     if gap < SAME_WITHIN:
         return scaled + (
@@ -221,6 +203,11 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "
         f"{exps.min():.3g}).{fixed}"
     )
+
+
+def _relative(error: float) -> str:
+    """ "1.7%" of its own size, or "3.2e-06 of its size" below a tenth of a percent."""
+    return f"{100 * error:.2g}%" if error >= 1e-3 else f"{error:.1e} of its size"
 
 
 def _listed(values: np.ndarray) -> str:

@@ -155,14 +155,14 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     same = classify._chosen_where(REAL)
     assert same == (
         "Both thresholds were chosen on those same folds (and so were the mirror average and the fine-tune recipe: "
-        "docs/real-photos.md), so these numbers are likely a little optimistic."
+        "docs/real-photos.md), so these numbers are likely optimistic, by an amount not measured."
     )
     # review 24a #2: a sibling run measured the "unlike" rule, but the table's own folds still chose what they report
     sibling = _other_run_same_recipe()
     assert REAL["cross_validation"]["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
     optimistic = (
         "The app's thresholds, the mirror average and the fine-tune recipe were chosen on these same folds, so these "
-        "numbers are likely a little optimistic; the \"unlike\" rule's own figures come from a sibling run's folds, "
+        "numbers are likely optimistic, by an amount not measured; the \"unlike\" rule's own figures come from a sibling run's folds, "
     )
     assert classify._chosen_where(sibling) == optimistic + "which would choose the app's thresholds too."
     other = copy.deepcopy(sibling)
@@ -174,7 +174,7 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     elsewhere["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
     assert classify._chosen_where(elsewhere) == (
         "Those folds would choose the app's thresholds too. The mirror average and the fine-tune recipe were chosen on "
-        "the table's folds (docs/real-photos.md), so its numbers are likely a little optimistic."
+        "the table's folds (docs/real-photos.md), so its numbers are likely optimistic, by an amount not measured."
     )
     table = _flat(classify.real_photo_table(fake_model(real=sibling)))
     assert optimistic + "which would choose the app's thresholds too." in table
@@ -418,18 +418,18 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
     both = "The mirror average and the fine-tune recipe were chosen on the table's folds (docs/real-photos.md)"
     assert classify._chosen_where(real) == (
         f"Those folds would choose 45% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}. {both}, so "
-        "its numbers are likely a little optimistic."
+        "its numbers are likely optimistic, by an amount not measured."
     )
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     assert (
-        ", on the folds the fine-tune recipe and the mirror average were chosen on, so likely a little optimistic"
+        ", on the folds the fine-tune recipe and the mirror average were chosen on, so likely optimistic, by an amount not measured"
         in html
     )
     one = copy.deepcopy(real)
     one["recipe_choice"]["chosen"] = {**one["cross_validation"]["recipe"], "copies": 99}  # another run's recipe won
     assert classify._chosen_where(one).endswith(
-        " The mirror average was chosen on the table's folds (docs/real-photos.md), so its numbers are likely a little "
-        "optimistic."
+        " The mirror average was chosen on the table's folds (docs/real-photos.md), so its numbers are likely "
+        "optimistic, by an amount not measured."
     )
     assert ", on the folds the mirror average was chosen on, so likely" in classify.how_sure(
         0.4, None, fake_model(real=one)
@@ -543,7 +543,7 @@ def test_the_table_keeps_its_caveat_without_the_unlike_rules_run(has_score):
     thresholds = "Both thresholds" if has_score else "The probability threshold"
     caveat = (
         f"{thresholds}, the mirror average and the fine-tune recipe were chosen on these same folds "
-        "(docs/real-photos.md), so these numbers are likely a little optimistic."
+        "(docs/real-photos.md), so these numbers are likely optimistic, by an amount not measured."
     )
     words = _flat(classify.real_photo_table(fake_model(real=real)))
     assert words.split(" | |")[0].endswith(caveat)  # the lead's last sentence
@@ -551,8 +551,8 @@ def test_the_table_keeps_its_caveat_without_the_unlike_rules_run(has_score):
     del real["test_time_flip"]
     words = _flat(classify.real_photo_table(fake_model(real=real)))
     assert words.split(" | |")[0].endswith(
-        " The fine-tune recipe was chosen on these same folds (docs/real-photos.md), so these numbers are likely a "
-        "little optimistic."
+        " The fine-tune recipe was chosen on these same folds (docs/real-photos.md), so these numbers are likely "
+        "optimistic, by an amount not measured."
     )
     del real["recipe_choice"]  # nothing chosen on them: no caveat
     assert "optimistic" not in classify.real_photo_table(fake_model(real=real))
@@ -568,13 +568,13 @@ def test_folds_without_features_chose_only_the_probability_threshold():
         html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
         assert (
             ", on the folds the fine-tune recipe, the mirror average and the probability threshold were chosen on, so "
-            "likely a little optimistic" in html
+            "likely optimistic, by an amount not measured" in html
         )
         assert "both thresholds" not in html
         # the "unlike" rule measured on a sibling run that kept features: the lead names the probability threshold too
         assert classify._chosen_where(real).startswith(
             "The probability threshold, the mirror average and the fine-tune recipe were chosen on these same folds, "
-            'so these numbers are likely a little optimistic; the "unlike" rule\'s own figures come from a sibling '
+            'so these numbers are likely optimistic, by an amount not measured; the "unlike" rule\'s own figures come from a sibling '
             "run's folds"
         )
     alone = copy.deepcopy(real)

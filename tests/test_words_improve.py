@@ -634,7 +634,7 @@ def test_the_largest_step_is_also_given_with_both_runs_averages_re_estimated(shi
         f"{nets[after]['reestimated']['test_accuracy']:.2%}, a step of {again:+.2f} points" in words
     )
     assert (
-        f"re-estimating narrows the step by {100 * gain - again:.2f} points (one run each). Whether the two runs' "
+        f"re-estimating narrows the test-set step by {100 * gain - again:.2f} points (one run each). Whether the two runs' "
         "averages lagged by different amounts because of what changed between them was not measured" in words
     )
     from model.recipe import ABLATIONS
