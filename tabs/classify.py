@@ -358,7 +358,8 @@ def _as_the_app(cv: dict, results: dict | None = None) -> str:
     if cv.get("mirror_averaged"):
         one = (((results or {}).get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {})
         one_pass = (
-            f"; in one pass its top class is right for {one['top1']['mean']:.1%} ± {one['top1']['sd']:.1%}"
+            f"; in one pass the fold models' top class is right for {one['top1']['mean']:.1%} ± "
+            f"{one['top1']['sd']:.1%}"  # review 40a #3: not the first two rows' model
             if "top1" in one
             else ""
         )

@@ -155,7 +155,9 @@ def _even_spread(fine_tune: dict | None) -> str | None:
     none (no hats, shorts, skirts, no generated outliers)."""
     if fine_tune is not None and not fine_tune.get("outlier_exposure", True):
         return None
-    generated = sum(((fine_tune or {}).get("generated_outliers") or {"": 1}).values())
+    recorded = (fine_tune or {}).get("generated_outliers")
+    # a fine-tune with --outliers 0 records {}: none generated (review 40c #5); not recorded at all: the shipped kind
+    generated = sum((recorded if recorded is not None else {"": 1}).values())
     return "its even-spread targets over the ten, on " + (
         "generated pictures and on hats, shorts and skirts," if generated else "hats, shorts and skirts,"
     )
@@ -403,9 +405,12 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     """The runner-up of a correctly read image; a near-tie with the third class is said, since then the second
     map's class is picked by a hair."""
     second, third = int(ranked[1]), int(ranked[2])
-    words = f"the runner-up ({_share(probs[second])})"
-    if probs[second] - probs[third] < NEAR_TIE:
-        words += f", a near-tie with {CLASS_NAMES[third]} ({_share(probs[third])})" + (
+    tie = probs[second] - probs[third] < NEAR_TIE
+    # in a near-tie both to a tenth of a point at least: "2%" and "0.84%" read 1.16 points apart (review 40c #2)
+    share = (lambda p: percent(p, 1) if p >= 0.01 else percent(p, 2)) if tie else _share
+    words = f"the runner-up ({share(probs[second])})"
+    if tie:
+        words += f", a near-tie with {CLASS_NAMES[third]} ({share(probs[third])})" + (
             ": the model gives both almost nothing, so which comes second says little"
             if probs[second] < ALMOST_NOTHING
             else f": the two are within {100 * NEAR_TIE:g} percentage point of each other"

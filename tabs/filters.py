@@ -193,8 +193,10 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
     if train - aug_train > aug_val - val:  # training accuracy fell more than validation accuracy rose
         if curves:
             return (
-                words + ". With augmentation, training accuracy is measured on augmented images, so most of that "
-                f"closing is training accuracy falling, not validation accuracy rising ({moves})." + words_after
+                words
+                + f": most of that closing is training accuracy falling, not validation accuracy rising ({moves}; "
+                "one run each). With augmentation the training curve is measured on augmented images, which can lower "
+                "it by itself; how much of the fall that explains was not measured." + words_after  # review 40b M1
             )
         return (
             words

@@ -257,10 +257,11 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     # is named from a top class the black image may pick by a hair (review 36c #3)
     note += (
         f" For an all-black image the top class is {blank} too, but at {percent(black.max(), 1)}: this image's "
-        f"probabilities differ from it by up to {100 * gap:.1f} points, so the image still moves the answer."
+        f"probabilities differ from it by up to {100 * gap:.1f} points, so the image still moves the probabilities, "
+        "though not the top class."  # review 40c #3
     )
     if blank == right:
-        note += " Its top class is the answer at the right scale as well."
+        note += " The all-black image's top class is also the answer at the right scale."
     return note
 
 

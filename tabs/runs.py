@@ -375,8 +375,8 @@ def _fitted_words(bn: dict, plain: dict, history: dict) -> str:
     return (
         f"Its training accuracy, {ALIKE}, is {bn['train_accuracy']:.2%} against {plain['train_accuracy']:.2%} without "
         f"batch norm, and its gap to validation accuracy {gaps[0]:.2f} points against {gaps[1]:.2f} (one run each"
-        f"{curve}). These use the same lagging running averages as its test score, so they say little about how "
-        "closely its learned weights fit the training images."
+        f"{curve}). These use the same running averages as its test score, which may lag behind the weights, so they "
+        "say little about how closely its learned weights fit the training images."  # review 40b L1
     )
 
 

@@ -766,6 +766,7 @@ def test_the_error_of_several_lost_probabilities_is_their_whole_share():
         ([50.0, -50.0], True),  # every exp normal, but 3.72e-44 after the division comes out 3.78e-44 (39c #2)
         ([0.0, -88.0, -3.0], False),  # exp(-88), also below 1.2e-38, keeps its first six digits
         ([-90.0, -91.0], False),  # both exps below 1.2e-38; each probability within 1e-6 of its own size
+        ([88.7, 0.0], True),  # 88.7 is stored as 88.699997: the small probability 3.2e-6 of its size off (40c #1)
     ],
 )
 def test_the_same_probabilities_are_not_said_of_ones_float32_stores_badly(logits, tiny_off):
@@ -788,7 +789,9 @@ def test_the_same_probabilities_are_not_said_of_ones_float32_stores_badly(logits
             and abs(float(got) - naive[k]) <= 0.05 * naive[k]
             and abs(float(true) - stable[k]) <= 0.05 * stable[k]
         )
-        assert f"{100 * rel[k]:.2g}% off" in note and "is below 1.2e-38, where float32 keeps fewer" in note
+        said = f"{100 * rel[k]:.2g}% off" if rel[k] >= 1e-3 else f"{rel[k]:.1e} of its size off"
+        assert said in note
+        assert "keeps fewer" not in note  # review 40c #1: the logits' own rounding can carry it: no cause named
 
 
 @pytest.mark.parametrize("logits", [[30.0, -80.0], [10.0, 0.0, -95.0], [5.0, -100.0, -120.0]])

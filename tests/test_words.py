@@ -121,7 +121,11 @@ WRONG = [
     "not the running averages the validation scores use",  # left out dropout (35b #5)
     'says "Not sure" when it should not answer',  # it still answers 11.7% of hats etc., 19.8% of an unseen kind
     "of the deficit came from its running averages",
-    "likely a little optimistic",  # the size of the bias was never measured (39a #1)  # a share of a deficit from one run each (38b L2)
+    "likely a little optimistic",
+    "a hint of a small cost",
+    "need not be all that augmentation did",  # the step changed reshuffling too (40b L3)
+    "so most of that closing is training accuracy falling",  # a cause not measured (40b M1)
+    "These use the same lagging running averages",  # said where lag was not shown (40b L1)  # against a start chosen on those validation images (39b L3, 40a #1)  # the size of the bias was never measured (39a #1)  # a share of a deficit from one run each (38b L2)
     "was the `vgg` run's running averages",  # a step from one run each split into causes (38b M2)
     "and more, lay in the runs' running averages",  # a sign change with no too-close check (36b M1)
     "lay in the runs' running averages as trained, not in their learned weights",  # a cause from one run each (37b M2)

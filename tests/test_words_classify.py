@@ -365,8 +365,8 @@ def test_the_real_photo_table_gives_the_fine_tuned_rows_one_pass_top_class_too(s
     one = results["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]
     table = " ".join(classify.real_photo_table(shipped_model).split())
     assert (
-        f"(the first two rows: one pass; in one pass its top class is right for {one['mean']:.1%} ± {one['sd']:.1%})"
-        in table
+        f"(the first two rows: one pass; in one pass the fold models' top class is right for {one['mean']:.1%} ± "
+        f"{one['sd']:.1%})" in table
     )
 
 

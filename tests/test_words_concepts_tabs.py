@@ -319,8 +319,8 @@ BLACK = probabilities(dress=0.12, coat=0.11)
                 "It answers **Dress**: Dress 70.0%, then Coat 20.0%.",
                 # review 36c #3: 58 points from the black image's: the image moves the answer, no cause named
                 "the top class is Dress too, but at 12.0%: this image's probabilities differ from it by up to 58.0 "
-                "points, so the image still moves the answer.",
-                "Its top class is the answer at the right scale as well.",
+                "points, so the image still moves the probabilities, though not the top class.",
+                "The all-black image's top class is also the answer at the right scale.",
             ],
             ["Not sure", "near-tie", "scale speaking"],
         ),
@@ -414,6 +414,23 @@ def test_a_runner_up_in_a_near_tie_with_the_third_class_is_said_to_be_one():
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
     assert "a near-tie with" in words and "almost nothing" not in words
     assert "the two are within 1 percentage point of each other" in words
+    assert "the runner-up (13.4%)" in words and "(12.6%)" in words  # review 40c #2: a tenth of a point in a tie
+
+    probs = np.array([0.9749, 0.0167, 0.0084] + [0.0] * 7)  # shipped #720's: 2% and 0.84% read 1.16 points apart
+    words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
+    assert "the runner-up (1.7%)" in words and f"a near-tie with {CLASS_NAMES[2]} (0.84%)" in words
+
+
+@pytest.mark.parametrize(
+    "recorded, generated", [({}, False), (None, True), ({"noise": 5}, True), ({"noise": 0}, False)]
+)
+def test_even_spread_targets_name_generated_pictures_only_where_some_were_made(recorded, generated):
+    """Review 40c #5: `--outliers 0` records {}; a fine-tune that records nothing is the shipped kind (generated)."""
+    from tabs import confusion
+
+    fine = {"outlier_exposure": True} | ({} if recorded is None else {"generated_outliers": recorded})
+    words = confusion._even_spread(fine)
+    assert ("generated pictures" in words) == generated and "hats, shorts and skirts" in words
 
     probs = np.array([0.70, 0.25, 0.05] + [0.0] * 7)  # a runner-up far ahead of the third
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])

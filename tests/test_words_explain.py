@@ -824,7 +824,13 @@ def test_the_docs_top_layer_shares_are_split_by_sign():
         return float(np.mean(rho >= cut)), float(np.mean(rho <= -cut)), len(rho)
 
     smooth = np.array([v for v in raw[TOP]["SmoothGrad"] if v is not None], dtype=np.float64)
-    assert smooth.min() > 0 and "SmoothGrad 85% (5%), every image with ρ above 0: a kept ranking;" in doc
+    assert smooth.min() > 0
+    # review 40c #4: a weak positive ρ on most images is part of a ranking, likely kept, from one draw
+    assert (
+        f"SmoothGrad 85% (5%), every image with ρ above 0 (ρ ≥ 0.3 on {np.mean(smooth >= 0.3):.0%}): part of the "
+        "trained ranking likely kept, from one random draw of the weights;" in doc
+    )
+    assert "a kept ranking;" not in doc
     kept, turned, chance_kept, chance_turned = {}, {}, {}, {}
     for m in ("Grad-CAM", "Occlusion"):
         (kept[m], turned[m], n), (chance_kept[m], chance_turned[m], pairs) = split(m, TOP), split(m, f"{TOP}_chance")

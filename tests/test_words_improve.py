@@ -339,9 +339,11 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
     start = BEFORE["history"]["val_accuracy"][-1]  # the model they started from, on the same validation split
     assert max(vals) < start  # the shipped branch: all below (review 25a #3)
     assert (
-        said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), a hint "
-        "of a small cost, not a measurement of it." in one_line(improve.detail_words(shipped_model))
+        said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), but "
+        "the starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there is "
+        "likely flattered: no clear cost." in one_line(improve.detail_words(shipped_model))
     )
+    assert "a hint of a small cost" not in one_line(improve.detail_words(shipped_model))  # review 40a #1
     for moved, tail in (
         ([start + 0.001, start + 0.002, start + 0.003], f": all {len(vals)} ended above the starting model"),
         ([start - 0.001, start + 0.001, start - 0.002], ", on either side of the starting model's"),
@@ -836,7 +838,7 @@ def test_the_same_validation_split_is_said_only_where_both_seeds_are_known_to_ma
     seeds = len(METRICS["real_photos"]["seeds"])
     assert BEFORE["seed"] == METRICS["seed"] and BEFORE["validation_size"] == METRICS["validation_size"]
     assert METRICS["real_photos"]["init"]  # the shipped: two commands, each recording its seed
-    same = f": all {seeds} ended below the starting model on the same validation split ({start:.2%}), a hint"
+    same = f": all {seeds} ended below the starting model on the same validation split ({start:.2%}), but the"
     assert same in one_line(improve.detail_words(fake_model()))
     own = (
         f"the starting model's {start:.2%} on its own validation split (the same images only if both phases used one "
