@@ -129,7 +129,7 @@ def number_grid(values: np.ndarray, title: str, fmt: str = ".2f") -> str:
 def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]], unit: str = "%") -> str:
     """A waterfall as an HTML table: each row's bar floats from the row before's value to its own.
 
-    The first bar starts at the axis's low end. The axis spans the values, padded by half a unit and
+    The first bar, grey, starts at the axis's low end. The axis spans the values, padded by half a unit and
     rounded out to whole units, so the steps between close values stay visible. Each value has its
     change from the row before beside it (one column, so the table fits a phone). ``extra`` adds text
     columns after the bars (for example another metric of each row).
@@ -141,7 +141,8 @@ def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]]
     for i, (name, value) in enumerate(zip(names, values, strict=True)):
         before = values[i - 1] if i else low
         start, end = sorted((before, value))
-        color = "#2563eb" if value >= before else "#dc2626"
+        # the first row has no row before: grey, not a "better" blue (review 41a #1)
+        color = ("#2563eb" if value >= before else "#dc2626") if i else "#9ca3af"
         change = f" <span class='bar-change'>({value - before:+.2f})</span>" if i else ""
         bar = _bar((end - start) / span, color, (start - low) / span)
         cells = [

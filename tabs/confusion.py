@@ -208,10 +208,12 @@ def _why_under_confident(
             "under-confident was not measured."
         )
     return (  # label smoothing not named yet in this branch: what the even-spread targets aim lower than
-        f"Before its real-photo fine-tune the model was {was_said}, so the change likely came with the fine-tune: "
-        f"{targets} aim at "
-        f"{1 / len(CLASS_NAMES):.0%} for every class, lower than the {aim:.0%} that label smoothing aims at for the "
-        f"right class, while {photos}. Label smoothing was in both trainings, so it alone does not explain the change."
+        # review 41c #2: the change came with the fine-tune (the only step between the two); what in it, not measured
+        f"Before its real-photo fine-tune the model was {was_said}, so the change came with the fine-tune. One "
+        f"candidate, not isolated by any run: {targets} aim at {1 / len(CLASS_NAMES):.0%} for every class, lower than "
+        f"the {aim:.0%} that label smoothing aims at for the right class, while {photos}; what in the fine-tune made "
+        "the model under-confident was not measured. Label smoothing was in both trainings, so it alone does not "
+        "explain the change."
     )
 
 

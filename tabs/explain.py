@@ -534,7 +534,8 @@ def _stage_clauses(results: dict, summary: dict, key: str, chance: bool) -> list
                 )
             elif verdict == "above":
                 clauses.append(
-                    f"{shares}: a small excess at this cut-off (at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
+                    # review 41c #1: no size word the code does not check
+                    f"{shares}: above chance at this cut-off only (at |ρ| ≥ {OTHER_CUT} it is {other['kept']:.0%} "
                     f"against {other['chance']:.0%}), from one random draw of the weights, so borderline: not a "
                     "clear sign either way"
                 )

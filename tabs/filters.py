@@ -190,6 +190,17 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
         return words + f": the gap grew by {shown - before:.1f} points." + words_after
     if augmented >= dropout / 2:
         return words + f": augmentation left {augmented:.1f} of the {dropout:.1f} points." + words_after
+    if aug_val < val:  # validation fell too: the training fall is more than the whole closing (review 41b L3)
+        return (
+            words
+            + f": training accuracy fell by more than the gap closed, and validation accuracy fell too ({moves}"
+            + (
+                "; one run each). With augmentation the training curve is measured on augmented images."
+                if curves
+                else ")."
+            )
+            + words_after
+        )
     if train - aug_train > aug_val - val:  # training accuracy fell more than validation accuracy rose
         if curves:
             return (

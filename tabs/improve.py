@@ -86,7 +86,10 @@ FROM_THE_NOTEBOOK = (
     "The notebook's last question, answered by training: one group of changes at a time, from the notebook's "
     "two-convolution network to this app's model."
 )
-BARS = "Each bar runs from the row above's test accuracy to its own (blue: better, red: worse)."
+BARS = (
+    "Each bar after the first runs from the row above's test accuracy to its own (blue: better, red: worse); the "
+    "first, grey, starts at the axis's low end."
+)
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept
 DETAIL = """**How to read it.** Each row adds one group of changes to the row above (listed below). A gain is

@@ -104,7 +104,7 @@ def test_waterfall_bars_float_from_the_row_before_to_their_own_value():
     bars = re.findall(r"margin-left:([\d.]+)%;width:([\d.]+)%;min-width:1px;height:0.9em;background:(#\w+)", html)
     # the axis runs 89-93: the values padded by half a point, rounded out to whole points
     assert [(float(m), float(w), c) for m, w, c in bars] == [
-        (0.0, 25.0, "#2563eb"),  # 89 -> 90
+        (0.0, 25.0, "#9ca3af"),  # 89 -> 90: the first row has no row before, so no "better" (review 41a #1)
         (25.0, 50.0, "#2563eb"),  # 90 -> 92, up
         (62.5, 12.5, "#dc2626"),  # 92 -> 91.5, down: red
     ]

@@ -123,6 +123,8 @@ WRONG = [
     "of the deficit came from its running averages",
     "likely a little optimistic",
     "a hint of a small cost",
+    "a small excess at this cut-off",  # a size the code never checked (41c #1)
+    "so the change likely came with the fine-tune:",  # the fine-tune certain, the cause not (41c #2)
     "need not be all that augmentation did",  # the step changed reshuffling too (40b L3)
     "so most of that closing is training accuracy falling",  # a cause not measured (40b M1)
     "These use the same lagging running averages",  # said where lag was not shown (40b L1)  # against a start chosen on those validation images (39b L3, 40a #1)  # the size of the bias was never measured (39a #1)  # a share of a deficit from one run each (38b L2)

@@ -1069,6 +1069,6 @@ def test_the_model_before_its_fine_tune_within_half_a_point_is_neither(shipped_m
     assert (
         f"Before its real-photo fine-tune the model was about as confident as it was accurate on average "
         f"({right + gap:.1%} mean confidence for {right:.1%} accuracy, within half a point; ECE {before['ece']:.2%}), "
-        "so the change likely came with the fine-tune:" in words
+        "so the change came with the fine-tune. One candidate, not isolated by any run:" in words
     )
     assert "The improvement ladder's runs" not in words  # they bear on label smoothing, set aside here

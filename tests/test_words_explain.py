@@ -203,7 +203,7 @@ def test_the_shipped_every_layer_sentence_compares_with_chance(shipped_model):
         shares = f"**{m}**'s {p:.0%} against {q:.0%} for different images"
         same3, chance3 = np.mean(np.abs(same) >= 0.3), np.mean(chance >= 0.3)  # the second cut-off, from the file
         expected = {
-            "above": f"{shares}: a small excess at this cut-off (at |ρ| ≥ 0.3 it is {same3:.0%} against "
+            "above": f"{shares}: above chance at this cut-off only (at |ρ| ≥ 0.3 it is {same3:.0%} against "
             f"{chance3:.0%}), from one random draw of the weights, so borderline: not a clear sign either way",
             "close": f"{shares}: too close to chance to call",
             "not above": f"{shares}: no more than chance",
@@ -284,11 +284,16 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             [0.25, -0.25, 0.25, 0.1] * 25,
             [0.3, 0.0, 0.0, 0.0] * 25,
             1,
-            "'s 75% against 25% for different images: a small",
+            "'s 75% against 25% for different images: above chance at this cut-off only",
         ),
         # 33% against 25%: 8 points, far within 2 unpaired standard errors, but the images kept by chance are kept
         # in their own pair too, so paired, the 8 points are beyond 2 standard errors
-        ([0.25] * 33 + [0.1] * 67, [0.25] * 25 + [0.0] * 75, 1, "'s 33% against 25% for different images: a small"),
+        (
+            [0.25] * 33 + [0.1] * 67,
+            [0.25] * 25 + [0.0] * 75,
+            1,
+            "'s 33% against 25% for different images: above chance at this cut-off only",
+        ),
         (
             [0.5] * 30 + [0.1] * 70,
             [0.3, 0.0, 0.0, 0.0] * 25,
@@ -302,7 +307,12 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             "'s 20% against 25% for different images: no more than",
         ),
         # 3 pairs an image, offset by offset: image k's are k, 100 + k and 200 + k (one of them kept on images 0-24)
-        ([0.25] * 25 + [0.1] * 75, [0.25] * 25 + [0.0] * 275, 3, "'s 25% against 8% for different images: a small"),
+        (
+            [0.25] * 25 + [0.1] * 75,
+            [0.25] * 25 + [0.0] * 275,
+            3,
+            "'s 25% against 8% for different images: above chance at this cut-off only",
+        ),
         ([0.5, -0.5, 0.4, 0.1] * 25, None, 1, "'s |ρ| is 0.2 or more on 75% of images, but this file has no chance"),
     ],
     ids=[
@@ -325,16 +335,16 @@ def test_the_every_layer_sentence_is_chosen_against_chance(same, chance, offsets
     size = np.abs(same)
     cell = f"{np.mean(size >= 0.2):.0%}" + ("" if chance is None else f" ({np.mean(np.abs(chance) >= 0.2):.0%})")
     assert f"| Occlusion | all | {np.mean(same):.2f} ({np.mean(size):.2f}) | {cell} |" in words
-    assert ("borderline" in words) == ("a small" in said), words  # only beyond 2 standard errors
+    assert ("borderline" in words) == ("at this cut-off only" in said), words  # only beyond 2 standard errors
     assert ("(chance)" in words) == (chance is not None)
     for gone in ("no sign", "partly keeps", "is above chance", "shows no kept ranking"):
         assert gone not in words, gone
-    if "a small" in said:  # the second cut-off, counted here
+    if "at this cut-off only" in said:  # the second cut-off, counted here
         same3, chance3 = np.mean(np.abs(same) >= 0.3), np.mean(np.abs(chance) >= 0.3)
         assert f"(at |ρ| ≥ 0.3 it is {same3:.0%} against {chance3:.0%}), from one random draw of the weights" in words
     if chance is not None and "below 0.2 on every image" not in said:  # the same rule, written out in this test
         verdict = _verdict(same, chance, offsets)
-        above = "a small" in said or "both cut-offs" in said
+        above = "at this cut-off only" in said or "both cut-offs" in said
         assert verdict == ("above" if above else "close" if "too close" in said else "not above")
         p, q, n = np.mean(size >= 0.2), np.mean(np.abs(chance) >= 0.2), len(same)
         if p == 0.33:  # unpaired, the same shares would not be above chance

@@ -490,7 +490,10 @@ def test_the_batch_norm_rung_unmeasured_is_told_by_its_curves(shipped_model):
     before, after = steps[improve.RUNG_NAMES["notebook"]], steps[improve.RUNG_NAMES["notebook-bn"]]
     words = improve.overfit_words(before, after, GRID)
     assert f"**+ batch norm** scored {-points('notebook-bn', 'notebook'):.2f} points lower" in words
-    assert "by the Overfitting tab's rule it overfitted. Overfitting is one likely cause; another" in words
+    assert (
+        "by the Overfitting tab's rule it overfitted. Overfitting is one likely cause; batch norm's running averages "
+        "lagging at test time are another" in words
+    )
     assert "dropout" not in words and "augmentation" not in words  # the row above lacked them too
     before, after = lower_rungs("+ batch norm", overfit=False)
     assert improve.overfit_words(before, after, GRID) == (
@@ -790,7 +793,10 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert improve.lead_words(shipped_model) == improve.LEAD  # every rung's network kept (tests/test_improve.py)
     assert all((SHIPPED / "ablations" / name / "config.json").is_file() for name in LADDER_KEYS)
     assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
-    bars = "Each bar runs from the row above's test accuracy to its own (blue: better, red: worse)."
+    bars = (
+        "Each bar after the first runs from the row above's test accuracy to its own (blue: better, red: worse); the "
+        "first, grey, starts at the axis's low end."
+    )
     command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
     for photos in (True, False):
         model = fake_model(photos=photos)
