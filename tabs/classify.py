@@ -32,7 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE, and_list, fold_tally, lenient_kinds, percent
+from tabs.runs import TOO_CLOSE, also_chosen, and_list, fold_tally, lenient_kinds, percent
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -57,10 +57,16 @@ VIEW_DRAWING = "Try drawing one garment from the front (a shoe from the side), f
 
 
 def _verdict(
-    probs: np.ndarray, prep: Preprocessed, unusual: float = 0.0, flagged: float | None = None, drawing: bool = False
+    probs: np.ndarray,
+    prep: Preprocessed,
+    unusual: float = 0.0,
+    flagged: float | None = None,
+    drawing: bool = False,
+    sibling: bool = False,
 ) -> str:
     """The answer's first words. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
-    cross-validation (``_flagged``), or None where it was not measured."""
+    cross-validation (``_flagged``), or None where it was not measured; SIBLING: measured on another run's folds
+    than the table's (review 42a #5)."""
     best = int(probs.argmax())
     if not prep.has_object:
         return f"{NO_OBJECT} {TRY_DRAWING if drawing else TRY_PHOTO}"  # a drawing too small: draw larger (30a #3)
@@ -71,8 +77,8 @@ def _verdict(
             f"**Not sure: this looks more unusual than most photos it trained on.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
-                f"In cross-validation on new people's photos, this rule also flagged {flagged:.1%} of ordinary photos "
-                "of the ten classes. "
+                f"In cross-validation{' of a sibling recipe' if sibling else ''} on new people's photos, this rule "
+                f"also flagged {flagged:.1%} of ordinary photos of the ten classes. "
                 if flagged is not None
                 else "This rule can also flag ordinary photos. "
             )
@@ -122,7 +128,9 @@ def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> Cl
         top_classes(before.assess(prep.pixels, flip=TEST_TIME_FLIP)[0][0]) if before and prep.has_object else None
     )
     score = (float(probs.max()), float(unusual)) if prep.has_object else None
-    verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing)
+    results = model.real_photo_results or {}
+    sibling = bool(results.get("unlike_rule")) and not _same_folds(results)
+    verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing, sibling)
     return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
 
@@ -493,18 +501,6 @@ def _were(chosen: list[str]) -> str:
     return "were" if len(chosen) > 1 or chosen[0].endswith("thresholds") else "was"
 
 
-def _also_chosen(results: dict) -> list[str]:
-    """What else real_photos.json shows was chosen on the table's folds: the mirror average (where those folds
-    averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
-    cv = results.get("cross_validation") or {}
-    also = []
-    if cv.get("mirror_averaged") and results.get("test_time_flip"):
-        also.append("the mirror average")
-    if cv.get("recipe") and (results.get("recipe_choice") or {}).get("chosen") == cv["recipe"]:
-        also.append("the fine-tune recipe")
-    return also
-
-
 def _chosen_where(results: dict) -> str:
     """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter,
     whichever run measured the "unlike" rule), and what a sibling run's folds, where they measured it, would choose."""
@@ -517,7 +513,7 @@ def _chosen_where(results: dict) -> str:
     )
     if _same_folds(results):
         if _is_app(rule):
-            also = _also_chosen(results)
+            also = also_chosen(results)
             more = (
                 f" (and so {'were' if len(also) > 1 else 'was'} {and_list(also)}: docs/real-photos.md)" if also else ""
             )
@@ -525,7 +521,7 @@ def _chosen_where(results: dict) -> str:
         return f"Those folds would choose {theirs}.{_optimistic(results)}"
     threshold = _thresholds_chosen(results)
     if threshold:
-        named = [threshold.replace("both thresholds", "the app's thresholds"), *_also_chosen(results)]
+        named = [threshold.replace("both thresholds", "the app's thresholds"), *also_chosen(results)]
         chosen = and_list(named)
         return (
             f"{chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds, so these numbers are likely "
@@ -538,7 +534,7 @@ def _chosen_where(results: dict) -> str:
 def _optimistic(results: dict) -> str:
     """Where the folds did not choose the app's thresholds: what else was chosen on the table's folds, which still
     makes its numbers flatter, by an amount not measured (review 28a #3, 39a #1)."""
-    also = _also_chosen(results)
+    also = also_chosen(results)
     if not also:
         return ""
     chosen = and_list(also)
@@ -553,7 +549,7 @@ def _chosen_on(results: dict) -> str:
     """The curve's caveat where its folds chose the app's thresholds (as _chosen_where says under the table): the
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters, by an amount not measured."""
     threshold = _thresholds_chosen(results)
-    chosen = _also_chosen(results)[::-1] + ([threshold] if threshold else [])
+    chosen = also_chosen(results)[::-1] + ([threshold] if threshold else [])
     if not chosen:
         return ""
     return (
@@ -565,7 +561,7 @@ def _chosen_here(results: dict) -> str:
     """The table's caveat where no run measured the "unlike" rule (``_unlike_words`` is then "", and with it
     ``_chosen_where``): what was chosen on the table's own folds, which makes its numbers flatter (review 31a #5)."""
     threshold = _thresholds_chosen(results)
-    named = ([threshold] if threshold else []) + _also_chosen(results)
+    named = ([threshold] if threshold else []) + also_chosen(results)
     if not named:
         return ""
     chosen = and_list(named)
@@ -707,8 +703,9 @@ def how_sure_words(model: LoadedModel) -> str:
         else ""
     )
     slider = (
-        "Move the slider to see, on photos the fold models never saw, what another threshold would do: higher means "
-        "fewer wrong answers, and more photos left without one."
+        "Move the slider to see, on photos the fold models never saw, what another threshold would do: higher never "
+        "adds a wrong answer and leaves more photos without one, though the share of answers that are wrong can "
+        "tick up where few errors are left."  # review 42a #2: 11 of 1,168 at 86%, 11 of 1,103 at 88%
         if _cv(model)
         else "This model folder has no cross-validated real-photo results (real_photos.json), so the slider has "
         "nothing to show here."

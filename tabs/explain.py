@@ -484,8 +484,8 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
                 if mostly(-1)
                 else "but reversed rankings alone are above chance at both cut-offs"
             )
-            + f" ({both_cuts(-1)}), so on {'most' if t - t_chance > 0.5 else 'some'} images its re-drawn map "
-            "follows the trained one turned round" + (mixed(1) if any(kept) else "")
+            + f" ({both_cuts(-1)}), so on {'most' if t - t_chance > 0.5 else 'some'} images its re-drawn map likely "
+            "follows part of the trained ranking turned round" + (mixed(1) if any(kept) else "")  # as weak (42c #1)
         )
     split = (
         f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
@@ -493,8 +493,8 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
     )
     if all(kept) and all(turned):  # both signs beyond chance at both cut-offs
         return (
-            f"in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely keeps "
-            "the trained ranking on some images and turns it round on others"
+            f"in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely holds "
+            "part of the trained ranking on some images and part of it turned round on others"
         )
     if any(kept) or any(turned):  # a sign clear of chance at one cut-off and not the other
         listed = "; ".join(said(sign, cut) for cut in cuts for sign in (1, -1))

@@ -38,6 +38,7 @@ from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.runs import (
     TOO_CLOSE,
+    also_chosen,
     and_list,
     batch_norm_causes,
     fold_tally,
@@ -79,6 +80,9 @@ RUNG_CHANGES = {
     f"{PLAIN_LR:g}, then cosine decay to 0",
 }
 LONGER = "+ longer training"
+# a folder with no ablation runs has no row above its own model to add to (review 42a #4)
+BEFORE_PHOTOS, ALONE = "Before real photos", "This model"
+OWN = (LONGER, BEFORE_PHOTOS, ALONE)  # the row of the folder's own Fashion-MNIST training, by whichever name
 PHOTOS = "+ real photos"
 
 HEADING = "### What made the CNN better?"
@@ -87,8 +91,8 @@ FROM_THE_NOTEBOOK = (
     "two-convolution network to this app's model."
 )
 BARS = (
-    "Each bar after the first runs from the row above's test accuracy to its own (blue: better, red: worse); the "
-    "first, grey, starts at the axis's low end."
+    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; one run "
+    "each, so a short bar can be noise); the first, grey, starts at the axis's low end."
 )
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept
@@ -168,7 +172,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
     )
     found.append(
         Rung(
-            LONGER,
+            LONGER if found else (BEFORE_PHOTOS if before is not None else ALONE),
             change,
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
@@ -217,7 +221,7 @@ def lead_words(model: LoadedModel) -> str:
     """LEAD for a folder whose ladder starts at the notebook's network and keeps every row's network; else what this
     folder's rows are (review 31a #3), and which of them the input can go through."""
     steps = rungs(model)
-    ladder = [r for r in steps if r.name not in (LONGER, PHOTOS)]
+    ladder = [r for r in steps if r.name not in (*OWN, PHOTOS)]
     runnable = [r.name for r in steps if r.predict is not None]
     if steps[0].name == RUNG_NAMES["notebook"]:
         start = FROM_THE_NOTEBOOK
@@ -248,8 +252,13 @@ def lead_words(model: LoadedModel) -> str:
 def detail_words(model: LoadedModel) -> str:
     """DETAIL, then how the rows were trained, and how much a step between single runs can be noise."""
     steps = rungs(model)
-    ladder = [r for r in steps if r.name not in (LONGER, PHOTOS)]
-    words = [DETAIL]
+    ladder = [r for r in steps if r.name not in (*OWN, PHOTOS)]
+    words = [
+        DETAIL
+        if len(steps) > 1
+        else "**How to read it.** This folder has no ablation runs, so there is no step to read: the one row is this "
+        "model as trained."  # review 42a #4
+    ]
     if steps[-1].name == PHOTOS:
         generated = (model.metrics.get("real_photos") or {}).get("generated_outliers")
         words.append(
@@ -275,7 +284,8 @@ def detail_words(model: LoadedModel) -> str:
     if shipped_folder:  # the study is of these runs, wherever they are served from (review 31a #1)
         words.append(
             f"No row's test accuracy was measured for more than one seed here; the seed study in docs/model.md, of the shipped app's "
-            f"{shipped}-epoch Fashion-MNIST recipe (**{LONGER}**'s), found its test accuracy varying by a few tenths "
+            f"{shipped}-epoch Fashion-MNIST recipe (**{next(r.name for r in steps if r.name in OWN)}**'s), found its "
+            "test accuracy varying by a few tenths "
             "of a point."
         )
     else:
@@ -406,7 +416,7 @@ def verdict_words(model: LoadedModel) -> str:
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (always "
             f"answering {CLASS_NAMES[constant[0]]}: {constant[1]:.1%}), and "
             f"{_fine_tuned_top1(real)} for models fine-tuned by {_same_recipe(real, fine_tune)}, scored on "
-            "photographers they never trained on (the Classify tab has the details)."
+            f"photographers they never trained on{_optimistic(real)} (the Classify tab has the details)."
         )
     return " ".join(w for w in words if w)
 
@@ -417,6 +427,17 @@ def _same_recipe(real: dict, fine_tune: dict) -> str:
     if same_recipe(recipe, fine_tune):
         return "the same recipe (one seed each)"
     return f"another recipe ({recipe_label(recipe)})" if recipe else "a recipe real_photos.json does not record"
+
+
+def _optimistic(real: dict) -> str:
+    """What was chosen on the fold models' own folds, which flatters their figures (review 42a #3), or ""."""
+    chosen = also_chosen(real)
+    if not chosen:
+        return ""
+    return (
+        f"; {and_list(chosen[::-1])} {'were' if len(chosen) > 1 else 'was'} chosen on these same folds, so the fold "
+        "models' figures are likely optimistic, by an amount not measured"
+    )
 
 
 def _fine_tuned_top1(real: dict) -> str:
@@ -483,7 +504,7 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
 def _best_step_reestimated(model: LoadedModel, steps: list[Rung], best: int) -> str:
     """The largest step with both rungs' batch-norm averages re-estimated, when both networks were measured."""
     before, after = _key(steps[best]), _key(steps[best + 1])
-    if steps[best + 1].name in (LONGER, PHOTOS) or not before or not after:
+    if steps[best + 1].name in (*OWN, PHOTOS) or not before or not after:
         return ""
     return reestimated_step_words(model, before, after, (f"**{steps[best].name}**", f"**{steps[best + 1].name}**"))
 
@@ -491,7 +512,7 @@ def _best_step_reestimated(model: LoadedModel, steps: list[Rung], best: int) -> 
 def _key(rung: Rung) -> str | None:
     """The ablation run a rung is (model.recipe's name); the two last rungs are the baseline's recipe trained
     longer."""
-    keys = {name: key for key, name in RUNG_NAMES.items()} | {LONGER: "baseline", PHOTOS: "baseline"}
+    keys = {name: key for key, name in RUNG_NAMES.items()} | dict.fromkeys((*OWN, PHOTOS), "baseline")
     return keys.get(rung.name)
 
 
@@ -534,7 +555,7 @@ def _photos_change(real: dict) -> str:
 def _measured(rung: Rung, model: LoadedModel) -> str | None:
     """The rung's own row in batch_norm.json (runs.measured_alike): the ablation run it is, the Fashion-MNIST-only
     model for the 27-epoch rung, none for the fine-tune; not _key's baseline recipe (review 29a #1)."""
-    if rung.name == LONGER:
+    if rung.name in OWN:
         return FASHION_MNIST_ONLY if getattr(model, "fashion_mnist_only", None) is not None else None
     return None if rung.name == PHOTOS else _key(rung)
 

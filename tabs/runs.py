@@ -262,6 +262,18 @@ def lenient_kinds() -> str:
     return and_list([LENIENT_NAMES.get(f, f) for f, accepted in ACCEPTED.items() if len(accepted) > 1])
 
 
+def also_chosen(results: dict) -> list[str]:
+    """What else real_photos.json shows was chosen on its cross-validation folds (Classify's table, Improving it): the mirror average (where those folds
+    averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
+    cv = results.get("cross_validation") or {}
+    also = []
+    if cv.get("mirror_averaged") and results.get("test_time_flip"):
+        also.append("the mirror average")
+    if cv.get("recipe") and (results.get("recipe_choice") or {}).get("chosen") == cv["recipe"]:
+        also.append("the fine-tune recipe")
+    return also
+
+
 def fold_tally(before: dict, after: dict) -> str:
     """How many of the same folds went up, went down, stayed (to four decimals): "higher on 2 of 3 folds, lower on
     none", with ", equal on 1" where any stayed (review 39a #2: "higher on 2 of 3" read as "lower on the third")."""
@@ -412,9 +424,9 @@ def reestimated_step_words(
     a_val, b_val = a["reestimated"].get("validation_accuracy"), b["reestimated"].get("validation_accuracy")
     if a_val is not None and b_val is not None:  # review 37b M2: validation's re-estimated step may point the other way
         words += f" on the test set ({100 * (b_val - a_val):+.2f} on the validation images)"
-    if abs(step - again) < TOO_CLOSE:
-        return words + ", so re-estimating them changes the test-set step little."
-    if step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
+    if abs(step - again) < TOO_CLOSE:  # the caveats below too: a small change does not show alike lags (42b L1)
+        words += ", so re-estimating them changes the test-set step little (one run each)."
+    elif step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
         # review 36b #M1: the re-estimated step is one run each, and a clean re-estimate may handicap an augmented run,
         # so a step that turns round says nothing of the learned weights; under TOO_CLOSE it is not called a turn
         words += (

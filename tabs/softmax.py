@@ -175,7 +175,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1)
             return scaled + (
                 f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not "
-                f"each to its own precision: the probability for {z[worst]:g} comes out {got:.{digits}g} instead "
+                f"each to its own precision: the probability for {_typed(logits, z, worst, temperature)} comes out "
+                f"{got:.{digits}g} instead "
                 f"of {true:.{digits}g}, {_relative(abs(got - true) / true)} off.{fixed}"
             )
     if gap < SAME_WITHIN:
@@ -199,6 +200,12 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "
         f"{exps.min():.3g}).{fixed}"
     )
+
+
+def _typed(logits, z: np.ndarray, i: int, temperature: float) -> str:
+    """The logit the learner typed, and its value ÷ T where T is not 1: "-10 (-100 after ÷ T)" (review 42c #2)."""
+    typed = f"{float(np.asarray(logits, np.float64)[i]):g}"
+    return typed if temperature == 1 else f"{typed} ({z[i]:g} after ÷ T)"
 
 
 def _relative(error: float) -> str:

@@ -333,7 +333,10 @@ def test_the_augmentation_step_names_the_running_average_confound(shipped_model)
 
 @pytest.mark.parametrize(
     "extra, said",
-    [(0.0, "changes the test-set step little"), (3.0, "the step on the test set is larger (one run each)")],
+    [
+        (0.0, "changes the test-set step little (one run each)."),
+        (3.0, "the step on the test set is larger (one run each)"),
+    ],
 )
 def test_the_step_sentence_follows_the_re_estimated_step(tmp_path, extra, said):
     from tabs import runs
@@ -345,7 +348,8 @@ def test_the_step_sentence_follows_the_re_estimated_step(tmp_path, extra, said):
     assert said in words
     # review 34b #2: the caveats go with every branch that sets the re-estimated step against the step as trained
     caveat = "Whether the two runs' averages lagged by different amounts because of what changed between them"
-    assert (caveat in words) == (extra != 0.0) and ("swapped augmented-image statistics" in words) == (extra != 0.0)
+    # review 42b L1: the "changes little" branch too: a small change does not show the two lagged alike
+    assert caveat in words and "swapped augmented-image statistics" in words
     assert runs.reestimated_step_words(model(tmp_path, {})) == ""
 
 

@@ -813,3 +813,12 @@ def test_a_probability_lost_in_the_division_is_said_to_be_lost(logits):
     assert ("exp(-120) is already 0" in note) == (exps == 0).any()
     if logits[0] == 5.0:  # review 38c #2: the 2.5e-46 is the lost share, not exp(-100)'s digits
         assert "fewer significant digits" not in note and f"off by up to {stable[in_division][0]:.2g}." in note
+
+
+def test_a_probability_at_another_temperature_is_named_by_the_logit_typed():
+    """Review 42c #2: at T = 0.1 the second of -9, -10 is -100 after ÷ T, not a logit the learner typed."""
+    from tabs import softmax as tab
+
+    note = tab.overflow_note(np.array([-9.0, -10.0]), 0.1)
+    assert "not each to its own precision" in note  # the branch that names one probability
+    assert "the probability for -10 (-100 after ÷ T) comes out" in note and "probability for -100 " not in note

@@ -123,7 +123,7 @@ WRONG = [
     "of the deficit came from its running averages",
     "likely a little optimistic",
     "a hint of a small cost",
-    "a small excess at this cut-off",  # a size the code never checked (41c #1)
+    "a small excess at th",  # a size the code never checked, "this" or "that" cut-off (41c #1, 42c #2)
     "so the change likely came with the fine-tune:",  # the fine-tune certain, the cause not (41c #2)
     "need not be all that augmentation did",  # the step changed reshuffling too (40b L3)
     "so most of that closing is training accuracy falling",  # a cause not measured (40b M1)

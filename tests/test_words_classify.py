@@ -70,6 +70,11 @@ def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos
         "ten classes."
     ) in words
     assert "garment photos" not in words and "catches many" not in words and "Dress" in words
+    assert classify._same_folds(REAL)  # the shipped: the table's own folds, so no "sibling"
+    sibling = classify._verdict(SURE, FOUND, UNLIKE, flagged, sibling=True)  # review 42a #5
+    assert f"In cross-validation of a sibling recipe on new people's photos, this rule also flagged {flagged:.1%}" in (
+        sibling
+    )
 
 
 def test_without_a_measured_share_the_unlike_verdict_claims_no_number():

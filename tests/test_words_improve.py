@@ -528,12 +528,15 @@ def test_the_last_rows_words_follow_the_folders_rungs(photos):
     assert longer.endswith(": this model, before real photos" if photos else ": this model")
     model.ablations = {}  # plain train.py writes no ladder runs: nothing above to be "the same" as
     alone = improve.rungs(model)
-    assert alone[0].name == improve.LONGER and alone[0].change == (
+    # review 42a #4: no row above it to add to, so not "+ longer training"
+    assert alone[0].name == (improve.BEFORE_PHOTOS if photos else improve.ALONE) and alone[0].change == (
         f"this app's network and recipe trained {BEFORE['epochs'] if photos else METRICS['epochs']} epochs: "
         + ("this model, before real photos" if photos else "this model")
         + " (this folder has no ablation runs, so no shorter run to compare with)"
     )
     detail = one_line(improve.detail_words(model))
+    assert ("there is no step to read" in detail) == (not photos)  # one row: nothing "adds to the row above"
+    assert ("Each row adds one group of changes" in detail) == photos
     fine_tune = "the last fine-tunes the row above on Fashion-MNIST plus real photos"
     assert (fine_tune in detail) == photos and ("Every row is trained from scratch." in detail) == (not photos)
     if photos:  # review 28a #4: the generated non-garments, where metrics.json records them
@@ -794,8 +797,8 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert all((SHIPPED / "ablations" / name / "config.json").is_file() for name in LADDER_KEYS)
     assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
     bars = (
-        "Each bar after the first runs from the row above's test accuracy to its own (blue: better, red: worse); the "
-        "first, grey, starts at the axis's low end."
+        "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; one "
+        "run each, so a short bar can be noise); the first, grey, starts at the axis's low end."
     )
     command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
     for photos in (True, False):
@@ -811,7 +814,7 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
         else:
             assert lead.endswith(
                 f"This folder has no ablation runs {command}, so the ladder shows only its own model. Below, put your "
-                "input through the **+ longer training** row."
+                f"input through the **{improve.ALONE}** row."  # review 42a #4: no row above it to be "+" to
             )
     model = fake_model()  # the ladder's runs, no network kept (has_ablation_model is False)
     lead = one_line(improve.lead_words(model))
@@ -984,3 +987,20 @@ def test_the_lenient_garments_have_one_name_on_every_tab(shipped_model):
     words = one_line(improve.verdict_words(shipped_model))
     assert "(several classes count for shirts, long-sleeved tops and shoes)" in words
     assert "longsleeve" not in words
+
+
+def test_the_fold_models_figures_carry_what_was_chosen_on_their_folds(shipped_model):
+    """Review 42a #3: the recipe and the mirror average were chosen on the folds that score them, as the Classify
+    table says; another folder whose file records no such choice gets no caveat."""
+    from tabs import improve
+
+    assert REAL["recipe_choice"]["chosen"] == REAL["cross_validation"]["recipe"] and REAL["test_time_flip"]
+    words = one_line(improve.verdict_words(shipped_model))
+    assert (
+        "scored on photographers they never trained on; the fine-tune recipe and the mirror average were chosen on "
+        "these same folds, so the fold models' figures are likely optimistic, by an amount not measured (the "
+        "Classify tab has the details)." in words
+    )
+    real = copy.deepcopy(REAL)
+    del real["recipe_choice"], real["test_time_flip"]
+    assert improve._optimistic(real) == ""
