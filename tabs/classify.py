@@ -648,7 +648,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
     also = (  # the curve counts both rules: at 10% the probability rule turns nothing away (review 35a #1)
         f" and the photo is not “unlike” its training photos (that rule alone leaves about {unlike['mean']:.0%} of "
-        "these photos unanswered)"
+        "new people's photos of the ten unanswered)"  # review 43a #2: not 17% of the training photos
         if unlike
         else ""
     )
@@ -704,8 +704,8 @@ def how_sure_words(model: LoadedModel) -> str:
     )
     slider = (
         "Move the slider to see, on photos the fold models never saw, what another threshold would do: higher never "
-        "adds a wrong answer and leaves more photos without one, though the share of answers that are wrong can "
-        "tick up where few errors are left."  # review 42a #2: 11 of 1,168 at 86%, 11 of 1,103 at 88%
+        "adds a wrong answer and never answers more photos, but the share of answers that are wrong need not fall "
+        "at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
         else "This model folder has no cross-validated real-photo results (real_photos.json), so the slider has "
         "nothing to show here."

@@ -235,6 +235,8 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
         + (" (augmented, as in training)" if run["config"]["augment"] else "")
         + f", this network scores **{after:.2%}** ({gap:+.2f} points)"
     )
+    if gap <= -TOO_CLOSE:  # worse re-estimated: a one-pass estimate, not batch norm without lag (review 43b L1)
+        return head + ": this one-pass estimate did worse, so it does not stand for batch norm without lag here."
     if gap <= TOO_CLOSE:
         return head + ": its running averages were no clear handicap here."
     steps = playground.updates(run["config"], epochs)
@@ -292,7 +294,7 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
         verdict = (
             "within noise"
             if abs(change) < spread
-            else ("better, one run each" if change > 0 else "worse, one run each")
+            else ("higher, one run each" if change > 0 else "lower, one run each")  # review 43b L2: not a verdict
         )
         rows.append(
             f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"

@@ -121,7 +121,17 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         "" if temperature == 1 else f"At T = {temperature:g} the softmax exponentiates the logits ÷ T (largest {top}). "
     )
     largest = "the max" if temperature == 1 else "the largest logit ÷ T"
-    fixed = f" Subtracting {largest} ({top}) first gives {', '.join(_significant(p, 3) for p in stable)}."
+    fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(_significant(p, 3) for p in stable)}."
+    # review 43c #1 (high): that reference is float64's; in float32 the max's subtraction cannot hold what is below
+    # float32's range either, so where it does not match, float32's own stable result is shown too
+    with np.errstate(under="ignore"):
+        shifted = np.exp((z - z.max()).astype(np.float32))
+        stable32 = (shifted / shifted.sum(dtype=np.float32)).astype(np.float64)
+    if (stable32 == 0).any() or (np.abs(stable32 - stable) / np.maximum(stable, 1e-320) > SAME_WITHIN).any():
+        fixed += (
+            f" In float32, subtracting it first gives {_listed(stable32)}: float32 keeps fewer digits below 1.2e-38, "
+            "and nothing below about 1.4e-45."
+        )
     if np.isinf(exps).any():
         return scaled + (
             f"Without subtracting the max, float32 overflows: exp({top}) = inf, and inf / inf is nan (a finite "

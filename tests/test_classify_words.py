@@ -547,8 +547,22 @@ def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
     unlike = REAL["cross_validation"]["cv"]["unlike_known"]["mean"]
     assert (  # review 35a #1: the curve counts both rules, and the sentence names both
         f"reaches <b>{top['threshold']:.0%}</b> and the photo is not “unlike” its training photos (that rule alone "
-        f"leaves about {unlike:.0%} of these photos unanswered)" in html
+        f"leaves about {unlike:.0%} of new people's photos of the ten unanswered)" in html
     )
     no_score = copy.deepcopy(REAL)
     no_score["cross_validation"]["has_unlike_score"] = False
     assert "“unlike” its training photos" not in classify.how_sure(0.4, None, fake_model(real=no_score))
+
+
+def test_the_slider_sentence_holds_on_the_shipped_curve():
+    """Review 42a #2, 43a #1: raising the threshold never answers more photos nor adds a wrong one, yet the share of
+    wrong answers rises at some steps."""
+    curve = sorted(REAL["cross_validation"]["risk_coverage"], key=lambda p: p["threshold"])
+    coverage = [p["coverage"] for p in curve]
+    wrong = [p["coverage"] * p["risk"] for p in curve]  # wrong answers, as a share of all photos of the ten
+    assert all(b <= a + 1e-12 for a, b in zip(coverage, coverage[1:], strict=False))
+    assert all(b <= a + 1e-9 for a, b in zip(wrong, wrong[1:], strict=False))
+    assert any(b["risk"] > a["risk"] for a, b in zip(curve, curve[1:], strict=False))
+    words = classify.how_sure_words(fake_model())
+    assert "higher never adds a wrong answer and never answers more photos" in words
+    assert "need not fall at every step" in words and "fewer wrong answers" not in words

@@ -164,7 +164,7 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
             assert (exps < 1.1754944e-38).all() == (min(logits) < -87)  # the second case: subnormal, yet not them
     if happened != "the same":  # review 30c #3: a probability that reads 1 at three digits is "over 0.999"
         said = ["over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable]
-        assert f"first gives {', '.join(said)}." in note
+        assert f"first, in float64, gives {', '.join(said)}." in note
 
 
 @pytest.mark.parametrize(
@@ -185,16 +185,16 @@ def test_the_overflow_note_never_gives_a_probability_as_1_or_0(logits, temperatu
         else:
             said.append("over 0.999" if p >= 0.9995 else f"{p:.3g}")
     note = tab.overflow_note(np.array(logits), temperature)
-    assert note.endswith(f" first gives {', '.join(said)}.")
-    assert not {"1", "0"} & set(note.split(" first gives ")[1].rstrip(".").split(", "))
+    assert f" first, in float64, gives {', '.join(said)}." in note
+    assert not {"1", "0"} & set(note.split(" first, in float64, gives ")[1].split(". ")[0].rstrip(".").split(", "))
     if logits[0] == 10.0:  # 1 / (1 + e^-10) = 0.99995: three digits would read 1
-        assert " first gives over 0.999, 4.54e-05." in note
+        assert " first, in float64, gives over 0.999, 4.54e-05." in note
     if logits == [1000.0, -1000.0]:
-        assert " first gives over 0.999, under 1e-323." in note
+        assert " first, in float64, gives over 0.999, under 1e-323." in note
     if logits[0] == -100.0:  # float32 loses exp(-900); float64 too, and says so without a 0
         assert "comes out 0 instead of something under 1e-323: " in note
     if logits == [1000.0, 999.0, 998.0]:  # nothing near 1 or 0: three significant digits, as before
-        assert " first gives 0.665, 0.245, 0.09." in note
+        assert " first, in float64, gives 0.665, 0.245, 0.09." in note
 
 
 def test_the_overflow_note_names_the_logits_divided_by_t():
@@ -792,7 +792,8 @@ def test_the_same_probabilities_are_not_said_of_ones_float32_stores_badly(logits
         )
         said = f"{100 * rel[k]:.2g}% off" if rel[k] >= 1e-3 else f"{rel[k]:.1e} of its size off"
         assert said in note
-        assert "keeps fewer" not in note  # review 40c #1: the logits' own rounding can carry it: no cause named
+        # review 40c #1: the logits' own rounding can carry it: no cause named for the naive result's error
+        assert "keeps fewer" not in note.split(" Subtracting ")[0]
 
 
 @pytest.mark.parametrize("logits", [[30.0, -80.0], [10.0, 0.0, -95.0], [5.0, -100.0, -120.0]])
@@ -822,3 +823,20 @@ def test_a_probability_at_another_temperature_is_named_by_the_logit_typed():
     note = tab.overflow_note(np.array([-9.0, -10.0]), 0.1)
     assert "not each to its own precision" in note  # the branch that names one probability
     assert "the probability for -10 (-100 after ÷ T) comes out" in note and "probability for -100 " not in note
+
+
+@pytest.mark.parametrize("logits, short", [([0.0, -110.0], True), ([0.0, -103.0], True), ([-104.0, -103.0], False)])
+def test_what_subtracting_the_max_fixes_is_said_in_float32_too(logits, short):
+    """Review 43c #1 (high): the reference values are float64's; where float32 cannot hold them even after the max
+    is subtracted (exp(-110) / 1 is under 1.4e-45), float32's own result is given too."""
+    from tabs import softmax as tab
+
+    z = np.array(logits)
+    shifted = np.exp((z - z.max()).astype(np.float32))
+    stable32 = shifted / shifted.sum(dtype=np.float32)
+    exact = _stable(logits)
+    assert (np.abs(stable32 - exact) / exact > 1e-6).any() == short  # the float32 softmax, max subtracted, by hand
+    note = tab.overflow_note(z)
+    assert " first, in float64, gives " in note
+    listed = ", ".join(f"{v:.3g}" for v in stable32)
+    assert (f"In float32, subtracting it first gives {listed}:" in note) == short

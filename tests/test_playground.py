@@ -213,7 +213,8 @@ def test_the_effects_table_calls_a_change_below_the_seed_spread_noise():
     assert table.count(">within noise<") == 6 and ">noise<" not in table  # not shown to be noise, only not told apart
     table = tab.effects_table(GRID, config, spread=0.0)
     assert "noise<" not in table
-    assert table.count(">better, one run each<") + table.count(">worse, one run each<") == 6  # review 25b #3
+    assert table.count(">higher, one run each<") + table.count(">lower, one run each<") == 6  # review 25b #3
+    assert "better" not in table and "worse" not in table  # review 43b L2: a size, not a verdict
     with_bn = _find({**config, "batch_norm": True})  # batch-norm runs compared re-estimated
     change = 100 * (with_bn["test_accuracy_reestimated"] - _find(config)["test_accuracy"])
     assert f"<td>{change:+.2f}</td>" in table
@@ -522,3 +523,11 @@ def test_the_live_note_says_the_panels_round_to_whole_percents():
     model = SimpleNamespace(probabilities=lambda pixels: probs)
     note = tab.answers(run, (None, np.zeros((28, 28), np.uint8)), model, [])[2]
     assert note.endswith(" The panels round to whole percents: 100% there means 99.5% or more, and 0% under 0.5%.")
+
+
+def test_a_re_estimate_that_did_worse_is_not_called_no_handicap():
+    """Review 43b L1: re-estimated 3 points lower, the one-pass estimate does not stand for batch norm without lag."""
+    run = json.loads(json.dumps(_find({**playground.DEFAULT, "batch_norm": True})))
+    run["test_accuracy_reestimated"] = run["test_accuracy"] - 0.03
+    words = tab.batch_norm_words(run, GRID["epochs"], GRID)
+    assert "no clear handicap" not in words and "does not stand for batch norm without lag" in words
