@@ -215,6 +215,12 @@ def run_normalization(image_path: str | None, model: LoadedModel):
         [name, f"{x.min():.3g}–{x.max():.3g}", CLASS_NAMES[int(p.argmax())], percent(p.max(), 1)]
         for (name, x), p in zip(fed.items(), probs, strict=True)
     ]
+    if not pixels.any():  # already all black (a blank upload converts so): the scale changes nothing (review 44c #2)
+        note = (
+            "This input is all black already (every pixel 0), so 0–255 and 0–1 pixels are the same image and the model "
+            "answers them alike. Upload a garment to see the scale matter."
+        )
+        return histograms_html(pixels), rows, note
     return histograms_html(pixels), rows, scale_note(probs[1], _black_image_answer(model), rows[0][2])
 
 
@@ -248,7 +254,8 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true
     if gap < SAME_WITHIN:
         return note + (
-            f" An all-black image gets almost the same probabilities (each within {np.ceil(1000 * gap - 1e-9) / 10:.1f} "
+            f" An all-black image gets almost the same probabilities (each within "
+            f"{max(np.ceil(1000 * gap - 1e-9) / 10, 0.1):.1f} "  # never "within -0.0" (review 44c #2)
             "points): most likely the scale speaking, not this image."
         )
     if CLASS_NAMES[first] != blank or unsure:

@@ -240,7 +240,8 @@ def threshold_words(model: LoadedModel) -> str:
     if len(seeds) < 2:
         return words + "."
     rises = [max(h["val_loss"][best_epoch(h) - 1 :]) - min(h["val_loss"]) for h in seeds]
-    called = "none of those runs" if not (n := sum(overfitted(h) for h in seeds)) else f"only {n} of those runs"
+    n = sum(overfitted(h) for h in seeds)  # "only 3 of those runs" of 3 would be all of them (review 44b #1)
+    called = "none of those runs" if not n else "all of those runs" if n == len(seeds) else f"only {n} of those runs"
     listed = (
         ": in the Playground, the default setting's validation loss rose by up to "
         + ", ".join(f"{r:.3f}" for r in rises[:-1])

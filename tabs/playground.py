@@ -334,9 +334,15 @@ def grid_words(grid: dict) -> str:
         return words
     plain = playground.average_effects(grid)
     changes = "; ".join(f"{knob_change(k)} {plain[k]:+.2f}" for k in sorted(plain, key=lambda k: -abs(plain[k])))
+    worst = max(lost)  # the largest gain from re-estimating, which as trained is lost
+    as_trained = (
+        f"batch-norm runs score up to {worst:.2f} points lower"
+        if worst > 0
+        else "no batch-norm run scores higher than re-estimated"  # never "up to -0.10 points lower" (review 44b #2)
+    )
     return words + (
-        f" As trained, left with their running averages, batch-norm runs score up to {max(lost):.2f} points lower, "
-        f"and every knob's average effect, counted on those as-trained scores instead, would be: {changes}."
+        f" As trained, left with their running averages, {as_trained}, and every knob's average effect, counted on "
+        f"those as-trained scores instead, would be: {changes}."
     )
 
 
@@ -481,6 +487,12 @@ ROUNDED = "The panels round to whole percents: 100% there means 99.5% or more, a
 def answers(run, shared, model: LoadedModel, examples: list[str]) -> tuple[dict, dict, str]:
     pixels, what = learner_pixels(shared, examples)
     yours = np.asarray(run.net(pixels[None, ..., None].astype(np.float32), training=False))[0]
+    as_trained = (  # review 44b #3: the grid's scores for batch-norm settings are re-estimated; this network is not
+        " Yours answers with batch norm's running averages as training left them, while this tab scores batch-norm "
+        "settings with them re-estimated."
+        if (getattr(run, "config", None) or {}).get("batch_norm")
+        else ""
+    )
     note = (
         f"Both networks on {what}, one pass each"
         + (
@@ -488,6 +500,7 @@ def answers(run, shared, model: LoadedModel, examples: list[str]) -> tuple[dict,
             if TEST_TIME_FLIP
             else "."
         )
+        + as_trained
         + " "
         + ROUNDED
     )

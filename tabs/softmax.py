@@ -166,12 +166,20 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 + ("also " if in_exp.any() else "")
                 + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}, and comes out 0"
             )
+        worst = int(np.argmax(np.abs(naive - stable)))
+        # where the largest error is not a lost probability, say so, or "off by" reads as the loss (review 44c #1)
+        elsewhere = (
+            ""
+            if zero[worst] or float(stable[zero].sum()) >= off / 2
+            else f" (the largest error is in a probability that did not underflow; the lost "
+            f"{'one came' if int(zero.sum()) == 1 else 'ones came'} to {_significant(float(stable[zero].sum()), 2)})"
+        )
         words = (
             f"Without subtracting the max, float32 underflows for {int(zero.sum())} of them: {'; '.join(how)}"
             f"{';' if len(how) > 1 else ','} so "
             f"{'that probability comes' if int(zero.sum()) == 1 else 'those probabilities come'} out 0 instead of "
             f"{lost_value}: {_listed(naive)}, off by up to "
-            f"{_significant(off, 2) if off > 0 else 'something under 1e-323'}"  # one way to write it (34c #4, 37c #2)
+            f"{_significant(off, 2) if off > 0 else 'something under 1e-323'}{elsewhere}"  # (34c #4, 37c #2)
         )
         # review 39c #1 (high): no cause is named for the rest of the error: float32's rounding of the exps, of the
         # result, and of the logits can each carry it, and the words had named one unmeasured (35c #1, 39c #1)

@@ -523,6 +523,12 @@ def test_the_live_note_says_the_panels_round_to_whole_percents():
     model = SimpleNamespace(probabilities=lambda pixels: probs)
     note = tab.answers(run, (None, np.zeros((28, 28), np.uint8)), model, [])[2]
     assert note.endswith(" The panels round to whole percents: 100% there means 99.5% or more, and 0% under 0.5%.")
+    assert "as training left them" not in note  # no config recorded: no batch norm said
+    # review 44b #3: a live batch-norm network answers as trained; the grid scores such settings re-estimated
+    for batch_norm in (True, False):
+        run = SimpleNamespace(net=lambda x, training: probs, config={**playground.DEFAULT, "batch_norm": batch_norm})
+        note = tab.answers(run, (None, np.zeros((28, 28), np.uint8)), model, [])[2]
+        assert ("Yours answers with batch norm's running averages as training left them" in note) == batch_norm
 
 
 def test_a_re_estimate_that_did_worse_is_not_called_no_handicap():
@@ -531,3 +537,14 @@ def test_a_re_estimate_that_did_worse_is_not_called_no_handicap():
     run["test_accuracy_reestimated"] = run["test_accuracy"] - 0.03
     words = tab.batch_norm_words(run, GRID["epochs"], GRID)
     assert "no clear handicap" not in words and "does not stand for batch norm without lag" in words
+
+
+def test_the_as_trained_sentence_when_no_re_estimate_helped():
+    """Review 44b #2: never "up to -0.10 points lower" when re-estimating helped no batch-norm run."""
+    grid = json.loads(json.dumps(GRID))
+    for run in grid["runs"].values():
+        if "test_accuracy_reestimated" in run:
+            run["test_accuracy_reestimated"] = run["test_accuracy"] - 0.001
+    words = tab.grid_words(grid)
+    assert "no batch-norm run scores higher than re-estimated" in words and "points lower" not in words
+    assert "batch-norm runs score up to" in tab.grid_words(GRID)  # the shipped: re-estimating helped

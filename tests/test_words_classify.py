@@ -72,7 +72,7 @@ def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos
     assert "garment photos" not in words and "catches many" not in words and "Dress" in words
     assert classify._same_folds(REAL)  # the shipped: the table's own folds, so no "sibling"
     sibling = classify._verdict(SURE, FOUND, UNLIKE, flagged, sibling=True)  # review 42a #5
-    assert f"In cross-validation of a sibling recipe on new people's photos, this rule also flagged {flagged:.1%}" in (
+    assert f"In cross-validation of a sibling run on new people's photos, this rule also flagged {flagged:.1%}" in (
         sibling
     )
 
@@ -473,7 +473,11 @@ def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
     probs = np.full(10, 0.0036 / 9)
     probs[8] = 0.9964  # Bag
     unlike = classify._verdict(probs, FOUND, UNLIKE, None)
-    assert "Its best guess was Bag (over 99%)." in unlike and "100%" not in unlike
+    assert "Its best guess was Bag (99.6%)." in unlike and "100%" not in unlike  # a tenth of a point (44a #2)
+    probs = np.full(10, 0.605 / 9)
+    probs[8] = 0.395  # under the line: said, and not rounded up to it (review 44a #2)
+    unlike = classify._verdict(probs, FOUND, UNLIKE, None)
+    assert "Its best guess was Bag (39.5%, also under the 40% the app asks for)." in unlike
     sure = np.full(10, 0.00009 / 9)
     sure[7] = 0.99991  # Sneaker
     assert classify._verdict(sure, FOUND, 0.0, None) == "**Sneaker** (over 99.9%)."

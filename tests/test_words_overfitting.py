@@ -926,3 +926,18 @@ def test_a_run_spared_by_a_loss_condition_is_not_said_to_be_spared_by_its_accura
     words = overfitting._still_improving(h, 5.6)
     assert "which asks for both" not in words and reason in words
     assert "it is not called overfitted, despite a wide training-curve gap: " in words
+
+
+def test_the_threshold_words_say_all_when_the_rule_calls_every_seed_overfitted():
+    """Review 44b #1: "only 3 of those runs" of 3 would be all of them."""
+    model = fake_model()
+    seeds = [r for r in model.playground["runs"].values() if r["config"] == model.playground["default"]]
+    for run in seeds:  # lowest at epoch 2, then well above it at the last two epochs, accuracy down, loss down
+        h = run["history"]
+        n = len(h["val_loss"])
+        h["val_loss"] = [0.6, 0.4] + [0.5] * (n - 2)
+        h["val_accuracy"] = [0.8, 0.85] + [0.84] * (n - 2)
+        h["loss"] = [1.0 - 0.05 * i for i in range(n)]
+    assert all(overfitted(r["history"]) for r in seeds) and len(seeds) > 1
+    words = overfitting.threshold_words(model)
+    assert "all of those runs" in words and f"only {len(seeds)} of those runs" not in words
