@@ -83,8 +83,12 @@ def _verdict(
                 else "This rule can also flag ordinary photos. "
             )
             # a tenth of a point, and the other rule named where it holds too: "(40%)" read as reaching the line (44a #2)
-            + f"Its best guess was {CLASS_NAMES[best]} ({percent(probs[best], 1)}"
-            + (f", also under the {UNSURE_BELOW:.0%} the app asks for" if probs[best] < UNSURE_BELOW else "")
+            + f"Its best guess was {CLASS_NAMES[best]} ("
+            + (  # under the line: rounded down, and the box's rounding said, as the "unlikely" verdict does (45a #1)
+                f"{_below(probs[best])}{_label_rounds(probs[best])}, also under the {UNSURE_BELOW:.0%} the app asks for"
+                if probs[best] < UNSURE_BELOW
+                else percent(probs[best], 1)
+            )
             + "). It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )

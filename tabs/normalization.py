@@ -77,7 +77,8 @@ def running_average_words(grid: dict | None) -> str:
         runs = [grid_run(grid, {**DEFAULT, "batch_norm": True, "normalize": on}) for on in (True, False)]
         trained, again = ([run[key] for run in runs] for key in ("test_accuracy", "test_accuracy_reestimated"))
     except (KeyError, TypeError):  # no grid in this folder, or not those runs
-        return lead + "; whether they did for these two runs was not measured."
+        # batch_norm.json may re-estimate one of the pair (baseline), never the other: not "these two" (45c #1)
+        return lead + "; whether they did for both of these runs was not measured."
     measured = (
         f"in the Playground, the study notebook's CNN with batch norm (its first convolution has no bias either), "
         f"trained on {DEFAULT['images']:,} images, scored {trained[0]:.2%} fed standardized and {trained[1]:.2%} fed "

@@ -157,8 +157,8 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
     if reestimated:
         if best == epochs:  # no rise after the lowest to explain: the rule's verdict, once (review 34b #8)
             where = (
-                f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
-                f"did not overfit in {epochs} epochs"
+                f"Validation loss was lowest at the last epoch ({last:.3f}), so the Overfitting tab's rule does not "
+                f"call this run overfitted in {epochs} epochs"  # not "did not overfit": these curves are as trained (45b #2)
             )
         if 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) < TOO_CLOSE:
             return head + (

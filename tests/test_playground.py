@@ -181,9 +181,10 @@ def test_a_batch_norm_run_lowest_at_its_last_epoch_gets_the_rules_verdict_once(v
     little = 100 * gain < 0.5  # TOO_CLOSE: re-estimating changed it little
     if run["best_epoch"] == 4:
         assert (
-            f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run did "
-            "not overfit in 4 epochs. These curves are as trained" in words
+            f"Validation loss was lowest at the last epoch ({last:.3f}), so the Overfitting tab's rule does not call "
+            "this run overfitted in 4 epochs. These curves are as trained" in words
         )
+        assert "did not overfit" not in words  # review 45b #2: as-trained curves, not a verdict on the fit
         assert "and ended at" not in words and "cannot tell the two apart" not in words
         assert (
             "These curves are as trained: the validation curves use batch norm's running averages, which can hide or "

@@ -477,7 +477,16 @@ def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
     probs = np.full(10, 0.605 / 9)
     probs[8] = 0.395  # under the line: said, and not rounded up to it (review 44a #2)
     unlike = classify._verdict(probs, FOUND, UNLIKE, None)
-    assert "Its best guess was Bag (39.5%, also under the 40% the app asks for)." in unlike
+    assert "Its best guess was Bag (39.5% (the box beside rounds it to 40%), also under the 40% the app asks for)." in (
+        unlike
+    )
+    probs = np.full(10, 0.6004 / 9)
+    probs[8] = 0.3996  # review 45a #1: never "40.0%, also under the 40%"
+    unlike = classify._verdict(probs, FOUND, UNLIKE, None)
+    assert "Bag (39.9% (the box beside rounds it to 40%), also under" in unlike and "40.0%" not in unlike
+    probs = np.full(10, 0.65 / 9)
+    probs[8] = 0.35  # well under: no rounding to say
+    assert "Bag (35.0%, also under the 40%" in classify._verdict(probs, FOUND, UNLIKE, None)
     sure = np.full(10, 0.00009 / 9)
     sure[7] = 0.99991  # Sneaker
     assert classify._verdict(sure, FOUND, 0.0, None) == "**Sneaker** (over 99.9%)."

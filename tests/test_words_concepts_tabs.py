@@ -675,7 +675,10 @@ def test_why_so_close_adds_that_running_averages_can_split_one_learned_function(
         f"trained, and {again[0]:.2%} and {again[0] - 0.02:.2%} once" in words
     )
     words = normalization.running_average_words(None)
-    assert "which can lag behind the weights; whether they did for these two runs was not measured." in words
+    assert "which can lag behind the weights; whether they did for both of these runs was not measured." in words
+    # review 45c #1: batch_norm.json re-estimates the baseline, never the run fed raw pixels
+    nets = json.loads((SHIPPED / "batch_norm.json").read_text())["networks"]
+    assert "baseline" in nets and "no-normalization" not in nets
     # review 24c #4: the same weights, two statistics (each batch's in training, running averages at test time)
     assert words.startswith(
         " The same learned weights need not give the same test score: in training, batch norm uses each batch's own "
