@@ -124,9 +124,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(_significant(p, 3) for p in stable)}."
     # review 43c #1 (high): that reference is float64's; in float32 the max's subtraction cannot hold what is below
     # float32's range either, so where it does not match, float32's own stable result is shown too
-    with np.errstate(under="ignore"):
-        shifted = np.exp((z - z.max()).astype(np.float32))
-        stable32 = (shifted / shifted.sum(dtype=np.float32)).astype(np.float64)
+    stable32 = softmax.naive_softmax(z - z.max()).astype(np.float64)  # the max subtracted, then float32's exp / sum
     if (stable32 == 0).any() or (np.abs(stable32 - stable) / np.maximum(stable, 1e-320) > SAME_WITHIN).any():
         fixed += (
             f" In float32, subtracting it first gives {_listed(stable32)}: float32 keeps fewer digits below 1.2e-38, "
@@ -187,20 +185,19 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     if gap < SAME_WITHIN:  # same to within SAME_WITHIN, but perhaps not a small one to its own size (37c #3, 39c #2)
         worst = int(np.argmax(np.abs(naive - stable) / stable))
         got, true = float(naive[worst]), float(stable[worst])
-        if abs(got - true) / true > SAME_WITHIN:
-            # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40")
-            digits = next(d for d in range(2, 18) if f"{got:.{d}g}" != f"{true:.{d}g}")
-            # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1)
+        if abs(got - true) / true <= SAME_WITHIN:
             return scaled + (
-                f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not "
-                f"each to its own precision: the probability for {_typed(logits, z, worst, temperature)} comes out "
-                f"{got:.{digits}g} instead "
-                f"of {true:.{digits}g}, {_relative(abs(got - true) / true)} off.{fixed}"
+                f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
+                f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
             )
-    if gap < SAME_WITHIN:
+        # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40")
+        digits = next(d for d in range(2, 18) if f"{got:.{d}g}" != f"{true:.{d}g}")
+        # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1)
         return scaled + (
-            f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
-            f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
+            f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not "
+            f"each to its own precision: the probability for {_typed(logits, z, worst, temperature)} comes out "
+            f"{got:.{digits}g} instead "
+            f"of {true:.{digits}g}, {_relative(abs(got - true) / true)} off.{fixed}"
         )
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
     rounding = float(np.abs(softmax.softmax(z.astype(np.float32).astype(np.float64)) - stable).max())
