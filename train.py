@@ -46,6 +46,7 @@ from model.outliers import FAMILIES, generate
 from model.publish import PublishError, push_model, require_token
 from model.real_photos import (
     ACCEPTED,
+    OUTLIERS_PER_FAMILY,
     SOURCE,
     convert,
     convert_varied,
@@ -80,7 +81,6 @@ REAL_COPIES = 5  # each real photo appears this many times per epoch, each copy 
 REAL_VARIATION = "pixels"  # --real-variation: how the copies vary (model.augment.vary_photos or vary_photo)
 REAL_SEEDS = 3  # fine-tunes, one seed each, of which the best on Fashion-MNIST's validation split is kept
 REAL_TARGETS = "committed"  # --real-targets: what a photo several classes answer rightly is taught (real_targets)
-OUTLIERS_PER_FAMILY = 1_500  # generated outliers of each family (model.outliers): 4,500 beside ~1,900 hats etc.
 OOD_FIT_IMAGES = 20_000  # Fashion-MNIST training images whose features fit the class means (model.ood)
 CV_GENERATED = 300  # fresh generated outliers of each family measured by each fold
 CV_REFERENCE_FM = 5_000  # Fashion-MNIST training images whose features each fold keeps, to compare OOD scores
@@ -601,6 +601,7 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
                     "epochs": args.real_epochs,
                     "variation": args.real_variation,
                     "targets": args.real_targets,
+                    "outliers": args.outliers,
                 }
             )
         ),

@@ -33,7 +33,7 @@ from benchmarks.naive_app import naive_pixels
 from model import ood
 from model.inference import DEFAULT_FOLDER, TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW, load_folder, unsure
 from model.preprocess import load_and_preprocess
-from model.real_photos import ACCEPTED, list_photos, read_senders, score
+from model.real_photos import ACCEPTED, list_photos, read_senders, recipe_outliers, score
 
 PROBABILITY_GRID = tuple(round(t, 2) for t in np.arange(0.30, 0.86, 0.05))  # "Not sure" below this top probability
 UNLIKE_GRID = (0.9, 0.95, 0.975, 0.99, 0.995, 1.0)  # ... or more unusual than this share of training photos (1 = off)
@@ -172,6 +172,7 @@ def load_cv(path: Path, flip: bool = TEST_TIME_FLIP) -> dict:
         "epochs": recipe["epochs"],
         "variation": recipe.get("variation", "pixels"),
         "targets": recipe.get("targets", "any-of"),  # runs before --real-targets committed asked for the total
+        "outliers": recipe_outliers(recipe),
     }
     cv["has_score"] = "reference_features" in cv
     cv["flipped"] = flip and "row_probs_flipped" in cv  # answered as the app answers: mirror averaged
@@ -378,7 +379,7 @@ def report_unlike(path: Path) -> dict:
 
 
 def _recipe_key(recipe: dict) -> tuple:
-    return (recipe["epochs"], recipe["copies"], recipe["variation"], recipe["targets"])
+    return (recipe["epochs"], recipe["copies"], recipe["variation"], recipe["targets"], recipe_outliers(recipe))
 
 
 def report_recipes(paths: list[Path]) -> dict:

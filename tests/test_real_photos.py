@@ -19,6 +19,8 @@ from model.real_photos import (
     group_folds,
     list_photos,
     read_senders,
+    recipe_label,
+    same_recipe,
     score,
     targets,
 )
@@ -204,7 +206,18 @@ def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
 def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained_on_it(tiny_dataset, tmp_path):
     init = Path(__file__).parents[1] / "model" / "weights" / "fashion-mnist-only"
     argv = ["--quick", "--data-dir", str(tiny_dataset), "--out", str(tmp_path), "--real-photos", str(PHOTOS)]
-    fold_argv = ["--folds", "2", "--real-epochs", "1", "--real-copies", "2", "--real-variation", "photos"]
+    fold_argv = [
+        "--folds",
+        "2",
+        "--real-epochs",
+        "1",
+        "--real-copies",
+        "2",
+        "--real-variation",
+        "photos",
+        "--outliers",
+        "7",
+    ]
     train.main([*argv, "--init", str(init), *fold_argv])
     with np.load(tmp_path / "real_photos_cv.npz") as cv:
         held = cv["row_kind"] == "held-out photographer"
@@ -214,6 +227,7 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         assert ((cv["row_percentile"] >= 0) & (cv["row_percentile"] <= 1)).all()
         folds = json.loads(str(cv["folds"]))["folds"]
         assert json.loads(str(cv["folds"]))["variation"] == "photos"
+        assert json.loads(str(cv["folds"]))["outliers"] == 7  # generated pictures per family: part of the recipe
         assert [f["left_out_garment"] for f in folds] == ["hat", "shorts"]
         assert [f["left_out_family"] for f in folds] == ["backgrounds", "synthetic"]
         # each fold measures fresh samples of every generated family, the one it never saw marked
@@ -341,3 +355,38 @@ def test_the_doc_says_which_file_records_each_phases_seconds():
         "`fashion-mnist-only/metrics.json` phase 1's."
     ) in doc
     assert "records each phase's seconds" not in doc
+
+
+# review 44a #3: the fold models always learn a uniform answer on hats, shorts, skirts and generated pictures
+_CV_RECIPE = {"copies": 5, "epochs": 5, "variation": "pixels", "targets": "committed"}  # recorded before "outliers"
+_FINE_TUNE = {**_CV_RECIPE, "outlier_exposure": True, "generated_outliers": {"backgrounds": 1500, "synthetic": 1500}}
+
+
+@pytest.mark.parametrize(
+    "cv_recipe, fine_tune, same",
+    [
+        (_CV_RECIPE, _FINE_TUNE, True),  # a run that did not record its outliers used the default
+        ({**_CV_RECIPE, "outliers": 3000}, _FINE_TUNE, False),
+        ({**_CV_RECIPE, "outliers": 3000}, {**_FINE_TUNE, "generated_outliers": {"backgrounds": 3000}}, True),
+        (_CV_RECIPE, {**_FINE_TUNE, "outlier_exposure": False, "generated_outliers": {}}, False),
+        ({**_CV_RECIPE, "epochs": 8}, _FINE_TUNE, False),
+        (None, _FINE_TUNE, False),
+    ],
+    ids=[
+        "default outliers",
+        "more outliers in the folds",
+        "same outliers",
+        "no outlier exposure",
+        "other epochs",
+        "no CV",
+    ],
+)
+def test_a_recipe_is_the_same_only_with_the_same_outlier_exposure(cv_recipe, fine_tune, same):
+    assert same_recipe(cv_recipe, fine_tune) is same
+
+
+def test_a_recipe_in_words_names_its_generated_pictures():
+    assert recipe_label({**_CV_RECIPE, "outliers": 3000}) == (
+        "5 epochs, 5 copies of each photo, committed targets, pixels variation, 3,000 generated pictures per family"
+    )
+    assert recipe_label(_CV_RECIPE).endswith(", 1,500 generated pictures per family")
