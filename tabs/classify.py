@@ -63,10 +63,11 @@ def _verdict(
     flagged: float | None = None,
     drawing: bool = False,
     sibling: bool = False,
+    other_recipe: bool = False,
 ) -> str:
     """The answer's first words. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
     cross-validation (``_flagged``), or None where it was not measured; SIBLING: measured on another run's folds
-    than the table's (review 42a #5)."""
+    than the table's (review 42a #5); OTHER_RECIPE: by fold models fine-tuned by another recipe than the model's."""
     best = int(probs.argmax())
     if not prep.has_object:
         return f"{NO_OBJECT} {TRY_DRAWING if drawing else TRY_PHOTO}"  # a drawing too small: draw larger (30a #3)
@@ -77,7 +78,7 @@ def _verdict(
             f"**Not sure: this looks more unusual than most photos it trained on.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
-                f"In cross-validation{' of a sibling run' if sibling else ''} on new people's photos, this rule "
+                f"In cross-validation{_whose_folds(sibling, other_recipe)} on new people's photos, this rule "
                 f"also flagged {flagged:.1%} of ordinary photos of the ten classes. "
                 if flagged is not None
                 else "This rule can also flag ordinary photos. "
@@ -100,6 +101,19 @@ def _verdict(
             f"shorts, a skirt), or a view the model has not learned. {VIEW_DRAWING if drawing else VIEW_PHOTO}"
         )
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
+
+
+def _whose_folds(sibling: bool, other_recipe: bool) -> str:
+    """Whose cross-validation the "unlike" rule's flagged share comes from, where not the table's own run's."""
+    if other_recipe:  # a sibling too, or not: the recipe is what a learner needs to know (review 44a #1)
+        return " of fold models fine-tuned by another recipe than this model's"
+    return " of a sibling run" if sibling else ""
+
+
+def _rule_other_recipe(model: LoadedModel) -> bool:
+    """Whether the "unlike" rule was cross-validated with another fine-tune recipe than the model's (review 44a #1)."""
+    recipe = ((model.real_photo_results or {}).get("unlike_rule") or {}).get("recipe")
+    return bool(recipe) and not same_recipe(recipe, model.metrics.get("real_photos"))
 
 
 def _flagged(model: LoadedModel) -> float | None:
@@ -137,7 +151,7 @@ def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> Cl
     score = (float(probs.max()), float(unusual)) if prep.has_object else None
     results = model.real_photo_results or {}
     sibling = bool(results.get("unlike_rule")) and not _same_folds(results)
-    verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing, sibling)
+    verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing, sibling, _rule_other_recipe(model))
     return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
 

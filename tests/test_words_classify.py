@@ -77,6 +77,24 @@ def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos
     )
 
 
+def test_the_unlike_verdicts_share_names_another_recipes_folds():
+    """Review 44a #1: fold models fine-tuned by another recipe than the served model's are said to be."""
+    flagged = REAL["unlike_rule"]["with"]["unlike_known"]["mean"]
+    assert not classify._rule_other_recipe(fake_model())  # the shipped: the model's own recipe
+    more = copy.deepcopy(METRICS)
+    more["real_photos"]["epochs"] += 3
+    assert classify._rule_other_recipe(fake_model(metrics=more))
+    bare = copy.deepcopy(METRICS)
+    bare["real_photos"]["outlier_exposure"], bare["real_photos"]["generated_outliers"] = False, {}
+    assert classify._rule_other_recipe(fake_model(metrics=bare))  # the fold models always had outlier exposure
+    for sibling in (False, True):
+        words = classify._verdict(SURE, FOUND, UNLIKE, flagged, sibling=sibling, other_recipe=True)
+        assert (
+            "In cross-validation of fold models fine-tuned by another recipe than this model's on new people's photos, "
+            f"this rule also flagged {flagged:.1%} of ordinary photos"
+        ) in words
+
+
 def test_without_a_measured_share_the_unlike_verdict_claims_no_number():
     real = {k: v for k, v in REAL.items() if k != "unlike_rule"}
     assert classify._flagged(fake_model(real=real)) is None
@@ -92,6 +110,7 @@ def test_classify_hands_the_verdict_the_measured_share(tmp_path):
         assess=lambda pixels, flip: (probs[None], np.array([UNLIKE])),
         fashion_mnist_only=None,
         real_photo_results=REAL,
+        metrics=METRICS,
     )
     verdict = classify._answer(FOUND, model)[3]
     assert f"flagged {REAL['unlike_rule']['with']['unlike_known']['mean']:.1%} of ordinary photos" in verdict
@@ -537,7 +556,10 @@ def test_no_class_likely_enough_gives_a_drawing_its_own_tip():
     flag (_answer with drawing=True, as classify_sketch calls it)."""
     low = np.full(10, 0.1)
     model = SimpleNamespace(
-        assess=lambda pixels, flip: (low[None], np.array([0.0])), fashion_mnist_only=None, real_photo_results=REAL
+        assess=lambda pixels, flip: (low[None], np.array([0.0])),
+        fashion_mnist_only=None,
+        real_photo_results=REAL,
+        metrics=METRICS,
     )
     photo, drawing = classify._answer(FOUND, model)[3], classify._answer(FOUND, model, drawing=True)[3]
     assert photo.startswith("**Not sure: no class is likely enough.**")
