@@ -33,7 +33,7 @@ CALIBRATION_LEAD = """A model is *calibrated* when its confidence matches how of
 classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images whose top
 probability, in one pass of the network, falls in that bin; the dashed diagonal is perfect calibration."""
 # after CALIBRATION_LEAD, only where the Softmax tab has this folder's logits for these weights (calibration_lead)
-MOVED_BY_TEMPERATURE = "The **Softmax** tab moves this diagram with a temperature."
+MOVED_BY_TEMPERATURE = "The **Softmax** tab redraws this diagram from the same test images at a temperature you choose."
 OPEN_A_CELL = """### Open a cell
 Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
 
@@ -91,8 +91,8 @@ def calibration_lead(model: LoadedModel) -> str:
         return f"{CALIBRATION_LEAD} {MOVED_BY_TEMPERATURE}"
     keep = f"{scaling.COMMAND} {shlex.quote(str(model.folder.resolve()))}"
     return (
-        f"{CALIBRATION_LEAD} `{keep}`, run from the repository, keeps the logits that let the **Softmax** tab move "
-        "this diagram with a temperature."
+        f"{CALIBRATION_LEAD} `{keep}`, run from the repository, keeps the logits that let the **Softmax** tab "
+        "redraw this diagram from the same test images at a temperature you choose."
     )
 
 
@@ -340,9 +340,13 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
         note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
     elif t == p:
         kept = len(confusion.cell_samples(samples, t, p))
-        note = f"**{true_name} read correctly: {_images(total)}.** The model folder keeps a random {kept} of them; " + (
+        # all of them where the folder kept every one (review 46c #1): "a random 3" of 3 is not a sample
+        keeps = f"a random {kept} of them" if kept < total else "it" if kept == 1 else f"all {kept} of them"
+        note = f"**{true_name} read correctly: {_images(total)}.** The model folder keeps {keeps}; " + (
             f"showing the {len(hits)} of those {kept} the model was surest of."
             if len(hits) < kept
+            else "shown below."
+            if kept == 1
             else "all shown, most confident first."
         )
     else:

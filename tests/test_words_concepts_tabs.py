@@ -93,10 +93,18 @@ def test_the_softmax_tab_is_said_to_move_the_diagram_only_where_it_can(shipped_m
     assert (softmax.stored_logits(model) is not None) == moves  # the Softmax tab draws its diagram only then
     words = confusion.calibration_lead(model)
     assert words.startswith(confusion.CALIBRATION_LEAD)
-    assert words.endswith(" The **Softmax** tab moves this diagram with a temperature.") == moves
+    assert (
+        words.endswith(
+            " The **Softmax** tab redraws this diagram from the same test images at a temperature you choose."
+        )
+        == moves
+    )
     command = f"`python -m model.calibration {shlex.quote(str(folder.resolve()))}`, run from the repository, keeps"
     assert (command in words) != moves
-    assert ("keeps the logits that let the **Softmax** tab move this diagram with a temperature." in words) != moves
+    redraw = (
+        "keeps the logits that let the **Softmax** tab redraw this diagram from the same test images at a temperature"
+    )
+    assert (redraw in words) != moves
 
 
 def test_the_shipped_confusion_tab_says_the_softmax_tab_moves_its_diagram(shipped_model):
@@ -104,7 +112,7 @@ def test_the_shipped_confusion_tab_says_the_softmax_tab_moves_its_diagram(shippe
 
     assert RECORD["weights_sha256"] == shipped_model.weights_sha256 and (SHIPPED / "calibration.npz").is_file()
     assert confusion.calibration_lead(shipped_model).endswith(
-        "The **Softmax** tab moves this diagram with a temperature."
+        "The **Softmax** tab redraws this diagram from the same test images at a temperature you choose."
     )
 
 
@@ -223,6 +231,22 @@ def test_a_diagonal_cell_with_few_kept_images_shows_them_all(shipped_model):
     model = SimpleNamespace(test_samples={key: value[few] for key, value in samples.items()}, metrics=METRICS)
     _, note = confusion.open_cell("Trouser", "Trouser", model)
     assert "keeps a random 2 of them; all shown, most confident first." in note and "of those" not in note
+    # review 46c #1: where the folder kept every image of the cell, none was drawn at random
+    matrix = copy.deepcopy(METRICS["confusion_matrix"])
+    matrix[1][1] = 2
+    _, note = confusion.open_cell(
+        "Trouser",
+        "Trouser",
+        SimpleNamespace(test_samples=model.test_samples, metrics={**METRICS, "confusion_matrix": matrix}),
+    )
+    assert "**Trouser read correctly: 2 test images.** The model folder keeps all 2 of them; all shown" in note
+    assert "random" not in note
+    matrix[1][1] = 1
+    one = SimpleNamespace(
+        test_samples={k: v[:1] for k, v in model.test_samples.items()}, metrics={**METRICS, "confusion_matrix": matrix}
+    )
+    _, note = confusion.open_cell("Trouser", "Trouser", one)
+    assert "**Trouser read correctly: 1 test image.** The model folder keeps it; shown below." in note
 
 
 # -- Softmax (review 12c #4) ---------------------------------------------------------------------------------------
