@@ -109,7 +109,8 @@ def batch_norm_words(model: LoadedModel) -> str:
             words += batch_norm_causes(model.playground, folder=getattr(model, "folder", None))
         else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause
             words += (
-                f"By the Overfitting tab's rule it did not overfit: {not_overfitting(h, VALIDATION_SIZE)}. "
+                # not "did not overfit": batch norm's curves as trained cannot tell lag from overfitting (46b #1)
+                f"The Overfitting tab's rule does not call it overfitted: {not_overfitting(h, VALIDATION_SIZE)}. "
                 + batch_norm_causes(
                     model.playground,
                     "A start of overfitting",

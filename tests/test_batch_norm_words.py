@@ -642,7 +642,7 @@ def test_without_the_file_a_run_the_rule_does_not_call_overfitted_is_not_given_o
     assert not overfitted(h)
     words = flat(filters.batch_norm_words(folder))
     assert f"its validation loss rose after epoch {best + 1}" in words
-    assert "By the Overfitting tab's rule it did not overfit: " in words
+    assert "The Overfitting tab's rule does not call it overfitted: " in words and "did not overfit" not in words
     assert "A start of overfitting is one possible cause (not clear by that rule)" in words
     assert "Overfitting is one likely cause" not in words
 

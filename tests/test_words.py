@@ -245,6 +245,9 @@ WRONG = [
     # review 32's
     "(a change this small is itself too close to call from one run)",  # it said "most of the deficit came from" too
     "*No ablation runs in this model folder",  # a folder may have ladder runs and no baseline
+    # review 46's
+    "rule it did not overfit",  # batch norm's curves as trained: "does not call it overfitted"
+    "tab moves this diagram with a temperature",  # the Softmax tab redraws its own diagram
 ]
 MY_TABS = ["filters", "runs", "normalization", "explain", "confusion", "overfitting", "improve", "softmax", "pooling"]
 MY_TABS += ["playground", "classify", "header"]  # where two of review 12's (and one of 27's) retired phrases were
