@@ -302,7 +302,9 @@ def regularisation_words(model: LoadedModel) -> str:
             else f"Its validation accuracy peaked at epoch {peak + 1} ({val[peak]:.2%}) and ended at {val[-1]:.2%}; "
             # review 36b #L5: a wide gap beside a falling accuracy, with the rule's verdict
             + (
-                "by this app's rule it overfitted (one run)."
+                # batch norm's curves as trained: lag in its running averages moves them too (review 47b #2)
+                "this app's rule calls it overfitted (one run), though its validation curves use batch norm's running "
+                "averages as trained, and a lag in those moves them too."
                 if overfitted(no_aug["history"])
                 else "by this app's rule it is not called overfitted: "
                 f"{not_overfitting(no_aug['history'], VALIDATION_SIZE)}."

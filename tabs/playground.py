@@ -338,7 +338,8 @@ def grid_words(grid: dict) -> str:
     as_trained = (
         f"batch-norm runs score up to {worst:.2f} points lower"
         if worst > 0
-        else "no batch-norm run scores higher than re-estimated"  # never "up to -0.10 points lower" (review 44b #2)
+        # never "up to -0.10 points lower" (review 44b #2); as trained, none is below its re-estimate (47b #1)
+        else "no batch-norm run scores lower than re-estimated"
     )
     return words + (
         f" As trained, left with their running averages, {as_trained}, and every knob's average effect, counted on "

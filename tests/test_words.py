@@ -248,6 +248,9 @@ WRONG = [
     # review 46's
     "rule it did not overfit",  # batch norm's curves as trained: "does not call it overfitted"
     "tab moves this diagram with a temperature",  # the Softmax tab redraws its own diagram
+    # review 47's
+    "no batch-norm run scores higher than re-estimated",  # as trained, none scores lower: the opposite was said
+    "by this app's rule it overfitted",  # a batch-norm network's curves as trained: "the rule calls it overfitted"
 ]
 MY_TABS = ["filters", "runs", "normalization", "explain", "confusion", "overfitting", "improve", "softmax", "pooling"]
 MY_TABS += ["playground", "classify", "header"]  # where two of review 12's (and one of 27's) retired phrases were
@@ -579,6 +582,27 @@ def test_a_run_whose_validation_peaked_early_is_told_so():
     val = model.ablations["no-augmentation"]["history"]["val_accuracy"]
     val[3] = 0.95
     assert "peaked at epoch 4 (95.00%)" in overfitting.regularisation_words(model)
+
+
+def test_a_batch_norm_run_the_rule_calls_overfitted_keeps_the_running_averages_caveat():
+    """Review 47b #2: the network without augmentation has batch norm; its curves as trained are no plain verdict."""
+    from concepts.curves import OVERFIT_RISE, overfitted
+    from tabs import overfitting
+
+    model = fake_model()
+    h = model.ablations["no-augmentation"]["history"]
+    from model.recipe import ABLATIONS
+
+    assert ABLATIONS["no-augmentation"][3] == "ours"  # model.cnn.build_cnn: batch norm after every convolution
+    h["val_accuracy"][3] = 0.95  # peaked at epoch 4 ...
+    h["val_loss"] = [1.0, 0.8, 0.6, 0.3] + [0.3 + 2 * OVERFIT_RISE * (i + 1) for i in range(len(h["val_loss"]) - 4)]
+    assert overfitted(h)  # ... and its validation loss rose clearly after it while its training loss fell
+    words = " ".join(overfitting.regularisation_words(model).split())
+    assert (
+        "this app's rule calls it overfitted (one run), though its validation curves use batch norm's running "
+        "averages as trained, and a lag in those moves them too." in words
+    )
+    assert "rule it overfitted" not in words
 
 
 # -- improve: groups of changes, real photos within noise, did not help ----------------------------------------
