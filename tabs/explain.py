@@ -21,7 +21,7 @@ from concepts.saliency import (
     RandomizedCascade,
 )
 from model.data import CLASS_NAMES
-from model.inference import LoadedModel
+from model.inference import TEST_TIME_FLIP, LoadedModel
 from model.preprocess import Crop, open_image, to_rgb
 from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
@@ -164,8 +164,13 @@ def explain(
     shown = saliency.normalized(heat)
     which = "the top class" if c == int(probs.argmax()) else f"top class: {CLASS_NAMES[int(probs.argmax())]}"
     note = [
-        f"**{method}** for **{CLASS_NAMES[c]}** ({percent(probs[c], 1)} in one pass of the network, {which}; Classify "
-        "averages the input with its mirror image, so its numbers can differ).",
+        f"**{method}** for **{CLASS_NAMES[c]}** ({percent(probs[c], 1)} in one pass of the network, {which}"
+        # only where Classify does average (review 47c #2)
+        + (
+            "; Classify averages the input with its mirror image, so its numbers can differ)."
+            if TEST_TIME_FLIP
+            else ")."
+        ),
         _map_words(method, heat, CLASS_NAMES[c], patch, model),
         METHOD_NOTES[method],
     ]

@@ -121,14 +121,22 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         "" if temperature == 1 else f"At T = {temperature:g} the softmax exponentiates the logits ÷ T (largest {top}). "
     )
     largest = "the max" if temperature == 1 else "the largest logit ÷ T"
-    fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(_significant(p, 3) for p in stable)}."
+    shown64 = [_significant(p, 3) for p in stable]
+    fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(shown64)}."
     # review 43c #1 (high): that reference is float64's; in float32 the max's subtraction cannot hold what is below
     # float32's range either, so where it does not match, float32's own stable result is shown too
     stable32 = softmax.naive_softmax(z - z.max()).astype(np.float64)  # the max subtracted, then float32's exp / sum
-    if (stable32 == 0).any() or (np.abs(stable32 - stable) / np.maximum(stable, 1e-320) > SAME_WITHIN).any():
-        fixed += (
-            f" In float32, subtracting it first gives {_listed(stable32)}: float32 keeps fewer digits below 1.2e-38, "
-            "and nothing below about 1.4e-45."
+    # review 47c #1: only where the two differ at the digits printed, and the range named only where every
+    # difference lies under float32's smallest normal number (elsewhere float32's 7 digits of each step differ too)
+    shown32 = ["0" if v == 0 else _significant(v, 3) for v in stable32]  # float32's 0 is 0, not "under 1e-323"
+    differs = [i for i, shown in enumerate(shown32) if shown != shown64[i]]
+    if differs:
+        below_normal = all(stable[i] < np.finfo(np.float32).tiny for i in differs)
+        fixed += f" In float32, subtracting it first gives {', '.join(shown32)}" + (
+            f"; {'the one that differs is' if len(differs) == 1 else 'those that differ are'} under 1.2e-38, where "
+            "float32 keeps fewer digits and nothing below about 1.4e-45."
+            if below_normal
+            else "."
         )
     if np.isinf(exps).any():
         return scaled + (
@@ -332,7 +340,7 @@ def scaling_words(model: LoadedModel) -> str:
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "
         f"({_on_the_slider(logits, fitted)}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
-        f"{_not_sure_line(logits['test_logits'], fitted)}. This model is {direction}; T = {fitted:.3f} {change}, "
+        f"{_not_sure_line(logits['test_logits'], fitted, model.feature_distance is not None)}. This model is {direction}; T = {fitted:.3f} {change}, "
         f"though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, averaged with each bin weighted by its share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
@@ -366,21 +374,28 @@ def _on_the_slider(logits: dict, fitted: float) -> str:
     )
 
 
-def _not_sure_line(logits: np.ndarray, fitted: float) -> str:
+def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> str:
     """Whether the fitted T moves test images across the app's "Not sure" line (top probability under
     UNSURE_BELOW): T changes no top class, but it does change how sure each answer is. A T below 1 only raises
-    each top probability and one above 1 only lowers it, so equal counts mean no image crossed."""
+    each top probability and one above 1 only lowers it, so equal counts mean no image crossed. UNLIKE: the model
+    also says "Not sure" for inputs unlike its training photos (a fitted feature distance)."""
     under = [int((softmax.softmax(logits, t).max(axis=1) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
+    # what Classify does besides: only what it does (review 47c #2: the mirror average is TEST_TIME_FLIP's)
+    mirror = "Classify applies the line after averaging each input with its mirror image" if TEST_TIME_FLIP else ""
     if under[0] == under[1]:
         return (
             f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,} in one pass of "
-            "the network; Classify applies the line after averaging each input with its mirror image)"
+            f"the network{'; ' + mirror if mirror else ''})"
+        )
+    besides = [mirror] if mirror else []
+    if unlike:
+        besides.append(
+            f"{'also ' if mirror else 'Classify also '}says *Not sure* for inputs unlike its training photos"
         )
     return (
         f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test images "
-        f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f} (one pass of the network; "
-        "Classify applies the line after averaging each input with its mirror image, and also says *Not sure* for "
-        "inputs unlike its training photos, so its own counts can differ)"
+        f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f} (one pass of the network"
+        + (f"; {', and '.join(besides)}, so its own counts can differ)" if besides else ")")
     )
 
 

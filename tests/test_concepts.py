@@ -838,5 +838,21 @@ def test_what_subtracting_the_max_fixes_is_said_in_float32_too(logits, short):
     assert (np.abs(stable32 - exact) / exact > 1e-6).any() == short  # the float32 softmax, max subtracted, by hand
     note = tab.overflow_note(z)
     assert " first, in float64, gives " in note
-    listed = ", ".join(f"{v:.3g}" for v in stable32)
-    assert (f"In float32, subtracting it first gives {listed}:" in note) == short
+    listed = ", ".join("0" if v == 0 else "over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable32)
+    assert (f"In float32, subtracting it first gives {listed}; the one that differs is under 1.2e-38" in note) == short
+
+
+@pytest.mark.parametrize("logits, temperature", [([1000.0, 990.0], 0.3), ([100.0, 90.0, 80.0], 0.3)])
+def test_float32s_stable_result_is_given_only_where_it_differs_at_the_digits_printed(logits, temperature):
+    """Review 47c #1: float32's few-parts-per-million error in exp of a shifted logit like -33.333 is no visible
+    difference, and nothing under 1.2e-38 was involved: no float32 line, and no cause."""
+    from tabs import softmax as tab
+
+    z = np.array(logits) / temperature
+    shifted = np.exp((z - z.max()).astype(np.float32))
+    stable32, exact = shifted / shifted.sum(dtype=np.float32), _stable(list(z))
+    assert (np.abs(stable32 - exact) / exact > 1e-6).any()  # off by more than a part per million ...
+    assert exact.min() > np.finfo(np.float32).tiny  # ... none under float32's smallest normal number
+    note = tab.overflow_note(np.array(logits), temperature)
+    assert " first, in float64, gives over 0.999, 3.34e-15" in note
+    assert "In float32, subtracting it first" not in note and "1.2e-38" not in note

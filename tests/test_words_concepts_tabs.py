@@ -1099,3 +1099,30 @@ def test_the_model_before_its_fine_tune_within_half_a_point_is_neither(shipped_m
         "so the change came with the fine-tune. One candidate, not isolated by any run:" in words
     )
     assert "The improvement ladder's runs" not in words  # they bear on label smoothing, set aside here
+
+
+# -- review 47c #2: the temperature's "Not sure" line says only what Classify does ---------------------------------
+@pytest.mark.parametrize("flip", [True, False])
+@pytest.mark.parametrize("unlike", [True, False])
+def test_the_not_sure_line_says_only_what_classify_does(monkeypatch, flip, unlike):
+    from tabs import softmax as tab
+
+    monkeypatch.setattr(tab, "TEST_TIME_FLIP", flip)
+    logits = np.array([[2.0, 1.0, 0.0], [0.3, 0.2, 0.1]])  # the second's top: 36.7% at T = 1, 50.6% at T = 0.2
+    moved = tab._not_sure_line(logits, 0.2, unlike)
+    assert "1 test images have a top probability under it at T = 1, 0 at T = 0.20 (one pass of the network" in moved
+    expected = {
+        (True, True): "; Classify applies the line after averaging each input with its mirror image, and also says "
+        "*Not sure* for inputs unlike its training photos, so its own counts can differ)",
+        (False, True): "; Classify also says *Not sure* for inputs unlike its training photos, so its own counts can "
+        "differ)",
+        (True, False): "; Classify applies the line after averaging each input with its mirror image, so its own "
+        "counts can differ)",
+        (False, False): ")",
+    }
+    assert moved.endswith("(one pass of the network" + expected[flip, unlike])
+    same = tab._not_sure_line(logits, 1.0, unlike)
+    assert same.endswith(
+        "(1 in one pass of the network"
+        + ("; Classify applies the line after averaging each input with its mirror image)" if flip else ")")
+    )

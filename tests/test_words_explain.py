@@ -1076,3 +1076,19 @@ def test_the_top_layer_stage_gets_its_own_verdicts(shipped_model):
         assert np.mean(rho <= -0.2) - np.mean(chance <= -0.2) > np.mean(rho >= 0.2) - np.mean(chance >= 0.2)
         assert f"**{m}**'s {np.mean(np.abs(rho) >= 0.2):.0%} against" in top
     assert "ρ ≤ −0.2 on" in top
+
+
+# --- review 47c #2: Classify's mirror average is named only where Classify does it (TEST_TIME_FLIP) ----------------
+@pytest.mark.parametrize("flip", [True, False])
+def test_the_maps_note_names_the_mirror_average_only_where_classify_uses_it(shipped_model, monkeypatch, flip):
+    from tabs import explain
+
+    monkeypatch.setattr(explain, "TEST_TIME_FLIP", flip)
+    example = str(sorted((SHIPPED / "examples").glob("*.png"))[0])
+    note = explain.explain(example, "Top class", explain.GRAD_CAM, model=shipped_model)[2]
+    head = note[: note.index(").") + 2]  # the note's first sentence
+    assert head.endswith(
+        "the top class; Classify averages the input with its mirror image, so its numbers can differ)."
+        if flip
+        else "in one pass of the network, the top class)."
+    )
