@@ -340,7 +340,7 @@ def scaling_words(model: LoadedModel) -> str:
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "
         f"({_on_the_slider(logits, fitted)}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
-        f"{_not_sure_line(logits['test_logits'], fitted, model.feature_distance is not None)}. This model is {direction}; T = {fitted:.3f} {change}, "
+        f"{_not_sure_line(logits['test_logits'], fitted, getattr(model, 'feature_distance', None) is not None)}. This model is {direction}; T = {fitted:.3f} {change}, "
         f"though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, averaged with each bin weighted by its share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
