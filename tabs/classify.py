@@ -622,14 +622,20 @@ def _pooled(cv: dict) -> str:
 
 
 def _curve_rules(cv: dict, model: LoadedModel) -> str:
-    """Which "Not sure" rules the curve counts, and whether they are the ones this model's app applies."""
+    """Which "Not sure" rules the curve counts, and whether they are the ones this model's app applies; and where the
+    curve's answers were one pass while Classify's (and the mark's) are mirror-averaged, that too (review 48a #1)."""
+    passes = (
+        "; each photo in one pass, while Classify, and your input's mark, average the input with its mirror image"
+        if TEST_TIME_FLIP and not cv.get("mirror_averaged")
+        else ""
+    )
     if not cv.get("has_unlike_score"):
-        return ", by the probability rule alone"
+        return ", by the probability rule alone" + passes
     if model.feature_distance is not None:
-        return ", with both of the app's rules"
+        return ", with both of the app's rules" + passes
     return (
         ", with both “Not sure” rules, though this model has no “unlike” score, so the app here applies the "
-        "probability rule alone"
+        "probability rule alone" + passes
     )
 
 

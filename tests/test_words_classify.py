@@ -220,6 +220,21 @@ def test_the_curve_says_both_of_the_apps_rules_only_when_the_app_applies_both(ha
     assert ("both of the app's rules" in html) == (has_score and distance)
 
 
+@pytest.mark.parametrize("mirrored", [True, False])
+def test_a_one_pass_curve_says_so_beside_a_mirror_averaged_mark(mirrored, monkeypatch):
+    """Review 48a #1: a cross-validation that kept no mirrored answers drew its curve in one pass."""
+    real = copy.deepcopy(REAL)
+    real["cross_validation"]["mirror_averaged"] = mirrored
+    one_pass = (
+        "; each photo in one pass, while Classify, and your input's mark, average the input with its mirror image"
+    )
+    html = classify.how_sure(UNSURE_BELOW, (0.7, 0.2), fake_model(real=real))
+    assert TEST_TIME_FLIP  # the shipped app averages: the one-pass curve is said where it was not averaged
+    assert (f", with both of the app's rules{one_pass}, on the folds" in html) == (not mirrored)
+    monkeypatch.setattr(classify, "TEST_TIME_FLIP", False)  # Classify answering in one pass too: nothing to say
+    assert "each photo in one pass" not in classify.how_sure(UNSURE_BELOW, (0.7, 0.2), fake_model(real=real))
+
+
 # -- 10: the header's accuracy ---------------------------------------------------------------------------------------
 SHA = hashlib.sha256((SHIPPED / "model.weights.h5").read_bytes()).hexdigest()
 
