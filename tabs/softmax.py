@@ -125,13 +125,19 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(shown64)}."
     # review 43c #1 (high): that reference is float64's; in float32 the max's subtraction cannot hold what is below
     # float32's range either, so where it does not match, float32's own stable result is shown too
-    stable32 = softmax.naive_softmax(z - z.max()).astype(np.float64)  # the max subtracted, then float32's exp / sum
+    # float32 throughout, as the naive one: the logits stored in float32, the max subtracted there (review 48c #2)
+    z32 = z.astype(np.float32)
+    stable32 = softmax.naive_softmax(z32 - z32.max()).astype(np.float64)
+    rounded = softmax.softmax(z32.astype(np.float64))  # exact, from the logits as float32 stores them
     # review 47c #1: only where the two differ at the digits printed, and the range named only where every
     # difference lies under float32's smallest normal number (elsewhere float32's 7 digits of each step differ too)
     shown32 = ["0" if v == 0 else _significant(v, 3) for v in stable32]  # float32's 0 is 0, not "under 1e-323"
     differs = [i for i, shown in enumerate(shown32) if shown != shown64[i]]
     if differs:
-        below_normal = all(stable[i] < np.finfo(np.float32).tiny for i in differs)
+        # and only where storing the logits in float32 makes no difference there itself (review 48c #2)
+        below_normal = all(
+            stable[i] < np.finfo(np.float32).tiny and _significant(rounded[i], 3) == shown64[i] for i in differs
+        )
         fixed += f" In float32, subtracting it first gives {', '.join(shown32)}" + (
             f"; {'the one that differs is' if len(differs) == 1 else 'those that differ are'} under 1.2e-38, where "
             "float32 keeps fewer digits and nothing below about 1.4e-45."
@@ -200,12 +206,20 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             )
         # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40")
         digits = next(d for d in range(2, 18) if f"{got:.{d}g}" != f"{true:.{d}g}")
-        # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1)
+        # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1); but
+        # where float32 with the max subtracted is about as far off, that is measured and said (review 48c #1)
+        off, shifted = abs(got - true) / true, float(stable32[worst])
+        too = (
+            f" With the max subtracted first, float32 gives {shifted:.{digits}g} for it, "
+            f"{_relative(abs(shifted - true) / true)} off: subtracting the max does not fix this one."
+            if abs(shifted - true) / true >= off / 2
+            else ""
+        )
         return scaled + (
             f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not "
             f"each to its own precision: the probability for {_typed(logits, z, worst, temperature)} comes out "
             f"{got:.{digits}g} instead "
-            f"of {true:.{digits}g}, {_relative(abs(got - true) / true)} off.{fixed}"
+            f"of {true:.{digits}g}, {_relative(off)} off.{too or fixed}"
         )
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
     rounding = float(np.abs(softmax.softmax(z.astype(np.float32).astype(np.float64)) - stable).max())

@@ -825,7 +825,9 @@ def test_a_probability_at_another_temperature_is_named_by_the_logit_typed():
     assert "the probability for -10 (-100 after ÷ T) comes out" in note and "probability for -100 " not in note
 
 
-@pytest.mark.parametrize("logits, short", [([0.0, -110.0], True), ([0.0, -103.0], True), ([-104.0, -103.0], False)])
+@pytest.mark.parametrize(
+    "logits, short", [([0.0, -110.0], True), ([0.0, -110.0, -120.0], True), ([-104.0, -103.0], False)]
+)
 def test_what_subtracting_the_max_fixes_is_said_in_float32_too(logits, short):
     """Review 43c #1 (high): the reference values are float64's; where float32 cannot hold them even after the max
     is subtracted (exp(-110) / 1 is under 1.4e-45), float32's own result is given too."""
@@ -839,7 +841,36 @@ def test_what_subtracting_the_max_fixes_is_said_in_float32_too(logits, short):
     note = tab.overflow_note(z)
     assert " first, in float64, gives " in note
     listed = ", ".join("0" if v == 0 else "over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable32)
-    assert (f"In float32, subtracting it first gives {listed}; the one that differs is under 1.2e-38" in note) == short
+    differ = "the one that differs is" if len(logits) == 2 else "those that differ are"
+    assert (f"In float32, subtracting it first gives {listed}; {differ} under 1.2e-38" in note) == short
+
+
+@pytest.mark.parametrize("logits", [[20.1, 19.7, 18.3], [80.3, 79.9, 79.1], [0.0, -103.0]])
+def test_an_error_float32_makes_with_the_max_subtracted_too_is_not_laid_on_skipping_it(logits):
+    """Review 48c #1: these logits, stored in float32, put one probability off by parts per million (or, for exp(-103),
+    a subnormal, by 24%) whether or not the max is subtracted first: measured, and said."""
+    from tabs import softmax as tab
+
+    z32, exact = np.array(logits, np.float32), _stable(logits)
+    naive = np.exp(z32) / np.exp(z32).sum(dtype=np.float32)
+    shifted = np.exp(z32 - z32.max()) / np.exp(z32 - z32.max()).sum(dtype=np.float32)
+    worst = int(np.argmax(np.abs(naive - exact) / exact))
+    assert abs(shifted[worst] - exact[worst]) >= abs(naive[worst] - exact[worst]) / 2  # by hand: about as far off
+    note = tab.overflow_note(np.array(logits))
+    assert "but not each to its own precision" in note
+    assert note.endswith("off: subtracting the max does not fix this one.")
+    assert "With the max subtracted first, float32 gives " in note
+
+
+def test_float32s_own_stable_result_stores_the_logits_in_float32_first():
+    """Review 48c #2: float32 stores 999899.97 as 999900, so its max-subtracted softmax gives exp(-100) / 1."""
+    from tabs import softmax as tab
+
+    assert np.float32(999899.97) == 999900
+    note = tab.overflow_note(np.array([1e6, 999899.97]))
+    assert " first, in float64, gives over 0.999, 3.61e-44." in note
+    assert f"In float32, subtracting it first gives over 0.999, {float(np.exp(np.float32(-100))):.3g}." in note
+    assert "1.2e-38" not in note.split("In float32")[1]  # the logits' own rounding differs here too: no cause
 
 
 @pytest.mark.parametrize("logits, temperature", [([1000.0, 990.0], 0.3), ([100.0, 90.0, 80.0], 0.3)])
