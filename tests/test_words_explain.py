@@ -1092,3 +1092,24 @@ def test_the_maps_note_names_the_mirror_average_only_where_classify_uses_it(ship
         if flip
         else "in one pass of the network, the top class)."
     )
+
+
+# --- review 49c #1: the doc's undefined-ρ counts split by which map was constant, from deletion.json ---------------
+def test_the_docs_constant_map_counts_are_deletion_jsons():
+    r = json.loads((SHIPPED / "deletion.json").read_text(encoding="utf-8"))["results"]["Grad-CAM"]
+    top, every = r["rank_correlation_top_layer_constant"], r["rank_correlation_randomized_constant"]
+    trained = {top["trained_only"] + top["both"], every["trained_only"] + every["both"]}
+    assert len(trained) == 1  # the trained map is the same in both comparisons
+    doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
+    assert (
+        f"Grad-CAM's ρ is undefined on {r['rank_correlation_top_layer_undefined']} images with the top layer re-drawn "
+        f"and on {r['rank_correlation_randomized_undefined']} with every layer re-drawn, because one of the two maps "
+        f"is constant (no ranking, in the pixels compared): the trained map on {trained.pop()} images, the re-drawn "
+        f"model's map (empty) on {top['redrawn_only'] + top['both']} and {every['redrawn_only'] + every['both']} "
+        f"images (on {top['both']} and {every['both']} of them together with the trained map)."
+    ) in doc
+    for stage in (top, every):
+        assert sum(stage.values()) in (
+            r["rank_correlation_top_layer_undefined"],
+            r["rank_correlation_randomized_undefined"],
+        )
