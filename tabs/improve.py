@@ -444,9 +444,14 @@ def _fine_tuned_top1(real: dict) -> str:
     """The fold models' top-class share in one pass, like the Fashion-MNIST-only model's, then as Classify answers."""
     after, folds = real["cross_validation"]["cv"]["top1"], real["cross_validation"]["folds"]
     one = ((real.get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {}).get("top1")
-    if not real["cross_validation"].get("mirror_averaged") or not one:
+    if not real["cross_validation"].get("mirror_averaged"):
         return (
             f"{after['mean']:.1%} (the mean of {folds} fold models; standard deviation {100 * after['sd']:.1f} points)"
+        )
+    if not one:  # review 49a #2: mirror-averaged, beside a one-pass figure: said, and the one-pass figure missing
+        return (
+            f"{after['mean']:.1%} with the mirror average Classify uses (the mean of {folds} fold models; standard "
+            f"deviation {100 * after['sd']:.1f} points; their one-pass figure was not recorded)"
         )
     return (  # "±" said in words: a standard deviation over the fold models, not an interval (review 35b #7)
         f"{one['mean']:.1%} in one pass ({after['mean']:.1%} with the mirror average Classify uses; means of {folds} "
@@ -617,9 +622,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
             "Batch norm's running averages lagging at test time are another possible cause; this folder has not "
             f"measured it ({measure(_folder(model))})."
         )
-    if batch_norm:  # the rung that adds batch norm: its averages may lag too
-        return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
-    if overfitted(before.history):  # a cause both rows share explains nothing between them
+    if overfitted(before.history) and not batch_norm:  # a cause both rows share explains nothing between them
         return (
             f"{curves}, as did the row above, so one run each cannot say whether overfitting explains the lower score."
         )
@@ -630,6 +633,14 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         if model
         else ""
     )
+    noise = short_run_noise(grid)
+    if noise is not None and drop < noise[0]:  # review 49a #1: a drop the yardstick calls possible noise has no cause
+        return (
+            f"{curves}; but the drop is less than {seed_yardstick(grid, noise[0])}, {for_scale(model)}, so it may be "
+            "noise, and one run each cannot say whether overfitting explains it." + ("" if batch_norm else lag)
+        )
+    if batch_norm:  # the rung that adds batch norm: its averages may lag too
+        return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
     if recipe and not lacks:  # it had both: they did not cause it, it overfitted despite them (review 30a #6)
         return f"{curves} despite its {' and '.join(has)}, one likely cause of the lower score." + lag
     return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".") + lag

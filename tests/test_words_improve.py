@@ -410,15 +410,15 @@ def overfitting_history(history: dict, overfit: bool) -> dict:
     return h
 
 
-def lower_rungs(name: str, overfit: bool):
-    """The row above NAME's rung and that rung with hand-made curves, scoring 0.60 points below it."""
+def lower_rungs(name: str, overfit: bool, drop: float = 0.006):
+    """The row above NAME's rung and that rung with hand-made curves, scoring DROP (0.60 points) below it."""
     from tabs import improve
 
     steps = improve.rungs(fake_model())
     names = [r.name for r in steps]
     after = copy.deepcopy(steps[names.index(name)])
     before = steps[names.index(name) - 1]
-    after.test_accuracy = before.test_accuracy - 0.006  # past TOO_CLOSE: a drop that gets a cause
+    after.test_accuracy = before.test_accuracy - drop  # 0.60: past TOO_CLOSE, a drop that gets a cause without seeds
     after.history = overfitting_history(after.history, overfit)
     return before, after
 
@@ -440,7 +440,14 @@ def test_a_lower_rung_is_said_to_overfit_only_by_the_overfitting_tabs_rule(name)
     before, after = lower_rungs(name, overfit=True)
     assert overfitted(after.history)
     h = after.history
-    words = improve.overfit_words(before, after, GRID)
+    noisy = improve.overfit_words(before, after, GRID)  # review 49a #1: 0.60 is under the Playground's yardstick
+    threshold = improve.short_run_noise(GRID)[0]
+    assert 0.60 < threshold
+    if not overfitted(before.history):  # a row above that overfitted too: no cause either way (below)
+        assert noisy.endswith("so it may be noise, and one run each cannot say whether overfitting explains it.")
+        assert f"but the drop is less than the {threshold:.2f} points under which" in noisy
+    assert "likely cause" not in noisy and "Overfitting is" not in noisy
+    words = improve.overfit_words(before, after)  # no seeds to judge noise by: TOO_CLOSE alone
     curves = (
         f"**{name}** scored 0.60 points lower than the row above, one run each. Its validation loss was lowest at "
         f"epoch 2 ({h['val_loss'][1]:.3f}) and more than 0.03 above that at each of the last two epochs "
@@ -672,7 +679,7 @@ def test_a_lower_batch_norm_rung_gets_its_measured_running_average_step(shipped_
 
     measured = json.loads((SHIPPED / "batch_norm.json").read_text())
     nets, images = measured["networks"], measured["reestimate_images"]
-    before, after = lower_rungs("+ augmentation", overfit=True)
+    before, after = lower_rungs("+ augmentation", overfit=True, drop=0.02)  # past the Playground's yardstick
     words = improve.overfit_words(before, after, GRID, shipped_model)
     a, b = nets["vgg"]["reestimated"]["test_accuracy"], nets["vgg-aug"]["reestimated"]["test_accuracy"]
     assert "it overfitted despite its dropout and augmentation, one likely cause of the lower score." in words
@@ -975,6 +982,15 @@ def test_the_fold_models_top_class_share_says_what_its_spread_is(shipped_model):
         in words
     )
     assert "±" not in words
+    # review 49a #2: mirror-averaged with no one-pass record: said beside the one-pass Fashion-MNIST-only share
+    older = copy.deepcopy(REAL)
+    del older["test_time_flip"]
+    assert improve._fine_tuned_top1(older) == (
+        f"{after['mean']:.1%} with the mirror average Classify uses (the mean of {cv['folds']} fold models; standard "
+        f"deviation {100 * after['sd']:.1f} points; their one-pass figure was not recorded)"
+    )
+    older["cross_validation"]["mirror_averaged"] = False  # a one-pass run: one pass beside one pass
+    assert "mirror" not in improve._fine_tuned_top1(older) and "one-pass" not in improve._fine_tuned_top1(older)
 
 
 def test_the_lenient_garments_have_one_name_on_every_tab(shipped_model):
