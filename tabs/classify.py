@@ -477,7 +477,8 @@ def _at_equal_cost(rule: dict) -> str:
     """What a probability threshold alone reaches when it gives up as many right answers as both rules do."""
     matched, with_rule = rule.get("matched"), rule["with"]
     if not matched:
-        return " (a higher probability threshold alone would buy part of that too)"
+        # review 50a #3: nothing measured "part of": only the direction is certain
+        return " (a higher probability threshold alone also says “Not sure” more often; at equal cost it was not compared with the rule here)"
     changes = []
     for key, name in (
         ("unsure_unseen_garment", "the garment never trained on"),

@@ -448,7 +448,11 @@ def test_the_unlike_rule_is_compared_at_equal_cost_as_measured():
             assert tied == 1 and "lower on none, equal on 1" in words
     old = copy.deepcopy(REAL)
     del old["unlike_rule"]["matched"]
-    assert "would buy part of that too" in classify.real_photo_table(fake_model(real=old))
+    # review 50a #3: without the matched comparison, only the direction, and that it was not compared
+    assert (
+        "(a higher probability threshold alone also says “Not sure” more often; at equal cost it was not compared with "
+        "the rule here)" in " ".join(classify.real_photo_table(fake_model(real=old)).split())
+    )
 
 
 def test_the_unlike_rules_flagged_share_is_split_into_its_cost_and_the_rest():

@@ -280,3 +280,34 @@ def test_the_cv_unlike_score_is_said_to_be_refitted_on_the_constants_train_uses(
         f"shipped score used {train.OOD_FIT_IMAGES:,})" in docs
     )
     assert docs.count("`python -m benchmarks.no_object DIR`") == 1
+
+
+def test_the_docs_weigh_the_second_rules_at_the_same_thresholds():
+    """Review 50a #1, #2: the relative Mahalanobis rule's lead is its lower threshold; at each other score's own
+    thresholds it answers fewer right, from the grid; max logit's chosen cut turns nothing more away."""
+    results = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
+    grid = {(round(g["unsure_below"], 3), round(g["unlike_above"], 4)): g for g in results["cross_validation"]["grid"]}
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    scores = results["unlike_rule"]["second_rule_scores"]
+    energy, logit = scores["energy (Liu et al. 2020)"], scores["max logit (negated)"]
+    alone = grid[round(logit["unsure_below"], 3), 1.0]  # the probability rule alone at max logit's threshold
+    for key in ("right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family"):
+        assert logit[key]["mean"] == pytest.approx(alone[key], abs=1e-12), key
+    said = []
+    for other in (energy, logit):
+        ours = grid[round(other["unsure_below"], 3), round(other["unlike_above"], 4)]
+        assert ours["right_and_sure"] < other["right_and_sure"]["mean"]  # fewer right at the same thresholds
+        assert ours["unsure_unseen_garment"] > other["unsure_unseen_garment"]["mean"]
+        said.append((ours, other))
+    (e_ours, e), (l_ours, lg) = said
+    assert (
+        f"at energy's {e['unsure_below']:.0%} and {e['unlike_above']:.0%} the relative Mahalanobis rule answers "
+        f"{e_ours['right_and_sure']:.1%} right-and-sure (energy {e['right_and_sure']['mean']:.1%}), and at "
+        f"{lg['unsure_below']:.0%} and {lg['unlike_above']:.1%} {l_ours['right_and_sure']:.1%} (max logit "
+        f"{lg['right_and_sure']['mean']:.1%})" in docs
+    )
+    assert (
+        f"({e_ours['unsure_unseen_garment']:.1%} against energy's {e['unsure_unseen_garment']['mean']:.1%}; "
+        f"{l_ours['unsure_unseen_garment']:.1%} against max logit's {lg['unsure_unseen_garment']['mean']:.1%})" in docs
+    )
+    assert "rather than the score was not recorded" not in docs
