@@ -503,9 +503,16 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
         )
     if any(kept) or any(turned):  # a sign clear of chance at one cut-off and not the other
         listed = "; ".join(said(sign, cut) for cut in cuts for sign in (1, -1))
+        # "which sign ... depends on the cut-off" only where one sign is clear at one cut-off and the other sign at
+        # the other (review 50c #2); at one cut-off both or neither, no sign is said to carry it
+        swapped = kept[0] != kept[1] and turned[0] != turned[1] and kept[0] != turned[0]
+        lead = (
+            "but which sign carries the excess depends on the cut-off"
+            if swapped
+            else "but no sign alone is clearly above chance at both cut-offs"
+        )
         return (
-            f"but which sign carries the excess depends on the cut-off ({listed}), so whether its re-drawn map keeps "
-            "the trained ranking or turns it round is not clear"
+            f"{lead} ({listed}), so whether its re-drawn map keeps the trained ranking or turns it round is not clear"
         )
     return (  # the excess holds for |ρ| but neither sign alone is clear of chance
         f"but neither sign alone is clearly above chance ({split}), so whether its re-drawn map keeps the trained "

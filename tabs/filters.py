@@ -42,8 +42,10 @@ this image's maps."""
 DETAIL = f"""Deeper layers combine those maps, so each of their values depends on a larger patch of the input;
 nothing names the patterns they respond to, and the maps show where they respond for this image,
 not what they "mean". Because the same filter is applied at every position, a convolution is
-shift-equivariant: move the input and its feature maps move with it (away from the edges). The network
-as a whole, with its pooling and dense layers, is not shift-invariant. How far it tolerates a shift is
+shift-equivariant: move its input and its feature maps move with it (away from the edges). Pooling breaks
+this for the deeper layers: after one 2×2 pool, block 2's maps move with the image only for even shifts, and
+after two, block 3's only for shifts by a multiple of 4. The network as a whole, with its pooling and dense
+layers, is not shift-invariant. How far it tolerates a shift is
 partly learned: both networks below were trained on images shifted at random by up to {SHIFT_PIXELS}
 pixels (the slider shows how far each copes). A dense network's first layer has its own weights for every pixel, so it must
 learn a pattern separately at every position."""

@@ -43,7 +43,7 @@ deviation move and stretch the whole histogram (above); they do not make the pix
 # after the measured comparison of the same network with and without normalization
 WHY_SO_CLOSE = f"""Why so close? Our first convolution has no bias and is followed by batch normalization. In
 training, batch norm subtracts each channel's batch mean and divides by its batch standard deviation,
-so multiplying every input by a constant changes almost nothing after it (only batch norm's small
+so multiplying every input by a positive constant changes almost nothing after it (only batch norm's small
 epsilon in the division tells them apart), and neither does adding one (only the zero padding at the
 image's edge does): with or without the Rescaling layer, this network can learn almost the same
 function. The trained model fed 0–1 pixels (above) breaks for another reason: its Rescaling layer turns

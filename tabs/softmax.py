@@ -204,8 +204,17 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
                 f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
             )
-        # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40")
-        digits = next(d for d in range(2, 18) if f"{got:.{d}g}" != f"{true:.{d}g}")
+        # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40"), and by about what
+        # they differ by (review 50c #1: 0.5025005 and 0.5025000 are not "0.503 instead of 0.502")
+        digits = next(
+            (
+                d
+                for d in range(2, 18)
+                if f"{got:.{d}g}" != f"{true:.{d}g}"
+                and abs(float(f"{got:.{d}g}") - float(f"{true:.{d}g}")) <= 2 * abs(got - true)
+            ),
+            17,
+        )
         # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1); but
         # where float32 with the max subtracted is about as far off, that is measured and said (review 48c #1)
         off, shifted = abs(got - true) / true, float(stable32[worst])

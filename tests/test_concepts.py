@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import re
 
 import keras
 import numpy as np
@@ -887,3 +888,17 @@ def test_float32s_stable_result_is_given_only_where_it_differs_at_the_digits_pri
     note = tab.overflow_note(np.array(logits), temperature)
     assert " first, in float64, gives over 0.999, 3.34e-15" in note
     assert "In float32, subtracting it first" not in note and "1.2e-38" not in note
+
+
+def test_the_printed_pair_differs_by_about_what_they_differ_by():
+    """Review 50c #1: 0.5025005 against 0.5025000 is not "0.503 instead of 0.502" (1,800 times the error)."""
+    from tabs import softmax as tab
+
+    note = tab.overflow_note(np.array([800.0, 799.9]), 10.0)
+    got, true = re.search(r"comes out ([0-9.e-]+) instead of ([0-9.e-]+),", note).groups()
+    z32 = np.array([80.0, 79.99], np.float32)
+    naive = np.exp(z32) / np.exp(z32).sum(dtype=np.float32)
+    exact = _stable([80.0, 79.99])
+    actual = float(np.abs(naive - exact).max())
+    assert 0 < abs(float(got) - float(true)) <= 2 * actual
+    assert "0.503 instead of 0.502" not in note

@@ -1113,3 +1113,32 @@ def test_the_docs_constant_map_counts_are_deletion_jsons():
             r["rank_correlation_top_layer_undefined"],
             r["rank_correlation_randomized_undefined"],
         )
+
+
+# --- review 50c #2: "which sign carries the excess depends on the cut-off" only where the signs swap ---------------
+@pytest.mark.parametrize(
+    "clear, swapped",
+    [
+        ({(1, 0.2), (-1, 0.3)}, True),  # kept clear at 0.2, turned round at 0.3
+        ({(-1, 0.2), (1, 0.3)}, True),
+        ({(1, 0.2)}, False),  # one sign at one cut-off, nothing at the other
+        ({(1, 0.2), (-1, 0.2)}, False),  # both at one cut-off, neither at the other
+    ],
+    ids=["kept-then-turned", "turned-then-kept", "one-only", "both-at-one"],
+)
+def test_which_sign_depends_on_the_cut_off_only_where_the_signs_swap(monkeypatch, clear, swapped):
+    from tabs import explain
+
+    assert (explain.KEPT_RHO, explain.OTHER_CUT) == (0.2, 0.3)
+    monkeypatch.setattr(
+        explain,
+        "against_chance",
+        lambda results, method, key, cut, sign: "above" if (sign, cut) in clear else "not above",
+    )
+    words = explain._split_by_sign(DELETION, "Grad-CAM", "rank_correlation_top_layer")
+    assert words.startswith(
+        "but which sign carries the excess depends on the cut-off ("
+        if swapped
+        else "but no sign alone is clearly above chance at both cut-offs ("
+    )
+    assert words.endswith("so whether its re-drawn map keeps the trained ranking or turns it round is not clear")

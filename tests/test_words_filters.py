@@ -418,3 +418,26 @@ def test_the_dropout_rungs_gap_is_still_there_only_when_it_is(vgg_gap):
         )
     if vgg_gap == -0.3:
         assert words.count("still") == 0 and "the dropout rung had no gap to close." in words
+
+
+def test_the_deeper_maps_follow_only_the_shifts_their_pools_allow(shipped_model):
+    """Review 50b #1: equivariance is one convolution's; each 2x2 pool before a block halves the shifts it follows."""
+    import keras
+
+    from tabs import filters
+
+    layers = shipped_model.keras_model.layers
+    pools = 0
+    before = {}
+    for layer in layers:
+        if isinstance(layer, keras.layers.MaxPooling2D | keras.layers.AveragePooling2D):
+            assert layer.pool_size == (2, 2) and layer.strides == (2, 2)
+            pools += 1
+        if isinstance(layer, keras.layers.Conv2D):
+            before.setdefault(layer.name.split("_")[0], pools)
+    assert before == {"block1": 0, "block2": 1, "block3": 2}
+    words = " ".join(filters.DETAIL.split())
+    assert (
+        "Pooling breaks this for the deeper layers: after one 2×2 pool, block 2's maps move with the image only for "
+        "even shifts, and after two, block 3's only for shifts by a multiple of 4." in words
+    )
