@@ -622,21 +622,25 @@ def _pooled(cv: dict) -> str:
     return "the three kinds pooled"
 
 
+def _one_pass_curve(cv: dict) -> str:
+    """Where the curve's answers were one pass while Classify's (and the mark's) are mirror-averaged (review 48a #1),
+    said after what was chosen on the folds, so the mirror average is not read as chosen there (review 51a #2)."""
+    if TEST_TIME_FLIP and not cv.get("mirror_averaged"):
+        return (
+            "; each photo in one pass, while Classify, and your input's mark, average the input with its mirror image"
+        )
+    return ""
+
+
 def _curve_rules(cv: dict, model: LoadedModel) -> str:
-    """Which "Not sure" rules the curve counts, and whether they are the ones this model's app applies; and where the
-    curve's answers were one pass while Classify's (and the mark's) are mirror-averaged, that too (review 48a #1)."""
-    passes = (
-        "; each photo in one pass, while Classify, and your input's mark, average the input with its mirror image"
-        if TEST_TIME_FLIP and not cv.get("mirror_averaged")
-        else ""
-    )
+    """Which "Not sure" rules the curve counts, and whether they are the ones this model's app applies."""
     if not cv.get("has_unlike_score"):
-        return ", by the probability rule alone" + passes
+        return ", by the probability rule alone"
     if model.feature_distance is not None:
-        return ", with both of the app's rules" + passes
+        return ", with both of the app's rules"
     return (
         ", with both “Not sure” rules, though this model has no “unlike” score, so the app here applies the "
-        "probability rule alone" + passes
+        "probability rule alone"
     )
 
 
@@ -696,6 +700,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos of people they never trained on"
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
+        + _one_pass_curve(cv)
         + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)"
         + _held_back(model)
         + "</p>"
