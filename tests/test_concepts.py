@@ -827,22 +827,29 @@ def test_a_probability_at_another_temperature_is_named_by_the_logit_typed():
 
 
 @pytest.mark.parametrize(
-    "logits, short", [([0.0, -110.0], True), ([0.0, -110.0, -120.0], True), ([-104.0, -103.0], False)]
+    "logits, short",
+    [([0.0, 0.0, -110.0], True), ([0.0, 0.0, -110.0, -120.0], True), ([-104.0, -103.0], False), ([0.0, -110.0], None)],
 )
 def test_what_subtracting_the_max_fixes_is_said_in_float32_too(logits, short):
     """Review 43c #1 (high): the reference values are float64's; where float32 cannot hold them even after the max
-    is subtracted (exp(-110) / 1 is under 1.4e-45), float32's own result is given too."""
+    is subtracted (exp(-110) / 1 is under 1.4e-45), float32's own result is given too. Review 51c #1: float32's
+    exact 1 is printed 1, a visible difference that is not under 1.2e-38, so no cause is named with it."""
     from tabs import softmax as tab
 
     z = np.array(logits)
     shifted = np.exp((z - z.max()).astype(np.float32))
     stable32 = shifted / shifted.sum(dtype=np.float32)
     exact = _stable(logits)
-    assert (np.abs(stable32 - exact) / exact > 1e-6).any() == short  # the float32 softmax, max subtracted, by hand
+    assert (np.abs(stable32 - exact) / exact > 1e-6).any() == (short is not False)  # float32, max subtracted, by hand
     note = tab.overflow_note(z)
     assert " first, in float64, gives " in note
-    listed = ", ".join("0" if v == 0 else "over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable32)
-    differ = "the one that differs is" if len(logits) == 2 else "those that differ are"
+    listed = ", ".join(
+        "0" if v == 0 else "1" if v == 1 else "over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable32
+    )
+    if short is None:
+        assert listed == "1, 0" and note.endswith(f"In float32, subtracting it first gives {listed}.")
+        return
+    differ = "the one that differs is" if len(logits) == 3 else "those that differ are"
     assert (f"In float32, subtracting it first gives {listed}; {differ} under 1.2e-38" in note) == short
 
 
@@ -870,7 +877,7 @@ def test_float32s_own_stable_result_stores_the_logits_in_float32_first():
     assert np.float32(999899.97) == 999900
     note = tab.overflow_note(np.array([1e6, 999899.97]))
     assert " first, in float64, gives over 0.999, 3.61e-44." in note
-    assert f"In float32, subtracting it first gives over 0.999, {float(np.exp(np.float32(-100))):.3g}." in note
+    assert f"In float32, subtracting it first gives 1, {float(np.exp(np.float32(-100))):.3g}." in note
     assert "1.2e-38" not in note.split("In float32")[1]  # the logits' own rounding differs here too: no cause
 
 
@@ -887,7 +894,8 @@ def test_float32s_stable_result_is_given_only_where_it_differs_at_the_digits_pri
     assert exact.min() > np.finfo(np.float32).tiny  # ... none under float32's smallest normal number
     note = tab.overflow_note(np.array(logits), temperature)
     assert " first, in float64, gives over 0.999, 3.34e-15" in note
-    assert "In float32, subtracting it first" not in note and "1.2e-38" not in note
+    # float32 stores the top as exactly 1, a difference on the page (review 51c #1), and names no cause for it
+    assert " In float32, subtracting it first gives 1, 3.34e-15" in note and "1.2e-38" not in note
 
 
 def test_the_printed_pair_differs_by_about_what_they_differ_by():
@@ -902,3 +910,15 @@ def test_the_printed_pair_differs_by_about_what_they_differ_by():
     actual = float(np.abs(naive - exact).max())
     assert 0 < abs(float(got) - float(true)) <= 2 * actual
     assert "0.503 instead of 0.502" not in note
+
+
+def test_float32s_list_never_rounds_a_probability_under_1_to_1():
+    """Review 51c #1: float32 gives 0.9999991 for -86 of -86, -100, -110: "over 0.999", not "1" (the list would sum
+    past 1); a value float32 stores as exactly 1 is printed 1."""
+    from tabs import softmax as tab
+
+    z = np.array([-86.0, -100.0, -110.0], np.float32)
+    naive = np.exp(z) / np.exp(z).sum(dtype=np.float32)
+    assert 0.9995 <= naive[0] < 1
+    assert ": over 0.999, 8.46e-07, 0, off by up to" in tab.overflow_note(np.array([-86.0, -100.0, -110.0]))
+    assert "instead of 0.27: 0, 1, off by up to 0.27" in tab.overflow_note(np.array([-104.0, -103.0]))
