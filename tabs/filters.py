@@ -192,7 +192,14 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
     if shown > before:  # no "left 5.9 of the 4.9 points"
         return words + f": the gap grew by {shown - before:.1f} points." + words_after
     if augmented >= dropout / 2:
-        return words + f": augmentation left {augmented:.1f} of the {dropout:.1f} points." + words_after
+        # the curves' gaps are not measured alike: say so, as the other branches do (review 52b #1)
+        caveat = (
+            "; but with augmentation the training curve is measured on augmented images, which can lower it by "
+            "itself, so how much of the narrowing is a change in fit was not measured"
+            if curves and shown < before
+            else ""
+        )
+        return words + f": augmentation left {augmented:.1f} of the {dropout:.1f} points{caveat}." + words_after
     if aug_val < val:  # validation fell too: the training fall is more than the whole closing (review 41b L3)
         return (
             words
