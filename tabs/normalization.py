@@ -48,8 +48,8 @@ epsilon in the division tells them apart), and neither does adding one (only the
 image's edge does): with or without the Rescaling layer, this network can learn almost the same
 function. The trained model fed 0–1 pixels (above) breaks for another reason: its Rescaling layer turns
 every such pixel into about {ZERO_TO_ONE_STANDARDIZED:.2f}, the value of black, so it sees an almost black
-image. Batch norm cannot undo that at inference: it then uses moving averages of the training batches'
-statistics, frozen, not the statistics of what it is fed."""
+image. Batch norm does not rescale it back: at inference it applies the same fixed shift and scale, from moving
+averages of the training batches' statistics, to whatever it is fed."""
 
 
 def with_normalization_words(model: LoadedModel) -> str:

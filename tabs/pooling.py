@@ -119,9 +119,12 @@ def shrink_words(model: LoadedModel) -> str:
         return ""
     side, height, width, channels = keras_model.input.shape[1], *keras_model.get_layer("flatten").input.shape[1:]
     pooled, unpooled = height * width * channels, side * side * channels
+    dense = [layer for layer in keras_model.layers if type(layer).__name__ == "Dense"]
+    # the weights multiplied are the first dense layer's, the one reading the maps (review 52c #2)
+    reader = "dense layer" if len(dense) == 1 else f"first dense layer ({dense[0].units} units)"
     return (
         f"In our network {len(pools)} poolings take the {side}×{side} input down to {height}×{width} maps: the "
-        f"dense layer reads {height}×{width}×{channels} = {pooled:,} numbers, where without pooling it would read "
+        f"{reader} reads {height}×{width}×{channels} = {pooled:,} numbers, where without pooling it would read "
         f"{side}×{side}×{channels} = {unpooled:,} and need {unpooled / pooled:.0f} times as many weights."
     )
 

@@ -491,6 +491,8 @@ def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
     words = pooling.shrink_words(shipped_model)
     assert f"= {flat:,} numbers" in words and f"28×28×{channels} = {28 * 28 * channels:,}" in words
     assert f"{28 * 28 * channels / flat:.0f} times as many weights" in words
+    units = shipped_model.keras_model.get_layer("dense").units  # review 52c #2: the weights are this layer's
+    assert f"the first dense layer ({units} units) reads" in words
 
 
 def test_the_calibration_words_say_under_or_over_confident_as_the_bins_do(shipped_model):
