@@ -924,3 +924,20 @@ def test_float32s_list_never_rounds_a_probability_under_1_to_1():
     assert 0.9995 <= naive[0] < 1
     assert ": over 0.999, 8.46e-07, 0, off by up to" in tab.overflow_note(np.array([-86.0, -100.0, -110.0]))
     assert "instead of 0.27: 0, 1, off by up to 0.27" in tab.overflow_note(np.array([-104.0, -103.0]))
+
+
+def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
+    """Review 53c #1: "a pattern can move inside one window without changing the max" holds for windows that do not
+    overlap; with stride 1 the same move changes a neighbouring window's max, as the tab now says."""
+    from concepts import pooling as pool_math
+    from tabs import pooling
+
+    a, b = np.zeros((4, 4)), np.zeros((4, 4))
+    a[0, 0], b[0, 1] = 1.0, 1.0  # one bright pixel, moved inside the top-left 2x2 window
+    same = pool_math.pool2d(a, "max", 2, 2), pool_math.pool2d(b, "max", 2, 2)
+    np.testing.assert_array_equal(*same)  # stride 2: windows do not overlap, the pooled map is unchanged
+    moved = pool_math.pool2d(a, "max", 2, 1), pool_math.pool2d(b, "max", 2, 1)
+    assert not np.array_equal(*moved)  # stride 1: the window to the right now sees it too
+    words = " ".join(pooling.DETAIL.split())
+    assert "With windows that do not overlap (stride equal to the size), a pattern can move inside one window" in words
+    assert "any move where windows overlap (stride smaller than the size), can change the pooled map" in words
