@@ -829,10 +829,17 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
         f"{two['unsure_unseen_garment']['mean']:.1%} ({fold_tally(one['unsure_unseen_garment'], two['unsure_unseen_garment'])})"
     )  # review 36a #1, #2
-    if plain["unsure_below"] != flipped["unsure_below"]:  # the thresholds' rule asks one pass for another threshold
+    # the thresholds' rule asks one pass for another threshold, or another "unlike" cut, or both (review 54a #2)
+    other = [
+        f"{plain['unsure_below']:.0%}" if plain["unsure_below"] != flipped["unsure_below"] else "",
+        f"an “unlike” cut of {plain['unlike_above']:.1%}"
+        if plain.get("unlike_above") != flipped.get("unlike_above")
+        else "",
+    ]
+    if any(other):
         words += (
-            f"; by the rule that chose the app's thresholds, one pass would take {plain['unsure_below']:.0%}, where "
-            f"right-and-sure is {plain['right_and_sure']['mean']:.1%}"
+            f"; by the rule that chose the app's thresholds, one pass would take {' and '.join(o for o in other if o)}, "
+            f"where right-and-sure is {plain['right_and_sure']['mean']:.1%}"
         )
     return words + ". The other tabs show one pass of the network."
 

@@ -23,10 +23,11 @@ here?". Average pooling keeps the mean: "how much of it is here overall?", which
 responses. The picture shows both side by side; switching between them above moves the red frame
 and fills the table with the chosen one's numbers."""
 DETAIL = """Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
-less and each of their values covers more of the image. With windows that do not overlap (stride equal
-to the size), a pattern can move inside one window without changing that window's max; a move into
-another window, or any move where windows overlap (stride smaller than the size), can change the pooled
-map: strided pooling is not shift-invariant (Zhang 2019), and a one-pixel shift of the input can change it."""
+less and each of their values covers more of the image. With windows that neither overlap nor leave gaps
+(stride equal to the size), a pattern can move inside one window without changing that window's max; a
+move into another window, or any move where windows overlap (stride smaller than the size), can change
+the pooled map: strided pooling is not shift-invariant (Zhang 2019), and a one-pixel shift of the input
+can change it. With a stride larger than the size, the pixels between windows reach no pooled value."""
 
 POOL_MODES = [(mode.capitalize(), mode) for mode in pooling.MODES]  # (shown, value): "max", "average"
 POOL_SIZES = (2, 3)

@@ -306,6 +306,18 @@ FLIPS = {
             {"test_time_flip": {**FLIPS, "one pass": {**FLIPS["one pass"], "unsure_below": 0.5}}},
             "from 79.0% to 81.0% (higher on 3 of 3 folds, lower on none). The other tabs",  # no "would need"
         ),
+        (  # review 54a #2: another "unlike" cut is said too
+            True,
+            {
+                "test_time_flip": {
+                    **FLIPS,
+                    "one pass": {**FLIPS["one pass"], "unlike_above": 0.95},
+                    "mirror averaged": {**FLIPS["mirror averaged"], "unlike_above": 0.9},
+                }
+            },
+            "lower on none); by the rule that chose the app's thresholds, one pass would take 55% and an “unlike” cut of "
+            "95.0%, where right-and-sure is 58.0%.",
+        ),
     ],
 )
 def test_the_flip_sentence_follows_the_constant_and_the_folds(flip, results, expected, monkeypatch):

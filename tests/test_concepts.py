@@ -939,5 +939,6 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
     moved = pool_math.pool2d(a, "max", 2, 1), pool_math.pool2d(b, "max", 2, 1)
     assert not np.array_equal(*moved)  # stride 1: the window to the right now sees it too
     words = " ".join(pooling.DETAIL.split())
-    assert "With windows that do not overlap (stride equal to the size), a pattern can move inside one window" in words
+    assert "With windows that neither overlap nor leave gaps (stride equal to the size), a pattern can move" in words
+    assert "With a stride larger than the size, the pixels between windows reach no pooled value." in words  # 54c #1
     assert "any move where windows overlap (stride smaller than the size), can change the pooled map" in words
