@@ -78,20 +78,21 @@ def batch_norm_words(model: LoadedModel) -> str:
     )
     if abs(gap) < TOO_CLOSE:
         return BATCH_NORM + words + f"{abs(gap):.2f} points apart, too close to call from one run each."
+    settings = model.playground
+    noise = playground.noise_threshold(settings) if complete(settings) else None
+    unmeasured = "how much the seed moves these runs was not measured"
+    if noise is None:
+        within = f"; {unmeasured}"
+    elif abs(gap) < noise:
+        within = f"; less than {seed_yardstick(settings, noise)}: possibly noise; {unmeasured}"
+    elif abs(gap) < 2 * noise:
+        within = f"; a hint, not a finding, as it is not far above {seed_yardstick(settings, noise)}; {unmeasured}"
+    else:
+        within = f"; {unmeasured}"
     if gap > 0:
-        settings = model.playground
-        noise = playground.noise_threshold(settings) if complete(settings) else None
-        unmeasured = "how much the seed moves these runs was not measured"
-        if noise is None:
-            within = f"; {unmeasured}"
-        elif gap < noise:
-            within = f"; less than {seed_yardstick(settings, noise)}: possibly noise; {unmeasured}"
-        elif gap < 2 * noise:
-            within = f"; a hint, not a finding, as it is not far above {seed_yardstick(settings, noise)}; {unmeasured}"
-        else:
-            within = f"; {unmeasured}"
         return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
-    words += f"**{-gap:.2f} points worse** (one run each), so here it did not help on its own."
+    # a deficit gets the same verdict against the seed noise as a gain (review 54b #1)
+    words += f"**{-gap:.2f} points worse** (one run each{within}), so here it did not help on its own."
     measured = reestimated_words(model, *BN_PAIR[::-1])
     if measured is not None:
         return BATCH_NORM + words + " " + measured + _what_closes_the_gap(runs, measured_alike(model), model.playground)
@@ -107,8 +108,15 @@ def batch_norm_words(model: LoadedModel) -> str:
             "the test accuracy is the last epoch's. "
         )
         if overfitted(h):
-            # no "why": both rungs had the same recipe (no dropout, no augmentation), so it explains nothing between them
-            words += batch_norm_causes(model.playground, folder=getattr(model, "folder", None))
+            # no "why": both rungs had the same recipe (no dropout, no augmentation), so it explains nothing between
+            # them; a deficit inside the seed noise names possible causes only (review 54b #1, as 49a #1)
+            possibly_noise = noise is not None and -gap < noise
+            words += batch_norm_causes(
+                model.playground,
+                why="the deficit may be noise" if possibly_noise else "",
+                cause="one possible cause" if possibly_noise else "one likely cause",
+                folder=getattr(model, "folder", None),
+            )
         else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause
             words += (
                 # not "did not overfit": batch norm's curves as trained cannot tell lag from overfitting (46b #1)
@@ -176,8 +184,9 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
         "adding augmentation"
     )
     words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
-    if dropout <= 0:
-        return words + ": the dropout rung had no gap to close." + words_after
+    if dropout <= 0:  # from Keras's curves, a gap they can understate (review 54b #3)
+        shown = " as its training curve shows it" if curves else ""
+        return words + f": the dropout rung had no gap to close{shown}." + words_after
     moves = f"training {train:.2%} to {aug_train:.2%}, validation {val:.2%} to {aug_val:.2%}" + (
         "; both with the runs' batch-norm running averages as trained, and training accuracy with them re-estimated "
         "was not measured"
@@ -197,6 +206,8 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
             "; but with augmentation the training curve is measured on augmented images, which can lower it by "
             "itself, so how much of the narrowing is a change in fit was not measured"
             if curves and shown < before
+            else "; both with the runs' batch-norm running averages as trained"  # as the other branches (54b #4)
+            if as_trained
             else ""
         )
         return words + f": augmentation left {augmented:.1f} of the {dropout:.1f} points{caveat}." + words_after
@@ -225,7 +236,13 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
             + rise
             + words_after
         )
-    return words + f": mostly validation accuracy rising ({moves})." + rise + words_after
+    if curves:  # one run each, and how the curves measure training accuracy, as the sibling branches (54b #2)
+        return (
+            words
+            + f": mostly validation accuracy rising ({moves}; one run each). With augmentation the training curve is "
+            "measured on augmented images." + words_after
+        )
+    return words + f": mostly validation accuracy rising ({moves}; one run each)." + rise + words_after
 
 
 # benchmarks/batch_norm.py re-estimates every network on clean training images, but the augmented run's averages had

@@ -1205,7 +1205,8 @@ def test_the_shift_comparison_says_how_each_network_was_trained(shipped_model):
         (-0.002, "too close to call", False),
         (0.01, "**1.00 points higher** (one run each; less than the", False),
         (0.02, "**2.00 points higher** (one run each; a hint, not a finding, as it is not far above", False),
-        (-0.01, "points worse", True),
+        (-0.01, "points worse", False),  # inside the seed noise: possible causes only (review 54b #1)
+        (-0.02, "points worse", True),
     ],
 )
 def test_the_batch_norm_verdict_follows_the_numbers(delta, expected, overfitted):
@@ -1217,8 +1218,12 @@ def test_the_batch_norm_verdict_follows_the_numbers(delta, expected, overfitted)
     assert 1.0 < noise < 2.0  # the two "higher" cases fall either side of the seed-noise line
     words = filters.batch_norm_words(fake_model(notebook_bn=RUNS["notebook"]["test_accuracy"] + delta))
     assert expected in words and ("Overfitting is one likely cause" in words) == overfitted
-    assert ("possibly noise" in words) == (0 < 100 * delta < noise) and "points better" not in words
-    if 0 < 100 * delta < noise:
+    # review 54b #1: a deficit inside the seed noise is possibly noise too, as a gain is
+    if delta == -0.01:  # a deficit inside the noise, curves the rule calls overfitted: a possible cause only
+        assert "Overfitting is one possible cause (the deficit may be noise)" in " ".join(words.split())
+    inside = abs(100 * delta) < noise and "too close to call" not in words
+    assert ("possibly noise" in words) == inside and "points better" not in words
+    if inside:
         assert f"; less than {yardstick(GRID)}: possibly noise; how much the seed moves these runs was not" in words
 
 
