@@ -132,7 +132,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     # review 47c #1: only where the two differ at the digits printed, and the range named only where every
     # difference lies under float32's smallest normal number (elsewhere float32's 7 digits of each step differ too)
     # as the naive list: float32's 0 is 0 (not "under 1e-323"), its exact 1 is 1, a visible difference (51c #1)
-    shown32 = _listed(stable32).split(", ")
+    shown32 = [_stored(v) for v in stable32]
     differs = [i for i, shown in enumerate(shown32) if shown != shown64[i]]
     if differs:
         # and only where storing the logits in float32 makes no difference there itself (review 48c #2)
@@ -260,10 +260,15 @@ def _relative(error: float) -> str:
     return f"{100 * error:.2g}%" if error >= 1e-3 else f"{error:.1e} of its size"
 
 
+def _stored(v: float) -> str:
+    """A float32 result: 0 and 1 only where exactly so, "over 0.999" where 3 digits would round up to 1 (never "1" for
+    0.9999991: review 51c #1), nan as nan."""
+    return "0" if v == 0 else "1" if v == 1 else _significant(float(v), 3)
+
+
 def _listed(values: np.ndarray) -> str:
-    """0.665, 0.245, 0.09 (not numpy's padded "[0.665 0.245 0.09 ]"): float32's results, 0 and 1 only where exactly
-    so, "over 0.999" where 3 digits would round up to 1 (never "1" for 0.9999991: review 51c #1), nan as nan."""
-    return ", ".join("0" if v == 0 else "1" if v == 1 else _significant(float(v), 3) for v in values)
+    """0.665, 0.245, 0.09 (not numpy's padded "[0.665 0.245 0.09 ]"), each as ``_stored``."""
+    return ", ".join(_stored(v) for v in values)
 
 
 def _significant(p: float, digits: int) -> str:
