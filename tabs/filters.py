@@ -110,11 +110,13 @@ def batch_norm_words(model: LoadedModel) -> str:
         if overfitted(h):
             # no "why": both rungs had the same recipe (no dropout, no augmentation), so it explains nothing between
             # them; a deficit inside the seed noise names possible causes only (review 54b #1, as 49a #1)
+            # and in the band the verdict calls a hint, not a finding (review 55 #1)
             possibly_noise = noise is not None and -gap < noise
+            hint = noise is not None and not possibly_noise and -gap < 2 * noise
             words += batch_norm_causes(
                 model.playground,
-                why="the deficit may be noise" if possibly_noise else "",
-                cause="one possible cause" if possibly_noise else "one likely cause",
+                why="the deficit may be noise" if possibly_noise else "the deficit is a hint" if hint else "",
+                cause="one possible cause" if possibly_noise or hint else "one likely cause",
                 folder=getattr(model, "folder", None),
             )
         else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause

@@ -833,7 +833,7 @@ def _flip_on_photos(model: LoadedModel) -> str:
     other = [
         f"{plain['unsure_below']:.0%}" if plain["unsure_below"] != flipped["unsure_below"] else "",
         f"an “unlike” cut of {plain['unlike_above']:.1%}"
-        if plain.get("unlike_above") != flipped.get("unlike_above")
+        if "unlike_above" in plain and plain["unlike_above"] != flipped.get("unlike_above")
         else "",
     ]
     if any(other):

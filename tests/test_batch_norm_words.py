@@ -265,7 +265,9 @@ def test_without_the_file_the_curves_training_accuracy_is_not_offered_as_evidenc
     words = flat(filters.batch_norm_words(folder))
     curve = RUNS["notebook-bn"]["history"]["accuracy"][-1]
     assert f"{curve:.1%}" not in words and "Its training accuracy was higher" not in words
-    assert "Overfitting is one likely cause" in words and "this folder has not measured which it was here" in words
+    # review 55 #1: the shipped 2.73-point deficit is a hint, not a finding, so its causes are possible ones
+    assert "Overfitting is one possible cause (the deficit is a hint)" in words
+    assert "this folder has not measured which it was here" in words
     # review 41b L4: the Playground run's gain is one run, trained differently, its cause not measured
     assert "one run, whose gain's cause was not measured), but that run was trained differently" in words
     # review 32b #3: the command measures and writes the served folder, not the shipped one (its default)
@@ -274,7 +276,8 @@ def test_without_the_file_the_curves_training_accuracy_is_not_offered_as_evidenc
     )
     assert "--json model/weights/batch_norm.json" not in words
     # review 24b #2: both rungs had the same recipe, so what it lacked explains nothing between them
-    assert "Overfitting is one likely cause; batch norm's running averages" in words and "held it back" not in words
+    assert "Overfitting is one possible cause (the deficit is a hint); batch norm's running averages" in words
+    assert "held it back" not in words
     # review 24b #3: the ladder's curve gaps of batch-norm runs say how Keras measured them, with no "still"
     # review 35b #5: both ladder runs keep build_cnn's dense dropout, which Keras's training curve has on
     import inspect

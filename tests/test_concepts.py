@@ -940,5 +940,9 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
     assert not np.array_equal(*moved)  # stride 1: the window to the right now sees it too
     words = " ".join(pooling.DETAIL.split())
     assert "With windows that neither overlap nor leave gaps (stride equal to the size), a pattern can move" in words
-    assert "With a stride larger than the size, the pixels between windows reach no pooled value." in words  # 54c #1
+    assert (  # 54c #1, 55 #2
+        "Windows are not padded: pixels after the last whole window (the 28th row and column with size 3, stride 3) "
+        "and, with a stride larger than the size, those between windows reach no pooled value." in words
+    )
+    assert pool_math.pool2d(np.ones((28, 28)), "max", 3, 3).shape == (9, 9)  # 9 windows of 3 cover 27 of 28
     assert "any move where windows overlap (stride smaller than the size), can change the pooled map" in words
