@@ -829,10 +829,13 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
         f"{two['unsure_unseen_garment']['mean']:.1%} ({fold_tally(one['unsure_unseen_garment'], two['unsure_unseen_garment'])})"
     )  # review 36a #1, #2
-    # the thresholds' rule asks one pass for another threshold, or another "unlike" cut, or both (review 54a #2)
+    # the thresholds' rule asks one pass for another threshold, or another "unlike" line, or both (review 54a #2);
+    # each named for what it measures: the line is a share of training photos, not a probability (review 55)
     other = [
-        f"{plain['unsure_below']:.0%}" if plain["unsure_below"] != flipped["unsure_below"] else "",
-        f"an “unlike” cut of {plain['unlike_above']:.1%}"
+        f"a {plain['unsure_below']:.0%} threshold on the top probability"
+        if plain["unsure_below"] != flipped["unsure_below"]
+        else "",
+        f"an “unlike” line above {plain['unlike_above']:.1%} of the training photos' scores"
         if "unlike_above" in plain and plain["unlike_above"] != flipped.get("unlike_above")
         else "",
     ]

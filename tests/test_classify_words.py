@@ -299,7 +299,7 @@ FLIPS = {
             "right-and-sure answers from 60.0% to 60.0% (higher on 1 of 3 folds, lower on 1, equal on 1) and “Not sure” on the "
             "garment a fold never ... from 79.0% to 81.0% (higher on 3 of 3 folds, lower on none); by the rule that "
             "chose the app's thresholds, one pass would "
-            "take 55%, where right-and-sure is 58.0%.",
+            "take a 55% threshold on the top probability, where right-and-sure is 58.0%.",
         ),
         (
             True,
@@ -315,8 +315,8 @@ FLIPS = {
                     "mirror averaged": {**FLIPS["mirror averaged"], "unlike_above": 0.9},
                 }
             },
-            "lower on none); by the rule that chose the app's thresholds, one pass would take 55% and an “unlike” cut of "
-            "95.0%, where right-and-sure is 58.0%.",
+            "lower on none); by the rule that chose the app's thresholds, one pass would take a 55% threshold on the top "
+            "probability and an “unlike” line above 95.0% of the training photos' scores, where right-and-sure is 58.0%.",
         ),
     ],
 )
