@@ -5,8 +5,13 @@ The Overfitting tab draws it on the learner's own input, so they see what "image
 
 from __future__ import annotations
 
+import math
+
 SHIFT_PIXELS = 2  # product photos are centred: small shifts only
 ERASE_PROBABILITY = 0.3  # random erasing (Zhong et al. 2017): Keras draws each image's chance in [0, 0.3]; noise fill
+# Keras (fill_value=None) fills an erased patch with normal(0, 1) × 255, clipped to 0–255 (review 56b #1):
+ERASED_BLACK = 0.5  # below 0 half the time: black
+ERASED_WHITE = 0.5 * math.erfc(math.sqrt(0.5))  # above one standard deviation: white, about 15.9% of the time
 
 
 def augmenter(seed: int):

@@ -9,7 +9,7 @@ import gradio as gr
 import numpy as np
 
 from concepts.curves import OVERFIT_RISE, best_epoch, not_overfitted_because, overfitted
-from model.augment import ERASE_PROBABILITY, SHIFT_PIXELS, augmenter
+from model.augment import ERASE_PROBABILITY, ERASED_BLACK, ERASED_WHITE, SHIFT_PIXELS, augmenter
 from model.data import VALIDATION_SIZE
 from model.inference import DEFAULT_FOLDER, FASHION_MNIST_ONLY, LoadedModel
 from model.playground import DEFAULT, KNOBS, grid_run
@@ -470,8 +470,9 @@ the shipped model's training could have made of it. Each epoch, every training i
 half of the time and shifted by a random distance of up to {SHIFT_PIXELS} pixels each way, rarely a whole number of
 pixels, so the shifted image is resampled and slightly blurred (the uncovered edge filled with black);
 and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PROBABILITY:.0%}, so about
-{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by random values (clipped to 0–255, as
-in training). The network rarely sees exactly the same image twice, which makes memorising harder."""
+{ERASE_PROBABILITY / 2:.0%} of images get a patch of their pixels replaced by noise: each pixel drawn from a bell
+curve centred on 0 (standard deviation 255) and clipped to 0–255, as in training, so about {ERASED_BLACK:.0%} of the
+patch turns black and about {ERASED_WHITE:.0%} white. The network rarely sees exactly the same image twice, which makes memorising harder."""
 
 PLAYGROUND_PRESET = "Small training set: 1,000 vs 10,000 images"  # one of the Playground tab's presets
 SMALL_RUN = {**DEFAULT, "images": min(KNOBS["images"])}  # the preset's run: the notebook's default, 1,000 images

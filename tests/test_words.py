@@ -258,6 +258,8 @@ WRONG = [
     "Batch norm cannot undo that at inference",  # its own batch statistics would likely not rescue it either
     # review 53's
     "changing the max, but not across a window's border",  # only for windows that do not overlap
+    # review 56's
+    "replaced by random values",  # a bell curve centred on 0, clipped: half of the patch black, a sixth white
     # round 55's leftover
     "an “unlike” cut of",  # a share of the training photos, printed beside a probability threshold as if one
 ]
