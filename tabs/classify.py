@@ -32,7 +32,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE, also_chosen, and_list, fold_tally, lenient_kinds, percent
+from tabs.runs import TOO_CLOSE, also_chosen, and_list, fold_tally, lenient_kinds, percent, thresholds_words
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -530,8 +530,8 @@ def _chosen_where(results: dict) -> str:
     theirs = (
         "the app's thresholds too"
         if _is_app(rule)
-        else f"{rule.get('unsure_below', 0):.0%} and {rule.get('unlike_above', 0):.0%}; the app keeps "
-        f"{UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}"
+        else f"{thresholds_words(rule.get('unsure_below', 0), rule.get('unlike_above'))}; the app keeps "
+        f"{thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}"  # review 56a #1: not two bare percentages
     )
     if _same_folds(results):
         if _is_app(rule):

@@ -26,6 +26,8 @@ from model.inference import (
     FASHION_MNIST_ONLY,
     LADDER,
     TEST_TIME_FLIP,
+    UNLIKE_ABOVE,
+    UNSURE_BELOW,
     LoadedModel,
     file_sha256,
     top_classes,
@@ -48,6 +50,7 @@ from tabs.runs import (
     reestimated_step_words,
     reestimated_words,
     seed_yardstick,
+    thresholds_words,
     train_out,
 )
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
@@ -829,21 +832,20 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
         f"{two['unsure_unseen_garment']['mean']:.1%} ({fold_tally(one['unsure_unseen_garment'], two['unsure_unseen_garment'])})"
     )  # review 36a #1, #2
-    # the thresholds' rule asks one pass for another threshold, or another "unlike" line, or both (review 54a #2);
-    # each named for what it measures: the line is a share of training photos, not a probability (review 55)
-    other = [
-        f"a {plain['unsure_below']:.0%} threshold on the top probability"
-        if plain["unsure_below"] != flipped["unsure_below"]
-        else "",
-        f"an “unlike” line above {plain['unlike_above']:.1%} of the training photos' scores"
-        if "unlike_above" in plain and plain["unlike_above"] != flipped.get("unlike_above")
-        else "",
-    ]
-    if any(other):
-        words += (
-            f"; by the rule that chose the app's thresholds, one pass would take {' and '.join(o for o in other if o)}, "
-            f"where right-and-sure is {plain['right_and_sure']['mean']:.1%}"
-        )
+    # the thresholds' rule may ask one pass for other thresholds than the mirror average's (review 54a #2), each named
+    # for what it measures (review 55, 56a #2); "the app's" only where the mirror average's folds chose them (56a #3)
+    mine, theirs = (
+        (way["unsure_below"], way.get("unlike_above") if "unlike_above" in plain else None) for way in (plain, flipped)
+    )
+    if mine != theirs:
+        if (flipped["unsure_below"], flipped.get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE):
+            rule = f"by the rule that chose the app's thresholds, one pass would take {thresholds_words(*mine)}"
+        else:
+            rule = (
+                f"by the rule that chooses the thresholds, the mirror average would take {thresholds_words(*theirs)} "
+                f"(the app keeps {thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}) and one pass {thresholds_words(*mine)}"
+            )
+        words += f"; {rule}, where one pass's right-and-sure is {plain['right_and_sure']['mean']:.1%}"
     return words + ". The other tabs show one pass of the network."
 
 

@@ -304,6 +304,18 @@ def and_list(names: list[str]) -> str:
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
+def thresholds_words(below: float, unlike: float | None = None) -> str:
+    """The two "Not sure" thresholds named for what each measures: a probability, and a share of the training
+    photos' "unlike" scores (no line at 1.0, where nothing can score above it); digits as many as the value needs,
+    so 97.5% is not printed as 98% (reviews 55, 56a #1, #2)."""
+    words = f"a {below * 100:.4g}% threshold on the top probability"
+    if unlike is None:
+        return words
+    if unlike >= 1:
+        return words + " and no “unlike” line"
+    return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
+
+
 def seed_yardstick(grid: dict, noise: float) -> str:
     """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds)
     in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."."""

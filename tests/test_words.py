@@ -259,7 +259,8 @@ WRONG = [
     # review 53's
     "changing the max, but not across a window's border",  # only for windows that do not overlap
     # review 56's
-    "replaced by random values",  # a bell curve centred on 0, clipped: half of the patch black, a sixth white
+    "replaced by random values",
+    "the app keeps 40% and 90%",  # a share of the training photos' scores printed as if a second probability  # a bell curve centred on 0, clipped: half of the patch black, a sixth white
     # round 55's leftover
     "an “unlike” cut of",  # a share of the training photos, printed beside a probability threshold as if one
 ]

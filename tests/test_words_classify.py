@@ -20,6 +20,9 @@ from tabs import classify, header
 from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
 from tests.test_classify_words import fake_model  # the same stand-in model
 
+# the app's two thresholds, in words: review 56a #1 (and model/inference.py's constants, asserted below)
+APP_THRESHOLDS = "a 40% threshold on the top probability and an “unlike” line above 90% of the training photos' scores"
+
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
@@ -192,8 +195,20 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     other = copy.deepcopy(sibling)
     other["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}
     assert classify._chosen_where(other) == (
-        optimistic + f"which would choose 60% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
+        optimistic
+        + f"which would choose a 60% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}."
     )
+    # review 56a #1: the line with the digits it needs (0.975 is on the grid), and none at 1.0, where nothing is above it
+    other["unlike_rule"]["chosen"] = {"unsure_below": 0.45, "unlike_above": 0.975}
+    assert "which would choose a 45% threshold on the top probability and an “unlike” line above 97.5% of the " in (
+        classify._chosen_where(other)
+    )
+    other["unlike_rule"]["chosen"] = {"unsure_below": 0.45, "unlike_above": 1.0}
+    assert (
+        f"which would choose a 45% threshold on the top probability and no “unlike” line; the app keeps {APP_THRESHOLDS}."
+        in (classify._chosen_where(other))
+    )
+    assert (UNSURE_BELOW, UNLIKE_ABOVE) == (0.4, 0.9)  # APP_THRESHOLDS' figures
     elsewhere = copy.deepcopy(sibling)  # the table's own folds chose other thresholds: still the recipe etc. (28a #3)
     elsewhere["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
     assert classify._chosen_where(elsewhere) == (
@@ -459,7 +474,7 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
     assert classify._same_folds(real)
     both = "The mirror average and the fine-tune recipe were chosen on the table's folds (docs/real-photos.md)"
     assert classify._chosen_where(real) == (
-        f"Those folds would choose 45% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}. {both}, so "
+        f"Those folds would choose a 45% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}. {both}, so "
         "its numbers are likely optimistic, by an amount not measured."
     )
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
@@ -479,7 +494,7 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
     none = copy.deepcopy(one)
     del none["test_time_flip"]
     assert classify._chosen_where(none) == (
-        f"Those folds would choose 45% and 95%; the app keeps {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE:.0%}."
+        f"Those folds would choose a 45% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}."
     )
     assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=none))
 
