@@ -24,6 +24,7 @@ from tabs.runs import (
     TOO_CLOSE,
     ablation_words,
     batch_norm_causes,
+    cause_strength,
     complete,
     measured_alike,
     not_overfitting,
@@ -52,7 +53,7 @@ learn a pattern separately at every position."""
 # batch norm first appears here (the worked value below goes through it): what it does, on its own
 BATCH_NORM = """**Batch normalization**, the step after each convolution in this network and after its dense layer.
 In training it standardizes each channel with the mean and standard deviation of the current batch of images, then
-scales and shifts it by two learned numbers (γ and β), and keeps moving averages of those batch statistics. At
+scales and shifts it by two numbers learned for that channel (γ and β), and keeps moving averages of those batch statistics. At
 inference, as in the worked value above, it uses the moving averages, frozen: an answer does not depend on the other
 images sent with it."""
 BN_PAIR = ("notebook", "notebook-bn")  # the study notebook's CNN without and with batch norm (the ladder's rungs)
@@ -108,17 +109,11 @@ def batch_norm_words(model: LoadedModel) -> str:
             "the test accuracy is the last epoch's. "
         )
         if overfitted(h):
-            # no "why": both rungs had the same recipe (no dropout, no augmentation), so it explains nothing between
-            # them; a deficit inside the seed noise names possible causes only (review 54b #1, as 49a #1)
-            # and in the band the verdict calls a hint, not a finding (review 55 #1)
-            possibly_noise = noise is not None and -gap < noise
-            hint = noise is not None and not possibly_noise and -gap < 2 * noise
-            words += batch_norm_causes(
-                model.playground,
-                why="the deficit may be noise" if possibly_noise else "the deficit is a hint" if hint else "",
-                cause="one possible cause" if possibly_noise or hint else "one likely cause",
-                folder=getattr(model, "folder", None),
-            )
+            # no recipe as "why": both rungs had the same (no dropout, no augmentation), so it explains nothing
+            # between them; a deficit inside the seed noise, in the band the verdict calls a hint, or not set against
+            # any noise names possible causes only (reviews 54b #1, 55 #1, 57b L1)
+            why, cause = cause_strength(-gap, noise)
+            words += batch_norm_causes(model.playground, why=why, cause=cause, folder=getattr(model, "folder", None))
         else:  # the Overfitting tab's rule does not call it overfitted: say why, and do not name overfitting a cause
             words += (
                 # not "did not overfit": batch norm's curves as trained cannot tell lag from overfitting (46b #1)

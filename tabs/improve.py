@@ -43,6 +43,7 @@ from tabs.runs import (
     also_chosen,
     and_list,
     batch_norm_causes,
+    cause_strength,
     fold_tally,
     lenient_kinds,
     measure,
@@ -642,11 +643,20 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
             f"{curves}; but the drop is less than {seed_yardstick(grid, noise[0])}, {for_scale(model)}, so it may be "
             "noise, and one run each cannot say whether overfitting explains it." + ("" if batch_norm else lag)
         )
+    # as strong as the drop against the seed noise allows: "likely" only at twice it (review 57b L2, as Filters)
+    strength, cause = cause_strength(drop, noise[0] if noise else None, "drop")
     if batch_norm:  # the rung that adds batch norm: its averages may lag too
-        return f"{curves}. " + batch_norm_causes(grid, "Overfitting", recipe)
+        return f"{curves}. " + batch_norm_causes(
+            grid, "Overfitting", "; ".join(filter(None, (recipe, strength))), cause
+        )
     if recipe and not lacks:  # it had both: they did not cause it, it overfitted despite them (review 30a #6)
-        return f"{curves} despite its {' and '.join(has)}, one likely cause of the lower score." + lag
-    return f"{curves}, one likely cause of the lower score" + (f" ({recipe})." if recipe else ".") + lag
+        return (
+            f"{curves} despite its {' and '.join(has)}, {cause} of the lower score"
+            + (f" ({strength})." if strength else ".")
+            + lag
+        )
+    said = "; ".join(filter(None, (recipe, strength)))
+    return f"{curves}, {cause} of the lower score" + (f" ({said})." if said else ".") + lag
 
 
 def _same_split(model: LoadedModel) -> bool | None:

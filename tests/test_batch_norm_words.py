@@ -296,6 +296,21 @@ def test_without_the_file_the_curves_training_accuracy_is_not_offered_as_evidenc
     assert "is still" not in words
 
 
+def test_without_the_file_or_the_grid_the_deficit_names_a_possible_cause_only(tmp_path):
+    """Review 57b L1: set against no seed noise at all, the deficit is no stronger evidence than a hint."""
+    from tabs import filters
+
+    folder = model(tmp_path, grid=None)
+    (tmp_path / "batch_norm.json").unlink()
+    words = flat(filters.batch_norm_words(folder))
+    assert "how much the seed moves these runs was not measured" in words
+    assert (
+        "Overfitting is one possible cause (the deficit's size against seed noise was not measured); batch norm's "
+        "running averages lagging at test time are another. This folder has not measured which" in words
+    )
+    assert "likely cause" not in words
+
+
 def test_the_improve_tabs_batch_norm_rung_says_the_same(shipped_model):
     from tabs import improve, runs
 
