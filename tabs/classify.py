@@ -664,7 +664,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     curve = cv["risk_coverage"]
     marks = {"this threshold": (threshold, "#111")}
     if score is not None:
-        marks["your photo's top class"] = (score[0], "#dc2626")
+        marks["your input's top class"] = (score[0], "#dc2626")
     chart = line_chart_svg(
         [p["threshold"] for p in curve],
         {

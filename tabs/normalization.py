@@ -218,8 +218,10 @@ def run_normalization(image_path: str | None, model: LoadedModel):
     ]
     if not pixels.any():  # already all black (a blank upload converts so): the scale changes nothing (review 44c #2)
         note = (
-            "This input is all black already (every pixel 0), so 0–255 and 0–1 pixels are the same image and the model "
-            "answers them alike. Upload a garment to see the scale matter."
+            # review 57c #1: said of the converted 28×28 input, not the upload the learner sees (a blank white sheet)
+            "After the app's conversion to a 28×28 Fashion-MNIST-style image (a light garment on black), this input has "
+            "no pixel above 0: it is all black, so 0–255 and 0–1 pixels are the same image and the model answers them "
+            "alike. Upload a garment to see the scale matter."
         )
         return histograms_html(pixels), rows, note
     return histograms_html(pixels), rows, scale_note(probs[1], _black_image_answer(model), rows[0][2])

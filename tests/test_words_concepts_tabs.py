@@ -283,6 +283,25 @@ def test_the_one_pass_words_are_on_the_page(shipped_model):
 
 
 # -- Normalization (review 12c #5) ---------------------------------------------------------------------------------
+def test_a_blank_white_upload_is_said_to_be_black_after_the_conversion(shipped_model, tmp_path):
+    """Review 57c #1: a white sheet converts to an all-black 28×28 input; the note says so of the converted input,
+    not of the upload beside it."""
+    from PIL import Image
+
+    from tabs import normalization
+    from tabs.inputs import input_pixels
+
+    path = tmp_path / "white.png"
+    Image.new("L", (300, 300), 255).save(path)
+    assert not input_pixels(str(path)).any()  # the conversion makes it all black
+    _, rows, note = normalization.run_normalization(str(path), shipped_model)
+    assert (
+        note.startswith("After the app's conversion to a 28×28 Fashion-MNIST-style image")
+        and "no pixel above 0" in note
+    )
+    assert rows[0][2] == rows[1][2]  # the same image, the same answer
+
+
 def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(shipped_model):
     """The shipped branch, on every example: the probabilities computed here, not read from the tab."""
     from model.inference import UNSURE_BELOW
