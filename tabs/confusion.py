@@ -387,10 +387,20 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     maps = saliency.upsample(explainer(model).grad_cam(np.stack([pixels, pixels]), [true, other]), pixels.shape)
     views = [enlarge(saliency.overlay(pixels, saliency.normalized(heat))) for heat in maps]
     verdict = "read correctly" if right else f"read as **{CLASS_NAMES[other]}**"
+    share = _share
+    close = not right and probs[other] - probs[true] < NEAR_TIE
+    if close:  # a misreading by a hair: to the digits that tell the two apart, and said (review 58c #1)
+        digits = next((d for d in (1, 2, 3) if percent(probs[true], d) != percent(probs[other], d)), 4)
+        share = lambda p: percent(p, digits)  # noqa: E731
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
-        f"({_share(probs[true])}); second: {CLASS_NAMES[other]}, "
-        + (runner_up_words(probs, ranked) if right else f"the answer ({_share(probs[other])}).")
+        f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "
+        + (
+            runner_up_words(probs, ranked)
+            if right
+            else f"the answer ({share(probs[other])})"
+            + (", ahead of the true class by less than a point: a near-tie." if close else ".")
+        )
     )
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
     if empty:

@@ -885,6 +885,37 @@ def test_the_cell_note_never_rounds_the_true_class_or_the_runner_up_to_100_or_0_
     assert "First map: Trouser, the true class (under 0.01%); second: T-shirt/top, the answer (over 99%)." in note
 
 
+@pytest.mark.parametrize(
+    "true, answer, expected",
+    [
+        (
+            0.4637,
+            0.4641,
+            "the true class (46.37%); second: T-shirt/top, the answer (46.41%), ahead of the true class by "
+            "less than a point: a near-tie.",
+        ),
+        (
+            0.2254,
+            0.2333,
+            "the true class (22.5%); second: T-shirt/top, the answer (23.3%), ahead of the true class by "
+            "less than a point: a near-tie.",
+        ),
+        (0.30, 0.45, "the true class (30%); second: T-shirt/top, the answer (45%)."),
+    ],
+)
+def test_a_misreading_by_a_hair_prints_both_apart_and_says_it_is_a_near_tie(monkeypatch, true, answer, expected):
+    """Review 58c #1: #628 printed Shirt 46% against T-shirt/top 46%, 0.04 points apart, as if tied by chance."""
+    from tabs import confusion
+
+    probs = np.full(10, (1 - true - answer) / 8)
+    probs[6], probs[0] = true, answer  # a Shirt read as T-shirt/top
+    samples = {"images": np.zeros((1, 28, 28)), "labels": np.array([6]), "probs": probs[None], "index": np.array([7])}
+    fake = SimpleNamespace(grad_cam=lambda x, classes: np.ones((len(classes), 3, 3)))
+    monkeypatch.setattr(confusion, "explainer", lambda model: fake)
+    note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
+    assert note.startswith("**#7**: a Shirt read as **T-shirt/top**. First map: Shirt, " + expected)
+
+
 def test_a_gallery_caption_never_rounds_a_probability_to_100_percent():
     from tabs import confusion
 
