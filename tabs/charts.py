@@ -216,8 +216,9 @@ CLIPPED_CAPTION = " Open triangle: a loss too high for the axis, drawn on its to
 
 # the dot of epoch_curves_svg: once every run has trained all its epochs, and while one is still training
 DOT_CAPTION = (
-    "dot: the epoch of lowest validation loss (before the last, where validation loss stopped improving; its "
-    "accuracy may peak at another epoch)."
+    # review 58b #1: 40 of the grid's 66 runs have it at the last epoch, where the loss was still falling
+    "dot: the epoch of lowest validation loss (before the last epoch, where validation loss stopped improving; at the "
+    "last, it was still falling when training stopped; its accuracy may peak at another epoch)."
 )
 DOT_SO_FAR_CAPTION = (
     "dot: the epoch of lowest validation loss so far (a run still training can move it; its accuracy may peak at "

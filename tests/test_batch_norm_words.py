@@ -478,6 +478,12 @@ def test_the_live_charts_dot_is_the_lowest_so_far_while_a_run_trains():
     assert charts.DOT_SO_FAR_CAPTION in training and "stopped improving" not in training
     done = charts.epoch_curves_svg([("run", history, "#000")], 3, "curves")
     assert charts.DOT_CAPTION in done and "so far" not in done
+    # review 58b #1: a dot at the last epoch is said too, as most of the Playground's finished runs have it
+    from concepts.curves import best_epoch
+
+    grid = json.loads((ROOT / "model" / "weights" / "playground.json").read_text())["runs"]
+    last = [r for r in grid.values() if best_epoch(r["history"]) == len(r["history"]["val_loss"])]
+    assert last and "at the last, it was still falling when training stopped" in charts.DOT_CAPTION
 
 
 def test_the_docs_gaps_measured_like_validation_follow_the_file():
