@@ -27,8 +27,9 @@ less and each of their values covers more of the image. With windows that neithe
 (stride equal to the size), a pattern can move inside one window without changing that window's max; a
 move into another window, or any move where windows overlap (stride smaller than the size), can change
 the pooled map: strided pooling is not shift-invariant (Zhang 2019), and a one-pixel shift of the input
-can change it. Windows are not padded: pixels after the last whole window (the 28th row and column with size 3,
-stride 3) and, with a stride larger than the size, those between windows reach no pooled value."""
+can change it. Windows are not padded: pixels after the last whole window (the 28th row and column with size 3
+and stride 2 or 3, the 27th and 28th with size 2 and stride 3) and, with a stride larger than the size, those between
+windows reach no pooled value."""
 
 POOL_MODES = [(mode.capitalize(), mode) for mode in pooling.MODES]  # (shown, value): "max", "average"
 POOL_SIZES = (2, 3)

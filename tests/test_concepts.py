@@ -940,9 +940,20 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
     assert not np.array_equal(*moved)  # stride 1: the window to the right now sees it too
     words = " ".join(pooling.DETAIL.split())
     assert "With windows that neither overlap nor leave gaps (stride equal to the size), a pattern can move" in words
-    assert (  # 54c #1, 55 #2
-        "Windows are not padded: pixels after the last whole window (the 28th row and column with size 3, stride 3) "
-        "and, with a stride larger than the size, those between windows reach no pooled value." in words
+    assert (  # 54c #1, 55 #2, 59c #1: every size and stride the tab offers that leaves pixels out
+        "Windows are not padded: pixels after the last whole window (the 28th row and column with size 3 and stride 2 "
+        "or 3, the 27th and 28th with size 2 and stride 3) and, with a stride larger than the size, those between "
+        "windows reach no pooled value." in words
     )
-    assert pool_math.pool2d(np.ones((28, 28)), "max", 3, 3).shape == (9, 9)  # 9 windows of 3 cover 27 of 28
+    missed = {}  # the rows no window reaches, 1-based, for each size and stride the tab offers
+    for size in pooling.POOL_SIZES:
+        for stride in pooling.POOL_STRIDES:
+            starts = range(0, 28 - size + 1, stride)
+            reached = {start + i for start in starts for i in range(size)}
+            outs = pool_math.pool2d(np.ones((28, 28)), "max", size, stride).shape[0]
+            assert outs == len(starts)  # the tab's pooling makes exactly these windows
+            after = [r + 1 for r in range(28) if r not in reached and r > max(reached)]
+            if after:
+                missed[(size, stride)] = after
+    assert missed == {(3, 2): [28], (3, 3): [28], (2, 3): [27, 28]}
     assert "any move where windows overlap (stride smaller than the size), can change the pooled map" in words
