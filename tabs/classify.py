@@ -129,9 +129,10 @@ def _share_below(share: float) -> str:
 
 def _label_rounds(p: float) -> str:
     """Where Gradio's Label (whole percents, Math.round) shows a probability under the threshold as the threshold or
-    more: say so, or the box beside reads 40% next to "under the 40%"."""
+    more: say so, or the Top 3 box reads 40% below "under the 40%"."""
     shown = np.floor(p * 100 + 0.5)  # Math.round: halves up
-    return f" (the box beside rounds it to {shown:.0f}%)" if shown >= round(UNSURE_BELOW * 100) else ""
+    # the Top 3 box is below the verdict; the box beside it is the Fashion-MNIST-only model's (review 59a #1)
+    return f" (the Top 3 box below rounds it to {shown:.0f}%)" if shown >= round(UNSURE_BELOW * 100) else ""
 
 
 def _below(p: float) -> str:
@@ -546,8 +547,9 @@ def _chosen_where(results: dict) -> str:
         named = [threshold.replace("both thresholds", "the app's thresholds"), *also_chosen(results)]
         chosen = and_list(named)
         return (
-            f"{chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on these same folds, so these numbers are likely "
-            f"optimistic, by an amount not measured; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose "
+            # review 59a #2: after sentences on the sibling run's folds, "these" would read as theirs
+            f"{chosen[0].upper()}{chosen[1:]} {_were(named)} chosen on the table's own folds, so the table's numbers are "
+            f"likely optimistic, by an amount not measured; the \"unlike\" rule's own figures come from a sibling run's folds, which would choose "
             f"{theirs}."
         )
     return f"Those folds would choose {theirs}.{_optimistic(results)}"

@@ -285,7 +285,7 @@ def test_a_probability_the_label_rounds_up_to_the_threshold_is_said_to_be(below)
     if shown >= UNSURE_BELOW * 100:
         assert (
             below < 0.005
-            and f"gets {round(p * 1000) / 10:.1f}% (the box beside rounds it to {shown}%), under the" in words
+            and f"gets {round(p * 1000) / 10:.1f}% (the Top 3 box below rounds it to {shown}%), under the" in words
         )
     else:
         assert below > 0.005 and "rounds it" not in words

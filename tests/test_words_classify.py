@@ -188,8 +188,9 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     sibling = _other_run_same_recipe()
     assert REAL["cross_validation"]["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
     optimistic = (
-        "The app's thresholds, the mirror average and the fine-tune recipe were chosen on these same folds, so these "
-        "numbers are likely optimistic, by an amount not measured; the \"unlike\" rule's own figures come from a sibling run's folds, "
+        "The app's thresholds, the mirror average and the fine-tune recipe were chosen on the table's own folds, so "
+        "the table's numbers are likely optimistic, by an amount not measured; the \"unlike\" rule's own figures come "
+        "from a sibling run's folds, "  # review 59a #2: not "these same folds", read as the sibling's
     )
     assert classify._chosen_where(sibling) == optimistic + "which would choose the app's thresholds too."
     other = copy.deepcopy(sibling)
@@ -529,13 +530,14 @@ def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
     probs = np.full(10, 0.605 / 9)
     probs[8] = 0.395  # under the line: said, and not rounded up to it (review 44a #2)
     unlike = classify._verdict(probs, FOUND, UNLIKE, None)
-    assert "Its best guess was Bag (39.5% (the box beside rounds it to 40%), also under the 40% the app asks for)." in (
-        unlike
+    assert (
+        "Its best guess was Bag (39.5% (the Top 3 box below rounds it to 40%), also under the 40% the app asks for)."
+        in (unlike)
     )
     probs = np.full(10, 0.6004 / 9)
     probs[8] = 0.3996  # review 45a #1: never "40.0%, also under the 40%"
     unlike = classify._verdict(probs, FOUND, UNLIKE, None)
-    assert "Bag (39.9% (the box beside rounds it to 40%), also under" in unlike and "40.0%" not in unlike
+    assert "Bag (39.9% (the Top 3 box below rounds it to 40%), also under" in unlike and "40.0%" not in unlike
     probs = np.full(10, 0.65 / 9)
     probs[8] = 0.35  # well under: no rounding to say
     assert "Bag (35.0%, also under the 40%" in classify._verdict(probs, FOUND, UNLIKE, None)
@@ -646,9 +648,9 @@ def test_folds_without_features_chose_only_the_probability_threshold():
         assert "both thresholds" not in html
         # the "unlike" rule measured on a sibling run that kept features: the lead names the probability threshold too
         assert classify._chosen_where(real).startswith(
-            "The probability threshold, the mirror average and the fine-tune recipe were chosen on these same folds, "
-            'so these numbers are likely optimistic, by an amount not measured; the "unlike" rule\'s own figures come from a sibling '
-            "run's folds"
+            "The probability threshold, the mirror average and the fine-tune recipe were chosen on the table's own "
+            "folds, so the table's numbers are likely optimistic, by an amount not measured; the \"unlike\" rule's own "
+            "figures come from a sibling run's folds"
         )
     alone = copy.deepcopy(real)
     del alone["test_time_flip"], alone["recipe_choice"]
