@@ -218,7 +218,8 @@ CLIPPED_CAPTION = " Open triangle: a loss too high for the axis, drawn on its to
 DOT_CAPTION = (
     # review 58b #1: 40 of the grid's 66 runs have it at the last epoch, where the loss was still falling
     "dot: the epoch of lowest validation loss (before the last epoch, where validation loss stopped improving; at the "
-    "last, it was still falling when training stopped; its accuracy may peak at another epoch)."
+    "last, it had just reached its lowest when training stopped, so it may have had further to fall; its accuracy may "
+    "peak at another epoch)."  # review 59b L1: 15 of those 40 runs rose at epoch 9, so not "still falling"
 )
 DOT_SO_FAR_CAPTION = (
     "dot: the epoch of lowest validation loss so far (a run still training can move it; its accuracy may peak at "

@@ -484,11 +484,14 @@ def live_words(model: LoadedModel) -> str:
     press = "press **Train it now** to train it yourself (a live run, with another seed, will differ)."
     try:
         run = grid_run(model.playground or {}, SMALL_RUN)
-    except KeyError:  # no grid in this folder, or not that run
+    except KeyError:  # no grid in this folder, or not that run: the Playground tab shows an error (review 59b L2)
+        folder = getattr(model, "folder", None) or "FOLDER"
         return (
-            f"**Watch a small training set, live.** {pick}: the notebook's CNN trained on "
-            f"{SMALL_RUN['images']:,} images, beside the run on {DEFAULT['images']:,}; {press} Watch whether its "
-            "validation loss climbs while its training loss still falls."
+            "**Watch a small training set, live.** This model folder has no complete Playground grid, so the "
+            f"Playground tab cannot show its {SMALL_RUN['images']:,}-image run: `python train.py --playground-grid "
+            f"--out {folder}` trains it. Then, {pick[0].lower()}{pick[1:]}: the notebook's CNN trained on "
+            f"{SMALL_RUN['images']:,} images, beside the run on {DEFAULT['images']:,}. Watch whether its validation "
+            "loss climbs while its training loss still falls."
         )
     h = run["history"]
     gap, loss = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]), h["val_loss"]

@@ -129,8 +129,9 @@ def run_histories(model: LoadedModel) -> dict[str, dict]:
 # under every training-curve figure: what its lines and dots are (concepts.curves draws them)
 CURVES_CAPTION = (
     "Solid: training; dashed: validation. The dot marks each run's epoch of lowest validation loss. Before the last "
-    "epoch, it is where validation loss stopped improving; at the last epoch, the loss was still falling when "
-    "training stopped. (Validation accuracy may peak at another epoch.)"
+    "epoch, it is where validation loss stopped improving; at the last epoch, the loss had just reached its lowest "
+    "when training stopped, so it may have had further to fall. (Validation accuracy may peak at another epoch.)"
+    # review 59b L1: not "still falling", as if it fell at every epoch; some runs rose, then fell at the last
 )
 SMOOTHED, PLAIN = "loss (with label smoothing)", "cross-entropy loss"
 

@@ -483,7 +483,10 @@ def test_the_live_charts_dot_is_the_lowest_so_far_while_a_run_trains():
 
     grid = json.loads((ROOT / "model" / "weights" / "playground.json").read_text())["runs"]
     last = [r for r in grid.values() if best_epoch(r["history"]) == len(r["history"]["val_loss"])]
-    assert last and "at the last, it was still falling when training stopped" in charts.DOT_CAPTION
+    assert last and "at the last, it had just reached its lowest when training stopped, so it may" in charts.DOT_CAPTION
+    # review 59b L1: not "still falling": some of those runs' loss rose before the last epoch's low
+    assert any(r["history"]["val_loss"][-2] > r["history"]["val_loss"][-3] for r in last)
+    assert "still falling" not in charts.DOT_CAPTION
 
 
 def test_the_docs_gaps_measured_like_validation_follow_the_file():

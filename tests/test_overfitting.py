@@ -207,3 +207,21 @@ def test_the_runs_without_augmentation_see_one_fixed_order_as_the_tabs_say(shipp
     caveat = reshuffling_words(ladder="vgg" in shipped_model.ablations and "vgg-aug" in shipped_model.ablations)
     assert caveat in regularisation_words(shipped_model)
     assert "the same order every epoch" in caveat and "the no-augmentation run's gap and test score above" in caveat
+
+
+def test_without_a_complete_grid_the_live_pointer_says_how_to_train_it_not_to_pick_a_preset_that_errs():
+    """Review 59b L2: with no complete grid the Playground tab shows only an error: the pointer names the command."""
+    from pathlib import Path
+
+    from tabs import playground
+
+    model = SimpleNamespace(playground=None, folder=Path("runs/x"))
+    words = overfitting.live_words(model)
+    assert words.startswith(
+        "**Watch a small training set, live.** This model folder has no complete Playground grid, so the Playground "
+        "tab cannot show its 1,000-image run: `python train.py --playground-grid --out runs/x` trains it. Then, in the "
+        "**Playground** tab, pick the preset"
+    )
+    assert "Train it now" not in words and "will differ" not in words  # no grid run to differ from
+    with pytest.raises(Exception, match="no complete Playground grid"):  # what the tab would show instead
+        playground.the_grid(model)

@@ -604,7 +604,11 @@ def test_the_curve_caption_says_what_a_dot_at_the_last_epoch_means(shipped_model
 
     caption = one_line(CURVES_CAPTION)
     assert "Before the last epoch, it is where validation loss stopped improving" in caption
-    assert "at the last epoch, the loss was still falling when training stopped" in caption
+    assert (
+        "at the last epoch, the loss had just reached its lowest when training stopped, so it may have had further"
+        in caption
+    )
+    assert "still falling" not in caption  # review 59b L1: some runs rose before their last epoch's low
     histories = run_histories(shipped_model)
     at_last = [n for n, h in histories.items() if best_epoch(h) == len(h["val_loss"])]  # from 1
     assert at_last and len(at_last) < len(histories)  # both cases are drawn from the shipped runs
