@@ -482,9 +482,11 @@ def live_words(model: LoadedModel) -> str:
     """Where to watch a small training set overfit live, with what the Playground grid's run of it did."""
     pick = f"In the **Playground** tab, pick the preset *{PLAYGROUND_PRESET}*"
     press = "press **Train it now** to train it yourself (a live run, with another seed, will differ)."
-    try:
-        run = grid_run(model.playground or {}, SMALL_RUN)
-    except KeyError:  # no grid in this folder, or not that run: the Playground tab shows an error (review 59b L2)
+    try:  # an interrupted grid may hold the run, but the Playground tab refuses any incomplete grid (review 60b #1)
+        run = grid_run(model.playground or {}, SMALL_RUN) if complete(model.playground) else None
+    except KeyError:
+        run = None
+    if run is None:  # no complete grid in this folder: the Playground tab shows an error (review 59b L2)
         folder = getattr(model, "folder", None) or "FOLDER"
         return (
             "**Watch a small training set, live.** This model folder has no complete Playground grid, so the "

@@ -225,3 +225,19 @@ def test_without_a_complete_grid_the_live_pointer_says_how_to_train_it_not_to_pi
     assert "Train it now" not in words and "will differ" not in words  # no grid run to differ from
     with pytest.raises(Exception, match="no complete Playground grid"):  # what the tab would show instead
         playground.the_grid(model)
+
+
+def test_an_interrupted_grid_holding_the_small_run_gets_the_command_too():
+    """Review 60b #1: the grid trains the 1,000-image run early, so an interrupted grid may hold it, but the
+    Playground tab refuses any incomplete grid: the pointer must not send the learner to its preset."""
+    from tabs import playground
+    from tabs.runs import complete
+
+    grid = copy.deepcopy(GRID)
+    small = small_run(grid)
+    grid["runs"] = {key: run for key, run in grid["runs"].items() if run is small}  # stopped after it
+    assert not complete(grid) and small in grid["runs"].values()
+    words = overfitting.live_words(SimpleNamespace(playground=grid, folder="runs/x"))
+    assert "This model folder has no complete Playground grid" in words and "that run" not in words
+    with pytest.raises(Exception, match="no complete Playground grid"):
+        playground.the_grid(SimpleNamespace(playground=grid, folder="runs/x"))
