@@ -182,6 +182,22 @@ def _why_under_confident(
         "is right)"
     )
     prior = confidence_state(was, right)  # within half a point: neither (review 34c #2)
+    if prior == "under-confident" and was - confidence > MOVED:
+        # review 60c #1: the recipe may explain the gap before the fine-tune, not the fall that came with it
+        return (
+            f"It was under-confident already before its real-photo fine-tune ({was:.1%} mean confidence for "
+            f"{right:.1%} accuracy, ECE {before['ece']:.2%}), and one likely cause of that is the training recipe: "
+            f"{smoothing}. But mean confidence fell further with the fine-tune: on the test set from {was:.1%} to "
+            f"{confidence:.1%}. Label smoothing was in both trainings, so it alone does not explain that fall. "
+            + (
+                f"One candidate, not isolated by any run: {targets} aim at {1 / len(CLASS_NAMES):.0%} for every "
+                f"class, lower than the {aim:.0%} that label smoothing aims at for the right class, while {photos}; "
+                "what in the fine-tune lowered it was not measured."
+                if targets
+                else "That fine-tune had no even-spread targets (it was trained without outlier exposure); what in "
+                "it lowered the confidence was not measured."
+            )
+        )
     if prior == "under-confident":
         return (
             f"{cause}: {smoothing}, and the model was already under-confident before its "
