@@ -265,11 +265,20 @@ def _direction(
             return words
     epochs = (ablations.get("vgg-aug") or {}).get("epochs")
     trained = f"trained {epochs} epochs" if epochs else "trained"
+    # a fine-tuned model: the ladder's runs had no fine-tune, so they bear on the recipe's part only (review 61c #1)
+    runs, scope = (
+        (
+            "On the recipe's part, the improvement ladder's runs",
+            "; they had no fine-tune, so they say nothing about what it changed",
+        )
+        if before is not None
+        else ("The improvement ladder's runs", "")
+    )
     if hard and smooth:
         over = 100 * (hard["confidence"] - hard["accuracy"])
         if shown:
             words += (
-                f" The improvement ladder's runs point the same way (one run each): the same network {trained} on "
+                f" {runs} point the same way (one run each{scope}): the same network {trained} on "
                 f"hard targets (the *+ augmentation* rung) was "
                 + (
                     f"{'slightly ' if over < 2 else ''}over-confident, "
@@ -284,7 +293,7 @@ def _direction(
             )
         else:  # the one measurement that bears on it, whichever way it came out
             words += (
-                f" The improvement ladder's runs do not show it (one run each): the same network {trained} on hard "
+                f" {runs} do not show it (one run each{scope}): the same network {trained} on hard "
                 f"targets (the *+ augmentation* rung) was {hard['confidence']:.1%} confident for "
                 f"{hard['accuracy']:.1%} accuracy; the next rung, which adds label smoothing (and replaces Adam with "
                 f"AdamW and a warmed-up, cosine-decayed learning rate), {smooth['confidence']:.1%} for "

@@ -551,6 +551,13 @@ def test_under_confidence_is_put_down_to_the_recipe_and_the_model_before_its_fin
     shown = confusion.calibration_words(after, ladder)  # the ladder's runs point the same way (review 33c #1)
     assert f"Most likely that is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in shown
     assert "fine-tune" not in alone.split("ladder")[0]
+    # review 61c #1: beside a fine-tuned model's story the ladder's runs (no fine-tune) bear on the recipe's part only
+    both = " ".join(confusion.calibration_words(after, ladder, before=before).split())
+    assert (
+        "On the recipe's part, the improvement ladder's runs point the same way (one run each; they had no fine-tune, "
+        "so they say nothing about what it changed): the same network" in both
+    )
+    assert "The improvement ladder's runs" not in both
 
 
 def test_a_fine_tune_that_moved_mean_confidence_is_said_to_have(shipped_model):
