@@ -96,9 +96,12 @@ def _verdict(
     if reason == "unlikely":
         return (
             f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}"
-            f"{_label_rounds(probs[best])}, under the {UNSURE_BELOW:.0%} the app asks for. It may not be clothing at "
-            "all, a garment outside the ten classes (a hat, "  # review 60a #1: a mug or a face gets here too
-            f"shorts, a skirt), or a view the model has not learned. {VIEW_DRAWING if drawing else VIEW_PHOTO}"
+            f"{_label_rounds(probs[best])}, under the {UNSURE_BELOW:.0%} the app asks for. It may be one of the ten "
+            # review 61a #1: ordinary photos of the ten get here too, split between look-alike classes
+            "that the model splits between similar classes (its best guess can still be right), a garment outside "
+            # review 60a #1: a mug or a face gets here too
+            "the ten (a hat, shorts, a skirt), something that is not clothing at all, or a view the model has not "
+            f"learned. {VIEW_DRAWING if drawing else VIEW_PHOTO}"
         )
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
 

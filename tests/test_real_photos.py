@@ -264,8 +264,11 @@ def test_the_verdict_starts_with_not_sure_below_the_threshold(shipped_model):
     assert _verdict(unsure, found).startswith("**Not sure: no class is likely enough.**")
     assert "Coat" in _verdict(unsure, found)
     # review 60a #1: a solid object that is no clothing (a mug, a face) passes the object check and lands here too
-    assert "It may not be clothing at all, a garment outside the ten classes (a hat, shorts, a skirt), or a view" in (
-        _verdict(unsure, found)
+    # review 61a #1: and ordinary photos of the ten, split between look-alike classes
+    assert (
+        "It may be one of the ten that the model splits between similar classes (its best guess can still be right), "
+        "a garment outside the ten (a hat, shorts, a skirt), something that is not clothing at all, or a view the "
+        "model has not learned." in _verdict(unsure, found)
     )
     assert _verdict(sure, found).startswith("**Coat**")
     nothing = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=False)
