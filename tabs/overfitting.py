@@ -165,8 +165,8 @@ def gap_words(model: LoadedModel) -> str:
 
 # review 35b #3: docs/model.md chose more than the epochs on validation accuracy, and most ablations reuse some of it
 CHOSEN_ON_VALIDATION = (
-    " The shipped recipe's dropout, random-erasing strength and number of epochs were chosen on these validation "
-    "images (docs/model.md), so they are not untouched images for the shipped model, nor for the runs that reuse its "
+    " The shipped recipe's dropout, random-erasing probability (Keras's factor) and number of epochs were chosen on "
+    "these validation images (docs/model.md), so they are not untouched images for the shipped model, nor for the runs that reuse its "
     "dropout or erasing."
 )
 

@@ -631,8 +631,8 @@ def test_the_gaps_are_said_to_be_against_validation_and_how_it_compares_with_tes
     assert said in words
     # review 35b #3: docs/model.md chose the dropout, the erasing strength and the epochs on validation accuracy
     assert words.endswith(
-        "The shipped recipe's dropout, random-erasing strength and number of epochs were chosen on these validation "
-        "images (docs/model.md), so they are not untouched images for the shipped model, nor for the runs that reuse "
+        "The shipped recipe's dropout, random-erasing probability (Keras's factor) and number of epochs were chosen on "
+        "these validation images (docs/model.md), so they are not untouched images for the shipped model, nor for the runs that reuse "
         "its dropout or erasing."
     )
     model_md = flat((ROOT / "docs" / "model.md").read_text(encoding="utf-8"))
