@@ -40,9 +40,9 @@ the positive part of their sum, so its map is as coarse as that layer. **SmoothG
 the score with respect to each pixel, with its sign, over noisy copies of the input, then shows its size. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
-ReLU, not the rectified maps after them that Grad-CAM usually reads. When this layer was chosen, Grad-CAM on those
-rectified maps came out 0 everywhere for far more test images than on this layer's own output; on the rectified
-maps one layer earlier it seldom did, so rectification alone does not explain it
+ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM on those
+rectified maps comes out 0 everywhere for far more test images than on this layer's own output, which is why this
+layer is read; on the rectified maps one layer earlier it seldom does, so rectification alone does not explain it
 (`python -m benchmarks.deletion --empty-grad-cam` measures it). Why that one layer's maps come out empty so often
 was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
 dense layer, the maps that pooling reads, each weighted by its mean gradient, add up over all their cells to the
