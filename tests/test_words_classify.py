@@ -8,6 +8,7 @@ import hashlib
 import inspect
 import json
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -21,6 +22,7 @@ from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
 from tests.test_classify_words import fake_model  # the same stand-in model
 
 # the app's two thresholds, in words: review 56a #1 (and model/inference.py's constants, asserted below)
+SAME_PHOTOGRAPHERS = "; a run that split these photos as many ways held out the same photographers (the folds are dealt without a seed), so the rule's figures there are likely optimistic too."  # review 62a #1
 APP_THRESHOLDS = "a 40% threshold on the top probability and an “unlike” line above 90% of the training photos' scores"
 
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
@@ -192,12 +194,15 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
         "the table's numbers are likely optimistic, by an amount not measured; the \"unlike\" rule's own figures come "
         "from a sibling run's folds, "  # review 59a #2: not "these same folds", read as the sibling's
     )
-    assert classify._chosen_where(sibling) == optimistic + "which would choose the app's thresholds too."
+    # review 62a #1: folds that chose the app's thresholds report the rule at them: optimistic too
+    chose = "which chose the app's thresholds too, so the rule's figures there are likely optimistic as well."
+    assert classify._chosen_where(sibling) == optimistic + chose
     other = copy.deepcopy(sibling)
     other["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}
     assert classify._chosen_where(other) == (
         optimistic
-        + f"which would choose a 60% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}."
+        + f"which would choose a 60% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}"
+        + SAME_PHOTOGRAPHERS
     )
     # review 56a #1: the line with the digits it needs (0.975 is on the grid), and none at 1.0, where nothing is above it
     other["unlike_rule"]["chosen"] = {"unsure_below": 0.45, "unlike_above": 0.975}
@@ -206,18 +211,26 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     )
     other["unlike_rule"]["chosen"] = {"unsure_below": 0.45, "unlike_above": 1.0}
     assert (
-        f"which would choose a 45% threshold on the top probability and no “unlike” line; the app keeps {APP_THRESHOLDS}."
+        f"which would choose a 45% threshold on the top probability and no “unlike” line; the app keeps {APP_THRESHOLDS};"
         in (classify._chosen_where(other))
     )
     assert (UNSURE_BELOW, UNLIKE_ABOVE) == (0.4, 0.9)  # APP_THRESHOLDS' figures
     elsewhere = copy.deepcopy(sibling)  # the table's own folds chose other thresholds: still the recipe etc. (28a #3)
     elsewhere["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
     assert classify._chosen_where(elsewhere) == (
-        "Those folds would choose the app's thresholds too. The mirror average and the fine-tune recipe were chosen on "
+        "Those folds chose the app's thresholds too, so the rule's figures there are likely optimistic as well. The "
+        "mirror average and the fine-tune recipe were chosen on "
         "the table's folds (docs/real-photos.md), so its numbers are likely optimistic, by an amount not measured."
     )
     table = _flat(classify.real_photo_table(fake_model(real=sibling)))
-    assert optimistic + "which would choose the app's thresholds too." in table
+    assert optimistic + chose in table
+    # "without a seed": the folds of one photo list are dealt alike every time
+    from model.real_photos import group_folds
+
+    photos = [SimpleNamespace(folder=f, path=Path(f"{i}.jpg")) for i, f in enumerate("aabbbcccdde")]
+    senders = {f"{p.folder}/{p.path.name}": p.folder for p in photos}
+    assert (group_folds(photos, senders, 3) == group_folds(list(photos), dict(senders), 3)).all()
+    assert "seed" not in inspect.signature(group_folds).parameters
 
 
 @pytest.mark.parametrize(
