@@ -52,8 +52,9 @@ pixels (the slider shows how far each copes). A dense network's first layer has 
 learn a pattern separately at every position."""
 # batch norm first appears here (the worked value below goes through it): what it does, on its own
 BATCH_NORM = """**Batch normalization**, the step after each convolution in this network and after its dense layer.
-In training it standardizes each channel with the mean and standard deviation of the current batch of images, then
-scales and shifts it by two numbers learned for that channel (γ and β), and keeps moving averages of those batch statistics. At
+In training it standardizes each channel with the mean and variance of the current batch of images (subtracting the
+mean, dividing by √(variance + ε)), then scales and shifts it by two numbers learned for that channel (γ and β), and
+keeps moving averages of that mean and variance. At
 inference, as in the worked value above, it uses the moving averages, frozen: an answer does not depend on the other
 images sent with it."""
 BN_PAIR = ("notebook", "notebook-bn")  # the study notebook's CNN without and with batch norm (the ladder's rungs)

@@ -43,8 +43,8 @@ from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun
 LEAD = f"""A model *overfits* when it keeps getting better on its training images but gets worse on images it has
 never seen. In the plot, find each run's dot: its epoch of lowest validation loss. This app calls a run overfitted
 when, at each of its last two epochs, the dashed validation loss is more than {OVERFIT_RISE} above the dot, and at the
-last epoch the solid training loss is lower than at the dot and validation accuracy is no higher (one more
-validation image right counts as higher). A smaller rise is not called overfitting here."""
+last epoch the solid training loss is lower than it was at the dot's epoch and validation accuracy is no higher
+than it was then (one more validation image right counts as higher). A smaller rise is not called overfitting here."""
 DETAIL = """The *generalization gap* is how much better a model does on its training images than on images it has
 never seen (here, the validation images), both measured the same way. The distance between the training and
 validation curves only approximates it: Keras measures the training curve while the model trains, averaged over an epoch in which the weights still

@@ -271,7 +271,9 @@ WRONG = [
     "random-erasing strength",  # the factor tuned is each image's chance of a patch, not its strength (61b #1)
     "When this layer was chosen, Grad-CAM",  # those figures are the shipped weights', measured later (62c #1)
     "turns away nothing the 65% threshold does not",  # equal figures; wrong answers at 65%+ not counted (62a #2)
-    "which would choose the app's thresholds too",  # they chose them: the rule's figures there flatter too (62a #1)  # a share of the training photos' scores printed as if a second probability  # a bell curve centred on 0, clipped: half of the patch black, a sixth white
+    "which would choose the app's thresholds too",  # they chose them: the rule's figures there flatter too (62a #1)
+    "training loss is lower than at the dot and",  # the dot is on the validation curve (62b L1)
+    "with the mean and standard deviation of the current batch",  # Keras keeps the variance (62b L2)  # a share of the training photos' scores printed as if a second probability  # a bell curve centred on 0, clipped: half of the patch black, a sixth white
     # round 55's leftover
     "an “unlike” cut of",
     "by the Overfitting tab's rule it overfitted. Overfitting is one likely cause",  # the 2.73-point drop: a hint  # a share of the training photos, printed beside a probability threshold as if one
