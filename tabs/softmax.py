@@ -106,6 +106,18 @@ def _four_decimals(p: float) -> float | str:
 SAME_WITHIN = 1e-6  # the naive float32 softmax "gives the same probabilities" when no probability is further off
 
 
+def _errors(p: np.ndarray, stable: np.ndarray, p_rest: float | None = None) -> np.ndarray:
+    """How far each of P lies from the exact softmax, which STABLE (float64) holds to about 16 digits: not the top
+    class's, as float64 rounds 1 - 1.8e-35 to 1. That one is taken from its complement, the others' sum, exact
+    where it is tiny: 1 - P's top (exact in float64 for a top of a half or more), or P_REST where P is float64 too
+    and so rounds the same way (review 63c #1: "off by up to 5.9e-43" where float32's 1 is 1.8e-35 off)."""
+    err = np.abs(p - stable)
+    top = int(np.argmax(stable))
+    rest = float(np.delete(stable, top).sum())
+    err[top] = abs((1.0 - float(p[top]) if p_rest is None else p_rest) - rest)
+    return err
+
+
 def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     """What the naive float32 softmax gives for these logits ÷ TEMPERATURE, next to the stable one, in words: the
     words say what happened in float32 (an exp overflowed, every exp or some underflowed to 0, the sum overflowed,
@@ -161,7 +173,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"exp({top}), is {exps.max():.3g}) but their sum is inf, so every probability is exp / inf = 0: "
             f"{_listed(naive)}.{fixed}"
         )
-    gap = float(np.abs(naive - stable).max())
+    errors = _errors(naive, stable)  # the top class's error too, which float64's own 1 would hide (review 63c #1)
+    gap = float(errors.max())
     zero = naive == 0  # a softmax probability is never 0: lost in the exp, or in the division (review 38c #2)
     if zero.any():  # before "the same": a lost probability under SAME_WITHIN is still lost (review 36c #1)
         in_exp, in_division = zero & (exps == 0), zero & (exps > 0)
@@ -179,12 +192,17 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 + ("also " if in_exp.any() else "")
                 + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}, and comes out 0"
             )
-        worst = int(np.argmax(np.abs(naive - stable)))
+        worst = int(np.argmax(errors))
         # where the largest error is not a lost probability, say so, or "off by" reads as the loss (review 44c #1)
+        where = (
+            "the top probability, which float32 gives as exactly 1"
+            if worst == int(np.argmax(stable)) and naive[worst] == 1
+            else "a probability that did not underflow"
+        )
         elsewhere = (
             ""
             if zero[worst] or float(stable[zero].sum()) >= off / 2
-            else f" (the largest error is in a probability that did not underflow; the lost "
+            else f" (the largest error is in {where}; the lost "
             f"{'one came' if int(zero.sum()) == 1 else 'ones came'} to {_significant(float(stable[zero].sum()), 2)})"
         )
         words = (
@@ -198,9 +216,9 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         # result, and of the logits can each carry it, and the words had named one unmeasured (35c #1, 39c #1)
         return scaled + words + f".{fixed}"
     if gap < SAME_WITHIN:  # same to within SAME_WITHIN, but perhaps not a small one to its own size (37c #3, 39c #2)
-        worst = int(np.argmax(np.abs(naive - stable) / stable))
+        worst = int(np.argmax(errors / stable))
         got, true = float(naive[worst]), float(stable[worst])
-        if abs(got - true) / true <= SAME_WITHIN:
+        if errors[worst] / true <= SAME_WITHIN:
             return scaled + (
                 f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
                 f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
@@ -218,7 +236,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         )
         # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1); but
         # where float32 with the max subtracted is about as far off, that is measured and said (review 48c #1)
-        off, shifted = abs(got - true) / true, float(stable32[worst])
+        off, shifted = float(errors[worst]) / true, float(stable32[worst])
         too = (
             f" With the max subtracted first, float32 gives {shifted:.{digits}g} for it, "
             f"{_relative(abs(shifted - true) / true)} off: subtracting the max does not fix this one."
@@ -232,7 +250,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"of {true:.{digits}g}, {_relative(off)} off.{too or fixed}"
         )
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
-    rounding = float(np.abs(softmax.softmax(z.astype(np.float32).astype(np.float64)) - stable).max())
+    rounded_top = int(np.argmax(stable))
+    rounding = float(_errors(rounded, stable, float(np.delete(rounded, rounded_top).sum())).max())
     if exps.max() < np.finfo(np.float32).tiny and rounding < gap / 2:  # every exp subnormal, and they carry the error
         smallest = np.finfo(np.float32).smallest_subnormal
         return scaled + (

@@ -976,3 +976,35 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
                 missed[(size, stride)] = after
     assert missed == {(3, 2): [28], (3, 3): [28], (2, 3): [27, 28]}
     assert "any move where windows overlap (stride smaller than the size), can change the pooled map" in words
+
+
+@pytest.mark.parametrize(
+    "logits, said",
+    [
+        (
+            (80.0, 0.0, -80.0),
+            "off by up to {err} (the largest error is in the top probability, which float32 gives as "
+            "exactly 1; the lost one came to 3.3e-70)",
+        ),
+        ((40.0, 0.0), "the same probabilities here (largest difference {err1})"),
+        ((50.0, 0.0, -50.0), "the same probabilities to within {err1}, but not each to its own precision"),
+    ],
+)
+def test_the_typed_logits_error_counts_the_top_probability_float64_rounds_to_1(logits, said):
+    """Review 63c #1 (high): the error was taken against float64's softmax, which rounds 1 - 1.8e-35 to 1, so the
+    top class's own error vanished ("off by up to 5.9e-43" for 80, 0, -80). Here the exact softmax, at 120 digits."""
+    from decimal import Decimal, localcontext
+
+    from concepts import softmax as math
+    from tabs import softmax as tab
+
+    naive = math.naive_softmax(np.array(logits))
+    with localcontext() as ctx:
+        ctx.prec = 120
+        exps = [Decimal(v).exp() for v in logits]
+        exact = [e / sum(exps) for e in exps]
+        worst = max(abs(Decimal(float(n)) - e) for n, e in zip(naive, exact, strict=True))
+        top_error = abs(Decimal(float(naive[0])) - exact[0])  # the first logit is the largest in each case
+    assert worst == top_error > 0  # the largest error is the top class's, which float64's own 1 would hide
+    words = tab.overflow_note(np.array(logits))
+    assert said.format(err=f"{float(worst):.2g}", err1=f"{float(worst):.1e}") in words
