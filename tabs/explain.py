@@ -317,7 +317,15 @@ def evidence_words(model: LoadedModel) -> str:
     random_auc, brightest = (r[name]["auc"] for name in saliency.BASELINES)
     words = [
         f"**Evidence: the deletion test** (Petsiuk et al. 2018) on {results['images']} Fashion-MNIST test images, for "
-        f"the class the model predicts. Remove the pixels a map ranks highest first, {results['pixels_per_step']} at a "
+        "the class the model predicts"
+        # review 63c #1: every Occlusion figure is of one patch size, the slider another at will
+        + (
+            f", Occlusion with a {results['occlusion_patch']}×{results['occlusion_patch']} patch (other patch sizes "
+            "were not measured)"
+            if results.get("occlusion_patch")
+            else ""
+        )
+        + f". Remove the pixels a map ranks highest first, {results['pixels_per_step']} at a "
         "time (a removed pixel becomes black background), and take the area under the falling probability: "
         "the lower, the sooner the map found pixels the prediction depends on.",
         f"\n\n| removal order | area | lower than random pixels on (share of images) |\n|---|---|---|\n{rows}\n\n",

@@ -953,6 +953,9 @@ def test_the_deletion_words_say_worse_better_or_no_better_as_the_file_does(shipp
         assert explain.against_random(DELETION, method) == verdict
     words = explain.evidence_words(shipped_model)
     assert "| removal order | area | lower than random pixels on (share of images) |" in words
+    # review 63c #2: Occlusion's figures are of the patch the file measured, named beside them
+    patch = DELETION["occlusion_patch"]
+    assert f", Occlusion with a {patch}×{patch} patch (other patch sizes were not measured)." in words
     assert f"**Grad-CAM** does better ({r['Grad-CAM']['auc']:.3f})" in words
     assert (
         f"**SmoothGrad and Occlusion** do worse ({r['SmoothGrad']['auc']:.3f} and {r['Occlusion']['auc']:.3f})" in words

@@ -676,8 +676,9 @@ def test_the_shipped_gaps_are_against_validation_which_scored_above_test(shipped
 
 
 def test_the_lead_says_the_accuracy_condition_has_no_margin():
-    assert "validation accuracy is no higher than it was then (one more validation image right counts as higher)." in flat(
-        overfitting.LEAD
+    assert (
+        "validation accuracy is no higher than it was then (one more validation image right counts as higher)."
+        in flat(overfitting.LEAD)
     )
     h = {"val_loss": [0.9, 0.5, 0.6, 0.7], "loss": [1.0, 0.8, 0.7, 0.6], "val_accuracy": [0.7, 0.8, 0.8, 0.8]}
     assert overfitted(h)
