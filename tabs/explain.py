@@ -179,8 +179,10 @@ def explain(
         note.append("This input is already a 28×28 image, so there is no larger photo to draw the map on.")
         return enlarge(saliency.overlay(prep.pixels, shown)), None, " ".join(note), values
     note.append(
-        "On your photo, the map is stretched back over the box the conversion cut out; "
-        "the model saw nothing of the photo outside that box."
+        # review 64c #1: no pixel from outside the box reaches the model, but the conversion reads the photo's edge
+        "On your photo, the map is stretched back over the box the conversion cut out: the model's input holds only "
+        "pixels from inside it, though the conversion used the rest of the photo to set them (the backdrop's shade, "
+        "or which parts count as background)."
     )
     photo = on_photo(image_path, prep.crop, shown)
     return enlarge(saliency.overlay(prep.pixels, shown)), photo, " ".join(note), values

@@ -285,3 +285,25 @@ def test_the_heic_message_asks_for_an_export_and_names_the_setting_for_later_pho
         "that."
     )
     assert "(on the iPhone: Settings" not in str(problem.value)
+
+
+def test_pixels_outside_the_cut_out_box_still_set_the_input_as_the_map_note_says():
+    """Review 64c #1: the model's input holds only pixels from inside the box, but the conversion reads the photo's
+    edge (the backdrop's shade), so a frame outside the box moves the input while the box stays put."""
+    import inspect
+
+    from tabs import explain
+
+    def photo(frame: int) -> Image.Image:
+        a = np.full((200, 200), 200, np.uint8)
+        a[:12] = a[-12:] = frame
+        a[:, :12] = a[:, -12:] = frame
+        a[60:140, 70:130] = np.linspace(40, 160, 60).astype(np.uint8)[None, :]
+        return Image.fromarray(a).convert("RGB")
+
+    from model.preprocess import preprocess
+
+    first, second = preprocess(photo(200)), preprocess(photo(185))
+    assert first.crop == second.crop  # the same box
+    assert np.abs(first.pixels.astype(int) - second.pixels.astype(int)).max() > 5  # other pixels inside it
+    assert "though the conversion used the rest of the photo to set them" in inspect.getsource(explain)

@@ -269,6 +269,7 @@ WRONG = [
     "the app asks for. It may be a garment outside",  # it may not be clothing at all (60a #1)
     "It may not be clothing at all, a garment outside",  # nor only the input's fault: look-alike classes (61a #1)
     "random-erasing strength",  # the factor tuned is each image's chance of a patch, not its strength (61b #1)
+    "the model saw nothing of the photo outside that box",  # the conversion reads the photo's edge (64c #1)
     "When this layer was chosen, Grad-CAM",  # those figures are the shipped weights', measured later (62c #1)
     "turns away nothing the 65% threshold does not",  # equal figures; wrong answers at 65%+ not counted (62a #2)
     "which would choose the app's thresholds too",  # they chose them: the rule's figures there flatter too (62a #1)
