@@ -397,3 +397,20 @@ def test_a_recipe_in_words_names_its_generated_pictures():
         "5 epochs, 5 copies of each photo, committed targets, pixels variation, 3,000 generated pictures per family"
     )
     assert recipe_label(_CV_RECIPE).endswith(", 1,500 generated pictures per family")
+
+
+def test_a_fold_run_that_did_not_record_its_outliers_is_not_relabelled_by_the_default(monkeypatch):
+    """Review 65a #1: the shipped folds' recipe records no "outliers"; they ran train.py's default of the time, a
+    fact kept apart from today's default, so changing it does not turn them into "this app's recipe" or not."""
+    import json
+
+    from model import real_photos
+
+    shipped = Path(__file__).resolve().parent.parent / "model" / "weights"
+    recipe = json.loads((shipped / "real_photos.json").read_text())["cross_validation"]["recipe"]
+    fine_tune = json.loads((shipped / "metrics.json").read_text())["real_photos"]
+    assert "outliers" not in recipe and set(fine_tune["generated_outliers"].values()) == {1500}
+    monkeypatch.setattr(real_photos, "OUTLIERS_PER_FAMILY", 3000)  # a later default
+    assert real_photos.same_recipe(recipe, fine_tune)
+    assert real_photos.recipe_label(recipe).endswith("1,500 generated pictures per family")
+    assert not real_photos.same_recipe({**recipe, "outliers": 3000}, fine_tune)
