@@ -276,7 +276,7 @@ def real_photo_table(model: LoadedModel) -> str:
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
-the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out), and scored on its own
+the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out{_families_left(cv)}), and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. This
 app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results) or _chosen_here(results)}
 
@@ -527,6 +527,22 @@ def _were(chosen: list[str]) -> str:
     return "were" if len(chosen) > 1 or chosen[0].endswith("thresholds") else "was"
 
 
+def _families_left(cv: dict) -> str:
+    """Where the folds record it: each fold model also left out one kind of generated picture, so it trained on
+    fewer than the app's model did (review 66a #1)."""
+    details = cv.get("fold_details") or []
+    if not details or not all(d.get("left_out_family") for d in details):
+        return ""
+    return " and one kind of generated picture, a different kind for each fold, where the app's model trained on all"
+
+
+def _split_alike(results: dict) -> bool:
+    """Whether the run that measured the "unlike" rule split the photos into as many folds as the table's run (its
+    per-fold figures as many): only then did it hold out the same photographers (review 66a #2)."""
+    folds = (((results.get("unlike_rule") or {}).get("with") or {}).get("right_and_sure") or {}).get("folds") or []
+    return len(folds) == (results.get("cross_validation") or {}).get("folds")
+
+
 def _chosen_where(results: dict) -> str:
     """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter,
     whichever run measured the "unlike" rule), and what a sibling run's folds, where they measured it, would choose."""
@@ -550,8 +566,13 @@ def _chosen_where(results: dict) -> str:
     sibling = (
         "chose the app's thresholds too, so the rule's figures there are likely optimistic as well"
         if _is_app(rule)
-        else f"would choose {theirs}; a run that split these photos as many ways held out the same photographers (the "
-        "folds are dealt without a seed), so the rule's figures there are likely optimistic too"
+        else f"would choose {theirs}"
+        + (
+            "; split into as many folds, it held out the same photographers (the folds are dealt without a seed), so "
+            "the rule's figures there are likely optimistic too"
+            if _split_alike(results)
+            else ""
+        )
     )
     threshold = _thresholds_chosen(results)
     if threshold:
