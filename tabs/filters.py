@@ -27,6 +27,7 @@ from tabs.runs import (
     cause_strength,
     complete,
     measured_alike,
+    noise_tier,
     not_overfitting,
     percent,
     reestimated_words,
@@ -83,14 +84,14 @@ def batch_norm_words(model: LoadedModel) -> str:
     settings = model.playground
     noise = playground.noise_threshold(settings) if complete(settings) else None
     unmeasured = "how much the seed moves these runs was not measured"
-    if noise is None:
-        within = f"; {unmeasured}"
-    elif abs(gap) < noise:
-        within = f"; less than {seed_yardstick(settings, noise)}: possibly noise; {unmeasured}"
-    elif abs(gap) < 2 * noise:
-        within = f"; a hint, not a finding, as it is not far above {seed_yardstick(settings, noise)}; {unmeasured}"
-    else:
-        within = f"; {unmeasured}"
+    tier = noise_tier(abs(gap), noise)  # the same tiers cause_strength names causes by
+    within = (
+        f"; less than {seed_yardstick(settings, noise)}: possibly noise; {unmeasured}"
+        if tier == "noise"
+        else f"; a hint, not a finding, as it is not far above {seed_yardstick(settings, noise)}; {unmeasured}"
+        if tier == "hint"
+        else f"; {unmeasured}"
+    )
     if gap > 0:
         return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
     # a deficit gets the same verdict against the seed noise as a gain (review 54b #1)

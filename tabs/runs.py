@@ -163,18 +163,25 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
     return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))
 
 
-def cause_strength(points: float, noise: float | None, what: str = "deficit") -> tuple[str, str]:
-    """How strongly one run each can name a cause of a score POINTS lower, set against the seed NOISE (the
-    Playground's threshold between two single runs, or None where not measured): (why, cause). "Likely" only at
-    twice the noise or more, where the verdict calls a difference a finding; "possible" inside the noise, in the
-    band the verdict calls a hint, and where the noise was not measured (reviews 54b #1, 55 #1, 57b L1, L2)."""
+def noise_tier(points: float, noise: float | None) -> str:
+    """Where a difference of POINTS (its size) stands against the seed NOISE (the Playground's threshold between two
+    single runs, None where not measured): "unmeasured", "noise" (under it), "hint" (under twice it) or "finding"."""
     if noise is None:
-        return f"the {what}'s size against seed noise was not measured", "one possible cause"
-    if points < noise:
-        return f"the {what} may be noise", "one possible cause"
-    if points < 2 * noise:
-        return f"the {what} is a hint", "one possible cause"
-    return "", "one likely cause"
+        return "unmeasured"
+    return "noise" if points < noise else "hint" if points < 2 * noise else "finding"
+
+
+def cause_strength(points: float, noise: float | None, what: str = "deficit") -> tuple[str, str]:
+    """How strongly one run each can name a cause of a score POINTS lower, set against the seed NOISE: (why, cause).
+    "Likely" only at twice the noise or more, where the verdict calls a difference a finding; "possible" inside the
+    noise, in the band the verdict calls a hint, and where the noise was not measured (reviews 54b #1, 55 #1, 57b)."""
+    why = {
+        "unmeasured": f"the {what}'s size against seed noise was not measured",
+        "noise": f"the {what} may be noise",
+        "hint": f"the {what} is a hint",
+        "finding": "",
+    }[noise_tier(points, noise)]
+    return why, "one likely cause" if not why else "one possible cause"
 
 
 def batch_norm_causes(

@@ -106,15 +106,16 @@ def _four_decimals(p: float) -> float | str:
 SAME_WITHIN = 1e-6  # the naive float32 softmax "gives the same probabilities" when no probability is further off
 
 
-def _errors(p: np.ndarray, stable: np.ndarray, p_rest: float | None = None) -> np.ndarray:
+def _errors(p: np.ndarray, stable: np.ndarray, float64: bool = False) -> np.ndarray:
     """How far each of P lies from the exact softmax, which STABLE (float64) holds to about 16 digits: not the top
     class's, as float64 rounds 1 - 1.8e-35 to 1. That one is taken from its complement, the others' sum, exact
-    where it is tiny: 1 - P's top (exact in float64 for a top of a half or more), or P_REST where P is float64 too
-    and so rounds the same way (review 63c #1: "off by up to 5.9e-43" where float32's 1 is 1.8e-35 off)."""
+    where it is tiny: 1 - P's top for a float32 P (exact in float64 for a top of a half or more), P's other entries
+    where P is FLOAT64 too and rounds its top the same way (review 63c #1: "off by up to 5.9e-43" for 1.8e-35)."""
     err = np.abs(p - stable)
     top = int(np.argmax(stable))
     rest = float(np.delete(stable, top).sum())
-    err[top] = abs((1.0 - float(p[top]) if p_rest is None else p_rest) - rest)
+    mine = float(np.delete(p, top).sum()) if float64 else 1.0 - float(p[top])
+    err[top] = abs(mine - rest)
     return err
 
 
@@ -250,8 +251,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"of {true:.{digits}g}, {_relative(off)} off.{too or fixed}"
         )
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
-    rounded_top = int(np.argmax(stable))
-    rounding = float(_errors(rounded, stable, float(np.delete(rounded, rounded_top).sum())).max())
+    rounding = float(_errors(rounded, stable, float64=True).max())
     if exps.max() < np.finfo(np.float32).tiny and rounding < gap / 2:  # every exp subnormal, and they carry the error
         smallest = np.finfo(np.float32).smallest_subnormal
         return scaled + (
