@@ -276,7 +276,7 @@ def real_photo_table(model: LoadedModel) -> str:
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
-the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out{_families_left(cv)}), and scored on its own
+the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out){_families_left(cv)}, and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. This
 app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results) or _chosen_here(results)}
 
@@ -533,7 +533,10 @@ def _families_left(cv: dict) -> str:
     details = cv.get("fold_details") or []
     if not details or not all(d.get("left_out_family") for d in details):
         return ""
-    return " and one kind of generated picture, a different kind for each fold, where the app's model trained on all"
+    return (  # outside the photos' share: generated pictures are not photos (review 67 #1)
+        ", and on two of the three kinds of generated picture (a different kind left out by each fold; the app's "
+        "model trained on all three)"
+    )
 
 
 def _split_alike(results: dict) -> bool:
@@ -568,8 +571,9 @@ def _chosen_where(results: dict) -> str:
         if _is_app(rule)
         else f"would choose {theirs}"
         + (
-            "; split into as many folds, it held out the same photographers (the folds are dealt without a seed), so "
-            "the rule's figures there are likely optimistic too"
+            # review 67 #2, #3: the same photos are not recorded, so said as a condition, with its subject
+            "; if that run split these same photos into as many folds, it held out the same photographers (the folds "
+            "are dealt without a seed), and the rule's figures there are likely optimistic too"
             if _split_alike(results)
             else ""
         )

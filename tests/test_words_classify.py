@@ -22,7 +22,7 @@ from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
 from tests.test_classify_words import fake_model  # the same stand-in model
 
 # the app's two thresholds, in words: review 56a #1 (and model/inference.py's constants, asserted below)
-SAME_PHOTOGRAPHERS = "; split into as many folds, it held out the same photographers (the folds are dealt without a seed), so the rule's figures there are likely optimistic too."  # review 62a #1
+SAME_PHOTOGRAPHERS = "; if that run split these same photos into as many folds, it held out the same photographers (the folds are dealt without a seed), and the rule's figures there are likely optimistic too."  # review 62a #1
 APP_THRESHOLDS = "a 40% threshold on the top probability and an “unlike” line above 90% of the training photos' scores"
 
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
@@ -212,8 +212,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     table = _flat(classify.real_photo_table(fake_model(real=REAL)))
     assert all(d["left_out_family"] for d in REAL["cross_validation"]["fold_details"])
     assert (
-        "less the one of hats, shorts and skirts it left out and one kind of generated picture, a different kind for "
-        "each fold, where the app's model trained on all)" in table
+        "less the one of hats, shorts and skirts it left out), and on two of the three kinds of generated picture (a "
+        "different kind left out by each fold; the app's model trained on all three)" in table
     )
     # review 56a #1: the line with the digits it needs (0.975 is on the grid), and none at 1.0, where nothing is above it
     other["unlike_rule"]["chosen"] = {"unsure_below": 0.45, "unlike_above": 0.975}
