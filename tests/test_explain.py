@@ -352,14 +352,16 @@ def test_the_deletion_table_ships_with_the_model(shipped_model):
 # How closely an image measured again must match the table. The rank correlations on the re-drawn model are
 # mostly round-off: with every layer re-drawn, covering a patch barely moves the probability, so near-equal
 # pixels swap ranks with the thread count, oneDNN or the CPU (Occlusion's 0.17075 on one machine where the
-# table holds 0.17033; up to 8e-4 apart with oneDNN off). The areas move less (5e-5 where a near-tie in a
-# map's order flips). So each column may be off by half the last digit the tab shows (areas 3 decimals,
-# correlations 2): were every image off by that much, no mean in the table would move by more. The garment
+# table holds 0.17033; up to 8e-4 apart with oneDNN off). The areas move less, but not always under the
+# tab's last digit: 5e-5 where a near-tie in a map's order flips on one machine, 6.8e-4 for SmoothGrad on the
+# table's last image on a Xeon with AMX (2026-12-05), as its noisy gradients order the pixels a little
+# differently. So the areas may be off by 0.002 and the correlations by half their last shown digit (2
+# decimals); an area off by 0.002 on every image would move a mean's third decimal by 2 at most. The garment
 # share may be off by one pixel of the top 10% swapping places at its edge. All of these stay far below how
 # much one image differs from another (checked below from the per-image spread the table stores), so a table
 # written by another script or from other weights still fails.
 REMEASURED = {
-    "auc": 0.0005,
+    "auc": 0.002,
     "top_on_garment": 1 / int(TOP_SHARE * 28 * 28) + 1e-5,  # one of the top 78 pixels, and the JSON's rounding
     **dict.fromkeys(RANDOMIZED, 0.005),
 }
