@@ -32,7 +32,16 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
-from tabs.runs import TOO_CLOSE, also_chosen, and_list, fold_tally, lenient_kinds, percent, thresholds_words
+from tabs.runs import (
+    TOO_CLOSE,
+    also_chosen,
+    and_list,
+    fold_tally,
+    lenient_kinds,
+    percent,
+    stale_real_photos,
+    thresholds_words,
+)
 from tabs.wiring import RAW, from_upload, upload_input
 
 # (top probability, how unusual: the share of training photos closer) of the last input classified
@@ -260,6 +269,8 @@ def _pm(stat: dict) -> str:
 
 def real_photo_table(model: LoadedModel) -> str:
     """What training on real photos bought, measured: Markdown for the Classify tab, or "" without the results."""
+    if stale := stale_real_photos(model):
+        return stale
     results, before, cv = model.real_photo_results, model.fashion_mnist_only, _cv(model)
     if not results or not cv or before is None or before.test_accuracy is None or model.test_accuracy is None:
         return ""
@@ -698,7 +709,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     number(threshold, *THRESHOLD_RANGE, "threshold")
     cv = _cv(model)
     if not cv:
-        return "<p>No cross-validated real-photo results in this model folder (real_photos.json).</p>"
+        return f"<p>{stale_real_photos(model) or 'No cross-validated real-photo results in this model folder (real_photos.json).'}</p>"
     curve = cv["risk_coverage"]
     marks = {"this threshold": (threshold, "#111")}
     if score is not None:
@@ -778,8 +789,11 @@ def how_sure_words(model: LoadedModel) -> str:
         "adds a wrong answer and never answers more photos, but the share of answers that are wrong need not fall "
         "at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
-        else "This model folder has no cross-validated real-photo results (real_photos.json), so the slider has "
-        "nothing to show here."
+        else (
+            stale_real_photos(model)
+            or "This model folder has no cross-validated real-photo results (real_photos.json)."
+        )
+        + " So the slider has nothing to show here."
     )
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
 lawn still gets a "best" class. So the app answers only when the top class is likely enough{unlike}. {slider}

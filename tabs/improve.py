@@ -828,6 +828,11 @@ def _flip_on_photos(model: LoadedModel) -> str:
     if not TEST_TIME_FLIP:
         return "The app does not use it."
     ways = (getattr(model, "real_photo_results", None) or {}).get("test_time_flip")
+    if getattr(model, "real_photos_stale", False):
+        return (
+            "Classify's answer uses it; its effect on real photos was measured at other thresholds than this app's "
+            "(real_photos.json), so it is not shown here."
+        )
     if not ways:
         return "Classify's answer uses it; its effect on real photos was not measured."
     plain, flipped = ways["one pass"], ways["mirror averaged"]

@@ -10,7 +10,7 @@ import numpy as np
 
 from concepts.curves import OVERFIT_RISE, not_overfitted_because, training_curves
 from model import playground
-from model.inference import FASHION_MNIST_ONLY, LoadedModel, read_json
+from model.inference import FASHION_MNIST_ONLY, UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
 from model.real_photos import ACCEPTED
 from model.recipe import ABLATIONS
@@ -336,6 +336,19 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     if unlike >= 1:
         return words + " and no “unlike” line"
     return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
+
+
+def stale_real_photos(model: LoadedModel) -> str:
+    """Why a folder's real-photo figures are not shown, where they were measured at other thresholds than the app's
+    (``LoadedModel.real_photos_stale``); "" otherwise."""
+    if not getattr(model, "real_photos_stale", False):  # the tests' hand-made models have no such file
+        return ""
+    return (
+        f"This model folder's real-photo figures (real_photos.json) were measured at "
+        f"{thresholds_words(*model.real_photos_measured_at)}; this app keeps "
+        f"{thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}, so those figures would describe other answers than it gives "
+        "and are not shown. `python -m benchmarks.real_photos DIR --cv ... --json` measures them again at the app's."
+    )
 
 
 def seed_yardstick(grid: dict, noise: float) -> str:

@@ -729,3 +729,50 @@ def test_a_sibling_runs_recipe_is_named_with_its_targets():
     assert classify._rule_folds(old) == "the folds of a sibling run (8 copies, 6 epochs)"
     table = _flat(classify.real_photo_table(fake_model()))
     assert "The score there was fitted on fewer Fashion-MNIST images than this model's." in table
+
+
+# review 68a #1: a folder whose real_photos.json was measured at other thresholds than the app's (one written before
+# UNSURE_BELOW last changed, served by today's code) must not have its figures labelled with today's thresholds
+def _folder_with(tmp_path: Path, results: dict):
+    from model.inference import LoadedModel
+
+    (tmp_path / "real_photos.json").write_text(json.dumps(results), encoding="utf-8")
+    return LoadedModel(keras_model=None, metrics={}, folder=tmp_path, source="test")
+
+
+def test_real_photos_measured_at_other_thresholds_are_not_shown(tmp_path):
+    from tabs import improve
+
+    other = copy.deepcopy(REAL)
+    other["cross_validation"]["app"]["unsure_below"] = 0.55  # no threshold the app has ever kept
+    model = _folder_with(tmp_path, other)
+    assert model.real_photos_stale and model.real_photo_results is None
+    figure = f"{REAL['cross_validation']['cv']['top1']['mean']:.1%}"  # one of the table's figures
+    for words in (
+        classify.real_photo_table(model),
+        classify.how_sure(0.5, None, model),
+        classify.how_sure_words(model),
+        improve._flip_on_photos(model),
+    ):
+        assert figure not in words
+    table = classify.real_photo_table(model)
+    assert "measured at a 55% threshold on the top probability and an “unlike” line above 90%" in table
+    assert f"this app keeps a {UNSURE_BELOW * 100:g}% threshold" in table and "are not shown" in table
+    assert "55% threshold" in classify.how_sure(0.5, None, model)
+    assert "measured at other thresholds" in improve._flip_on_photos(model)
+
+
+def test_real_photos_measured_at_the_apps_thresholds_are_shown(tmp_path):
+    model = _folder_with(tmp_path, REAL)
+    assert not model.real_photos_stale and model.real_photo_results == REAL
+    no_cv = {k: v for k, v in REAL.items() if k != "cross_validation"}  # the untrained rows' record is read then
+    assert _folder_with(tmp_path, no_cv).real_photos_measured_at == (
+        REAL["cross_validation"]["app"]["unsure_below"],
+        None,
+    )
+    for row in no_cv["untrained"]["results"].values():
+        row["unsure_below"] = 0.55
+    assert _folder_with(tmp_path, no_cv).real_photos_stale
+    unrecorded = {"photos": 3}  # a file that records no thresholds: nothing to compare, so it is read as it is
+    assert _folder_with(tmp_path, unrecorded).real_photo_results == unrecorded
+    assert "nothing to show" in classify.how_sure_words(_folder_with(tmp_path, unrecorded))
