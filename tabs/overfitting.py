@@ -9,7 +9,15 @@ import gradio as gr
 import numpy as np
 
 from concepts.curves import OVERFIT_RISE, best_epoch, not_overfitted_because, overfitted
-from model.augment import ERASE_PROBABILITY, ERASED_BLACK, ERASED_WHITE, SHIFT_PIXELS, augmenter
+from model.augment import (
+    ERASE_PROBABILITY,
+    ERASED_BLACK,
+    ERASED_WHITE,
+    PHOTO_ROTATION,
+    PHOTO_SCALE,
+    SHIFT_PIXELS,
+    augmenter,
+)
 from model.data import VALIDATION_SIZE
 from model.inference import DEFAULT_FOLDER, FASHION_MNIST_ONLY, LoadedModel
 from model.playground import DEFAULT, KNOBS, grid_run
@@ -474,6 +482,27 @@ and Keras draws each image's chance of *random erasing* between 0 and {ERASE_PRO
 curve centred on 0 (standard deviation 255) and clipped to 0–255, as in training, so about {ERASED_BLACK:.0%} of the
 patch turns black and about {ERASED_WHITE:.0%} white. The network rarely sees exactly the same image twice, which makes memorising harder."""
 
+
+def augmentation_words(model: LoadedModel) -> str:
+    """AUGMENTATION, and where the model was then fine-tuned on varied copies of real photos, those too: the
+    panel sits beside an uploaded photo, whose kind was varied in more ways than drawn (review 68b #1)."""
+    real = model.metrics.get("real_photos") or {}
+    copies, variation = real.get("copies", 1), real.get("variation")
+    if copies < 2 or variation not in ("pixels", "photos"):
+        return AUGMENTATION
+    how = (
+        f"the converted photo rotated by up to {PHOTO_ROTATION}°, rescaled {PHOTO_SCALE[0]:g}–{PHOTO_SCALE[1]:g}× "
+        "and made lighter or darker"
+        if variation == "pixels"
+        else f"the photo cropped, rotated by up to {PHOTO_ROTATION}° and lit otherwise, then converted again"
+    )
+    return AUGMENTATION + (
+        f" The real photos of its later fine-tune were varied before these steps too: it trained on {copies} copies "
+        f"of each, the photo as converted and {copies - 1} fixed versions of it, each {how}. Those versions are not "
+        "drawn here."
+    )
+
+
 PLAYGROUND_PRESET = "Small training set: 1,000 vs 10,000 images"  # one of the Playground tab's presets
 SMALL_RUN = {**DEFAULT, "images": min(KNOBS["images"])}  # the preset's run: the notebook's default, 1,000 images
 
@@ -641,7 +670,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             )
             draw = gr.Number(value=0, precision=0, label="Random draw", minimum=0, maximum=10_000, visible=False)
             again = gr.Button("Draw other versions")
-            gr.Markdown(AUGMENTATION, elem_id="augmentation-words")
+            gr.Markdown(augmentation_words(model), elem_id="augmentation-words")
         pick_examples(source, examples)
         rerun_on(source, augmented_versions, [draw], [augmented], "augment")
         again.click(lambda n: int(n or 0) + 1, draw, draw, api_visibility="private").then(

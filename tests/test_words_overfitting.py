@@ -953,3 +953,22 @@ def test_the_threshold_words_say_all_when_the_rule_calls_every_seed_overfitted()
     assert all(overfitted(r["history"]) for r in seeds) and len(seeds) > 1
     words = overfitting.threshold_words(model)
     assert "all of those runs" in words and f"only {len(seeds)} of those runs" not in words
+
+
+def test_the_augmentation_words_name_the_fine_tunes_photo_copies():
+    """Review 68b #1: beside an uploaded photo, the flips, shifts and erasing are not all its kind was trained with:
+    the fine-tune trained on fixed varied copies of each photo (metrics.json's real_photos: copies, variation)."""
+    real = METRICS["real_photos"]
+    assert real["copies"] > 1 and real["variation"] == "pixels"  # the shipped fine-tune varied its copies
+    words = " ".join(overfitting.augmentation_words(SimpleNamespace(metrics=METRICS)).split())
+    assert words.startswith(" ".join(overfitting.AUGMENTATION.split()))
+    assert (
+        f"it trained on {real['copies']} copies of each, the photo as converted and {real['copies'] - 1} fixed "
+        "versions of it, each the converted photo rotated by up to 12°, rescaled 0.8–1.05× and made lighter or darker"
+    ) in words  # model/augment.py's PHOTO_ROTATION, PHOTO_SCALE, PHOTO_GAMMA
+    assert words.endswith("Those versions are not drawn here.")
+    photos = {**METRICS, "real_photos": {**real, "variation": "photos", "copies": 3}}
+    words = " ".join(overfitting.augmentation_words(SimpleNamespace(metrics=photos)).split())
+    assert "3 copies of each, the photo as converted and 2 fixed versions of it, each the photo cropped" in words
+    for metrics in (BEFORE, {**METRICS, "real_photos": {**real, "copies": 1}}):  # no fine-tune, or no copies
+        assert overfitting.augmentation_words(SimpleNamespace(metrics=metrics)) == overfitting.AUGMENTATION
