@@ -261,11 +261,29 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             "the smallest float32 above 0)."
             f"{fixed}"
         )
-    return scaled + (
-        f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}: it keeps about 7 "
-        f"significant digits of each logit and each exp, fewer below 1.2e-38 (the smallest exp here: "
-        f"{exps.min():.3g}).{fixed}"
+    # review 68c #1: where float32 with the max subtracted is about as far off, the max's subtraction is not what
+    # fixes it (the float64 reference is): said, with the logits' own rounding named only where it alone carries it
+    shifted_gap = float(_errors(stable32, stable).max())
+    fewer = (
+        f", fewer below 1.2e-38 (the smallest exp here: {exps.min():.3g})"
+        if exps.min() < np.finfo(np.float32).tiny
+        else ""
     )
+    words = f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}"
+    if shifted_gap >= gap / 2:
+        i = int(np.argmax(np.abs(z.astype(np.float32).astype(np.float64) - z)))
+        stored = (
+            f" Float32 stores each number it exponentiates to about 7 significant digits ({z[i]:.10g} as "
+            f"{float(z.astype(np.float32)[i]):.10g}), and that alone puts the result off by {rounding:.1e}: "
+            f"subtracting {largest} prevents overflow, not this."
+            if rounding >= gap / 2
+            else ""
+        )
+        return scaled + (
+            f"{words}; subtracting {largest} first, in float32, is off by as much ({shifted_gap:.1e}).{stored} "
+            f"In float64 the softmax gives {', '.join(shown64)}."
+        )
+    return scaled + f"{words}: it keeps about 7 significant digits of each logit and each exp{fewer}.{fixed}"
 
 
 def _typed(logits, z: np.ndarray, i: int, temperature: float) -> str:

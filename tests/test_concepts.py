@@ -104,6 +104,10 @@ def _stable(logits: list[float]) -> np.ndarray:
         ([-101, -104, -104.2], "several underflow, one left"),  # review 35c #1: all the error is the lost share
         ([-100, -101], "off, in the exps"),  # every exp subnormal (exp(-101): 10 steps of the smallest float32)
         ([-87.5000037, -87.4999963], "off"),  # every exp subnormal, but the logits' own rounding carries the error
+        (
+            [-93.48560007595373, -93.61432958426792],
+            "off, not the logits",
+        ),  # every exp subnormal, float32 with the max subtracted right
     ],
 )
 def test_the_overflow_note_says_what_float32_did(logits, happened):
@@ -119,7 +123,8 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         "every exp underflows": "float32 underflows: every exp is 0",
         "the sum overflows": "float32 overflows in the sum",
         "the same": "float32 gives the same probabilities here",
-        "off": "significant digits of each logit",
+        "off": "subtracting the max first, in float32, is off by as much",  # review 68c #1
+        "off, not the logits": "it keeps about 7 significant digits of each logit and each exp, fewer below 1.2e-38",
         "some exps underflow": "float32 underflows for 1 of",
         "several underflow, one left": "float32 underflows for 2 of",
         "off, in the exps": "mostly from the exps: every exp here is below 1.2e-38",
@@ -163,9 +168,14 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
             assert f"is stored as {smallest:.2g}, {smallest / 2.0**-149:,.0f} times the smallest float32" in note
         if happened == "off":
             assert (exps < 1.1754944e-38).all() == (min(logits) < -87)  # the second case: subnormal, yet not them
+        if happened.startswith("off,") or happened == "off":  # float32 with the max subtracted: as far off? (68c #1)
+            z32 = np.array(logits, np.float32)
+            shifted = np.exp(z32 - z32.max()) / np.exp(z32 - z32.max()).sum(dtype=np.float32)
+            assert (np.abs(shifted - stable).max() >= gap / 2) == (happened == "off")
     if happened != "the same":  # review 30c #3: a probability that reads 1 at three digits is "over 0.999"
         said = ["over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable]
-        assert f"first, in float64, gives {', '.join(said)}." in note
+        reference = "In float64 the softmax gives" if happened == "off" else "first, in float64, gives"
+        assert f"{reference} {', '.join(said)}." in note
 
 
 @pytest.mark.parametrize(
@@ -731,6 +741,25 @@ def test_a_fine_tune_without_outlier_exposure_is_not_said_to_have_even_spread_ta
     none_made = dict(metrics["real_photos"], generated_outliers={"backgrounds": 0, "synthetic": 0, "pieces": 0})
     words = " ".join(confusion.calibration_words(metrics["calibration"], before=before, fine_tune=none_made).split())
     assert "even-spread targets over the ten, on hats, shorts and skirts," in words and "generated" not in words
+
+
+def test_an_error_the_max_does_not_fix_is_not_credited_to_it():
+    """Review 68c #1: for 85.3, 85.2, 85.1 float32 is off as much with the max subtracted (85.3 is stored as
+    85.30000305): the note must not offer the max's subtraction as the fix, nor name exps below 1.2e-38."""
+    from tabs import softmax as tab
+
+    logits = [85.3, 85.2, 85.1]
+    exps, _, naive = _in_float32(logits)
+    stable = _stable(logits)
+    z32 = np.array(logits, np.float32)
+    shifted = np.exp(z32 - z32.max()) / np.exp(z32 - z32.max()).sum(dtype=np.float32)
+    naive_off, shifted_off = np.abs(naive - stable).max(), np.abs(shifted - stable).max()
+    assert 1e-6 < naive_off < 2 * shifted_off and exps.min() > np.finfo(np.float32).tiny
+    note = " ".join(tab.overflow_note(np.array(logits)).split())
+    assert f"subtracting the max first, in float32, is off by as much ({shifted_off:.1e})" in note
+    assert f"(85.3 as {float(np.float32(85.3)):.10g})" in note and "prevents overflow, not this" in note
+    assert "Subtracting the max (85.3) first" not in note and "below 1.2e-38" not in note
+    assert note.endswith(f"In float64 the softmax gives {', '.join(f'{v:.3g}' for v in stable)}.")
 
 
 @pytest.mark.parametrize("logits", [[-88.0, -88.0, -104.0], [0.0, -104.0]])
