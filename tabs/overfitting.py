@@ -496,9 +496,11 @@ def augmentation_words(model: LoadedModel) -> str:
         if variation == "pixels"
         else f"the photo cropped, rotated by up to {PHOTO_ROTATION}° and lit otherwise, then converted again"
     )
+    # review 69b #1: one varied copy is "one fixed version", not "1 fixed versions"
+    versions = "one fixed version of it," if copies == 2 else f"{copies - 1} fixed versions of it, each"
     return AUGMENTATION + (
         f" The real photos of its later fine-tune were varied before these steps too: it trained on {copies} copies "
-        f"of each, the photo as converted and {copies - 1} fixed versions of it, each {how}. Those versions are not "
+        f"of each, the photo as converted and {versions} {how}. {'Those versions are' if copies > 2 else 'That version is'} not "
         "drawn here."
     )
 

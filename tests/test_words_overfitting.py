@@ -970,5 +970,9 @@ def test_the_augmentation_words_name_the_fine_tunes_photo_copies():
     photos = {**METRICS, "real_photos": {**real, "variation": "photos", "copies": 3}}
     words = " ".join(overfitting.augmentation_words(SimpleNamespace(metrics=photos)).split())
     assert "3 copies of each, the photo as converted and 2 fixed versions of it, each the photo cropped" in words
+    two = {**METRICS, "real_photos": {**real, "copies": 2}}  # review 69b #1: one varied copy
+    words = " ".join(overfitting.augmentation_words(SimpleNamespace(metrics=two)).split())
+    assert "2 copies of each, the photo as converted and one fixed version of it, the converted photo" in words
+    assert "1 fixed" not in words and words.endswith("That version is not drawn here.")
     for metrics in (BEFORE, {**METRICS, "real_photos": {**real, "copies": 1}}):  # no fine-tune, or no copies
         assert overfitting.augmentation_words(SimpleNamespace(metrics=metrics)) == overfitting.AUGMENTATION
