@@ -261,29 +261,38 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             "the smallest float32 above 0)."
             f"{fixed}"
         )
-    # review 68c #1: where float32 with the max subtracted is about as far off, the max's subtraction is not what
-    # fixes it (the float64 reference is): said, with the logits' own rounding named only where it alone carries it
+    # float32 with the max subtracted, measured beside it and compared by their ratio (reviews 68c #1, 69c #1, #2):
+    # the logits' own rounding, which the subtraction keeps, named where it alone carries half the error or more;
+    # the exps below float32's smallest normal number named only where the subtraction measurably helped
     shifted_gap = float(_errors(stable32, stable).max())
-    fewer = (
-        f", fewer below 1.2e-38 (the smallest exp here: {exps.min():.3g})"
-        if exps.min() < np.finfo(np.float32).tiny
-        else ""
+    ratio = shifted_gap / gap
+    compared = "more" if ratio >= 1.25 else "about as much" if ratio >= 0.8 else "less"
+    words = (
+        f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}; with {largest} "
+        f"subtracted first, float32 is off by {compared} ({shifted_gap:.1e})."
     )
-    words = f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}"
-    if shifted_gap >= gap / 2:
+    small = int((exps < np.finfo(np.float32).tiny).sum())
+    exps_words = (
+        f"{'every exp here is' if small == len(exps) else f'{small} of the exps here are'} below 1.2e-38, where "
+        f"float32 keeps fewer significant digits the smaller the number; subtracting {largest} keeps the exps near 1"
+    )
+    if rounding >= gap / 2:
         i = int(np.argmax(np.abs(z.astype(np.float32).astype(np.float64) - z)))
-        stored = (
+        words += (
             f" Float32 stores each number it exponentiates to about 7 significant digits ({z[i]:.10g} as "
-            f"{float(z.astype(np.float32)[i]):.10g}), and that alone puts the result off by {rounding:.1e}: "
-            f"subtracting {largest} prevents overflow, not this."
-            if rounding >= gap / 2
-            else ""
+            f"{float(z.astype(np.float32)[i]):.10g}), and that alone puts the result off by {rounding:.1e}"
+            + (
+                ", more than the whole error without the subtraction: there float32's other roundings partly cancel it"
+                if rounding >= 1.25 * gap
+                else ""
+            )
+            + f", which subtracting {largest} does not remove"
+            + (f"; most of the rest likely comes from the exps: {exps_words}" if small and ratio < 0.8 else "")
+            + "."
         )
-        return scaled + (
-            f"{words}; subtracting {largest} first, in float32, is off by as much ({shifted_gap:.1e}).{stored} "
-            f"In float64 the softmax gives {', '.join(shown64)}."
-        )
-    return scaled + f"{words}: it keeps about 7 significant digits of each logit and each exp{fewer}.{fixed}"
+    elif small and ratio < 0.8:
+        words += f" Likely from the exps: {exps_words}."
+    return scaled + f"{words} In float64 the softmax gives {', '.join(shown64)}."
 
 
 def _typed(logits, z: np.ndarray, i: int, temperature: float) -> str:
