@@ -372,6 +372,7 @@ def report_unlike(path: Path) -> dict:
         "second_rule_scores": report_second_rules(path, cv),
         "recipe": cv["recipe"],
         "chosen": {"unsure_below": below, "unlike_above": unlike},
+        "app": {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE},  # what "with" was measured at (69a #5)
         "without": {k: without[k] for k in keys},
         "with": {k: with_rule[k] for k in keys},
         "matched": {"unsure_below": matched_below, **{k: matched[k] for k in keys}},

@@ -170,7 +170,7 @@ class LoadedModel:
         return self._ablation_models[name]
 
     # the benchmarks' results kept in this folder, each read once, None where the file is not there
-    _real_photos_file = folder_json("real_photos.json", "python -m benchmarks.real_photos DIR --cv ... --json")
+    real_photos_file = folder_json("real_photos.json", "python -m benchmarks.real_photos DIR --cv ... --json")
     flip_results = folder_json("test_time_flip.json", "python -m benchmarks.test_time_flip --json")
     ladder_calibration = folder_json("ladder_calibration.json", "python -m benchmarks.ladder_calibration --json")
     deletion_results = folder_json("deletion.json", "python -m benchmarks.deletion --json")
@@ -179,31 +179,40 @@ class LoadedModel:
     @cached_property
     def real_photos_measured_at(self) -> tuple[float, float | None] | None:
         """The "Not sure" thresholds real_photos.json's figures were measured at, as its run recorded them: the
-        cross-validation's two, else the untrained rows' probability threshold (None for the "unlike" line); None
-        where the file records none."""
-        results = self._real_photos_file or {}
-        app = (results.get("cross_validation") or {}).get("app")
+        probability threshold, and the "unlike" line where a figure used one (None where no fold model kept the
+        score: those were counted by the probability alone, at any line; review 69a #2). None where the file
+        does not record them (review 69a #5: an "unlike" rule's run without the table's, or a file before 389f402)."""
+        results = self.real_photos_file or {}
+        cv, rule = results.get("cross_validation") or {}, results.get("unlike_rule")
+        app = cv.get("app") or (rule or {}).get("app")
         if app:
-            return app["unsure_below"], app["unlike_above"]
+            unlike_used = bool(rule) or cv.get("has_unlike_score", False)
+            return app["unsure_below"], app["unlike_above"] if unlike_used else None
+        if rule or cv:  # figures measured at thresholds the file does not name
+            return None
         rows = ((results.get("untrained") or {}).get("results") or {}).values()
         below = {row.get("unsure_below") for row in rows} - {None}
         return (below.pop(), None) if len(below) == 1 else None
 
     @cached_property
     def real_photos_stale(self) -> bool:
-        """Whether real_photos.json was measured at other thresholds than this app's (review 68a #1): a folder
-        written before UNSURE_BELOW or UNLIKE_ABOVE last changed, served by today's code."""
+        """Whether real_photos.json's figures were measured at other thresholds than this app applies, or at ones it
+        does not record (review 68a #1): a folder written before UNSURE_BELOW or UNLIKE_ABOVE last changed, served
+        by today's code. The "unlike" line counts only where this model has the score to apply it with."""
+        if self.real_photos_file is None:
+            return False
         measured = self.real_photos_measured_at
         if measured is None:
-            return False
+            return True
         below, unlike = measured
-        return below != UNSURE_BELOW or (unlike is not None and unlike != UNLIKE_ABOVE)
+        applied = unlike is not None and self.feature_distance is not None
+        return below != UNSURE_BELOW or (applied and unlike != UNLIKE_ABOVE)
 
     @cached_property
     def real_photo_results(self) -> dict | None:
         """real_photos.json, where it was measured at this app's thresholds; None where it is not there or was
-        measured at others (``real_photos_stale``: its figures would describe another app's answers)."""
-        return None if self.real_photos_stale else self._real_photos_file
+        measured at others (``real_photos_stale``: its "Not sure" figures would describe another app's answers)."""
+        return None if self.real_photos_stale else self.real_photos_file
 
     @cached_property
     def weights_sha256(self) -> str | None:

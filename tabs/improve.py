@@ -828,11 +828,13 @@ def _flip_on_photos(model: LoadedModel) -> str:
     if not TEST_TIME_FLIP:
         return "The app does not use it."
     ways = (getattr(model, "real_photo_results", None) or {}).get("test_time_flip")
-    if getattr(model, "real_photos_stale", False):
-        return (
-            "Classify's answer uses it; its effect on real photos was measured at other thresholds than this app's "
-            "(real_photos.json), so it is not shown here."
-        )
+    if getattr(model, "real_photos_stale", False):  # review 69a #1: said only where the file measured it
+        if (model.real_photos_file or {}).get("test_time_flip"):
+            return (
+                "Classify's answer uses it; its effect on real photos was measured on folds whose “Not sure” "
+                "thresholds were not this app's, or not recorded (real_photos.json), so it is not shown here."
+            )
+        return "Classify's answer uses it; its effect on real photos was not measured."
     if not ways:
         return "Classify's answer uses it; its effect on real photos was not measured."
     plain, flipped = ways["one pass"], ways["mirror averaged"]

@@ -338,16 +338,32 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
 
 
-def stale_real_photos(model: LoadedModel) -> str:
+MEASURE_REAL_PHOTOS = "python -m benchmarks.real_photos DIR --model FOLDER --cv FOLDS.npz --unlike-cv FOLDS.npz --json FOLDER/real_photos.json"
+
+
+def stale_real_photos(model: LoadedModel, html: bool = False) -> str:
     """Why a folder's real-photo figures are not shown, where they were measured at other thresholds than the app's
-    (``LoadedModel.real_photos_stale``); "" otherwise."""
+    or at ones the file does not record (``LoadedModel.real_photos_stale``); "" otherwise. HTML: the command in
+    <code>, for a gr.HTML panel (review 69a #4)."""
     if not getattr(model, "real_photos_stale", False):  # the tests' hand-made models have no such file
         return ""
-    return (
+    command = f"<code>{MEASURE_REAL_PHOTOS}</code>" if html else f"`{MEASURE_REAL_PHOTOS}`"
+    again = f" {command} measures them again at this app's thresholds."
+    measured = model.real_photos_measured_at
+    if measured is None:
+        return (
+            "This model folder's real_photos.json does not record the “Not sure” thresholds its figures were "
+            "measured at, so its real-photo table and curve are not shown." + again
+        )
+    below, unlike = measured
+    applied = model.feature_distance is not None  # the app applies the line only with the score to apply it to
+    no_score = " (its fold models kept no “unlike” score)" if unlike is None else ""
+    return (  # review 69a #3: the top-class figures depend on no threshold; the "Not sure" ones do
         f"This model folder's real-photo figures (real_photos.json) were measured at "
-        f"{thresholds_words(*model.real_photos_measured_at)}; this app keeps "
-        f"{thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}, so those figures would describe other answers than it gives "
-        "and are not shown. `python -m benchmarks.real_photos DIR --cv ... --json` measures them again at the app's."
+        f"{thresholds_words(below, unlike)}{no_score}; this app keeps "
+        f"{thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE if applied else None)}, so their “Not sure” figures would "
+        "describe other answers than it gives, and the real-photo table and curve, which hold them, are not shown."
+        + again
     )
 
 

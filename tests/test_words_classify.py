@@ -733,11 +733,19 @@ def test_a_sibling_runs_recipe_is_named_with_its_targets():
 
 # review 68a #1: a folder whose real_photos.json was measured at other thresholds than the app's (one written before
 # UNSURE_BELOW last changed, served by today's code) must not have its figures labelled with today's thresholds
-def _folder_with(tmp_path: Path, results: dict):
+def _folder_with(tmp_path: Path, results: dict, unlike_score: bool = True):
+    """A model folder holding only RESULTS as real_photos.json; UNLIKE_SCORE: whether it has ood.npz's score (a
+    stand-in object: only whether it is there is read)."""
     from model.inference import LoadedModel
 
     (tmp_path / "real_photos.json").write_text(json.dumps(results), encoding="utf-8")
-    return LoadedModel(keras_model=None, metrics={}, folder=tmp_path, source="test")
+    return LoadedModel(
+        keras_model=None,
+        metrics={},
+        folder=tmp_path,
+        source="test",
+        feature_distance=object() if unlike_score else None,
+    )
 
 
 def test_real_photos_measured_at_other_thresholds_are_not_shown(tmp_path):
@@ -755,24 +763,67 @@ def test_real_photos_measured_at_other_thresholds_are_not_shown(tmp_path):
         improve._flip_on_photos(model),
     ):
         assert figure not in words
-    table = classify.real_photo_table(model)
-    assert "measured at a 55% threshold on the top probability and an “unlike” line above 90%" in table
-    assert f"this app keeps a {UNSURE_BELOW * 100:g}% threshold" in table and "are not shown" in table
-    assert "55% threshold" in classify.how_sure(0.5, None, model)
-    assert "measured at other thresholds" in improve._flip_on_photos(model)
+    table = " ".join(classify.real_photo_table(model).split())
+    assert (
+        "measured at a 55% threshold on the top probability and an “unlike” line above 90% of the training photos' "
+        f"scores; this app keeps a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line "
+        f"above {UNLIKE_ABOVE * 100:g}%"
+    ) in table
+    assert "their “Not sure” figures would describe other answers than it gives" in table  # review 69a #3
+    # review 69a #4: a command that runs (--json takes a path; --unlike-cv measures the rule again), as code
+    command = "python -m benchmarks.real_photos DIR --model FOLDER --cv FOLDS.npz --unlike-cv FOLDS.npz --json FOLDER/real_photos.json"
+    assert f"`{command}`" in table
+    panel = classify.how_sure(0.5, None, model)
+    assert "55% threshold" in panel and f"<code>{command}</code>" in panel and "`" not in panel
+    assert "measured on folds whose “Not sure” thresholds were not this app's" in improve._flip_on_photos(model)
+    # review 69a #1: a stale file that never measured flipping does not say it did
+    del other["test_time_flip"]
+    assert improve._flip_on_photos(_folder_with(tmp_path, other)).endswith(
+        "its effect on real photos was not measured."
+    )
+
+
+def test_the_unlike_line_counts_only_where_a_figure_or_the_app_uses_it(tmp_path):
+    """Review 69a #2: folds that kept no "unlike" score were counted by the probability alone, at any line; and a
+    model without the score applies no line."""
+    other = copy.deepcopy(REAL)
+    other["cross_validation"]["app"]["unlike_above"] = 0.95
+    assert _folder_with(tmp_path, other).real_photos_stale  # the table's "unlike" figures used the 95% line
+    assert not _folder_with(tmp_path, other, unlike_score=False).real_photos_stale  # this app applies no line
+    no_score = {k: v for k, v in other.items() if k != "unlike_rule"}
+    no_score["cross_validation"] = {**other["cross_validation"], "has_unlike_score": False}
+    assert _folder_with(tmp_path, no_score).real_photos_measured_at == (UNSURE_BELOW, None)
+    assert not _folder_with(tmp_path, no_score).real_photos_stale
+    no_score["cross_validation"]["app"] = {"unsure_below": 0.55, "unlike_above": 0.95}
+    words = " ".join(classify.real_photo_table(_folder_with(tmp_path, no_score)).split())
+    assert (
+        "measured at a 55% threshold on the top probability (its fold models kept no “unlike” score); this app keeps "
+        f"a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line above {UNLIKE_ABOVE * 100:g}%"
+    ) in words
+    words = " ".join(classify.real_photo_table(_folder_with(tmp_path, no_score, unlike_score=False)).split())
+    assert f"this app keeps a {UNSURE_BELOW * 100:g}% threshold on the top probability, so" in words
 
 
 def test_real_photos_measured_at_the_apps_thresholds_are_shown(tmp_path):
     model = _folder_with(tmp_path, REAL)
     assert not model.real_photos_stale and model.real_photo_results == REAL
-    no_cv = {k: v for k, v in REAL.items() if k != "cross_validation"}  # the untrained rows' record is read then
-    assert _folder_with(tmp_path, no_cv).real_photos_measured_at == (
+    untrained_only = {k: v for k, v in REAL.items() if k not in ("cross_validation", "unlike_rule")}
+    assert _folder_with(tmp_path, untrained_only).real_photos_measured_at == (
         REAL["cross_validation"]["app"]["unsure_below"],
         None,
     )
-    for row in no_cv["untrained"]["results"].values():
+    for row in untrained_only["untrained"]["results"].values():
         row["unsure_below"] = 0.55
-    assert _folder_with(tmp_path, no_cv).real_photos_stale
-    unrecorded = {"photos": 3}  # a file that records no thresholds: nothing to compare, so it is read as it is
-    assert _folder_with(tmp_path, unrecorded).real_photo_results == unrecorded
-    assert "nothing to show" in classify.how_sure_words(_folder_with(tmp_path, unrecorded))
+    assert _folder_with(tmp_path, untrained_only).real_photos_stale
+    # review 69a #5: figures at thresholds the file does not record are not taken to be the app's
+    rule_only = {k: v for k, v in REAL.items() if k != "cross_validation"}  # an --unlike-cv run without --cv
+    assert "app" not in rule_only["unlike_rule"] and _folder_with(tmp_path, rule_only).real_photos_stale
+    for unrecorded in (rule_only, {"photos": 3}):
+        model = _folder_with(tmp_path, unrecorded)
+        assert model.real_photo_results is None
+        assert "does not record the “Not sure” thresholds its figures were measured at" in classify.how_sure_words(
+            model
+        )
+    recorded = copy.deepcopy(rule_only)
+    recorded["unlike_rule"]["app"] = {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
+    assert _folder_with(tmp_path, recorded).real_photo_results == recorded
