@@ -177,41 +177,20 @@ class LoadedModel:
     playground = folder_json("playground.json", "python train.py --playground-grid")
 
     @cached_property
-    def real_photos_measured_at(self) -> tuple[float, float | None] | None:
-        """The "Not sure" thresholds real_photos.json's figures were measured at, as its run recorded them: the
-        probability threshold, and the "unlike" line where a figure used one (None where no fold model kept the
-        score: those were counted by the probability alone, at any line; review 69a #2). None where the file
-        does not record them (review 69a #5: an "unlike" rule's run without the table's, or a file before 389f402)."""
-        results = self.real_photos_file or {}
-        cv, rule = results.get("cross_validation") or {}, results.get("unlike_rule")
-        app = cv.get("app") or (rule or {}).get("app")
-        if app:
-            unlike_used = bool(rule) or cv.get("has_unlike_score", False)
-            return app["unsure_below"], app["unlike_above"] if unlike_used else None
-        if rule or cv:  # figures measured at thresholds the file does not name
-            return None
-        rows = ((results.get("untrained") or {}).get("results") or {}).values()
-        below = {row.get("unsure_below") for row in rows} - {None}
-        return (below.pop(), None) if len(below) == 1 else None
-
-    @cached_property
     def real_photos_stale(self) -> bool:
-        """Whether real_photos.json's figures were measured at other thresholds than this app applies, or at ones it
-        does not record (review 68a #1): a folder written before UNSURE_BELOW or UNLIKE_ABOVE last changed, served
-        by today's code. The "unlike" line counts only where this model has the score to apply it with."""
+        """Whether real_photos.json is here but holds no cross-validated figures recorded as measured at this app's
+        "Not sure" thresholds (review 68a #1): a folder written before UNSURE_BELOW or UNLIKE_ABOVE last changed,
+        one that does not record them, or one without the cross-validation the tabs' real-photo words rest on
+        (reviews 69a, 70a, 70b: each partial case had its own wrong sentence, so none is shown)."""
         if self.real_photos_file is None:
             return False
-        measured = self.real_photos_measured_at
-        if measured is None:
-            return True
-        below, unlike = measured
-        applied = unlike is not None and self.feature_distance is not None
-        return below != UNSURE_BELOW or (applied and unlike != UNLIKE_ABOVE)
+        app = (self.real_photos_file.get("cross_validation") or {}).get("app") or {}
+        return (app.get("unsure_below"), app.get("unlike_above")) != (UNSURE_BELOW, UNLIKE_ABOVE)
 
     @cached_property
     def real_photo_results(self) -> dict | None:
-        """real_photos.json, where it was measured at this app's thresholds; None where it is not there or was
-        measured at others (``real_photos_stale``: its "Not sure" figures would describe another app's answers)."""
+        """real_photos.json, where its cross-validation was measured at this app's thresholds; None where it is not
+        there or ``real_photos_stale`` (its "Not sure" figures would describe another app's answers)."""
         return None if self.real_photos_stale else self.real_photos_file
 
     @cached_property

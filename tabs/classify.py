@@ -709,7 +709,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     number(threshold, *THRESHOLD_RANGE, "threshold")
     cv = _cv(model)
     if not cv:
-        return f"<p>{stale_real_photos(model, html=True) or 'No cross-validated real-photo results in this model folder (real_photos.json).'}</p>"
+        return f"<p>{stale_real_photos(model) or 'No cross-validated real-photo results in this model folder (real_photos.json).'}</p>"
     curve = cv["risk_coverage"]
     marks = {"this threshold": (threshold, "#111")}
     if score is not None:

@@ -828,22 +828,28 @@ def _flip_on_photos(model: LoadedModel) -> str:
     if not TEST_TIME_FLIP:
         return "The app does not use it."
     ways = (getattr(model, "real_photo_results", None) or {}).get("test_time_flip")
-    if getattr(model, "real_photos_stale", False):  # review 69a #1: said only where the file measured it
-        if (model.real_photos_file or {}).get("test_time_flip"):
-            return (
-                "Classify's answer uses it; its effect on real photos was measured on folds whose “Not sure” "
-                "thresholds were not this app's, or not recorded (real_photos.json), so it is not shown here."
-            )
-        return "Classify's answer uses it; its effect on real photos was not measured."
+    if getattr(model, "real_photos_stale", False):  # review 69a #1: not said to be measured where it was not
+        return (
+            "Classify's answer uses it; this model folder's real_photos.json holds no figures recorded as measured "
+            "at this app's “Not sure” thresholds, so its effect on real photos is not shown here."
+        )
     if not ways:
         return "Classify's answer uses it; its effect on real photos was not measured."
     plain, flipped = ways["one pass"], ways["mirror averaged"]
     one, two = plain["at_app_thresholds"], flipped["at_app_thresholds"]
+    # review 70a #6: folds that kept no "unlike" score (report_flip reads the table's file) counted the probability
+    # rule alone, and chose no "unlike" line (every line ties)
+    scored = (model.real_photo_results.get("cross_validation") or {}).get("has_unlike_score", True)
+    at = (
+        "At the app's thresholds"
+        if scored
+        else "At the app's probability threshold (by that rule alone: these fold models kept no “unlike” score)"
+    )
     words = (
         "Classify's answer uses it: on real photos of people the fold models never saw it took the share of photos of "
         "the ten whose top class the app's mapping accepts "
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])}). "
-        f"At the app's thresholds it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
+        f"{at} it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
         f"{two['right_and_sure']['mean']:.1%} ({fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "
         "“Not sure” on the garment a fold never trained on (all its photos, including those by people whose other "
         f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "
@@ -852,15 +858,18 @@ def _flip_on_photos(model: LoadedModel) -> str:
     # the thresholds' rule may ask one pass for other thresholds than the mirror average's (review 54a #2), each named
     # for what it measures (review 55, 56a #2); "the app's" only where the mirror average's folds chose them (56a #3)
     mine, theirs = (
-        (way["unsure_below"], way.get("unlike_above") if "unlike_above" in plain else None) for way in (plain, flipped)
+        (way["unsure_below"], way.get("unlike_above") if scored and "unlike_above" in plain else None)
+        for way in (plain, flipped)
     )
+    app = (UNSURE_BELOW, UNLIKE_ABOVE if scored else None)
     if mine != theirs:
-        if (flipped["unsure_below"], flipped.get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE):
-            rule = f"by the rule that chose the app's thresholds, one pass would take {thresholds_words(*mine)}"
+        if theirs == app:
+            chose = "the app's thresholds" if scored else "the app's probability threshold"
+            rule = f"by the rule that chose {chose}, one pass would take {thresholds_words(*mine)}"
         else:
             rule = (
                 f"by the rule that chooses the thresholds, the mirror average would take {thresholds_words(*theirs)} "
-                f"(the app keeps {thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}) and one pass {thresholds_words(*mine)}"
+                f"(the app keeps {thresholds_words(*app)}) and one pass {thresholds_words(*mine)}"
             )
         words += f"; {rule}, where one pass's right-and-sure is {plain['right_and_sure']['mean']:.1%}"
     return words + ". The other tabs show one pass of the network."

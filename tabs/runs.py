@@ -338,32 +338,15 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
 
 
-MEASURE_REAL_PHOTOS = "python -m benchmarks.real_photos DIR --model FOLDER --cv FOLDS.npz --unlike-cv FOLDS.npz --json FOLDER/real_photos.json"
-
-
-def stale_real_photos(model: LoadedModel, html: bool = False) -> str:
-    """Why a folder's real-photo figures are not shown, where they were measured at other thresholds than the app's
-    or at ones the file does not record (``LoadedModel.real_photos_stale``); "" otherwise. HTML: the command in
-    <code>, for a gr.HTML panel (review 69a #4)."""
+def stale_real_photos(model: LoadedModel) -> str:
+    """Why a folder's real-photo figures are not shown (``LoadedModel.real_photos_stale``); "" otherwise. Said
+    without naming what the file holds or how it was run: each partial case named wrongly (reviews 69a, 70a, 70b)."""
     if not getattr(model, "real_photos_stale", False):  # the tests' hand-made models have no such file
         return ""
-    command = f"<code>{MEASURE_REAL_PHOTOS}</code>" if html else f"`{MEASURE_REAL_PHOTOS}`"
-    again = f" {command} measures them again at this app's thresholds."
-    measured = model.real_photos_measured_at
-    if measured is None:
-        return (
-            "This model folder's real_photos.json does not record the “Not sure” thresholds its figures were "
-            "measured at, so its real-photo table and curve are not shown." + again
-        )
-    below, unlike = measured
-    applied = model.feature_distance is not None  # the app applies the line only with the score to apply it to
-    no_score = " (its fold models kept no “unlike” score)" if unlike is None else ""
-    return (  # review 69a #3: the top-class figures depend on no threshold; the "Not sure" ones do
-        f"This model folder's real-photo figures (real_photos.json) were measured at "
-        f"{thresholds_words(below, unlike)}{no_score}; this app keeps "
-        f"{thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE if applied else None)}, so their “Not sure” figures would "
-        "describe other answers than it gives, and the real-photo table and curve, which hold them, are not shown."
-        + again
+    return (
+        "This model folder's real_photos.json holds no cross-validated figures recorded as measured at this app's "
+        f"“Not sure” thresholds ({thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}), so its real-photo figures are "
+        "not shown; the README's real-photo paragraph under “Headline numbers” gives the commands that measure them."
     )
 
 

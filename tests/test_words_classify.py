@@ -748,82 +748,85 @@ def _folder_with(tmp_path: Path, results: dict, unlike_score: bool = True):
     )
 
 
-def test_real_photos_measured_at_other_thresholds_are_not_shown(tmp_path):
+def _stale_files() -> dict[str, dict]:
+    """real_photos.json files whose cross-validated figures are not recorded as measured at the app's thresholds:
+    each partial or older kind reviews 68a-70b found a wrong sentence for."""
+    other = {}
+    for key, value in (("unsure_below", 0.55), ("unlike_above", 0.8)):  # no threshold the app has ever kept
+        other[key] = copy.deepcopy(REAL)
+        other[key]["cross_validation"]["app"][key] = value
+    unrecorded = copy.deepcopy(REAL)
+    del unrecorded["cross_validation"]["app"]  # a file written before 389f402
+    return {
+        **other,
+        "unrecorded": unrecorded,
+        "no table": {k: v for k, v in REAL.items() if k != "cross_validation"},  # --unlike-cv without --cv
+        "untrained rows only": {k: v for k, v in REAL.items() if k not in ("cross_validation", "unlike_rule")},
+        "nothing": {"photos": 3},
+    }
+
+
+@pytest.mark.parametrize("kind", list(_stale_files()))
+@pytest.mark.parametrize("unlike_score", [True, False])  # review 70a #1: a folder without ood.npz too
+def test_real_photos_not_recorded_at_the_apps_thresholds_are_not_shown(tmp_path, kind, unlike_score):
     from tabs import improve
 
-    other = copy.deepcopy(REAL)
-    other["cross_validation"]["app"]["unsure_below"] = 0.55  # no threshold the app has ever kept
-    model = _folder_with(tmp_path, other)
+    model = _folder_with(tmp_path, _stale_files()[kind], unlike_score)
     assert model.real_photos_stale and model.real_photo_results is None
     figure = f"{REAL['cross_validation']['cv']['top1']['mean']:.1%}"  # one of the table's figures
+    said = (
+        "real_photos.json holds no cross-validated figures recorded as measured at this app's “Not sure” thresholds "
+        f"(a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line above "
+        f"{UNLIKE_ABOVE * 100:g}% of the training photos' scores), so its real-photo figures are not shown"
+    )
     for words in (
         classify.real_photo_table(model),
         classify.how_sure(0.5, None, model),
         classify.how_sure_words(model),
-        improve._flip_on_photos(model),
     ):
-        assert figure not in words
-    table = " ".join(classify.real_photo_table(model).split())
-    assert (
-        "measured at a 55% threshold on the top probability and an “unlike” line above 90% of the training photos' "
-        f"scores; this app keeps a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line "
-        f"above {UNLIKE_ABOVE * 100:g}%"
-    ) in table
-    assert "their “Not sure” figures would describe other answers than it gives" in table  # review 69a #3
-    # review 69a #4: a command that runs (--json takes a path; --unlike-cv measures the rule again), as code
-    command = "python -m benchmarks.real_photos DIR --model FOLDER --cv FOLDS.npz --unlike-cv FOLDS.npz --json FOLDER/real_photos.json"
-    assert f"`{command}`" in table
-    panel = classify.how_sure(0.5, None, model)
-    assert "55% threshold" in panel and f"<code>{command}</code>" in panel and "`" not in panel
-    assert "measured on folds whose “Not sure” thresholds were not this app's" in improve._flip_on_photos(model)
-    # review 69a #1: a stale file that never measured flipping does not say it did
-    del other["test_time_flip"]
-    assert improve._flip_on_photos(_folder_with(tmp_path, other)).endswith(
-        "its effect on real photos was not measured."
-    )
+        assert figure not in words and said in " ".join(words.split())
+        assert "fold models" not in words and "sibling" not in words  # nothing said of what the file holds
+    flip = improve._flip_on_photos(model)
+    assert figure not in flip and "its effect on real photos is not shown here" in flip and "measured on" not in flip
+    assert "“Headline numbers”" in classify.real_photo_table(model)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")  # the paragraph it points to gives the commands
+    assert "## Headline numbers" in readme and "python -m benchmarks.real_photos DIR --cv" in readme
 
 
-def test_the_unlike_line_counts_only_where_a_figure_or_the_app_uses_it(tmp_path):
-    """Review 69a #2: folds that kept no "unlike" score were counted by the probability alone, at any line; and a
-    model without the score applies no line."""
-    other = copy.deepcopy(REAL)
-    other["cross_validation"]["app"]["unlike_above"] = 0.95
-    assert _folder_with(tmp_path, other).real_photos_stale  # the table's "unlike" figures used the 95% line
-    assert not _folder_with(tmp_path, other, unlike_score=False).real_photos_stale  # this app applies no line
-    no_score = {k: v for k, v in other.items() if k != "unlike_rule"}
-    no_score["cross_validation"] = {**other["cross_validation"], "has_unlike_score": False}
-    assert _folder_with(tmp_path, no_score).real_photos_measured_at == (UNSURE_BELOW, None)
-    assert not _folder_with(tmp_path, no_score).real_photos_stale
-    no_score["cross_validation"]["app"] = {"unsure_below": 0.55, "unlike_above": 0.95}
-    words = " ".join(classify.real_photo_table(_folder_with(tmp_path, no_score)).split())
-    assert (
-        "measured at a 55% threshold on the top probability (its fold models kept no “unlike” score); this app keeps "
-        f"a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line above {UNLIKE_ABOVE * 100:g}%"
-    ) in words
-    words = " ".join(classify.real_photo_table(_folder_with(tmp_path, no_score, unlike_score=False)).split())
-    assert f"this app keeps a {UNSURE_BELOW * 100:g}% threshold on the top probability, so" in words
+def improve_flip(model) -> str:
+    from tabs import improve
+
+    return improve._flip_on_photos(model)
 
 
 def test_real_photos_measured_at_the_apps_thresholds_are_shown(tmp_path):
-    model = _folder_with(tmp_path, REAL)
-    assert not model.real_photos_stale and model.real_photo_results == REAL
-    untrained_only = {k: v for k, v in REAL.items() if k not in ("cross_validation", "unlike_rule")}
-    assert _folder_with(tmp_path, untrained_only).real_photos_measured_at == (
-        REAL["cross_validation"]["app"]["unsure_below"],
-        None,
-    )
-    for row in untrained_only["untrained"]["results"].values():
-        row["unsure_below"] = 0.55
-    assert _folder_with(tmp_path, untrained_only).real_photos_stale
-    # review 69a #5: figures at thresholds the file does not record are not taken to be the app's
-    rule_only = {k: v for k, v in REAL.items() if k != "cross_validation"}  # an --unlike-cv run without --cv
-    assert "app" not in rule_only["unlike_rule"] and _folder_with(tmp_path, rule_only).real_photos_stale
-    for unrecorded in (rule_only, {"photos": 3}):
-        model = _folder_with(tmp_path, unrecorded)
-        assert model.real_photo_results is None
-        assert "does not record the “Not sure” thresholds its figures were measured at" in classify.how_sure_words(
-            model
+    for unlike_score in (True, False):
+        model = _folder_with(tmp_path, REAL, unlike_score)
+        assert not model.real_photos_stale and model.real_photo_results == REAL
+        panel = classify.how_sure(UNSURE_BELOW, None, model)  # the curve and its words, from the file
+        assert (
+            "<svg" in panel and "not shown" not in panel and f"{REAL['cross_validation']['folds']} fold models" in panel
         )
-    recorded = copy.deepcopy(rule_only)
-    recorded["unlike_rule"]["app"] = {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
-    assert _folder_with(tmp_path, recorded).real_photo_results == recorded
+        assert "not shown" not in improve_flip(model)
+
+
+def test_flip_figures_from_folds_without_the_unlike_score_count_the_probability_rule_alone():
+    """Review 70a #6: report_flip reads the table's folds; where they kept no "unlike" score it counted the
+    probability rule alone and chose no line (every line ties)."""
+    from tabs import improve
+
+    results = copy.deepcopy(REAL)
+    results["cross_validation"]["has_unlike_score"] = False
+    results["test_time_flip"]["one pass"]["unsure_below"] = 0.45  # one pass would take another threshold
+    words = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=results)).split())
+    assert (
+        "At the app's probability threshold (by that rule alone: these fold models kept no “unlike” score) it changed"
+        in words
+    )
+    assert (
+        "by the rule that chose the app's probability threshold, one pass would take a 45% threshold on the top "
+        "probability, where" in words
+    )
+    assert "“unlike” line" not in words
+    shipped = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL)).split())
+    assert REAL["cross_validation"]["has_unlike_score"] and "At the app's thresholds it changed" in shipped
