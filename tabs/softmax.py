@@ -224,17 +224,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
                 f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
                 f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
             )
-        # enough digits that the two differ on the page (review 38c #3: "3e-40 instead of 3e-40"), and by about what
-        # they differ by (review 50c #1: 0.5025005 and 0.5025000 are not "0.503 instead of 0.502")
-        digits = next(
-            (
-                d
-                for d in range(2, 18)
-                if f"{got:.{d}g}" != f"{true:.{d}g}"
-                and abs(float(f"{got:.{d}g}") - float(f"{true:.{d}g}")) <= 2 * abs(got - true)
-            ),
-            17,
-        )
+        digits = _digits(got, true)
         # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1); but
         # where float32 with the max subtracted is about as far off, that is measured and said (review 48c #1)
         off, shifted = float(errors[worst]) / true, float(stable32[worst])
@@ -261,9 +251,10 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             "the smallest float32 above 0)."
             f"{fixed}"
         )
-    # float32 with the max subtracted, measured beside it and compared by their ratio (reviews 68c #1, 69c #1, #2):
-    # the logits' own rounding, which the subtraction keeps, named where it alone carries half the error or more;
-    # the exps below float32's smallest normal number named only where the subtraction measurably helped
+    # measurements only, no cause named (reviews 68c-70c: each named cause had inputs where it was wrong): float32
+    # with the max subtracted, compared by the ratio of the two errors; the error of storing the logits in float32
+    # alone, where it is half the error or more; and the probability furthest off for its size, with and without
+    # the subtraction, where that is 0.1% or more (a small one can be far off while the largest error is elsewhere)
     shifted_gap = float(_errors(stable32, stable).max())
     ratio = shifted_gap / gap
     compared = "more" if ratio >= 1.25 else "about as much" if ratio >= 0.8 else "less"
@@ -271,28 +262,40 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}; with {largest} "
         f"subtracted first, float32 is off by {compared} ({shifted_gap:.1e})."
     )
-    small = int((exps < np.finfo(np.float32).tiny).sum())
-    exps_words = (
-        f"{'every exp here is' if small == len(exps) else f'{small} of the exps here are'} below 1.2e-38, where "
-        f"float32 keeps fewer significant digits the smaller the number; subtracting {largest} keeps the exps near 1"
-    )
     if rounding >= gap / 2:
         i = int(np.argmax(np.abs(z.astype(np.float32).astype(np.float64) - z)))
+        what = "the logits" if temperature == 1 else "the logits ÷ T"
         words += (
-            f" Float32 stores each number it exponentiates to about 7 significant digits ({z[i]:.10g} as "
-            f"{float(z.astype(np.float32)[i]):.10g}), and that alone puts the result off by {rounding:.1e}"
-            + (
-                ", more than the whole error without the subtraction: there float32's other roundings partly cancel it"
-                if rounding >= 1.25 * gap
-                else ""
-            )
-            + f", which subtracting {largest} does not remove"
-            + (f"; most of the rest likely comes from the exps: {exps_words}" if small and ratio < 0.8 else "")
-            + "."
+            f" Storing {what} in float32 alone ({z[i]:.10g} as {float(z.astype(np.float32)[i]):.10g}), everything "
+            f"after it exact, puts the result off by {rounding:.1e}."
         )
-    elif small and ratio < 0.8:
-        words += f" Likely from the exps: {exps_words}."
+    relative = _errors(naive, stable) / np.maximum(stable, np.finfo(np.float64).tiny)  # never 0 here: not all lost
+    j = int(np.argmax(relative))
+    if relative[j] >= 1e-3:
+        got, true, shifted = float(naive[j]), float(stable[j]), float(stable32[j])
+        d = _digits(got, true)
+        words += (
+            f" The probability for {_typed(logits, z, j, temperature)} comes out {got:.{d}g} instead of "
+            f"{true:.{d}g}, {_relative(relative[j])} off; with {largest} subtracted first, "
+            f"{shifted:.{_digits(shifted, true)}g}, {_relative(abs(shifted - true) / true)} off."
+        )
     return scaled + f"{words} In float64 the softmax gives {', '.join(shown64)}."
+
+
+def _digits(got: float, true: float) -> int:
+    """Enough significant digits that GOT and TRUE differ on the page (review 38c #3: "3e-40 instead of 3e-40"), and
+    by about what they differ by (review 50c #1: 0.5025005 and 0.5025000 are not "0.503 instead of 0.502")."""
+    if got == true:
+        return 3
+    return next(
+        (
+            d
+            for d in range(2, 18)
+            if f"{got:.{d}g}" != f"{true:.{d}g}"
+            and abs(float(f"{got:.{d}g}") - float(f"{true:.{d}g}")) <= 2 * abs(got - true)
+        ),
+        17,
+    )
 
 
 def _typed(logits, z: np.ndarray, i: int, temperature: float) -> str:
