@@ -830,8 +830,9 @@ def _flip_on_photos(model: LoadedModel) -> str:
     ways = (getattr(model, "real_photo_results", None) or {}).get("test_time_flip")
     if getattr(model, "real_photos_stale", False):  # review 69a #1: not said to be measured where it was not
         return (
-            "Classify's answer uses it; this model folder's real_photos.json holds no figures recorded as measured "
-            "at this app's “Not sure” thresholds, so its effect on real photos is not shown here."
+            "Classify's answer uses it; this model folder's real_photos.json has no cross-validation table recorded as "
+            "measured at the “Not sure” thresholds set in this app's code, so its effect on real photos is not shown "
+            "here."
         )
     if not ways:
         return "Classify's answer uses it; its effect on real photos was not measured."
@@ -845,6 +846,11 @@ def _flip_on_photos(model: LoadedModel) -> str:
         if scored
         else "At the app's probability threshold (by that rule alone: these fold models kept no “unlike” score)"
     )
+    if scored and getattr(model, "feature_distance", True) is None:  # review 71a #1: both rules, this app one
+        at = (
+            "At the thresholds set in the app's code (both “Not sure” rules; this model has no “unlike” score, so "
+            "the app here applies the probability rule alone)"
+        )
     words = (
         "Classify's answer uses it: on real photos of people the fold models never saw it took the share of photos of "
         "the ten whose top class the app's mapping accepts "

@@ -343,10 +343,10 @@ def stale_real_photos(model: LoadedModel) -> str:
     without naming what the file holds or how it was run: each partial case named wrongly (reviews 69a, 70a, 70b)."""
     if not getattr(model, "real_photos_stale", False):  # the tests' hand-made models have no such file
         return ""
-    return (
-        "This model folder's real_photos.json holds no cross-validated figures recorded as measured at this app's "
-        f"“Not sure” thresholds ({thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}), so its real-photo figures are "
-        "not shown; the README's real-photo paragraph under “Headline numbers” gives the commands that measure them."
+    return (  # reviews 71a #2-#4: what it lacks is the table's run; the thresholds are the code's, ood.npz or not
+        "This model folder's real_photos.json has no cross-validation table recorded as measured at the “Not sure” "
+        f"thresholds set in this app's code ({thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}), so its real-photo "
+        "figures are not shown; docs/real-photos.md opens with the commands that measured the shipped folder's."
     )
 
 

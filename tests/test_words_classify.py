@@ -775,8 +775,8 @@ def test_real_photos_not_recorded_at_the_apps_thresholds_are_not_shown(tmp_path,
     assert model.real_photos_stale and model.real_photo_results is None
     figure = f"{REAL['cross_validation']['cv']['top1']['mean']:.1%}"  # one of the table's figures
     said = (
-        "real_photos.json holds no cross-validated figures recorded as measured at this app's “Not sure” thresholds "
-        f"(a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line above "
+        "real_photos.json has no cross-validation table recorded as measured at the “Not sure” thresholds set in this "
+        f"app's code (a {UNSURE_BELOW * 100:g}% threshold on the top probability and an “unlike” line above "
         f"{UNLIKE_ABOVE * 100:g}% of the training photos' scores), so its real-photo figures are not shown"
     )
     for words in (
@@ -788,9 +788,11 @@ def test_real_photos_not_recorded_at_the_apps_thresholds_are_not_shown(tmp_path,
         assert "fold models" not in words and "sibling" not in words  # nothing said of what the file holds
     flip = improve._flip_on_photos(model)
     assert figure not in flip and "its effect on real photos is not shown here" in flip and "measured on" not in flip
-    assert "“Headline numbers”" in classify.real_photo_table(model)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")  # the paragraph it points to gives the commands
-    assert "## Headline numbers" in readme and "python -m benchmarks.real_photos DIR --cv" in readme
+    assert "docs/real-photos.md opens with the commands that measured the shipped folder's" in " ".join(
+        classify.real_photo_table(model).split()
+    )
+    opening = (ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").splitlines()[0]  # review 71a #3
+    assert "python -m benchmarks.real_photos DIR --cv" in opening and "--json model/weights/real_photos.json" in opening
 
 
 def improve_flip(model) -> str:
@@ -830,3 +832,16 @@ def test_flip_figures_from_folds_without_the_unlike_score_count_the_probability_
     assert "“unlike” line" not in words
     shipped = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL)).split())
     assert REAL["cross_validation"]["has_unlike_score"] and "At the app's thresholds it changed" in shipped
+
+
+def test_flip_figures_on_a_model_without_the_unlike_score_say_the_app_applies_one_rule():
+    """Review 71a #1: the folds counted both rules; a model without ood.npz answers by the probability rule alone."""
+    from tabs import improve
+
+    words = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, feature_distance=None)).split())
+    assert (
+        "At the thresholds set in the app's code (both “Not sure” rules; this model has no “unlike” score, so the app "
+        "here applies the probability rule alone) it changed right-and-sure answers" in words
+    )
+    with_score = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, feature_distance=object()))
+    assert "At the app's thresholds it changed" in with_score and "applies the probability rule alone" not in with_score
