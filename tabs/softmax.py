@@ -128,7 +128,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         exps = np.exp(z.astype(np.float32))
         total = exps.sum(dtype=np.float32)
     naive, stable = softmax.naive_softmax(z), softmax.softmax(z)
-    top = f"{z.max():g}"
+    top = _shown(float(z.max()))  # as typed, not to 6 digits (review 71c #2)
     # at T = 1 the numbers exponentiated are the logits themselves; otherwise say they are the logits ÷ T
     scaled = (
         "" if temperature == 1 else f"At T = {temperature:g} the softmax exponentiates the logits ÷ T (largest {top}). "
@@ -185,11 +185,11 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         off = max(gap, float(stable[zero].sum()))
         how = []
         if in_exp.any():
-            how.append(f"exp({z[in_exp].max():g}) is already 0 (float32 has nothing below about 1.4e-45)")
+            how.append(f"exp({_shown(float(z[in_exp].max()))}) is already 0 (float32 has nothing below about 1.4e-45)")
         if in_division.any():
             i = int(np.flatnonzero(in_division)[np.argmax(z[in_division])])
             how.append(
-                f"exp({z[i]:g}) is not 0, but divided by the sum of the exps it is {_significant(stable[i], 2)}, "
+                f"exp({_shown(float(z[i]))}) is not 0, but divided by the sum of the exps it is {_significant(stable[i], 2)}, "
                 + ("also " if in_exp.any() else "")
                 + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}, and comes out 0"
             )
@@ -247,7 +247,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         return scaled + (
             f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}, mostly from the "
             "exps: every exp here is below 1.2e-38, where float32 keeps fewer significant digits the smaller the "
-            f"number (exp({z[exps.argmin()]:g}) is stored as {exps.min():.2g}, {exps.min() / smallest:,.0f} times "
+            f"number (exp({_shown(float(z[exps.argmin()]))}) is stored as {exps.min():.2g}, {exps.min() / smallest:,.0f} times "
             "the smallest float32 above 0)."
             f"{fixed}"
         )
@@ -300,13 +300,22 @@ def _digits(got: float, true: float) -> int:
 
 def _typed(logits, z: np.ndarray, i: int, temperature: float) -> str:
     """The logit the learner typed, and its value ÷ T where T is not 1: "-10 (-100 after ÷ T)" (review 42c #2)."""
-    typed = f"{float(np.asarray(logits, np.float64)[i]):g}"
-    return typed if temperature == 1 else f"{typed} ({z[i]:g} after ÷ T)"
+    typed = _shown(float(np.asarray(logits, np.float64)[i]))  # review 71c #2: -103.97112, not -103.971
+    return typed if temperature == 1 else f"{typed} ({_shown(float(z[i]))} after ÷ T)"
+
+
+def _shown(value: float) -> str:
+    """A logit as the learner typed it: the shortest digits that give back the same float ("-103.97112", "1000"),
+    or 10 significant digits where that needs more (8.53 ÷ 0.1 is 85.30000000000001 in float64)."""
+    shortest = np.format_float_positional(value, trim="-")
+    return shortest if len(shortest.lstrip("-").replace(".", "")) <= 12 else f"{value:.10g}"
 
 
 def _relative(error: float) -> str:
     """ "1.7%" of its own size, or "3.2e-06 of its size" below a tenth of a percent."""
-    return f"{100 * error:.2g}%" if error >= 1e-3 else f"{error:.1e} of its size"
+    if error < 1e-3:
+        return f"{error:.1e} of its size"
+    return f"{100 * error:.0f}%" if error >= 0.1 else f"{100 * error:.2g}%"  # 99.6%: "100%", not "1e+02%" (71c #1)
 
 
 def _stored(v: float) -> str:

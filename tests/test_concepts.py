@@ -1080,3 +1080,14 @@ def test_the_typed_logits_error_counts_the_top_probability_float64_rounds_to_1(l
     assert worst == top_error > 0  # the largest error is the top class's, which float64's own 1 would hide
     words = tab.overflow_note(np.array(logits))
     assert said.format(err=f"{float(worst):.2g}", err1=f"{float(worst):.1e}") in words
+
+
+def test_typed_logits_are_named_as_typed_and_twice_as_large_is_100_percent():
+    """Review 71c #2: -103.97112 and -103.97114 both printed as "-103.971"; #1: 99.6% off printed "1e+02%"."""
+    from tabs import softmax as tab
+
+    note = tab.overflow_note(np.array([-103.97112, -103.97114, -90.0]))
+    assert "-103.971)" not in note and ("exp(-103.97114)" in note or "exp(-103.97112)" in note)
+    assert "Subtracting the max (-90) first" in note  # a whole number stays whole
+    assert tab._relative(0.996) == "100%" and tab._relative(0.86) == "86%" and tab._relative(0.0123) == "1.2%"
+    assert "e+" not in tab._relative(0.9999)
