@@ -128,7 +128,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         exps = np.exp(z.astype(np.float32))
         total = exps.sum(dtype=np.float32)
     naive, stable = softmax.naive_softmax(z), softmax.softmax(z)
-    top = _shown(float(z.max()))  # as typed, not to 6 digits (review 71c #2)
+    top = _shown(float(z.max()), temperature)  # as typed, not to 6 digits (reviews 71c #2, 72c #2)
     # at T = 1 the numbers exponentiated are the logits themselves; otherwise say they are the logits ÷ T
     scaled = (
         "" if temperature == 1 else f"At T = {temperature:g} the softmax exponentiates the logits ÷ T (largest {top}). "
@@ -185,11 +185,13 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         off = max(gap, float(stable[zero].sum()))
         how = []
         if in_exp.any():
-            how.append(f"exp({_shown(float(z[in_exp].max()))}) is already 0 (float32 has nothing below about 1.4e-45)")
+            how.append(
+                f"exp({_shown(float(z[in_exp].max()), temperature)}) is already 0 (float32 has nothing below about 1.4e-45)"
+            )
         if in_division.any():
             i = int(np.flatnonzero(in_division)[np.argmax(z[in_division])])
             how.append(
-                f"exp({_shown(float(z[i]))}) is not 0, but divided by the sum of the exps it is {_significant(stable[i], 2)}, "
+                f"exp({_shown(float(z[i]), temperature)}) is not 0, but divided by the sum of the exps it is {_significant(stable[i], 2)}, "
                 + ("also " if in_exp.any() else "")
                 + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}, and comes out 0"
             )
@@ -247,7 +249,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         return scaled + (
             f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}, mostly from the "
             "exps: every exp here is below 1.2e-38, where float32 keeps fewer significant digits the smaller the "
-            f"number (exp({_shown(float(z[exps.argmin()]))}) is stored as {exps.min():.2g}, {exps.min() / smallest:,.0f} times "
+            f"number (exp({_shown(float(z[exps.argmin()]), temperature)}) is stored as {exps.min():.2g}, {exps.min() / smallest:,.0f} times "
             "the smallest float32 above 0)."
             f"{fixed}"
         )
@@ -284,7 +286,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
 
 def _digits(got: float, true: float) -> int:
     """Enough significant digits that GOT and TRUE differ on the page (review 38c #3: "3e-40 instead of 3e-40"), and
-    by about what they differ by (review 50c #1: 0.5025005 and 0.5025000 are not "0.503 instead of 0.502")."""
+    by about what they differ by, neither much more (review 50c #1: 0.5025005 and 0.5025000 are not "0.503 instead of
+    0.502") nor much less (review 72c #1: 9.85e-08 and 1.018e-07 are not "9.9e-08 instead of 1e-07")."""
     if got == true:
         return 3
     return next(
@@ -292,7 +295,7 @@ def _digits(got: float, true: float) -> int:
             d
             for d in range(2, 18)
             if f"{got:.{d}g}" != f"{true:.{d}g}"
-            and abs(float(f"{got:.{d}g}") - float(f"{true:.{d}g}")) <= 2 * abs(got - true)
+            and 0.5 * abs(got - true) <= abs(float(f"{got:.{d}g}") - float(f"{true:.{d}g}")) <= 2 * abs(got - true)
         ),
         17,
     )
@@ -301,14 +304,17 @@ def _digits(got: float, true: float) -> int:
 def _typed(logits, z: np.ndarray, i: int, temperature: float) -> str:
     """The logit the learner typed, and its value ÷ T where T is not 1: "-10 (-100 after ÷ T)" (review 42c #2)."""
     typed = _shown(float(np.asarray(logits, np.float64)[i]))  # review 71c #2: -103.97112, not -103.971
-    return typed if temperature == 1 else f"{typed} ({_shown(float(z[i]))} after ÷ T)"
+    return typed if temperature == 1 else f"{typed} ({_shown(float(z[i]), temperature)} after ÷ T)"
 
 
-def _shown(value: float) -> str:
-    """A logit as the learner typed it: the shortest digits that give back the same float ("-103.97112", "1000"),
-    or 10 significant digits where that needs more (8.53 ÷ 0.1 is 85.30000000000001 in float64)."""
-    shortest = np.format_float_positional(value, trim="-")
-    return shortest if len(shortest.lstrip("-").replace(".", "")) <= 12 else f"{value:.10g}"
+def _shown(value: float, temperature: float = 1.0) -> str:
+    """A number exponentiated, as the learner typed it where T is 1: the shortest digits that give back the same
+    float ("-103.97112", "-100.00000000001", "1000"; review 72c #2); a logit ÷ T, which nobody typed, to 10
+    significant digits (8.53 ÷ 0.1 is 85.30000000000001 in float64)."""
+    if temperature != 1:
+        return f"{value:.10g}"
+    shortest = repr(float(value))
+    return shortest[:-2] if shortest.endswith(".0") else shortest
 
 
 def _relative(error: float) -> str:

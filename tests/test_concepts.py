@@ -1091,3 +1091,22 @@ def test_typed_logits_are_named_as_typed_and_twice_as_large_is_100_percent():
     assert "Subtracting the max (-90) first" in note  # a whole number stays whole
     assert tab._relative(0.996) == "100%" and tab._relative(0.86) == "86%" and tab._relative(0.0123) == "1.2%"
     assert "e+" not in tab._relative(0.9999)
+
+
+def test_the_printed_pair_differs_by_about_the_measured_gap_and_long_logits_are_named_in_full():
+    """Review 72c #1: 9.85e-08 against 1.018e-07 printed "9.9e-08 instead of 1e-07", a 1% gap beside "3.2% off";
+    #2: -100.00000000001 and -100.00000000002 both printed "-100"."""
+    from tabs import softmax as tab
+
+    logits = [-85.2, -101.3]
+    _, _, naive = _in_float32(logits)
+    stable = _stable(logits)
+    off = abs(naive[1] - stable[1]) / stable[1]
+    note = tab.overflow_note(np.array(logits))
+    printed = re.search(r"comes out (\S+) instead of (\S+), ", note)
+    assert printed and f"{100 * off:.2g}% off" in note
+    shown_gap = abs(float(printed[1]) - float(printed[2])) / stable[1]
+    assert 0.5 * off <= shown_gap <= 2 * off  # the pair printed differs by about what the percentage says
+    note = tab.overflow_note(np.array([-100.00000000001, -100.00000000002, -90.0]))
+    assert "exp(-100.0000000000" in note and "exp(-100)" not in note
+    assert tab._shown(-104.00000000001) == "-104.00000000001" and tab._shown(85.30000000000001, 0.1) == "85.3"
