@@ -426,8 +426,8 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
         return (
             f"The third row's \"Not sure\" columns count both of the app's rules for an answer {rules}. "
             if app_has_score
-            else f'The third row\'s "Not sure" columns count both rules of the recipe {rules}, though this model '
-            'has no "unlike" score, so the app here applies the probability rule alone. '
+            else f'The third row\'s "Not sure" columns count both "Not sure" rules set in this app\'s code {rules}, '
+            'though this model has no "unlike" score, so the app here applies the probability rule alone. '  # 72a #2
         ) + 'The first two rows, which have no "unlike" score, count the probability rule alone.'
     return (
         f'Every row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '

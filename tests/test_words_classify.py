@@ -428,6 +428,7 @@ def test_the_tables_rules_are_the_apps_only_when_the_model_has_the_unlike_score(
     words = classify._rules_counted({"has_unlike_score": True}, has_score)
     assert ("count both of the app's rules for an answer" in words) == has_score
     assert ("the app here applies the probability rule alone" in words) == (not has_score)
+    assert "of the recipe" not in words  # review 72a #2: the rules are the code's, the recipe is the fine-tune's
     assert 'The first two rows, which have no "unlike" score, count the probability rule alone.' in words
 
 
@@ -788,11 +789,12 @@ def test_real_photos_not_recorded_at_the_apps_thresholds_are_not_shown(tmp_path,
         assert "fold models" not in words and "sibling" not in words  # nothing said of what the file holds
     flip = improve._flip_on_photos(model)
     assert figure not in flip and "its effect on real photos is not shown here" in flip and "measured on" not in flip
-    assert "docs/real-photos.md opens with the commands that measured the shipped folder's" in " ".join(
-        classify.real_photo_table(model).split()
+    table = " ".join(classify.real_photo_table(model).split())  # review 72a #1: commands for this folder, named
+    assert (
+        f"`python train.py --real-photos DIR --init {tmp_path}/fashion-mnist-only --folds 3 --out CV`, then "
+        "`python -m benchmarks.real_photos DIR --cv CV/real_photos_cv.npz --unlike-cv CV/real_photos_cv.npz --model "
+        f"{tmp_path} --json {tmp_path}/real_photos.json`, measure them" in table
     )
-    opening = (ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").splitlines()[0]  # review 71a #3
-    assert "python -m benchmarks.real_photos DIR --cv" in opening and "--json model/weights/real_photos.json" in opening
 
 
 def improve_flip(model) -> str:
@@ -845,3 +847,16 @@ def test_flip_figures_on_a_model_without_the_unlike_score_say_the_app_applies_on
     )
     with_score = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, feature_distance=object()))
     assert "At the app's thresholds it changed" in with_score and "applies the probability rule alone" not in with_score
+
+
+def test_the_stale_sentences_commands_take_the_flags_they_are_given():
+    """Review 72a #1: the commands printed for another folder run: each flag exists (train.py's and the benchmark's
+    --help), and --json takes the path after it."""
+    import subprocess
+
+    for script, flags in (
+        (["train.py"], ("--real-photos", "--init", "--folds", "--out")),
+        (["-m", "benchmarks.real_photos"], ("--cv CV", "--unlike-cv UNLIKE_CV", "--model MODEL", "--json JSON")),
+    ):
+        shown = subprocess.run(["python", *script, "--help"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert shown.returncode == 0 and all(flag in " ".join(shown.stdout.split()) for flag in flags), script
