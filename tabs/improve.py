@@ -878,6 +878,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
                 f"(the app keeps {thresholds_words(*app)}) and one pass {thresholds_words(*mine)}"
             )
         words += f"; {rule}, where one pass's right-and-sure is {plain['right_and_sure']['mean']:.1%}"
+        if theirs != app:  # review 73a #3: the mirror average at its own thresholds too, like with like
+            words += f" and the mirror average's {flipped['right_and_sure']['mean']:.1%}"
     return words + ". The other tabs show one pass of the network."
 
 

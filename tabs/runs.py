@@ -343,15 +343,13 @@ def stale_real_photos(model: LoadedModel) -> str:
     without naming what the file holds or how it was run: each partial case named wrongly (reviews 69a, 70a, 70b)."""
     if not getattr(model, "real_photos_stale", False):  # the tests' hand-made models have no such file
         return ""
-    folder = getattr(model, "folder", "FOLDER")  # review 72a #1: the commands for the served folder, named
     return (  # reviews 71a #2-#4: what it lacks is the table's run; the thresholds are the code's, ood.npz or not
         "This model folder's real_photos.json has no cross-validation table recorded as measured at the “Not sure” "
         f"thresholds set in this app's code ({thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}), so its real-photo "
-        f"figures are not shown. `python train.py --real-photos DIR --init {folder}/fashion-mnist-only --folds 3 "
-        f"--out CV`, then `python -m benchmarks.real_photos DIR --cv CV/real_photos_cv.npz --unlike-cv "
-        f"CV/real_photos_cv.npz --model {folder} --json {folder}/real_photos.json`, measure them (DIR: the photos' "
-        "train/ folder; docs/real-photos.md gives the shipped folder's run)."
-    )
+        "figures are not shown. docs/real-photos.md opens with the commands that measured the shipped folder's; to "
+        "measure this model's, run them on a local copy of its folder (--init, --model and --json naming that copy) "
+        "with the fine-tune settings its metrics.json records, then publish the copy where the app loads it from."
+    )  # review 73a #1, #2: train.py's defaults are the shipped recipe, and a Hub model's folder is a download cache
 
 
 def seed_yardstick(grid: dict, noise: float) -> str:

@@ -231,7 +231,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         # where float32 with the max subtracted is about as far off, that is measured and said (review 48c #1)
         off, shifted = float(errors[worst]) / true, float(stable32[worst])
         too = (
-            f" With the max subtracted first, float32 gives {shifted:.{digits}g} for it, "
+            f" With the max subtracted first, float32 gives {shifted:.{_digits(shifted, true)}g} for it, "  # 73c #1
             f"{_relative(abs(shifted - true) / true)} off: subtracting the max does not fix this one."
             if abs(shifted - true) / true >= off / 2
             else ""
@@ -268,7 +268,8 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         i = int(np.argmax(np.abs(z.astype(np.float32).astype(np.float64) - z)))
         what = "the logits" if temperature == 1 else "the logits ÷ T"
         words += (
-            f" Storing {what} in float32 alone ({z[i]:.10g} as {float(z.astype(np.float32)[i]):.10g}), everything "
+            f" Storing {what} in float32 alone ({_shown(float(z[i]), temperature)} as "  # typed, in full (73c #2)
+            f"{float(z.astype(np.float32)[i]):.10g}), everything "
             f"after it exact, puts the result off by {rounding:.1e}."
         )
     relative = _errors(naive, stable) / np.maximum(stable, np.finfo(np.float64).tiny)  # never 0 here: not all lost

@@ -1110,3 +1110,20 @@ def test_the_printed_pair_differs_by_about_the_measured_gap_and_long_logits_are_
     note = tab.overflow_note(np.array([-100.00000000001, -100.00000000002, -90.0]))
     assert "exp(-100.0000000000" in note and "exp(-100)" not in note
     assert tab._shown(-104.00000000001) == "-104.00000000001" and tab._shown(85.30000000000001, 0.1) == "85.3"
+
+
+def test_the_max_subtracted_result_printed_beside_the_true_one_differs_from_it():
+    """Review 73c #1: for 15, 78.15 float32 with the max subtracted printed "3.75235e-28", the true value's digits,
+    beside "1.5e-06 of its size off"; #2: a typed 82.134655601 was shown as "82.1346556"."""
+    from tabs import softmax as tab
+
+    logits = [15.0, 78.15]
+    stable = _stable(logits)
+    z32 = np.array(logits, np.float32)
+    shifted = np.exp(z32 - z32.max()) / np.exp(z32 - z32.max()).sum(dtype=np.float32)
+    note = tab.overflow_note(np.array(logits))
+    printed = re.search(r"With the max subtracted first, float32 gives (\S+) for it, ", note)
+    assert printed, note
+    assert abs(float(printed[1]) - stable[0]) >= 0.5 * abs(float(shifted[0]) - stable[0]) > 0
+    note = tab.overflow_note(np.array([85.917835972, 85.6]))  # its rounding carries the error: the last branch
+    assert "Storing the logits in float32 alone (85.917835972 as 85.91783905)" in note  # not 85.91783597

@@ -789,12 +789,15 @@ def test_real_photos_not_recorded_at_the_apps_thresholds_are_not_shown(tmp_path,
         assert "fold models" not in words and "sibling" not in words  # nothing said of what the file holds
     flip = improve._flip_on_photos(model)
     assert figure not in flip and "its effect on real photos is not shown here" in flip and "measured on" not in flip
-    table = " ".join(classify.real_photo_table(model).split())  # review 72a #1: commands for this folder, named
+    table = " ".join(classify.real_photo_table(model).split())  # reviews 72a #1, 73a #1, #2
     assert (
-        f"`python train.py --real-photos DIR --init {tmp_path}/fashion-mnist-only --folds 3 --out CV`, then "
-        "`python -m benchmarks.real_photos DIR --cv CV/real_photos_cv.npz --unlike-cv CV/real_photos_cv.npz --model "
-        f"{tmp_path} --json {tmp_path}/real_photos.json`, measure them" in table
+        "docs/real-photos.md opens with the commands that measured the shipped folder's; to measure this model's, run "
+        "them on a local copy of its folder (--init, --model and --json naming that copy) with the fine-tune settings "
+        "its metrics.json records, then publish the copy where the app loads it from." in table
     )
+    opening = (ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").splitlines()[0]
+    assert "python train.py --real-photos DIR --init model/weights/fashion-mnist-only --folds 3" in opening
+    assert "python -m benchmarks.real_photos DIR --cv" in opening and "--json model/weights/real_photos.json" in opening
 
 
 def improve_flip(model) -> str:
