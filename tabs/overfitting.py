@@ -419,17 +419,19 @@ def _still_improving(history: dict, gap: float) -> str:
             "getting worse, so not overfitted by this app's rule."
         )
     rise = loss[-1] - loss[best - 1]
+    # review 73b #1: to as many decimals as show it above the rule's line (0.0302, never "0.030 … more than 0.03")
+    shown = next((f"{rise:.{d}f}" for d in range(3, 9) if float(f"{rise:.{d}f}") > OVERFIT_RISE), f"{rise:.2e}")
     if rise > OVERFIT_RISE and not_overfitted_because(history) != "accuracy":  # spared by a loss condition (38b M1)
         return (
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "
-            f"{rise:.3f} above its lowest (epoch {best}): by this app's rule it is not called overfitted"
+            f"{shown} above its lowest (epoch {best}): by this app's rule it is not called overfitted"
             + (", despite a wide training-curve gap" if gap >= WIDE_GAP else "")
             + f": {not_overfitting(history, VALIDATION_SIZE)}."
         )
     if rise > OVERFIT_RISE:  # the rule spares it by its accuracy condition alone, not because the loss stayed flat
         return (
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "
-            f"{rise:.3f} above its lowest (epoch {best}), more than the rule's {OVERFIT_RISE}: the loss got worse, the "
+            f"{shown} above its lowest (epoch {best}), more than the rule's {OVERFIT_RISE}: the loss got worse, the "
             "accuracy did not, so by this app's rule, which asks for both, it is not called overfitted"
             + (" despite a wide training-curve gap." if gap >= WIDE_GAP else ".")
         )

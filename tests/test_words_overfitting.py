@@ -595,6 +595,9 @@ def test_a_validation_loss_well_above_its_lowest_is_not_called_flat():
     assert overfitting._still_improving(h, 0.5).endswith("it is not called overfitted.")
     h["val_loss"] = [0.9, 0.5, 0.51, 0.52]  # within the margin: the words for a small rise
     assert "validation was not clearly getting worse" in overfitting._still_improving(h, 0.5)
+    h["val_loss"] = [0.9, 0.5, 0.5304, 0.5302]  # review 73b #1: 0.0302 prints "0.030" at three decimals
+    words = overfitting._still_improving(h, 0.5)
+    assert "ended 0.0302 above its lowest (epoch 2), more than the rule's 0.03" in words and "0.030 " not in words
 
 
 @pytest.mark.parametrize(
