@@ -27,6 +27,35 @@ def naive_softmax(logits: np.ndarray, dtype=np.float32) -> np.ndarray:
         return e / e.sum(axis=-1, keepdims=True)
 
 
+def exact_softmax(logits: np.ndarray, digits: int = 100) -> list:
+    """The softmax of LOGITS (each float taken as the exact number it stores) to DIGITS significant digits, as
+    Decimals: a reference that float64 cannot be where a probability sits a hair under 1/2 or 1 (float64 rounds
+    0.5 - 1e-39 to 0.5)."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as context:
+        context.prec = digits
+        values = [Decimal(float(v)) for v in np.asarray(logits, np.float64)]
+        top = max(values)
+        exps = [(v - top).exp() for v in values]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+def errors_from(probabilities, exact: list) -> np.ndarray:
+    """How far each of PROBABILITIES (floats, or Decimals from ``exact_softmax``) lies from EXACT, as floats."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as context:
+        context.prec = 120
+        return np.array(
+            [
+                float(abs(Decimal(p if isinstance(p, Decimal) else float(p)) - e))
+                for p, e in zip(probabilities, exact, strict=True)
+            ]
+        )
+
+
 def worked_steps(logits: np.ndarray, temperature: float = 1.0) -> dict[str, np.ndarray]:
     """Every intermediate of the stable softmax, for showing it step by step."""
     scaled = np.asarray(logits, dtype=np.float64) / temperature

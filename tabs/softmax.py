@@ -106,19 +106,6 @@ def _four_decimals(p: float) -> float | str:
 SAME_WITHIN = 1e-6  # the naive float32 softmax "gives the same probabilities" when no probability is further off
 
 
-def _errors(p: np.ndarray, stable: np.ndarray, float64: bool = False) -> np.ndarray:
-    """How far each of P lies from the exact softmax, which STABLE (float64) holds to about 16 digits: not the top
-    class's, as float64 rounds 1 - 1.8e-35 to 1. That one is taken from its complement, the others' sum, exact
-    where it is tiny: 1 - P's top for a float32 P (exact in float64 for a top of a half or more), P's other entries
-    where P is FLOAT64 too and rounds its top the same way (review 63c #1: "off by up to 5.9e-43" for 1.8e-35)."""
-    err = np.abs(p - stable)
-    top = int(np.argmax(stable))
-    rest = float(np.delete(stable, top).sum())
-    mine = float(np.delete(p, top).sum()) if float64 else 1.0 - float(p[top])
-    err[top] = abs(mine - rest)
-    return err
-
-
 def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     """What the naive float32 softmax gives for these logits ÷ TEMPERATURE, next to the stable one, in words: the
     words say what happened in float32 (an exp overflowed, every exp or some underflowed to 0, the sum overflowed,
@@ -128,6 +115,9 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         exps = np.exp(z.astype(np.float32))
         total = exps.sum(dtype=np.float32)
     naive, stable = softmax.naive_softmax(z), softmax.softmax(z)
+    # each error against the softmax to 100 digits: float64's own would round a tied top's 0.5 - 1e-39 to the 0.5
+    # float32 gives, and call that error 0 (reviews 63c #1, 74c #1)
+    exact = softmax.exact_softmax(z)
     top = _shown(float(z.max()), temperature)  # as typed, not to 6 digits (reviews 71c #2, 72c #2)
     # at T = 1 the numbers exponentiated are the logits themselves; otherwise say they are the logits ÷ T
     scaled = (
@@ -141,7 +131,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     # float32 throughout, as the naive one: the logits stored in float32, the max subtracted there (review 48c #2)
     z32 = z.astype(np.float32)
     stable32 = softmax.naive_softmax(z32 - z32.max()).astype(np.float64)
-    rounded = softmax.softmax(z32.astype(np.float64))  # exact, from the logits as float32 stores them
+    rounded = softmax.softmax(z32.astype(np.float64))  # from the logits as float32 stores them, the rest in float64
     # review 47c #1: only where the two differ at the digits printed, and the range named only where every
     # difference lies under float32's smallest normal number (elsewhere float32's 7 digits of each step differ too)
     # as the naive list: float32's 0 is 0 (not "under 1e-323"), its exact 1 is 1, a visible difference (51c #1)
@@ -174,7 +164,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"exp({top}), is {exps.max():.3g}) but their sum is inf, so every probability is exp / inf = 0: "
             f"{_listed(naive)}.{fixed}"
         )
-    errors = _errors(naive, stable)  # the top class's error too, which float64's own 1 would hide (review 63c #1)
+    errors = softmax.errors_from(naive, exact)  # the top class's error too, which float64 would hide (63c #1)
     gap = float(errors.max())
     zero = naive == 0  # a softmax probability is never 0: lost in the exp, or in the division (review 38c #2)
     if zero.any():  # before "the same": a lost probability under SAME_WITHIN is still lost (review 36c #1)
@@ -230,10 +220,11 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1); but
         # where float32 with the max subtracted is about as far off, that is measured and said (review 48c #1)
         off, shifted = float(errors[worst]) / true, float(stable32[worst])
+        shifted_off = float(softmax.errors_from(stable32, exact)[worst]) / true  # to 100 digits, as OFF (74c #1)
         too = (
             f" With the max subtracted first, float32 gives {shifted:.{_digits(shifted, true)}g} for it, "  # 73c #1
-            f"{_relative(abs(shifted - true) / true)} off: subtracting the max does not fix this one."
-            if abs(shifted - true) / true >= off / 2
+            f"{_relative(shifted_off)} off: subtracting the max does not fix this one."
+            if shifted_off >= off / 2
             else ""
         )
         return scaled + (
@@ -243,7 +234,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"of {true:.{digits}g}, {_relative(off)} off.{too or fixed}"
         )
     # how far off the logits' own rounding to float32 alone puts it (everything after it exact)
-    rounding = float(_errors(rounded, stable, float64=True).max())
+    rounding = float(softmax.errors_from(softmax.exact_softmax(z32), exact).max())  # everything after it exact
     if exps.max() < np.finfo(np.float32).tiny and rounding < gap / 2:  # every exp subnormal, and they carry the error
         smallest = np.finfo(np.float32).smallest_subnormal
         return scaled + (
@@ -257,7 +248,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     # with the max subtracted, compared by the ratio of the two errors; the error of storing the logits in float32
     # alone, where it is half the error or more; and the probability furthest off for its size, with and without
     # the subtraction, where that is 0.1% or more (a small one can be far off while the largest error is elsewhere)
-    shifted_gap = float(_errors(stable32, stable).max())
+    shifted_gap = float(softmax.errors_from(stable32, exact).max())
     ratio = shifted_gap / gap
     compared = "more" if ratio >= 1.25 else "about as much" if ratio >= 0.8 else "less"
     words = (
@@ -272,15 +263,16 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"{float(z.astype(np.float32)[i]):.10g}), everything "
             f"after it exact, puts the result off by {rounding:.1e}."
         )
-    relative = _errors(naive, stable) / np.maximum(stable, np.finfo(np.float64).tiny)  # never 0 here: not all lost
+    relative = errors / np.maximum(stable, np.finfo(np.float64).tiny)  # never 0 here: not all lost
     j = int(np.argmax(relative))
     if relative[j] >= 1e-3:
         got, true, shifted = float(naive[j]), float(stable[j]), float(stable32[j])
+        shifted_off = float(softmax.errors_from(stable32, exact)[j]) / true
         d = _digits(got, true)
         words += (
             f" The probability for {_typed(logits, z, j, temperature)} comes out {got:.{d}g} instead of "
             f"{true:.{d}g}, {_relative(relative[j])} off; with {largest} subtracted first, "
-            f"{shifted:.{_digits(shifted, true)}g}, {_relative(abs(shifted - true) / true)} off."
+            f"{shifted:.{_digits(shifted, true)}g}, {_relative(shifted_off)} off."
         )
     return scaled + f"{words} In float64 the softmax gives {', '.join(shown64)}."
 

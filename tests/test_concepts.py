@@ -1127,3 +1127,18 @@ def test_the_max_subtracted_result_printed_beside_the_true_one_differs_from_it()
     assert abs(float(printed[1]) - stable[0]) >= 0.5 * abs(float(shifted[0]) - stable[0]) > 0
     note = tab.overflow_note(np.array([85.917835972, 85.6]))  # its rounding carries the error: the last branch
     assert "Storing the logits in float32 alone (85.917835972 as 85.91783905)" in note  # not 85.91783597
+
+
+@pytest.mark.parametrize("logits, tied", [([5.0, 5.0, -40.0], 2), ([0.0, 0.0, 0.0, 0.0, -87.0], 4)])
+def test_a_tied_tops_error_is_not_lost_in_float64(logits, tied):
+    """Review 74c #1 (high): float32 gives each of TIED equal tops exactly 1/TIED; the true value is a hair under it,
+    1 / (TIED + e^(low - top)), which float64 rounds to 1/TIED too, so the error printed was ~1e6 times too small.
+    Here it is worked out by hand: 1/TIED - 1/(TIED + x) = x / (TIED * (TIED + x)) with x = e^(low - top)."""
+    from tabs import softmax as tab
+
+    _, _, naive = _in_float32(logits)
+    assert (naive[:tied] == 1 / tied).all()
+    x = float(np.exp(logits[-1] - logits[0]))
+    error = x / (tied * (tied + x))
+    note = tab.overflow_note(np.array(logits))
+    assert f"largest difference {error:.1e})" in note
