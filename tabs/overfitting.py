@@ -40,6 +40,7 @@ from tabs.runs import (
     noise_words,
     not_overfitting,
     reestimated_step_words,
+    rise_words,
     run_histories,
     seed_noise,
     seed_yardstick,
@@ -419,8 +420,7 @@ def _still_improving(history: dict, gap: float) -> str:
             "getting worse, so not overfitted by this app's rule."
         )
     rise = loss[-1] - loss[best - 1]
-    # review 73b #1: to as many decimals as show it above the rule's line (0.0302, never "0.030 … more than 0.03")
-    shown = next((f"{rise:.{d}f}" for d in range(3, 9) if float(f"{rise:.{d}f}") > OVERFIT_RISE), f"{rise:.2e}")
+    shown = rise_words(loss[best - 1], loss[-1])  # review 73b #1: 0.0302, never "0.030 … more than the rule's 0.03"
     if rise > OVERFIT_RISE and not_overfitted_because(history) != "accuracy":  # spared by a loss condition (38b M1)
         return (
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "

@@ -19,7 +19,17 @@ from tabs.charts import epoch_curves_svg
 from tabs.checks import choice, text
 from tabs.inputs import input_pixels
 from tabs.live_queue import LiveQueue, QueueFull
-from tabs.runs import CLIMB, TOO_CLOSE, WIDE_GAP, and_list, climbing, complete, noise_words, not_overfitting
+from tabs.runs import (
+    CLIMB,
+    TOO_CLOSE,
+    WIDE_GAP,
+    and_list,
+    climbing,
+    complete,
+    loss_decimals,
+    noise_words,
+    not_overfitting,
+)
 from tabs.wiring import RAW
 
 # knob -> (its label, {its values as the API takes them: the model's values}, the notebook question it answers)
@@ -208,6 +218,8 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
     later = h["val_loss"][best:]
     fell = [best + 1 + i for i, (a, b) in enumerate(zip([lowest, *later[:-1]], later, strict=True)) if b < a]
     steady = not fell
+    d = max(loss_decimals(lowest, v) for v in h["val_loss"][-2:])  # review 74b #3: printed more than 0.03 apart
+    where = f"Validation loss was lowest at epoch {best} ({lowest:.{d}f}) and ended at {last:.{d}f}"
     return head + (
         f"{where}, more than {OVERFIT_RISE} above it at each of the last two epochs, with {accuracies} "
         f"({100 * (after - before):+.2f} points) while training loss went from {h['loss'][best - 1]:.3f} to "

@@ -338,6 +338,20 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
 
 
+def loss_decimals(lowest: float, later: float) -> int:
+    """Decimals (3 or more) at which two validation losses, each printed so, differ on the same side of the
+    overfitting rule's OVERFIT_RISE as they do unrounded: 0.5000 and 0.5302 print "0.500" and "0.530", 0.030 apart,
+    beside "more than 0.03" (reviews 73b #1, 74b #1-#3)."""
+    over = later - lowest > OVERFIT_RISE
+    return next((d for d in range(3, 10) if (round(later, d) - round(lowest, d) > OVERFIT_RISE + 1e-12) == over), 10)
+
+
+def rise_words(lowest: float, later: float) -> str:
+    """LATER - LOWEST, a validation-loss rise, as the two losses print at ``loss_decimals``."""
+    d = loss_decimals(lowest, later)
+    return f"{round(later, d) - round(lowest, d):.{d}f}"
+
+
 def stale_real_photos(model: LoadedModel) -> str:
     """Why a folder's real-photo figures are not shown (``LoadedModel.real_photos_stale``); "" otherwise. Said
     without naming what the file holds or how it was run: each partial case named wrongly (reviews 69a, 70a, 70b)."""
@@ -346,10 +360,8 @@ def stale_real_photos(model: LoadedModel) -> str:
     return (  # reviews 71a #2-#4: what it lacks is the table's run; the thresholds are the code's, ood.npz or not
         "This model folder's real_photos.json has no cross-validation table recorded as measured at the “Not sure” "
         f"thresholds set in this app's code ({thresholds_words(UNSURE_BELOW, UNLIKE_ABOVE)}), so its real-photo "
-        "figures are not shown. docs/real-photos.md opens with the commands that measured the shipped folder's; to "
-        "measure this model's, run them on a local copy of its folder (--init, --model and --json naming that copy) "
-        "with the fine-tune settings its metrics.json records, then publish the copy where the app loads it from."
-    )  # review 73a #1, #2: train.py's defaults are the shipped recipe, and a Hub model's folder is a download cache
+        "figures are not shown; docs/real-photos.md describes how the shipped folder's were measured."
+    )  # reviews 72a-74a: every how-to for another folder had a case where it was wrong (74a #1: --init leaks)
 
 
 def seed_yardstick(grid: dict, noise: float) -> str:
@@ -572,8 +584,9 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
     """Why ``concepts.curves.overfitted`` did not call a run overfitted, in its numbers: the rule's first condition
     it fails (``not_overfitted_because``); VALIDATION, the validation images, turns an accuracy rise into images."""
     why = not_overfitted_because(h)
-    # review 36b #L4: the tabs print losses to 3 decimals, so the rises are taken between the losses as printed
-    loss = [round(v, 3) for v in h["val_loss"]]
+    # review 36b #L4: the rises are taken between the losses as printed (3 decimals, more where the rule's 0.03 needs
+    # them: rise_words, review 74b #1, #2)
+    loss = h["val_loss"]
     best, epochs = int(np.argmin(h["val_loss"])) + 1, len(loss)
     lowest, after = loss[best - 1], h["val_loss"][best - 1 :]
     climbed = (
@@ -587,25 +600,25 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
         return f"its validation loss was lowest at epoch {best} of {epochs}, so fewer than two epochs came after it"
     if why == "last":
         return (
-            f"{climbed}it ended only {loss[-1] - lowest:.3f} above its lowest, and a rise of up to {OVERFIT_RISE} is "
+            f"{climbed}it ended only {rise_words(lowest, loss[-1])} above its lowest, and a rise of up to {OVERFIT_RISE} is "
             "not called overfitting here"
         )
     if why == "next-to-last":
         return (
-            f"{climbed}epoch {epochs - 1} was only {loss[-2] - lowest:.3f} above its lowest (it ended "
-            f"{loss[-1] - lowest:.3f} above), and the rule asks for more than {OVERFIT_RISE} at each of the last two "
+            f"{climbed}epoch {epochs - 1} was only {rise_words(lowest, loss[-2])} above its lowest (it ended "
+            f"{rise_words(lowest, loss[-1])} above), and the rule asks for more than {OVERFIT_RISE} at each of the last two "
             "epochs"
         )
     if why == "accuracy":
         rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
         images = f" ({round(rise * validation):,} of its {validation:,} validation images)" if validation else ""
         return (
-            f"its validation loss rose (it ended {loss[-1] - lowest:.3f} above its lowest), but its validation "
+            f"its validation loss rose (it ended {rise_words(lowest, loss[-1])} above its lowest), but its validation "
             f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}{images}, and the rule asks for both"
         )
     if why == "training":
         return (
-            f"its validation loss rose (it ended {loss[-1] - lowest:.3f} above its lowest), but its training loss, as "
+            f"its validation loss rose (it ended {rise_words(lowest, loss[-1])} above its lowest), but its training loss, as "
             f"the training curve measures it, ended no lower than at epoch {best}, the epoch of lowest validation loss, "
             "and the rule asks for both"  # the curve's loss is on the batches as trained, not a clean pass (33b #3)
         )

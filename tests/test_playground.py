@@ -151,6 +151,28 @@ def _history(val_loss, loss, val_accuracy=None):
         ),
         ([0.9, 0.8, 0.5, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.85, 0.75], "lowest at epoch 3 of 4", "run overf"),
         ([0.9, 0.5, 0.52, 0.58], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.77, 0.75], "epoch 3 was only 0.020", "run overf"),
+        # review 74b #1-#3: a rise just over the rule's 0.03 is printed over it, one just under it not over it
+        (
+            [0.9, 0.5, 0.5304, 0.5302],
+            [1.0, 0.8, 0.7, 0.6],
+            [0.7, 0.8, 0.77, 0.75],
+            "lowest at epoch 2 (0.5000) and ended at 0.5302, more than 0.03 above it",
+            "(0.500)",
+        ),
+        (
+            [0.9, 0.5, 0.5299, 0.5302],
+            [1.0, 0.8, 0.7, 0.6],
+            [0.7, 0.8, 0.77, 0.75],
+            "epoch 3 was only 0.030 above its lowest (it ended 0.0302 above)",
+            "run overf",
+        ),
+        (
+            [0.9, 0.5, 0.5304, 0.5302],
+            [1.0, 0.8, 0.7, 0.6],
+            [0.7, 0.8, 0.8, 0.85],
+            "its validation loss rose (it ended 0.0302 above its lowest)",
+            "0.030 ",
+        ),
     ],
 )
 def test_the_runs_words_follow_its_curves(val_loss, loss, val_accuracy, says, never):
