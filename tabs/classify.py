@@ -289,7 +289,7 @@ def real_photo_table(model: LoadedModel) -> str:
 any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out){_families_left(cv)}, and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. This
-app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results) or _chosen_here(results)}
+app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results, model.feature_distance is not None) or _chosen_here(results)}
 
 | | test set | photos right | right, not "Not sure" | hats etc.: "Not sure" |
 |---|---|---|---|---|
@@ -467,7 +467,7 @@ def _rule_folds(results: dict) -> str:
     return f"the folds of a sibling run ({words})"
 
 
-def _unlike_words(results: dict) -> str:
+def _unlike_words(results: dict, has_score: bool = True) -> str:
     """What the "unlike" rule added, measured on the folds of a run that kept its features ("" if none did)."""
     rule = results.get("unlike_rule")
     if not rule:
@@ -484,8 +484,16 @@ turn; every photo of it, including those by people whose other photos the fold t
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new
 people's photos of the ten: {cost:.1f} points of them were right answers at or above {UNSURE_BELOW:.0%} (the cost above),
-and the other {flagged - cost:.1f} points were already under the threshold or wrong. {_chosen_where(results)} The score there was fitted
-on fewer Fashion-MNIST images than this model's."""
+and the other {flagged - cost:.1f} points were already under the threshold or wrong. {_chosen_where(results)}{_fitted_on(has_score)}"""
+
+
+def _fitted_on(has_score: bool) -> str:
+    """How the folds' score compares with this model's, where this model has one (review 74a #3: none to compare)."""
+    return (
+        " The score there was fitted on fewer Fashion-MNIST images than this model's."
+        if has_score
+        else " The score there was fitted per fold; this model has none."
+    )
 
 
 def _at_equal_cost(rule: dict) -> str:

@@ -851,8 +851,16 @@ def _flip_on_photos(model: LoadedModel) -> str:
             "At the thresholds set in the app's code (both “Not sure” rules; this model has no “unlike” score, so "
             "the app here applies the probability rule alone)"
         )
+    # review 74a #2: the fold models are this model's recipe only where real_photos.json recorded the same one
+    recipe = (model.real_photo_results.get("cross_validation") or {}).get("recipe")
+    fine_tune = (getattr(model, "metrics", None) or {}).get("real_photos")
+    folds = (
+        "the fold models"
+        if recipe is None or fine_tune is None or same_recipe(recipe, fine_tune)
+        else f"the fold models (fine-tuned by another recipe: {recipe_label(recipe)})"
+    )
     words = (
-        "Classify's answer uses it: on real photos of people the fold models never saw it took the share of photos of "
+        f"Classify's answer uses it: on real photos of people {folds} never saw it took the share of photos of "
         "the ten whose top class the app's mapping accepts "
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])}). "
         f"{at} it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
