@@ -1142,3 +1142,21 @@ def test_a_tied_tops_error_is_not_lost_in_float64(logits, tied):
     error = x / (tied * (tied + x))
     note = tab.overflow_note(np.array(logits))
     assert f"largest difference {error:.1e})" in note
+
+
+@pytest.mark.parametrize(
+    "logits, error",
+    [
+        ([5.0, 5.0, -110.0, -110.0], np.exp(-115.0) / 2),  # each entry off by x / (2 + 2x), x = e^-115
+        ([0.0, -227.0, -227.0, -227.0], 3 * np.exp(-227.0)),  # the top off by the three lost: 3x / (1 + 3x)
+        ([0.0, 1e-120], 1e-120 / 4),  # 1/2 - 1 / (1 + e^1e-120), a difference 100 digits could not hold
+    ],
+)
+def test_a_tiny_error_is_measured_not_rounded_or_summed(logits, error):
+    """Review 75c #1 (high): with the lost probabilities summed, two lost beside a tied top printed twice the error;
+    #2: a 100-digit reference printed 0 for 2.5e-121 and 3e-99 for 2.6e-99. Each error here is worked out by hand."""
+    from tabs import softmax as tab
+
+    note = tab.overflow_note(np.array(logits))
+    said = re.search(r"(?:off by up to|largest difference) ([0-9.]+e[-+]\d+)", note)
+    assert said and float(said[1]) == pytest.approx(error, rel=0.05), (note, error)
