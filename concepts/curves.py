@@ -60,9 +60,11 @@ def not_overfitted_because(history: dict[str, list[float]]) -> str | None:
     if best > len(val) - 2:
         return "lowest-late"
     lowest = val[best - 1]
-    if val[-1] - lowest <= OVERFIT_RISE:
+    # compared at 9 decimals: a rise of exactly 0.03 (losses stored to 5) is not "more than" it by float round-off,
+    # whether it is 0.50 -> 0.53 or 0.10 -> 0.13 (review 75b #3)
+    if round(val[-1] - lowest, 9) <= OVERFIT_RISE:
         return "last"
-    if val[-2] - lowest <= OVERFIT_RISE:
+    if round(val[-2] - lowest, 9) <= OVERFIT_RISE:
         return "next-to-last"
     accuracy = history.get("val_accuracy")
     if accuracy and accuracy[-1] > accuracy[best - 1]:

@@ -36,6 +36,7 @@ from tabs.runs import (
     climbing,
     complete,
     fashion_mnist_run,
+    losses_decimals,
     measured_alike,
     noise_words,
     not_overfitting,
@@ -248,13 +249,14 @@ def threshold_words(model: LoadedModel) -> str:
     seeds = [r["history"] for r in ((model.playground or {}).get("runs") or {}).values() if r["config"] == DEFAULT]
     if len(seeds) < 2:
         return words + "."
-    rises = [max(h["val_loss"][best_epoch(h) - 1 :]) - min(h["val_loss"]) for h in seeds]
+    # each rise as the two losses print beside the rule's 0.03 (review 75b #1: seed 0's 0.03028 is not "0.030")
+    rises = [rise_words(min(h["val_loss"]), max(h["val_loss"][best_epoch(h) - 1 :])) for h in seeds]
     n = sum(overfitted(h) for h in seeds)  # "only 3 of those runs" of 3 would be all of them (review 44b #1)
     called = "none of those runs" if not n else "all of those runs" if n == len(seeds) else f"only {n} of those runs"
     listed = (
         ": in the Playground, the default setting's validation loss rose by up to "
-        + ", ".join(f"{r:.3f}" for r in rises[:-1])
-        + f" and {rises[-1]:.3f} above its lowest after it, one number for each of its {len(seeds)} seeds. The "
+        + ", ".join(rises[:-1])
+        + f" and {rises[-1]} above its lowest after it, one number for each of its {len(seeds)} seeds. The "
     )
     if seeds == _shipped_default_seeds():  # the grid the threshold was read from
         return (
@@ -545,8 +547,8 @@ def live_words(model: LoadedModel) -> str:
         f"({h['accuracy'][-1]:.1%}, averaged over the last epoch as it trained, against {h['val_accuracy'][-1]:.1%}), "
         "its validation loss "
         + (
-            f"lowest at epoch {best} ({loss[best - 1]:.3f}), then "
-            + ", ".join(f"{v:.3f}" for v in loss[best:])
+            f"lowest at epoch {best} ({loss[best - 1]:.{losses_decimals(h)}f}), then "  # review 75b #2
+            + ", ".join(f"{v:.{losses_decimals(h)}f}" for v in loss[best:])
             + f" to the last, epoch {len(loss)}"
             if best < len(loss)
             else f"lowest at the last epoch, {best} ({loss[-1]:.3f})"

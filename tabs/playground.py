@@ -26,7 +26,7 @@ from tabs.runs import (
     and_list,
     climbing,
     complete,
-    loss_decimals,
+    losses_decimals,
     noise_words,
     not_overfitting,
 )
@@ -163,7 +163,8 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         + ". "
     )
     lowest, last = h["val_loss"][best - 1], h["val_loss"][-1]
-    where = f"Validation loss was lowest at epoch {best} ({lowest:.3f}) and ended at {last:.3f}"
+    d = losses_decimals(h)  # beside the rule's 0.03, each printed on its side (reviews 74b #3, 75b #2)
+    where = f"Validation loss was lowest at epoch {best} ({lowest:.{d}f}) and ended at {last:.{d}f}"
     if reestimated:
         if best == epochs:  # no rise after the lowest to explain: the rule's verdict, once (review 34b #8)
             where = (
@@ -218,8 +219,6 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
     later = h["val_loss"][best:]
     fell = [best + 1 + i for i, (a, b) in enumerate(zip([lowest, *later[:-1]], later, strict=True)) if b < a]
     steady = not fell
-    d = max(loss_decimals(lowest, v) for v in h["val_loss"][-2:])  # review 74b #3: printed more than 0.03 apart
-    where = f"Validation loss was lowest at epoch {best} ({lowest:.{d}f}) and ended at {last:.{d}f}"
     return head + (
         f"{where}, more than {OVERFIT_RISE} above it at each of the last two epochs, with {accuracies} "
         f"({100 * (after - before):+.2f} points) while training loss went from {h['loss'][best - 1]:.3f} to "
@@ -228,7 +227,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             ": its validation loss did not fall at any epoch after its lowest."
             if steady
             else "; its validation loss did not climb steadily after its lowest ("
-            + ", ".join(f"{v:.3f}" for v in later)
+            + ", ".join(f"{v:.{d}f}" for v in later)
             + f"), falling at epoch{'s' if len(fell) > 1 else ''} {', '.join(map(str, fell))}."
         )
     )

@@ -342,8 +342,17 @@ def loss_decimals(lowest: float, later: float) -> int:
     """Decimals (3 or more) at which two validation losses, each printed so, differ on the same side of the
     overfitting rule's OVERFIT_RISE as they do unrounded: 0.5000 and 0.5302 print "0.500" and "0.530", 0.030 apart,
     beside "more than 0.03" (reviews 73b #1, 74b #1-#3)."""
-    over = later - lowest > OVERFIT_RISE
-    return next((d for d in range(3, 10) if (round(later, d) - round(lowest, d) > OVERFIT_RISE + 1e-12) == over), 10)
+    over = round(later - lowest, 9) > OVERFIT_RISE  # as concepts.curves compares them
+    return next((d for d in range(3, 10) if (round(round(later, d) - round(lowest, d), 9) > OVERFIT_RISE) == over), 10)
+
+
+def losses_decimals(history: dict) -> int:
+    """The decimals for every validation loss of HISTORY printed beside the rule: enough that each of the last two
+    epochs' rise over the lowest prints on the rule's side of OVERFIT_RISE (3 where nothing came after the lowest;
+    review 75b #2)."""
+    loss = history["val_loss"]
+    lowest = min(loss)
+    return max([3] + [loss_decimals(lowest, v) for v in loss[-2:]])
 
 
 def rise_words(lowest: float, later: float) -> str:
