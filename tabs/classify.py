@@ -488,12 +488,10 @@ and the other {flagged - cost:.1f} points were already under the threshold or wr
 
 
 def _fitted_on(has_score: bool) -> str:
-    """How the folds' score compares with this model's, where this model has one (review 74a #3: none to compare)."""
-    return (
-        " The score there was fitted on fewer Fashion-MNIST images than this model's."
-        if has_score
-        else " The score there was fitted per fold; this model has none."
-    )
+    """How the folds' score was fitted, without comparing it with this model's: whether it had fewer Fashion-MNIST
+    images rests on train.py's constants and --quick (review 75a #2), and a model without ood.npz has none (74a #3)."""
+    mine = "" if has_score else "; this model has no such score"
+    return f" The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos{mine}."
 
 
 def _at_equal_cost(rule: dict) -> str:

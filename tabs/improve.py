@@ -854,11 +854,12 @@ def _flip_on_photos(model: LoadedModel) -> str:
     # review 74a #2: the fold models are this model's recipe only where real_photos.json recorded the same one
     recipe = (model.real_photo_results.get("cross_validation") or {}).get("recipe")
     fine_tune = (getattr(model, "metrics", None) or {}).get("real_photos")
-    folds = (
-        "the fold models"
-        if recipe is None or fine_tune is None or same_recipe(recipe, fine_tune)
-        else f"the fold models (fine-tuned by another recipe: {recipe_label(recipe)})"
-    )
+    if recipe is None:  # review 75a #1: the same three cases as Classify's table names
+        folds = "the fold models (fine-tuned by a recipe real_photos.json does not record)"
+    elif same_recipe(recipe, fine_tune):
+        folds = "the fold models"
+    else:
+        folds = f"the fold models (fine-tuned by another recipe than this model's: {recipe_label(recipe)})"
     words = (
         f"Classify's answer uses it: on real photos of people {folds} never saw it took the share of photos of "
         "the ten whose top class the app's mapping accepts "

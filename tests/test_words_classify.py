@@ -729,7 +729,10 @@ def test_a_sibling_runs_recipe_is_named_with_its_targets():
     old["unlike_rule"]["recipe"] = {"copies": 8, "epochs": 6}  # an older file: copies and epochs only
     assert classify._rule_folds(old) == "the folds of a sibling run (8 copies, 6 epochs)"
     table = _flat(classify.real_photo_table(fake_model()))
-    assert "The score there was fitted on fewer Fashion-MNIST images than this model's." in table
+    assert (
+        "The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos."
+        in table
+    )
 
 
 # review 68a #1: a folder whose real_photos.json was measured at other thresholds than the app's (one written before
@@ -854,8 +857,12 @@ def test_flip_figures_on_a_model_without_the_unlike_score_say_the_app_applies_on
 def test_the_folds_score_is_compared_with_this_models_only_where_it_has_one(has_score):
     """Review 74a #3: a model without ood.npz has no score for the folds' to be fitted on more images than."""
     words = " ".join(classify._unlike_words(REAL, has_score).split())
-    assert ("fitted on fewer Fashion-MNIST images than this model's" in words) == has_score
-    assert ("The score there was fitted per fold; this model has none." in words) == (not has_score)
+    assert "fewer Fashion-MNIST images than this model's" not in words  # review 75a #2: not recorded, --quick
+    assert (
+        "The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos"
+        in words
+    )
+    assert ("this model has no such score." in words) == (not has_score)
 
 
 def test_flip_figures_name_another_recipes_fold_models_as_such():
@@ -870,4 +877,6 @@ def test_flip_figures_name_another_recipes_fold_models_as_such():
     other = {**metrics, "real_photos": {**metrics["real_photos"], "epochs": metrics["real_photos"]["epochs"] + 1}}
     words = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, metrics=other))
     recipe = REAL["cross_validation"]["recipe"]
-    assert f"the fold models (fine-tuned by another recipe: {recipe_label(recipe)}) never saw" in words
+    assert (
+        f"the fold models (fine-tuned by another recipe than this model's: {recipe_label(recipe)}) never saw" in words
+    )
