@@ -1160,3 +1160,21 @@ def test_a_tiny_error_is_measured_not_rounded_or_summed(logits, error):
     note = tab.overflow_note(np.array(logits))
     said = re.search(r"(?:off by up to|largest difference) ([0-9.]+e[-+]\d+)", note)
     assert said and float(said[1]) == pytest.approx(error, rel=0.05), (note, error)
+
+
+def test_a_surviving_probability_further_off_than_the_lost_one_is_named():
+    """Review 76c #1: for -100, -103.9, -104.5 the lost probability is 0.011, but -103.9's comes out 0.0357 for
+    0.0196 (its exp stored as float32's smallest number above 0): the largest error is said to be elsewhere."""
+    from tabs import softmax as tab
+
+    logits = [-100.0, -103.9, -104.5]
+    _, _, naive = _in_float32(logits)
+    stable = _stable(logits)
+    assert naive[2] == 0 and abs(naive[1] - stable[1]) > stable[2]  # the survivor is further off than the lost one
+    note = tab.overflow_note(np.array(logits))
+    assert (
+        f"off by up to {abs(naive[1] - stable[1]):.2g} (the largest error is in a probability that did not underflow; "
+        f"the lost one came to {stable[2]:.2g})" in note
+    )
+    tied = tab.overflow_note(np.array([5.0, 5.0, -110.0, -110.0]))  # the lost ones are as far off as any
+    assert "the largest error is in" not in tied
