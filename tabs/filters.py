@@ -26,6 +26,7 @@ from tabs.runs import (
     batch_norm_causes,
     cause_strength,
     complete,
+    losses_decimals,
     measured_alike,
     noise_tier,
     not_overfitting,
@@ -106,7 +107,8 @@ def batch_norm_words(model: LoadedModel) -> str:
     if best and plain_best and best < plain_best:
         loss = h["val_loss"]
         words += (
-            f" Its validation loss was lowest at epoch {best} ({loss[best - 1]:.3f}) and ended at {loss[-1]:.3f} "
+            f" Its validation loss was lowest at epoch {best} ({loss[best - 1]:.{losses_decimals(h)}f}) and ended at "
+            f"{loss[-1]:.{losses_decimals(h)}f} "  # beside the rule's verdict, on its side (review 76b #2)
             f"(without batch norm: lowest at epoch {plain_best}): its validation loss rose after epoch {best}, and "
             "the test accuracy is the last epoch's. "
         )

@@ -422,7 +422,8 @@ def _still_improving(history: dict, gap: float) -> str:
             "getting worse, so not overfitted by this app's rule."
         )
     rise = loss[-1] - loss[best - 1]
-    shown = rise_words(loss[best - 1], loss[-1])  # review 73b #1: 0.0302, never "0.030 … more than the rule's 0.03"
+    # review 73b #1: 0.0302, never "0.030 … more than the rule's 0.03"; as not_overfitting prints it (76b #1)
+    shown = rise_words(loss[best - 1], loss[-1], losses_decimals(history))
     if rise > OVERFIT_RISE and not_overfitted_because(history) != "accuracy":  # spared by a loss condition (38b M1)
         return (
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "

@@ -12,7 +12,7 @@ from concepts.curves import OVERFIT_RISE, not_overfitted_because, training_curve
 from model import playground
 from model.inference import FASHION_MNIST_ONLY, UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
-from model.real_photos import ACCEPTED
+from model.real_photos import ACCEPTED, recipe_label
 from model.recipe import ABLATIONS
 from tabs.files import figure_file
 from tabs.memo import built_for
@@ -338,27 +338,44 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
 
 
-def loss_decimals(lowest: float, later: float) -> int:
-    """Decimals (3 or more) at which two validation losses, each printed so, differ on the same side of the
-    overfitting rule's OVERFIT_RISE as they do unrounded: 0.5000 and 0.5302 print "0.500" and "0.530", 0.030 apart,
-    beside "more than 0.03" (reviews 73b #1, 74b #1-#3)."""
-    over = round(later - lowest, 9) > OVERFIT_RISE  # as concepts.curves compares them
-    return next((d for d in range(3, 10) if (round(round(later, d) - round(lowest, d), 9) > OVERFIT_RISE) == over), 10)
+def _over(rise: float) -> bool:
+    """Whether a validation-loss RISE is more than the rule's OVERFIT_RISE, compared as concepts.curves does."""
+    return round(rise, 9) > OVERFIT_RISE
 
 
 def losses_decimals(history: dict) -> int:
-    """The decimals for every validation loss of HISTORY printed beside the rule: enough that each of the last two
-    epochs' rise over the lowest prints on the rule's side of OVERFIT_RISE (3 where nothing came after the lowest;
-    review 75b #2)."""
+    """The decimals (3 or more) for HISTORY's validation losses printed beside the overfitting rule: the fewest at
+    which each of the last two epochs' losses, printed, is as far above the printed lowest as the rule's side needs
+    (0.5000 and 0.5302, not "0.500" and "0.530" beside "more than 0.03"; one count for every loss, so a pair that
+    fits at 3 decimals is not moved off its side at 4: reviews 73b #1, 74b, 75b #2, 76b #1)."""
     loss = history["val_loss"]
     lowest = min(loss)
-    return max([3] + [loss_decimals(lowest, v) for v in loss[-2:]])
+    fits = [
+        d for d in range(3, 10) if all(_over(round(v, d) - round(lowest, d)) == _over(v - lowest) for v in loss[-2:])
+    ]
+    return fits[0] if fits else 10
 
 
-def rise_words(lowest: float, later: float) -> str:
-    """LATER - LOWEST, a validation-loss rise, as the two losses print at ``loss_decimals``."""
-    d = loss_decimals(lowest, later)
-    return f"{round(later, d) - round(lowest, d):.{d}f}"
+def rise_words(lowest: float, later: float, decimals: int | None = None) -> str:
+    """A validation-loss rise from LOWEST to LATER: with DECIMALS (``losses_decimals``, the losses printed beside
+    it), their printed difference; without, the rise itself to the decimals that keep it on the rule's side of
+    OVERFIT_RISE (0.0303 for 0.03028, 0.039 for 0.03938: review 76b #3)."""
+    if decimals is not None:
+        return f"{round(later, decimals) - round(lowest, decimals):.{decimals}f}"
+    rise = later - lowest
+    d = next((d for d in range(3, 10) if _over(round(rise, d)) == _over(rise)), 10)
+    return f"{rise:.{d}f}"
+
+
+def fold_recipe_words(recipe: dict | None, fine_tune: dict | None) -> str:
+    """The recipe cross-validation fold models were fine-tuned by, where it is not this model's (RECIPE:
+    real_photos.json's; FINE_TUNE: metrics.json's real_photos): one wording for Classify and Improving it (reviews
+    75a #1, 76a #2: a model with no real-photo fine-tune is not one of "another recipe")."""
+    if not recipe:
+        return "a recipe real_photos.json does not record"
+    if not fine_tune:
+        return f"a real-photo fine-tune this model did not have ({recipe_label(recipe)})"
+    return f"another recipe than this model's ({recipe_label(recipe)})"
 
 
 def stale_real_photos(model: LoadedModel) -> str:
@@ -595,7 +612,7 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
     why = not_overfitted_because(h)
     # review 36b #L4: the rises are taken between the losses as printed (3 decimals, more where the rule's 0.03 needs
     # them: rise_words, review 74b #1, #2)
-    loss = h["val_loss"]
+    loss, d = h["val_loss"], losses_decimals(h)  # the decimals its losses print at beside the rule (76b #1)
     best, epochs = int(np.argmin(h["val_loss"])) + 1, len(loss)
     lowest, after = loss[best - 1], h["val_loss"][best - 1 :]
     climbed = (
@@ -609,25 +626,25 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
         return f"its validation loss was lowest at epoch {best} of {epochs}, so fewer than two epochs came after it"
     if why == "last":
         return (
-            f"{climbed}it ended only {rise_words(lowest, loss[-1])} above its lowest, and a rise of up to {OVERFIT_RISE} is "
+            f"{climbed}it ended only {rise_words(lowest, loss[-1], d)} above its lowest, and a rise of up to {OVERFIT_RISE} is "
             "not called overfitting here"
         )
     if why == "next-to-last":
         return (
-            f"{climbed}epoch {epochs - 1} was only {rise_words(lowest, loss[-2])} above its lowest (it ended "
-            f"{rise_words(lowest, loss[-1])} above), and the rule asks for more than {OVERFIT_RISE} at each of the last two "
+            f"{climbed}epoch {epochs - 1} was only {rise_words(lowest, loss[-2], d)} above its lowest (it ended "
+            f"{rise_words(lowest, loss[-1], d)} above), and the rule asks for more than {OVERFIT_RISE} at each of the last two "
             "epochs"
         )
     if why == "accuracy":
         rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
         images = f" ({round(rise * validation):,} of its {validation:,} validation images)" if validation else ""
         return (
-            f"its validation loss rose (it ended {rise_words(lowest, loss[-1])} above its lowest), but its validation "
+            f"its validation loss rose (it ended {rise_words(lowest, loss[-1], d)} above its lowest), but its validation "
             f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}{images}, and the rule asks for both"
         )
     if why == "training":
         return (
-            f"its validation loss rose (it ended {rise_words(lowest, loss[-1])} above its lowest), but its training loss, as "
+            f"its validation loss rose (it ended {rise_words(lowest, loss[-1], d)} above its lowest), but its training loss, as "
             f"the training curve measures it, ended no lower than at epoch {best}, the epoch of lowest validation loss, "
             "and the rule asks for both"  # the curve's loss is on the batches as trained, not a clean pass (33b #3)
         )

@@ -163,7 +163,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [0.9, 0.5, 0.5299, 0.5302],
             [1.0, 0.8, 0.7, 0.6],
             [0.7, 0.8, 0.77, 0.75],
-            "epoch 3 was only 0.030 above its lowest (it ended 0.0302 above)",
+            "epoch 3 was only 0.0299 above its lowest (it ended 0.0302 above)",  # one count of decimals (76b #1)
             "run overf",
         ),
         (
