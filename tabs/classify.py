@@ -36,6 +36,7 @@ from tabs.runs import (
     TOO_CLOSE,
     also_chosen,
     and_list,
+    fold_recipe_words,
     fold_tally,
     lenient_kinds,
     percent,
@@ -267,12 +268,24 @@ def _pm(stat: dict) -> str:
     return f"{stat['mean']:.1%} ± {stat['sd']:.1%}"
 
 
+def _has_table(model: LoadedModel) -> bool:
+    """Whether ``real_photo_table`` builds its table for MODEL (its results, and both models' test accuracy)."""
+    before = model.fashion_mnist_only
+    return bool(
+        model.real_photo_results
+        and _cv(model)
+        and before is not None
+        and before.test_accuracy is not None
+        and model.test_accuracy is not None
+    )
+
+
 def real_photo_table(model: LoadedModel) -> str:
     """What training on real photos bought, measured: Markdown for the Classify tab, or "" without the results."""
     if stale := stale_real_photos(model):
         return stale
     results, before, cv = model.real_photo_results, model.fashion_mnist_only, _cv(model)
-    if not results or not cv or before is None or before.test_accuracy is None or model.test_accuracy is None:
+    if not _has_table(model):
         return ""
     untrained = results["untrained"]["results"]
     naive, fm_only = untrained["naive demo (Fashion-MNIST-only model)"], untrained["Fashion-MNIST-only model"]
@@ -322,9 +335,7 @@ def _recipe(cv: dict, real: dict) -> str:
     fine-tune recipe (metrics.json), else the recipe it did record."""
     if same_recipe(cv.get("recipe"), real):
         return "this app's recipe"
-    if cv.get("recipe"):
-        return f"another recipe than this model's ({recipe_label(cv['recipe'])})"
-    return "a recipe real_photos.json does not record"
+    return fold_recipe_words(cv.get("recipe"), real)
 
 
 def _one_seed(real: dict) -> str:
@@ -491,7 +502,10 @@ def _fitted_on(has_score: bool) -> str:
     """How the folds' score was fitted, without comparing it with this model's: whether it had fewer Fashion-MNIST
     images rests on train.py's constants and --quick (review 75a #2), and a model without ood.npz has none (74a #3)."""
     mine = "" if has_score else "; this model has no such score"
-    return f" The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos{mine}."
+    return (  # review 76a #1: its photos of the ten only (train.py fit_feature_distance), not the hats etc.
+        " The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos of "
+        f"the ten classes{mine}."
+    )
 
 
 def _at_equal_cost(rule: dict) -> str:
@@ -750,7 +764,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, a model fine-tuned by "
         f"{_recipe(cv, model.metrics.get('real_photos') or {})} would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()} "
-        "(the table below); it would also "
+        + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
+        + "; it would also "
         f"answer {at['outside_answered']:.0%} of new people's hats, shorts and skirts ({_pooled(cv)}), all wrongly, "
         f"which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos of people they never trained on"
         + _curve_rules(cv, model)

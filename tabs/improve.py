@@ -44,6 +44,7 @@ from tabs.runs import (
     and_list,
     batch_norm_causes,
     cause_strength,
+    fold_recipe_words,
     fold_tally,
     lenient_kinds,
     measure,
@@ -854,12 +855,11 @@ def _flip_on_photos(model: LoadedModel) -> str:
     # review 74a #2: the fold models are this model's recipe only where real_photos.json recorded the same one
     recipe = (model.real_photo_results.get("cross_validation") or {}).get("recipe")
     fine_tune = (getattr(model, "metrics", None) or {}).get("real_photos")
-    if recipe is None:  # review 75a #1: the same three cases as Classify's table names
-        folds = "the fold models (fine-tuned by a recipe real_photos.json does not record)"
-    elif same_recipe(recipe, fine_tune):
-        folds = "the fold models"
-    else:
-        folds = f"the fold models (fine-tuned by another recipe than this model's: {recipe_label(recipe)})"
+    folds = (  # reviews 75a #1, 76a #2: Classify's wording for whose recipe they ran
+        "the fold models"
+        if recipe and same_recipe(recipe, fine_tune)
+        else f"the fold models, fine-tuned by {fold_recipe_words(recipe, fine_tune)},"
+    )
     words = (
         f"Classify's answer uses it: on real photos of people {folds} never saw it took the share of photos of "
         "the ten whose top class the app's mapping accepts "

@@ -276,7 +276,8 @@ def test_the_cv_unlike_score_is_said_to_be_refitted_on_the_constants_train_uses(
 
     docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
     assert (
-        f"refitted for each fold on its training photos and {train.CV_REFERENCE_FM:,} Fashion-MNIST images; the "
+        f"refitted for each fold on its training photos of the ten classes and {train.CV_REFERENCE_FM:,} Fashion-MNIST "
+        "images; the "
         f"shipped score used {train.OOD_FIT_IMAGES:,})" in docs
     )
     assert docs.count("`python -m benchmarks.no_object DIR`") == 1

@@ -730,8 +730,8 @@ def test_a_sibling_runs_recipe_is_named_with_its_targets():
     assert classify._rule_folds(old) == "the folds of a sibling run (8 copies, 6 epochs)"
     table = _flat(classify.real_photo_table(fake_model()))
     assert (
-        "The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos."
-        in table
+        "The score there was refitted in each fold, on Fashion-MNIST images and that fold's own training photos of the "
+        "ten classes." in table
     )
 
 
@@ -878,5 +878,11 @@ def test_flip_figures_name_another_recipes_fold_models_as_such():
     words = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, metrics=other))
     recipe = REAL["cross_validation"]["recipe"]
     assert (
-        f"the fold models (fine-tuned by another recipe than this model's: {recipe_label(recipe)}) never saw" in words
+        f"the fold models, fine-tuned by another recipe than this model's ({recipe_label(recipe)}), never saw" in words
     )
+    # review 76a #2: a model with no real-photo fine-tune did not run "another recipe"
+    none = {k: v for k, v in metrics.items() if k != "real_photos"}
+    words = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, metrics=none))
+    assert f"fine-tuned by a real-photo fine-tune this model did not have ({recipe_label(recipe)}), never saw" in words
+    table_words = classify._recipe(REAL["cross_validation"], {})
+    assert table_words == f"a real-photo fine-tune this model did not have ({recipe_label(recipe)})"
