@@ -26,6 +26,7 @@ from model.inference import (
     unsure,
     unsure_reason,
 )
+from model.outliers import FAMILIES
 from model.preprocess import ImageProblem, Preprocessed, open_image
 from model.real_photos import ACCEPTED, RECIPE, best_constant, recipe_label, same_recipe
 from tabs.charts import line_chart_svg
@@ -269,10 +270,13 @@ def _pm(stat: dict) -> str:
 
 
 def _has_table(model: LoadedModel) -> bool:
-    """Whether ``real_photo_table`` builds its table for MODEL (its results, and both models' test accuracy)."""
+    """Whether ``real_photo_table`` builds its table for MODEL: its results, both models' test accuracy, and a
+    real-photo fine-tune recorded in metrics.json, which the table describes (review 77a #1: a model that never
+    trained on the photos is not "trained on 0 of these photos, so it cannot be scored on them")."""
     before = model.fashion_mnist_only
     return bool(
-        model.real_photo_results
+        model.metrics.get("real_photos")
+        and model.real_photo_results
         and _cv(model)
         and before is not None
         and before.test_accuracy is not None
@@ -300,7 +304,7 @@ def real_photo_table(model: LoadedModel) -> str:
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
-the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out){_families_left(cv)}, and scored on its own
+the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out){_families_left(cv, real)}, and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. This
 app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results, model.feature_distance is not None) or _chosen_here(results)}
 
@@ -558,15 +562,21 @@ def _were(chosen: list[str]) -> str:
     return "were" if len(chosen) > 1 or chosen[0].endswith("thresholds") else "was"
 
 
-def _families_left(cv: dict) -> str:
+def _families_left(cv: dict, real: dict) -> str:
     """Where the folds record it: each fold model also left out one kind of generated picture, so it trained on
-    fewer than the app's model did (review 66a #1)."""
+    fewer than the app's model did where the app's fine-tune (REAL: metrics.json's real_photos) recorded all three
+    (reviews 66a #1, 77a #2: not a model fine-tuned with --no-outlier-exposure)."""
     details = cv.get("fold_details") or []
     if not details or not all(d.get("left_out_family") for d in details):
         return ""
+    made = real.get("generated_outliers") or {}
+    app = (
+        "the app's model trained on all three"
+        if all(made.get(family) for family in FAMILIES)
+        else "the app's model's fine-tune recorded " + ("only some of them" if any(made.values()) else "none")
+    )
     return (  # outside the photos' share: generated pictures are not photos (review 67 #1)
-        ", and on two of the three kinds of generated picture (a different kind left out by each fold; the app's "
-        "model trained on all three)"
+        f", and on two of the three kinds of generated picture (a different kind left out by each fold; {app})"
     )
 
 
@@ -763,7 +773,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     words = (
         f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, a model fine-tuned by "
         f"{_recipe(cv, model.metrics.get('real_photos') or {})} would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
-        f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()} "
+        f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
         + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
         + "; it would also "
         f"answer {at['outside_answered']:.0%} of new people's hats, shorts and skirts ({_pooled(cv)}), all wrongly, "

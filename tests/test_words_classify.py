@@ -886,3 +886,23 @@ def test_flip_figures_name_another_recipes_fold_models_as_such():
     assert f"fine-tuned by a real-photo fine-tune this model did not have ({recipe_label(recipe)}), never saw" in words
     table_words = classify._recipe(REAL["cross_validation"], {})
     assert table_words == f"a real-photo fine-tune this model did not have ({recipe_label(recipe)})"
+
+
+def test_the_table_is_built_only_for_a_model_fine_tuned_on_the_photos():
+    """Review 77a #1: a model with no real-photo fine-tune (metrics.json has no real_photos) is not "trained on 0 of
+    these photos, so it cannot be scored on them", nor given a fine-tune's details from the code's defaults."""
+    none = {k: v for k, v in METRICS.items() if k != "real_photos"}
+    assert classify.real_photo_table(fake_model(metrics=none)) == ""
+    assert "(the table below)" not in classify.how_sure(UNSURE_BELOW, None, fake_model(metrics=none))
+    assert " ;" not in classify.how_sure(UNSURE_BELOW, None, fake_model(metrics=none))  # no space left before it
+    assert "(the table below)" in classify.how_sure(UNSURE_BELOW, None, fake_model())
+
+
+def test_the_generated_kinds_are_said_to_be_all_the_apps_only_where_its_fine_tune_recorded_them():
+    """Review 77a #2: a model fine-tuned with --no-outlier-exposure records no generated pictures."""
+    cv, real = REAL["cross_validation"], METRICS["real_photos"]
+    assert all(real["generated_outliers"].values())
+    assert "the app's model trained on all three)" in classify._families_left(cv, real)
+    none = {**real, "generated_outliers": {}, "outlier_exposure": False}
+    words = classify._families_left(cv, none)
+    assert "trained on all three" not in words and "the app's model's fine-tune recorded none)" in words
