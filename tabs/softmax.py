@@ -191,18 +191,21 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         where = (
             "the top probability, which float32 gives as exactly 1"
             if worst == int(np.argmax(stable)) and naive[worst] == 1
-            else "a probability that did not underflow"
+            else "a probability that did not come out 0"  # its exp may be subnormal (review 77c #2)
         )
         # hidden only where that error is the lost share itself, taken up by a top float32 gives as exactly 1
         # (review 76c #1: "lost share >= half the error" hid a surviving 0.0357 for 0.0196 beside a lost 0.011)
         lost = float(stable[zero].sum())
         spread = naive[worst] == 1 and lost > 0 and abs(off - lost) <= 0.01 * lost
-        elsewhere = (
-            ""
-            if float(errors[zero].max()) >= 0.99 * off or spread  # a lost one as far off (5, 5, -110, -110)
-            else f" (the largest error is in {where}; the lost "
-            f"{'one came' if int(zero.sum()) == 1 else 'ones came'} to {_significant(lost, 2)})"
-        )
+        ones = "one" if int(zero.sum()) == 1 else "ones"
+        if float(errors[zero].max()) >= 0.99 * off:  # a lost one as far off as any (5, 5, -110, -110)
+            elsewhere = ""
+        elif spread:  # review 77c #1: said too, or "off by up to 0.017" reads as a lost one's error
+            elsewhere = (
+                f" (in the top probability, which float32 gives as exactly 1: it takes up the lost {ones}' whole share)"
+            )
+        else:
+            elsewhere = f" (the largest error is in {where}; the lost {ones} came to {_significant(lost, 2)})"
         words = (
             f"Without subtracting the max, float32 underflows for {int(zero.sum())} of them: {'; '.join(how)}"
             f"{';' if len(how) > 1 else ','} so "

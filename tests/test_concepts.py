@@ -148,7 +148,8 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         assert zero.sum() == len(logits) - 1 and (naive == np.where(zero, 0.0, 1.0)).all()  # e / e: exactly 1
         assert "mostly" not in note and "other exp" not in note
         assert (
-            f"instead of up to {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.2g}. "
+            f"instead of up to {stable[zero].max():.2g}: {listed}, off by up to {np.abs(naive - stable).max():.2g} "
+            "(in the top probability, which float32 gives as exactly 1: it takes up the lost ones' whole share). "
             in note
         )
     else:
@@ -844,6 +845,9 @@ def test_a_loss_below_float64s_range_is_not_off_by_0():
     assert "comes out 0 instead of something under 1e-323: 1, 0, off by up to something under 1e-323." in note
 
 
+TAKES = "(in the top probability, which float32 gives as exactly 1: it takes up the lost ones' whole share)"
+
+
 def test_the_error_of_several_lost_probabilities_is_their_whole_share():
     """The one entry left takes the lost ones' whole share; float64's gap (1 - 4.2e-87 is 1) cannot show it."""
     from tabs import softmax as tab
@@ -851,7 +855,7 @@ def test_the_error_of_several_lost_probabilities_is_their_whole_share():
     logits = [0.0, -200.0, -200.0, -200.0]
     share = 3 * np.exp(-200.0) / (1 + 3 * np.exp(-200.0))
     note = tab.overflow_note(np.array(logits))
-    assert f"off by up to {share:.2g}." in note
+    assert f"off by up to {share:.2g} {TAKES}." in note  # review 77c #1: where that error is
 
 
 @pytest.mark.parametrize(
@@ -1173,8 +1177,24 @@ def test_a_surviving_probability_further_off_than_the_lost_one_is_named():
     assert naive[2] == 0 and abs(naive[1] - stable[1]) > stable[2]  # the survivor is further off than the lost one
     note = tab.overflow_note(np.array(logits))
     assert (
-        f"off by up to {abs(naive[1] - stable[1]):.2g} (the largest error is in a probability that did not underflow; "
+        f"off by up to {abs(naive[1] - stable[1]):.2g} (the largest error is in a probability that did not come out 0; "
         f"the lost one came to {stable[2]:.2g})" in note
     )
     tied = tab.overflow_note(np.array([5.0, 5.0, -110.0, -110.0]))  # the lost ones are as far off as any
     assert "the largest error is in" not in tied
+
+
+def test_a_top_that_takes_up_the_lost_share_is_named_as_where_the_error_is():
+    """Review 77c #1: for -100 and nineteen -107 float32 gives the top exactly 1 against 0.983: "off by up to 0.017"
+    is the top's error, the lost ones' whole share; no lost one is that far off."""
+    from tabs import softmax as tab
+
+    logits = [-100.0] + [-107.0] * 19
+    _, _, naive = _in_float32(logits)
+    stable = _stable(logits)
+    assert naive[0] == 1 and (naive[1:] == 0).all() and stable[1:].max() < (1 - stable[0]) / 10
+    note = tab.overflow_note(np.array(logits))
+    assert (
+        f"off by up to {1 - stable[0]:.2g} (in the top probability, which float32 gives as exactly 1: it takes up the "
+        "lost ones' whole share)" in note
+    )
