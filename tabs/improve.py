@@ -47,6 +47,7 @@ from tabs.runs import (
     fold_recipe_words,
     fold_tally,
     lenient_kinds,
+    losses_decimals,
     measure,
     noise_words,
     reestimated_step_words,
@@ -614,10 +615,10 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     )
     if _key(before) in ABLATIONS and regularisers(before) == (has, lacks):  # the row above had the same: no reason
         recipe = ""
-    best = best_epoch(h)
+    best, d = best_epoch(h), losses_decimals(h)  # printed more than 0.03 apart where they are (review 77b, for A)
     curves = (
-        f"{lower}. Its validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.3f}) and more than "
-        f"{OVERFIT_RISE} above that at each of the last two epochs ({h['val_loss'][-2]:.3f}, {h['val_loss'][-1]:.3f}), "
+        f"{lower}. Its validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.{d}f}) and more than "
+        f"{OVERFIT_RISE} above that at each of the last two epochs ({h['val_loss'][-2]:.{d}f}, {h['val_loss'][-1]:.{d}f}), "
         f"while its training loss went from {h['loss'][best - 1]:.3f} to {h['loss'][-1]:.3f}: by the Overfitting "
         "tab's rule it overfitted"
     )

@@ -36,6 +36,7 @@ from tabs.runs import (
     climbing,
     complete,
     fashion_mnist_run,
+    listed_decimals,
     losses_decimals,
     measured_alike,
     noise_words,
@@ -534,6 +535,7 @@ def live_words(model: LoadedModel) -> str:
     h = run["history"]
     gap, loss = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]), h["val_loss"]
     best = int(np.argmin(loss)) + 1
+    shown = listed_decimals(loss[best - 1 :], losses_decimals(h))  # each step as it went, each rise on its side
     # review 36b #L3: Keras's training curve, averaged over the last epoch as the weights changed, named as such
     above = f"{abs(gap):.1f} points {'above' if gap >= 0 else 'below'} its validation accuracy"
     verdict = "By the rule above, " + (
@@ -548,8 +550,8 @@ def live_words(model: LoadedModel) -> str:
         f"({h['accuracy'][-1]:.1%}, averaged over the last epoch as it trained, against {h['val_accuracy'][-1]:.1%}), "
         "its validation loss "
         + (
-            f"lowest at epoch {best} ({loss[best - 1]:.{losses_decimals(h)}f}), then "  # review 75b #2
-            + ", ".join(f"{v:.{losses_decimals(h)}f}" for v in loss[best:])
+            f"lowest at epoch {best} ({loss[best - 1]:.{shown}f}), then "  # reviews 75b #2, 77b #2
+            + ", ".join(f"{v:.{shown}f}" for v in loss[best:])
             + f" to the last, epoch {len(loss)}"
             if best < len(loss)
             else f"lowest at the last epoch, {best} ({loss[-1]:.3f})"

@@ -78,16 +78,17 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
             "by up to a few tenths of a point, whether their seeds differ or not: the seed study in docs/model.md; "
             f"these {ours['epochs']}-epoch runs may vary more)."
         )
+    # the gap to two decimals where it is set against the yardstick's two (review 77b #1: "+1.4, less than 1.37")
     elif noise is None:
         verdict = f" Ours is {gap:+.1f} points (one run each; {unmeasured})."
     elif abs(gap) < noise:  # the verdict every other sentence gives a one-run difference under the yardstick
         verdict = (
-            f" Ours is {gap:+.1f} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "
+            f" Ours is {gap:+.2f} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "
             f"from one run each ({unmeasured})."
         )
     elif abs(gap) < 2 * noise:  # past the yardstick, not far past it: still one run each
         verdict = (
-            f" Ours is {gap:+.1f} points (one run each; a hint, not a finding, as it is not far above "
+            f" Ours is {gap:+.2f} points (one run each; a hint, not a finding, as it is not far above "
             f"{seed_yardstick(model.playground, noise)})."
         )
     else:  # at least twice the yardstick
@@ -354,6 +355,18 @@ def losses_decimals(history: dict) -> int:
         d for d in range(3, 10) if all(_over(round(v, d) - round(lowest, d)) == _over(v - lowest) for v in loss[-2:])
     ]
     return fits[0] if fits else 10
+
+
+def listed_decimals(values: list[float], decimals: int) -> int:
+    """DECIMALS, or more where fewer would print two consecutive VALUES as equal or in the wrong order: a loss list
+    beside "climbed at each epoch" or "falling at epoch 8" shows each step (review 77b #2, #3)."""
+    for d in range(decimals, 10):
+        if all(
+            (round(b, d) > round(a, d)) == (b > a) and (round(b, d) < round(a, d)) == (b < a)
+            for a, b in zip(values[:-1], values[1:], strict=True)
+        ):
+            return d
+    return 10
 
 
 def rise_words(lowest: float, later: float, decimals: int | None = None) -> str:

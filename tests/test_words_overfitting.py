@@ -283,7 +283,17 @@ def test_the_spiky_run_is_called_overfitted_by_the_rule_with_its_jumps_shown():
         f"({drop:+.2f} points) while training loss went from {h['loss'][best - 1]:.3f} to {h['loss'][-1]:.3f}" in words
     )
     assert "By the Overfitting tab's rule this run overfitted, one run with one seed" in words
-    assert "did not climb steadily after its lowest (" + ", ".join(f"{v:.3f}" for v in later) + ")" in words
+    # each step shown as it went (review 77b #3): printed, consecutive losses keep their raw order
+    listed = re.search(r"did not climb steadily after its lowest \(([0-9., ]+)\)", words)
+    printed = [float(v) for v in listed[1].split(", ")]
+    assert len(printed) == len(later) and all(abs(a - b) < 0.0006 for a, b in zip(printed, later, strict=True))
+    steps = zip([h["val_loss"][best - 1], *later[:-1]], later, strict=True)
+    shown = zip(
+        [float(f"{h['val_loss'][best - 1]:.{len(listed[1].split(', ')[0].split('.')[1])}f}"), *printed[:-1]],
+        printed,
+        strict=True,
+    )
+    assert all((b > a) == (q > p) and (b < a) == (q < p) for (a, b), (p, q) in zip(steps, shown, strict=True))
     assert f"falling at epoch {fell[0]}" in words if len(fell) == 1 else "falling at epochs" in words
     assert "That is overfitting" not in words and "new ones worse" not in words
 
@@ -1001,3 +1011,12 @@ def test_a_rise_of_exactly_the_rules_line_gets_one_verdict_whatever_the_losses(l
 
     words = tab.run_words(_history(h["val_loss"], h["loss"], h["val_accuracy"]), 4)
     assert "it ended only 0.030 above its lowest" in words and "more than 0.03 above it" not in words
+
+
+def test_a_listed_climb_shows_each_step():
+    """Review 77b #2: 0.5501, 0.5504, 0.5703 printed "0.550, 0.550, 0.570" beside "climbed at each epoch"."""
+    from tabs.runs import listed_decimals
+
+    assert listed_decimals([0.5501, 0.5504, 0.5703], 3) == 4
+    assert listed_decimals([0.5, 0.6, 0.7], 3) == 3
+    assert listed_decimals([0.4911, 0.4908], 3) == 4  # a fall shown as one, not "0.491, 0.491"
