@@ -198,20 +198,22 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         lost = float(stable[zero].sum())
         spread = naive[worst] == 1 and lost > 0 and abs(off - lost) <= 0.01 * lost
         ones = "one" if int(zero.sum()) == 1 else "ones"
-        if float(errors[zero].max()) >= 0.99 * off:  # a lost one as far off as any (5, 5, -110, -110)
+        if off < np.finfo(np.float64).tiny:  # below float64's normal numbers its comparisons mean little (78c #1)
+            elsewhere = ""
+        elif float(errors[zero].max()) >= 0.99 * off:  # a lost one as far off as any (5, 5, -110, -110)
             elsewhere = ""
         elif spread:  # review 77c #1: said too, or "off by up to 0.017" reads as a lost one's error
             elsewhere = (
                 f" (in the top probability, which float32 gives as exactly 1: it takes up the lost {ones}' whole share)"
             )
         else:
-            elsewhere = f" (the largest error is in {where}; the lost {ones} came to {_significant(lost, 2)})"
+            elsewhere = f" (the largest error is in {where}; the lost {ones} came to {_up_to(lost, one=True)})"
         words = (
             f"Without subtracting the max, float32 underflows for {int(zero.sum())} of them: {'; '.join(how)}"
             f"{';' if len(how) > 1 else ','} so "
             f"{'that probability comes' if int(zero.sum()) == 1 else 'those probabilities come'} out 0 instead of "
             f"{lost_value}: {_listed(naive)}, off by up to "
-            f"{_significant(off, 2) if off > 0 else 'something under 1e-323'}{elsewhere}"  # (34c #4, 37c #2)
+            f"{_up_to(off, one=True)}{elsewhere}"  # (34c #4, 37c #2)
         )
         # review 39c #1 (high): no cause is named for the rest of the error: float32's rounding of the exps, of the
         # result, and of the logits can each carry it, and the words had named one unmeasured (35c #1, 39c #1)
@@ -341,6 +343,8 @@ def _significant(p: float, digits: int) -> str:
     1e-323" where float64 rounded it to 0 (review 30c #3)."""
     if p <= 0:  # exp of a logit more than about 745 below the max: 0 in float64, the probability under 5e-324
         return "under 1e-323"
+    if p < np.finfo(np.float64).tiny:  # float64 holds it with few digits (7.7e-324 as 1e-323): review 78c #1
+        return "under 1e-307"
     shown = f"{p:.{digits}g}"
     return f"over {1 - 10.0**-digits:.{digits}g}" if shown == "1" else shown
 

@@ -1198,3 +1198,14 @@ def test_a_top_that_takes_up_the_lost_share_is_named_as_where_the_error_is():
         f"off by up to {1 - stable[0]:.2g} (in the top probability, which float32 gives as exactly 1: it takes up the "
         "lost ones' whole share)" in note
     )
+
+
+def test_probabilities_float64_holds_with_few_digits_are_not_printed_as_exact():
+    """Review 78c #1: for 0, -744, -744 each lost probability is 7.7e-324, which float64 stores as 1e-323; the
+    note printed "up to 9.9e-324 … the lost ones came to 2e-323" beside an error of 1.5e-323."""
+    from tabs import softmax as tab
+
+    assert 0 < np.exp(-744.0) < np.finfo(np.float64).tiny  # a float64 subnormal: a digit or two at most
+    note = tab.overflow_note(np.array([0.0, -744.0, -744.0]))
+    assert "instead of something under 1e-307" in note and "off by up to something under 1e-307" in note
+    assert "e-324" not in note and "2e-323" not in note and "the largest error is in" not in note
