@@ -36,7 +36,6 @@ from tabs.runs import (
     climbing,
     complete,
     fashion_mnist_run,
-    listed_decimals,
     losses_decimals,
     measured_alike,
     noise_words,
@@ -535,7 +534,7 @@ def live_words(model: LoadedModel) -> str:
     h = run["history"]
     gap, loss = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]), h["val_loss"]
     best = int(np.argmin(loss)) + 1
-    shown = listed_decimals(loss[best - 1 :], losses_decimals(h))  # each step as it went, each rise on its side
+    shown = losses_decimals(h)  # each step as it went, each rise on its side: one count (review 78b #1)
     # review 36b #L3: Keras's training curve, averaged over the last epoch as the weights changed, named as such
     above = f"{abs(gap):.1f} points {'above' if gap >= 0 else 'below'} its validation accuracy"
     verdict = "By the rule above, " + (

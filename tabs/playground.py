@@ -26,7 +26,6 @@ from tabs.runs import (
     and_list,
     climbing,
     complete,
-    listed_decimals,
     losses_decimals,
     noise_words,
     not_overfitting,
@@ -228,7 +227,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             ": its validation loss did not fall at any epoch after its lowest."
             if steady
             else "; its validation loss did not climb steadily after its lowest ("
-            + ", ".join(f"{v:.{listed_decimals([lowest, *later], d)}f}" for v in later)  # each step (77b #3)
+            + ", ".join(f"{v:.{d}f}" for v in later)  # each step, at the rises' decimals (77b #3, 78b #1)
             + f"), falling at epoch{'s' if len(fell) > 1 else ''} {', '.join(map(str, fell))}."
         )
     )

@@ -72,24 +72,25 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
     noise = seed_noise(getattr(model, "playground", None))
     unmeasured = "how much the seed moves these runs was not measured"
+    # the gap and the yardstick beside it to the decimals that keep them on their sides (reviews 77b #1, 78b #2)
+    d = gap_decimals(gap, [noise, 2 * noise]) if noise is not None else 2
     if abs(gap) < TOO_CLOSE:
         verdict = (
             f" {abs(gap):.2f} points apart: too close to call from one run each (two runs of the shipped recipe differ "
             "by up to a few tenths of a point, whether their seeds differ or not: the seed study in docs/model.md; "
             f"these {ours['epochs']}-epoch runs may vary more)."
         )
-    # the gap to two decimals where it is set against the yardstick's two (review 77b #1: "+1.4, less than 1.37")
     elif noise is None:
         verdict = f" Ours is {gap:+.1f} points (one run each; {unmeasured})."
     elif abs(gap) < noise:  # the verdict every other sentence gives a one-run difference under the yardstick
         verdict = (
-            f" Ours is {gap:+.2f} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "
+            f" Ours is {gap:+.{d}f} points, less than {seed_yardstick(model.playground, noise, d)}: possibly noise, "
             f"from one run each ({unmeasured})."
         )
     elif abs(gap) < 2 * noise:  # past the yardstick, not far past it: still one run each
         verdict = (
-            f" Ours is {gap:+.2f} points (one run each; a hint, not a finding, as it is not far above "
-            f"{seed_yardstick(model.playground, noise)})."
+            f" Ours is {gap:+.{d}f} points (one run each; a hint, not a finding, as it is not far above "
+            f"{seed_yardstick(model.playground, noise, d)})."
         )
     else:  # at least twice the yardstick
         verdict = f" Ours is {gap:+.1f} points (one run each)."
@@ -344,26 +345,31 @@ def _over(rise: float) -> bool:
     return round(rise, 9) > OVERFIT_RISE
 
 
+def _in_order(values: list[float], d: int) -> bool:
+    """Whether VALUES printed at D decimals keep each consecutive step's direction (up, down or level)."""
+    return all(
+        (round(b, d) > round(a, d)) == (b > a) and (round(b, d) < round(a, d)) == (b < a)
+        for a, b in zip(values[:-1], values[1:], strict=True)
+    )
+
+
+def order_decimals(values: list[float], decimals: int = 3) -> int:
+    """DECIMALS, or more where fewer would print two consecutive VALUES as level or in the wrong order (a training
+    loss that fell from 0.3004 to 0.2996 is not "0.300 to 0.300": review 78a #2)."""
+    return next((d for d in range(decimals, 10) if _in_order(values, d)), 10)
+
+
 def losses_decimals(history: dict) -> int:
-    """The decimals (3 or more) for HISTORY's validation losses printed beside the overfitting rule: the fewest at
-    which each of the last two epochs' losses, printed, is as far above the printed lowest as the rule's side needs
-    (0.5000 and 0.5302, not "0.500" and "0.530" beside "more than 0.03"; one count for every loss, so a pair that
-    fits at 3 decimals is not moved off its side at 4: reviews 73b #1, 74b, 75b #2, 76b #1)."""
+    """The one count of decimals (3 or more) for every validation loss of HISTORY printed beside the overfitting
+    rule: the fewest at which each of the last two epochs' losses, printed, is as far above the printed lowest as
+    the rule's side needs (0.5000 and 0.5302, not "0.500" and "0.530" beside "more than 0.03"), and the losses from
+    the lowest on keep each step's direction (0.5501, 0.5504, not "0.550, 0.550" beside "climbed"). One count for
+    the list and the rises alike, so neither moves the other off its side (reviews 73b #1-78b #1)."""
     loss = history["val_loss"]
-    lowest = min(loss)
-    fits = [
-        d for d in range(3, 10) if all(_over(round(v, d) - round(lowest, d)) == _over(v - lowest) for v in loss[-2:])
-    ]
-    return fits[0] if fits else 10
-
-
-def listed_decimals(values: list[float], decimals: int) -> int:
-    """DECIMALS, or more where fewer would print two consecutive VALUES as equal or in the wrong order: a loss list
-    beside "climbed at each epoch" or "falling at epoch 8" shows each step (review 77b #2, #3)."""
-    for d in range(decimals, 10):
-        if all(
-            (round(b, d) > round(a, d)) == (b > a) and (round(b, d) < round(a, d)) == (b < a)
-            for a, b in zip(values[:-1], values[1:], strict=True)
+    lowest, best = min(loss), int(np.argmin(loss))
+    for d in range(3, 10):
+        if _in_order(loss[best:], d) and all(
+            _over(round(v, d) - round(lowest, d)) == _over(v - lowest) for v in loss[-2:]
         ):
             return d
     return 10
@@ -391,6 +397,16 @@ def fold_recipe_words(recipe: dict | None, fine_tune: dict | None) -> str:
     return f"another recipe than this model's ({recipe_label(recipe)})"
 
 
+def gap_decimals(gap: float, lines: list[float]) -> int:
+    """Decimals (2 or more) at which GAP and each of LINES (the seed yardstick, twice it) print on the same sides of
+    each other as they are: a 1.37-point gap is not "less than the 1.37 points" of a 1.3747 yardstick (review 78b
+    #2)."""
+    for d in range(2, 8):
+        if all((round(abs(gap), d) < round(line, d)) == (abs(gap) < line) for line in lines):
+            return d
+    return 8
+
+
 def stale_real_photos(model: LoadedModel) -> str:
     """Why a folder's real-photo figures are not shown (``LoadedModel.real_photos_stale``); "" otherwise. Said
     without naming what the file holds or how it was run: each partial case named wrongly (reviews 69a, 70a, 70b)."""
@@ -403,12 +419,13 @@ def stale_real_photos(model: LoadedModel) -> str:
     )  # reviews 72a-74a: every how-to for another folder had a case where it was wrong (74a #1: --init leaks)
 
 
-def seed_yardstick(grid: dict, noise: float) -> str:
+def seed_yardstick(grid: dict, noise: float, decimals: int = 2) -> str:
     """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds)
-    in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."."""
+    in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."; DECIMALS
+    as many as a gap printed beside it needs (``gap_decimals``)."""
     seeds = len(playground.seed_spread(grid))
     return (
-        f"the {noise:.2f} points under which two single runs of one Playground setting would differ about 95% of the "
+        f"the {noise:.{decimals}f} points under which two single runs of one Playground setting would differ about 95% of the "
         f"time if runs varied as the {seeds} seeds of its default setting did ({DEFAULT['images']:,} images, "
         f"{'with' if DEFAULT['batch_norm'] else 'no'} batch norm; a spread from {seeds} runs is itself uncertain)"
     )

@@ -1013,10 +1013,16 @@ def test_a_rise_of_exactly_the_rules_line_gets_one_verdict_whatever_the_losses(l
     assert "it ended only 0.030 above its lowest" in words and "more than 0.03 above it" not in words
 
 
-def test_a_listed_climb_shows_each_step():
-    """Review 77b #2: 0.5501, 0.5504, 0.5703 printed "0.550, 0.550, 0.570" beside "climbed at each epoch"."""
-    from tabs.runs import listed_decimals
+def test_a_listed_climb_shows_each_step_and_each_rise_on_the_rules_side():
+    """Review 77b #2: 0.5501, 0.5504, 0.5703 printed "0.550, 0.550, 0.570" beside "climbed at each epoch"; 78b #1: a
+    count chosen for the list alone printed a 0.03001 rise as 0.5505 ... 0.5805, 0.0300 apart, beside "overfitted"."""
+    from tabs.runs import losses_decimals
 
-    assert listed_decimals([0.5501, 0.5504, 0.5703], 3) == 4
-    assert listed_decimals([0.5, 0.6, 0.7], 3) == 3
-    assert listed_decimals([0.4911, 0.4908], 3) == 4  # a fall shown as one, not "0.491, 0.491"
+    def h(*val):
+        return {"val_loss": list(val)}
+
+    assert losses_decimals(h(0.9, 0.5501, 0.5504, 0.5703)) == 4
+    assert losses_decimals(h(0.9, 0.5, 0.6, 0.7)) == 3
+    assert losses_decimals(h(0.9, 0.49, 0.4911, 0.4908)) == 4  # a fall shown as one, not "0.491, 0.491"
+    d = losses_decimals(h(0.9, 0.55049, 0.5601, 0.5604, 0.5900, 0.58050))  # rise 0.03001 at the end
+    assert round(round(0.58050, d) - round(0.55049, d), 9) > 0.03 and round(0.5604, d) > round(0.5601, d)
