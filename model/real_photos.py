@@ -24,6 +24,7 @@ import numpy as np
 
 from model.augment import vary_photo
 from model.data import CLASS_NAMES
+from model.outliers import FAMILIES
 from model.preprocess import load_and_preprocess, open_image, preprocess
 
 SOURCE = "https://github.com/alexeygrigorev/clothing-dataset-small"
@@ -80,8 +81,10 @@ def same_recipe(cv_recipe: dict | None, real: dict | None) -> bool:
     generated pictures, so a model fine-tuned without that outlier exposure ran another recipe."""
     if not (cv_recipe and real) or not real.get("outlier_exposure", True):
         return False
-    generated = set((real.get("generated_outliers") or {}).values())
-    return generated == {recipe_outliers(cv_recipe)} and all(cv_recipe.get(k) == real.get(k) for k in RECIPE)
+    made = real.get("generated_outliers") or {}
+    # every family, each as many as the folds' (review 78a #3: one family of the right count is not the recipe)
+    every = set(made) == set(FAMILIES) and set(made.values()) == {recipe_outliers(cv_recipe)}
+    return every and all(cv_recipe.get(k) == real.get(k) for k in RECIPE)
 
 
 def recipe_label(recipe: dict) -> str:

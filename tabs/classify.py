@@ -74,11 +74,12 @@ def _verdict(
     flagged: float | None = None,
     drawing: bool = False,
     sibling: bool = False,
-    other_recipe: bool = False,
+    other_recipe: str = "",
 ) -> str:
     """The answer's first words. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
     cross-validation (``_flagged``), or None where it was not measured; SIBLING: measured on another run's folds
-    than the table's (review 42a #5); OTHER_RECIPE: by fold models fine-tuned by another recipe than the model's."""
+    than the table's (review 42a #5); OTHER_RECIPE: the recipe of fold models not fine-tuned as the model was, in words
+    (``_rule_other_recipe``), or "" where they were."""
     best = int(probs.argmax())
     if not prep.has_object:
         return f"{NO_OBJECT} {TRY_DRAWING if drawing else TRY_PHOTO}"  # a drawing too small: draw larger (30a #3)
@@ -89,7 +90,7 @@ def _verdict(
             f"**Not sure: this looks more unusual than most photos it trained on.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
-                f"In cross-validation{_whose_folds(sibling, other_recipe)} on new people's photos, this rule "
+                f"In cross-validation{_whose_folds(sibling, other_recipe)}, this rule "
                 f"also flagged {flagged:.1%} of ordinary photos of the ten classes. "
                 if flagged is not None
                 else "This rule can also flag ordinary photos. "
@@ -117,17 +118,20 @@ def _verdict(
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
 
 
-def _whose_folds(sibling: bool, other_recipe: bool) -> str:
+def _whose_folds(sibling: bool, other_recipe: str) -> str:
     """Whose cross-validation the "unlike" rule's flagged share comes from, where not the table's own run's."""
-    if other_recipe:  # a sibling too, or not: the recipe is what a learner needs to know (review 44a #1)
-        return " of fold models fine-tuned by another recipe than this model's"
-    return " of a sibling run" if sibling else ""
+    if other_recipe:  # a sibling too, or not: the recipe is what a learner needs to know (reviews 44a #1, 78a #1)
+        return f" by fold models fine-tuned by {other_recipe}, on new people's photos"
+    return f"{' of a sibling run' if sibling else ''} on new people's photos"
 
 
-def _rule_other_recipe(model: LoadedModel) -> bool:
-    """Whether the "unlike" rule was cross-validated with another fine-tune recipe than the model's (review 44a #1)."""
+def _rule_other_recipe(model: LoadedModel) -> str:
+    """The recipe the "unlike" rule's fold models were fine-tuned by, in words, where it is not the model's own
+    (``fold_recipe_words``: a model with no real-photo fine-tune ran no "other recipe"; review 78a #1); "" where
+    it is, or where the rule names none."""
     recipe = ((model.real_photo_results or {}).get("unlike_rule") or {}).get("recipe")
-    return bool(recipe) and not same_recipe(recipe, model.metrics.get("real_photos"))
+    fine_tune = model.metrics.get("real_photos")
+    return fold_recipe_words(recipe, fine_tune) if recipe and not same_recipe(recipe, fine_tune) else ""
 
 
 def _flagged(model: LoadedModel) -> float | None:

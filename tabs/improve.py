@@ -50,6 +50,7 @@ from tabs.runs import (
     losses_decimals,
     measure,
     noise_words,
+    order_decimals,
     reestimated_step_words,
     reestimated_words,
     seed_yardstick,
@@ -616,10 +617,11 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     if _key(before) in ABLATIONS and regularisers(before) == (has, lacks):  # the row above had the same: no reason
         recipe = ""
     best, d = best_epoch(h), losses_decimals(h)  # printed more than 0.03 apart where they are (review 77b, for A)
+    t = order_decimals([h["loss"][best - 1], h["loss"][-1]])  # a fall printed as one (review 78a #2)
     curves = (
         f"{lower}. Its validation loss was lowest at epoch {best} ({h['val_loss'][best - 1]:.{d}f}) and more than "
         f"{OVERFIT_RISE} above that at each of the last two epochs ({h['val_loss'][-2]:.{d}f}, {h['val_loss'][-1]:.{d}f}), "
-        f"while its training loss went from {h['loss'][best - 1]:.3f} to {h['loss'][-1]:.3f}: by the Overfitting "
+        f"while its training loss went from {h['loss'][best - 1]:.{t}f} to {h['loss'][-1]:.{t}f}: by the Overfitting "
         "tab's rule it overfitted"
     )
     if batch_norm and overfitted(before.history):  # a shared cause explains nothing between them (review 32a #1)

@@ -366,7 +366,8 @@ def test_the_doc_says_which_file_records_each_phases_seconds():
 
 # review 44a #3: the fold models always learn a uniform answer on hats, shorts, skirts and generated pictures
 _CV_RECIPE = {"copies": 5, "epochs": 5, "variation": "pixels", "targets": "committed"}  # recorded before "outliers"
-_FINE_TUNE = {**_CV_RECIPE, "outlier_exposure": True, "generated_outliers": {"backgrounds": 1500, "synthetic": 1500}}
+_FAMILIES = ("backgrounds", "synthetic", "pieces")  # model.outliers.FAMILIES, each fold's fine-tune made all three
+_FINE_TUNE = {**_CV_RECIPE, "outlier_exposure": True, "generated_outliers": dict.fromkeys(_FAMILIES, 1500)}
 
 
 @pytest.mark.parametrize(
@@ -374,7 +375,8 @@ _FINE_TUNE = {**_CV_RECIPE, "outlier_exposure": True, "generated_outliers": {"ba
     [
         (_CV_RECIPE, _FINE_TUNE, True),  # a run that did not record its outliers used the default
         ({**_CV_RECIPE, "outliers": 3000}, _FINE_TUNE, False),
-        ({**_CV_RECIPE, "outliers": 3000}, {**_FINE_TUNE, "generated_outliers": {"backgrounds": 3000}}, True),
+        ({**_CV_RECIPE, "outliers": 3000}, {**_FINE_TUNE, "generated_outliers": dict.fromkeys(_FAMILIES, 3000)}, True),
+        (_CV_RECIPE, {**_FINE_TUNE, "generated_outliers": {"backgrounds": 1500}}, False),  # review 78a #3
         (_CV_RECIPE, {**_FINE_TUNE, "outlier_exposure": False, "generated_outliers": {}}, False),
         ({**_CV_RECIPE, "epochs": 8}, _FINE_TUNE, False),
         (None, _FINE_TUNE, False),
@@ -383,6 +385,7 @@ _FINE_TUNE = {**_CV_RECIPE, "outlier_exposure": True, "generated_outliers": {"ba
         "default outliers",
         "more outliers in the folds",
         "same outliers",
+        "one family only",
         "no outlier exposure",
         "other epochs",
         "no CV",

@@ -92,12 +92,17 @@ def test_the_unlike_verdicts_share_names_another_recipes_folds():
     bare = copy.deepcopy(METRICS)
     bare["real_photos"]["outlier_exposure"], bare["real_photos"]["generated_outliers"] = False, {}
     assert classify._rule_other_recipe(fake_model(metrics=bare))  # the fold models always had outlier exposure
+    other = classify._rule_other_recipe(fake_model(metrics=more))
+    assert other.startswith("another recipe than this model's (")
     for sibling in (False, True):
-        words = classify._verdict(SURE, FOUND, UNLIKE, flagged, sibling=sibling, other_recipe=True)
+        words = classify._verdict(SURE, FOUND, UNLIKE, flagged, sibling=sibling, other_recipe=other)
         assert (
-            "In cross-validation of fold models fine-tuned by another recipe than this model's on new people's photos, "
-            f"this rule also flagged {flagged:.1%} of ordinary photos"
+            f"In cross-validation by fold models fine-tuned by {other}, on new people's photos, this rule also flagged "
+            f"{flagged:.1%} of ordinary photos"
         ) in words
+    # review 78a #1: a model with no real-photo fine-tune ran no "other recipe"
+    none = {k: v for k, v in METRICS.items() if k != "real_photos"}
+    assert classify._rule_other_recipe(fake_model(metrics=none)).startswith("a real-photo fine-tune this model did not")
 
 
 def test_without_a_measured_share_the_unlike_verdict_claims_no_number():
