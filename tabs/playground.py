@@ -29,6 +29,7 @@ from tabs.runs import (
     losses_decimals,
     noise_words,
     not_overfitting,
+    order_decimals,
 )
 from tabs.wiring import RAW
 
@@ -217,12 +218,13 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             + wide
         )
     later = h["val_loss"][best:]
+    t = order_decimals([h["loss"][best - 1], h["loss"][-1]])  # a fall printed as one (review 79b #2)
     fell = [best + 1 + i for i, (a, b) in enumerate(zip([lowest, *later[:-1]], later, strict=True)) if b < a]
     steady = not fell
     return head + (
         f"{where}, more than {OVERFIT_RISE} above it at each of the last two epochs, with {accuracies} "
-        f"({100 * (after - before):+.2f} points) while training loss went from {h['loss'][best - 1]:.3f} to "
-        f"{h['loss'][-1]:.3f}. By the Overfitting tab's rule this run overfitted, one run with one seed"
+        f"({100 * (after - before):+.2f} points) while training loss went from {h['loss'][best - 1]:.{t}f} to "
+        f"{h['loss'][-1]:.{t}f}. By the Overfitting tab's rule this run overfitted, one run with one seed"
         + (
             ": its validation loss did not fall at any epoch after its lowest."
             if steady

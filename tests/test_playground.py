@@ -572,3 +572,10 @@ def test_the_as_trained_sentence_when_no_re_estimate_helped():
     # review 47b #1: as trained, each scores at least as high as re-estimated, so none scores lower
     assert "no batch-norm run scores lower than re-estimated" in words and "points lower" not in words
     assert "batch-norm runs score up to" in tab.grid_words(GRID)  # the shipped: re-estimating helped
+
+
+def test_an_overfitted_runs_training_loss_fall_prints_as_one():
+    """Review 79b #2: the rule calls it overfitted only if training loss fell; 0.3004 to 0.2996 is not "0.300 to
+    0.300"."""
+    words = tab.run_words(_history([0.9, 0.5, 0.6, 0.7], [1.0, 0.3004, 0.3, 0.2996], [0.7, 0.8, 0.77, 0.75]), 4)
+    assert "this run overfitted" in words and "training loss went from 0.3004 to 0.2996" in words
