@@ -105,10 +105,9 @@ def batch_norm_words(model: LoadedModel) -> str:
     h, g = bn["history"], plain["history"]
     best, plain_best = best_epoch(h), best_epoch(g)
     if best and plain_best and best < plain_best:
-        loss = h["val_loss"]
+        loss, d = h["val_loss"], losses_decimals(h)  # beside the rule's verdict, on its side (review 76b #2)
         words += (
-            f" Its validation loss was lowest at epoch {best} ({loss[best - 1]:.{losses_decimals(h)}f}) and ended at "
-            f"{loss[-1]:.{losses_decimals(h)}f} "  # beside the rule's verdict, on its side (review 76b #2)
+            f" Its validation loss was lowest at epoch {best} ({loss[best - 1]:.{d}f}) and ended at {loss[-1]:.{d}f} "
             f"(without batch norm: lowest at epoch {plain_best}): its validation loss rose after epoch {best}, and "
             "the test accuracy is the last epoch's. "
         )

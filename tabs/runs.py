@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 
-from concepts.curves import OVERFIT_RISE, not_overfitted_because, training_curves
+from concepts.curves import OVERFIT_RISE, not_overfitted_because, rose_past, training_curves
 from model import playground
 from model.inference import FASHION_MNIST_ONLY, UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
@@ -340,11 +340,6 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     return words + f" and an “unlike” line above {unlike * 100:.4g}% of the training photos' scores"
 
 
-def _over(rise: float) -> bool:
-    """Whether a validation-loss RISE is more than the rule's OVERFIT_RISE, compared as concepts.curves does."""
-    return round(rise, 9) > OVERFIT_RISE
-
-
 def _in_order(values: list[float], d: int) -> bool:
     """Whether VALUES printed at D decimals keep each consecutive step's direction (up, down or level)."""
     return all(
@@ -369,7 +364,7 @@ def losses_decimals(history: dict) -> int:
     lowest, best = min(loss), int(np.argmin(loss))
     for d in range(3, 10):
         if _in_order(loss[best:], d) and all(
-            _over(round(v, d) - round(lowest, d)) == _over(v - lowest) for v in loss[-2:]
+            rose_past(round(v, d) - round(lowest, d)) == rose_past(v - lowest) for v in loss[-2:]
         ):
             return d
     return 10
@@ -382,7 +377,7 @@ def rise_words(lowest: float, later: float, decimals: int | None = None) -> str:
     if decimals is not None:
         return f"{round(later, decimals) - round(lowest, decimals):.{decimals}f}"
     rise = later - lowest
-    d = next((d for d in range(3, 10) if _over(round(rise, d)) == _over(rise)), 10)
+    d = next((d for d in range(3, 10) if rose_past(round(rise, d)) == rose_past(rise)), 10)
     return f"{rise:.{d}f}"
 
 
