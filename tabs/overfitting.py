@@ -38,14 +38,15 @@ from tabs.runs import (
     fashion_mnist_run,
     losses_decimals,
     measured_alike,
-    noise_words,
     not_overfitting,
+    past,
     reestimated_step_words,
     rise_words,
     run_histories,
     seed_noise,
     seed_yardstick,
     show_curves,
+    yardstick_decimals,
 )
 from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
 
@@ -344,23 +345,28 @@ def regularisation_words(model: LoadedModel) -> str:
         unmeasured = "how much the seed moves these runs was not measured"
         # under the yardstick: "possibly noise", as the ladder's steps are; past it: a hint, not a finding
         under = {n for n, c in clear.items() if noise is not None and abs(c) < noise}
+        d = yardstick_decimals(list(clear.values()), noise)  # each gap on its side as printed (review 79b #1)
         if noise is None:
             verdict = f": a hint, not a finding, since {unmeasured}"
         elif under == clear.keys():
-            verdict = f": less than {seed_yardstick(model.playground, noise)}, so possibly noise; {unmeasured}"
+            verdict = f": less than {seed_yardstick(model.playground, noise, d)}, so possibly noise; {unmeasured}"
         elif not under:
             verdict = (
-                f": a hint, not a finding, since {unmeasured} (for scale: {seed_yardstick(model.playground, noise)})"
+                f": a hint, not a finding, since {unmeasured} (for scale: {seed_yardstick(model.playground, noise, d)})"
             )
         else:  # one each side of the yardstick: the yardstick first, then each its own verdict (review 34b #5)
             verdict = f"; {unmeasured}"
         mixed = 0 < len(under) < len(clear)
         scored = (
-            f"leaving {left_out[n]} out scored {c:+.2f} points"
-            + ((", less, so possibly noise" if n in under else ", more, so a hint, not a finding") if mixed else "")
+            f"leaving {left_out[n]} out scored {c:+.{d}f} points"
+            + (
+                (", less, so possibly noise" if n in under else f", {past(c, noise, 'more')}, so a hint, not a finding")
+                if mixed
+                else ""
+            )
             for n, c in clear.items()
         )
-        against = f"set against {seed_yardstick(model.playground, noise)}: " if mixed else ""
+        against = f"set against {seed_yardstick(model.playground, noise, d)}: " if mixed else ""
         words += (
             "On this budget, in one run each, "
             + against
@@ -452,10 +458,12 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
         return ""
     plain, augmented = (runs[name]["test_accuracy"] for name in ("vgg", "vgg-aug"))
     step = 100 * (augmented - plain)
+    threshold = seed_noise(model.playground) if complete(model.playground) else None
+    d = yardstick_decimals([step], threshold)  # the step on its side of the yardstick as printed (review 79b #1)
     budget = "/".join(map(str, sorted({runs[name]["epochs"] for name in ("vgg", "vgg-aug")})))
     said = (
         f" In the improvement ladder's plain recipe (Adam, hard targets), on the same network and budget, adding "
-        f"augmentation changed test accuracy by {step:+.2f} points ({plain:.2%} to {augmented:.2%}), in one pair of "
+        f"augmentation changed test accuracy by {step:+.{d}f} points ({plain:.2%} to {augmented:.2%}), in one pair of "
         f"{budget}-epoch runs never repeated with other seeds"
     )
     if abs(step) < TOO_CLOSE:
@@ -466,13 +474,12 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
             + ": how much such runs vary with the seed was not measured, so this may be noise."
             + reestimated_step_words(model)
         )
-    threshold, _ = noise_words(model.playground)
-    seed = seed_yardstick(model.playground, threshold)
+    seed = seed_yardstick(model.playground, threshold, d)
     lag = reestimated_step_words(model)
     source = " These runs' own seed spread was not measured."
     if abs(step) < threshold:
         return said + f": less than {seed}, so possibly noise.{source}" + lag
-    return said + f": more than {seed}, so a hint, not a finding.{source}" + lag
+    return said + f": {past(step, threshold)} {seed}, so a hint, not a finding.{source}" + lag
 
 
 OVERFITTING_RUNS = ("baseline", "no-dropout", "no-augmentation")  # plotted when the tab opens

@@ -73,7 +73,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     noise = seed_noise(getattr(model, "playground", None))
     unmeasured = "how much the seed moves these runs was not measured"
     # the gap and the yardstick beside it to the decimals that keep them on their sides (reviews 77b #1, 78b #2)
-    d = gap_decimals(gap, [noise, 2 * noise]) if noise is not None else 2
+    d = yardstick_decimals([gap], noise)
     if abs(gap) < TOO_CLOSE:
         verdict = (
             f" {abs(gap):.2f} points apart: too close to call from one run each (two runs of the shipped recipe differ "
@@ -89,8 +89,8 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
         )
     elif abs(gap) < 2 * noise:  # past the yardstick, not far past it: still one run each
         verdict = (
-            f" Ours is {gap:+.{d}f} points (one run each; a hint, not a finding, as it is not far above "
-            f"{seed_yardstick(model.playground, noise, d)})."
+            f" Ours is {gap:+.{d}f} points (one run each; a hint, not a finding, as it is "
+            f"{past(gap, noise, 'not far above')} {seed_yardstick(model.playground, noise, d)})."
         )
     else:  # at least twice the yardstick
         verdict = f" Ours is {gap:+.1f} points (one run each)."
@@ -392,14 +392,27 @@ def fold_recipe_words(recipe: dict | None, fine_tune: dict | None) -> str:
     return f"another recipe than this model's ({recipe_label(recipe)})"
 
 
-def gap_decimals(gap: float, lines: list[float]) -> int:
-    """Decimals (2 or more) at which GAP and each of LINES (the seed yardstick, twice it) print on the same sides of
-    each other as they are: a 1.37-point gap is not "less than the 1.37 points" of a 1.3747 yardstick (review 78b
-    #2)."""
-    for d in range(2, 8):
-        if all((round(abs(gap), d) < round(line, d)) == (abs(gap) < line) for line in lines):
+def yardstick_decimals(gaps: list[float], noise: float | None) -> int:
+    """Decimals (2 or more) at which each of GAPS (points) prints on the same side of the seed yardstick NOISE, and of
+    twice its printed figure, as it is, level only where it is level: a 1.37-point gap is not "less than the 1.37 points" of a 1.3747
+    yardstick (reviews 78b #2, 79b #1). 2 where NOISE is None."""
+    if noise is None:
+        return 2
+
+    def side(a: float, b: float) -> int:
+        return int(a > b) - int(a < b)
+
+    for d in range(2, 10):
+        shown = round(noise, d)  # "twice the 1.37 points" is read as twice the printed figure
+        if all(side(round(abs(g), d), k * shown) == side(abs(g), k * noise) for g in gaps for k in (1, 2)):
             return d
-    return 8
+    return 10
+
+
+def past(points: float, noise: float, words: str = "more than") -> str:
+    """WORDS for a difference of POINTS at or past the yardstick NOISE (the tiers call one at NOISE a hint), or "level
+    with" where it is exactly on it (review 79b #3)."""
+    return "level with" if abs(points) == noise else words
 
 
 def stale_real_photos(model: LoadedModel) -> str:
@@ -417,7 +430,7 @@ def stale_real_photos(model: LoadedModel) -> str:
 def seed_yardstick(grid: dict, noise: float, decimals: int = 2) -> str:
     """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds)
     in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."; DECIMALS
-    as many as a gap printed beside it needs (``gap_decimals``)."""
+    as many as a gap printed beside it needs (``yardstick_decimals``)."""
     seeds = len(playground.seed_spread(grid))
     return (
         f"the {noise:.{decimals}f} points under which two single runs of one Playground setting would differ about 95% of the "
@@ -426,11 +439,11 @@ def seed_yardstick(grid: dict, noise: float, decimals: int = 2) -> str:
     )
 
 
-def _apart(points: float, what: str) -> str:
-    """ "0.95 points below WHAT", "0.20 points above WHAT" or "level with WHAT" (to two decimals)."""
-    if round(points, 2) == 0:
+def _apart(points: float, what: str, decimals: int = 2) -> str:
+    """ "0.95 points below WHAT", "0.20 points above WHAT" or "level with WHAT" (to DECIMALS decimals)."""
+    if round(points, decimals) == 0:
         return f"level with {what}"
-    return f"{abs(points):.2f} points {'below' if points < 0 else 'above'} {what}"
+    return f"{abs(points):.{decimals}f} points {'below' if points < 0 else 'above'} {what}"
 
 
 def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_name: str = "notebook") -> str | None:
@@ -476,13 +489,14 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
         )
     grid = getattr(model, "playground", None)
     noise = seed_noise(grid)
-    where = f"Re-estimated, it is {_apart(left, 'the network without batch norm')}"
+    d = yardstick_decimals([left], noise)
+    where = f"Re-estimated, it is {_apart(left, 'the network without batch norm', d)}"
     if noise is None:
         words += f" {where} (how much the seed moves such runs was not measured)."
     else:
-        seed = seed_yardstick(grid, noise)
+        seed = seed_yardstick(grid, noise, d)
         unmeasured = "(how much the seed moves these runs, on the whole training split, was not measured)"
-        if round(left, 2) == 0:
+        if round(left, d) == 0:
             words += f" {where}: no deficit is left."
         elif abs(left) < noise:
             what = (
@@ -493,7 +507,8 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             words += f" {where}, less than {seed}: {what} of batch norm {unmeasured}."
         else:
             words += (
-                f" {where}, more than {seed}: a hint, from one run each, of what batch norm itself did {unmeasured}."
+                f" {where}, {past(left, noise)} {seed}: a hint, from one run each, of what batch norm itself did "
+                f"{unmeasured}."
             )
     return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
 
@@ -591,20 +606,22 @@ def complete(grid: dict | None) -> bool:
     ) == len(playground.SEEDS)
 
 
-def noise_words(grid: dict) -> tuple[float, str]:
+def noise_words(grid: dict, gaps: tuple[float, ...] = ()) -> tuple[float, str]:
     """The smallest difference between two single runs called more than noise (points), and a sentence on it:
     2 x sqrt(2) standard deviations of the default configuration's seeds (about 95% of the differences between
-    two runs of one setting stay below it, if runs vary as those did)."""
+    two runs of one setting stay below it, if runs vary as those did), printed to the decimals that keep GAPS
+    (points shown beside it) on their sides of it (yardstick_decimals)."""
     scores = playground.seed_spread(grid)
     sd = float(np.std(scores, ddof=1))
     threshold = playground.noise_threshold(grid)
+    d = yardstick_decimals(list(gaps), threshold)
     listed = ", ".join(f"{s:.2f}%" for s in scores)
     return threshold, (
         f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a "
         f"standard deviation of {sd:.2f} points between runs that differ in their seed (and in any run-to-run "
         f"nondeterminism), estimated from only {len(scores)} runs and so "
         f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
-        f"{threshold:.2f} points about 95% of the time, so "
+        f"{threshold:.{d}f} points about 95% of the time, so "
         "smaller differences are called *within noise* here; settings with 1,000 images or batch norm likely vary more, "
         'so a "better" or "worse" from one run each is a hint, not a finding.'
     )
