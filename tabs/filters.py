@@ -36,7 +36,7 @@ from tabs.runs import (
     seed_noise,
     seed_yardstick,
     train_out,
-    yardstick_decimals,
+    under,
 )
 from tabs.wiring import concept_input, first_example, pick_examples, rerun_on
 
@@ -88,19 +88,18 @@ def batch_norm_words(model: LoadedModel) -> str:
     noise = playground.noise_threshold(settings) if complete(settings) else None
     unmeasured = "how much the seed moves these runs was not measured"
     tier = noise_tier(abs(gap), noise)  # the same tiers cause_strength names causes by
-    d = yardstick_decimals([gap], noise)  # the gap and the yardstick on their sides as printed (review 79b #1)
     within = (
-        f"; less than {seed_yardstick(settings, noise, d)}: possibly noise; {unmeasured}"
+        f"; less than {seed_yardstick(settings, noise)}: possibly noise; {unmeasured}"
         if tier == "noise"
-        else f"; a hint, not a finding, as it is {past(gap, noise, 'not far above')} "
-        f"{seed_yardstick(settings, noise, d)}; {unmeasured}"
+        else f"; a hint, not a finding, as it is {past(gap, noise, 'past')} {seed_yardstick(settings, noise)}, but "
+        f"under twice it; {unmeasured}"
         if tier == "hint"
         else f"; {unmeasured}"
     )
     if gap > 0:
-        return BATCH_NORM + words + f"**{gap:.{d}f} points higher** (one run each{within})."
+        return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
     # a deficit gets the same verdict against the seed noise as a gain (review 54b #1)
-    words += f"**{-gap:.{d}f} points worse** (one run each{within}), so here it did not help on its own."
+    words += f"**{-gap:.2f} points worse** (one run each{within}), so here it did not help on its own."
     measured = reestimated_words(model, *BN_PAIR[::-1])
     if measured is not None:
         return BATCH_NORM + words + " " + measured + _what_closes_the_gap(runs, measured_alike(model), model.playground)
@@ -301,15 +300,14 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
         )
     # review 36b #M2: a rise that stays is one run each, set against the seed noise, and as confounded as a fall
     noise = seed_noise(grid)
-    d = yardstick_decimals([change], noise)
     verdict = (
         ""
         if noise is None
-        else f": less than {seed_yardstick(grid, noise, d)}, so possibly noise"
-        if change < noise
-        else f": {past(change, noise)} {seed_yardstick(grid, noise, d)}, but a hint, not a finding"
+        else f": less than {seed_yardstick(grid, noise)}, so possibly noise"
+        if under(change, noise)
+        else f": {past(change, noise)} {seed_yardstick(grid, noise)}, but a hint, not a finding"
     )
-    return words + f", {change:.{d}f} points higher (one run each){verdict}." + UNMEASURED_LAG
+    return words + f", {change:.2f} points higher (one run each){verdict}." + UNMEASURED_LAG
 
 
 def _points(change: float) -> str:

@@ -57,7 +57,7 @@ from tabs.runs import (
     seed_yardstick,
     thresholds_words,
     train_out,
-    yardstick_decimals,
+    under,
 )
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
@@ -207,11 +207,10 @@ def rungs(model: LoadedModel) -> list[Rung]:
     return found
 
 
-def short_run_noise(grid: dict | None, gaps: tuple[float, ...] = ()) -> tuple[float, str] | None:
+def short_run_noise(grid: dict | None) -> tuple[float, str] | None:
     """How far the seed alone moved a 10-epoch run, measured in the Playground GRID (the only short runs trained with
-    several seeds): the Playground's noise threshold between two single runs (points), and the sentence saying so,
-    the threshold printed to the decimals that keep GAPS (points printed beside it) on their sides of it
-    (runs.yardstick_decimals); None without those runs."""
+    several seeds): the Playground's noise threshold between two single runs (points), and the sentence saying so;
+    None without those runs."""
     try:
         scores = playground.seed_spread(grid)
     except (KeyError, TypeError):  # no grid in this folder, or not its default's runs
@@ -223,8 +222,7 @@ def short_run_noise(grid: dict | None, gaps: tuple[float, ...] = ()) -> tuple[fl
     return threshold, (
         f"in the Playground, the notebook's CNN trained {grid['epochs']} epochs on {DEFAULT['images']:,} images "
         f"scored {listed} with {len(scores)} seeds; by the Playground's rule, a difference of less than "
-        f"{threshold:.{yardstick_decimals(list(gaps), threshold)}f} points between two single runs is called within "
-        "noise"
+        f"{threshold:.2f} points between two single runs is called within noise"
     )
 
 
@@ -501,14 +499,13 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
     recipes = {ABLATIONS[key][3] for key in (_key(steps[best]), _key(steps[best + 1])) if key in ABLATIONS}
     where = " in the plain recipe," if recipes == {"plain"} else ""
     once = "one run each, never repeated with other seeds"
+    scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
     noise = short_run_noise(grid)
-    d = yardstick_decimals([net], noise[0] if noise else None)  # the net change on its side as printed (79b #1)
-    scored = f":{where} {both} scored {net:+.{d}f} points against the **{steps[best - 1].name}**"
     if noise is not None:  # the yardstick is the Playground's, for scale only (review 34a #2)
-        rule = f"{seed_yardstick(grid, noise[0], d)}, {for_scale(model)}; these runs' own seed spread was not measured"
+        rule = f"{seed_yardstick(grid, noise[0])}, {for_scale(model)}; these runs' own seed spread was not measured"
         verdict = (
             f", less than {rule} ({once})"
-            if abs(net) < noise[0]
+            if under(net, noise[0])
             else f", {past(net, noise[0])} {rule} ({once}): a hint, not a finding"
         )
     elif abs(net) < TOO_CLOSE:
@@ -602,9 +599,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         return f"**{after.name}** scored lower. {measured}"
     h = after.history
     drop = 100 * (before.test_accuracy - after.test_accuracy)
-    noise = short_run_noise(grid)
-    shown = yardstick_decimals([drop], noise[0] if noise else None)  # the drop on its side as printed (79b #1)
-    lower = f"**{after.name}** scored {drop:.{shown}f} points lower than the row above, one run each"
+    lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each"
     if drop < TOO_CLOSE:  # review 26a #1: a drop this small gets no cause
         return f"{lower}: too close to call."
     batch_norm = _key(after) == "notebook-bn"
@@ -648,25 +643,34 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         if model
         else ""
     )
-    if noise is not None and drop < noise[0]:  # review 49a #1: a drop the yardstick calls possible noise has no cause
+    noise = short_run_noise(grid)
+    if noise is not None and under(
+        drop, noise[0]
+    ):  # review 49a #1: a drop the yardstick calls possible noise has no cause
         return (
-            f"{curves}; but the drop is less than {seed_yardstick(grid, noise[0], shown)}, {for_scale(model)}, so it may be "
+            f"{curves}; but the drop is less than {seed_yardstick(grid, noise[0])}, {for_scale(model)}, so it may be "
             "noise, and one run each cannot say whether overfitting explains it." + ("" if batch_norm else lag)
         )
-    # as strong as the drop against the seed noise allows: "likely" only at twice it (review 57b L2, as Filters)
-    strength, cause = cause_strength(drop, noise[0] if noise else None, "drop")
+    # as strong as the drop against the seed noise allows, never "likely" (review 81a #1)
+    why, cause = cause_strength(drop, noise[0] if noise else None, "drop")
+    scale = ""
+    if noise is not None:  # at or past the yardstick (under it returned above): named, for scale only (81a #1)
+        where = past(drop, noise[0]) if under(drop, 2 * noise[0]) else f"{past(drop, 2 * noise[0])} twice"
+        scale = (
+            f" The drop is {where} {seed_yardstick(grid, noise[0])}, {for_scale(model)}: one run each, so a hint, not "
+            "a finding."
+        )
+        why = ""  # said in that sentence
     if batch_norm:  # the rung that adds batch norm: its averages may lag too
-        return f"{curves}. " + batch_norm_causes(
-            grid, "Overfitting", "; ".join(filter(None, (recipe, strength))), cause
+        return f"{curves}.{scale} " + batch_norm_causes(
+            grid, "Overfitting", "; ".join(filter(None, (recipe, why))), cause
         )
-    if recipe and not lacks:  # it had both: they did not cause it, it overfitted despite them (review 30a #6)
-        return (
-            f"{curves} despite its {' and '.join(has)}, {cause} of the lower score"
-            + (f" ({strength})." if strength else ".")
-            + lag
-        )
-    said = "; ".join(filter(None, (recipe, strength)))
-    return f"{curves}, {cause} of the lower score" + (f" ({said})." if said else ".") + lag
+    despite = f" despite its {' and '.join(has)}" if recipe and not lacks else ""  # they did not cause it (30a #6)
+    said = "; ".join(filter(None, ("" if despite else recipe, why)))
+    # "; overfitting is": not "…despite its dropout, one possible cause", which reads as naming dropout (81a #5)
+    return (
+        f"{curves}{despite}; overfitting is {cause} of the lower score" + (f" ({said})." if said else ".") + scale + lag
+    )
 
 
 def _same_split(model: LoadedModel) -> bool | None:
@@ -776,22 +780,21 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
     budget = (
         f"the same {epochs['baseline']}-epoch budget" if same else f"{epochs['vgg']} and {epochs['vgg-aug']} epochs"
     )
-    noise = short_run_noise(model.playground, (step,))
-    d = yardstick_decimals([step], noise[0] if noise else None)  # as short_run_noise prints its threshold
     words = (
         f"**{RUNG_NAMES['vgg-aug']}** on the ladder (the plain recipe: Adam, hard targets; {budget}) scored "
-        f"{step:+.{d}f} points against the row above, in one pair of runs never repeated with other seeds"
+        f"{step:+.2f} points against the row above, in one pair of runs never repeated with other seeds"
     )
+    noise = short_run_noise(model.playground)
     lag = reestimated_step_words(model)
     if noise is None:
         return words + (": too close to call." if abs(step) < TOO_CLOSE else ": a hint, not a finding.") + lag
-    if abs(step) < noise[0]:
+    scale = for_scale(model)  # its own sentence, joined to the Playground's by a colon (review 81a #4)
+    scale = f" {scale[0].upper()}{scale[1:]}: {noise[1]}."
+    if under(step, noise[0]):
         return (
-            words
-            + f": possibly noise, possibly not, since these runs' own seed spread was not measured; {for_scale(model)}, "
-            f"{noise[1]}." + lag
+            words + ": possibly noise, possibly not, since these runs' own seed spread was not measured." + scale + lag
         )
-    return words + f": a hint, not a finding ({for_scale(model)}, {noise[1]})." + lag
+    return words + ": a hint, not a finding." + scale + lag
 
 
 def _reshuffled_too(step_shown: bool) -> str:

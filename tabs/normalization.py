@@ -27,7 +27,7 @@ from tabs.runs import (
     seed_yardstick,
     show_curves,
     train_out,
-    yardstick_decimals,
+    under,
 )
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 
@@ -88,17 +88,16 @@ def running_average_words(grid: dict | None) -> str:
     )
     noise = seed_noise(grid)
     gaps = [100 * abs(pair[0] - pair[1]) for pair in (trained, again)]  # points: as trained, re-estimated
-    d = yardstick_decimals(gaps, noise)  # the yardstick printed off the differences' level (review 79b #1)
-    if noise is not None and gaps[0] >= noise > gaps[1]:
+    if noise is not None and not under(gaps[0], noise) and under(gaps[1], noise):
         return lead + (
             f": {measured}, but {again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one "
             f"run each). The first difference is {past(gaps[0], noise)}, the second less than, "
-            f"{seed_yardstick(grid, noise, d)}; how "
+            f"{seed_yardstick(grid, noise)}; how "
             "much runs with batch norm vary by seed was not measured. This tab's own pair, above, did end close as "
             "trained."  # the yardstick is the default's, without batch norm (review 37c #4)
         )
-    close = noise is not None and max(gaps) < noise
-    within = f" Both differences are less than {seed_yardstick(grid, noise, d)}." if close else ""
+    close = noise is not None and all(under(g, noise) for g in gaps)
+    within = f" Both differences are less than {seed_yardstick(grid, noise)}." if close else ""
     return lead + (
         f". In{measured[2:]}, and {again[0]:.2%} and {again[1]:.2%} once its running averages were re-estimated (one "
         f"run each).{within}"
@@ -126,14 +125,12 @@ def without_batch_norm(model: LoadedModel) -> str:
     norm, raw = (runs[name] for name in PAIR)
     gap = 100 * (norm["test_accuracy"] - raw["test_accuracy"])
     first = [100 * run["history"]["val_accuracy"][0] for run in (norm, raw)]
-    noise = _seed_noise(model)
-    d = yardstick_decimals([gap], noise)  # the gap on its side of the yardstick below as printed (review 79b #1)
     if abs(gap) < TOO_CLOSE:
         verdict = f"{abs(gap):.2f} points apart at the end: too close to call from one run each"
     elif gap > 0:
-        verdict = f"the standardized run ended **{gap:.{d}f} points** higher (one run each)"
+        verdict = f"the standardized run ended **{gap:.2f} points** higher (one run each)"
     else:
-        verdict = f"raw pixels scored **{-gap:.{d}f} points** higher at the end (one run each)"
+        verdict = f"raw pixels scored **{-gap:.2f} points** higher at the end (one run each)"
     budget = (
         f"Trained twice on the same {norm['epochs']}-epoch budget"
         if norm["epochs"] == raw["epochs"]
@@ -146,11 +143,11 @@ def without_batch_norm(model: LoadedModel) -> str:
         f"augmentation), it reaches **{norm['test_accuracy']:.2%}** test accuracy fed standardized pixels and "
         f"**{raw['test_accuracy']:.2%}** fed raw 0–255 pixels: {verdict}."
     )
+    noise = _seed_noise(model)
     if abs(gap) >= TOO_CLOSE and noise is not None:  # right after the verdict: its "That" is the test-accuracy gap
         subset = any(run.get("quick") for run in (norm, raw))  # train.py --quick: a smoke run on a subset
         trained_on = "a quick run's subset" if subset else "the whole training split"
-        yardstick = seed_yardstick(model.playground, noise, d)
-        words += _against_seed_noise(gap, yardstick, noise, trained_on)
+        words += _against_seed_noise(gap, seed_yardstick(model.playground, noise), noise, trained_on)
     words += f" After the first epoch, validation accuracy was {first[0]:.1f}% against {first[1]:.1f}%. " + _peaks(
         norm, raw
     )
@@ -163,18 +160,18 @@ def _against_seed_noise(gap: float, yardstick: str, noise: float, trained_on: st
     """GAP (points, standardized minus raw, at least TOO_CLOSE apart) against NOISE, the Playground's seed-noise
     threshold (YARDSTICK: it in words, runs.seed_yardstick), whichever run won, in runs.ablation_words' tiers: under
     NOISE, maybe noise; under twice it, a hint, not a finding; beyond, the likely mechanism where standardizing won.
-    Past NOISE, that the yardstick is another setting's (TRAINED_ON: the pair's images): the Playground measures seed
+    In every tier, that the yardstick is another setting's (TRAINED_ON: the pair's images): the Playground measures seed
     spread for its default setting only, which is fed standardized pixels."""
-    if abs(gap) < noise:
-        return f" That is less than {yardstick}: it may be seed noise."
     unfit = (  # the yardstick is another setting's: say so wherever a verdict rests on it
         f"these two runs are not that setting (they were trained on {trained_on}, not on the Playground's "
         f"{DEFAULT['images']:,} images), and how much runs fed raw pixels vary from seed to seed was not measured"
     )
-    if abs(gap) < 2 * noise:  # runs.ablation_words' middle tier: past the yardstick, not far past it
+    if under(gap, noise):  # with the same caveat as the tiers past it (review 81c #1)
+        return f" That is less than {yardstick}: it may be seed noise. That yardstick is for scale only: {unfit}."
+    if under(gap, 2 * noise):  # runs.ablation_words' middle tier: at or past the yardstick, under twice it
         return (
-            f" That is {past(gap, noise)} {yardstick}, but less than twice it: a hint, from one run each, that the scale "
-            f"itself mattered, not a finding: {unfit}."
+            f" That is {past(gap, noise)} {yardstick}, but less than twice it: a hint, from one run each, that the "
+            f"scale itself mattered, not a finding: {unfit}."
         )
     twice = f"{past(gap, 2 * noise)} twice {yardstick}"
     if gap < 0:

@@ -38,6 +38,7 @@ from tabs.runs import (
     fashion_mnist_run,
     losses_decimals,
     measured_alike,
+    noise_words,
     not_overfitting,
     past,
     reestimated_step_words,
@@ -46,7 +47,7 @@ from tabs.runs import (
     seed_noise,
     seed_yardstick,
     show_curves,
-    yardstick_decimals,
+    under,
 )
 from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
 
@@ -344,33 +345,32 @@ def regularisation_words(model: LoadedModel) -> str:
         noise = seed_noise(model.playground)
         unmeasured = "how much the seed moves these runs was not measured"
         # under the yardstick: "possibly noise", as the ladder's steps are; past it: a hint, not a finding
-        under = {n for n, c in clear.items() if noise is not None and abs(c) < noise}
-        d = yardstick_decimals(list(clear.values()), noise)  # each gap on its side as printed (review 79b #1)
+        under_it = {n for n, c in clear.items() if noise is not None and under(c, noise)}
+        # the changes are in the sentence before: said again here only by name (review 81b #1, #3)
+        named = {n: f"the change without {left_out[n]}" for n in clear}
+        subject = "both changes are" if len(clear) == 2 else f"{next(iter(named.values()))} is"
         if noise is None:
-            verdict = f": a hint, not a finding, since {unmeasured}"
-        elif under == clear.keys():
-            verdict = f": less than {seed_yardstick(model.playground, noise, d)}, so possibly noise; {unmeasured}"
-        elif not under:
+            verdict = f"{subject} a hint, not a finding, since {unmeasured}"
+        elif under_it == clear.keys():
+            verdict = f"{subject} less than {seed_yardstick(model.playground, noise)}, so possibly noise; {unmeasured}"
+        elif not under_it:
             verdict = (
-                f": a hint, not a finding, since {unmeasured} (for scale: {seed_yardstick(model.playground, noise, d)})"
+                f"{subject} a hint, not a finding, since {unmeasured} (for scale: "
+                f"{seed_yardstick(model.playground, noise)})"
             )
         else:  # one each side of the yardstick: the yardstick first, then each its own verdict (review 34b #5)
-            verdict = f"; {unmeasured}"
-        mixed = 0 < len(under) < len(clear)
-        scored = (
-            f"leaving {left_out[n]} out scored {c:+.{d}f} points"
-            + (
-                (", less, so possibly noise" if n in under else f", {past(c, noise, 'more')}, so a hint, not a finding")
-                if mixed
-                else ""
+            verdict = (
+                f"set against {seed_yardstick(model.playground, noise)}: "
+                + "; ".join(
+                    f"{named[n]} is less, so possibly noise"
+                    if n in under_it
+                    else f"{named[n]} is {past(c, noise, 'more', 'level with it')}, so a hint, not a finding"
+                    for n, c in clear.items()
+                )
+                + f"; {unmeasured}"
             )
-            for n, c in clear.items()
-        )
-        against = f"set against {seed_yardstick(model.playground, noise, d)}: " if mixed else ""
         words += (
             "On this budget, in one run each, "
-            + against
-            + "; ".join(scored)
             + verdict
             + ("; the other is too close to call." if len(clear) < len(change) else ".")
         )
@@ -458,12 +458,10 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
         return ""
     plain, augmented = (runs[name]["test_accuracy"] for name in ("vgg", "vgg-aug"))
     step = 100 * (augmented - plain)
-    threshold = seed_noise(model.playground) if complete(model.playground) else None
-    d = yardstick_decimals([step], threshold)  # the step on its side of the yardstick as printed (review 79b #1)
     budget = "/".join(map(str, sorted({runs[name]["epochs"] for name in ("vgg", "vgg-aug")})))
     said = (
         f" In the improvement ladder's plain recipe (Adam, hard targets), on the same network and budget, adding "
-        f"augmentation changed test accuracy by {step:+.{d}f} points ({plain:.2%} to {augmented:.2%}), in one pair of "
+        f"augmentation changed test accuracy by {step:+.2f} points ({plain:.2%} to {augmented:.2%}), in one pair of "
         f"{budget}-epoch runs never repeated with other seeds"
     )
     if abs(step) < TOO_CLOSE:
@@ -474,10 +472,11 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
             + ": how much such runs vary with the seed was not measured, so this may be noise."
             + reestimated_step_words(model)
         )
-    seed = seed_yardstick(model.playground, threshold, d)
+    threshold, _ = noise_words(model.playground)
+    seed = seed_yardstick(model.playground, threshold)
     lag = reestimated_step_words(model)
     source = " These runs' own seed spread was not measured."
-    if abs(step) < threshold:
+    if under(step, threshold):
         return said + f": less than {seed}, so possibly noise.{source}" + lag
     return said + f": {past(step, threshold)} {seed}, so a hint, not a finding.{source}" + lag
 

@@ -31,7 +31,7 @@ from tabs.runs import (
     not_overfitting,
     order_decimals,
     past,
-    yardstick_decimals,
+    under,
 )
 from tabs.wiring import RAW
 
@@ -286,36 +286,34 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
     return head + f": one likely cause is that its running averages had not caught up. {mechanism}"
 
 
-def pinned_words(gap: float, spread: float, batch_norm: bool, decimals: int = 2) -> str:
-    """The pinned run against this one, GAP points (to DECIMALS decimals, as the threshold is printed), set against
-    SPREAD, the default setting's seed noise (which settings with 1,000 images or batch norm likely exceed, so a
-    larger gap is a hint, not a finding)."""
+def pinned_words(gap: float, spread: float, batch_norm: bool) -> str:
+    """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise (which
+    settings with 1,000 images or batch norm likely exceed, so a larger gap is a hint, not a finding)."""
     verdict = (
         "within the seed noise"
-        if abs(gap) < spread
+        if under(gap, spread)
         else f"{past(gap, spread)} the default setting's seed noise, which settings with 1,000 images or batch norm likely "
         "exceed: a hint, not a finding"
     )
-    return f"**Pinned run**: {gap:+.{decimals}f} points of test accuracy against this one ({verdict}" + (
+    return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}" + (
         ", batch-norm runs re-estimated)." if batch_norm else ")."
     )
 
 
-def effects_table(grid: dict, config: dict, spread: float, decimals: int = 2) -> str:
-    """Each knob flipped with the rest held: its test accuracy change (to DECIMALS decimals, as the noise threshold
-    is printed), noise marked."""
+def effects_table(grid: dict, config: dict, spread: float) -> str:
+    """Each knob flipped with the rest held: its test accuracy change, noise marked."""
     rows = []
     for knob, change in playground.knob_effects(grid, config, reestimated=True).items():
         other = playground.flipped(config, knob)[knob]
         label = next(k for k, v in KNOBS[knob][1].items() if v == other)
         verdict = (
             "within noise"
-            if abs(change) < spread
+            if under(change, spread)
             else ("higher, one run each" if change > 0 else "lower, one run each")  # review 43b L2: not a verdict
         )
         rows.append(
             f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"
-            f"<td>{change:+.{decimals}f}</td><td>{verdict}</td></tr>"
+            f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
         )
     return (
         "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points)"
@@ -401,22 +399,18 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
     runs = [(f"this run: {describe(config)}", run["history"], THIS)]
     if other and other != config:
         runs.append((f"pinned: {describe(other)}", playground.grid_run(grid, other)["history"], PINNED))
+    spread, noise = noise_words(grid)
     words = [
         run_words(run, grid["epochs"], grid.get("validation_images")),
         batch_norm_words(run, grid["epochs"], grid),
     ]
-    # every gap set against the noise threshold here, printed with it at decimals that keep each on its side
-    gaps = list(playground.knob_effects(grid, config, reestimated=True).values())
     if other and other != config:
-        gaps.append(100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True)))
-    spread, noise = noise_words(grid, tuple(gaps))
-    d = yardstick_decimals(gaps, spread)
-    if other and other != config:
-        words.append(pinned_words(gaps[-1], spread, other["batch_norm"] or config["batch_norm"], d))
+        gap = 100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True))
+        words.append(pinned_words(gap, spread, other["batch_norm"] or config["batch_norm"]))
     words.append(noise)
     words = [w for w in words if w]
     curves = epoch_curves_svg(runs, grid["epochs"], "Training and validation curves")
-    return curves, effects_table(grid, config, spread, d), "\n\n".join(words), recall_table(grid, config, other)
+    return curves, effects_table(grid, config, spread), "\n\n".join(words), recall_table(grid, config, other)
 
 
 def pin(*values) -> tuple[str, str]:

@@ -72,8 +72,6 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     gap = 100 * (ours["test_accuracy"] - other["test_accuracy"])
     noise = seed_noise(getattr(model, "playground", None))
     unmeasured = "how much the seed moves these runs was not measured"
-    # the gap and the yardstick beside it to the decimals that keep them on their sides (reviews 77b #1, 78b #2)
-    d = yardstick_decimals([gap], noise)
     if abs(gap) < TOO_CLOSE:
         verdict = (
             f" {abs(gap):.2f} points apart: too close to call from one run each (two runs of the shipped recipe differ "
@@ -82,15 +80,15 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
         )
     elif noise is None:
         verdict = f" Ours is {gap:+.1f} points (one run each; {unmeasured})."
-    elif abs(gap) < noise:  # the verdict every other sentence gives a one-run difference under the yardstick
+    elif under(gap, noise):  # the verdict every other sentence gives a one-run difference under the yardstick
         verdict = (
-            f" Ours is {gap:+.{d}f} points, less than {seed_yardstick(model.playground, noise, d)}: possibly noise, "
+            f" Ours is {gap:+.2f} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "
             f"from one run each ({unmeasured})."
         )
-    elif abs(gap) < 2 * noise:  # past the yardstick, not far past it: still one run each
+    elif under(gap, 2 * noise):  # at or past the yardstick, under twice it: still one run each
         verdict = (
-            f" Ours is {gap:+.{d}f} points (one run each; a hint, not a finding, as it is "
-            f"{past(gap, noise, 'not far above')} {seed_yardstick(model.playground, noise, d)})."
+            f" Ours is {gap:+.2f} points (one run each; a hint, not a finding, as it is {past(gap, noise, 'past')} "
+            f"{seed_yardstick(model.playground, noise)}, but under twice it)."
         )
     else:  # at least twice the yardstick
         verdict = f" Ours is {gap:+.1f} points (one run each)."
@@ -170,20 +168,21 @@ def noise_tier(points: float, noise: float | None) -> str:
     single runs, None where not measured): "unmeasured", "noise" (under it), "hint" (under twice it) or "finding"."""
     if noise is None:
         return "unmeasured"
-    return "noise" if points < noise else "hint" if points < 2 * noise else "finding"
+    return "noise" if under(points, noise) else "hint" if under(points, 2 * noise) else "finding"
 
 
 def cause_strength(points: float, noise: float | None, what: str = "deficit") -> tuple[str, str]:
     """How strongly one run each can name a cause of a score POINTS lower, set against the seed NOISE: (why, cause).
-    "Likely" only at twice the noise or more, where the verdict calls a difference a finding; "possible" inside the
-    noise, in the band the verdict calls a hint, and where the noise was not measured (reviews 54b #1, 55 #1, 57b)."""
+    Never "likely": NOISE is the Playground's yardstick, measured on another setting, for scale only, and the runs'
+    own seed spread was not measured (review 81a #1); why the cause is only possible, inside the noise, in the band
+    the verdict calls a hint, and where the noise was not measured (reviews 54b #1, 55 #1, 57b)."""
     why = {
         "unmeasured": f"the {what}'s size against seed noise was not measured",
         "noise": f"the {what} may be noise",
         "hint": f"the {what} is a hint",
         "finding": "",
     }[noise_tier(points, noise)]
-    return why, "one likely cause" if not why else "one possible cause"
+    return why, "one possible cause"
 
 
 def batch_norm_causes(
@@ -206,7 +205,7 @@ def batch_norm_causes(
             f"{overfitting} is {cause}{because}; batch norm's running averages lagging at test time are "
             f"another. This folder has not measured which ({command})."
         )
-    same_cnn = f"in the Playground the same CNN on {DEFAULT['images']:,} images with batch norm"
+    same_cnn = f"the same CNN on {DEFAULT['images']:,} images with batch norm"  # not "Playground" twice (81a)
     # a smaller run, trained differently (fewer images and updates, another batch size), need not carry over
     elsewhere = f"that run was trained differently, and this folder has not measured which it was here ({command})."
     if 100 * (reestimated - trained) <= -TOO_CLOSE:
@@ -392,27 +391,16 @@ def fold_recipe_words(recipe: dict | None, fine_tune: dict | None) -> str:
     return f"another recipe than this model's ({recipe_label(recipe)})"
 
 
-def yardstick_decimals(gaps: list[float], noise: float | None) -> int:
-    """Decimals (2 or more) at which each of GAPS (points) prints on the same side of the seed yardstick NOISE, and of
-    twice its printed figure, as it is, level only where it is level: a 1.37-point gap is not "less than the 1.37 points" of a 1.3747
-    yardstick (reviews 78b #2, 79b #1). 2 where NOISE is None."""
-    if noise is None:
-        return 2
-
-    def side(a: float, b: float) -> int:
-        return int(a > b) - int(a < b)
-
-    for d in range(2, 10):
-        shown = round(noise, d)  # "twice the 1.37 points" is read as twice the printed figure
-        if all(side(round(abs(g), d), k * shown) == side(abs(g), k * noise) for g in gaps for k in (1, 2)):
-            return d
-    return 10
+def under(points: float, line: float) -> bool:
+    """Whether a difference of POINTS (its size), to the hundredths of a point it is measured and printed at, is less
+    than LINE (the seed yardstick, or twice it, itself in hundredths: playground.noise_threshold)."""
+    return round(abs(points), 2) < line
 
 
-def past(points: float, noise: float, words: str = "more than") -> str:
-    """WORDS for a difference of POINTS at or past the yardstick NOISE (the tiers call one at NOISE a hint), or "level
-    with" where it is exactly on it (review 79b #3)."""
-    return "level with" if abs(points) == noise else words
+def past(points: float, noise: float, words: str = "more than", level: str = "level with") -> str:
+    """WORDS for a difference of POINTS not under the yardstick NOISE, or LEVEL where, in hundredths, it is exactly on
+    it (review 79b #3)."""
+    return level if round(abs(points), 2) == noise else words
 
 
 def stale_real_photos(model: LoadedModel) -> str:
@@ -427,23 +415,23 @@ def stale_real_photos(model: LoadedModel) -> str:
     )  # reviews 72a-74a: every how-to for another folder had a case where it was wrong (74a #1: --init leaks)
 
 
-def seed_yardstick(grid: dict, noise: float, decimals: int = 2) -> str:
-    """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds)
-    in words, with the condition it rests on and where it comes from: "the 1.37 points under which ..."; DECIMALS
-    as many as a gap printed beside it needs (``yardstick_decimals``)."""
+def seed_yardstick(grid: dict, noise: float) -> str:
+    """NOISE (model.playground.noise_threshold: 2 x sqrt(2) standard deviations of the default setting's few seeds,
+    in hundredths) in words, with the condition it rests on and where it comes from: "the 1.37 points under which
+    ..."."""
     seeds = len(playground.seed_spread(grid))
     return (
-        f"the {noise:.{decimals}f} points under which two single runs of one Playground setting would differ about 95% of the "
+        f"the {noise:.2f} points under which two single runs of one Playground setting would differ about 95% of the "
         f"time if runs varied as the {seeds} seeds of its default setting did ({DEFAULT['images']:,} images, "
         f"{'with' if DEFAULT['batch_norm'] else 'no'} batch norm; a spread from {seeds} runs is itself uncertain)"
     )
 
 
-def _apart(points: float, what: str, decimals: int = 2) -> str:
-    """ "0.95 points below WHAT", "0.20 points above WHAT" or "level with WHAT" (to DECIMALS decimals)."""
-    if round(points, decimals) == 0:
+def _apart(points: float, what: str) -> str:
+    """ "0.95 points below WHAT", "0.20 points above WHAT" or "level with WHAT" (to two decimals)."""
+    if round(points, 2) == 0:
         return f"level with {what}"
-    return f"{abs(points):.{decimals}f} points {'below' if points < 0 else 'above'} {what}"
+    return f"{abs(points):.2f} points {'below' if points < 0 else 'above'} {what}"
 
 
 def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_name: str = "notebook") -> str | None:
@@ -489,16 +477,15 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
         )
     grid = getattr(model, "playground", None)
     noise = seed_noise(grid)
-    d = yardstick_decimals([left], noise)
-    where = f"Re-estimated, it is {_apart(left, 'the network without batch norm', d)}"
+    where = f"Re-estimated, it is {_apart(left, 'the network without batch norm')}"
     if noise is None:
         words += f" {where} (how much the seed moves such runs was not measured)."
     else:
-        seed = seed_yardstick(grid, noise, d)
+        seed = seed_yardstick(grid, noise)
         unmeasured = "(how much the seed moves these runs, on the whole training split, was not measured)"
-        if round(left, d) == 0:
+        if round(left, 2) == 0:
             words += f" {where}: no deficit is left."
-        elif abs(left) < noise:
+        elif under(left, noise):
             what = (
                 "what is left may be noise, or a small cost"
                 if left < 0
@@ -606,22 +593,21 @@ def complete(grid: dict | None) -> bool:
     ) == len(playground.SEEDS)
 
 
-def noise_words(grid: dict, gaps: tuple[float, ...] = ()) -> tuple[float, str]:
+def noise_words(grid: dict) -> tuple[float, str]:
     """The smallest difference between two single runs called more than noise (points), and a sentence on it:
     2 x sqrt(2) standard deviations of the default configuration's seeds (about 95% of the differences between
-    two runs of one setting stay below it, if runs vary as those did), printed to the decimals that keep GAPS
-    (points shown beside it) on their sides of it (yardstick_decimals)."""
+    two runs of one setting stay below it, if runs vary as those did)."""
     scores = playground.seed_spread(grid)
     sd = float(np.std(scores, ddof=1))
     threshold = playground.noise_threshold(grid)
-    d = yardstick_decimals(list(gaps), threshold)
     listed = ", ".join(f"{s:.2f}%" for s in scores)
     return threshold, (
         f"**Noise.** The default setting trained with {len(scores)} seeds scored {listed} on the test set: a "
-        f"standard deviation of {sd:.2f} points between runs that differ in their seed (and in any run-to-run "
+        f"standard deviation of {sd:.3f} points between runs that differ in their seed (and in any run-to-run "
         f"nondeterminism), estimated from only {len(scores)} runs and so "
         f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
-        f"{threshold:.{d}f} points about 95% of the time, so "
+        f"{threshold:.2f} points (2√2 standard deviations, to the hundredth of a point the accuracies are given in) "
+        "about 95% of the time, so "
         "smaller differences are called *within noise* here; settings with 1,000 images or batch norm likely vary more, "
         'so a "better" or "worse" from one run each is a hint, not a finding.'
     )

@@ -574,7 +574,7 @@ def test_the_seed_noise_yardstick_is_given_whichever_run_won(times_noise):
         f"these two runs are not that setting (they were trained on the whole training split, not on the Playground's "
         f"{GRID['default']['images']:,} images), and how much runs fed raw pixels vary from seed to seed was not measured."
     )
-    assert (unfit in words) != within
+    assert unfit in words  # in every tier: the yardstick is another setting's (review 81c #1)
     assert (
         not any(  # "not measured": the Playground's seeds repeat its default setting only, fed standardized pixels
             n.split(" seed=")[0] != DEFAULT_KEY for n in GRID["runs"] if " seed=" in n

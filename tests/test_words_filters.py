@@ -248,7 +248,10 @@ def test_the_ablation_evidence_sets_a_clear_gap_against_the_seed_yardstick(times
             "runs was not measured)." in words
         )
     elif gap < 2 * noise:
-        assert f"{ours} (one run each; a hint, not a finding, as it is not far above {yardstick(GRID)})." in words
+        assert (
+            f"{ours} (one run each; a hint, not a finding, as it is past {yardstick(GRID)}, but under twice it)."
+            in words
+        )
     else:
         assert words.endswith(f"{ours} (one run each).")
     assert ("possibly noise" in words) == (grid is not None and 0.5 <= gap < noise)

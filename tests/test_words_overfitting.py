@@ -552,23 +552,24 @@ def test_a_late_batch_norm_gain_is_only_possibly_the_lag_when_runs_with_as_many_
         ({}, "Both are too close to call from one run each"),
         (  # review 24b #8: one of them beyond it but under the Playground's yardstick: possibly noise, as on the ladder
             {"no_dropout": -0.008},
-            "in one run each, leaving dropout out scored -0.80 points: less than " + yardstick(GRID) + ", so possibly "
+            "in one run each, the change without dropout is less than " + yardstick(GRID) + ", so possibly "
             "noise; how much the seed moves these runs was not measured; the other is too close to call.",
         ),
         (  # past the yardstick: a hint, with the Playground's figure given only for scale, and its source
             {"no_dropout": -0.02},
-            "in one run each, leaving dropout out scored -2.00 points: a hint, not a finding, since how much the seed "
+            "in one run each, the change without dropout is a hint, not a finding, since how much the seed "
             "moves these runs was not measured (for scale: " + yardstick(GRID) + "); the other is too close to call.",
         ),
         (
             {"no_dropout": 0.016, "no_augmentation": 0.015},
-            "leaving dropout out scored +1.60 points; leaving augmentation out scored +1.50 points: a hint, not a",
+            "leaving dropout out scored +1.60 points and leaving augmentation out +1.50. On this budget, in one run "
+            "each, both changes are a hint, not a",
         ),
         (  # one each side of the yardstick: each its own verdict
             {"no_dropout": 0.008, "no_augmentation": 0.02},
             # review 34b #5: the yardstick said once, before the verdicts that use it, with no nested parentheses
-            "in one run each, set against " + yardstick(GRID) + ": leaving dropout out scored +0.80 points, less, so "
-            "possibly noise; leaving augmentation out scored +2.00 points, more, so a hint, not a finding; how much "
+            "in one run each, set against " + yardstick(GRID) + ": the change without dropout is less, so "
+            "possibly noise; the change without augmentation is more, so a hint, not a finding; how much "
             "the seed moves these runs was not measured.",
         ),
     ],
