@@ -166,13 +166,14 @@ def _even_spread(fine_tune: dict | None) -> str | None:
 def _why_under_confident(
     confidence: float, before: dict | None, shown: bool = True, fine_tune: dict | None = None
 ) -> str:
-    """The likely cause of under-confidence: the recipe's label smoothing ("most likely" only where SHOWN, the
-    ladder's runs pointing the same way: review 33c #1), and, for a model fine-tuned on real photos, whether it was
+    """A likely cause of under-confidence: the recipe's label smoothing (never "most likely": review 82c #3), and, for a model fine-tuned on real photos, whether it was
     under-confident already before (its even-spread targets on non-garments aim low too, its garment photos'
     unsmoothed targets high: review 30c #2)."""
     aim = 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / len(CLASS_NAMES)  # the smoothed target of the right class
     smoothing = f"label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%} for the right class, not 100%"
-    cause = "Most likely that is the training recipe" if shown else "One likely cause is the training recipe"
+    # never "most likely": the ladder's step that adds label smoothing changes the optimizer and schedule too, one
+    # run each, so it cannot rank smoothing above them (review 82c #3); SHOWN only adds that step's evidence
+    cause = "One likely cause is the training recipe"
     if before is None:
         return f"{cause}: {smoothing}."
     was, right = _means([b for b in before["bins"] if b["count"]])

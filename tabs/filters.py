@@ -10,7 +10,6 @@ import pandas as pd
 
 from concepts import features
 from concepts.curves import best_epoch, overfitted
-from model import playground
 from model.augment import SHIFT_PIXELS
 from model.data import CLASS_NAMES, VALIDATION_SIZE
 from model.inference import TEST_TIME_FLIP, LoadedModel
@@ -25,7 +24,6 @@ from tabs.runs import (
     ablation_words,
     batch_norm_causes,
     cause_strength,
-    complete,
     losses_decimals,
     measured_alike,
     noise_tier,
@@ -85,7 +83,7 @@ def batch_norm_words(model: LoadedModel) -> str:
     if abs(gap) < TOO_CLOSE:
         return BATCH_NORM + words + f"{abs(gap):.2f} points apart, too close to call from one run each."
     settings = model.playground
-    noise = playground.noise_threshold(settings) if complete(settings) else None
+    noise = seed_noise(settings)  # as reestimated_words after it: a grid with its seeds, complete or not (82b #4)
     unmeasured = "how much the seed moves these runs was not measured"
     tier = noise_tier(abs(gap), noise)  # the same tiers cause_strength names causes by
     within = (
@@ -306,6 +304,10 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
         else f": less than {seed_yardstick(grid, noise)}, so possibly noise"
         if under(change, noise)
         else f": {past(change, noise)} {seed_yardstick(grid, noise)}, but a hint, not a finding"
+    ) + (  # a test-accuracy yardstick beside a validation change: said (review 82b #6)
+        f" (that yardstick is of test accuracy; this change is of validation accuracy, on {VALIDATION_SIZE:,} images)"
+        if noise is not None
+        else ""
     )
     return words + f", {change:.2f} points higher (one run each){verdict}." + UNMEASURED_LAG
 

@@ -468,19 +468,30 @@ def _fine_tuned_top1(real: dict) -> str:
     )
 
 
-def for_scale(model: LoadedModel | None) -> str:
+def for_scale(model: LoadedModel | None, epochs: str | None = None) -> str:
     """ "for scale only, on a smaller training set (10,000 images against the rows' 55,000)": what the Playground's
-    10-epoch seeds are to the ladder's rows, trained on the whole training split (review 33a #1, 34a #2)."""
+    10-epoch seeds are to the ladder's rows, trained on the whole training split (review 33a #1, 34a #2); where the
+    row set against them (EPOCHS, its Rung.epochs) trained longer than the Playground's runs, that too (82a #4)."""
     metrics = (model.fashion_mnist_only or model).metrics if model is not None else {}
     rows, batch = metrics.get("train_size"), metrics.get("batch_size")
+    grid_epochs = (getattr(model, "playground", None) or {}).get("epochs")
+    longer = (
+        f", and {grid_epochs} epochs against this row's {epochs}"
+        if epochs and grid_epochs and epochs != str(grid_epochs)
+        else ""
+    )
     if rows is None or rows <= DEFAULT["images"]:
-        return "for scale only"
+        return "for scale only" + (f", on {grid_epochs} epochs against this row's {epochs}" if longer else "")
     if batch is None or batch == BATCH_SIZE:
-        return f"for scale only, on a smaller training set ({DEFAULT['images']:,} images against the rows' {rows:,})"
+        return (
+            f"for scale only, on a smaller training set ({DEFAULT['images']:,} images against the rows' {rows:,})"
+            + longer
+        )
     # review 38a #2: the Playground's batches differ too, so its runs take fewer, smaller steps
     return (
         f"for scale only, on a smaller training set in {'smaller' if BATCH_SIZE < batch else 'larger'} batches "
         f"({DEFAULT['images']:,} images in batches of {BATCH_SIZE} against the rows' {rows:,} in batches of {batch})"
+        + longer
     )
 
 
@@ -502,7 +513,8 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
     scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
     noise = short_run_noise(grid)
     if noise is not None:  # the yardstick is the Playground's, for scale only (review 34a #2)
-        rule = f"{seed_yardstick(grid, noise[0])}, {for_scale(model)}; these runs' own seed spread was not measured"
+        scale = for_scale(model, steps[best + 1].epochs)
+        rule = f"{seed_yardstick(grid, noise[0])}, {scale}; these runs' own seed spread was not measured"
         verdict = (
             f", less than {rule} ({once})"
             if under(net, noise[0])
@@ -644,26 +656,25 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         else ""
     )
     noise = short_run_noise(grid)
-    if noise is not None and under(
-        drop, noise[0]
-    ):  # review 49a #1: a drop the yardstick calls possible noise has no cause
+    scale = for_scale(model, after.epochs)
+    if noise is not None and under(drop, noise[0]):  # review 49a #1: a drop possibly noise has no cause
         return (
-            f"{curves}; but the drop is less than {seed_yardstick(grid, noise[0])}, {for_scale(model)}, so it may be "
-            "noise, and one run each cannot say whether overfitting explains it." + ("" if batch_norm else lag)
+            f"{curves}; but the drop is less than {seed_yardstick(grid, noise[0])}, {scale}, so it may be noise, and "
+            "one run each cannot say whether overfitting explains it." + ("" if batch_norm else lag)
         )
     # as strong as the drop against the seed noise allows, never "likely" (review 81a #1)
     why, cause = cause_strength(drop, noise[0] if noise else None, "drop")
-    scale = ""
     if noise is not None:  # at or past the yardstick (under it returned above): named, for scale only (81a #1)
         where = past(drop, noise[0]) if under(drop, 2 * noise[0]) else f"{past(drop, 2 * noise[0])} twice"
         scale = (
-            f" The drop is {where} {seed_yardstick(grid, noise[0])}, {for_scale(model)}: one run each, so a hint, not "
-            "a finding."
+            f" The drop is {where} {seed_yardstick(grid, noise[0])}, {scale}: one run each, so a hint, not a finding."
         )
         why = ""  # said in that sentence
+    else:
+        scale = ""
     if batch_norm:  # the rung that adds batch norm: its averages may lag too
         return f"{curves}.{scale} " + batch_norm_causes(
-            grid, "Overfitting", "; ".join(filter(None, (recipe, why))), cause
+            grid, "Overfitting", "; ".join(filter(None, (recipe, why))), cause, folder=_folder(model)
         )
     despite = f" despite its {' and '.join(has)}" if recipe and not lacks else ""  # they did not cause it (30a #6)
     said = "; ".join(filter(None, ("" if despite else recipe, why)))
@@ -790,11 +801,15 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
         return words + (": too close to call." if abs(step) < TOO_CLOSE else ": a hint, not a finding.") + lag
     scale = for_scale(model)  # its own sentence, joined to the Playground's by a colon (review 81a #4)
     scale = f" {scale[0].upper()}{scale[1:]}: {noise[1]}."
+    line = f"the Playground's {noise[0]:.2f}-point noise line (below)"  # which side, said (review 82a #1)
     if under(step, noise[0]):
         return (
-            words + ": possibly noise, possibly not, since these runs' own seed spread was not measured." + scale + lag
+            words
+            + f": under {line}, so possibly noise, possibly not, since these runs' own seed spread was not measured."
+            + scale
+            + lag
         )
-    return words + ": a hint, not a finding." + scale + lag
+    return words + f": {past(step, noise[0], 'past')} {line}, so a hint, not a finding." + scale + lag
 
 
 def _reshuffled_too(step_shown: bool) -> str:

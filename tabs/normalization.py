@@ -8,7 +8,6 @@ import gradio as gr
 import numpy as np
 
 from concepts import normalization
-from model import playground
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
 from model.inference import UNSURE_BELOW, LoadedModel, is_unsure
 from model.playground import DEFAULT, grid_run
@@ -19,7 +18,6 @@ from tabs.runs import (
     CURVES_CAPTION,
     TOO_CLOSE,
     ablation_words,
-    complete,
     past,
     percent,
     run_histories,
@@ -110,7 +108,7 @@ PAIR = ("notebook", "notebook-raw")  # the study notebook's CNN (no batch norm) 
 def _seed_noise(model: LoadedModel) -> float | None:
     """How far two runs of the notebook's CNN differ by seed alone (points; None without a complete grid)."""
     grid = model.playground
-    return playground.noise_threshold(grid) if complete(grid) else None
+    return seed_noise(grid)  # as running_average_words: a grid with its seeds, complete or not (review 82b #4)
 
 
 def without_batch_norm(model: LoadedModel) -> str:
@@ -159,7 +157,7 @@ def without_batch_norm(model: LoadedModel) -> str:
 def _against_seed_noise(gap: float, yardstick: str, noise: float, trained_on: str = "the whole training split") -> str:
     """GAP (points, standardized minus raw, at least TOO_CLOSE apart) against NOISE, the Playground's seed-noise
     threshold (YARDSTICK: it in words, runs.seed_yardstick), whichever run won, in runs.ablation_words' tiers: under
-    NOISE, maybe noise; under twice it, a hint, not a finding; beyond, the likely mechanism where standardizing won.
+    NOISE, maybe noise; past it, a hint, not a finding, and from twice it a possible mechanism where standardizing won.
     In every tier, that the yardstick is another setting's (TRAINED_ON: the pair's images): the Playground measures seed
     spread for its default setting only, which is fed standardized pixels."""
     unfit = (  # the yardstick is another setting's: say so wherever a verdict rests on it
@@ -173,13 +171,16 @@ def _against_seed_noise(gap: float, yardstick: str, noise: float, trained_on: st
             f" That is {past(gap, noise)} {yardstick}, but less than twice it: a hint, from one run each, that the "
             f"scale itself mattered, not a finding: {unfit}."
         )
-    twice = f"{past(gap, 2 * noise)} twice {yardstick}"
+    twice = (  # never "likely" from this yardstick, another setting's (reviews 81a #1, 82c #1, #2); no verdict
+        # beyond the tier's, as runs.ablation_words' evidence line gives none at twice the yardstick
+        f" That is {past(gap, 2 * noise)} twice {yardstick}, one run each; that yardstick is for scale only: {unfit}."
+    )
     if gap < 0:
-        return f" That is {twice}, though {unfit}."
-    return f" That is {twice}, so likely the scale itself mattered, though not shown: {unfit}." + (
+        return twice
+    return twice + (
         " Raw pixels have a standard "
         f"deviation of about {255 * PIXEL_STD:.0f} grey levels and a mean of about {255 * PIXEL_MEAN:.0f}, against "
-        "1 and 0 once standardized. A likely mechanism, not tested here: the starting weights are drawn for "
+        "1 and 0 once standardized. One possible mechanism, not tested here: the starting weights are drawn for "
         "inputs of about unit scale, so on raw pixels the network's first outputs and its starting loss are far "
         "larger, and training starts from there."
     )

@@ -38,7 +38,6 @@ from tabs.runs import (
     fashion_mnist_run,
     losses_decimals,
     measured_alike,
-    noise_words,
     not_overfitting,
     past,
     reestimated_step_words,
@@ -466,13 +465,13 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
     )
     if abs(step) < TOO_CLOSE:
         return said + ": too close to call from one run each." + reestimated_step_words(model)
-    if not complete(model.playground):  # no Playground grid, so no seed noise to set it against
+    threshold = seed_noise(model.playground)  # as regularisation_words before it (review 82b #4)
+    if threshold is None:  # no Playground seeds, so no seed noise to set it against
         return (
             said
             + ": how much such runs vary with the seed was not measured, so this may be noise."
             + reestimated_step_words(model)
         )
-    threshold, _ = noise_words(model.playground)
     seed = seed_yardstick(model.playground, threshold)
     lag = reestimated_step_words(model)
     source = " These runs' own seed spread was not measured."

@@ -222,9 +222,14 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         worst = int(np.argmax(errors / stable))
         got, true = float(naive[worst]), float(stable[worst])
         if errors[worst] / true <= SAME_WITHIN:
-            return scaled + (
-                f"Without subtracting the max, float32 gives the same probabilities here (largest difference "
-                f"{gap:.1e}). Try logits like 1000, 999, 998: exp(1000) overflows."
+            same = (  # an exact 0 is not "0.0e+00", which reads as a rounded small number (review 82c #4)
+                "exactly the same probabilities here"
+                if gap == 0
+                else f"the same probabilities here (largest difference {gap:.1e})"
+            )
+            return (
+                scaled
+                + f"Without subtracting the max, float32 gives {same}. Try logits like 1000, 999, 998: exp(1000) overflows."
             )
         digits = _digits(got, true)
         # no cause is named: the logits' own rounding, the exps' and the result's can each carry it (40c #1); but

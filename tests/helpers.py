@@ -79,7 +79,7 @@ def yardstick(grid: dict) -> str:
     """The Playground's seed-noise yardstick as the tabs must word it, computed here from GRID's default setting's
     seeds (2 x sqrt(2) of their standard deviation), not taken from the code under test."""
     scores = [100 * r["test_accuracy"] for r in grid["runs"].values() if r["config"] == grid["default"]]
-    noise = 2 * np.sqrt(2) * np.std(scores, ddof=1)
+    noise = np.ceil(round(100 * 2 * np.sqrt(2) * np.std(scores, ddof=1), 6)) / 100  # rounded up to hundredths
     default = grid["default"]
     return (
         f"the {noise:.2f} points under which two single runs of one Playground setting would differ about 95% of the "

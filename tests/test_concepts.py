@@ -563,7 +563,8 @@ def test_under_confidence_is_put_down_to_the_recipe_and_the_model_before_its_fin
     assert f"One likely cause is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in alone
     ladder = json.loads((SHIPPED / "ladder_calibration.json").read_text())
     shown = confusion.calibration_words(after, ladder)  # the ladder's runs point the same way (review 33c #1)
-    assert f"Most likely that is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in shown
+    assert f"One likely cause is the training recipe: label smoothing ({LABEL_SMOOTHING:g}) aims at {aim:.0%}" in shown
+    assert "Most likely" not in shown  # review 82c #3
     assert "fine-tune" not in alone.split("ladder")[0]
     # review 61c #1: beside a fine-tuned model's story the ladder's runs (no fine-tune) bear on the recipe's part only
     both = " ".join(confusion.calibration_words(after, ladder, before=before).split())
@@ -1209,3 +1210,16 @@ def test_probabilities_float64_holds_with_few_digits_are_not_printed_as_exact():
     note = tab.overflow_note(np.array([0.0, -744.0, -744.0]))
     assert "instead of something under 1e-307" in note and "off by up to something under 1e-307" in note
     assert "e-324" not in note and "2e-323" not in note and "the largest error is in" not in note
+
+
+def test_the_overflow_note_says_exactly_the_same_where_float32_matches_to_the_bit():
+    """Review 82c #4: equal logits give exactly 1/n both ways; "largest difference 0.0e+00" read as a rounded small
+    number."""
+    from tabs import softmax as tab
+
+    exps, total, naive = _in_float32([0.0, 0.0])
+    assert (naive == np.float32(0.5)).all()  # checked here: float32 without the max gives exactly 0.5 each
+    note = tab.overflow_note(np.array([0.0, 0.0]))
+    assert "float32 gives exactly the same probabilities here." in note and "0.0e+00" not in note
+    other = tab.overflow_note(np.array([10.0, 9.0]))
+    assert "exactly" not in other or (np.array(_in_float32([10.0, 9.0])[2]) == _stable([10.0, 9.0])).all()

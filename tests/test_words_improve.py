@@ -112,7 +112,7 @@ def default_seeds() -> list[float]:
 
 def noise_threshold(scores: list[float]) -> float:
     """The Playground tab's rule, restated: 2 x sqrt(2) seed standard deviations."""
-    return 2 * np.sqrt(2) * np.std(scores, ddof=1)
+    return np.ceil(round(100 * 2 * np.sqrt(2) * np.std(scores, ddof=1), 6)) / 100
 
 
 # -- review 12a #1: the "+ augmentation" rung also reshuffled the training images ----------------------------------
@@ -157,7 +157,8 @@ def test_the_augmentation_step_is_one_pair_possibly_noise_possibly_not(shipped_m
     assert (
         f"**+ augmentation** on the ladder (the plain recipe: Adam, hard targets; the same {RUNS['baseline']['epochs']}"
         f"-epoch budget) scored {step:+.2f} points against the row above, in one pair of runs never repeated with "
-        f"other seeds: possibly noise, possibly not, since these runs' own seed spread was not measured. For scale "
+        f"other seeds: under the Playground's {threshold:.2f}-point noise line (below), so possibly noise, possibly "
+        "not, since these runs' own seed spread was not measured. For scale "
         f"only, on a smaller training set in smaller batches {SCALE_SIZES}: in the Playground, the notebook's CNN "
         "trained "
         f"{GRID['epochs']} epochs on {GRID['default']['images']:,} images scored {listed} with {len(scores)} seeds; "
@@ -181,7 +182,8 @@ def test_the_augmentation_step_is_one_pair_possibly_noise_possibly_not(shipped_m
         (
             0.03,
             GRID,
-            f"in one pair of runs never repeated with other seeds: a hint, not a finding. {FOR_SCALE[0].upper()}"
+            f"in one pair of runs never repeated with other seeds: past the Playground's {noise_threshold(default_seeds()):.2f}-point noise "
+            f"line (below), so a hint, not a finding. {FOR_SCALE[0].upper()}"
             f"{FOR_SCALE[1:]}: in the Playground",
         ),
         (
@@ -1061,3 +1063,34 @@ def test_the_fold_models_figures_carry_what_was_chosen_on_their_folds(shipped_mo
     real = copy.deepcopy(REAL)
     del real["recipe_choice"], real["test_time_flip"]
     assert improve._optimistic(real) == ""
+
+
+def test_the_overfitted_batch_norm_rung_names_the_served_folder_in_its_command(tmp_path):
+    """Review 82a #3: the branch where the batch-norm rung overfitted gave batch_norm_causes no folder ("FOLDER")."""
+    from tabs import improve
+
+    before, after = lower_rungs("+ batch norm", overfit=True, drop=0.02)
+    before = copy.deepcopy(before)
+    before.history = overfitting_history(before.history, False)
+    model = fake_model()
+    model.folder = tmp_path  # a served folder without batch_norm.json
+    words = " ".join(improve.overfit_words(before, after, GRID, model).split())
+    assert "by the Overfitting tab's rule it overfitted" in words
+    assert f"`python -m benchmarks.batch_norm --model {tmp_path} --json {tmp_path}/batch_norm.json`" in words
+    assert "FOLDER" not in words
+
+
+def test_a_longer_row_set_against_the_playgrounds_10_epoch_seeds_says_so():
+    """Review 82a #4: "+ longer training" (27 epochs) against the Playground's 10-epoch yardstick names the epochs."""
+    from tabs import improve
+
+    before, after = lower_rungs("+ longer training", overfit=True, drop=0.02)
+    before = copy.deepcopy(before)
+    before.history = overfitting_history(before.history, False)
+    model = fake_model()
+    epochs = BEFORE["epochs"]
+    assert after.epochs == str(epochs) != str(GRID["epochs"])
+    words = " ".join(improve.overfit_words(before, after, GRID, model).split())
+    assert f"and {GRID['epochs']} epochs against this row's {epochs}: one run each, so a hint, not a finding" in words
+    short_before, short = lower_rungs("+ augmentation", overfit=True, drop=0.02)
+    assert "epochs against this row's" not in improve.overfit_words(short_before, short, GRID, model)
