@@ -780,8 +780,9 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
         + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
         + "; it would also "
-        f"answer {at['outside_answered']:.0%} of new people's hats, shorts and skirts ({_pooled(cv)}), all wrongly, "
-        f"which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos of people they never trained on"
+        f"answer {at['outside_answered']:.0%} of hats, shorts and skirts from new photographers ({_pooled(cv)}), all "
+        f"wrongly, which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos by "
+        "photographers they never trained on"
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)

@@ -44,7 +44,9 @@ is scaled to its own maximum, so compare where each is hot, not how hot."""
 
 CONFUSION_MODES = ("Counts", "Row % (recall)", "Column % (precision)")  # "Show" choices: the matrix drawn
 ALMOST_NOTHING = 0.01  # a runner-up under 1%: "almost nothing"
-NEAR_TIE = 0.01  # runner-up and third class closer than this (in probability): a near-tie, said so
+NEAR_TIE = 0.01  # runner-up and third class closer than this (in probability) ...
+NEAR_TIE_RATIO = 1.25  # ... and the runner-up under 1.25 times the third (logits under 0.22 apart): a near-tie; 1.7%
+# against 0.84% is a point apart but a 2:1 ratio, a logit gap of 0.7, not a near-tie (review 83c #1)
 CELL_SHOWN = 4  # images a cell shows at most: each is a file the browser or an API client fetches
 CAPTION = "{probability} · #{number}"  # a gallery image's caption: short, the note above names the cell
 MOST_CONFUSED = 5  # pairs the summary names, with every pair tied with the last of them (review 30c #1) ...
@@ -445,19 +447,25 @@ def _share(p: float) -> str:
 
 def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     """The runner-up of a correctly read image; a near-tie with the third class is said, since then the second
-    map's class is picked by a hair."""
+    map's class is picked by a hair; where both are almost nothing, that, whatever their ratio."""
     second, third = int(ranked[1]), int(ranked[2])
-    tie = probs[second] - probs[third] < NEAR_TIE
-    # in a near-tie both to a tenth of a point at least: "2%" and "0.84%" read 1.16 points apart (review 40c #2)
-    share = (lambda p: percent(p, 1) if p >= 0.01 else percent(p, 2)) if tie else _share
-    words = f"the runner-up ({share(probs[second])})"
-    if tie:
-        words += f", a near-tie with {CLASS_NAMES[third]} ({share(probs[third])})" + (
-            ": the model gives both almost nothing, so which comes second says little"
-            if probs[second] < ALMOST_NOTHING
-            else f": the two are within {100 * NEAR_TIE:g} percentage point of each other"
+    p2, p3 = float(probs[second]), float(probs[third])
+    close = p2 - p3 < NEAR_TIE
+    # the pair at one precision, a tenth of a point at least: "2%" and "0.84%" read 1.16 points apart (review 40c
+    # #2), "1.1%" beside "1.00%" mixed two (review 83c #2)
+    digits = 1 if min(p2, p3) >= 0.01 else 2
+    if close and p2 < ALMOST_NOTHING:
+        return (
+            f"the runner-up ({percent(p2, digits)}), then {CLASS_NAMES[third]} ({percent(p3, digits)}): the model gives "
+            "both almost nothing, so which comes second says little."
         )
-    return words + "."
+    if close and p2 < NEAR_TIE_RATIO * p3:
+        return (
+            f"the runner-up ({percent(p2, digits)}), a near-tie with {CLASS_NAMES[third]} ({percent(p3, digits)}): "
+            f"within {100 * NEAR_TIE:g} percentage point of each other, the runner-up under {NEAR_TIE_RATIO:g} times "
+            "the third."
+        )
+    return f"the runner-up ({_share(p2)})."
 
 
 def number_in_caption(caption: str | None) -> int | None:

@@ -56,9 +56,10 @@ probability) is sensitive for this one image, not *why*: a hot collar does not m
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
 background included; occlusion measures what a gray square does there), so they can disagree. Each map is
 scaled to its own maximum: its colours compare places within one map, never one map with another."""
-SANITY = """**Sanity check** (Adebayo et al. 2018). Left to right, the weights of the model's conv and dense
-layers are re-drawn at random, from the top layer down and cumulatively (batch-norm layers, their learned
-scale and shift and their statistics, stay trained); every map is for the same class. A map that explains
+SANITY = """**Sanity check** (Adebayo et al. 2018). Left to right, the kernels of the model's conv and dense
+layers are re-drawn at random (Glorot uniform, as at the start of training; one fixed draw; any bias set to 0),
+from the top layer down and cumulatively (batch-norm layers, their learned scale and shift and their statistics,
+stay trained); every map is for the same class. A map that explains
 what the model learned must change as its weights are scrambled; a map that stays the same cannot be
 showing what the model learned. ρ is the Spearman rank correlation with the trained model's map (1: the
 same ranking of pixels, −1: the reverse ranking, 0: no monotonic relation; for Grad-CAM, leaving out the band

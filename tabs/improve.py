@@ -317,7 +317,10 @@ def detail_words(model: LoadedModel) -> str:
     elif ladder and noise:  # no seed study to compare with (review 28a #5): the Playground's spread for scale alone
         words.append(f"For scale: {noise[1]}.")
     elif ladder and shipped_folder:
-        words.append(f"How much the seed moves the {epochs_rows}-epoch rows was not measured; likely more.")
+        words.append(  # no "likely" where nothing was measured (review 83a #7)
+            f"How much the seed moves the {epochs_rows}-epoch rows was not measured; it may differ from the "
+            "longer recipe's few tenths of a point."
+        )
     return " ".join(words)
 
 
@@ -422,8 +425,8 @@ def verdict_words(model: LoadedModel) -> str:
             + f") changed Fashion-MNIST test accuracy by {change:+.2f} points"
             + (f": too close to call ({runs})" if abs(change) < TOO_CLOSE else f" ({runs})")
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
-            f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (always "
-            f"answering {CLASS_NAMES[constant[0]]}: {constant[1]:.1%}), and "
+            f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (answering "
+            f"{CLASS_NAMES[constant[0]]} for every photo would score {constant[1]:.1%}), and "
             f"{_fine_tuned_top1(real)} for models fine-tuned by {_same_recipe(real, fine_tune)}, scored on "
             f"photographers they never trained on{_optimistic(real)} (the Classify tab has the details)."
         )
@@ -501,6 +504,8 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
     (short_run_noise of GRID) where its seeds were run, else against TOO_CLOSE. Else nothing."""
     if best < 1:
         return ""
+    if any(steps[i].name in (*OWN, PHOTOS) for i in (best - 1, best, best + 1)):
+        return ""  # "one run each, never repeated" is said of 10-epoch ablation rows only (review 83a #1, #2)
     lost = steps[best].test_accuracy - steps[best - 1].test_accuracy
     gain = steps[best + 1].test_accuracy - steps[best].test_accuracy
     if not (gain > 0 and -lost > gain / 2):  # the loss before it is more than half the gain
@@ -764,14 +769,28 @@ def did_not_help(model: LoadedModel) -> str:
         f"**Other changes, on {budget}** (test accuracy against the last {epochs['baseline']}-epoch rung, "
         f"{base:.2%}): " + "; ".join(parts) + "."
     )
-    large = [f"{named[name]} ({change:+.2f})" for name, change in changes.items() if abs(change) >= TOO_CLOSE]
+    large = {name: change for name, change in changes.items() if abs(change) >= TOO_CLOSE}
+    noise = short_run_noise(model.playground)
+    rest = "; the rest are too close to call." if len(large) < len(changes) else "."
     if not large:
         words += " Each is too close to call from one run each."
-    else:  # one run each: a change past TOO_CLOSE is still no finding
-        rest = "; the rest are too close to call." if len(large) < len(changes) else "."
-        words += (
-            f" One run each: {' and '.join(large)} {'is' if len(large) == 1 else 'are'} a hint, not a finding{rest}"
-        )
+    elif noise is None:  # one run each: a change past TOO_CLOSE is still no finding
+        listed = " and ".join(f"{named[name]} ({change:+.2f})" for name, change in large.items())
+        words += f" One run each: {listed} {'is' if len(large) == 1 else 'are'} a hint, not a finding{rest}"
+    else:  # set against the same line as the augmentation step beside it (review 83a #3)
+        line = f"the Playground's {noise[0]:.2f}-point noise line"
+        said = [
+            f"{named[name]} ({change:+.2f}) is "
+            + (
+                "under it, so possibly noise"
+                if under(change, noise[0])
+                else f"{past(change, noise[0], 'past')} it, a hint, not a finding"
+            )
+            for name, change in large.items()
+        ]
+        explained = "no-augmentation" in changes and {"vgg", "vgg-aug"} <= runs.keys()  # the step says what it is
+        where = " (below)" if explained else f" ({for_scale(model)}: {noise[1]})"
+        words += f" One run each, against {line}{where}: " + "; ".join(said) + rest
     if "no-augmentation" in changes:
         ladder = {"vgg", "vgg-aug"} <= runs.keys()
         words += (" " + _augmentation_step(model, epochs) if ladder else "") + " " + _reshuffled_too(ladder)
@@ -805,9 +824,9 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
     if under(step, noise[0]):
         return (
             words
-            + f": under {line}, so possibly noise, possibly not, since these runs' own seed spread was not measured."
-            + scale
-            + lag
+            # under the line a step may be noise, not shown to be; the line is another setting's (review 83a #4)
+            + f": under {line}, so possibly noise; that line is another setting's, as these runs' own seed spread was "
+            "not measured." + scale + lag
         )
     return words + f": {past(step, noise[0], 'past')} {line}, so a hint, not a finding." + scale + lag
 
@@ -889,7 +908,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
         else f"the fold models, fine-tuned by {fold_recipe_words(recipe, fine_tune)},"
     )
     words = (
-        f"Classify's answer uses it: on real photos of people {folds} never saw it took the share of photos of "
+        f"Classify's answer uses it: on real photos by photographers {folds} never trained on, it took the share of "
+        "photos of "
         "the ten whose top class the app's mapping accepts "
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])}). "
         f"{at} it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "

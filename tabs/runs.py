@@ -444,12 +444,10 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     bn, plain = alike.get(bn_name), alike.get(plain_name)
     if not bn or not plain or "reestimated" not in bn:
         return None
-    # as trained, the runs' own records, which the tabs print beside this (batch_norm.json's may differ by an image
-    # or three: SAME_WEIGHTS), so one deficit is printed once (review 82b #5); re-estimated, the file's
-    before = getattr(model, "fashion_mnist_only", None)
-    records = {**model.ablations, **({FASHION_MNIST_ONLY: before.metrics} if before is not None else {})}
-    trained, other = records[bn_name]["test_accuracy"], records[plain_name]["test_accuracy"]
-    again = bn["reestimated"]["test_accuracy"]
+    # every figure from the file's one pass, so each difference is between two measurements alike (review 83b #2);
+    # where its as-trained scores are not the runs' records printed elsewhere, that is said (82b #5: "_records_apart")
+    trained, again, other = bn["test_accuracy"], bn["reestimated"]["test_accuracy"], plain["test_accuracy"]
+    apart = _records_apart(model, {bn_name: "it", plain_name: "the network without batch norm"})
     deficit, gained, left = 100 * (other - trained), 100 * (again - trained), 100 * (again - other)
     how = (
         f"Re-estimating its running averages after training (one pass over the first {bn['reestimate_images']:,} "
@@ -464,7 +462,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             f"without the lag, so the as-trained {deficit:.2f} points remain the measure of the pair (one run each; "
             "how much the seed moves these runs was not measured)."
         )
-        return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+        return words + apart + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
     if gained < TOO_CLOSE:
         by = f"{gained:+.2f}" if round(gained, 2) else "0.00"
         share = f"{gained:.2f} of the" if 0 < round(gained, 2) <= round(deficit, 2) else "against a"
@@ -504,7 +502,28 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
                 f" {where}, {past(left, noise)} {seed}: a hint, from one run each, of what batch norm itself did "
                 f"{unmeasured}."
             )
-    return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+    return words + apart + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+
+
+def _records_apart(model: LoadedModel, labels: dict[str, str]) -> str:
+    """Where batch_norm.json's as-trained test accuracy for a run (LABELS: run name -> how the sentence calls it) is
+    not the run's record, which the tabs print elsewhere: both, and that this sentence's figures are the file's
+    (measured_alike accepts a file within SAME_WEIGHTS of the record: review 82b #5, 83b). "" where they agree."""
+    before = getattr(model, "fashion_mnist_only", None)
+    records = {**model.ablations, **({FASHION_MNIST_ONLY: before.metrics} if before is not None else {})}
+    alike = measured_alike(model)
+    apart = [
+        f"{label} {alike[name]['test_accuracy']:.2%} as trained, against {records[name]['test_accuracy']:.2%} in its "
+        "training record"
+        for name, label in labels.items()
+        if round(10_000 * alike[name]["test_accuracy"]) != round(10_000 * records[name]["test_accuracy"])
+    ]
+    if not apart:
+        return ""
+    return (
+        f" (These figures are batch_norm.json's own pass, which scored {'; '.join(apart)}: Keras's evaluation and "
+        "prediction can differ by an image or three.)"
+    )
 
 
 def _fitted_words(bn: dict, plain: dict, history: dict) -> str:
@@ -576,6 +595,7 @@ def reestimated_step_words(
         )
     else:
         words += ": with both re-estimated, the step on the test set is larger (one run each)."  # review 39b L2
+    words += _records_apart(model, {before: names[0], after: names[1]})  # the step here is the file's (83b #1)
     clean = [name for name in (before, after) if augmented(name)]
     swapped = (
         ""

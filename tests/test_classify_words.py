@@ -102,7 +102,7 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     point = next(p for p in curve if abs(p["threshold"] - 0.7) < 1e-9)
     html = classify.how_sure(0.7, (0.65, 0.5), fake_model())
     assert f"<b>{point['coverage']:.0%}</b>" in html and f"<b>{point['risk']:.1%}</b>" in html
-    assert f"{point['outside_answered']:.0%} of new people's hats, shorts and skirts" in html
+    assert f"{point['outside_answered']:.0%} of hats, shorts and skirts from new photographers" in html
     left = [fold["left_out_garment"] for fold in REAL["cross_validation"]["fold_details"]]
     outside = [kind for kind, accepted in ACCEPTED.items() if not accepted]
     assert sorted(left) == sorted(outside) and len(outside) == 3  # each fold left one kind out, a different one
@@ -187,8 +187,8 @@ def test_the_readme_quotes_the_photo_scores_beside_a_constant_answer():
     constant = sum(n for folder, n in counts.items() if tee in ACCEPTED[folder]) / inside
     assert max(range(10), key=lambda c: sum(n for f, n in counts.items() if c in ACCEPTED[f])) == tee  # the best
     assert (
-        f"(the Fashion-MNIST-only model, one pass: {fm_only['top1']:.1%}; always answering T-shirt/top: {constant:.1%} "
-        "under the same mapping)"
+        f"(the Fashion-MNIST-only model, one pass: {fm_only['top1']:.1%}; answering T-shirt/top for every photo would "
+        f"score {constant:.1%} under the same mapping)"
     ) in readme
 
 

@@ -21,6 +21,9 @@ RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 BEFORE = json.loads((SHIPPED / "fashion-mnist-only" / "metrics.json").read_text())
 GRID = json.loads((SHIPPED / "playground.json").read_text())
+# the Playground's noise line, restated: 2√2 standard deviations of its default setting's seeds, rounded up to hundredths
+_SEEDS = [100 * r["test_accuracy"] for r in GRID["runs"].values() if r["config"] == GRID["default"]]
+_NOISE_LINE = float(np.ceil(round(100 * 2 * np.sqrt(2) * np.std(_SEEDS, ddof=1), 6)) / 100)
 BATCH_NORM = json.loads((SHIPPED / "batch_norm.json").read_text())
 
 
@@ -675,7 +678,9 @@ def test_the_rungs_changes_are_the_code():
         (None, "Each is too close to call from one run each."),
         (
             0.9228,
-            "One run each: leaving augmentation out (-1.00) is a hint, not a finding; the rest are too close to call.",
+            # review 83a #3: against the same line as the augmentation step beside it
+            f"One run each, against the Playground's {_NOISE_LINE:.2f}-point noise line (below): leaving augmentation "
+            "out (-1.00) is under it, so possibly noise; the rest are too close to call.",
         ),
     ],
 )
@@ -712,7 +717,9 @@ def test_what_augmentation_did_on_the_ladder_follows_the_step(step, expected):
     assert abs(100 * step) < threshold  # both steps: within what the seed alone gives
     words = improve.did_not_help(fake_model(vgg_aug=RUNS["vgg"]["test_accuracy"] + step))
     line = f"the Playground's {threshold:.2f}-point noise line (below)"  # review 82a #1: which side, said
-    assert f"{expected}: under {line}, so possibly noise, possibly not, since these runs' own seed spread" in words
+    assert (
+        f"{expected}: under {line}, so possibly noise; that line is another setting's, as these runs' own seed" in words
+    )
     assert f"a difference of less than {threshold:.2f} points between two single runs is called within noise." in words
     assert "hurt" not in words and "helped" not in words and "no measurable effect" not in words
 

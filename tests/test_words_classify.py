@@ -878,17 +878,23 @@ def test_flip_figures_name_another_recipes_fold_models_as_such():
 
     metrics = json.loads((SHIPPED / "metrics.json").read_text())
     shipped = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, metrics=metrics))
-    assert "on real photos of people the fold models never saw" in shipped  # the shipped folds ran its recipe
+    assert (
+        "on real photos by photographers the fold models never trained on" in shipped
+    )  # the shipped folds ran its recipe
     other = {**metrics, "real_photos": {**metrics["real_photos"], "epochs": metrics["real_photos"]["epochs"] + 1}}
     words = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, metrics=other))
     recipe = REAL["cross_validation"]["recipe"]
     assert (
-        f"the fold models, fine-tuned by another recipe than this model's ({recipe_label(recipe)}), never saw" in words
+        f"the fold models, fine-tuned by another recipe than this model's ({recipe_label(recipe)}), never trained on"
+        in words
     )
     # review 76a #2: a model with no real-photo fine-tune did not run "another recipe"
     none = {k: v for k, v in metrics.items() if k != "real_photos"}
     words = improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL, metrics=none))
-    assert f"fine-tuned by a real-photo fine-tune this model did not have ({recipe_label(recipe)}), never saw" in words
+    assert (
+        f"fine-tuned by a real-photo fine-tune this model did not have ({recipe_label(recipe)}), never trained on"
+        in words
+    )
     table_words = classify._recipe(REAL["cross_validation"], {})
     assert table_words == f"a real-photo fine-tune this model did not have ({recipe_label(recipe)})"
 

@@ -451,18 +451,24 @@ def test_a_runner_up_in_a_near_tie_with_the_third_class_is_said_to_be_one():
 
     probs = np.array([0.9936, 0.0032, 0.0031, 0.0001] + [0.0] * 6)  # second and third 0.01 points apart
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
-    assert "the runner-up (0.32%)" in words
-    assert f"a near-tie with {CLASS_NAMES[2]} (0.31%)" in words
+    assert words == (
+        f"the runner-up (0.32%), then {CLASS_NAMES[2]} (0.31%): the model gives both almost nothing, so which comes "
+        "second says little."
+    )
 
     probs = np.array([0.74, 0.134, 0.126] + [0.0] * 7)  # a near-tie that is not "almost nothing"
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
     assert "a near-tie with" in words and "almost nothing" not in words
-    assert "the two are within 1 percentage point of each other" in words
+    assert "within 1 percentage point of each other, the runner-up under 1.25 times the third" in words
     assert "the runner-up (13.4%)" in words and "(12.6%)" in words  # review 40c #2: a tenth of a point in a tie
 
-    probs = np.array([0.9749, 0.0167, 0.0084] + [0.0] * 7)  # shipped #720's: 2% and 0.84% read 1.16 points apart
+    probs = np.array([0.9749, 0.0167, 0.0084] + [0.0] * 7)  # shipped #720's: a point apart, but 2:1 (review 83c #1)
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
-    assert "the runner-up (1.7%)" in words and f"a near-tie with {CLASS_NAMES[2]} (0.84%)" in words
+    assert words == "the runner-up (2%)."
+
+    probs = np.array([0.9791, 0.011, 0.00998] + [0.0] * 7)  # shipped #6473's: one precision for the pair (83c #2)
+    words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
+    assert f"the runner-up (1.10%), a near-tie with {CLASS_NAMES[2]} (1.00%)" in words
 
 
 @pytest.mark.parametrize(
@@ -492,7 +498,8 @@ def test_the_shipped_correct_cells_runner_ups_are_called_near_ties_when_they_are
         if ranked[0] != samples["labels"][i]:
             continue
         words = confusion.runner_up_words(probs, ranked)
-        tie = probs[ranked[1]] - probs[ranked[2]] < 0.01
+        second, third = probs[ranked[1]], probs[ranked[2]]
+        tie = second - third < 0.01 and second >= 0.01 and second < 1.25 * third  # review 83c #1: and a small ratio
         assert ("near-tie" in words) == tie, (i, probs[ranked[:3]])
         assert "(0%)" not in words  # a small probability keeps its digits
         said += tie
@@ -879,8 +886,8 @@ def test_the_cell_note_never_rounds_the_true_class_or_the_runner_up_to_100_or_0_
     monkeypatch.setattr(confusion, "explainer", lambda model: fake)
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
     assert (
-        "First map: Trouser, the true class (over 99%); second: T-shirt/top, the runner-up (under 0.01%), a near-tie "
-        "with Pullover (under 0.01%): the model gives both almost nothing" in note
+        "First map: Trouser, the true class (over 99%); second: T-shirt/top, the runner-up (under 0.01%), then "
+        "Pullover (under 0.01%): the model gives both almost nothing" in note
     )
     probs[1], probs[0] = 0.00004, 0.99993  # read as T-shirt/top: the answer's share, the true class's
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]

@@ -241,7 +241,7 @@ def test_running_average_words(side, said):
 @pytest.mark.parametrize(
     "side, said",
     [
-        ("below", f": under the Playground's {NOISE:.2f}-point noise line (below), so possibly noise, possibly not"),
+        ("below", f": under the Playground's {NOISE:.2f}-point noise line (below), so possibly noise; that line is"),
         ("level", f": level with the Playground's {NOISE:.2f}-point noise line (below), so a hint, not a finding"),
         ("above", f": past the Playground's {NOISE:.2f}-point noise line (below), so a hint, not a finding"),
     ],
@@ -306,15 +306,33 @@ def test_pinned_run_and_effects_table_on_the_playground(side):
     assert row.group(2) == ("within noise" if side == "below" else "higher, one run each"), table
 
 
-def test_one_deficit_is_printed_once_when_batch_norm_json_measured_it_an_image_apart(tmp_path):
-    """Review 82b #5: batch_norm.json is used within 3 test images of a run's record; the paragraph printed the
-    record's 2.74-point deficit and the file's 2.73. The as-trained figures are the records'."""
+def test_a_file_an_image_from_the_record_says_whose_figures_it_gives(tmp_path):
+    """Reviews 82b #5, 83b #1, #2: batch_norm.json is used within 3 test images of a run's record; where its as-trained
+    score is not the record printed beside it, the sentence says its figures are the file's, and each difference is
+    taken between two figures of the file's one pass."""
     from tabs.filters import batch_norm_words
+    from tabs.overfitting import regularisation_words
 
     plain = RUNS["notebook"]["test_accuracy"]
     m = model(tmp_path, notebook_bn=round(plain - 0.0274, 4))
     measured = copy.deepcopy(MEASURED)
-    measured["networks"]["notebook-bn"]["test_accuracy"] = round(plain - 0.0273, 4)  # one image apart
+    bn = measured["networks"]["notebook-bn"]
+    bn["test_accuracy"] = round(plain - 0.0273, 4)  # one image from the record
     (tmp_path / "batch_norm.json").write_text(json.dumps(measured))
     words = flat(batch_norm_words(m))
-    assert "**2.74 points worse**" in words and "2.74-point deficit" in words and "2.73" not in words, words
+    again = bn["reestimated"]["test_accuracy"]
+    assert "**2.74 points worse**" in words and "2.73-point deficit" in words, words
+    assert f"cost it {100 * (again - bn['test_accuracy']):.2f} points" in words
+    assert (
+        f"(These figures are batch_norm.json's own pass, which scored it {bn['test_accuracy']:.2%} as trained, against "
+        f"{plain - 0.0274:.2%} in its training record" in words
+    )
+    agreed = flat(batch_norm_words(model(tmp_path, notebook_bn=bn["test_accuracy"])))
+    assert "These figures are batch_norm.json's own pass" not in agreed
+    # the ladder's augmentation step: the file's vgg an image from its record
+    measured = copy.deepcopy(MEASURED)
+    measured["networks"]["vgg"]["test_accuracy"] = round(RUNS["vgg"]["test_accuracy"] + 0.0001, 4)
+    ladder = model(tmp_path)  # writes the shipped file: moved after
+    (tmp_path / "batch_norm.json").write_text(json.dumps(measured))
+    words = flat(regularisation_words(ladder))
+    assert "which scored the ladder's run without augmentation" in words, words
