@@ -33,16 +33,16 @@ from benchmarks.naive_app import naive_pixels
 from model import ood
 from model.inference import DEFAULT_FOLDER, TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW, load_folder, unsure
 from model.preprocess import load_and_preprocess
-from model.real_photos import ACCEPTED, list_photos, read_senders, recipe_outliers, score
+from model.real_photos import ACCEPTED, MIN_UNSURE, list_photos, read_senders, recipe_outliers, score
 
 PROBABILITY_GRID = tuple(round(t, 2) for t in np.arange(0.30, 0.86, 0.05))  # "Not sure" below this top probability
 UNLIKE_GRID = (0.9, 0.95, 0.975, 0.99, 0.995, 1.0)  # ... or more unusual than this share of training photos (1 = off)
 # What the thresholds must keep, on the folds: "Not sure" for hats, shorts and skirts of new photographers, for
 # the garment a fold never saw, and for the generated family it never saw (the stand-in for "not clothes at all"). Among the choices that keep
 # both, the one with most right-and-sure answers; if none does, the one closest to keeping them.
-MIN_UNSURE_OUTSIDE = 0.88
-MIN_UNSURE_UNSEEN_GARMENT = 0.80
-MIN_UNSURE_UNSEEN_FAMILY = 0.80
+MIN_UNSURE_OUTSIDE = MIN_UNSURE["unsure_outside"]  # model/real_photos.py: the tabs name them too
+MIN_UNSURE_UNSEEN_GARMENT = MIN_UNSURE["unsure_unseen_garment"]
+MIN_UNSURE_UNSEEN_FAMILY = MIN_UNSURE["unsure_unseen_family"]
 CURVE = tuple(round(t, 2) for t in np.arange(0.10, 0.96, 0.01))  # the risk-coverage curve's thresholds
 OUTSIDE = tuple(f for f in ACCEPTED if not ACCEPTED[f])
 

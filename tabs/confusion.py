@@ -449,23 +449,24 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     """The runner-up of a correctly read image; a near-tie with the third class is said, since then the second
     map's class is picked by a hair; where both are almost nothing, that, whatever their ratio."""
     second, third = int(ranked[1]), int(ranked[2])
-    p2, p3 = float(probs[second]), float(probs[third])
-    close = p2 - p3 < NEAR_TIE
     # the pair at one precision, a tenth of a point at least: "2%" and "0.84%" read 1.16 points apart (review 40c
-    # #2), "1.1%" beside "1.00%" mixed two (review 83c #2)
-    digits = 1 if min(p2, p3) >= 0.01 else 2
-    if close and p2 < ALMOST_NOTHING:
-        return (
-            f"the runner-up ({percent(p2, digits)}), then {CLASS_NAMES[third]} ({percent(p3, digits)}): the model gives "
-            "both almost nothing, so which comes second says little."
+    # #2), "1.1%" beside "1.00%" mixed two (review 83c #2); each test on the figures as printed (review 84c #2)
+    digits = 1 if min(probs[second], probs[third]) >= 0.01 else 2
+    p2, p3 = (round(float(probs[c]), digits + 2) for c in (second, third))
+    close = p2 - p3 < NEAR_TIE - 1e-9
+    tie = close and p3 > 0 and p2 < NEAR_TIE_RATIO * p3 - 1e-12
+    pair = f"the runner-up ({percent(probs[second], digits)})"
+    third_shown = f"{CLASS_NAMES[third]} ({percent(probs[third], digits)})"
+    ratio = f"the runner-up under {NEAR_TIE_RATIO:g} times the third"
+    if close and p2 < ALMOST_NOTHING:  # whatever their ratio, both under 1%; a near-tie only by the ratio too (84c #1)
+        return f"{pair}, then {third_shown}: the model gives both under 1%" + (
+            f", a near-tie ({ratio})." if tie else "."
         )
-    if close and p2 < NEAR_TIE_RATIO * p3:
+    if tie:
         return (
-            f"the runner-up ({percent(p2, digits)}), a near-tie with {CLASS_NAMES[third]} ({percent(p3, digits)}): "
-            f"within {100 * NEAR_TIE:g} percentage point of each other, the runner-up under {NEAR_TIE_RATIO:g} times "
-            "the third."
+            f"{pair}, a near-tie with {third_shown}: within {100 * NEAR_TIE:g} percentage point of each other, {ratio}."
         )
-    return f"the runner-up ({_share(p2)})."
+    return f"the runner-up ({_share(probs[second])})."
 
 
 def number_in_caption(caption: str | None) -> int | None:

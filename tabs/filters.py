@@ -187,7 +187,12 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
     words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
     if dropout <= 0:  # from Keras's curves, a gap they can understate (review 54b #3)
         shown = " as its training curve shows it" if curves else ""
-        return words + f": the dropout rung had no gap to close{shown}." + words_after
+        opened = (  # a gap the augmented rung opened is said too (review 84b #4)
+            f", and the augmented rung ended with one of {augmented:.1f} points (one run each)"
+            if round(augmented, 1) > 0
+            else ""
+        )
+        return words + f": the dropout rung had no gap to close{shown}{opened}." + words_after
     moves = f"training {train:.2%} to {aug_train:.2%}, validation {val:.2%} to {aug_val:.2%}" + (
         "; both with the runs' batch-norm running averages as trained, and training accuracy with them re-estimated "
         "was not measured"
@@ -207,11 +212,18 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
             "; but with augmentation the training curve is measured on augmented images, which can lower it by "
             "itself, so how much of the narrowing is a change in fit was not measured"
             if curves and shown < before
-            else "; both with the runs' batch-norm running averages as trained"  # as the other branches (54b #4)
+            else "; both with the runs' batch-norm running averages as trained, and training accuracy with them "
+            "re-estimated was not measured"  # as the other branches (54b #4, 84b #5)
             if as_trained
             else ""
         )
-        return words + f": augmentation left {augmented:.1f} of the {dropout:.1f} points{caveat}." + words_after
+        # the gap's change, not augmentation named as what left it: the rungs differ in their reshuffling too (84b #5)
+        went = (
+            f"the gap stayed at {dropout:.1f} points"
+            if shown == before
+            else f"the gap went from {dropout:.1f} to {augmented:.1f} points"
+        )
+        return words + f": {went} (one run each{caveat})." + words_after
     if aug_val < val:  # validation fell too: the training fall is more than the whole closing (review 41b L3)
         return (
             words

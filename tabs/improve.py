@@ -33,7 +33,7 @@ from model.inference import (
     top_classes,
 )
 from model.playground import BATCH_SIZE, DEFAULT
-from model.real_photos import best_constant, recipe_label, same_recipe
+from model.real_photos import MIN_UNSURE, best_constant, recipe_label, same_recipe
 from model.recipe import ABLATION_EPOCHS, ABLATIONS, LABEL_SMOOTHING, PEAK_LR, PLAIN_LR, WEIGHT_DECAY
 from tabs.charts import waterfall
 from tabs.checks import choice
@@ -789,8 +789,10 @@ def did_not_help(model: LoadedModel) -> str:
             for name, change in large.items()
         ]
         explained = "no-augmentation" in changes and {"vgg", "vgg-aug"} <= runs.keys()  # the step says what it is
-        where = " (below)" if explained else f" ({for_scale(model)}: {noise[1]})"
-        words += f" One run each, against {line}{where}: " + "; ".join(said) + rest
+        words += f" One run each, against {line}{' (below)' if explained else ''}: " + "; ".join(said) + rest
+        if not explained:  # what the line is, as its own sentence: no brackets inside brackets (review 84a #5)
+            scale = for_scale(model)
+            words += f" {scale[0].upper()}{scale[1:]}: {noise[1]}."
     if "no-augmentation" in changes:
         ladder = {"vgg", "vgg-aug"} <= runs.keys()
         words += (" " + _augmentation_step(model, epochs) if ladder else "") + " " + _reshuffled_too(ladder)
@@ -871,6 +873,13 @@ def flip_words(model: LoadedModel) -> str:
     )
 
 
+MISSED = {  # what each "Not sure" minimum is kept on, as the sentence before names it
+    "unsure_outside": "new photographers' hats, shorts and skirts",
+    "unsure_unseen_garment": "that garment",
+    "unsure_unseen_family": "the kind of generated picture a fold never saw",
+}
+
+
 def _flip_on_photos(model: LoadedModel) -> str:
     """Whether Classify flips (model.inference.TEST_TIME_FLIP), and what it did on the real photos' folds."""
     if not TEST_TIME_FLIP:
@@ -928,7 +937,18 @@ def _flip_on_photos(model: LoadedModel) -> str:
     if mine != theirs:
         if theirs == app:
             chose = "the app's thresholds" if scored else "the app's probability threshold"
-            rule = f"by the rule that chose {chose}, one pass would take {thresholds_words(*mine)}"
+            # why: the minimums one pass misses at the app's thresholds (review 84a #3)
+            missed = [
+                f"“Not sure” on {one[key]['mean']:.1%} of {MISSED[key]}, under the {floor:.0%}"
+                for key, floor in MIN_UNSURE.items()
+                if key in one and one[key]["mean"] < floor
+            ]
+            rule = (
+                f"there one pass says {' and '.join(missed)} that the rule that chose {chose} asks for, so by that "
+                f"rule one pass would take {thresholds_words(*mine)}"
+                if missed
+                else f"by the rule that chose {chose}, one pass would take {thresholds_words(*mine)}"
+            )
         else:
             rule = (
                 f"by the rule that chooses the thresholds, the mirror average would take {thresholds_words(*theirs)} "

@@ -97,7 +97,7 @@ def validation_lag_words(model: LoadedModel) -> str:
             ", by lagging behind the weights or because they had tracked augmented images while the re-estimate used "
             "clean ones (not told apart here)"
             if augmented(name)  # the shipped run's name: the baseline's recipe
-            else " (likely lag; one pass, one run)"
+            else " (one pass, one run)"  # no "likely": lag was not measured apart (review 84b #7)
         )
         if change >= TOO_CLOSE and fall is None:
             verdict = (
@@ -121,7 +121,14 @@ def validation_lag_words(model: LoadedModel) -> str:
                 f"{best} scored as trained ({at_best:.2%}), but epoch {best}'s running averages may have lagged too "
                 f"and were not re-estimated (nor was its validation loss), so neither how much of its fall since epoch "
                 f"{best} came from lagging averages nor whether its learned weights fit validation images worse than "
-                f"at epoch {best} was measured" + _peak_words(h, best, after)
+                f"at epoch {best} was measured"
+                + (  # as the other branches' held_back says it (review 84b #6)
+                    "; and its re-estimate used clean images where its averages had tracked augmented ones, which may "
+                    "account for part of the lift"
+                    if augmented(name)
+                    else ""
+                )
+                + _peak_words(h, best, after)
             )
         elif change <= -TOO_CLOSE:  # review 34b #3: a one-pass estimate that did worse shows no lag, and rules none out
             verdict = (

@@ -288,12 +288,12 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
 
 def pinned_words(gap: float, spread: float, batch_norm: bool) -> str:
     """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise (which
-    settings with 1,000 images or batch norm likely exceed, so a larger gap is a hint, not a finding)."""
+    settings with 1,000 images or batch norm may exceed, not measured, so a larger gap is a hint, not a finding)."""
     verdict = (
         "within the seed noise"
         if under(gap, spread)
-        else f"{past(gap, spread)} the default setting's seed noise, which settings with 1,000 images or batch norm likely "
-        "exceed: a hint, not a finding"
+        else f"{past(gap, spread)} the default setting's seed noise; how much settings with 1,000 images or batch norm "
+        "vary was not measured: a hint, not a finding"  # no "likely" about an unmeasured spread (review 84b #1)
     )
     return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}" + (
         ", batch-norm runs re-estimated)." if batch_norm else ")."

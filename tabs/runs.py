@@ -447,9 +447,9 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     # every figure from the file's one pass, so each difference is between two measurements alike (review 83b #2);
     # where its as-trained scores are not the runs' records printed elsewhere, that is said (82b #5: "_records_apart")
     trained, again, other = bn["test_accuracy"], bn["reestimated"]["test_accuracy"], plain["test_accuracy"]
-    apart = _records_apart(model, {bn_name: "it", plain_name: "the network without batch norm"})
+    apart = _records_apart(model, {bn_name: "this network", plain_name: "the network without batch norm"})
     deficit, gained, left = 100 * (other - trained), 100 * (again - trained), 100 * (again - other)
-    how = (
+    how = apart + (
         f"Re-estimating its running averages after training (one pass over the first {bn['reestimate_images']:,} "
         "training images, as the Playground does; no training) "
     )
@@ -462,7 +462,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             f"without the lag, so the as-trained {deficit:.2f} points remain the measure of the pair (one run each; "
             "how much the seed moves these runs was not measured)."
         )
-        return words + apart + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+        return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
     if gained < TOO_CLOSE:
         by = f"{gained:+.2f}" if round(gained, 2) else "0.00"
         share = f"{gained:.2f} of the" if 0 < round(gained, 2) <= round(deficit, 2) else "against a"
@@ -502,7 +502,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
                 f" {where}, {past(left, noise)} {seed}: a hint, from one run each, of what batch norm itself did "
                 f"{unmeasured}."
             )
-    return words + apart + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
+    return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
 
 
 def _records_apart(model: LoadedModel, labels: dict[str, str]) -> str:
@@ -513,16 +513,16 @@ def _records_apart(model: LoadedModel, labels: dict[str, str]) -> str:
     records = {**model.ablations, **({FASHION_MNIST_ONLY: before.metrics} if before is not None else {})}
     alike = measured_alike(model)
     apart = [
-        f"{label} {alike[name]['test_accuracy']:.2%} as trained, against {records[name]['test_accuracy']:.2%} in its "
-        "training record"
+        f"{label} scored {alike[name]['test_accuracy']:.2%} as trained, against {records[name]['test_accuracy']:.2%} "
+        "in its training record"
         for name, label in labels.items()
         if round(10_000 * alike[name]["test_accuracy"]) != round(10_000 * records[name]["test_accuracy"])
     ]
     if not apart:
         return ""
-    return (
-        f" (These figures are batch_norm.json's own pass, which scored {'; '.join(apart)}: Keras's evaluation and "
-        "prediction can differ by an image or three.)"
+    return (  # said first, before any figure of the pass (review 84b #2)
+        f"In batch_norm.json's own pass, {'; '.join(apart)} (Keras's evaluation and prediction can differ by an "
+        "image or three); the figures below are that pass's. "
     )
 
 
@@ -567,14 +567,20 @@ def reestimated_step_words(
     step = 100 * (b["test_accuracy"] - a["test_accuracy"])
     a_again, b_again = a["reestimated"]["test_accuracy"], b["reestimated"]["test_accuracy"]
     again = 100 * (b_again - a_again)
+    apart = _records_apart(model, {before: names[0], after: names[1]})  # the step here is the file's (83b, 84b)
     words = (
-        f" The two runs' batch-norm running averages also differ: with them re-estimated after training (one pass "
+        (f" {apart.strip()}" if apart else "")
+        # not "the averages differ", true of any two networks: each may lag its weights by its own amount (84a #4)
+        + f" Each run's stored batch-norm running averages may lag its final weights by a different amount: with both "
+        "re-estimated after training (one pass "
         f"over {a['reestimate_images']:,} clean training images), {names[0]} scores {a_again:.2%} and {names[1]} "
         f"{b_again:.2%}, a step of {again:+.2f} points"
     )
     a_val, b_val = a["reestimated"].get("validation_accuracy"), b["reestimated"].get("validation_accuracy")
     if a_val is not None and b_val is not None:  # review 37b M2: validation's re-estimated step may point the other way
         words += f" on the test set ({100 * (b_val - a_val):+.2f} on the validation images)"
+    if apart:  # the as-trained step the narrowing is taken from, in the same pass (review 84b #3)
+        words += f", against {step:+.2f} as trained in the same pass"
     if abs(step - again) < TOO_CLOSE:  # the caveats below too: a small change does not show alike lags (42b L1)
         words += ", so re-estimating them changes the test-set step little (one run each)."
     elif step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
@@ -595,7 +601,6 @@ def reestimated_step_words(
         )
     else:
         words += ": with both re-estimated, the step on the test set is larger (one run each)."  # review 39b L2
-    words += _records_apart(model, {before: names[0], after: names[1]})  # the step here is the file's (83b #1)
     clean = [name for name in (before, after) if augmented(name)]
     swapped = (
         ""
@@ -635,8 +640,9 @@ def noise_words(grid: dict) -> tuple[float, str]:
         f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
         f"{threshold:.2f} points (2√2 standard deviations, rounded up to the hundredth of a point the accuracies are given in) "
         "about 95% of the time, so "
-        "smaller differences are called *within noise* here; settings with 1,000 images or batch norm likely vary more, "
-        'so a "better" or "worse" from one run each is a hint, not a finding.'
+        "smaller differences are called *within noise* here; how much settings with 1,000 images or batch norm vary "
+        'was not measured (only the default setting ran several seeds), so a "better" or "worse" from one run each is '
+        "a hint, not a finding."
     )
 
 

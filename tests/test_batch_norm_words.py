@@ -343,7 +343,10 @@ def test_the_augmentation_step_names_the_running_average_confound(shipped_model)
         "statistics for clean ones, beside removing any lag (how much there was was not measured)."
     )
     assert MEASURED["reestimate_images"] == 1_000
-    opening = "The two runs' batch-norm running averages also differ: with them re-estimated after training (one pass "
+    opening = (  # review 84a #4: what differs is how far each run's averages may lag, not that they differ
+        "Each run's stored batch-norm running averages may lag its final weights by a different amount: with both "
+        "re-estimated after training (one pass "
+    )
     opening += "over 1,000 clean training images), the ladder's run without augmentation scores"
     for words in (flat(improve.did_not_help(shipped_model)), flat(overfitting.regularisation_words(shipped_model))):
         assert said in words and opening in words and "another difference" not in words

@@ -837,8 +837,9 @@ def test_flip_figures_from_folds_without_the_unlike_score_count_the_probability_
         in words
     )
     assert (
-        "by the rule that chose the app's probability threshold, one pass would take a 45% threshold on the top "
-        "probability, where" in words
+        "there one pass says “Not sure” on 79.0% of that garment, under the 80% that the rule that chose the app's "
+        "probability threshold asks for, so by that rule one pass would take a 45% threshold on the top probability, "
+        "where" in words
     )
     assert "“unlike” line" not in words
     shipped = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL)).split())

@@ -733,7 +733,7 @@ def test_a_lower_batch_norm_rung_gets_its_measured_running_average_step(shipped_
     )
     assert f"The drop is more than {yardstick(GRID)}, for scale only" in " ".join(words.split())
     assert (
-        f"with them re-estimated after training (one pass over {images:,} clean training images), "
+        f"with both re-estimated after training (one pass over {images:,} clean training images), "
         f"**+ this app's network** scores {a:.2%} and **+ augmentation** {b:.2%}" in words
     )
     assert "one possible cause of the lower score. The drop is more than" in improve.overfit_words(before, after, GRID)

@@ -323,10 +323,11 @@ def test_a_file_an_image_from_the_record_says_whose_figures_it_gives(tmp_path):
     again = bn["reestimated"]["test_accuracy"]
     assert "**2.74 points worse**" in words and "2.73-point deficit" in words, words
     assert f"cost it {100 * (again - bn['test_accuracy']):.2f} points" in words
-    assert (
-        f"(These figures are batch_norm.json's own pass, which scored it {bn['test_accuracy']:.2%} as trained, against "
-        f"{plain - 0.0274:.2%} in its training record" in words
+    said = (  # before any figure of the pass (review 84b #2)
+        f"In batch_norm.json's own pass, this network scored {bn['test_accuracy']:.2%} as trained, against "
+        f"{plain - 0.0274:.2%} in its training record"
     )
+    assert said in words and words.index(said) < words.index("cost it"), words
     agreed = flat(batch_norm_words(model(tmp_path, notebook_bn=bn["test_accuracy"])))
     assert "These figures are batch_norm.json's own pass" not in agreed
     # the ladder's augmentation step: the file's vgg an image from its record
@@ -335,4 +336,6 @@ def test_a_file_an_image_from_the_record_says_whose_figures_it_gives(tmp_path):
     ladder = model(tmp_path)  # writes the shipped file: moved after
     (tmp_path / "batch_norm.json").write_text(json.dumps(measured))
     words = flat(regularisation_words(ladder))
-    assert "which scored the ladder's run without augmentation" in words, words
+    assert "In batch_norm.json's own pass, the ladder's run without augmentation scored" in words, words
+    step = 100 * (MEASURED["networks"]["vgg-aug"]["test_accuracy"] - measured["networks"]["vgg"]["test_accuracy"])
+    assert f", against {step:+.2f} as trained in the same pass" in words  # review 84b #3: the step narrowed
