@@ -304,7 +304,7 @@ def real_photo_table(model: LoadedModel) -> str:
     trained = f"all {n_trained:,} of these photos" if n_trained == n_photos else f"{n_trained:,} of these photos"
     inside = sum(v["photos"] for f, v in fm_only["per_folder"].items() if ACCEPTED[f])
     top, constant = best_constant(fm_only["per_folder"])  # the best constant answer (T-shirt/top here)
-    return f"""Measured on {n_photos:,} real phone photos of clothes
+    return f"""Measured on {n_photos:,} real photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
 any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of

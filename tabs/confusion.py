@@ -420,6 +420,8 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     if close:  # a misreading by a hair: to the digits that tell the two apart, and said (review 58c #1)
         digits = next((d for d in (1, 2, 3) if percent(probs[true], d) != percent(probs[other], d)), 4)
         share = lambda p: percent(p, digits)  # noqa: E731
+        # "less than a point" only where the printed figures are (review 85c #1)
+        close = round(100 * probs[other], digits) - round(100 * probs[true], digits) < 100 * NEAR_TIE - 1e-9
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
         f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "
@@ -452,7 +454,7 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     # the pair at one precision, a tenth of a point at least: "2%" and "0.84%" read 1.16 points apart (review 40c
     # #2), "1.1%" beside "1.00%" mixed two (review 83c #2); each test on the figures as printed (review 84c #2)
     digits = 1 if min(probs[second], probs[third]) >= 0.01 else 2
-    p2, p3 = (round(float(probs[c]), digits + 2) for c in (second, third))
+    p2, p3 = (round(100 * float(probs[c]), digits) / 100 for c in (second, third))  # as percent prints (85c #2)
     close = p2 - p3 < NEAR_TIE - 1e-9
     tie = close and p3 > 0 and p2 < NEAR_TIE_RATIO * p3 - 1e-12
     pair = f"the runner-up ({percent(probs[second], digits)})"

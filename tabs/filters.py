@@ -185,10 +185,17 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
         "adding augmentation"
     )
     words_after = " " + RESHUFFLED_ONLY_WITH_AUGMENTATION
+    # as trained: said wherever these gaps are given (reviews 54b #4, 84b #5, 85b #4, #5)
+    averages = (
+        "; both with the runs' batch-norm running averages as trained, and training accuracy with them re-estimated "
+        "was not measured"
+        if as_trained
+        else ""
+    )
     if dropout <= 0:  # from Keras's curves, a gap they can understate (review 54b #3)
         shown = " as its training curve shows it" if curves else ""
         opened = (  # a gap the augmented rung opened is said too (review 84b #4)
-            f", and the augmented rung ended with one of {augmented:.1f} points (one run each)"
+            f", and the augmented rung ended with one of {augmented:.1f} points (one run each{averages})"
             if round(augmented, 1) > 0
             else ""
         )
@@ -205,17 +212,17 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
         return words + f": with augmentation, training accuracy ended below validation accuracy{why}." + words_after
     shown, before = round(augmented, 1), round(dropout, 1)  # as the sentence gives them
     if shown > before:  # no "left 5.9 of the 4.9 points"
-        return words + f": the gap grew by {shown - before:.1f} points." + words_after
+        return words + f": the gap grew by {shown - before:.1f} points (one run each{averages})." + words_after
     if augmented >= dropout / 2:
         # the curves' gaps are not measured alike: say so, as the other branches do (review 52b #1)
-        caveat = (
+        caveat = (  # a level gap compares two figures measured differently too (review 85b #2)
             "; but with augmentation the training curve is measured on augmented images, which can lower it by "
             "itself, so how much of the narrowing is a change in fit was not measured"
             if curves and shown < before
-            else "; both with the runs' batch-norm running averages as trained, and training accuracy with them "
-            "re-estimated was not measured"  # as the other branches (54b #4, 84b #5)
-            if as_trained
-            else ""
+            else "; but with augmentation the training curve is measured on augmented images, which can lower it by "
+            "itself, so whether the fit changed was not measured"
+            if curves
+            else averages
         )
         # the gap's change, not augmentation named as what left it: the rungs differ in their reshuffling too (84b #5)
         went = (

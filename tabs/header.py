@@ -74,7 +74,7 @@ def intro(model: LoadedModel) -> str:
     if real:  # the fine-tune kept Fashion-MNIST in, added photos and, where recorded, generated outliers
         generated = sum((real.get("generated_outliers") or {}).values())
         more = f" and {generated:,} generated outliers" if generated else ""
-        trained += f", then on them plus {real['train_photos']:,} phone photos{more}"
+        trained += f", then on them plus {real['train_photos']:,} real photos{more}"
     return f"How a small CNN, {trained}, reads clothes."
 
 

@@ -873,9 +873,9 @@ def flip_words(model: LoadedModel) -> str:
     )
 
 
-MISSED = {  # what each "Not sure" minimum is kept on, as the sentence before names it
-    "unsure_outside": "new photographers' hats, shorts and skirts",
-    "unsure_unseen_garment": "that garment",
+MISSED = {  # what each "Not sure" minimum is kept on (benchmarks/real_photos.py), named in full (review 85a #2)
+    "unsure_outside": "new photographers' photos of the kinds a fold trained on as “none of the ten”",
+    "unsure_unseen_garment": "the garment a fold never trained on",
     "unsure_unseen_family": "the kind of generated picture a fold never saw",
 }
 
@@ -941,7 +941,7 @@ def _flip_on_photos(model: LoadedModel) -> str:
             missed = [
                 f"“Not sure” on {one[key]['mean']:.1%} of {MISSED[key]}, under the {floor:.0%}"
                 for key, floor in MIN_UNSURE.items()
-                if key in one and one[key]["mean"] < floor
+                if key in one and round(one[key]["mean"], 3) < floor  # as printed (review 85a #3)
             ]
             rule = (
                 f"there one pass says {' and '.join(missed)} that the rule that chose {chose} asks for, so by that "

@@ -286,18 +286,19 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
     return head + f": one likely cause is that its running averages had not caught up. {mechanism}"
 
 
-def pinned_words(gap: float, spread: float, batch_norm: bool) -> str:
-    """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise (which
-    settings with 1,000 images or batch norm may exceed, not measured, so a larger gap is a hint, not a finding)."""
+def pinned_words(gap: float, spread: float, batch_norm: bool, unmeasured: bool | None = None) -> str:
+    """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise; past it, a
+    hint, not a finding (one run each), and where either run is a setting never run with several seeds (UNMEASURED:
+    1,000 images or batch norm; BATCH_NORM when not given), that its spread was not measured (reviews 84b #1, 85b #6)."""
+    unmeasured = batch_norm if unmeasured is None else unmeasured
     verdict = (
         "within the seed noise"
         if under(gap, spread)
-        else f"{past(gap, spread)} the default setting's seed noise; how much settings with 1,000 images or batch norm "
-        "vary was not measured: a hint, not a finding"  # no "likely" about an unmeasured spread (review 84b #1)
+        else f"{past(gap, spread)} the default setting's seed noise: a hint, not a finding, from one run each"
+        + ("; how much settings with 1,000 images or batch norm vary was not measured" if unmeasured else "")
     )
-    return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one ({verdict}" + (
-        ", batch-norm runs re-estimated)." if batch_norm else ")."
-    )
+    re_estimated = ", batch-norm runs re-estimated" if batch_norm else ""
+    return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} ({verdict})."
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:
@@ -406,7 +407,15 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
     ]
     if other and other != config:
         gap = 100 * (playground.score(playground.grid_run(grid, other), True) - playground.score(run, True))
-        words.append(pinned_words(gap, spread, other["batch_norm"] or config["batch_norm"]))
+        either = (config, other)
+        words.append(
+            pinned_words(
+                gap,
+                spread,
+                any(c["batch_norm"] for c in either),
+                any(c["batch_norm"] or c["images"] != playground.DEFAULT["images"] for c in either),
+            )
+        )
     words.append(noise)
     words = [w for w in words if w]
     curves = epoch_curves_svg(runs, grid["epochs"], "Training and validation curves")

@@ -447,7 +447,9 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     # every figure from the file's one pass, so each difference is between two measurements alike (review 83b #2);
     # where its as-trained scores are not the runs' records printed elsewhere, that is said (82b #5: "_records_apart")
     trained, again, other = bn["test_accuracy"], bn["reestimated"]["test_accuracy"], plain["test_accuracy"]
-    apart = _records_apart(model, {bn_name: "this network", plain_name: "the network without batch norm"})
+    apart = _records_apart(
+        model, {bn_name: "the network with batch norm", plain_name: "the network without batch norm"}
+    )
     deficit, gained, left = 100 * (other - trained), 100 * (again - trained), 100 * (again - other)
     how = apart + (
         f"Re-estimating its running averages after training (one pass over the first {bn['reestimate_images']:,} "

@@ -125,7 +125,17 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     )
     largest = "the max" if temperature == 1 else "the largest logit ÷ T"
     shown64 = [_significant(p, 3) for p in stable]
-    fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(shown64)}."
+    # where float64 itself stores an exact 0 or 1, that is said: "under 1e-323" is the true value's bound, not a
+    # precision float64 kept (review 85c #3)
+    stored64 = [_stored(p) for p in stable]
+    held = [v for v, shown in zip(stored64, shown64, strict=True) if v != shown]  # exact 0 or 1 in float64
+    why64 = (
+        f" (in float64 itself {'that one is' if len(held) == 1 else 'those are'} exactly "
+        f"{' and '.join(sorted(set(held), reverse=True))}; the true {'value is' if len(held) == 1 else 'values are'} not)"
+        if held
+        else ""
+    )
+    fixed = f" Subtracting {largest} ({top}) first, in float64, gives {', '.join(shown64)}{why64}."
     # review 43c #1 (high): that reference is float64's; in float32 the max's subtraction cannot hold what is below
     # float32's range either, so where it does not match, float32's own stable result is shown too
     # float32 throughout, as the naive one: the logits stored in float32, the max subtracted there (review 48c #2)
@@ -136,7 +146,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     # difference lies under float32's smallest normal number (elsewhere float32's 7 digits of each step differ too)
     # as the naive list: float32's 0 is 0 (not "under 1e-323"), its exact 1 is 1, a visible difference (51c #1)
     shown32 = [_stored(v) for v in stable32]
-    differs = [i for i, shown in enumerate(shown32) if shown != shown64[i]]
+    differs = [i for i, shown in enumerate(shown32) if shown != stored64[i]]  # what each stores (85c #3)
     if differs:
         # and only where storing the logits in float32 makes no difference there itself (review 48c #2)
         below_normal = all(

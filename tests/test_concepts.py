@@ -179,7 +179,8 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
             if happened in ("off", "off, partly in the exps")
             else "first, in float64, gives"
         )
-        assert f"{reference} {', '.join(said)}." in note
+        # review 85c #3: where float64 itself holds an exact 1 or 0, that is said after the list
+        assert f"{reference} {', '.join(said)}." in note or f"{reference} {', '.join(said)} (in float64 itself" in note
 
 
 @pytest.mark.parametrize(
@@ -200,12 +201,17 @@ def test_the_overflow_note_never_gives_a_probability_as_1_or_0(logits, temperatu
         else:
             said.append("over 0.999" if p >= 0.9995 else f"{p:.3g}")
     note = tab.overflow_note(np.array(logits), temperature)
-    assert f" first, in float64, gives {', '.join(said)}." in note
+    held = " (in float64 itself " if any(p in (0.0, 1.0) for p in _stable(logits)) else "."
+    assert f" first, in float64, gives {', '.join(said)}{held}" in note
     assert not {"1", "0"} & set(note.split(" first, in float64, gives ")[1].split(". ")[0].rstrip(".").split(", "))
     if logits[0] == 10.0:  # 1 / (1 + e^-10) = 0.99995: three digits would read 1
         assert " first, in float64, gives over 0.999, 4.54e-05." in note
     if logits == [1000.0, -1000.0]:
-        assert " first, in float64, gives over 0.999, under 1e-323." in note
+        assert (  # review 85c #3: the bounds are the true values'; float64's own are said as such
+            " first, in float64, gives over 0.999, under 1e-323 (in float64 itself those are exactly 1 and 0; the true "
+            "values are not)." in note
+        )
+        assert "In float32, subtracting it first" not in note  # float32 holds the same 1 and 0: no contrast
     if logits[0] == -100.0:  # float32 loses exp(-900); float64 too, and says so without a 0
         assert "comes out 0 instead of something under 1e-323: " in note
     if logits == [1000.0, 999.0, 998.0]:  # nothing near 1 or 0: three significant digits, as before
@@ -945,7 +951,8 @@ def test_what_subtracting_the_max_fixes_is_said_in_float32_too(logits, short):
         "0" if v == 0 else "1" if v == 1 else "over 0.999" if v >= 0.9995 else f"{v:.3g}" for v in stable32
     )
     if short is None:
-        assert listed == "1, 0" and note.endswith(f"In float32, subtracting it first gives {listed}.")
+        # compared with what float64 itself holds (1 and 4e-48): only the second differs, under float32's range
+        assert listed == "1, 0" and f"In float32, subtracting it first gives {listed}; the one that differs is" in note
         return
     differ = "the one that differs is" if len(logits) == 3 else "those that differ are"
     assert (f"In float32, subtracting it first gives {listed}; {differ} under 1.2e-38" in note) == short
@@ -974,7 +981,7 @@ def test_float32s_own_stable_result_stores_the_logits_in_float32_first():
 
     assert np.float32(999899.97) == 999900
     note = tab.overflow_note(np.array([1e6, 999899.97]))
-    assert " first, in float64, gives over 0.999, 3.61e-44." in note
+    assert " first, in float64, gives over 0.999, 3.61e-44 (in float64 itself that one is exactly 1;" in note
     assert f"In float32, subtracting it first gives 1, {float(np.exp(np.float32(-100))):.3g}." in note
     assert "1.2e-38" not in note.split("In float32")[1]  # the logits' own rounding differs here too: no cause
 

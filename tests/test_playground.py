@@ -483,16 +483,16 @@ def test_a_pinned_run_past_the_seed_noise_is_a_hint_not_a_finding(gap, bn):
     """Review 25b #3: the threshold is the default setting's; 1,000-image and batch-norm settings likely vary more."""
     spread = 1.37
     words = tab.pinned_words(gap, spread, bn)
-    assert words.startswith(f"**Pinned run**: {gap:+.2f} points of test accuracy against this one (")
+    re_estimated = ", batch-norm runs re-estimated" if bn else ""  # before the verdict, not after it (review 85b #6)
+    assert words.startswith(f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} (")
     if abs(gap) < spread:
         assert "(within the seed noise" in words and "hint" not in words
     else:
-        assert (  # review 84b #1: not "likely exceed": only the default setting ran several seeds
-            "more than the default setting's seed noise; how much settings with 1,000 images or batch norm vary was "
-            "not measured: a hint, not a finding" in words
-        )
+        assert "more than the default setting's seed noise: a hint, not a finding, from one run each" in words
+        # review 84b #1, 85b #6: the unmeasured spread named only where a run is such a setting
+        assert ("how much settings with 1,000 images or batch norm vary was not measured" in words) == bn
     assert "likely" not in words
-    assert words.endswith(", batch-norm runs re-estimated)." if bn else ").")
+    assert words.endswith(").")
 
 
 # -- review 31b #7: the distance between the curves is the Overfitting tab's curve gap, not its generalization gap ----

@@ -467,7 +467,7 @@ def test_the_first_sentence_names_everything_the_fine_tune_trained_on():
     model = SimpleNamespace(metrics=METRICS)
     assert header.intro(model) == (
         f"How a small CNN, trained on {METRICS['train_size']:,} Fashion-MNIST images, then on them plus "
-        f"{real['train_photos']:,} phone photos and {generated:,} generated outliers, reads clothes."
+        f"{real['train_photos']:,} real photos and {generated:,} generated outliers, reads clothes."
     )
     plain = SimpleNamespace(metrics={k: v for k, v in METRICS.items() if k != "real_photos"})
     assert header.intro(plain) == (
@@ -837,7 +837,7 @@ def test_flip_figures_from_folds_without_the_unlike_score_count_the_probability_
         in words
     )
     assert (
-        "there one pass says “Not sure” on 79.0% of that garment, under the 80% that the rule that chose the app's "
+        "there one pass says “Not sure” on 79.0% of the garment a fold never trained on, under the 80% that the rule that chose the app's "
         "probability threshold asks for, so by that rule one pass would take a 45% threshold on the top probability, "
         "where" in words
     )

@@ -1193,3 +1193,26 @@ def test_the_not_sure_line_says_only_what_classify_does(monkeypatch, flip, unlik
         "(1 in one pass of the network"
         + ("; Classify applies the line after averaging each input with its mirror image)" if flip else ")")
     )
+
+
+def test_a_misreading_is_a_near_tie_only_where_the_printed_figures_are_under_a_point_apart(monkeypatch):
+    """Review 85c #1: 0.44999 against 0.44 printed 45.0% and 44.0%, a point apart, beside "by less than a point"."""
+    from tabs import confusion
+
+    def note_for(answer: float, truth: float) -> str:
+        probs = np.full(10, (1 - answer - truth) / 8)
+        probs[3], probs[1] = answer, truth  # read as Dress, a Trouser
+        samples = {
+            "images": np.zeros((1, 28, 28)),
+            "labels": np.array([1]),
+            "probs": probs[None],
+            "index": np.array([7]),
+        }
+        fake = SimpleNamespace(grad_cam=lambda x, classes: np.ones((len(classes), 3, 3)))
+        monkeypatch.setattr(confusion, "explainer", lambda model: fake)
+        return confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
+
+    apart = note_for(0.44999, 0.44)
+    assert "(45.0%)" in apart and "(44.0%)" in apart and "less than a point" not in apart
+    close = note_for(0.445, 0.44)
+    assert "ahead of the true class by less than a point: a near-tie" in close

@@ -324,7 +324,7 @@ def test_a_file_an_image_from_the_record_says_whose_figures_it_gives(tmp_path):
     assert "**2.74 points worse**" in words and "2.73-point deficit" in words, words
     assert f"cost it {100 * (again - bn['test_accuracy']):.2f} points" in words
     said = (  # before any figure of the pass (review 84b #2)
-        f"In batch_norm.json's own pass, this network scored {bn['test_accuracy']:.2%} as trained, against "
+        f"In batch_norm.json's own pass, the network with batch norm scored {bn['test_accuracy']:.2%} as trained, against "
         f"{plain - 0.0274:.2%} in its training record"
     )
     assert said in words and words.index(said) < words.index("cost it"), words
