@@ -199,7 +199,8 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
             if round(augmented, 1) > 0
             else ""
         )
-        return words + f": the dropout rung had no gap to close{shown}{opened}." + words_after
+        alone = f" (one run each{averages})" if not opened else ""  # every branch says both (review 86b #3)
+        return words + f": the dropout rung had no gap to close{shown}{opened}{alone}." + words_after
     moves = f"training {train:.2%} to {aug_train:.2%}, validation {val:.2%} to {aug_val:.2%}" + (
         "; both with the runs' batch-norm running averages as trained, and training accuracy with them re-estimated "
         "was not measured"
@@ -209,7 +210,11 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
     rise = _validation_reestimated(alike, pair, grid) if aug_val > val and not curves else ""
     if augmented < -dropout / 2:
         why = ", as it can when it is measured on augmented images" if curves else ""
-        return words + f": with augmentation, training accuracy ended below validation accuracy{why}." + words_after
+        return (
+            words
+            + f": with augmentation, training accuracy ended below validation accuracy{why} (one run each{averages})."
+            + words_after
+        )
     shown, before = round(augmented, 1), round(dropout, 1)  # as the sentence gives them
     if shown > before:  # no "left 5.9 of the 4.9 points"
         return words + f": the gap grew by {shown - before:.1f} points (one run each{averages})." + words_after
@@ -238,7 +243,7 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
             + (
                 "; one run each). With augmentation the training curve is measured on augmented images."
                 if curves
-                else ")."
+                else "; one run each)."  # review 86b #4
             )
             + words_after
         )
@@ -252,9 +257,9 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
             )
         return (
             words
-            + f": most of that closing is training accuracy falling, not validation accuracy rising ({moves})."
-            + rise
-            + words_after
+            + f": most of that closing is training accuracy falling, not validation accuracy rising ({moves}; one run "
+            "each)."  # review 86b #4
+             + rise + words_after
         )
     if curves:  # one run each, and how the curves measure training accuracy, as the sibling branches (54b #2)
         return (

@@ -294,8 +294,9 @@ def pinned_words(gap: float, spread: float, batch_norm: bool, unmeasured: bool |
     verdict = (
         "within the seed noise"
         if under(gap, spread)
-        else f"{past(gap, spread)} the default setting's seed noise: a hint, not a finding, from one run each"
-        + ("; how much settings with 1,000 images or batch norm vary was not measured" if unmeasured else "")
+        else f"{past(gap, spread)} the default setting's seed noise: a hint, not a finding, from one run each; "
+        "how much these settings vary with the seed was not measured"  # only the default's was (review 86b #1)
+        + ("" if not unmeasured else ", and settings with 1,000 images or batch norm may vary more")
     )
     re_estimated = ", batch-norm runs re-estimated" if batch_norm else ""
     return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} ({verdict})."

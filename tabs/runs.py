@@ -642,9 +642,9 @@ def noise_words(grid: dict) -> tuple[float, str]:
         f"itself uncertain. If that were the true spread, two single runs of one setting would differ by less than "
         f"{threshold:.2f} points (2√2 standard deviations, rounded up to the hundredth of a point the accuracies are given in) "
         "about 95% of the time, so "
-        "smaller differences are called *within noise* here; how much settings with 1,000 images or batch norm vary "
-        'was not measured (only the default setting ran several seeds), so a "better" or "worse" from one run each is '
-        "a hint, not a finding."
+        "smaller differences are called *within noise* here. Only the default setting ran several seeds: how much "
+        'any other setting varies was not measured, so a "better" or "worse" from one run each is a hint, not a '
+        "finding."  # review 86b #2
     )
 
 

@@ -140,7 +140,7 @@ def test_the_filters_gap_sentence_uses_training_accuracy_measured_like_validatio
         f"network and its dropout, and {augmented:.1f} in the next, adding augmentation: most of that closing is "
         f"training accuracy falling, not validation accuracy rising (training {train:.2%} to {aug_train:.2%}, "
         f"validation {val:.2%} to {aug_val:.2%}; both with the runs' batch-norm running averages as trained, and "
-        "training accuracy with them re-estimated was not measured)." in words
+        "training accuracy with them re-estimated was not measured; one run each)." in words
     )
     assert all("train_accuracy" not in NETS[n]["reestimated"] for n in ("vgg", "vgg-aug"))  # the shipped branch
 

@@ -1128,7 +1128,7 @@ def test_the_batch_norm_words_quote_the_notebook_pair(shipped_model):
         f"(training {alike['vgg']['train_accuracy']:.2%} to {alike['vgg-aug']['train_accuracy']:.2%}, validation "
         f"{alike['vgg']['validation_accuracy']:.2%} to {alike['vgg-aug']['validation_accuracy']:.2%}; both with the "
         "runs' batch-norm running averages as trained, and training accuracy with them re-estimated was not "
-        "measured)" in words
+        "measured; one run each)" in words
     )
 
 

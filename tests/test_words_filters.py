@@ -186,7 +186,7 @@ def test_the_shift_curves_plot_the_cnns_class_for_both_networks(shipped_model):
             ": the dropout rung had no gap to close as its training curve shows it, and the augmented rung ended with "
             "one of 0.5 points (one run each).",
         ),
-        ((-1.0, -0.5), ": the dropout rung had no gap to close as its training curve shows it."),
+        ((-1.0, -0.5), ": the dropout rung had no gap to close as its training curve shows it (one run each)."),
         (
             (4.9, 5.9),
             f": the gap grew by {5.9 - 4.9:.1f} points (one run each).",
