@@ -96,13 +96,14 @@ def _verdict(
                 else "This rule can also flag ordinary photos. "
             )
             # a tenth of a point, and the other rule named where it holds too: "(40%)" read as reaching the line (44a #2)
-            + f"Its best guess was {CLASS_NAMES[best]} ("
-            + (  # under the line: rounded down, and the box's rounding said, as the "unlikely" verdict does (45a #1)
-                f"{_below(probs[best])}{_label_rounds(probs[best])}, also under the {UNSURE_BELOW:.0%} the app asks for"
+            + f"Its best guess was {CLASS_NAMES[best]}"
+            + (  # under the line: rounded down, and the box's rounding said, as the "unlikely" verdict does (45a #1);
+                # no brackets inside brackets (review 86a #5)
+                f", at {_below(probs[best])}, also under the {UNSURE_BELOW:.0%} the app asks for{_label_rounds(probs[best])}"
                 if probs[best] < UNSURE_BELOW
-                else percent(probs[best], 1)
+                else f" ({percent(probs[best], 1)})"
             )
-            + "). It knows ten classes, one item per photo: "
+            + ". It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )
     if reason == "unlikely":
@@ -328,7 +329,7 @@ trained on, photographed by people it never saw. The naive demo feeds the Fashio
 grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
 
 **Domain shift.** Fashion-MNIST's images were made from product shots (one item on a plain light background:
-clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A phone photo of a shirt on a bed is a
+clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A real photo of a shirt on a bed is a
 different *distribution* of inputs, so a model that scores {before.test_accuracy:.1%} on its own test set names
 a class the app's mapping accepts for {naive["top1"]:.1%} of the photos whose garment is one of the ten when the photo is just
 grayscaled, inverted and shrunk, and {fm_only["top1"]:.1%} (a constant {CLASS_NAMES[top]}: {constant:.1%}) once the garment is cut out and converted much as the dataset's images were (trimmed, longest edge to 28, centred, negated; without the paper's sharpening). The

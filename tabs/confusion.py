@@ -453,10 +453,21 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     second, third = int(ranked[1]), int(ranked[2])
     # the pair at one precision, a tenth of a point at least: "2%" and "0.84%" read 1.16 points apart (review 40c
     # #2), "1.1%" beside "1.00%" mixed two (review 83c #2); each test on the figures as printed (review 84c #2)
-    digits = 1 if min(probs[second], probs[third]) >= 0.01 else 2
-    p2, p3 = (round(100 * float(probs[c]), digits) / 100 for c in (second, third))  # as percent prints (85c #2)
-    close = p2 - p3 < NEAR_TIE - 1e-9
-    tie = close and p3 > 0 and p2 < NEAR_TIE_RATIO * p3 - 1e-12
+    raw2, raw3 = float(probs[second]), float(probs[third])
+
+    def judged(a: float, b: float) -> tuple[bool, bool]:
+        close = a - b < NEAR_TIE - 1e-9
+        return close, close and b > 0 and a < NEAR_TIE_RATIO * b - 1e-12
+
+    # the verdict holds of the probabilities and of the figures printed: one more digit where they disagree
+    # (reviews 85c #2, 86c #1)
+    digits = 1 if min(raw2, raw3) >= 0.01 else 2
+    while True:
+        p2, p3 = (round(100 * p, digits) / 100 for p in (raw2, raw3))  # as percent prints (85c #2)
+        close, tie = judged(p2, p3)
+        if (close, tie) == judged(raw2, raw3) or digits >= 4:
+            break
+        digits += 1
     pair = f"the runner-up ({percent(probs[second], digits)})"
     third_shown = f"{CLASS_NAMES[third]} ({percent(probs[third], digits)})"
     ratio = f"the runner-up under {NEAR_TIE_RATIO:g} times the third"

@@ -446,8 +446,13 @@ def _optimistic(real: dict) -> str:
     chosen = also_chosen(real)
     if not chosen:
         return ""
+    said = [
+        # the mirror average bears on the mirror-averaged figure only, not on one pass's (review 86a #6)
+        "the mirror average (which bears on the mirror-averaged figure only)" if c == "the mirror average" else c
+        for c in chosen[::-1]
+    ]
     return (
-        f"; {and_list(chosen[::-1])} {'were' if len(chosen) > 1 else 'was'} chosen on these same folds, so the fold "
+        f"; {and_list(said)} {'were' if len(said) > 1 else 'was'} chosen on these same folds, so the fold "
         "models' figures are likely optimistic, by an amount not measured"
     )
 
@@ -616,6 +621,18 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         return f"**{after.name}** scored lower. {measured}"
     h = after.history
     drop = 100 * (before.test_accuracy - after.test_accuracy)
+    if after.name in OWN:  # its recipe's seed spread was measured (docs/model.md), not the Playground's (86a #1)
+        return (
+            f"**{after.name}** scored {drop:.2f} points lower than the row above: one run of the 10-epoch row against "
+            "this longer recipe, whose test accuracy varied by a few tenths of a point over the seed study's runs "
+            "(docs/model.md; the 10-epoch row's own spread was not measured); what caused it was not measured."
+        ) + (
+            reestimated_step_words(
+                model, _measured(before, model), _measured(after, model), (f"**{before.name}**", f"**{after.name}**")
+            )
+            if model
+            else ""
+        )
     lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each"
     if drop < TOO_CLOSE:  # review 26a #1: a drop this small gets no cause
         return f"{lower}: too close to call."
@@ -938,14 +955,14 @@ def _flip_on_photos(model: LoadedModel) -> str:
         if theirs == app:
             chose = "the app's thresholds" if scored else "the app's probability threshold"
             # why: the minimums one pass misses at the app's thresholds (review 84a #3)
-            missed = [
-                f"“Not sure” on {one[key]['mean']:.1%} of {MISSED[key]}, under the {floor:.0%}"
+            missed = [  # each with its own minimum (review 86a #4)
+                f"“Not sure” on {one[key]['mean']:.1%} of {MISSED[key]} (it asks for {floor:.0%})"
                 for key, floor in MIN_UNSURE.items()
                 if key in one and round(one[key]["mean"], 3) < floor  # as printed (review 85a #3)
             ]
             rule = (
-                f"there one pass says {' and '.join(missed)} that the rule that chose {chose} asks for, so by that "
-                f"rule one pass would take {thresholds_words(*mine)}"
+                f"there one pass misses {'a minimum' if len(missed) == 1 else 'minimums'} the rule that chose {chose} "
+                f"asks for: {' and '.join(missed)}; so by that rule one pass would take {thresholds_words(*mine)}"
                 if missed
                 else f"by the rule that chose {chose}, one pass would take {thresholds_words(*mine)}"
             )

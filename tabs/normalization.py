@@ -256,7 +256,8 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     if unsure:  # short: on a phone the histograms below must start in the first screen
         # review 39c #3: one pass; Classify applies the line to the average with the mirror image
         note += f" In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*."
-    if bug[first] - bug[second] < TIE_WITHIN and not even:  # "almost evenly" says it
+    # on the tenths printed above, as Confusion judges its near-ties (review 86c #4)
+    if round(100 * bug[first], 1) - round(100 * bug[second], 1) < 100 * TIE_WITHIN - 1e-9 and not even:
         note += " Which class comes first is a near-tie."
     blank = CLASS_NAMES[int(black.argmax())]
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true
@@ -264,7 +265,7 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         return note + (
             f" An all-black image gets almost the same probabilities (each within "
             f"{max(np.ceil(1000 * gap - 1e-9) / 10, 0.1):.1f} "  # never "within -0.0" (review 44c #2)
-            "points): most likely the scale speaking, not this image."
+            "points): at this scale the model is answering an almost black input, not this garment."  # (86c #3)
         )
     if CLASS_NAMES[first] != blank or unsure:
         return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)})."

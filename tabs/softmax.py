@@ -265,9 +265,13 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         return scaled + (
             f"Without subtracting the max, float32 gives {_listed(naive)}, off by up to {gap:.1e}, mostly from the "
             "exps: every exp here is below 1.2e-38, where float32 keeps fewer significant digits the smaller the "
-            f"number (exp({_shown(float(z[exps.argmin()]), temperature)}) is stored as {exps.min():.2g}, {exps.min() / smallest:,.0f} times "
-            "the smallest float32 above 0)."
-            f"{fixed}"
+            f"number (exp({_shown(float(z[exps.argmin()]), temperature)}) is stored as {exps.min():.2g}, "
+            + (  # not "1 times" (review 86c #2)
+                "the smallest float32 above 0 itself)."
+                if exps.min() == smallest
+                else f"{exps.min() / smallest:,.0f} times the smallest float32 above 0)."
+            )
+            + fixed
         )
     # measurements only, no cause named (reviews 68c-70c: each named cause had inputs where it was wrong): float32
     # with the max subtracted, compared by the ratio of the two errors; the error of storing the logits in float32

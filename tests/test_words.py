@@ -230,7 +230,9 @@ WRONG = [
     "fine-tuned by this app's recipe, each on",  # the fold models trained one seed each (28a #2)
     "so likely the scale itself, though not shown",
     "so likely the scale itself mattered",
-    "running averages also differ",  # true of any two networks; the point is how far each lags (review 84a #4)
+    "running averages also differ",
+    "most likely the scale speaking",  # certain, not likely (review 86c #3)
+    "not rectified maps in general",  # more than two layers show (review 86c #5)  # true of any two networks; the point is how far each lags (review 84a #4)
     "augmentation left",  # named augmentation the agent beside a reshuffling caveat (review 84b #5)
     "(likely lag; one pass, one run)",  # lag was not measured apart (review 84b #7)
     "batch norm likely exceed",  # an unmeasured spread (review 84b #1)  # from another setting's yardstick: a hint only (review 82c #1)

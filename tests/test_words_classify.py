@@ -561,16 +561,17 @@ def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
     probs[8] = 0.395  # under the line: said, and not rounded up to it (review 44a #2)
     unlike = classify._verdict(probs, FOUND, UNLIKE, None)
     assert (
-        "Its best guess was Bag (39.5% (the Top 3 box below rounds it to 40%), also under the 40% the app asks for)."
+        # review 86a #5: no brackets inside brackets
+        "Its best guess was Bag, at 39.5%, also under the 40% the app asks for (the Top 3 box below rounds it to 40%)."
         in (unlike)
     )
     probs = np.full(10, 0.6004 / 9)
     probs[8] = 0.3996  # review 45a #1: never "40.0%, also under the 40%"
     unlike = classify._verdict(probs, FOUND, UNLIKE, None)
-    assert "Bag (39.9% (the Top 3 box below rounds it to 40%), also under" in unlike and "40.0%" not in unlike
+    assert "Bag, at 39.9%, also under" in unlike and "40.0%" not in unlike
     probs = np.full(10, 0.65 / 9)
     probs[8] = 0.35  # well under: no rounding to say
-    assert "Bag (35.0%, also under the 40%" in classify._verdict(probs, FOUND, UNLIKE, None)
+    assert "Bag, at 35.0%, also under the 40% the app asks for." in classify._verdict(probs, FOUND, UNLIKE, None)
     sure = np.full(10, 0.00009 / 9)
     sure[7] = 0.99991  # Sneaker
     assert classify._verdict(sure, FOUND, 0.0, None) == "**Sneaker** (over 99.9%)."
@@ -837,9 +838,9 @@ def test_flip_figures_from_folds_without_the_unlike_score_count_the_probability_
         in words
     )
     assert (
-        "there one pass says “Not sure” on 79.0% of the garment a fold never trained on, under the 80% that the rule that chose the app's "
-        "probability threshold asks for, so by that rule one pass would take a 45% threshold on the top probability, "
-        "where" in words
+        "there one pass misses a minimum the rule that chose the app's probability threshold asks for: “Not sure” on "
+        "79.0% of the garment a fold never trained on (it asks for 80%); so by that rule one pass would take a 45% "
+        "threshold on the top probability, where" in words
     )
     assert "“unlike” line" not in words
     shipped = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=REAL)).split())
