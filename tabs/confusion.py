@@ -465,7 +465,7 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
     while True:
         p2, p3 = (round(100 * p, digits) / 100 for p in (raw2, raw3))  # as percent prints (85c #2)
         close, tie = judged(p2, p3)
-        if (close, tie) == judged(raw2, raw3) or digits >= 4:
+        if (close, tie) == judged(raw2, raw3) or digits >= 8:  # review 87c #3
             break
         digits += 1
     pair = f"the runner-up ({percent(probs[second], digits)})"

@@ -621,17 +621,24 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         return f"**{after.name}** scored lower. {measured}"
     h = after.history
     drop = 100 * (before.test_accuracy - after.test_accuracy)
-    if after.name in OWN:  # its recipe's seed spread was measured (docs/model.md), not the Playground's (86a #1)
-        return (
-            f"**{after.name}** scored {drop:.2f} points lower than the row above: one run of the 10-epoch row against "
-            "this longer recipe, whose test accuracy varied by a few tenths of a point over the seed study's runs "
-            "(docs/model.md; the 10-epoch row's own spread was not measured); what caused it was not measured."
-        ) + (
+    if after.name in OWN:  # not the Playground's 10-epoch line: its own recipe's spread, where measured (86a, 87a)
+        runs = f"one run of the {before.epochs}-epoch row above against one of this {after.epochs}-epoch row"
+        spread = (
+            "whose recipe's test accuracy varied by a few tenths of a point over docs/model.md's seed study"
+            if model is not None and _shipped_longer(model)
+            else "whose recipe's seed spread this folder did not measure"
+        )
+        verdict = "too close to call" if drop < TOO_CLOSE else "what caused it was not measured"
+        lag = (
             reestimated_step_words(
                 model, _measured(before, model), _measured(after, model), (f"**{before.name}**", f"**{after.name}**")
             )
             if model
             else ""
+        )
+        return (
+            f"**{after.name}** scored {drop:.2f} points lower than the row above ({runs}, {spread}; the row above's "
+            f"own spread was not measured): {verdict}." + lag
         )
     lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each"
     if drop < TOO_CLOSE:  # review 26a #1: a drop this small gets no cause

@@ -262,10 +262,13 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     blank = CLASS_NAMES[int(black.argmax())]
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true
     if gap < SAME_WITHIN:
-        return note + (
-            f" An all-black image gets almost the same probabilities (each within "
-            f"{max(np.ceil(1000 * gap - 1e-9) / 10, 0.1):.1f} "  # never "within -0.0" (review 44c #2)
-            "points): at this scale the model is answering an almost black input, not this garment."  # (86c #3)
+        return (
+            note
+            + (
+                f" An all-black image gets almost the same probabilities (each within "
+                f"{max(np.ceil(1000 * gap - 1e-9) / 10, 0.1):.1f} "  # never "within -0.0" (review 44c #2)
+                "points): at this scale the model is answering an almost black input, whatever the upload shows."  # (86c #3)
+            )
         )
     if CLASS_NAMES[first] != blank or unsure:
         return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)})."

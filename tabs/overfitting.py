@@ -242,7 +242,8 @@ def _alike_words(model: LoadedModel, runs: dict) -> str:
         f"{n}, {_above(100 * (r['train_accuracy'] - r['validation_accuracy']), 'validation')}" for n, r in kept.items()
     ]
     return (
-        " Measured like validation instead (clean training images, running averages, no dropout), the training "
+        " Measured like validation instead (clean training images, batch norm's running averages where a run has "
+        "batch norm, no dropout), the training "  # mlp has none (review 87b #5)
         "accuracy of the augmented runs the folder keeps ended: " + "; ".join(ends) + "."
     )
 

@@ -271,7 +271,7 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
                 f": possibly {lag}; but the {len(same)} batch-norm runs with {steps:,} updates in this grid changed by "
                 f"{min(same):+.2f} to {max(same):+.2f} points, so why this run gained is not measured."
             )
-        return head + f": one likely cause is that {lag}."
+        return head + f": one possible cause is that {lag}."  # not "likely": one pass (review 87b #2)
     mechanism = (
         f"Each starts at mean 0 and variance 1 and moves {1 - playground.BN_MOMENTUM:.0%} toward each batch's; after "
         f"this run's {steps:,} updates {start:.0%} of it is still that start."
@@ -283,10 +283,12 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
             f"and re-estimating changed them by {min(same):+.2f} to {max(same):+.2f} points: why this run gained "
             f"{gap:.2f} points is not measured."
         )
-    return head + f": one likely cause is that its running averages had not caught up. {mechanism}"
+    return head + f": one possible cause is that its running averages had not caught up. {mechanism}"
 
 
-def pinned_words(gap: float, spread: float, batch_norm: bool, unmeasured: bool | None = None) -> str:
+def pinned_words(
+    gap: float, spread: float, batch_norm: bool, unmeasured: bool | None = None, default_in: bool = False
+) -> str:
     """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise; past it, a
     hint, not a finding (one run each), and where either run is a setting never run with several seeds (UNMEASURED:
     1,000 images or batch norm; BATCH_NORM when not given), that its spread was not measured (reviews 84b #1, 85b #6)."""
@@ -295,7 +297,12 @@ def pinned_words(gap: float, spread: float, batch_norm: bool, unmeasured: bool |
         "within the seed noise"
         if under(gap, spread)
         else f"{past(gap, spread)} the default setting's seed noise: a hint, not a finding, from one run each; "
-        "how much these settings vary with the seed was not measured"  # only the default's was (review 86b #1)
+        + (  # only the default's was measured (reviews 86b #1, 87b #1: DEFAULT_IN, one of the pair is the default)
+            "the default setting here is its first seed's run, and how much the other setting varies with the seed "
+            "was not measured"
+            if default_in
+            else "how much these settings vary with the seed was not measured"
+        )
         + ("" if not unmeasured else ", and settings with 1,000 images or batch norm may vary more")
     )
     re_estimated = ", batch-norm runs re-estimated" if batch_norm else ""
@@ -415,6 +422,7 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
                 spread,
                 any(c["batch_norm"] for c in either),
                 any(c["batch_norm"] or c["images"] != playground.DEFAULT["images"] for c in either),
+                any(c == playground.DEFAULT for c in either),
             )
         )
     words.append(noise)

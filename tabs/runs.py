@@ -93,7 +93,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
             f"{seed_yardstick(model.playground, noise)}, but under twice it)."
         )
     else:  # at least twice the yardstick: in hundredths, as the tiers are read (review 82b #1: "+2.7" for 2.74)
-        verdict = f" Ours is {gap:+.2f} points (one run each)."
+        verdict = f" Ours is {gap:+.2f} points (one run each; {unmeasured})."  # as every tier (review 87b #3)
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     fine_tuned = " before its real-photo fine-tune" if model.fashion_mnist_only is not None else ""
     longer = (

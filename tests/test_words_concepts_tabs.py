@@ -328,7 +328,9 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
         quoted = float(note.split("each within ")[1].split(" points")[0])
         assert 100 * gap <= quoted <= 100 * gap + 0.1 + 1e-9
         # review 86c #3: certain, not "most likely": every 0–1 pixel is within a grey level of black
-        assert " points): at this scale the model is answering an almost black input, not this garment." in note
+        assert (
+            " points): at this scale the model is answering an almost black input, whatever the upload shows." in note
+        )
         assert "It answers" not in note and "it answers" not in note
 
 

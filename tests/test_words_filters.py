@@ -265,7 +265,7 @@ def test_the_ablation_evidence_sets_a_clear_gap_against_the_seed_yardstick(times
             in words
         )
     else:
-        assert words.endswith(f"{ours} (one run each).")
+        assert words.endswith(f"{ours} (one run each; how much the seed moves these runs was not measured).")
     assert ("possibly noise" in words) == (grid is not None and 0.5 <= gap < noise)
 
 

@@ -386,7 +386,8 @@ def test_when_every_run_with_as_many_updates_gained_the_late_start_is_a_likely_c
     run = {"test_accuracy": 0.8, "test_accuracy_reestimated": 0.9, "config": {**GRID["default"], "images": 1000}}
     grid = {"runs": {"a": {**run, "config": {**run["config"], "batch_norm": True}}}}
     words = tab.batch_norm_words(run, 10, grid)
-    assert "one likely cause is that its running averages had not caught up" in words and "not measured" not in words
+    # review 87b #2: one re-estimate pass names a possible cause, never a likely one
+    assert "one possible cause is that its running averages had not caught up" in words and "not measured" not in words
 
 
 @pytest.mark.parametrize("flip", [True, False])
@@ -537,7 +538,7 @@ def test_a_late_batch_norm_gain_is_only_possibly_the_lag_when_runs_with_as_many_
             if "test_accuracy_reestimated" in r and playground.updates(r["config"], grid["epochs"]) == steps
         ]
         words = tab.batch_norm_words(run, grid["epochs"], grid)
-        assert ("one likely cause is that" in words) == (min(same) > 0.5)
+        assert ("one possible cause is that" in words) == (min(same) > 0.5) and "likely" not in words
         assert ("so why this run gained is not measured" in words) == (min(same) <= 0.5)
         checked += 1
     assert checked > 0
