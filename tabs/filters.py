@@ -429,7 +429,7 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
         f"<div class='grids'>{grids}</div>"
         f"<p>Sum of the products: <b>{total:.4f}</b>; Keras's Conv2D layer gives {float(convolved[row, col, k]):.4f} "
         "here. This layer has no bias: the batch normalization after it adds its own (β). Batch norm, with the "
-        f"statistics frozen at the end of training: ({total:.4f} − {_term(mean)}) / √({var:.4f} + {bn.epsilon:g}) × "
+        f"statistics frozen at the end of training: ({total:.4f} − {_term(mean)}) / √({var:.6f} + {bn.epsilon:g}) × "
         f"{_term(gamma)} + {_term(beta)} = {after_bn:.4f}. ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
         f"map #{k} at row {row}, column {col}, its brightest point (Keras: {float(activated[row, col, k]):.4f}).</p></div>"
     )

@@ -293,17 +293,17 @@ def pinned_words(
     hint, not a finding (one run each), and where either run is a setting never run with several seeds (UNMEASURED:
     1,000 images or batch norm; BATCH_NORM when not given), that its spread was not measured (reviews 84b #1, 85b #6)."""
     unmeasured = batch_norm if unmeasured is None else unmeasured
+    # only the default's spread was measured (reviews 86b #1, 87b #1, 88b #3, #4: DEFAULT_IN, one of the pair is it)
+    spread_words = (
+        "the default's figure here is its first seed's run; the other setting's seed spread was not measured"
+        if default_in
+        else "these settings' seed spread was not measured"
+    ) + ("" if not unmeasured else " (with 1,000 images or batch norm it may be wider than the default's)")
     verdict = (
-        "within the seed noise"
+        f"within the default setting's seed noise; {spread_words}"
         if under(gap, spread)
         else f"{past(gap, spread)} the default setting's seed noise: a hint, not a finding, from one run each; "
-        + (  # only the default's was measured (reviews 86b #1, 87b #1: DEFAULT_IN, one of the pair is the default)
-            "the default setting here is its first seed's run, and how much the other setting varies with the seed "
-            "was not measured"
-            if default_in
-            else "how much these settings vary with the seed was not measured"
-        )
-        + ("" if not unmeasured else ", and settings with 1,000 images or batch norm may vary more")
+        + spread_words
     )
     re_estimated = ", batch-norm runs re-estimated" if batch_norm else ""
     return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} ({verdict})."

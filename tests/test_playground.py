@@ -486,13 +486,15 @@ def test_a_pinned_run_past_the_seed_noise_is_a_hint_not_a_finding(gap, bn):
     re_estimated = ", batch-norm runs re-estimated" if bn else ""  # before the verdict, not after it (review 85b #6)
     assert words.startswith(f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} (")
     if abs(gap) < spread:
-        assert "(within the seed noise" in words and "hint" not in words
+        # review 88b #3: the default's noise, and these settings' own spread unmeasured, under the line too
+        assert "(within the default setting's seed noise; these settings' seed spread was not measured" in words
+        assert "hint" not in words
     else:
         assert (  # review 86b #1: only the default setting's spread was measured
-            "more than the default setting's seed noise: a hint, not a finding, from one run each; how much these "
-            "settings vary with the seed was not measured" in words
+            "more than the default setting's seed noise: a hint, not a finding, from one run each; these settings' "
+            "seed spread was not measured" in words
         )
-        assert ("settings with 1,000 images or batch norm may vary more" in words) == bn
+    assert ("(with 1,000 images or batch norm it may be wider than the default's)" in words) == bn
     assert "likely" not in words
     assert words.endswith(").")
 
@@ -595,8 +597,10 @@ def test_a_pinned_pair_with_the_default_says_which_spread_was_measured():
         - playground.score(playground.grid_run(grid, other), True)
     )
     words = tab.pinned_words(gap, tab.noise_words(grid)[0], False, False, True)
-    assert "within the seed noise" not in words  # the shipped pair: 2.01 points, past the yardstick
-    assert "the default setting here is its first seed's run, and how much the other setting varies" in words
-    assert "how much these settings vary" not in words
+    assert "within the default" not in words  # the shipped pair: 2.01 points, past the yardstick
+    assert (
+        "the default's figure here is its first seed's run; the other setting's seed spread was not measured" in words
+    )
+    assert "these settings' seed spread" not in words
     both = tab.pinned_words(5.0, 1.38, False, False, False)
-    assert "how much these settings vary with the seed was not measured" in both
+    assert "these settings' seed spread was not measured" in both

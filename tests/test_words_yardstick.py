@@ -297,7 +297,10 @@ def test_pinned_run_and_effects_table_on_the_playground(side):
     m = SimpleNamespace(playground=grid, folder=SHIPPED)
     _, table, words, _ = tab.show_run(*this.values(), config_key(tab.config_of(other)), m)
     words = flat(words)
-    verdict = {"below": "within the seed noise", "level": "level with the default setting's seed noise"}
+    verdict = {
+        "below": "within the default setting's seed noise",
+        "level": "level with the default setting's seed noise",
+    }
     pinned = f"**Pinned run**: {SIDES[side]:+.2f} points of test accuracy against this one ("
     assert pinned + verdict.get(side, "more than the default setting's seed noise") in words, words
     assert f"would differ by less than {NOISE:.2f} points" in words
