@@ -144,7 +144,15 @@ def without_batch_norm(model: LoadedModel) -> str:
     noise = _seed_noise(model)
     if abs(gap) >= TOO_CLOSE and noise is not None:  # right after the verdict: its "That" is the test-accuracy gap
         subset = any(run.get("quick") for run in (norm, raw))  # train.py --quick: a smoke run on a subset
-        trained_on = "a quick run's subset" if subset else "the whole training split"
+        source = getattr(model, "fashion_mnist_only", None) or model  # the split less validation (review 88c #2)
+        rows = (getattr(source, "metrics", None) or {}).get("train_size")
+        trained_on = (
+            "a quick run's subset"
+            if subset
+            else f"the {rows:,} training images left after the validation split"
+            if rows
+            else "the whole training split"
+        )
         words += _against_seed_noise(gap, seed_yardstick(model.playground, noise), noise, trained_on)
     words += f" After the first epoch, validation accuracy was {first[0]:.1f}% against {first[1]:.1f}%. " + _peaks(
         norm, raw
@@ -243,7 +251,13 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     too even to read one from (under the app's "Not sure" line); and how close that is to an all-black image's
     (``black``). ``right``: its answer at the right scale."""
     first, second = (int(i) for i in np.argsort(bug)[::-1][:2])
-    top = f"{CLASS_NAMES[first]} {percent(bug[first], 1)}, then {CLASS_NAMES[second]} {percent(bug[second], 1)}"
+    # enough digits that a top just under the "Not sure" line does not print as the line (review 88c #1)
+    digits = next(
+        (d for d in range(1, 5) if round(100 * bug[first], d) < 100 * UNSURE_BELOW or bug[first] >= UNSURE_BELOW), 4
+    )
+    top = (
+        f"{CLASS_NAMES[first]} {percent(bug[first], digits)}, then {CLASS_NAMES[second]} {percent(bug[second], digits)}"
+    )
     unsure = is_unsure(bug)
     note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
     even = bool(np.all(np.abs(bug - UNIFORM) < EVEN_WITHIN))  # every class, not only the top (review 26c #1)
