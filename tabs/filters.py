@@ -97,7 +97,7 @@ def batch_norm_words(model: LoadedModel) -> str:
     if gap > 0:
         return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
     # a deficit gets the same verdict against the seed noise as a gain (review 54b #1)
-    words += f"**{-gap:.2f} points worse** (one run each{within}), so here it did not help on its own."
+    words += f"**{-gap:.2f} points worse** (one run each{within}): in this pair, adding it alone scored lower."  # no verdict past the hint (89b #3)
     measured = reestimated_words(model, *BN_PAIR[::-1])
     if measured is not None:
         return BATCH_NORM + words + " " + measured + _what_closes_the_gap(runs, measured_alike(model), model.playground)

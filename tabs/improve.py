@@ -631,7 +631,8 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         verdict = (  # past 0.5 not a finding either: the 10-epoch row's spread is unmeasured (review 88a #4)
             "too close to call"
             if drop < TOO_CLOSE
-            else "whether that is more than the seed moves the 10-epoch row was not measured, nor what caused it"
+            else f"whether that is more than the seed moves the {before.epochs}-epoch row was not measured, nor what "
+            "caused it"  # the row above's own epochs (review 89a #2)
         )
         lag = (
             reestimated_step_words(
@@ -757,8 +758,8 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
     if max(seeds) < start:  # review 40a #1: a start chosen on those images is flattered there
         return (
             f": all {len(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
-            "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there is "
-            "may be flattered: no clear cost."  # nothing measured (review 88a #2)
+            "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
+            "may be flattered: no clear cost."  # nothing measured (reviews 88a #2, 89a #1)
         )
     if min(seeds) > start:
         return (  # the same evidence as a fall, hedged the same way (review 35a #4)

@@ -253,11 +253,11 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     first, second = (int(i) for i in np.argsort(bug)[::-1][:2])
     # enough digits that a top just under the "Not sure" line does not print as the line (review 88c #1)
     digits = next(
-        (d for d in range(1, 5) if round(100 * bug[first], d) < 100 * UNSURE_BELOW or bug[first] >= UNSURE_BELOW), 4
+        (d for d in range(1, 9) if round(100 * bug[first], d) < 100 * UNSURE_BELOW or bug[first] >= UNSURE_BELOW), None
     )
-    top = (
-        f"{CLASS_NAMES[first]} {percent(bug[first], digits)}, then {CLASS_NAMES[second]} {percent(bug[second], digits)}"
-    )
+    shown = percent(bug[first], digits) if digits else f"just under {UNSURE_BELOW:.0%}"  # never "40.0000%" (89c #2)
+    digits = digits or 8
+    top = f"{CLASS_NAMES[first]} {shown}, then {CLASS_NAMES[second]} {percent(bug[second], digits)}"
     unsure = is_unsure(bug)
     note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
     even = bool(np.all(np.abs(bug - UNIFORM) < EVEN_WITHIN))  # every class, not only the top (review 26c #1)
@@ -271,7 +271,7 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         # review 39c #3: one pass; Classify applies the line to the average with the mirror image
         note += f" In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*."
     # on the tenths printed above, as Confusion judges its near-ties (review 86c #4)
-    if round(100 * bug[first], 1) - round(100 * bug[second], 1) < 100 * TIE_WITHIN - 1e-9 and not even:
+    if round(100 * bug[first], digits) - round(100 * bug[second], digits) < 100 * TIE_WITHIN - 1e-9 and not even:
         note += " Which class comes first is a near-tie."
     blank = CLASS_NAMES[int(black.argmax())]
     gap = float(np.abs(bug - black).max())  # quoted rounded up, in tenths of a point: "within" stays true

@@ -298,7 +298,7 @@ def pinned_words(
         "the default's figure here is its first seed's run; the other setting's seed spread was not measured"
         if default_in
         else "these settings' seed spread was not measured"
-    ) + ("" if not unmeasured else " (with 1,000 images or batch norm it may be wider than the default's)")
+    ) + ("" if not unmeasured else ", and with 1,000 images or batch norm it may be wider than the default's")  # 89b #2
     verdict = (
         f"within the default setting's seed noise; {spread_words}"
         if under(gap, spread)

@@ -494,7 +494,8 @@ def test_a_pinned_run_past_the_seed_noise_is_a_hint_not_a_finding(gap, bn):
             "more than the default setting's seed noise: a hint, not a finding, from one run each; these settings' "
             "seed spread was not measured" in words
         )
-    assert ("(with 1,000 images or batch norm it may be wider than the default's)" in words) == bn
+    assert (", and with 1,000 images or batch norm it may be wider than the default's" in words) == bn
+    assert "))" not in words  # review 89b #2: no brackets inside brackets
     assert "likely" not in words
     assert words.endswith(").")
 

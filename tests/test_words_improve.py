@@ -346,7 +346,7 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
     assert max(vals) < start  # the shipped branch: all below (review 25a #3)
     assert (
         said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), but "
-        "the starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there is "
+        "the starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
         "may be flattered: no clear cost." in one_line(improve.detail_words(shipped_model))
     )
     assert "a hint of a small cost" not in one_line(improve.detail_words(shipped_model))  # review 40a #1
