@@ -371,10 +371,11 @@ def _forgets(before: float, after: float) -> str:
     """The test accuracy before and after the fine-tune, beside why Fashion-MNIST stays in (no causal claim: the
     fine-tune without it was not run); "fell" only when it fell by TOO_CLOSE points or more."""
     moved = f"{before:.2%} → {after:.2%}"  # its own sentence: no brackets in brackets (87a #4)
-    unrun = "whether it did was not measured, as no fine-tune without it was run"  # review 89a #3
+    # each "it" named (reviews 89a #3, 90a #1)
+    unrun = "Whether keeping it in limited forgetting was not measured: no fine-tune without Fashion-MNIST was run."
     if 100 * (before - after) < TOO_CLOSE:
-        return f" Fashion-MNIST was kept in, meant to limit forgetting; test accuracy went {moved}, and {unrun}."
-    return f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}); {unrun}."
+        return f" Fashion-MNIST was kept in, meant to limit forgetting; test accuracy went {moved}. {unrun}"
+    return f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}). {unrun}"
 
 
 def _generated(real: dict) -> str:

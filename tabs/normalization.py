@@ -252,17 +252,26 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     (``black``). ``right``: its answer at the right scale."""
     first, second = (int(i) for i in np.argsort(bug)[::-1][:2])
     # enough digits that a top just under the "Not sure" line does not print as the line (review 88c #1)
+    # at most 6 decimals: float32 probabilities carry no more (review 90c #1)
     digits = next(
-        (d for d in range(1, 9) if round(100 * bug[first], d) < 100 * UNSURE_BELOW or bug[first] >= UNSURE_BELOW), None
+        (d for d in range(1, 7) if round(100 * bug[first], d) < 100 * UNSURE_BELOW or bug[first] >= UNSURE_BELOW), None
     )
     shown = percent(bug[first], digits) if digits else f"just under {UNSURE_BELOW:.0%}"  # never "40.0000%" (89c #2)
-    digits = digits or 8
-    top = f"{CLASS_NAMES[first]} {shown}, then {CLASS_NAMES[second]} {percent(bug[second], digits)}"
+    digits = digits or 6
+    # the second as many digits only where the two are close enough for them to matter (review 90c #1)
+    close = bug[first] - bug[second] < TIE_WITHIN
+    top = f"{CLASS_NAMES[first]} {shown}, then {CLASS_NAMES[second]} {percent(bug[second], digits if close else 1)}"
     unsure = is_unsure(bug)
     note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
     even = bool(np.all(np.abs(bug - UNIFORM) < EVEN_WITHIN))  # every class, not only the top (review 26c #1)
     if even:
-        note += f"It spreads its probability almost evenly: {top}, near the {UNIFORM:.0%} of a uniform guess."
+        # "highest", not "then": two even figures need not show an order (review 90c #2)
+        highest = (
+            f"{CLASS_NAMES[first]} {shown} and {CLASS_NAMES[second]} {percent(bug[second], digits if close else 1)}"
+        )
+        note += (
+            f"It spreads its probability almost evenly (highest: {highest}), near the {UNIFORM:.0%} of a uniform guess."
+        )
     elif unsure:
         note += f"Its top classes: {top}."
     else:

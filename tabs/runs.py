@@ -90,7 +90,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     elif under(gap, 2 * noise):  # at or past the yardstick, under twice it: still one run each
         verdict = (
             f" Ours is {gap:+.2f} points (one run each; a hint, not a finding, as it is {past(gap, noise, 'past')} "
-            f"{seed_yardstick(model.playground, noise)}, but under twice it)."
+            f"{seed_yardstick(model.playground, noise)}, but under twice it; {unmeasured})."  # as every tier (90b #1)
         )
     else:  # at least twice the yardstick: in hundredths, as the tiers are read (review 82b #1: "+2.7" for 2.74)
         verdict = f" Ours is {gap:+.2f} points (one run each; {unmeasured})."  # as every tier (review 87b #3)

@@ -234,7 +234,8 @@ WRONG = [
     "most likely the scale speaking",
     "is likely flattered there",  # nothing measured (review 87b #4)
     "likely flattered: no clear cost",  # the tab's copy of it (review 88a #2)
-    "there is may be",  # the broken edit of it (review 89a #1)  # certain, not likely (review 86c #3)
+    "there is may be",
+    "It spreads its probability almost evenly: ",  # "then" read as an order (review 90c #2)  # the broken edit of it (review 89a #1)  # certain, not likely (review 86c #3)
     "not rectified maps in general",  # more than two layers show (review 86c #5)  # true of any two networks; the point is how far each lags (review 84a #4)
     "augmentation left",  # named augmentation the agent beside a reshuffling caveat (review 84b #5)
     "(likely lag; one pass, one run)",  # lag was not measured apart (review 84b #7)

@@ -318,8 +318,8 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
         assert bug[first] - bug[second] < normalization.TIE_WITHIN
         note = normalization.run_normalization(path, shipped_model)[2]
         assert (
-            f"It spreads its probability almost evenly: {CLASS_NAMES[first]} {bug[first]:.1%}, then "
-            f"{CLASS_NAMES[second]} {bug[second]:.1%}, near the 10% of a uniform guess." in note
+            f"It spreads its probability almost evenly (highest: {CLASS_NAMES[first]} {bug[first]:.1%} and "
+            f"{CLASS_NAMES[second]} {bug[second]:.1%}), near the 10% of a uniform guess." in note  # review 90c #2
         )
         assert f"In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*." in note
         assert "would answer" not in note  # review 39c #3: Classify averages with the mirror image first
@@ -816,7 +816,7 @@ def test_a_low_top_class_with_a_class_near_zero_is_not_called_even():
     assert "almost evenly" not in note and "Its top classes: T-shirt/top 13.0%" in note
     even = np.full(10, 0.1)
     even[0], even[1] = 0.11, 0.09
-    assert "It spreads its probability almost evenly: T-shirt/top 11.0%" in normalization.scale_note(
+    assert "It spreads its probability almost evenly (highest: T-shirt/top 11.0%" in normalization.scale_note(
         even, even, "Dress"
     )
 

@@ -261,8 +261,8 @@ def test_the_ablation_evidence_sets_a_clear_gap_against_the_seed_yardstick(times
         )
     elif gap < 2 * noise:
         assert (
-            f"{ours} (one run each; a hint, not a finding, as it is past {yardstick(GRID)}, but under twice it)."
-            in words
+            f"{ours} (one run each; a hint, not a finding, as it is past {yardstick(GRID)}, but under twice it; how "
+            "much the seed moves these runs was not measured)." in words
         )
     else:
         assert words.endswith(f"{ours} (one run each; how much the seed moves these runs was not measured).")
