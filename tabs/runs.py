@@ -448,7 +448,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     # where its as-trained scores are not the runs' records printed elsewhere, that is said (82b #5: "_records_apart")
     trained, again, other = bn["test_accuracy"], bn["reestimated"]["test_accuracy"], plain["test_accuracy"]
     apart = _records_apart(
-        model, {bn_name: "the network with batch norm", plain_name: "the network without batch norm"}
+        model, {bn_name: "the network with batch norm", plain_name: "the network without batch norm"}, alike
     )
     deficit, gained, left = 100 * (other - trained), 100 * (again - trained), 100 * (again - other)
     how = apart + (
@@ -507,13 +507,12 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
 
 
-def _records_apart(model: LoadedModel, labels: dict[str, str]) -> str:
+def _records_apart(model: LoadedModel, labels: dict[str, str], alike: dict[str, dict]) -> str:
     """Where batch_norm.json's as-trained test accuracy for a run (LABELS: run name -> how the sentence calls it) is
     not the run's record, which the tabs print elsewhere: both, and that this sentence's figures are the file's
     (measured_alike accepts a file within SAME_WEIGHTS of the record: review 82b #5, 83b). "" where they agree."""
     before = getattr(model, "fashion_mnist_only", None)
     records = {**model.ablations, **({FASHION_MNIST_ONLY: before.metrics} if before is not None else {})}
-    alike = measured_alike(model)
     apart = [
         f"{label} scored {alike[name]['test_accuracy']:.2%} as trained, against {records[name]['test_accuracy']:.2%} "
         "in its training record"
@@ -569,7 +568,7 @@ def reestimated_step_words(
     step = 100 * (b["test_accuracy"] - a["test_accuracy"])
     a_again, b_again = a["reestimated"]["test_accuracy"], b["reestimated"]["test_accuracy"]
     again = 100 * (b_again - a_again)
-    apart = _records_apart(model, {before: names[0], after: names[1]})  # the step here is the file's (83b, 84b)
+    apart = _records_apart(model, {before: names[0], after: names[1]}, alike)  # the step here is the file's (83b, 84b)
     words = (
         (f" {apart.strip()}" if apart else "")
         # not "the averages differ", true of any two networks: each may lag its weights by its own amount (84a #4)
