@@ -427,10 +427,11 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
         "the 3×3 window by the filter, element by element, and adds up the nine products (beyond the edge, zeros: in "
         f"standardized pixels, a grey pixel of about {_zero_pixel(model):.0f} of 255, not black).</p>"
         f"<div class='grids'>{grids}</div>"
-        f"<p>Sum of the products: <b>{total:.4f}</b>; Keras's Conv2D layer gives {float(convolved[row, col, k]):.4f} "
+        f"<p>Sum of the products: <b>{total:.4f}</b> (added before rounding: the grids show 2 decimals); Keras's Conv2D layer gives {float(convolved[row, col, k]):.4f} "
         "here. This layer has no bias: the batch normalization after it adds its own (β). Batch norm, with the "
         f"statistics frozen at the end of training: ({total:.4f} − {_term(mean)}) / √({var:.6f} + {bn.epsilon:g}) × "
-        f"{_term(gamma)} + {_term(beta)} = {after_bn:.4f}. ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
+        f"{_term(gamma)} + {_term(beta)} ≈ {after_bn:.4f} (worked from the unrounded figures, so a calculator "
+        f"can differ in the last digit). ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
         f"map #{k} at row {row}, column {col}, its brightest point (Keras: {float(activated[row, col, k]):.4f}).</p></div>"
     )
 

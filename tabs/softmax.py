@@ -235,7 +235,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             same = (  # an exact 0 is not "0.0e+00", which reads as a rounded small number (review 82c #4)
                 "exactly the same probabilities here"
                 if gap == 0
-                else f"the same probabilities here (largest difference {gap:.1e})"
+                else f"the same probabilities here to within rounding (largest difference {gap:.1e})"
             )
             return (
                 scaled

@@ -1045,3 +1045,27 @@ def test_the_playground_lift_is_set_beside_every_seed_without_batch_norm(tmp_pat
     scores = sorted(seed_spread(GRID))
     assert len(scores) == 3
     assert f"({scores[0]:.2f}%–{scores[-1]:.2f}% without batch norm, over its 3 seeds; one run" in words
+
+
+def test_the_worked_batch_norm_says_its_result_comes_from_unrounded_figures(shipped_model):
+    """Review 89b #1: the printed terms are rounded, so the result is "≈" them, and a calculator fed the printed
+    terms lands within a few units of the last digit, not on it."""
+    import re
+
+    from PIL import Image
+
+    from tabs import filters
+
+    pixels = np.asarray(Image.open(SHIPPED / "examples" / "9_ankle-boot.png"))
+    outputs = [out[0] for out in shipped_model.layer_outputs(pixels, filters.WORKED_LAYERS)]
+    words = filters.worked_window(*outputs, shipped_model)
+    number = r"\(?(-?[\d.]+)\)?"
+    match = re.search(
+        rf"\(([-\d.]+) − {number}\) / √\(([\d.]+) \+ ([\d.e-]+)\) × {number} \+ {number} ≈ ([-\d.]+) \(worked from the "
+        r"unrounded figures, so a calculator can differ in the last digit\)",
+        words,
+    )
+    assert match, words
+    total, mean, var, eps, gamma, beta, shown = (float(g) for g in match.groups())
+    assert (total - mean) / np.sqrt(var + eps) * gamma + beta == pytest.approx(shown, abs=2e-3)
+    assert "(added before rounding: the grids show 2 decimals)" in words

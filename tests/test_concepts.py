@@ -1070,7 +1070,7 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
             "off by up to {err} (the largest error is in the top probability, which float32 gives as "
             "exactly 1; the lost one came to 3.3e-70)",
         ),
-        ((40.0, 0.0), "the same probabilities here (largest difference {err1})"),
+        ((40.0, 0.0), "the same probabilities here to within rounding (largest difference {err1})"),
         ((50.0, 0.0, -50.0), "the same probabilities to within {err1}, but not each to its own precision"),
     ],
 )
