@@ -141,9 +141,11 @@ def waterfall(names: list[str], values: list[float], extra: dict[str, list[str]]
     for i, (name, value) in enumerate(zip(names, values, strict=True)):
         before = values[i - 1] if i else low
         start, end = sorted((before, value))
-        # the first row has no row before: grey, not a "better" blue (review 41a #1)
-        color = ("#2563eb" if value >= before else "#dc2626") if i else "#9ca3af"
-        change = f" <span class='bar-change'>({value - before:+.2f})</span>" if i else ""
+        step = round(round(value, 2) - round(before, 2), 2)  # the change between the printed values
+        # the first row has no row before, and a level step (0.00 as printed) neither rose nor fell: grey, not a
+        # "better" blue (reviews 41a #1, 90b #4)
+        color = ("#2563eb" if step > 0 else "#dc2626") if i and step else "#9ca3af"
+        change = f" <span class='bar-change'>({f'{step:+.2f}' if step else '0.00'})</span>" if i else ""
         bar = _bar((end - start) / span, color, (start - low) / span)
         cells = [
             f"<th scope='row'>{html.escape(name)}</th>",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import math
 import random
 from functools import partial
 
@@ -287,18 +288,19 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
 
 
 def pinned_words(
-    gap: float, spread: float, batch_norm: bool, unmeasured: bool | None = None, default_in: bool = False
+    gap: float, spread: float, batch_norm: bool, unmeasured: str | None = None, default_in: bool = False
 ) -> str:
     """The pinned run against this one, GAP points, set against SPREAD, the default setting's seed noise; past it, a
-    hint, not a finding (one run each), and where either run is a setting never run with several seeds (UNMEASURED:
-    1,000 images or batch norm; BATCH_NORM when not given), that its spread was not measured (reviews 84b #1, 85b #6)."""
-    unmeasured = batch_norm if unmeasured is None else unmeasured
+    hint, not a finding (one run each), and where either run is a setting never run with several seeds (UNMEASURED
+    names what makes it so, as `unmeasured_reason` gives it; "batch norm" when BATCH_NORM and not given), that its
+    spread was not measured (reviews 84b #1, 85b #6, 90b #2)."""
+    unmeasured = ("batch norm" if batch_norm else "") if unmeasured is None else unmeasured
     # only the default's spread was measured (reviews 86b #1, 87b #1, 88b #3, #4: DEFAULT_IN, one of the pair is it)
     spread_words = (
         "the default's figure here is its first seed's run; the other setting's seed spread was not measured"
         if default_in
         else "these settings' seed spread was not measured"
-    ) + ("" if not unmeasured else ", and with 1,000 images or batch norm it may be wider than the default's")  # 89b #2
+    ) + (f", and with {unmeasured} it may be wider than the default's" if unmeasured else "")  # 89b #2
     verdict = (
         f"within the default setting's seed noise; {spread_words}"
         if under(gap, spread)
@@ -307,6 +309,18 @@ def pinned_words(
     )
     re_estimated = ", batch-norm runs re-estimated" if batch_norm else ""
     return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} ({verdict})."
+
+
+def unmeasured_reason(configs) -> str:
+    """What, in any of CONFIGS, was never run with several seeds, named for "with … it may be wider" (review 90b #2):
+    batch norm, a training set smaller than the default's, both, or "" for neither."""
+    reasons = []
+    if any(c["batch_norm"] for c in configs):
+        reasons.append("batch norm")
+    fewer = sorted({c["images"] for c in configs if c["images"] != playground.DEFAULT["images"]})
+    if fewer:
+        reasons.append(" or ".join(f"{n:,} training images" for n in fewer))
+    return " or ".join(reasons)
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:
@@ -347,7 +361,9 @@ def grid_words(grid: dict) -> str:
         f"**Over all {len(playground.every_config())} settings**, each knob's average effect on test accuracy "
         f"(points, first choice → second): {'; '.join(parts)}. **The biggest interaction**: {knob_change(knob)} "
         f"changes test accuracy by {first:+.2f} points on average with {KNOBS[other][0].lower()} {choices[0]}, "
-        f"and by {second:+.2f} with it {choices[1]}. {REESTIMATED}"
+        f"and by {second:+.2f} with it {choices[1]} (one run per setting, the default's first seed among them; the "
+        f"largest of the {math.comb(len(KNOBS), 2)} knob pairs' interactions, and picking the largest tends to "
+        f"overstate it). {REESTIMATED}"  # review 90b #3
     )
     lost = [
         100 * (run["test_accuracy_reestimated"] - run["test_accuracy"])
@@ -421,7 +437,7 @@ def show_run(pool, normalize, batch_norm, dropout, augment, images, pinned, mode
                 gap,
                 spread,
                 any(c["batch_norm"] for c in either),
-                any(c["batch_norm"] or c["images"] != playground.DEFAULT["images"] for c in either),
+                unmeasured_reason(either),
                 any(c == playground.DEFAULT for c in either),
             )
         )

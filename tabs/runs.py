@@ -138,15 +138,20 @@ CURVES_CAPTION = (
 SMOOTHED, PLAIN = "loss (with label smoothing)", "cross-entropy loss"
 
 
-def loss_label(runs: list[str]) -> str:
-    """The loss panel's label for these runs: this app's recipe smooths its targets, the plain one does not
+MIXED = "loss: label-smoothed or plain, as each run's name says (not comparable in height)"
+
+
+def smoothed(run: str) -> bool:
+    """Whether RUN minimised a label-smoothed loss: this app's recipe smooths its targets, the plain one does not
     (model.recipe); a run not in ABLATIONS is the shipped model, trained by this app's recipe."""
-    smoothed = {ABLATIONS[r][3] == "ours" if r in ABLATIONS else True for r in runs}
-    if smoothed == {True}:
-        return SMOOTHED
-    if smoothed == {False}:
-        return PLAIN
-    return "loss (label-smoothed in this app's recipe only)"
+    return ABLATIONS[run][3] == "ours" if run in ABLATIONS else True
+
+
+def loss_label(runs: list[str]) -> str:
+    """The loss panel's label for these runs; where they mix the two losses, each run's name says which it
+    minimised (`show_curves`), since a label-smoothed loss cannot fall to 0 (review 90b #5)."""
+    kinds = {smoothed(r) for r in runs}
+    return SMOOTHED if kinds == {True} else PLAIN if kinds == {False} else MIXED
 
 
 def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | None = None, **figure) -> str:
@@ -161,6 +166,8 @@ def show_curves(runs: list[str], model: LoadedModel, names: dict[str, str] | Non
         raise gr.Error(f"Pick at least one run: {', '.join(histories)}.")
     names = names or {}
     figure = {"loss_label": loss_label(chosen)} | figure
+    if figure["loss_label"] == MIXED:  # each run's loss named in the legend (review 90b #5)
+        names = {r: f"{names.get(r, r)} ({'label-smoothed' if smoothed(r) else 'plain'} loss)" for r in chosen}
     draw = partial(training_curves, {names.get(r, r): histories[r] for r in chosen}, **figure)
     return built_for(model, f"curves of {chosen}, {names}, {figure}", lambda: figure_file(draw()))
 

@@ -111,6 +111,18 @@ def test_waterfall_bars_float_from_the_row_before_to_their_own_value():
     assert "from 89 to 93%" in html
 
 
+def test_a_waterfall_step_level_as_printed_is_grey_and_signless():
+    """Review 90b #4: a step that prints as 0.00 neither rose nor fell, so it is not drawn in the "better" blue."""
+    html = charts.waterfall(["a", "b", "c", "d", "e"], [90.0, 90.0, 90.004, 89.996, 89.98], {})
+    parser = _Cells()
+    parser.feed(html)
+    assert parser.rows[1:5] == [["a", "90.00"], ["b", "90.00 (0.00)"], ["c", "90.00 (0.00)"], ["d", "90.00 (0.00)"]]
+    assert parser.rows[5] == ["e", "89.98 (-0.02)"]
+    colors = re.findall(r"height:0.9em;background:(#\w+)", html)
+    assert colors == ["#9ca3af", "#9ca3af", "#9ca3af", "#9ca3af", "#dc2626"]
+    assert "+0.00" not in html and "-0.00" not in html
+
+
 def test_histogram_svg_has_one_bar_per_non_empty_bin_and_says_its_range():
     values = np.array([0, 0, 0, 255])
     svg = charts.histogram_svg(values, "raw", bins=4)

@@ -494,7 +494,8 @@ def test_a_pinned_run_past_the_seed_noise_is_a_hint_not_a_finding(gap, bn):
             "more than the default setting's seed noise: a hint, not a finding, from one run each; these settings' "
             "seed spread was not measured" in words
         )
-    assert (", and with 1,000 images or batch norm it may be wider than the default's" in words) == bn
+    assert (", and with batch norm it may be wider than the default's" in words) == bn
+    assert "1,000" not in words  # review 90b #2: only what holds is named
     assert "))" not in words  # review 89b #2: no brackets inside brackets
     assert "likely" not in words
     assert words.endswith(").")
@@ -605,3 +606,36 @@ def test_a_pinned_pair_with_the_default_says_which_spread_was_measured():
     assert "these settings' seed spread" not in words
     both = tab.pinned_words(5.0, 1.38, False, False, False)
     assert "these settings' seed spread was not measured" in both
+
+
+@pytest.mark.parametrize(
+    "changes, said",
+    [
+        ([{}, {"normalize": False}], ""),
+        ([{"batch_norm": True}, {}], "batch norm"),
+        ([{}, {"images": 1000}], "1,000 training images"),
+        ([{"batch_norm": True}, {"images": 1000}], "batch norm or 1,000 training images"),
+    ],
+)
+def test_a_pinned_pair_names_only_what_was_never_run_with_several_seeds(changes, said):
+    """Review 90b #2: "with 1,000 images or batch norm" named both wherever one of them held."""
+    from model import playground
+
+    configs = [{**playground.DEFAULT, **c} for c in changes]
+    assert tab.unmeasured_reason(configs) == said
+    words = tab.pinned_words(0.5, 1.38, any(c["batch_norm"] for c in configs), said)
+    assert (f", and with {said} it may be wider than the default's" in words) == bool(said)
+
+
+def test_the_biggest_interaction_says_it_is_picked_from_single_runs():
+    """Review 90b #3: the largest of the knob pairs' interactions, from one run per setting, stated as a plain fact."""
+    import math
+
+    words = tab.grid_words(GRID)
+    pairs = math.comb(len(playground.KNOBS), 2)
+    assert pairs == 15
+    assert (
+        f"(one run per setting, the default's first seed among them; the largest of the {pairs} knob pairs' "
+        "interactions, and picking the largest tends to overstate it)" in words
+    )
+    assert sum(r["seed"] == 0 for r in GRID["runs"].values()) == len(playground.every_config())

@@ -50,6 +50,9 @@ def points(a: str, b: str) -> float:
 
 # -- phrases the issue found wrong: on no page, in no tab module's words and not in the README's tab list -----
 WRONG = [
+    "the same probabilities here (largest difference",  # "the same" beside a nonzero difference (review 90c #3)
+    "with 1,000 images or batch norm it may be wider",  # named both where one held (review 90b #2)
+    "label-smoothed in this app's recipe only",  # the legend did not say which run was which (review 90b #5)
     "as it is not far above the",  # said of a gap just under twice the yardstick (review 81b #4)
     "Overfitting is one likely cause",  # graded by the Playground's yardstick, another setting's (review 81a #1)
     "augmentation, one possible cause of the lower score",  # read as naming the regularisers (review 81a #5)
@@ -1331,12 +1334,33 @@ def test_a_wide_gap_is_told_with_what_validation_loss_did():
     )
 
 
+def test_mixed_losses_are_named_run_by_run_in_the_legend(shipped_model, monkeypatch):
+    """Review 90b #5: a plain and a label-smoothed loss on one axis; the legend says which run minimised which."""
+    from tabs import runs as tab
+
+    drawn = {}
+
+    def capture(histories, **figure):
+        drawn.update(names=list(histories), **figure)
+        raise RuntimeError("captured")
+
+    monkeypatch.setattr(tab, "training_curves", capture)
+    with pytest.raises(RuntimeError, match="captured"):
+        tab.show_curves(["baseline", "notebook"], shipped_model, names={"notebook": "the notebook's CNN"})
+    assert drawn["names"] == ["baseline (label-smoothed loss)", "the notebook's CNN (plain loss)"]
+    assert drawn["loss_label"] == tab.MIXED
+    drawn.clear()
+    with pytest.raises(RuntimeError, match="captured"):
+        tab.show_curves(["notebook", "notebook-raw"], shipped_model)
+    assert drawn["names"] == ["notebook", "notebook-raw"] and drawn["loss_label"] == "cross-entropy loss"
+
+
 @pytest.mark.parametrize(
     "runs, expected",
     [
         (["baseline", "no-dropout"], "loss (with label smoothing)"),
         (["notebook", "notebook-raw"], "cross-entropy loss"),
-        (["baseline", "notebook"], "label-smoothed in this app's recipe only"),
+        (["baseline", "notebook"], "loss: label-smoothed or plain, as each run's name says (not comparable in height)"),
         (["shipped model (27 epochs)"], "loss (with label smoothing)"),
     ],
 )
