@@ -89,9 +89,11 @@ RUNG_CHANGES = {
     f"{PLAIN_LR:g}, then cosine decay to 0",
 }
 LONGER = "+ longer training"
+# a folder whose own run trained no longer than its ablation runs: named for what it is (review 88a #5)
+SHORTER, AGAIN = "+ shorter training", "+ trained again"
 # a folder with no ablation runs has no row above its own model to add to (review 42a #4)
 BEFORE_PHOTOS, ALONE = "Before real photos", "This model"
-OWN = (LONGER, BEFORE_PHOTOS, ALONE)  # the row of the folder's own Fashion-MNIST training, by whichever name
+OWN = (LONGER, SHORTER, AGAIN, BEFORE_PHOTOS, ALONE)  # the folder's own Fashion-MNIST training, by whichever name
 PHOTOS = "+ real photos"
 
 HEADING = "### What made the CNN better?"
@@ -168,20 +170,26 @@ def rungs(model: LoadedModel) -> list[Rung]:
     before = model.fashion_mnist_only
     shipped = before or model  # the same network and recipe trained longer, on Fashion-MNIST only
     epochs = shipped.metrics.get("epochs")
-    instead = f" instead of {found[-1].epochs}" if found and found[-1].epochs else ""  # the rung above's budget
+    above = int(found[-1].epochs) if found and found[-1].epochs else None  # the rung above's budget
+    instead = f" instead of {above}" if above else ""
+    name = LONGER  # unless the folder's own run is no longer than the rung above (review 88a #5)
+    if above and epochs and int(epochs) <= above:
+        name = AGAIN if int(epochs) == above else SHORTER
     if _shipped_longer(model):  # the shipped run, wherever it is served from (review 31a #1)
         which = "the shipped model, before real photos"
     else:  # another train.py folder (review 30a #4)
         which = "this model, before real photos" if before is not None else "this model"
     change = (
         f"the same network and recipe trained {epochs} epochs{instead}: {which}"
+        if found and name != AGAIN
+        else f"the same network and recipe trained again for {epochs} epochs, as the row above: {which}"
         if found
         else f"this app's network and recipe trained {epochs} epochs: {which} (this folder has no ablation runs, so "
         "no shorter run to compare with)"
     )
     found.append(
         Rung(
-            LONGER if found else (BEFORE_PHOTOS if before is not None else ALONE),
+            name if found else (BEFORE_PHOTOS if before is not None else ALONE),
             change,
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
@@ -759,7 +767,8 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
         return (
             f": all {len(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
             "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-            "may be flattered: no clear cost."  # nothing measured (reviews 88a #2, 89a #1)
+            "may be flattered (docs/model.md's seed study also shows how far a rerun of that recipe moves its "
+            "score there): no clear cost."  # nothing measured (reviews 88a #2, 89a #1, 90a #2)
         )
     if min(seeds) > start:
         return (  # the same evidence as a fall, hedged the same way (review 35a #4)

@@ -347,8 +347,11 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
     assert (
         said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), but "
         "the starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-        "may be flattered: no clear cost." in one_line(improve.detail_words(shipped_model))
+        "may be flattered (docs/model.md's seed study also shows how far a rerun of that recipe moves its score "
+        "there): no clear cost." in one_line(improve.detail_words(shipped_model))
     )
+    study = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    assert "| 42 (again) |" in study and f"| 42 (shipped) | {BEFORE['test_accuracy']:.2%} | {start:.2%} |" in study
     assert "a hint of a small cost" not in one_line(improve.detail_words(shipped_model))  # review 40a #1
     for moved, tail in (
         ([start + 0.001, start + 0.002, start + 0.003], f": all {len(vals)} ended above the starting model"),
@@ -1127,3 +1130,24 @@ def test_the_won_back_net_is_said_of_ten_epoch_ablation_rows_only():
     lowered[at - 1].test_accuracy = lowered[at - 2].test_accuracy - 0.02
     lowered[at].test_accuracy = lowered[at - 1].test_accuracy + 0.03
     assert improve._won_back(lowered, at - 1, GRID) == ""
+
+
+# -- review 88a #5: a folder whose own run is no longer than its ablation runs is not "+ longer training" -------------
+@pytest.mark.parametrize("epochs, name", [(10, "AGAIN"), (5, "SHORTER"), (11, "LONGER")])
+def test_the_own_row_is_named_for_its_budget_against_the_row_above(epochs, name):
+    from tabs import improve
+
+    model = as_other(fake_model(photos=True))
+    model.fashion_mnist_only.metrics = {**BEFORE, "epochs": epochs}
+    steps = improve.rungs(model)
+    above = steps[-3]
+    assert above.epochs == "10"  # the ladder's budget, from ablations.json
+    own = steps[-2]
+    assert own.name == getattr(improve, name) and own.name in improve.OWN
+    expected = {
+        "AGAIN": "the same network and recipe trained again for 10 epochs, as the row above: this model, before real photos",
+        "SHORTER": "the same network and recipe trained 5 epochs instead of 10: this model, before real photos",
+        "LONGER": "the same network and recipe trained 11 epochs instead of 10: this model, before real photos",
+    }[name]
+    assert own.change == expected
+    assert ("longer" in own.name) == (epochs > 10)
