@@ -16,7 +16,7 @@ CURVES_PNG = "training_curves.png"
 
 def _real_photos_paragraph(real: dict) -> str:
     return f"""
-Then fine-tuned for {real["epochs"]} epochs on Fashion-MNIST plus {real["train_photos"]:,} real phone photos of
+Then fine-tuned for {real["epochs"]} epochs on Fashion-MNIST plus {real["train_photos"]:,} real photos of
 clothes ({real["source"]}, CC0), each cut out of its background and converted to 28x28 as the app converts an
 upload, and generated pictures that are none of the ten classes (taught an even answer over the ten). The
 Fashion-MNIST-only model is kept in `fashion-mnist-only/`. How often a model fine-tuned this way is right on

@@ -331,3 +331,11 @@ def test_every_file_the_shipped_folder_holds_is_downloaded_from_the_hub():
     shipped = [p.relative_to(SHIPPED).as_posix() for p in SHIPPED.rglob("*") if p.is_file()]
     missing = [f for f in shipped if not any(fnmatch(f, pattern) for pattern in hub.MODEL_FILES)]
     assert not missing, f"add these to model/hub.py MODEL_FILES: {missing}"
+
+
+def test_the_shipped_card_is_what_card_py_writes_from_the_shipped_metrics():
+    """The model card's sentences and numbers come from card.py and metrics.json: an edit to one is an edit to both
+    (the card said "phone photos", which no file records)."""
+    metrics = json.loads((SHIPPED / "metrics.json").read_text())
+    assert str(card.render_card(metrics)) == (SHIPPED / "README.md").read_text(encoding="utf-8")
+    assert "phone" not in (SHIPPED / "README.md").read_text(encoding="utf-8")
