@@ -138,7 +138,7 @@ CURVES_CAPTION = (
 SMOOTHED, PLAIN = "loss (with label smoothing)", "cross-entropy loss"
 
 
-MIXED = "loss: label-smoothed or plain, as each run's name says (not comparable in height)"
+MIXED = "loss: two kinds, not comparable"  # each run's kind in its name (show_curves); short, to fit the axis
 
 
 def smoothed(run: str) -> bool:

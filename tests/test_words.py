@@ -1360,7 +1360,7 @@ def test_mixed_losses_are_named_run_by_run_in_the_legend(shipped_model, monkeypa
     [
         (["baseline", "no-dropout"], "loss (with label smoothing)"),
         (["notebook", "notebook-raw"], "cross-entropy loss"),
-        (["baseline", "notebook"], "loss: label-smoothed or plain, as each run's name says (not comparable in height)"),
+        (["baseline", "notebook"], "loss: two kinds, not comparable"),
         (["shipped model (27 epochs)"], "loss (with label smoothing)"),
     ],
 )
