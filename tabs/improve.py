@@ -91,9 +91,11 @@ RUNG_CHANGES = {
 LONGER = "+ longer training"
 # a folder whose own run trained no longer than its ablation runs: named for what it is (review 88a #5)
 SHORTER, AGAIN = "+ shorter training", "+ trained again"
+RECIPE = "+ this app's recipe"  # the folder's own run where the ladder's last rows are not in the folder (91a #1)
 # a folder with no ablation runs has no row above its own model to add to (review 42a #4)
 BEFORE_PHOTOS, ALONE = "Before real photos", "This model"
-OWN = (LONGER, SHORTER, AGAIN, BEFORE_PHOTOS, ALONE)  # the folder's own Fashion-MNIST training, by whichever name
+# the folder's own Fashion-MNIST training, by whichever name
+OWN = (LONGER, SHORTER, AGAIN, RECIPE, BEFORE_PHOTOS, ALONE)
 PHOTOS = "+ real photos"
 
 HEADING = "### What made the CNN better?"
@@ -135,6 +137,19 @@ def _keras_predict(model: LoadedModel, name: str):
     return lambda x: np.asarray(model.ablation_model(name)(x, training=False))
 
 
+def _lacks(names) -> str:
+    """What a rung's change leaves out where the rows between it and the rung above are not in the folder: their
+    changes come with it (review 91a #1). "" where none is missing."""
+    if not names:
+        return ""
+    rows = and_list([f"**{RUNG_NAMES[n]}**" for n in names])
+    one = len(names) == 1
+    return (
+        f" (this folder has no {rows} row{'' if one else 's'}, so this step also takes in "
+        f"{'its' if one else 'their'} changes)"
+    )
+
+
 def _photo_epochs(metrics: dict) -> str:
     real = metrics.get("real_photos") or {}
     if "epochs" not in real:
@@ -151,14 +166,14 @@ def _fine_tune_seconds(real: dict) -> float | None:
 
 def rungs(model: LoadedModel) -> list[Rung]:
     """The ladder's rungs present in this model folder, in order."""
-    found = []
-    for name in LADDER:
+    found, last = [], None  # LADDER's index of the last rung found
+    for i, name in enumerate(LADDER):
         run = model.ablations.get(name)
         if run:
             found.append(
                 Rung(
                     RUNG_NAMES[name],
-                    RUNG_CHANGES[name],
+                    RUNG_CHANGES[name] + (_lacks(LADDER[last + 1 : i]) if last is not None else ""),
                     run["test_accuracy"],
                     _shirt_recall(run),
                     str(run.get("epochs", "")),
@@ -167,6 +182,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
                     _keras_predict(model, name),
                 )
             )
+            last = i
     before = model.fashion_mnist_only
     shipped = before or model  # the same network and recipe trained longer, on Fashion-MNIST only
     epochs = shipped.metrics.get("epochs")
@@ -175,12 +191,15 @@ def rungs(model: LoadedModel) -> list[Rung]:
     name = LONGER  # unless the folder's own run is no longer than the rung above (review 88a #5)
     if above and epochs and int(epochs) <= above:
         name = AGAIN if int(epochs) == above else SHORTER
+    between = LADDER[last + 1 :] if last is not None else ()  # the rows between the last found and this recipe
     if _shipped_longer(model):  # the shipped run, wherever it is served from (review 31a #1)
         which = "the shipped model, before real photos"
     else:  # another train.py folder (review 30a #4)
         which = "this model, before real photos" if before is not None else "this model"
-    change = (
-        f"the same network and recipe trained {epochs} epochs{instead}: {which}"
+    change = (  # "the same network and recipe" only where the row above is this recipe's run (review 91a #1)
+        f"this app's network and recipe trained {epochs} epochs{instead}: {which}{_lacks(between)}"
+        if between
+        else f"the same network and recipe trained {epochs} epochs{instead}: {which}"
         if found and name != AGAIN
         else f"the same network and recipe trained again for {epochs} epochs, as the row above: {which}"
         if found
@@ -189,7 +208,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
     )
     found.append(
         Rung(
-            name if found else (BEFORE_PHOTOS if before is not None else ALONE),
+            (RECIPE if between else name) if found else (BEFORE_PHOTOS if before is not None else ALONE),
             change,
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
@@ -767,8 +786,8 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
         return (
             f": all {len(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
             "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-            "may be flattered (docs/model.md's seed study also shows how far a rerun of that recipe moves its "
-            "score there): no clear cost."  # nothing measured (reviews 88a #2, 89a #1, 90a #2)
+            "may be flattered (docs/model.md's seed study has one rerun scored on these same images: seed 42 "
+            "trained again): no clear cost."  # nothing measured (reviews 88a #2, 89a #1, 90a #2)
         )
     if min(seeds) > start:
         return (  # the same evidence as a fall, hedged the same way (review 35a #4)

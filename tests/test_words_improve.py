@@ -347,11 +347,12 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
     assert (
         said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), but "
         "the starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-        "may be flattered (docs/model.md's seed study also shows how far a rerun of that recipe moves its score "
-        "there): no clear cost." in one_line(improve.detail_words(shipped_model))
+        "may be flattered (docs/model.md's seed study has one rerun scored on these same images: seed 42 trained "
+        "again): no clear cost." in one_line(improve.detail_words(shipped_model))
     )
     study = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
     assert "| 42 (again) |" in study and f"| 42 (shipped) | {BEFORE['test_accuracy']:.2%} | {start:.2%} |" in study
+    assert BEFORE["seed"] == 42 and "A seed fixes the validation split" in study  # seed 42's rerun: these images
     assert "a hint of a small cost" not in one_line(improve.detail_words(shipped_model))  # review 40a #1
     for moved, tail in (
         ([start + 0.001, start + 0.002, start + 0.003], f": all {len(vals)} ended above the starting model"),
@@ -1151,3 +1152,33 @@ def test_the_own_row_is_named_for_its_budget_against_the_row_above(epochs, name)
     }[name]
     assert own.change == expected
     assert ("longer" in own.name) == (epochs > 10)
+
+
+# -- review 91a #1: a folder without some of the ladder's rows: no step claims to add only its own changes -----------
+def test_a_ladder_with_rows_missing_says_which_steps_take_in_their_changes():
+    from tabs import improve
+
+    model = as_other(fake_model(photos=True))
+    del model.ablations["baseline"], model.ablations["vgg"]
+    steps = {r.name: r for r in improve.rungs(model)}
+    aug = steps[improve.RUNG_NAMES["vgg-aug"]].change
+    assert aug == (
+        improve.RUNG_CHANGES["vgg-aug"] + " (this folder has no **+ this app's network** row, so this step also "
+        "takes in its changes)"
+    )
+    assert steps[improve.RUNG_NAMES["notebook-bn"]].change == improve.RUNG_CHANGES["notebook-bn"]  # none between
+    own = steps[improve.RECIPE]
+    assert own.change == (
+        f"this app's network and recipe trained {BEFORE['epochs']} epochs instead of 10: this model, before real "
+        "photos (this folder has no **+ smoothing, schedule** row, so this step also takes in its changes)"
+    )
+    assert "the same network and recipe" not in improve.changes_markdown(model)
+    model = as_other(fake_model(photos=True))
+    model.ablations = {"notebook": model.ablations["notebook"]}
+    model.fashion_mnist_only.metrics = {**BEFORE, "epochs": 10}
+    own = improve.rungs(model)[1]
+    assert own.name == improve.RECIPE and own.change.endswith(
+        "(this folder has no **+ batch norm**, **+ this app's network**, **+ augmentation** and **+ smoothing, "
+        "schedule** rows, so this step also takes in their changes)"
+    )
+    assert improve.AGAIN not in improve.verdict_words(model)
