@@ -87,7 +87,7 @@ def _verdict(
     if reason == "unlike":
         return (
             # "more unusual than most", as the rule flags 1 - UNLIKE_ABOVE of the training photos too (review 31a #6)
-            f"**Not sure: this looks more unusual than most photos it trained on.** Its features are more unusual than those of "
+            f"**Not sure: this looks more unusual than most of its training photos of the ten classes.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
                 f"In cross-validation{_whose_folds(sibling, other_recipe)}, this rule "

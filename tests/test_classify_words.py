@@ -174,7 +174,9 @@ def test_not_sure_says_which_reason():
     sure[3] = 0.91
     if UNLIKE_ABOVE < 1:
         unlike = classify._verdict(sure, found, unusual=UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 2)
-        assert unlike.startswith("**Not sure: this looks more unusual than most photos it trained on.**")
+        assert unlike.startswith(
+            "**Not sure: this looks more unusual than most of its training photos of the ten classes.**"
+        )
         assert "Dress" in unlike
     assert classify._verdict(sure, found, unusual=0.0).startswith("**Dress**")
 

@@ -65,7 +65,9 @@ def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos
     flagged = REAL["unlike_rule"]["with"]["unlike_known"]["mean"]
     assert classify._flagged(fake_model()) == flagged
     words = classify._verdict(SURE, FOUND, UNLIKE, classify._flagged(fake_model()))
-    assert words.startswith("**Not sure: this looks more unusual than most photos it trained on.**")
+    assert words.startswith(
+        "**Not sure: this looks more unusual than most of its training photos of the ten classes.**"
+    )
     assert (
         f"more unusual than those of {np.floor(UNLIKE * 100):.0f}% of the photos of the ten classes it trained on."
         in words
@@ -605,7 +607,9 @@ def test_the_unlike_headline_claims_no_more_than_the_rule():
     about 1 - UNLIKE_ABOVE of those very photos: "more unusual than most" of them, not "unlike" them."""
     assert 0.5 <= UNLIKE_ABOVE < 1  # "most"
     words = classify._verdict(SURE, FOUND, UNLIKE, None)
-    assert words.split("**")[1] == "Not sure: this looks more unusual than most photos it trained on."
+    assert (
+        words.split("**")[1] == "Not sure: this looks more unusual than most of its training photos of the ten classes."
+    )
     html = classify.how_sure(UNSURE_BELOW, (0.91, UNLIKE), fake_model())
     assert "but “Not sure” anyway: its features are more unusual than the app allows. How unusual" in html
     assert f"(above {UNLIKE_ABOVE:.0%} the app says “Not sure” whatever the threshold)" in html
