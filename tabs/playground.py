@@ -313,14 +313,16 @@ def pinned_words(
 
 def unmeasured_reason(configs) -> str:
     """What, in any of CONFIGS, was never run with several seeds, named for "with … it may be wider" (review 90b #2):
-    batch norm, a training set smaller than the default's, both, or "" for neither."""
+    batch norm, a training set smaller than the default's, both ("and" where one setting has both: review 91b #2),
+    or "" for neither."""
     reasons = []
     if any(c["batch_norm"] for c in configs):
         reasons.append("batch norm")
     fewer = sorted({c["images"] for c in configs if c["images"] != playground.DEFAULT["images"]})
     if fewer:
         reasons.append(" or ".join(f"{n:,} training images" for n in fewer))
-    return " or ".join(reasons)
+    both = any(c["batch_norm"] and c["images"] != playground.DEFAULT["images"] for c in configs)
+    return (" and " if both else " or ").join(reasons)
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:

@@ -464,7 +464,13 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
     )
     # a gain under TOO_CLOSE is too small to call, whatever its share of the deficit: no cause is named from it
     # (review 32b #1)
-    if gained <= -TOO_CLOSE:  # the one-pass estimate did worse: it does not stand for batch norm without the lag, and
+    if round(deficit, 2) <= 0:  # the records' gap, not this pass's: no deficit here to explain (review 91b #1)
+        words = how + (
+            f"moves it from {trained:.2%} to {again:.2%}; as trained it was already "
+            f"{_apart(-deficit, 'the network without batch norm')} in this pass ({other:.2%}), so there is no deficit "
+            "here for lagging averages to explain."
+        )
+    elif gained <= -TOO_CLOSE:  # the one-pass estimate did worse: it does not stand for batch norm without the lag, and
         # shows no lag, but rules none out either (review 34b #3)
         words = how + (
             f"made it worse ({trained:.2%} to {again:.2%}): this one-pass estimate does not stand for batch norm "
@@ -472,7 +478,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
             "how much the seed moves these runs was not measured)."
         )
         return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
-    if gained < TOO_CLOSE:
+    elif gained < TOO_CLOSE:
         by = f"{gained:+.2f}" if round(gained, 2) else "0.00"
         share = f"{gained:.2f} of the" if 0 < round(gained, 2) <= round(deficit, 2) else "against a"
         words = how + (

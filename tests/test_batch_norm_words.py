@@ -1069,3 +1069,27 @@ def test_the_worked_batch_norm_says_its_result_comes_from_unrounded_figures(ship
     total, mean, var, eps, gamma, beta, shown = (float(g) for g in match.groups())
     assert (total - mean) / np.sqrt(var + eps) * gamma + beta == pytest.approx(shown, abs=2e-3)
     assert "(added before rounding: the grids show 2 decimals)" in words
+
+
+# -- review 91b #1: the records can put the batch-norm rung lower while the file's own pass puts it level or above ---
+@pytest.mark.parametrize("ahead", [0.0, 0.0001, 0.0002])
+def test_no_deficit_is_named_where_this_pass_has_none(tmp_path, ahead):
+    from tabs import runs
+
+    nets = copy.deepcopy(NETS)
+    records = copy.deepcopy(RUNS)
+    plain = nets["notebook"]["test_accuracy"]
+    records["notebook-bn"]["test_accuracy"] = plain - 0.0001  # the records: one hundredth lower
+    nets["notebook-bn"]["test_accuracy"] = plain + ahead  # this pass: level with it, or above (within SAME_WEIGHTS)
+    again = nets["notebook-bn"]["reestimated"]["test_accuracy"]
+    words = flat(runs.reestimated_words(model(tmp_path, nets, runs=records)))
+    apart = (
+        "level with the network without batch norm"
+        if ahead == 0
+        else (f"{100 * ahead:.2f} points above the network without batch norm")
+    )
+    assert (
+        f"moves it from {plain + ahead:.2%} to {again:.2%}; as trained it was already {apart} in this pass "
+        f"({plain:.2%}), so there is no deficit here for lagging averages to explain." in words
+    )
+    assert "deficit:" not in words and "-point deficit" not in words and "remain the measure" not in words

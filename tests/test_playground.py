@@ -615,6 +615,7 @@ def test_a_pinned_pair_with_the_default_says_which_spread_was_measured():
         ([{"batch_norm": True}, {}], "batch norm"),
         ([{}, {"images": 1000}], "1,000 training images"),
         ([{"batch_norm": True}, {"images": 1000}], "batch norm or 1,000 training images"),
+        ([{"batch_norm": True, "images": 1000, "pool": "average"}, {}], "batch norm and 1,000 training images"),
     ],
 )
 def test_a_pinned_pair_names_only_what_was_never_run_with_several_seeds(changes, said):
