@@ -233,9 +233,9 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
         got, true = float(naive[worst]), float(stable[worst])
         if errors[worst] / true <= SAME_WITHIN:
             same = (  # an exact 0 is not "0.0e+00", which reads as a rounded small number (review 82c #4)
-                "exactly the same probabilities here"
+                "the exact probabilities here, with no difference"
                 if gap == 0
-                else f"the same probabilities here to within rounding (largest difference {gap:.1e})"
+                else f"the exact probabilities here to within rounding (largest difference {gap:.1e})"
             )
             return (
                 scaled
@@ -253,7 +253,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             else ""
         )
         return scaled + (
-            f"Without subtracting the max, float32 gives the same probabilities to within {gap:.1e}, but not "
+            f"Without subtracting the max, float32 gives the exact probabilities to within {gap:.1e}, but not "
             f"each to its own precision: the probability for {_typed(logits, z, worst, temperature)} comes out "
             f"{got:.{digits}g} instead "
             f"of {true:.{digits}g}, {_relative(off)} off.{too or fixed}"
@@ -428,10 +428,21 @@ def calibrate(temperature: float, model: LoadedModel) -> tuple[str, str, dict]:
         f"At T = {temperature:g}, one pass of the network on the {len(logits['test_labels']):,} test images: "
         f"ECE **{cal['ece']:.2%}**, "
         f"mean top probability {confidence:.1%} for {accuracy:.1%} accuracy (T never changes which class wins). "
-        f"Temperature scaling chose T = {fitted:.2f} (below, *How we know*)."
+        f"Temperature scaling chose T = {shown_t(fitted)} (below, *How we know*)."
     )
     values = {"temperature": temperature, "ece": cal["ece"], "confidence": confidence, "accuracy": accuracy}
     return _reliability_file(model, logits, temperature), note, values | {"fitted_temperature": fitted}
+
+
+def shown_t(t: float) -> str:
+    """A fitted temperature as every sentence prints it: to three decimals, or to as many more (up to six) as tell
+    it from 1 where three would print it as 1.000 (review 91c #1: "T = 1.000 leaves its probabilities as they are"
+    beside an image it moved across the 40% line)."""
+    for digits in range(3, 7):
+        shown = f"{t:.{digits}f}"
+        if t == 1 or float(shown) != 1:
+            return shown
+    return shown
 
 
 def scaling_words(model: LoadedModel) -> str:
@@ -444,9 +455,9 @@ def scaling_words(model: LoadedModel) -> str:
     val = len(logits["val_labels"])
     state = confidence_state(confidence, accuracy)  # None: within half a point (review 33c #2)
     effect = "sharpens" if fitted < 1 else "flattens"  # softmax(z / T): T < 1 spreads the logits apart
-    change = f"{effect} its probabilities"
-    if f"{fitted:.3f}" == f"{1:.3f}":  # no direction for a change it prints as none (review 35c #4)
-        change = "leaves its probabilities as they are, to three decimals"
+    change = f"{effect} its probabilities" + (" only slightly" if len(shown_t(fitted)) > 5 else "")
+    if fitted == 1:  # no direction for no change (reviews 35c #4, 91c #1)
+        change = "leaves its probabilities as they are"
     direction = (
         f"{state} at T = 1 ({confidence:.1%} mean top probability for {accuracy:.1%} accuracy)"
         if state
@@ -455,10 +466,10 @@ def scaling_words(model: LoadedModel) -> str:
     )
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
-        f"the {val:,} validation images train.py held out of training, never the test set: here **T = {fitted:.3f}** "
+        f"the {val:,} validation images train.py held out of training, never the test set: here **T = {shown_t(fitted)}** "
         f"({_on_the_slider(logits, fitted)}). On the test set it takes the ECE from "
         f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
-        f"{_not_sure_line(logits['test_logits'], fitted, getattr(model, 'feature_distance', None) is not None)}. This model is {direction}; T = {fitted:.3f} {change}, "
+        f"{_not_sure_line(logits['test_logits'], fitted, getattr(model, 'feature_distance', None) is not None)}. This model is {direction}; T = {shown_t(fitted)} {change}, "
         f"though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, averaged with each bin weighted by its share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
@@ -511,8 +522,9 @@ def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> st
             f"{'also ' if mirror else 'Classify also '}says *Not sure* for inputs unlike its training photos"
         )
     return (
-        f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test images "
-        f"have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f} (one pass of the network"
+        f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test "
+        f"{'image has' if under[0] == 1 else 'images have'} a top probability under it at T = 1, {under[1]:,} at "
+        f"T = {shown_t(fitted)} (one pass of the network"
         + (f"; {', and '.join(besides)}, so its own counts can differ)" if besides else ")")
     )
 

@@ -136,9 +136,10 @@ def test_a_model_within_half_a_point_of_its_accuracy_is_called_neither(monkeypat
     )
 
 
-@pytest.mark.parametrize("fitted", [0.9996, 1.0004])
-def test_a_fitted_temperature_printed_as_one_names_no_direction(monkeypatch, fitted):
-    """Review 35c #4: T within 0.0005 of 1 prints as 1.000: it neither sharpens nor flattens, as far as it shows."""
+@pytest.mark.parametrize("fitted, said", [(0.9996, "sharpens"), (1.0004, "flattens"), (1.0, None)])
+def test_a_fitted_temperature_near_one_is_printed_apart_from_one(monkeypatch, fitted, said):
+    """Review 35c #4: T within 0.0005 of 1 printed as 1.000 gave it a direction; review 91c #1: "as they are" beside
+    an image it moved across the 40% line. Printed with the digits that tell it from 1, and the same everywhere."""
     from tabs import softmax
 
     logits = np.array([[3.0, 0, 0], [0, 3.0, 0], [3.0, 0, 0], [0, 0, 0.5]])
@@ -146,9 +147,16 @@ def test_a_fitted_temperature_printed_as_one_names_no_direction(monkeypatch, fit
     monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
     monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": fitted})
     words = " ".join(softmax.scaling_words(None).split())
-    assert f"{fitted:.3f}" == "1.000"
-    assert "T = 1.000 leaves its probabilities as they are, to three decimals, though" in words
-    assert "sharpens" not in words and "flattens" not in words
+    shown = "1.000" if said is None else f"{fitted:.4f}"
+    assert f"here **T = {shown}**" in words
+    if said:
+        assert f"T = {shown} {said} its probabilities only slightly, though" in words
+    else:
+        assert "T = 1.000 leaves its probabilities as they are, though" in words
+    assert "sharpens" not in words or said == "sharpens"
+    assert "flattens" not in words or said == "flattens"
+    assert "T = 1.000 leaves" not in words or said is None
+    assert softmax.shown_t(0.65) == "0.650" and softmax.shown_t(1.0000004) == "1.000000"
 
 
 @pytest.mark.parametrize("fitted", [0.5, 0.97, 1.5])
@@ -167,7 +175,7 @@ def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitte
         assert "it does move images across" in words
         assert "unlike its training photos, so its own counts can differ)" in words and "counts differ)" not in words
         assert (
-            f"{under[0]:,} test images have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.2f}"
+            f"{under[0]:,} test images have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.3f}"
             in words
         )
     assert (under[0] != under[1]) == (fitted == 0.5)  # the cases cover both branches

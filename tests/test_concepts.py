@@ -119,7 +119,7 @@ def test_the_overflow_note_says_what_float32_did(logits, happened):
         "an exp overflows": f"float32 overflows: exp({max(logits):g}) = inf",
         "every exp underflows": "float32 underflows: every exp is 0",
         "the sum overflows": "float32 overflows in the sum",
-        "the same": "float32 gives the same probabilities here",
+        "the same": "float32 gives the exact probabilities here",
         "off": "with the max subtracted first, float32 is off by about as much",  # review 68c #1
         "off, partly in the exps": "with the max subtracted first, float32 is off by less",
         "some exps underflow": "float32 underflows for 1 of",
@@ -226,7 +226,7 @@ def test_the_overflow_note_names_the_logits_divided_by_t():
     assert "exp(100) = inf" in note and "Subtracting the largest logit ÷ T (100) first" in note
     assert "Subtracting the max" not in note
     plain = tab.overflow_note(np.array([10.0, 9.0]))
-    assert "At T" not in plain and "float32 gives the same probabilities here" in plain
+    assert "At T" not in plain and "float32 gives the exact probabilities here" in plain
 
 
 def test_standardization_matches_the_models_own_normalize_layer(shipped_model):
@@ -822,7 +822,7 @@ def test_an_underflow_too_small_to_show_is_still_said(logits):
     stable = _stable(logits)
     assert exps[-1] == 0 and np.abs(naive - stable).max() < 1e-6  # lost, and under the "same" line
     note = tab.overflow_note(np.array(logits))
-    assert "gives the same probabilities" not in note
+    assert "gives the exact probabilities" not in note
     assert (
         f"underflows for 1 of them: exp(-104) is already 0 (float32 has nothing below about 1.4e-45), so that "
         f"probability comes out 0 instead of {stable[-1]:.2g}" in note
@@ -885,7 +885,7 @@ def test_the_same_probabilities_are_not_said_of_ones_float32_stores_badly(logits
     rel = np.abs(naive - stable) / stable
     assert np.abs(naive - stable).max() < 1e-6 and (rel.max() > 1e-6) == tiny_off
     note = tab.overflow_note(np.array(logits))
-    assert ("gives the same probabilities here" in note) != tiny_off
+    assert ("gives the exact probabilities here" in note) != tiny_off
     if tiny_off:
         k = int(np.argmax(rel))
         shown = note.split(f"the probability for {logits[k]:g} comes out ")[1].split(", ")[0]
@@ -912,7 +912,7 @@ def test_a_probability_lost_in_the_division_is_said_to_be_lost(logits):
     in_division = (naive == 0) & (exps > 0)
     assert in_division.sum() == 1 and stable[in_division][0] < 1.4e-45
     note = tab.overflow_note(np.array(logits))
-    assert "gives the same probabilities" not in note and "to their own precision" not in note
+    assert "gives the exact probabilities" not in note and "to their own precision" not in note
     i = int(np.flatnonzero(in_division)[0])
     assert f"exp({logits[i]:g}) is not 0, but divided by the sum of the exps it is {stable[i]:.2g}" in note
     assert f"underflows for {int((naive == 0).sum())} of them" in note
@@ -1070,8 +1070,8 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
             "off by up to {err} (the largest error is in the top probability, which float32 gives as "
             "exactly 1; the lost one came to 3.3e-70)",
         ),
-        ((40.0, 0.0), "the same probabilities here to within rounding (largest difference {err1})"),
-        ((50.0, 0.0, -50.0), "the same probabilities to within {err1}, but not each to its own precision"),
+        ((40.0, 0.0), "the exact probabilities here to within rounding (largest difference {err1})"),
+        ((50.0, 0.0, -50.0), "the exact probabilities to within {err1}, but not each to its own precision"),
     ],
 )
 def test_the_typed_logits_error_counts_the_top_probability_float64_rounds_to_1(logits, said):
@@ -1227,6 +1227,6 @@ def test_the_overflow_note_says_exactly_the_same_where_float32_matches_to_the_bi
     exps, total, naive = _in_float32([0.0, 0.0])
     assert (naive == np.float32(0.5)).all()  # checked here: float32 without the max gives exactly 0.5 each
     note = tab.overflow_note(np.array([0.0, 0.0]))
-    assert "float32 gives exactly the same probabilities here." in note and "0.0e+00" not in note
+    assert "float32 gives the exact probabilities here, with no difference." in note and "0.0e+00" not in note
     other = tab.overflow_note(np.array([10.0, 9.0]))
     assert "exactly" not in other or (np.array(_in_float32([10.0, 9.0])[2]) == _stable([10.0, 9.0])).all()

@@ -1180,7 +1180,7 @@ def test_the_not_sure_line_says_only_what_classify_does(monkeypatch, flip, unlik
     monkeypatch.setattr(tab, "TEST_TIME_FLIP", flip)
     logits = np.array([[2.0, 1.0, 0.0], [0.3, 0.2, 0.1]])  # the second's top: 36.7% at T = 1, 50.6% at T = 0.2
     moved = tab._not_sure_line(logits, 0.2, unlike)
-    assert "1 test images have a top probability under it at T = 1, 0 at T = 0.20 (one pass of the network" in moved
+    assert "1 test image has a top probability under it at T = 1, 0 at T = 0.200 (one pass of the network" in moved
     expected = {
         (True, True): "; Classify applies the line after averaging each input with its mirror image, and also says "
         "*Not sure* for inputs unlike its training photos, so its own counts can differ)",
