@@ -397,6 +397,7 @@ def rho_summary(results: dict, method: str, key: str, cut: float = KEPT_RHO) -> 
         "mean_abs": np.abs(rho).mean(),
         "kept": (np.abs(rho) >= cut).mean(),
         "n": len(rho),
+        "total": len(values),  # with the images left out
         "chance": None if chance is None else (chance >= cut).mean(),
     }
 
@@ -537,16 +538,23 @@ def _stage_clauses(results: dict, summary: dict, key: str, chance: bool) -> list
     clauses = []
     for m in METHODS:
         s = summary[m, key]
+        # the share's images, where a constant map left some out (review 91c #3)
+        of = (
+            f" of the {s['n']} images with a ρ ({s['total'] - s['n']} left out: a constant map, below)"
+            if s["n"] < s["total"]
+            else " of images"
+        )
         if s["kept"] == 0:
-            clauses.append(f"**{m}**'s |ρ| is below {KEPT_RHO} on every image: little of its trained ranking is left")
+            every = "every image" + (" with a ρ" if s["n"] < s["total"] else "")
+            clauses.append(f"**{m}**'s |ρ| is below {KEPT_RHO} on {every}: little of its trained ranking is left")
         elif not chance:
             clauses.append(
-                f"**{m}**'s |ρ| is {KEPT_RHO} or more on {s['kept']:.0%} of images, but this file has no chance "
+                f"**{m}**'s |ρ| is {KEPT_RHO} or more on {s['kept']:.0%}{of}, but this file has no chance "
                 "level to compare with, so that does not show a kept ranking"
             )
         else:
             verdict = against_chance(results, m, key)
-            shares = f"**{m}**'s {s['kept']:.0%} against {s['chance']:.0%} for different images"
+            shares = f"**{m}**'s {s['kept']:.0%}{'' if s['n'] == s['total'] else of} against {s['chance']:.0%} for different images"
             other = rho_summary(results, m, key, OTHER_CUT)
             both = against_chance(results, m, key, OTHER_CUT) == "above"
             if verdict == "above" and both:  # beyond chance at both cut-offs: which sign holds the excess
@@ -641,7 +649,7 @@ def constant_words(results: dict) -> str:
         if not counts:
             continue
         if any(c is None for c in counts.values()):  # an older file: the total only
-            parts += [f"{m}'s with {STAGES[key]}, {undefined[m, key]} images" for key in counts]
+            parts += [f"{m}'s ρ with {STAGES[key]}, on {undefined[m, key]} images" for key in counts]  # 91c #4
             continue
         trained = max(c["trained_only"] + c["both"] for c in counts.values())
         mine = []

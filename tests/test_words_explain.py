@@ -122,8 +122,8 @@ def test_an_older_file_without_the_counts_does_not_say_which_map():
         del results["results"]["Grad-CAM"][f"{key}_constant"]
     words = explain.constant_words(results)
     assert "this file does not say which map was constant" in words
-    assert "Grad-CAM's with only the top layer re-drawn, 3 images" in words
-    assert "Grad-CAM's with every layer re-drawn, 2 images" in words and "trained map" not in words
+    assert "Grad-CAM's ρ with only the top layer re-drawn, on 3 images" in words
+    assert "Grad-CAM's ρ with every layer re-drawn, on 2 images" in words and "trained map" not in words
 
 
 # --- #2: mean |ρ| beside the signed mean -----------------------------------------------------------------------
@@ -200,7 +200,9 @@ def test_the_shipped_every_layer_sentence_compares_with_chance(shipped_model):
         p, q = np.mean(np.abs(same) >= 0.2), np.mean(chance >= 0.2)
         raw = DELETION["per_image"]
         verdicts[m] = _verdict(raw[EVERY][m], raw[f"{EVERY}_chance"][m], _offsets(EVERY, m))
-        shares = f"**{m}**'s {p:.0%} against {q:.0%} for different images"
+        left = len(raw[EVERY][m]) - len(same)  # images without a ρ, named beside the share (review 91c #3)
+        of = f" of the {len(same)} images with a ρ ({left} left out: a constant map, below)" if left else ""
+        shares = f"**{m}**'s {p:.0%}{of} against {q:.0%} for different images"
         same3, chance3 = np.mean(np.abs(same) >= 0.3), np.mean(chance >= 0.3)  # the second cut-off, from the file
         expected = {
             "above": f"{shares}: above chance at this cut-off only (at |ρ| ≥ 0.3 it is {same3:.0%} against "
@@ -1079,7 +1081,7 @@ def test_the_top_layer_stage_gets_its_own_verdicts(shipped_model):
         chance = np.array([v for v in DELETION["per_image"][f"{TOP}_chance"][m] if v is not None], float)  # signed
         # more of the excess over chance is turned round than kept, at 0.2
         assert np.mean(rho <= -0.2) - np.mean(chance <= -0.2) > np.mean(rho >= 0.2) - np.mean(chance >= 0.2)
-        assert f"**{m}**'s {np.mean(np.abs(rho) >= 0.2):.0%} against" in top
+        assert f"**{m}**'s {np.mean(np.abs(rho) >= 0.2):.0%}" in top
     assert "ρ ≤ −0.2 on" in top
 
 
@@ -1147,3 +1149,22 @@ def test_which_sign_depends_on_the_cut_off_only_where_the_signs_swap(monkeypatch
         else "but no sign alone is clearly above chance at both cut-offs ("
     )
     assert words.endswith("so whether its re-drawn map keeps the trained ranking or turns it round is not clear")
+
+
+def test_a_share_with_images_left_out_names_its_images(shipped_model):
+    """Review 91c #3: Grad-CAM's share with every layer re-drawn is of the images with a ρ, not of all of them."""
+    from tabs import explain
+
+    results = shipped_model.deletion_results
+    words = " ".join(explain.sanity_words(results).split())
+    for key, stage in explain.STAGES.items():
+        values = results["per_image"][key]["Grad-CAM"]
+        kept = [v for v in values if v is not None]
+        assert len(kept) < len(values)  # the shipped file leaves some out
+        share = np.mean(np.abs(kept) >= explain.KEPT_RHO)
+        assert (
+            f"With {stage}, **Grad-CAM**'s {share:.0%} of the {len(kept)} images with a ρ ({len(values) - len(kept)} "
+            "left out: a constant map, below) against" in words
+        )
+        assert all(v is not None for v in results["per_image"][key]["SmoothGrad"])
+    assert "**SmoothGrad**'s |ρ| is below 0.2 on every image:" in words or "**SmoothGrad**'s 85% against" in words
