@@ -123,6 +123,7 @@ class Rung:
     train_seconds: float | None  # on this 2-core machine; for the last rung, its fine-tune (with converting photos)
     history: dict  # per epoch: accuracy (training images), val_accuracy, ...
     predict: object  # (N, 28, 28, 1) float32 -> (N, 10) probabilities, or None if its weights are not kept
+    takes_in: tuple[str, ...] = ()  # the LADDER rows between it and the row above that the folder lacks (91a #1)
 
 
 def _shirt_recall(run: dict) -> float | None:
@@ -137,15 +138,15 @@ def _keras_predict(model: LoadedModel, name: str):
     return lambda x: np.asarray(model.ablation_model(name)(x, training=False))
 
 
-def _lacks(names) -> str:
+def _lacks(names, step: str = "this step") -> str:
     """What a rung's change leaves out where the rows between it and the rung above are not in the folder: their
-    changes come with it (review 91a #1). "" where none is missing."""
+    changes come with it (review 91a #1), said of STEP. "" where none is missing."""
     if not names:
         return ""
     rows = and_list([f"**{RUNG_NAMES[n]}**" for n in names])
     one = len(names) == 1
     return (
-        f" (this folder has no {rows} row{'' if one else 's'}, so this step also takes in "
+        f" (this folder has no {rows} row{'' if one else 's'}, so {step} also takes in "
         f"{'its' if one else 'their'} changes)"
     )
 
@@ -173,13 +174,14 @@ def rungs(model: LoadedModel) -> list[Rung]:
             found.append(
                 Rung(
                     RUNG_NAMES[name],
-                    RUNG_CHANGES[name] + (_lacks(LADDER[last + 1 : i]) if last is not None else ""),
+                    RUNG_CHANGES[name] + _lacks(LADDER[last + 1 : i] if last is not None else ()),
                     run["test_accuracy"],
                     _shirt_recall(run),
                     str(run.get("epochs", "")),
                     run.get("train_seconds"),
                     run.get("history") or {},
                     _keras_predict(model, name),
+                    LADDER[last + 1 : i] if last is not None else (),
                 )
             )
             last = i
@@ -196,6 +198,8 @@ def rungs(model: LoadedModel) -> list[Rung]:
         which = "the shipped model, before real photos"
     else:  # another train.py folder (review 30a #4)
         which = "this model, before real photos" if before is not None else "this model"
+    if name == AGAIN:  # not "10 epochs instead of 10" (review 92a #1)
+        instead = ", as many as the row above"
     change = (  # "the same network and recipe" only where the row above is this recipe's run (review 91a #1)
         f"this app's network and recipe trained {epochs} epochs{instead}: {which}{_lacks(between)}"
         if between
@@ -216,6 +220,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
             shipped.metrics.get("train_seconds"),
             shipped.metrics.get("history") or {},
             lambda x: shipped.probabilities(x),
+            tuple(between),
         )
     )
     if before is not None:
@@ -289,8 +294,16 @@ def detail_words(model: LoadedModel) -> str:
     """DETAIL, then how the rows were trained, and how much a step between single runs can be noise."""
     steps = rungs(model)
     ladder = [r for r in steps if r.name not in (*OWN, PHOTOS)]
+    lacking = any(r.takes_in for r in steps)  # a step that takes in a missing row's changes (review 92a #3)
     words = [
-        DETAIL
+        (
+            DETAIL.replace(
+                "(listed below)",
+                "(listed below; where this folder lacks a row, the step after it takes in its changes too)",
+            )
+            if lacking
+            else DETAIL
+        )
         if len(steps) > 1
         else "**How to read it.** This folder has no ablation runs, so there is no step to read: the one row is this "
         "model as trained."  # review 42a #4
@@ -400,7 +413,8 @@ def verdict_words(model: LoadedModel) -> str:
     best_gain, best_name = max(gains)
     words = [
         f"From the notebook's network to this app's model (the last row), test accuracy went from {steps[0].test_accuracy:.2%} to "
-        f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points)"
+        f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points"
+        + (_lacks(steps[gains.index((best_gain, best_name)) + 1].takes_in, "it").replace(" (", "; ", 1) or ")")
         + _won_back(steps, gains.index((best_gain, best_name)), model.playground, model)
         + "."
         + _best_step_reestimated(model, steps, gains.index((best_gain, best_name)))
@@ -783,12 +797,18 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
             return f": all {len(seeds)} ended above {where}."
         return f", on either side of {where}."
     if max(seeds) < start:  # review 40a #1: a start chosen on those images is flattered there
-        return (
+        flattered = (
             f": all {len(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
             "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-            "may be flattered (docs/model.md's seed study has one rerun scored on these same images: seed 42 "
-            "trained again): no clear cost."  # nothing measured (reviews 88a #2, 89a #1, 90a #2)
+            "may be flattered"
         )
+        fall = 100 * (start - min(seeds))  # the largest fall
+        if fall < TOO_CLOSE:  # no figure from the seed study's one same-images rerun (reviews 90a #2, 92a #4)
+            return (
+                flattered
+                + f", and each fall is under {TOO_CLOSE:.1f} points, too small to call from single runs: no clear cost."
+            )
+        return flattered + f"; how much of the falls (up to {fall:.2f} points) is a cost was not measured."
     if min(seeds) > start:
         return (  # the same evidence as a fall, hedged the same way (review 35a #4)
             f": all {len(seeds)} ended above the starting model on the same validation split ({start:.2%}), a hint "

@@ -347,12 +347,10 @@ def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_mo
     assert (
         said + f": all {len(vals)} ended below the starting model on the same validation split ({start:.2%}), but "
         "the starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-        "may be flattered (docs/model.md's seed study has one rerun scored on these same images: seed 42 trained "
-        "again): no clear cost." in one_line(improve.detail_words(shipped_model))
+        "may be flattered, and each fall is under 0.5 points, too small to call from single runs: no clear cost."
+        in one_line(improve.detail_words(shipped_model))
     )
-    study = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
-    assert "| 42 (again) |" in study and f"| 42 (shipped) | {BEFORE['test_accuracy']:.2%} | {start:.2%} |" in study
-    assert BEFORE["seed"] == 42 and "A seed fixes the validation split" in study  # seed 42's rerun: these images
+    assert 100 * (start - min(vals)) < 0.495  # the shipped falls (review 92a #4)
     assert "a hint of a small cost" not in one_line(improve.detail_words(shipped_model))  # review 40a #1
     for moved, tail in (
         ([start + 0.001, start + 0.002, start + 0.003], f": all {len(vals)} ended above the starting model"),
@@ -1182,3 +1180,47 @@ def test_a_ladder_with_rows_missing_says_which_steps_take_in_their_changes():
         "schedule** rows, so this step also takes in their changes)"
     )
     assert improve.AGAIN not in improve.verdict_words(model)
+
+
+def test_a_large_fall_below_the_start_is_not_called_no_clear_cost(shipped_model):
+    """Review 92a #4: "no clear cost" only where every fine-tune seed fell less than TOO_CLOSE below the start."""
+    from tabs import improve
+
+    start = BEFORE["history"]["val_accuracy"][-1]
+    words = improve._against_the_start([start - 0.002, start - 0.009], shipped_model)
+    assert words.endswith("may be flattered; how much of the falls (up to 0.90 points) is a cost was not measured.")
+    assert "no clear cost" not in words
+    assert improve._against_the_start([start - 0.002, start - 0.0049], shipped_model).endswith(": no clear cost.")
+
+
+# -- review 92a #1-#3: with rows missing, the own row's budget, the largest step and the reading note say so ---------
+def test_a_ladder_with_rows_missing_says_so_in_the_verdict_and_the_reading_note():
+    from tabs import improve
+
+    model = as_other(fake_model(photos=True))
+    del model.ablations["vgg"], model.ablations["vgg-aug"]
+    steps = improve.rungs(model)
+    smoothing = {r.name: r for r in steps}[improve.RUNG_NAMES["baseline"]]
+    assert smoothing.takes_in == ("vgg", "vgg-aug")
+    gain = 100 * (RUNS["baseline"]["test_accuracy"] - RUNS["notebook-bn"]["test_accuracy"])
+    verdict = one_line(improve.verdict_words(model))
+    assert (
+        f"the largest step was **+ smoothing, schedule** ({gain:+.2f} points; this folder has no **+ this app's "
+        "network** and **+ augmentation** rows, so it also takes in their changes)" in verdict
+    )
+    detail = one_line(improve.detail_words(model))
+    assert (
+        "Each row adds one group of changes to the row above (listed below; where this folder lacks a row, the step "
+        "after it takes in its changes too)." in detail
+    )
+    full = as_other(fake_model(photos=True))
+    assert "where this folder lacks a row" not in one_line(improve.detail_words(full))
+    assert "so it also takes in" not in one_line(improve.verdict_words(full))
+    assert all(not r.takes_in for r in improve.rungs(full))
+
+    model = as_other(fake_model(photos=True))
+    del model.ablations["baseline"]
+    model.fashion_mnist_only.metrics = {**BEFORE, "epochs": 10}
+    own = {r.name: r for r in improve.rungs(model)}[improve.RECIPE]
+    assert own.change.startswith("this app's network and recipe trained 10 epochs, as many as the row above: ")
+    assert "instead of 10" not in own.change
