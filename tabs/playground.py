@@ -312,17 +312,20 @@ def pinned_words(
 
 
 def unmeasured_reason(configs) -> str:
-    """What, in any of CONFIGS, was never run with several seeds, named for "with … it may be wider" (review 90b #2):
-    batch norm, a training set smaller than the default's, both ("and" where one setting has both: review 91b #2),
-    or "" for neither."""
-    reasons = []
-    if any(c["batch_norm"] for c in configs):
-        reasons.append("batch norm")
-    fewer = sorted({c["images"] for c in configs if c["images"] != playground.DEFAULT["images"]})
-    if fewer:
-        reasons.append(" or ".join(f"{n:,} training images" for n in fewer))
-    both = any(c["batch_norm"] and c["images"] != playground.DEFAULT["images"] for c in configs)
-    return (" and " if both else " or ").join(reasons)
+    """What, in this run and the pinned one (CONFIGS, in that order), was never run with several seeds, named for
+    "with … it may be wider" (review 90b #2): batch norm, a training set smaller than the default's, or both; said
+    of each run where the two differ (reviews 91b #2, 92b #1); "" for neither."""
+
+    def unmeasured(config: dict) -> str:
+        parts = ["batch norm"] if config["batch_norm"] else []
+        if config["images"] != playground.DEFAULT["images"]:
+            parts.append(f"{config['images']:,} training images")
+        return " and ".join(parts)
+
+    said = [unmeasured(c) for c in configs]
+    if len({s for s in said if s}) <= 1:  # one kind of setting, in one run or both
+        return next((s for s in said if s), "")
+    return f"{said[0]} in this run and {said[1]} in the pinned one"
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:

@@ -712,7 +712,8 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
         )
     if why == "accuracy":
         rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
-        images = f" ({round(rise * validation):,} of its {validation:,} validation images)" if validation else ""
+        net = round(rise * validation) if validation else 0  # images gained, net (review 92b #2)
+        images = f" ({net:,} more of its {validation:,} validation images right, net)" if validation and net else ""
         return (
             f"its validation loss rose (it ended {rise_words(lowest, loss[-1], d)} above its lowest), but its validation "
             f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}{images}, and the rule asks for both"

@@ -146,7 +146,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             [0.7, 0.8, 0.8, 0.85],
             "its validation loss rose (it ended 0.200 above its lowest), but its validation accuracy ended 5.00 points "
-            "higher than at epoch 2 (100 of its 2,000 validation images), and the rule asks for both.",
+            "higher than at epoch 2 (100 more of its 2,000 validation images right, net), and the rule asks for both.",
             "run overf",
         ),
         ([0.9, 0.8, 0.5, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.85, 0.75], "lowest at epoch 3 of 4", "run overf"),
@@ -433,7 +433,7 @@ def _class_names():
 def test_the_accuracy_reason_gives_points_and_images_only_with_a_count():
     h = {"val_loss": [0.9, 0.5, 0.6, 0.7], "loss": [1.0, 0.8, 0.7, 0.6], "val_accuracy": [0.7, 0.8, 0.8, 0.8004]}
     words = tab.not_overfitting(h, 5_000)
-    assert "ended 0.04 points higher than at epoch 2 (2 of its 5,000 validation images)" in words
+    assert "ended 0.04 points higher than at epoch 2 (2 more of its 5,000 validation images right, net)" in words
     assert "ended 0.04 points higher than at epoch 2, and the rule asks for both" in tab.not_overfitting(h)
     assert "yet its validation accuracy ended higher" not in words
 
@@ -614,8 +614,16 @@ def test_a_pinned_pair_with_the_default_says_which_spread_was_measured():
         ([{}, {"normalize": False}], ""),
         ([{"batch_norm": True}, {}], "batch norm"),
         ([{}, {"images": 1000}], "1,000 training images"),
-        ([{"batch_norm": True}, {"images": 1000}], "batch norm or 1,000 training images"),
+        (
+            [{"batch_norm": True}, {"images": 1000}],
+            "batch norm in this run and 1,000 training images in the pinned one",
+        ),
         ([{"batch_norm": True, "images": 1000, "pool": "average"}, {}], "batch norm and 1,000 training images"),
+        ([{"batch_norm": True}, {"batch_norm": True, "pool": "average"}], "batch norm"),
+        (  # review 92b #1: not "batch norm and 1,000 training images" of both
+            [{"batch_norm": True, "images": 1000}, {"batch_norm": True}],
+            "batch norm and 1,000 training images in this run and batch norm in the pinned one",
+        ),
     ],
 )
 def test_a_pinned_pair_names_only_what_was_never_run_with_several_seeds(changes, said):

@@ -913,7 +913,7 @@ def test_a_no_augmentation_run_whose_validation_peaked_early_gets_the_rules_verd
         said += (
             f"by this app's rule it is not called overfitted: its validation loss rose (it ended {h['val_loss'][-1] - 0.3:.3f} above its "
             f"lowest), but its validation accuracy ended {100 * rise:.2f} points higher than at epoch {best} "
-            f"({round(rise * VALIDATION_SIZE):,} of its {VALIDATION_SIZE:,} validation images)"
+            f"({round(rise * VALIDATION_SIZE):,} more of its {VALIDATION_SIZE:,} validation images right, net)"
         )
     else:
         assert the_lead_rule(h)
