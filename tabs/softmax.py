@@ -455,7 +455,8 @@ def scaling_words(model: LoadedModel) -> str:
     val = len(logits["val_labels"])
     state = confidence_state(confidence, accuracy)  # None: within half a point (review 33c #2)
     effect = "sharpens" if fitted < 1 else "flattens"  # softmax(z / T): T < 1 spreads the logits apart
-    change = f"{effect} its probabilities" + (" only slightly" if len(shown_t(fitted)) > 5 else "")
+    # "only slightly" where three decimals would print it as 1.000, not for any six-character T (review 92c #1)
+    change = f"{effect} its probabilities" + (" only slightly" if f"{fitted:.3f}" == f"{1:.3f}" else "")
     if fitted == 1:  # no direction for no change (reviews 35c #4, 91c #1)
         change = "leaves its probabilities as they are"
     direction = (
@@ -482,7 +483,8 @@ def slider_steps(temperature: float) -> tuple[float, ...]:
     if not TEMPERATURES[0] <= temperature <= TEMPERATURES[1]:
         return ()
     steps = temperature / SLIDER_STEP
-    if f"{temperature:.3f}" == f"{round(steps) * SLIDER_STEP:.3f}":  # on a step as printed (the fit: ~1e-6, 36c #2)
+    digits = len(shown_t(temperature).split(".")[1])  # on a step at the digits printed (36c #2, 92c #2)
+    if f"{temperature:.{digits}f}" == f"{round(steps) * SLIDER_STEP:.{digits}f}":  # the fit: ~1e-6 off a step
         return (round(round(steps) * SLIDER_STEP, 6),)
     below = int(np.floor(steps))
     return round(below * SLIDER_STEP, 6), round((below + 1) * SLIDER_STEP, 6)

@@ -159,6 +159,20 @@ def test_a_fitted_temperature_near_one_is_printed_apart_from_one(monkeypatch, fi
     assert softmax.shown_t(0.65) == "0.650" and softmax.shown_t(1.0000004) == "1.000000"
 
 
+@pytest.mark.parametrize("fitted", [10.5, 0.65])
+def test_only_a_temperature_that_prints_as_one_to_three_decimals_is_slight(monkeypatch, fitted):
+    """Review 92c #1: a six-character T such as 10.500 is not "only slightly"."""
+    from tabs import softmax
+
+    logits = np.array([[3.0, 0, 0], [0, 3.0, 0], [3.0, 0, 0], [0, 0, 0.5]])
+    kept = {"test_logits": logits, "test_labels": np.array([0, 1, 0, 1]), "val_labels": np.zeros(7, int)}
+    monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
+    monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": fitted})
+    words = " ".join(softmax.scaling_words(None).split())
+    effect = "flattens" if fitted > 1 else "sharpens"
+    assert f"T = {fitted:.3f} {effect} its probabilities, though" in words and "only slightly" not in words
+
+
 @pytest.mark.parametrize("fitted", [0.5, 0.97, 1.5])
 def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitted):
     from model.inference import UNSURE_BELOW

@@ -829,7 +829,10 @@ def test_an_underflow_too_small_to_show_is_still_said(logits):
     )
 
 
-@pytest.mark.parametrize("fitted, on", [(1.2999946, True), (0.6499973, False), (0.7004, True), (0.7006, False)])
+@pytest.mark.parametrize(
+    "fitted, on",
+    [(1.2999946, True), (0.6499973, False), (0.7004, True), (0.7006, False), (1.0004, False), (1.0, True)],
+)
 def test_a_fitted_temperature_printed_on_a_step_is_on_it(fitted, on):
     """Review 36c #2: the fit finds T to about 1e-6; one that prints as a slider step is on it, not between two."""
     from tabs import softmax as tab
@@ -838,7 +841,7 @@ def test_a_fitted_temperature_printed_on_a_step_is_on_it(fitted, on):
     assert (len(steps) == 1) == on
     if on:
         assert f"{steps[0]:.3f}" == f"{fitted:.3f}"
-    else:
+    else:  # 1.0004 prints as 1.0004 (review 92c #2): between 1 and the next step, not on 1
         assert steps[0] < fitted < steps[1]
 
 
