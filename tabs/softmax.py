@@ -437,12 +437,19 @@ def calibrate(temperature: float, model: LoadedModel) -> tuple[str, str, dict]:
 def shown_t(t: float) -> str:
     """A fitted temperature as every sentence prints it: to three decimals, or to as many more (up to six) as tell
     it from 1 where three would print it as 1.000 (review 91c #1: "T = 1.000 leaves its probabilities as they are"
-    beside an image it moved across the 40% line)."""
+    beside an image it moved across the 40% line); closer to 1 than that, as 1 plus or minus its distance from 1
+    (review 93c #3)."""
     for digits in range(3, 7):
         shown = f"{t:.{digits}f}"
         if t == 1 or float(shown) != 1:
             return shown
-    return shown
+    return f"1 {'+' if t > 1 else '−'} {abs(t - 1):.0e}"
+
+
+def _as_printed(t: float) -> float:
+    """The temperature as shown_t prints it, as a number (its own value where printed as 1 ± a distance)."""
+    shown = shown_t(t)
+    return float(shown) if " " not in shown else t
 
 
 def scaling_words(model: LoadedModel) -> str:
@@ -465,13 +472,25 @@ def scaling_words(model: LoadedModel) -> str:
         else f"neither over- nor under-confident on average at T = 1 ({confidence:.1%} mean top probability, within "
         f"half a point of its {accuracy:.1%} accuracy)"
     )
+    # a fit the other way from the test set's gap: from the validation images' NLL, not the test set's gap (93c #1)
+    other_way = fitted != 1 and (state == "under-confident") == (fitted > 1) and state is not None
+    other = (
+        f" That T goes the other way from the test set's {state} gap: the fit minimises the validation images' NLL, "
+        "which need not close that gap."
+        if other_way
+        else ""
+    )
+    ece = (  # not "from 7.62% to 7.62%" (review 93c #4)
+        f"leaves the ECE at **{before['ece']:.2%}** (to two decimals)"
+        if f"{before['ece']:.2%}" == f"{after['ece']:.2%}"
+        else f"takes the ECE from **{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**"
+    )
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
         f"the {val:,} validation images train.py held out of training, never the test set: here **T = {shown_t(fitted)}** "
-        f"({_on_the_slider(logits, fitted)}). On the test set it takes the ECE from "
-        f"**{before['ece']:.2%}** at T = 1 to **{after['ece']:.2%}**, without changing any top class"
+        f"({_on_the_slider(logits, fitted)}). On the test set it {ece}, without changing any top class"
         f"{_not_sure_line(logits['test_logits'], fitted, getattr(model, 'feature_distance', None) is not None)}. This model is {direction}; T = {shown_t(fitted)} {change}, "
-        f"though the app itself answers at T = 1: the fitted T is shown here, not applied. The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
+        f"though the app itself answers at T = 1: the fitted T is shown here, not applied.{other} The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "
         "equal-width confidence bins, averaged with each bin weighted by its share of the images. The logits were kept, and T fitted, by "
         f"`{fitted_record(model).get('command', scaling.COMMAND)}`: the app has no dataset at run time.\n\n" + DETAIL
     )
@@ -480,10 +499,11 @@ def scaling_words(model: LoadedModel) -> str:
 def slider_steps(temperature: float) -> tuple[float, ...]:
     """The slider's step TEMPERATURE is on, (step,), or the two steps either side of it, (below, above); () outside
     the slider's range."""
-    if not TEMPERATURES[0] <= temperature <= TEMPERATURES[1]:
+    if not TEMPERATURES[0] <= _as_printed(temperature) <= TEMPERATURES[1]:  # as printed, as the steps (93c #2)
         return ()
     steps = temperature / SLIDER_STEP
-    digits = len(shown_t(temperature).split(".")[1])  # on a step at the digits printed (36c #2, 92c #2)
+    shown = shown_t(temperature)
+    digits = len(shown.split(".")[1]) if " " not in shown else 9  # on a step at the digits printed (36c #2, 92c #2)
     if f"{temperature:.{digits}f}" == f"{round(steps) * SLIDER_STEP:.{digits}f}":  # the fit: ~1e-6 off a step
         return (round(round(steps) * SLIDER_STEP, 6),)
     below = int(np.floor(steps))

@@ -156,7 +156,7 @@ def test_a_fitted_temperature_near_one_is_printed_apart_from_one(monkeypatch, fi
     assert "sharpens" not in words or said == "sharpens"
     assert "flattens" not in words or said == "flattens"
     assert "T = 1.000 leaves" not in words or said is None
-    assert softmax.shown_t(0.65) == "0.650" and softmax.shown_t(1.0000004) == "1.000000"
+    assert softmax.shown_t(0.65) == "0.650" and softmax.shown_t(1.000004) == "1.000004"
 
 
 @pytest.mark.parametrize("fitted", [10.5, 0.65])
@@ -223,3 +223,51 @@ def test_the_readme_quotes_the_fit():
     readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
     t, ece = RECORD["temperature"], RECORD["test_ece"]
     assert f"T = {t:.2f}, test ECE {ece['1']:.2%} at T = 1, {ece['fitted']:.2%} at T = {t:.2f}" in readme
+
+
+# -- review 93c: fitted temperatures the shipped fit does not reach ------------------------------------------------
+def _scaling_at(monkeypatch, fitted: float, logits=None, labels=None) -> str:
+    from tabs import softmax
+
+    logits = np.array([[3.0, 0, 0], [0, 3.0, 0], [3.0, 0, 0], [0, 0, 0.5]]) if logits is None else logits
+    labels = np.array([0, 1, 0, 1]) if labels is None else labels
+    kept = {"test_logits": logits, "test_labels": labels, "val_labels": np.zeros(7, int)}
+    monkeypatch.setattr(softmax, "stored_logits", lambda model: kept)
+    monkeypatch.setattr(softmax, "fitted_record", lambda model: {"temperature": fitted})
+    return " ".join(softmax.scaling_words(None).split())
+
+
+def test_a_fit_the_other_way_from_the_test_sets_gap_says_why(monkeypatch):
+    """Review 93c #1: under-confident on the test set, yet a fitted T above 1 flattens: said, with the reason."""
+    logits = np.array([[1.0, 0, 0], [1.0, 0, 0], [1.0, 0, 0], [1.0, 0, 0]])  # 58% each, all right: under-confident
+    labels = np.zeros(4, int)
+    words = _scaling_at(monkeypatch, 1.2, logits, labels)
+    assert "This model is under-confident at T = 1" in words
+    assert (
+        "not applied. That T goes the other way from the test set's under-confident gap: the fit minimises the "
+        "validation images' NLL, which need not close that gap." in words
+    )
+    assert "goes the other way" not in _scaling_at(monkeypatch, 0.8, logits, labels)
+
+
+def test_a_fit_that_leaves_the_ece_as_printed_says_so(monkeypatch):
+    """Review 93c #4: not "from 7.62% to 7.62%"."""
+    words = _scaling_at(monkeypatch, 1.00004)
+    assert "leaves the ECE at **" in words and "(to two decimals)" in words and "takes the ECE from" not in words
+    assert "takes the ECE from" in _scaling_at(monkeypatch, 0.5)
+
+
+@pytest.mark.parametrize("fitted, shown", [(1.0000004, "1 + 4e-07"), (0.9999996, "1 − 4e-07"), (1.0, "1.000")])
+def test_a_fit_closer_to_one_than_six_decimals_is_printed_apart_from_one(fitted, shown):
+    """Review 93c #3: never "T = 1.000000 flattens"."""
+    from tabs import softmax
+
+    assert softmax.shown_t(fitted) == shown
+
+
+@pytest.mark.parametrize("fitted, steps", [(0.0996, (0.1,)), (0.0994, ()), (10.0004, (10.0,)), (10.0006, ())])
+def test_the_slider_range_is_judged_as_printed(fitted, steps):
+    """Review 93c #2: a T printed as 0.100 is on the slider's first step, not outside its range."""
+    from tabs import softmax
+
+    assert softmax.slider_steps(fitted) == steps
