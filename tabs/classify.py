@@ -434,7 +434,10 @@ def _as_the_app(cv: dict, results: dict | None = None) -> str:
             + one_pass
             + ")"
         )
-    return ", in one pass of the network"
+    # where Classify itself averages with the mirror image, the table says these figures do not (review 93a #3)
+    return ", in one pass of the network" + (
+        " (Classify averages each input with its mirror image, which these figures do not)" if TEST_TIME_FLIP else ""
+    )
 
 
 def _rules_counted(cv: dict, app_has_score: bool = True) -> str:

@@ -414,7 +414,7 @@ def verdict_words(model: LoadedModel) -> str:
     words = [
         f"From the notebook's network to this app's model (the last row), test accuracy went from {steps[0].test_accuracy:.2%} to "
         f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points"
-        + (_lacks(steps[gains.index((best_gain, best_name)) + 1].takes_in, "it").replace(" (", "; ", 1) or ")")
+        + _step_also(steps, gains.index((best_gain, best_name)))
         + _won_back(steps, gains.index((best_gain, best_name)), model.playground, model)
         + "."
         + _best_step_reestimated(model, steps, gains.index((best_gain, best_name)))
@@ -544,6 +544,17 @@ def for_scale(model: LoadedModel | None, epochs: str | None = None) -> str:
     )
 
 
+def _step_also(steps: list[Rung], i: int) -> str:
+    """What the step from rung I to the next also did, closing its bracket: the changes of rows this folder lacks,
+    and a change of epochs its name does not say (reviews 92a #2, 93a #1)."""
+    before, after = steps[i], steps[i + 1]
+    also = [_lacks(after.takes_in, "it")[2:-1]] if after.takes_in else []
+    if before.epochs.isdigit() and after.epochs.isdigit() and before.epochs != after.epochs:
+        if after.name not in (LONGER, SHORTER):  # their names say it
+            also.append(f"it trained {after.epochs} epochs instead of {before.epochs}")
+    return "".join(f"; {a}" if n == 0 else f", and {a}" for n, a in enumerate(also)) + ")"
+
+
 def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: LoadedModel | None = None) -> str:
     """When the step before the largest one (from rung BEST to the next) lost more than half of what the largest
     gained: the two steps' net change, over the rung before that loss, set against the Playground's noise rule
@@ -575,7 +586,8 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
         verdict = f", no clear gain or loss ({once})"
     else:
         verdict = f" in {once}, so a hint, not a finding"
-    return f", after **{steps[best].name}** had lost {-100 * lost:.2f} points" + scored + verdict
+    lacks = _lacks(steps[best].takes_in, "that step")  # the losing step may take in missing rows too (93a #2)
+    return f", after **{steps[best].name}** had lost {-100 * lost:.2f} points{lacks}" + scored + verdict
 
 
 def _best_step_reestimated(model: LoadedModel, steps: list[Rung], best: int) -> str:

@@ -923,3 +923,15 @@ def test_the_generated_kinds_are_said_to_be_all_the_apps_only_where_its_fine_tun
     none = {**real, "generated_outliers": {}, "outlier_exposure": False}
     words = classify._families_left(cv, none)
     assert "trained on all three" not in words and "the app's model's fine-tune recorded none)" in words
+
+
+def test_fold_figures_in_one_pass_say_classify_averages_with_the_mirror():
+    """Review 93a #3: where the folds were scored in one pass, the table says Classify answers otherwise."""
+    from model.inference import TEST_TIME_FLIP
+    from tabs import classify
+
+    assert TEST_TIME_FLIP
+    assert classify._as_the_app({"mirror_averaged": False}) == (
+        ", in one pass of the network (Classify averages each input with its mirror image, which these figures do not)"
+    )
+    assert classify._as_the_app({"mirror_averaged": True}).startswith(", answering as Classify does")

@@ -1224,3 +1224,37 @@ def test_a_ladder_with_rows_missing_says_so_in_the_verdict_and_the_reading_note(
     own = {r.name: r for r in improve.rungs(model)}[improve.RECIPE]
     assert own.change.startswith("this app's network and recipe trained 10 epochs, as many as the row above: ")
     assert "instead of 10" not in own.change
+
+
+def test_the_largest_step_says_it_also_changed_the_epochs_and_a_lost_step_its_missing_rows():
+    """Review 93a #1: "+ this app's recipe" as the largest step also trained 27 epochs instead of 10; #2: the step
+    that lost before the largest one may take in a missing row's changes too."""
+    from tabs import improve
+
+    model = as_other(fake_model(photos=True))
+    del model.ablations["vgg-aug"], model.ablations["baseline"]
+    steps = improve.rungs(model)
+    assert improve.RECIPE in [r.name for r in steps]
+    above = {r.name: r for r in steps}[improve.RUNG_NAMES["vgg"]]
+    gain = 100 * (BEFORE["test_accuracy"] - RUNS["vgg"]["test_accuracy"])
+    assert gain > 100 * (RUNS["vgg"]["test_accuracy"] - RUNS["notebook-bn"]["test_accuracy"])  # the largest step
+    verdict = one_line(improve.verdict_words(model))
+    assert (
+        f"the largest step was **+ this app's recipe** ({gain:+.2f} points; this folder has no **+ augmentation** "
+        "and **+ smoothing, schedule** rows, so it also takes in their changes, and it trained "
+        f"{BEFORE['epochs']} epochs instead of {above.epochs})" in verdict
+    )
+    full = one_line(improve.verdict_words(as_other(fake_model(photos=True))))
+    assert "epochs instead of" not in full.split("the largest step was")[1].split(")")[0]
+
+    model = as_other(fake_model(photos=True, notebook_bn=0.85))
+    del model.ablations["notebook-bn"]
+    model.ablations["vgg"]["test_accuracy"] = 0.80  # the step that loses takes in the batch-norm row
+    model.ablations["vgg-aug"]["test_accuracy"] = 0.93
+    steps = improve.rungs(model)
+    best = [r.name for r in steps].index(improve.RUNG_NAMES["vgg-aug"]) - 1
+    words = improve._won_back(steps, best, GRID, model)
+    assert words.startswith(
+        ", after **+ this app's network** had lost 10.81 points (this folder has no **+ batch norm** row, so that step "
+        "also takes in its changes)"
+    )
