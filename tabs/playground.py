@@ -325,7 +325,7 @@ def unmeasured_reason(configs) -> str:
     said = [unmeasured(c) for c in configs]
     if len({s for s in said if s}) <= 1:  # one kind of setting, in one run or both
         return next((s for s in said if s), "")
-    return f"{said[0]} in this run and {said[1]} in the pinned one"
+    return f"{said[0]} in this run, and {said[1]} in the pinned one,"  # commas part the runs (review 93b #1)
 
 
 def effects_table(grid: dict, config: dict, spread: float) -> str:
@@ -344,8 +344,9 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
             f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
         )
     return (
-        "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points)"
-        "</caption><thead><tr><th>knob → value</th><th>points</th><th>verdict</th></tr></thead>"
+        "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points); "
+        f"<i>within noise</i>: under the default setting's {spread:.2f}-point seed noise (other settings' spread was "
+        "not measured)</caption><thead><tr><th>knob → value</th><th>points</th><th>verdict</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table><p class='caption'>{REESTIMATED}</p>"
     )
 
@@ -500,6 +501,8 @@ def status_words(queue: LiveQueue, run, grid: dict | None, epochs: int) -> str:
     if run.finished:
         return f"Trained in {sum(run.history.get('seconds', [])):.0f} s.{watching}"
     ahead = queue.ahead(run)
+    if ahead == []:  # first in line, between the worker's runs: not "0 runs … about 0 s" (review 93b #4)
+        return f"Starting: yours is next.{watching}"
     if ahead is not None:
         wait = sum(expected_seconds(grid, r.config) * (1 - r.epochs_done / epochs) for r in ahead)
         return (

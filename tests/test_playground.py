@@ -233,9 +233,11 @@ def test_the_default_run_is_not_called_overfitted():
 def test_the_effects_table_calls_a_change_below_the_seed_spread_noise():
     config = playground.DEFAULT
     table = tab.effects_table(GRID, config, spread=100.0)  # every change smaller than 100 points
-    assert table.count(">within noise<") == 6 and ">noise<" not in table  # not shown to be noise, only not told apart
+    assert (
+        table.count("<td>within noise</td>") == 6 and ">noise<" not in table
+    )  # not shown to be noise, only not told apart
     table = tab.effects_table(GRID, config, spread=0.0)
-    assert "noise<" not in table
+    assert "noise</td>" not in table
     assert table.count(">higher, one run each<") + table.count(">lower, one run each<") == 6  # review 25b #3
     assert "better" not in table and "worse" not in table  # review 43b L2: a size, not a verdict
     with_bn = _find({**config, "batch_norm": True})  # batch-norm runs compared re-estimated
@@ -536,6 +538,19 @@ def test_the_wait_adds_the_live_runs_pause_after_each_batch(in_grid):
     run = type("Run", (), {"error": None, "stopped": False, "finished": False, "watchers": 1})()
     words = tab.status_words(queue, run, grid, GRID["epochs"])
     assert words.startswith(f"Waiting: 2 runs of other settings before yours, about {wait:.0f} s.")
+    first = type("Queue", (), {"ahead": lambda self, run: []})()  # review 93b #4: next, between the worker's runs
+    assert tab.status_words(first, run, grid, GRID["epochs"]) == "Starting: yours is next."
+
+
+def test_the_effects_table_says_whose_seed_noise_within_noise_is():
+    """Review 93b #2: "within noise" is under the default setting's seed noise; the others' was not measured."""
+    spread = tab.noise_words(GRID)[0]
+    table = tab.effects_table(GRID, {**playground.DEFAULT, "batch_norm": True, "images": 1000}, spread)
+    assert (
+        f"<i>within noise</i>: under the default setting's {spread:.2f}-point seed noise (other settings' spread was "
+        "not measured)</caption>" in table
+    )
+    assert spread == 1.38
 
 
 # -- review 31b #8: Gradio's Label rounds to whole percents, and the note under it says so -----------------------------
@@ -616,13 +631,13 @@ def test_a_pinned_pair_with_the_default_says_which_spread_was_measured():
         ([{}, {"images": 1000}], "1,000 training images"),
         (
             [{"batch_norm": True}, {"images": 1000}],
-            "batch norm in this run and 1,000 training images in the pinned one",
+            "batch norm in this run, and 1,000 training images in the pinned one,",
         ),
         ([{"batch_norm": True, "images": 1000, "pool": "average"}, {}], "batch norm and 1,000 training images"),
         ([{"batch_norm": True}, {"batch_norm": True, "pool": "average"}], "batch norm"),
         (  # review 92b #1: not "batch norm and 1,000 training images" of both
             [{"batch_norm": True, "images": 1000}, {"batch_norm": True}],
-            "batch norm and 1,000 training images in this run and batch norm in the pinned one",
+            "batch norm and 1,000 training images in this run, and batch norm in the pinned one,",
         ),
     ],
 )
