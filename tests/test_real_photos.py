@@ -199,7 +199,7 @@ def test_training_with_real_photos_writes_both_models(tiny_dataset, tmp_path):
     x = np.zeros((1, 28, 28, 1), dtype="float32")
     assert not np.allclose(shipped.predict(x, verbose=0), before.predict(x, verbose=0))  # the fine-tune changed it
     assert json.loads((out / "fashion-mnist-only" / "metrics.json").read_text())["epochs"] == 2
-    assert "real phone photos" in (out / "README.md").read_text()
+    assert "real photos of" in (out / "README.md").read_text()
 
 
 @pytest.mark.slow
