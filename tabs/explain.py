@@ -481,6 +481,12 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
             f"{where(OTHER_CUT)} on {second[0]:.0%} against {second[1]:.0%}"
         )
 
+    def on_how_many(sign: int) -> str:  # "most" at a cut-off where the excess is over half the images (94c #4)
+        many = ["most" if excess(sign, cut) > 0.5 else "some" for cut in cuts]
+        if many[0] == many[1]:
+            return f"on {many[0]} images"
+        return f"on {many[0]} images by the {cuts[0]} cut-off and {many[1]} by {cuts[1]}"
+
     def mostly(sign: int) -> bool:  # "mostly" only where that sign's excess is the larger at both cut-offs (38c #1)
         return all(excess(sign, cut) > excess(-sign, cut) for cut in cuts)
 
@@ -491,8 +497,8 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
                 if mostly(1)
                 else "and ρ above 0 alone is above chance at both cut-offs too"
             )
-            + f" ({both_cuts(1)}), so on {'most' if k - k_chance > 0.5 else 'some'} images its re-drawn map likely "
-            "keeps part of the trained ranking" + (mixed(-1) if any(turned) else "")
+            + f" ({both_cuts(1)}), so its re-drawn map likely keeps part of the trained ranking {on_how_many(1)}"
+            + (mixed(-1) if any(turned) else "")
         )
     if all(turned) and not all(kept):  # beyond chance, as rankings turned round, on some of the images
         return (
@@ -501,8 +507,9 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
                 if mostly(-1)
                 else "but reversed rankings alone are above chance at both cut-offs"
             )
-            + f" ({both_cuts(-1)}), so on {'most' if t - t_chance > 0.5 else 'some'} images its re-drawn map likely "
-            "follows part of the trained ranking turned round" + (mixed(1) if any(kept) else "")  # as weak (42c #1)
+            + f" ({both_cuts(-1)}), so its re-drawn map likely follows part of the trained ranking turned round "
+            + on_how_many(-1)
+            + (mixed(1) if any(kept) else "")  # as weak (42c #1)
         )
     split = (
         f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
@@ -510,7 +517,8 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
     )
     if all(kept) and all(turned):  # both signs beyond chance at both cut-offs
         return (
-            f"in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely holds "
+            f"in rankings kept and turned round alike ({both_cuts(1)}; {both_cuts(-1)}, both signs above chance at "
+            "both cut-offs), so its re-drawn map likely holds "
             "part of the trained ranking on some images and part of it turned round on others"
         )
     if any(kept) or any(turned):  # a sign clear of chance at one cut-off and not the other

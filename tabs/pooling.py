@@ -90,7 +90,7 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
     window = x[row * stride : row * stride + size, col * stride : col * stride + size]
     cells = " | ".join(" ".join(f"{v:.4g}" for v in r) for r in window)
     note = (
-        f"The {size}×{size} window for the output at row {row}, column {col} (stride {stride}): values {cells}. "
+        f"The {size}×{size} window for the output at row {row}, column {col} (stride {stride}): values, row by row, {cells}. "
         f"**Max = {window.max():.4g}**, **mean = {window.mean():.4g}**. "
         f"The map shrinks from {x.shape[0]}×{x.shape[1]} to {results[mode].shape[0]}×{results[mode].shape[1]}."
     )

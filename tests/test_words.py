@@ -50,6 +50,8 @@ def points(a: str, b: str) -> float:
 
 # -- phrases the issue found wrong: on no page, in no tab module's words and not in the README's tab list -----
 WRONG = [
+    "Why so close? Our first convolution",  # the invariance stated as the cause of one pair's gap (review 94c #1)
+    "this network can learn almost the same",  # true of the network without batch norm too (review 94c #1)
     "the same probabilities here (largest difference",  # "the same" beside a nonzero difference (review 90c #3)
     "with 1,000 images or batch norm it may be wider",  # named both where one held (review 90b #2)
     "label-smoothed in this app's recipe only",  # the legend did not say which run was which (review 90b #5)

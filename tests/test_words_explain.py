@@ -268,8 +268,8 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
             "the excess over chance mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for "
-            "different images, ρ ≥ 0.3 on 75% against 25%), so on some "
-            "images its re-drawn map likely keeps part of the trained ranking",
+            "different images, ρ ≥ 0.3 on 75% against 25%), so its re-drawn map likely keeps part of the trained "
+            "ranking on some images",
         ),
         # the same sizes, but turned round (review 24c #3): |ρ| counts a reversed ranking as kept
         (
@@ -278,8 +278,8 @@ def _hand_made(same: list[float], chance: list[float] | None, offsets: int = 1) 
             1,
             "'s 75% against 25% for different images (at |ρ| ≥ 0.3, 75% against 25%): above chance at both cut-offs, "
             "but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% "
-            "for different images, ρ ≤ −0.3 on 75% against 0%), so "
-            "on most images its re-drawn map likely follows part of the trained ranking turned round",
+            "for different images, ρ ≤ −0.3 on 75% against 0%), so its re-drawn map likely follows part of the trained "
+            "ranking turned round on most images",
         ),
         # beyond chance at 0.2 only (at 0.3 none is kept): borderline
         (
@@ -380,8 +380,8 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             "above",
             "not above",
             "the excess over chance mostly with ρ above 0 at both cut-offs (ρ ≥ 0.2 on 75% of images against 25% for "
-            "different images, ρ ≥ 0.3 on 75% against 25%), so on some "
-            "images its re-drawn map likely keeps part of the trained ranking (one random draw",
+            "different images, ρ ≥ 0.3 on 75% against 25%), so its re-drawn map likely keeps part of the trained "
+            "ranking on some images (one random draw",
         ),
         (
             [-0.5, -0.45, -0.4, 0.1] * 25,
@@ -389,8 +389,8 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             "not above",
             "above",
             "but the excess over chance mostly in reversed rankings at both cut-offs (ρ ≤ −0.2 on 75% of images against 0% "
-            "for different images, ρ ≤ −0.3 on 75% against 0%), so "
-            "on most images its re-drawn map likely follows part of the trained ranking turned round (one random draw",
+            "for different images, ρ ≤ −0.3 on 75% against 0%), so its re-drawn map likely follows part of the trained "
+            "ranking turned round on most images (one random draw",
         ),
         (  # review 35c #2: kept not above chance at 0.2 but above at 0.3; turned round above at both
             [0.35] * 30 + [-0.5] * 30 + [0.25] * 10 + [0.0] * 30,
@@ -400,7 +400,8 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             # review 37c #1: turned round above chance at both cut-offs is said; only keeping depends on the cut-off
             # review 38c #1: at 0.3 the two signs' excesses are equal (30 points each): not "mostly"
             "but reversed rankings alone are above chance at both cut-offs (ρ ≤ −0.2 on 30% of images against 0% for "
-            "different images, ρ ≤ −0.3 on 30% against 0%), so on some images its re-drawn map likely follows part of the trained ranking turned round; whether it also keeps "
+            "different images, ρ ≤ −0.3 on 30% against 0%), so its re-drawn map likely follows part of the trained "
+            "ranking turned round on some images; whether it also keeps "
             "the trained ranking on some images depends on the cut-off (ρ ≥ 0.2 on 40% against 40%, not clearly "
             "above; ρ ≥ 0.3 on 30% against 0%, above chance) (one random draw",
         ),
@@ -408,14 +409,15 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             *SPLIT_BOTH,
             "above",
             "above",
-            "in rankings kept and turned round alike ({split}, both above chance), so its re-drawn map likely holds "
+            "in rankings kept and turned round alike ({both}, both signs above chance at both cut-offs), so its "
+            "re-drawn map likely holds "
             "part of the trained ranking on some images and part of it turned round on others (one random draw",
         ),
         (  # the same, signs swapped: more kept than turned round, still both
             *([-v for v in values] for values in SPLIT_BOTH),
             "above",
             "above",
-            "in rankings kept and turned round alike ({split}, both above chance)",
+            "in rankings kept and turned round alike ({both}, both signs above chance at both cut-offs)",
         ),
         (
             *SPLIT_NEITHER,
@@ -430,8 +432,8 @@ SPLIT_NEITHER = (  # |ρ| 20 points above chance on every image it differs; each
             "above",
             "above",  # at 0.2 only: at 0.3 no ρ is -0.3 or below
             "and ρ above 0 alone is above chance at both cut-offs too (ρ ≥ 0.2 on 20% of images against 0% for "
-            "different images, ρ ≥ 0.3 on 20% against 0%), so on some images its re-drawn map likely keeps part of the "
-            "trained ranking; whether it also turns it round on some images depends on the cut-off (ρ ≤ −0.2 on 40% "
+            "different images, ρ ≥ 0.3 on 20% against 0%), so its re-drawn map likely keeps part of the "
+            "trained ranking on some images; whether it also turns it round on some images depends on the cut-off (ρ ≤ −0.2 on 40% "
             "against 0%, above chance; ρ ≤ −0.3 on 0% against 0%, not clearly above) (one random draw",
         ),
     ],
@@ -455,7 +457,17 @@ def test_an_excess_at_both_cut_offs_is_worded_by_which_sign_is_above_chance(same
         f"images (at |ρ| ≥ 0.3, {np.mean(np.abs(rho) >= 0.3):.0%} against {np.mean(np.abs(pairs) >= 0.3):.0%}): above "
         "chance at both cut-offs, "
     )
-    assert shares + said.format(split=split) in words, words
+    both = (
+        "; ".join(  # review 94c #4: both cut-offs' figures, each sign
+            f"{where}{c} on {np.mean(rho * sign >= c):.0%}{' of images' if c == 0.2 else ''} against "
+            f"{np.mean(pairs * sign >= c):.0%}{' for different images' if c == 0.2 else ''}"
+            for sign, where in ((1, "ρ ≥ "), (-1, "ρ ≤ −"))
+            for c in (0.2, 0.3)
+        )
+        .replace("; ρ ≥ 0.3", ", ρ ≥ 0.3")
+        .replace("; ρ ≤ −0.3", ", ρ ≤ −0.3")
+    )
+    assert shares + said.format(split=split, both=both) in words, words
     at_both = {  # each sign at both cut-offs, by the rule written out in this test
         sign: [_signed_verdict(same, chance, sign, cut) == "above" for cut in (0.2, 0.3)] for sign in (1, -1)
     }
@@ -1074,7 +1086,9 @@ def test_the_top_layer_stage_gets_its_own_verdicts(shipped_model):
     assert (smooth > 0).all() and np.mean(smooth >= 0.2) > 0.5
     assert (
         f"**SmoothGrad**'s {np.mean(np.abs(smooth) >= 0.2):.0%} against" in top
-        and "so on most images its re-drawn map likely keeps part of the trained ranking" in top
+        and "so its re-drawn map likely keeps part of the trained ranking on most images by the 0.2 cut-off and "
+        "some by 0.3"
+        in top
     )
     for m in ("Grad-CAM", "Occlusion"):
         rho = np.array(_rho(TOP, m))
