@@ -421,6 +421,8 @@ def _share_range(folds: list[dict], photos: int) -> str:
 def _as_the_app(cv: dict, results: dict | None = None) -> str:
     """Whether the third row answered as Classify does, the input and its mirror image averaged, and then its top
     class in one pass too (RESULTS: real_photos.json), so the gap to the one-pass rows is not all training's."""
+    if cv.get("mirror_averaged") and not TEST_TIME_FLIP:  # not "as Classify does" where it answers in one pass (94a #4)
+        return ", with the input and its mirror image averaged (Classify answers in one pass, so not as it answers)"
     if cv.get("mirror_averaged"):
         one = (((results or {}).get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {})
         one_pass = (

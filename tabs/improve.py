@@ -346,7 +346,7 @@ def detail_words(model: LoadedModel) -> str:
     if steps[-1].name == PHOTOS and len(seeds) > 1:
         words.append(
             f"The last row's fine-tune ran {len(seeds)} seeds and kept the one best on Fashion-MNIST's validation "
-            f"split; all {len(seeds)} seeds' validation accuracy was recorded ({min(seeds):.2%}–{max(seeds):.2%}), "
+            f"split; {_all(seeds)} seeds' validation accuracy was recorded ({min(seeds):.2%}–{max(seeds):.2%}), "
             "but test accuracy only for the kept one" + _against_the_start(seeds, model)
         )
     noise = short_run_noise(model.playground)
@@ -498,6 +498,11 @@ def _optimistic(real: dict) -> str:
     )
 
 
+def _classify_uses() -> str:
+    """ " Classify uses" where it does (TEST_TIME_FLIP), else that it does not (review 94a #4)."""
+    return " Classify uses" if TEST_TIME_FLIP else ", which Classify does not use"
+
+
 def _fine_tuned_top1(real: dict) -> str:
     """The fold models' top-class share in one pass, like the Fashion-MNIST-only model's, then as Classify answers."""
     after, folds = real["cross_validation"]["cv"]["top1"], real["cross_validation"]["folds"]
@@ -508,16 +513,16 @@ def _fine_tuned_top1(real: dict) -> str:
         )
     if not one:  # review 49a #2: mirror-averaged, beside a one-pass figure: said, and the one-pass figure missing
         return (
-            f"{after['mean']:.1%} with the mirror average Classify uses (the mean of {folds} fold models; standard "
+            f"{after['mean']:.1%} with the mirror average{_classify_uses()} (the mean of {folds} fold models; standard "
             f"deviation {100 * after['sd']:.1f} points; their one-pass figure was not recorded)"
         )
     return (  # "±" said in words: a standard deviation over the fold models, not an interval (review 35b #7)
-        f"{one['mean']:.1%} in one pass ({after['mean']:.1%} with the mirror average Classify uses; means of {folds} "
+        f"{one['mean']:.1%} in one pass ({after['mean']:.1%} with the mirror average{_classify_uses()}; means of {folds} "
         f"fold models, standard deviations {100 * one['sd']:.1f} and {100 * after['sd']:.1f} points)"
     )
 
 
-def for_scale(model: LoadedModel | None, epochs: str | None = None) -> str:
+def for_scale(model: LoadedModel | None, epochs: str | None = None, row: str = "this row") -> str:
     """ "for scale only, on a smaller training set (10,000 images against the rows' 55,000)": what the Playground's
     10-epoch seeds are to the ladder's rows, trained on the whole training split (review 33a #1, 34a #2); where the
     row set against them (EPOCHS, its Rung.epochs) trained longer than the Playground's runs, that too (82a #4)."""
@@ -525,12 +530,12 @@ def for_scale(model: LoadedModel | None, epochs: str | None = None) -> str:
     rows, batch = metrics.get("train_size"), metrics.get("batch_size")
     grid_epochs = (getattr(model, "playground", None) or {}).get("epochs")
     longer = (
-        f", and {grid_epochs} epochs against this row's {epochs}"
+        f", and {grid_epochs} epochs against {row}'s {epochs}"
         if epochs and grid_epochs and epochs != str(grid_epochs)
         else ""
     )
     if rows is None or rows <= DEFAULT["images"]:
-        return "for scale only" + (f", on {grid_epochs} epochs against this row's {epochs}" if longer else "")
+        return "for scale only" + (f", on {grid_epochs} epochs against {row}'s {epochs}" if longer else "")
     if batch is None or batch == BATCH_SIZE:
         return (
             f"for scale only, on a smaller training set ({DEFAULT['images']:,} images against the rows' {rows:,})"
@@ -544,15 +549,20 @@ def for_scale(model: LoadedModel | None, epochs: str | None = None) -> str:
     )
 
 
-def _step_also(steps: list[Rung], i: int) -> str:
-    """What the step from rung I to the next also did, closing its bracket: the changes of rows this folder lacks,
-    and a change of epochs its name does not say (reviews 92a #2, 93a #1)."""
+def _also(steps: list[Rung], i: int, step: str) -> list[str]:
+    """What the step from rung I to the next (STEP: how the sentence calls it) also did: the changes of rows this
+    folder lacks, and a change of epochs its name does not say (reviews 92a #2, 93a #1, 94a #1)."""
     before, after = steps[i], steps[i + 1]
-    also = [_lacks(after.takes_in, "it")[2:-1]] if after.takes_in else []
+    also = [_lacks(after.takes_in, step)[2:-1]] if after.takes_in else []
     if before.epochs.isdigit() and after.epochs.isdigit() and before.epochs != after.epochs:
         if after.name not in (LONGER, SHORTER):  # their names say it
-            also.append(f"it trained {after.epochs} epochs instead of {before.epochs}")
-    return "".join(f"; {a}" if n == 0 else f", and {a}" for n, a in enumerate(also)) + ")"
+            also.append(f"{step} trained {after.epochs} epochs instead of {before.epochs}")
+    return also
+
+
+def _step_also(steps: list[Rung], i: int) -> str:
+    """_also for the largest step, closing the bracket its gain opened."""
+    return "".join(f"; {a}" if n == 0 else f", and {a}" for n, a in enumerate(_also(steps, i, "it"))) + ")"
 
 
 def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: LoadedModel | None = None) -> str:
@@ -575,7 +585,7 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
     scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
     noise = short_run_noise(grid)
     if noise is not None:  # the yardstick is the Playground's, for scale only (review 34a #2)
-        scale = for_scale(model, steps[best + 1].epochs)
+        scale = for_scale(model, steps[best + 1].epochs, f"**{steps[best + 1].name}**")  # not "this row" (94a #2)
         rule = f"{seed_yardstick(grid, noise[0])}, {scale}; these runs' own seed spread was not measured"
         verdict = (
             f", less than {rule} ({once})"
@@ -586,7 +596,8 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
         verdict = f", no clear gain or loss ({once})"
     else:
         verdict = f" in {once}, so a hint, not a finding"
-    lacks = _lacks(steps[best].takes_in, "that step")  # the losing step may take in missing rows too (93a #2)
+    also = _also(steps, best - 1, "that step")  # the losing step's missing rows and epochs too (93a #2, 94a #1)
+    lacks = f" ({', and '.join(also)})" if also else ""
     return f", after **{steps[best].name}** had lost {-100 * lost:.2f} points{lacks}" + scored + verdict
 
 
@@ -788,6 +799,11 @@ def _same_split(model: LoadedModel) -> bool | None:
     return all(before[key] == after[key] for key in keys)
 
 
+def _all(seeds: list) -> str:
+    """ "both" for two, "all 3" for more (review 94a #3)."""
+    return "both" if len(seeds) == 2 else f"all {len(seeds)}"
+
+
 def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
     """The fine-tune seeds' validation accuracy set against the model they started from (fashion-mnist-only's last
     epoch): on the same split, all below is no clear cost (the start was chosen on those images), all above a hint
@@ -804,13 +820,13 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
             "one seed, which this folder does not record)"
         )
         if max(seeds) < start:
-            return f": all {len(seeds)} ended below {where}."
+            return f": {_all(seeds)} ended below {where}."
         if min(seeds) > start:
-            return f": all {len(seeds)} ended above {where}."
+            return f": {_all(seeds)} ended above {where}."
         return f", on either side of {where}."
     if max(seeds) < start:  # review 40a #1: a start chosen on those images is flattered there
         flattered = (
-            f": all {len(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
+            f": {_all(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
             "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
             "may be flattered"
         )
@@ -823,7 +839,7 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
         return flattered + f"; how much of the falls (up to {fall:.2f} points) is a cost was not measured."
     if min(seeds) > start:
         return (  # the same evidence as a fall, hedged the same way (review 35a #4)
-            f": all {len(seeds)} ended above the starting model on the same validation split ({start:.2%}), a hint "
+            f": {_all(seeds)} ended above the starting model on the same validation split ({start:.2%}), a hint "
             "of a small gain, not a measurement of it."
         )
     return f", on either side of the starting model's {start:.2%} on the same validation split."

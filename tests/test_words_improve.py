@@ -1258,3 +1258,32 @@ def test_the_largest_step_says_it_also_changed_the_epochs_and_a_lost_step_its_mi
         ", after **+ this app's network** had lost 10.81 points (this folder has no **+ batch norm** row, so that step "
         "also takes in its changes)"
     )
+
+
+# -- review 94a: the losing step's epochs, the Playground's epochs set against a named row, "both" seeds, the mirror --
+def test_the_losing_step_says_it_changed_the_epochs_and_the_scale_names_its_row():
+    from tabs import improve
+
+    model = as_other(fake_model(photos=True))
+    for name in ("notebook-bn", "vgg"):
+        model.ablations[name]["epochs"] = 15
+    steps = improve.rungs(model)
+    best = [r.name for r in steps].index(improve.RUNG_NAMES["vgg"]) - 1
+    words = improve._won_back(steps, best, GRID, model)
+    assert words.startswith(", after **+ batch norm** had lost 2.73 points (that step trained 15 epochs instead of 10)")
+    assert f"{GRID['epochs']} epochs against **+ this app's network**'s 15" in words and "this row's" not in words
+
+
+def test_two_fine_tune_seeds_are_both_and_the_mirror_is_said_only_where_classify_uses_it(shipped_model, monkeypatch):
+    from tabs import classify, improve
+
+    start = BEFORE["history"]["val_accuracy"][-1]
+    assert improve._against_the_start([start + 0.001, start + 0.002], shipped_model).startswith(": both ended above")
+    assert improve._against_the_start([start + 0.001] * 3, shipped_model).startswith(": all 3 ended above")
+    assert " Classify uses" in improve._fine_tuned_top1(REAL)
+    monkeypatch.setattr(improve, "TEST_TIME_FLIP", False)
+    assert "Classify uses" not in improve._fine_tuned_top1(REAL)
+    assert ", which Classify does not use" in improve._fine_tuned_top1(REAL)
+    monkeypatch.setattr(classify, "TEST_TIME_FLIP", False)
+    said = classify._as_the_app({"mirror_averaged": True})
+    assert "as Classify does" not in said and "(Classify answers in one pass, so not as it answers)" in said
