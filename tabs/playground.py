@@ -87,8 +87,8 @@ for the seed noise): its curves show at once. Pin a run to compare, or press **T
 # gap (the training curve is averaged over an epoch in which the weights still change; review 31b #7); many texts call
 # a wide gap overfitting, this app keeps the word for its rule (review 36b #L2)
 CURVE_GAP = (
-    "the curve gap, which only approximates the generalization gap (the Overfitting tab says why). Many texts would "
-    "call a wide gap overfitting; this app keeps the word for its rule, validation getting worse"
+    "the curve gap, which only approximates the generalization gap (the Overfitting tab says why). Some texts call "
+    "such a gap overfitting; this app keeps the word for its rule, validation getting worse"  # no size word (94b #2)
 )
 LIVE_PAUSE = 0.005  # s of rest after each batch of a live run (~20 ms each): the rest of the app keeps a share
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
@@ -196,7 +196,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
             f"did not overfit in {epochs} epochs"
             + (
-                f", though its training accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
+                f", though its training curve's accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
                 if gap >= WIDE_GAP and not harder
                 else "."
             )
@@ -209,9 +209,9 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         wide = ""
         if gap >= WIDE_GAP and not harder:
             wide = (
-                f" Its training accuracy also ended {gap:.1f} points above validation."
+                f" Its training curve's accuracy also ended {gap:.1f} points above validation."
                 if climb
-                else f" Its training accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
+                else f" Its training curve's accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
             )
         return (
             head
@@ -343,10 +343,18 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
             f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"
             f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
         )
+    seeds = sorted(playground.seed_spread(grid))
+    first = (  # from the default, each change is against its first seed's run (review 94b #1)
+        f"; each change is against the default setting's first seed's run "
+        f"({100 * playground.grid_run(grid, config)['test_accuracy']:.2f}%; its {len(seeds)} seeds: "
+        f"{seeds[0]:.2f}–{seeds[-1]:.2f}%)"
+        if config == playground.DEFAULT and len(seeds) > 1
+        else ""
+    )
     return (
         "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points); "
         f"<i>within noise</i>: under the default setting's {spread:.2f}-point seed noise (other settings' spread was "
-        "not measured)</caption><thead><tr><th>knob → value</th><th>points</th><th>verdict</th></tr></thead>"
+        f"not measured){first}</caption><thead><tr><th>knob → value</th><th>points</th><th>verdict</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table><p class='caption'>{REESTIMATED}</p>"
     )
 

@@ -604,12 +604,12 @@ def reestimated_step_words(
             f": with both re-estimated, the {step:+.2f}-point step is gone (too close to call from one run each)"
             if abs(again) < TOO_CLOSE
             else f": with both re-estimated, the {step:+.2f}-point step on the test set turns round (one run each)"
-        ) + ", and whether either run's learned weights do better is not shown."
+        ) + ", and whether one run's learned weights do better than the other's is not shown."
     elif abs(again) < abs(step):
         # review 37b M2: one run each, and both steps may be noise, so the narrowing is not split into causes
         words += f": re-estimating narrows the test-set step by {abs(step - again):.2f} points" + (
-            ", leaving a step too close to call from one run each, so whether either run's learned weights do "
-            "better is not shown."
+            ", leaving a step too close to call from one run each, so whether one run's learned weights do "
+            "better than the other's is not shown."
             if abs(again) < TOO_CLOSE
             else " (one run each)."
         )

@@ -114,8 +114,8 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             None,
             "lowest at the last epoch (0.500), so by the Overfitting tab's rule this run did not overfit in 4 epochs, "
-            "though its training accuracy ended 10.0 points above validation: the curve gap, which only approximates "
-            "the generalization gap (the Overfitting tab says why). Many texts would call a wide gap overfitting; "
+            "though its training curve's accuracy ended 10.0 points above validation: the curve gap, which only approximates "
+            "the generalization gap (the Overfitting tab says why). Some texts call such a gap overfitting; "
             "this app keeps the word for its rule, validation getting worse.",
             "overfitted",
         ),
@@ -468,12 +468,12 @@ def test_a_climb_within_the_margin_gets_the_one_seed_caveat_and_the_gap_is_not_c
     assert "No clear overfitting by the Overfitting tab's rule" in words
     assert (tab.CLIMB in words) == climbs
     if climbs:
-        assert words.endswith(f"{tab.CLIMB}. Its training accuracy also ended 12.0 points above validation.")
-        assert "Many texts would call a wide gap overfitting" not in words
+        assert words.endswith(f"{tab.CLIMB}. Its training curve's accuracy also ended 12.0 points above validation.")
+        assert "Some texts call such a gap overfitting" not in words
     else:
         assert words.endswith(
-            "Its training accuracy ended 12.0 points above validation: the curve gap, which only approximates the "
-            "generalization gap (the Overfitting tab says why). Many texts would call a wide gap overfitting; this "
+            "Its training curve's accuracy ended 12.0 points above validation: the curve gap, which only approximates the "
+            "generalization gap (the Overfitting tab says why). Some texts call such a gap overfitting; this "
             "app keeps the word for its rule, validation getting worse."
         )
         assert "a gap alone does not show overfitting" not in words
@@ -663,3 +663,16 @@ def test_the_biggest_interaction_says_it_is_picked_from_single_runs():
         "interactions, and picking the largest tends to overstate it)" in words
     )
     assert sum(r["seed"] == 0 for r in GRID["runs"].values()) == len(playground.every_config())
+
+
+def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_run():
+    """Review 94b #1: from the default setting each change is against its first seed's run, the lowest of 3."""
+    seeds = sorted(playground.seed_spread(GRID))
+    first = 100 * playground.grid_run(GRID, playground.DEFAULT)["test_accuracy"]
+    assert len(seeds) == 3 and first == seeds[0]  # the shipped case: the lowest
+    table = tab.effects_table(GRID, playground.DEFAULT, 1.38)
+    assert (
+        f"; each change is against the default setting's first seed's run ({first:.2f}%; its 3 seeds: "
+        f"{seeds[0]:.2f}–{seeds[-1]:.2f}%)</caption>" in table
+    )
+    assert "first seed" not in tab.effects_table(GRID, {**playground.DEFAULT, "pool": "average"}, 1.38)

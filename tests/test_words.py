@@ -50,6 +50,8 @@ def points(a: str, b: str) -> float:
 
 # -- phrases the issue found wrong: on no page, in no tab module's words and not in the README's tab list -----
 WRONG = [
+    "Many texts would call a wide gap overfitting",  # a 2.9-point curve gap called wide (review 94b #2)
+    "whether either run's learned weights do",  # better than what? (review 94b #3)
     "Why so close? Our first convolution",  # the invariance stated as the cause of one pair's gap (review 94c #1)
     "this network can learn almost the same",  # true of the network without batch norm too (review 94c #1)
     "the same probabilities here (largest difference",  # "the same" beside a nonzero difference (review 90c #3)

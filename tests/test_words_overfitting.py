@@ -509,7 +509,7 @@ def test_a_run_not_called_overfitted_with_a_wide_clean_gap_names_the_gap():
     assert "No clear overfitting by the Overfitting tab's rule" in words
     # its validation loss climbed at each epoch after its lowest, within the margin: the one-seed caveat, and the
     # gap said without "alone" (tests/test_playground.py has the case that does not climb)
-    assert f"{tab.CLIMB}. Its training accuracy also ended 12.0 points above validation." in words
+    assert f"{tab.CLIMB}. Its training curve's accuracy also ended 12.0 points above validation." in words
     run["history"]["accuracy"][-1] = 0.81
     assert "above validation" not in tab.run_words(run, 4) and "curve gap" not in tab.run_words(run, 4)
 
