@@ -138,6 +138,20 @@ def _keras_predict(model: LoadedModel, name: str):
     return lambda x: np.asarray(model.ablation_model(name)(x, training=False))
 
 
+def _first_row(before) -> str:
+    """The first row found, where the ladder's rows BEFORE it are not in the folder: what network it is (review
+    95a #4). "" for the notebook's own row."""
+    if not before:
+        return ""
+    rows = and_list([f"**{RUNG_NAMES[n]}**" for n in before])
+    changes = (
+        "this change"
+        if len(before) == 1
+        else f"the changes of {and_list([f'**{RUNG_NAMES[n]}**' for n in before[1:]])} and this one"
+    )
+    return f" (this folder has no {rows} row{'' if len(before) == 1 else 's'}: this first row is the notebook's CNN with {changes})"
+
+
 def _lacks(names, step: str = "this step") -> str:
     """What a rung's change leaves out where the rows between it and the rung above are not in the folder: their
     changes come with it (review 91a #1), said of STEP. "" where none is missing."""
@@ -174,7 +188,7 @@ def rungs(model: LoadedModel) -> list[Rung]:
             found.append(
                 Rung(
                     RUNG_NAMES[name],
-                    RUNG_CHANGES[name] + _lacks(LADDER[last + 1 : i] if last is not None else ()),
+                    RUNG_CHANGES[name] + (_lacks(LADDER[last + 1 : i]) if last is not None else _first_row(LADDER[:i])),
                     run["test_accuracy"],
                     _shirt_recall(run),
                     str(run.get("epochs", "")),
@@ -271,7 +285,7 @@ def lead_words(model: LoadedModel) -> str:
             "The notebook's last question, answered by training: one group of changes at a time, up to this app's "
             "model. This folder has no run of the notebook's network (`python train.py --ablation notebook"
             f"{train_out(model) or ' --out FOLDER'}`{_with_path(model)} adds it), so the ladder starts at "
-            f"**{steps[0].name}**."
+            f"**{steps[0].name}**, the notebook's CNN with the changes listed for it below."  # review 95a #4
         )
     else:
         start = (
@@ -313,6 +327,13 @@ def detail_words(model: LoadedModel) -> str:
         words.append(
             "Every row but the last is trained from scratch; the last fine-tunes the row above on "
             f"Fashion-MNIST plus real photos{' and generated outliers' if generated else ''}."
+        )
+    elif model.metrics.get("real_photos"):  # fine-tuned, its start not kept here (review 95a #2)
+        words.append(
+            "The earlier rows are trained from scratch; the last was fine-tuned on real photos from a model this "
+            "folder does not keep."
+            if len(steps) > 1
+            else "This model was fine-tuned on real photos from a model this folder does not keep."
         )
     else:
         words.append("Every row is trained from scratch.")
@@ -552,7 +573,11 @@ def for_scale(model: LoadedModel | None, epochs: str | None = None, row: str = "
 def _also(steps: list[Rung], i: int, step: str) -> list[str]:
     """What the step from rung I to the next (STEP: how the sentence calls it) also did: the changes of rows this
     folder lacks, and a change of epochs its name does not say (reviews 92a #2, 93a #1, 94a #1)."""
-    before, after = steps[i], steps[i + 1]
+    return _also_between(steps[i], steps[i + 1], step)
+
+
+def _also_between(before: Rung, after: Rung, step: str) -> list[str]:
+    """_also for the step from BEFORE to AFTER."""
     also = [_lacks(after.takes_in, step)[2:-1]] if after.takes_in else []
     if before.epochs.isdigit() and after.epochs.isdigit() and before.epochs != after.epochs:
         if after.name not in (LONGER, SHORTER):  # their names say it
@@ -709,7 +734,10 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
             f"**{after.name}** scored {drop:.2f} points lower than the row above ({runs}, {spread}; the row above's "
             f"own spread was not measured): {verdict}." + lag
         )
-    lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each"
+    also = _also_between(before, after, "that step")  # the step's missing rows and epochs (review 95a #3)
+    lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each" + (
+        f" ({', and '.join(also)})" if also else ""
+    )
     if drop < TOO_CLOSE:  # review 26a #1: a drop this small gets no cause
         return f"{lower}: too close to call."
     batch_norm = _key(after) == "notebook-bn"
@@ -825,10 +853,12 @@ def _against_the_start(seeds: list[float], model: LoadedModel) -> str:
             return f": {_all(seeds)} ended above {where}."
         return f", on either side of {where}."
     if max(seeds) < start:  # review 40a #1: a start chosen on those images is flattered there
+        below = f": {_all(seeds)} ended below the starting model on the same validation split ({start:.2%})"
+        if not _shipped_longer(model):  # docs/model.md chose the shipped run's recipe and epochs (review 95a #1)
+            return below + "; whether that is a cost was not measured (one run of the start, one per seed)."
         flattered = (
-            f": {_all(seeds)} ended below the starting model on the same validation split ({start:.2%}), but the "
-            "starting model's recipe and epochs were chosen on those images (docs/model.md), so its score there "
-            "may be flattered"
+            below + ", but the starting model's recipe and epochs were chosen on those images (docs/model.md), so its "
+            "score there may be flattered"
         )
         fall = 100 * (start - min(seeds))  # the largest fall
         if fall < TOO_CLOSE:  # no figure from the seed study's one same-images rerun (reviews 90a #2, 92a #4)

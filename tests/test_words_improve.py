@@ -890,7 +890,7 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert "from the notebook's two-convolution network" not in lead
     assert (
         "This folder has no run of the notebook's network (`python train.py --ablation notebook --out FOLDER`, with "
-        f"this folder's path, adds it), so the ladder starts at **{improve.RUNG_NAMES['notebook-bn']}**. {bars} Below, "
+        f"this folder's path, adds it), so the ladder starts at **{improve.RUNG_NAMES['notebook-bn']}**, the notebook's CNN with the changes listed for it below. {bars} Below, "
         "put your input through the **+ longer training** row, the only one whose network this folder keeps." in lead
     )
 
@@ -907,7 +907,7 @@ def test_the_same_validation_split_is_said_only_where_both_seeds_are_known_to_ma
     assert BEFORE["seed"] == METRICS["seed"] and BEFORE["validation_size"] == METRICS["validation_size"]
     assert METRICS["real_photos"]["init"]  # the shipped: two commands, each recording its seed
     same = f": all {seeds} ended below the starting model on the same validation split ({start:.2%}), but the"
-    assert same in one_line(improve.detail_words(fake_model()))
+    assert same in one_line(improve.detail_words(as_shipped(fake_model())))
     own = (
         f"the starting model's {start:.2%} on its own validation split (the same images only if both phases used one "
         "seed, which this folder does not record)"
@@ -1287,3 +1287,39 @@ def test_two_fine_tune_seeds_are_both_and_the_mirror_is_said_only_where_classify
     monkeypatch.setattr(classify, "TEST_TIME_FLIP", False)
     said = classify._as_the_app({"mirror_averaged": True})
     assert "as Classify does" not in said and "(Classify answers in one pass, so not as it answers)" in said
+
+
+# -- review 95a: a start not chosen on its own split, a fine-tune whose start is not kept, a lower step's bracket,
+# and a first row that is not the notebook's -----------------------------------------------------------------------
+def test_review_95a_branches():
+    from tabs import improve
+
+    start = BEFORE["history"]["val_accuracy"][-1]
+    other = as_other(fake_model())
+    words = improve._against_the_start([start - 0.001, start - 0.002, start - 0.003], other)
+    assert words == (
+        f": all 3 ended below the starting model on the same validation split ({start:.2%}); whether that is a cost "
+        "was not measured (one run of the start, one per seed)."
+    )
+    assert "chosen on those images" not in words
+    alone = as_other(fake_model())
+    alone.fashion_mnist_only, alone.ablations = None, {}
+    assert "This model was fine-tuned on real photos from a model this folder does not keep." in one_line(
+        improve.detail_words(alone)
+    )
+    assert "Every row is trained from scratch." not in one_line(improve.detail_words(alone))
+    gap = as_other(fake_model())
+    del gap.ablations["notebook-bn"]
+    gap.ablations["vgg"]["test_accuracy"], gap.ablations["vgg"]["epochs"] = 0.89, 12
+    steps = improve.rungs(gap)
+    i = [r.name for r in steps].index(improve.RUNG_NAMES["vgg"])
+    assert improve.overfit_words(steps[i - 1], steps[i], GRID, gap).startswith(
+        "**+ this app's network** scored 1.81 points lower than the row above, one run each (this folder has no "
+        "**+ batch norm** row, so that step also takes in its changes, and that step trained 12 epochs instead of 10)"
+    )
+    first = as_other(fake_model())
+    del first.ablations["notebook"], first.ablations["notebook-bn"]
+    assert improve.rungs(first)[0].change.endswith(
+        "(this folder has no **Notebook CNN** and **+ batch norm** rows: this first row is the notebook's CNN with the "
+        "changes of **+ batch norm** and this one)"
+    )
