@@ -473,11 +473,15 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
         share = (shares if cut == KEPT_RHO else other)[sign]
         return share[0] - share[1]
 
+    values = ((results.get("per_image") or {}).get(key) or {}).get(method) or []
+    # the shares are of the images with a ρ: said where a constant map left some out (review 95c #2)
+    of_images = "of images" if all(v is not None for v in values) else "of the images with a ρ"
+
     def both_cuts(sign: int) -> str:  # the figures at both cut-offs, the first with its "of images ... for" (38c #1)
         first, second = (shares[sign], other[sign])
         where = (lambda cut: f"ρ ≥ {cut}") if sign == 1 else (lambda cut: f"ρ ≤ −{cut}")
         return (
-            f"{where(KEPT_RHO)} on {first[0]:.0%} of images against {first[1]:.0%} for different images, "
+            f"{where(KEPT_RHO)} on {first[0]:.0%} {of_images} against {first[1]:.0%} for different images, "
             f"{where(OTHER_CUT)} on {second[0]:.0%} against {second[1]:.0%}"
         )
 
@@ -512,7 +516,7 @@ def _split_by_sign(results: dict, method: str, key: str) -> str:
             + (mixed(1) if any(kept) else "")  # as weak (42c #1)
         )
     split = (
-        f"ρ ≥ {KEPT_RHO} on {k:.0%} of images against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
+        f"ρ ≥ {KEPT_RHO} on {k:.0%} {of_images} against {k_chance:.0%} for different images, ρ ≤ −{KEPT_RHO} on "
         f"{t:.0%} against {t_chance:.0%}"
     )
     if all(kept) and all(turned):  # both signs beyond chance at both cut-offs

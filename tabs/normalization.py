@@ -263,15 +263,18 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     digits = digits or 6
     # the second as many digits only where the two are close enough for them to matter (review 90c #1)
     close = bug[first] - bug[second] < TIE_WITHIN
-    top = f"{CLASS_NAMES[first]} {shown}, then {CLASS_NAMES[second]} {percent(bug[second], digits if close else 1)}"
+    runner = percent(bug[second], digits if close else 1)
+    # a second place several classes share as printed is not given to one of them by position (review 95c #1)
+    tied = sum(percent(p, digits if close else 1) == runner for i, p in enumerate(bug) if i != first)
+    at = "" if runner.startswith(("under", "over")) else "at "
+    runner_up = f"{CLASS_NAMES[second]} {runner}" if tied == 1 else f"{tied} classes {at}{runner} each"
+    top = f"{CLASS_NAMES[first]} {shown}, then {runner_up}"
     unsure = is_unsure(bug)
     note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
     even = bool(np.all(np.abs(bug - UNIFORM) < EVEN_WITHIN))  # every class, not only the top (review 26c #1)
     if even:
         # "highest", not "then": two even figures need not show an order (review 90c #2)
-        highest = (
-            f"{CLASS_NAMES[first]} {shown} and {CLASS_NAMES[second]} {percent(bug[second], digits if close else 1)}"
-        )
+        highest = f"{CLASS_NAMES[first]} {shown} and {runner_up}" if tied == 1 else f"{CLASS_NAMES[first]} {shown}"
         note += (
             f"It spreads its probability almost evenly (highest: {highest}): every class within "
             f"{100 * EVEN_WITHIN:.0f} points of the {UNIFORM:.0%} of a uniform guess."

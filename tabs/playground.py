@@ -88,7 +88,7 @@ for the seed noise): its curves show at once. Pin a run to compare, or press **T
 # a wide gap overfitting, this app keeps the word for its rule (review 36b #L2)
 CURVE_GAP = (
     "the curve gap, which only approximates the generalization gap (the Overfitting tab says why). Some texts call "
-    "such a gap overfitting; this app keeps the word for its rule, validation getting worse"  # no size word (94b #2)
+    "a gap overfitting once it is too large; this app keeps the word for its rule, validation getting worse"  # 94b #2, 95b #1
 )
 LIVE_PAUSE = 0.005  # s of rest after each batch of a live run (~20 ms each): the rest of the app keeps a share
 QUEUE = None  # the app's LiveQueue, made with the first model that serves (one per process)
@@ -344,13 +344,19 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
             f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
         )
     seeds = sorted(playground.seed_spread(grid))
-    first = (  # from the default, each change is against its first seed's run (review 94b #1)
-        f"; each change is against the default setting's first seed's run "
-        f"({100 * playground.grid_run(grid, config)['test_accuracy']:.2f}%; its {len(seeds)} seeds: "
-        f"{seeds[0]:.2f}–{seeds[-1]:.2f}%)"
-        if config == playground.DEFAULT and len(seeds) > 1
-        else ""
-    )
+    first = ""
+    if config == playground.DEFAULT and len(seeds) > 1:  # each change is against its first seed's run (94b #1)
+        run = round(100 * playground.grid_run(grid, config)["test_accuracy"], 2)
+        where = (  # what that does to every change, where it is an end of the seeds' range (review 95b #2)
+            f", the lowest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each change reads higher "
+            "than it would against the others"
+            if run == round(seeds[0], 2)
+            else f", the highest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each change reads "
+            "lower than it would against the others"
+            if run == round(seeds[-1], 2)
+            else f"; its {len(seeds)} seeds: {seeds[0]:.2f}–{seeds[-1]:.2f}%"
+        )
+        first = f"; each change is against the default setting's first seed's run ({run:.2f}%{where})"
     return (
         "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points); "
         f"<i>within noise</i>: under the default setting's {spread:.2f}-point seed noise (other settings' spread was "

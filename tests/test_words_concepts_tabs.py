@@ -966,8 +966,8 @@ def test_the_normalization_table_and_note_never_round_a_probability_to_100_or_0_
     monkeypatch.setattr(normalization, "_black_image_answer", lambda model: black)
     _, rows, note = normalization.run_normalization(EXAMPLES[0], _fake_model(bug))
     assert [row[3] for row in rows] == ["over 99.9%", "over 99.9%"]  # 99.97% and 99.995% at one decimal
-    second = int(np.argsort(bug)[::-1][1])
-    assert f"It answers **Coat**: Coat over 99.9%, then {CLASS_NAMES[second]} under 0.1%." in note
+    # every other class prints as under 0.1%: none is named second by position (review 95c #1)
+    assert "It answers **Coat**: Coat over 99.9%, then 9 classes under 0.1% each." in note
     assert "For an all-black image the top class is Bag (over 99.9%)." in note
     same = normalization.scale_note(probabilities(bag=0.6), black, "Bag")  # the black image's answer too
     assert "the top class is Bag too, but at over 99.9%" in same
@@ -1282,3 +1282,20 @@ def test_the_worked_pooling_window_says_its_values_are_row_by_row(shipped_model)
     cells = re.search(r"\(stride 2\): values, row by row, ([\d.e+ |-]+)\. ", note).group(1)
     rows = cells.split(" | ")
     assert len(rows) == 3 and all(len(r.split()) == 3 for r in rows)
+
+
+def test_a_second_place_several_classes_share_is_not_given_to_one():
+    """Review 95c #1: eight classes at 9.8% are not "Coat 11.8% and Ankle boot 9.8%"."""
+    from tabs import normalization
+
+    bug = np.full(10, 0.098)
+    bug[4] = 0.118
+    note = normalization.scale_note(bug, bug, "Dress")
+    assert bug.sum() == pytest.approx(1) and (np.round(100 * bug, 1) == 9.8).sum() == 9
+    assert "(highest: Coat 11.8%)" in note and "Ankle boot" not in note
+    unsure = np.full(10, 0.05)
+    unsure[4], unsure[2], unsure[3] = 0.3, 0.15, 0.15
+    unsure /= unsure.sum()
+    assert "Its top classes: Coat 31.6%, then 2 classes at 15.8% each." in normalization.scale_note(
+        unsure, unsure, "Dress"
+    )

@@ -876,7 +876,7 @@ def test_the_docs_top_layer_shares_are_split_by_sign():
             assert _signed_verdict_at(raw_top[m], raw_chance[m], _offsets(TOP, m), -1, cut) == "above"
     assert (
         f"but most of their excess over chance is in reversed rankings: ρ ≤ −0.2 on {turned[g]:.0%} and "
-        f"{turned[o]:.0%} of images, against {chance_turned[g]:.0%} and {chance_turned[o]:.0%} for different images; "
+        f"{turned[o]:.0%} of the images with a ρ, against {chance_turned[g]:.0%} and {chance_turned[o]:.0%} for different images; "
         f"ρ ≥ 0.2 on {kept[g]:.0%} and {kept[o]:.0%}, close to the {chance_kept[g]:.0%} and {chance_kept[o]:.0%} for "
         f"different images, though at ρ ≥ 0.3 it is {at3[g]:.0%} and {at3[o]:.0%} against {chance3[g]:.0%} and "
         f"{chance3[o]:.0%}: above chance at that cut-off only, from one random draw of the weights, so borderline "
@@ -1182,3 +1182,15 @@ def test_a_share_with_images_left_out_names_its_images(shipped_model):
         )
         assert all(v is not None for v in results["per_image"][key]["SmoothGrad"])
     assert "**SmoothGrad**'s |ρ| is below 0.2 on every image:" in words or "**SmoothGrad**'s 85% against" in words
+
+
+def test_the_sign_split_shares_with_images_left_out_are_of_the_images_with_a_rho(shipped_model):
+    """Review 95c #2: Grad-CAM's by-sign shares are of the 452 images with a ρ, not of all 500."""
+    from tabs import explain
+
+    words = " ".join(explain.sanity_words(shipped_model.deletion_results).split())
+    top = words[words.index("With only the top layer re-drawn, ") : words.index("With every layer re-drawn")]
+    gradcam = top[top.index("**Grad-CAM**") : top.index("**SmoothGrad**")]
+    smooth = top[top.index("**SmoothGrad**") : top.index("**Occlusion**")]
+    assert "% of the images with a ρ against" in gradcam and "% of images against" not in gradcam
+    assert "% of images against" in smooth  # SmoothGrad's maps are never constant: every image has a ρ
