@@ -91,12 +91,21 @@ def same_recipe(cv_recipe: dict | None, real: dict | None) -> bool:
     return every and all(cv_recipe.get(k) == real.get(k) for k in RECIPE)
 
 
+# how a recipe's copies vary, in words (train.py --real-variation; review 96a #5: not the JSON's bare value)
+VARIATION_WORDS = {
+    "pixels": "copies varied by rotation, scale and gamma",
+    "photos": "copies varied as photos and converted again",
+}
+
+
 def recipe_label(recipe: dict) -> str:
-    """A recipe in words: "5 epochs, 5 copies of each photo, committed targets, pixels variation, 1,500 generated
-    pictures per family"."""
+    """A recipe in words: "5 epochs, 5 copies of each photo, committed targets, copies varied by rotation, scale and
+    gamma, 1,500 generated pictures per family"."""
+    variation = recipe.get("variation")
     return (
         f"{recipe.get('epochs')} epochs, {recipe.get('copies')} copies of each photo, {recipe.get('targets')} targets, "
-        f"{recipe.get('variation')} variation, {recipe_outliers(recipe):,} generated pictures per family"
+        f"{VARIATION_WORDS.get(variation, f'{variation} variation')}, {recipe_outliers(recipe):,} generated pictures "
+        "per family"
     )
 
 

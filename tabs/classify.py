@@ -41,6 +41,7 @@ from tabs.runs import (
     fold_tally,
     lenient_kinds,
     percent,
+    same_folds,
     stale_real_photos,
     thresholds_words,
 )
@@ -462,23 +463,7 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
     )
 
 
-def _same_folds(results: dict) -> bool:
-    """Whether the "unlike" rule was measured on the table's own CV run (--unlike-cv the same file as --cv).
-
-    real_photos.json names no run, so the fold models' answers identify it: the same run scores every fold
-    alike at the app's thresholds (``with`` = ``cv``) and by the probability rule alone (``without`` =
-    ``cv_probability_only``). Two runs, even of one recipe, give other answers."""
-    rule, cv = results.get("unlike_rule") or {}, results.get("cross_validation") or {}
-    if not (rule and cv.get("has_unlike_score") and rule.get("recipe") == cv.get("recipe")):
-        return False
-    for ours, theirs in (("with", "cv"), ("without", "cv_probability_only")):
-        mine, table = rule.get(ours) or {}, cv.get(theirs) or {}
-        if not mine or any(
-            stat.get("folds") is None or (table.get(key) or {}).get("folds") != stat["folds"]
-            for key, stat in mine.items()
-        ):
-            return False
-    return True
+_same_folds = same_folds  # tabs.runs: also_chosen needs it too (review 96a #3)
 
 
 def _rule_folds(results: dict) -> str:
@@ -619,6 +604,11 @@ def _chosen_where(results: dict) -> str:
         return f"Those folds would choose {theirs}.{_optimistic(results)}"
     # review 62a #1: a sibling's folds that chose the app's thresholds report the rule at them; and train.py --folds
     # deals photographers without a seed, so a sibling that split these photos as many ways held out the same people
+    threshold = _thresholds_chosen(results)
+    # what the table's folds chose, the photographers a sibling dealt alike would share (review 96a #2: not "too"
+    # before it is said, nor where nothing was chosen there)
+    on_them = [threshold.replace("both thresholds", "the app's thresholds")] if threshold else []
+    on_them += also_chosen(results)
     sibling = (
         "chose the app's thresholds too, so the rule's figures there are likely optimistic as well"
         if _is_app(rule)
@@ -626,12 +616,12 @@ def _chosen_where(results: dict) -> str:
         + (
             # review 67 #2, #3: the same photos are not recorded, so said as a condition, with its subject
             "; if that run split these same photos into as many folds, it held out the same photographers (the folds "
-            "are dealt without a seed), and the rule's figures there are likely optimistic too"
-            if _split_alike(results)
+            f"are dealt without a seed), on which {and_list(on_them)} {_were(on_them)} chosen, so the rule's figures "
+            "there are likely optimistic as well"
+            if _split_alike(results) and on_them
             else ""
         )
     )
-    threshold = _thresholds_chosen(results)
     if threshold:
         named = [threshold.replace("both thresholds", "the app's thresholds"), *also_chosen(results)]
         chosen = and_list(named)

@@ -92,10 +92,11 @@ LONGER = "+ longer training"
 # a folder whose own run trained no longer than its ablation runs: named for what it is (review 88a #5)
 SHORTER, AGAIN = "+ shorter training", "+ trained again"
 RECIPE = "+ this app's recipe"  # the folder's own run where the ladder's last rows are not in the folder (91a #1)
+TRAINED_AND_PHOTOS = "+ this app's training, then real photos"  # both phases, the first not kept (review 96a #1)
 # a folder with no ablation runs has no row above its own model to add to (review 42a #4)
 BEFORE_PHOTOS, ALONE = "Before real photos", "This model"
 # the folder's own Fashion-MNIST training, by whichever name
-OWN = (LONGER, SHORTER, AGAIN, RECIPE, BEFORE_PHOTOS, ALONE)
+OWN = (LONGER, SHORTER, AGAIN, RECIPE, TRAINED_AND_PHOTOS, BEFORE_PHOTOS, ALONE)
 PHOTOS = "+ real photos"
 
 HEADING = "### What made the CNN better?"
@@ -144,10 +145,10 @@ def _first_row(before) -> str:
     if not before:
         return ""
     rows = and_list([f"**{RUNG_NAMES[n]}**" for n in before])
-    changes = (
+    changes = (  # one list, so "A and B and this one" never reads as three rows (review 96a #4)
         "this change"
         if len(before) == 1
-        else f"the changes of {and_list([f'**{RUNG_NAMES[n]}**' for n in before[1:]])} and this one"
+        else f"the changes of {and_list([*(f'**{RUNG_NAMES[n]}**' for n in before[1:]), 'this row'])}"
     )
     return f" (this folder has no {rows} row{'' if len(before) == 1 else 's'}: this first row is the notebook's CNN with {changes})"
 
@@ -224,13 +225,23 @@ def rungs(model: LoadedModel) -> list[Rung]:
         else f"this app's network and recipe trained {epochs} epochs: {which} (this folder has no ablation runs, so "
         "no shorter run to compare with)"
     )
+    # a fine-tuned model whose start this folder does not keep: its row is both phases, said so (review 96a #1)
+    both = before is None and bool(model.metrics.get("real_photos"))
+    if both:
+        change = (
+            f"this app's network and recipe trained {epochs} epochs{instead if found and name != AGAIN else ''}, "
+            f"{_photos_change(model.metrics.get('real_photos') or {})}; the model before the fine-tune is not in this "
+            "folder, so this row takes in both"
+        )
     found.append(
         Rung(
-            (RECIPE if between else name) if found else (BEFORE_PHOTOS if before is not None else ALONE),
+            (TRAINED_AND_PHOTOS if both else RECIPE if between else name)
+            if found
+            else (TRAINED_AND_PHOTOS if both else BEFORE_PHOTOS if before is not None else ALONE),
             change,
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
-            str(epochs),
+            _photo_epochs(shipped.metrics) if both else str(epochs),
             shipped.metrics.get("train_seconds"),
             shipped.metrics.get("history") or {},
             lambda x: shipped.probabilities(x),
@@ -330,8 +341,8 @@ def detail_words(model: LoadedModel) -> str:
         )
     elif model.metrics.get("real_photos"):  # fine-tuned, its start not kept here (review 95a #2)
         words.append(
-            "The earlier rows are trained from scratch; the last was fine-tuned on real photos from a model this "
-            "folder does not keep."
+            "The earlier rows are trained from scratch; the last is this app's training, then a fine-tune on real "
+            "photos, whose starting model this folder does not keep."  # review 96a #1
             if len(steps) > 1
             else "This model was fine-tuned on real photos from a model this folder does not keep."
         )
@@ -505,7 +516,8 @@ def _same_recipe(real: dict, fine_tune: dict) -> str:
 
 def _optimistic(real: dict) -> str:
     """What was chosen on the fold models' own folds, which flatters their figures (review 42a #3), or ""."""
-    chosen = also_chosen(real)
+    # the second rule's score bears on "Not sure" only, not on the fold models' top class (review 96a #3)
+    chosen = [c for c in also_chosen(real) if c != "the second rule's score"]
     if not chosen:
         return ""
     said = [

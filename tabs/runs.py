@@ -306,6 +306,25 @@ def lenient_kinds() -> str:
     return and_list([LENIENT_NAMES.get(f, f) for f, accepted in ACCEPTED.items() if len(accepted) > 1])
 
 
+def same_folds(results: dict) -> bool:
+    """Whether the "unlike" rule was measured on the table's own CV run (--unlike-cv the same file as --cv).
+
+    real_photos.json names no run, so the fold models' answers identify it: the same run scores every fold
+    alike at the app's thresholds (``with`` = ``cv``) and by the probability rule alone (``without`` =
+    ``cv_probability_only``). Two runs, even of one recipe, give other answers."""
+    rule, cv = results.get("unlike_rule") or {}, results.get("cross_validation") or {}
+    if not (rule and cv.get("has_unlike_score") and rule.get("recipe") == cv.get("recipe")):
+        return False
+    for ours, theirs in (("with", "cv"), ("without", "cv_probability_only")):
+        mine, table = rule.get(ours) or {}, cv.get(theirs) or {}
+        if not mine or any(
+            stat.get("folds") is None or (table.get(key) or {}).get("folds") != stat["folds"]
+            for key, stat in mine.items()
+        ):
+            return False
+    return True
+
+
 def also_chosen(results: dict) -> list[str]:
     """What else real_photos.json shows was chosen on its cross-validation folds (Classify's table, Improving it): the mirror average (where those folds
     averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
@@ -315,6 +334,8 @@ def also_chosen(results: dict) -> list[str]:
         also.append("the mirror average")
     if cv.get("recipe") and (results.get("recipe_choice") or {}).get("chosen") == cv["recipe"]:
         also.append("the fine-tune recipe")
+    if (results.get("unlike_rule") or {}).get("second_rule_scores") and same_folds(results):
+        also.append("the second rule's score")  # which score it is: chosen on the same folds (review 96a #3)
     return also
 
 

@@ -397,7 +397,8 @@ def test_a_recipe_is_the_same_only_with_the_same_outlier_exposure(cv_recipe, fin
 
 def test_a_recipe_in_words_names_its_generated_pictures():
     assert recipe_label({**_CV_RECIPE, "outliers": 3000}) == (
-        "5 epochs, 5 copies of each photo, committed targets, pixels variation, 3,000 generated pictures per family"
+        "5 epochs, 5 copies of each photo, committed targets, copies varied by rotation, scale and gamma, 3,000 "
+        "generated pictures per family"
     )
     assert recipe_label(_CV_RECIPE).endswith(", 1,500 generated pictures per family")
 

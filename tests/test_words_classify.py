@@ -22,7 +22,11 @@ from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
 from tests.test_classify_words import fake_model  # the same stand-in model
 
 # the app's two thresholds, in words: review 56a #1 (and model/inference.py's constants, asserted below)
-SAME_PHOTOGRAPHERS = "; if that run split these same photos into as many folds, it held out the same photographers (the folds are dealt without a seed), and the rule's figures there are likely optimistic too."  # review 62a #1
+SAME_PHOTOGRAPHERS = (  # review 62a #1; 96a #2: what was chosen on those photographers, named, not "too"
+    "; if that run split these same photos into as many folds, it held out the same photographers (the folds are "
+    "dealt without a seed), on which the app's thresholds, the mirror average and the fine-tune recipe were chosen, so "
+    "the rule's figures there are likely optimistic as well."
+)
 APP_THRESHOLDS = "a 40% threshold on the top probability and an “unlike” line above 90% of the training photos' scores"
 
 REAL = json.loads((SHIPPED / "real_photos.json").read_text())
@@ -190,8 +194,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     assert REAL["unlike_rule"]["chosen"] == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE}
     same = classify._chosen_where(REAL)
     assert same == (
-        "Both thresholds were chosen on those same folds (and so were the mirror average and the fine-tune recipe: "
-        "docs/real-photos.md), so these numbers are likely optimistic, by an amount not measured."
+        "Both thresholds were chosen on those same folds (and so were the mirror average, the fine-tune recipe and "
+        "the second rule's score: docs/real-photos.md), so these numbers are likely optimistic, by an amount not measured."
     )
     # review 24a #2: a sibling run measured the "unlike" rule, but the table's own folds still chose what they report
     sibling = _other_run_same_recipe()
@@ -215,6 +219,13 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     fewer = copy.deepcopy(other)
     fewer["unlike_rule"]["with"]["right_and_sure"]["folds"] = [0.7, 0.72]
     assert classify._chosen_where(fewer).endswith(f"; the app keeps {APP_THRESHOLDS}.")
+    # review 96a #2: where nothing was chosen on the table's folds, no "optimistic" about the sibling's either
+    nothing = copy.deepcopy(other)
+    nothing["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
+    del nothing["test_time_flip"], nothing["recipe_choice"]
+    assert "optimistic" not in classify._chosen_where(nothing) and "photographers" not in classify._chosen_where(
+        nothing
+    )
     # review 66a #1: each fold model left out one kind of generated picture too
     table = _flat(classify.real_photo_table(fake_model(real=REAL)))
     assert all(d["left_out_family"] for d in REAL["cross_validation"]["fold_details"])
@@ -254,7 +265,7 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
 @pytest.mark.parametrize(
     "has_score, distance, expected",
     [
-        (True, True, ", with both of the app's rules, on the folds the fine-tune recipe"),
+        (True, True, ", with both of the app's rules, on the folds the second rule's score, the fine-tune recipe"),
         (True, False, "with both “Not sure” rules, though this model has no “unlike” score, so the app here applies"),
         (False, True, ", by the probability rule alone, on the folds the fine-tune recipe"),
     ],
@@ -505,27 +516,31 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
     for run in ("unlike_rule", "cross_validation"):
         real[run]["chosen"] = {"unsure_below": 0.45, "unlike_above": 0.95}
     assert classify._same_folds(real)
-    both = "The mirror average and the fine-tune recipe were chosen on the table's folds (docs/real-photos.md)"
+    both = (
+        "The mirror average, the fine-tune recipe and the second rule's score were chosen on the table's folds "
+        "(docs/real-photos.md)"
+    )
     assert classify._chosen_where(real) == (
         f"Those folds would choose a 45% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}. {both}, so "
         "its numbers are likely optimistic, by an amount not measured."
     )
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     assert (
-        ", on the folds the fine-tune recipe and the mirror average were chosen on, so likely optimistic, by an amount not measured"
-        in html
+        ", on the folds the second rule's score, the fine-tune recipe and the mirror average were chosen on, so likely "
+        "optimistic, by an amount not measured" in html
     )
     one = copy.deepcopy(real)
     one["recipe_choice"]["chosen"] = {**one["cross_validation"]["recipe"], "copies": 99}  # another run's recipe won
     assert classify._chosen_where(one).endswith(
-        " The mirror average was chosen on the table's folds (docs/real-photos.md), so its numbers are likely "
-        "optimistic, by an amount not measured."
+        " The mirror average and the second rule's score were chosen on the table's folds (docs/real-photos.md), so "
+        "its numbers are likely optimistic, by an amount not measured."
     )
-    assert ", on the folds the mirror average was chosen on, so likely" in classify.how_sure(
-        0.4, None, fake_model(real=one)
+    assert (
+        ", on the folds the second rule's score and the mirror average were chosen on, so likely"
+        in classify.how_sure(0.4, None, fake_model(real=one))
     )
     none = copy.deepcopy(one)
-    del none["test_time_flip"]
+    del none["test_time_flip"], none["unlike_rule"]["second_rule_scores"]  # nothing else chosen on these folds
     assert classify._chosen_where(none) == (
         f"Those folds would choose a 45% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}."
     )

@@ -1321,5 +1321,5 @@ def test_review_95a_branches():
     del first.ablations["notebook"], first.ablations["notebook-bn"]
     assert improve.rungs(first)[0].change.endswith(
         "(this folder has no **Notebook CNN** and **+ batch norm** rows: this first row is the notebook's CNN with the "
-        "changes of **+ batch norm** and this one)"
+        "changes of **+ batch norm** and this row)"
     )
