@@ -139,8 +139,13 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
             return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it, on average."
         points = 100 * heat.max()  # under 0.05 would print "0.0" beside a map drawn full red (review 32c #2)
         shown = f"{points:.1f}" if points >= 0.05 else "under 0.1"
+        # where one patch covers the hottest pixel, its drop is that patch's, not an average (review 96c #3)
+        row, col = np.unravel_index(int(np.argmax(heat)), heat.shape)
+        boxes = saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE)
+        one = sum(top <= row < top + patch and left <= col < left + patch for top, left in boxes) == 1
+        covering = "the one patch covering it lowers" if one else "the patches covering it lower"
         return (
-            f"{moved} At the hottest pixel, the patches covering it lower P({class_name}) by {shown} points on average."
+            f"{moved} At the hottest pixel, {covering} P({class_name}) by {shown} points{'' if one else ' on average'}."
         )
     return f"SmoothGrad: the size of the mean gradient over {saliency.SMOOTHGRAD_SAMPLES} noisy copies of the input."
 

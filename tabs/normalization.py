@@ -18,6 +18,7 @@ from tabs.runs import (
     CURVES_CAPTION,
     TOO_CLOSE,
     ablation_words,
+    and_list,
     past,
     percent,
     run_histories,
@@ -264,19 +265,32 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     # the second as many digits only where the two are close enough for them to matter (review 90c #1)
     close = bug[first] - bug[second] < TIE_WITHIN
     runner = percent(bug[second], digits if close else 1)
-    # a second place several classes share as printed is not given to one of them by position (review 95c #1)
-    tied = sum(percent(p, digits if close else 1) == runner for i, p in enumerate(bug) if i != first)
-    at = "" if runner.startswith(("under", "over")) else "at "
-    runner_up = f"{CLASS_NAMES[second]} {runner}" if tied == 1 else f"{tied} classes {at}{runner} each"
-    top = f"{CLASS_NAMES[first]} {shown}, then {runner_up}"
+
+    def shared(value: str, places: int) -> list[int]:  # the classes printed at VALUE (to PLACES decimals)
+        return [i for i, p in enumerate(bug) if percent(p, places) == value]
+
+    def named(group: list[int], value: str) -> str:  # a place several classes share as printed (95c #1, 96c #1, #2)
+        if len(group) == 1:
+            return f"{CLASS_NAMES[group[0]]} {value}"
+        who = and_list([CLASS_NAMES[i] for i in group]) if len(group) <= 3 else f"{len(group)} classes"
+        return f"{who} {'' if value.startswith(('under', 'over')) else 'at '}{value} each"
+
+    firsts = shared(shown, digits) if not shown.startswith("just") else [first]
+    seconds = [i for i in shared(runner, digits if close else 1) if i not in firsts]
+    if len(firsts) > 1:  # first place shared as printed: no class named first by its position
+        top = highest_words = named(firsts, shown)
+    else:
+        top = f"{CLASS_NAMES[first]} {shown}, then {named(seconds, runner)}"
+        highest_words = f"{CLASS_NAMES[first]} {shown}" + (
+            f" and {named(seconds, runner)}" if len(seconds) == 1 else ""
+        )
     unsure = is_unsure(bug)
     note = "Fed 0–1 values, the model sees an almost black image: every pixel at most 1 of 255 grey levels. "
     even = bool(np.all(np.abs(bug - UNIFORM) < EVEN_WITHIN))  # every class, not only the top (review 26c #1)
     if even:
         # "highest", not "then": two even figures need not show an order (review 90c #2)
-        highest = f"{CLASS_NAMES[first]} {shown} and {runner_up}" if tied == 1 else f"{CLASS_NAMES[first]} {shown}"
         note += (
-            f"It spreads its probability almost evenly (highest: {highest}): every class within "
+            f"It spreads its probability almost evenly (highest: {highest_words}): every class within "
             f"{100 * EVEN_WITHIN:.0f} points of the {UNIFORM:.0%} of a uniform guess."
         )
     elif unsure:

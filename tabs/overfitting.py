@@ -63,7 +63,7 @@ change, on augmented images with dropout on (in the runs that have them) and, in
 batch's own statistics instead of the running averages validation uses. So the curves can overstate the gap or
 understate it, and it can even come out negative. The table's curve gap is that distance at the last epoch; for
 each network the folder keeps, the table also gives its training accuracy measured like validation (clean training
-images, batch norm's running averages where a network has batch norm, no dropout) and the gap measured that way. Many texts call a large gap itself overfitting (Goodfellow et al. 2016, §5.2);
+images, batch norm's running averages where a network has batch norm, no dropout) and the gap measured that way. Some texts call a gap overfitting once it is too large (Goodfellow et al. 2016, §5.2);
 this app keeps the word for its rule above, validation getting worse as training goes on, so a run with a wide gap
 can still be "not overfitted" here. Dropout and data augmentation are meant to prevent
 overfitting, by making the training task harder to memorise. In batch-norm networks the validation curve depends on

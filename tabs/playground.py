@@ -348,11 +348,11 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
     if config == playground.DEFAULT and len(seeds) > 1:  # each change is against its first seed's run (94b #1)
         run = round(100 * playground.grid_run(grid, config)["test_accuracy"], 2)
         where = (  # what that does to every change, where it is an end of the seeds' range (review 95b #2)
-            f", the lowest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each change reads higher "
-            "than it would against the others"
+            f", the lowest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each gain here is larger, "
+            "and each drop smaller, than against the others"  # review 96b #2
             if run == round(seeds[0], 2)
-            else f", the highest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each change reads "
-            "lower than it would against the others"
+            else f", the highest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each gain here is "
+            "smaller, and each drop larger, than against the others"
             if run == round(seeds[-1], 2)
             else f"; its {len(seeds)} seeds: {seeds[0]:.2f}–{seeds[-1]:.2f}%"
         )

@@ -194,7 +194,7 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             how.append(
                 f"exp({_shown(float(z[i]), temperature)}) is not 0, but divided by the sum of the exps it is {_significant(stable[i], 2)}, "
                 + ("also " if in_exp.any() else "")
-                + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}, and comes out 0"
+                + f"below{'' if in_exp.any() else ' about 1.4e-45, the smallest float32 above 0'}"  # then "comes out 0" once (96c #4)
             )
         worst = int(np.argmax(errors))
         # where the largest error is not a lost probability, say so, or "off by" reads as the loss (review 44c #1)
@@ -222,8 +222,11 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
             f"Without subtracting the max, float32 underflows for {int(zero.sum())} of them: {'; '.join(how)}"
             f"{';' if len(how) > 1 else ','} so "
             f"{'that probability comes' if int(zero.sum()) == 1 else 'those probabilities come'} out 0 instead of "
-            f"{lost_value}: {_listed(naive)}, off by up to "
-            f"{_up_to(off, one=True)}{elsewhere}"  # (34c #4, 37c #2)
+            f"{lost_value}: {_listed(naive)}, off by "
+            + (
+                "" if _up_to(off, one=True).startswith("something") else "up to "
+            )  # not "up to something under" (96c #4)
+            + f"{_up_to(off, one=True)}{elsewhere}"  # (34c #4, 37c #2)
         )
         # review 39c #1 (high): no cause is named for the rest of the error: float32's rounding of the exps, of the
         # result, and of the logits can each carry it, and the words had named one unmeasured (35c #1, 39c #1)

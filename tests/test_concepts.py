@@ -852,7 +852,7 @@ def test_a_loss_below_float64s_range_is_not_off_by_0():
     assert np.exp(np.float64(-1000.0)) == 0
     note = tab.overflow_note(np.array([0.0, -1000.0]))
     assert "off by up to 0," not in note and "its under" not in note
-    assert "comes out 0 instead of something under 1e-323: 1, 0, off by up to something under 1e-323." in note
+    assert "comes out 0 instead of something under 1e-323: 1, 0, off by something under 1e-323." in note
 
 
 TAKES = "(in the top probability, which float32 gives as exactly 1: it takes up the lost ones' whole share)"
@@ -1218,7 +1218,7 @@ def test_probabilities_float64_holds_with_few_digits_are_not_printed_as_exact():
 
     assert 0 < np.exp(-744.0) < np.finfo(np.float64).tiny  # a float64 subnormal: a digit or two at most
     note = tab.overflow_note(np.array([0.0, -744.0, -744.0]))
-    assert "instead of something under 1e-307" in note and "off by up to something under 1e-307" in note
+    assert "instead of something under 1e-307" in note and "off by something under 1e-307" in note
     assert "e-324" not in note and "2e-323" not in note and "the largest error is in" not in note
 
 

@@ -674,8 +674,8 @@ def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_r
     table = tab.effects_table(GRID, playground.DEFAULT, 1.38)
     assert (
         f"; each change is against the default setting's first seed's run ({first:.2f}%, the lowest of its 3 seeds "
-        f"({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each change reads higher than it would against the others)</caption>"
-        in table
+        f"({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each gain here is larger, and each drop smaller, than against the others)"
+        "</caption>" in table
     )  # review 95b #2: what the lowest seed does to every change
     grid = copy.deepcopy(GRID)
     key = playground.config_key(playground.DEFAULT)

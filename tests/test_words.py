@@ -1374,3 +1374,29 @@ def test_the_loss_panel_names_the_loss_the_runs_minimised(runs, expected):
 
     assert ABLATIONS["baseline"][3] == "ours" and ABLATIONS["notebook"][3] == "plain"
     assert expected in loss_label(runs)
+
+
+def test_no_review_tag_reaches_a_learner(shipped_model):
+    """A code comment's "(review 96a #1)" once slipped inside a learner's sentence: none is rendered on any tab."""
+    from tabs import classify, explain, filters, improve, normalization, overfitting, playground, softmax
+
+    shown = [
+        improve.lead_words(shipped_model),
+        improve.detail_words(shipped_model),
+        improve.verdict_words(shipped_model),
+        improve.changes_markdown(shipped_model),
+        classify.real_photo_table(shipped_model),
+        classify.how_sure(0.4, None, shipped_model),
+        playground.grid_words(shipped_model.playground),
+        softmax.scaling_words(shipped_model),
+        explain.evidence_words(shipped_model),
+        normalization.with_normalization_words(shipped_model),
+        filters.batch_norm_words(shipped_model),
+        overfitting.regularisation_words(shipped_model),
+        overfitting.gap_words(shipped_model),
+    ]
+    for name in playground.PRESETS:
+        values = playground.apply_preset(name)
+        shown += [str(part) for part in playground.show_run(*values[:6], values[6], shipped_model)[1:3]]
+    tagged = [m.group(0) for text in shown for m in re.finditer(r"\breview \d+[abc]?\b|\b\d{2}[abc] #\d", text)]
+    assert not tagged

@@ -317,10 +317,16 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
         assert np.all(np.abs(bug - 0.1) < normalization.EVEN_WITHIN) and bug[first] < UNSURE_BELOW  # the words' claim
         assert bug[first] - bug[second] < normalization.TIE_WITHIN
         note = normalization.run_normalization(path, shipped_model)[2]
+        level = [CLASS_NAMES[i] for i in np.argsort(bug)[::-1] if f"{bug[i]:.1%}" == f"{bug[first]:.1%}"]
+        highest = (  # a first place two classes share as printed names both, in class order (review 96c #1)
+            f"{CLASS_NAMES[first]} {bug[first]:.1%} and {CLASS_NAMES[second]} {bug[second]:.1%}"
+            if len(level) == 1
+            else f"{' and '.join(sorted(level, key=CLASS_NAMES.index))} at {bug[first]:.1%} each"
+        )
+        assert len(level) <= 2
         assert (
-            f"It spreads its probability almost evenly (highest: {CLASS_NAMES[first]} {bug[first]:.1%} and "
-            f"{CLASS_NAMES[second]} {bug[second]:.1%}): every class within 2 points of the 10% of a uniform guess."
-            in note  # reviews 90c #2, 94c #3
+            f"It spreads its probability almost evenly (highest: {highest}): every class within 2 points of the 10% of "
+            "a uniform guess." in note  # reviews 90c #2, 94c #3
         )
         assert f"In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*." in note
         assert "would answer" not in note  # review 39c #3: Classify averages with the mirror image first
@@ -1296,6 +1302,20 @@ def test_a_second_place_several_classes_share_is_not_given_to_one():
     unsure = np.full(10, 0.05)
     unsure[4], unsure[2], unsure[3] = 0.3, 0.15, 0.15
     unsure /= unsure.sum()
-    assert "Its top classes: Coat 31.6%, then 2 classes at 15.8% each." in normalization.scale_note(
+    assert "Its top classes: Coat 31.6%, then Pullover and Dress at 15.8% each." in normalization.scale_note(
         unsure, unsure, "Dress"
     )
+
+
+def test_a_first_place_several_classes_share_is_not_given_to_one():
+    """Review 96c #1, #2: a top three classes share as printed names all three; a uniform spread names none first."""
+    from tabs import normalization
+
+    bug = np.full(10, 0.1 / 7)
+    bug[0] = bug[1] = bug[2] = 0.3
+    note = normalization.scale_note(bug, bug, "Dress")
+    assert "It answers **T-shirt/top**" not in note
+    assert "Its top classes: T-shirt/top, Trouser and Pullover at 30.0% each." in note
+    even = np.full(10, 0.1)
+    note = normalization.scale_note(even, even, "Dress")
+    assert "(highest: 10 classes at 10.0% each)" in note and "Ankle boot 10.0%" not in note

@@ -1194,3 +1194,17 @@ def test_the_sign_split_shares_with_images_left_out_are_of_the_images_with_a_rho
     smooth = top[top.index("**SmoothGrad**") : top.index("**Occlusion**")]
     assert "% of the images with a ρ against" in gradcam and "% of images against" not in gradcam
     assert "% of images against" in smooth  # SmoothGrad's maps are never constant: every image has a ρ
+
+
+@pytest.mark.parametrize("patch, one", [(2, True), (4, False), (12, False)])
+def test_an_occlusion_drop_covered_by_one_patch_is_not_an_average(shipped_model, patch, one):
+    """Review 96c #3: at patch 2 (the step), one patch covers each pixel; its drop is not "on average"."""
+    from tabs import explain
+
+    heat = np.zeros((28, 28))
+    heat[13, 13] = 0.148
+    words = explain._map_words(explain.OCCLUSION, heat, "T-shirt/top", patch, shipped_model)
+    if one:
+        assert words.endswith("At the hottest pixel, the one patch covering it lowers P(T-shirt/top) by 14.8 points.")
+    else:
+        assert words.endswith("the patches covering it lower P(T-shirt/top) by 14.8 points on average.")

@@ -410,7 +410,7 @@ def test_the_shipped_branch_mirror_averages():
 
 def test_the_gap_is_said_to_be_overfitting_in_many_texts_but_not_by_this_apps_rule(shipped_model):
     words = overfitting.DETAIL
-    assert "Many texts call a large gap itself overfitting" in words
+    assert "Some texts call a gap overfitting once it is too large (Goodfellow et al. 2016, §5.2)" in words
     assert "A gap alone is not overfitting" not in words  # stated as general ML, it was wrong
     h = shipped_model.ablations["no-augmentation"]["history"]
     assert not overfitted(h)  # the run the next sentence is about
