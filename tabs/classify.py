@@ -607,12 +607,25 @@ def _chosen_where(results: dict) -> str:
     threshold = _thresholds_chosen(results)
     # what the table's folds chose, the photographers a sibling dealt alike would share (review 96a #2: not "too"
     # before it is said, nor where nothing was chosen there)
+    # only what bears on the sibling's figures: the thresholds, and the recipe where the sibling ran that recipe
+    # (review 97a #3: not a recipe it lost to, nor a mirror average it is not recorded to have used)
     on_them = [threshold.replace("both thresholds", "the app's thresholds")] if threshold else []
-    on_them += also_chosen(results)
+    measured = results.get("unlike_rule") or {}  # the run that measured the rule
+    if measured.get("recipe") and measured["recipe"] == (results.get("recipe_choice") or {}).get("chosen"):
+        on_them.append("the fine-tune recipe")
+    # the second rule's score was chosen on the folds of the run that measured the rule (review 97a #4)
+    score = bool(measured.get("second_rule_scores"))
+    and_score = " and the second rule's score" if score else ""
     sibling = (
-        "chose the app's thresholds too, so the rule's figures there are likely optimistic as well"
+        f"chose the app's thresholds{and_score} too, so the rule's figures there are likely optimistic as well"
         if _is_app(rule)
         else f"would choose {theirs}"
+        + (
+            "; the second rule's score was chosen on those folds, so the rule's figures there are likely optimistic, by "
+            "an amount not measured"
+            if score
+            else ""
+        )
         + (
             # review 67 #2, #3: the same photos are not recorded, so said as a condition, with its subject
             "; if that run split these same photos into as many folds, it held out the same photographers (the folds "

@@ -82,8 +82,8 @@ RUNG_CHANGES = {
     f"{_CNN['dense_units'].default}-unit dense layer instead of 128, with dropout {_CNN['dense_dropout'].default:g}",
     # train.py's make_dataset reshuffles the training images each epoch only when it augments them
     "vgg-aug": f"random horizontal flips, ±{SHIFT_PIXELS}-pixel shifts and random erasing of the training images, "
-    "and the images reshuffled each epoch (train.py reshuffles them only when it augments; the rows above saw them "
-    "in one fixed order every epoch)",
+    "and the images reshuffled each epoch (train.py reshuffles them only when it augments: without augmentation it "
+    "feeds them in one fixed order every epoch)",  # not "the rows above", which a folder may lack (review 97a #6)
     "baseline": f"label smoothing {LABEL_SMOOTHING:g}; AdamW (weight decay {WEIGHT_DECAY:g}) instead of Adam; a "
     f"one-epoch warm-up to a peak learning rate of {PEAK_LR:g}, {PEAK_LR / PLAIN_LR:.0f}× Adam's constant "
     f"{PLAIN_LR:g}, then cosine decay to 0",
@@ -93,10 +93,11 @@ LONGER = "+ longer training"
 SHORTER, AGAIN = "+ shorter training", "+ trained again"
 RECIPE = "+ this app's recipe"  # the folder's own run where the ladder's last rows are not in the folder (91a #1)
 TRAINED_AND_PHOTOS = "+ this app's training, then real photos"  # both phases, the first not kept (review 96a #1)
+ALONE_PHOTOS = "This model (trained, then fine-tuned on real photos)"  # the same, with no row above (review 97a #5)
 # a folder with no ablation runs has no row above its own model to add to (review 42a #4)
 BEFORE_PHOTOS, ALONE = "Before real photos", "This model"
 # the folder's own Fashion-MNIST training, by whichever name
-OWN = (LONGER, SHORTER, AGAIN, RECIPE, TRAINED_AND_PHOTOS, BEFORE_PHOTOS, ALONE)
+OWN = (LONGER, SHORTER, AGAIN, RECIPE, TRAINED_AND_PHOTOS, ALONE_PHOTOS, BEFORE_PHOTOS, ALONE)
 PHOTOS = "+ real photos"
 
 HEADING = "### What made the CNN better?"
@@ -231,13 +232,13 @@ def rungs(model: LoadedModel) -> list[Rung]:
         change = (
             f"this app's network and recipe trained {epochs} epochs{instead if found and name != AGAIN else ''}, "
             f"{_photos_change(model.metrics.get('real_photos') or {})}; the model before the fine-tune is not in this "
-            "folder, so this row takes in both"
+            f"folder, so this row takes in both{_lacks(between)}"  # and any missing rows' changes (review 97a #1)
         )
     found.append(
         Rung(
             (TRAINED_AND_PHOTOS if both else RECIPE if between else name)
             if found
-            else (TRAINED_AND_PHOTOS if both else BEFORE_PHOTOS if before is not None else ALONE),
+            else (ALONE_PHOTOS if both else BEFORE_PHOTOS if before is not None else ALONE),  # no "+" alone (97a #5)
             change,
             shipped.metrics["test_accuracy"],
             _shirt_recall(shipped.metrics),
@@ -717,6 +718,13 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     real-photo rung's change has its own sentence (verdict_words)."""
     if after.test_accuracy >= before.test_accuracy or after.name == PHOTOS:
         return ""
+    if after.name == TRAINED_AND_PHOTOS:  # longer training, any missing rows and the fine-tune at once (97a #2)
+        return (
+            f"**{after.name}** scored {100 * (before.test_accuracy - after.test_accuracy):.2f} points lower than the "
+            "row above: this step changes the training's length and data at once"
+            + (" and takes in missing rows' changes" if after.takes_in else "")
+            + ", so what caused it was not measured."
+        )
     measured = reestimated_words(model, "notebook-bn", _key(before)) if model and _key(after) == "notebook-bn" else None
     if measured:
         return f"**{after.name}** scored lower. {measured}"
