@@ -122,7 +122,13 @@ def histogram_svg(values: np.ndarray, title: str, bins: int = 32) -> str:
 
 def number_grid(values: np.ndarray, title: str, fmt: str = ".2f") -> str:
     """A small 2-D array as an HTML table of its numbers, under a title (a worked example's operand)."""
-    rows = "".join("<tr>" + "".join(f"<td>{format(float(v), fmt)}</td>" for v in row) + "</tr>" for row in values)
+
+    # a value that rounds to zero prints unsigned, not "-0.00" beside "0.00" (review 97b #6)
+    def shown(v) -> str:
+        text = format(float(v), fmt)
+        return text.replace("-", "", 1) if float(text) == 0 else text
+
+    rows = "".join("<tr>" + "".join(f"<td>{shown(v)}</td>" for v in row) + "</tr>" for row in values)
     return f"<figure class='number-grid'><figcaption>{html.escape(title)}</figcaption><table>{rows}</table></figure>"
 
 

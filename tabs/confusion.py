@@ -378,7 +378,10 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
             else "all shown, most confident first."
         )
     else:
-        shown = "all shown" if len(hits) == total else f"the {len(hits)} the model was surest of shown"
+        kept = len(confusion.cell_samples(samples, t, p))
+        # of the kept ones, where the folder keeps fewer than the cell counts (review 97c #4)
+        surest = f"the {len(hits)} the model was surest of shown" + ("" if kept == total else f" (of the {kept} kept)")
+        shown = "all shown" if len(hits) == total else surest
         order = "" if total == 1 else ", most confident mistake first"
         note = f"**{true_name} read as {predicted_name}: {_images(total)}**, {shown}{order}."
     return gallery, note
@@ -434,9 +437,12 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
     )
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
     if empty:
+        # why it is 0 (only the positive part kept), and not a sign of nothing (review 97c #3), as Where it looked
+        each = "" if len(empty) == 1 else ", for each"
         note += (
-            f" Grad-CAM is 0 everywhere for {' and '.join(empty)}: its gradient-weighted maps sum to zero or less in "
-            "every cell the score depends on (a limit of the method)."
+            f" Grad-CAM is 0 everywhere for {' and for '.join(empty)}{each}: the last convolutional layer's maps, each "
+            "weighted by its mean gradient, sum to zero or less in every cell the score depends on, and Grad-CAM keeps "
+            "only the positive part (a limit of the method, not a sign that nothing mattered)."
         )
     return views[0], views[1], note
 

@@ -135,13 +135,14 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
     if method == OCCLUSION:
         positions = len(saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE))
         moved = f"A {patch}×{patch} gray patch at {positions} positions, up to {OCCLUSION_STRIDE} pixels apart."
-        if heat.max() <= 0:
-            return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it, on average."
+        boxes = saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE)
+        if heat.max() <= 0:  # "on average" only where some pixel is covered by more than one patch (review 97c #2)
+            overlap = patch > OCCLUSION_STRIDE or len({b for b in boxes}) * patch * patch > heat.size
+            return f"{moved} Covering any pixel leaves P({class_name}) as it is or raises it{', on average' if overlap else ''}."
         points = 100 * heat.max()  # under 0.05 would print "0.0" beside a map drawn full red (review 32c #2)
         shown = f"{points:.1f}" if points >= 0.05 else "under 0.1"
         # where one patch covers the hottest pixel, its drop is that patch's, not an average (review 96c #3)
         row, col = np.unravel_index(int(np.argmax(heat)), heat.shape)
-        boxes = saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE)
         one = sum(top <= row < top + patch and left <= col < left + patch for top, left in boxes) == 1
         covering = "the one patch covering it lowers" if one else "the patches covering it lower"
         return (

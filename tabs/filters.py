@@ -353,8 +353,8 @@ MAPS_CAPTION = (
 KERNELS_CAPTION = (
     "Above: the first layer's {count} learned {size} filters on one scale: red weights are positive, blue negative. "
     "The filters see standardized pixels: black becomes {black:.2f}, and only pixels of {positive_from} or more (of "
-    "255) become positive. So a red weight adds over those brighter pixels and subtracts over the dark background; a "
-    "blue weight does the reverse."
+    "255) become positive. So a red weight adds over those brighter pixels and subtracts over darker ones (the black "
+    "background, and dark parts of a garment); a blue weight does the reverse."  # review 97b #5
 )
 
 
@@ -381,9 +381,12 @@ def show_feature_maps(image_path: str | None, layer: str, model: LoadedModel):
         (
             f"**{layer}** gives {maps.shape[-1]} feature maps of {maps.shape[0]}×{maps.shape[1]} for this image"
             + (f" (the first {features.MAX_MAPS} drawn)" if maps.shape[-1] > features.MAX_MAPS else "")
-            + f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak {peaks[strongest]:.2f}"
-            + (", not among those drawn" if strongest >= features.MAX_MAPS else "")
-            + ")."
+            + (
+                f"; {(peaks > 0).sum()} of them fire somewhere, the strongest is #{strongest} (peak "
+                f"{peaks[strongest]:.2f}" + (", not among those drawn" if strongest >= features.MAX_MAPS else "") + ")."
+                if (peaks > 0).any()
+                else "; none of them fires for this image."  # no strongest among silent maps (review 97b #3)
+            )
         ),
         worked_window(*first_layer, model),
     )
@@ -408,6 +411,8 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
     keras_model = model.keras_model
     k = int(activated.max(axis=(0, 1)).argmax())
     row, col = (int(i) for i in np.unravel_index(int(activated[..., k].argmax()), activated.shape[:2]))
+    ties = int((activated[..., k] == activated[row, col, k]).sum())  # "its brightest point" only if it is one (97b #2)
+    brightest = "its brightest point" if ties == 1 else f"the first in reading order of its {ties} brightest points"
     kernel = np.asarray(keras_model.get_layer(FIRST_CONV).kernel)[:, :, 0, k]
     window, products, total = features.conv_window(normalized[..., 0], kernel, row, col)
     bn = keras_model.get_layer(FIRST_BN)
@@ -432,7 +437,7 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
         f"statistics frozen at the end of training: ({total:.4f} − {_term(mean)}) / √({var:.6f} + {bn.epsilon:g}) × "
         f"{_term(gamma)} + {_term(beta)} ≈ {after_bn:.4f} (worked from the unrounded figures, so a calculator "
         f"can differ in the last digit). ReLU keeps max(0, {after_bn:.4f}) = <b>{max(0.0, after_bn):.4f}</b>: "
-        f"map #{k} at row {row}, column {col}, its brightest point (Keras: {float(activated[row, col, k]):.4f}).</p></div>"
+        f"map #{k} at row {row}, column {col}, {brightest} (Keras: {float(activated[row, col, k]):.4f}).</p></div>"
     )
 
 
@@ -552,11 +557,16 @@ def shift_words(cnn: np.ndarray, dense: np.ndarray, shift: int) -> str:
     another class at 0 px."""
     zero, i = SHIFTS.index(0), SHIFTS.index(shift)
     target, own = int(cnn[zero].argmax()), int(dense[zero].argmax())
+
+    def span(p: np.ndarray) -> str:  # a range, not "stays between" one figure and itself (review 97b #1)
+        low, high = percent(p.min(), 0), percent(p.max(), 0)
+        return f"stays at {low}" if low == high else f"ranges from {low} to {high}"
+
     words = (
-        f"Shifted {shift:+d} px: the CNN gives **{CLASS_NAMES[target]}** {percent(cnn[i, target], 0)}, "
-        f"the dense network {percent(dense[i, target], 0)}{ONE_PASS if TEST_TIME_FLIP else ''}. Across ±{MAX_SHIFT} px "
-        f"the CNN stays between {percent(cnn[:, target].min(), 0)} and {percent(cnn[:, target].max(), 0)}, the dense "
-        f"network between {percent(dense[:, target].min(), 0)} and {percent(dense[:, target].max(), 0)}."
+        f"{'Unshifted' if shift == 0 else f'Shifted {shift:+d} px'}: the CNN gives **{CLASS_NAMES[target]}** "
+        f"{percent(cnn[i, target], 0)}, the dense network {percent(dense[i, target], 0)}"
+        f"{ONE_PASS if TEST_TIME_FLIP else ''}. Across ±{MAX_SHIFT} px the CNN's probability of it "
+        f"{span(cnn[:, target])}, the dense network's {span(dense[:, target])}."
     )
     if own != target:
         words += (

@@ -293,7 +293,7 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
             f"It spreads its probability almost evenly (highest: {highest_words}): every class within "
             f"{100 * EVEN_WITHIN:.0f} points of the {UNIFORM:.0%} of a uniform guess."
         )
-    elif unsure:
+    elif unsure or len(firsts) > 1:  # a first place shared as printed is no answer to name in bold (review 97c #1)
         note += f"Its top classes: {top}."
     else:
         note += f"It answers **{CLASS_NAMES[first]}**: {top}."

@@ -104,7 +104,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
     params = (
         f"the same {ours['params']:,} parameters"
         if other["params"] == ours["params"]
-        else f"{other['params']:,} parameters vs {ours['params']:,}"
+        else f"{other['params']:,} parameters, against our CNN's {ours['params']:,}"  # whose is whose (97b #4)
     )
     return (
         f"**Evidence.** Same data, same {ours['epochs']}-epoch budget{longer}: our CNN reaches "

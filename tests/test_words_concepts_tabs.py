@@ -1319,3 +1319,32 @@ def test_a_first_place_several_classes_share_is_not_given_to_one():
     even = np.full(10, 0.1)
     note = normalization.scale_note(even, even, "Dress")
     assert "(highest: 10 classes at 10.0% each)" in note and "Ankle boot 10.0%" not in note
+
+
+def test_review_97c_wordings(shipped_model):
+    """#1: a tied first place is no bold answer; #2: one patch per pixel is not "on average"; #3: an empty Grad-CAM
+    says why it is 0 and that it is not a sign that nothing mattered; #4: a cell's surest of the kept ones."""
+    from types import SimpleNamespace
+
+    from tabs import confusion, explain, normalization
+
+    tie = np.full(10, 0.1 / 8)
+    tie[0] = tie[1] = 0.45
+    note = normalization.scale_note(tie, tie, "Dress")
+    assert "It answers" not in note and "Its top classes: T-shirt/top and Trouser at 45.0% each." in note
+    flat = np.zeros((28, 28))
+    assert explain._map_words(explain.OCCLUSION, flat, "Bag", 2, shipped_model).endswith("as it is or raises it.")
+    assert explain._map_words(explain.OCCLUSION, flat, "Bag", 4, shipped_model).endswith("raises it, on average.")
+    note = confusion.explain_test_image(25, shipped_model)[2]
+    assert (
+        "the last convolutional layer's maps, each weighted by its mean gradient, sum to zero or less in every cell "
+        "the score depends on, and Grad-CAM keeps only the positive part (a limit of the method, not a sign that "
+        "nothing mattered)." in note
+    )
+    samples = dict(shipped_model.test_samples)
+    t, p = CLASS_NAMES.index("Shirt"), CLASS_NAMES.index("T-shirt/top")
+    cell = np.flatnonzero((samples["labels"] == t) & (samples["probs"].argmax(axis=1) == p))
+    keep = np.setdiff1d(np.arange(len(samples["labels"])), cell[5:])  # keep 5 of the cell's mistakes
+    fewer = SimpleNamespace(**{**vars(shipped_model), "test_samples": {k: v[keep] for k, v in samples.items()}})
+    said = confusion.open_cell("Shirt", "T-shirt/top", fewer)[1]
+    assert "the model was surest of shown (of the 5 kept), most confident mistake first." in said

@@ -83,7 +83,7 @@ def test_the_kernels_caption_gives_black_and_the_first_positive_pixel_from_the_m
     normalized = shipped_model.layer_outputs(np.zeros((28, 28), np.uint8), (filters.NORMALIZE_LAYER,))[0]
     assert float(normalized.max()) == pytest.approx(black, abs=1e-5) == float(normalized.min())
     assert "red weights are positive, blue negative" in words and "red weights add" not in words
-    assert "subtracts over the dark background" in words
+    assert "subtracts over darker ones (the black background, and dark parts of a garment)" in words
 
 
 def test_the_kernels_caption_follows_the_rescaling_layer_not_typed_numbers():
@@ -118,7 +118,7 @@ def test_the_shift_words_say_when_the_dense_network_reads_another_class():
         "its curve is the probability of a class it does not pick even at 0 px." in words
     )
     same = filters.shift_words(cnn, _probabilities(6, 0.6), 2)
-    assert "Unshifted" not in same and "does not pick" not in same
+    assert "Unshifted, the dense network reads" not in same and "does not pick" not in same
     assert "the class the CNN reads at 0 px" in filters.SHIFT_Y_TITLE
 
 
@@ -155,7 +155,9 @@ def test_the_shift_curves_plot_the_cnns_class_for_both_networks(shipped_model):
     dense = np.asarray(shipped_model.dense_model(batch[..., None].astype(np.float32), training=False))
     zero = filters.SHIFTS.index(0)
     target = int(cnn[zero].argmax())
-    assert int(dense[zero].argmax()) == target and "Unshifted" not in note  # the shipped branch
+    assert (
+        int(dense[zero].argmax()) == target and "Unshifted, the dense network reads" not in note
+    )  # the shipped branch
     reversed_dense = SimpleNamespace(
         probabilities=shipped_model.probabilities,
         dense_model=lambda x, training: np.asarray(shipped_model.dense_model(x, training=training))[:, ::-1],
@@ -344,7 +346,8 @@ def test_the_dense_evidence_says_the_pair_differs_in_more_than_convolutions(ship
     base, dense = RUNS["baseline"], RUNS["mlp"]
     assert (
         "a dense network with no convolutions, which also has no batch norm and other layer widths and dropout: "
-        f"**{dense['test_accuracy']:.2%}** ({dense['params']:,} parameters vs {base['params']:,})." in words
+        f"**{dense['test_accuracy']:.2%}** ({dense['params']:,} parameters, against our CNN's {base['params']:,})."
+        in words
     )
     assert words.endswith(
         "As the two networks differ in more than their convolutions, this pair alone does not measure what "
@@ -397,7 +400,10 @@ def test_the_shift_words_never_round_a_probability_to_100_or_0_percent():
     dense[filters.SHIFTS.index(4), 6] = 0.09
     words = filters.shift_words(cnn, dense, 0)
     assert f"the CNN gives **{CLASS_NAMES[6]}** over 99%, the dense network under 1%" in words
-    assert "the CNN stays between 50% and over 99%, the dense network between under 1% and 9%." in words
+    assert (
+        "the CNN's probability of it ranges from 50% to over 99%, the dense network's ranges from under 1% to 9%."
+        in words
+    )
     assert f"Unshifted, the dense network reads **{CLASS_NAMES[3]}** (over 99%), not {CLASS_NAMES[6]}" in words
     assert "100%" not in words and " 0%" not in words and "(0%" not in words
 
@@ -462,3 +468,19 @@ def test_the_deeper_maps_follow_only_the_shifts_their_pools_allow(shipped_model)
         "Pooling breaks this for the deeper layers: after one 2×2 pool, block 2's maps move with the image only for "
         "even shifts, and after two, block 3's only for shifts by a multiple of 4." in words
     )
+
+
+def test_the_shift_words_say_unshifted_at_zero_and_no_range_of_one_figure():
+    """Review 97b #1: not "Shifted +0 px", nor "stays between 11% and 11%"."""
+    from tabs import filters
+
+    flat = np.full((len(filters.SHIFTS), 10), 0.1)
+    flat[:, 0] = 0.11
+    flat /= flat.sum(axis=1, keepdims=True)
+    words = filters.shift_words(flat, flat, 0)
+    assert words.startswith("Unshifted: the CNN gives **T-shirt/top** 11%")
+    assert (
+        f"Across ±{filters.MAX_SHIFT} px the CNN's probability of it stays at 11%, the dense network's stays at 11%."
+        in words
+    )
+    assert "Shifted +0 px" not in words and "between 11% and 11%" not in words
