@@ -456,7 +456,21 @@ def test_on_a_phone_side_by_side_rows_stack(fresh_pages):
             f"[{upper!r}, {lower!r}].every(s => document.querySelector(s).getBoundingClientRect().height > 40)",
             timeout=60_000,
         )
-        top, bottom = page.locator(upper).bounding_box(), page.locator(lower).bounding_box()
+        # both boxes read in one frame: two reads apart let a late layout shift or scroll move one between them (a
+        # CI run beside other jobs saw the label "beside" a table it stacks under when run alone); a layout that
+        # never stacks still fails, after the wait
+        stacked = (
+            f"(() => {{ const a = document.querySelector({upper!r}).getBoundingClientRect(), "
+            f"b = document.querySelector({lower!r}).getBoundingClientRect(); return b.top >= a.bottom - 1; }})()"
+        )
+        try:
+            page.wait_for_function(stacked, timeout=10_000)
+        except Exception:
+            pass  # the assertion below reports the boxes
+        top, bottom = page.evaluate(
+            f"[{upper!r}, {lower!r}].map(s => {{ const r = document.querySelector(s).getBoundingClientRect(); "
+            "return {y: r.top, height: r.height}; })"
+        )
         assert bottom["y"] >= top["y"] + top["height"] - 1, f"{tab}: {lower} sits beside {upper}, not below"
 
 
