@@ -616,8 +616,10 @@ def _chosen_where(results: dict) -> str:
     # the second rule's score was chosen on the folds of the run that measured the rule (review 97a #4)
     score = bool(measured.get("second_rule_scores"))
     and_score = " and the second rule's score" if score else ""
+    # "too" and "as well" only after the table's own choices are said (review 98a #2)
+    too, as_well = (" too", " as well") if threshold else ("", "")
     sibling = (
-        f"chose the app's thresholds{and_score} too, so the rule's figures there are likely optimistic as well"
+        f"chose the app's thresholds{and_score}{too}, so the rule's figures there are likely optimistic{as_well}"
         if _is_app(rule)
         else f"would choose {theirs}"
         + (

@@ -381,6 +381,8 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
         kept = len(confusion.cell_samples(samples, t, p))
         # of the kept ones, where the folder keeps fewer than the cell counts (review 97c #4)
         surest = f"the {len(hits)} the model was surest of shown" + ("" if kept == total else f" (of the {kept} kept)")
+        if len(hits) == kept < total:  # all the kept ones: no selection to name (review 98c #3)
+            surest = f"the model folder keeps {kept} of them, all shown"
         shown = "all shown" if len(hits) == total else surest
         order = "" if total == 1 else ", most confident mistake first"
         note = f"**{true_name} read as {predicted_name}: {_images(total)}**, {shown}{order}."

@@ -264,7 +264,13 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
     missing = [m for m in last if m not in ceilings]
     words = ""
     if compared:
-        below = ", ".join(f"{m} {ceilings[m]:.2f}" for m in compared)
+
+        def line(m: str) -> str:  # a line that prints as this image's |ρ| gets a digit more, both (review 98c #5)
+            if f"{ceilings[m]:.2f}" != f"{abs(last[m]):.2f}":
+                return f"{m} {ceilings[m]:.2f}"
+            return f"{m} {ceilings[m]:.3f} (this image's |ρ|: {abs(last[m]):.3f})"
+
+        below = ", ".join(line(m) for m in compared)
         words += (
             f". For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size "
             "(measured on Fashion-MNIST test images, each for its predicted class; no such line is given here for "

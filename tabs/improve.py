@@ -719,9 +719,12 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     if after.test_accuracy >= before.test_accuracy or after.name == PHOTOS:
         return ""
     if after.name == TRAINED_AND_PHOTOS:  # longer training, any missing rows and the fine-tune at once (97a #2)
+        drop = 100 * (before.test_accuracy - after.test_accuracy)
+        lower = f"**{after.name}** scored {drop:.2f} points lower than the row above"
+        if drop < TOO_CLOSE:  # as every other branch: too close to call between single runs (review 98a #1)
+            return f"{lower}: too close to call."
         return (
-            f"**{after.name}** scored {100 * (before.test_accuracy - after.test_accuracy):.2f} points lower than the "
-            "row above: this step changes the training's length and data at once"
+            f"{lower}: this step changes the training's length and data at once"
             + (" and takes in missing rows' changes" if after.takes_in else "")
             + ", so what caused it was not measured."
         )

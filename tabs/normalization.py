@@ -314,6 +314,9 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
                 "points): at this scale the model is answering an almost black input, whatever the upload shows."  # (86c #3)
             )
         )
+    if len(firsts) > 1:  # a first place shared as printed: the black image's top set against the tie (98c #1)
+        among = "one of the classes tied first here" if int(black.argmax()) in firsts else "not among those tied first"
+        return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)}), {among}."
     if CLASS_NAMES[first] != blank:  # the same top class, unsure or not, gets "too" below (review 94c #2)
         return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)})."
     # the same top class, but probabilities at least SAME_WITHIN apart: the image still moves the answer, so no cause

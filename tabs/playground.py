@@ -12,7 +12,7 @@ from functools import partial
 import gradio as gr
 import numpy as np
 
-from concepts.curves import OVERFIT_RISE, not_overfitted_because
+from concepts.curves import OVERFIT_RISE, not_overfitted_because, overfitted
 from model import playground
 from model.data import CLASS_NAMES
 from model.inference import TEST_TIME_FLIP, LoadedModel, top_classes
@@ -186,9 +186,17 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
                 f"{where}. These curves are as trained: the validation curves use batch norm's running averages, which "
                 "can hide or mimic a change in fit."
             )
+        # the rule's verdict first, as the Overfitting tab gives notebook-bn's, then why it cannot be read as a cause
+        # (review 98b #1)
+        verdict = (
+            "by the Overfitting tab's rule these curves are overfitted"
+            if overfitted(h)
+            else "the Overfitting tab's rule does not call these curves overfitted"
+        )
         return head + (
-            f"{where}. These curves are as trained. The validation curves are computed with batch norm's running "
-            "averages, so lagging averages and any overfitting both move them, and this run cannot tell the two apart."
+            f"{where}: {verdict}. These curves are as trained. The validation curves are computed with batch norm's "
+            "running averages, so lagging averages and any overfitting both move them, and this run cannot tell the two "
+            "apart."
         )
     if best == epochs:
         gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])

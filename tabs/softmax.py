@@ -180,7 +180,9 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     if zero.any():  # before "the same": a lost probability under SAME_WITHIN is still lost (review 36c #1)
         in_exp, in_division = zero & (exps == 0), zero & (exps > 0)
         # one lost probability is one value, not a range (review 34c #4)
-        lost_value = _up_to(stable[zero].max(), one=int(zero.sum()) == 1)
+        # one value where every lost one prints the same, not "up to" (review 98c #4)
+        alike = len({_significant(v, 2) for v in stable[zero]}) == 1
+        lost_value = _up_to(stable[zero].max(), one=alike) + (" each" if alike and int(zero.sum()) > 1 else "")
         # measured against 340 digits, so a top that takes up the lost share (1 - 4e-87) is counted too; the largest
         # error, not the lost share's sum (review 75c #1: that was 2x-4x too high beside a tied top)
         off = gap
@@ -490,7 +492,8 @@ def scaling_words(model: LoadedModel) -> str:
     )
     return (
         f"**Temperature scaling** (Guo et al. 2017) picks the one T that minimises the negative log-likelihood of "
-        f"the {val:,} validation images train.py held out of training, never the test set: here **T = {shown_t(fitted)}** "
+        f"the {val:,} validation images train.py held out of training (they also picked which fine-tune seed was "
+        f"kept), never the test set: here **T = {shown_t(fitted)}** "  # review 98c #2
         f"({_on_the_slider(logits, fitted)}). On the test set it {ece}, without changing any top class"
         f"{_not_sure_line(logits['test_logits'], fitted, getattr(model, 'feature_distance', None) is not None)}. This model is {direction}; T = {shown_t(fitted)} {change}, "
         f"though the app itself answers at T = 1: the fitted T is shown here, not applied.{other} The ECE: the absolute gap between accuracy and mean confidence in each of {BINS} "

@@ -184,10 +184,17 @@ def test_the_runs_words_follow_its_curves(val_loss, loss, val_accuracy, says, ne
     assert "noise" not in words and "That is overfitting" not in words
 
 
-def test_a_batch_norm_runs_curves_get_no_overfitting_verdict():
+def test_a_batch_norm_runs_curves_get_the_rules_verdict_with_its_caveat():
+    """Review 98b #1: the rule's verdict on the as-trained curves, as the Overfitting tab gives notebook-bn's, then
+    why it is no verdict on the fit: lagging averages move the same curves."""
+    from concepts.curves import overfitted
+
     run = _find({**playground.DEFAULT, "batch_norm": True, "images": 1000})
     words = tab.run_words(run, GRID["epochs"])
-    assert "cannot tell the two apart" in words and "overfitted" not in words
+    assert "cannot tell the two apart" in words
+    said = "by the Overfitting tab's rule these curves are overfitted"
+    assert (said in words) == overfitted(run["history"])
+    assert ("the Overfitting tab's rule does not call these curves overfitted" in words) != overfitted(run["history"])
     assert f"{run['test_accuracy_reestimated']:.2%}" in words and f"{run['test_accuracy']:.2%} as trained" in words
 
 
@@ -214,8 +221,17 @@ def test_a_batch_norm_run_lowest_at_its_last_epoch_gets_the_rules_verdict_once(v
             "mimic a change in fit." in words
         ) == (not little)
     else:
-        assert f"Validation loss was lowest at epoch 2 ({min(val_loss):.3f}) and ended at {last:.3f}." in words
+        assert f"Validation loss was lowest at epoch 2 ({min(val_loss):.3f}) and ended at {last:.3f}" in words
         assert ("this run cannot tell the two apart" in words) == (not little) and "did not overfit" not in words
+        if not little:  # review 98b #1: the rule's verdict first, as on the Overfitting tab
+            from concepts.curves import overfitted
+
+            verdict = (
+                "by the Overfitting tab's rule these curves are overfitted"
+                if overfitted(run["history"])
+                else "the Overfitting tab's rule does not call these curves overfitted"
+            )
+            assert f"and ended at {last:.3f}: {verdict}. These curves are as trained." in words
     assert ("changed test accuracy little (below), so by then they were no clear handicap" in words) == little
 
 

@@ -254,8 +254,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     elsewhere = copy.deepcopy(sibling)  # the table's own folds chose other thresholds: still the recipe etc. (28a #3)
     elsewhere["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
     assert classify._chosen_where(elsewhere) == (
-        "Those folds chose the app's thresholds and the second rule's score too, so the rule's figures there are "
-        "likely optimistic as well. The "
+        "Those folds chose the app's thresholds and the second rule's score, so the rule's figures there are "
+        "likely optimistic. The "  # review 98a #2: no "too" before anything was said to be chosen
         "mirror average and the fine-tune recipe were chosen on "
         "the table's folds (docs/real-photos.md), so its numbers are likely optimistic, by an amount not measured."
     )

@@ -1348,3 +1348,35 @@ def test_review_97c_wordings(shipped_model):
     fewer = SimpleNamespace(**{**vars(shipped_model), "test_samples": {k: v[keep] for k, v in samples.items()}})
     said = confusion.open_cell("Shirt", "T-shirt/top", fewer)[1]
     assert "the model was surest of shown (of the 5 kept), most confident mistake first." in said
+    keep = np.setdiff1d(np.arange(len(samples["labels"])), cell[3:])  # 3 kept: all shown (review 98c #3)
+    three = SimpleNamespace(**{**vars(shipped_model), "test_samples": {k: v[keep] for k, v in samples.items()}})
+    said = confusion.open_cell("Shirt", "T-shirt/top", three)[1]
+    assert "the model folder keeps 3 of them, all shown, most confident mistake first." in said
+    assert "surest" not in said
+
+
+def test_review_98c_wordings(shipped_model):
+    """#1: the black image's top set against a shared first place; #2: the validation images also picked the kept
+    seed; #4: two lost probabilities alike are not "up to"; #5: a chance line printed as the image's |ρ| gets a digit."""
+    from tabs import explain, normalization, softmax
+
+    tie = np.full(10, 0.1 / 8)
+    tie[3] = tie[8] = 0.45  # Dress and Bag
+    black = np.full(10, 0.4 / 9)
+    black[8] = 0.6
+    note = normalization.scale_note(tie, black, "Dress")
+    assert "For an all-black image the top class is Bag (60.0%), one of the classes tied first here." in note
+    assert " too, " not in note and "though not the top class" not in note
+    black = np.full(10, 0.4 / 9)
+    black[0] = 0.6
+    assert "the top class is T-shirt/top (60.0%), not among those tied first." in normalization.scale_note(
+        tie, black, "Dress"
+    )
+    assert "(they also picked which fine-tune seed was kept), never the test set" in softmax.scaling_words(
+        shipped_model
+    )
+    note = softmax.overflow_note(np.array([5.0, 5.0, -110.0, -110.0]))
+    assert "instead of 5.7e-51 each" in note and "instead of up to 5.7e-51" not in note
+    words = explain.kept_ranking_words({"Occlusion": 0.381}, {"Occlusion": 0.378})
+    assert "Occlusion 0.378 (this image's |ρ|: 0.381)" in words
+    assert "Occlusion 0.30" in explain.kept_ranking_words({"Occlusion": 0.381}, {"Occlusion": 0.30})

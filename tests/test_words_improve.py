@@ -1323,3 +1323,22 @@ def test_review_95a_branches():
         "(this folder has no **Notebook CNN** and **+ batch norm** rows: this first row is the notebook's CNN with the "
         "changes of **+ batch norm** and this row)"
     )
+
+
+def test_the_trained_then_photos_row_scoring_a_hair_lower_is_too_close_to_call():
+    """Review 98a #1: under TOO_CLOSE between single runs, no "what caused it was not measured" as if a real drop."""
+    from tabs import improve
+
+    model = as_other(fake_model(photos=True))
+    model.fashion_mnist_only = None
+    model.metrics = {**METRICS, "test_accuracy": RUNS["baseline"]["test_accuracy"] - 0.0027}
+    steps = improve.rungs(model)
+    assert steps[-1].name == improve.TRAINED_AND_PHOTOS
+    assert improve.overfit_words(steps[-2], steps[-1], GRID, model) == (
+        f"**{improve.TRAINED_AND_PHOTOS}** scored 0.27 points lower than the row above: too close to call."
+    )
+    model.metrics = {**METRICS, "test_accuracy": RUNS["baseline"]["test_accuracy"] - 0.0078}
+    steps = improve.rungs(model)
+    assert improve.overfit_words(steps[-2], steps[-1], GRID, model).endswith(
+        "this step changes the training's length and data at once, so what caused it was not measured."
+    )
