@@ -615,11 +615,12 @@ def _chosen_where(results: dict) -> str:
         on_them.append("the fine-tune recipe")
     # the second rule's score was chosen on the folds of the run that measured the rule (review 97a #4)
     score = bool(measured.get("second_rule_scores"))
-    and_score = " and the second rule's score" if score else ""
+    and_score = ", and the second rule's score" if score else ""  # after "too": the table's folds chose none (99a #2)
     # "too" and "as well" only after the table's own choices are said (review 98a #2)
     too, as_well = (" too", " as well") if threshold else ("", "")
     sibling = (
-        f"chose the app's thresholds{and_score}{too}, so the rule's figures there are likely optimistic{as_well}"
+        f"chose the app's thresholds{too}{and_score}, so the rule's figures there are likely optimistic{as_well}"
+        + ("" if as_well else ", by an amount not measured")
         if _is_app(rule)
         else f"would choose {theirs}"
         + (

@@ -265,10 +265,13 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
     words = ""
     if compared:
 
-        def line(m: str) -> str:  # a line that prints as this image's |ρ| gets a digit more, both (review 98c #5)
+        def line(
+            m: str,
+        ) -> str:  # a line that prints as this image's |ρ| gets the digits that part them (98c #5, 99c #1)
             if f"{ceilings[m]:.2f}" != f"{abs(last[m]):.2f}":
                 return f"{m} {ceilings[m]:.2f}"
-            return f"{m} {ceilings[m]:.3f} (this image's |ρ|: {abs(last[m]):.3f})"
+            d = next((d for d in range(3, 7) if f"{ceilings[m]:.{d}f}" != f"{abs(last[m]):.{d}f}"), 6)
+            return f"{m} {ceilings[m]:.{d}f} (this image's |ρ|: {abs(last[m]):.{d}f})"
 
         below = ", ".join(line(m) for m in compared)
         words += (

@@ -412,7 +412,12 @@ def worked_window(normalized: np.ndarray, convolved: np.ndarray, activated: np.n
     k = int(activated.max(axis=(0, 1)).argmax())
     row, col = (int(i) for i in np.unravel_index(int(activated[..., k].argmax()), activated.shape[:2]))
     ties = int((activated[..., k] == activated[row, col, k]).sum())  # "its brightest point" only if it is one (97b #2)
-    brightest = "its brightest point" if ties == 1 else f"the first in reading order of its {ties} brightest points"
+    brightest = (  # "N points tied for its brightest value", not "its N brightest points" (review 99b #2, #3)
+        "its brightest point"
+        if ties == 1
+        else f"the first in reading order of the {ties} points tied for its brightest value"
+        + (" (no first-layer map fires for this image: every value is 0)" if activated[row, col, k] <= 0 else "")
+    )
     kernel = np.asarray(keras_model.get_layer(FIRST_CONV).kernel)[:, :, 0, k]
     window, products, total = features.conv_window(normalized[..., 0], kernel, row, col)
     bn = keras_model.get_layer(FIRST_BN)

@@ -74,7 +74,8 @@ def intro(model: LoadedModel) -> str:
     if real:  # the fine-tune kept Fashion-MNIST in, added photos and, where recorded, generated outliers
         generated = sum((real.get("generated_outliers") or {}).values())
         more = f" and {generated:,} generated outliers" if generated else ""
-        trained += f", then on them plus {real['train_photos']:,} real photos{more}"
+        them = "them" if n else "Fashion-MNIST"  # "them" only after "N Fashion-MNIST images" (review 99a #4)
+        trained += f", then on {them} plus {real['train_photos']:,} real photos{more}"
     return f"How a small CNN, {trained}, reads clothes."
 
 

@@ -106,8 +106,9 @@ FROM_THE_NOTEBOOK = (
     "two-convolution network to this app's model."
 )
 BARS = (
-    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; one run "
-    "each, so a short bar can be noise); the first, grey, starts at the axis's low end."
+    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; one kept "
+    "run per row, none repeated with other seeds, so a short bar can be noise); the first, grey, starts at the axis's "
+    "low end."  # not "one run each": a fine-tune's best of 3 seeds, a same-seed re-run (review 99a #3)
 )
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept
@@ -496,8 +497,14 @@ def verdict_words(model: LoadedModel) -> str:
                 if seeds > 1
                 else ""
             )
-            + f") changed Fashion-MNIST test accuracy by {change:+.2f} points"
-            + (f": too close to call ({runs})" if abs(change) < TOO_CLOSE else f" ({runs})")
+            + f") came with a change in Fashion-MNIST test accuracy of {change:+.2f} points"
+            + (
+                f": too close to call ({runs})"
+                if abs(change) < TOO_CLOSE
+                # past it, still one start and one kept seed: no size against noise, nor a cause (review 99a #1)
+                else f" ({runs}): whether that is more than the seed alone moves these runs was not measured, nor "
+                "what caused it"
+            )
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (answering "
             f"{CLASS_NAMES[constant[0]]} for every photo would score {constant[1]:.1%}), and "

@@ -269,6 +269,10 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     def shared(value: str, places: int) -> list[int]:  # the classes printed at VALUE (to PLACES decimals)
         return [i for i, p in enumerate(bug) if percent(p, places) == value]
 
+    def named_black(group: list[int], value: str) -> str:
+        who = and_list([CLASS_NAMES[i] for i in group]) if len(group) <= 3 else f"{len(group)} classes"
+        return f"{who} ({value} each)"
+
     def named(group: list[int], value: str) -> str:  # a place several classes share as printed (95c #1, 96c #1, #2)
         if len(group) == 1:
             return f"{CLASS_NAMES[group[0]]} {value}"
@@ -276,6 +280,11 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         return f"{who} {'' if value.startswith(('under', 'over')) else 'at '}{value} each"
 
     firsts = shared(shown, digits) if not shown.startswith("just") else [first]
+    # a tie as printed that straddles the "Not sure" line is parted by more digits (review 99c #3)
+    while len(firsts) > 1 and len({bug[i] >= UNSURE_BELOW for i in firsts}) > 1 and digits < 6:
+        digits += 1
+        shown, runner = percent(bug[first], digits), percent(bug[second], digits)
+        firsts = shared(shown, digits)
     seconds = [i for i in shared(runner, digits if close else 1) if i not in firsts]
     if len(firsts) > 1:  # first place shared as printed: no class named first by its position
         top = highest_words = named(firsts, shown)
@@ -314,6 +323,9 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
                 "points): at this scale the model is answering an almost black input, whatever the upload shows."  # (86c #3)
             )
         )
+    blacks = [i for i, p in enumerate(black) if percent(p, 1) == percent(black.max(), 1)]
+    if len(blacks) > 1:  # the black image's own top shared as printed: no winner named by a hair (review 99c #2)
+        return note + f" For an all-black image, {named_black(blacks, percent(black.max(), 1))} share the top."
     if len(firsts) > 1:  # a first place shared as printed: the black image's top set against the tie (98c #1)
         among = "one of the classes tied first here" if int(black.argmax()) in firsts else "not among those tied first"
         return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)}), {among}."

@@ -1094,3 +1094,22 @@ def test_no_deficit_is_named_where_this_pass_has_none(tmp_path, ahead):
         f"({plain:.2%}), so there is no deficit here for lagging averages to explain." in words
     )
     assert "deficit:" not in words and "-point deficit" not in words and "remain the measure" not in words
+
+
+def test_the_worked_window_says_points_tied_for_the_brightest_value(shipped_model):
+    """Review 99b #2, #3: "the N points tied for its brightest value", not "its N brightest points"; and where no
+    first-layer map fires, that every value is 0."""
+    from tabs import filters
+
+    pixels = np.zeros((28, 28), np.uint8)
+    outputs = [out[0] for out in shipped_model.layer_outputs(pixels, filters.WORKED_LAYERS)]
+    k = int(outputs[2].max(axis=(0, 1)).argmax())
+    ties = int((outputs[2][..., k] == outputs[2][..., k].max()).sum())
+    assert ties > 1  # black: every interior window alike
+    words = filters.worked_window(*outputs, shipped_model)
+    assert f"the first in reading order of the {ties} points tied for its brightest value" in words
+    assert "brightest points" not in words and "no first-layer map fires" not in words
+    silent = [np.zeros_like(outputs[0]), np.zeros_like(outputs[1]), np.zeros_like(outputs[2])]
+    assert "(no first-layer map fires for this image: every value is 0)" in filters.worked_window(
+        *silent, shipped_model
+    )

@@ -223,15 +223,18 @@ def test_a_batch_norm_run_lowest_at_its_last_epoch_gets_the_rules_verdict_once(v
     else:
         assert f"Validation loss was lowest at epoch 2 ({min(val_loss):.3f}) and ended at {last:.3f}" in words
         assert ("this run cannot tell the two apart" in words) == (not little) and "did not overfit" not in words
-        if not little:  # review 98b #1: the rule's verdict first, as on the Overfitting tab
-            from concepts.curves import overfitted
+        # reviews 98b #1, 99b #1, #2: the rule's verdict first, as on the Overfitting tab, whatever re-estimating
+        # did, and its reason where it spares the curves
+        from concepts.curves import overfitted
+        from tabs.runs import not_overfitting
 
-            verdict = (
-                "by the Overfitting tab's rule these curves are overfitted"
-                if overfitted(run["history"])
-                else "the Overfitting tab's rule does not call these curves overfitted"
-            )
-            assert f"and ended at {last:.3f}: {verdict}. These curves are as trained." in words
+        verdict = (
+            "by the Overfitting tab's rule these curves are overfitted"
+            if overfitted(run["history"])
+            else "the Overfitting tab's rule does not call these curves overfitted: "
+            + not_overfitting(run["history"], playground.VALIDATION)
+        )
+        assert f"and ended at {last:.3f}: {verdict}. These curves are as trained" in words
     assert ("changed test accuracy little (below), so by then they were no clear handicap" in words) == little
 
 
@@ -698,3 +701,16 @@ def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_r
     grid["runs"][key]["test_accuracy"] = 0.8700  # now the middle of the three
     assert "(87.00%; its 3 seeds: 86.94–87.16%)" in tab.effects_table(grid, playground.DEFAULT, 1.38)
     assert "first seed" not in tab.effects_table(GRID, {**playground.DEFAULT, "pool": "average"}, 1.38)
+
+
+def test_the_shipped_batch_norm_runs_each_get_the_rules_verdict():
+    """Review 99b #1: the dropout-0.5 batch-norm run, whose re-estimate changed little, had no verdict."""
+    from concepts.curves import overfitted
+
+    for name, run in GRID["runs"].items():
+        if not run["config"]["batch_norm"] or run["best_epoch"] == GRID["epochs"]:
+            continue
+        words = tab.run_words(run, GRID["epochs"], GRID.get("validation_images"))
+        said = "by the Overfitting tab's rule these curves are overfitted" in words
+        spared = "the Overfitting tab's rule does not call these curves overfitted: " in words
+        assert (said, spared) == (overfitted(run["history"]), not overfitted(run["history"])), name

@@ -1400,3 +1400,15 @@ def test_no_review_tag_reaches_a_learner(shipped_model):
         shown += [str(part) for part in playground.show_run(*values[:6], values[6], shipped_model)[1:3]]
     tagged = [m.group(0) for text in shown for m in re.finditer(r"\breview \d+[abc]?\b|\b\d{2}[abc] #\d", text)]
     assert not tagged
+
+
+def test_the_intro_says_them_only_after_a_count_of_images(shipped_model):
+    """Review 99a #4: "then on them plus …" with nothing for "them" to refer to."""
+    from types import SimpleNamespace
+
+    from tabs import header
+
+    assert "trained on 55,000 Fashion-MNIST images, then on them plus 3,068 real photos" in header.intro(shipped_model)
+    bare = SimpleNamespace(metrics={k: v for k, v in shipped_model.metrics.items() if k != "train_size"})
+    said = header.intro(bare)
+    assert "trained on Fashion-MNIST, then on Fashion-MNIST plus 3,068 real photos" in said and "them" not in said

@@ -207,8 +207,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     )
     # review 62a #1: folds that chose the app's thresholds report the rule at them: optimistic too
     chose = (  # review 97a #4: the second rule's score was chosen on the folds that measured the rule
-        "which chose the app's thresholds and the second rule's score too, so the rule's figures there are likely "
-        "optimistic as well."
+        "which chose the app's thresholds too, and the second rule's score, so the rule's figures there are likely "
+        "optimistic as well."  # review 99a #2: "too" of the thresholds alone
     )
     assert classify._chosen_where(sibling) == optimistic + chose
     other = copy.deepcopy(sibling)
@@ -254,8 +254,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     elsewhere = copy.deepcopy(sibling)  # the table's own folds chose other thresholds: still the recipe etc. (28a #3)
     elsewhere["cross_validation"]["chosen"] = {"unsure_below": 0.5, "unlike_above": 0.95}
     assert classify._chosen_where(elsewhere) == (
-        "Those folds chose the app's thresholds and the second rule's score, so the rule's figures there are "
-        "likely optimistic. The "  # review 98a #2: no "too" before anything was said to be chosen
+        "Those folds chose the app's thresholds, and the second rule's score, so the rule's figures there are "
+        "likely optimistic, by an amount not measured. The "  # reviews 98a #2, 99a #2
         "mirror average and the fine-tune recipe were chosen on "
         "the table's folds (docs/real-photos.md), so its numbers are likely optimistic, by an amount not measured."
     )

@@ -659,7 +659,9 @@ def test_the_ablations_doc_gives_the_normalization_pair_the_tabs_verdict(shipped
     assert (
         f"(one run each, seed {norm['seed']}): the notebook's CNN scored {norm['test_accuracy']:.2%} on standardized "
         f"pixels and {raw['test_accuracy']:.2%} on raw 0–255 pixels, {gap:.2f} points, more than the Playground's "
-        f"{noise:.2f}-point seed-noise threshold but less than twice it, so a hint, not a finding;" in doc
+        f"{noise:.2f}-point seed-noise threshold (from its default setting's 3 seeds on a 10,000-image subset without "
+        "batch norm, for scale only: these runs' own seed spread was not measured) but less than twice it, so a hint, "
+        "not a finding;" in doc  # review 99b #4: where the threshold comes from
     )
     assert norm["seed"] == raw["seed"]
     peaks = [int(np.argmax(run["history"]["val_accuracy"])) for run in (norm, raw)]
@@ -1380,3 +1382,22 @@ def test_review_98c_wordings(shipped_model):
     words = explain.kept_ranking_words({"Occlusion": 0.381}, {"Occlusion": 0.378})
     assert "Occlusion 0.378 (this image's |ρ|: 0.381)" in words
     assert "Occlusion 0.30" in explain.kept_ranking_words({"Occlusion": 0.381}, {"Occlusion": 0.30})
+
+
+def test_review_99c_wordings():
+    """#2: the black image's own top shared as printed names no winner; #3: a tie straddling the 40% line is parted;
+    #1: a chance line as close as 0.0003 to the image's |ρ| gets the digits that part them."""
+    from tabs import explain, normalization
+
+    bug = np.full(10, 0.05)
+    bug[4] = 0.6
+    black = np.full(10, 0.7 / 8)
+    black[4], black[8] = 0.1502, 0.1498
+    note = normalization.scale_note(bug, black, "Coat")
+    assert note.endswith("For an all-black image, Coat and Bag (15.0% each) share the top.") and "too" not in note
+    straddle = np.full(10, (1 - 0.40001 - 0.3999) / 8)
+    straddle[4], straddle[8] = 0.40001, 0.3999
+    note = normalization.scale_note(straddle, straddle, "Coat")
+    assert "at 40.0% each" not in note and "Coat 40.00" in note and "Bag 39.99" in note
+    words = explain.kept_ranking_words({"Grad-CAM": 0.3121}, {"Grad-CAM": 0.3124})
+    assert "Grad-CAM 0.3124 (this image's |ρ|: 0.3121)" in words

@@ -315,7 +315,7 @@ def test_real_photos_test_set_change_is_measured_against_the_shipped_recipes_see
     assert (
         f"The fine-tune ({tune['epochs']} more epochs on Fashion-MNIST with {tune['train_photos']:,} real photos and "
         f"{outliers:,} generated pictures, run with {seeds} seeds and the one best on Fashion-MNIST's validation split "
-        f"kept) changed Fashion-MNIST test accuracy by {change:+.2f} points: too close to call ({runs})."
+        f"kept) came with a change in Fashion-MNIST test accuracy of {change:+.2f} points: too close to call ({runs})."
         in one_line(improve.verdict_words(shipped_model))
     )
     assert "Real photos changed" not in improve.verdict_words(shipped_model)  # the whole fine-tune did
@@ -323,10 +323,16 @@ def test_real_photos_test_set_change_is_measured_against_the_shipped_recipes_see
     model = fake_model()
     model.metrics = copy.deepcopy(METRICS)
     model.metrics["test_accuracy"] = BEFORE["test_accuracy"] - 0.01
-    assert f"changed Fashion-MNIST test accuracy by -1.00 points ({runs})." in one_line(improve.verdict_words(model))
+    past = ": whether that is more than the seed alone moves these runs was not measured, nor what caused it."  # 99a #1
+    assert f"change in Fashion-MNIST test accuracy of -1.00 points ({runs}){past}" in one_line(
+        improve.verdict_words(model)
+    )
     model.metrics["real_photos"]["seeds"] = model.metrics["real_photos"]["seeds"][:1]
     words = one_line(improve.verdict_words(model))
-    assert "changed Fashion-MNIST test accuracy by -1.00 points (one run each)." in words and "run with" not in words
+    assert (
+        f"change in Fashion-MNIST test accuracy of -1.00 points (one run each){past}" in words
+        and "run with" not in words
+    )
 
 
 def test_the_fine_tunes_seeds_are_said_with_their_validation_accuracy(shipped_model):
@@ -857,7 +863,8 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
     bars = (
         "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; one "
-        "run each, so a short bar can be noise); the first, grey, starts at the axis's low end."
+        "kept run per row, none repeated with other seeds, so a short bar can be noise); the first, grey, starts at "
+        "the axis's low end."  # review 99a #3: a best-of-3 fine-tune and a same-seed re-run are not "one run each"
     )
     command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
     for photos in (True, False):
