@@ -376,7 +376,10 @@ def _forgets(before: float, after: float) -> str:
     unrun = "Whether keeping it in limited forgetting was not measured: no fine-tune without Fashion-MNIST was run."
     if 100 * (before - after) < TOO_CLOSE:
         return f" Fashion-MNIST was kept in, meant to limit forgetting; test accuracy went {moved}. {unrun}"
-    return f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}). {unrun}"
+    return (  # one start, one kept seed: the size against noise unmeasured, as Improving it says (review 100a #5)
+        f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}; one run each: how "
+        f"much the seed alone moves these runs was not measured). {unrun}"
+    )
 
 
 def _generated(real: dict) -> str:
@@ -622,21 +625,7 @@ def _chosen_where(results: dict) -> str:
         f"chose the app's thresholds{too}{and_score}, so the rule's figures there are likely optimistic{as_well}"
         + ("" if as_well else ", by an amount not measured")
         if _is_app(rule)
-        else f"would choose {theirs}"
-        + (
-            "; the second rule's score was chosen on those folds, so the rule's figures there are likely optimistic, by "
-            "an amount not measured"
-            if score
-            else ""
-        )
-        + (
-            # review 67 #2, #3: the same photos are not recorded, so said as a condition, with its subject
-            "; if that run split these same photos into as many folds, it held out the same photographers (the folds "
-            f"are dealt without a seed), on which {and_list(on_them)} {_were(on_them)} chosen, so the rule's figures "
-            "there are likely optimistic as well"
-            if _split_alike(results) and on_them
-            else ""
-        )
+        else f"would choose {theirs}" + _sibling_optimism(score, on_them if _split_alike(results) else [])
     )
     if threshold:
         named = [threshold.replace("both thresholds", "the app's thresholds"), *also_chosen(results)]
@@ -648,6 +637,26 @@ def _chosen_where(results: dict) -> str:
             f"folds, which {sibling}."
         )
     return f"Those folds {sibling}.{_optimistic(results)}"
+
+
+def _sibling_optimism(score: bool, on_them: list[str]) -> str:
+    """Why a sibling run's "unlike" figures are likely optimistic, said once (review 100a #3): the second rule's score
+    chosen on its folds (SCORE), and ON_THEM, what was chosen on the photographers it shares with the table's folds
+    where it split these photos alike (review 67 #2, #3: a condition, with its subject)."""
+    reasons = ["the second rule's score was chosen on those folds"] if score else []
+    if on_them:
+        reasons.append(
+            "if that run split these same photos into as many folds, it held out the same photographers (the folds are "
+            f"dealt without a seed), on which {and_list(on_them)} {_were(on_them)} chosen"
+        )
+    if not reasons:
+        return ""
+    so = ", so" if len(reasons) == 1 else "; so"
+    return (
+        "; "
+        + "; and ".join(reasons)
+        + f"{so} the rule's figures there are likely optimistic, by an amount not measured"
+    )
 
 
 def _optimistic(results: dict) -> str:

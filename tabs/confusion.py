@@ -427,6 +427,12 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         share = lambda p: percent(p, digits)  # noqa: E731
         # "less than a point" only where the printed figures are (review 85c #1)
         close = round(100 * probs[other], digits) - round(100 * probs[true], digits) < 100 * NEAR_TIE - 1e-9
+    # a right answer by a hair gets the same digits and words as a misreading by one (review 100c #1)
+    lead = right and probs[true] - probs[other] < NEAR_TIE
+    if lead:
+        digits = next((d for d in (1, 2, 3) if percent(probs[true], d) != percent(probs[other], d)), 4)
+        share = lambda p: percent(p, digits)  # noqa: E731
+        lead = round(100 * probs[true], digits) - round(100 * probs[other], digits) < 100 * NEAR_TIE - 1e-9
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
         f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "
@@ -435,6 +441,12 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
             if right
             else f"the answer ({share(probs[other])})"
             + (", ahead of the true class by less than a point: a near-tie." if close else ".")
+        )
+        + (
+            f" The true class leads {CLASS_NAMES[other]} by less than a point ({share(probs[true])} against "
+            f"{share(probs[other])}): a near-tie."
+            if lead
+            else ""
         )
     )
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]

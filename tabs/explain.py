@@ -276,8 +276,8 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
         below = ", ".join(line(m) for m in compared)
         words += (
             f". For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size "
-            "(measured on Fashion-MNIST test images, each for its predicted class; no such line is given here for "
-            "the top layer alone)"
+            "(measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than "
+            "the top one, is not what it was measured on; no such line is given here for the top layer alone)"
         )
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""

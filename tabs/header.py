@@ -68,13 +68,16 @@ observeVerdict();
 
 def intro(model: LoadedModel) -> str:
     """The page's first sentence: what this model was trained on, from its metrics.json."""
-    n = model.metrics.get("train_size")
-    trained = f"trained on {n:,} Fashion-MNIST images" if n else "trained on Fashion-MNIST"
+    n = model.metrics.get("train_size")  # the last phase's Fashion-MNIST images
+    start = getattr(getattr(model, "fashion_mnist_only", None), "metrics", None) or {}
+    first = start.get("train_size", n)  # the first phase's, where its folder is kept (review 100a #4)
+    trained = f"trained on {first:,} Fashion-MNIST images" if first else "trained on Fashion-MNIST"
     real = model.metrics.get("real_photos")
     if real:  # the fine-tune kept Fashion-MNIST in, added photos and, where recorded, generated outliers
         generated = sum((real.get("generated_outliers") or {}).values())
         more = f" and {generated:,} generated outliers" if generated else ""
-        them = "them" if n else "Fashion-MNIST"  # "them" only after "N Fashion-MNIST images" (review 99a #4)
+        # "them" only after "N Fashion-MNIST images", and only where the fine-tune used as many (99a #4, 100a #4)
+        them = "them" if n and n == first else f"{n:,} Fashion-MNIST images" if n else "Fashion-MNIST"
         trained += f", then on {them} plus {real['train_photos']:,} real photos{more}"
     return f"How a small CNN, {trained}, reads clothes."
 

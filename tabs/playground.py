@@ -176,14 +176,14 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
                 f"call this run overfitted in {epochs} epochs"  # not "did not overfit": these curves are as trained (45b #2)
             )
         # the rule's verdict on these as-trained curves, with its reason where it spares them (98b #1, 99b #1, #2)
-        verdict = (
-            "by the Overfitting tab's rule these curves are overfitted"
+        verdict = (  # its own sentence after the figures, not a second colon (review 100b #4)
+            "By the Overfitting tab's rule these curves are overfitted"
             if overfitted(h)
-            else f"the Overfitting tab's rule does not call these curves overfitted: {not_overfitting(h, validation)}"
+            else f"The Overfitting tab's rule does not call these curves overfitted: {not_overfitting(h, validation)}"
         )
         if 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) < TOO_CLOSE:
             return head + (
-                f"{where}{'' if best == epochs else ': ' + verdict}. These curves are as trained; re-estimating batch "
+                f"{where}{'' if best == epochs else '. ' + verdict}. These curves are as trained; re-estimating batch "
                 "norm's running averages after the last epoch changed test accuracy little (below), so by then they "
                 "were no clear handicap; at earlier epochs it was not checked."
             )
@@ -194,7 +194,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             )
         # the rule's verdict first, as the Overfitting tab gives notebook-bn's, then why it cannot be read as a cause
         return head + (
-            f"{where}: {verdict}. These curves are as trained. The validation curves are computed with batch norm's "
+            f"{where}. {verdict}. These curves are as trained. The validation curves are computed with batch norm's "
             "running averages, so lagging averages and any overfitting both move them, and this run cannot tell the two "
             "apart."
         )

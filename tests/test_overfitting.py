@@ -106,10 +106,10 @@ def test_the_live_pointer_quotes_the_grids_1000_image_run(shipped_model):
     assert words.startswith("**Watch a small training set, live.**") and overfitting.PLAYGROUND_PRESET in words
     # review 36b #L3: the training figure is Keras's curve, averaged over the last epoch as the weights changed
     assert (
-        f"ends with its training curve {abs(gap):.1f} points {'above' if gap >= 0 else 'below'} its validation" in words
+        f"ends with its training curve {abs(gap):.2f} points {'above' if gap >= 0 else 'below'} its validation" in words
     )
     assert (
-        f"({h['accuracy'][-1]:.1%}, averaged over the last epoch as it trained, against {h['val_accuracy'][-1]:.1%})"
+        f"({h['accuracy'][-1]:.2%}, averaged over the last epoch as it trained, against {h['val_accuracy'][-1]:.2%})"
         in words
     )
     assert "better on its training images" not in words
@@ -144,7 +144,7 @@ def test_the_live_pointer_says_when_validation_loss_was_lowest_at_the_end():
     assert f"that run has not clearly overfitted: its validation loss was lowest at epoch {len(h['val_loss'])}" in words
     h["accuracy"] = [a - 0.2 for a in h["accuracy"]]  # ending below validation
     gap = 100 * (h["accuracy"][-1] - h["val_accuracy"][-1])
-    assert f"ends with its training curve {-gap:.1f} points below its validation accuracy" in overfitting.live_words(
+    assert f"ends with its training curve {-gap:.2f} points below its validation accuracy" in overfitting.live_words(
         SimpleNamespace(playground=grid)
     )
 

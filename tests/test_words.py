@@ -1409,6 +1409,12 @@ def test_the_intro_says_them_only_after_a_count_of_images(shipped_model):
     from tabs import header
 
     assert "trained on 55,000 Fashion-MNIST images, then on them plus 3,068 real photos" in header.intro(shipped_model)
+    quick = SimpleNamespace(  # review 100a #4: a quick fine-tune on a full start
+        metrics={**shipped_model.metrics, "train_size": 4000}, fashion_mnist_only=shipped_model.fashion_mnist_only
+    )
+    assert "trained on 55,000 Fashion-MNIST images, then on 4,000 Fashion-MNIST images plus 3,068" in header.intro(
+        quick
+    )
     bare = SimpleNamespace(metrics={k: v for k, v in shipped_model.metrics.items() if k != "train_size"})
     said = header.intro(bare)
     assert "trained on Fashion-MNIST, then on Fashion-MNIST plus 3,068 real photos" in said and "them" not in said

@@ -22,10 +22,10 @@ from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting
 from tests.test_classify_words import fake_model  # the same stand-in model
 
 # the app's two thresholds, in words: review 56a #1 (and model/inference.py's constants, asserted below)
-SAME_PHOTOGRAPHERS = (  # review 62a #1; 96a #2: what was chosen on those photographers, named, not "too"
-    "; if that run split these same photos into as many folds, it held out the same photographers (the folds are "
-    "dealt without a seed), on which the app's thresholds and the fine-tune recipe were chosen, so the rule's figures "
-    "there are likely optimistic as well."  # review 97a #3: not the mirror average, not recorded for that run
+SAME_PHOTOGRAPHERS = (  # reviews 62a #1, 96a #2, 97a #3, 100a #3: what was chosen on those photographers, said once
+    "; and if that run split these same photos into as many folds, it held out the same photographers (the folds are "
+    "dealt without a seed), on which the app's thresholds and the fine-tune recipe were chosen; so the rule's figures "
+    "there are likely optimistic, by an amount not measured."
 )
 APP_THRESHOLDS = "a 40% threshold on the top probability and an “unlike” line above 90% of the training photos' scores"
 
@@ -216,8 +216,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     assert classify._chosen_where(other) == (
         optimistic
         + f"which would choose a 60% threshold on the top probability and an “unlike” line above 95% of the training photos' scores; the app keeps {APP_THRESHOLDS}"
-        + "; the second rule's score was chosen on those folds, so the rule's figures there are likely optimistic, by "
-        "an amount not measured" + SAME_PHOTOGRAPHERS
+        + "; the second rule's score was chosen on those folds"
+        + SAME_PHOTOGRAPHERS
     )
     # review 66a #2: a run split into another number of folds held out other photographers: no such claim
     fewer = copy.deepcopy(other)

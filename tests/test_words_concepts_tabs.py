@@ -1401,3 +1401,22 @@ def test_review_99c_wordings():
     assert "at 40.0% each" not in note and "Coat 40.00" in note and "Bag 39.99" in note
     words = explain.kept_ranking_words({"Grad-CAM": 0.3121}, {"Grad-CAM": 0.3124})
     assert "Grad-CAM 0.3124 (this image's |ρ|: 0.3121)" in words
+
+
+@pytest.mark.parametrize(
+    "true_p, other_p, said", [(0.412, 0.405, "(41.2% against 40.5%)"), (0.4951, 0.4949, "(49.51% against 49.49%)")]
+)
+def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, other_p, said):
+    """Review 100c #1: "the true class (41%); second: Trouser, the runner-up (41%)" said no more."""
+    from tabs import confusion
+
+    probs = np.full(10, (1 - true_p - other_p) / 8)
+    probs[0], probs[1] = true_p, other_p
+    samples = {"images": np.zeros((1, 28, 28)), "labels": np.array([0]), "probs": probs[None], "index": np.array([7])}
+    fake = SimpleNamespace(grad_cam=lambda x, classes: np.ones((len(classes), 3, 3)))
+    monkeypatch.setattr(confusion, "explainer", lambda model: fake)
+    note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
+    assert f"The true class leads Trouser by less than a point {said}: a near-tie." in note
+    probs[0], probs[1] = 0.6, 0.3
+    samples["probs"] = probs[None]
+    assert "leads" not in confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
