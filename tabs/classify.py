@@ -377,8 +377,9 @@ def _forgets(before: float, after: float) -> str:
     if 100 * (before - after) < TOO_CLOSE:
         return f" Fashion-MNIST was kept in, meant to limit forgetting; test accuracy went {moved}. {unrun}"
     return (  # one start, one kept seed: the size against noise unmeasured, as Improving it says (review 100a #5)
-        f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}; one run each: how "
-        f"much the seed alone moves these runs was not measured). {unrun}"
+        f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}; one start, and the "
+        f"fine-tune's best seed on validation kept: how much the seed alone moves the fine-tune's test figure was not "
+        f"measured). {unrun}"  # not "one run each" (review 101a #2)
     )
 
 

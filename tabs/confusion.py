@@ -429,25 +429,22 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         close = round(100 * probs[other], digits) - round(100 * probs[true], digits) < 100 * NEAR_TIE - 1e-9
     # a right answer by a hair gets the same digits and words as a misreading by one (review 100c #1)
     lead = right and probs[true] - probs[other] < NEAR_TIE
+    at_least = None  # the runner-up's digits, as the true class's, so it is printed one way (review 101c #1, #2)
     if lead:
         digits = next((d for d in (1, 2, 3) if percent(probs[true], d) != percent(probs[other], d)), 4)
         share = lambda p: percent(p, digits)  # noqa: E731
         lead = round(100 * probs[true], digits) - round(100 * probs[other], digits) < 100 * NEAR_TIE - 1e-9
+        at_least = digits
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
         f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "
         + (
-            runner_up_words(probs, ranked)
+            runner_up_words(probs, ranked, at_least)
             if right
             else f"the answer ({share(probs[other])})"
             + (", ahead of the true class by less than a point: a near-tie." if close else ".")
         )
-        + (
-            f" The true class leads {CLASS_NAMES[other]} by less than a point ({share(probs[true])} against "
-            f"{share(probs[other])}): a near-tie."
-            if lead
-            else ""
-        )
+        + (f" The true class leads {CLASS_NAMES[other]} by less than a point: a near-tie." if lead else "")
     )
     empty = [CLASS_NAMES[c] for c, heat in zip((true, other), maps, strict=True) if heat.max() <= 0]
     if empty:
@@ -467,7 +464,7 @@ def _share(p: float) -> str:
     return percent(p, 0) if p >= 0.01 else percent(p, 2)
 
 
-def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
+def runner_up_words(probs: np.ndarray, ranked: np.ndarray, at_least: int | None = None) -> str:
     """The runner-up of a correctly read image; a near-tie with the third class is said, since then the second
     map's class is picked by a hair; where both are almost nothing, that, whatever their ratio."""
     second, third = int(ranked[1]), int(ranked[2])
@@ -481,7 +478,7 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
 
     # the verdict holds of the probabilities and of the figures printed: one more digit where they disagree
     # (reviews 85c #2, 86c #1)
-    digits = 1 if min(raw2, raw3) >= 0.01 else 2
+    digits = max(1 if min(raw2, raw3) >= 0.01 else 2, at_least or 0)  # AT_LEAST: as the true class is printed
     while True:
         p2, p3 = (round(100 * p, digits) / 100 for p in (raw2, raw3))  # as percent prints (85c #2)
         close, tie = judged(p2, p3)
@@ -499,7 +496,8 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray) -> str:
         return (
             f"{pair}, a near-tie with {third_shown}: within {100 * NEAR_TIE:g} percentage point of each other, {ratio}."
         )
-    return f"the runner-up ({_share(probs[second])})."
+    # as the true class where it was printed with more digits (review 101c #1)
+    return f"the runner-up ({percent(probs[second], at_least) if at_least else _share(probs[second])})."
 
 
 def number_in_caption(caption: str | None) -> int | None:

@@ -277,8 +277,12 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
         words += (
             f". For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size "
             "(measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than "
-            "the top one, is not what it was measured on; no such line is given here for the top layer alone)"
+            "the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no "
+            "such line is given here for the top layer alone)"  # review 101c #3
         )
+    undefined = [m for m in ceilings if m not in last]  # this image's ρ undefined: said, not dropped (101c #4)
+    if undefined:
+        words += f". {and_list(undefined)}: no ρ for this image (one of the two maps is constant)"
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""
         words += f". {and_list(missing)}: no chance line measured{where}"

@@ -69,13 +69,15 @@ observeVerdict();
 def intro(model: LoadedModel) -> str:
     """The page's first sentence: what this model was trained on, from its metrics.json."""
     n = model.metrics.get("train_size")  # the last phase's Fashion-MNIST images
-    start = getattr(getattr(model, "fashion_mnist_only", None), "metrics", None) or {}
-    first = start.get("train_size", n)  # the first phase's, where its folder is kept (review 100a #4)
-    trained = f"trained on {first:,} Fashion-MNIST images" if first else "trained on Fashion-MNIST"
+    start = getattr(getattr(model, "fashion_mnist_only", None), "metrics", None)
     real = model.metrics.get("real_photos")
+    # the first phase's, where its folder is kept (review 100a #4); not the fine-tune's where it is not (101a #4)
+    first = (start or {}).get("train_size") if start is not None else (None if real else n)
+    trained = f"trained on {first:,} Fashion-MNIST images" if first else "trained on Fashion-MNIST"
     if real:  # the fine-tune kept Fashion-MNIST in, added photos and, where recorded, generated outliers
         generated = sum((real.get("generated_outliers") or {}).values())
-        more = f" and {generated:,} generated outliers" if generated else ""
+        # the words the other tabs use, not the unexplained "outliers" (review 101a #6)
+        more = f" and {generated:,} generated pictures that are none of the ten classes" if generated else ""
         # "them" only after "N Fashion-MNIST images", and only where the fine-tune used as many (99a #4, 100a #4)
         them = "them" if n and n == first else f"{n:,} Fashion-MNIST images" if n else "Fashion-MNIST"
         trained += f", then on {them} plus {real['train_photos']:,} real photos{more}"

@@ -107,8 +107,8 @@ FROM_THE_NOTEBOOK = (
 )
 BARS = (
     "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each bar "
-    "is one kept run, not an average over seeds, so a short bar can be noise); the first, grey, starts at the axis's "
-    "low end."  # not "one run each" (99a #3), nor "none repeated": a seed study and 3 fine-tune seeds (100a #1)
+    "is one kept run, not an average over seeds, so any bar can be partly noise); the first, grey, starts at the "
+    "axis's low end."  # not only "a short bar" (review 101a #3)  # not "one run each" (99a #3), nor "none repeated": a seed study and 3 fine-tune seeds (100a #1)
 )
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept
@@ -503,7 +503,7 @@ def verdict_words(model: LoadedModel) -> str:
                 if abs(change) < TOO_CLOSE
                 # past it, still one start and one kept seed: no size against noise, nor a cause (review 99a #1)
                 else f" ({runs}): whether that is more than the seed alone moves these runs was not measured, nor "
-                "which part of the fine-tune (the photos, the generated pictures or the extra epochs) caused it"
+                "what in the fine-tune caused it"  # no list of parts it may miss (review 101a #1, #5)
             )
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (answering "

@@ -486,7 +486,10 @@ def test_the_training_description_follows_what_metrics_json_records():
     assert "generated pictures" not in words.replace(fold_recipe, "") and "even spread" not in words
     assert said[other] in words
     assert "Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell (" in words
-    assert "; one run each: how much the seed alone moves these runs was not measured)." in words  # review 100a #5
+    assert (  # reviews 100a #5, 101a #2: the fine-tune kept the best of its seeds, not "one run each"
+        "; one start, and the fine-tune's best seed on validation kept: how much the seed alone moves the fine-tune's "
+        "test figure was not measured)." in words
+    )
     assert (
         "Whether keeping it in limited forgetting was not measured: no fine-tune without Fashion-MNIST was run."
         in words

@@ -1404,10 +1404,11 @@ def test_review_99c_wordings():
 
 
 @pytest.mark.parametrize(
-    "true_p, other_p, said", [(0.412, 0.405, "(41.2% against 40.5%)"), (0.4951, 0.4949, "(49.51% against 49.49%)")]
+    "true_p, other_p, said",
+    [(0.412, 0.405, ("41.2%", "40.5%")), (0.4951, 0.4949, ("49.51%", "49.49%")), (0.34, 0.335, ("34.0%", "33.5%"))],
 )
 def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, other_p, said):
-    """Review 100c #1: "the true class (41%); second: Trouser, the runner-up (41%)" said no more."""
+    """Reviews 100c #1, 101c #1: a right answer by a hair is a near-tie, both figures printed one way, once each."""
     from tabs import confusion
 
     probs = np.full(10, (1 - true_p - other_p) / 8)
@@ -1416,7 +1417,8 @@ def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, othe
     fake = SimpleNamespace(grad_cam=lambda x, classes: np.ones((len(classes), 3, 3)))
     monkeypatch.setattr(confusion, "explainer", lambda model: fake)
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
-    assert f"The true class leads Trouser by less than a point {said}: a near-tie." in note
+    assert f"the true class ({said[0]}); second: Trouser, the runner-up ({said[1]})" in note
+    assert "The true class leads Trouser by less than a point: a near-tie." in note
     probs[0], probs[1] = 0.6, 0.3
     samples["probs"] = probs[None]
     assert "leads" not in confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]

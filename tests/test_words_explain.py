@@ -500,30 +500,31 @@ GONE = (  # review 15c #1: verdicts an image's own pair does not support
             {"Grad-CAM": 0.6, "SmoothGrad": 0.05, "Occlusion": -0.5},
             CEILINGS,
             ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12, Occlusion 0.42 "
-            "in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; no such line is given here for the top layer alone).",
+            "in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone).",
         ),
         (
             {"Grad-CAM": 0.1, "SmoothGrad": 0.05, "Occlusion": -0.1},
             {"Grad-CAM": 0.5, "SmoothGrad": 0.1, "Occlusion": 0.3},
             ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.50, SmoothGrad 0.10, Occlusion 0.30 "
-            "in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; no such line is given here for the top layer alone).",
+            "in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone).",
         ),
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.05, "Occlusion": -0.6},
             {"Grad-CAM": 0.55, "SmoothGrad": 0.12},  # another occlusion patch than the file's
-            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; no such line is given here for the top layer alone). "
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55, SmoothGrad 0.12 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone). "
             "Occlusion: no chance line measured at this patch size.",
         ),
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.3},  # Occlusion's map constant; no SmoothGrad chance level
             {"Grad-CAM": 0.55, "Occlusion": 0.42},
-            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; no such line is given here for the top layer alone). SmoothGrad: no chance "
-            "line measured.",
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone). Occlusion: no ρ for this image (one of the two maps is constant). SmoothGrad: no chance "
+            "line measured.",  # review 101c #4: a map without a ρ is said, not dropped
         ),
         (
             {"Occlusion": -0.6},  # the others constant, Occlusion off its patch
             {"Grad-CAM": 0.55, "SmoothGrad": 0.12},
-            ". Occlusion: no chance line measured at this patch size.",
+            ". Grad-CAM and SmoothGrad: no ρ for this image (one of the two maps is constant). Occlusion: no chance "
+            "line measured at this patch size.",
         ),
         (
             {"Grad-CAM": 0.9, "SmoothGrad": 0.05, "Occlusion": -0.1},
@@ -568,10 +569,10 @@ def test_the_shipped_notes_give_the_chance_line_and_no_verdict(shipped_model, ex
     shown = [m for m in METHODS if m != "Occlusion" or patch == DELETION["occlusion_patch"]]
     below = ", ".join(f"{m} {line[m]:.2f}" for m in shown)
     assert note.endswith(
-        f"every layer re-drawn. For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; no such line is given here for the top layer alone)."
+        f"every layer re-drawn. For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone)."
     ) == (patch == DELETION["occlusion_patch"]), note
     assert (
-        f"For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; no such line is given here for the top layer alone)."
+        f"For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone)."
         in note
     )
     assert ("Occlusion: no chance line measured at this patch size." in note) == (patch != DELETION["occlusion_patch"])

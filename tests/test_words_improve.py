@@ -324,8 +324,8 @@ def test_real_photos_test_set_change_is_measured_against_the_shipped_recipes_see
     model.metrics = copy.deepcopy(METRICS)
     model.metrics["test_accuracy"] = BEFORE["test_accuracy"] - 0.01
     past = (  # reviews 99a #1, 100a #2
-        ": whether that is more than the seed alone moves these runs was not measured, nor which part of the "
-        "fine-tune (the photos, the generated pictures or the extra epochs) caused it."
+        ": whether that is more than the seed alone moves these runs was not measured, nor what in the fine-tune "
+        "caused it."  # review 101a #1: no list of parts
     )
     assert f"change in Fashion-MNIST test accuracy of -1.00 points ({runs}){past}" in one_line(
         improve.verdict_words(model)
@@ -866,8 +866,8 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
     bars = (
         "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each "
-        "bar is one kept run, not an average over seeds, so a short bar can be noise); the first, grey, starts at the "
-        "axis's low end."  # reviews 99a #3, 100a #1
+        "bar is one kept run, not an average over seeds, so any bar can be partly noise); the first, grey, starts at "
+        "the axis's low end."  # reviews 99a #3, 100a #1, 101a #3
     )
     command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
     for photos in (True, False):
