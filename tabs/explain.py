@@ -282,7 +282,9 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
         )
     undefined = [m for m in ceilings if m not in last]  # this image's ρ undefined: said, not dropped (101c #4)
     if undefined:
-        words += f". {and_list(undefined)}: no ρ for this image (one of the two maps is constant)"
+        words += (
+            f". {and_list(undefined)}: no ρ for this image (the trained map, the re-drawn one or both are constant)"
+        )
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""
         words += f". {and_list(missing)}: no chance line measured{where}"

@@ -106,9 +106,9 @@ FROM_THE_NOTEBOOK = (
     "two-convolution network to this app's model."
 )
 BARS = (
-    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each bar "
-    "is one kept run, not an average over seeds, so any bar can be partly noise); the first, grey, starts at the "
-    "axis's low end."  # not only "a short bar" (review 101a #3)  # not "one run each" (99a #3), nor "none repeated": a seed study and 3 fine-tune seeds (100a #1)
+    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each row "
+    "is one kept run, not an average over seeds, so any bar, the difference of two such runs, can be partly noise); "
+    "the first, grey, starts at the axis's low end."  # rows are runs, bars their differences (101a #3, 102a #2)  # not "one run each" (99a #3), nor "none repeated": a seed study and 3 fine-tune seeds (100a #1)
 )
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept

@@ -177,9 +177,9 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             )
         # the rule's verdict on these as-trained curves, with its reason where it spares them (98b #1, 99b #1, #2)
         verdict = (  # its own sentence after the figures, not a second colon (review 100b #4)
-            "By the Overfitting tab's rule these curves show overfitting"
+            "These curves meet the Overfitting tab's rule for overfitting"
             if overfitted(h)
-            else f"The Overfitting tab's rule finds no overfitting in these curves: {not_overfitting(h, validation)}"
+            else f"No clear overfitting in these curves by the Overfitting tab's rule: {not_overfitting(h, validation)}"
         )
         if 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) < TOO_CLOSE:
             return head + (

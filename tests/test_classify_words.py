@@ -487,8 +487,8 @@ def test_the_training_description_follows_what_metrics_json_records():
     assert said[other] in words
     assert "Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell (" in words
     assert (  # reviews 100a #5, 101a #2: the fine-tune kept the best of its seeds, not "one run each"
-        "; one start, and the fine-tune's best seed on validation kept: how much the seed alone moves the fine-tune's "
-        "test figure was not measured)." in words
+        f"; one start, and the best of the fine-tune's {len(changed['real_photos']['seeds'])} seeds on validation "
+        "kept: how much the seed alone moves the fine-tune's test figure was not measured)." in words
     )
     assert (
         "Whether keeping it in limited forgetting was not measured: no fine-tune without Fashion-MNIST was run."
@@ -678,3 +678,10 @@ def test_the_readme_keeps_the_recipe_comparisons_fold_and_mean_gaps_apart():
     assert f"its mean is {min(m for _, m in at):.1f}–{max(m for _, m in at):.1f} points above" in readme
     low = -min(min(f) for f, _ in at)
     assert f"({low:.1f} below {'two' if len(behind) == 2 else len(behind)} of them on one fold)" in readme
+
+
+def test_the_forgetting_sentence_names_the_seeds_the_fine_tune_ran():
+    """Review 102a #1: "the best seed kept" only where several ran."""
+    assert "the best of the fine-tune's 3 seeds on validation kept" in classify._forgets(0.9426, 0.93, 3)
+    one = classify._forgets(0.9426, 0.93, 1)
+    assert "; one start, and one fine-tune run: how much" in one and "best" not in one

@@ -192,9 +192,9 @@ def test_a_batch_norm_runs_curves_get_the_rules_verdict_with_its_caveat():
     run = _find({**playground.DEFAULT, "batch_norm": True, "images": 1000})
     words = tab.run_words(run, GRID["epochs"])
     assert "cannot tell the two apart" in words
-    said = "By the Overfitting tab's rule these curves show overfitting"
+    said = "These curves meet the Overfitting tab's rule for overfitting"
     assert (said in words) == overfitted(run["history"])
-    assert ("The Overfitting tab's rule finds no overfitting in these curves" in words) != overfitted(run["history"])
+    assert ("No clear overfitting in these curves by the Overfitting tab's rule" in words) != overfitted(run["history"])
     assert f"{run['test_accuracy_reestimated']:.2%}" in words and f"{run['test_accuracy']:.2%} as trained" in words
 
 
@@ -229,9 +229,9 @@ def test_a_batch_norm_run_lowest_at_its_last_epoch_gets_the_rules_verdict_once(v
         from tabs.runs import not_overfitting
 
         verdict = (
-            "By the Overfitting tab's rule these curves show overfitting"
+            "These curves meet the Overfitting tab's rule for overfitting"
             if overfitted(run["history"])
-            else "The Overfitting tab's rule finds no overfitting in these curves: "
+            else "No clear overfitting in these curves by the Overfitting tab's rule: "
             + not_overfitting(run["history"], playground.VALIDATION)
         )
         assert f"and ended at {last:.3f}. {verdict}. These curves are as trained" in words
@@ -711,6 +711,6 @@ def test_the_shipped_batch_norm_runs_each_get_the_rules_verdict():
         if not run["config"]["batch_norm"] or run["best_epoch"] == GRID["epochs"]:
             continue
         words = tab.run_words(run, GRID["epochs"], GRID.get("validation_images"))
-        said = "By the Overfitting tab's rule these curves show overfitting" in words
-        spared = "The Overfitting tab's rule finds no overfitting in these curves: " in words
+        said = "These curves meet the Overfitting tab's rule for overfitting" in words
+        spared = "No clear overfitting in these curves by the Overfitting tab's rule: " in words
         assert (said, spared) == (overfitted(run["history"]), not overfitted(run["history"])), name

@@ -517,13 +517,13 @@ GONE = (  # review 15c #1: verdicts an image's own pair does not support
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.3},  # Occlusion's map constant; no SmoothGrad chance level
             {"Grad-CAM": 0.55, "Occlusion": 0.42},
-            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone). Occlusion: no ρ for this image (one of the two maps is constant). SmoothGrad: no chance "
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone). Occlusion: no ρ for this image (the trained map, the re-drawn one or both are constant). SmoothGrad: no chance "
             "line measured.",  # review 101c #4: a map without a ρ is said, not dropped
         ),
         (
             {"Occlusion": -0.6},  # the others constant, Occlusion off its patch
             {"Grad-CAM": 0.55, "SmoothGrad": 0.12},
-            ". Grad-CAM and SmoothGrad: no ρ for this image (one of the two maps is constant). Occlusion: no chance "
+            ". Grad-CAM and SmoothGrad: no ρ for this image (the trained map, the re-drawn one or both are constant). Occlusion: no chance "
             "line measured at this patch size.",
         ),
         (
