@@ -375,7 +375,10 @@ def _forgets(before: float, after: float, seeds: int = 0) -> str:
     # each "it" named (reviews 89a #3, 90a #1)
     unrun = "Whether keeping it in limited forgetting was not measured: no fine-tune without Fashion-MNIST was run."
     if 100 * (before - after) < TOO_CLOSE:
-        return f" Fashion-MNIST was kept in, meant to limit forgetting; test accuracy went {moved}. {unrun}"
+        return (  # "too close to call", as Improving it says of the same change (review 103a #1)
+            f" Fashion-MNIST was kept in, meant to limit forgetting; test accuracy went {moved}, too close to call. "
+            f"{unrun}"
+        )
     return (  # one start, one kept seed: the size against noise unmeasured, as Improving it says (review 100a #5)
         f" Fashion-MNIST was kept in, meant to limit forgetting, yet test accuracy fell ({moved}; one start, and "
         + (f"the best of the fine-tune's {seeds} seeds on validation kept" if seeds > 1 else "one fine-tune run")

@@ -134,7 +134,8 @@ def _map_words(method: str, heat: np.ndarray, class_name: str, patch: int, model
         return words + ". Grad-CAM's weights, the mean gradients, depend on the whole image."
     if method == OCCLUSION:
         positions = len(saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE))
-        moved = f"A {patch}×{patch} gray patch at {positions} positions, up to {OCCLUSION_STRIDE} pixels apart."
+        article = "An" if str(patch).startswith(("8", "11", "18")) else "A"  # "an 8×8", "an 11×11" (review 103c #3)
+        moved = f"{article} {patch}×{patch} gray patch at {positions} positions, up to {OCCLUSION_STRIDE} pixels apart."
         boxes = saliency.patch_positions(heat.shape, patch, OCCLUSION_STRIDE)
         if heat.max() <= 0:  # "on average" only where some pixel is covered by more than one patch (review 97c #2)
             overlap = patch > OCCLUSION_STRIDE or len({b for b in boxes}) * patch * patch > heat.size

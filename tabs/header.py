@@ -77,7 +77,8 @@ def intro(model: LoadedModel) -> str:
     if real:  # the fine-tune kept Fashion-MNIST in, added photos and, where recorded, generated outliers
         generated = sum((real.get("generated_outliers") or {}).values())
         # the words the other tabs use, not the unexplained "outliers" (review 101a #6)
-        more = f" and {generated:,} generated pictures that are none of the ten classes" if generated else ""
+        # not "none of the ten classes" of the pictures alone: 437 photos are none of them too (review 103a #3)
+        more = f" and {generated:,} generated pictures" if generated else ""
         # "them" only after "N Fashion-MNIST images", and only where the fine-tune used as many (99a #4, 100a #4)
         them = "them" if n and n == first else f"{n:,} Fashion-MNIST images" if n else "Fashion-MNIST"
         trained += f", then on {them} plus {real['train_photos']:,} real photos{more}"

@@ -1209,3 +1209,15 @@ def test_an_occlusion_drop_covered_by_one_patch_is_not_an_average(shipped_model,
         assert words.endswith("At the hottest pixel, the one patch covering it lowers P(T-shirt/top) by 14.8 points.")
     else:
         assert words.endswith("the patches covering it lower P(T-shirt/top) by 14.8 points on average.")
+
+
+@pytest.mark.parametrize("patch, article", [(8, "An"), (11, "An"), (4, "A"), (12, "A")])
+def test_the_occlusion_note_has_the_right_article(shipped_model, patch, article):
+    """Review 103c #3: "A 8×8 gray patch"."""
+    from tabs import explain
+
+    heat = np.zeros((28, 28))
+    heat[13, 13] = 0.1
+    assert explain._map_words(explain.OCCLUSION, heat, "Bag", patch, shipped_model).startswith(
+        f"{article} {patch}×{patch} gray patch at "
+    )
