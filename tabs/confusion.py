@@ -362,12 +362,12 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     if samples is None:
         raise gr.Error("This model folder has no test_samples.npz: retrain it with train.py to browse its mistakes.")
     total = int(np.array(model.metrics["confusion_matrix"])[t, p])
-    hits = confusion.cell_samples(samples, t, p)[:CELL_SHOWN]
+    cell = confusion.cell_samples(samples, t, p)  # the folder's kept images of the cell, read once
+    hits, kept = cell[:CELL_SHOWN], len(cell)
     gallery = built_for(model, f"cell {t} {p}", partial(_cell_gallery, samples, hits, p))
     if total == 0:
         note = f"**No test image of {true_name} was read as {predicted_name}.** Pick another cell: the counts table shows where the mistakes are."
     elif t == p:
-        kept = len(confusion.cell_samples(samples, t, p))
         # all of them where the folder kept every one (review 46c #1): "a random 3" of 3 is not a sample
         keeps = f"a random {kept} of them" if kept < total else "it" if kept == 1 else f"all {kept} of them"
         note = f"**{true_name} read correctly: {_images(total)}.** The model folder keeps {keeps}; " + (
@@ -378,7 +378,6 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
             else "all shown, most confident first."
         )
     else:
-        kept = len(confusion.cell_samples(samples, t, p))
         # of the kept ones, where the folder keeps fewer than the cell counts (review 97c #4)
         surest = f"the {len(hits)} the model was surest of shown" + ("" if kept == total else f" (of the {kept} kept)")
         if len(hits) == kept < total:  # all the kept ones: no selection to name (review 98c #3)

@@ -590,14 +590,9 @@ def for_scale(model: LoadedModel | None, epochs: str | None = None, row: str = "
     )
 
 
-def _also(steps: list[Rung], i: int, step: str) -> list[str]:
-    """What the step from rung I to the next (STEP: how the sentence calls it) also did: the changes of rows this
-    folder lacks, and a change of epochs its name does not say (reviews 92a #2, 93a #1, 94a #1)."""
-    return _also_between(steps[i], steps[i + 1], step)
-
-
-def _also_between(before: Rung, after: Rung, step: str) -> list[str]:
-    """_also for the step from BEFORE to AFTER."""
+def _also(before: Rung, after: Rung, step: str) -> list[str]:
+    """What the step from BEFORE to AFTER (STEP: how the sentence calls it) also did: the changes of rows this folder
+    lacks, and a change of epochs its name does not say (reviews 92a #2, 93a #1, 94a #1)."""
     also = [_lacks(after.takes_in, step)[2:-1]] if after.takes_in else []
     if before.epochs.isdigit() and after.epochs.isdigit() and before.epochs != after.epochs:
         if after.name not in (LONGER, SHORTER):  # their names say it
@@ -607,7 +602,9 @@ def _also_between(before: Rung, after: Rung, step: str) -> list[str]:
 
 def _step_also(steps: list[Rung], i: int) -> str:
     """_also for the largest step, closing the bracket its gain opened."""
-    return "".join(f"; {a}" if n == 0 else f", and {a}" for n, a in enumerate(_also(steps, i, "it"))) + ")"
+    return (
+        "".join(f"; {a}" if n == 0 else f", and {a}" for n, a in enumerate(_also(steps[i], steps[i + 1], "it"))) + ")"
+    )
 
 
 def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: LoadedModel | None = None) -> str:
@@ -641,7 +638,9 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
         verdict = f", no clear gain or loss ({once})"
     else:
         verdict = f" in {once}, so a hint, not a finding"
-    also = _also(steps, best - 1, "that step")  # the losing step's missing rows and epochs too (93a #2, 94a #1)
+    also = _also(
+        steps[best - 1], steps[best], "that step"
+    )  # the losing step's missing rows and epochs too (93a #2, 94a #1)
     lacks = f" ({', and '.join(also)})" if also else ""
     return f", after **{steps[best].name}** had lost {-100 * lost:.2f} points{lacks}" + scored + verdict
 
@@ -764,7 +763,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
             f"**{after.name}** scored {drop:.2f} points lower than the row above ({runs}, {spread}; the row above's "
             f"own spread was not measured): {verdict}." + lag
         )
-    also = _also_between(before, after, "that step")  # the step's missing rows and epochs (review 95a #3)
+    also = _also(before, after, "that step")  # the step's missing rows and epochs (review 95a #3)
     lower = f"**{after.name}** scored {drop:.2f} points lower than the row above, one run each" + (
         f" ({', and '.join(also)})" if also else ""
     )

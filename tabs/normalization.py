@@ -269,15 +269,13 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
     def shared(value: str, places: int) -> list[int]:  # the classes printed at VALUE (to PLACES decimals)
         return [i for i, p in enumerate(bug) if percent(p, places) == value]
 
-    def named_black(group: list[int], value: str) -> str:
-        who = and_list([CLASS_NAMES[i] for i in group]) if len(group) <= 3 else f"{len(group)} classes"
-        return f"{who} ({value} each)"
+    def who(group: list[int]) -> str:  # the classes sharing a place as printed: named up to three
+        return and_list([CLASS_NAMES[i] for i in group]) if len(group) <= 3 else f"{len(group)} classes"
 
     def named(group: list[int], value: str) -> str:  # a place several classes share as printed (95c #1, 96c #1, #2)
         if len(group) == 1:
             return f"{CLASS_NAMES[group[0]]} {value}"
-        who = and_list([CLASS_NAMES[i] for i in group]) if len(group) <= 3 else f"{len(group)} classes"
-        return f"{who} {'' if value.startswith(('under', 'over')) else 'at '}{value} each"
+        return f"{who(group)} {'' if value.startswith(('under', 'over')) else 'at '}{value} each"
 
     firsts = shared(shown, digits) if not shown.startswith("just") else [first]
     # a tie as printed that straddles the "Not sure" line is parted by more digits (review 99c #3)
@@ -325,7 +323,7 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         )
     blacks = [i for i, p in enumerate(black) if percent(p, 1) == percent(black.max(), 1)]
     if len(blacks) > 1:  # the black image's own top shared as printed: no winner named by a hair (review 99c #2)
-        return note + f" For an all-black image, {named_black(blacks, percent(black.max(), 1))} share the top."
+        return note + f" For an all-black image, {who(blacks)} ({percent(black.max(), 1)} each) share the top."
     if len(firsts) > 1:  # a first place shared as printed: the black image's top set against the tie (98c #1)
         among = "one of the classes tied first here" if int(black.argmax()) in firsts else "not among those tied first"
         return note + f" For an all-black image the top class is {blank} ({percent(black.max(), 1)}), {among}."
