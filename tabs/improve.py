@@ -107,7 +107,7 @@ FROM_THE_NOTEBOOK = (
 )
 BARS = (
     "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each row "
-    "is one kept run, not an average over seeds, so any such bar, the difference of two of them, can be partly noise); "
+    "is one kept run, not an average over seeds, so any such bar, the difference of two rows, can be partly or wholly noise); "
     "the first, grey, starts at the axis's low end."  # rows are runs, bars their differences (101a #3, 102a #2)  # not "one run each" (99a #3), nor "none repeated": a seed study and 3 fine-tune seeds (100a #1)
 )
 ANY_TWO = "Below, put your input through any two rows."

@@ -866,8 +866,8 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
     bars = (
         "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each "
-        "row is one kept run, not an average over seeds, so any such bar, the difference of two of them, can be partly "
-        "noise); the first, grey, starts at the axis's low end."  # reviews 99a #3, 100a #1, 101a #3, 102a #2
+        "row is one kept run, not an average over seeds, so any such bar, the difference of two rows, can be partly or "
+        "wholly noise); the first, grey, starts at the axis's low end."  # reviews 99a #3, 100a #1, 101a #3, 102a #2
     )
     command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
     for photos in (True, False):
