@@ -221,7 +221,9 @@ def check_sanity(
         for depth, what in ((1, "the top layer re-drawn"), (-1, "every layer re-drawn"))
     )
     last = {method: rows[method][-1][2] for method in METHODS if not np.isnan(rows[method][-1][2])}
-    return saliency.cascade_figure(rows, pixels), note + kept_ranking_words(last, chance_ceilings(model, patch))
+    constant = {m: constant_map(rows[m][0][1], rows[m][-1][1], regions[m]) for m in METHODS if m not in last}
+    words = kept_ranking_words(last, chance_ceilings(model, patch), constant)
+    return saliency.cascade_figure(rows, pixels), note + words
 
 
 KEPT_RHO = 0.2  # the table's share: images with |ρ| at least this (a rough, common "some relation left" line)
@@ -253,14 +255,22 @@ def chance_ceilings(model: LoadedModel, patch: int) -> dict[str, float]:
     return ceilings
 
 
-def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> str:
+def constant_map(trained: np.ndarray, redrawn: np.ndarray, region: np.ndarray | None) -> str:
+    """Which of a pair of maps is constant on REGION (so their ρ is undefined): "the trained map", "the re-drawn
+    map" or "both maps"."""
+    flat = [np.ptp(np.asarray(m)[region] if region is not None else np.asarray(m)) == 0 for m in (trained, redrawn)]
+    return {(True, False): "the trained map", (False, True): "the re-drawn map"}.get(tuple(flat), "both maps")
+
+
+def kept_ranking_words(
+    last: dict[str, float], ceilings: dict[str, float], constant: dict[str, str] | None = None
+) -> str:
     """For scale beside this one image's ρ with every layer re-drawn: CEILINGS[map], what 95% of pairs of different
     images stay below. No verdict: an image's own pair crosses that line about as often as pairs of different
-    images do (review 15c #1), so one image crossing it, or not, says little about its map."""
-    if not last:
-        return "."
+    images do (review 15c #1), so one image crossing it, or not, says little about its map. CONSTANT names, for a
+    map with no ρ, which of the pair is constant (``constant_map``)."""
     if not ceilings:
-        return ". No chance line is measured for these weights."
+        return ". No chance line is measured for these weights." if last else "."
     compared = [m for m in last if m in ceilings]
     missing = [m for m in last if m not in ceilings]
     words = ""
@@ -282,10 +292,10 @@ def kept_ranking_words(last: dict[str, float], ceilings: dict[str, float]) -> st
             "such line is given here for the top layer alone)"  # review 101c #3
         )
     undefined = [m for m in ceilings if m not in last]  # this image's ρ undefined: said, not dropped (101c #4)
-    if undefined:
-        words += (
-            f". {and_list(undefined)}: no ρ for this image (the trained map, the re-drawn one or both are constant)"
-        )
+    for which in dict.fromkeys((constant or {}).get(m, "") for m in undefined):
+        named = [m for m in undefined if (constant or {}).get(m, "") == which]
+        why = f"{which} {'are' if which == 'both maps' else 'is'} constant" if which else "a map is constant"
+        words += f". {and_list(named)}: no ρ for this image ({why})"
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""
         words += f". {and_list(missing)}: no chance line measured{where}"

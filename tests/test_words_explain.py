@@ -495,7 +495,7 @@ GONE = (  # review 15c #1: verdicts an image's own pair does not support
 @pytest.mark.parametrize(
     "last, ceilings, said",
     [
-        ({}, CEILINGS, "."),
+        ({}, CEILINGS, ". Grad-CAM, SmoothGrad and Occlusion: no ρ for this image (a map is constant)."),
         (  # beyond the line, and below it: the same sentence
             {"Grad-CAM": 0.6, "SmoothGrad": 0.05, "Occlusion": -0.5},
             CEILINGS,
@@ -517,13 +517,13 @@ GONE = (  # review 15c #1: verdicts an image's own pair does not support
         (
             {"Grad-CAM": 0.44, "SmoothGrad": 0.3},  # Occlusion's map constant; no SmoothGrad chance level
             {"Grad-CAM": 0.55, "Occlusion": 0.42},
-            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone). Occlusion: no ρ for this image (the trained map, the re-drawn one or both are constant). SmoothGrad: no chance "
+            ". For scale, with every layer re-drawn, 95% of pairs of different images stay below Grad-CAM 0.55 in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone). Occlusion: no ρ for this image (a map is constant). SmoothGrad: no chance "
             "line measured.",  # review 101c #4: a map without a ρ is said, not dropped
         ),
         (
             {"Occlusion": -0.6},  # the others constant, Occlusion off its patch
             {"Grad-CAM": 0.55, "SmoothGrad": 0.12},
-            ". Grad-CAM and SmoothGrad: no ρ for this image (the trained map, the re-drawn one or both are constant). Occlusion: no chance "
+            ". Grad-CAM and SmoothGrad: no ρ for this image (a map is constant). Occlusion: no chance "
             "line measured at this patch size.",
         ),
         (
@@ -541,6 +541,27 @@ def test_one_image_gets_the_chance_line_for_scale_and_no_verdict(last, ceilings,
     assert words == said, words
     for gone in GONE:
         assert gone not in words, gone
+
+
+def test_a_map_without_a_rho_names_which_of_the_pair_is_constant():
+    from tabs import explain
+
+    flat, varied = np.zeros((4, 4)), np.arange(16.0).reshape(4, 4)
+    assert explain.constant_map(varied, flat, None) == "the re-drawn map"
+    assert explain.constant_map(flat, varied, None) == "the trained map"
+    assert explain.constant_map(flat, flat + 1, None) == "both maps"
+    corner = np.zeros((4, 4), dtype=bool)
+    corner[:2, :2] = True
+    assert explain.constant_map(varied, np.where(corner, 3.0, varied), corner) == "the re-drawn map"
+    words = explain.kept_ranking_words(
+        {},
+        {"Grad-CAM": 0.5, "SmoothGrad": 0.1, "Occlusion": 0.3},
+        {"Grad-CAM": "the re-drawn map", "SmoothGrad": "both maps", "Occlusion": "the re-drawn map"},
+    )
+    assert words == (
+        ". Grad-CAM and Occlusion: no ρ for this image (the re-drawn map is constant). "
+        "SmoothGrad: no ρ for this image (both maps are constant)."
+    ), words
 
 
 def test_the_chance_ceilings_are_the_files_95th_percentiles(shipped_model):
