@@ -222,7 +222,7 @@ def check_sanity(
     )
     last = {method: rows[method][-1][2] for method in METHODS if not np.isnan(rows[method][-1][2])}
     constant = {m: constant_map(rows[m][0][1], rows[m][-1][1], regions[m]) for m in METHODS if m not in last}
-    words = kept_ranking_words(last, chance_ceilings(model, patch), constant)
+    words = kept_ranking_words(last, chance_ceilings(model, patch), constant, chance_left_out(model))
     return saliency.cascade_figure(rows, pixels), note + words
 
 
@@ -262,13 +262,27 @@ def constant_map(trained: np.ndarray, redrawn: np.ndarray, region: np.ndarray | 
     return {(True, False): "the trained map", (False, True): "the re-drawn map"}.get(tuple(flat), "both maps")
 
 
+def chance_left_out(model: LoadedModel) -> dict[str, tuple[int, int]]:
+    """Per map, how many of deletion.json's chance pairs (every layer re-drawn) have no ρ, of how many: only maps
+    that lost some, and only for the file's own weights."""
+    results = model.deletion_results
+    if not results or results.get("weights_sha256") != model.weights_sha256:
+        return {}
+    pairs = ((results.get("per_image") or {}).get("rank_correlation_randomized_chance") or {}).items()
+    return {m: (v.count(None), len(v)) for m, v in pairs if v and None in v}
+
+
 def kept_ranking_words(
-    last: dict[str, float], ceilings: dict[str, float], constant: dict[str, str] | None = None
+    last: dict[str, float],
+    ceilings: dict[str, float],
+    constant: dict[str, str] | None = None,
+    left_out: dict[str, tuple[int, int]] | None = None,
 ) -> str:
     """For scale beside this one image's ρ with every layer re-drawn: CEILINGS[map], what 95% of pairs of different
     images stay below. No verdict: an image's own pair crosses that line about as often as pairs of different
     images do (review 15c #1), so one image crossing it, or not, says little about its map. CONSTANT names, for a
-    map with no ρ, which of the pair is constant (``constant_map``)."""
+    map with no ρ, which of the pair is constant (``constant_map``); LEFT_OUT[map], how many chance pairs had none
+    (``chance_left_out``)."""
     if not ceilings:
         return ". No chance line is measured for these weights." if last else "."
     compared = [m for m in last if m in ceilings]
@@ -285,11 +299,13 @@ def kept_ranking_words(
             return f"{m} {ceilings[m]:.{d}f} (this image's |ρ|: {abs(last[m]):.{d}f})"
 
         below = ", ".join(line(m) for m in compared)
+        counted = [f"{n:,} of {m}'s {total:,}" for m, (n, total) in (left_out or {}).items() if m in compared]
         words += (
             f". For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size "
             "(measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than "
-            "the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no "
-            "such line is given here for the top layer alone)"  # review 101c #3
+            "the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out"
+            + (f": {and_list(counted)}" if counted else "")
+            + "; no such line is given here for the top layer alone)"  # review 101c #3
         )
     undefined = [m for m in ceilings if m not in last]  # this image's ρ undefined: said, not dropped (101c #4)
     for which in dict.fromkeys((constant or {}).get(m, "") for m in undefined):

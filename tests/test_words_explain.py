@@ -564,6 +564,22 @@ def test_a_map_without_a_rho_names_which_of_the_pair_is_constant():
     ), words
 
 
+def test_the_chance_line_counts_the_pairs_it_leaves_out(shipped_model):
+    from types import SimpleNamespace
+
+    from tabs import explain
+
+    pairs = DELETION["per_image"][f"{EVERY}_chance"]
+    expected = {m: (sum(v is None for v in pairs[m]), len(pairs[m])) for m in METHODS}
+    assert explain.chance_left_out(shipped_model) == {m: n for m, n in expected.items() if n[0]}
+    words = explain.kept_ranking_words(
+        {"Grad-CAM": 0.1, "SmoothGrad": 0.05}, CEILINGS, left_out={"Grad-CAM": (452, 1500), "Occlusion": (3, 1500)}
+    )
+    assert "left out: 452 of Grad-CAM's 1,500; no such line" in words, words  # Occlusion: no ρ here, not named
+    assert "left out; no such line" in explain.kept_ranking_words({"Grad-CAM": 0.1}, CEILINGS, left_out={})
+    assert explain.chance_left_out(SimpleNamespace(deletion_results=DELETION, weights_sha256="another")) == {}
+
+
 def test_the_chance_ceilings_are_the_files_95th_percentiles(shipped_model):
     from types import SimpleNamespace
 
@@ -589,11 +605,14 @@ def test_the_shipped_notes_give_the_chance_line_and_no_verdict(shipped_model, ex
     line = {m: np.percentile(_chance(EVERY, m), 95) for m in METHODS}
     shown = [m for m in METHODS if m != "Occlusion" or patch == DELETION["occlusion_patch"]]
     below = ", ".join(f"{m} {line[m]:.2f}" for m in shown)
+    pairs = DELETION["per_image"][f"{EVERY}_chance"]
+    lost = [f"{pairs[m].count(None):,} of {m}'s {len(pairs[m]):,}" for m in shown if None in pairs[m]]
+    left = "left out" + (": " + " and ".join(lost) if lost else "")
     assert note.endswith(
-        f"every layer re-drawn. For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone)."
+        f"every layer re-drawn. For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, {left}; no such line is given here for the top layer alone)."
     ) == (patch == DELETION["occlusion_patch"]), note
     assert (
-        f"For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out; no such line is given here for the top layer alone)."
+        f"For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size (measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than the top one, is not what it was measured on; pairs with a constant map, which have no ρ, {left}; no such line is given here for the top layer alone)."
         in note
     )
     assert ("Occlusion: no chance line measured at this patch size." in note) == (patch != DELETION["occlusion_patch"])
