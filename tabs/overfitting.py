@@ -464,8 +464,8 @@ def _still_improving(history: dict, gap: float) -> str:
         return (
             f"Yet its validation accuracy was at its best at the last epoch, while its validation loss ended "
             f"{shown} above its lowest (epoch {best}), more than the rule's {OVERFIT_RISE}: the loss got worse, the "
-            "accuracy did not, so by this app's rule, which asks for both, it is not called overfitted"
-            + (" despite a wide training-curve gap." if gap >= WIDE_GAP else ".")
+            "accuracy did not, so by this app's rule, which also asks that validation accuracy end no higher, it is not "
+            "called overfitted" + (" despite a wide training-curve gap." if gap >= WIDE_GAP else ".")
         )
     return (
         f"Yet its validation accuracy was at its best at the last epoch, and its validation loss ended "

@@ -160,7 +160,7 @@ def test_a_climb_with_the_training_loss_climbing_too_is_not_called_overfitting()
     assert (
         f"that run has not clearly overfitted: its validation loss rose (it ended {0.6 - 0.5:.3f} above its lowest), "
         f"but its training loss, as the training curve measures it, ended no lower than at epoch {best}, the epoch of "
-        "lowest validation loss, and the rule asks for both" in words
+        "lowest validation loss, and the rule also asks that training loss end lower" in words
     )
 
 
