@@ -170,6 +170,9 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
     d = losses_decimals(h)  # beside the rule's 0.03, each printed on its side (reviews 74b #3, 75b #2)
     where = f"Validation loss was lowest at epoch {best} ({lowest:.{d}f}) and ended at {last:.{d}f}"
     if reestimated:
+        if best < epochs:  # the rule's accuracy condition, shown as for runs without batch norm (review 103b #1)
+            before, after = h["val_accuracy"][best - 1], h["val_accuracy"][-1]
+            where += f", with validation accuracy going from {before:.2%} to {after:.2%}"
         if best == epochs:  # no rise after the lowest to explain: the rule's verdict, once (review 34b #8)
             where = (
                 f"Validation loss was lowest at the last epoch ({last:.3f}), so the Overfitting tab's rule does not "
@@ -177,13 +180,14 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             )
         # the rule's verdict on these as-trained curves, with its reason where it spares them (98b #1, 99b #1, #2)
         verdict = (  # its own sentence after the figures, not a second colon (review 100b #4)
-            "These curves meet the Overfitting tab's rule for overfitting"
+            "These curves, as trained, meet the Overfitting tab's rule for overfitting"
             if overfitted(h)
-            else f"No clear overfitting in these curves by the Overfitting tab's rule: {not_overfitting(h, validation)}"
+            else "No clear overfitting in these curves, as trained, by the Overfitting tab's rule: "
+            + not_overfitting(h, validation)
         )
         if 100 * abs(run["test_accuracy_reestimated"] - run["test_accuracy"]) < TOO_CLOSE:
             return head + (
-                f"{where}{'' if best == epochs else '. ' + verdict}. These curves are as trained; re-estimating batch "
+                f"{where}. {'These curves are as trained; r' if best == epochs else verdict + '. R'}e-estimating batch "
                 "norm's running averages after the last epoch changed test accuracy little (below), so by then they "
                 "were no clear handicap; at earlier epochs it was not checked."
             )
@@ -194,7 +198,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             )
         # the rule's verdict first, as the Overfitting tab gives notebook-bn's, then why it cannot be read as a cause
         return head + (
-            f"{where}. {verdict}. These curves are as trained. The validation curves are computed with batch norm's "
+            f"{where}. {verdict}. The validation curves are computed with batch norm's "
             "running averages, so lagging averages and any overfitting both move them, and this run cannot tell the two "
             "apart."
         )

@@ -192,9 +192,11 @@ def test_a_batch_norm_runs_curves_get_the_rules_verdict_with_its_caveat():
     run = _find({**playground.DEFAULT, "batch_norm": True, "images": 1000})
     words = tab.run_words(run, GRID["epochs"])
     assert "cannot tell the two apart" in words
-    said = "These curves meet the Overfitting tab's rule for overfitting"
+    said = "These curves, as trained, meet the Overfitting tab's rule for overfitting"
     assert (said in words) == overfitted(run["history"])
-    assert ("No clear overfitting in these curves by the Overfitting tab's rule" in words) != overfitted(run["history"])
+    assert ("No clear overfitting in these curves, as trained, by the" in words) != overfitted(run["history"])
+    before, after = run["history"]["val_accuracy"][run["best_epoch"] - 1], run["history"]["val_accuracy"][-1]
+    assert f"with validation accuracy going from {before:.2%} to {after:.2%}" in words  # review 103b #1
     assert f"{run['test_accuracy_reestimated']:.2%}" in words and f"{run['test_accuracy']:.2%} as trained" in words
 
 
@@ -229,12 +231,13 @@ def test_a_batch_norm_run_lowest_at_its_last_epoch_gets_the_rules_verdict_once(v
         from tabs.runs import not_overfitting
 
         verdict = (
-            "These curves meet the Overfitting tab's rule for overfitting"
+            "These curves, as trained, meet the Overfitting tab's rule for overfitting"
             if overfitted(run["history"])
-            else "No clear overfitting in these curves by the Overfitting tab's rule: "
+            else "No clear overfitting in these curves, as trained, by the Overfitting tab's rule: "
             + not_overfitting(run["history"], playground.VALIDATION)
         )
-        assert f"and ended at {last:.3f}. {verdict}. These curves are as trained" in words
+        assert f"and ended at {last:.3f}, with validation accuracy going from 80.00% to 80.00%. {verdict}." in words
+        assert "These curves are as trained" not in words  # said once, in the verdict (review 103b #1)
     assert ("changed test accuracy little (below), so by then they were no clear handicap" in words) == little
 
 
@@ -715,6 +718,6 @@ def test_the_shipped_batch_norm_runs_each_get_the_rules_verdict():
         if not run["config"]["batch_norm"] or run["best_epoch"] == GRID["epochs"]:
             continue
         words = tab.run_words(run, GRID["epochs"], GRID.get("validation_images"))
-        said = "These curves meet the Overfitting tab's rule for overfitting" in words
-        spared = "No clear overfitting in these curves by the Overfitting tab's rule: " in words
+        said = "These curves, as trained, meet the Overfitting tab's rule for overfitting" in words
+        spared = "No clear overfitting in these curves, as trained, by the Overfitting tab's rule: " in words
         assert (said, spared) == (overfitted(run["history"]), not overfitted(run["history"])), name
