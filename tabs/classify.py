@@ -91,8 +91,8 @@ def _verdict(
             f"**Not sure: this looks more unusual than most of its training photos of the ten classes.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
-                f"In cross-validation{_whose_folds(sibling, other_recipe)}, this rule "
-                f"also flagged {flagged:.1%} of ordinary photos of the ten classes. "
+                f"In cross-validation{_whose_folds(sibling, other_recipe)}, "
+                f"{'this rule' if other_recipe else 'fold models applying this rule'} also flagged {flagged:.1%} of ordinary photos of the ten classes. "
                 if flagged is not None
                 else "This rule can also flag ordinary photos. "
             )
@@ -806,14 +806,16 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         else ""
     )
     words = (
-        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, a model fine-tuned by "
-        f"{_recipe(cv, model.metrics.get('real_photos') or {})} would answer <b>{at['coverage']:.0%}</b> of photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
-        f"of those answers would be wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
+        # measured on the fold models, not a forecast for the served one (review 105a #3)
+        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, the {cv['folds']} fold models, "
+        f"fine-tuned by {_recipe(cv, model.metrics.get('real_photos') or {})}, answered <b>{at['coverage']:.0%}</b> of "
+        f"new photographers' photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
+        f"of those answers were wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
         + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
-        + "; it would also "
-        f"answer {at['outside_answered']:.0%} of hats, shorts and skirts from new photographers ({_pooled(cv)}), all "
-        f"wrongly, which that {at['risk']:.1%} does not count. (The {cv['folds']} fold models, on photos by "
-        "photographers they never trained on"
+        + "; they also "
+        f"answered {at['outside_answered']:.0%} of hats, shorts and skirts from new photographers ({_pooled(cv)}), all "
+        f"wrongly, which that {at['risk']:.1%} does not count. (Each fold model scored on photographers it never "
+        "trained on"
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)

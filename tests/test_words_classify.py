@@ -77,13 +77,13 @@ def test_the_unlike_verdict_names_its_reference_and_the_share_of_ordinary_photos
         in words
     )
     assert (
-        f"In cross-validation on new people's photos, this rule also flagged {flagged:.1%} of ordinary photos of the "
-        "ten classes."
+        f"In cross-validation on new people's photos, fold models applying this rule also flagged {flagged:.1%} of "
+        "ordinary photos of the ten classes."
     ) in words
     assert "garment photos" not in words and "catches many" not in words and "Dress" in words
     assert classify._same_folds(REAL)  # the shipped: the table's own folds, so no "sibling"
     sibling = classify._verdict(SURE, FOUND, UNLIKE, flagged, sibling=True)  # review 42a #5
-    assert f"In cross-validation of a sibling run on new people's photos, this rule also flagged {flagged:.1%}" in (
+    assert f"of a sibling run on new people's photos, fold models applying this rule also flagged {flagged:.1%}" in (
         sibling
     )
 
@@ -512,7 +512,10 @@ def test_the_fold_models_recipe_is_named_from_the_files():
     assert "this app's recipe" not in words
     assert f"another recipe than this model's ({cv['recipe']['epochs'] + 3} epochs, " in words
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=other))
-    assert "this app's recipe" not in html and "a model fine-tuned by another recipe than this model's (" in html
+    assert (
+        "this app's recipe" not in html
+        and "the 3 fold models, fine-tuned by another recipe than this model's (" in html
+    )
     single = {**METRICS, "real_photos": {**real, "seeds": real["seeds"][:1]}}
     assert "this app's recipe (one seed each), each on" in _flat(classify.real_photo_table(fake_model(metrics=single)))
     unrecorded = copy.deepcopy(REAL)
