@@ -32,6 +32,7 @@ from tabs.runs import (
     not_overfitting,
     order_decimals,
     past,
+    signed,
     under,
 )
 from tabs.wiring import RAW
@@ -151,7 +152,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         if on
     ]
     # review 35b #4: a batch-norm run's curves are as trained beside its re-estimated test score, its training
-    # accuracy uses each batch's own statistics; "so it can end below validation" only where it nearly did
+    # accuracy uses each batch's own statistics; "so it can end close to validation or below it" only where it nearly did
     reestimated = "test_accuracy_reestimated" in run
     how = harder + (["with batch norm using each batch's own statistics"] if config.get("batch_norm") else [])
     head = (
@@ -160,7 +161,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         "averaged over that epoch as it trained"
         + (f" {and_list(how)}" if how else "")
         + (
-            ", so it can end below validation"
+            ", so it can end close to validation or below it"
             if harder and 100 * (h["accuracy"][-1] - h["val_accuracy"][-1]) < WIDE_GAP
             else ""
         )
@@ -208,7 +209,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
             f"Validation loss was lowest at the last epoch ({last:.3f}), so by the Overfitting tab's rule this run "
             f"did not overfit in {epochs} epochs"
             + (
-                f", though its training curve's accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
+                f", though its training curve's accuracy ended {gap:.2f} points above validation: {CURVE_GAP}."
                 if gap >= WIDE_GAP and not harder
                 else "."
             )
@@ -221,9 +222,9 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
         wide = ""
         if gap >= WIDE_GAP and not harder:
             wide = (
-                f" Its training curve's accuracy also ended {gap:.1f} points above validation."
+                f" Its training curve's accuracy also ended {gap:.2f} points above validation."
                 if climb
-                else f" Its training curve's accuracy ended {gap:.1f} points above validation: {CURVE_GAP}."
+                else f" Its training curve's accuracy ended {gap:.2f} points above validation: {CURVE_GAP}."
             )
         return (
             head
@@ -261,7 +262,7 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
         f"**Batch norm at test time** uses running averages of the batch statistics it saw in training. Set "
         f"instead to the statistics of {playground.REESTIMATE_IMAGES:,} training images after training"
         + (" (augmented, as in training)" if run["config"]["augment"] else "")
-        + f", this network scores **{after:.2%}** ({gap:+.2f} points)"
+        + f", this network scores **{after:.2%}** ({signed(gap)} points)"
     )
     if gap <= -TOO_CLOSE:  # worse re-estimated: a one-pass estimate, not batch norm without lag (review 43b L1)
         return head + ": this one-pass estimate did worse, so it does not stand for batch norm without lag here."
@@ -320,7 +321,7 @@ def pinned_words(
         + spread_words
     )
     re_estimated = ", batch-norm runs re-estimated" if batch_norm else ""
-    return f"**Pinned run**: {gap:+.2f} points of test accuracy against this one{re_estimated} ({verdict})."
+    return f"**Pinned run**: {signed(gap)} points of test accuracy against this one{re_estimated} ({verdict})."
 
 
 def unmeasured_reason(configs) -> str:
@@ -353,7 +354,7 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
         )
         rows.append(
             f"<tr><td>{html.escape(KNOBS[knob][0])} → {html.escape(SHOWN_AS[label])}</td>"
-            f"<td>{change:+.2f}</td><td>{verdict}</td></tr>"
+            f"<td>{signed(change)}</td><td>{verdict}</td></tr>"
         )
     seeds = sorted(playground.seed_spread(grid))
     first = ""
@@ -386,14 +387,14 @@ def grid_words(grid: dict) -> str:
     """Over the whole grid, batch-norm runs re-estimated: each knob's average effect and the biggest interaction;
     then what the batch-norm runs' as-trained scores would make of them."""
     average = playground.average_effects(grid, reestimated=True)
-    parts = [f"{knob_change(k)}: {v:+.2f}" for k, v in sorted(average.items(), key=lambda kv: -abs(kv[1]))]
+    parts = [f"{knob_change(k)}: {signed(v)}" for k, v in sorted(average.items(), key=lambda kv: -abs(kv[1]))]
     knob, other, (first, second) = playground.biggest_interaction(grid, reestimated=True)
     choices = [SHOWN_AS[v] for v in KNOBS[other][1]]
     words = (
         f"**Over all {len(playground.every_config())} settings**, each knob's average effect on test accuracy "
         f"(points, first choice → second): {'; '.join(parts)}. **The biggest interaction**: {knob_change(knob)} "
-        f"changes test accuracy by {first:+.2f} points on average with {KNOBS[other][0].lower()} {choices[0]}, "
-        f"and by {second:+.2f} with it {choices[1]} (one run per setting, the default's first seed among them; the "
+        f"changes test accuracy by {signed(first)} points on average with {KNOBS[other][0].lower()} {choices[0]}, "
+        f"and by {signed(second)} with it {choices[1]} (one run per setting, the default's first seed among them; the "
         f"largest of the {math.comb(len(KNOBS), 2)} knob pairs' interactions, and picking the largest tends to "
         f"overstate it). {REESTIMATED}"  # review 90b #3
     )

@@ -37,6 +37,13 @@ BATCH_NORM_FILE = "batch_norm.json"
 SAME_WEIGHTS = 0.0003
 
 
+def signed(points: float, decimals: int = 2) -> str:
+    """A change in points with its sign, or unsigned where it prints as zero: "+0.00" would give a level change a
+    direction (review 105b #2)."""
+    text = f"{points:+.{decimals}f}"
+    return text[1:] if float(text) == 0 else text
+
+
 def measure(folder=None) -> str:
     """The command that writes FOLDER's BATCH_NORM_FILE, naming FOLDER (the served model folder) twice: the benchmark's
     --model defaults to the shipped folder. Without a folder, the generic wording (MEASURE)."""

@@ -115,7 +115,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             None,
             "lowest at the last epoch (0.500), so by the Overfitting tab's rule this run did not overfit in 4 epochs, "
-            "though its training curve's accuracy ended 10.0 points above validation: the curve gap, which only approximates "
+            "though its training curve's accuracy ended 10.00 points above validation: the curve gap, which only approximates "
             "the generalization gap (the Overfitting tab says why). Some texts call a gap overfitting once it is too large; "
             "this app keeps the word for its rule, validation getting worse.",
             "overfitted",
@@ -298,6 +298,15 @@ def test_the_grid_words_give_averages_re_estimated_and_as_trained():
     assert f"Batch norm Off→On: {again:+.2f}" in words and f"Batch norm Off→On {plain:+.2f}" in words
     worst = max(100 * (r["test_accuracy_reestimated"] - r["test_accuracy"]) for r in on)
     assert f"up to {worst:.2f} points lower" in words
+    pool = playground.average_effects(GRID, reestimated=True)["pool"]  # review 105b #2: level as printed, unsigned
+    assert abs(pool) < 0.005 and "Pooling Max→Average: 0.00" in words and "+0.00" not in words and "-0.00" not in words
+
+
+def test_a_change_that_prints_as_zero_has_no_sign():
+    from tabs.runs import signed
+
+    assert [signed(v) for v in (0.004, -0.004, 0.005001, -1.2)] == ["0.00", "0.00", "+0.01", "-1.20"]
+    assert signed(-0.04, 1) == "0.0" and signed(0.06, 1) == "+0.1"
 
 
 @pytest.mark.slow
@@ -495,11 +504,11 @@ def test_a_climb_within_the_margin_gets_the_one_seed_caveat_and_the_gap_is_not_c
     assert "No clear overfitting by the Overfitting tab's rule" in words
     assert (tab.CLIMB in words) == climbs
     if climbs:
-        assert words.endswith(f"{tab.CLIMB}. Its training curve's accuracy also ended 12.0 points above validation.")
+        assert words.endswith(f"{tab.CLIMB}. Its training curve's accuracy also ended 12.00 points above validation.")
         assert "Some texts call a gap overfitting once it is too large" not in words
     else:
         assert words.endswith(
-            "Its training curve's accuracy ended 12.0 points above validation: the curve gap, which only approximates the "
+            "Its training curve's accuracy ended 12.00 points above validation: the curve gap, which only approximates the "
             "generalization gap (the Overfitting tab says why). Some texts call a gap overfitting once it is too large; this "
             "app keeps the word for its rule, validation getting worse."
         )
