@@ -41,9 +41,10 @@ the score with respect to each pixel, with its sign, over noisy copies of the in
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
 ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM on those
-rectified maps comes out 0 everywhere for far more test images than on this layer's own output, which is why this
-layer is read; on the rectified maps one layer earlier it seldom does, so rectification alone does not explain it
-(`python -m benchmarks.deletion --empty-grad-cam` measures it). Why that one layer's maps come out empty so often
+rectified maps comes out 0 everywhere for far more test images than on this layer's own output, which is why they
+are not read. On the rectified maps one layer earlier it comes out 0 about as seldom as here, so rectification alone
+does not explain it, and this count alone would not have picked this layer over that one: it is read as the last
+convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` measures all four). Why that one layer's maps come out empty so often
 was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
 dense layer, the maps that pooling reads, each weighted by its mean gradient, add up over all their cells to the
 class's logit less its bias, so where that is above 0 their map cannot be empty (at that one layer: not at an
@@ -51,8 +52,8 @@ earlier one, nor at one taken before batch norm and ReLU like this one); this ne
 layers, where nothing ties them together at any layer. One more change: the last 2×2 pooling reads
 only the first 6 rows and columns of these 7×7 maps, so the score does not depend on the 7th row and column at all;
 plain Grad-CAM can still colour them (a strip along the bottom and right edges), so here they are set to 0."""
-NOT_SHOWN = """**What these maps do not show.** A map says where the class's score (or, for Occlusion, its
-probability) is sensitive for this one image, not *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
+NOT_SHOWN = """**What these maps do not show.** A map is its method's estimate of where in this one image the
+class's score (or, for Occlusion, its probability) depends on the pixels, not *why*: a hot collar does not mean the model has a notion of collars. The three methods answer different
 questions (a gradient is large wherever a small change of a pixel would move the score, the empty
 background included; occlusion measures what a gray square does there), so they can disagree. Each map is
 scaled to its own maximum: its colours compare places within one map, never one map with another."""

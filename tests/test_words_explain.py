@@ -996,7 +996,9 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     variant = " ".join(explain.GRAD_CAM_VARIANT.split())
     assert "Why that one layer's maps come out empty so often was not measured." in variant  # review 25c #1
     assert "A likely reason" not in variant and "Why: this network" not in variant
-    assert "`python -m benchmarks.deletion --empty-grad-cam` measures it" in variant
+    assert "`python -m benchmarks.deletion --empty-grad-cam` measures all four" in variant
+    # review 105c #1: one layer earlier the rectified maps are empty about as seldom, so the count picks no layer
+    assert "this count alone would not have picked this layer over that one" in variant
     # review 24c #2: the command prints a rectified layer with the fewest empty maps: sign alone is not the cause
     assert "so rectification alone does not explain it" in variant and "which take both signs" not in variant
     assert "add up over all their cells to the class's logit less its bias" in variant
@@ -1014,8 +1016,10 @@ def test_the_docs_name_the_chance_pass_and_count_their_choices():
     assert all(f"{key}_chance" in DELETION["results"][m] for m in METHODS for key in (TOP, EVERY))
     assert (
         f"Numbers from `{DELETION['command']}` (the table), the same with `--chance` (the chance levels of the "
-        "randomization test) and `python -m benchmarks.deletion --empty-grad-cam` (Grad-CAM's layer)" in doc
+        "randomization test), `--constant-maps` (which map was constant where a ρ is undefined) and `python -m "
+        "benchmarks.deletion --empty-grad-cam` (Grad-CAM's layer)" in doc
     )
+    assert "--constant-maps" in DELETION["constant_maps_command"]  # review 105c #3: the counts' source is named
     assert "after retraining, rerun it and then the same with `--chance`, which adds the chance levels below)" in doc
     assert "rerun it after retraining)" not in doc
     said = "Two choices rest on measurements, and a third on the model's own standardization:"
