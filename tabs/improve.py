@@ -105,10 +105,12 @@ FROM_THE_NOTEBOOK = (
     "The notebook's last question, answered by training: one group of changes at a time, from the notebook's "
     "two-convolution network to this app's model."
 )
+# rows are kept runs, bars their steps (101a #3, 102a #2); not "one run each" (99a #3), nor "none repeated": a seed
+# study and 3 fine-tune seeds (100a #1); grey for a level step too (104 #2b); the first bar's length is the axis's
 BARS = (
-    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each row "
-    "is one kept run, not an average over seeds, so any such bar, the difference of two rows, can be partly or wholly noise); "
-    "the first, grey, starts at the axis's low end."  # rows are runs, bars their differences (101a #3, 102a #2)  # not "one run each" (99a #3), nor "none repeated": a seed study and 3 fine-tune seeds (100a #1)
+    "Each bar after the first runs from the row above's test accuracy to its own (blue: higher; red: lower; grey: "
+    "level as printed). Each row is one kept run, not an average over seeds, so any of these bars can be partly or "
+    "wholly noise. The first bar, grey, starts at the axis's low end, so its length measures nothing."
 )
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept

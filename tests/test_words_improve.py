@@ -865,9 +865,14 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     assert all((SHIPPED / "ablations" / name / "config.json").is_file() for name in LADDER_KEYS)
     assert "from the notebook's two-convolution network to this app's model" in improve.LEAD
     bars = (
-        "Each bar after the first runs from the row above's test accuracy to its own (blue: higher, red: lower; each "
-        "row is one kept run, not an average over seeds, so any such bar, the difference of two rows, can be partly or "
-        "wholly noise); the first, grey, starts at the axis's low end."  # reviews 99a #3, 100a #1, 101a #3, 102a #2
+        "Each bar after the first runs from the row above's test accuracy to its own (blue: higher; red: lower; grey: "
+        "level as printed). Each row is one kept run, not an average over seeds, so any of these bars can be partly or "
+        "wholly noise. The first bar, grey, starts at the axis's low end, so its length measures nothing."
+    )  # reviews 99a #3, 100a #1, 101a #3, 102a #2, 104 #2b, 103a #2
+    from tabs.charts import waterfall
+
+    assert (  # the colour key matches the chart's colours: a later bar level as printed is grey
+        waterfall(["a", "b", "c"], [90.0, 90.001, 91.0], {}).count("#9ca3af") == 2
     )
     command = "(`python train.py --ablation NAME --out FOLDER`, with this folder's path, adds them)"
     for photos in (True, False):
