@@ -504,8 +504,8 @@ def verdict_words(model: LoadedModel) -> str:
                 f": too close to call ({runs})"
                 if abs(change) < TOO_CLOSE
                 # past it, still one start and one kept seed: no size against noise, nor a cause (review 99a #1)
-                else f" ({runs}): whether that is more than the seed alone moves these runs was not measured, nor "
-                "what in the fine-tune caused it"  # no list of parts it may miss (review 101a #1, #5)
+                else f" ({runs}): whether that is more than the seed alone moves these runs was not measured, nor, "
+                "if it is, which part of the fine-tune moved it"  # no cause presumed (102a); no list of parts it may miss (review 101a #1, #5)
             )
             + f". The share of real photos (garments of the ten classes) whose top class is an accepted answer "
             f"(several classes count for {several}) was {before:.1%} for the Fashion-MNIST-only model (answering "

@@ -324,8 +324,8 @@ def test_real_photos_test_set_change_is_measured_against_the_shipped_recipes_see
     model.metrics = copy.deepcopy(METRICS)
     model.metrics["test_accuracy"] = BEFORE["test_accuracy"] - 0.01
     past = (  # reviews 99a #1, 100a #2
-        ": whether that is more than the seed alone moves these runs was not measured, nor what in the fine-tune "
-        "caused it."  # review 101a #1: no list of parts
+        ": whether that is more than the seed alone moves these runs was not measured, nor, if it is, which part "
+        "of the fine-tune moved it."  # review 101a #1: no list of parts; 102a: no cause presumed
     )
     assert f"change in Fashion-MNIST test accuracy of -1.00 points ({runs}){past}" in one_line(
         improve.verdict_words(model)
