@@ -40,6 +40,7 @@ from tabs.runs import (
     fold_recipe_words,
     fold_tally,
     lenient_kinds,
+    one_seed_each,
     percent,
     same_folds,
     stale_real_photos,
@@ -309,7 +310,7 @@ def real_photo_table(model: LoadedModel) -> str:
     return f"""Measured on {n_photos:,} real photos of clothes
 ([clothing-dataset-small](https://github.com/alexeygrigorev/clothing-dataset-small)'s train/, by
 {cv["photographers"]} people; `python -m benchmarks.real_photos DIR --cv ...`). The first two rows never trained on
-any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)}{_one_seed(real)}, each on {_share_range(folds, n_photos)} of
+any photo. The third row is {cv["folds"]} models fine-tuned by {_recipe(cv, real)} ({one_seed_each(real)}), each on {_share_range(folds, n_photos)} of
 the photos (the other folds' photographers, less the one of hats, shorts and skirts it left out){_families_left(cv, real)}, and scored on its own
 fold's photographers (each photographer's photos all in one fold; mean ± sd over the folds){_as_the_app(cv, results)}. This
 app's model then trained on {trained}, so it cannot be scored on them. {_rules_counted(cv, model.feature_distance is not None)}{_unlike_words(results, model.feature_distance is not None) or _chosen_here(results)}
@@ -346,13 +347,6 @@ def _recipe(cv: dict, real: dict) -> str:
     if same_recipe(cv.get("recipe"), real):
         return "this app's recipe"
     return fold_recipe_words(cv.get("recipe"), real)
-
-
-def _one_seed(real: dict) -> str:
-    """Each fold model is one fine-tune (train.py's cross_validate); the served model may have kept the best of several
-    (its own metrics.json's count, whichever folder it is: review 31a #8)."""
-    seeds = len(real.get("seeds") or [])
-    return f" (one seed each; this app's model kept the best of {seeds})" if seeds > 1 else " (one seed each)"
 
 
 def _more_training(real: dict) -> str:

@@ -50,6 +50,7 @@ from tabs.runs import (
     losses_decimals,
     measure,
     noise_words,
+    one_seed_each,
     order_decimals,
     past,
     reestimated_step_words,
@@ -520,7 +521,7 @@ def _same_recipe(real: dict, fine_tune: dict) -> str:
     """The fold models' recipe: this fine-tune's where real_photos.json recorded the same one (review 28a #2)."""
     recipe = (real.get("cross_validation") or {}).get("recipe")
     if same_recipe(recipe, fine_tune):
-        return "the same recipe (one seed each)"
+        return f"the same recipe ({one_seed_each(fine_tune)})"
     return f"another recipe ({recipe_label(recipe)})" if recipe else "a recipe real_photos.json does not record"
 
 

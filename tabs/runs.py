@@ -417,6 +417,13 @@ def rise_words(lowest: float, later: float, decimals: int | None = None) -> str:
     return f"{rise:.{d}f}"
 
 
+def one_seed_each(real: dict) -> str:
+    """Each fold model is one fine-tune (train.py's cross_validate); the served model may have kept the best of several
+    (its own metrics.json's count, whichever folder it is: review 31a #8; Improving it too, review 102a)."""
+    seeds = len(real.get("seeds") or [])
+    return f"one seed each; this app's model kept the best of {seeds}" if seeds > 1 else "one seed each"
+
+
 def fold_recipe_words(recipe: dict | None, fine_tune: dict | None) -> str:
     """The recipe cross-validation fold models were fine-tuned by, where it is not this model's (RECIPE:
     real_photos.json's; FINE_TUNE: metrics.json's real_photos): one wording for Classify and Improving it (reviews
