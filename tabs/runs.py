@@ -751,7 +751,8 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
         images = f" ({net:,} more of its {validation:,} validation images right, net)" if validation and net else ""
         return (
             f"its validation loss rose (it ended {rise_words(lowest, loss[-1], d)} above its lowest), but its validation "
-            f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}{images}, and the rule also asks that "
+            f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}, the epoch of that lowest{images}, and the rule also "
+            "asks that "
             "validation accuracy end no higher"
             # a bright line: one run cannot call a rise this small (review 103b #2)
             + (", a margin too small for one run to call" if 100 * rise < TOO_CLOSE else "")

@@ -147,7 +147,7 @@ def _history(val_loss, loss, val_accuracy=None):
             [1.0, 0.8, 0.7, 0.6],
             [0.7, 0.8, 0.8, 0.85],
             "its validation loss rose (it ended 0.200 above its lowest), but its validation accuracy ended 5.00 points "
-            "higher than at epoch 2 (100 more of its 2,000 validation images right, net), and the rule also asks that validation accuracy end no higher.",
+            "higher than at epoch 2, the epoch of that lowest (100 more of its 2,000 validation images right, net), and the rule also asks that validation accuracy end no higher.",
             "run overf",
         ),
         ([0.9, 0.8, 0.5, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.8, 0.85, 0.75], "lowest at epoch 3 of 4", "run overf"),
@@ -467,9 +467,12 @@ def _class_names():
 def test_the_accuracy_reason_gives_points_and_images_only_with_a_count():
     h = {"val_loss": [0.9, 0.5, 0.6, 0.7], "loss": [1.0, 0.8, 0.7, 0.6], "val_accuracy": [0.7, 0.8, 0.8, 0.8004]}
     words = tab.not_overfitting(h, 5_000)
-    assert "ended 0.04 points higher than at epoch 2 (2 more of its 5,000 validation images right, net)" in words
     assert (
-        "ended 0.04 points higher than at epoch 2, and the rule also asks that validation accuracy end no higher, a "
+        "ended 0.04 points higher than at epoch 2, the epoch of that lowest (2 more of its 5,000 validation images right, net)"
+        in words
+    )
+    assert (
+        "ended 0.04 points higher than at epoch 2, the epoch of that lowest, and the rule also asks that validation accuracy end no higher, a "
         "margin too small for one run to call" in tab.not_overfitting(h)
     )  # review 103b #2: 2 images of 5,000 is a bright line, said so
     assert words.endswith("end no higher, a margin too small for one run to call")

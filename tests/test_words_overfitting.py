@@ -914,7 +914,7 @@ def test_a_no_augmentation_run_whose_validation_peaked_early_gets_the_rules_verd
         rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
         said += (
             f"by this app's rule it is not called overfitted: its validation loss rose (it ended {h['val_loss'][-1] - 0.3:.3f} above its "
-            f"lowest), but its validation accuracy ended {100 * rise:.2f} points higher than at epoch {best} "
+            f"lowest), but its validation accuracy ended {100 * rise:.2f} points higher than at epoch {best}, the epoch of that lowest "
             f"({round(rise * VALIDATION_SIZE):,} more of its {VALIDATION_SIZE:,} validation images right, net)"
         )
     else:
@@ -1055,7 +1055,7 @@ def test_a_batch_norm_run_the_rule_spares_after_its_loss_rose_is_said_why(shippe
     words = " ".join(overfitting.validation_lag_words(shipped_model).split())
     assert (
         "The rule does not call `vgg` overfitted: its validation loss rose (it ended 0.049 above its lowest), but its "
-        "validation accuracy ended 0.04 points higher than at epoch 3 (2 more of its 5,000 validation images right, "
+        "validation accuracy ended 0.04 points higher than at epoch 3, the epoch of that lowest (2 more of its 5,000 validation images right, "
         "net), and the rule also asks that validation accuracy end no higher, a margin too small for one run to "
         "call. Its validation curves are as trained, with batch norm's running averages; "
         f"re-estimated after training, its last-epoch validation accuracy goes from {row['validation_accuracy']:.2%} to "
