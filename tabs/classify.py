@@ -806,10 +806,13 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"new photographers' photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers were wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
         + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
-        + "; they also "
-        f"answered {at['outside_answered']:.0%} of hats, shorts and skirts from new photographers ({_pooled(cv)}), all "
-        f"wrongly, which that {at['risk']:.1%} does not count. (Each fold model scored on photographers it never "
-        "trained on"
+        + (  # a share under half a percent keeps its decimal; none is said as none (review 106a #5)
+            f"; they also answered {at['outside_answered']:.{0 if at['outside_answered'] >= 0.005 else 1}%} of hats, shorts and skirts from new photographers "
+            f"({_pooled(cv)}), all wrongly, which that {at['risk']:.1%} does not count."
+            if at["outside_answered"]
+            else f"; they answered none of the hats, shorts and skirts from new photographers ({_pooled(cv)})."
+        )
+        + " (Each fold model scored on photographers it never trained on"
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)

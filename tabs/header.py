@@ -91,7 +91,7 @@ def model_status(model: LoadedModel) -> str:
     acc, n = model.test_accuracy, model.metrics.get("test_size", 10_000)
     if acc is None:
         return f"Model: {model.source} — test accuracy unknown (no metrics.json)."
-    accuracy = f"{acc:.2%} on {n:,} Fashion-MNIST test images"
+    accuracy = f"test accuracy {acc:.2%} on {n:,} Fashion-MNIST images"  # says what the figure is (review 106a #3)
     if TEST_TIME_FLIP:
         flip = (model.flip_results or {}).get("shipped model") or {}
         sha = model.weights_sha256

@@ -111,7 +111,8 @@ FROM_THE_NOTEBOOK = (
 BARS = (
     "Each bar after the first runs from the row above's test accuracy to its own (blue: higher; red: lower; grey: "
     "level as printed). Each row is one kept run, not an average over seeds, so any of these bars can be partly or "
-    "wholly noise. The first bar, grey, starts at the axis's low end, so its length measures nothing."
+    "wholly noise. The first bar, grey, starts at the axis's low end: only where it ends, the first row's accuracy, "
+    "is measured."
 )
 ANY_TWO = "Below, put your input through any two rows."
 LEAD = f"{HEADING}\n{FROM_THE_NOTEBOOK} {BARS} {ANY_TWO}"  # a folder with the whole ladder, every network kept

@@ -421,7 +421,9 @@ def one_seed_each(real: dict) -> str:
     """Each fold model is one fine-tune (train.py's cross_validate); the served model may have kept the best of several
     (its own metrics.json's count, whichever folder it is: review 31a #8; Improving it too, review 102a)."""
     seeds = len(real.get("seeds") or [])
-    return f"one seed each; this app's model kept the best of {seeds}" if seeds > 1 else "one seed each"
+    # best at what: Fashion-MNIST validation accuracy, not anything about photos (review 106a #2)
+    kept = f"this app's model kept the best of {seeds} on Fashion-MNIST validation"
+    return f"one seed each; {kept}" if seeds > 1 else "one seed each"
 
 
 def fold_recipe_words(recipe: dict | None, fine_tune: dict | None) -> str:

@@ -117,6 +117,13 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     del real["cross_validation"]["fold_details"]  # a file that does not say which kind each fold left out
     pooled = classify.how_sure(0.7, None, fake_model(real=real))
     assert "(the three kinds pooled), all wrongly" in pooled and "never on the third" not in pooled
+    for share, said in ((0.004, "also answered 0.4% of hats"), (0.0, "they answered none of the hats")):  # 106a #5
+        few = copy.deepcopy(REAL)
+        for p in few["cross_validation"]["risk_coverage"]:
+            p["outside_answered"] = share
+        words = classify.how_sure(0.7, None, fake_model(real=few))
+        assert said in words and " 0% of hats" not in words
+        assert ("all wrongly" in words) == bool(share)
     assert "top class 65.0%, so at this threshold it would be “Not sure”" in html
     assert "top class 65.0%, so at this threshold it would be answered" in classify.how_sure(
         0.6, (0.65, 0.5), fake_model()

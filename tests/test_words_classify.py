@@ -326,8 +326,8 @@ def test_the_header_gives_one_pass_and_the_mirror_average_measured_on_these_weig
     status = header.model_status(_status_model())
     assert TEST_TIME_FLIP
     assert status == (
-        f"Model: the embedded model (model/weights) — {METRICS['test_accuracy']:.2%} on {n:,} Fashion-MNIST test "
-        f"images in one pass ({shipped['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image, "
+        f"Model: the embedded model (model/weights) — test accuracy {METRICS['test_accuracy']:.2%} on {n:,} "
+        f"Fashion-MNIST images in one pass ({shipped['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image, "
         'before its "Not sure" rules).'
     )
 
@@ -342,7 +342,7 @@ def test_the_header_without_the_mirror_average_or_metrics(monkeypatch):
     monkeypatch.setattr(header, "TEST_TIME_FLIP", False)
     status = header.model_status(_status_model())
     assert status.endswith(
-        f"{METRICS['test_accuracy']:.2%} on {METRICS.get('test_size', 10_000):,} Fashion-MNIST test images."
+        f"test accuracy {METRICS['test_accuracy']:.2%} on {METRICS.get('test_size', 10_000):,} Fashion-MNIST images."
     )
     assert "one pass" not in status
     assert "test accuracy unknown" in header.model_status(_status_model(metrics={}))
@@ -505,7 +505,10 @@ def test_the_fold_models_recipe_is_named_from_the_files():
     assert all(cv["recipe"][k] == real[k] for k in ("copies", "epochs", "variation", "targets"))
     seeds = len(real["seeds"])
     table = _flat(classify.real_photo_table(fake_model()))
-    assert f"models fine-tuned by this app's recipe (one seed each; this app's model kept the best of {seeds})" in table
+    assert (
+        f"models fine-tuned by this app's recipe (one seed each; this app's model kept the best of {seeds} on Fashion-MNIST validation)"
+        in table
+    )
     other = copy.deepcopy(REAL)
     other["cross_validation"]["recipe"] = {**cv["recipe"], "epochs": cv["recipe"]["epochs"] + 3}
     words = _flat(classify.real_photo_table(fake_model(real=other)))
@@ -729,7 +732,9 @@ def test_the_table_names_this_apps_model_with_its_own_seeds_and_photos():
     """#8: the seeds and photos are the served folder's own (metrics.json), so the words name no "shipped model"."""
     real = METRICS["real_photos"]
     words = _flat(classify.real_photo_table(fake_model()))
-    assert f"(one seed each; this app's model kept the best of {len(real['seeds'])})" in words
+    assert (
+        f"(one seed each; this app's model kept the best of {len(real['seeds'])} on Fashion-MNIST validation)" in words
+    )
     assert f"This app's model then trained on all {real['train_photos']:,} of these photos" in words
     other = {**METRICS, "real_photos": {**real, "seeds": [1, 2, 3, 4, 5], "train_photos": 100}}
     words = _flat(classify.real_photo_table(fake_model(metrics=other)))

@@ -610,8 +610,8 @@ def test_the_fold_models_recipe_is_called_the_same_only_when_it_is():
     seeds = len(METRICS["real_photos"]["seeds"])
     assert seeds > 1  # review 102a: beside the fold models' one seed, the served model's best of several
     assert (
-        f"for models fine-tuned by the same recipe (one seed each; this app's model kept the best of {seeds}), scored on"
-        in one_line(improve.verdict_words(model))
+        f"for models fine-tuned by the same recipe (one seed each; this app's model kept the best of {seeds} on Fashion-MNIST "
+        "validation), scored on" in one_line(improve.verdict_words(model))
     )
     model.metrics = {**METRICS, "real_photos": {**METRICS["real_photos"], "seeds": METRICS["real_photos"]["seeds"][:1]}}
     assert "for models fine-tuned by the same recipe (one seed each), scored on" in one_line(
@@ -874,7 +874,8 @@ def test_the_lead_follows_the_folders_rows(shipped_model):
     bars = (
         "Each bar after the first runs from the row above's test accuracy to its own (blue: higher; red: lower; grey: "
         "level as printed). Each row is one kept run, not an average over seeds, so any of these bars can be partly or "
-        "wholly noise. The first bar, grey, starts at the axis's low end, so its length measures nothing."
+        "wholly noise. The first bar, grey, starts at the axis's low end: only where it ends, the first row's accuracy, "
+        "is measured."
     )  # reviews 99a #3, 100a #1, 101a #3, 102a #2, 104 #2b, 103a #2
     from tabs.charts import waterfall
 
