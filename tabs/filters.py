@@ -306,7 +306,7 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
             + f"; on the test set, {_points(test)}): the rise as trained is gone, but whether the learned weights "
             "improved is not shown"
             + (
-                f": re-estimating the augmented run on clean images lowered its own validation accuracy by "
+                f", since re-estimating the augmented run on clean images lowered its own validation accuracy by "
                 f"{-own:.2f} points"
                 if round(own, 2) < 0
                 else ""

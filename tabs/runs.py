@@ -750,14 +750,14 @@ def not_overfitting(h: dict, validation: int | None = None) -> str:
     if why == "accuracy":
         rise = h["val_accuracy"][-1] - h["val_accuracy"][best - 1]
         net = round(rise * validation) if validation else 0  # images gained, net (review 92b #2)
-        images = f" ({net:,} more of its {validation:,} validation images right, net)" if validation and net else ""
+        # a bright line: one run cannot call a rise this small, said of the rise, not of the rule (103b #2, 106b S1)
+        notes = [f"{net:,} more of its {validation:,} validation images right, net"] if validation and net else []
+        notes += ["a margin too small for one run to call"] if 100 * rise < TOO_CLOSE else []
         return (
             f"its validation loss rose (it ended {rise_words(lowest, loss[-1], d)} above its lowest), but its validation "
-            f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}, the epoch of that lowest{images}, and the rule also "
-            "asks that "
-            "validation accuracy end no higher"
-            # a bright line: one run cannot call a rise this small (review 103b #2)
-            + (", a margin too small for one run to call" if 100 * rise < TOO_CLOSE else "")
+            f"accuracy ended {100 * rise:.2f} points higher than at epoch {best}, the epoch of that lowest"
+            + (f" ({': '.join(notes)})" if notes else "")
+            + ", and the rule also asks that validation accuracy end no higher"
         )
     if why == "training":
         return (

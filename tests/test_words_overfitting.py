@@ -1056,8 +1056,8 @@ def test_a_batch_norm_run_the_rule_spares_after_its_loss_rose_is_said_why(shippe
     assert (
         "The rule does not call `vgg` overfitted: its validation loss rose (it ended 0.049 above its lowest), but its "
         "validation accuracy ended 0.04 points higher than at epoch 3, the epoch of that lowest (2 more of its 5,000 validation images right, "
-        "net), and the rule also asks that validation accuracy end no higher, a margin too small for one run to "
-        "call. Its validation curves are as trained, with batch norm's running averages; "
+        "net: a margin too small for one run to call), and the rule also asks that validation accuracy end no higher. "
+        "Its validation curves are as trained, with batch norm's running averages; "
         f"re-estimated after training, its last-epoch validation accuracy goes from {row['validation_accuracy']:.2%} to "
         f"{row['reestimated']['validation_accuracy']:.2%} (`batch_norm.json`, one run), but its earlier epochs and its "
         "validation loss were not re-estimated, so whether lag moved the rise was not measured." in words
