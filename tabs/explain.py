@@ -42,9 +42,10 @@ input with a gray patch, one position at a time, and shows how much the class's 
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
 ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM on those
 rectified maps comes out 0 everywhere for far more test images than on this layer's own output, which is why they
-are not read. On the rectified maps one layer earlier it comes out 0 about as seldom as here, so rectification alone
-does not explain it, and this count alone would not have picked this layer over that one: it is read as the last
-convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` measures all four). Why that one layer's maps come out empty so often
+are not read. On the rectified maps one convolution earlier it comes out 0 less often than here, so rectification
+alone does not explain it, and this count alone would not have picked this layer over that one: it is read as the
+last convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last
+block's two convolutions, before and after their batch norm and ReLU). Why that one layer's maps come out empty so often
 was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
 dense layer, the maps that pooling reads, each weighted by its mean gradient, add up over all their cells to the
 class's logit less its bias, so where that is above 0 their map cannot be empty (at that one layer: not at an
@@ -304,14 +305,25 @@ def kept_ranking_words(
         words += (
             f". For scale, with every layer re-drawn, 95% of pairs of different images stay below {below} in size "
             "(measured on Fashion-MNIST test images, each for its predicted class, so a photo, or a class other than "
-            "the top one, is not what it was measured on; pairs with a constant map, which have no ρ, left out"
-            + (f": {and_list(counted)}" if counted else "")
+            "the top one, is not what it was measured on"
+            # pairs with no ρ left out: counted where the file says how many (103c #2), unsaid where the maps
+            # compared lost none (106c #3)
+            + (
+                "; pairs with a constant map, which have no ρ, left out"
+                if left_out is None
+                else f"; pairs with a constant map, which have no ρ, left out: {and_list(counted)}"
+                if counted
+                else ""
+            )
             + "; no such line is given here for the top layer alone)"  # review 101c #3
         )
     undefined = [m for m in ceilings if m not in last]  # this image's ρ undefined: said, not dropped (101c #4)
     for which in dict.fromkeys((constant or {}).get(m, "") for m in undefined):
         named = [m for m in undefined if (constant or {}).get(m, "") == which]
-        why = f"{which} {'are' if which == 'both maps' else 'is'} constant" if which else "a map is constant"
+        if len(named) > 1 and which != "both maps":  # one per map named: "the re-drawn maps are" (106c U1)
+            which = which.replace("map", "maps")
+        plural = which == "both maps" or len(named) > 1
+        why = f"{which} {'are' if plural else 'is'} constant" if which else "a map is constant"
         words += f". {and_list(named)}: no ρ for this image ({why})"
     if missing:  # chance_ceilings drops Occlusion off the patch it was measured with
         where = " at this patch size" if missing == [OCCLUSION] else ""
@@ -319,10 +331,17 @@ def kept_ranking_words(
     return words + "."
 
 
+def _unsigned_zero(rho: float) -> str:
+    """ρ at 2 decimals, "0.00" rather than "-0.00" (review 106c #4)."""
+    text = f"{rho:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
 def _correlations(rows: dict[str, list], depth: int) -> str:
     """ "Grad-CAM ρ 0.12, ..." at one stage of the cascade."""
     return ", ".join(
-        f"{method} ρ " + ("undefined (a constant map)" if np.isnan(stages[depth][2]) else f"{stages[depth][2]:.2f}")
+        f"{method} ρ "
+        + ("undefined (a constant map)" if np.isnan(stages[depth][2]) else _unsigned_zero(stages[depth][2]))
         for method, stages in rows.items()
     )
 

@@ -559,7 +559,7 @@ def test_a_map_without_a_rho_names_which_of_the_pair_is_constant():
         {"Grad-CAM": "the re-drawn map", "SmoothGrad": "both maps", "Occlusion": "the re-drawn map"},
     )
     assert words == (
-        ". Grad-CAM and Occlusion: no ρ for this image (the re-drawn map is constant). "
+        ". Grad-CAM and Occlusion: no ρ for this image (the re-drawn maps are constant). "
         "SmoothGrad: no ρ for this image (both maps are constant)."
     ), words
 
@@ -576,7 +576,11 @@ def test_the_chance_line_counts_the_pairs_it_leaves_out(shipped_model):
         {"Grad-CAM": 0.1, "SmoothGrad": 0.05}, CEILINGS, left_out={"Grad-CAM": (452, 1500), "Occlusion": (3, 1500)}
     )
     assert "left out: 452 of Grad-CAM's 1,500; no such line" in words, words  # Occlusion: no ρ here, not named
-    assert "left out; no such line" in explain.kept_ranking_words({"Grad-CAM": 0.1}, CEILINGS, left_out={})
+    # review 106c #3: where the maps compared lost no pair, the clause is not said; without counts, said plainly
+    assert "measured on; no such line" in explain.kept_ranking_words({"Grad-CAM": 0.1}, CEILINGS, left_out={})
+    assert "have no ρ, left out; no such line" in explain.kept_ranking_words({"Grad-CAM": 0.1}, CEILINGS)
+    lone = explain.kept_ranking_words({"Grad-CAM": 0.1}, CEILINGS, {"Occlusion": "the re-drawn map"})
+    assert "(the re-drawn map is constant)" in lone
     assert explain.chance_left_out(SimpleNamespace(deletion_results=DELETION, weights_sha256="another")) == {}
 
 
@@ -996,7 +1000,8 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     variant = " ".join(explain.GRAD_CAM_VARIANT.split())
     assert "Why that one layer's maps come out empty so often was not measured." in variant  # review 25c #1
     assert "A likely reason" not in variant and "Why: this network" not in variant
-    assert "`python -m benchmarks.deletion --empty-grad-cam` measures all four" in variant
+    assert "`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last block's two" in variant
+    assert "less often than here" in variant and "about as seldom" not in variant  # 1.0% against 2.0% (106c #2)
     # review 105c #1: one layer earlier the rectified maps are empty about as seldom, so the count picks no layer
     assert "this count alone would not have picked this layer over that one" in variant
     # review 24c #2: the command prints a rectified layer with the fewest empty maps: sign alone is not the cause
@@ -1022,7 +1027,10 @@ def test_the_docs_name_the_chance_pass_and_count_their_choices():
     assert "--constant-maps" in DELETION["constant_maps_command"]  # review 105c #3: the counts' source is named
     assert "after retraining, rerun it and then the same with `--chance`, which adds the chance levels below)" in doc
     assert "rerun it after retraining)" not in doc
-    said = "Two choices rest on measurements, and a third on the model's own standardization:"
+    said = (  # review 106c #5: the empty-map count rules a layer out, it does not pick this one
+        "Two choices rest on measurements (the first only in part: the count rules out the rectified last layer but "
+        "does not pick this one), and a third on the model's own standardization:"
+    )
     assert said in doc and "Two choices rest on measurements:" not in doc
     bullets = text[text.index(said.split()[-1]) : text.index("<!-- deletion")]
     assert [line[:4] for line in bullets.splitlines() if line.startswith("- **")] == ["- **"] * 3
@@ -1265,3 +1273,11 @@ def test_the_occlusion_note_has_the_right_article(shipped_model, patch, article)
     assert explain._map_words(explain.OCCLUSION, heat, "Bag", patch, shipped_model).startswith(
         f"{article} {patch}×{patch} gray patch at "
     )
+
+
+def test_a_rho_that_rounds_to_zero_prints_without_a_sign():
+    """Review 106c #4: the dress example's Grad-CAM ρ printed "-0.00"."""
+    from tabs import explain
+
+    rows = {"Grad-CAM": [("t", None, 1.0), ("a", None, -0.004)], "SmoothGrad": [("t", None, 1.0), ("a", None, -0.3)]}
+    assert explain._correlations(rows, 1) == "Grad-CAM ρ 0.00, SmoothGrad ρ -0.30"
