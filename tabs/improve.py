@@ -56,6 +56,7 @@ from tabs.runs import (
     reestimated_step_words,
     reestimated_words,
     seed_yardstick,
+    signed,
     thresholds_words,
     train_out,
     under,
@@ -451,7 +452,7 @@ def verdict_words(model: LoadedModel) -> str:
     best_gain, best_name = max(gains)
     words = [
         f"From the notebook's network to this app's model (the last row), test accuracy went from {steps[0].test_accuracy:.2%} to "
-        f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({100 * best_gain:+.2f} points"
+        f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({signed(100 * best_gain)} points"
         + _step_also(steps, gains.index((best_gain, best_name)))
         + _won_back(steps, gains.index((best_gain, best_name)), model.playground, model)
         + "."
@@ -501,7 +502,7 @@ def verdict_words(model: LoadedModel) -> str:
                 if seeds > 1
                 else ""
             )
-            + f") came with a change in Fashion-MNIST test accuracy of {change:+.2f} points"
+            + f") came with a change in Fashion-MNIST test accuracy of {signed(change)} points"
             + (
                 f": too close to call ({runs})"
                 if abs(change) < TOO_CLOSE
@@ -628,7 +629,7 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
     recipes = {ABLATIONS[key][3] for key in (_key(steps[best]), _key(steps[best + 1])) if key in ABLATIONS}
     where = " in the plain recipe," if recipes == {"plain"} else ""
     once = "one run each, never repeated with other seeds"
-    scored = f":{where} {both} scored {net:+.2f} points against the **{steps[best - 1].name}**"
+    scored = f":{where} {both} scored {signed(net)} points against the **{steps[best - 1].name}**"
     noise = short_run_noise(grid)
     if noise is not None:  # the yardstick is the Playground's, for scale only (review 34a #2)
         scale = for_scale(model, steps[best + 1].epochs, f"**{steps[best + 1].name}**")  # not "this row" (94a #2)
@@ -929,7 +930,7 @@ def did_not_help(model: LoadedModel) -> str:
     changes = {name: 100 * (runs[name]["test_accuracy"] - base) for name in named if name in runs}
     if not changes:
         return ""
-    parts = [f"{named[name]}: {change:+.2f} points" for name, change in changes.items()]
+    parts = [f"{named[name]}: {signed(change)} points" for name, change in changes.items()]
     epochs = {name: runs[name].get("epochs", ABLATION_EPOCHS) for name in runs}  # each run's own budget
     budgets = {epochs[name] for name in ("baseline", *changes)}
     budget = f"the same {epochs['baseline']}-epoch budget" if len(budgets) == 1 else "their own budgets"
@@ -943,12 +944,12 @@ def did_not_help(model: LoadedModel) -> str:
     if not large:
         words += " Each is too close to call from one run each."
     elif noise is None:  # one run each: a change past TOO_CLOSE is still no finding
-        listed = " and ".join(f"{named[name]} ({change:+.2f})" for name, change in large.items())
+        listed = " and ".join(f"{named[name]} ({signed(change)})" for name, change in large.items())
         words += f" One run each: {listed} {'is' if len(large) == 1 else 'are'} a hint, not a finding{rest}"
     else:  # set against the same line as the augmentation step beside it (review 83a #3)
         line = f"the Playground's {noise[0]:.2f}-point noise line"
         said = [
-            f"{named[name]} ({change:+.2f}) is "
+            f"{named[name]} ({signed(change)}) is "
             + (
                 "under it, so possibly noise"
                 if under(change, noise[0])
@@ -982,7 +983,7 @@ def _augmentation_step(model: LoadedModel, epochs: dict[str, int]) -> str:
     )
     words = (
         f"**{RUNG_NAMES['vgg-aug']}** on the ladder (the plain recipe: Adam, hard targets; {budget}) scored "
-        f"{step:+.2f} points against the row above, in one pair of runs never repeated with other seeds"
+        f"{signed(step)} points against the row above, in one pair of runs never repeated with other seeds"
     )
     noise = short_run_noise(model.playground)
     lag = reestimated_step_words(model)
@@ -1037,7 +1038,7 @@ def flip_words(model: LoadedModel) -> str:
     return (
         f"**Test-time flipping** (averaging each answer with the mirror image's) took this app's model from "
         f"{flip['test_accuracy']:.2%} to {flip['flip_test_accuracy']:.2%} on the {flip['images']:,} test images "
-        f"({change:+.2f} points), for twice the work per answer. " + _flip_on_photos(model)
+        f"({signed(change)} points), for twice the work per answer. " + _flip_on_photos(model)
     )
 
 

@@ -46,6 +46,7 @@ from tabs.runs import (
     seed_noise,
     seed_yardstick,
     show_curves,
+    signed,
     under,
 )
 from tabs.wiring import RAW, beside_the_input, from_upload, pick_examples, rerun_on
@@ -238,7 +239,7 @@ def held_out_words(model: LoadedModel) -> str:
         )
     else:  # review 34b #6: some above, some below
         words += (
-            f"validation accuracy minus test accuracy ranged from {low:+.2f} to {high:+.2f} points across the "
+            f"validation accuracy minus test accuracy ranged from {signed(low)} to {signed(high)} points across the "
             f"{len(above)} runs in the table, so against the test set each run's gap would change by that run's "
             "difference: up where it is positive, down where it is negative."
         )
@@ -350,7 +351,7 @@ def regularisation_words(model: LoadedModel) -> str:
         "images, so the two gaps were not measured alike; "
         + _baseline_alike(model)
         + f" On the test set, against the baseline's {base['test_accuracy']:.2%}, leaving dropout out scored "
-        f"{change['no-dropout']:+.2f} points and leaving augmentation out {change['no-augmentation']:+.2f}. "
+        f"{signed(change['no-dropout'])} points and leaving augmentation out {signed(change['no-augmentation'])}. "
     )
     left_out = {"no-dropout": "dropout", "no-augmentation": "augmentation"}
     # single 10-epoch runs on the whole training split, whose seed spread was not measured: below TOO_CLOSE (from the
@@ -484,7 +485,7 @@ def _augmentation_on_the_ladder(runs: dict, model: LoadedModel) -> str:
     budget = "/".join(map(str, sorted({runs[name]["epochs"] for name in ("vgg", "vgg-aug")})))
     said = (
         f" In the improvement ladder's plain recipe (Adam, hard targets), on the same network and budget, adding "
-        f"augmentation changed test accuracy by {step:+.2f} points ({plain:.2%} to {augmented:.2%}), in one pair of "
+        f"augmentation changed test accuracy by {signed(step)} points ({plain:.2%} to {augmented:.2%}), in one pair of "
         f"{budget}-epoch runs never repeated with other seeds"
     )
     if abs(step) < TOO_CLOSE:

@@ -239,7 +239,7 @@ def run_words(run: dict, epochs: int, validation: int | None = playground.VALIDA
     steady = not fell
     return head + (
         f"{where}, more than {OVERFIT_RISE} above it at each of the last two epochs, with {accuracies} "
-        f"({100 * (after - before):+.2f} points) while training loss went from {h['loss'][best - 1]:.{t}f} to "
+        f"({signed(100 * (after - before))} points) while training loss went from {h['loss'][best - 1]:.{t}f} to "
         f"{h['loss'][-1]:.{t}f}. By the Overfitting tab's rule this run overfitted, one run with one seed"
         + (
             ": its validation loss did not fall at any epoch after its lowest."
@@ -283,7 +283,7 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
         if min(same) <= TOO_CLOSE:  # runs with as many updates that re-estimation did not help: not the cause alone
             return head + (
                 f": possibly {lag}; but the {len(same)} batch-norm runs with {steps:,} updates in this grid changed by "
-                f"{min(same):+.2f} to {max(same):+.2f} points, so why this run gained is not measured."
+                f"{signed(min(same))} to {signed(max(same))} points, so why this run gained is not measured."
             )
         return head + f": one possible cause is that {lag}."  # not "likely": one pass (review 87b #2)
     mechanism = (
@@ -294,7 +294,7 @@ def batch_norm_words(run: dict, epochs: int, grid: dict) -> str:
         return head + (
             f": so at the end of training its running averages did not match these images' statistics. {mechanism} "
             f"But that start is the same in all {len(same)} batch-norm runs with {steps:,} updates in this grid, "
-            f"and re-estimating changed them by {min(same):+.2f} to {max(same):+.2f} points: why this run gained "
+            f"and re-estimating changed them by {signed(min(same))} to {signed(max(same))} points: why this run gained "
             f"{gap:.2f} points is not measured."
         )
     return head + f": one possible cause is that its running averages had not caught up. {mechanism}"
@@ -406,7 +406,7 @@ def grid_words(grid: dict) -> str:
     if not lost:
         return words
     plain = playground.average_effects(grid)
-    changes = "; ".join(f"{knob_change(k)} {plain[k]:+.2f}" for k in sorted(plain, key=lambda k: -abs(plain[k])))
+    changes = "; ".join(f"{knob_change(k)} {signed(plain[k])}" for k in sorted(plain, key=lambda k: -abs(plain[k])))
     worst = max(lost)  # the largest gain from re-estimating, which as trained is lost
     as_trained = (
         f"batch-norm runs score up to {worst:.2f} points lower"

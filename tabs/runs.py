@@ -91,16 +91,16 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
         verdict = f" Ours is {gap:+.1f} points (one run each; {unmeasured})."
     elif under(gap, noise):  # the verdict every other sentence gives a one-run difference under the yardstick
         verdict = (
-            f" Ours is {gap:+.2f} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "
+            f" Ours is {signed(gap)} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "
             f"from one run each ({unmeasured})."
         )
     elif under(gap, 2 * noise):  # at or past the yardstick, under twice it: still one run each
         verdict = (
-            f" Ours is {gap:+.2f} points (one run each; a hint, not a finding, as it is {past(gap, noise, 'past')} "
+            f" Ours is {signed(gap)} points (one run each; a hint, not a finding, as it is {past(gap, noise, 'past')} "
             f"{seed_yardstick(model.playground, noise)}, but under twice it; {unmeasured})."  # as every tier (90b #1)
         )
     else:  # at least twice the yardstick: in hundredths, as the tiers are read (review 82b #1: "+2.7" for 2.74)
-        verdict = f" Ours is {gap:+.2f} points (one run each; {unmeasured})."  # as every tier (review 87b #3)
+        verdict = f" Ours is {signed(gap)} points (one run each; {unmeasured})."  # as every tier (review 87b #3)
     shipped = (model.fashion_mnist_only or model).metrics.get("epochs")
     fine_tuned = " before its real-photo fine-tune" if model.fashion_mnist_only is not None else ""
     longer = (
@@ -516,7 +516,7 @@ def reestimated_words(model: LoadedModel, bn_name: str = "notebook-bn", plain_na
         )
         return words + " " + _fitted_words(bn, plain, (model.ablations.get(bn_name) or {}).get("history") or {})
     elif gained < TOO_CLOSE:
-        by = f"{gained:+.2f}" if round(gained, 2) else "0.00"
+        by = signed(gained)
         share = f"{gained:.2f} of the" if 0 < round(gained, 2) <= round(deficit, 2) else "against a"
         words = how + (
             f"changed it by {by} points ({trained:.2%} to {again:.2%}), {share} {deficit:.2f}-point deficit: a change "
@@ -625,22 +625,22 @@ def reestimated_step_words(
         + f" Each run's stored batch-norm running averages may lag its final weights by a different amount: with both "
         "re-estimated after training (one pass "
         f"over {a['reestimate_images']:,} clean training images), {names[0]} scores {a_again:.2%} and {names[1]} "
-        f"{b_again:.2%}, a step of {again:+.2f} points"
+        f"{b_again:.2%}, a step of {signed(again)} points"
     )
     a_val, b_val = a["reestimated"].get("validation_accuracy"), b["reestimated"].get("validation_accuracy")
     if a_val is not None and b_val is not None:  # review 37b M2: validation's re-estimated step may point the other way
-        words += f" on the test set ({100 * (b_val - a_val):+.2f} on the validation images)"
+        words += f" on the test set ({signed(100 * (b_val - a_val))} on the validation images)"
     if apart:  # the as-trained step the narrowing is taken from, in the same pass (review 84b #3)
-        words += f", against {step:+.2f} as trained in the same pass"
+        words += f", against {signed(step)} as trained in the same pass"
     if abs(step - again) < TOO_CLOSE:  # the caveats below too: a small change does not show alike lags (42b L1)
         words += ", so re-estimating them changes the test-set step little (one run each)."
     elif step * again < 0:  # "1.30 of the 0.96 points came from..." would be nonsense: the step turned round
         # review 36b #M1: the re-estimated step is one run each, and a clean re-estimate may handicap an augmented run,
         # so a step that turns round says nothing of the learned weights; under TOO_CLOSE it is not called a turn
         words += (
-            f": with both re-estimated, the {step:+.2f}-point step is gone (too close to call from one run each)"
+            f": with both re-estimated, the {signed(step)}-point step is gone (too close to call from one run each)"
             if abs(again) < TOO_CLOSE
-            else f": with both re-estimated, the {step:+.2f}-point step on the test set turns round (one run each)"
+            else f": with both re-estimated, the {signed(step)}-point step on the test set turns round (one run each)"
         ) + ", and whether one run's learned weights do better than the other's is not shown."
     elif abs(again) < abs(step):
         # review 37b M2: one run each, and both steps may be noise, so the narrowing is not split into causes

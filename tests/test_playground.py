@@ -737,3 +737,11 @@ def test_the_shipped_batch_norm_runs_each_get_the_rules_verdict():
         said = "These curves, as trained, meet the Overfitting tab's rule for overfitting" in words
         spared = "No clear overfitting in these curves, as trained, by the Overfitting tab's rule: " in words
         assert (said, spared) == (overfitted(run["history"]), not overfitted(run["history"])), name
+
+
+def test_an_overfitted_run_with_level_validation_accuracy_gets_no_sign():
+    """Review 106b U1: the rule allows a tie ("no higher"); "(+0.00 points)" would give it a direction."""
+    run = _history([0.9, 0.5, 0.6, 0.7], [1.0, 0.8, 0.7, 0.6], [0.7, 0.87, 0.86, 0.87])
+    words = tab.run_words(run, 4)
+    assert "this run overfitted" in words
+    assert "going from 87.00% to 87.00% (0.00 points)" in words and "+0.00" not in words
