@@ -40,9 +40,10 @@ the positive part of their sum, so its map is as coarse as that layer. **SmoothG
 the score with respect to each pixel, with its sign, over noisy copies of the input, then shows its size. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
-ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM on those
-rectified maps comes out 0 everywhere for far more test images than on this layer's own output, which is why they
-are not read. On the rectified maps one convolution earlier it comes out 0 less often than here, so rectification
+ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM for each
+test image's predicted class comes out 0 everywhere on those rectified maps for far more images than on this layer's
+own output, which is why they are not read (for other classes, such as a true class or runner-up the Confusion tab
+shows, it was not counted). On the rectified maps one convolution earlier it comes out 0 less often than here, so rectification
 alone does not explain it, and this count alone would not have picked this layer over that one: it is read as the
 last convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last
 block's two convolutions, before and after their batch norm and ReLU). Why that one layer's maps come out empty so often

@@ -178,7 +178,9 @@ def _photo_epochs(metrics: dict) -> str:
     if "epochs" not in real:
         return str(metrics.get("epochs", ""))
     seeds = len(real.get("seeds", [])) or 1  # the fine-tune ran once per seed; the seconds count every run
-    return f"{metrics.get('epochs', '?')} + {real['epochs']}" + (f" (×{seeds} seeds, best kept)" if seeds > 1 else "")
+    return f"{metrics.get('epochs', '?')} + {real['epochs']}" + (
+        f" (×{seeds} seeds, best on validation kept)" if seeds > 1 else ""
+    )
 
 
 def _fine_tune_seconds(real: dict) -> float | None:

@@ -347,7 +347,7 @@ def regularisation_words(model: LoadedModel) -> str:
                 f"{not_overfitting(no_aug['history'], VALIDATION_SIZE)}."
             )
         )
-        + f" The baseline's gap is {gap['baseline']:+.1f} points, but its training accuracy was measured on augmented "
+        + f" The baseline's gap is {signed(gap['baseline'], 1)} points, but its training accuracy was measured on augmented "
         "images, so the two gaps were not measured alike; "
         + _baseline_alike(model)
         + f" On the test set, against the baseline's {base['test_accuracy']:.2%}, leaving dropout out scored "
