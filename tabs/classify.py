@@ -807,7 +807,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"of those answers were wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
         + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
         + (  # a share under half a percent keeps its decimal; none is said as none (review 106a #5)
-            f"; they also answered {at['outside_answered']:.{0 if at['outside_answered'] >= 0.005 else 1}%} of hats, shorts and skirts from new photographers "
+            f"; they also answered {at['outside_answered']:.{0 if round(at['outside_answered'] * 100) else 1}%} of hats, shorts and skirts from new photographers "
             f"({_pooled(cv)}), all wrongly, which that {at['risk']:.1%} does not count."
             if at["outside_answered"]
             else f"; they answered none of the hats, shorts and skirts from new photographers ({_pooled(cv)})."
@@ -834,9 +834,14 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
             fate = "so at this threshold it would be answered"
         words += f"<p>Your input: top class {shown}, {html.escape(fate)}."
         if model.feature_distance is not None:
+            how = (  # "more than those of 0%" says nothing (review 107a L1)
+                f"more than those of {_share_below(unusual)} of the photos of the ten classes it trained on"
+                if unusual >= 0.01
+                else "less than those of over 99% of the photos of the ten classes it trained on"
+            )
             words += (
-                f" How unusual its features are: more than those of {_share_below(unusual)} of the photos of the ten "
-                f"classes it trained on (above {UNLIKE_ABOVE:.0%} the app says “Not sure” whatever the threshold)."
+                f" How unusual its features are: {how} (above {UNLIKE_ABOVE:.0%} the app says “Not sure” whatever the "
+                "threshold)."
             )
         words += "</p>"
     return f"<div class='how-sure'>{chart}{words}</div>"
@@ -913,8 +918,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
                 seen_output = gr.Image(
                     label="What the model saw (28×28, enlarged)", height=240, interactive=False, elem_id="seen-input"
                 )
-                gr.Markdown("**How the photo became the input**", elem_classes=["caption"])
-                steps_output = captioned_gallery("How the photo became the input", columns=4, elem_id="steps")
+                gr.Markdown("**How your input became the model's input**", elem_classes=["caption"])
+                steps_output = captioned_gallery("How your input became the model's input", columns=4, elem_id="steps")
         # below the answer, not between the upload and it: on a phone the verdict shows without scrolling
         gr.Examples(examples=[[p] for p in examples], inputs=photo_input, label="Or pick a Fashion-MNIST test image")
         score_state = gr.State(None)

@@ -454,7 +454,10 @@ def verdict_words(model: LoadedModel) -> str:
     best_gain, best_name = max(gains)
     words = [
         f"From the notebook's network to this app's model (the last row), test accuracy went from {steps[0].test_accuracy:.2%} to "
-        f"{steps[-1].test_accuracy:.2%}; the largest step was **{best_name}** ({signed(100 * best_gain)} points"
+        f"{steps[-1].test_accuracy:.2%}; "
+        # a ladder whose every step fell has no largest step up (review 107a U2)
+        + ("the largest step was" if round(100 * best_gain, 2) > 0 else "no step raised it; the least loss was")
+        + f" **{best_name}** ({signed(100 * best_gain)} points"
         + _step_also(steps, gains.index((best_gain, best_name)))
         + _won_back(steps, gains.index((best_gain, best_name)), model.playground, model)
         + "."

@@ -416,7 +416,7 @@ def test_the_readme_quotes_the_cross_validation_as_the_app_answers():
     assert sum(g > 0 for g in garment) == 2 and sum(g < 0 for g in garment) == 1  # review 36a #1
     assert (
         f"raised top class right from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} (higher on all three "
-        f'folds) and "Not sure" on the unseen garment from {one["unsure_unseen_garment"]["mean"]:.1%} '
+        f'folds) and, at the app\'s thresholds, "Not sure" on the unseen garment from {one["unsure_unseen_garment"]["mean"]:.1%} '
         f"to {two['unsure_unseen_garment']['mean']:.1%} (higher on two folds of three, lower on one), for {cost:.1f} "
         "points of right-and-sure "
         f"({one['right_and_sure']['mean']:.1%} → {two['right_and_sure']['mean']:.1%}, lower on two folds of three); "
@@ -706,3 +706,11 @@ def test_a_rise_in_test_accuracy_is_judged_as_a_fall_is():
     )
     assert "too close to call" not in rose
     assert "too close to call" in classify._forgets(0.9426, 0.9412, 3)
+
+
+def test_a_score_below_one_percent_is_not_called_more_unusual_than_0_percent():
+    """Review 107a L1: "more than those of 0% of the photos" said nothing."""
+    low = classify.how_sure(0.4, (0.9, 0.003), fake_model())
+    assert "less than those of over 99% of the photos of the ten classes it trained on" in low
+    assert "more than those of 0%" not in low
+    assert "more than those of 42% of the photos" in classify.how_sure(0.4, (0.9, 0.425), fake_model())

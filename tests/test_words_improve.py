@@ -1365,3 +1365,18 @@ def test_the_trained_then_photos_row_scoring_a_hair_lower_is_too_close_to_call()
     assert improve.overfit_words(steps[-2], steps[-1], GRID, model).endswith(
         "this step changes the training's length and data at once, so what caused it was not measured."
     )
+
+
+def test_a_ladder_where_every_step_fell_names_no_largest_step(shipped_model, monkeypatch):
+    """Review 107a U2: "the largest step was X (-0.40 points" would call a fall the largest step."""
+    import dataclasses
+
+    from tabs import improve
+
+    steps = improve.rungs(shipped_model)
+    falling = [dataclasses.replace(r, test_accuracy=0.95 - 0.004 * i) for i, r in enumerate(steps)]
+    monkeypatch.setattr(improve, "rungs", lambda model: falling)
+    words = improve.verdict_words(shipped_model)
+    assert "no step raised it; the least loss was" in words and "the largest step was" not in words
+    monkeypatch.setattr(improve, "rungs", lambda model: steps)
+    assert "the largest step was **+ this app's network** (+2.92 points" in improve.verdict_words(shipped_model)
