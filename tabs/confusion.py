@@ -426,6 +426,7 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         share = lambda p: percent(p, digits)  # noqa: E731
         # "less than a point" only where the printed figures are (review 85c #1)
         close = round(100 * probs[other], digits) - round(100 * probs[true], digits) < 100 * NEAR_TIE - 1e-9
+        share = share if close else _share  # a point apart as printed: no near-tie, no extra digits (102c #3)
     # a right answer by a hair gets the same digits and words as a misreading by one (review 100c #1)
     lead = right and probs[true] - probs[other] < NEAR_TIE
     at_least = None  # the runner-up's digits, as the true class's, so it is printed one way (review 101c #1, #2)
@@ -433,7 +434,7 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         digits = next((d for d in (1, 2, 3) if percent(probs[true], d) != percent(probs[other], d)), 4)
         share = lambda p: percent(p, digits)  # noqa: E731
         lead = round(100 * probs[true], digits) - round(100 * probs[other], digits) < 100 * NEAR_TIE - 1e-9
-        at_least = digits
+        share, at_least = (share, digits) if lead else (_share, None)  # as above (review 102c #3)
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
         f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "
