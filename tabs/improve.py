@@ -179,7 +179,7 @@ def _photo_epochs(metrics: dict) -> str:
         return str(metrics.get("epochs", ""))
     seeds = len(real.get("seeds", [])) or 1  # the fine-tune ran once per seed; the seconds count every run
     return f"{metrics.get('epochs', '?')} + {real['epochs']}" + (
-        f" (×{seeds} seeds, best on validation kept)" if seeds > 1 else ""
+        f" (×{seeds} seeds, best on Fashion-MNIST validation kept)" if seeds > 1 else ""
     )
 
 
@@ -456,7 +456,11 @@ def verdict_words(model: LoadedModel) -> str:
         f"From the notebook's network to this app's model (the last row), test accuracy went from {steps[0].test_accuracy:.2%} to "
         f"{steps[-1].test_accuracy:.2%}; "
         # a ladder whose every step fell has no largest step up (review 107a U2)
-        + ("the largest step was" if round(100 * best_gain, 2) > 0 else "no step raised it; the least loss was")
+        + (
+            "the largest step was"
+            if round(100 * best_gain, 2) > 0
+            else "no step raised it; the highest was"  # a level step is not a "loss" (review 108a U1)
+        )
         + f" **{best_name}** ({signed(100 * best_gain)} points"
         + _step_also(steps, gains.index((best_gain, best_name)))
         + _won_back(steps, gains.index((best_gain, best_name)), model.playground, model)
