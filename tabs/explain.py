@@ -42,8 +42,9 @@ input with a gray patch, one position at a time, and shows how much the class's 
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
 ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM for each
 test image's predicted class comes out 0 everywhere on those rectified maps for far more images than on this layer's
-own output, which is why they are not read (for other classes, such as a true class or runner-up the Confusion tab
-shows, it was not counted). On the rectified maps one convolution earlier it comes out 0 less often than here, so rectification
+own output, which is why they are not read (for other classes, such as one picked in the Class menu or a true
+class or runner-up the Confusion tab shows, it was not counted). On the rectified maps one convolution earlier it
+comes out 0 on few images too, fewer than here, so rectification
 alone does not explain it, and this count alone would not have picked this layer over that one: it is read as the
 last convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last
 block's two convolutions, before and after their batch norm and ReLU). Why that one layer's maps come out empty so often

@@ -128,10 +128,11 @@ def overflow_note(logits: np.ndarray, temperature: float = 1.0) -> str:
     # where float64 itself stores an exact 0 or 1, that is said: "under 1e-323" is the true value's bound, not a
     # precision float64 kept (review 85c #3)
     stored64 = [_stored(p) for p in stable]
-    held = [v for v, shown in zip(stored64, shown64, strict=True) if v != shown]  # exact 0 or 1 in float64
+    # exact 0 or 1 in float64, in the order the values are listed (review 108c U1)
+    held = [v for v, shown in zip(stored64, shown64, strict=True) if v != shown]
     why64 = (
         f" (in float64 itself {'that one is' if len(held) == 1 else 'those are'} exactly "
-        f"{' and '.join(sorted(set(held), reverse=True))}; the true {'value is' if len(held) == 1 else 'values are'} not)"
+        f"{' and '.join(dict.fromkeys(held))}; the true {'value is' if len(held) == 1 else 'values are'} not)"
         if held
         else ""
     )

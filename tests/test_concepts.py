@@ -212,6 +212,8 @@ def test_the_overflow_note_never_gives_a_probability_as_1_or_0(logits, temperatu
             "values are not)." in note
         )
         assert "In float32, subtracting it first" not in note  # float32 holds the same 1 and 0: no contrast
+        flipped = tab.overflow_note(np.array([-1000.0, 1000.0]), temperature)  # in the list's order (108c U1)
+        assert "gives under 1e-323, over 0.999 (in float64 itself those are exactly 0 and 1;" in flipped
     if logits[0] == -100.0:  # float32 loses exp(-900); float64 too, and says so without a 0
         assert "comes out 0 instead of something under 1e-323: " in note
     if logits == [1000.0, 999.0, 998.0]:  # nothing near 1 or 0: three significant digits, as before
