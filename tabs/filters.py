@@ -33,6 +33,7 @@ from tabs.runs import (
     reestimated_words,
     seed_noise,
     seed_yardstick,
+    signed,
     train_out,
     under,
 )
@@ -306,9 +307,9 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
             + f"; on the test set, {_points(test)}): the rise as trained is gone, but whether the learned weights "
             "improved is not shown"
             + (
-                # not the reason the rise went (the re-estimated gap is too close to call): a second caveat (107b #1)
-                f"; re-estimating the augmented run on clean images also lowered its own validation accuracy by "
-                f"{-own:.2f} points, so the clean re-estimate may understate it"
+                # not the reason the rise went: a second caveat (107b #1), sized against noise (108b L1)
+                f"; re-estimating the augmented run on clean images also moved its own validation accuracy, by "
+                f"{signed(own)} points" + (", too close to call" if -own < TOO_CLOSE else " (one run)")
                 if round(own, 2) < 0
                 else ""
             )

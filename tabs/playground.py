@@ -370,6 +370,18 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
             else f"; its {len(seeds)} seeds: {seeds[0]:.2f}–{seeds[-1]:.2f}%"
         )
         first = f"; each change is against the default setting's first seed's run ({run:.2f}%{where})"
+    back = [k for k in KNOBS if config != playground.DEFAULT and playground.flipped(config, k) == playground.DEFAULT]
+    if back and len(seeds) > 1:  # the row back to the default is its first seed's run too (review 108b L2)
+        run = round(100 * playground.grid_run(grid, playground.DEFAULT)["test_accuracy"], 2)
+        seeds_range = f"{len(seeds)} seeds, {seeds[0]:.2f}–{seeds[-1]:.2f}%"
+        rank = (
+            f"the lowest of its {seeds_range}, so that change is lower than against the others"
+            if run == round(seeds[0], 2)
+            else f"the highest of its {seeds_range}, so that change is higher than against the others"
+            if run == round(seeds[-1], 2)
+            else f"its {seeds_range}"
+        )
+        first = f"; the row back to the default setting is against its first seed's run ({run:.2f}%, {rank})"
     return (
         "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points); "
         f"<i>within noise</i>: under the default setting's {spread:.2f}-point seed noise (other settings' spread was "

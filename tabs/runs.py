@@ -88,7 +88,7 @@ def ablation_words(model: LoadedModel, variant: str, what: str) -> str:
             f"these {ours['epochs']}-epoch runs may vary more)."
         )
     elif noise is None:
-        verdict = f" Ours is {gap:+.1f} points (one run each; {unmeasured})."
+        verdict = f" Ours is {signed(gap)} points (one run each; {unmeasured})."  # two decimals, as the rest (108b U1)
     elif under(gap, noise):  # the verdict every other sentence gives a one-run difference under the yardstick
         verdict = (
             f" Ours is {signed(gap)} points, less than {seed_yardstick(model.playground, noise)}: possibly noise, "

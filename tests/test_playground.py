@@ -723,7 +723,15 @@ def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_r
     key = playground.config_key(playground.DEFAULT)
     grid["runs"][key]["test_accuracy"] = 0.8700  # now the middle of the three
     assert "(87.00%; its 3 seeds: 86.94–87.16%)" in tab.effects_table(grid, playground.DEFAULT, 1.38)
-    assert "first seed" not in tab.effects_table(GRID, {**playground.DEFAULT, "pool": "average"}, 1.38)
+    # review 108b L2: one knob away, the row back to the default is its first seed's run, said; two away, no such row
+    near = playground.flipped(playground.DEFAULT, "augment")
+    assert (
+        f"; the row back to the default setting is against its first seed's run ({first:.2f}%, the lowest of its 3 "
+        f"seeds, {seeds[0]:.2f}–{seeds[-1]:.2f}%, so that change is lower than against the others)</caption>"
+        in tab.effects_table(GRID, near, 1.38)
+    )
+    far = playground.flipped(near, "dropout")
+    assert "first seed" not in tab.effects_table(GRID, far, 1.38)
 
 
 def test_the_shipped_batch_norm_runs_each_get_the_rules_verdict():
