@@ -426,7 +426,9 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         share = lambda p: percent(p, digits)  # noqa: E731
         # "less than a point" only where the printed figures are (review 85c #1)
         close = round(100 * probs[other], digits) - round(100 * probs[true], digits) < 100 * NEAR_TIE - 1e-9
-        share = share if close else _share  # a point apart as printed: no near-tie, no extra digits (102c #3)
+        # a point apart as printed: no near-tie, and whole percents where they still tell the two apart (102c #3,
+        # 109c #1)
+        share = share if close or _share(probs[true]) == _share(probs[other]) else _share
     # a right answer by a hair gets the same digits and words as a misreading by one (review 100c #1)
     lead = right and probs[true] - probs[other] < NEAR_TIE
     at_least = None  # the runner-up's digits, as the true class's, so it is printed one way (review 101c #1, #2)
@@ -434,7 +436,8 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         digits = next((d for d in (1, 2, 3) if percent(probs[true], d) != percent(probs[other], d)), 4)
         share = lambda p: percent(p, digits)  # noqa: E731
         lead = round(100 * probs[true], digits) - round(100 * probs[other], digits) < 100 * NEAR_TIE - 1e-9
-        share, at_least = (share, digits) if lead else (_share, None)  # as above (review 102c #3)
+        whole = _share(probs[true]) != _share(probs[other])  # as above (reviews 102c #3, 109c #1)
+        share, at_least = (share, digits) if lead or not whole else (_share, None)
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
         f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "

@@ -40,14 +40,14 @@ the positive part of their sum, so its map is as coarse as that layer. **SmoothG
 the score with respect to each pixel, with its sign, over noisy copies of the input, then shows its size. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
-ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM for each
-test image's predicted class comes out 0 everywhere on those rectified maps for far more images than on this layer's
-own output, which is why they are not read (for other classes, such as one picked in the Class menu or a true
+ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM for the
+predicted class of each of 500 test images comes out 0 everywhere on those rectified maps for far more images than on
+this layer's own output, which is why they are not read (for other classes, such as one picked in the Class menu or a true
 class or runner-up the Confusion tab shows, it was not counted). On the rectified maps one convolution earlier it
 comes out 0 on few images too, fewer than here, so rectification
 alone does not explain it, and this count alone would not have picked this layer over that one: it is read as the
 last convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last
-block's two convolutions, before and after their batch norm and ReLU). Why that one layer's maps come out empty so often
+block's two convolutions, before and after their batch norm and ReLU). Why the rectified last layer's maps come out empty so often
 was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
 dense layer, the maps that pooling reads, each weighted by its mean gradient, add up over all their cells to the
 class's logit less its bias, so where that is above 0 their map cannot be empty (at that one layer: not at an

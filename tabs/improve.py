@@ -459,7 +459,7 @@ def verdict_words(model: LoadedModel) -> str:
         + (
             "the largest step was"
             if round(100 * best_gain, 2) > 0
-            else "no step raised it; the highest was"  # a level step is not a "loss" (review 108a U1)
+            else "no step raised it; the step that changed it least was"  # not "loss" (108a U1), nor "highest" (109a #2)
         )
         + f" **{best_name}** ({signed(100 * best_gain)} points"
         + _step_also(steps, gains.index((best_gain, best_name)))
@@ -502,7 +502,8 @@ def verdict_words(model: LoadedModel) -> str:
             else "one run each"
         )
         words.append(
-            f"The fine-tune ({fine_tune.get('epochs', 'more')} more epochs on Fashion-MNIST with "
+            f"The fine-tune ({str(fine_tune['epochs']) + ' more' if fine_tune.get('epochs') else 'more'} epochs on "
+            "Fashion-MNIST with "
             + (f"{photos:,}" if isinstance(photos, int) else "the")
             + " real photos"
             + (f" and {outliers:,} generated pictures" if outliers else "")

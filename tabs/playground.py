@@ -358,30 +358,33 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
         )
     seeds = sorted(playground.seed_spread(grid))
     first = ""
-    if config == playground.DEFAULT and len(seeds) > 1:  # each change is against its first seed's run (94b #1)
-        run = round(100 * playground.grid_run(grid, config)["test_accuracy"], 2)
+    run = round(100 * playground.grid_run(grid, playground.DEFAULT)["test_accuracy"], 2) if len(seeds) > 1 else None
+    shown = [round(v, 2) for v in seeds]
+    # an end of the seeds' range only where no other seed ties it there (review 109b U2)
+    lowest = run is not None and run == shown[0] and shown[1] > run
+    highest = run is not None and run == shown[-1] and shown[-2] < run
+    spread_of = f"{len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%)" if run is not None else ""
+    if config == playground.DEFAULT and run is not None:  # each change is against its first seed's run (94b #1)
         where = (  # what that does to every change, where it is an end of the seeds' range (review 95b #2)
-            f", the lowest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each gain here is larger, "
-            "and each drop smaller, than against the others"  # review 96b #2
-            if run == round(seeds[0], 2)
-            else f", the highest of its {len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each gain here is "
-            "smaller, and each drop larger, than against the others"
-            if run == round(seeds[-1], 2)
+            f", the lowest of its {spread_of}, so each gain here is larger, and each drop smaller, than against the "
+            "others"  # review 96b #2
+            if lowest
+            else f", the highest of its {spread_of}, so each gain here is smaller, and each drop larger, than against "
+            "the others"
+            if highest
             else f"; its {len(seeds)} seeds: {seeds[0]:.2f}–{seeds[-1]:.2f}%"
         )
         first = f"; each change is against the default setting's first seed's run ({run:.2f}%{where})"
     back = [k for k in KNOBS if config != playground.DEFAULT and playground.flipped(config, k) == playground.DEFAULT]
-    if back and len(seeds) > 1:  # the row back to the default is its first seed's run too (review 108b L2)
-        run = round(100 * playground.grid_run(grid, playground.DEFAULT)["test_accuracy"], 2)
-        seeds_range = f"{len(seeds)} seeds, {seeds[0]:.2f}–{seeds[-1]:.2f}%"
-        rank = (
-            f"the lowest of its {seeds_range}, so that change is lower than against the others"
-            if run == round(seeds[0], 2)
-            else f"the highest of its {seeds_range}, so that change is higher than against the others"
-            if run == round(seeds[-1], 2)
-            else f"its {seeds_range}"
+    if back and run is not None:  # the row back to the default is its first seed's run too (108b L2, 109b L2, U1)
+        where = (
+            f", the lowest of its {spread_of}, so that row's change would be higher against either other seed"
+            if lowest
+            else f", the highest of its {spread_of}, so that row's change would be lower against either other seed"
+            if highest
+            else f"; its {len(seeds)} seeds: {seeds[0]:.2f}–{seeds[-1]:.2f}%"
         )
-        first = f"; the row back to the default setting is against its first seed's run ({run:.2f}%, {rank})"
+        first = f"; the row back to the default setting is against its first seed's run ({run:.2f}%{where})"
     return (
         "<table class='playground-effects'><caption>Change one knob, keep the rest: test accuracy change (points); "
         f"<i>within noise</i>: under the default setting's {spread:.2f}-point seed noise (other settings' spread was "

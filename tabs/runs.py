@@ -583,7 +583,9 @@ def _fitted_words(bn: dict, plain: dict, history: dict) -> str:
     verdict on overfitting: the same lagging running averages hold down its training and validation figures alike."""
     gaps = [100 * (run["train_accuracy"] - run["validation_accuracy"]) for run in (bn, plain)]
     curve = (
-        f"; the training curve's {history['accuracy'][-1]:.1%} is measured {BATCH_STATISTICS}"
+        # two reasons it differs: averaged as the weights changed, and batch statistics (review 109a #1)
+        f"; the training curve's {history['accuracy'][-1]:.1%} is averaged over the epoch's batches as the weights "
+        f"changed, {BATCH_STATISTICS}"
         if history.get("accuracy")
         else ""
     )

@@ -118,7 +118,10 @@ def test_the_filters_batch_norm_words_say_what_re_estimating_shows(shipped_model
     assert "cannot tell them apart" not in words
     curve = RUNS["notebook-bn"]["history"]["accuracy"][-1]
     assert f"is {bn['train_accuracy']:.2%} against {plain['train_accuracy']:.2%} without batch norm" in words
-    assert f"; the training curve's {curve:.1%} is measured with batch norm using each batch's own statistics" in words
+    assert (
+        f"; the training curve's {curve:.1%} is averaged over the epoch's batches as the weights changed, with batch "
+        "norm using each batch's own statistics" in words
+    )
     gaps = [100 * (n["train_accuracy"] - n["validation_accuracy"]) for n in (bn, plain)]
     assert f"its gap to validation accuracy {gaps[0]:.2f} points against {gaps[1]:.2f} (one run each" in words
     assert "say little about how closely its learned weights fit the training images" in words

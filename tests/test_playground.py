@@ -727,9 +727,13 @@ def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_r
     near = playground.flipped(playground.DEFAULT, "augment")
     assert (
         f"; the row back to the default setting is against its first seed's run ({first:.2f}%, the lowest of its 3 "
-        f"seeds, {seeds[0]:.2f}–{seeds[-1]:.2f}%, so that change is lower than against the others)</caption>"
-        in tab.effects_table(GRID, near, 1.38)
+        f"seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so that row's change would be higher against either other "
+        "seed)</caption>" in tab.effects_table(GRID, near, 1.38)
     )
+    assert "(87.00%; its 3 seeds: 86.94–87.16%)</caption>" in tab.effects_table(grid, near, 1.38)  # the middle
+    tied = copy.deepcopy(GRID)
+    tied["runs"][key]["test_accuracy"] = seeds[1] / 100  # ties the second seed at the bottom: no "lowest" (109b U2)
+    assert "lowest" not in tab.effects_table(tied, near, 1.38) + tab.effects_table(tied, playground.DEFAULT, 1.38)
     far = playground.flipped(near, "dropout")
     assert "first seed" not in tab.effects_table(GRID, far, 1.38)
 

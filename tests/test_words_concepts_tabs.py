@@ -1229,6 +1229,8 @@ def test_a_misreading_is_a_near_tie_only_where_the_printed_figures_are_under_a_p
     assert "(45%)" in apart and "(44%)" in apart and "less than a point" not in apart
     close = note_for(0.445, 0.44)
     assert "ahead of the true class by less than a point: a near-tie" in close
+    same = note_for(0.24451, 0.235)  # review 109c #1: whole percents would print both as 24%
+    assert "(23.5%)" in same and "(24.5%)" in same and "less than a point" not in same
 
 
 def test_a_runner_up_near_tie_is_true_of_the_probabilities_and_of_the_figures_printed():
@@ -1427,3 +1429,7 @@ def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, othe
     samples["probs"] = probs[None]
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
     assert "the true class (41%); second: Trouser, the runner-up (40%)" in note and "leads" not in note
+    probs[0], probs[1] = 0.24451, 0.235  # a point apart at one decimal, one figure in whole percents (review 109c #1)
+    samples["probs"] = probs[None]
+    note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
+    assert "the true class (24.5%); second: Trouser, the runner-up (23.5%)" in note and "leads" not in note

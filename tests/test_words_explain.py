@@ -998,7 +998,7 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     from tabs import explain
 
     variant = " ".join(explain.GRAD_CAM_VARIANT.split())
-    assert "Why that one layer's maps come out empty so often was not measured." in variant  # review 25c #1
+    assert "Why the rectified last layer's maps come out empty so often was not measured." in variant  # 25c #1, 109c
     assert "A likely reason" not in variant and "Why: this network" not in variant
     assert "`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last block's two" in variant
     assert "on few images too, fewer than here" in variant and "about as seldom" not in variant  # 5 and 10 of 500

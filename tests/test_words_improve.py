@@ -654,7 +654,10 @@ def test_the_batch_norm_rungs_training_accuracy_is_said_to_use_batch_statistics(
     start = words.index("**+ batch norm** scored lower")
     said = words[start : start + 400]
     said = " ".join(words[start:].split())[:2000]
-    assert f"the training curve's {bn:.1%} is measured with batch norm using each batch's own statistics" in said
+    assert (
+        f"the training curve's {bn:.1%} is averaged over the epoch's batches as the weights changed, with batch norm "
+        "using each batch's own statistics" in said
+    )
     assert (
         "its training accuracy was higher" not in words.lower()
         and "fitted its training images more closely" not in words
@@ -1377,6 +1380,18 @@ def test_a_ladder_where_every_step_fell_names_no_largest_step(shipped_model, mon
     falling = [dataclasses.replace(r, test_accuracy=0.95 - 0.004 * i) for i, r in enumerate(steps)]
     monkeypatch.setattr(improve, "rungs", lambda model: falling)
     words = improve.verdict_words(shipped_model)
-    assert "no step raised it; the highest was" in words and "the largest step was" not in words
+    assert "no step raised it; the step that changed it least was" in words and "the largest step was" not in words
     monkeypatch.setattr(improve, "rungs", lambda model: steps)
     assert "the largest step was **+ this app's network** (+2.92 points" in improve.verdict_words(shipped_model)
+
+
+def test_a_fine_tune_without_recorded_epochs_is_not_called_more_more():
+    """Review 109a #3: 'The fine-tune (more more epochs' where metrics.json records no fine-tune epochs."""
+    from tabs import improve
+
+    model = fake_model()
+    model.metrics = copy.deepcopy(METRICS)
+    assert f"The fine-tune ({METRICS['real_photos']['epochs']} more epochs on" in one_line(improve.verdict_words(model))
+    del model.metrics["real_photos"]["epochs"]
+    words = one_line(improve.verdict_words(model))
+    assert "The fine-tune (more epochs on Fashion-MNIST" in words and "more more" not in words
