@@ -43,6 +43,7 @@ from tabs.runs import (
     one_seed_each,
     percent,
     same_folds,
+    signed,
     stale_real_photos,
     thresholds_words,
 )
@@ -527,7 +528,7 @@ def _at_equal_cost(rule: dict) -> str:
         ("unsure_outside", "the kinds trained on, hats etc."),  # no brackets side by side (review 88a #7)
     ):
         changes.append(  # review 39a #2: lower and equal folds counted too
-            f"{100 * (with_rule[key]['mean'] - matched[key]['mean']):+.1f} points on {name} "
+            f"{signed(100 * (with_rule[key]['mean'] - matched[key]['mean']), 1)} points on {name} "  # no +0.0 (110a U2)
             f"({fold_tally(matched[key], with_rule[key])})"
         )
     return (

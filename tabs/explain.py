@@ -40,9 +40,9 @@ the positive part of their sum, so its map is as coarse as that layer. **SmoothG
 the score with respect to each pixel, with its sign, over noisy copies of the input, then shows its size. **Occlusion** covers the
 input with a gray patch, one position at a time, and shows how much the class's probability drops."""
 GRAD_CAM_VARIANT = """**Which Grad-CAM.** Here it reads the last convolution's output *before* its batch norm and
-ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, Grad-CAM for the
-predicted class of each of 500 test images comes out 0 everywhere on those rectified maps for far more images than on
-this layer's own output, which is why they are not read (for other classes, such as one picked in the Class menu or a true
+ReLU, not the rectified maps after them that Grad-CAM usually reads. On the shipped weights, counted on 500
+test images, each for its predicted class, Grad-CAM comes out 0 everywhere on those rectified maps for far more of
+them than on this layer's own output, which is why they are not read (for other classes, such as one picked in the Class menu or a true
 class or runner-up the Confusion tab shows, it was not counted). On the rectified maps one convolution earlier it
 comes out 0 on few images too, fewer than here, so rectification
 alone does not explain it, and this count alone would not have picked this layer over that one: it is read as the

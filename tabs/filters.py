@@ -320,7 +320,9 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
         rise = 100 * (b["validation_accuracy"] - a["validation_accuracy"])
         return words + (
             f", {change:.2f} points higher, against {rise:.2f} as trained: too close to call from one run each, so "
-            "whether augmentation raised validation accuracy is not shown."
+            "whether the augmentation rung's changes (augmentation, and the reshuffling that came with it) raised "
+            "validation accuracy is not shown."  # reshuffling too, and the clean re-estimate's caveat (110b #3)
+            + UNMEASURED_LAG
         )
     # review 36b #M2: a rise that stays is one run each, set against the seed noise, and as confounded as a fall
     noise = seed_noise(grid)

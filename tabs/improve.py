@@ -459,7 +459,7 @@ def verdict_words(model: LoadedModel) -> str:
         + (
             "the largest step was"
             if round(100 * best_gain, 2) > 0
-            else "no step raised it; the step that changed it least was"  # not "loss" (108a U1), nor "highest" (109a #2)
+            else "no step raised it to two decimals; the step that changed it least was"  # not "loss" (108a U1), nor "highest" (109a #2)
         )
         + f" **{best_name}** ({signed(100 * best_gain)} points"
         + _step_also(steps, gains.index((best_gain, best_name)))
@@ -786,6 +786,11 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
         return f"{lower}: too close to call."
     batch_norm = _key(after) == "notebook-bn"
     if not overfitted(h):
+        short = short_run_noise(grid)
+        if short is not None and under(drop, short[0]):  # against the seed noise, as every other step (110a U1)
+            lower += (
+                f", less than {seed_yardstick(grid, short[0])}, {for_scale(model, after.epochs)}, so it may be noise"
+            )
         if batch_norm:  # its running averages may lag at test time: this folder has not measured it
             return (
                 f"{lower}; what caused it was not measured (batch norm's running averages may lag at test time: "
@@ -1099,8 +1104,14 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"Classify's answer uses it: on real photos by photographers {folds} never trained on, it took the share of "
         "photos of "
         "the ten whose top class the app's mapping accepts "
-        f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])}). "
-        f"{at} it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
+        f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])})"
+        # the gain that chose it, on the folds that chose it (review 110a S1)
+        + (
+            "; it was kept on these same folds, so its gains here are likely flattered, by an amount not measured"
+            if "the mirror average" in also_chosen(model.real_photo_results)
+            else ""
+        )
+        + f". {at} it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "
         f"{two['right_and_sure']['mean']:.1%} ({fold_tally(one['right_and_sure'], two['right_and_sure'])}) and "
         "“Not sure” on the garment a fold never trained on (all its photos, including those by people whose other "
         f"photos the fold trained on) from {one['unsure_unseen_garment']['mean']:.1%} to "

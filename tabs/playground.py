@@ -363,7 +363,8 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
     # an end of the seeds' range only where no other seed ties it there (review 109b U2)
     lowest = run is not None and run == shown[0] and shown[1] > run
     highest = run is not None and run == shown[-1] and shown[-2] < run
-    spread_of = f"{len(seeds)} seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%)" if run is not None else ""
+    # no bracket inside the caption's bracket (review 110b #2)
+    spread_of = f"{len(seeds)} seeds, which span {seeds[0]:.2f}–{seeds[-1]:.2f}%" if run is not None else ""
     if config == playground.DEFAULT and run is not None:  # each change is against its first seed's run (94b #1)
         where = (  # what that does to every change, where it is an end of the seeds' range (review 95b #2)
             f", the lowest of its {spread_of}, so each gain here is larger, and each drop smaller, than against the "
@@ -378,9 +379,9 @@ def effects_table(grid: dict, config: dict, spread: float) -> str:
     back = [k for k in KNOBS if config != playground.DEFAULT and playground.flipped(config, k) == playground.DEFAULT]
     if back and run is not None:  # the row back to the default is its first seed's run too (108b L2, 109b L2, U1)
         where = (
-            f", the lowest of its {spread_of}, so that row's change would be higher against either other seed"
+            f", the lowest of its {spread_of}, so that row's change would be higher against any other seed"
             if lowest
-            else f", the highest of its {spread_of}, so that row's change would be lower against either other seed"
+            else f", the highest of its {spread_of}, so that row's change would be lower against any other seed"
             if highest
             else f"; its {len(seeds)} seeds: {seeds[0]:.2f}–{seeds[-1]:.2f}%"
         )

@@ -626,7 +626,7 @@ def reestimated_step_words(
         # not "the averages differ", true of any two networks: each may lag its weights by its own amount (84a #4)
         + f" Each run's stored batch-norm running averages may lag its final weights by a different amount: with both "
         "re-estimated after training (one pass "
-        f"over {a['reestimate_images']:,} clean training images), {names[0]} scores {a_again:.2%} and {names[1]} "
+        f"over the first {a['reestimate_images']:,} training images, clean), {names[0]} scores {a_again:.2%} and {names[1]} "
         f"{b_again:.2%}, a step of {signed(again)} points"
     )
     a_val, b_val = a["reestimated"].get("validation_accuracy"), b["reestimated"].get("validation_accuracy")

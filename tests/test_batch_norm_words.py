@@ -350,7 +350,7 @@ def test_the_augmentation_step_names_the_running_average_confound(shipped_model)
         "Each run's stored batch-norm running averages may lag its final weights by a different amount: with both "
         "re-estimated after training (one pass "
     )
-    opening += "over 1,000 clean training images), the ladder's run without augmentation scores"
+    opening += "over the first 1,000 training images, clean), the ladder's run without augmentation scores"
     for words in (flat(improve.did_not_help(shipped_model)), flat(overfitting.regularisation_words(shipped_model))):
         assert said in words and opening in words and "another difference" not in words
     # review 33b #2: the no-augmentation ablation, also "the run without augmentation" there, was never re-estimated
@@ -547,7 +547,8 @@ def test_the_shipped_gap_sentence_says_the_validation_rise_goes_once_re_estimate
         (
             0.2,
             ", 0.20 points higher, against {rise:.2f} as trained: too close to call from one run each, so whether "
-            "augmentation raised validation accuracy is not shown.",
+            "the augmentation rung's changes (augmentation, and the reshuffling that came with it) raised validation "
+            "accuracy is not shown. The augmented run's averages had tracked augmented batches",  # review 110b #3
         ),
         (1.0, ", 1.00 points higher (one run each)"),
         (2.0, ", 2.00 points higher (one run each)"),
@@ -582,7 +583,7 @@ def test_the_re_estimated_validation_rise_has_a_sentence_for_each_case(change, s
     assert "not from better learned weights" not in words and "came from the runs' running averages" not in words
     # review 24b #1: a lag that differs between the two runs is not evidence against augmentation
     lagged = "re-estimating it also swapped augmented-image statistics for clean ones: whether its averages lagged less"
-    assert "not from augmentation" not in words and (0 < change < 0.5) == (lagged not in words)
+    assert "not from augmentation" not in words and lagged in words  # every branch, the too-close rise too (110b #3)
     assert words.startswith(" With both runs' batch-norm running averages re-estimated on clean training images,")
     assert filters._validation_reestimated({}, ("vgg", "vgg-aug")) == ""
     if change >= 0.5:  # review 36b #M2: a rise that stays is set against the seed noise, with the same caveat

@@ -531,6 +531,10 @@ def test_the_unlike_rule_is_compared_at_equal_cost_as_measured():
         assert f"{gain:+.1f} points on {name} ({tally}{f', equal on {tied}' if tied else ''})" in words
         if key == "unsure_unseen_garment":  # review 39a #2: the shipped third fold is a tie, said as one
             assert tied == 1 and "lower on none, equal on 1" in words
+    level = copy.deepcopy(REAL)  # review 110a U2: a change that prints as zero has no sign
+    level["unlike_rule"]["with"]["unsure_outside"]["mean"] = matched["unsure_outside"]["mean"] + 0.0002
+    words = " ".join(classify.real_photo_table(fake_model(real=level)).split())
+    assert " 0.0 points on the kinds trained on, hats etc." in words and "+0.0 points" not in words
     old = copy.deepcopy(REAL)
     del old["unlike_rule"]["matched"]
     # review 50a #3: without the matched comparison, only the direction, and that it was not compared

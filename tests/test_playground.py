@@ -715,9 +715,9 @@ def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_r
     assert len(seeds) == 3 and first == seeds[0]  # the shipped case: the lowest
     table = tab.effects_table(GRID, playground.DEFAULT, 1.38)
     assert (
-        f"; each change is against the default setting's first seed's run ({first:.2f}%, the lowest of its 3 seeds "
-        f"({seeds[0]:.2f}–{seeds[-1]:.2f}%), so each gain here is larger, and each drop smaller, than against the others)"
-        "</caption>" in table
+        f"; each change is against the default setting's first seed's run ({first:.2f}%, the lowest of its 3 seeds, "
+        f"which span {seeds[0]:.2f}–{seeds[-1]:.2f}%, so each gain here is larger, and each drop smaller, than against "
+        "the others)</caption>" in table  # review 110b #2: no bracket inside the bracket
     )  # review 95b #2: what the lowest seed does to every change
     grid = copy.deepcopy(GRID)
     key = playground.config_key(playground.DEFAULT)
@@ -727,7 +727,7 @@ def test_the_effects_table_from_the_default_says_it_is_against_the_first_seeds_r
     near = playground.flipped(playground.DEFAULT, "augment")
     assert (
         f"; the row back to the default setting is against its first seed's run ({first:.2f}%, the lowest of its 3 "
-        f"seeds ({seeds[0]:.2f}–{seeds[-1]:.2f}%), so that row's change would be higher against either other "
+        f"seeds, which span {seeds[0]:.2f}–{seeds[-1]:.2f}%, so that row's change would be higher against any other "
         "seed)</caption>" in tab.effects_table(GRID, near, 1.38)
     )
     assert "(87.00%; its 3 seeds: 86.94–87.16%)</caption>" in tab.effects_table(grid, near, 1.38)  # the middle

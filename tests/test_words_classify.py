@@ -968,3 +968,20 @@ def test_fold_figures_in_one_pass_say_classify_averages_with_the_mirror():
         ", in one pass of the network (Classify averages each input with its mirror image, which these figures do not)"
     )
     assert classify._as_the_app({"mirror_averaged": True}).startswith(", answering as Classify does")
+
+
+def test_the_mirror_averages_gain_on_the_folds_that_kept_it_is_called_likely_flattered(shipped_model):
+    """Review 110a S1: the mirror average was kept on the same folds its gain is measured on."""
+    from types import SimpleNamespace
+
+    from tabs import improve
+    from tabs.runs import also_chosen
+
+    assert "the mirror average" in also_chosen(REAL)
+    said = "it was kept on these same folds, so its gains here are likely flattered, by an amount not measured"
+    assert said in " ".join(improve._flip_on_photos(shipped_model).split())
+    unchosen = copy.deepcopy(REAL)
+    unchosen["cross_validation"]["mirror_averaged"] = False  # the folds answered in one pass: not chosen on them
+    assert "the mirror average" not in also_chosen(unchosen)
+    words = improve._flip_on_photos(SimpleNamespace(real_photo_results=unchosen, feature_distance=None, metrics={}))
+    assert said not in words and "Classify's answer uses it: on real photos" in words
