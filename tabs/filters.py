@@ -277,8 +277,8 @@ def _what_closes_the_gap(runs: dict, alike: dict | None = None, grid: dict | Non
 # the two runs differ in augmentation and in the reshuffling that comes with it: the lag is not "not augmentation"
 UNMEASURED_LAG = (
     " The augmented run's averages had tracked augmented batches, so re-estimating it also swapped augmented-image "
-    "statistics for clean ones: whether its averages lagged less, and if so why (augmentation, or the reshuffling "
-    "that came with it), was not measured."
+    "statistics for clean ones: whether its averages lagged less than the other run's, and if so why, was not "
+    "measured."  # less than what (111b S2); the reshuffling is said once, in its own sentence
 )
 
 
@@ -307,9 +307,10 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
             + f"; on the test set, {_points(test)}): the rise as trained is gone, but whether the learned weights "
             "improved is not shown"
             + (
-                # not the reason the rise went: a second caveat (107b #1), sized against noise (108b L1)
+                # not the reason the rise went: a second caveat (107b #1); one network measured twice, so no
+                # two-run verdict (109b L1)
                 f"; re-estimating the augmented run on clean images also moved its own validation accuracy, by "
-                f"{signed(own)} points" + (", too close to call" if -own < TOO_CLOSE else " (one run)")
+                f"{signed(own)} points"
                 if round(own, 2) < 0
                 else ""
             )
@@ -320,8 +321,7 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
         rise = 100 * (b["validation_accuracy"] - a["validation_accuracy"])
         return words + (
             f", {change:.2f} points higher, against {rise:.2f} as trained: too close to call from one run each, so "
-            "whether the augmentation rung's changes (augmentation, and the reshuffling that came with it) raised "
-            "validation accuracy is not shown."  # reshuffling too, and the clean re-estimate's caveat (110b #3)
+            "whether the augmentation rung's changes raised validation accuracy is not shown."  # 110b #3, 111b U1
             + UNMEASURED_LAG
         )
     # review 36b #M2: a rise that stays is one run each, set against the seed noise, and as confounded as a fall

@@ -459,7 +459,7 @@ def verdict_words(model: LoadedModel) -> str:
         + (
             "the largest step was"
             if round(100 * best_gain, 2) > 0
-            else "no step raised it to two decimals; the step that changed it least was"  # not "loss" (108a U1), nor "highest" (109a #2)
+            else "no step raised it; the step that changed it least was"  # not "loss" (108a U1), nor "highest" (109a #2)
         )
         + f" **{best_name}** ({signed(100 * best_gain)} points"
         + _step_also(steps, gains.index((best_gain, best_name)))
@@ -787,9 +787,12 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
     batch_norm = _key(after) == "notebook-bn"
     if not overfitted(h):
         short = short_run_noise(grid)
-        if short is not None and under(drop, short[0]):  # against the seed noise, as every other step (110a U1)
+        if short is not None:  # against the seed noise, as every other step (110a U1, 111a #3)
+            line, scale = seed_yardstick(grid, short[0]), for_scale(model, after.epochs)
             lower += (
-                f", less than {seed_yardstick(grid, short[0])}, {for_scale(model, after.epochs)}, so it may be noise"
+                f", less than {line}, {scale}, so it may be noise"
+                if under(drop, short[0])
+                else f", {past(drop, short[0])} {line}, {scale}: one run each, so a hint, not a finding"
             )
         if batch_norm:  # its running averages may lag at test time: this folder has not measured it
             return (
@@ -1107,7 +1110,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
         f"from {one['top1']['mean']:.1%} to {two['top1']['mean']:.1%} ({fold_tally(one['top1'], two['top1'])})"
         # the gain that chose it, on the folds that chose it (review 110a S1)
         + (
-            "; it was kept on these same folds, so its gains here are likely flattered, by an amount not measured"
+            # the folds that kept it measure it here: the figures likely flatter it (110a S1, 111a #1)
+            "; these folds are the ones it was kept on, so their figures likely flatter it, by an amount not measured"
             if "the mirror average" in also_chosen(model.real_photo_results)
             else ""
         )

@@ -660,7 +660,7 @@ def reestimated_step_words(
         if not clean
         else (" Both runs'" if len(clean) == 2 else " The augmented run's")
         + " averages had tracked augmented batches, so re-estimating them on clean images also swapped "
-        "augmented-image statistics for clean ones, beside removing any lag (how much there was was not measured)."
+        "augmented-image statistics for clean ones, beside removing any lag (the amount of lag was not measured)."
     )
     return (
         words

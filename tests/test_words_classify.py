@@ -978,7 +978,7 @@ def test_the_mirror_averages_gain_on_the_folds_that_kept_it_is_called_likely_fla
     from tabs.runs import also_chosen
 
     assert "the mirror average" in also_chosen(REAL)
-    said = "it was kept on these same folds, so its gains here are likely flattered, by an amount not measured"
+    said = "these folds are the ones it was kept on, so their figures likely flatter it, by an amount not measured"
     assert said in " ".join(improve._flip_on_photos(shipped_model).split())
     unchosen = copy.deepcopy(REAL)
     unchosen["cross_validation"]["mirror_averaged"] = False  # the folds answered in one pass: not chosen on them

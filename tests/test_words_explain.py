@@ -1001,7 +1001,8 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     assert "Why the rectified last layer's maps come out empty so often was not measured." in variant  # 25c #1, 109c
     assert "A likely reason" not in variant and "Why: this network" not in variant
     assert "`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last block's two" in variant
-    assert "on few images too, fewer than here" in variant and "about as seldom" not in variant  # 5 and 10 of 500
+    assert "comes out 0 on fewer images than here" in variant and "about as seldom" not in variant  # 5, 10 of 500
+    assert "(docs/where-it-looked.md gives the shares)" in variant  # review 111c L1: the figures are there
     assert "one picked in the Class menu" in variant  # review 108c L1: the tab's own menu was not counted either
     # review 105c #1: one layer earlier the rectified maps are empty about as seldom, so the count picks no layer
     assert "this count alone would not have picked this layer over that one" in variant
@@ -1178,7 +1179,7 @@ def test_the_docs_constant_map_counts_are_deletion_jsons():
     doc = " ".join((ROOT / "docs" / "where-it-looked.md").read_text(encoding="utf-8").split())
     assert (
         f"Grad-CAM's ρ is undefined on {r['rank_correlation_top_layer_undefined']} images with the top layer re-drawn "
-        f"and on {r['rank_correlation_randomized_undefined']} with every layer re-drawn, because one of the two maps "
+        f"and on {r['rank_correlation_randomized_undefined']} with every layer re-drawn, because at least one of the two maps "
         f"is constant (no ranking, in the pixels compared): the trained map on {trained.pop()} images, the re-drawn "
         f"model's map (empty) on {top['redrawn_only'] + top['both']} and {every['redrawn_only'] + every['both']} "
         f"images (on {top['both']} and {every['both']} of them together with the trained map)."
