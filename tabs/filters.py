@@ -95,10 +95,11 @@ def batch_norm_words(model: LoadedModel) -> str:
         if tier == "hint"
         else f"; {unmeasured}"
     )
-    if gap > 0:
-        return BATCH_NORM + words + f"**{gap:.2f} points higher** (one run each{within})."
+    if gap > 0:  # "one run each" then the yardstick, without a bracket inside the bracket (review 112b L2)
+        return BATCH_NORM + words + f"**{gap:.2f} points higher**, one run each{within}."
     # a deficit gets the same verdict against the seed noise as a gain (review 54b #1)
-    words += f"**{-gap:.2f} points worse** (one run each{within}): in this pair, adding it alone scored lower."  # no verdict past the hint (89b #3)
+    # no verdict past the hint (89b #3); no bracket inside a bracket (112b L2)
+    words += f"**{-gap:.2f} points worse**, one run each{within}. In this pair, adding it alone scored lower."
     measured = reestimated_words(model, *BN_PAIR[::-1])
     if measured is not None:
         return BATCH_NORM + words + " " + measured + _what_closes_the_gap(runs, measured_alike(model), model.playground)
@@ -309,8 +310,8 @@ def _validation_reestimated(alike: dict | None, pair: tuple[str, str], grid: dic
             + (
                 # not the reason the rise went: a second caveat (107b #1); one network measured twice, so no
                 # two-run verdict (109b L1)
-                f"; re-estimating the augmented run on clean images also moved its own validation accuracy, by "
-                f"{signed(own)} points"
+                f"; re-estimating the augmented run on clean images moved its own validation accuracy by "
+                f"{signed(own)} points"  # one "also" (review 112b L1)
                 if round(own, 2) < 0
                 else ""
             )

@@ -49,6 +49,7 @@ from tabs.runs import (
     lenient_kinds,
     losses_decimals,
     measure,
+    mirror_kept,
     noise_words,
     one_seed_each,
     order_decimals,
@@ -644,10 +645,12 @@ def _won_back(steps: list[Rung], best: int, grid: dict | None = None, model: Loa
     if noise is not None:  # the yardstick is the Playground's, for scale only (review 34a #2)
         scale = for_scale(model, steps[best + 1].epochs, f"**{steps[best + 1].name}**")  # not "this row" (94a #2)
         rule = f"{seed_yardstick(grid, noise[0])}, {scale}; these runs' own seed spread was not measured"
+        size = " in size" if round(net, 2) < 0 else ""  # a net fall compared by its size (review 112a U3)
         verdict = (
-            f", less than {rule} ({once})"
+            f", less{size} than {rule} ({once})"
             if under(net, noise[0])
-            else f", {past(net, noise[0])} {rule} ({once}): a hint, not a finding"
+            else f", {past(net, noise[0], f'more{size} than', f'level{size} with')} {rule} ({once}): a hint, not a "
+            "finding"
         )
     elif abs(net) < TOO_CLOSE:
         verdict = f", no clear gain or loss ({once})"
@@ -792,7 +795,7 @@ def overfit_words(before: Rung, after: Rung, grid: dict | None = None, model: Lo
             lower += (
                 f", less than {line}, {scale}, so it may be noise"
                 if under(drop, short[0])
-                else f", {past(drop, short[0])} {line}, {scale}: one run each, so a hint, not a finding"
+                else f", {past(drop, short[0])} {line}, {scale}: a hint, not a finding"  # "one run each" once (112a U2)
             )
         if batch_norm:  # its running averages may lag at test time: this folder has not measured it
             return (
@@ -1113,6 +1116,9 @@ def _flip_on_photos(model: LoadedModel) -> str:
             # the folds that kept it measure it here: the figures likely flatter it (110a S1, 111a #1)
             "; these folds are the ones it was kept on, so their figures likely flatter it, by an amount not measured"
             if "the mirror average" in also_chosen(model.real_photo_results)
+            # the app averages by a constant: where these folds' rule would keep one pass, said (review 112a U1)
+            else "; by the rule on these folds one pass would be kept: the app's mirror average is not what they pick"
+            if mirror_kept(model.real_photo_results) is False
             else ""
         )
         + f". {at} it changed right-and-sure answers from {one['right_and_sure']['mean']:.1%} to "

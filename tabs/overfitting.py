@@ -116,10 +116,13 @@ def validation_lag_words(model: LoadedModel) -> str:
             at_best = h["val_accuracy"][best - 1]
             # review 36b #L1: the re-estimated figure against epoch BEST's, as printed; not CHANGE against FALL, which
             # mixes the file's last epoch with the log's (they may differ by an image or two: runs.SAME_WEIGHTS)
-            level = round(100 * after, 2) >= round(100 * at_best, 2)
+            above, level = (
+                (round(100 * after, 2) > round(100 * at_best, 2)),
+                round(100 * after, 2) == round(100 * at_best, 2),
+            )  # "above" where it is, not "at least" (review 112b L3)
             verdict = (
-                f"re-estimated, its last epoch scores {'at least' if level else 'still below'} what epoch "
-                f"{best} scored as trained ({at_best:.2%}), but epoch {best}'s running averages may have lagged too "
+                f"re-estimated, its last epoch scores {'above' if above else 'as much as' if level else 'still below'} "
+                f"what epoch {best} scored as trained ({at_best:.2%}), but epoch {best}'s running averages may have lagged too "
                 f"and were not re-estimated (nor was its validation loss), so neither how much of its fall since epoch "
                 f"{best} came from lagging averages nor whether its learned weights fit validation images worse than "
                 f"at epoch {best} was measured"

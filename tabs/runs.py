@@ -332,12 +332,23 @@ def same_folds(results: dict) -> bool:
     return True
 
 
+def mirror_kept(results: dict) -> bool | None:
+    """Whether the folds' rule keeps the mirror average (benchmarks/real_photos.py report_flip: each way at the
+    thresholds chosen for it, the more right-and-sure answers win); None where real_photos.json has no such table, or
+    where the two tie."""
+    flip = results.get("test_time_flip") or {}
+    one, two = flip.get("one pass"), flip.get("mirror averaged")
+    if not one or not two or round(one["right_and_sure"]["mean"], 4) == round(two["right_and_sure"]["mean"], 4):
+        return None
+    return two["right_and_sure"]["mean"] > one["right_and_sure"]["mean"]
+
+
 def also_chosen(results: dict) -> list[str]:
     """What else real_photos.json shows was chosen on its cross-validation folds (Classify's table, Improving it): the mirror average (where those folds
     averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
     cv = results.get("cross_validation") or {}
     also = []
-    if cv.get("mirror_averaged") and results.get("test_time_flip"):
+    if cv.get("mirror_averaged") and mirror_kept(results):  # only where these folds' rule kept it (review 112a U1)
         also.append("the mirror average")
     if cv.get("recipe") and (results.get("recipe_choice") or {}).get("chosen") == cv["recipe"]:
         also.append("the fine-tune recipe")

@@ -718,3 +718,23 @@ def test_a_score_below_one_percent_is_not_called_more_unusual_than_0_percent():
     assert "less than those of over 99% of the photos of the ten classes it trained on" in low
     assert "more than those of 0%" not in low
     assert "more than those of 42% of the photos" in classify.how_sure(0.4, (0.9, 0.425), fake_model())
+
+
+def test_the_mirror_average_is_called_kept_on_the_folds_only_where_their_rule_keeps_it():
+    """Review 112a U1: the app averages by a constant; the folds' rule (each way at its own thresholds, more
+    right-and-sure answers win) may keep one pass instead, and then the words say so, not "kept on these folds"."""
+    from tabs import improve
+    from tabs.runs import also_chosen, mirror_kept
+
+    assert mirror_kept(REAL) is True and "the mirror average" in also_chosen(REAL)  # the shipped: it won
+    lost = copy.deepcopy(REAL)
+    lost["test_time_flip"]["one pass"]["right_and_sure"]["mean"] = 0.9
+    assert mirror_kept(lost) is False and "the mirror average" not in also_chosen(lost)
+    words = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=lost)).split())
+    assert "by the rule on these folds one pass would be kept: the app's mirror average is not what they pick" in words
+    assert "these folds are the ones it was kept on" not in words
+    tied = copy.deepcopy(REAL)
+    tied["test_time_flip"]["one pass"]["right_and_sure"]["mean"] = REAL["test_time_flip"]["mirror averaged"][
+        "right_and_sure"
+    ]["mean"]
+    assert mirror_kept(tied) is None and "the mirror average" not in also_chosen(tied)

@@ -1278,8 +1278,8 @@ def test_the_shift_comparison_says_how_each_network_was_trained(shipped_model):
     "delta, expected, overfitted",
     [
         (-0.002, "too close to call", False),
-        (0.01, "**1.00 points higher** (one run each; less than the", False),
-        (0.02, "**2.00 points higher** (one run each; a hint, not a finding, as it is past", False),
+        (0.01, "**1.00 points higher**, one run each; less than the", False),
+        (0.02, "**2.00 points higher**, one run each; a hint, not a finding, as it is past", False),
         (-0.01, "points worse", False),  # inside the seed noise: possible causes only (review 54b #1)
         (-0.02, "points worse", False),  # a hint, not a finding: possible causes only (review 55 #1)
         (-0.03, "points worse", True),

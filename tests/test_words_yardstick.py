@@ -119,7 +119,7 @@ def test_batch_norm_words(tmp_path, side, said):
     from tabs.filters import batch_norm_words
 
     words = flat(batch_norm_words(model(tmp_path, notebook=0.9, notebook_bn=0.9 - SIDES[side] / 100)))
-    assert f"**{SIDES[side]:.2f} points worse** (one run each" in words and said in words, words
+    assert f"**{SIDES[side]:.2f} points worse**, one run each" in words and said in words, words
 
 
 @pytest.mark.parametrize(
