@@ -48,6 +48,13 @@ MODEL_FILES = [
 # ValueError, and load_folder turns whatever broken files make Keras raise into UnreadableModel (a
 # ValueError). A TypeError or KeyError from our own code is a bug, and is not hidden behind a fallback.
 LOAD_ERRORS = (OSError, ValueError)
+# the layer Where it looked reads, named by train.py's full network (model.recipe); ablation networks lack it
+FULL_NETWORK_LAYER = "block3_conv2"
+
+
+class OtherNetwork(ValueError):
+    """A model folder whose network is not train.py's full one (an ``--ablation`` run): the tabs' words describe
+    that network's layers (review 113c), so the app does not serve it."""
 
 
 @dataclass(frozen=True)
@@ -83,15 +90,23 @@ def load_model(ref: str | None) -> tuple[LoadedModel, str | None]:
             from huggingface_hub import snapshot_download
 
             folder = Path(snapshot_download(target.repo_id, revision=target.revision, allow_patterns=MODEL_FILES))
-            return load_folder(folder, source=f"{target} (commit {folder.name[:7]})"), None
+            return _full_network(load_folder(folder, source=f"{target} (commit {folder.name[:7]})")), None
         if not target.is_dir():
             raise FileNotFoundError(f"no such folder: {target}")
-        return load_folder(target), None
+        return _full_network(load_folder(target)), None
     except LOAD_ERRORS as error:
         detail = f"{type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else 'no details'}"
         notice = f"Could not load {ref}: {_why(error)}. The app runs its embedded model (model/weights) instead."
         log.warning("%s (%s)", notice, detail)
         return load_folder(DEFAULT_FOLDER), notice
+
+
+def _full_network(model: LoadedModel) -> LoadedModel:
+    """MODEL, if its network is train.py's full one; else OtherNetwork."""
+    names = {layer.name for layer in model.keras_model.layers}
+    if FULL_NETWORK_LAYER not in names or not any(n.startswith("block3_bn") for n in names):
+        raise OtherNetwork(f"no {FULL_NETWORK_LAYER} followed by batch norm")
+    return model
 
 
 def _why(error: Exception) -> str:
@@ -108,4 +123,6 @@ def _why(error: Exception) -> str:
         return "that is not a valid repo name (NAMESPACE/NAME)"
     if isinstance(error, FileNotFoundError):
         return "there is no such folder"
+    if isinstance(error, OtherNetwork):
+        return "its network is not train.py's full one (an --ablation run?), and the tabs explain that network's layers"
     return f"its files could not be read as a Keras model ({type(error.__cause__ or error).__name__})"

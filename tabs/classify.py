@@ -680,7 +680,9 @@ def _chosen_on(results: dict) -> str:
     """The curve's caveat where its folds chose the app's thresholds (as _chosen_where says under the table): the
     same folds chose the recipe and the mirror average too (docs/real-photos.md), so the curve flatters, by an amount not measured."""
     threshold = _thresholds_chosen(results)
-    chosen = also_chosen(results)[::-1] + ([threshold] if threshold else [])
+    # the panel names the "unlike" rule, not "the second rule" (review 113a L1)
+    chosen = [c.replace("the second rule's score", "the “unlike” rule's score") for c in also_chosen(results)[::-1]]
+    chosen += [threshold] if threshold else []
     if not chosen:
         return ""
     return (

@@ -1117,7 +1117,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
             "; these folds are the ones it was kept on, so their figures likely flatter it, by an amount not measured"
             if "the mirror average" in also_chosen(model.real_photo_results)
             # the app averages by a constant: where these folds' rule would keep one pass, said (review 112a U1)
-            else "; by the rule on these folds one pass would be kept: the app's mirror average is not what they pick"
+            else "; by the rule on these folds one pass would be kept, so the app's mirror average is not what these "
+            "folds pick"  # review 113a L3
             if mirror_kept(model.real_photo_results) is False
             else ""
         )

@@ -121,7 +121,7 @@ def validation_lag_words(model: LoadedModel) -> str:
                 round(100 * after, 2) == round(100 * at_best, 2),
             )  # "above" where it is, not "at least" (review 112b L3)
             verdict = (
-                f"re-estimated, its last epoch scores {'above' if above else 'as much as' if level else 'still below'} "
+                f"re-estimated, its last epoch scores {'above' if above else 'level with' if level else 'still below'} "
                 f"what epoch {best} scored as trained ({at_best:.2%}), but epoch {best}'s running averages may have lagged too "
                 f"and were not re-estimated (nor was its validation loss), so neither how much of its fall since epoch "
                 f"{best} came from lagging averages nor whether its learned weights fit validation images worse than "

@@ -12,7 +12,7 @@ from concepts.curves import OVERFIT_RISE, not_overfitted_because, rose_past, tra
 from model import playground
 from model.inference import FASHION_MNIST_ONLY, UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, read_json
 from model.playground import DEFAULT, grid_run
-from model.real_photos import ACCEPTED, recipe_label
+from model.real_photos import ACCEPTED, MIN_UNSURE, recipe_label
 from model.recipe import ABLATIONS
 from tabs.files import figure_file
 from tabs.memo import built_for
@@ -333,14 +333,20 @@ def same_folds(results: dict) -> bool:
 
 
 def mirror_kept(results: dict) -> bool | None:
-    """Whether the folds' rule keeps the mirror average (benchmarks/real_photos.py report_flip: each way at the
-    thresholds chosen for it, the more right-and-sure answers win); None where real_photos.json has no such table, or
-    where the two tie."""
+    """Whether the folds' rule keeps the mirror average: each way at the thresholds chosen for it, ranked as
+    benchmarks/real_photos.py's ``choose`` ranks thresholds, by the shortfall under the "Not sure" minimums first
+    (MIN_UNSURE), then by right-and-sure answers (review 113a U1); None where real_photos.json has no such table, or
+    where the two tie on both."""
     flip = results.get("test_time_flip") or {}
     one, two = flip.get("one pass"), flip.get("mirror averaged")
-    if not one or not two or round(one["right_and_sure"]["mean"], 4) == round(two["right_and_sure"]["mean"], 4):
+    if not one or not two:
         return None
-    return two["right_and_sure"]["mean"] > one["right_and_sure"]["mean"]
+
+    def rank(way: dict) -> tuple[float, float]:
+        short = sum(max(0.0, floor - way[key]["mean"]) for key, floor in MIN_UNSURE.items() if key in way)
+        return round(short, 4), -round(way["right_and_sure"]["mean"], 4)
+
+    return None if rank(one) == rank(two) else rank(two) < rank(one)
 
 
 def also_chosen(results: dict) -> list[str]:

@@ -567,24 +567,26 @@ def test_the_unlike_rules_flagged_share_is_split_into_its_cost_and_the_rest():
 def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_did():
     """Review 22a #8: the curve is read on the folds that chose the recipe, the mirror average and the thresholds."""
     caveat = (
-        ", on the folds the second rule's score, the fine-tune recipe, the mirror average and both thresholds were "
+        ", on the folds the “unlike” rule's score, the fine-tune recipe, the mirror average and both thresholds were "
         "chosen on, so likely optimistic, by an amount not measured; the app's own threshold is"
     )
     assert caveat in classify.how_sure(UNSURE_BELOW, None, fake_model())  # the shipped branch
     real = copy.deepcopy(REAL)
     real["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}  # those folds chose other thresholds
     rest = (
-        ", on the folds the second rule's score, the fine-tune recipe and the mirror average were chosen on, so likely "
+        ", on the folds the “unlike” rule's score, the fine-tune recipe and the mirror average were chosen on, so likely "
         "optimistic, by an amount not measured;"
     )
     assert rest in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))  # 28a #3: still chosen there
     assert "both thresholds" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     real = copy.deepcopy(REAL)
     real["unlike_rule"]["with"]["right_and_sure"]["folds"] = [0.5, 0.5, 0.5]  # a sibling run's folds measured the rule
-    sibling = caveat.replace("the second rule's score, ", "")  # chosen on the sibling's folds, not these (96a #3)
+    sibling = caveat.replace("the “unlike” rule's score, ", "")  # chosen on the sibling's folds, not these (96a #3)
     assert sibling in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))  # the curve's folds still chose
     real["cross_validation"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}  # ... unless they chose others
-    assert rest.replace("the second rule's score, ", "") in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
+    assert rest.replace("the “unlike” rule's score, ", "") in classify.how_sure(
+        UNSURE_BELOW, None, fake_model(real=real)
+    )
     del real["test_time_flip"], real["recipe_choice"]  # and nothing else was chosen on them
     assert "optimistic" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
 
@@ -731,7 +733,14 @@ def test_the_mirror_average_is_called_kept_on_the_folds_only_where_their_rule_ke
     lost["test_time_flip"]["one pass"]["right_and_sure"]["mean"] = 0.9
     assert mirror_kept(lost) is False and "the mirror average" not in also_chosen(lost)
     words = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=lost)).split())
-    assert "by the rule on these folds one pass would be kept: the app's mirror average is not what they pick" in words
+    assert (
+        "by the rule on these folds one pass would be kept, so the app's mirror average is not what these folds pick"
+        in words
+    )
+    short = copy.deepcopy(REAL)  # review 113a U1: the rule ranks by the minimums' shortfall before right-and-sure
+    short["test_time_flip"]["mirror averaged"]["right_and_sure"]["mean"] = 0.9
+    short["test_time_flip"]["mirror averaged"]["unsure_outside"]["mean"] = 0.5  # far under its 88% minimum
+    assert mirror_kept(short) is False
     assert "these folds are the ones it was kept on" not in words
     tied = copy.deepcopy(REAL)
     tied["test_time_flip"]["one pass"]["right_and_sure"]["mean"] = REAL["test_time_flip"]["mirror averaged"][

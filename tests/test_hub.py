@@ -339,3 +339,14 @@ def test_the_shipped_card_is_what_card_py_writes_from_the_shipped_metrics():
     metrics = json.loads((SHIPPED / "metrics.json").read_text())
     assert str(card.render_card(metrics)) == (SHIPPED / "README.md").read_text(encoding="utf-8")
     assert "phone" not in (SHIPPED / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["notebook", "mlp", "notebook-bn"])
+def test_an_ablation_folder_is_not_served_its_words_describe_the_full_network(name):
+    """Review 113c: the tabs' words name the full network's layers (block3_conv2 before its batch norm, 7×7 maps);
+    an --ablation folder has other layers, so the app serves model/weights instead, and says why."""
+    loaded, notice = hub.load_model(str(SHIPPED / "ablations" / name))
+    assert loaded.folder.resolve() == SHIPPED.resolve()
+    assert "its network is not train.py's full one (an --ablation run?)" in notice and "embedded model" in notice
+    full, none = hub.load_model(str(SHIPPED / "fashion-mnist-only"))  # the full network, before real photos
+    assert none is None and full.folder.resolve() == (SHIPPED / "fashion-mnist-only").resolve()

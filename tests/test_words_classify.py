@@ -273,7 +273,7 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
 @pytest.mark.parametrize(
     "has_score, distance, expected",
     [
-        (True, True, ", with both of the app's rules, on the folds the second rule's score, the fine-tune recipe"),
+        (True, True, ", with both of the app's rules, on the folds the “unlike” rule's score, the fine-tune recipe"),
         (True, False, "with both “Not sure” rules, though this model has no “unlike” score, so the app here applies"),
         (False, True, ", by the probability rule alone, on the folds the fine-tune recipe"),
     ],
@@ -542,7 +542,7 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
     )
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     assert (
-        ", on the folds the second rule's score, the fine-tune recipe and the mirror average were chosen on, so likely "
+        ", on the folds the “unlike” rule's score, the fine-tune recipe and the mirror average were chosen on, so likely "
         "optimistic, by an amount not measured" in html
     )
     one = copy.deepcopy(real)
@@ -552,7 +552,7 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
         "its numbers are likely optimistic, by an amount not measured."
     )
     assert (
-        ", on the folds the second rule's score and the mirror average were chosen on, so likely"
+        ", on the folds the “unlike” rule's score and the mirror average were chosen on, so likely"
         in classify.how_sure(0.4, None, fake_model(real=one))
     )
     none = copy.deepcopy(one)

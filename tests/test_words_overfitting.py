@@ -805,7 +805,7 @@ def test_the_validation_lag_words_speak_of_a_fall_only_when_validation_accuracy_
         else:
             assert peak == best + 2 and val[peak - 1] < last + 0.01
         after = round(100 * (last + 0.01), 2)  # the re-estimated last epoch, as printed
-        scores = "still below" if case == "fell more" else "above" if after > round(100 * at_best, 2) else "as much as"
+        scores = "still below" if case == "fell more" else "above" if after > round(100 * at_best, 2) else "level with"
         expected = (
             f"re-estimated, its last epoch scores {scores} what epoch {best} scored as trained ({at_best:.2%}), "
             f"{untold}"
