@@ -1,7 +1,7 @@
 """Fashion CNN Lab: see how a convolutional network reads clothes.
 
 python app.py                         # http://127.0.0.1:7860
-python app.py --model runs/my-model   # any folder written by train.py (not an --ablation run)
+python app.py --model runs/my-model   # a folder written by train.py with its full network
 python app.py --model hf://ns/name@v1 # a Hub model repo, pinned (or set MODEL_REPO)
 python app.py --host 0.0.0.0          # a class on phones: prints the address they open (serve.py)
 python app.py --share                 # ask Gradio for a public link (needs internet)
@@ -79,7 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve Fashion CNN Lab.")
     parser.add_argument(
         "--model",
-        help=f"a folder written by train.py (not an --ablation run) or hf://NAMESPACE/NAME[@REVISION] (default: "
+        help=f"a folder written by train.py with its full network (not another --ablation network) or "
+        f"hf://NAMESPACE/NAME[@REVISION] (default: "
         f"${MODEL_REPO_ENV}, else the embedded model/weights)",
     )
     args = serve.parse_args(parser)  # adds --host, --port, --ssl-certfile/--ssl-keyfile and --share

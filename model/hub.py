@@ -48,8 +48,6 @@ MODEL_FILES = [
 # ValueError, and load_folder turns whatever broken files make Keras raise into UnreadableModel (a
 # ValueError). A TypeError or KeyError from our own code is a bug, and is not hidden behind a fallback.
 LOAD_ERRORS = (OSError, ValueError)
-# the layer Where it looked reads, named by train.py's full network (model.recipe); ablation networks lack it
-FULL_NETWORK_LAYER = "block3_conv2"
 
 
 class OtherNetwork(ValueError):
@@ -101,11 +99,17 @@ def load_model(ref: str | None) -> tuple[LoadedModel, str | None]:
         return load_folder(DEFAULT_FOLDER), notice
 
 
+def _layers(keras_model) -> list[tuple[str, str]]:
+    return [(layer.name, type(layer).__name__) for layer in keras_model.layers]
+
+
 def _full_network(model: LoadedModel) -> LoadedModel:
-    """MODEL, if its network is train.py's full one; else OtherNetwork."""
-    names = {layer.name for layer in model.keras_model.layers}
-    if FULL_NETWORK_LAYER not in names or not any(n.startswith("block3_bn") for n in names):
-        raise OtherNetwork(f"no {FULL_NETWORK_LAYER} followed by batch norm")
+    """MODEL, if its layers are those of train.py's full network (``model.cnn.build_cnn()``, as train.py saves it);
+    else OtherNetwork: an ablation's other pooling, missing normalization or dropout, or another network (114)."""
+    from model.cnn import build_cnn
+
+    if _layers(model.keras_model) != _layers(build_cnn()):
+        raise OtherNetwork("its layers are not build_cnn()'s")
     return model
 
 
@@ -124,5 +128,5 @@ def _why(error: Exception) -> str:
     if isinstance(error, FileNotFoundError):
         return "there is no such folder"
     if isinstance(error, OtherNetwork):
-        return "its network is not train.py's full one (an --ablation run?), and the tabs explain that network's layers"
+        return "its network is not train.py's full one (an --ablation run?), whose layers the tabs explain"
     return f"its files could not be read as a Keras model ({type(error.__cause__ or error).__name__})"

@@ -45,8 +45,9 @@ test images, each for its predicted class, Grad-CAM comes out 0 everywhere on th
 them than on this layer's own output (docs/where-it-looked.md gives the shares), which is why they are not read
 (for other classes, such as one picked in the Class menu or a true class or runner-up the Confusion tab shows, it was
 not counted). One convolution earlier, the rectified maps (`block3_relu1`) give an empty Grad-CAM on far fewer
-images than the last rectified maps do, so rectification alone does not explain the empty maps; they give one on
-fewer images than this layer too, so this count alone would not have picked this layer over that one: it is read as the last convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last
+images than the last rectified maps do, so rectification alone does not explain the empty maps; they also give
+an empty one on fewer images than this layer's output does, so this count alone would not have picked this layer
+over that one: it is read as the last convolution's own output (`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last
 block's two convolutions, before and after their batch norm and ReLU). Why the rectified last layer's maps come out empty so often
 was not measured. What makes an empty map possible at all: in a network that ends in global average pooling and one
 dense layer, the maps that pooling reads, each weighted by its mean gradient, add up over all their cells to the

@@ -347,6 +347,19 @@ def test_an_ablation_folder_is_not_served_its_words_describe_the_full_network(na
     an --ablation folder has other layers, so the app serves model/weights instead, and says why."""
     loaded, notice = hub.load_model(str(SHIPPED / "ablations" / name))
     assert loaded.folder.resolve() == SHIPPED.resolve()
-    assert "its network is not train.py's full one (an --ablation run?)" in notice and "embedded model" in notice
+    assert "its network is not train.py's full one (an --ablation run?), whose layers the tabs explain" in notice
+    assert "embedded model" in notice
     full, none = hub.load_model(str(SHIPPED / "fashion-mnist-only"))  # the full network, before real photos
     assert none is None and full.folder.resolve() == (SHIPPED / "fashion-mnist-only").resolve()
+
+
+@pytest.mark.parametrize("variant", [{"pool": "average"}, {"normalize": False}, {"dense_dropout": 0.0}])
+def test_an_ablation_of_the_full_network_is_not_served_either(variant, tmp_path):
+    """Review 114: avgpool, no-normalization and no-dropout runs keep block3_conv2 but are not the full network."""
+    from model.cnn import build_cnn
+
+    other = build_cnn(**variant)
+    assert hub._layers(other) != hub._layers(build_cnn())
+    with pytest.raises(hub.OtherNetwork):
+        hub._full_network(SimpleNamespace(keras_model=other))
+    assert hub._full_network(SimpleNamespace(keras_model=build_cnn())).keras_model is not None

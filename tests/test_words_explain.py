@@ -1003,7 +1003,7 @@ def test_the_grad_cam_notes_claim_no_unmeasured_cause_or_contribution():
     assert "`python -m benchmarks.deletion --empty-grad-cam` counts the empty maps at the last block's two" in variant
     # 1.0% against 58.6% for the rectification claim, 1.0% against 2.0% for the layer claim (112c)
     assert "an empty Grad-CAM on far fewer images than the last rectified maps do, so rectification alone" in variant
-    assert "fewer images than this layer too, so this count alone would not have picked" in variant  # 113c
+    assert "an empty one on fewer images than this layer's output does, so this count alone" in variant  # 113c, 114
     assert "seldom" not in variant
     assert "(docs/where-it-looked.md gives the shares)" in variant  # review 111c L1: the figures are there
     assert "one picked in the Class menu" in variant  # review 108c L1: the tab's own menu was not counted either
