@@ -120,15 +120,16 @@ def histogram_svg(values: np.ndarray, title: str, bins: int = 32) -> str:
     )
 
 
+def unsigned_zero(value: float, fmt: str) -> str:
+    """VALUE formatted by FMT, except that one printing as zero has no sign: "0.00", never "-0.00" or "+0.00" beside
+    a level value (reviews 97b #6, 105b #2, 106c #4)."""
+    text = format(float(value), fmt)
+    return text.lstrip("+-") if float(text) == 0 else text
+
+
 def number_grid(values: np.ndarray, title: str, fmt: str = ".2f") -> str:
     """A small 2-D array as an HTML table of its numbers, under a title (a worked example's operand)."""
-
-    # a value that rounds to zero prints unsigned, not "-0.00" beside "0.00" (review 97b #6)
-    def shown(v) -> str:
-        text = format(float(v), fmt)
-        return text.replace("-", "", 1) if float(text) == 0 else text
-
-    rows = "".join("<tr>" + "".join(f"<td>{shown(v)}</td>" for v in row) + "</tr>" for row in values)
+    rows = "".join("<tr>" + "".join(f"<td>{unsigned_zero(v, fmt)}</td>" for v in row) + "</tr>" for row in values)
     return f"<figure class='number-grid'><figcaption>{html.escape(title)}</figcaption><table>{rows}</table></figure>"
 
 

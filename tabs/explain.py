@@ -23,6 +23,7 @@ from concepts.saliency import (
 from model.data import CLASS_NAMES
 from model.inference import TEST_TIME_FLIP, LoadedModel
 from model.preprocess import Crop, open_image, to_rgb
+from tabs.charts import unsigned_zero
 from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
@@ -334,17 +335,11 @@ def kept_ranking_words(
     return words + "."
 
 
-def _unsigned_zero(rho: float) -> str:
-    """ρ at 2 decimals, "0.00" rather than "-0.00" (review 106c #4)."""
-    text = f"{rho:.2f}"
-    return "0.00" if text == "-0.00" else text
-
-
 def _correlations(rows: dict[str, list], depth: int) -> str:
     """ "Grad-CAM ρ 0.12, ..." at one stage of the cascade."""
     return ", ".join(
         f"{method} ρ "
-        + ("undefined (a constant map)" if np.isnan(stages[depth][2]) else _unsigned_zero(stages[depth][2]))
+        + ("undefined (a constant map)" if np.isnan(stages[depth][2]) else unsigned_zero(stages[depth][2], ".2f"))
         for method, stages in rows.items()
     )
 

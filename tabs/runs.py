@@ -14,6 +14,7 @@ from model.inference import FASHION_MNIST_ONLY, UNLIKE_ABOVE, UNSURE_BELOW, Load
 from model.playground import DEFAULT, grid_run
 from model.real_photos import ACCEPTED, MIN_UNSURE, recipe_label
 from model.recipe import ABLATIONS
+from tabs.charts import unsigned_zero
 from tabs.files import figure_file
 from tabs.memo import built_for
 
@@ -40,8 +41,7 @@ SAME_WEIGHTS = 0.0003
 def signed(points: float, decimals: int = 2) -> str:
     """A change in points with its sign, or unsigned where it prints as zero: "+0.00" would give a level change a
     direction (review 105b #2)."""
-    text = f"{points:+.{decimals}f}"
-    return text[1:] if float(text) == 0 else text
+    return unsigned_zero(points, f"+.{decimals}f")
 
 
 def measure(folder=None) -> str:
