@@ -1,7 +1,7 @@
 """Fashion CNN Lab: see how a convolutional network reads clothes.
 
 python app.py                         # http://127.0.0.1:7860
-python app.py --model runs/my-model   # a folder written by train.py with its full network
+python app.py --model runs/my-model   # a folder written by train.py (its full network)
 python app.py --model hf://ns/name@v1 # a Hub model repo, pinned (or set MODEL_REPO)
 python app.py --host 0.0.0.0          # a class on phones: prints the address they open (serve.py)
 python app.py --share                 # ask Gradio for a public link (needs internet)
@@ -79,9 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve Fashion CNN Lab.")
     parser.add_argument(
         "--model",
-        help=f"a folder written by train.py with its full network (not another --ablation network) or "
-        f"hf://NAMESPACE/NAME[@REVISION] (default: "
-        f"${MODEL_REPO_ENV}, else the embedded model/weights)",
+        help=f"a folder written by train.py or hf://NAMESPACE/NAME[@REVISION], either holding train.py's full network "
+        f"(default: ${MODEL_REPO_ENV}, else the embedded model/weights)",
     )
     args = serve.parse_args(parser)  # adds --host, --port, --ssl-certfile/--ssl-keyfile and --share
     model, notice = load_model(args.model)  # falls back to model/weights, with a notice, if it must

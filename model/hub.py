@@ -128,5 +128,6 @@ def _why(error: Exception) -> str:
     if isinstance(error, FileNotFoundError):
         return "there is no such folder"
     if isinstance(error, OtherNetwork):
-        return "its network is not train.py's full one (an --ablation run?), whose layers the tabs explain"
+        # the tabs explain the full network's layers (review 115 L2)
+        return "its layers are not those of train.py's full network, which the tabs explain (an --ablation run?)"
     return f"its files could not be read as a Keras model ({type(error.__cause__ or error).__name__})"

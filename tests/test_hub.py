@@ -347,7 +347,7 @@ def test_an_ablation_folder_is_not_served_its_words_describe_the_full_network(na
     an --ablation folder has other layers, so the app serves model/weights instead, and says why."""
     loaded, notice = hub.load_model(str(SHIPPED / "ablations" / name))
     assert loaded.folder.resolve() == SHIPPED.resolve()
-    assert "its network is not train.py's full one (an --ablation run?), whose layers the tabs explain" in notice
+    assert "its layers are not those of train.py's full network, which the tabs explain (an --ablation run?)" in notice
     assert "embedded model" in notice
     full, none = hub.load_model(str(SHIPPED / "fashion-mnist-only"))  # the full network, before real photos
     assert none is None and full.folder.resolve() == (SHIPPED / "fashion-mnist-only").resolve()
