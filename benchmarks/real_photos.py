@@ -160,9 +160,10 @@ def risk_coverage(cv: dict, unlike: float) -> list[dict]:
     return points
 
 
-def load_cv(path: Path, flip: bool = TEST_TIME_FLIP) -> dict:
+def load_cv(path: Path, flip: bool = TEST_TIME_FLIP, views: bool = False) -> dict:
     """A ``train.py --folds`` file, its "unlike" percentiles recomputed with today's ``model.ood`` score from each
-    fold's kept features (``has_score``); a run that kept no features cannot show that rule (percentiles 0)."""
+    fold's kept features (``has_score``); a run that kept no features cannot show that rule (percentiles 0).
+    VIEWS: answered over the turned views ``benchmarks.test_time_views`` added (``*_probs_views``), if any."""
     with np.load(path, allow_pickle=False) as data:
         cv = {k: data[k] for k in data.files}
     recipe = json.loads(str(cv["folds"]))
@@ -179,6 +180,10 @@ def load_cv(path: Path, flip: bool = TEST_TIME_FLIP) -> dict:
     if cv["flipped"]:
         for part in ("row", "generated"):
             cv[f"{part}_probs"] = (cv[f"{part}_probs"] + cv[f"{part}_probs_flipped"]) / 2
+    cv["views"] = views and "row_probs_views" in cv
+    if cv["views"]:
+        for part in ("row", "generated"):
+            cv[f"{part}_probs"] = cv[f"{part}_probs_views"]
     if not cv["has_score"]:
         cv["row_percentile"] = np.zeros(len(cv["row_kind"]))
         cv["generated_percentile"] = np.zeros(len(cv["generated_fold"]))

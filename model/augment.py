@@ -43,7 +43,6 @@ def vary_photos(pixels, copies: int, seed: int):
     cut-out, uneven light. Each copy gets its own rotation, scale and gamma (copy 0 is the photo as converted);
     flips, shifts and erasing still follow in training like for every image.
     """
-    import cv2
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -51,13 +50,30 @@ def vary_photos(pixels, copies: int, seed: int):
     for _ in range(copies - 1):
         varied = np.empty_like(pixels)
         for i, img in enumerate(pixels):
-            matrix = cv2.getRotationMatrix2D(
-                (13.5, 13.5), rng.uniform(-PHOTO_ROTATION, PHOTO_ROTATION), rng.uniform(*PHOTO_SCALE)
-            )
-            warped = cv2.warpAffine(img, matrix, (28, 28), flags=cv2.INTER_LINEAR, borderValue=0)
+            warped = _warp(img, rng.uniform(-PHOTO_ROTATION, PHOTO_ROTATION), rng.uniform(*PHOTO_SCALE))
             varied[i] = np.clip(255.0 * (warped / 255.0) ** rng.uniform(*PHOTO_GAMMA), 0, 255).astype(np.uint8)
         out.append(varied)
     return np.concatenate(out)
+
+
+def _warp(img, degrees: float, scale: float = 1.0):
+    """A 28x28 image turned DEGREES counter-clockwise and scaled about its centre, bilinear; uncovered corners black."""
+    import cv2
+
+    matrix = cv2.getRotationMatrix2D((13.5, 13.5), degrees, scale)
+    return cv2.warpAffine(img, matrix, (28, 28), flags=cv2.INTER_LINEAR, borderValue=0)
+
+
+def turned_views(pixels, degrees: float = PHOTO_ROTATION):
+    """The test-time views of (N, 28, 28) images: as they are, turned DEGREES each way, and the mirror image of
+    each of those three (6 views, (6, N, 28, 28) float32; 2 if DEGREES is 0). Photos were turned up to
+    ``PHOTO_ROTATION`` degrees in training (``vary_photos``), Fashion-MNIST's images never were.
+    """
+    import numpy as np
+
+    x = np.asarray(pixels, np.float32).reshape(-1, 28, 28)
+    upright = [x] + [np.stack([_warp(img, a) for img in x]) for a in ((degrees, -degrees) if degrees else ())]
+    return np.stack(upright + [v[:, :, ::-1] for v in upright])
 
 
 PHOTO_KEEP = (0.8, 1.0)  # a varied photo keeps this share of each side: framed tighter or off-centre

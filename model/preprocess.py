@@ -78,6 +78,7 @@ class Preprocessed:
     steps: list[tuple[np.ndarray, str]] = field(default_factory=list)  # (image, caption)
     has_object: bool = True
     crop: Crop | None = None  # None: the input was used as it is (already a 28x28 negative)
+    cut_out: bool = False  # cut out of a photo (GrabCut), not a product shot on a plain backdrop nor a negative
 
 
 def open_image(source: str | Path | bytes) -> Image.Image:
@@ -321,7 +322,7 @@ def preprocess(img: Image.Image) -> Preprocessed:
         float((cols[-1] + 1) / width),
         float((rows[-1] + 1) / height),
     )
-    return Preprocessed(pixels, steps, has_object, Crop(box, (left, top, size[0], size[1])))
+    return Preprocessed(pixels, steps, has_object, Crop(box, (left, top, size[0], size[1])), cut_out=not plain)
 
 
 def load_and_preprocess(source: str | Path | bytes) -> Preprocessed:

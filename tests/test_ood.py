@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model import ood
-from model.augment import vary_photos
+from model.augment import turned_views, vary_photos
 from model.inference import UNLIKE_ABOVE, UNSURE_BELOW, unsure_reason
 from model.outliers import FAMILIES, generate
 
@@ -86,6 +86,20 @@ def test_varied_copies_keep_the_photo_first_and_change_the_rest():
     copies = vary_photos(pixels, 3, seed=0)
     assert copies.shape == (15, 28, 28) and (copies[:5] == pixels).all()
     assert all(not (copies[5 + i] == pixels[i]).all() for i in range(5))
+
+
+def test_turned_views_turn_each_way_about_the_centre_then_mirror():
+    x = np.zeros((1, 28, 28), np.uint8)
+    x[0, 13:15, 22:24] = 255  # a spot right of the centre (13.5, 13.5)
+    views = turned_views(x, 90)
+    assert views.shape == (6, 1, 28, 28)
+    spot = [np.unravel_index(np.argmax(v[0]), (28, 28)) for v in views]
+    assert spot[0] == (13, 22)
+    assert spot[1][0] < 8 and 12 <= spot[1][1] <= 15  # counter-clockwise: right of the centre goes up
+    assert spot[2][0] > 19 and 12 <= spot[2][1] <= 15  # and the other way, down
+    for upright, mirrored in zip(views[:3], views[3:], strict=True):
+        np.testing.assert_array_equal(mirrored, upright[:, :, ::-1])
+    assert turned_views(x, 0).shape == (2, 1, 28, 28)  # no turn: as is and the mirror image
 
 
 def test_assess_with_flip_averages_the_mirror_images_answer_and_reads_unusualness_from_the_input(shipped_model):

@@ -307,3 +307,14 @@ def test_pixels_outside_the_cut_out_box_still_set_the_input_as_the_map_note_says
     assert first.crop == second.crop  # the same box
     assert np.abs(first.pixels.astype(int) - second.pixels.astype(int)).max() > 5  # other pixels inside it
     assert "though the conversion used the rest of the photo to set them" in inspect.getsource(explain)
+
+
+def test_only_a_photo_cut_out_of_its_background_is_marked_cut_out():
+    """What the turned test-time views (benchmarks.test_time_views) are given: real photos are cut out, a product
+    shot on a plain backdrop and a 28x28 negative are not."""
+    photos = sorted((Path(__file__).parent / "data" / "real-photos").rglob("*.jpg"))[:4]
+    assert photos and all(load_and_preprocess(p).cut_out for p in photos)
+    assert not load_and_preprocess(_png_bytes(_garment(True))).cut_out  # plain backdrop: trimmed
+    x = np.zeros((28, 28), dtype=np.uint8)
+    x[5:20, 8:18] = 200
+    assert not load_and_preprocess(_png_bytes(Image.fromarray(x))).cut_out
