@@ -241,6 +241,14 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
     for k in range(2):
         fold_model = keras.saving.load_model(tmp_path / f"fold{k}.keras", safe_mode=True, compile=False)
         assert fold_model.output_shape == (None, 10)
+    # the turned test-time views, measured afterwards from those fold models (benchmarks.test_time_views)
+    from benchmarks.test_time_views import add_views
+
+    with np.load(add_views(tmp_path / "real_photos_cv.npz", list_photos(PHOTOS))) as cv:
+        views, mirror = cv["row_probs_views"], (cv["row_probs"] + cv["row_probs_flipped"]) / 2
+        assert views.shape == mirror.shape and np.allclose(views.sum(1), 1, atol=1e-4)
+        assert not np.allclose(views, mirror, atol=1e-4)  # the test photos are cut out: their turned views count
+        assert cv["generated_probs_views"].shape == cv["generated_probs"].shape
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
