@@ -7,11 +7,13 @@ Each fold's model (``fold{k}.keras`` beside the folds file) answers its held-out
 mirror averaged (what Classify does today), and averaged over 6 views: as converted, turned
 ``PHOTO_ROTATION`` degrees each way, and the mirror image of each (``model.augment.turned_views``). Only a
 photo the conversion cut out of its background gets the turned views (``Preprocessed.cut_out``); a product
-shot on a plain backdrop keeps the mirror pair. The generated pictures, stand-ins for photos of things that
-are not clothes, are all turned. Each way gets the two "Not sure" thresholds its own folds choose, by the
-rule of ``benchmarks.real_photos`` (``choose``). The fold models' Fashion-MNIST test accuracy is measured
-mirror averaged and over the 6 views: Fashion-MNIST's images were never turned in training. Writes
-``OUT.views.npz`` beside the folds file: the folds file with the 6-view answers as ``*_probs_views``.
+shot on a plain backdrop keeps the mirror pair. The "unlike" percentiles stay those of the input as it is (one
+pass, kept in the folds file). The generated pictures, stand-ins for photos of things that
+are not clothes, are all turned. Each way gets one pair of "Not sure" thresholds, chosen by the rule of
+``benchmarks.real_photos`` (``choose``) on the mean of the same folds it is scored on. The fold models'
+Fashion-MNIST test accuracy is measured mirror averaged and over the 6 views (its images were never turned in
+training). Writes the folds file again beside it, named ``*.views.npz``, with the 6-view answers added as
+``row_probs_views`` and ``generated_probs_views``.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ def add_views(path: Path, photos: list) -> Path:
 
     with np.load(path, allow_pickle=False) as data:
         cv = {k: data[k] for k in data.files}
+    if [f"{p.folder}/{p.path.name}" for p in photos] != list(cv["photo"]):
+        raise SystemExit(f"{path} was trained on other photos, or in another order, than the folder given")
     turn = cut_out(photos)
     for part in ("row", "generated"):
         cv[f"{part}_probs_views"] = np.zeros_like(cv[f"{part}_probs"])
@@ -70,10 +74,10 @@ def fashion_mnist(path: Path, folds: int) -> list[dict]:
     import keras
 
     _, (x_test, y_test) = load_fashion_mnist(None)
+    views = turned_views(x_test)
     out = []
     for k in range(folds):
         model = keras.saving.load_model(path.parent / f"fold{k}.keras", compile=False)
-        views = turned_views(x_test)
         probs = np.stack([model.predict(v[..., None], batch_size=1000, verbose=0) for v in views])
         mirror, six = (probs[0] + probs[3]) / 2, probs.mean(0)
         out.append(

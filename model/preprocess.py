@@ -78,7 +78,8 @@ class Preprocessed:
     steps: list[tuple[np.ndarray, str]] = field(default_factory=list)  # (image, caption)
     has_object: bool = True
     crop: Crop | None = None  # None: the input was used as it is (already a 28x28 negative)
-    cut_out: bool = False  # cut out of a photo (GrabCut), not a product shot on a plain backdrop nor a negative
+    cut_out: bool = False  # a photo, through the GrabCut cut-out (even if it found nothing): not a product shot on a
+    # plain backdrop, nor a 28x28 negative
 
 
 def open_image(source: str | Path | bytes) -> Image.Image:
