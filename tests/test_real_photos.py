@@ -249,6 +249,28 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         assert views.shape == mirror.shape and np.allclose(views.sum(1), 1, atol=1e-4)
         assert not np.allclose(views, mirror, atol=1e-4)  # the test photos are cut out: their turned views count
         assert cv["generated_probs_views"].shape == cv["generated_probs"].shape
+    # another seed per fold, and the weight average of the two (benchmarks.fold_seeds)
+    from benchmarks import fold_seeds
+
+    fold_seeds.main(
+        [str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seeds", "1", "--init", str(init)]
+        + ["--data-dir", str(tiny_dataset)]
+    )
+    with np.load(tmp_path / "real_photos_cv.npz") as first, np.load(tmp_path / "seed1" / "real_photos_cv.npz") as again:
+        assert again["row_probs"].shape == first["row_probs"].shape
+        assert not np.allclose(again["row_probs"], first["row_probs"])  # another seed, other answers
+    for k in range(2):
+        weights = [
+            keras.saving.load_model(path, compile=False).get_weights()
+            for path in (
+                tmp_path / f"fold{k}.keras",
+                tmp_path / "seed1" / f"fold{k}.keras",
+                tmp_path / "soup" / f"fold{k}.keras",
+            )
+        ]
+        for one, two, soup in zip(*weights, strict=True):
+            np.testing.assert_allclose(soup, (one + two) / 2, rtol=1e-5, atol=1e-6)
+    assert (tmp_path / "soup" / "real_photos_cv.npz").is_file()
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):

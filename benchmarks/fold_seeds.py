@@ -1,0 +1,127 @@
+"""Seed spread of a ``train.py --folds`` run: each fold fine-tuned again with other seeds, and their weights averaged.
+
+    python train.py --real-photos DIR --init model/weights/fashion-mnist-only --folds 3 --out /tmp/cvc
+    python -m benchmarks.fold_seeds DIR --cv /tmp/cvc/real_photos_cv.npz --seeds 2      # ~30 min, 2 cores
+    python -m benchmarks.test_time_views DIR --cv /tmp/cvc/seed1/real_photos_cv.npz     # then each run's numbers
+
+Fold k of the run was fine-tuned with seed SEED + k. Here it is fine-tuned again with SEED + k + 1000 r for r = 1 ..
+SEEDS (the seed moves the copies' variation, the order and the training augmentation; the photos, the left-out
+garment and family and the generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds
+file; a fold model already there is kept, not trained again. Each seed's fold models, and the average of all
+seeds' weights fold by fold (a "model soup", Wortsman et al. 2022: one network, not an ensemble), are then
+measured as ``train.py --folds`` measures its own, into ``seed{r}/real_photos_cv.npz`` and
+``soup/real_photos_cv.npz``. The "unlike" score is refitted on each model's own features.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+import train
+from model.data import VALIDATION_SIZE, load_fashion_mnist, validation_split
+from model.outliers import FAMILIES
+from model.real_photos import ACCEPTED, list_photos
+
+
+def measure(model, k: int, cv: dict, fm: tuple, photos: list, train_rows: list[int]) -> None:
+    """Fold K's rows of the folds file CV (its held-out photos, the left-out garment, the generated pictures and
+    its reference features), answered by MODEL instead, as ``train.cross_validate`` answers them."""
+    read = train.reader(model)
+    x_real = cv["photo_pixels"]
+    ood, (features, labels, real) = train.fit_feature_distance(
+        read, fm[0], fm[1], x_real[train_rows], [photos[i] for i in train_rows]
+    )
+    keep = real | (np.cumsum(~real) <= train.CV_REFERENCE_FM)
+    ref = cv["reference_fold"] == k
+    cv["reference_features"][ref] = features[keep].astype(np.float16)
+    cv["reference_labels"][ref] = labels[keep]
+    for part in ("row", "generated"):
+        mine = cv[f"{part}_fold"] == k
+        x = x_real[cv["row_index"][mine]] if part == "row" else cv["generated_pixels"][mine]
+        probs, feats, logits = read(x)
+        cv[f"{part}_probs"][mine] = probs
+        cv[f"{part}_features"][mine] = feats.astype(np.float16)
+        cv[f"{part}_logits"][mine] = logits
+        cv[f"{part}_probs_flipped"][mine] = read(x[:, :, ::-1])[0]
+        cv[f"{part}_percentile"][mine] = ood.percentile(ood.distances(feats))
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    import keras
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folder", type=Path, help="the photos the folds file was trained on")
+    parser.add_argument("--cv", type=Path, required=True, help="real_photos_cv.npz, fold{k}.keras beside it")
+    parser.add_argument("--seeds", type=int, default=2, help="more seeds per fold (default: %(default)s)")
+    parser.add_argument("--init", type=Path, default=Path("model/weights/fashion-mnist-only"))
+    parser.add_argument("--data-dir", type=Path, help="folder with the four Fashion-MNIST IDX .gz files")
+    args = parser.parse_args(argv)
+    targs = train.parse_args(["--real-photos", str(args.folder), "--init", str(args.init), "--folds", "2"])
+    targs.data_dir = args.data_dir
+    with np.load(args.cv, allow_pickle=False) as data:
+        base = {k: data[k] for k in data.files}
+    record = json.loads(str(base["folds"]))
+    # the run's recipe, not today's defaults
+    targs.real_copies, targs.real_epochs, targs.real_targets = record["copies"], record["epochs"], record["targets"]
+    targs.outliers, targs.real_variation = record["outliers"], record["variation"]
+    photos = list_photos(args.folder)
+    if [f"{p.folder}/{p.path.name}" for p in photos] != list(base["photo"]):
+        raise SystemExit(f"{args.cv} was trained on other photos, or in another order, than the folder given")
+    keras.utils.set_random_seed(targs.seed)
+    (x_train, y_train), (x_test, y_test) = load_fashion_mnist(targs.data_dir)
+    x_train = x_train[..., None]
+    val_idx, train_idx = validation_split(len(x_train), targs.seed, VALIDATION_SIZE)
+    fm = (x_train[train_idx], y_train[train_idx], x_train[val_idx], y_train[val_idx])
+    outside = [f for f in ACCEPTED if not ACCEPTED[f]]
+    folds = base["photo_fold"]
+    x_varied = train.varied_copies(targs, photos)  # None unless the run varied the photos themselves
+    runs = {
+        name: {k: v.copy() for k, v in base.items()}
+        for name in [*(f"seed{r}" for r in range(1, args.seeds + 1)), "soup"]
+    }
+    records = {name: json.loads(str(base["folds"])) for name in runs}
+    for k in range(len(record["folds"])):
+        left_type, left_family = outside[k % len(outside)], FAMILIES[k % len(FAMILIES)]
+        train_rows = [i for i, p in enumerate(photos) if folds[i] != k and p.folder != left_type]
+        models = [keras.saving.load_model(args.cv.parent / f"fold{k}.keras", compile=False)]
+        for r in range(1, args.seeds + 1):
+            path = args.cv.parent / f"seed{r}" / f"fold{k}.keras"
+            if not path.exists():
+                path.parent.mkdir(exist_ok=True)
+                model = keras.saving.load_model(targs.init, safe_mode=True, compile=False)
+                families = [f for f in FAMILIES if f != left_family]
+                x_out = train.make_outliers(
+                    [photos[i] for i in train_rows], fm, targs.outliers, targs.seed + 100 * k, families
+                )
+                x_real = base["photo_pixels"][train_rows]
+                seed = targs.seed + k + 1000 * r
+                varied = None if x_varied is None else x_varied[:, train_rows]
+                train.fine_tune(model, targs, fm, x_real, [photos[i] for i in train_rows], x_out, seed, varied)
+                model.save(path)
+            models.append(keras.saving.load_model(path, compile=False))
+        soup = keras.models.clone_model(models[0])
+        soup.set_weights([np.mean(w, axis=0) for w in zip(*[m.get_weights() for m in models], strict=True)])
+        for name, model in [*((f"seed{r}", models[r]) for r in range(1, args.seeds + 1)), ("soup", soup)]:
+            measure(model, k, runs[name], fm, photos, train_rows)
+            accuracy = float((model.predict(x_test[..., None], batch_size=1000, verbose=0).argmax(1) == y_test).mean())
+            records[name]["folds"][k]["fashion_mnist_test_accuracy"] = accuracy
+            if name == "soup":
+                (args.cv.parent / "soup").mkdir(exist_ok=True)
+                model.save(args.cv.parent / "soup" / f"fold{k}.keras")
+            print(f"fold {k}, {name}: Fashion-MNIST test {accuracy:.2%}", flush=True)
+    written = []
+    for name, cv in runs.items():
+        cv["folds"] = np.array(json.dumps(records[name]))
+        out = args.cv.parent / name / "real_photos_cv.npz"
+        np.savez_compressed(out, **cv)
+        written.append(out)
+        print(f"wrote {out}")
+    return written
+
+
+if __name__ == "__main__":
+    main()
