@@ -602,6 +602,8 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
                     "variation": args.real_variation,
                     "targets": args.real_targets,
                     "outliers": args.outliers,
+                    "seed": args.seed,  # fold k fine-tuned with seed + k (benchmarks.fold_seeds reads both)
+                    "batch_size": args.batch_size,
                 }
             )
         ),

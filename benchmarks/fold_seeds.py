@@ -5,9 +5,13 @@
     python -m benchmarks.test_time_views DIR --cv /tmp/cvc/seed1/real_photos_cv.npz     # then each run's numbers
 
 Fold k of the run was fine-tuned with seed SEED + k. Here it is fine-tuned again with SEED + k + 1000 r for r = 1 ..
-SEEDS (the seed moves the copies' variation, the order and the training augmentation; the photos, the left-out
-garment and family and the generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds
-file; a fold model already there is kept, not trained again. Each seed's fold models, and the average of all
+SEEDS (with ``--real-variation pixels`` the seed moves the copies' variation, the order and the training
+augmentation; dropout follows Keras's global random state; the photos, the left-out garment and family and the
+generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds file; a fold model already
+there is kept, not trained again (nor checked). SEED and the batch size are those the folds file records (runs
+before they were recorded: train.py's defaults, or ``--seed`` and ``--batch-size``); the recipe's copies, epochs,
+variation, targets and outliers are the file's too, everything else (learning rate, augmentation, the "unlike"
+score's sizes) today's. Each seed's fold models, and the average of all
 seeds' weights fold by fold (a "model soup", Wortsman et al. 2022: one network, not an ensemble), are then
 measured as ``train.py --folds`` measures its own, into ``seed{r}/real_photos_cv.npz`` and
 ``soup/real_photos_cv.npz``. The "unlike" score is refitted on each model's own features.
@@ -59,14 +63,18 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser.add_argument("--seeds", type=int, default=2, help="more seeds per fold (default: %(default)s)")
     parser.add_argument("--init", type=Path, default=Path("model/weights/fashion-mnist-only"))
     parser.add_argument("--data-dir", type=Path, help="folder with the four Fashion-MNIST IDX .gz files")
+    parser.add_argument("--seed", type=int, help="the run's seed, if its folds file does not record it")
+    parser.add_argument("--batch-size", type=int, help="the run's batch size, if its folds file does not record it")
     args = parser.parse_args(argv)
     targs = train.parse_args(["--real-photos", str(args.folder), "--init", str(args.init), "--folds", "2"])
     targs.data_dir = args.data_dir
     with np.load(args.cv, allow_pickle=False) as data:
         base = {k: data[k] for k in data.files}
     record = json.loads(str(base["folds"]))
-    # the run's recipe, not today's defaults
+    # the run's recipe fields and seed, where the folds file records them
     targs.real_copies, targs.real_epochs, targs.real_targets = record["copies"], record["epochs"], record["targets"]
+    targs.seed = record.get("seed", args.seed if args.seed is not None else targs.seed)
+    targs.batch_size = record.get("batch_size", args.batch_size if args.batch_size is not None else targs.batch_size)
     targs.outliers, targs.real_variation = record["outliers"], record["variation"]
     photos = list_photos(args.folder)
     if [f"{p.folder}/{p.path.name}" for p in photos] != list(base["photo"]):
@@ -108,7 +116,14 @@ def main(argv: list[str] | None = None) -> list[Path]:
         for name, model in [*((f"seed{r}", models[r]) for r in range(1, args.seeds + 1)), ("soup", soup)]:
             measure(model, k, runs[name], fm, photos, train_rows)
             accuracy = float((model.predict(x_test[..., None], batch_size=1000, verbose=0).argmax(1) == y_test).mean())
-            records[name]["folds"][k]["fashion_mnist_test_accuracy"] = accuracy
+            fold = records[name]["folds"][k]
+            for key in ("history", "train_seconds"):  # the first run's fine-tune, not this model's
+                fold.pop(key, None)
+            fold["fashion_mnist_test_accuracy"] = accuracy
+            if name == "soup":
+                fold["weight_average_of_seeds"] = [targs.seed + k + 1000 * r for r in range(args.seeds + 1)]
+            else:
+                fold["seed"] = targs.seed + k + 1000 * int(name.removeprefix("seed"))
             if name == "soup":
                 (args.cv.parent / "soup").mkdir(exist_ok=True)
                 model.save(args.cv.parent / "soup" / f"fold{k}.keras")

@@ -258,6 +258,11 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
     )
     with np.load(tmp_path / "real_photos_cv.npz") as first, np.load(tmp_path / "seed1" / "real_photos_cv.npz") as again:
         assert again["row_probs"].shape == first["row_probs"].shape
+        recorded = json.loads(str(first["folds"]))
+        assert (recorded["seed"], recorded["batch_size"]) == (train.SEED, train.BATCH_SIZE)  # the run's, for fold_seeds
+        refolds = json.loads(str(again["folds"]))["folds"]
+        assert [f["seed"] for f in refolds] == [train.SEED + k + 1000 for k in range(2)]
+        assert not any("history" in f or "train_seconds" in f for f in refolds)  # the first run's, not these models'
         assert not np.allclose(again["row_probs"], first["row_probs"])  # another seed, other answers
     for k in range(2):
         weights = [
