@@ -1,7 +1,7 @@
 """Seed spread of a ``train.py --folds`` run: each fold fine-tuned again with other seeds, and their weights averaged.
 
     python train.py --real-photos DIR --init model/weights/fashion-mnist-only --folds 3 --out /tmp/cvc
-    python -m benchmarks.fold_seeds DIR --cv /tmp/cvc/real_photos_cv.npz --seeds 2      # ~30 min, 2 cores
+    python -m benchmarks.fold_seeds DIR --cv /tmp/cvc/real_photos_cv.npz --seeds 2      # roughly 30 min on 2 cores (estimated)
     python -m benchmarks.test_time_views DIR --cv /tmp/cvc/seed1/real_photos_cv.npz     # then each run's numbers
 
 Fold k of the run was fine-tuned with seed SEED + k. Here it is fine-tuned again with SEED + k + 1000 r for r = 1 ..
@@ -73,8 +73,15 @@ def main(argv: list[str] | None = None) -> list[Path]:
     record = json.loads(str(base["folds"]))
     # the run's recipe fields and seed, where the folds file records them
     targs.real_copies, targs.real_epochs, targs.real_targets = record["copies"], record["epochs"], record["targets"]
-    targs.seed = record.get("seed", args.seed if args.seed is not None else targs.seed)
-    targs.batch_size = record.get("batch_size", args.batch_size if args.batch_size is not None else targs.batch_size)
+    if any("seed" in f or "weight_average_of_seeds" in f for f in record["folds"]):
+        raise SystemExit(f"{args.cv} was written by fold_seeds itself: give it the first run's folds file")
+    for key, flag in (("seed", args.seed), ("batch_size", args.batch_size)):
+        if key in record and flag is not None and flag != record[key]:
+            raise SystemExit(f"--{key.replace('_', '-')} {flag} disagrees with the {record[key]} {args.cv} records")
+        value = record.get(key, flag if flag is not None else getattr(targs, key))
+        source = "the folds file" if key in record else ("the flag" if flag is not None else "train.py's default")
+        print(f"{key} {value}, from {source}")
+        setattr(targs, key, value)
     targs.outliers, targs.real_variation = record["outliers"], record["variation"]
     photos = list_photos(args.folder)
     if [f"{p.folder}/{p.path.name}" for p in photos] != list(base["photo"]):
@@ -130,6 +137,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
             print(f"fold {k}, {name}: Fashion-MNIST test {accuracy:.2%}", flush=True)
     written = []
     for name, cv in runs.items():
+        records[name]["base_seed"] = records[name].pop("seed", targs.seed)  # each fold's own seed is in its record
         cv["folds"] = np.array(json.dumps(records[name]))
         out = args.cv.parent / name / "real_photos_cv.npz"
         np.savez_compressed(out, **cv)

@@ -260,6 +260,10 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         assert again["row_probs"].shape == first["row_probs"].shape
         recorded = json.loads(str(first["folds"]))
         assert (recorded["seed"], recorded["batch_size"]) == (train.SEED, train.BATCH_SIZE)  # the run's, for fold_seeds
+        assert recorded["init"] == str(init)
+        assert json.loads(str(again["folds"]))["base_seed"] == train.SEED and "seed" not in json.loads(
+            str(again["folds"])
+        )
         refolds = json.loads(str(again["folds"]))["folds"]
         assert [f["seed"] for f in refolds] == [train.SEED + k + 1000 for k in range(2)]
         assert not any("history" in f or "train_seconds" in f for f in refolds)  # the first run's, not these models'
@@ -276,6 +280,8 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         for one, two, soup in zip(*weights, strict=True):
             np.testing.assert_allclose(soup, (one + two) / 2, rtol=1e-5, atol=1e-6)
     assert (tmp_path / "soup" / "real_photos_cv.npz").is_file()
+    with pytest.raises(SystemExit):  # a file fold_seeds wrote is not a first run to add seeds to
+        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "seed1" / "real_photos_cv.npz"), "--init", str(init)])
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
