@@ -8,8 +8,9 @@ Fold k of the run was fine-tuned with seed SEED + k. Here it is fine-tuned again
 SEEDS (with ``--real-variation pixels`` the seed moves the copies' variation, the order and the training
 augmentation; dropout follows Keras's global random state; the photos, the left-out garment and family and the
 generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds file; a fold model already
-there is kept, not trained again (nor checked). SEED and the batch size are those the folds file records (runs
-before they were recorded: train.py's defaults, or ``--seed`` and ``--batch-size``); the recipe's copies, epochs,
+there is kept, not trained again (nor checked). SEED, the batch size and the phase-1 model (``--init``) are those
+the folds file records (runs before they were recorded: train.py's defaults, or the flags; a flag that disagrees
+with the file is an error, and so is a folds file this script wrote); the recipe's copies, epochs,
 variation, targets and outliers are the file's too, everything else (learning rate, augmentation, the "unlike"
 score's sizes) today's. Each seed's fold models, and the average of all
 seeds' weights fold by fold (a "model soup", Wortsman et al. 2022: one network, not an ensemble), are then
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -61,19 +63,24 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser.add_argument("folder", type=Path, help="the photos the folds file was trained on")
     parser.add_argument("--cv", type=Path, required=True, help="real_photos_cv.npz, fold{k}.keras beside it")
     parser.add_argument("--seeds", type=int, default=2, help="more seeds per fold (default: %(default)s)")
-    parser.add_argument("--init", type=Path, default=Path("model/weights/fashion-mnist-only"))
+    parser.add_argument("--init", type=Path, help="the phase-1 model, if the folds file does not record it")
     parser.add_argument("--data-dir", type=Path, help="folder with the four Fashion-MNIST IDX .gz files")
     parser.add_argument("--seed", type=int, help="the run's seed, if its folds file does not record it")
     parser.add_argument("--batch-size", type=int, help="the run's batch size, if its folds file does not record it")
     args = parser.parse_args(argv)
-    targs = train.parse_args(["--real-photos", str(args.folder), "--init", str(args.init), "--folds", "2"])
-    targs.data_dir = args.data_dir
     with np.load(args.cv, allow_pickle=False) as data:
         base = {k: data[k] for k in data.files}
     record = json.loads(str(base["folds"]))
+    if "init" in record and args.init is not None and Path(record["init"]).resolve() != args.init.resolve():
+        raise SystemExit(f"--init {args.init} disagrees with the {record['init']} {args.cv} records")
+    init = Path(record["init"]) if "init" in record else args.init or Path("model/weights/fashion-mnist-only")
+    print(f"init {init}, from {'the folds file' if 'init' in record else 'the flag or the default'}")
+    targs = train.parse_args(["--real-photos", str(args.folder), "--init", str(init), "--folds", "2"])
+    targs.data_dir = args.data_dir
     # the run's recipe fields and seed, where the folds file records them
     targs.real_copies, targs.real_epochs, targs.real_targets = record["copies"], record["epochs"], record["targets"]
-    if any("seed" in f or "weight_average_of_seeds" in f for f in record["folds"]):
+    own = "base_seed" in record or any("seed" in f or "weight_average_of_seeds" in f for f in record["folds"])
+    if own or re.fullmatch(r"seed\d+|soup", args.cv.parent.name):  # older output of this script carried neither
         raise SystemExit(f"{args.cv} was written by fold_seeds itself: give it the first run's folds file")
     for key, flag in (("seed", args.seed), ("batch_size", args.batch_size)):
         if key in record and flag is not None and flag != record[key]:

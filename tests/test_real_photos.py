@@ -280,8 +280,10 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         for one, two, soup in zip(*weights, strict=True):
             np.testing.assert_allclose(soup, (one + two) / 2, rtol=1e-5, atol=1e-6)
     assert (tmp_path / "soup" / "real_photos_cv.npz").is_file()
-    with pytest.raises(SystemExit):  # a file fold_seeds wrote is not a first run to add seeds to
-        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "seed1" / "real_photos_cv.npz"), "--init", str(init)])
+    with pytest.raises(SystemExit, match="written by fold_seeds"):  # not a first run to add seeds to
+        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "seed1" / "real_photos_cv.npz")])
+    with pytest.raises(SystemExit, match="--seed 7 disagrees"):
+        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seed", "7"])
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
