@@ -604,7 +604,7 @@ def cross_validate(args, fm: tuple, test: tuple) -> Path:
                     "outliers": args.outliers,
                     "seed": args.seed,  # fold k fine-tuned with seed + k (benchmarks.fold_seeds reads both)
                     "batch_size": args.batch_size,
-                    "init": str(args.init),  # the phase-1 model every fold started from
+                    "init": str(args.init.resolve()),  # the phase-1 model every fold started from
                 }
             )
         ),

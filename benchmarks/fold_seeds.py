@@ -9,8 +9,9 @@ SEEDS (with ``--real-variation pixels`` the seed moves the copies' variation, th
 augmentation; dropout follows Keras's global random state; the photos, the left-out garment and family and the
 generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds file; a fold model already
 there is kept, not trained again (nor checked). SEED, the batch size and the phase-1 model (``--init``) are those
-the folds file records (runs before they were recorded: train.py's defaults, or the flags; a flag that disagrees
-with the file is an error, and so is a folds file this script wrote); the recipe's copies, epochs,
+the folds file records (for runs before they were recorded: the flags, else train.py's seed and batch size and
+model/weights/fashion-mnist-only; it prints which); a flag that disagrees with the file is an error, and so is a
+folds file this script wrote; the recipe's copies, epochs,
 variation, targets and outliers are the file's too, everything else (learning rate, augmentation, the "unlike"
 score's sizes) today's. Each seed's fold models, and the average of all
 seeds' weights fold by fold (a "model soup", Wortsman et al. 2022: one network, not an ensemble), are then
@@ -71,17 +72,23 @@ def main(argv: list[str] | None = None) -> list[Path]:
     with np.load(args.cv, allow_pickle=False) as data:
         base = {k: data[k] for k in data.files}
     record = json.loads(str(base["folds"]))
-    if "init" in record and args.init is not None and Path(record["init"]).resolve() != args.init.resolve():
-        raise SystemExit(f"--init {args.init} disagrees with the {record['init']} {args.cv} records")
-    init = Path(record["init"]) if "init" in record else args.init or Path("model/weights/fashion-mnist-only")
-    print(f"init {init}, from {'the folds file' if 'init' in record else 'the flag or the default'}")
+    own = "base_seed" in record or any("seed" in f or "weight_average_of_seeds" in f for f in record["folds"])
+    if own:
+        raise SystemExit(f"{args.cv} was written by fold_seeds itself: give it the first run's folds file")
+    if re.fullmatch(r"seed\d+|soup", args.cv.resolve().parent.name):  # older output of this script carried no mark
+        raise SystemExit(f"{args.cv} is in a folder fold_seeds writes to: give it the first run's folds file")
+    recorded = Path(record["init"]) if "init" in record else None
+    if recorded is not None and args.init is not None and recorded.resolve() != args.init.resolve():
+        if recorded.exists():  # a recorded path that does not exist here (another working folder) yields to the flag
+            raise SystemExit(f"--init {args.init} disagrees with the {record['init']} {args.cv} records")
+        recorded = None
+    init = recorded or args.init or Path("model/weights/fashion-mnist-only")
+    source = "the folds file" if recorded else "the flag" if args.init else "this script's default"
+    print(f"init {init}, from {source}")
     targs = train.parse_args(["--real-photos", str(args.folder), "--init", str(init), "--folds", "2"])
     targs.data_dir = args.data_dir
     # the run's recipe fields and seed, where the folds file records them
     targs.real_copies, targs.real_epochs, targs.real_targets = record["copies"], record["epochs"], record["targets"]
-    own = "base_seed" in record or any("seed" in f or "weight_average_of_seeds" in f for f in record["folds"])
-    if own or re.fullmatch(r"seed\d+|soup", args.cv.parent.name):  # older output of this script carried neither
-        raise SystemExit(f"{args.cv} was written by fold_seeds itself: give it the first run's folds file")
     for key, flag in (("seed", args.seed), ("batch_size", args.batch_size)):
         if key in record and flag is not None and flag != record[key]:
             raise SystemExit(f"--{key.replace('_', '-')} {flag} disagrees with the {record[key]} {args.cv} records")
@@ -145,6 +152,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     written = []
     for name, cv in runs.items():
         records[name]["base_seed"] = records[name].pop("seed", targs.seed)  # each fold's own seed is in its record
+        records[name]["init"] = str(init)
         cv["folds"] = np.array(json.dumps(records[name]))
         out = args.cv.parent / name / "real_photos_cv.npz"
         np.savez_compressed(out, **cv)

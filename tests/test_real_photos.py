@@ -260,7 +260,7 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         assert again["row_probs"].shape == first["row_probs"].shape
         recorded = json.loads(str(first["folds"]))
         assert (recorded["seed"], recorded["batch_size"]) == (train.SEED, train.BATCH_SIZE)  # the run's, for fold_seeds
-        assert recorded["init"] == str(init)
+        assert recorded["init"] == str(init.resolve())
         assert json.loads(str(again["folds"]))["base_seed"] == train.SEED and "seed" not in json.loads(
             str(again["folds"])
         )
@@ -284,6 +284,8 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "seed1" / "real_photos_cv.npz")])
     with pytest.raises(SystemExit, match="--seed 7 disagrees"):
         fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seed", "7"])
+    with pytest.raises(SystemExit, match="--init .* disagrees"):
+        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--init", str(tmp_path)])
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
