@@ -10,8 +10,9 @@ augmentation; dropout follows Keras's global random state; the photos, the left-
 generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds file; a fold model already
 there is kept, not trained again (nor checked). SEED, the batch size and the phase-1 model (``--init``) are those
 the folds file records (for runs before they were recorded: the flags, else train.py's seed and batch size and
-model/weights/fashion-mnist-only; it prints which); a flag that disagrees with the file is an error, and so is a
-folds file this script wrote; the recipe's copies, epochs,
+model/weights/fashion-mnist-only; it prints which); a flag that disagrees with the file is an error (but for a
+recorded phase-1 model that is not on this machine, which ``--init`` then replaces), and so is a folds file this
+script wrote; the recipe's copies, epochs,
 variation, targets and outliers are the file's too, everything else (learning rate, augmentation, the "unlike"
 score's sizes) today's. Each seed's fold models, and the average of all
 seeds' weights fold by fold (a "model soup", Wortsman et al. 2022: one network, not an ensemble), are then
@@ -78,11 +79,14 @@ def main(argv: list[str] | None = None) -> list[Path]:
     if re.fullmatch(r"seed\d+|soup", args.cv.resolve().parent.name):  # older output of this script carried no mark
         raise SystemExit(f"{args.cv} is in a folder fold_seeds writes to: give it the first run's folds file")
     recorded = Path(record["init"]) if "init" in record else None
-    if recorded is not None and args.init is not None and recorded.resolve() != args.init.resolve():
-        if recorded.exists():  # a recorded path that does not exist here (another working folder) yields to the flag
-            raise SystemExit(f"--init {args.init} disagrees with the {record['init']} {args.cv} records")
+    if recorded is not None and not recorded.exists():
+        if args.init is None:
+            raise SystemExit(f"the phase-1 model {recorded} that {args.cv} records is not here: give --init")
+        print(f"the recorded phase-1 model {recorded} is not here: --init {args.init} used instead")
         recorded = None
-    init = recorded or args.init or Path("model/weights/fashion-mnist-only")
+    if recorded is not None and args.init is not None and recorded.resolve() != args.init.resolve():
+        raise SystemExit(f"--init {args.init} disagrees with the {record['init']} {args.cv} records")
+    init = (recorded or args.init or Path("model/weights/fashion-mnist-only")).resolve()
     source = "the folds file" if recorded else "the flag" if args.init else "this script's default"
     print(f"init {init}, from {source}")
     targs = train.parse_args(["--real-photos", str(args.folder), "--init", str(init), "--folds", "2"])
