@@ -207,21 +207,27 @@ def report_flip(path: Path) -> dict | None:
         cv = load_cv(path, flip)
         if flip and not cv["flipped"]:
             return None
-        below, unlike, _ = choose(cv)
-        scores = summary(fold_scores(cv, below, unlike))
         at_app = summary(fold_scores(cv, UNSURE_BELOW, UNLIKE_ABOVE))
-        ways[name] = {
-            "unsure_below": below,
-            "unlike_above": unlike,
-            **{k: scores[k] for k in KEYS},
-            "at_app_thresholds": {k: at_app[k] for k in KEYS},
-        }
+        ways[name] = {**at_chosen(cv), "at_app_thresholds": {k: at_app[k] for k in KEYS}}
     print(f"\nTest-time flipping on {path}, at the app's thresholds:")
     print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|")
     for key in KEYS:
         print(f"| {key} | " + " | ".join(_pm(w["at_app_thresholds"][key]) for w in ways.values()) + " |")
-    print(f"\nTest-time flipping on {path}, each way at the thresholds chosen for it:")
-    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|")
+    print_chosen(f"Test-time flipping on {path}, each way at the thresholds chosen for it:", ways)
+    return ways
+
+
+def at_chosen(cv: dict) -> dict:
+    """One way of answering the folds (CV as ``load_cv`` gives it) at the two thresholds the rule chooses for it."""
+    below, unlike, _ = choose(cv)
+    scores = summary(fold_scores(cv, below, unlike))
+    return {"unsure_below": below, "unlike_above": unlike, **{k: scores[k] for k in KEYS}}
+
+
+def print_chosen(title: str, ways: dict) -> None:
+    """A markdown table of WAYS (name -> ``at_chosen``): their thresholds, then mean ± sd of each of KEYS."""
+    print(f"\n{title}")
+    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|" + "---|" * len(ways))
     print(
         "| thresholds | "
         + " | ".join(f"{w['unsure_below']:.2f}, {w['unlike_above']:.1%}" for w in ways.values())
@@ -229,7 +235,6 @@ def report_flip(path: Path) -> dict | None:
     )
     for key in KEYS:
         print(f"| {key} | " + " | ".join(_pm(w[key]) for w in ways.values()) + " |")
-    return ways
 
 
 KEYS = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")

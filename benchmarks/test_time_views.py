@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.real_photos import KEYS, _pm, choose, fold_scores, load_cv, summary
+from benchmarks.real_photos import at_chosen, fold_scores, load_cv, print_chosen, summary
 from model.augment import PHOTO_ROTATION, turned_views
 from model.data import load_fashion_mnist
 from model.preprocess import load_and_preprocess
@@ -103,23 +103,12 @@ def main(argv: list[str] | None = None) -> dict:
         ("mirror averaged", load_cv(args.cv, flip=True)),
         ("6 views", load_cv(views_path, views=True)),
     ):
-        below, unlike, _ = choose(cv)
-        scores = summary(fold_scores(cv, below, unlike))
-        ways[name] = {
-            "unsure_below": below,
-            "unlike_above": unlike,
-            **{k: scores[k] for k in KEYS},
-            "per_folder": {f: v["mean"] for f, v in scores["per_folder"].items()},
-        }
-    print(f"\nTurned views ({PHOTO_ROTATION} degrees) on {args.cv}, each way at the thresholds its folds chose:")
-    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|---|")
-    print(
-        "| thresholds | "
-        + " | ".join(f"{w['unsure_below']:.2f}, {w['unlike_above']:.1%}" for w in ways.values())
-        + " |"
+        way = at_chosen(cv)
+        scores = summary(fold_scores(cv, way["unsure_below"], way["unlike_above"]))
+        ways[name] = {**way, "per_folder": {f: v["mean"] for f, v in scores["per_folder"].items()}}
+    print_chosen(
+        f"Turned views ({PHOTO_ROTATION} degrees) on {args.cv}, each way at the thresholds its folds chose:", ways
     )
-    for key in KEYS:
-        print(f"| {key} | " + " | ".join(_pm(w[key]) for w in ways.values()) + " |")
     for f in ways["one pass"]["per_folder"]:
         print(f"| {f} | " + " | ".join(f"{w['per_folder'][f]:.1%}" for w in ways.values()) + " |")
     fm = fashion_mnist(args.cv, len(ways["one pass"]["top1"]["folds"]))
