@@ -31,7 +31,15 @@ from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
 from model import ood
-from model.inference import DEFAULT_FOLDER, TEST_TIME_FLIP, UNLIKE_ABOVE, UNSURE_BELOW, load_folder, unsure
+from model.inference import (
+    DEFAULT_FOLDER,
+    TEST_TIME_FLIP,
+    TEST_TIME_VIEWS,
+    UNLIKE_ABOVE,
+    UNSURE_BELOW,
+    load_folder,
+    unsure,
+)
 from model.preprocess import load_and_preprocess
 from model.real_photos import ACCEPTED, MIN_UNSURE, list_photos, read_senders, recipe_outliers, score
 
@@ -106,15 +114,17 @@ def _stats(values: list[float]) -> dict:
     return {"mean": float(np.nanmean(values)), "sd": float(np.nanstd(values, ddof=1)), "folds": values.tolist()}
 
 
-def choose(cv: dict) -> tuple[float, float, list[dict]]:
-    """The (probability, unlike) thresholds with most right-and-sure answers that keep both minimums, and the grid.
+def choose(cv: dict | list[dict]) -> tuple[float, float, list[dict]]:
+    """The (probability, unlike) thresholds with most right-and-sure answers that keep the minimums, and the grid.
 
-    Chosen on the folds' mean; the final model is then trained on every photo, so these are its settings, not its
-    score."""
+    Chosen on the folds' mean: of one run, or of several runs of the same folds (other fine-tune seeds) pooled,
+    every fold model of each counted once. The final model is then trained on every photo, so these are its
+    settings, not its score."""
+    runs = cv if isinstance(cv, list) else [cv]
     grid = []
     for below in PROBABILITY_GRID:
         for unlike in UNLIKE_GRID:
-            s = summary(fold_scores(cv, below, unlike))
+            s = summary([score for run in runs for score in fold_scores(run, below, unlike)])
             grid.append(
                 {
                     "unsure_below": below,
@@ -160,7 +170,7 @@ def risk_coverage(cv: dict, unlike: float) -> list[dict]:
     return points
 
 
-def load_cv(path: Path, flip: bool = TEST_TIME_FLIP, views: bool = False) -> dict:
+def load_cv(path: Path, flip: bool = TEST_TIME_FLIP, views: bool = TEST_TIME_VIEWS) -> dict:
     """A ``train.py --folds`` file, its "unlike" percentiles recomputed with today's ``model.ood`` score from each
     fold's kept features (``has_score``); a run that kept no features cannot show that rule (percentiles 0).
     VIEWS: answered over the turned views ``benchmarks.test_time_views`` added (``*_probs_views``), if any."""
@@ -199,27 +209,32 @@ def load_cv(path: Path, flip: bool = TEST_TIME_FLIP, views: bool = False) -> dic
     return cv
 
 
-def report_flip(path: Path) -> dict | None:
-    """Test-time flipping on the folds: each way with the thresholds chosen for it (None if the run kept no
-    mirrored answers). What decided ``model.inference.TEST_TIME_FLIP``."""
-    ways = {}
-    for name, flip in (("one pass", False), ("mirror averaged", True)):
-        cv = load_cv(path, flip)
+def report_flip(paths: list[Path]) -> dict | None:
+    """Test-time flipping, and the turned views where the run has them, on the folds of the first of PATHS: each way
+    with the thresholds chosen for it on all of PATHS pooled (None if the run kept no mirrored answers). What decided
+    ``model.inference.TEST_TIME_FLIP`` and ``TEST_TIME_VIEWS``."""
+    path, ways = paths[0], {}
+    for name, flip, views in (("one pass", False, False), ("mirror averaged", True, False), ("6 views", True, True)):
+        cv = load_cv(path, flip, views)
         if flip and not cv["flipped"]:
             return None
+        if views and not cv["views"]:
+            break
         at_app = summary(fold_scores(cv, UNSURE_BELOW, UNLIKE_ABOVE))
-        ways[name] = {**at_chosen(cv), "at_app_thresholds": {k: at_app[k] for k in KEYS}}
+        pool = [cv] + [load_cv(p, flip, views) for p in paths[1:]]
+        ways[name] = {**at_chosen(cv, pool), "at_app_thresholds": {k: at_app[k] for k in KEYS}}
     print(f"\nTest-time flipping on {path}, at the app's thresholds:")
-    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|---|---|")
+    print("| mean ± sd over folds | " + " | ".join(ways) + " |\n|---|" + "---|" * len(ways))
     for key in KEYS:
         print(f"| {key} | " + " | ".join(_pm(w["at_app_thresholds"][key]) for w in ways.values()) + " |")
     print_chosen(f"Test-time flipping on {path}, each way at the thresholds chosen for it:", ways)
     return ways
 
 
-def at_chosen(cv: dict) -> dict:
-    """One way of answering the folds (CV as ``load_cv`` gives it) at the two thresholds the rule chooses for it."""
-    below, unlike, _ = choose(cv)
+def at_chosen(cv: dict, pool: list[dict] | None = None) -> dict:
+    """One way of answering the folds (CV as ``load_cv`` gives it) at the two thresholds the rule chooses for it: on
+    CV's own folds, or on POOL (runs of the same folds, the same way, CV among them)."""
+    below, unlike, _ = choose(pool or cv)
     scores = summary(fold_scores(cv, below, unlike))
     return {"unsure_below": below, "unlike_above": unlike, **{k: scores[k] for k in KEYS}}
 
@@ -347,12 +362,13 @@ def report_second_rules(path: Path, cv: dict) -> dict | None:
     return result
 
 
-def report_unlike(path: Path) -> dict:
-    """What the "unlike" rule adds to the probability threshold, on a CV run that kept its features."""
+def report_unlike(path: Path, pool: list[Path] | None = None) -> dict:
+    """What the "unlike" rule adds to the probability threshold, on a CV run that kept its features; the thresholds
+    it would choose, on that run's folds, or on POOL's (runs of the same folds, PATH among them) pooled."""
     cv = load_cv(path)
     if not cv["has_score"]:
         raise SystemExit(f"{path} kept no features (train.py before the 'unlike' score): it cannot measure the rule")
-    below, unlike, _ = choose(cv)
+    below, unlike, _ = choose([cv] + [load_cv(p) for p in pool or [] if p != path])
     without, with_rule = (summary(fold_scores(cv, UNSURE_BELOW, u)) for u in (1.0, UNLIKE_ABOVE))
     print(f"\nThe 'unlike' rule, on {path} ({cv['recipe']['copies']} copies, {cv['recipe']['epochs']} epochs):")
     print(
@@ -458,10 +474,14 @@ def report_recipes(paths: list[Path]) -> dict:
 
 
 def report_cv(args, photos) -> dict:
-    cv = load_cv(args.cv)
+    """The first --cv run's folds at the app's thresholds; the thresholds chosen on every --cv run pooled (runs of
+    the same folds with other fine-tune seeds, ``benchmarks.fold_seeds``)."""
+    runs = [load_cv(path) for path in args.cv]
+    cv = runs[0]
     if not cv["has_score"]:
-        print(f"{args.cv} kept no features: its numbers are the probability threshold's alone")
-    below, unlike, grid = choose(cv)
+        print(f"{args.cv[0]} kept no features: its numbers are the probability threshold's alone")
+    below, unlike, grid = choose(runs)
+    pooled = summary([s for run in runs for s in fold_scores(run, UNSURE_BELOW, UNLIKE_ABOVE)])
     chosen = summary(fold_scores(cv, below, unlike))
     app = summary(fold_scores(cv, UNSURE_BELOW, UNLIKE_ABOVE))
     prob_only = summary(fold_scores(cv, UNSURE_BELOW, 1.0))
@@ -476,7 +496,10 @@ def report_cv(args, photos) -> dict:
             f"never saw {f['left_out_garment']} nor generated {f['left_out_family']}; "
             f"Fashion-MNIST test {f['fashion_mnist_test_accuracy']:.2%}; {f['train_seconds']:.0f} s"
         )
-    print(f"\nchosen on these folds: 'Not sure' below {below:.2f} or more unusual than {unlike:.1%} of training photos")
+    print(
+        f"\nchosen on these folds ({len(runs)} run(s) pooled): 'Not sure' below {below:.2f} or more unusual than "
+        f"{unlike:.1%} of training photos"
+    )
     print(f"the app uses: below {UNSURE_BELOW:.2f}, unlike above {UNLIKE_ABOVE:.1%}\n")
     print("| mean ± sd over folds | the app's thresholds | the probability alone |\n|---|---|---|")
     for label, key in (
@@ -504,6 +527,9 @@ def report_cv(args, photos) -> dict:
         "recipe": cv["recipe"],
         "has_unlike_score": cv["has_score"],
         "mirror_averaged": cv["flipped"],
+        "views": cv["views"],  # a cut-out photo over 6 views, as Classify answers it (benchmarks.test_time_views)
+        "threshold_runs": len(runs),  # the thresholds were chosen on this many runs of these folds, pooled
+        "all_runs": {k: pooled[k] for k in KEYS},  # every run's fold models at the app's thresholds
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
@@ -545,7 +571,13 @@ def report_untrained(args, photos) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folder", type=Path, help="a folder per class, as in clothing-dataset-small")
-    parser.add_argument("--cv", type=Path, help="real_photos_cv.npz from train.py --folds")
+    parser.add_argument(
+        "--cv",
+        type=Path,
+        nargs="+",
+        help="real_photos_cv.npz from train.py --folds (its *.views.npz, where Classify turns photos); more files: "
+        "other seeds' runs of the same folds (benchmarks.fold_seeds), pooled to choose the thresholds",
+    )
     parser.add_argument("--unlike-cv", type=Path, help="a --folds file that kept features: measures the 'unlike' rule")
     parser.add_argument("--model", type=Path, default=DEFAULT_FOLDER, help="shipped model folder")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -566,11 +598,16 @@ def main(argv: list[str] | None = None) -> dict:
     if args.cv:
         report["cross_validation"] = report_cv(args, photos)
     if args.unlike_cv:
-        report["unlike_rule"] = report_unlike(args.unlike_cv)
+        report["unlike_rule"] = report_unlike(args.unlike_cv, args.cv)
     if args.cv:
         report["test_time_flip"] = report_flip(args.cv)
     if args.recipes:
         report["recipe_choice"] = report_recipes(args.recipes)
+    elif args.json and args.json.exists():  # kept from the run that measured it, whose files may be gone
+        kept = json.loads(args.json.read_text(encoding="utf-8")).get("recipe_choice")
+        if kept:
+            report["recipe_choice"] = kept
+            print(f"recipe_choice kept from {args.json} (give --recipes to measure it again)")
     report["untrained"] = report_untrained(args, photos)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")

@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> dict:
     views_path = add_views(args.cv, list_photos(args.folder))
     ways = {}
     for name, cv in (
-        ("one pass", load_cv(args.cv, flip=False)),
-        ("mirror averaged", load_cv(args.cv, flip=True)),
+        ("one pass", load_cv(args.cv, flip=False, views=False)),
+        ("mirror averaged", load_cv(args.cv, flip=True, views=False)),
         ("6 views", load_cv(views_path, views=True)),
     ):
         way = at_chosen(cv)

@@ -91,6 +91,15 @@ def same_recipe(cv_recipe: dict | None, real: dict | None) -> bool:
     return every and all(cv_recipe.get(k) == real.get(k) for k in RECIPE)
 
 
+def recipe_chosen(recipe: dict | None, results: dict) -> bool:
+    """Whether RECIPE (a --folds run's, real_photos.json) is the one real_photos.json's recipe choice chose: the same
+    settings, generated outliers counted as ``recipe_outliers`` counts them on both sides."""
+    chosen = (results.get("recipe_choice") or {}).get("chosen")
+    if not (recipe and chosen):
+        return False
+    return {**recipe, "outliers": recipe_outliers(recipe)} == {**chosen, "outliers": recipe_outliers(chosen)}
+
+
 # how a recipe's copies vary, in words (train.py --real-variation; review 96a #5: not the JSON's bare value)
 VARIATION_WORDS = {
     "pixels": "copies varied by rotation, scale and gamma",

@@ -19,6 +19,7 @@ from model.data import CLASS_NAMES
 from model.drawings import preprocess_drawing
 from model.inference import (
     TEST_TIME_FLIP,
+    TEST_TIME_VIEWS,
     UNLIKE_ABOVE,
     UNSURE_BELOW,
     LoadedModel,
@@ -28,15 +29,17 @@ from model.inference import (
 )
 from model.outliers import FAMILIES
 from model.preprocess import ImageProblem, Preprocessed, open_image
-from model.real_photos import ACCEPTED, RECIPE, best_constant, recipe_label, same_recipe
+from model.real_photos import ACCEPTED, RECIPE, best_constant, recipe_chosen, recipe_label, same_recipe
 from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
 from tabs.runs import (
+    SIX_VIEWS,
     TOO_CLOSE,
     also_chosen,
     and_list,
+    classify_averages,
     fold_recipe_words,
     fold_tally,
     lenient_kinds,
@@ -52,11 +55,13 @@ from tabs.wiring import RAW, from_upload, upload_input
 # (top probability, how unusual: the share of training photos closer) of the last input classified
 Score = tuple[float, float] | None
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None, Score]
-# the answer is the input's and its mirror image's probabilities averaged (model.inference.TEST_TIME_FLIP)
-TOP3_LABEL = "Top 3 (mirror-averaged)" if TEST_TIME_FLIP else "Top 3 classes"
+# the answer is averaged over views of the input: its mirror image, and for a photo it cut out of its background
+# turned views too (model.inference.TEST_TIME_FLIP, TEST_TIME_VIEWS; said in full under the real-photo table)
+AVERAGED = "views averaged" if TEST_TIME_VIEWS else "mirror-averaged"
+TOP3_LABEL = f"Top 3 ({AVERAGED})" if TEST_TIME_FLIP or TEST_TIME_VIEWS else "Top 3 classes"
 # beside it, the Fashion-MNIST-only model (before real photos) answers the same way, so the two boxes differ only by
 # the training; short enough for one line at 390 px (a two-line label covers the box's top class)
-BEFORE_LABEL = "Before photos (mirror-averaged)" if TEST_TIME_FLIP else "Before real photos"
+BEFORE_LABEL = f"Before photos ({AVERAGED})" if TEST_TIME_FLIP or TEST_TIME_VIEWS else "Before real photos"
 THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.CURVE measures the same span
 
 
@@ -163,13 +168,16 @@ def _below(p: float) -> str:
 
 
 def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> ClassifyResult:
-    probs, unusual = (v[0] for v in model.assess(prep.pixels, flip=TEST_TIME_FLIP))
+    turn = TEST_TIME_VIEWS and prep.cut_out  # a photo cut out of its background: 6 views (model.inference)
+    probs, unusual = (v[0] for v in model.assess(prep.pixels, flip=TEST_TIME_FLIP, turn=turn))
     steps = [(enlarge(img, 112), caption) for img, caption in prep.steps]
     label = top_classes(probs) if prep.has_object else None  # no object: name no class
     before = model.fashion_mnist_only
-    # the same mirror average as the answer beside it (assess): only the training differs between the two boxes
+    # averaged over the same views as the answer beside it (assess): only the training differs between the two boxes
     before_label = (
-        top_classes(before.assess(prep.pixels, flip=TEST_TIME_FLIP)[0][0]) if before and prep.has_object else None
+        top_classes(before.assess(prep.pixels, flip=TEST_TIME_FLIP, turn=turn)[0][0])
+        if before and prep.has_object
+        else None
     )
     score = (float(probs.max()), float(unusual)) if prep.has_object else None
     results = model.real_photo_results or {}
@@ -430,6 +438,15 @@ def _as_the_app(cv: dict, results: dict | None = None) -> str:
     class in one pass too (RESULTS: real_photos.json), so the gap to the one-pass rows is not all training's."""
     if cv.get("mirror_averaged") and not TEST_TIME_FLIP:  # not "as Classify does" where it answers in one pass (94a #4)
         return ", with the input and its mirror image averaged (Classify answers in one pass, so not as it answers)"
+    if cv.get("views") and TEST_TIME_VIEWS:
+        return _as_the_app_views(results)
+    if cv.get("views"):  # measured over turned views that this app's Classify does not use
+        return f", each photo cut out of its background averaged over {SIX_VIEWS} (Classify does not turn photos, so not as it answers)"
+    if cv.get("mirror_averaged") and TEST_TIME_VIEWS:
+        return (
+            ", with the input and its mirror image averaged (Classify averages a photo it cut out of its background "
+            f"over {SIX_VIEWS}, so not as it answers)"
+        )
     if cv.get("mirror_averaged"):
         one = (((results or {}).get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {})
         one_pass = (
@@ -445,7 +462,25 @@ def _as_the_app(cv: dict, results: dict | None = None) -> str:
         )
     # where Classify itself averages with the mirror image, the table says these figures do not (review 93a #3)
     return ", in one pass of the network" + (
-        " (Classify averages each input with its mirror image, which these figures do not)" if TEST_TIME_FLIP else ""
+        f" ({classify_averages()}, which these figures do not)" if TEST_TIME_FLIP else ""
+    )
+
+
+def _as_the_app_views(results: dict | None) -> str:
+    """The third row answered as Classify does, over the turned views, and the fold models' top class the two other
+    ways, where real_photos.json's test_time_flip recorded them (the first two rows are one pass)."""
+    ways = (results or {}).get("test_time_flip") or {}
+    other = [
+        f"{ways[name]['at_app_thresholds']['top1']['mean']:.1%} ± {ways[name]['at_app_thresholds']['top1']['sd']:.1%} "
+        f"{said}"
+        for name, said in (("one pass", "in one pass"), ("mirror averaged", "with the mirror image alone"))
+        if "top1" in (ways.get(name) or {}).get("at_app_thresholds", {})
+    ]
+    return (
+        f", answering as Classify does: a photo it cut out of its background averaged over {SIX_VIEWS}, any other "
+        "with its mirror image (the first two rows: one pass"
+        + (f"; the fold models' top class is right for {' and '.join(other)}" if other else "")
+        + ")"
     )
 
 
@@ -454,7 +489,7 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
     (APP_HAS_SCORE: whether this app applies both too, i.e. the model folder has the score)."""
     if cv.get("has_unlike_score"):
         rules = (
-            f"(top class under {UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE:.0%} of the "
+            f"(top class under {UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of the "
             "photos of the ten classes it trained on)"
         )
         return (
@@ -531,8 +566,10 @@ def _at_equal_cost(rule: dict) -> str:
             f"{signed(100 * (with_rule[key]['mean'] - matched[key]['mean']), 1)} points on {name} "  # no +0.0 (110a U2)
             f"({fold_tally(matched[key], with_rule[key])})"
         )
+    # the rule may cost so little that the threshold alone matching it is the app's own (not "raised")
+    to = "raised to" if round(matched["unsure_below"], 4) > UNSURE_BELOW else "at"
     return (
-        f". A probability threshold alone, raised to {matched['unsure_below']:.0%}, gives up about as many right "
+        f". A probability threshold alone, {to} {matched['unsure_below']:.0%}, gives up about as many right "
         f'answers ({matched["right_and_sure"]["mean"]:.1%} right-and-sure); against it, the rule changes "Not '
         f'sure" by {changes[0]}, {changes[1]} and {changes[2]}'
     )
@@ -617,7 +654,7 @@ def _chosen_where(results: dict) -> str:
     # (review 97a #3: not a recipe it lost to, nor a mirror average it is not recorded to have used)
     on_them = [threshold.replace("both thresholds", "the app's thresholds")] if threshold else []
     measured = results.get("unlike_rule") or {}  # the run that measured the rule
-    if measured.get("recipe") and measured["recipe"] == (results.get("recipe_choice") or {}).get("chosen"):
+    if recipe_chosen(measured.get("recipe"), results):
         on_them.append("the fine-tune recipe")
     # the second rule's score was chosen on the folds of the run that measured the rule (review 97a #4)
     score = bool(measured.get("second_rule_scores"))
@@ -736,6 +773,12 @@ def _pooled(cv: dict) -> str:
 def _one_pass_curve(cv: dict) -> str:
     """Where the curve's answers were one pass while Classify's (and the mark's) are mirror-averaged (review 48a #1),
     said after what was chosen on the folds, so the mirror average is not read as chosen there (review 51a #2)."""
+    if TEST_TIME_VIEWS and not cv.get("views"):
+        way = "with its mirror image" if cv.get("mirror_averaged") else "in one pass"
+        return (
+            f"; each photo {way}, while Classify, and your input's mark, average a photo it cut out of its background "
+            f"over {SIX_VIEWS}"
+        )
     if TEST_TIME_FLIP and not cv.get("mirror_averaged"):
         return (
             "; each photo in one pass, while Classify, and your input's mark, average the input with its mirror image"
@@ -843,7 +886,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 else "less than those of over 99% of the photos of the ten classes it trained on"
             )
             words += (
-                f" How unusual its features are: {how} (above {UNLIKE_ABOVE:.0%} the app says “Not sure” whatever the "
+                f" How unusual its features are: {how} (above {UNLIKE_ABOVE * 100:.4g}% the app says “Not sure” whatever the "
                 "threshold)."
             )
         words += "</p>"
@@ -853,7 +896,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
 def how_sure_words(model: LoadedModel) -> str:
     """The panel's two or three sentences: why a ten-class network must be told when not to answer."""
     unlike = (
-        f" and its features are not more unusual than those of {UNLIKE_ABOVE:.0%} of the photos of the ten classes it"
+        f" and its features are not more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of the photos of the ten classes it"
         " trained on"
         if model.feature_distance is not None
         else ""
@@ -876,9 +919,10 @@ The app itself keeps {UNSURE_BELOW:.0%}."""
 
 def warm_up(model: LoadedModel) -> None:
     """Trace the two models' compiled calls: the first answer needs them, so app.py runs this before serving."""
-    model.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP)  # probabilities and features, in one call
+    # probabilities and features, in one call; with the turned views, so OpenCV is imported before the first photo
+    model.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP, turn=TEST_TIME_VIEWS)
     if model.fashion_mnist_only is not None:
-        model.fashion_mnist_only.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP)
+        model.fashion_mnist_only.assess(np.zeros((28, 28), np.uint8), flip=TEST_TIME_FLIP, turn=TEST_TIME_VIEWS)
 
 
 def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: bool = True) -> None:

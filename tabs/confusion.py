@@ -59,10 +59,13 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
     answers mirror-averaged (TEST_TIME_FLIP) the words say so, with its accuracy from ``flip`` (``measured_flip``)."""
     words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images"
     if TEST_TIME_FLIP:  # short: on a phone the matrix must start in the first screen
-        words += ", in one pass of the network, like everything on this tab (Classify averages each input with its " + (
-            f"mirror image: top class right on {flip['flip_test_accuracy']:.2%} of them). "
-            if flip
-            else "mirror image, so its answers can differ). "
+        words += (
+            ", in one pass of the network, like everything on this tab (Classify averages each of them with its "
+            + (
+                f"mirror image: top class right on {flip['flip_test_accuracy']:.2%} of them). "
+                if flip
+                else "mirror image, so its answers can differ). "
+            )
         )
     else:
         words += ". "

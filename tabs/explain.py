@@ -28,7 +28,7 @@ from tabs.checks import choice, number, true_or_false
 from tabs.files import enlarge, figure_file
 from tabs.inputs import input_conversion
 from tabs.memo import built_for, explainer
-from tabs.runs import and_list, percent
+from tabs.runs import and_list, classify_averages, percent
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on, shown_when
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -180,11 +180,7 @@ def explain(
     note = [
         f"**{method}** for **{CLASS_NAMES[c]}** ({percent(probs[c], 1)} in one pass of the network, {which}"
         # only where Classify does average (review 47c #2)
-        + (
-            "; Classify averages the input with its mirror image, so its numbers can differ)."
-            if TEST_TIME_FLIP
-            else ")."
-        ),
+        + (f"; {classify_averages()}, so its numbers can differ)." if TEST_TIME_FLIP else ")."),
         _map_words(method, heat, CLASS_NAMES[c], patch, model),
         METHOD_NOTES[method],
     ]

@@ -24,6 +24,7 @@ from tabs.runs import (
     ablation_words,
     batch_norm_causes,
     cause_strength,
+    classify_averages,
     losses_decimals,
     measured_alike,
     noise_tier,
@@ -558,7 +559,7 @@ def compare_shift(image_path: str | None, shift: float, model: LoadedModel):
 
 
 # said when Classify answers with the input and its mirror image averaged (model.inference.TEST_TIME_FLIP)
-ONE_PASS = " (one pass of each network; Classify averages the input with its mirror image, so its numbers can differ)"
+ONE_PASS = f" (one pass of each network; {classify_averages()}, so its numbers can differ)"
 
 
 def shift_words(cnn: np.ndarray, dense: np.ndarray, shift: int) -> str:

@@ -100,7 +100,7 @@ def model_status(model: LoadedModel) -> str:
             f" in one pass ({flip['flip_test_accuracy']:.2%} for Classify's top class, averaged with the mirror image, "
             'before its "Not sure" rules)'
             if measured
-            else " in one pass (Classify averages each input with its mirror image)"
+            else " in one pass (Classify averages each of these images with its mirror image)"
         )
     return f"Model: {model.source} — {accuracy}."
 

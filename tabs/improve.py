@@ -26,6 +26,7 @@ from model.inference import (
     FASHION_MNIST_ONLY,
     LADDER,
     TEST_TIME_FLIP,
+    TEST_TIME_VIEWS,
     UNLIKE_ABOVE,
     UNSURE_BELOW,
     LoadedModel,
@@ -39,6 +40,7 @@ from tabs.charts import waterfall
 from tabs.checks import choice
 from tabs.inputs import input_pixels
 from tabs.runs import (
+    SIX_VIEWS,
     TOO_CLOSE,
     also_chosen,
     and_list,
@@ -61,6 +63,7 @@ from tabs.runs import (
     thresholds_words,
     train_out,
     under,
+    views_kept,
 )
 from tabs.wiring import beside_the_input, pick_examples, rerun_on
 
@@ -546,7 +549,10 @@ def _optimistic(real: dict) -> str:
         return ""
     said = [
         # the mirror average bears on the mirror-averaged figure only, not on one pass's (review 86a #6)
-        "the mirror average (which bears on the mirror-averaged figure only)" if c == "the mirror average" else c
+        {
+            "the mirror average": "the mirror average (which bears on the mirror-averaged figure only)",
+            "the turned views": "the turned views (which bear on the figure over the views only)",  # not one pass
+        }.get(c, c)
         for c in chosen[::-1]
     ]
     return (
@@ -564,6 +570,8 @@ def _fine_tuned_top1(real: dict) -> str:
     """The fold models' top-class share in one pass, like the Fashion-MNIST-only model's, then as Classify answers."""
     after, folds = real["cross_validation"]["cv"]["top1"], real["cross_validation"]["folds"]
     one = ((real.get("test_time_flip") or {}).get("one pass") or {}).get("at_app_thresholds", {}).get("top1")
+    if real["cross_validation"].get("views"):
+        return _views_top1(real)
     if not real["cross_validation"].get("mirror_averaged"):
         return (
             f"{after['mean']:.1%} (the mean of {folds} fold models; standard deviation {100 * after['sd']:.1f} points)"
@@ -704,10 +712,48 @@ def _shipped_longer(model: LoadedModel) -> bool:
     return _same_weights(getattr(longer, "weights_sha256", None), f"{FASHION_MNIST_ONLY}/model.weights.h5")
 
 
+def _views_used() -> str:
+    """Whether Classify answers over the turned views (TEST_TIME_VIEWS), said after their name."""
+    return (
+        " Classify uses for a photo it cut out of its background"
+        if TEST_TIME_VIEWS
+        else ", which Classify does not use"
+    )
+
+
+def _views_top1(real: dict) -> str:
+    """The fold models' top-class share in one pass, with the mirror image alone, and over the turned views Classify
+    uses for a photo it cut out of its background, as far as real_photos.json recorded them."""
+    after, folds = real["cross_validation"]["cv"]["top1"], real["cross_validation"]["folds"]
+    ways = real.get("test_time_flip") or {}
+    figures = [
+        (ways[name]["at_app_thresholds"]["top1"], said)
+        for name, said in (("one pass", "in one pass"), ("mirror averaged", "with the mirror image alone"))
+        if "top1" in (ways.get(name) or {}).get("at_app_thresholds", {})
+    ]
+    figures.append((after, f"over the 6 turned and mirrored views{_views_used()}"))
+    first, rest = figures[0], figures[1:]
+    sds = and_list([f"{100 * f['sd']:.1f}" for f, _ in figures])
+    if not rest:
+        return f"{first[0]['mean']:.1%} {first[1]} (the mean of {folds} fold models; standard deviation {sds} points)"
+    return (
+        f"{first[0]['mean']:.1%} {first[1]} ("
+        + ", ".join(f"{f['mean']:.1%} {said}" for f, said in rest)
+        + f"; means of {folds} fold models, standard deviations {sds} points)"
+    )
+
+
 def _photos_change(real: dict) -> str:
     """The fine-tune rung's change, from what metrics.json records and how Classify answers (review 29a #2)."""
     generated = " and generated outliers (pictures that are none of the ten)" if real.get("generated_outliers") else ""
-    mirror = "averaged with the mirror image and " if TEST_TIME_FLIP else ""
+    mirror = (
+        "averaged over 6 turned and mirrored views of a photo it cut out of its background, or over the mirror pair "
+        "of any other input, and "
+        if TEST_TIME_VIEWS
+        else "averaged with the mirror image and "
+        if TEST_TIME_FLIP
+        else ""
+    )
     return (
         f"then fine-tuned on Fashion-MNIST plus real photos{generated}: the model Classify answers with (there "
         f"{mirror}with its Not sure rules; here one pass)"
@@ -1106,6 +1152,8 @@ def _flip_on_photos(model: LoadedModel) -> str:
         if recipe and same_recipe(recipe, fine_tune)
         else f"the fold models, fine-tuned by {fold_recipe_words(recipe, fine_tune)},"
     )
+    if "6 views" in ways and TEST_TIME_VIEWS:
+        return _views_on_photos(model.real_photo_results, at, folds)
     words = (
         f"Classify's answer uses it: on real photos by photographers {folds} never trained on, it took the share of "
         "photos of "
@@ -1159,6 +1207,45 @@ def _flip_on_photos(model: LoadedModel) -> str:
         if theirs != app:  # review 73a #3: the mirror average at its own thresholds too, like with like
             words += f" and the mirror average's {flipped['right_and_sure']['mean']:.1%}"
     return words + ". The other tabs show one pass of the network."
+
+
+def _views_on_photos(results: dict, at: str, folds: str) -> str:
+    """Where Classify also turns a photo it cut out of its background (model.inference.TEST_TIME_VIEWS): the three
+    ways on the real photos' folds, at the app's thresholds, and which way the thresholds' rule keeps."""
+    ways = results["test_time_flip"]
+    names = ("one pass", "mirror averaged", "6 views")
+    app = [ways[n]["at_app_thresholds"] for n in names]
+
+    def three(key: str) -> str:
+        return and_list([f"{a[key]['mean']:.1%}" for a in app])
+
+    kept = views_kept(results)
+    caveat = (
+        "; these folds are the ones the views were kept on, so their figures likely flatter them, by an amount not "
+        "measured"
+        if "the turned views" in also_chosen(results)
+        else "; by the rule on these folds the views would not be kept, so they are not what these folds pick"
+        if kept is False
+        else ""
+    )
+    others = [ways[n] for n in names[:2]]
+    theirs = {(w["unsure_below"], w.get("unlike_above")) for w in others}
+    rule = (
+        f" By the rule that chooses the thresholds, one pass and the mirror average would each take "
+        f"{thresholds_words(*theirs.pop())}, where their right-and-sure answers are "
+        f"{others[0]['right_and_sure']['mean']:.1%} and {others[1]['right_and_sure']['mean']:.1%}."
+        if len(theirs) == 1 and (ways["6 views"]["unsure_below"], ways["6 views"].get("unlike_above")) not in theirs
+        else ""
+    )
+    return (
+        f"Classify's answer uses it, and averages a photo it cut out of its background over {SIX_VIEWS}. On real "
+        f"photos by photographers {folds} never trained on, the share of photos of the ten whose top class the app's "
+        f"mapping accepts was {three('top1')} in one pass, with the mirror image, and over the 6 views (the views "
+        f"against the mirror image alone: {fold_tally(app[1]['top1'], app[2]['top1'])}){caveat}. {at}, right-and-sure "
+        f"answers were {three('right_and_sure')}, and “Not sure” on the garment a fold never trained on (all its "
+        f"photos, including those by people whose other photos the fold trained on) {three('unsure_unseen_garment')}, "
+        f"the same three ways.{rule} The other tabs show one pass of the network."
+    )
 
 
 def compare(image_path: str | None, first: str, second: str, model: LoadedModel):

@@ -25,6 +25,7 @@ from tabs.runs import (
     TOO_CLOSE,
     WIDE_GAP,
     and_list,
+    classify_averages,
     climbing,
     complete,
     losses_decimals,
@@ -596,11 +597,7 @@ def answers(run, shared, model: LoadedModel, examples: list[str]) -> tuple[dict,
     )
     note = (
         f"Both networks on {what}, one pass each"
-        + (
-            ". Classify averages the input with its mirror image, so its numbers for the shipped model can differ."
-            if TEST_TIME_FLIP
-            else "."
-        )
+        + (f". {classify_averages()}, so its numbers for the shipped model can differ." if TEST_TIME_FLIP else ".")
         + as_trained
         + " "
         + ROUNDED

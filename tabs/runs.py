@@ -10,9 +10,18 @@ import numpy as np
 
 from concepts.curves import OVERFIT_RISE, not_overfitted_because, rose_past, training_curves
 from model import playground
-from model.inference import FASHION_MNIST_ONLY, UNLIKE_ABOVE, UNSURE_BELOW, LoadedModel, read_json
+from model.augment import PHOTO_ROTATION
+from model.inference import (
+    FASHION_MNIST_ONLY,
+    TEST_TIME_FLIP,
+    TEST_TIME_VIEWS,
+    UNLIKE_ABOVE,
+    UNSURE_BELOW,
+    LoadedModel,
+    read_json,
+)
 from model.playground import DEFAULT, grid_run
-from model.real_photos import ACCEPTED, MIN_UNSURE, recipe_label
+from model.real_photos import ACCEPTED, MIN_UNSURE, recipe_chosen, recipe_label
 from model.recipe import ABLATIONS
 from tabs.charts import unsigned_zero
 from tabs.files import figure_file
@@ -332,6 +341,20 @@ def same_folds(results: dict) -> bool:
     return True
 
 
+# the 6 views Classify averages a photo it cut out of its background over (model.inference.TEST_TIME_VIEWS)
+SIX_VIEWS = f"6 views (as converted and turned {PHOTO_ROTATION}° each way, each also mirrored)"
+
+
+def classify_averages() -> str:
+    """How Classify averages its answer, for a tab that shows one pass ("" where Classify answers in one pass too)."""
+    if TEST_TIME_VIEWS:
+        return (
+            f"Classify averages a photo it cut out of its background over {SIX_VIEWS}, any other input with its "
+            "mirror image"
+        )
+    return "Classify averages each input with its mirror image" if TEST_TIME_FLIP else ""
+
+
 def mirror_kept(results: dict) -> bool | None:
     """Whether the folds' rule keeps the mirror average: each way at the thresholds chosen for it, ranked as
     benchmarks/real_photos.py's ``choose`` ranks thresholds, by the shortfall under the "Not sure" minimums first
@@ -342,11 +365,25 @@ def mirror_kept(results: dict) -> bool | None:
     if not one or not two:
         return None
 
-    def rank(way: dict) -> tuple[float, float]:
-        short = sum(max(0.0, floor - way[key]["mean"]) for key, floor in MIN_UNSURE.items() if key in way)
-        return round(short, 4), -round(way["right_and_sure"]["mean"], 4)
+    return None if _rank(one) == _rank(two) else _rank(two) < _rank(one)
 
-    return None if rank(one) == rank(two) else rank(two) < rank(one)
+
+def views_kept(results: dict) -> bool | None:
+    """Whether the folds' rule keeps the turned views over both one pass and the mirror average, ranked as
+    ``mirror_kept`` ranks; None where real_photos.json has no views in its table, or where they tie on both."""
+    flip = results.get("test_time_flip") or {}
+    ways = [flip.get(name) for name in ("one pass", "mirror averaged", "6 views")]
+    if not all(ways):
+        return None
+    ranks = [_rank(way) for way in ways]
+    return None if ranks[2] in ranks[:2] else ranks[2] < min(ranks[:2])
+
+
+def _rank(way: dict) -> tuple[float, float]:
+    """How benchmarks/real_photos.py's ``choose`` ranks: the shortfall under the "Not sure" minimums, then
+    right-and-sure answers."""
+    short = sum(max(0.0, floor - way[key]["mean"]) for key, floor in MIN_UNSURE.items() if key in way)
+    return round(short, 4), -round(way["right_and_sure"]["mean"], 4)
 
 
 def also_chosen(results: dict) -> list[str]:
@@ -354,9 +391,12 @@ def also_chosen(results: dict) -> list[str]:
     averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
     cv = results.get("cross_validation") or {}
     also = []
-    if cv.get("mirror_averaged") and mirror_kept(results):  # only where these folds' rule kept it (review 112a U1)
+    if cv.get("views"):  # answered over the turned views: those, where these folds' rule kept them
+        if views_kept(results):
+            also.append("the turned views")
+    elif cv.get("mirror_averaged") and mirror_kept(results):  # only where these folds' rule kept it (review 112a U1)
         also.append("the mirror average")
-    if cv.get("recipe") and (results.get("recipe_choice") or {}).get("chosen") == cv["recipe"]:
+    if recipe_chosen(cv.get("recipe"), results):
         also.append("the fine-tune recipe")
     if (results.get("unlike_rule") or {}).get("second_rule_scores") and same_folds(results):
         also.append("the second rule's score")  # which score it is: chosen on the same folds (review 96a #3)

@@ -21,7 +21,7 @@ from tabs.checks import text as check_text
 from tabs.files import figure_file, image_file
 from tabs.inputs import input_pixels
 from tabs.memo import built_for, fitted_record, stored_logits
-from tabs.runs import confidence_state, percent
+from tabs.runs import classify_averages, confidence_state, percent
 from tabs.wiring import RAW, beside_the_input, first_example, pick_examples, rerun_on
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
@@ -35,8 +35,7 @@ CALIBRATION_LEAD = """### Your temperature on the whole test set
 Does a 90% probability mean the model is right 90% of the time? The slider's temperature, applied to the model's
 logits for every Fashion-MNIST test image, moves this reliability diagram and its calibration error (ECE)."""
 # after CALIBRATION_LEAD where Classify answers mirror-averaged (model.inference.TEST_TIME_FLIP)
-ONE_PASS = """The logits are one pass of the network; Classify averages each input with its mirror image, so its
-probabilities can differ."""
+ONE_PASS = f"""The logits are one pass of the network; {classify_averages()}, so its probabilities can differ."""
 # Gradio's Label writes each probability rounded to a whole percent (its frontend's Math.round), which Python cannot
 # change: its two panels are labelled "rounded" (one line at 390 px), and a caption under the bars and under the typed
 # table says how, and where the finer numbers are (review 31c C1). Under the bars, so the bars keep their place on
@@ -539,7 +538,11 @@ def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> st
     also says "Not sure" for inputs unlike its training photos (a fitted feature distance)."""
     under = [int((softmax.softmax(logits, t).max(axis=1) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
     # what Classify does besides: only what it does (review 47c #2: the mirror average is TEST_TIME_FLIP's)
-    mirror = "Classify applies the line after averaging each input with its mirror image" if TEST_TIME_FLIP else ""
+    mirror = (
+        f"Classify applies the line after averaging ({classify_averages().removeprefix('Classify averages ')})"
+        if TEST_TIME_FLIP
+        else ""
+    )
     if under[0] == under[1]:
         return (
             f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,} in one pass of "

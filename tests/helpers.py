@@ -13,6 +13,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "weights"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")  # apt-get install chromium
+# how Classify averages its answer (model.inference.TEST_TIME_FLIP, TEST_TIME_VIEWS), as the tabs must say it
+AVERAGES = (
+    "a photo it cut out of its background over 6 views (as converted and turned 12° each way, each also mirrored), "
+    "any other input with its mirror image"
+)
+
+
+def mirror_only(real: dict) -> dict:
+    """A copy of real_photos.json's results as a run answered mirror averaged, without the turned views, records it."""
+    import copy
+
+    real = copy.deepcopy(real)
+    real["cross_validation"]["views"] = False
+    del real["test_time_flip"]["6 views"]
+    return real
 
 
 def write_idx(path: Path, array: np.ndarray) -> None:

@@ -62,7 +62,7 @@ def test_the_ladder_quotes_the_runs_numbers(shipped_model):
     assert f"{real['untrained']['results']['Fashion-MNIST-only model']['top1']:.1%}" in words
     assert f"{real['cross_validation']['cv']['top1']['mean']:.1%}" in words  # the fold models, new photographers
     one = real["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]  # one pass, like the 61.3% beside it
-    assert f"{one['mean']:.1%} in one pass" in words and f"standard deviations {100 * one['sd']:.1f} and" in words
+    assert f"{one['mean']:.1%} in one pass" in words and f"standard deviations {100 * one['sd']:.1f}, " in words
 
 
 def test_what_did_not_help_quotes_the_ablations(shipped_model):

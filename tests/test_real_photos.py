@@ -334,7 +334,7 @@ def test_a_probability_the_label_rounds_up_to_the_threshold_is_said_to_be(below)
     shown = int(p * 100 + 0.5)  # the Label's Math.round
     assert words.startswith("**Not sure: no class is likely enough.**")
     assert abs(p * 1000 - round(p * 1000)) < 1e-6  # a whole tenth of a percent: the verdict shows it exactly
-    if shown >= UNSURE_BELOW * 100:
+    if shown >= round(UNSURE_BELOW * 100):  # 0.55 * 100 is 55.00000000000001
         assert (
             below < 0.005
             and f"gets {round(p * 1000) / 10:.1f}% (the Top 3 box below rounds it to {shown}%), under the" in words
@@ -387,7 +387,7 @@ def test_the_readme_names_every_not_sure_classify_gives():
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert (
         '"Not sure" when no clear object is found, when no class is likely enough, or when the photo\'s features are '
-        f"more unusual than those of {UNLIKE_ABOVE:.0%} of its training photos of the ten classes." in readme
+        f"more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of its training photos of the ten classes." in readme
     )
 
 
@@ -456,7 +456,8 @@ def test_a_fold_run_that_did_not_record_its_outliers_is_not_relabelled_by_the_de
     from model import real_photos
 
     shipped = Path(__file__).resolve().parent.parent / "model" / "weights"
-    recipe = json.loads((shipped / "real_photos.json").read_text())["cross_validation"]["recipe"]
+    recorded = json.loads((shipped / "real_photos.json").read_text())["cross_validation"]["recipe"]
+    recipe = {k: v for k, v in recorded.items() if k != "outliers"}  # as folds files from before it was recorded
     fine_tune = json.loads((shipped / "metrics.json").read_text())["real_photos"]
     assert "outliers" not in recipe and set(fine_tune["generated_outliers"].values()) == {1500}
     monkeypatch.setattr(real_photos, "OUTLIERS_PER_FAMILY", 3000)  # a later default

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from model.data import CLASS_NAMES
-from tests.helpers import ROOT, SHIPPED, yardstick
+from model.inference import UNSURE_BELOW
+from tests.helpers import AVERAGES, ROOT, SHIPPED, yardstick
 
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 FLIP = json.loads((SHIPPED / "test_time_flip.json").read_text())["shipped model"]
@@ -39,7 +40,7 @@ def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged
         "the network, like everything on this tab"
     )
     assert (
-        f"(Classify averages each input with its mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)."
+        f"(Classify averages each of them with its mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)."
         in words
     )
 
@@ -391,7 +392,7 @@ BLACK = probabilities(dress=0.12, coat=0.11)
             "Coat",
             [
                 "Its top classes: Coat 35.0%, then Dress 30.0%.",
-                "In one pass, that is under the app's 40% line for *Not sure*.",
+                f"In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*.",
                 "the top class is Dress (12.0%).",
             ],
             ["It answers", "almost evenly", "near-tie", "scale speaking"],
@@ -1187,23 +1188,22 @@ def test_the_not_sure_line_says_only_what_classify_does(monkeypatch, flip, unlik
     from tabs import softmax as tab
 
     monkeypatch.setattr(tab, "TEST_TIME_FLIP", flip)
-    logits = np.array([[2.0, 1.0, 0.0], [0.3, 0.2, 0.1]])  # the second's top: 36.7% at T = 1, 50.6% at T = 0.2
+    logits = np.array([[2.0, 1.0, 0.0], [0.5, 0.2, 0.1]])  # the second's top: 41.5% at T = 1, 73.6% at T = 0.2
     moved = tab._not_sure_line(logits, 0.2, unlike)
     assert "1 test image has a top probability under it at T = 1, 0 at T = 0.200 (one pass of the network" in moved
     expected = {
-        (True, True): "; Classify applies the line after averaging each input with its mirror image, and also says "
+        (True, True): f"; Classify applies the line after averaging ({AVERAGES}), and also says "
         "*Not sure* for inputs unlike its training photos, so its own counts can differ)",
         (False, True): "; Classify also says *Not sure* for inputs unlike its training photos, so its own counts can "
         "differ)",
-        (True, False): "; Classify applies the line after averaging each input with its mirror image, so its own "
-        "counts can differ)",
+        (True, False): f"; Classify applies the line after averaging ({AVERAGES}), so its own counts can differ)",
         (False, False): ")",
     }
     assert moved.endswith("(one pass of the network" + expected[flip, unlike])
     same = tab._not_sure_line(logits, 1.0, unlike)
     assert same.endswith(
         "(1 in one pass of the network"
-        + ("; Classify applies the line after averaging each input with its mirror image)" if flip else ")")
+        + (f"; Classify applies the line after averaging ({AVERAGES}))" if flip else ")")
     )
 
 
@@ -1277,7 +1277,7 @@ def test_almost_evenly_is_said_with_its_figure_and_a_same_top_unsure_answer_gets
     black = np.full(10, (1 - 0.113) / 9)
     black[4] = 0.113
     note = normalization.scale_note(unsure, black, "Dress")
-    assert "under the app's 40% line for *Not sure*" in note
+    assert f"under the app's {UNSURE_BELOW:.0%} line for *Not sure*" in note
     assert (
         "For an all-black image the top class is Coat too, but at 11.3%: this image's probabilities differ from it by "
         "up to 8.7 points, so the image still moves the probabilities, though not the top class." in note
@@ -1387,10 +1387,14 @@ def test_review_98c_wordings(shipped_model):
     assert "Occlusion 0.30" in explain.kept_ranking_words({"Occlusion": 0.381}, {"Occlusion": 0.30})
 
 
-def test_review_99c_wordings():
-    """#2: the black image's own top shared as printed names no winner; #3: a tie straddling the 40% line is parted;
+def test_review_99c_wordings(monkeypatch):
+    """#2: the black image's own top shared as printed names no winner; #3: a tie straddling a 40% line is parted (at
+    the app's own line two classes cannot straddle it where it is over 50%, so the line is set to 40% here);
     #1: a chance line as close as 0.0003 to the image's |ρ| gets the digits that part them."""
     from tabs import explain, normalization
+
+    monkeypatch.setattr(normalization, "UNSURE_BELOW", 0.4)
+    monkeypatch.setattr(normalization, "is_unsure", lambda probs, unusual=0.0: bool(np.max(probs) < 0.4))
 
     bug = np.full(10, 0.05)
     bug[4] = 0.6

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from concepts.saliency import METHODS
-from tests.helpers import ROOT, SHIPPED
+from tests.helpers import AVERAGES, ROOT, SHIPPED
 
 DELETION = json.loads((SHIPPED / "deletion.json").read_text())
 TOP, EVERY = "rank_correlation_top_layer", "rank_correlation_randomized"
@@ -1169,7 +1169,7 @@ def test_the_maps_note_names_the_mirror_average_only_where_classify_uses_it(ship
     note = explain.explain(example, "Top class", explain.GRAD_CAM, model=shipped_model)[2]
     head = note[: note.index(").") + 2]  # the note's first sentence
     assert head.endswith(
-        "the top class; Classify averages the input with its mirror image, so its numbers can differ)."
+        f"the top class; Classify averages {AVERAGES}, so its numbers can differ)."
         if flip
         else "in one pass of the network, the top class)."
     )

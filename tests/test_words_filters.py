@@ -17,7 +17,7 @@ from concepts import features
 from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
 from tabs import filters
 from tabs.inputs import input_pixels
-from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting, yardstick
+from tests.helpers import AVERAGES, ROOT, SHIPPED, reshuffles_only_when_augmenting, yardstick
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 EXAMPLES = sorted((SHIPPED / "examples").glob("*.png"))
@@ -136,7 +136,7 @@ def test_the_shift_charts_label_names_the_cnns_unshifted_answer_not_confidence()
 def test_the_shift_words_say_one_pass_when_classify_mirror_averages(flip, monkeypatch):
     monkeypatch.setattr(filters, "TEST_TIME_FLIP", flip)
     words = filters.shift_words(_probabilities(1, 0.9), _probabilities(1, 0.5), 0)
-    caveat = "(one pass of each network; Classify averages the input with its mirror image, so its numbers can differ)"
+    caveat = f"(one pass of each network; Classify averages {AVERAGES}, so its numbers can differ)"
     assert (caveat in words) == flip
 
 

@@ -14,7 +14,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting, yardstick
+from model.real_photos import recipe_chosen
+from tests.helpers import ROOT, SHIPPED, mirror_only, reshuffles_only_when_augmenting, yardstick
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 LADDER_KEYS = ("notebook", "notebook-bn", "vgg", "vgg-aug", "baseline")  # the ladder's 10-epoch rungs, in order
@@ -404,11 +405,14 @@ def test_the_unseen_garment_is_not_said_to_be_new_peoples_photos(shipped_model, 
     monkeypatch.setattr(improve, "TEST_TIME_FLIP", True)
     words = one_line(improve._flip_on_photos(shipped_model))
     ways = REAL["test_time_flip"]
-    one, two = (ways[w]["at_app_thresholds"]["unsure_unseen_garment"]["mean"] for w in ("one pass", "mirror averaged"))
+    one, two, six = (
+        ways[w]["at_app_thresholds"]["unsure_unseen_garment"]["mean"]
+        for w in ("one pass", "mirror averaged", "6 views")
+    )
     assert (
         "“Not sure” on the garment a fold never trained on (all its photos, including those by people whose other "
-        f"photos the fold trained on) from {one:.1%} to {two:.1%} (higher on 2 of 3 folds, lower on 1)" in words
-    )  # review 36a #1, #2: the fold tally beside it, and no photo of the garment was trained on
+        f"photos the fold trained on) {one:.1%}, {two:.1%} and {six:.1%}, the same three ways" in words
+    )  # review 36a #1, #2: no photo of the garment was trained on
     assert "garment a fold never saw" not in words
 
 
@@ -683,7 +687,10 @@ def test_the_photo_rung_says_the_ladder_runs_it_in_one_pass_where_classify_avera
     assert np.allclose(
         photo.predict(pixels)[0], shipped_model.probabilities(pixels[0, ..., 0])[0], atol=1e-5
     )  # one pass
-    assert "the model Classify answers with (there averaged with the mirror image" in photo.change
+    assert (
+        "the model Classify answers with (there averaged over 6 turned and mirrored views of a photo it cut out of its "
+        "background, or over the mirror pair of any other input, and with its Not sure rules; here one pass)"
+    ) in photo.change
     assert "here one pass" in photo.change
 
 
@@ -840,18 +847,19 @@ def test_the_27_epoch_rungs_reestimated_score_is_its_own(shipped_model):
 
 def test_the_fine_tune_rungs_change_follows_what_it_trained_on_and_how_classify_answers(monkeypatch):
     """Review 29a #2: the generated outliers and the mirror average are named only where they are true."""
-    from model.inference import TEST_TIME_FLIP
     from tabs import improve
 
     real = METRICS["real_photos"]
     words = improve._photos_change(real)
     assert ("and generated outliers (pictures that are none of the ten)" in words) == bool(real["generated_outliers"])
-    assert ("averaged with the mirror image" in words) == TEST_TIME_FLIP
+    assert "averaged over 6 turned and mirrored views of a photo it cut out" in words
     assert "generated" not in improve._photos_change({**real, "generated_outliers": {}})
     rung = {r.name: r for r in improve.rungs(fake_model())}[improve.PHOTOS]
     assert rung.change == words
-    monkeypatch.setattr(improve, "TEST_TIME_FLIP", not TEST_TIME_FLIP)
-    assert ("averaged with the mirror image" in improve._photos_change(real)) == (not TEST_TIME_FLIP)
+    monkeypatch.setattr(improve, "TEST_TIME_VIEWS", False)  # mirror averaged only
+    assert "(there averaged with the mirror image and with its" in improve._photos_change(real)
+    monkeypatch.setattr(improve, "TEST_TIME_FLIP", False)  # one pass
+    assert "averaged" not in improve._photos_change(real)
 
 
 # -- review 31a: the shipped runs told by their weights; a lead, a re-run note and a split that follow the folder ---
@@ -1062,16 +1070,18 @@ def test_the_fold_models_top_class_share_says_what_its_spread_is(shipped_model):
     from tabs import improve
 
     cv = REAL["cross_validation"]
-    after, one = cv["cv"]["top1"], REAL["test_time_flip"]["one pass"]["at_app_thresholds"]["top1"]
+    after = cv["cv"]["top1"]
+    one, two = (REAL["test_time_flip"][w]["at_app_thresholds"]["top1"] for w in ("one pass", "mirror averaged"))
     words = one_line(improve.verdict_words(shipped_model))
     assert (
-        f"{one['mean']:.1%} in one pass ({after['mean']:.1%} with the mirror average Classify uses; means of "
-        f"{cv['folds']} fold models, standard deviations {100 * one['sd']:.1f} and {100 * after['sd']:.1f} points)"
-        in words
+        f"{one['mean']:.1%} in one pass ({two['mean']:.1%} with the mirror image alone, {after['mean']:.1%} over the "
+        "6 turned and mirrored views Classify uses for a photo it cut out of its background; means of "
+        f"{cv['folds']} fold models, standard deviations {100 * one['sd']:.1f}, {100 * two['sd']:.1f} and "
+        f"{100 * after['sd']:.1f} points)" in words
     )
     assert "±" not in words
     # review 49a #2: mirror-averaged with no one-pass record: said beside the one-pass Fashion-MNIST-only share
-    older = copy.deepcopy(REAL)
+    older = mirror_only(REAL)
     del older["test_time_flip"]
     assert improve._fine_tuned_top1(older) == (
         f"{after['mean']:.1%} with the mirror average Classify uses (the mean of {cv['folds']} fold models; standard "
@@ -1098,11 +1108,11 @@ def test_the_fold_models_figures_carry_what_was_chosen_on_their_folds(shipped_mo
     table says; another folder whose file records no such choice gets no caveat."""
     from tabs import improve
 
-    assert REAL["recipe_choice"]["chosen"] == REAL["cross_validation"]["recipe"] and REAL["test_time_flip"]
+    assert recipe_chosen(REAL["cross_validation"]["recipe"], REAL) and REAL["test_time_flip"]
     words = one_line(improve.verdict_words(shipped_model))
     assert (
-        "scored on photographers they never trained on; the fine-tune recipe and the mirror average (which bears on "
-        "the mirror-averaged figure only) were chosen on these same folds, so the fold models' figures are likely "
+        "scored on photographers they never trained on; the fine-tune recipe and the turned views (which bear on "
+        "the figure over the views only) were chosen on these same folds, so the fold models' figures are likely "
         "optimistic, by an amount not measured (the Classify tab has the details)." in words  # review 86a #6
     )
     real = copy.deepcopy(REAL)
@@ -1317,9 +1327,11 @@ def test_two_fine_tune_seeds_are_both_and_the_mirror_is_said_only_where_classify
     assert improve._against_the_start([start + 0.001, start + 0.002], shipped_model).startswith(": both ended above")
     assert improve._against_the_start([start + 0.001] * 3, shipped_model).startswith(": all 3 ended above")
     assert " Classify uses" in improve._fine_tuned_top1(REAL)
-    monkeypatch.setattr(improve, "TEST_TIME_FLIP", False)
+    monkeypatch.setattr(improve, "TEST_TIME_VIEWS", False)
     assert "Classify uses" not in improve._fine_tuned_top1(REAL)
-    assert ", which Classify does not use" in improve._fine_tuned_top1(REAL)
+    assert "mirrored views, which Classify does not use" in improve._fine_tuned_top1(REAL)
+    monkeypatch.setattr(improve, "TEST_TIME_FLIP", False)
+    assert ", which Classify does not use" in improve._fine_tuned_top1(mirror_only(REAL))
     monkeypatch.setattr(classify, "TEST_TIME_FLIP", False)
     said = classify._as_the_app({"mirror_averaged": True})
     assert "as Classify does" not in said and "(Classify answers in one pass, so not as it answers)" in said

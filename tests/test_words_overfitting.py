@@ -20,7 +20,7 @@ from model import playground
 from model.recipe import ABLATIONS
 from tabs import overfitting
 from tabs import playground as tab
-from tests.helpers import ROOT, SHIPPED, reshuffles_only_when_augmenting, yardstick
+from tests.helpers import AVERAGES, ROOT, SHIPPED, reshuffles_only_when_augmenting, yardstick
 
 RUNS = json.loads((SHIPPED / "ablations.json").read_text())
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
@@ -399,7 +399,7 @@ def test_the_shipped_models_panel_says_one_pass_where_classify_mirror_averages(m
     model = SimpleNamespace(probabilities=lambda pixels: probs)
     note = tab.answers(run, (None, np.zeros((28, 28), np.uint8)), model, [])[2]
     assert note.startswith("Both networks on your image (the last one classified), one pass each")
-    assert ("Classify averages the input with its mirror image" in note) == flip
+    assert (f". Classify averages {AVERAGES}, so its numbers for the shipped model can differ." in note) == flip
 
 
 def test_the_shipped_branch_mirror_averages():
