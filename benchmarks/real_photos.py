@@ -314,11 +314,9 @@ def report_scores(cv: dict) -> dict | None:
     return {name: {k: _stats(v) for k, v in entry.items()} for name, entry in result.items()}
 
 
-def report_second_rules(path: Path, cv: dict) -> dict | None:
-    """Energy or max logit in the Mahalanobis score's place as the "unlike" rule: each as a percentile of the fold's
-    training photos (their logits from the kept features through the fold model's last layer), both thresholds
-    chosen for it by ``choose``. None unless the run kept its fold models (``fold{k}.keras``)."""
-    models = [path.parent / f"fold{k}.keras" for k in range(len(cv["folds"]))]
+def _last_layers(path: Path, folds: int) -> list | None:
+    """Each fold model's output layer (kernel, bias), from ``fold{k}.keras`` beside PATH; None if one is missing."""
+    models = [path.parent / f"fold{k}.keras" for k in range(folds)]
     if not all(m.exists() for m in models):
         return None
     import keras  # only here: the rest of the benchmark runs without loading the fold models
@@ -327,36 +325,63 @@ def report_second_rules(path: Path, cv: dict) -> dict | None:
     for m in models:
         weights = [layer.get_weights() for layer in keras.saving.load_model(m, compile=False).layers]
         last.append([w for w in weights if w][-1])  # the output layer's kernel and bias
+    return last
+
+
+def _with_score(cv: dict, last: list, measure) -> dict:
+    """CV with MEASURE (of the logits) as the "unlike" score: a percentile of each fold's training photos' scores."""
+    alt = {
+        **cv,
+        "row_percentile": cv["row_percentile"].copy(),
+        "generated_percentile": cv["generated_percentile"].copy(),
+    }
+    for k, (kernel, bias) in enumerate(last):
+        ref = (cv["reference_fold"] == k) & cv["reference_real"]
+        reference = np.sort(measure(cv["reference_features"][ref].astype(np.float64) @ kernel + bias))
+        for part in ("row", "generated"):
+            mine = cv[f"{part}_fold"] == k
+            scores = measure(cv[f"{part}_logits"][mine].astype(np.float64))
+            alt[f"{part}_percentile"][mine] = np.searchsorted(reference, scores, side="left") / len(reference)
+    return alt
+
+
+def _second_rule(runs: list[dict]) -> dict:
+    """One "unlike" score's thresholds chosen on RUNS pooled, the first run's figures there, and the mean over
+    every run's fold models (``pooled``: what the rule ranked scores by, its shortfall under the minimums first)."""
+    below, unlike, grid = choose(runs)
+    chosen = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
+    s = summary(fold_scores(runs[0], below, unlike))
+    pooled = {k: chosen[k] for k in KEYS} | {
+        "shortfall": round(_shortfall(chosen), 4),
+        "fold_models": sum(len(r["folds"]) for r in runs),
+    }
+    return {"unsure_below": below, "unlike_above": unlike, **{k: s[k] for k in KEYS}, "pooled": pooled}
+
+
+def report_second_rules(path: Path, cv: dict, pool: list[Path] | None = None) -> dict | None:
+    """Energy or max logit in the Mahalanobis score's place as the "unlike" rule: each as a percentile of the fold's
+    training photos (their logits from the kept features through the fold model's last layer), both thresholds
+    chosen for it by ``choose``, on PATH's folds or on POOL's (runs of the same folds, PATH among them) pooled, and
+    scored on PATH's. None unless every run kept its fold models (``fold{k}.keras``)."""
+    paths = [path] + [p for p in pool or [] if p != path]
+    runs = [cv] + [load_cv(p) for p in paths[1:]]
+    layers = [_last_layers(p, len(run["folds"])) for p, run in zip(paths, runs, strict=True)]
+    if any(last is None for last in layers):
+        return None
     result = {}
     for name, measure in LOGIT_SCORES.items():
-        alt = {
-            **cv,
-            "row_percentile": cv["row_percentile"].copy(),
-            "generated_percentile": cv["generated_percentile"].copy(),
-        }
-        for k, (kernel, bias) in enumerate(last):
-            ref = (cv["reference_fold"] == k) & cv["reference_real"]
-            reference = np.sort(measure(cv["reference_features"][ref].astype(np.float64) @ kernel + bias))
-            for part in ("row", "generated"):
-                mine = cv[f"{part}_fold"] == k
-                scores = measure(cv[f"{part}_logits"][mine].astype(np.float64))
-                alt[f"{part}_percentile"][mine] = np.searchsorted(reference, scores, side="left") / len(reference)
-        below, unlike, _ = choose(alt)
-        s = summary(fold_scores(alt, below, unlike))
-        result[name] = {"unsure_below": below, "unlike_above": unlike, **{k: s[k] for k in KEYS}}
-    below, unlike, _ = choose(cv)
-    s = summary(fold_scores(cv, below, unlike))
-    result["relative Mahalanobis (the app's)"] = {
-        "unsure_below": below,
-        "unlike_above": unlike,
-        **{k: s[k] for k in KEYS},
-    }
-    print("\nThe 'unlike' rule's score, each with the thresholds chosen for it on these folds:")
+        alts = [_with_score(run, last, measure) for run, last in zip(runs, layers, strict=True)]
+        result[name] = _second_rule(alts)
+    result["relative Mahalanobis (the app's)"] = _second_rule(runs)
+    print(
+        "\nThe 'unlike' rule's score, each with the thresholds chosen for it on the runs pooled, on the first run's folds:"
+    )
     print("| score | thresholds | " + " | ".join(KEYS) + " |\n|---|---|" + "---|" * len(KEYS))
     for name, r in result.items():
         print(
             f"| {name} | {r['unsure_below']:.2f}, {r['unlike_above']:.1%} | "
             + " | ".join(_pm(r[k]) for k in KEYS)
+            + f" | pooled: right and sure {r['pooled']['right_and_sure']:.1%}, shortfall {r['pooled']['shortfall']:.4f}"
             + " |"
         )
     return result
@@ -395,7 +420,7 @@ def report_unlike(path: Path, pool: list[Path] | None = None) -> dict:
     )
     return {
         "auroc": report_scores(cv),
-        "second_rule_scores": report_second_rules(path, cv),
+        "second_rule_scores": report_second_rules(path, cv, pool),
         "recipe": cv["recipe"],
         "chosen": {"unsure_below": below, "unlike_above": unlike},
         "app": {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE},  # what "with" was measured at (69a #5)

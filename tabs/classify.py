@@ -556,6 +556,11 @@ def _at_equal_cost(rule: dict) -> str:
     if not matched:
         # review 50a #3: nothing measured "part of": only the direction is certain
         return " (a higher probability threshold alone also says “Not sure” more often; at equal cost it was not compared with the rule here)"
+    if round(matched["unsure_below"], 4) <= UNSURE_BELOW:  # the rule cost too little for a higher threshold to match
+        return (
+            f" (a probability threshold alone that gives up as many right answers would be this same {UNSURE_BELOW:.0%}, "
+            "so the comparison above is already at equal cost)"
+        )
     changes = []
     for key, name in (
         ("unsure_unseen_garment", "the garment never trained on"),
@@ -566,10 +571,8 @@ def _at_equal_cost(rule: dict) -> str:
             f"{signed(100 * (with_rule[key]['mean'] - matched[key]['mean']), 1)} points on {name} "  # no +0.0 (110a U2)
             f"({fold_tally(matched[key], with_rule[key])})"
         )
-    # the rule may cost so little that the threshold alone matching it is the app's own (not "raised")
-    to = "raised to" if round(matched["unsure_below"], 4) > UNSURE_BELOW else "at"
     return (
-        f". A probability threshold alone, {to} {matched['unsure_below']:.0%}, gives up about as many right "
+        f". A probability threshold alone, raised to {matched['unsure_below']:.0%}, gives up about as many right "
         f'answers ({matched["right_and_sure"]["mean"]:.1%} right-and-sure); against it, the rule changes "Not '
         f'sure" by {changes[0]}, {changes[1]} and {changes[2]}'
     )

@@ -1230,9 +1230,17 @@ def _views_on_photos(results: dict, at: str, folds: str) -> str:
     )
     others = [ways[n] for n in names[:2]]
     theirs = {(w["unsure_below"], w.get("unlike_above")) for w in others}
+    # why they would take other thresholds: the minimums they miss at the app's (as printed, review 85a #3)
+    missed = [
+        MISSED[key]
+        for key, floor in MIN_UNSURE.items()
+        if all(key in a and round(a[key]["mean"], 3) < floor for a in app[:2])
+    ]
     rule = (
-        f" By the rule that chooses the thresholds, one pass and the mirror average would each take "
-        f"{thresholds_words(*theirs.pop())}, where their right-and-sure answers are "
+        " By the rule that chooses the thresholds, one pass and the mirror average would each take "
+        f"{thresholds_words(*theirs.pop())}"
+        + (f" (at the app's, both fall under the minimum for “Not sure” on {and_list(missed)})" if missed else "")
+        + ", where their right-and-sure answers are "
         f"{others[0]['right_and_sure']['mean']:.1%} and {others[1]['right_and_sure']['mean']:.1%}."
         if len(theirs) == 1 and (ways["6 views"]["unsure_below"], ways["6 views"].get("unlike_above")) not in theirs
         else ""

@@ -774,7 +774,8 @@ def test_the_docs_yardsticks_follow_the_files():
     step = 100 * (METRICS["test_accuracy"] - BEFORE["test_accuracy"])
     assert (
         f"Real photos changed test accuracy by {step:.2f} points ({BEFORE['test_accuracy']:.2%} → "
-        f"{METRICS['test_accuracy']:.2%}), level with the lowest of the fine-tunes from the same start: the three fold "
+        f"{METRICS['test_accuracy']:.2%}), {100 * min(folds) - 100 * METRICS['test_accuracy']:.2f} points below the lowest "
+        "of the fine-tunes from the same start: the three fold "
         "models, "
         f"fine-tuned by the same recipe on about two thirds of the photos (each also leaving out one of the three kinds "
         "of photos that are none of the ten, hats, shorts or skirts, and one of the three families of generated "
@@ -814,7 +815,7 @@ def test_the_docs_yardsticks_follow_the_files():
     assert "a hint of a small cost" not in ladder  # review 39b L3: chosen on those images, the start is flattered
     # review 28b #4: the real-photo rise is the fine-tuning's, measured on the fold models, not the shipped seeds'
     flip, untrained = real["test_time_flip"], real["untrained"]["results"]["Fashion-MNIST-only model"]["top1"]
-    one, two = flip["one pass"]["top1"], flip["mirror averaged"]["top1"]
+    one, two, six = (flip[w]["top1"] for w in ("one pass", "mirror averaged", "6 views"))
     # review 35b #7: the spread is a standard deviation across the fold models, not an interval: said so, no "±"
     assert len(one["folds"]) == len(two["folds"]) == 3
     assert one["sd"] == pytest.approx(np.std(one["folds"], ddof=1)) and two["sd"] == pytest.approx(
@@ -830,12 +831,13 @@ def test_the_docs_yardsticks_follow_the_files():
         f"{untrained:.1%} "
         f"(Fashion-MNIST-only model) to {one['mean']:.1%} in one pass, the mean of {len(one['folds'])} fold models "
         f"measured on photographers they never trained on (standard deviation {100 * one['sd']:.1f} points across the "
-        f"folds; mirror averaged, as Classify answers, {two['mean']:.1%}, standard deviation {100 * two['sd']:.1f} "
-        "points; [real-photos.md](real-photos.md))." in ladder
+        f"folds; mirror averaged, {two['mean']:.1%}, standard deviation {100 * two['sd']:.1f} points; averaged over "
+        f"the 6 turned and mirrored views Classify uses for a photo it cuts out, {six['mean']:.1%}, standard deviation "
+        f"{100 * six['sd']:.1f} points; [real-photos.md](real-photos.md))." in ladder
     )
     assert f"{one['mean']:.1%} ±" not in ladder and f"{two['mean']:.1%} ±" not in ladder
     assert "a hint of a small cost, and took the share" not in ladder
-    assert f"{min(folds):.2%}" == f"{METRICS['test_accuracy']:.2%}"  # "level with the lowest" (review 94b #4)
+    assert min(folds) > METRICS["test_accuracy"]  # "below the lowest" (review 94b #4)
     ablations = " ".join((ROOT / "docs" / "ablations.md").read_text(encoding="utf-8").split())
     avg, base = RUNS["avgpool"]["test_accuracy"], RUNS["baseline"]["test_accuracy"]
     assert (

@@ -286,6 +286,21 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seed", "7"])
     with pytest.raises(SystemExit, match="--init .* disagrees"):
         fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--init", str(tmp_path)])
+    # the report: the first run's folds at the app's thresholds, the thresholds chosen on both runs pooled
+    from benchmarks import real_photos as report
+
+    runs = [add_views(tmp_path / run / "real_photos_cv.npz", list_photos(PHOTOS)) for run in (".", "seed1")]
+    out = report.main(
+        [str(PHOTOS), "--cv", *map(str, runs), "--unlike-cv", str(runs[0]), "--json", str(tmp_path / "r.json")]
+    )
+    cv = out["cross_validation"]
+    assert cv["views"] and cv["threshold_runs"] == 2 and "6 views" in out["test_time_flip"]
+    assert (
+        cv["all_runs"]["top1"]["folds"][:2] == cv["cv"]["top1"]["folds"] and len(cv["all_runs"]["top1"]["folds"]) == 4
+    )
+    ours = out["unlike_rule"]["second_rule_scores"]["relative Mahalanobis (the app's)"]
+    assert cv["chosen"] == out["unlike_rule"]["chosen"] == {k: ours[k] for k in ("unsure_below", "unlike_above")}
+    assert all(s["pooled"]["fold_models"] == 4 for s in out["unlike_rule"]["second_rule_scores"].values())
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
