@@ -10,9 +10,10 @@ augmentation; dropout follows Keras's global random state; the photos, the left-
 generated outliers stay the fold's), into ``seed{r}/fold{k}.keras`` beside the folds file; a fold model already
 there is kept, not trained again (nor checked). SEED, the batch size and the phase-1 model (``--init``) are those
 the folds file records (for runs before they were recorded: the flags, else train.py's seed and batch size and
-model/weights/fashion-mnist-only; it prints which); a flag that disagrees with the file is an error (but for a
-recorded phase-1 model that is not on this machine, which ``--init`` then replaces), and so is a folds file this
-script wrote; the recipe's copies, epochs,
+model/weights/fashion-mnist-only; it prints which, and records where the seed came from as ``base_seed_from``); a
+flag that disagrees with the file is an error, and so is a folds file this script wrote. A recorded phase-1 model
+that is not on this machine is needed only to train a seed's fold model: then ``--init`` replaces it (the written
+record keeps the first as ``init_recorded``); the recipe's copies, epochs,
 variation, targets and outliers are the file's too, everything else (learning rate, augmentation, the "unlike"
 score's sizes) today's. Each seed's fold models, and the average of all
 seeds' weights fold by fold (a "model soup", Wortsman et al. 2022: one network, not an ensemble), are then
@@ -79,11 +80,21 @@ def main(argv: list[str] | None = None) -> list[Path]:
     if re.fullmatch(r"seed\d+|soup", args.cv.resolve().parent.name):  # older output of this script carried no mark
         raise SystemExit(f"{args.cv} is in a folder fold_seeds writes to: give it the first run's folds file")
     recorded = Path(record["init"]) if "init" in record else None
+    to_train = [
+        (r, k)
+        for r in range(1, args.seeds + 1)
+        for k in range(len(record["folds"]))
+        if not (args.cv.parent / f"seed{r}" / f"fold{k}.keras").exists()
+    ]
+    replaced = None  # the recorded phase-1 model, where --init stands in for it
     if recorded is not None and not recorded.exists():
-        if args.init is None:
+        if args.init is None and to_train:
             raise SystemExit(f"the phase-1 model {recorded} that {args.cv} records is not here: give --init")
-        print(f"the recorded phase-1 model {recorded} is not here: --init {args.init} used instead")
-        recorded = None
+        if args.init is not None:
+            print(f"the recorded phase-1 model {recorded} is not here: --init {args.init} used instead")
+            replaced, recorded = str(recorded), None
+        else:
+            print(f"the recorded phase-1 model {recorded} is not here; every seed's fold model is, so none is trained")
     if recorded is not None and args.init is not None and recorded.resolve() != args.init.resolve():
         raise SystemExit(f"--init {args.init} disagrees with the {record['init']} {args.cv} records")
     init = (recorded or args.init or Path("model/weights/fashion-mnist-only")).resolve()
@@ -100,6 +111,8 @@ def main(argv: list[str] | None = None) -> list[Path]:
         source = "the folds file" if key in record else ("the flag" if flag is not None else "train.py's default")
         print(f"{key} {value}, from {source}")
         setattr(targs, key, value)
+        if key == "seed":
+            seed_source = source
     targs.outliers, targs.real_variation = record["outliers"], record["variation"]
     photos = list_photos(args.folder)
     if [f"{p.folder}/{p.path.name}" for p in photos] != list(base["photo"]):
@@ -156,7 +169,10 @@ def main(argv: list[str] | None = None) -> list[Path]:
     written = []
     for name, cv in runs.items():
         records[name]["base_seed"] = records[name].pop("seed", targs.seed)  # each fold's own seed is in its record
+        records[name]["base_seed_from"] = seed_source  # a file from before seeds were recorded: the flag or default
         records[name]["init"] = str(init)
+        if replaced:
+            records[name]["init_recorded"] = replaced  # what the first run recorded, not on this machine
         cv["folds"] = np.array(json.dumps(records[name]))
         out = args.cv.parent / name / "real_photos_cv.npz"
         np.savez_compressed(out, **cv)

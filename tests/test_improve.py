@@ -77,10 +77,12 @@ def test_what_did_not_help_quotes_the_ablations(shipped_model):
 @pytest.mark.app
 @pytest.mark.slow
 def test_the_ladder_endpoint_answers_as_classify_does_for_both_shipped_models(client, shipped_model):
-    """The last two rungs are the models Classify shows, on the same input, in one pass, where Classify averages the
-    input with its mirror image (both boxes)."""
-    from model.inference import TEST_TIME_FLIP
-    from tabs.inputs import input_pixels
+    """The last two rungs are the models Classify shows, on the same input, in one pass, where Classify averages a
+    photo it cuts out over the 6 turned and mirrored views (both boxes; tests/test_classify_words.py builds them
+    independently)."""
+    from model.augment import turned_views
+    from model.inference import TEST_TIME_VIEWS
+    from tabs.inputs import convert_upload, input_pixels
 
     label, _, _, _, before = client.predict(handle_file(str(PHOTO)), api_name="/classify")
     first, second = client.predict(handle_file(str(PHOTO)), improve.LONGER, improve.PHOTOS, api_name="/ladder")
@@ -91,8 +93,8 @@ def test_the_ladder_endpoint_answers_as_classify_does_for_both_shipped_models(cl
         (shipped_model, second, label),
     ):
         one_pass = network.probabilities(pixels)[0]
-        mirrored = network.probabilities(pixels[:, ::-1])[0]
-        shown = one_pass if not TEST_TIME_FLIP else (one_pass + mirrored) / 2
+        assert TEST_TIME_VIEWS and convert_upload(str(PHOTO)).cut_out  # a photo on a floor or bed: the 6 views
+        shown = network.probabilities(turned_views(pixels)[:, 0]).mean(axis=0)
         expected += [(ladder_output, one_pass), (classify_output, shown)]
     for output, probs in expected:
         top = np.argsort(probs)[::-1][:3]

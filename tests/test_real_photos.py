@@ -1,6 +1,7 @@
 """Real phone photos: the cut-out on the photos the old conversion failed, the dataset's labels, the training path."""
 
 import json
+import shutil
 from pathlib import Path
 
 import keras
@@ -286,6 +287,11 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
         fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seed", "7"])
     with pytest.raises(SystemExit, match="--init .* disagrees"):
         fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--init", str(tmp_path)])
+    # a first run's file copied into a folder fold_seeds writes to is refused, though it carries no mark
+    (tmp_path / "seed9").mkdir()
+    shutil.copy(tmp_path / "real_photos_cv.npz", tmp_path / "seed9" / "real_photos_cv.npz")
+    with pytest.raises(SystemExit, match="in a folder fold_seeds writes to"):
+        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "seed9" / "real_photos_cv.npz")])
     # the report: the first run's folds at the app's thresholds, the thresholds chosen on both runs pooled
     from benchmarks import real_photos as report
 
@@ -301,6 +307,23 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
     ours = out["unlike_rule"]["second_rule_scores"]["relative Mahalanobis (the app's)"]
     assert cv["chosen"] == out["unlike_rule"]["chosen"] == {k: ours[k] for k in ("unsure_below", "unlike_above")}
     assert all(s["pooled"]["fold_models"] == 4 for s in out["unlike_rule"]["second_rule_scores"].values())
+    # the phase-1 model the run recorded is not on this machine: needed only to train a seed's fold model
+    with np.load(tmp_path / "real_photos_cv.npz") as data:
+        moved = {k: data[k] for k in data.files}
+    record = json.loads(str(moved["folds"]))
+    moved["folds"] = np.array(json.dumps({**record, "init": str(tmp_path / "gone")}))
+    np.savez_compressed(tmp_path / "real_photos_cv.npz", **moved)
+    again = ["--data-dir", str(tiny_dataset)]
+    fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seeds", "1", *again])  # all kept
+    with pytest.raises(SystemExit, match="is not here: give --init"):  # a second seed would need training
+        fold_seeds.main([str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seeds", "2", *again])
+    fold_seeds.main(
+        [str(PHOTOS), "--cv", str(tmp_path / "real_photos_cv.npz"), "--seeds", "1", "--init", str(init), *again]
+    )
+    with np.load(tmp_path / "seed1" / "real_photos_cv.npz") as data:
+        written = json.loads(str(data["folds"]))
+    assert written["init"] == str(init.resolve()) and written["init_recorded"] == str(tmp_path / "gone")
+    assert written["base_seed_from"] == "the folds file"
 
 
 def test_init_and_real_photo_flags_are_checked(tmp_path):
