@@ -65,6 +65,8 @@ BEFORE_LABEL = f"Before photos ({AVERAGED})" if TEST_TIME_FLIP or TEST_TIME_VIEW
 THRESHOLD_RANGE = (0.10, 0.95)  # the "How sure" slider; benchmarks.real_photos.CURVE measures the same span
 
 
+# how many of its training photos an input the "unlike" rule flags is more unusual than (UNLIKE_ABOVE), in a word
+MOST = "almost all" if UNLIKE_ABOVE >= 0.99 else "most"
 NO_OBJECT = (
     "**Not sure: no clear object found.** The image is nearly uniform, looks like noise, or the object found is too "
     "small, so any class would be a guess."
@@ -94,8 +96,8 @@ def _verdict(
     reason = unsure_reason(probs, unusual)
     if reason == "unlike":
         return (
-            # "more unusual than most", as the rule flags 1 - UNLIKE_ABOVE of the training photos too (review 31a #6)
-            f"**Not sure: this looks more unusual than most of its training photos of the ten classes.** Its features are more unusual than those of "
+            # not "unlike" them: the rule flags 1 - UNLIKE_ABOVE of the training photos too (review 31a #6)
+            f"**Not sure: this looks more unusual than {MOST} of its training photos of the ten classes.** Its features are more unusual than those of "
             f"{_share_below(unusual)} of the photos of the ten classes it trained on. "
             + (
                 f"In cross-validation{_whose_folds(sibling, other_recipe)}, "
@@ -150,8 +152,9 @@ def _flagged(model: LoadedModel) -> float | None:
 
 
 def _share_below(share: float) -> str:
-    """A share rounded down to a whole percent: more unusual than 99.7% of photos is not "than 100%" of them."""
-    return f"{np.floor(share * 100):.0f}%"
+    """A share rounded down to a tenth of a percent: more unusual than 99.97% of photos is not "than 100%" of them,
+    and one at 99.7% is not "99%" beside a 99.5% line."""
+    return f"{np.floor(round(share * 1000, 6)) / 10:.4g}%"
 
 
 def _label_rounds(p: float) -> str:
@@ -337,7 +340,7 @@ long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwe
 measure than the 10-way test accuracy: always answering {CLASS_NAMES[top]} would score {constant:.1%}. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
 hats, shorts and skirts (none of the ten) answered "Not sure"; in the third row, the two of them each fold
 trained on, photographed by people it never saw. The naive demo feeds the Fashion-MNIST-only model the photo in
-grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.
+grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.{_before_box()}
 
 **Domain shift.** Fashion-MNIST's images were made from product shots (one item on a plain light background:
 clothes from the front, shoes from the side), shrunk to 28×28 and inverted: a light garment on black. A real photo of a shirt on a bed is a
@@ -348,6 +351,17 @@ architecture stayed the same for the fine-tune (every weight was updated); what 
 each as converted plus {real.get("copies", 1) - 1} varied copies, beside Fashion-MNIST's
 {model.metrics.get("train_size", 0):,} training images{_generated(real)})
 and its targets ({_targets(real)}){_more_training(real)}.{_forgets(before.test_accuracy, model.test_accuracy, len(real.get("seeds") or []))}"""
+
+
+def _before_box() -> str:
+    """Where the box beside Classify's answer averages the Fashion-MNIST-only model over views, which the second
+    row's one-pass figures were not (review 124 #9)."""
+    if not (TEST_TIME_FLIP or TEST_TIME_VIEWS):
+        return ""
+    return (
+        " The box beside Classify's answer runs the second row's model averaged over the same views as the answer; how"
+        " that scores on these photos was not measured (the row is one pass)."
+    )
 
 
 def _recipe(cv: dict, real: dict) -> str:
@@ -557,9 +571,9 @@ def _at_equal_cost(rule: dict) -> str:
         # review 50a #3: nothing measured "part of": only the direction is certain
         return " (a higher probability threshold alone also says “Not sure” more often; at equal cost it was not compared with the rule here)"
     if round(matched["unsure_below"], 4) <= UNSURE_BELOW:  # the rule cost too little for a higher threshold to match
-        return (
-            f" (a probability threshold alone that gives up as many right answers would be this same {UNSURE_BELOW:.0%}, "
-            "so the comparison above is already at equal cost)"
+        return (  # review 124 #4: the rule costs less than the next 1-point step does: no equal-cost comparison
+            " (no probability threshold alone costs this little: the nearest, in 1-point steps, is the app's own "
+            f"{UNSURE_BELOW:.0%}, so the rule was not compared with one at equal cost)"
         )
     changes = []
     for key, name in (
@@ -630,6 +644,19 @@ def _split_alike(results: dict) -> bool:
     return len(folds) == (results.get("cross_validation") or {}).get("folds")
 
 
+def _pooled_runs(results: dict) -> str:
+    """Where the thresholds were chosen on several runs of the table's folds pooled (other fine-tune seeds), said
+    (review 124 #7: the table's row is one run's fold models)."""
+    cv = results.get("cross_validation") or {}
+    runs = cv.get("threshold_runs", 1)
+    if runs < 2:
+        return ""
+    return (
+        f", pooled with {runs - 1} more fine-tune {'runs' if runs > 2 else 'run'} of them with other seeds, "
+        f"{runs * cv.get('folds', 0)} fold models in all"
+    )
+
+
 def _chosen_where(results: dict) -> str:
     """Whether the app's two thresholds are the ones the table's folds chose (then those numbers flatter,
     whichever run measured the "unlike" rule), and what a sibling run's folds, where they measured it, would choose."""
@@ -646,7 +673,10 @@ def _chosen_where(results: dict) -> str:
             more = (
                 f" (and so {'were' if len(also) > 1 else 'was'} {and_list(also)}: docs/real-photos.md)" if also else ""
             )
-            return f"Both thresholds were chosen on those same folds{more}, so these numbers are likely optimistic, by an amount not measured."
+            return (
+                f"Both thresholds were chosen on those same folds{_pooled_runs(results)}{more}, so these numbers are "
+                "likely optimistic, by an amount not measured."
+            )
         return f"Those folds would choose {theirs}.{_optimistic(results)}"
     # review 62a #1: a sibling's folds that chose the app's thresholds report the rule at them; and train.py --folds
     # deals photographers without a seed, so a sibling that split these photos as many ways held out the same people
@@ -836,7 +866,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     at = _nearest(curve, threshold)
     unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
     also = (  # the curve counts both rules: at 10% the probability rule turns nothing away (review 35a #1)
-        f" and the photo is not “unlike” its training photos (that rule alone leaves about {unlike['mean']:.0%} of "
+        f" and the photo is not “unlike” its training photos (that rule alone leaves about {unlike['mean']:.1%} of "
         "new people's photos of the ten unanswered)"  # review 43a #2: not 17% of the training photos
         if unlike
         else ""
@@ -885,8 +915,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         if model.feature_distance is not None:
             how = (  # "more than those of 0%" says nothing (review 107a L1)
                 f"more than those of {_share_below(unusual)} of the photos of the ten classes it trained on"
-                if unusual >= 0.01
-                else "less than those of over 99% of the photos of the ten classes it trained on"
+                if unusual >= 0.001
+                else "less than those of over 99.9% of the photos of the ten classes it trained on"
             )
             words += (
                 f" How unusual its features are: {how} (above {UNLIKE_ABOVE * 100:.4g}% the app says “Not sure” whatever the "

@@ -1105,8 +1105,13 @@ def flip_words(model: LoadedModel) -> str:
     return (
         f"**Test-time flipping** (averaging each answer with the mirror image's) took this app's model from "
         f"{flip['test_accuracy']:.2%} to {flip['flip_test_accuracy']:.2%} on the {flip['images']:,} test images "
-        f"({signed(change)} points), for twice the work per answer. " + _flip_on_photos(model)
+        f"({signed(change)} points), for twice the work per answer{_six_times()}. " + _flip_on_photos(model)
     )
+
+
+def _six_times() -> str:
+    """The work the turned views add, where Classify uses them (review 124 #19)."""
+    return " (six times for a photo cut out of its background, averaged over 6 views)" if TEST_TIME_VIEWS else ""
 
 
 MISSED = {  # what each "Not sure" minimum is kept on (benchmarks/real_photos.py), named in full (review 85a #2)

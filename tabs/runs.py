@@ -347,10 +347,9 @@ SIX_VIEWS = f"6 views (as converted and turned {PHOTO_ROTATION}° each way, each
 
 def classify_averages() -> str:
     """How Classify averages its answer, for a tab that shows one pass ("" where Classify answers in one pass too)."""
-    if TEST_TIME_VIEWS:
+    if TEST_TIME_VIEWS:  # short, and no brackets: it is said inside brackets (review 124 #16)
         return (
-            f"Classify averages a photo it cut out of its background over {SIX_VIEWS}, any other input with its "
-            "mirror image"
+            "Classify averages a cut-out photo over 6 turned and mirrored views, any other input with its mirror image"
         )
     return "Classify averages each input with its mirror image" if TEST_TIME_FLIP else ""
 

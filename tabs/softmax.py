@@ -538,11 +538,8 @@ def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> st
     also says "Not sure" for inputs unlike its training photos (a fitted feature distance)."""
     under = [int((softmax.softmax(logits, t).max(axis=1) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
     # what Classify does besides: only what it does (review 47c #2: the mirror average is TEST_TIME_FLIP's)
-    mirror = (
-        f"Classify applies the line after averaging ({classify_averages().removeprefix('Classify averages ')})"
-        if TEST_TIME_FLIP
-        else ""
-    )
+    # the test images are not cut out: Classify averages each with its mirror image only (review 124 #16)
+    mirror = "Classify applies the line after averaging each test image with its mirror image" if TEST_TIME_FLIP else ""
     if under[0] == under[1]:
         return (
             f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,} in one pass of "

@@ -14,10 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "model" / "weights"
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")  # apt-get install chromium
 # how Classify averages its answer (model.inference.TEST_TIME_FLIP, TEST_TIME_VIEWS), as the tabs must say it
-AVERAGES = (
-    "a photo it cut out of its background over 6 views (as converted and turned 12° each way, each also mirrored), "
-    "any other input with its mirror image"
-)
+AVERAGES = "a cut-out photo over 6 turned and mirrored views, any other input with its mirror image"
 
 
 def mirror_only(real: dict) -> dict:

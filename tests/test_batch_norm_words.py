@@ -774,8 +774,7 @@ def test_the_docs_yardsticks_follow_the_files():
     step = 100 * (METRICS["test_accuracy"] - BEFORE["test_accuracy"])
     assert (
         f"Real photos changed test accuracy by {step:.2f} points ({BEFORE['test_accuracy']:.2%} → "
-        f"{METRICS['test_accuracy']:.2%}), {100 * min(folds) - 100 * METRICS['test_accuracy']:.2f} points below the lowest "
-        "of the fine-tunes from the same start: the three fold "
+        f"{METRICS['test_accuracy']:.2%}), inside the range of the fine-tunes from the same start: the three fold "
         "models, "
         f"fine-tuned by the same recipe on about two thirds of the photos (each also leaving out one of the three kinds "
         "of photos that are none of the ten, hats, shorts or skirts, and one of the three families of generated "
@@ -837,7 +836,11 @@ def test_the_docs_yardsticks_follow_the_files():
     )
     assert f"{one['mean']:.1%} ±" not in ladder and f"{two['mean']:.1%} ±" not in ladder
     assert "a hint of a small cost, and took the share" not in ladder
-    assert min(folds) > METRICS["test_accuracy"]  # "below the lowest" (review 94b #4)
+    # "inside the range" counts two more seeds of the fold models (docs/real-photos.md: 94.00–94.30%; review 124 #13)
+    assert 0.9400 < METRICS["test_accuracy"] < min(folds)
+    assert "94.00–94.30% for the seeds" in " ".join(
+        (ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split()
+    )
     ablations = " ".join((ROOT / "docs" / "ablations.md").read_text(encoding="utf-8").split())
     avg, base = RUNS["avgpool"]["test_accuracy"], RUNS["baseline"]["test_accuracy"]
     assert (

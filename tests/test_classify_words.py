@@ -187,7 +187,7 @@ def test_not_sure_says_which_reason():
     if UNLIKE_ABOVE < 1:
         unlike = classify._verdict(sure, found, unusual=UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 2)
         assert unlike.startswith(
-            "**Not sure: this looks more unusual than most of its training photos of the ten classes.**"
+            "**Not sure: this looks more unusual than almost all of its training photos of the ten classes.**"
         )
         assert "Dress" in unlike
     assert classify._verdict(sure, found, unusual=0.0).startswith("**Dress**")
@@ -234,7 +234,8 @@ def test_the_unlike_rules_cost_is_quoted_as_measured_and_shares_round_down():
     assert f"flagged {rule['with']['unlike_known']['mean']:.1%}" in words
     assert f"at the app's {UNSURE_BELOW:.0%} it took right-and-sure answers from {before:.1%} to {after:.1%}" in words
     assert "answer only somewhat fewer" not in words
-    assert classify._share_below(0.997) == "99%" and classify._share_below(0.9) == "90%"
+    assert classify._share_below(0.997) == "99.7%" and classify._share_below(0.9) == "90%"
+    assert classify._share_below(0.99999) == "99.9%" and classify._share_below(0.42) == "42%"
 
 
 def _folds_with_the_score(recipe_as_cv: bool) -> dict:
@@ -527,8 +528,8 @@ def test_the_unlike_rule_is_compared_at_equal_cost_as_measured():
     words = " ".join(classify.real_photo_table(fake_model()).split())
     assert matched["unsure_below"] == UNSURE_BELOW  # the shipped: the rule cost too little for a higher threshold
     assert (
-        f"(a probability threshold alone that gives up as many right answers would be this same {UNSURE_BELOW:.0%}, "
-        "so the comparison above is already at equal cost)" in words
+        "(no probability threshold alone costs this little: the nearest, in 1-point steps, is the app's own "
+        f"{UNSURE_BELOW:.0%}, so the rule was not compared with one at equal cost)" in words
     )
     assert "raised to" not in words
     raised = copy.deepcopy(REAL)  # a rule that cost more: the threshold alone raised to match it
@@ -668,7 +669,7 @@ def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
     unlike = REAL["cross_validation"]["cv"]["unlike_known"]["mean"]
     assert (  # review 35a #1: the curve counts both rules, and the sentence names both
         f"reaches <b>{top['threshold']:.0%}</b> and the photo is not “unlike” its training photos (that rule alone "
-        f"leaves about {unlike:.0%} of new people's photos of the ten unanswered)" in html
+        f"leaves about {unlike:.1%} of new people's photos of the ten unanswered)" in html
     )
     no_score = copy.deepcopy(REAL)
     no_score["cross_validation"]["has_unlike_score"] = False
@@ -736,10 +737,15 @@ def test_a_rise_in_test_accuracy_is_judged_as_a_fall_is():
 
 def test_a_score_below_one_percent_is_not_called_more_unusual_than_0_percent():
     """Review 107a L1: "more than those of 0% of the photos" said nothing."""
-    low = classify.how_sure(0.4, (0.9, 0.003), fake_model())
-    assert "less than those of over 99% of the photos of the ten classes it trained on" in low
+    low = classify.how_sure(0.4, (0.9, 0.0003), fake_model())
+    assert "less than those of over 99.9% of the photos of the ten classes it trained on" in low
     assert "more than those of 0%" not in low
-    assert "more than those of 42% of the photos" in classify.how_sure(0.4, (0.9, 0.425), fake_model())
+    assert "more than those of 0.3% of the photos" in classify.how_sure(0.4, (0.9, 0.003), fake_model())
+    assert "more than those of 42.5% of the photos" in classify.how_sure(0.4, (0.9, 0.425), fake_model())
+    # review 124 #1: beside a 99.5% line, an input at 99.7% (refused) and one at 99.3% (answered) read apart
+    refused, answered = (classify.how_sure(0.4, (0.9, u), fake_model()) for u in (0.997, 0.993))
+    assert "more than those of 99.7% of the photos" in refused and "“Not sure” anyway" in refused
+    assert "more than those of 99.3% of the photos" in answered and "it would be answered" in answered
 
 
 def test_the_mirror_average_is_called_kept_on_the_folds_only_where_their_rule_keeps_it():

@@ -420,7 +420,7 @@ def test_the_readme_names_every_not_sure_classify_gives():
     assert [v.split("**")[1] for v in shown] == [
         "Not sure: no clear object found.",
         "Not sure: no class is likely enough.",
-        "Not sure: this looks more unusual than most of its training photos of the ten classes.",
+        "Not sure: this looks more unusual than almost all of its training photos of the ten classes.",
     ]
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert (

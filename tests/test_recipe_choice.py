@@ -154,8 +154,9 @@ def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
     )
     assert matched["unsure_below"] == UNSURE_BELOW  # the threshold alone at equal cost is the app's own
     assert (
-        "At equal cost there is nothing to compare: the probability threshold alone that gives up as many right "
-        f"answers is the app's own {UNSURE_BELOW:.0%} (`unlike_rule.matched`)." in docs
+        "No probability threshold alone costs as little as the rule on these folds: the nearest, in 1-point steps, is "
+        f"the app's own {UNSURE_BELOW:.0%} (`unlike_rule.matched`), so the rule was not compared with one at equal cost."
+        in docs
     )
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from model.data import CLASS_NAMES
 from model.inference import UNSURE_BELOW
-from tests.helpers import AVERAGES, ROOT, SHIPPED, yardstick
+from tests.helpers import ROOT, SHIPPED, yardstick
 
 METRICS = json.loads((SHIPPED / "metrics.json").read_text())
 FLIP = json.loads((SHIPPED / "test_time_flip.json").read_text())["shipped model"]
@@ -1192,18 +1192,25 @@ def test_the_not_sure_line_says_only_what_classify_does(monkeypatch, flip, unlik
     moved = tab._not_sure_line(logits, 0.2, unlike)
     assert "1 test image has a top probability under it at T = 1, 0 at T = 0.200 (one pass of the network" in moved
     expected = {
-        (True, True): f"; Classify applies the line after averaging ({AVERAGES}), and also says "
+        (
+            True,
+            True,
+        ): "; Classify applies the line after averaging each test image with its mirror image, and also says "
         "*Not sure* for inputs unlike its training photos, so its own counts can differ)",
         (False, True): "; Classify also says *Not sure* for inputs unlike its training photos, so its own counts can "
         "differ)",
-        (True, False): f"; Classify applies the line after averaging ({AVERAGES}), so its own counts can differ)",
+        (
+            True,
+            False,
+        ): "; Classify applies the line after averaging each test image with its mirror image, so its own counts can "
+        "differ)",
         (False, False): ")",
     }
     assert moved.endswith("(one pass of the network" + expected[flip, unlike])
     same = tab._not_sure_line(logits, 1.0, unlike)
     assert same.endswith(
         "(1 in one pass of the network"
-        + (f"; Classify applies the line after averaging ({AVERAGES}))" if flip else ")")
+        + ("; Classify applies the line after averaging each test image with its mirror image)" if flip else ")")
     )
 
 
