@@ -1,7 +1,9 @@
 """How often real phone photos of clothes are answered right, measured so that it predicts a new user's photos.
 
     python train.py --real-photos DIR --init model/weights/fashion-mnist-only --folds 3 --out /tmp/cv   # ~35 min
-    python -m benchmarks.real_photos DIR --cv /tmp/cv/real_photos_cv.npz --json model/weights/real_photos.json
+    python -m benchmarks.test_time_views DIR --cv /tmp/cv/real_photos_cv.npz      # adds the 6 views' answers
+    python -m benchmarks.real_photos DIR --cv /tmp/cv/real_photos_cv.views.npz [more seeds' *.views.npz] \
+        --unlike-cv /tmp/cv/real_photos_cv.views.npz --json model/weights/real_photos.json
     python -m benchmarks.real_photos DIR            # the shipped model on photos it never saw (e.g. validation/)
     python -m benchmarks.real_photos DIR --recipes /tmp/cv/real_photos_cv.npz /tmp/cv_e8_c5/real_photos_cv.npz \
         --json model/weights/real_photos.json       # which recipe: adds "recipe_choice" to an existing JSON
@@ -31,6 +33,7 @@ from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
 from model import ood
+from model.data import CLASS_NAMES
 from model.inference import (
     DEFAULT_FOLDER,
     TEST_TIME_FLIP,
@@ -52,6 +55,7 @@ MIN_UNSURE_OUTSIDE = MIN_UNSURE["unsure_outside"]  # model/real_photos.py: the t
 MIN_UNSURE_UNSEEN_GARMENT = MIN_UNSURE["unsure_unseen_garment"]
 MIN_UNSURE_UNSEEN_FAMILY = MIN_UNSURE["unsure_unseen_family"]
 CURVE = tuple(round(t, 2) for t in np.arange(0.10, 0.96, 0.01))  # the risk-coverage curve's thresholds
+FINE = tuple(round(t, 3) for t in np.arange(0.100, 0.9505, 0.001))  # the probability alone at the rule's cost
 OUTSIDE = tuple(f for f in ACCEPTED if not ACCEPTED[f])
 
 
@@ -186,7 +190,9 @@ def load_cv(path: Path, flip: bool = TEST_TIME_FLIP, views: bool = TEST_TIME_VIE
         "outliers": recipe_outliers(recipe),
     }
     cv["has_score"] = "reference_features" in cv
-    cv["flipped"] = flip and "row_probs_flipped" in cv  # answered as the app answers: mirror averaged
+    # the mirror pair, as the app answers an input it does not cut out; replaced below by the 6 views where the file
+    # has them, as the app answers a cut-out photo
+    cv["flipped"] = flip and "row_probs_flipped" in cv
     if cv["flipped"]:
         for part in ("row", "generated"):
             cv[f"{part}_probs"] = (cv[f"{part}_probs"] + cv[f"{part}_probs_flipped"]) / 2
@@ -404,15 +410,15 @@ def report_unlike(path: Path, pool: list[Path] | None = None) -> dict:
         print(f"| {key} | {_pm(without[key])} | {_pm(with_rule[key])} |")
     keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family", "unlike_known")
     # at equal cost: the probability threshold alone that gives up as many right answers as both rules do
-    matched_below = min(
-        CURVE,
+    matched_below = min(  # in 0.1-point steps: the rule may cost less than a 1-point step does (review 125 #1)
+        FINE,
         key=lambda t: abs(
             summary(fold_scores(cv, t, 1.0))["right_and_sure"]["mean"] - with_rule["right_and_sure"]["mean"]
         ),
     )
     matched = summary(fold_scores(cv, matched_below, 1.0))
     print(
-        f"at equal cost, the probability alone below {matched_below:.2f}: "
+        f"at equal cost, the probability alone below {matched_below:.1%}: "
         + ", ".join(
             f"{k} {_pm(matched[k])}"
             for k in ("right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
@@ -539,6 +545,9 @@ def report_cv(args, photos) -> dict:
     print("\n| folder (held-out photographers) | top-1, or 'Not sure' for hats etc. |\n|---|---|")
     for f, v in app["per_folder"].items():
         print(f"| {f} | {_pm(v)} |")
+    print("\nread as (top class, held-out photographers, folds pooled):")
+    for f, counts in read_as(cv).items():
+        print(f"  {f}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
     curve = risk_coverage(cv, UNLIKE_ABOVE)
     print("\n| threshold | answered | wrong among answered | hats etc. answered |\n|---|---|---|---|")
     for p in curve[::10]:
@@ -554,7 +563,9 @@ def report_cv(args, photos) -> dict:
         "mirror_averaged": cv["flipped"],
         "views": cv["views"],  # a cut-out photo over 6 views, as Classify answers it (benchmarks.test_time_views)
         "threshold_runs": len(runs),  # the thresholds were chosen on this many runs of these folds, pooled
+        "probability_alone": probability_alone(runs),
         "all_runs": {k: pooled[k] for k in KEYS},  # every run's fold models at the app's thresholds
+        "read_as": read_as(cv),
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
@@ -563,16 +574,43 @@ def report_cv(args, photos) -> dict:
     }
 
 
+def probability_alone(runs: list[dict]) -> dict | None:
+    """The lowest probability threshold, in 0.1-point steps (``FINE``), that keeps the "Not sure" minimums by itself
+    (no "unlike" line) on RUNS pooled, with its pooled figures: what the grid's 5-point steps cannot show."""
+    for below in FINE:
+        s = summary([score for run in runs for score in fold_scores(run, below, 1.0)])
+        if _shortfall({k: v["mean"] for k, v in s.items() if k != "per_folder"}) == 0:
+            return {"unsure_below": below, **{k: s[k]["mean"] for k in KEYS}}
+    return None
+
+
+def read_as(cv: dict) -> dict[str, dict[str, int]]:
+    """For each folder of the ten's garments, how many of its photos each class was the top class of, on held-out
+    photographers (every fold pooled; before "Not sure"): what a folder read wrong is read as instead."""
+    held = cv["row_kind"] == "held-out photographer"
+    folder, best = cv["folder"][cv["row_index"][held]], cv["row_probs"][held].argmax(axis=1)
+    out = {}
+    for f in (f for f in ACCEPTED if ACCEPTED[f]):
+        classes, counts = np.unique(best[folder == f], return_counts=True)
+        out[f] = {CLASS_NAMES[c]: int(n) for c, n in sorted(zip(classes, counts, strict=True), key=lambda t: -t[1])}
+    return out
+
+
 def report_untrained(args, photos) -> dict:
     """The shipped model (photos it never saw only!), the Fashion-MNIST-only model and the naive demo on DIR."""
     shipped = load_folder(args.model)
     start = time.perf_counter()
-    ours = np.stack([load_and_preprocess(p.path).pixels for p in photos])
+    preps = [load_and_preprocess(p.path) for p in photos]
     convert_ms = (time.perf_counter() - start) * 1000 / len(photos)
+    ours = np.stack([prep.pixels for prep in preps])
     naive = np.stack([naive_input(p.path) for p in photos])
     systems = {}
-    if not args.cv:
-        probs, pct = shipped.assess(ours, flip=TEST_TIME_FLIP)
+    if not args.cv:  # as Classify answers: a cut-out photo over the 6 views, the rest over the mirror pair
+        cut = np.array([prep.cut_out for prep in preps])
+        probs, pct = np.zeros((len(photos), 10)), np.zeros(len(photos))
+        for mine, turn in ((cut, TEST_TIME_VIEWS), (~cut, False)):
+            if mine.any():
+                probs[mine], pct[mine] = shipped.assess(ours[mine], flip=TEST_TIME_FLIP, turn=turn)
         systems["shipped model"] = (probs, pct)
     before = shipped.fashion_mnist_only or shipped
     no_pct = np.zeros(len(photos))

@@ -4,7 +4,7 @@
     python -m benchmarks.test_time_views DIR --cv /tmp/cvc/real_photos_cv.npz --json /tmp/cvc/views.json
 
 Each fold's model (``fold{k}.keras`` beside the folds file) answers its held-out photos three ways: one pass,
-mirror averaged (what Classify does today), and averaged over 6 views: as converted, turned
+mirror averaged (what Classify does for an input it does not cut out), and averaged over 6 views: as converted, turned
 ``PHOTO_ROTATION`` degrees each way, and the mirror image of each (``model.augment.turned_views``). Only a
 photo the conversion cut out of its background gets the turned views (``Preprocessed.cut_out``); a product
 shot on a plain backdrop keeps the mirror pair. The "unlike" percentiles stay those of the input as it is (one

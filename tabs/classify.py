@@ -571,9 +571,9 @@ def _at_equal_cost(rule: dict) -> str:
         # review 50a #3: nothing measured "part of": only the direction is certain
         return " (a higher probability threshold alone also says “Not sure” more often; at equal cost it was not compared with the rule here)"
     if round(matched["unsure_below"], 4) <= UNSURE_BELOW:  # the rule cost too little for a higher threshold to match
-        return (  # review 124 #4: the rule costs less than the next 1-point step does: no equal-cost comparison
-            " (no probability threshold alone costs this little: the nearest, in 1-point steps, is the app's own "
-            f"{UNSURE_BELOW:.0%}, so the rule was not compared with one at equal cost)"
+        return (  # reviews 124 #4, 125 #1: the threshold alone nearest the rule's cost is the app's own
+            " (the probability threshold alone nearest the rule's cost, in 0.1-point steps, is the app's own "
+            f"{UNSURE_BELOW:.0%}, so the rule was not compared with a raised one)"
         )
     changes = []
     for key, name in (
@@ -586,7 +586,7 @@ def _at_equal_cost(rule: dict) -> str:
             f"({fold_tally(matched[key], with_rule[key])})"
         )
     return (
-        f". A probability threshold alone, raised to {matched['unsure_below']:.0%}, gives up about as many right "
+        f". A probability threshold alone, raised to {matched['unsure_below'] * 100:.4g}%, gives up about as many right "
         f'answers ({matched["right_and_sure"]["mean"]:.1%} right-and-sure); against it, the rule changes "Not '
         f'sure" by {changes[0]}, {changes[1]} and {changes[2]}'
     )
@@ -673,6 +673,12 @@ def _chosen_where(results: dict) -> str:
             more = (
                 f" (and so {'were' if len(also) > 1 else 'was'} {and_list(also)}: docs/real-photos.md)" if also else ""
             )
+            if _pooled_runs(results) and "the fine-tune recipe" in also:  # not on the pooled runs (review 125 #6)
+                rest = [a for a in also if a != "the fine-tune recipe"]
+                more = (
+                    " (" + (f"{and_list(rest)} too; " if rest else "") + "the fine-tune recipe on an earlier run of "
+                    "the same folds: docs/real-photos.md)"
+                )
             return (
                 f"Both thresholds were chosen on those same folds{_pooled_runs(results)}{more}, so these numbers are "
                 "likely optimistic, by an amount not measured."

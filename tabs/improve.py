@@ -1105,13 +1105,8 @@ def flip_words(model: LoadedModel) -> str:
     return (
         f"**Test-time flipping** (averaging each answer with the mirror image's) took this app's model from "
         f"{flip['test_accuracy']:.2%} to {flip['flip_test_accuracy']:.2%} on the {flip['images']:,} test images "
-        f"({signed(change)} points), for twice the work per answer{_six_times()}. " + _flip_on_photos(model)
+        f"({signed(change)} points), for twice the work per answer. " + _flip_on_photos(model)
     )
-
-
-def _six_times() -> str:
-    """The work the turned views add, where Classify uses them (review 124 #19)."""
-    return " (six times for a photo cut out of its background, averaged over 6 views)" if TEST_TIME_VIEWS else ""
 
 
 MISSED = {  # what each "Not sure" minimum is kept on (benchmarks/real_photos.py), named in full (review 85a #2)
@@ -1251,7 +1246,8 @@ def _views_on_photos(results: dict, at: str, folds: str) -> str:
         else ""
     )
     return (
-        f"Classify's answer uses it, and averages a photo it cut out of its background over {SIX_VIEWS}. On real "
+        f"Classify's answer uses it, and averages a photo it cut out of its background over {SIX_VIEWS}, six times the "
+        "work of one pass. On real "
         f"photos by photographers {folds} never trained on, the share of photos of the ten whose top class the app's "
         f"mapping accepts was {three('top1')} in one pass, with the mirror image, and over the 6 views (the views "
         f"against the mirror image alone: {fold_tally(app[1]['top1'], app[2]['top1'])}){caveat}. {at}, right-and-sure "

@@ -307,6 +307,10 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
     ours = out["unlike_rule"]["second_rule_scores"]["relative Mahalanobis (the app's)"]
     assert cv["chosen"] == out["unlike_rule"]["chosen"] == {k: ours[k] for k in ("unsure_below", "unlike_above")}
     assert all(s["pooled"]["fold_models"] == 4 for s in out["unlike_rule"]["second_rule_scores"].values())
+    with np.load(runs[0]) as data:  # each held-out photo of the ten counted once in "read as"
+        held = data["row_kind"] == "held-out photographer"
+        of_ten = sum(bool(ACCEPTED[f]) for f in data["folder"][data["row_index"][held]])
+    assert sum(sum(counts.values()) for counts in cv["read_as"].values()) == of_ten > 0
     # the phase-1 model the run recorded is not on this machine: needed only to train a seed's fold model
     with np.load(tmp_path / "real_photos_cv.npz") as data:
         moved = {k: data[k] for k in data.files}

@@ -199,8 +199,8 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
     same = classify._chosen_where(REAL)
     assert same == (
         "Both thresholds were chosen on those same folds, pooled with 2 more fine-tune runs of them with other seeds, "
-        "9 fold models in all (and so were the turned views, the fine-tune recipe and the second rule's score: "
-        "docs/real-photos.md), so these numbers are likely optimistic, by an amount not measured."
+        "9 fold models in all (the turned views and the second rule's score too; the fine-tune recipe on an earlier "
+        "run of the same folds: docs/real-photos.md), so these numbers are likely optimistic, by an amount not measured."
     )
     assert REAL["cross_validation"]["threshold_runs"] == 3  # review 124 #7: the pooled runs said
     one = copy.deepcopy(REAL)
