@@ -416,6 +416,19 @@ def test_the_readme_quotes_the_cross_validation_as_the_app_answers():
         f"{100 * (alone['right_and_sure']['mean'] - app['right_and_sure']['mean']):.1f} points of right-and-sure "
         f"({alone['right_and_sure']['mean']:.1%} → {app['right_and_sure']['mean']:.1%}, lower on two folds of three)"
     ) in readme
+    alone_fine = cv["probability_alone"]  # the probability rule alone in 0.1-point steps, on the pooled runs
+    assert abs(alone_fine["right_and_sure"] - cv["all_runs"]["right_and_sure"]["mean"]) < 0.0005
+    assert (
+        f"threshold alone at {100 * alone_fine['unsure_below']:.1f}%, between the grid's 5-point steps, keeps every "
+        f'"Not sure" minimum on the three runs pooled with {alone_fine["right_and_sure"]:.1%} right-and-sure, as the '
+        "rule does there, so the 99.5% line adds nothing measurable"
+    ) in readme
+    fine = cv["fine_choice"]  # review 126 #1: the rule searched as finely does better
+    assert fine["right_and_sure"] > alone_fine["right_and_sure"] + 0.01
+    assert (
+        f"the rule with a {fine['unlike_above']:.0%} line keeps them at {100 * fine['unsure_below']:.1f}% with "
+        f"{fine['right_and_sure']:.1%} (`cross_validation.fine_choice`; not the app's" in readme
+    )
     pooled = cv["all_runs"]
     assert (
         f"On all three runs' 9 fold models at the app's thresholds: top class right {_pm(pooled['top1'])}, "

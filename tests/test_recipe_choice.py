@@ -170,6 +170,13 @@ def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
         f"but in 0.1-point steps it keeps them from {100 * alone['unsure_below']:.1f}%, with "
         f"{alone['right_and_sure']:.1%} right-and-sure, as the rule does (`cross_validation.probability_alone`)" in docs
     )
+    fine = results["cross_validation"]["fine_choice"]  # review 126 #1: the rule searched as finely
+    assert fine["unsure_outside"] >= 0.88 and fine["unsure_unseen_garment"] >= 0.80 <= fine["unsure_unseen_family"]
+    assert (
+        f"a {fine['unlike_above']:.0%} line with a {100 * fine['unsure_below']:.1f}% threshold keeps every minimum with "
+        f"{fine['right_and_sure']:.1%} right-and-sure on the pooled means (`cross_validation.fine_choice`; the unseen "
+        f"garment at {fine['unsure_unseen_garment']:.1%}" in docs
+    )
 
 
 def test_the_targets_gain_is_set_against_the_same_thresholds():
