@@ -427,8 +427,10 @@ def test_the_readme_quotes_the_cross_validation_as_the_app_answers():
     assert fine["right_and_sure"] > alone_fine["right_and_sure"] + 0.01
     assert (
         f"the rule with a {fine['unlike_above']:.0%} line keeps them at {100 * fine['unsure_below']:.1f}% with "
-        f"{fine['right_and_sure']:.1%} (`cross_validation.fine_choice`; not the app's" in readme
+        f"{fine['right_and_sure']:.1%} right-and-sure" in readme
     )
+    held = next(g for g in REAL["cross_validation"]["grid"] if (g["unsure_below"], g["unlike_above"]) == (0.45, 0.9))
+    assert f"though its line then holds back {held['unlike_known']:.1%} of new people's photos of the ten" in readme
     pooled = cv["all_runs"]
     assert (
         f"On all three runs' 9 fold models at the app's thresholds: top class right {_pm(pooled['top1'])}, "
