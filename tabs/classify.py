@@ -551,24 +551,7 @@ turn; every photo of it, including those by people whose other photos the fold t
 generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
 {_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new
 people's photos of the ten: {cost:.1f} points of them were right answers at or above {UNSURE_BELOW:.0%} (the cost above),
-and the other {flagged - cost:.1f} points were already under the threshold or wrong.{_alone_does_as_well(results)} {_chosen_where(results)}{_fitted_on(has_score)}"""
-
-
-def _alone_does_as_well(results: dict) -> str:
-    """Where a probability threshold alone, in 0.1-point steps, keeps every "Not sure" minimum on the runs the
-    thresholds were chosen on with as many right-and-sure answers as both rules (reviews 126 #3, 127 #4), said."""
-    cv = results.get("cross_validation") or {}
-    alone, pooled = cv.get("probability_alone"), (cv.get("all_runs") or {}).get("right_and_sure")
-    if not (alone and pooled) or round(alone["right_and_sure"], 3) < round(pooled["mean"], 3):
-        return ""
-    runs = cv.get("threshold_runs", 1)
-    where = f"the {runs} fine-tune runs of these folds pooled" if runs > 1 else "these folds"
-    return (
-        f" A probability threshold alone at {100 * alone['unsure_below']:.1f}% keeps every “Not sure” minimum on "
-        f"{where}, where the thresholds were chosen, with as many right-and-sure answers as both rules "
-        f"({alone['right_and_sure']:.1%}), so there the “unlike” line at {UNLIKE_ABOVE * 100:.4g}% adds nothing "
-        "measurable."
-    )
+and the other {flagged - cost:.1f} points were already under the threshold or wrong. {_chosen_where(results)}{_fitted_on(has_score)}"""
 
 
 def _fitted_on(has_score: bool) -> str:

@@ -827,19 +827,3 @@ def test_the_turned_views_are_called_kept_on_the_folds_only_where_their_rule_kee
     assert views_kept(lost) is False and "the turned views" not in also_chosen(lost)
     words = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=lost)).split())
     assert "by the rule on these folds the views would not be kept" in words and "kept on, so" not in words
-
-
-def test_the_table_says_when_a_finer_probability_threshold_alone_does_as_well_as_both_rules():
-    """Reviews 126 #3, 127 #4: the docs' conclusion on the "unlike" line, in the Classify table too, from the JSON."""
-    cv = REAL["cross_validation"]
-    alone, pooled = cv["probability_alone"], cv["all_runs"]["right_and_sure"]["mean"]
-    assert abs(alone["right_and_sure"] - pooled) < 0.0005 and cv["threshold_runs"] == 3
-    words = " ".join(classify.real_photo_table(fake_model()).split())
-    assert (
-        f"A probability threshold alone at {100 * alone['unsure_below']:.1f}% keeps every “Not sure” minimum on the 3 "
-        "fine-tune runs of these folds pooled, where the thresholds were chosen, with as many right-and-sure answers "
-        f"as both rules ({alone['right_and_sure']:.1%}), so there the “unlike” line at 99.5% adds nothing measurable."
-    ) in words
-    worse = copy.deepcopy(REAL)
-    worse["cross_validation"]["probability_alone"]["right_and_sure"] = pooled - 0.01  # the line then adds something
-    assert "adds nothing measurable" not in classify.real_photo_table(fake_model(real=worse))
