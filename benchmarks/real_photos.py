@@ -118,7 +118,9 @@ def _stats(values: list[float]) -> dict:
     return {"mean": float(np.nanmean(values)), "sd": float(np.nanstd(values, ddof=1)), "folds": values.tolist()}
 
 
-def choose(cv: dict | list[dict]) -> tuple[float, float, list[dict]]:
+def choose(
+    cv: dict | list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID
+) -> tuple[float, float, list[dict]]:
     """The (probability, unlike) thresholds with most right-and-sure answers that keep the minimums, and the grid.
 
     Chosen on the folds' mean: of one run, or of several runs of the same folds (other fine-tune seeds) pooled,
@@ -126,8 +128,8 @@ def choose(cv: dict | list[dict]) -> tuple[float, float, list[dict]]:
     settings, not its score."""
     runs = cv if isinstance(cv, list) else [cv]
     grid = []
-    for below in PROBABILITY_GRID:
-        for unlike in UNLIKE_GRID:
+    for below in probabilities:
+        for unlike in cuts:
             s = summary([score for run in runs for score in fold_scores(run, below, unlike)])
             grid.append(
                 {
@@ -139,6 +141,13 @@ def choose(cv: dict | list[dict]) -> tuple[float, float, list[dict]]:
 
     best = min(grid, key=lambda g: (round(_shortfall(g), 4), -g["right_and_sure"]))
     return best["unsure_below"], best["unlike_above"], grid
+
+
+def chosen_point(cv: dict | list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID) -> dict:
+    """The grid point ``choose`` picks (its thresholds and the folds' means there), with its shortfall."""
+    below, unlike, grid = choose(cv, probabilities, cuts)
+    point = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
+    return {**point, "shortfall": round(_shortfall(point), 4)}
 
 
 def _shortfall(g: dict) -> float:
@@ -354,13 +363,10 @@ def _with_score(cv: dict, last: list, measure) -> dict:
 def _second_rule(runs: list[dict]) -> dict:
     """One "unlike" score's thresholds chosen on RUNS pooled, the first run's figures there, and the mean over
     every run's fold models (``pooled``: what the rule ranked scores by, its shortfall under the minimums first)."""
-    below, unlike, grid = choose(runs)
-    chosen = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
+    chosen = chosen_point(runs)
+    below, unlike = chosen["unsure_below"], chosen["unlike_above"]
     s = summary(fold_scores(runs[0], below, unlike))
-    pooled = {k: chosen[k] for k in KEYS} | {
-        "shortfall": round(_shortfall(chosen), 4),
-        "fold_models": sum(len(r["folds"]) for r in runs),
-    }
+    pooled = {k: chosen[k] for k in (*KEYS, "shortfall")} | {"fold_models": sum(len(r["folds"]) for r in runs)}
     return {"unsure_below": below, "unlike_above": unlike, **{k: s[k] for k in KEYS}, "pooled": pooled}
 
 
@@ -449,8 +455,8 @@ def report_recipes(paths: list[Path]) -> dict:
     for path in paths:
         cv = load_cv(path)
         cvs.append(cv)
-        below, unlike, grid = choose(cv)
-        chosen = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
+        chosen = chosen_point(cv)
+        below, unlike = chosen["unsure_below"], chosen["unlike_above"]
         s = summary(fold_scores(cv, below, unlike))
         runs.append(
             {
@@ -458,7 +464,7 @@ def report_recipes(paths: list[Path]) -> dict:
                 "folds": len(cv["folds"]),
                 "has_unlike_score": cv["has_score"],
                 "chosen": {"unsure_below": below, "unlike_above": unlike},
-                "shortfall": round(_shortfall(chosen), 4),
+                "shortfall": chosen["shortfall"],
                 **{k: {"mean": s[k]["mean"], "sd": s[k]["sd"], "folds": s[k]["folds"]} for k in keys},
             }
         )
@@ -576,29 +582,18 @@ def report_cv(args, photos) -> dict:
     }
 
 
-def probability_alone(runs: list[dict]) -> dict | None:
-    """The lowest probability threshold, in 0.1-point steps (``FINE``), that keeps the "Not sure" minimums by itself
-    (no "unlike" line) on RUNS pooled, with its pooled figures: what the grid's 5-point steps cannot show."""
-    for below in FINE:
-        s = summary([score for run in runs for score in fold_scores(run, below, 1.0)])
-        if _shortfall({k: v["mean"] for k, v in s.items() if k != "per_folder"}) == 0:
-            return {"unsure_below": below, **{k: s[k]["mean"] for k in KEYS}}
-    return None
+def probability_alone(runs: list[dict]) -> dict:
+    """The probability rule alone (no "unlike" line), its threshold in 0.1-point steps (``FINE``), as ``choose`` picks
+    it on RUNS pooled: the lowest threshold that keeps the "Not sure" minimums, which the grid's 5-point steps cannot
+    show."""
+    return chosen_point(runs, FINE, (1.0,))
 
 
 def fine_choice(runs: list[dict]) -> dict:
     """What ``choose`` would pick with the probability threshold in 0.1-point steps (``FINE``) and the grid's "unlike"
     cuts, on RUNS pooled: the rule searched as finely as ``probability_alone`` (review 126 #1). Not the app's: finer
     steps fit these folds more closely."""
-    best = None
-    for unlike in UNLIKE_GRID:
-        for below in FINE:
-            s = summary([score for run in runs for score in fold_scores(run, below, unlike)])
-            point = {"unsure_below": below, "unlike_above": unlike, **{k: s[k]["mean"] for k in KEYS}}
-            rank = (round(_shortfall(point), 4), -point["right_and_sure"])
-            if best is None or rank < best[0]:
-                best = (rank, point)
-    return best[1]
+    return chosen_point(runs, FINE)
 
 
 def read_as(cv: dict) -> dict[str, dict[str, int]]:

@@ -44,6 +44,7 @@ from tabs.runs import (
     fold_tally,
     lenient_kinds,
     one_seed_each,
+    other_ways_top1,
     percent,
     same_folds,
     signed,
@@ -483,13 +484,7 @@ def _as_the_app(cv: dict, results: dict | None = None) -> str:
 def _as_the_app_views(results: dict | None) -> str:
     """The third row answered as Classify does, over the turned views, and the fold models' top class the two other
     ways, where real_photos.json's test_time_flip recorded them (the first two rows are one pass)."""
-    ways = (results or {}).get("test_time_flip") or {}
-    other = [
-        f"{ways[name]['at_app_thresholds']['top1']['mean']:.1%} ± {ways[name]['at_app_thresholds']['top1']['sd']:.1%} "
-        f"{said}"
-        for name, said in (("one pass", "in one pass"), ("mirror averaged", "with the mirror image alone"))
-        if "top1" in (ways.get(name) or {}).get("at_app_thresholds", {})
-    ]
+    other = [f"{top['mean']:.1%} ± {top['sd']:.1%} {said}" for top, said in other_ways_top1(results)]
     return (
         f", answering as Classify does: a photo it cut out of its background averaged over {SIX_VIEWS}, any other "
         "with its mirror image (the first two rows: one pass"

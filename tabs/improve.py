@@ -55,6 +55,7 @@ from tabs.runs import (
     noise_words,
     one_seed_each,
     order_decimals,
+    other_ways_top1,
     past,
     reestimated_step_words,
     reestimated_words,
@@ -725,12 +726,7 @@ def _views_top1(real: dict) -> str:
     """The fold models' top-class share in one pass, with the mirror image alone, and over the turned views Classify
     uses for a photo it cut out of its background, as far as real_photos.json recorded them."""
     after, folds = real["cross_validation"]["cv"]["top1"], real["cross_validation"]["folds"]
-    ways = real.get("test_time_flip") or {}
-    figures = [
-        (ways[name]["at_app_thresholds"]["top1"], said)
-        for name, said in (("one pass", "in one pass"), ("mirror averaged", "with the mirror image alone"))
-        if "top1" in (ways.get(name) or {}).get("at_app_thresholds", {})
-    ]
+    figures = other_ways_top1(real)
     figures.append((after, f"over the 6 turned and mirrored views{_views_used()}"))
     first, rest = figures[0], figures[1:]
     sds = and_list([f"{100 * f['sd']:.1f}" for f, _ in figures])

@@ -385,6 +385,17 @@ def _rank(way: dict) -> tuple[float, float]:
     return round(short, 4), -round(way["right_and_sure"]["mean"], 4)
 
 
+def other_ways_top1(results: dict | None) -> list[tuple[dict, str]]:
+    """The fold models' top class in one pass and with the mirror image alone, at the app's thresholds, as
+    real_photos.json's test_time_flip recorded them (stat, words), beside the turned views' figure."""
+    ways = (results or {}).get("test_time_flip") or {}
+    return [
+        (ways[name]["at_app_thresholds"]["top1"], said)
+        for name, said in (("one pass", "in one pass"), ("mirror averaged", "with the mirror image alone"))
+        if "top1" in (ways.get(name) or {}).get("at_app_thresholds", {})
+    ]
+
+
 def also_chosen(results: dict) -> list[str]:
     """What else real_photos.json shows was chosen on its cross-validation folds (Classify's table, Improving it): the mirror average (where those folds
     averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
