@@ -555,6 +555,12 @@ def report_cv(args, photos) -> dict:
     print("\nread as (top class, held-out photographers, folds pooled):")
     for f, counts in read.items():
         print(f"  {f}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    held_out = {"grid": held_out_choice(runs), "fine": held_out_choice(runs, FINE)}
+    print("\nthe choice scored on the fold it did not see (nested; each fold's models, every run):")
+    print("| search | thresholds chosen per fold | " + " | ".join(KEYS) + " |\n|---|---|" + "---|" * len(KEYS))
+    for name, nested in (("5-point grid (the app's rule)", held_out["grid"]), ("0.1-point steps", held_out["fine"])):
+        chosen_each = ", ".join(f"{f['unsure_below']:.3f}/{f['unlike_above']:.1%}" for f in nested["folds"])
+        print(f"| {name} | {chosen_each} | " + " | ".join(_pm(nested[k]) for k in KEYS) + " |")
     curve = risk_coverage(cv, UNLIKE_ABOVE)
     print("\n| threshold | answered | wrong among answered | hats etc. answered |\n|---|---|---|---|")
     for p in curve[::10]:
@@ -572,6 +578,7 @@ def report_cv(args, photos) -> dict:
         "threshold_runs": len(runs),  # the thresholds were chosen on this many runs of these folds, pooled
         "probability_alone": probability_alone(runs),
         "fine_choice": fine_choice(runs),
+        "held_out_choice": held_out,  # the same rules, each fold scored at thresholds chosen without it
         "all_runs": {k: pooled[k] for k in KEYS},  # every run's fold models at the app's thresholds
         "read_as": read,
         "cv": app,
@@ -594,6 +601,33 @@ def fine_choice(runs: list[dict]) -> dict:
     cuts, on RUNS pooled: the rule searched as finely as ``probability_alone`` (review 126 #1). Not the app's: finer
     steps fit these folds more closely."""
     return chosen_point(runs, FINE)
+
+
+def held_out_choice(runs: list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID) -> dict:
+    """The choice scored on photographers it never saw (nested cross-validation): for each fold, ``choose``'s rule
+    picks the thresholds on the other folds (every run of RUNS pooled), and that fold's models are scored there.
+
+    The figures at the thresholds chosen on every fold are likely optimistic (the choice saw the folds it is scored
+    on); these are not. With 3 folds each choice sees two folds, and each fold left a different garment out."""
+    folds = len(runs[0]["folds"])
+    table = {(b, u): [fold_scores(run, b, u) for run in runs] for b in probabilities for u in cuts}
+
+    def mean_at(point: tuple, on: list[int]) -> dict:
+        scores = [run_scores[k] for run_scores in table[point] for k in on]
+        return {key: float(np.mean([s[key] for s in scores])) for key in (*KEYS, "unlike_known")}
+
+    per_fold = []
+    for held in range(folds):
+        others = [k for k in range(folds) if k != held]
+        best = min(
+            table,
+            key=lambda p: (round(_shortfall(mean_at(p, others)), 4), -mean_at(p, others)["right_and_sure"]),
+        )
+        per_fold.append({"fold": held, "unsure_below": best[0], "unlike_above": best[1], **mean_at(best, [held])})
+    return {
+        "folds": per_fold,
+        **{key: _stats([f[key] for f in per_fold]) for key in (*KEYS, "unlike_known")},
+    }
 
 
 def read_as(cv: dict) -> dict[str, dict[str, int]]:

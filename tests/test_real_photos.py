@@ -307,6 +307,7 @@ def test_cross_validation_answers_each_photo_once_from_a_fold_that_never_trained
     ours = out["unlike_rule"]["second_rule_scores"]["relative Mahalanobis (the app's)"]
     assert cv["chosen"] == out["unlike_rule"]["chosen"] == {k: ours[k] for k in ("unsure_below", "unlike_above")}
     assert all(s["pooled"]["fold_models"] == 4 for s in out["unlike_rule"]["second_rule_scores"].values())
+    assert [len(cv["held_out_choice"][k]["folds"]) for k in ("grid", "fine")] == [2, 2]  # each fold chosen without it
     with np.load(runs[0]) as data:  # each held-out photo of the ten counted once in "read as"
         held = data["row_kind"] == "held-out photographer"
         of_ten = sum(bool(ACCEPTED[f]) for f in data["folder"][data["row_index"][held]])

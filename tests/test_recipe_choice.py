@@ -310,3 +310,89 @@ def test_the_cv_unlike_score_is_said_to_be_refitted_on_the_constants_train_uses(
         f"shipped score used {train.OOD_FIT_IMAGES:,})" in docs
     )
     assert docs.count("`python -m benchmarks.no_object DIR`") == 1
+
+
+def _synthetic_run(hat_top: list[float]) -> dict:
+    """Three folds of 10 T-shirts (T-shirt/top at 90%), 10 hats (top class at HAT_TOP[fold]) and 10 skirts (30%),
+    the skirt being each fold's unseen garment; 20 generated pictures per fold at 30%; nothing unusual."""
+    import numpy as np
+
+    def rows(top: float, n: int, cls: int = 0) -> np.ndarray:
+        p = np.full((n, 10), (1 - top) / 9)
+        p[:, cls] = top
+        return p
+
+    folder, row_probs, row_fold = [], [], []
+    for k, hat in enumerate(hat_top):
+        for name, top in (("t-shirt", 0.9), ("hat", hat), ("skirt", 0.3)):
+            folder += [name] * 10
+            row_probs.append(rows(top, 10))
+            row_fold += [k] * 10
+    n = len(folder)
+    return {
+        "folder": np.array(folder),
+        "row_index": np.arange(n),
+        "row_fold": np.array(row_fold),
+        "row_kind": np.array(["held-out photographer"] * n),
+        "row_probs": np.concatenate(row_probs),
+        "row_percentile": np.full(n, 0.5),
+        "folds": [{"fold": k, "left_out_garment": "skirt"} for k in range(3)],
+        "generated_fold": np.repeat(np.arange(3), 20),
+        "generated_probs": rows(0.3, 60),
+        "generated_percentile": np.full(60, 0.5),
+        "generated_held_out": np.tile(np.repeat([True, False], 10), 3),
+    }
+
+
+def test_the_held_out_choice_scores_each_fold_at_thresholds_chosen_without_it():
+    from benchmarks.real_photos import held_out_choice
+
+    # hats reach 40% on folds 0 and 1 but 62% on fold 2: a choice that never saw fold 2 takes 45% (the lowest
+    # 5-point step above 40%) and answers fold 2's hats; a choice that saw fold 2 needs 65%
+    result = held_out_choice([_synthetic_run([0.40, 0.40, 0.62])])
+    assert [f["unsure_below"] for f in result["folds"]] == [0.65, 0.65, 0.45]
+    assert [f["unsure_outside"] for f in result["folds"]] == [1.0, 1.0, 0.0]
+    assert result["unsure_outside"]["mean"] == pytest.approx(2 / 3)
+    assert result["right_and_sure"]["mean"] == 1.0  # every T-shirt at 90% is answered at either threshold
+
+
+def test_the_docs_give_the_choice_scored_on_folds_it_never_saw():
+    cv = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["cross_validation"]
+    grid, fine = cv["held_out_choice"]["grid"], cv["held_out_choice"]["fine"]
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+
+    def pm(key: str, nested: dict) -> str:
+        return f"{nested[key]['mean']:.1%} ± {nested[key]['sd']:.1%}"
+
+    assert [len(n["folds"]) for n in (grid, fine)] == [3, 3]
+    garment = [f["unsure_unseen_garment"] for f in grid["folds"]]
+    assert (
+        f'scored {pm("right_and_sure", grid)} right-and-sure, "Not sure" on {pm("unsure_outside", grid)} of hats '
+        f"etc., on {pm('unsure_unseen_garment', grid)} of the unseen garment ({garment[0]:.1%} and {garment[1]:.1%} "
+        f"on folds 0 and 1, under the 80% minimum; {garment[2]:.1%} on fold 2) and on "
+        f"{pm('unsure_unseen_family', grid)} of the unseen family" in docs
+    )
+    assert garment[0] < 0.8 and garment[1] < 0.8 <= garment[2]
+    assert (
+        f"The 0.1-point steps scored {pm('right_and_sure', fine)} right-and-sure, but "
+        f"{pm('unsure_unseen_garment', fine)} on the unseen garment" in docs
+    )
+    assert fine["unsure_unseen_garment"]["mean"] < 0.8 <= grid["unsure_unseen_garment"]["mean"]  # "misses"
+    lead = 100 * (fine["right_and_sure"]["mean"] - grid["right_and_sure"]["mean"])
+    assert f"the finer search answers {lead:.1f} points more" in docs
+    nine = cv["all_runs"]["right_and_sure"]["mean"]
+    assert f"the nested figure is {100 * (nine - grid['right_and_sure']['mean']):.1f} point lower" in docs
+    chosen = [(f["unsure_below"], f["unlike_above"]) for f in grid["folds"]]
+    assert chosen == [(0.45, 0.9), (0.55, 1.0), (0.55, 0.9)]  # as the docs name them
+    assert (cv["app"]["unsure_below"], cv["app"]["unlike_above"]) not in chosen  # "never the app's"
+    assert (
+        f"the app's 5-point search answers {pm('right_and_sure', grid)} right-and-sure and the 0.1-point search "
+        f'{pm("right_and_sure", fine)}, but the finer one says "Not sure" on '
+        f"{fine['unsure_unseen_garment']['mean']:.1%} of the unseen garment" in readme
+    )
+    assert f"(the app's search: {grid['unsure_unseen_garment']['mean']:.1%};" in readme
+    assert (
+        f"({100 * grid['right_and_sure']['mean']:.1f}% nested against {100 * nine:.1f}% for the 9 fold models)"
+        in readme
+    )
