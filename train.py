@@ -48,11 +48,13 @@ from model.real_photos import (
     ACCEPTED,
     OUTLIERS_PER_FAMILY,
     SOURCE,
+    TAUGHT_SLEEVES,
     convert,
     convert_varied,
     group_folds,
     list_photos,
     read_senders,
+    shoe_kinds_taught,
     targets,
 )
 from model.recipe import (  # shared with the tabs
@@ -127,10 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--real-targets",
-        choices=("any-of", "committed", "spread"),
+        choices=("any-of", "committed", "spread", "sleeves", "kinds"),
         default=REAL_TARGETS,
         help="folders several classes answer rightly (shoes, longsleeve): ask for their total probability, "
-        "for the probability of the most likely of them, or spread the target evenly over them "
+        "for the probability of the most likely of them, or spread the target evenly over them; 'sleeves': as "
+        "'committed', but a long-sleeved top is taught Pullover or Shirt, not T-shirt/top; 'kinds': as 'committed', "
+        "but a shoe photo model/shoe_kinds.csv labels sneaker, sandal or boot is taught that class "
         "(default: %(default)s)",
     )
     parser.add_argument(
@@ -331,9 +335,9 @@ def compile_model(model: keras.Model, steps: int, epochs: int, peak_lr: float, l
     )
 
 
-def real_targets(photos: list, x_outliers: np.ndarray, spread: bool) -> np.ndarray:
+def real_targets(photos: list, x_outliers: np.ndarray, spread: bool, taught: dict | None = None) -> np.ndarray:
     """(N, 11) targets for real photos then generated outliers: ten weights and the "any of these" flag."""
-    weights, any_of = targets(photos, spread=spread)
+    weights, any_of = targets(photos, spread=spread, taught=taught)
     uniform = np.full((len(x_outliers), 11), 0.1, np.float32)  # outlier exposure: spread evenly over the ten
     uniform[:, 10] = 0.0
     return np.concatenate([np.column_stack([weights, any_of]), uniform])
@@ -359,7 +363,8 @@ def fine_tune(
     x_fm, y_fm, x_val, y_val = fm
     # label smoothing as CategoricalCrossentropy(label_smoothing=...) does it in phase 1 (any_of_loss has none)
     fm_targets = keras.utils.to_categorical(y_fm, 10).astype(np.float32) * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / 10
-    extra = real_targets(photos, x_outliers, spread=args.real_targets == "spread")
+    taught = {"sleeves": TAUGHT_SLEEVES, "kinds": shoe_kinds_taught() if args.real_targets == "kinds" else None}
+    extra = real_targets(photos, x_outliers, spread=args.real_targets == "spread", taught=taught.get(args.real_targets))
     real_part, outlier_part = extra[: len(photos)], extra[len(photos) :]
     y_all = np.concatenate(
         [np.column_stack([fm_targets, np.zeros(len(y_fm), np.float32)]), np.tile(real_part, (args.real_copies, 1))]
@@ -371,7 +376,7 @@ def fine_tune(
     train_ds = make_dataset(x_all, y_all, args.batch_size, seed + 1, augment=True)
     val_ds = make_dataset(x_val, val_targets, 512, seed, augment=False)
     steps = args.real_epochs * int(np.ceil(len(x_all) / args.batch_size))
-    loss = committed_loss if args.real_targets == "committed" else any_of_loss
+    loss = committed_loss if args.real_targets in ("committed", "sleeves", "kinds") else any_of_loss
     compile_model(model, steps, args.real_epochs, REAL_PEAK_LR, loss)
     timer = EpochTimer()
     history = model.fit(train_ds, validation_data=val_ds, epochs=args.real_epochs, callbacks=[timer], verbose=2)

@@ -24,6 +24,7 @@ trained on any photo, are measured on every photo of DIR.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import time
 from pathlib import Path
@@ -44,7 +45,16 @@ from model.inference import (
     unsure,
 )
 from model.preprocess import load_and_preprocess
-from model.real_photos import ACCEPTED, MIN_UNSURE, list_photos, read_senders, recipe_outliers, score
+from model.real_photos import (
+    ACCEPTED,
+    MIN_UNSURE,
+    SHOE_KIND_CLASS,
+    SHOE_KINDS_FILE,
+    list_photos,
+    read_senders,
+    recipe_outliers,
+    score,
+)
 
 PROBABILITY_GRID = tuple(round(t, 2) for t in np.arange(0.30, 0.86, 0.05))  # "Not sure" below this top probability
 UNLIKE_GRID = (0.9, 0.95, 0.975, 0.99, 0.995, 1.0)  # ... or more unusual than this share of training photos (1 = off)
@@ -465,6 +475,9 @@ def report_recipes(paths: list[Path]) -> dict:
         s = summary(fold_scores(cv, below, unlike))
         runs.append(
             {
+                "per_folder": {f: v["mean"] for f, v in s["per_folder"].items()},
+                "read_as": read_as(cv),
+                "shoe_kinds": shoe_kinds(cv),
                 "recipe": cv["recipe"],
                 "folds": len(cv["folds"]),
                 "has_unlike_score": cv["has_score"],
@@ -560,6 +573,13 @@ def report_cv(args, photos) -> dict:
     print("\nread as (top class, held-out photographers, folds pooled):")
     for f, counts in read.items():
         print(f"  {f}: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
+    alone, fine = probability_alone(runs), fine_choice(runs)
+    for name, point in (("the probability alone", alone), ("both rules", fine)):
+        print(
+            f"in 0.1-point steps, {name}: below {point['unsure_below']:.3f}, unlike above {point['unlike_above']:.1%}"
+            f": right and sure {point['right_and_sure']:.1%}, hats etc. {point['unsure_outside']:.1%}, unseen garment "
+            f"{point['unsure_unseen_garment']:.1%}, unseen family {point['unsure_unseen_family']:.1%} (runs pooled)"
+        )
     held_out = {"grid": held_out_choice(runs), "fine": held_out_choice(runs, FINE)}
     print("\nthe choice scored on the fold it did not see (nested; each fold's models, every run):")
     print("| search | thresholds chosen per fold | " + " | ".join(KEYS) + " |\n|---|---|" + "---|" * len(KEYS))
@@ -581,11 +601,12 @@ def report_cv(args, photos) -> dict:
         "mirror_averaged": cv["flipped"],
         "views": cv["views"],  # a cut-out photo over 6 views, as Classify answers it (benchmarks.test_time_views)
         "threshold_runs": len(runs),  # the thresholds were chosen on this many runs of these folds, pooled
-        "probability_alone": probability_alone(runs),
-        "fine_choice": fine_choice(runs),
+        "probability_alone": alone,
+        "fine_choice": fine,
         "held_out_choice": held_out,  # the same rules, each fold scored at thresholds chosen without it
         "all_runs": {k: pooled[k] for k in KEYS},  # every run's fold models at the app's thresholds
         "read_as": read,
+        "shoe_kinds": shoe_kinds(cv),
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
@@ -645,6 +666,29 @@ def held_out_choice(runs: list[dict], probabilities: tuple = PROBABILITY_GRID, c
         **{key: _stats([f[key] for f in per_fold]) for key in keys},
         "at_app": {key: _stats([f["at_app"][key] for f in per_fold]) for key in keys},
     }
+
+
+def shoe_kinds(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
+    """Shoes by the kind ``model/shoe_kinds.csv`` labels them (held-out photographers, every fold pooled, before "Not
+    sure"): how many, what their top class was, and the share answered as their own kind (Sneaker for a sneaker,
+    Sandal for a sandal, Ankle boot for a boot; "other": any footwear class, as the mapping judges every shoe)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        kind_of = {f"shoes/{r['file']}": r["kind"] for r in csv.DictReader(f)}
+    held = cv["row_kind"] == "held-out photographer"
+    photo, best = cv["photo"][cv["row_index"][held]], cv["row_probs"][held].argmax(axis=1)
+    out = {}
+    for kind in ("sneaker", "sandal", "boot", "other"):
+        mine = np.array([kind_of.get(str(p)) == kind for p in photo])
+        own = SHOE_KIND_CLASS.get(kind, ACCEPTED["shoes"])
+        classes, counts = np.unique(best[mine], return_counts=True)
+        out[kind] = {
+            "photos": int(mine.sum()),
+            "own_kind": float(np.isin(best[mine], own).mean()) if mine.any() else None,
+            "read_as": {
+                CLASS_NAMES[c]: int(n) for c, n in sorted(zip(classes, counts, strict=True), key=lambda t: -t[1])
+            },
+        }
+    return out
 
 
 def read_as(cv: dict) -> dict[str, dict[str, int]]:

@@ -202,7 +202,29 @@ def convert_varied(photos: list[Photo], copies: int, seed: int, workers: int | N
     return done.reshape(copies - 1, len(photos), 28, 28)
 
 
-def targets(photos: list[Photo], spread: bool = False) -> tuple[np.ndarray, np.ndarray]:
+# what ``--real-targets sleeves`` teaches instead of ACCEPTED (the app is still judged by ACCEPTED): a long-sleeved
+# top as Pullover or Shirt, the classes whose Fashion-MNIST images have long sleeves, not T-shirt/top
+TAUGHT_SLEEVES: dict[str, tuple[int, ...]] = {"longsleeve": (_IDX["Pullover"], _IDX["Shirt"])}
+# what ``--real-targets kinds`` teaches a photo in shoes/ whose kind one can tell (model/shoe_kinds.csv, labelled by
+# eye for this project: sneaker, sandal, boot, or other: heels, flats, dress shoes, slippers, clogs)
+SHOE_KINDS_FILE = Path(__file__).with_name("shoe_kinds.csv")
+SHOE_KIND_CLASS = {"sneaker": (_IDX["Sneaker"],), "sandal": (_IDX["Sandal"],), "boot": (_IDX["Ankle boot"],)}
+
+
+def shoe_kinds_taught(path: Path = SHOE_KINDS_FILE) -> dict[str, tuple[int, ...]]:
+    """``targets``' TAUGHT for the labelled shoes: "shoes/<file>" -> the one class of its kind ("other": not listed,
+    so it keeps every footwear class)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    unknown = {r["kind"] for r in rows} - {*SHOE_KIND_CLASS, "other"}
+    if unknown:
+        raise ValueError(f"{path}: unknown kinds {sorted(unknown)}")
+    return {f"shoes/{r['file']}": SHOE_KIND_CLASS[r["kind"]] for r in rows if r["kind"] in SHOE_KIND_CLASS}
+
+
+def targets(
+    photos: list[Photo], spread: bool = False, taught: dict[str, tuple[int, ...]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """What the model is taught for each photo: (N, 10) target weights and (N,) "any of these" flags.
 
     A folder with one Fashion-MNIST class: that class. A folder several classes answer rightly
@@ -210,12 +232,16 @@ def targets(photos: list[Photo], spread: bool = False) -> tuple[np.ndarray, np.n
     spread evenly over them; otherwise the flag is set and training only asks that their *total*
     probability be high, leaving the model to pick one (a partial-label loss, see train.py). A folder
     with none of the ten (hats, shorts, skirts): a uniform target, so the model learns to be unsure
-    of garments outside its classes (outlier exposure, Hendrycks et al. 2019).
+    of garments outside its classes (outlier exposure, Hendrycks et al. 2019). TAUGHT: folders taught other
+    classes than they are judged by (``TAUGHT_SLEEVES``), or single photos ("shoes/<file>": ``shoe_kinds_taught``).
     """
     weights = np.zeros((len(photos), len(CLASS_NAMES)), dtype=np.float32)
     any_of = np.zeros(len(photos), dtype=np.float32)
     for i, photo in enumerate(photos):
-        accepted = photo.accepted or tuple(range(len(CLASS_NAMES)))
+        taught_here = taught or {}
+        accepted = taught_here.get(
+            f"{photo.folder}/{photo.path.name}", taught_here.get(photo.folder, photo.accepted)
+        ) or tuple(range(len(CLASS_NAMES)))
         weights[i, list(accepted)] = 1.0 if (photo.accepted and not spread) else 1.0 / len(accepted)
         any_of[i] = float(bool(photo.accepted) and not spread and len(accepted) > 1)
     return weights, any_of

@@ -23,6 +23,7 @@ from model.real_photos import (
     recipe_label,
     same_recipe,
     score,
+    shoe_kinds_taught,
     targets,
 )
 
@@ -131,6 +132,37 @@ def test_targets_one_class_any_of_several_or_uniform():
     assert np.allclose(weights[2], 0.1) and any_of[2] == 0  # outlier exposure: uniform
     spread, flags = targets(photos, spread=True)
     assert np.allclose(spread[1], [0, 0, 0, 0, 0, 1 / 3, 0, 1 / 3, 0, 1 / 3]) and not flags.any()
+
+
+def test_other_targets_teach_long_sleeves_and_labelled_shoes_one_kind(tmp_path):
+    from model.real_photos import TAUGHT_SLEEVES
+
+    sleeve = [Photo(Path("longsleeve/a.jpg"), "longsleeve")]
+    weights, any_of = targets(sleeve, taught=TAUGHT_SLEEVES)
+    assert weights[0].tolist() == [0, 0, 1, 0, 0, 0, 1, 0, 0, 0] and any_of[0] == 1  # Pullover or Shirt, not a top
+    kinds = tmp_path / "kinds.csv"
+    kinds.write_text("file,kind\nrunner.jpg,sneaker\nheel.jpg,other\nbeach.jpg,sandal\n", encoding="utf-8")
+    shoes = [Photo(Path(f"shoes/{n}.jpg"), "shoes") for n in ("runner", "heel", "beach", "unlisted")]
+    weights, any_of = targets(shoes, taught=shoe_kinds_taught(kinds))
+    assert weights[0].tolist() == [0, 0, 0, 0, 0, 0, 0, 1, 0, 0] and any_of[0] == 0  # Sneaker alone
+    assert weights[2].tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0] and any_of[2] == 0  # Sandal alone
+    for other in (1, 3):  # "other" and unlabelled shoes: any footwear, as the mapping judges them
+        assert weights[other].tolist() == [0, 0, 0, 0, 0, 1, 0, 1, 0, 1] and any_of[other] == 1
+    kinds.write_text("file,kind\nx.jpg,loafer\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown kinds"):
+        shoe_kinds_taught(kinds)
+
+
+def test_the_shoe_kinds_file_labels_every_shoe_photo_once():
+    import csv
+
+    from model.real_photos import SHOE_KINDS_FILE
+
+    with SHOE_KINDS_FILE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len({r["file"] for r in rows}) == len(rows) == 198  # the 198 photos of train/shoes/
+    assert {r["kind"] for r in rows} == {"sneaker", "sandal", "boot", "other"}
+    assert all(r["file"].endswith(".jpg") and "/" not in r["file"] for r in rows)
 
 
 def test_varied_copies_are_converted_again_each_its_own_and_reproducible():
