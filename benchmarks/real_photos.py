@@ -282,6 +282,8 @@ def print_chosen(title: str, ways: dict) -> None:
         print(f"| {key} | " + " | ".join(_pm(w[key]) for w in ways.values()) + " |")
 
 
+# what --recipes can write: the recipe choice (on a first run of the folds), and target variants tried after it
+RECIPE_KEYS = ("recipe_choice", "targets_tried")
 KEYS = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
 
 
@@ -461,10 +463,11 @@ def _recipe_key(recipe: dict) -> tuple:
     return (recipe["epochs"], recipe["copies"], recipe["variation"], recipe["targets"], recipe_outliers(recipe))
 
 
-def report_recipes(paths: list[Path]) -> dict:
+def report_recipes(paths: list[Path], seeds_of_a_recipe: bool = False) -> dict:
     """Which recipe (fine-tune epochs, copies, variation): each CV run's thresholds chosen on its own folds by
     ``choose``, then the same rule across runs: the fewest misses of the "Not sure" minimums, then the most
-    right-and-sure answers. The recipe train.py ships is marked."""
+    right-and-sure answers. The recipe train.py ships is marked. Each run is also scored at the app's thresholds
+    (``at_app``). SEEDS_OF_A_RECIPE: several runs may share a recipe (other seeds of it, ``benchmarks.fold_seeds``)."""
     keys = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
     runs, cvs = [], []
     for path in paths:
@@ -473,8 +476,11 @@ def report_recipes(paths: list[Path]) -> dict:
         chosen = chosen_point(cv)
         below, unlike = chosen["unsure_below"], chosen["unlike_above"]
         s = summary(fold_scores(cv, below, unlike))
+        app = summary(fold_scores(cv, UNSURE_BELOW, UNLIKE_ABOVE))
         runs.append(
             {
+                "run": str(path),
+                "at_app": {k: {"mean": app[k]["mean"], "folds": app[k]["folds"]} for k in (*keys, "unlike_known")},
                 "per_folder": {f: v["mean"] for f, v in s["per_folder"].items()},
                 "read_as": read_as(cv),
                 "shoe_kinds": shoe_kinds(cv),
@@ -486,7 +492,7 @@ def report_recipes(paths: list[Path]) -> dict:
                 **{k: {"mean": s[k]["mean"], "sd": s[k]["sd"], "folds": s[k]["folds"]} for k in keys},
             }
         )
-    if len({_recipe_key(r["recipe"]) for r in runs}) < len(runs):
+    if not seeds_of_a_recipe and len({_recipe_key(r["recipe"]) for r in runs}) < len(runs):
         raise SystemExit("--recipes: two files have the same recipe; give one CV run per recipe")
     best = min(runs, key=lambda r: (r["shortfall"], -r["right_and_sure"]["mean"]))
     print(
@@ -755,14 +761,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--recipes", type=Path, nargs="+", help="CV files of several recipes: which one the rule chooses"
     )
+    parser.add_argument(
+        "--recipes-as",
+        choices=RECIPE_KEYS,
+        default=RECIPE_KEYS[0],
+        help="the JSON key --recipes writes: the recipe choice, or target variants tried after it on other runs",
+    )
     args = parser.parse_args(argv)
     if args.recipes and not (args.cv or args.unlike_cv):  # only the recipe choice, merged into an existing JSON
-        choice = report_recipes(args.recipes)
+        choice = report_recipes(args.recipes, seeds_of_a_recipe=args.recipes_as == "targets_tried")
         if args.json:
             report = json.loads(args.json.read_text(encoding="utf-8")) if args.json.exists() else {}
-            report["recipe_choice"] = choice
+            report[args.recipes_as] = choice
             args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")
-        return {"recipe_choice": choice}
+        return {args.recipes_as: choice}
 
     photos = list_photos(args.folder)
     report = {"folder": args.folder.resolve().name, "photos": len(photos)}
@@ -773,12 +785,13 @@ def main(argv: list[str] | None = None) -> dict:
     if args.cv:
         report["test_time_flip"] = report_flip(args.cv)
     if args.recipes:
-        report["recipe_choice"] = report_recipes(args.recipes)
-    elif args.json and args.json.exists():  # kept from the run that measured it, whose files may be gone
-        kept = json.loads(args.json.read_text(encoding="utf-8")).get("recipe_choice")
-        if kept:
-            report["recipe_choice"] = kept
-            print(f"recipe_choice kept from {args.json} (give --recipes to measure it again)")
+        report[args.recipes_as] = report_recipes(args.recipes, seeds_of_a_recipe=args.recipes_as == "targets_tried")
+    if args.json and args.json.exists():  # kept from the run that measured it, whose files may be gone
+        before = json.loads(args.json.read_text(encoding="utf-8"))
+        for key in RECIPE_KEYS:
+            if key not in report and key in before:
+                report[key] = before[key]
+                print(f"{key} kept from {args.json} (give --recipes --recipes-as {key} to measure it again)")
     report["untrained"] = report_untrained(args, photos)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1), encoding="utf-8")

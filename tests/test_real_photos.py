@@ -556,3 +556,14 @@ def test_the_doc_compares_the_fold_models_with_the_shipped_one_from_the_files():
         "shipped model would score here was not measured;"
     ) in doc
     assert "likely worse than the shipped model" not in doc
+
+
+def test_a_report_keeps_the_recipe_runs_it_did_not_measure_again(tmp_path):
+    from benchmarks import real_photos as report
+
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"recipe_choice": {"runs": [1]}, "targets_tried": {"runs": [2]}, "old": 3}))
+    out = report.main([str(PHOTOS), "--json", str(path)])
+    written = json.loads(path.read_text())
+    assert written["recipe_choice"] == {"runs": [1]} and written["targets_tried"] == {"runs": [2]}
+    assert "old" not in written and written["untrained"] == json.loads(json.dumps(out["untrained"]))
