@@ -130,6 +130,25 @@ def _verdict(
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
 
 
+def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, unusual: float) -> str:
+    """After a footwear answer on a photo cut out of its background: which footwear class it names is seldom the
+    kind, as cross-validation on new people's shoe photos measured (``cross_validation.read_as`` and ``shoe_kinds``
+    in real_photos.json); "" for any other answer or input, or where that was not measured."""
+    cv = (model.real_photo_results or {}).get("cross_validation") or {}
+    shoes, sneakers = (cv.get("read_as") or {}).get("shoes"), (cv.get("shoe_kinds") or {}).get("sneaker")
+    best = int(probs.argmax())
+    if not (shoes and sneakers and prep.cut_out and prep.has_object) or best not in ACCEPTED["shoes"]:
+        return ""
+    if unsure_reason(probs, unusual):
+        return ""
+    most, count = max(shoes.items(), key=lambda kv: kv[1])
+    return (
+        f" Read it as “footwear”: on new people's shoe photos in cross-validation, the top class was {most} for "
+        f"{count} of {sum(shoes.values())}, and Sneaker for {sneakers['read_as'].get('Sneaker', 0)} of the "
+        f"{sneakers['photos']} sneakers among them (labelled by eye for this app)."
+    )
+
+
 def _whose_folds(sibling: bool, other_recipe: str) -> str:
     """Whose cross-validation the "unlike" rule's flagged share comes from, where not the table's own run's."""
     if other_recipe:  # a sibling too, or not: the recipe is what a learner needs to know (reviews 44a #1, 78a #1)
@@ -187,6 +206,7 @@ def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> Cl
     results = model.real_photo_results or {}
     sibling = bool(results.get("unlike_rule")) and not _same_folds(results)
     verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing, sibling, _rule_other_recipe(model))
+    verdict += _footwear_note(model, probs, prep, float(unusual))
     return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
 

@@ -827,3 +827,36 @@ def test_the_turned_views_are_called_kept_on_the_folds_only_where_their_rule_kee
     assert views_kept(lost) is False and "the turned views" not in also_chosen(lost)
     words = " ".join(improve._flip_on_photos(SimpleNamespace(real_photo_results=lost)).split())
     assert "by the rule on these folds the views would not be kept" in words and "kept on, so" not in words
+
+
+def test_a_footwear_answer_on_a_photo_says_the_kind_is_seldom_right():
+    model = fake_model()
+    photo = SimpleNamespace(cut_out=True, has_object=True)
+    sure_sandal = np.full(10, 0.2 / 9)
+    sure_sandal[CLASS_NAMES.index("Sandal")] = 0.8
+    note = classify._footwear_note(model, sure_sandal, photo, 0.0)
+    shoes = REAL["cross_validation"]["read_as"]["shoes"]
+    sneakers = REAL["cross_validation"]["shoe_kinds"]["sneaker"]
+    most = sorted(shoes, key=shoes.get)[-1]
+    assert most == "Sandal" and sneakers["read_as"]["Sneaker"] < sneakers["photos"] / 2  # what the note warns of
+    assert note == (
+        f" Read it as “footwear”: on new people's shoe photos in cross-validation, the top class was {most} for "
+        f"{shoes[most]} of {sum(shoes.values())}, and Sneaker for {sneakers['read_as']['Sneaker']} of the "
+        f"{sneakers['photos']} sneakers among them (labelled by eye for this app)."
+    )
+    drawing = SimpleNamespace(cut_out=False, has_object=True)  # a drawing or a Fashion-MNIST image: not measured
+    assert classify._footwear_note(model, sure_sandal, drawing, 0.0) == ""
+    shirt = np.roll(sure_sandal, CLASS_NAMES.index("Shirt") - CLASS_NAMES.index("Sandal"))
+    assert shirt.argmax() == CLASS_NAMES.index("Shirt") and classify._footwear_note(model, shirt, photo, 0.0) == ""
+    unsure = np.full(10, 0.5 / 9)
+    unsure[CLASS_NAMES.index("Sneaker")] = 0.5  # under the 55% line: the verdict already says "Not sure"
+    assert classify._footwear_note(model, unsure, photo, 0.0) == ""
+    assert classify._footwear_note(model, sure_sandal, photo, 0.999) == ""  # "unlike": "Not sure" too
+    older = copy.deepcopy(REAL)
+    del older["cross_validation"]["shoe_kinds"]
+    assert classify._footwear_note(fake_model(real=older), sure_sandal, photo, 0.0) == ""
+    readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        f"the top class was {most} for most shoes and Sneaker for {sneakers['read_as']['Sneaker']} of "
+        f"{sneakers['photos']} sneakers" in readme
+    )
