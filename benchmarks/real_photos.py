@@ -613,6 +613,7 @@ def report_cv(args, photos) -> dict:
         "all_runs": {k: pooled[k] for k in KEYS},  # every run's fold models at the app's thresholds
         "read_as": read,
         "shoe_kinds": shoe_kinds(cv),
+        "footwear_answers": footwear_answers(cv),
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
@@ -693,6 +694,31 @@ def shoe_kinds(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
             "read_as": {
                 CLASS_NAMES[c]: int(n) for c, n in sorted(zip(classes, counts, strict=True), key=lambda t: -t[1])
             },
+        }
+    return out
+
+
+def footwear_answers(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
+    """What the footwear answers turned out to be (held-out photographers, every fold pooled, at the app's thresholds:
+    answers only, not "Not sure"): for each footwear class, how many photos were answered it, how many of those were
+    shoes, and each answer's photos by shoe kind (``model/shoe_kinds.csv``) or, for other photos, folder."""
+    with path.open(encoding="utf-8", newline="") as f:
+        kind_of = {f"shoes/{r['file']}": r["kind"] for r in csv.DictReader(f)}
+    held = cv["row_kind"] == "held-out photographer"
+    probs, pct = cv["row_probs"][held], cv["row_percentile"][held]
+    rows = cv["row_index"][held]
+    answered = ~unsure(probs, pct, UNSURE_BELOW, UNLIKE_ABOVE)
+    out = {}
+    for c in ACCEPTED["shoes"]:
+        mine = answered & (probs.argmax(axis=1) == c)
+        what: dict[str, int] = {}
+        for photo, folder in zip(cv["photo"][rows[mine]], cv["folder"][rows[mine]], strict=True):
+            key = kind_of.get(str(photo), str(folder))
+            what[key] = what.get(key, 0) + 1
+        out[CLASS_NAMES[c]] = {
+            "answers": int(mine.sum()),
+            "shoes": int((cv["folder"][rows[mine]] == "shoes").sum()),
+            "as": dict(sorted(what.items(), key=lambda t: -t[1])),
         }
     return out
 

@@ -130,22 +130,35 @@ def _verdict(
     return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
 
 
+# what a footwear class names, as model/shoe_kinds.csv labels shoes (benchmarks.real_photos.footwear_answers)
+_KIND_OF = {"Sandal": "sandal", "Sneaker": "sneaker", "Ankle boot": "boot"}
+
+
 def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, unusual: float) -> str:
-    """After a footwear answer on a photo cut out of its background: which footwear class it names is seldom the
-    kind, as cross-validation on new people's shoe photos measured (``cross_validation.read_as`` and ``shoe_kinds``
-    in real_photos.json); "" for any other answer or input, or where that was not measured."""
-    cv = (model.real_photo_results or {}).get("cross_validation") or {}
-    shoes, sneakers = (cv.get("read_as") or {}).get("shoes"), (cv.get("shoe_kinds") or {}).get("sneaker")
-    best = int(probs.argmax())
-    if not (shoes and sneakers and prep.cut_out and prep.has_object) or best not in ACCEPTED["shoes"]:
+    """After a footwear answer (not "Not sure") on a photo cut out of its background: what such answers turned out
+    to be in cross-validation (``cross_validation.footwear_answers`` in real_photos.json: held-out photographers, at
+    the app's thresholds): nearly always shoes, seldom the kind the class names. "" for any other answer or input,
+    or where that was not measured."""
+    answers = ((model.real_photo_results or {}).get("cross_validation") or {}).get("footwear_answers")
+    best = CLASS_NAMES[int(probs.argmax())]
+    if not (answers and prep.cut_out and prep.has_object) or best not in answers or unsure_reason(probs, unusual):
         return ""
-    if unsure_reason(probs, unusual):
-        return ""
-    most, count = max(shoes.items(), key=lambda kv: kv[1])
+    total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
+    mine, kind = answers[best], _KIND_OF[best]
+    own = mine["as"].get(kind, 0)
+    if mine["answers"] == 0:
+        detail = f"; none was {best}, so how often {best} names the kind was not measured"
+    elif own == 0:
+        detail = f", but none of the {mine['answers']} answers {best} was a {kind}, so its percentage is not the chance of that kind"
+    else:
+        detail = (
+            f", but {own} of the {mine['answers']} answers {best} {'was a' if own == 1 else 'were'} "
+            f"{kind if own == 1 else kind + 's'}, so its percentage is not the chance of that kind"
+        )
     return (
-        f" Read it as “footwear”: on new people's shoe photos in cross-validation, the top class was {most} for "
-        f"{count} of {sum(shoes.values())}, and Sneaker for {sneakers['read_as'].get('Sneaker', 0)} of the "
-        f"{sneakers['photos']} sneakers among them (labelled by eye for this app)."
+        " Read it as “footwear”, not as the kind: in cross-validation (fold models trained the same way, each tested "
+        f"on photographers it never saw), {shoes} of {total} confident footwear answers were shoes{detail} (shoe kinds "
+        "labelled by eye by one person for this app)."
     )
 
 

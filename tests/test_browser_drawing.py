@@ -40,6 +40,17 @@ def _answer(page) -> tuple[str, str]:
     return page.locator("#verdict").inner_text(), page.locator("#verdict + * .block").first.inner_text()
 
 
+def _settled_answer(page, seconds: float = 20) -> tuple[str, str]:
+    """The answer once no event is running on it: on a busy machine Gradio shows its timer ("1.5s") over the
+    verdict while the source switch's event runs; the words under it are what the test compares."""
+    for _ in range(int(seconds * 4)):
+        answer = _answer(page)
+        if not re.match(r"\d+(\.\d+)?s\s", answer[0]):
+            return answer
+        page.wait_for_timeout(250)
+    return _answer(page)
+
+
 def test_the_draw_source_opens_ready_to_draw(phone, tmp_path):
     from playwright.sync_api import expect
 
@@ -83,7 +94,7 @@ def test_switching_the_photo_source_keeps_the_answer(phone):
     for source in ("Capture from camera", "Paste from clipboard", "Upload file"):
         phone.get_by_role("button", name=source).first.click()
         phone.wait_for_timeout(1000)  # what a cleared photo would have done by now (one model call is ~0.3 s)
-        assert _answer(phone) == before, source
+        assert _settled_answer(phone) == before, source
     expect(phone.locator(BADGE)).to_have_count(0)
 
 

@@ -412,6 +412,10 @@ def test_the_docs_give_the_threshold_search_cross_validated():
     ]
     assert f"(+{min(more):.1f} to +{max(more):.1f} points)" in docs and min(more) > 0
     assert f"on all three (−{-max(less):.1f} to −{-min(less):.1f})" in docs and max(less) < 0
+    assert (
+        f"it trades +{min(more):.1f} to +{max(more):.1f} points of right-and-sure for {-max(less):.1f}–{-min(less):.1f} "
+        'points less "Not sure" on the unseen garment, fold by fold' in readme
+    )
     sds = sorted(round(100 * n["unsure_unseen_garment"]["sd"]) for n in (grid, fine))
     assert f"(sd {sds[0]}–{sds[1]} points, mostly which garment it is)" in docs
     nine = cv["all_runs"]["right_and_sure"]["mean"]
@@ -532,7 +536,7 @@ def test_the_docs_give_the_target_variants_tried_as_measured():
         f"give 60 (44%)" in docs
     )
     shoes = [r["per_folder"]["shoes"] for r in shipped]
-    assert f"(any footwear) {kinds['per_folder']['shoes']:.1%}, against {span(shoes)}" in docs
+    assert f"shoes right by the mapping ({kinds['per_folder']['shoes']:.1%}, against {span(shoes)})" in docs
     at45 = [r["at_chosen_thresholds"] for r in shipped]
     assert tried["chosen"]["targets"] == "committed" and shipped[0]["chosen"] == {
         "unsure_below": 0.45,
@@ -552,7 +556,10 @@ def test_the_docs_give_the_target_variants_tried_as_measured():
         f"{total - sk['sneaker']['read_as']['Sneaker']} of the 138 shoes that are not sneakers; right-and-sure at the "
         f"app's thresholds {kinds['at_app']['right_and_sure']['mean']:.1%} against {at_app})" in readme
     )
-    assert f"thresholds {sleeves['at_app']['right_and_sure']['mean']:.1%} against {at_app})" in readme
+    assert (
+        f"at the app's thresholds, chosen on the shipped targets' runs, {sleeves['at_app']['right_and_sure']['mean']:.1%} "
+        f"against {at_app})" in readme
+    )
     for v in (sleeves, kinds):  # "where it keeps every minimum"
         assert v["at_app"]["unsure_outside"]["mean"] >= 0.88 and v["at_app"]["unsure_unseen_garment"]["mean"] >= 0.8
         assert v["at_app"]["unsure_unseen_family"]["mean"] >= 0.8
@@ -576,5 +583,9 @@ def test_the_readme_lists_the_numbers_that_chose_something():
         f"{ways['mirror averaged']['right_and_sure']['mean']:.1%} mirror averaged, on the table's run)" in readme
     )
     first = next(r for r in CHOICE["runs"] if r["recipe"] == CHOICE["chosen"])
-    assert f"the same rule on a first run of the folds ({first['right_and_sure']['mean']:.1%})" in readme
+    below, unlike = first["chosen"]["unsure_below"], first["chosen"]["unlike_above"]
+    assert (
+        f"the same rule on a first run of the folds ({first['right_and_sure']['mean']:.1%}, mirror averaged at that run's "
+        f"own {below:.0%} and {unlike:.0%}; later runs did not repeat it)" in readme
+    )
     assert CHOICE["chosen"] == {"copies": 5, "epochs": 5, "variation": "pixels", "targets": "committed"}
