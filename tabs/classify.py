@@ -135,30 +135,41 @@ _KIND_OF = {"Sandal": "sandal", "Sneaker": "sneaker", "Ankle boot": "boot"}
 
 
 def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, unusual: float) -> str:
-    """After a footwear answer (not "Not sure") on a photo cut out of its background: what such answers turned out
-    to be in cross-validation (``cross_validation.footwear_answers`` in real_photos.json: held-out photographers, at
-    the app's thresholds): nearly always shoes, seldom the kind the class names. "" for any other answer or input,
+    """After a sure footwear answer (not "Not sure") on a photo cut out of its background: what such answers turned
+    out to be in cross-validation (``cross_validation.footwear_answers`` in real_photos.json: held-out photographers,
+    at the app's thresholds): nearly always shoes, seldom the kind the class names. "" for any other answer or input,
     or where that was not measured."""
     answers = ((model.real_photo_results or {}).get("cross_validation") or {}).get("footwear_answers")
     best = CLASS_NAMES[int(probs.argmax())]
     if not (answers and prep.cut_out and prep.has_object) or best not in answers or unsure_reason(probs, unusual):
         return ""
     total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
+    if not total:
+        return ""
     mine, kind = answers[best], _KIND_OF[best]
-    own = mine["as"].get(kind, 0)
+    where = (
+        "In cross-validation (models trained as this one was, each tested on photographers it never saw), "
+        f"{shoes} of {total} sure footwear answers were shoes"
+    )
     if mine["answers"] == 0:
-        detail = f"; none was {best}, so how often {best} names the kind was not measured"
-    elif own == 0:
-        detail = f", but none of the {mine['answers']} answers {best} was a {kind}, so its percentage is not the chance of that kind"
+        return f" Read it as “footwear”. {where}, and none was “{best}”, so how often “{best}” names the kind was not measured."
+    n, own = mine["answers"], mine["as"].get(kind, 0)
+    of = f"of the {n} sure “{best}” answer{'' if n == 1 else 's'}"
+    if own == 0:
+        kinds = f"but none {of} was a {kind}"
     else:
-        detail = (
-            f", but {own} of the {mine['answers']} answers {best} {'was a' if own == 1 else 'were'} "
-            f"{kind if own == 1 else kind + 's'}, so its percentage is not the chance of that kind"
-        )
+        kinds = f"but {of} {'only ' if own < n else ''}{own} {'was a ' + kind if own == 1 else 'were ' + kind + 's'}"
+    # every one of those answers reached the threshold: a share of the kind under it shows the percentage overstates
+    overstates = own / n < UNSURE_BELOW
     return (
-        " Read it as “footwear”, not as the kind: in cross-validation (fold models trained the same way, each tested "
-        f"on photographers it never saw), {shoes} of {total} confident footwear answers were shoes{detail} (shoe kinds "
-        "labelled by eye by one person for this app)."
+        f" Read it as “footwear”{', not as the kind' if overstates else ''}. {where}, {kinds}."
+        + (
+            f" Each was at least {UNSURE_BELOW:.0%} sure, so this {percent(probs[int(probs.argmax())], 1)} is not the "
+            f"chance that it is a {kind}."
+            if overstates
+            else ""
+        )
+        + " (Kinds labelled by eye by one person for this app.)"
     )
 
 
