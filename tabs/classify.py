@@ -138,39 +138,45 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
     """After a sure footwear answer (not "Not sure") on a photo cut out of its background: what such answers turned
     out to be in cross-validation (``cross_validation.footwear_answers`` in real_photos.json: held-out photographers,
     at the app's thresholds): nearly always shoes, seldom the kind the class names. "" for any other answer or input,
-    or where that was not measured."""
-    answers = ((model.real_photo_results or {}).get("cross_validation") or {}).get("footwear_answers")
-    best = CLASS_NAMES[int(probs.argmax())]
-    if not (answers and prep.cut_out and prep.has_object) or best not in answers or unsure_reason(probs, unusual):
+    or where that was not measured for this model's recipe and the app's thresholds."""
+    cv = (model.real_photo_results or {}).get("cross_validation") or {}
+    answers, best = cv.get("footwear_answers"), CLASS_NAMES[int(probs.argmax())]
+    measured_here = cv.get("app") == {"unsure_below": UNSURE_BELOW, "unlike_above": UNLIKE_ABOVE} and same_recipe(
+        cv.get("recipe"), (getattr(model, "metrics", None) or {}).get("real_photos")
+    )
+    if not (answers and measured_here and prep.cut_out and prep.has_object) or best not in answers:
         return ""
     total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
-    if not total:
+    if not total or unsure_reason(probs, unusual):
         return ""
+    where = "In cross-validation (models trained as this one was, each tested on photographers it never saw), "
+    labels = " (Kinds labelled by eye by one person for this app.)"
     mine, kind = answers[best], _KIND_OF[best]
-    where = (
-        "In cross-validation (models trained as this one was, each tested on photographers it never saw), "
-        f"{shoes} of {total} sure footwear answers were shoes"
-    )
-    if mine["answers"] == 0:
-        return f" Read it as “footwear”. {where}, and none was “{best}”, so how often “{best}” names the kind was not measured."
     n, own = mine["answers"], mine["as"].get(kind, 0)
-    of = f"of the {n} sure “{best}” answer{'' if n == 1 else 's'}"
-    if own == 0:
-        kinds = f"but none {of} was a {kind}"
+    if n == 0:
+        return f" {where}none of the {total} sure footwear answers was “{best}”, so how often a “{best}” answer names the kind was not measured."
+    shoes_said = f"{shoes} of {total} sure footwear answers were shoes"
+    if n == 1:
+        kinds = f"the one sure “{best}” answer {'was' if own else 'was not'} a {kind}"
+    elif own == 0:
+        kinds = f"none of the {n} sure “{best}” answers was a {kind}"
     else:
-        kinds = f"but {of} {'only ' if own < n else ''}{own} {'was a ' + kind if own == 1 else 'were ' + kind + 's'}"
-    # every one of those answers reached the threshold: a share of the kind under it shows the percentage overstates
-    overstates = own / n < UNSURE_BELOW
+        kinds = f"{own} of the {n} sure “{best}” answers ({own / n:.0%}) {'was a ' + kind if own == 1 else 'were ' + kind + 's'}"
+    if not _kind_overstated(own, n):
+        return f" {where}{shoes_said}, and {kinds}.{labels}"
     return (
-        f" Read it as “footwear”{', not as the kind' if overstates else ''}. {where}, {kinds}."
-        + (
-            f" Each was at least {UNSURE_BELOW:.0%} sure, so this {percent(probs[int(probs.argmax())], 1)} is not the "
-            f"chance that it is a {kind}."
-            if overstates
-            else ""
-        )
-        + " (Kinds labelled by eye by one person for this app.)"
+        f" Read it as “footwear”, not as the kind. {where}{shoes_said}, but {'only ' if own else ''}{kinds}: on average "
+        f"these answers' percentages, each at least {UNSURE_BELOW:.0%}, overstate the chance of a {kind}, so do not "
+        f"read this {percent(probs[int(probs.argmax())], 1)} as one.{labels}"
     )
+
+
+def _kind_overstated(own: int, n: int) -> bool:
+    """Whether the share of sure answers that named the kind is under the threshold each of them reached, with 95%
+    confidence (Wilson's upper bound): only then do the answers' percentages overstate the chance of the kind."""
+    z, share = 1.96, own / n
+    upper = (share + z * z / (2 * n) + z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+    return bool(upper < UNSURE_BELOW)
 
 
 def _whose_folds(sibling: bool, other_recipe: str) -> str:
