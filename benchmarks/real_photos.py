@@ -24,7 +24,6 @@ trained on any photo, are measured on every photo of DIR.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import time
 from pathlib import Path
@@ -52,6 +51,7 @@ from model.real_photos import (
     SHOE_KINDS_FILE,
     list_photos,
     read_senders,
+    read_shoe_kinds,
     recipe_outliers,
     score,
 )
@@ -679,8 +679,7 @@ def shoe_kinds(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
     """Shoes by the kind ``model/shoe_kinds.csv`` labels them (held-out photographers, every fold pooled, before "Not
     sure"): how many, what their top class was, and the share answered as their own kind (Sneaker for a sneaker,
     Sandal for a sandal, Ankle boot for a boot; "other": any footwear class, as the mapping judges every shoe)."""
-    with path.open(encoding="utf-8", newline="") as f:
-        kind_of = {f"shoes/{r['file']}": r["kind"] for r in csv.DictReader(f)}
+    kind_of = read_shoe_kinds(path)
     held = cv["row_kind"] == "held-out photographer"
     photo, best = cv["photo"][cv["row_index"][held]], cv["row_probs"][held].argmax(axis=1)
     out = {}
@@ -702,8 +701,7 @@ def footwear_answers(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
     """What the footwear answers turned out to be (held-out photographers, every fold pooled, at the app's thresholds:
     answers only, not "Not sure"): for each footwear class, how many photos were answered it, how many of those were
     shoes, and each answer's photos by shoe kind (``model/shoe_kinds.csv``) or, for other photos, folder."""
-    with path.open(encoding="utf-8", newline="") as f:
-        kind_of = {f"shoes/{r['file']}": r["kind"] for r in csv.DictReader(f)}
+    kind_of = read_shoe_kinds(path)
     held = cv["row_kind"] == "held-out photographer"
     probs, pct = cv["row_probs"][held], cv["row_percentile"][held]
     rows = cv["row_index"][held]

@@ -211,15 +211,20 @@ SHOE_KINDS_FILE = Path(__file__).with_name("shoe_kinds.csv")
 SHOE_KIND_CLASS = {"sneaker": (_IDX["Sneaker"],), "sandal": (_IDX["Sandal"],), "boot": (_IDX["Ankle boot"],)}
 
 
+def read_shoe_kinds(path: Path = SHOE_KINDS_FILE) -> dict[str, str]:
+    """The labelled shoes: "shoes/<file>" -> sneaker, sandal, boot or other."""
+    with path.open(encoding="utf-8", newline="") as f:
+        kinds = {f"shoes/{r['file']}": r["kind"] for r in csv.DictReader(f)}
+    unknown = set(kinds.values()) - {*SHOE_KIND_CLASS, "other"}
+    if unknown:
+        raise ValueError(f"{path}: unknown kinds {sorted(unknown)}")
+    return kinds
+
+
 def shoe_kinds_taught(path: Path = SHOE_KINDS_FILE) -> dict[str, tuple[int, ...]]:
     """``targets``' TAUGHT for the labelled shoes: "shoes/<file>" -> the one class of its kind ("other": not listed,
     so it keeps every footwear class)."""
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    unknown = {r["kind"] for r in rows} - {*SHOE_KIND_CLASS, "other"}
-    if unknown:
-        raise ValueError(f"{path}: unknown kinds {sorted(unknown)}")
-    return {f"shoes/{r['file']}": SHOE_KIND_CLASS[r["kind"]] for r in rows if r["kind"] in SHOE_KIND_CLASS}
+    return {photo: SHOE_KIND_CLASS[kind] for photo, kind in read_shoe_kinds(path).items() if kind in SHOE_KIND_CLASS}
 
 
 def targets(
