@@ -33,7 +33,7 @@ from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
 from model import ood
-from model.data import CLASS_NAMES
+from model.data import CLASS_NAMES, GROUPS
 from model.inference import (
     DEFAULT_FOLDER,
     TEST_TIME_FLIP,
@@ -75,8 +75,11 @@ def naive_input(path: Path) -> np.ndarray:
         return naive_pixels(ImageOps.exif_transpose(img).convert("RGB"))
 
 
-def fold_scores(cv: dict, below: float, unlike: float) -> list[dict]:
-    """Each fold's numbers under the two thresholds."""
+def fold_scores(cv: dict, below: float, unlike: float, groups: tuple | None = None) -> list[dict]:
+    """Each fold's numbers under the two thresholds. GROUPS: None for the app's rule (``unsure``: the top class's
+    probability summed over its group, model.data.GROUPS); else groups of class names to sum over instead, () for
+    the rule before groups, the top class's own probability (``top_class_rule``, ``groupings``)."""
+    rule = unsure if groups is None else _rule_over(groups)
     accepted = [ACCEPTED[f] for f in cv["folder"]]
     out = []
     for k, record in enumerate(cv["folds"]):
@@ -84,14 +87,14 @@ def fold_scores(cv: dict, below: float, unlike: float) -> list[dict]:
         idx, probs, pct = cv["row_index"][rows], cv["row_probs"][rows], cv["row_percentile"][rows]
         held = cv["row_kind"][rows] == "held-out photographer"
         folder = cv["folder"][idx]
-        no = unsure(probs, pct, below, unlike)
+        no = rule(probs, pct, below, unlike)
         best = probs.argmax(axis=1)
         right = np.array([b in accepted[i] for b, i in zip(best, idx, strict=True)])
         known = held & np.array([bool(accepted[i]) for i in idx])
         trained_outside = held & np.isin(folder, OUTSIDE) & (folder != record["left_out_garment"])
         unseen = folder == record["left_out_garment"]
         gen = cv["generated_fold"] == k
-        gen_no = unsure(cv["generated_probs"][gen], cv["generated_percentile"][gen], below, unlike)
+        gen_no = rule(cv["generated_probs"][gen], cv["generated_percentile"][gen], below, unlike)
         gen_held = cv["generated_held_out"][gen]
         out.append(
             {
@@ -113,6 +116,36 @@ def fold_scores(cv: dict, below: float, unlike: float) -> list[dict]:
     return out
 
 
+def _rule_over(groups: tuple):
+    """The "Not sure" rule with the top class's probability summed over its group among GROUPS (tuples of class
+    names; a class in none alone): () is the rule the app had until 2026-12-06, the top class's own probability."""
+    same = np.eye(len(CLASS_NAMES))
+    for members in groups:
+        ids = [CLASS_NAMES.index(c) for c in members]
+        same[np.ix_(ids, ids)] = 1.0
+
+    def rule(probs: np.ndarray, unusual: np.ndarray, below: float, unlike: float) -> np.ndarray:
+        probs = np.asarray(probs)
+        return ((probs * same[probs.argmax(axis=-1)]).sum(axis=-1) < below) | (np.asarray(unusual) > unlike)
+
+    return rule
+
+
+# groupings of look-alike classes tried for the rule on the same runs (``groupings``): the app's first
+GROUPINGS = {
+    "upper-body garments; footwear (the app's)": tuple(GROUPS.values()),
+    "the rule before groups (the top class alone)": (),
+    "dresses among the upper-body garments": (
+        ("T-shirt/top", "Pullover", "Dress", "Coat", "Shirt"),
+        GROUPS["footwear"],
+    ),
+    "T-shirts with shirts, pullovers with coats": (("T-shirt/top", "Shirt"), ("Pullover", "Coat"), GROUPS["footwear"]),
+    "coats apart": (("T-shirt/top", "Pullover", "Shirt"), GROUPS["footwear"]),
+    "footwear alone": (GROUPS["footwear"],),
+    "bags with footwear": (GROUPS["upper-body garment"], (*GROUPS["footwear"], "Bag")),
+}
+
+
 def summary(scores: list[dict]) -> dict:
     """mean, sd and per-fold values of every number in SCORES."""
     keys = [k for k in scores[0] if k != "per_folder"]
@@ -129,7 +162,10 @@ def _stats(values: list[float]) -> dict:
 
 
 def choose(
-    cv: dict | list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID
+    cv: dict | list[dict],
+    probabilities: tuple = PROBABILITY_GRID,
+    cuts: tuple = UNLIKE_GRID,
+    groups: tuple | None = None,
 ) -> tuple[float, float, list[dict]]:
     """The (probability, unlike) thresholds with most right-and-sure answers that keep the minimums, and the grid.
 
@@ -140,7 +176,7 @@ def choose(
     grid = []
     for below in probabilities:
         for unlike in cuts:
-            s = summary([score for run in runs for score in fold_scores(run, below, unlike)])
+            s = summary([score for run in runs for score in fold_scores(run, below, unlike, groups)])
             grid.append(
                 {
                     "unsure_below": below,
@@ -149,8 +185,15 @@ def choose(
                 }
             )
 
-    best = min(grid, key=_rank)
+    best = _best(grid)
     return best["unsure_below"], best["unlike_above"], grid
+
+
+def _best(grid: list[dict]) -> dict:
+    """``choose``'s pick: the first grid point by ``_rank`` among those that keep the "unlike" rule on (a cut under
+    1). Its reason, unlike the training photos, is the only one that does not rest on the ten classes, so the search
+    chooses its cut, not whether to have it; the grid's cut of 1 (off) still shows what it costs."""
+    return min([g for g in grid if g["unlike_above"] < 1.0] or grid, key=_rank)
 
 
 def _rank(g: dict) -> tuple:
@@ -158,9 +201,14 @@ def _rank(g: dict) -> tuple:
     return (round(_shortfall(g), 4), -g["right_and_sure"])
 
 
-def chosen_point(cv: dict | list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID) -> dict:
+def chosen_point(
+    cv: dict | list[dict],
+    probabilities: tuple = PROBABILITY_GRID,
+    cuts: tuple = UNLIKE_GRID,
+    groups: tuple | None = None,
+) -> dict:
     """The grid point ``choose`` picks (its thresholds and the folds' means there), with its shortfall."""
-    below, unlike, grid = choose(cv, probabilities, cuts)
+    below, unlike, grid = choose(cv, probabilities, cuts, groups)
     point = next(g for g in grid if g["unsure_below"] == below and g["unlike_above"] == unlike)
     return {**point, "shortfall": round(_shortfall(point), 4)}
 
@@ -266,7 +314,11 @@ def at_chosen(cv: dict, pool: list[dict] | None = None) -> dict:
     CV's own folds, or on POOL (runs of the same folds, the same way, CV among them)."""
     below, unlike, _ = choose(pool or cv)
     scores = summary(fold_scores(cv, below, unlike))
-    return {"unsure_below": below, "unlike_above": unlike, **{k: scores[k] for k in KEYS}}
+    way = {"unsure_below": below, "unlike_above": unlike, **{k: scores[k] for k in KEYS}}
+    if pool:  # what the choice between ways ranks, as the thresholds were chosen: every run's fold models pooled
+        pooled = summary([s for run in pool for s in fold_scores(run, below, unlike)])
+        way["pooled"] = {k: {"mean": pooled[k]["mean"]} for k in KEYS}
+    return way
 
 
 def print_chosen(title: str, ways: dict) -> None:
@@ -504,7 +556,7 @@ def report_recipes(paths: list[Path], seeds_of_a_recipe: bool = False) -> dict:
         rec = r["recipe"]
         print(
             f"| {rec['epochs']}, {rec['copies']}, {rec['variation']}, {rec['targets']}{mark} | {r['chosen']['unsure_below']:.0%}, "
-            f"{r['chosen']['unlike_above']:.0%} | " + " | ".join(_pm(r[k]) for k in keys) + " |"
+            f"{r['chosen']['unlike_above']:.1%} | " + " | ".join(_pm(r[k]) for k in keys) + " |"
         )
     # every run at the chosen run's thresholds too: how much of a gap is the recipe, how much the threshold it allowed
     below, unlike = best["chosen"]["unsure_below"], best["chosen"]["unlike_above"]
@@ -512,7 +564,7 @@ def report_recipes(paths: list[Path], seeds_of_a_recipe: bool = False) -> dict:
         same = summary(fold_scores(cv, below, unlike))
         r["at_chosen_thresholds"] = {k: {"mean": same[k]["mean"], "folds": same[k]["folds"]} for k in keys}
         print(
-            f"at {below:.0%}, {unlike:.0%}: {r['recipe']} right and sure {_pct(same['right_and_sure']['mean'])}, "
+            f"at {below:.0%}, {unlike:.1%}: {r['recipe']} right and sure {_pct(same['right_and_sure']['mean'])}, "
             f"hats etc. {_pct(same['unsure_outside']['mean'])}, unseen garment {_pct(same['unsure_unseen_garment']['mean'])}"
             f", unseen family {_pct(same['unsure_unseen_family']['mean'])}"
         )
@@ -592,6 +644,23 @@ def report_cv(args, photos) -> dict:
     for name, nested in (("5-point grid (the app's rule)", held_out["grid"]), ("0.1-point steps", held_out["fine"])):
         chosen_each = ", ".join(f"{f['unsure_below']:.3f}/{f['unlike_above']:.1%}" for f in nested["folds"])
         print(f"| {name} | {chosen_each} | " + " | ".join(_pm(nested[k]) for k in KEYS) + " |")
+    top_class = top_class_rule(runs)
+    print(
+        "\nthe rule before groups (the top class's own probability), chosen the same way on the runs pooled: below "
+        f"{top_class['chosen']['unsure_below']:.2f}, unlike above {top_class['chosen']['unlike_above']:.1%}: right and "
+        f"sure {top_class['chosen']['right_and_sure']:.1%} (nested {_pm(top_class['nested']['right_and_sure'])}), "
+        f"hats etc. {top_class['chosen']['unsure_outside']:.1%}, unseen garment "
+        f"{top_class['chosen']['unsure_unseen_garment']:.1%}, unseen family {top_class['chosen']['unsure_unseen_family']:.1%}"
+    )
+    tried = groupings(runs)
+    print("\n| grouping (each at its own thresholds, runs pooled) | thresholds | " + " | ".join(KEYS) + " |")
+    print("|---|---|" + "---|" * len(KEYS))
+    for name, point in tried.items():
+        print(
+            f"| {name} | {point['unsure_below']:.2f}, {point['unlike_above']:.1%} | "
+            + " | ".join(f"{point[k]:.1%}" for k in KEYS)
+            + " |"
+        )
     curve = risk_coverage(cv, UNLIKE_ABOVE)
     print("\n| threshold | answered | wrong among answered | hats etc. answered |\n|---|---|---|---|")
     for p in curve[::10]:
@@ -610,16 +679,37 @@ def report_cv(args, photos) -> dict:
         "probability_alone": alone,
         "fine_choice": fine,
         "held_out_choice": held_out,  # the same rules, each fold scored at thresholds chosen without it
+        "top_class_rule": top_class,  # the rule before groups, chosen and nested the same way
+        "groupings": tried,  # the groupings tried for the rule, each at its own thresholds
         "all_runs": {k: pooled[k] for k in KEYS},  # every run's fold models at the app's thresholds
         "read_as": read,
         "shoe_kinds": shoe_kinds(cv),
         "footwear_answers": footwear_answers(cv),
+        "footwear_group_answers": footwear_answers(cv, group=True),
+        "group_answers": group_answers(cv),
         "cv": app,
         "cv_probability_only": prob_only,
         "cv_chosen": chosen,
         "grid": grid,
         "risk_coverage": curve,
     }
+
+
+def top_class_rule(runs: list[dict]) -> dict:
+    """The "Not sure" rule before groups (the top class's own probability, ``_unsure_top_class``), its thresholds
+    chosen by ``choose``'s rule on RUNS pooled (``chosen``: the folds' means there) and cross-validated as
+    ``held_out_choice`` does (``nested``): what reading the groups changed, on the same fold models."""
+    nested = held_out_choice(runs, groups=())
+    return {
+        "chosen": chosen_point(runs, groups=()),
+        "nested": {k: v for k, v in nested.items() if k != "folds"} | {"folds": nested["folds"]},
+    }
+
+
+def groupings(runs: list[dict]) -> dict[str, dict]:
+    """Each of GROUPINGS at the thresholds ``choose``'s rule picks for it on RUNS pooled, and the folds' means there:
+    how the app's groups were chosen (the most right-and-sure answers), on the same fold models."""
+    return {name: chosen_point(runs, groups=groups) for name, groups in GROUPINGS.items()}
 
 
 def probability_alone(runs: list[dict]) -> dict:
@@ -636,9 +726,11 @@ def fine_choice(runs: list[dict]) -> dict:
     return chosen_point(runs, FINE)
 
 
-def held_out_choice(runs: list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID) -> dict:
+def held_out_choice(
+    runs: list[dict], probabilities: tuple = PROBABILITY_GRID, cuts: tuple = UNLIKE_GRID, groups: tuple | None = None
+) -> dict:
     """The threshold search cross-validated (nested): for each fold, ``choose``'s rule picks the thresholds on the
-    other folds (every run of RUNS pooled), and that fold's models are scored there; ``at_app``: the same fold at
+    other folds (every run of RUNS pooled), and that fold's models are scored there; ``at_app``: the same fold, same rule, at
     the app's thresholds, for a fold-by-fold comparison on the same basis.
 
     Only the search is nested: the other folds' models trained on this fold's photographers, and the minimums,
@@ -646,8 +738,8 @@ def held_out_choice(runs: list[dict], probabilities: tuple = PROBABILITY_GRID, c
     a different garment out."""
     folds = len(runs[0]["folds"])
     keys = (*KEYS, "unlike_known")
-    table = {(b, u): [fold_scores(run, b, u) for run in runs] for b in probabilities for u in cuts}
-    app = [fold_scores(run, UNSURE_BELOW, UNLIKE_ABOVE) for run in runs]
+    table = {(b, u): [fold_scores(run, b, u, groups) for run in runs] for b in probabilities for u in cuts}
+    app = [fold_scores(run, UNSURE_BELOW, UNLIKE_ABOVE, groups) for run in runs]  # the app's thresholds, this rule
 
     def mean_of(scores: list[list[dict]], on: list[int]) -> dict:
         return {key: float(np.mean([run_scores[k][key] for run_scores in scores for k in on])) for key in keys}
@@ -656,7 +748,7 @@ def held_out_choice(runs: list[dict], probabilities: tuple = PROBABILITY_GRID, c
     for held in range(folds):
         others = [k for k in range(folds) if k != held]
         inner = [{"unsure_below": b, "unlike_above": u, **mean_of(table[b, u], others)} for b, u in table]
-        best = min(inner, key=_rank)
+        best = _best(inner)
         point = (best["unsure_below"], best["unlike_above"])
         per_fold.append(
             {
@@ -697,15 +789,18 @@ def shoe_kinds(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
     return out
 
 
-def footwear_answers(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
+def footwear_answers(cv: dict, path: Path = SHOE_KINDS_FILE, group: bool = False) -> dict[str, dict]:
     """What the footwear answers turned out to be (held-out photographers, every fold pooled, at the app's thresholds:
-    answers only, not "Not sure"): for each footwear class, how many photos were answered it, how many of those were
-    shoes, and each answer's photos by shoe kind (``model/shoe_kinds.csv``) or, for other photos, folder."""
+    answers that name the class, its own probability at ``UNSURE_BELOW`` or more; not the answers the app gives as
+    "footwear, most likely ...", nor "Not sure"): for each footwear class, how many photos were answered it, how many
+    of those were shoes, and each answer's photos by shoe kind (``model/shoe_kinds.csv``) or, for other photos,
+    folder. GROUP: the answers the app gives as "footwear, most likely <class>" instead (the group at the threshold,
+    the class under it), by the class they name most likely."""
     kind_of = read_shoe_kinds(path)
     held = cv["row_kind"] == "held-out photographer"
     probs, pct = cv["row_probs"][held], cv["row_percentile"][held]
     rows = cv["row_index"][held]
-    answered = ~unsure(probs, pct, UNSURE_BELOW, UNLIKE_ABOVE)
+    answered = ~unsure(probs, pct, UNSURE_BELOW, UNLIKE_ABOVE) & ((probs.max(axis=1) < UNSURE_BELOW) == group)
     out = {}
     for c in ACCEPTED["shoes"]:
         mine = answered & (probs.argmax(axis=1) == c)
@@ -719,6 +814,30 @@ def footwear_answers(cv: dict, path: Path = SHOE_KINDS_FILE) -> dict[str, dict]:
             "as": dict(sorted(what.items(), key=lambda t: -t[1])),
         }
     return out
+
+
+def group_answers(cv: dict) -> dict:
+    """The answers the app gives as a group with its likeliest class ("footwear, most likely Sandal": the group at
+    the threshold, no class alone), on held-out photographers' photos (every fold pooled, at the app's thresholds):
+    how many, of how many answers, and how many of them name a class the mapping accepts (counted right), by folder."""
+    held = cv["row_kind"] == "held-out photographer"
+    probs, pct = cv["row_probs"][held], cv["row_percentile"][held]
+    folder = cv["folder"][cv["row_index"][held]]
+    answered = ~unsure(probs, pct, UNSURE_BELOW, UNLIKE_ABOVE)
+    group = answered & (probs.max(axis=1) < UNSURE_BELOW)
+    right = np.array([b in ACCEPTED[f] for b, f in zip(probs.argmax(axis=1), folder, strict=True)])
+    return {
+        "answers": int(answered.sum()),
+        "group_answers": int(group.sum()),
+        "group_answers_right": int((group & right).sum()),
+        "by_folder": {
+            f: {
+                "group_answers": int((group & (folder == f)).sum()),
+                "right": int((group & right & (folder == f)).sum()),
+            }
+            for f in ACCEPTED
+        },
+    }
 
 
 def read_as(cv: dict) -> dict[str, dict[str, int]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from model.augment import vary_photo
-from model.data import CLASS_NAMES
+from model.data import CLASS_NAMES, group_probability
 from model.outliers import FAMILIES
 from model.preprocess import load_and_preprocess, open_image, preprocess
 
@@ -260,7 +260,7 @@ def score(probs: np.ndarray, photos: list[Photo], unsure_below: float, unlike: n
     hats, shorts and skirts answered "Not sure"; ``per_folder``: top-1 (or, for those three, "Not sure")
     per folder. UNLIKE (N,) marks the inputs the app calls "Not sure" for being unlike its training data.
     """
-    best, confident = probs.argmax(axis=1), probs.max(axis=1) >= unsure_below
+    best, confident = probs.argmax(axis=1), group_probability(probs) >= unsure_below  # model.inference.unsure
     if unlike is not None:
         confident &= ~np.asarray(unlike, bool)
     inside = np.array([bool(p.accepted) for p in photos])

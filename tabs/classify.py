@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from gradio_gaps import brush_ready, canvas_files, captioned_gallery, raw_payloads
-from model.data import CLASS_NAMES
+from model.data import CLASS_NAMES, GROUPS, group_name, group_probability
 from model.drawings import preprocess_drawing
 from model.inference import (
     TEST_TIME_FLIP,
@@ -24,7 +24,6 @@ from model.inference import (
     UNSURE_BELOW,
     LoadedModel,
     top_classes,
-    unsure,
     unsure_reason,
 )
 from model.outliers import FAMILIES
@@ -34,6 +33,7 @@ from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
 from tabs.inputs import Shared, convert_upload, input_pixels, remember_input
+from tabs.memo import built_for, stored_logits
 from tabs.runs import (
     SIX_VIEWS,
     TOO_CLOSE,
@@ -53,8 +53,9 @@ from tabs.runs import (
 )
 from tabs.wiring import RAW, from_upload, upload_input
 
-# (top probability, how unusual: the share of training photos closer) of the last input classified
-Score = tuple[float, float] | None
+# (the "Not sure" rule's score: the top class's probability summed over its group; how unusual: the share of training
+# photos closer) of the last input classified
+Score = tuple[float, float] | tuple[float, float, str] | None
 ClassifyResult = tuple[dict[str, float] | None, str | None, list, str, dict[str, float] | None, Score]
 # the answer is averaged over views of the input: its mirror image, and for a photo it cut out of its background
 # turned views too (model.inference.TEST_TIME_FLIP, TEST_TIME_VIEWS; said in full under the real-photo table)
@@ -86,12 +87,15 @@ def _verdict(
     drawing: bool = False,
     sibling: bool = False,
     other_recipe: str = "",
+    named_right: tuple[int, int] | None = None,
 ) -> str:
-    """The answer's first words. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
+    """The answer's first words. NAMED_RIGHT: on Fashion-MNIST's test images, how many answers named a group, and for
+    how many of those the likeliest class was the image's (``_group_record``), or None where not recorded. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
     cross-validation (``_flagged``), or None where it was not measured; SIBLING: measured on another run's folds
     than the table's (review 42a #5); OTHER_RECIPE: the recipe of fold models not fine-tuned as the model was, in words
     (``_rule_other_recipe``), or "" where they were."""
     best = int(probs.argmax())
+    group, together = group_name(best), float(group_probability(probs))
     if not prep.has_object:
         return f"{NO_OBJECT} {TRY_DRAWING if drawing else TRY_PHOTO}"  # a drawing too small: draw larger (30a #3)
     reason = unsure_reason(probs, unusual)
@@ -110,24 +114,90 @@ def _verdict(
             + f"Its best guess was {CLASS_NAMES[best]}"
             + (  # under the line: rounded down, and the box's rounding said, as the "unlikely" verdict does (45a #1);
                 # no brackets inside brackets (review 86a #5)
-                f", at {_below(probs[best])}, also under the {UNSURE_BELOW:.0%} the app asks for{_label_rounds(probs[best])}"
-                if probs[best] < UNSURE_BELOW
-                else f" ({percent(probs[best], 1)})"
+                f", at {_below(probs[best])}"
+                + (f", and its group, {group} ({_group_words(group)}), at {_below(together)} together" if group else "")
+                + f", also under the {UNSURE_BELOW:.0%} the app asks for{_label_rounds(probs[best])}"
+                if together < UNSURE_BELOW
+                # the group reached the line, the class did not: said as the answer would have said it
+                else (
+                    f", at {_below(probs[best])}; its group, {group} ({_group_words(group)}), reaches "
+                    f"{percent(together, 1)} together, over the {UNSURE_BELOW:.0%} the app asks for"
+                    if probs[best] < UNSURE_BELOW
+                    else f" ({percent(probs[best], 1)})"
+                )
             )
             + ". It knows ten classes, one item per photo: "
             "T-shirts/tops, trousers, pullovers, dresses, coats, shirts, three kinds of footwear, and bags."
         )
     if reason == "unlikely":
         return (
-            f"**Not sure: no class is likely enough.** The best guess, {CLASS_NAMES[best]}, gets {_below(probs[best])}"
-            f"{_label_rounds(probs[best])}, under the {UNSURE_BELOW:.0%} the app asks for. It may be one of the ten "
-            # review 61a #1: ordinary photos of the ten get here too, split between look-alike classes
-            "that the model splits between similar classes (its best guess can still be right), a garment outside "
+            f"**Not sure: {'neither the top class nor its group' if group else 'no class'} is likely enough.** The best "
+            "guess, "
+            f"{CLASS_NAMES[best]}, gets {_below(probs[best])}{_label_rounds(probs[best])}"
+            + (f", and its group, {group} ({_group_words(group)}), {_below(together)} together" if group else "")
+            + f", under the {UNSURE_BELOW:.0%} the app asks for. It may be one of the ten "
+            # review 61a #1: ordinary photos of the ten get here too, split between classes of different groups
+            "that the model splits between classes of different groups, such as a coat and a dress (its best guess can "
+            "still be right), a garment outside "
             # review 60a #1: a mug or a face gets here too
             "the ten (a hat, shorts, a skirt), something that is not clothing at all, or a view the model has not "
             f"learned. {VIEW_DRAWING if drawing else VIEW_PHOTO}"
         )
-    return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
+    if probs[best] >= UNSURE_BELOW:
+        return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
+    # the group reaches the line, the class alone does not: the answer names the group (group_probability)
+    n, k = named_right or (0, 0)
+    how_often = (  # what the class named "most likely" is worth, measured (review 135 H2)
+        f" On Fashion-MNIST's 10,000 test images (one pass), this model answered with a group {n:,} times, and its "
+        f"likeliest class was the right one for {k:,} of them ({k / n:.0%})."
+        if n
+        else ""
+    )
+    shown = _label_shows(probs[best])
+    return (
+        f"**{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[best]}** ({_group_words(group)} together "
+        f"{percent(together, 1)}; {CLASS_NAMES[best]} alone {_below(probs[best])}"
+        + (f", which the Top 3 box below rounds to {shown}%" if shown is not None else "")
+        + f"). The group reaches the {UNSURE_BELOW:.0%} the app asks for, no one class does: read the class as a guess."
+        + how_often
+    )
+
+
+def _groups_named() -> str:
+    """The groups in a phrase: "upper-body garments: T-shirt/top, Pullover, Coat and Shirt; footwear: ...; Trouser,
+    Dress and Bag each count alone"."""
+    alone = [c for c in CLASS_NAMES if not any(c in members for members in GROUPS.values())]
+    plural = {"upper-body garment": "upper-body garments"}
+    return (
+        "; ".join(f"{plural.get(group, group)}: {_group_words(group)}" for group in GROUPS)
+        + f"; {and_list(alone)} each count alone"
+    )
+
+
+def _group_words(group: str) -> str:
+    """A group's classes: "Sandal, Sneaker and Ankle boot"."""
+    return and_list(list(GROUPS[group]))
+
+
+def _group_record(model: LoadedModel) -> tuple[int, int] | None:
+    """On the folder's Fashion-MNIST test logits (one pass, ``tabs.memo.stored_logits``): how many images the app's
+    rule answers with a group (the group at the threshold, no class alone), and for how many of those the likeliest
+    class is the image's label; None where the logits are not recorded for these weights."""
+    if not getattr(model, "weights_sha256", None):
+        return None
+    return built_for(model, "group answers", partial(_count_group_answers, model))
+
+
+def _count_group_answers(model: LoadedModel) -> tuple[int, int] | None:
+    """``_group_record``'s count, once per model."""
+    stored = stored_logits(model)
+    if not stored:
+        return None
+    logits, labels = stored["test_logits"].astype(np.float64), stored["test_labels"]
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    group = (group_probability(probs) >= UNSURE_BELOW) & (probs.max(axis=1) < UNSURE_BELOW)
+    return int(group.sum()), int((group & (probs.argmax(axis=1) == labels)).sum())
 
 
 # what a footwear class names, as model/shoe_kinds.csv labels shoes (benchmarks.real_photos.footwear_answers)
@@ -146,16 +216,28 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
     )
     if not (answers and measured_here and prep.cut_out and prep.has_object) or best not in answers:
         return ""
-    total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
-    if not total or unsure_reason(probs, unusual):
-        return ""
     where = "In cross-validation (models trained as this one was, each tested on photographers it never saw), "
     labels = " (Kinds labelled by eye by one person for this app.)"
+    if unsure_reason(probs, unusual):
+        return ""
+    if probs.max() < UNSURE_BELOW:  # "footwear, most likely <class>": what such answers were (review 135 H1)
+        grouped = (cv.get("footwear_group_answers") or {}).get(best)
+        if not grouped:
+            return ""
+        n, kind = grouped["answers"], _KIND_OF[best]
+        own = grouped["as"].get(kind, 0)
+        if n == 0:
+            return f" {where}no answer was “footwear, most likely {best}”, so how often it names the kind was not measured."
+        were = f"{own} {'was a ' + kind if own == 1 else 'were ' + kind + 's'}"
+        return f" {where}{n} answers were “footwear, most likely {best}”: {were}.{labels}"
+    total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
+    if not total:
+        return ""
     mine, kind = answers[best], _KIND_OF[best]
     n, own = mine["answers"], mine["as"].get(kind, 0)
     if n == 0:
-        return f" {where}none of the {total} sure footwear answers was “{best}”, so how often a “{best}” answer names the kind was not measured."
-    shoes_said = f"{shoes} of {total} sure footwear answers were shoes"
+        return f" {where}none of the {total} answers naming a footwear class at {UNSURE_BELOW:.0%} or more was “{best}”, so how often a “{best}” answer names the kind was not measured."
+    shoes_said = f"{shoes} of {total} answers naming a footwear class at {UNSURE_BELOW:.0%} or more were shoes"
     if n == 1:
         kinds = f"the one sure “{best}” answer {'was' if own else 'was not'} a {kind}"
     elif own == 0:
@@ -207,6 +289,13 @@ def _share_below(share: float) -> str:
     return f"{np.floor(round(share * 1000, 6)) / 10:.4g}%"
 
 
+def _label_shows(p: float) -> int | None:
+    """The whole percent Gradio's Label shows for P (Math.round: halves up) where that is the threshold or more though
+    P is under it, else None."""
+    shown = int(np.floor(p * 100 + 0.5))
+    return shown if p < UNSURE_BELOW and shown >= round(UNSURE_BELOW * 100) else None
+
+
 def _label_rounds(p: float) -> str:
     """Where Gradio's Label (whole percents, Math.round) shows a probability under the threshold as the threshold or
     more: say so, or the Top 3 box reads 40% below "under the 40%"."""
@@ -232,10 +321,15 @@ def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> Cl
         if before and prep.has_object
         else None
     )
-    score = (float(probs.max()), float(unusual)) if prep.has_object else None
+    # what the "Not sure" rule reads: the top class's group's probability (model.inference.unsure)
+    best = int(probs.argmax())
+    named = f"{CLASS_NAMES[best]} with its group" if group_name(best) else f"{CLASS_NAMES[best]} (in no group)"
+    score = (float(group_probability(probs)), float(unusual), named) if prep.has_object else None
     results = model.real_photo_results or {}
     sibling = bool(results.get("unlike_rule")) and not _same_folds(results)
-    verdict = _verdict(probs, prep, float(unusual), _flagged(model), drawing, sibling, _rule_other_recipe(model))
+    verdict = _verdict(
+        probs, prep, float(unusual), _flagged(model), drawing, sibling, _rule_other_recipe(model), _group_record(model)
+    )
     verdict += _footwear_note(model, probs, prep, float(unusual))
     return label, enlarge(prep.pixels), steps, verdict, before_label, score
 
@@ -388,7 +482,8 @@ app's model then trained on {trained}, so it cannot be scored on them. {_rules_c
 whose garment is one of the ten, the share whose top class counts as right by this app's mapping
 (`model/real_photos.py`), which accepts more than one class for some folders (a shirt: Shirt or T-shirt/top; a
 long-sleeved top: Pullover, Shirt or T-shirt/top; shoes: any of the three footwear classes), so it is an easier
-measure than the 10-way test accuracy: always answering {CLASS_NAMES[top]} would score {constant:.1%}. *Right, not "Not sure"*: that, and the app commits to it. *Hats etc.*:
+measure than the 10-way test accuracy: always answering {CLASS_NAMES[top]} would score {constant:.1%}. *Right, not "Not sure"*: that, and the app answers (a class, or a group with its likeliest class, counted by that
+class: for shoes, a footwear group answer counts as right whatever class it names). *Hats etc.*:
 hats, shorts and skirts (none of the ten) answered "Not sure"; in the third row, the two of them each fold
 trained on, photographed by people it never saw. The naive demo feeds the Fashion-MNIST-only model the photo in
 grayscale, inverted and stretched to 28×28; the other rows cut the garment out first.{_before_box()}
@@ -548,7 +643,7 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
     (APP_HAS_SCORE: whether this app applies both too, i.e. the model folder has the score)."""
     if cv.get("has_unlike_score"):
         rules = (
-            f"(top class under {UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of the "
+            f"(the top class, with its group, under {UNSURE_BELOW:.0%}, or features more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of the "
             "photos of the ten classes it trained on)"
         )
         return (
@@ -558,7 +653,7 @@ def _rules_counted(cv: dict, app_has_score: bool = True) -> str:
             'though this model has no "unlike" score, so the app here applies the probability rule alone. '  # 72a #2
         ) + 'The first two rows, which have no "unlike" score, count the probability rule alone.'
     return (
-        f'Every row\'s "Not sure" columns count the probability rule alone (top class under {UNSURE_BELOW:.0%}): '
+        f'Every row\'s "Not sure" columns count the probability rule alone (the top class, with its group, under {UNSURE_BELOW:.0%}): '
         'the first two rows have no "unlike" score, and these fold models kept no features to compute it with.'
     )
 
@@ -589,14 +684,20 @@ def _unlike_words(results: dict, has_score: bool = True) -> str:
     # the photos the rule flags that were right and at or above the threshold are exactly what it cost: the rest of
     # those it flags were already under the threshold or wrong
     flagged = 100 * with_rule["unlike_known"]["mean"]
+    garment, family = (_moved(without[k], with_rule[k]) for k in ("unsure_unseen_garment", "unsure_unseen_family"))
     return f""" On {_rule_folds(results)}, adding the
-"unlike" rule to the {UNSURE_BELOW:.0%} threshold took "Not sure" on the garment a fold never trained on (hats, shorts or skirts in
-turn; every photo of it, including those by people whose other photos the fold trained on) from
-{_pm(without["unsure_unseen_garment"])} to {_pm(with_rule["unsure_unseen_garment"])}, and on the kind of
-generated picture it never trained on from {_pm(without["unsure_unseen_family"])} to
-{_pm(with_rule["unsure_unseen_family"])}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new
+"unlike" rule to the {UNSURE_BELOW:.0%} threshold {garment[0]} "Not sure" on the garment a fold never trained on (hats, shorts or skirts in
+turn; every photo of it, including those by people whose other photos the fold trained on) {garment[1]}, and
+{family[0]} it on the kind of generated picture it never trained on {family[1]}, for {cost:.1f} points of right-and-sure answers{_at_equal_cost(rule)}; the rule on its own flagged {flagged:.1f}% of new
 people's photos of the ten: {cost:.1f} points of them were right answers at or above {UNSURE_BELOW:.0%} (the cost above),
 and the other {flagged - cost:.1f} points were already under the threshold or wrong. {_chosen_where(results)}{_fitted_on(has_score)}"""
+
+
+def _moved(before: dict, after: dict) -> tuple[str, str]:
+    """A verb and its figures for a share the rule changed: ("took", "from A to B"), or ("left", "at A") where the
+    two print alike (review 135 L12: not "from 80.0% to 80.0%")."""
+    a, b = _pm(before), _pm(after)
+    return ("left", f"at {b}") if a == b else ("took", f"from {a} to {b}")
 
 
 def _fitted_on(has_score: bool) -> str:
@@ -902,7 +1003,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     curve = cv["risk_coverage"]
     marks = {"this threshold": (threshold, "#111")}
     if score is not None:
-        marks["your input's top class"] = (score[0], "#dc2626")
+        marks["your input's top class with its group"] = (score[0], "#dc2626")
     chart = line_chart_svg(
         [p["threshold"] for p in curve],
         {
@@ -911,8 +1012,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
             "hats, shorts, skirts answered": ([p["outside_answered"] for p in curve], "#7c3aed"),
         },
         marks,
-        "Share answered and share wrong, by the threshold (x axis: top-class probability)",
-        "threshold: the top class's probability",
+        "Share answered and share wrong, by the threshold (x axis: the top class's probability with its group's)",
+        "threshold: top class + its group",
     )
     at = _nearest(curve, threshold)
     unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
@@ -931,7 +1032,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     words = (
         # measured on the fold models, not a forecast for the served one (review 105a #3)
-        f"<p>Answering only when the top class reaches <b>{threshold:.0%}</b>{also}, the {cv['folds']} fold models, "
+        f"<p>Answering only when the top class, with the other classes of its group added ({_groups_named()}), "
+        f"reaches <b>{threshold:.0%}</b>{also}, the {cv['folds']} fold models, "
         f"fine-tuned by {_recipe(cv, model.metrics.get('real_photos') or {})}, answered <b>{at['coverage']:.0%}</b> of "
         f"new photographers' photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers were wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
@@ -951,18 +1053,19 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + "</p>"
     )
     if score is not None:
-        top, unusual = score
+        top, unusual = score[:2]
+        named = score[2] if len(score) > 2 else "top class with its group"
         shown = percent(top, 1)
-        if unsure(np.array([top]), 0.0, below=threshold):  # the probability rule at the slider's threshold
+        if top < threshold:  # the probability rule at the slider's threshold (model.inference.unsure)
             shown, fate = _below(top), "so at this threshold it would be “Not sure”"
-        elif unsure(np.ones(1), unusual):  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)
+        elif unusual > UNLIKE_ABOVE:  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)
             # the next sentence gives how unusual, and the line (review 31a #6)
             fate = (
                 "which reaches this threshold, but “Not sure” anyway: its features are more unusual than the app allows"
             )
         else:
             fate = "so at this threshold it would be answered"
-        words += f"<p>Your input: top class {shown}, {html.escape(fate)}."
+        words += f"<p>Your input: {html.escape(named)} {shown}, {html.escape(fate)}."
         if model.feature_distance is not None:
             how = (  # "more than those of 0%" says nothing (review 107a L1)
                 f"more than those of {_share_below(unusual)} of the photos of the ten classes it trained on"
@@ -997,7 +1100,9 @@ def how_sure_words(model: LoadedModel) -> str:
         + " So the slider has nothing to show here."
     )
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
-lawn still gets a "best" class. So the app answers only when the top class is likely enough{unlike}. {slider}
+lawn still gets a "best" class. So the app answers only when the top class, counted with the other classes of its
+group ({_groups_named()}), reaches the threshold{unlike}. A photo it finds 45% Sneaker and 40% Sandal (85% footwear)
+is answered "Footwear, most likely Sneaker". {slider}
 The app itself keeps {UNSURE_BELOW:.0%}."""
 
 
@@ -1057,7 +1162,10 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
         with gr.Accordion("How sure before it answers?", open=False):
             gr.Markdown(how_sure_words(model))
             threshold_input = gr.Slider(
-                *THRESHOLD_RANGE, value=UNSURE_BELOW, step=0.01, label="Answer only when the top class reaches"
+                *THRESHOLD_RANGE,
+                value=UNSURE_BELOW,
+                step=0.01,
+                label="Answer only when the top class, with its group, reaches",
             )
             how_sure_output = gr.HTML(how_sure(UNSURE_BELOW, None, model), elem_id="how-sure")
         threshold_input.change(

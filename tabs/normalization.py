@@ -8,7 +8,7 @@ import gradio as gr
 import numpy as np
 
 from concepts import normalization
-from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD
+from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD, group_name
 from model.inference import UNSURE_BELOW, LoadedModel, is_unsure
 from model.playground import DEFAULT, grid_run
 from tabs.charts import histogram_svg
@@ -302,11 +302,20 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         )
     elif unsure or len(firsts) > 1:  # a first place shared as printed is no answer to name in bold (review 97c #1)
         note += f"Its top classes: {top}."
+    elif bug[first] < UNSURE_BELOW:  # the group reaches the line, no class does: Classify names the group (review 135)
+        group = group_name(first)
+        note += f"It answers **{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[first]}**: {top}."
     else:
         note += f"It answers **{CLASS_NAMES[first]}**: {top}."
     if unsure:  # short: on a phone the histograms below must start in the first screen
         # review 39c #3: one pass; Classify applies the line to the average with the mirror image
-        note += f" In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*."
+        grouped = group_name(first) is not None  # the line is for the top class's group (model.inference.unsure)
+        what = (
+            f"its top class, summed with the look-alike classes of its group ({group_name(first)}), is"
+            if grouped
+            else "that is"
+        )
+        note += f" In one pass, {what} under the app's {UNSURE_BELOW:.0%} line for *Not sure*."
     # on the tenths printed above, as Confusion judges its near-ties (review 86c #4)
     if round(100 * bug[first], digits) - round(100 * bug[second], digits) < 100 * TIE_WITHIN - 1e-9 and not even:
         note += " Which class comes first is a near-tie."

@@ -380,7 +380,9 @@ def views_kept(results: dict) -> bool | None:
 
 def _rank(way: dict) -> tuple[float, float]:
     """How benchmarks/real_photos.py's ``choose`` ranks: the shortfall under the "Not sure" minimums, then
-    right-and-sure answers."""
+    right-and-sure answers; on every run's fold models pooled where recorded (``pooled``), as the thresholds were
+    chosen, else on the table's run."""
+    way = way.get("pooled") or way
     short = sum(max(0.0, floor - way[key]["mean"]) for key, floor in MIN_UNSURE.items() if key in way)
     return round(short, 4), -round(way["right_and_sure"]["mean"], 4)
 
@@ -398,7 +400,8 @@ def other_ways_top1(results: dict | None) -> list[tuple[dict, str]]:
 
 def also_chosen(results: dict) -> list[str]:
     """What else real_photos.json shows was chosen on its cross-validation folds (Classify's table, Improving it): the mirror average (where those folds
-    averaged and were compared with one pass) and the fine-tune recipe (where the recipe choice kept their run's)."""
+    averaged and were compared with one pass), the groups the "Not sure" rule sums over (where groupings were tried
+    there) and the fine-tune recipe (where the recipe choice kept their run's)."""
     cv = results.get("cross_validation") or {}
     also = []
     if cv.get("views"):  # answered over the turned views: those, where these folds' rule kept them
@@ -406,6 +409,8 @@ def also_chosen(results: dict) -> list[str]:
             also.append("the turned views")
     elif cv.get("mirror_averaged") and mirror_kept(results):  # only where these folds' rule kept it (review 112a U1)
         also.append("the mirror average")
+    if cv.get("groupings"):  # the "Not sure" rule's groups of classes, chosen among groupings tried on these folds
+        also.append("the groups of look-alike classes")
     if recipe_chosen(cv.get("recipe"), results):
         also.append("the fine-tune recipe")
     if (results.get("unlike_rule") or {}).get("second_rule_scores") and same_folds(results):
@@ -435,7 +440,7 @@ def thresholds_words(below: float, unlike: float | None = None) -> str:
     """The two "Not sure" thresholds named for what each measures: a probability, and a share of the training
     photos' "unlike" scores (no line at 1.0, where nothing can score above it); digits as many as the value needs,
     so 97.5% is not printed as 98% (reviews 55, 56a #1, #2)."""
-    words = f"a {below * 100:.4g}% threshold on the top probability"
+    words = f"a {below * 100:.4g}% threshold on the top class's probability (summed over its group)"
     if unlike is None:
         return words
     if unlike >= 1:

@@ -12,7 +12,7 @@ import numpy as np
 from concepts import softmax
 from concepts.confusion import reliability_diagram
 from model import calibration as scaling
-from model.data import CLASS_NAMES
+from model.data import CLASS_NAMES, group_probability
 from model.evaluate import calibration
 from model.inference import TEST_TIME_FLIP, UNSURE_BELOW, LoadedModel, top_classes
 from tabs.charts import bar_table
@@ -532,17 +532,20 @@ def _on_the_slider(logits: dict, fitted: float) -> str:
 
 
 def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> str:
-    """Whether the fitted T moves test images across the app's "Not sure" line (top probability under
-    UNSURE_BELOW): T changes no top class, but it does change how sure each answer is. A T below 1 only raises
-    each top probability and one above 1 only lowers it, so equal counts mean no image crossed. UNLIKE: the model
-    also says "Not sure" for inputs unlike its training photos (a fitted feature distance)."""
-    under = [int((softmax.softmax(logits, t).max(axis=1) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
+    """Whether the fitted T moves test images across the app's "Not sure" line (the top class's probability, with
+    its group's classes added, under UNSURE_BELOW: model.inference.unsure): T changes no top class, but it does
+    change how sure each answer is. Counted image by image: a group's sum need not move the way the top class's
+    own probability does. UNLIKE: the model also says "Not sure" for inputs unlike its training photos (a fitted
+    feature distance)."""
+    masks = [group_probability(softmax.softmax(logits, t)) < UNSURE_BELOW for t in (1.0, fitted)]
+    under = [int(m.sum()) for m in masks]
     # what Classify does besides: only what it does (review 47c #2: the mirror average is TEST_TIME_FLIP's)
     # the test images are not cut out: Classify averages each with its mirror image only (review 124 #16)
     mirror = "Classify applies the line after averaging each test image with its mirror image" if TEST_TIME_FLIP else ""
-    if under[0] == under[1]:
+    if np.array_equal(*masks):
         return (
-            f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,} in one pass of "
+            f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure*, which it draws on the top "
+            f"class summed with its look-alike classes (upper-body garments, footwear) ({under[0]:,} in one pass of "
             f"the network{'; ' + mirror if mirror else ''})"
         )
     besides = [mirror] if mirror else []
@@ -552,7 +555,9 @@ def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> st
         )
     return (
         f"; it does move images across the app's {UNSURE_BELOW:.0%} line for *Not sure*: {under[0]:,} test "
-        f"{'image has' if under[0] == 1 else 'images have'} a top probability under it at T = 1, {under[1]:,} at "
+        f"{'image has' if under[0] == 1 else 'images have'} a top class, summed with its look-alike classes "
+        f"(upper-body garments, footwear), under it at T = 1, "
+        f"{under[1]:,} at "
         f"T = {shown_t(fitted)} (one pass of the network"
         + (f"; {', and '.join(besides)}, so its own counts can differ)" if besides else ")")
     )

@@ -178,19 +178,20 @@ def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitte
     from model.inference import UNSURE_BELOW
     from tabs import softmax
 
-    logits = np.array([[0.8, 0, 0, 0], [5.0, 0, 0, 0], [0.2, 0, 0, 0]])  # top probabilities 42.6%, 98%, 29%
+    logits = np.array([[1.5, 0, 0, 0], [5.0, 0, 0, 0], [0.2, 0, 0, 0]])  # top probabilities 59.9%, 98%, 29%
     under = [int((_softmax_top(logits, t) < UNSURE_BELOW).sum()) for t in (1.0, fitted)]
     words = softmax._not_sure_line(logits, fitted)
     if under[0] == under[1]:
         assert words.startswith(
-            f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure* ({under[0]:,}"
+            f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure*, which it draws on the top "
+            f"class summed with its look-alike classes (upper-body garments, footwear) ({under[0]:,}"
         )
     else:
         assert "it does move images across" in words
         assert "unlike its training photos, so its own counts can differ)" in words and "counts differ)" not in words
         assert (
-            f"{under[0]:,} test images have a top probability under it at T = 1, {under[1]:,} at T = {fitted:.3f}"
-            in words
+            f"{under[0]:,} test images have a top class, summed with its look-alike classes (upper-body garments, footwear), under it at T = 1, {under[1]:,} at "
+            f"T = {fitted:.3f}" in words
         )
     assert (under[0] != under[1]) == (fitted == 0.5)  # the cases cover both branches
     assert "one pass of the network" in words and "mirror image" in words  # Classify's own line is after the mirror

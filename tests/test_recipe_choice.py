@@ -75,8 +75,9 @@ def test_the_docs_quote_the_second_rules_tried():
 def test_the_readme_says_the_recipe_was_chosen_on_the_same_folds():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shipped = CHOICE["shipped"]
+    assert "fine-tune recipe" in readme
     assert (
-        f"fine-tune recipe ({shipped['epochs']} epochs, {shipped['copies']} copies per photo: as converted + "
+        f"({shipped['epochs']} epochs, {shipped['copies']} copies per photo: as converted + "
         f"{shipped['copies'] - 1} varied" in readme.replace("\n", " ")
     )
     others = [r["recipe"] for r in CHOICE["runs"] if r["recipe"]["variation"] == "pixels" and r["recipe"] != shipped]
@@ -106,20 +107,36 @@ def test_the_chosen_recipe_is_ahead_fold_by_fold_as_the_docs_say():
 
 
 def test_the_docs_second_rule_follows_the_json():
-    """Energy and the relative Mahalanobis score tie on the pooled means (less than one photo apart); the app keeps
-    the score it had, and the docs say so, with the gap the JSON gives."""
+    """The second rule's score was chosen under the rule before groups and not chosen again; the docs give the scores
+    as the group rule ranks them on the pooled means (shortfall first, then right-and-sure, as ``choose`` ranks), the
+    leader's gap to the app's score in points and in photos, and whether the rule would now choose another score."""
     scores = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["unlike_rule"]["second_rule_scores"]
-    energy, ours = (
-        scores[n]["pooled"]["right_and_sure"] for n in ("energy (Liu et al. 2020)", "relative Mahalanobis (the app's)")
-    )
-    photo = 1 / 895 / 9  # one photo of one fold's largest held-out set, on the mean of 9 fold models
-    assert abs(energy - ours) < photo
     docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
-    assert (
-        f"Energy and the relative Mahalanobis score tie: they differ by {100 * abs(energy - ours):.3f} points, far less "
-        "than one photo in one fold" in docs
+    short = {
+        "energy (Liu et al. 2020)": "energy",
+        "relative Mahalanobis (the app's)": "the relative Mahalanobis score",
+        "max logit (negated)": "max logit",
+    }
+    ranked = sorted(scores, key=lambda n: (scores[n]["pooled"]["shortfall"], -scores[n]["pooled"]["right_and_sure"]))
+    listed = ", ".join(
+        f"{short[n]} {100 * scores[n]['pooled']['right_and_sure']:.2f}% ({scores[n]['unsure_below']:.0%}, "
+        f"{scores[n]['unlike_above'] * 100:.4g}%)"
+        for n in ranked
     )
-    assert "The app keeps the relative Mahalanobis score it already had." in docs
+    assert f"right-and-sure on the pooled means {listed}, each keeping every minimum." in docs
+    best, ours = ranked[0], "relative Mahalanobis (the app's)"
+    gap = scores[best]["pooled"]["right_and_sure"] - scores[ours]["pooled"]["right_and_sure"]
+    photo = 1 / 895  # one photo of one fold's largest held-out set of photos of the ten, in one fold model
+    if best != ours:
+        assert 0.5 < gap / photo < 1.5  # "about one photo in each of the 9 fold models"
+        assert (
+            f"{short[best][0].upper()}{short[best][1:]} is now {100 * gap:.2f} points ahead of the app's score, about "
+            "one photo in each of the 9 fold models" in docs
+        )
+        assert "so by the rule it would now be chosen. The app keeps the relative Mahalanobis score." in docs
+    else:
+        assert "it would now be chosen" not in docs
+    assert "Chosen under the rule before groups" in docs and "Not chosen again under the group rule" in docs
 
 
 def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
@@ -128,8 +145,12 @@ def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
     alone, both, matched = rule["without"], rule["with"], rule["matched"]
     docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
     cost = 100 * (alone["right_and_sure"]["mean"] - both["right_and_sure"]["mean"])
+    # review 135 M5: the unseen garment against its 80% minimum in two decimals (79.97% is no "80.0%")
+    garments = [r["unsure_unseen_garment"]["mean"] for r in (alone, both)]
+    assert max(garments) < MIN_UNSURE_UNSEEN_GARMENT  # "under the 80% minimum with the rule and without"
     assert (
-        f"garment {alone['unsure_unseen_garment']['mean']:.1%} → {both['unsure_unseen_garment']['mean']:.1%}, on the "
+        f'on the table\'s folds at the {UNSURE_BELOW:.0%} threshold: "Not sure" on the unseen '
+        f"garment {garments[0]:.2%} → {garments[1]:.2%} (under the 80% minimum with the rule and without), on the "
         f"unseen generated family {alone['unsure_unseen_family']['mean']:.1%} → {both['unsure_unseen_family']['mean']:.1%}"
         f", on hats etc. {alone['unsure_outside']['mean']:.1%} → {both['unsure_outside']['mean']:.1%}, for {cost:.1f} "
         f"points of right-and-sure ({alone['right_and_sure']['mean']:.1%} → {both['right_and_sure']['mean']:.1%})"
@@ -151,31 +172,47 @@ def test_the_docs_weigh_the_unlike_rule_at_equal_cost_as_measured():
         f"where right-and-sure is {lowest['right_and_sure']:.1%} (`cross_validation.grid`), against "
         f"{app['right_and_sure']:.1%} with the rule at {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE * 100:.4g}%" in docs
     )
-    # reviews 124 #4, 125 #1: in 0.1-point steps a threshold alone costs about what the rule costs
-    assert round(matched["unsure_below"], 3) == 0.552
+    # reviews 124 #4, 125 #1: in 0.1-point steps, a threshold alone at the rule's cost, beside the rule
+    assert abs(matched["right_and_sure"]["mean"] - both["right_and_sure"]["mean"]) < 0.001  # "at equal cost"
     assert (
         f"At equal cost, a probability threshold alone raised to {100 * matched['unsure_below']:.1f}% (in 0.1-point "
         f"steps, `unlike_rule.matched`) answers {matched['right_and_sure']['mean']:.1%} right-and-sure and says "
         f'"Not sure" on {matched["unsure_unseen_garment"]["mean"]:.1%} of the unseen garment, '
         f"{matched['unsure_unseen_family']['mean']:.1%} of the unseen family and "
-        f"{matched['unsure_outside']['mean']:.1%} of hats etc.: within 0.3 points of the rule on each." in docs
+        f"{matched['unsure_outside']['mean']:.1%} of hats etc." in docs
     )
-    assert all(abs(both[k]["mean"] - matched[k]["mean"]) < 0.003 for k in MINIMUMS)  # "within 0.3 points"
+    more = {k: 100 * (matched[k]["mean"] - both[k]["mean"]) for k in MINIMUMS}
+    if min(more.values()) > -1e-9:  # the threshold alone says "Not sure" at least as often on each
+        assert f"as often as the rule or more on each, by up to {max(more.values()):.1f} points." in docs
+        assert 'adds no "Not sure" that a threshold alone at equal cost does not' in docs
+    else:
+        assert "as often as the rule or more on each" not in docs and 'adds no "Not sure"' not in docs
     # review 125 #3: the grid's 5-point steps hid a probability threshold alone that keeps the minimums
     alone = results["cross_validation"]["probability_alone"]
+    assert alone["unsure_below"] < lowest["unsure_below"] and alone["shortfall"] == 0
+    ahead = 100 * (alone["right_and_sure"] - app["right_and_sure"])
+    assert ahead > 0  # "more than the rule"
     assert (
-        alone["unsure_below"] < lowest["unsure_below"] and abs(alone["right_and_sure"] - app["right_and_sure"]) < 0.001
+        f"in 0.1-point steps it keeps them from {100 * alone['unsure_below']:.1f}%, with "
+        f"{alone['right_and_sure']:.1%} right-and-sure, {ahead:.1f} points more than the rule at the app's thresholds "
+        "(`cross_validation.probability_alone`)" in docs
     )
     assert (
-        f"but in 0.1-point steps it keeps them from {100 * alone['unsure_below']:.1f}%, with "
-        f"{alone['right_and_sure']:.1%} right-and-sure, as the rule does (`cross_validation.probability_alone`)" in docs
+        f"So on these folds the {UNLIKE_ABOVE * 100:.4g}% line costs about {ahead:.1f} points of right-and-sure" in docs
     )
+    # the search keeps the rule on (benchmarks.real_photos._best): it chose a cut under 1 where the line off was ahead
+    off = next(g for g in grid if (g["unsure_below"], g["unlike_above"]) == (UNSURE_BELOW, 1.0))
+    assert off["right_and_sure"] > app["right_and_sure"] and UNLIKE_ABOVE < 1.0
+    assert "The search keeps it on all the same (`benchmarks/real_photos.py`, `_best`, since 2026-12-06)" in docs
     fine = results["cross_validation"]["fine_choice"]  # review 126 #1: the rule searched as finely
     assert fine["unsure_outside"] >= 0.88 and fine["unsure_unseen_garment"] >= 0.80 <= fine["unsure_unseen_family"]
+    edge = [100 * (p["unsure_unseen_garment"] - 0.80) for p in (fine, app)]
     assert (
-        f"a {fine['unlike_above']:.0%} line with a {100 * fine['unsure_below']:.1f}% threshold keeps every minimum with "
-        f"{fine['right_and_sure']:.1%} right-and-sure on the pooled means (`cross_validation.fine_choice`; the unseen "
-        f"garment at {fine['unsure_unseen_garment']:.1%}" in docs
+        f"a {fine['unlike_above'] * 100:.4g}% line with a {100 * fine['unsure_below']:.1f}% threshold keeps every "
+        f"minimum with {fine['right_and_sure']:.1%} right-and-sure on the pooled means (`cross_validation.fine_choice`; "
+        f"the unseen garment at {fine['unsure_unseen_garment']:.1%}, on the minimum's edge: {edge[0]:.3f} points above "
+        f"it, against {edge[1]:.2f} at the app's {UNSURE_BELOW:.0%}), "
+        f"{100 * (fine['right_and_sure'] - app['right_and_sure']):.1f} points more than the app's thresholds" in docs
     )
 
 
@@ -314,8 +351,15 @@ def test_the_cv_unlike_score_is_said_to_be_refitted_on_the_constants_train_uses(
 
 def _synthetic_run(hat_top: list[float]) -> dict:
     """Three folds of 10 T-shirts (T-shirt/top at 90%), 10 hats (top class at HAT_TOP[fold]) and 10 skirts (30%),
-    the skirt being each fold's unseen garment; 20 generated pictures per fold at 30%; nothing unusual."""
+    the skirt being each fold's unseen garment; 20 generated pictures per fold at 30%; nothing unusual. The hats',
+    skirts' and generated pictures' top class is Trouser, in no group (model.data.GROUPS), so the "Not sure" rule
+    reads its own probability."""
     import numpy as np
+
+    from model.data import CLASS_NAMES, GROUPS
+
+    alone = CLASS_NAMES.index("Trouser")
+    assert not any("Trouser" in members for members in GROUPS.values())
 
     def rows(top: float, n: int, cls: int = 0) -> np.ndarray:
         p = np.full((n, 10), (1 - top) / 9)
@@ -324,9 +368,9 @@ def _synthetic_run(hat_top: list[float]) -> dict:
 
     folder, row_probs, row_fold = [], [], []
     for k, hat in enumerate(hat_top):
-        for name, top in (("t-shirt", 0.9), ("hat", hat), ("skirt", 0.3)):
+        for name, top, cls in (("t-shirt", 0.9, 0), ("hat", hat, alone), ("skirt", 0.3, alone)):
             folder += [name] * 10
-            row_probs.append(rows(top, 10))
+            row_probs.append(rows(top, 10, cls))
             row_fold += [k] * 10
     n = len(folder)
     return {
@@ -338,70 +382,123 @@ def _synthetic_run(hat_top: list[float]) -> dict:
         "row_percentile": np.full(n, 0.5),
         "folds": [{"fold": k, "left_out_garment": "skirt"} for k in range(3)],
         "generated_fold": np.repeat(np.arange(3), 20),
-        "generated_probs": rows(0.3, 60),
+        "generated_probs": rows(0.3, 60, alone),
         "generated_percentile": np.full(60, 0.5),
         "generated_held_out": np.tile(np.repeat([True, False], 10), 3),
     }
 
 
 def test_the_held_out_choice_scores_each_fold_at_thresholds_chosen_without_it():
-    from benchmarks.real_photos import held_out_choice
+    from benchmarks.real_photos import PROBABILITY_GRID, held_out_choice
 
-    # hats reach 40% on folds 0 and 1 but 62% on fold 2: a choice that never saw fold 2 takes 45% (the lowest
-    # 5-point step above 40%) and answers fold 2's hats; a choice that saw fold 2 needs 65%
-    result = held_out_choice([_synthetic_run([0.40, 0.40, 0.62])])
-    assert [f["unsure_below"] for f in result["folds"]] == [0.65, 0.65, 0.45]
+    # hats reach 40% on folds 0 and 1 but just over the app's threshold on fold 2: a choice that never saw fold 2
+    # takes 45% (the lowest 5-point step above 40%) and answers fold 2's hats; a choice that saw fold 2 needs the
+    # lowest step above fold 2's hats
+    high = round(UNSURE_BELOW + 0.02, 2)
+    need = min(t for t in PROBABILITY_GRID if t > high)
+    result = held_out_choice([_synthetic_run([0.40, 0.40, high])])
+    assert [f["unsure_below"] for f in result["folds"]] == [need, need, 0.45]
     assert [f["unsure_outside"] for f in result["folds"]] == [1.0, 1.0, 0.0]
     assert result["unsure_outside"]["mean"] == pytest.approx(2 / 3)
     assert result["right_and_sure"]["mean"] == 1.0  # every T-shirt at 90% is answered at either threshold
-    # beside it, each fold at the app's thresholds, which answer hats at 62% but not at 40%
-    assert 0.40 < UNSURE_BELOW <= 0.62 and UNLIKE_ABOVE >= 0.5
+    # beside it, each fold at the app's thresholds, which answer fold 2's hats but not those at 40%
+    assert 0.40 < UNSURE_BELOW <= high and UNLIKE_ABOVE >= 0.5
     assert [f["at_app"]["unsure_outside"] for f in result["folds"]] == [1.0, 1.0, 0.0]
     assert [f["at_app_on_the_others"]["unsure_outside"] for f in result["folds"]] == [0.5, 0.5, 1.0]
 
 
-def test_the_docs_give_the_threshold_search_cross_validated():
+def _nested() -> tuple[dict, dict, dict]:
     cv = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["cross_validation"]
-    grid, fine = cv["held_out_choice"]["grid"], cv["held_out_choice"]["fine"]
+    return cv, cv["held_out_choice"]["grid"], cv["held_out_choice"]["fine"]
+
+
+def _pm(stat: dict) -> str:
+    return f"{stat['mean']:.1%} ± {stat['sd']:.1%}"
+
+
+def _signed(x: float) -> str:
+    """+1.2, −1.2, and 0.0 for no gap at all, as the docs write fold-by-fold gaps."""
+    return "0.0" if f"{abs(x):.1f}" == "0.0" else f"{x:+.1f}".replace("-", "−")
+
+
+def _line(cut: float) -> str:
+    return f"a {cut * 100:.4g}% line"
+
+
+def test_the_docs_give_the_threshold_search_cross_validated():
+    cv, grid, fine = _nested()
     docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-
-    def pm(stat: dict) -> str:
-        return f"{stat['mean']:.1%} ± {stat['sd']:.1%}"
-
     assert [len(n["folds"]) for n in (grid, fine)] == [3, 3]
     assert [f["left_out_garment"] for f in cv["fold_details"]] == ["hat", "shorts", "skirt"]  # as the docs name them
+    app = (cv["app"]["unsure_below"], cv["app"]["unlike_above"])
     chosen = [(f["unsure_below"], f["unlike_above"]) for f in grid["folds"]]
-    assert chosen == [(0.45, 0.9), (0.55, 1.0), (0.55, 0.9)]  # "45% with a 90% line ... 55% with no line ..."
-    assert (cv["app"]["unsure_below"], cv["app"]["unlike_above"]) not in chosen  # "never the app's"
-    held_back = [f"{f['unlike_known']:.1%}" for f in grid["folds"] if f["unlike_above"] == 0.9]
-    assert f"Their 90% lines hold back {held_back[0]} and {held_back[1]} of those folds' photos" in docs
-    assert f"(the app's 99.5%: {grid['at_app']['unlike_known']['mean']:.1%})" in docs
+    # each fold's choice in words, read from the JSON: the app's own, or its threshold and line
+    assert chosen[0] == app  # "the app's 70% and 99.5% for held-out fold 0"
+    assert (
+        f"The 5-point grid chose the app's {app[0]:.0%} and {app[1] * 100:.4g}% for held-out fold 0 (chosen on folds 1 "
+        f"and 2), {chosen[1][0]:.0%} with {_line(chosen[1][1])} for fold 1, and {chosen[2][0]:.0%} with "
+        f"{_line(chosen[2][1])} for fold 2." in docs
+    )
+    looser = [f for f in grid["folds"] if f["unlike_above"] < app[1]]  # lines stricter than the app's
+    assert [f["fold"] for f in looser] == [1]
+    assert (
+        f"Fold 1's {looser[0]['unlike_above'] * 100:.4g}% line holds back {looser[0]['unlike_known']:.1%} of that fold's "
+        f'photos of the ten as "unlike" (the app\'s {app[1] * 100:.4g}%: {grid["at_app"]["unlike_known"]["mean"]:.1%})'
+        in docs
+    )
     garment = [f["unsure_unseen_garment"] for f in grid["folds"]]
-    assert (
-        f"right-and-sure is {pm(grid['right_and_sure'])} (± here: the sd of the 3 held-out folds, each the mean of its "
-        f"3 models), against {pm(grid['at_app']['right_and_sure'])} for the same folds at the app's thresholds; "
-        f'"Not sure" on {pm(grid["unsure_outside"])} of hats etc., on {pm(grid["unsure_unseen_garment"])} of the '
-        f"unseen garment ({garment[0]:.1%} and {garment[1]:.1%} on folds 0 and 1, under the 80% minimum as at the "
-        f"app's thresholds; {garment[2]:.1%} on fold 2) and on {pm(grid['unsure_unseen_family'])} of the unseen family"
-        in docs
-    )
     at_app_garment = [f["at_app"]["unsure_unseen_garment"] for f in grid["folds"]]
-    assert garment[0] < 0.8 and garment[1] < 0.8 <= garment[2] and at_app_garment[0] < 0.8 and at_app_garment[1] < 0.8
-    gap = [100 * (f["right_and_sure"] - f["at_app"]["right_and_sure"]) for f in grid["folds"]]
-    mean_gap = 100 * (grid["at_app"]["right_and_sure"]["mean"] - grid["right_and_sure"]["mean"])
+    assert garment[0] < 0.8 <= min(garment[1:]) and at_app_garment[0] < 0.8  # "under the 80% minimum as at the app's"
     assert (
-        "Fold by fold, nested minus the app's thresholds, the gap is {:+.1f}, {:+.1f} and {:+.1f} points (mean {:+.1f}): "
-        "almost all of it fold 2".format(*gap, -mean_gap).replace("-", "−")
+        f"right-and-sure is {_pm(grid['right_and_sure'])} (± here: the sd of the 3 held-out folds, each the mean of its "
+        f"3 models), against {_pm(grid['at_app']['right_and_sure'])} for the same folds at the app's thresholds; "
+        f'"Not sure" on {_pm(grid["unsure_outside"])} of hats etc., on {_pm(grid["unsure_unseen_garment"])} of the '
+        f"unseen garment ({garment[0]:.1%} on fold 0, under the 80% minimum as at the app's thresholds; "
+        f"{garment[1]:.1%} and {garment[2]:.1%} on folds 1 and 2) and on {_pm(grid['unsure_unseen_family'])} of the "
+        "unseen family" in docs
+    )
+    gap = [100 * (f["right_and_sure"] - f["at_app"]["right_and_sure"]) for f in grid["folds"]]
+    mean_gap = 100 * (grid["right_and_sure"]["mean"] - grid["at_app"]["right_and_sure"]["mean"])
+    assert gap[0] == 0 and gap[1] < 0 and gap[2] < 0  # fold 0 nests to the app's own thresholds
+    assert (
+        f"Fold by fold, nested minus the app's thresholds, the gap is {_signed(gap[0])}, {_signed(gap[1])} and "
+        f"{_signed(gap[2])} points (mean {_signed(mean_gap)}): fold 0's choice is the app's own" in docs
+    )
+    # why folds 1 and 2 moved: the app's thresholds on the two folds each choice was made on
+    on_others = [f["at_app_on_the_others"]["unsure_unseen_garment"] for f in grid["folds"]]
+    assert on_others[1] < 0.8 and on_others[2] < 0.8 and at_app_garment[2] >= 0.8
+    assert chosen[1][0] == app[0] and chosen[1][1] < app[1]  # fold 1: "added a ... line"
+    assert chosen[2][0] > app[0] and chosen[2][1] == app[1]  # fold 2: "raised the threshold"
+    # review 135 L9: on fold 1's two folds the unseen family was under its minimum too
+    family = grid["folds"][1]["at_app_on_the_others"]["unsure_unseen_family"]
+    assert family < MIN_UNSURE_UNSEEN_FAMILY
+    assert (
+        f"fold 1's, made on folds 0 and 2, where the app's thresholds leave their unseen garments (hats, skirts) at "
+        f'{on_others[1]:.1%} "Not sure", just under the minimum, and their unseen generated families at {family:.1%}, '
+        "under theirs too (`held_out_choice.grid.folds[1].at_app_on_the_others`), added "
+        f"{_line(chosen[1][1])}; fold 2's, made on folds "
+        f"0 and 1, where they leave theirs (hats, shorts) at {on_others[2]:.1%}, raised the threshold to "
+        f"{chosen[2][0]:.0%}, which fold 2's skirts ({at_app_garment[2]:.1%} at the app's thresholds) did not need"
         in docs
     )
-    assert abs(gap[0]) < 0.5 and abs(gap[1]) < 0.5 and gap[2] < -2  # "all of it fold 2"
-    others = grid["folds"][2]["at_app_on_the_others"]["unsure_unseen_garment"]
-    assert f"where the app's thresholds leave their unseen garments (hats, shorts) at {others:.1%}" in docs
+    # "with three folds it cannot be told apart from zero": a one-sample t on the fold gaps, under t(0.975, 2 df)
+    import statistics
+
+    sd = statistics.stdev(gap)
+    t = abs(statistics.mean(gap)) / (sd / len(gap) ** 0.5)
+    assert t < 4.303
+    assert (  # review 135 M7, L8: a mean gap three folds cannot tell from zero, and how its sd was computed
+        f"a mean gap of {-mean_gap:.1f} points, which three folds cannot tell from zero (the sample sd of the three "
+        f"fold gaps is {sd:.1f} points, so their mean is {t:.1f} standard errors from zero, under the 4.3 a two-sided "
+        "t-test at 5% needs with 2 degrees of freedom)" in docs
+    )
+    assert "the gaps' sd" not in docs and "flatters by" not in docs
+    before = cv["top_class_rule"]["nested"]["right_and_sure"]
+    assert f"The rule before groups, nested the same way, gives {_pm(before)}" in docs
     assert (
-        f'The 0.1-point steps, nested, answer {pm(fine["right_and_sure"])} right-and-sure, and say "Not sure" on '
-        f"{pm(fine['unsure_unseen_garment'])} of the unseen garment, {pm(fine['unsure_unseen_family'])} of the unseen "
-        f"family and {pm(fine['unsure_outside'])} of hats etc." in docs
+        f'The 0.1-point steps, nested, answer {_pm(fine["right_and_sure"])} right-and-sure, and say "Not sure" on '
+        f"{_pm(fine['unsure_unseen_garment'])} of the unseen garment, {_pm(fine['unsure_unseen_family'])} of the unseen "
+        f"family and {_pm(fine['unsure_outside'])} of hats etc." in docs
     )
     more = [
         100 * (a["right_and_sure"] - b["right_and_sure"]) for a, b in zip(fine["folds"], grid["folds"], strict=True)
@@ -412,67 +509,114 @@ def test_the_docs_give_the_threshold_search_cross_validated():
     ]
     assert f"(+{min(more):.1f} to +{max(more):.1f} points)" in docs and min(more) > 0
     assert f"on all three (−{-max(less):.1f} to −{-min(less):.1f})" in docs and max(less) < 0
-    assert (
-        f"it trades +{min(more):.1f} to +{max(more):.1f} points of right-and-sure for {-max(less):.1f}–{-min(less):.1f} "
-        'points less "Not sure" on the unseen garment, fold by fold' in readme
-    )
     sds = sorted(round(100 * n["unsure_unseen_garment"]["sd"]) for n in (grid, fine))
     assert f"(sd {sds[0]}–{sds[1]} points, mostly which garment it is)" in docs
     nine = cv["all_runs"]["right_and_sure"]["mean"]
     assert abs(nine - grid["at_app"]["right_and_sure"]["mean"]) < 1e-9  # the same 9 models, weighted alike
     assert (
-        f"the app's rule gives {grid['right_and_sure']['mean']:.1%} right-and-sure against {nine:.1%} for the same 9 "
-        f"fold models at its thresholds, almost all of the gap on one fold" in readme
+        f"for the threshold search alone, nesting it gives a mean gap of {-mean_gap:.1f} points of right-and-sure, "
+        "which three folds cannot tell from zero" in docs
+    )
+
+
+def test_the_readme_gives_the_threshold_search_cross_validated():
+    """The README's summary of the nested check, from the JSON (README.md is edited apart from docs/real-photos.md)."""
+    cv, grid, fine = _nested()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    gap = [100 * (f["right_and_sure"] - f["at_app"]["right_and_sure"]) for f in grid["folds"]]
+    mean_gap = 100 * (grid["at_app"]["right_and_sure"]["mean"] - grid["right_and_sure"]["mean"])
+    assert (
+        f"the app's rule gives {_pm(grid['right_and_sure'])} right-and-sure against "
+        f"{cv['all_runs']['right_and_sure']['mean']:.1%} for the same 9 fold models at its thresholds "
+        f"({', '.join(_signed(g) for g in gap[:-1])} and {_signed(gap[-1])} points fold by fold: a mean gap of "
+        f"{mean_gap:.1f} points, which three folds cannot tell from zero)" in readme
     )
     assert (
-        f"the 0.1-point search, nested, gives {fine['right_and_sure']['mean']:.1%}, more than the nested 5-point search on "
-        f'every fold, and says "Not sure" '
-        f"on {fine['unsure_unseen_garment']['mean']:.1%} of the unseen garment against "
-        f"{grid['unsure_unseen_garment']['mean']:.1%}, less on every fold" in readme
+        f"the rule before groups, nested the same way, {_pm(cv['top_class_rule']['nested']['right_and_sure'])}"
+        in readme
+    )
+    assert (
+        f'the 0.1-point search, nested, gives {fine["right_and_sure"]["mean"]:.1%}, and says "Not sure" on '
+        f"{fine['unsure_unseen_garment']['mean']:.1%} of the unseen garment against "
+        f"{grid['unsure_unseen_garment']['mean']:.1%}" in readme
     )
 
 
-def test_the_docs_give_the_target_variants_tried_as_measured():
+def _span(values, fmt=".1%") -> str:
+    return f"{min(values):{fmt}}–{max(values):{fmt}}".replace("%–", "–")
+
+
+def _targets_tried() -> tuple[dict, list[dict], dict]:
     tried = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["targets_tried"]
-    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     runs = tried["runs"]
     shipped = [r for r in runs if r["recipe"]["targets"] == "committed"]
     variants = {r["recipe"]["targets"]: r for r in runs if r["recipe"]["targets"] != "committed"}
     assert len(shipped) == 3 and set(variants) == {"sleeves", "kinds"}
+    return tried, shipped, variants
+
+
+def _garment(value: float) -> str:
+    """An unseen garment's "Not sure" share as the docs write it: under the 80% minimum with two decimals, so that
+    79.97% does not read as 80.0%."""
+    return f"{value:.2%} (under 80%)" if value < 0.8 else f"{value:.1%}"
+
+
+def test_the_docs_give_the_target_variants_tried_as_measured():
+    tried, shipped, variants = _targets_tried()
+    docs = " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
     labels = ["the rerun (seed + 0)", "seed + 1000", "seed + 2000"]
     for label, r in [*zip(labels, shipped, strict=True), *(("the rerun's seeds", v) for v in variants.values())]:
         targets = "committed (shipped)" if r in shipped else r["recipe"]["targets"]
-        garment = r["at_app"]["unsure_unseen_garment"]["mean"]
         row = (
             f"| {label} | {targets} | {r['chosen']['unsure_below']:.0%}, {r['chosen']['unlike_above'] * 100:.4g}% | "
             f"{r['right_and_sure']['mean']:.1%} | {r['at_app']['right_and_sure']['mean']:.1%} | "
-            f"{garment:.1%}{' (under 80%)' if garment < 0.8 else ''} | {r['top1']['mean']:.1%} | "
+            f"{_garment(r['at_app']['unsure_unseen_garment']['mean'])} | {r['top1']['mean']:.1%} | "
             + " | ".join(f"{r['per_folder'][f]:.1%}" for f in ("t-shirt", "outwear", "shoes"))
             + " |"
         )
         assert row in docs, row
-
-    def span(values, fmt=".1%") -> str:
-        return f"{min(values):{fmt}}–{max(values):{fmt}}".replace("%–", "–")
-
+    assert f"at the app's {UNSURE_BELOW:.0%}, {UNLIKE_ABOVE * 100:.4g}%: right and sure" in docs
+    span = _span
     top1 = span([r["top1"]["mean"] for r in shipped])
     at_app = span([r["at_app"]["right_and_sure"]["mean"] for r in shipped])
+    own_span = span([r["right_and_sure"]["mean"] for r in shipped])
     sleeves, kinds = variants["sleeves"], variants["kinds"]
-    assert (
-        f"against {top1} for the shipped targets' three seeds" in docs and f"against {top1} for the shipped" in readme
+    assert f"against {top1} for the shipped targets' three seeds" in docs
+    # at each run's own thresholds, both variants under the seeds' range ("Which numbers chose what")
+    assert max(v["right_and_sure"]["mean"] for v in variants.values()) < min(
+        r["right_and_sure"]["mean"] for r in shipped
     )
-    assert f"right-and-sure is {sleeves['at_app']['right_and_sure']['mean']:.1%} against {at_app}, lower than" in docs
-    for k in range(3):  # "lower than each seed on every fold"
-        assert all(
-            sleeves["at_app"]["right_and_sure"]["folds"][k] < r["at_app"]["right_and_sure"]["folds"][k] for r in shipped
-        )
-    garments = [r["at_app"]["unsure_unseen_garment"]["mean"] for r in shipped]
     assert (
-        f"(the unseen garment {sleeves['at_app']['unsure_unseen_garment']['mean']:.1%} against {span(garments)})"
+        f"At each run's own thresholds, sleeves ({sleeves['right_and_sure']['mean']:.1%}) and kinds "
+        f"({kinds['right_and_sure']['mean']:.1%}) fall under the seeds' {own_span}." in docs
+    )
+    assert (
+        f"at each run's own thresholds its {sleeves['right_and_sure']['mean']:.1%} is under the shipped seeds' {own_span}."
         in docs
     )
-    assert sleeves["at_app"]["unsure_unseen_garment"]["mean"] > max(garments)  # "more often"
+    # sleeves at the app's thresholds, fold by fold against each seed
+    mine = sleeves["at_app"]["right_and_sure"]["folds"]
+    seeds = [r["at_app"]["right_and_sure"]["folds"] for r in shipped]
+    below = [100 * (s[k] - mine[k]) for k in (0, 2) for s in seeds]
+    assert min(below) > 0  # "lower than each seed on folds 0 and 2"
+    fold1 = [100 * (mine[1] - s[1]) for s in seeds]
+    assert fold1[0] == 0 and fold1[1] > 0 and fold1[2] > 0 and abs(fold1[1] - fold1[2]) < 0.05
+    assert (
+        f"right-and-sure is {sleeves['at_app']['right_and_sure']['mean']:.1%} against {at_app}, lower than each seed on "
+        f"folds 0 and 2 (by {min(below):.1f}–{max(below):.1f} points), and on fold 1 level with the rerun and "
+        f"{fold1[1]:.1f} points above the other two" in docs
+    )
+    garments = [r["at_app"]["unsure_unseen_garment"]["mean"] for r in shipped]
+    hats = [r["at_app"]["unsure_outside"]["mean"] for r in shipped]
+    assert sleeves["at_app"]["unsure_unseen_garment"]["mean"] > max(garments)  # "a little more"
+    assert sleeves["at_app"]["unsure_unseen_garment"]["mean"] - max(garments) < 0.005
+    assert sleeves["at_app"]["unsure_outside"]["mean"] < min(hats)  # "less of hats etc."
+    assert (
+        f'it says "Not sure" on a little more of the unseen garment there '
+        f"({sleeves['at_app']['unsure_unseen_garment']['mean']:.1%} against {span(garments)}) and on less of hats etc. "
+        f"({sleeves['at_app']['unsure_outside']['mean']:.1%} against {span(hats)}), so caution explains little of that "
+        "gap" in docs
+    )
     read = sleeves["read_as"]
     before = shipped[0]["read_as"]
     assert (
@@ -537,55 +681,419 @@ def test_the_docs_give_the_target_variants_tried_as_measured():
     )
     shoes = [r["per_folder"]["shoes"] for r in shipped]
     assert f"shoes right by the mapping ({kinds['per_folder']['shoes']:.1%}, against {span(shoes)})" in docs
-    at45 = [r["at_chosen_thresholds"] for r in shipped]
-    assert tried["chosen"]["targets"] == "committed" and shipped[0]["chosen"] == {
-        "unsure_below": 0.45,
-        "unlike_above": 0.9,
-    }
-    assert (
-        f"its right-and-sure ({kinds['at_chosen_thresholds']['right_and_sure']['mean']:.1%}) is within the three seeds' "
-        f'{span([a["right_and_sure"]["mean"] for a in at45])}, but it says "Not sure" on less of the unseen garment '
-        f"({kinds['at_chosen_thresholds']['unsure_unseen_garment']['mean']:.1%} against "
-        f"{span([a['unsure_unseen_garment']['mean'] for a in at45])})" in docs
+    # the rule's best of the five runs (targets_tried.chosen) is the seed whose own thresholds are the app's
+    best = min(tried["runs"], key=lambda r: (r["shortfall"], -r["right_and_sure"]["mean"]))
+    assert best is shipped[2] and tried["chosen"]["targets"] == "committed"
+    assert (best["chosen"]["unsure_below"], best["chosen"]["unlike_above"]) == (UNSURE_BELOW, UNLIKE_ABOVE)
+    assert all(
+        r["at_chosen_thresholds"] == {k: r["at_app"][k] for k in r["at_chosen_thresholds"]} for r in tried["runs"]
     )
+    seeds_at_app = [r["at_app"]["right_and_sure"]["mean"] for r in shipped]
+    level = kinds["at_app"]["right_and_sure"]["mean"]
+    assert min(seeds_at_app) - 0.001 <= level <= max(seeds_at_app) + 0.001  # "level with the three seeds'"
+    kinds_garment = kinds["at_app"]["unsure_unseen_garment"]["mean"]
+    assert kinds_garment < min(garments) and kinds_garment < 0.8  # "less of the unseen garment ... under the minimum"
+    assert [g < 0.8 for g in garments] == [True, True, False]  # "as are the rerun and seed + 1000 there"
     assert (
-        f"it keeps every minimum and answers {kinds['at_app']['right_and_sure']['mean']:.1%} against {at_app}" in docs
+        f"at the app's {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE * 100:.4g}%, which are also the thresholds seed + 2000's "
+        f"folds chose for themselves (the best of the five runs by the rule, `targets_tried.chosen`), its right-and-sure "
+        f'({level:.1%}) is level with the three seeds\' {at_app}, but it says "Not sure" on less of the unseen garment '
+        f"({kinds_garment:.1%} against {span(garments)}), under the minimum, as are the rerun and seed + 1000 there; "
+        f"so its own folds chose {_line(kinds['chosen']['unlike_above'])}, where it answers "
+        f"{kinds['right_and_sure']['mean']:.1%}, against {own_span} for the seeds at their own thresholds" in docs
+    )
+    assert kinds["chosen"]["unsure_below"] == UNSURE_BELOW and kinds["chosen"]["unlike_above"] < UNLIKE_ABOVE
+    for v in (sleeves,):  # "where it keeps every minimum"
+        assert v["at_app"]["unsure_outside"]["mean"] >= 0.88 and v["at_app"]["unsure_unseen_garment"]["mean"] >= 0.8
+        assert v["at_app"]["unsure_unseen_family"]["mean"] >= 0.8
+    assert total - sk["sneaker"]["read_as"]["Sneaker"] > total / 2  # "most of them not sneakers"
+    assert f"by making Sneaker the top class for {total} of the 198 shoes, most of them not sneakers." in docs
+    assert "by making Sneaker the top class for most shoes" not in docs  # 93 of 198 is not most
+
+
+def test_the_readme_gives_the_target_variants_tried_as_measured():
+    """The README's summary of the two target variants, from the JSON (README.md is edited apart from the docs)."""
+    _, shipped, variants = _targets_tried()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    top1 = _span([r["top1"]["mean"] for r in shipped])
+    at_app = _span([r["at_app"]["right_and_sure"]["mean"] for r in shipped])
+    sleeves, kinds = variants["sleeves"], variants["kinds"]
+    sk = kinds["shoe_kinds"]
+    total = sum(v["read_as"].get("Sneaker", 0) for v in sk.values())
+    assert f"against {top1} for the shipped" in readme
+    assert (
+        f"right-and-sure at the app's thresholds {sleeves['at_app']['right_and_sure']['mean']:.1%} against {at_app})"
+        in readme
     )
     assert (
         f"(the top class was Sneaker for {sk['sneaker']['read_as']['Sneaker']} of 60 sneakers, against 2, but also for "
         f"{total - sk['sneaker']['read_as']['Sneaker']} of the 138 shoes that are not sneakers; right-and-sure at the "
-        f"app's thresholds {kinds['at_app']['right_and_sure']['mean']:.1%} against {at_app})" in readme
+        f"app's thresholds {kinds['at_app']['right_and_sure']['mean']:.1%}, level with the shipped targets' {at_app}"
+        in readme
     )
-    assert (
-        f"at the app's thresholds, chosen on the shipped targets' runs, {sleeves['at_app']['right_and_sure']['mean']:.1%} "
-        f"against {at_app})" in readme
-    )
-    for v in (sleeves, kinds):  # "where it keeps every minimum"
-        assert v["at_app"]["unsure_outside"]["mean"] >= 0.88 and v["at_app"]["unsure_unseen_garment"]["mean"] >= 0.8
-        assert v["at_app"]["unsure_unseen_family"]["mean"] >= 0.8
 
 
 def test_the_readme_lists_the_numbers_that_chose_something():
     real = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     cv = real["cross_validation"]
-    pooled = next(g for g in cv["grid"] if (g["unsure_below"], g["unlike_above"]) == (0.55, 0.995))
-    assert (cv["chosen"]["unsure_below"], cv["chosen"]["unlike_above"]) == (0.55, 0.995)  # "55% and 99.5%"
+    below, unlike = cv["chosen"]["unsure_below"], cv["chosen"]["unlike_above"]
+    assert (below, unlike) == (UNSURE_BELOW, UNLIKE_ABOVE)  # the app's are the rule's choice
+    pooled = next(g for g in cv["grid"] if (g["unsure_below"], g["unlike_above"]) == (below, unlike))
     assert (
-        'the "Not sure" thresholds, 55% and 99.5%: the rule (the most right-and-sure answers that keep the three '
-        f'"Not sure" minimums) on the three runs\' folds pooled, {pooled["right_and_sure"]:.1%} right-and-sure there'
-        in readme
+        f'the "Not sure" thresholds, {below:.0%} and {unlike * 100:.4g}%: the rule (the most right-and-sure answers that '
+        'keep the three "Not sure" minimums, with the "unlike" line on) on the three runs\' folds pooled, '
+        f"{pooled['right_and_sure']:.1%} right-and-sure there" in readme
     )
-    ways = real["test_time_flip"]
+    ways = real["test_time_flip"]  # ranked on the three runs pooled, as the thresholds were chosen
     assert (
-        f"the 6 views: the same rule, each way at its own thresholds ({ways['6 views']['right_and_sure']['mean']:.1%} "
-        f"against {ways['one pass']['right_and_sure']['mean']:.1%} one pass and "
-        f"{ways['mirror averaged']['right_and_sure']['mean']:.1%} mirror averaged, on the table's run)" in readme
+        f"the 6 views: the same rule, each way at its own thresholds on the three runs pooled "
+        f"({ways['6 views']['pooled']['right_and_sure']['mean']:.1%} against "
+        f"{ways['one pass']['pooled']['right_and_sure']['mean']:.1%} one pass and "
+        f"{ways['mirror averaged']['pooled']['right_and_sure']['mean']:.1%} mirror averaged)" in readme
     )
     first = next(r for r in CHOICE["runs"] if r["recipe"] == CHOICE["chosen"])
     below, unlike = first["chosen"]["unsure_below"], first["chosen"]["unlike_above"]
-    assert (
-        f"the same rule on a first run of the folds ({first['right_and_sure']['mean']:.1%}, mirror averaged at that run's "
-        f"own {below:.0%} and {unlike:.0%}; later runs did not repeat it)" in readme
+    assert (  # recipe_choice was not measured again under the group rule
+        f"the same rule on a first run of the folds, under the rule before groups ({first['right_and_sure']['mean']:.1%}, "
+        f"mirror averaged at that run's own {below:.0%} and {unlike:.0%}; later runs did not repeat it)" in readme
     )
     assert CHOICE["chosen"] == {"copies": 5, "epochs": 5, "variation": "pixels", "targets": "committed"}
+
+
+def _real() -> dict:
+    return json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
+
+
+def _docs() -> str:
+    return " ".join((ROOT / "docs" / "real-photos.md").read_text(encoding="utf-8").split())
+
+
+KEYS_OF_TABLE = ("top1", "right_and_sure", "unsure_outside", "unsure_unseen_garment", "unsure_unseen_family")
+
+
+def test_the_docs_give_the_cv_table_at_the_apps_thresholds():
+    """The table's three columns are the table's run at the app's thresholds, each way as the JSON records it."""
+    real, docs = _real(), _docs()
+    ways = real["test_time_flip"]
+    assert ways["6 views"]["at_app_thresholds"] == {k: real["cross_validation"]["cv"][k] for k in KEYS_OF_TABLE}
+    for label, key in (
+        ("top class right (photos of the ten)", "top1"),
+        ('right and not "Not sure"', "right_and_sure"),
+        ('hats, shorts, skirts "Not sure" (kinds trained on, new photographers)', "unsure_outside"),
+        (
+            'the garment a fold never saw, "Not sure" (every photo of it, including those by people whose other '
+            "photos the fold trained on)",
+            "unsure_unseen_garment",
+        ),
+        ('the generated family a fold never saw, "Not sure"', "unsure_unseen_family"),
+    ):
+        cells = [_pm(ways[w]["at_app_thresholds"][key]) for w in ("6 views", "mirror averaged", "one pass")]
+        if key in ("top1", "right_and_sure"):
+            cells[0] = f"**{cells[0]}**"
+        assert f"| {label} | {' | '.join(cells)} |" in docs, label
+    assert f"All three columns at the app's {UNSURE_BELOW:.0%} and {UNLIKE_ABOVE * 100:.4g}%." in docs
+    seen = real["cross_validation"]["cv"]["unsure_seen_families"]
+    assert f'| the generated families it trained on, "Not sure" | {_pm(seen)} | | |' in docs
+    nine = real["cross_validation"]["all_runs"]
+    assert (
+        f"at the app's thresholds: top class right {_pm(nine['top1'])}, right-and-sure {_pm(nine['right_and_sure'])} "
+        "(`cross_validation.all_runs`)" in docs
+    )
+
+
+def test_the_docs_say_where_the_chosen_thresholds_sit_on_the_grid():
+    """The app's thresholds against their neighbours on the pooled grid, and on each seed's folds alone."""
+    real, docs = _real(), _docs()
+    cv = real["cross_validation"]
+    grid = {(g["unsure_below"], g["unlike_above"]): g for g in cv["grid"]}
+    app = grid[UNSURE_BELOW, UNLIKE_ABOVE]
+    assert (cv["chosen"]["unsure_below"], cv["chosen"]["unlike_above"]) == (UNSURE_BELOW, UNLIKE_ABOVE)
+    margin = 100 * (app["unsure_unseen_garment"] - MIN_UNSURE_UNSEEN_GARMENT)
+    assert min(100 * (app[k] - m) for k, m in MINIMUMS.items()) == margin  # the unseen garment is the closest
+    assert (
+        f"{UNSURE_BELOW:.0%} and {UNLIKE_ABOVE * 100:.4g}%, where the pooled means keep the unseen garment's minimum by "
+        f"{margin:.1f} points ({app['unsure_unseen_garment']:.1%}), hats etc. at {app['unsure_outside']:.1%} and the "
+        f"unseen family at {app['unsure_unseen_family']:.1%}" in docs
+    )
+    step = round(UNSURE_BELOW - 0.05, 2)
+    lower = [g for (b, _), g in grid.items() if b == step]
+    assert all(g["unsure_unseen_garment"] < MIN_UNSURE_UNSEEN_GARMENT for g in lower)  # "at every cut"
+    top = max(lower, key=lambda g: g["unsure_unseen_garment"])
+    assert (
+        f"One grid step down, {step:.0%} misses the unseen garment's minimum at every cut "
+        f"({top['unsure_unseen_garment']:.1%} at most, with {_line(top['unlike_above'])})" in docs
+    )
+    off = grid[UNSURE_BELOW, 1.0]
+    assert all(off[k] >= m for k, m in MINIMUMS.items()) and off["right_and_sure"] > app["right_and_sure"]
+    assert (
+        f"At {UNSURE_BELOW:.0%} the rule off would answer {off['right_and_sure']:.1%} right-and-sure, "
+        f"{100 * (off['right_and_sure'] - app['right_and_sure']):.1f} points more than with the "
+        f"{UNLIKE_ABOVE * 100:.4g}% line ({app['right_and_sure']:.1%}), and still keep every minimum" in docs
+    )
+    seeds = [r for r in real["targets_tried"]["runs"] if r["recipe"]["targets"] == "committed"]
+    garments = [r["at_app"]["unsure_unseen_garment"]["mean"] for r in seeds]
+    assert garments[0] < 0.8 and garments[1] < 0.8 <= garments[2]
+    assert (
+        f"The rerun's and seed + 1000's folds alone fall short of the unseen garment's minimum at the app's thresholds "
+        f"({garments[0]:.2%} and {garments[1]:.2%}; seed + 2000's {garments[2]:.2%}: `targets_tried`)" in docs
+    )
+    # and so, each run alone, the views take a stricter line than the app's
+    lines = [r["chosen"] for r in seeds]
+    assert [(c["unsure_below"], c["unlike_above"] < UNLIKE_ABOVE) for c in lines] == [(UNSURE_BELOW, True)] * 2 + [
+        (UNSURE_BELOW, False)
+    ]
+    assert (
+        f"{_line(lines[0]['unlike_above'])} on the rerun and seed + 1000, where the app's {UNLIKE_ABOVE * 100:.4g}% "
+        f"leaves the unseen garment at {garments[0]:.2%} and {garments[1]:.2%}, under its minimum" in docs
+    )
+
+
+def test_the_docs_give_the_turned_views_as_ranked():
+    """The ways of answering are ranked on the three runs pooled (``pooled``), as the thresholds were chosen; the
+    docs give the pooled figures first and the table's run beside them, with the lead computed here."""
+    real, docs = _real(), _docs()
+    ways = real["test_time_flip"]
+    names = ("one pass", "mirror averaged", "6 views")
+    pooled = {w: ways[w]["pooled"] for w in names}
+    keeps = all(pooled[w][k]["mean"] >= m for w in names for k, m in MINIMUMS.items())
+    assert keeps  # "each keeping all three minimums there"
+    best = max(names, key=lambda w: pooled[w]["right_and_sure"]["mean"])
+    assert best == "6 views"  # "By the rule the views win"
+    lead = [100 * (pooled[best]["right_and_sure"]["mean"] - pooled[w]["right_and_sure"]["mean"]) for w in names[:2]]
+    first = (
+        f"one pass ({ways['one pass']['unsure_below']:.0%}, {ways['one pass']['unlike_above'] * 100:.4g}%) "
+        f"{pooled['one pass']['right_and_sure']['mean']:.1%} right-and-sure, mirror averaged "
+        f"({ways['mirror averaged']['unsure_below']:.0%}, {ways['mirror averaged']['unlike_above'] * 100:.4g}%) "
+        f"{pooled['mirror averaged']['right_and_sure']['mean']:.1%}, 6 views ({ways['6 views']['unsure_below']:.0%}, "
+        f"{ways['6 views']['unlike_above'] * 100:.4g}%) {pooled['6 views']['right_and_sure']['mean']:.1%}, each keeping "
+        f"all three minimums there: a lead of {min(lead):.1f}–{max(lead):.1f} points."
+    )
+    assert first in docs
+    table = {w: ways[w]["right_and_sure"] for w in names}
+    run_lead = [100 * (table[best]["mean"] - table[w]["mean"]) for w in names[:2]]
+    assert f"{run_lead[0]:.1f}" == f"{run_lead[1]:.1f}"  # "a lead of 4.6 points", one figure for both
+    ahead = all(
+        table[best]["folds"][k] > max(table[w]["folds"][k] for w in names[:2]) for k in range(len(table[best]["folds"]))
+    )
+    assert ahead  # "higher than both on each of its 3 folds"
+    assert (
+        f"Scored on the table's run alone: {table['one pass']['mean']:.1%}, {table['mirror averaged']['mean']:.1%} and "
+        f"{table[best]['mean']:.1%}, a lead of {run_lead[0]:.1f} points, higher than both on each of its 3 folds"
+        in docs
+    )
+    garment = ways[best]["unsure_unseen_garment"]["mean"]
+    assert garment < MIN_UNSURE_UNSEEN_GARMENT
+    assert f"there the 6 views leave the unseen garment at {garment:.2%}, just under its minimum" in docs
+
+
+def test_the_docs_give_the_group_rule_as_measured():
+    """What the group rule changed on the same 9 fold models, why (the shipped model's Fashion-MNIST confusions),
+    the groupings tried and the rule's cost, each computed here from the JSON and metrics.json."""
+    import numpy as np
+
+    from model.data import CLASS_NAMES, GROUPS
+
+    real, docs = _real(), _docs()
+    metrics = json.loads((SHIPPED / "metrics.json").read_text(encoding="utf-8"))
+    confusion = np.array(metrics["confusion_matrix"])
+    errors = int(confusion.sum() - np.trace(confusion))
+    inside = {}
+    for name, members in GROUPS.items():
+        ids = [CLASS_NAMES.index(c) for c in members]
+        block = confusion[np.ix_(ids, ids)]
+        inside[name] = int(block.sum() - np.trace(block))
+    within = sum(inside.values())
+    assert (
+        f"{within / errors:.0%} of the shipped model's Fashion-MNIST test errors ({within} of {errors:,}, `metrics.json`, "
+        f"`confusion_matrix`) are between two classes of one group ({inside['upper-body garment']} among the upper-body "
+        f"garments, {inside['footwear']} among footwear)" in docs
+    )
+    assert set(GROUPS) == {"upper-body garment", "footwear"}
+    assert (
+        f"upper-body garments ({', '.join(GROUPS['upper-body garment'])}) and footwear ({', '.join(GROUPS['footwear'])})"
+        in docs
+    )
+    cv = real["cross_validation"]
+    before, tried = cv["top_class_rule"], cv["groupings"]
+    ours = tried["upper-body garments; footwear (the app's)"]
+    assert (ours["unsure_below"], ours["unlike_above"]) == (UNSURE_BELOW, UNLIKE_ABOVE)
+    old = before["chosen"]
+    assert (
+        f"the rule before groups takes {old['unsure_below']:.0%} and {old['unlike_above'] * 100:.4g}% and answers "
+        f"{old['right_and_sure']:.1%} right-and-sure, the group rule takes {UNSURE_BELOW:.0%} and "
+        f"{UNLIKE_ABOVE * 100:.4g}% and answers {ours['right_and_sure']:.1%}, "
+        f'{100 * (ours["right_and_sure"] - old["right_and_sure"]):.1f} points more; "Not sure" on hats etc. '
+        f"{old['unsure_outside']:.1%} → {ours['unsure_outside']:.1%}, on the unseen garment "
+        f"{old['unsure_unseen_garment']:.1%} → {ours['unsure_unseen_garment']:.1%}, on the unseen generated family "
+        f"{old['unsure_unseen_family']:.1%} → {ours['unsure_unseen_family']:.1%}" in docs
+    )
+    assert old["top1"] == ours["top1"] and f"The top class, and so top class right ({ours['top1']:.1%})" in docs
+    nested_old, nested_new = before["nested"]["right_and_sure"], cv["held_out_choice"]["grid"]["right_and_sure"]
+    by_fold = [100 * (a - b) for a, b in zip(nested_new["folds"], nested_old["folds"], strict=True)]
+    assert min(by_fold) > 0  # "ahead on each held-out fold"
+    assert (
+        f"the rule before groups gives {_pm(nested_old)} right-and-sure and the group rule {_pm(nested_new)}, ahead on "
+        f"each held-out fold (by {min(by_fold):.1f}–{max(by_fold):.1f} points)" in docs
+    )
+    # the cost: the share of wrong answers on the table's run at the app's threshold (risk_coverage)
+    curve = cv["risk_coverage"]
+    at = min(curve, key=lambda p: abs(p["threshold"] - UNSURE_BELOW))
+    inside_ten = sum(
+        v["photos"]
+        for f, v in real["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"].items()
+        if f not in ("hat", "shorts", "skirt")
+    )
+    answered = round(at["coverage"] * inside_ten)
+    assert (
+        f"at the app's {UNSURE_BELOW:.0%}, {at['risk']:.1%} of the answers to photos of the ten are wrong "
+        f"({round(at['risk'] * answered):,} of {answered:,}, above)" in docs
+    )
+    # the groupings tried, best first, each at its own thresholds; the app's is second to bags with footwear
+    order = sorted(tried, key=lambda n: (tried[n]["shortfall"], -tried[n]["right_and_sure"]))
+    assert all(tried[n]["shortfall"] == 0 for n in tried)  # "each keeping every minimum"
+    assert order[:2] == ["bags with footwear", "upper-body garments; footwear (the app's)"]
+    gap = tried[order[0]]["right_and_sure"] - ours["right_and_sure"]
+    assert gap * 895 < 1  # "less than one photo per fold model"
+    words = {
+        "bags with footwear": "bags with footwear",
+        "upper-body garments; footwear (the app's)": "the app's upper-body garments and footwear",
+        "dresses among the upper-body garments": "dresses among the upper-body garments",
+        "T-shirts with shirts, pullovers with coats": "T-shirts with shirts and pullovers with coats",
+        "coats apart": "coats apart",
+        "footwear alone": "footwear alone",
+        "the rule before groups (the top class alone)": "the top class alone",
+    }
+    assert set(words) == set(tried)
+    listed = [
+        f"{words[n]} {100 * tried[n]['right_and_sure']:.2f}% ({tried[n]['unsure_below']:.0%}, "
+        f"{tried[n]['unlike_above'] * 100:.4g}%)"
+        for n in order
+    ]
+    assert f"{', '.join(listed[:-1])}, and {listed[-1]}, each keeping every minimum" in docs
+    assert f"Bags with footwear came out {100 * gap:.2f} points ahead, less than one photo per fold model" in docs
+    alone = (
+        tried["footwear alone"]["right_and_sure"]
+        - tried["the rule before groups (the top class alone)"]["right_and_sure"]
+    )
+    assert alone < (ours["right_and_sure"] - old["right_and_sure"]) / 2  # "most of the gain is the upper-body group"
+    assert f"footwear alone adds {100 * alone:.1f} points to the top class alone" in docs
+    assert old == tried["the rule before groups (the top class alone)"]  # the same search, the same fold models
+
+
+def test_the_docs_give_the_footwear_answers_as_counted():
+    real, docs = _real(), _docs()
+    answers = real["cross_validation"]["footwear_answers"]
+    sandal, boot, sneaker = answers["Sandal"], answers["Ankle boot"], answers["Sneaker"]
+    assert sneaker["answers"] == 0 and boot["shoes"] == boot["answers"] and "boot" not in boot["as"]
+    assert (
+        f"Sandal {sandal['answers']} times ({sandal['shoes']} of them shoes, {sandal['as'].get('sandal', 0)} sandals), "
+        f"Ankle boot {boot['answers']} times (all shoes, none a boot), Sneaker never" in docs
+    )
+    assert f"Answers naming a footwear class at {UNSURE_BELOW:.0%} or more" in docs
+
+
+def test_the_docs_give_the_footwear_group_answers_as_counted():
+    """Review 135: the answers "Footwear, most likely <class>", by the class named, beside the class-level ones."""
+    docs = _docs()
+    answers = _real()["cross_validation"]["footwear_group_answers"]
+    said = [
+        f"most likely {name} {a['answers']} times ({a['shoes']} of them shoes, {a['as'].get(kind, 0)} {kind}"
+        + ("s)" if a["as"].get(kind, 0) != 1 else ")")
+        for name, kind in (("Sandal", "sandal"), ("Ankle boot", "boot"), ("Sneaker", "sneaker"))
+        for a in [answers[name]]
+    ]
+    assert f"`cross_validation.footwear_group_answers`, by the class named): {', '.join(said)}." in docs
+    assert "Every one of those shoes counts as right, whatever class the answer names" in docs
+
+
+def test_the_docs_say_how_a_group_answer_is_scored_and_how_often_it_occurred():
+    """Review 135 M6: a group answer is scored by the class it names, so the mapping's leniency (any footwear for
+    shoes; nearly any upper-body class for shirts and long sleeves) counts it right; how often, from the JSON."""
+    from model.data import CLASS_NAMES, GROUPS
+    from model.real_photos import ACCEPTED
+
+    docs, groups = _docs(), _real()["cross_validation"]["group_answers"]
+    footwear = {CLASS_NAMES.index(c) for c in GROUPS["footwear"]}
+    upper = {CLASS_NAMES.index(c) for c in GROUPS["upper-body garment"]}
+    assert set(ACCEPTED["shoes"]) == footwear  # "whatever class it names"
+    assert upper - set(ACCEPTED["longsleeve"]) == {CLASS_NAMES.index("Coat")}  # "unless it names Coat"
+    assert upper - set(ACCEPTED["shirt"]) == {CLASS_NAMES.index(c) for c in ("Coat", "Pullover")}
+    by = groups["by_folder"]
+    assert sum(v["group_answers"] for v in by.values()) == groups["group_answers"]
+    assert sum(v["right"] for v in by.values()) == groups["group_answers_right"]
+    assert all(by[f]["right"] == 0 for f in ("hat", "shorts", "skirt"))  # "none right"
+    assert (
+        f"{groups['group_answers']} of the {groups['answers']:,} answers were group answers, and "
+        f"{groups['group_answers_right']} of them named a class the mapping accepts." in docs
+    )
+
+    def of(folder: str) -> str:
+        return f"{by[folder]['right']} of {by[folder]['group_answers']}"
+
+    assert (
+        f"By folder: shoes {of('shoes')}, shirts {of('shirt')}, long-sleeved tops {of('longsleeve')}, t-shirts "
+        f"{of('t-shirt')}, coats {of('outwear')}, dresses {of('dress')}, pants {of('pants')}, and hats, shorts and "
+        f"skirts {by['hat']['group_answers']}, {by['shorts']['group_answers']} and {by['skirt']['group_answers']} group "
+        "answers, none right" in docs
+    )
+    assert (
+        f"the mapping accepted for {of('shoes')} on shoes, {of('shirt')} on shirts and {of('longsleeve')} on "
+        "long-sleeved tops" in docs
+    )
+    assert (
+        f"On the table's run {by['outwear']['group_answers']} coat photos got a group answer, {by['outwear']['right']} "
+        "of them naming Coat" in docs
+    )
+    assert "for a shoe a footwear group answer counts as right whatever class it names" in docs
+    assert "not recorded" not in docs.split("## Not done, and known weak spots")[1].split("group rule answers more")[1]
+
+
+def test_the_docs_give_the_named_class_of_group_answers_on_fashion_mnist():
+    """Review 135 H2: on Fashion-MNIST's test set (one pass, calibration.npz), how often a group answer's likeliest
+    class is right, against class answers, counted as tabs.classify._count_group_answers counts it."""
+    import numpy as np
+
+    from model.data import group_probability
+
+    stored = np.load(SHIPPED / "calibration.npz")
+    logits, labels = stored["test_logits"].astype(np.float64), stored["test_labels"]
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    right = probs.argmax(axis=1) == labels
+    group = (group_probability(probs) >= UNSURE_BELOW) & (probs.max(axis=1) < UNSURE_BELOW)
+    named = probs.max(axis=1) >= UNSURE_BELOW
+    n, k, c = int(group.sum()), int((group & right).sum()), int(named.sum())
+    docs = _docs()
+    assert (
+        f"On Fashion-MNIST's {len(labels):,} test images (one pass, the probability rule at {UNSURE_BELOW:.0%}), the "
+        f"app's rule answers with a group {n} times, and the likeliest class is the image's label for {k} of them "
+        f"({k / n:.0%}), against {(named & right).sum() / c:.1%} of the {c:,} answers that name a class at "
+        f"{UNSURE_BELOW:.0%} or more." in docs
+    )
+    assert "`calibration.npz` (written by `python -m model.calibration model/weights`)" in docs
+    assert "`tabs/classify.py`, `_group_record`" in docs
+
+
+def test_the_docs_give_the_unseen_garment_unrounded_against_its_minimum():
+    """Review 135 M5: 79.97% is under the 80% minimum; the table's 80.0% is said to be a rounded mean, and the
+    unrounded figure is given where it is set against the minimum. L1: the verdict's words."""
+    real, docs = _real(), _docs()
+    six = real["test_time_flip"]["6 views"]["at_app_thresholds"]["unsure_unseen_garment"]
+    assert six["mean"] < MIN_UNSURE_UNSEEN_GARMENT <= round(six["mean"], 3)  # rounded, it reads as the minimum
+    assert (
+        f"The unseen garment's {_pm(six)} in the 6-views column is the mean ± sd rounded to one decimal: unrounded the "
+        f"mean is {six['mean']:.2%}, under the 80% minimum on this run" in docs
+    )
+    pooled = next(
+        g
+        for g in real["cross_validation"]["grid"]
+        if (g["unsure_below"], g["unlike_above"]) == (UNSURE_BELOW, UNLIKE_ABOVE)
+    )
+    assert (
+        f"on the mean of the three folds the unseen garment, at {six['mean']:.2%}, is under its minimum too (the pooled "
+        f"means the rule chose on keep it: {pooled['unsure_unseen_garment']:.1%}, above)" in docs
+    )
+    assert "neither the top class nor its group is likely enough" in docs
+    assert "no class or group of classes is likely enough" not in docs
+    assert "not recorded in the JSON" not in docs

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from model.data import CLASS_NAMES
+from model.data import CLASS_NAMES, GROUPS
 from model.inference import UNSURE_BELOW
 from tests.helpers import ROOT, SHIPPED, yardstick
 
@@ -329,7 +329,11 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
             f"It spreads its probability almost evenly (highest: {highest}): every class within 2 points of the 10% of "
             "a uniform guess." in note  # reviews 90c #2, 94c #3
         )
-        assert f"In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*." in note
+        # the line is for the top class with its group's other classes (model.data.GROUPS), where it has a group
+        grouped = any(CLASS_NAMES[first] in members for members in GROUPS.values())
+        group = next((g for g, members in GROUPS.items() if CLASS_NAMES[first] in members), None)
+        what = f"its top class, summed with the look-alike classes of its group ({group}), is" if grouped else "that is"
+        assert f"In one pass, {what} under the app's {UNSURE_BELOW:.0%} line for *Not sure*." in note
         assert "would answer" not in note  # review 39c #3: Classify averages with the mirror image first
         assert "near-tie" not in note  # "almost evenly" already says it
         gap = np.abs(bug - black).max()
@@ -388,11 +392,12 @@ BLACK = probabilities(dress=0.12, coat=0.11)
         ),
         # unsure but not even: no answer named, Not sure, no near-tie
         (
-            probabilities(coat=0.35, dress=0.3),  # under the app's 40% line
+            probabilities(coat=0.35, dress=0.3),  # Coat and its group (+3 x 4.4%) under the app's 70% line
             "Coat",
             [
                 "Its top classes: Coat 35.0%, then Dress 30.0%.",
-                f"In one pass, that is under the app's {UNSURE_BELOW:.0%} line for *Not sure*.",
+                f"In one pass, its top class, summed with the look-alike classes of its group (upper-body garment), is under the app's "
+                f"{UNSURE_BELOW:.0%} line for *Not sure*.",
                 "the top class is Dress (12.0%).",
             ],
             ["It answers", "almost evenly", "near-tie", "scale speaking"],
@@ -1188,9 +1193,14 @@ def test_the_not_sure_line_says_only_what_classify_does(monkeypatch, flip, unlik
     from tabs import softmax as tab
 
     monkeypatch.setattr(tab, "TEST_TIME_FLIP", flip)
-    logits = np.array([[2.0, 1.0, 0.0], [0.5, 0.2, 0.1]])  # the second's top: 41.5% at T = 1, 73.6% at T = 0.2
+    logits = np.array(
+        [[3.0, 1.0, 0.0], [0.5, 0.2, 0.1]]
+    )  # tops 84.4% and 41.5% at T = 1; the second's 73.6% at T = 0.2
     moved = tab._not_sure_line(logits, 0.2, unlike)
-    assert "1 test image has a top probability under it at T = 1, 0 at T = 0.200 (one pass of the network" in moved
+    assert (
+        "1 test image has a top class, summed with its look-alike classes (upper-body garments, footwear), under it at T = 1, 0 at T = 0.200 (one pass of the network"
+        in moved
+    )
     expected = {
         (
             True,
