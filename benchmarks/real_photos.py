@@ -702,7 +702,9 @@ def top_class_rule(runs: list[dict]) -> dict:
     nested = held_out_choice(runs, groups=())
     return {
         "chosen": chosen_point(runs, groups=()),
-        "nested": {k: v for k, v in nested.items() if k != "folds"} | {"folds": nested["folds"]},
+        # the app's thresholds belong to the group rule: this rule's "at_app" figures would compare nothing
+        "nested": {k: v for k, v in nested.items() if k != "at_app"}
+        | {"folds": [{k: v for k, v in f.items() if not k.startswith("at_app")} for f in nested["folds"]]},
     }
 
 

@@ -87,10 +87,10 @@ def _verdict(
     drawing: bool = False,
     sibling: bool = False,
     other_recipe: str = "",
-    named_right: tuple[int, int] | None = None,
+    named_right: dict[str, tuple[int, int]] | None = None,
 ) -> str:
-    """The answer's first words. NAMED_RIGHT: on Fashion-MNIST's test images, how many answers named a group, and for
-    how many of those the likeliest class was the image's (``_group_record``), or None where not recorded. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
+    """The answer's first words. NAMED_RIGHT: on Fashion-MNIST's test images, by group, how many answers named it, and
+    for how many of those the likeliest class was the image's (``_group_record``), or None where not recorded. FLAGGED: the share of ordinary photos of the ten the "unlike" rule flagged in
     cross-validation (``_flagged``), or None where it was not measured; SIBLING: measured on another run's folds
     than the table's (review 42a #5); OTHER_RECIPE: the recipe of fold models not fine-tuned as the model was, in words
     (``_rule_other_recipe``), or "" where they were."""
@@ -115,13 +115,13 @@ def _verdict(
             + (  # under the line: rounded down, and the box's rounding said, as the "unlikely" verdict does (45a #1);
                 # no brackets inside brackets (review 86a #5)
                 f", at {_below(probs[best])}"
-                + (f", and its group, {group} ({_group_words(group)}), at {_below(together)} together" if group else "")
+                + (f", and its group ({_group_named(group)}) at {_below(together)} together" if group else "")
                 + f", also under the {UNSURE_BELOW:.0%} the app asks for{_label_rounds(probs[best])}"
                 if together < UNSURE_BELOW
                 # the group reached the line, the class did not: said as the answer would have said it
                 else (
-                    f", at {_below(probs[best])}; its group, {group} ({_group_words(group)}), reaches "
-                    f"{percent(together, 1)} together, over the {UNSURE_BELOW:.0%} the app asks for"
+                    f", at {_below(probs[best])}{_label_rounds(probs[best])}; its group ({_group_named(group)}) "
+                    f"reaches {percent(together, 1)} together, over the {UNSURE_BELOW:.0%} the app asks for"
                     if probs[best] < UNSURE_BELOW
                     else f" ({percent(probs[best], 1)})"
                 )
@@ -134,10 +134,10 @@ def _verdict(
             f"**Not sure: {'neither the top class nor its group' if group else 'no class'} is likely enough.** The best "
             "guess, "
             f"{CLASS_NAMES[best]}, gets {_below(probs[best])}{_label_rounds(probs[best])}"
-            + (f", and its group, {group} ({_group_words(group)}), {_below(together)} together" if group else "")
+            + (f", and its group ({_group_named(group)}) {_below(together)} together" if group else "")
             + f", under the {UNSURE_BELOW:.0%} the app asks for. It may be one of the ten "
             # review 61a #1: ordinary photos of the ten get here too, split between classes of different groups
-            "that the model splits between classes of different groups, such as a coat and a dress (its best guess can "
+            "that the model splits between classes that share no group, such as a coat and a dress (its best guess can "
             "still be right), a garment outside "
             # review 60a #1: a mug or a face gets here too
             "the ten (a hat, shorts, a skirt), something that is not clothing at all, or a view the model has not "
@@ -146,10 +146,10 @@ def _verdict(
     if probs[best] >= UNSURE_BELOW:
         return f"**{CLASS_NAMES[best]}** ({percent(probs[best], 1)})."
     # the group reaches the line, the class alone does not: the answer names the group (group_probability)
-    n, k = named_right or (0, 0)
-    how_often = (  # what the class named "most likely" is worth, measured (review 135 H2)
-        f" On Fashion-MNIST's 10,000 test images (one pass), this model answered with a group {n:,} times, and its "
-        f"likeliest class was the right one for {k:,} of them ({k / n:.0%})."
+    n, k = (named_right or {}).get(group, (0, 0))
+    how_often = (  # what the class named "most likely" is worth, measured (reviews 135 H2, 136 N5)
+        f" On Fashion-MNIST's 10,000 test images (one pass, the probability rule alone), the rule gives an answer of "
+        f"this group {n:,} times; its likeliest class is the right one for {k:,} of them ({k / n:.0%})."
         if n
         else ""
     )
@@ -158,7 +158,7 @@ def _verdict(
         f"**{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[best]}** ({_group_words(group)} together "
         f"{percent(together, 1)}; {CLASS_NAMES[best]} alone {_below(probs[best])}"
         + (f", which the Top 3 box below rounds to {shown}%" if shown is not None else "")
-        + f"). The group reaches the {UNSURE_BELOW:.0%} the app asks for, no one class does: read the class as a guess."
+        + f"). The group reaches the {UNSURE_BELOW:.0%} the app asks for; no one class does, so read the class as a guess."
         + how_often
     )
 
@@ -167,11 +167,16 @@ def _groups_named() -> str:
     """The groups in a phrase: "upper-body garments: T-shirt/top, Pullover, Coat and Shirt; footwear: ...; Trouser,
     Dress and Bag each count alone"."""
     alone = [c for c in CLASS_NAMES if not any(c in members for members in GROUPS.values())]
-    plural = {"upper-body garment": "upper-body garments"}
-    return (
-        "; ".join(f"{plural.get(group, group)}: {_group_words(group)}" for group in GROUPS)
-        + f"; {and_list(alone)} each count alone"
-    )
+    return "; ".join(_group_named(group) for group in GROUPS) + f"; {and_list(alone)} each count alone"
+
+
+def _group_named(group: str) -> str:
+    """A group named with its classes, inside a sentence: "upper-body garments: T-shirt/top, Pullover, Coat and
+    Shirt"."""
+    return f"{_PLURAL.get(group, group)}: {_group_words(group)}"
+
+
+_PLURAL = {"upper-body garment": "upper-body garments"}
 
 
 def _group_words(group: str) -> str:
@@ -179,16 +184,16 @@ def _group_words(group: str) -> str:
     return and_list(list(GROUPS[group]))
 
 
-def _group_record(model: LoadedModel) -> tuple[int, int] | None:
-    """On the folder's Fashion-MNIST test logits (one pass, ``tabs.memo.stored_logits``): how many images the app's
-    rule answers with a group (the group at the threshold, no class alone), and for how many of those the likeliest
-    class is the image's label; None where the logits are not recorded for these weights."""
+def _group_record(model: LoadedModel) -> dict[str, tuple[int, int]] | None:
+    """On the folder's Fashion-MNIST test logits (one pass, ``tabs.memo.stored_logits``), for each group: how many
+    images the app's probability rule answers with it (the group at the threshold, no class alone), and for how many
+    of those the likeliest class is the image's label; None where the logits are not recorded for these weights."""
     if not getattr(model, "weights_sha256", None):
         return None
     return built_for(model, "group answers", partial(_count_group_answers, model))
 
 
-def _count_group_answers(model: LoadedModel) -> tuple[int, int] | None:
+def _count_group_answers(model: LoadedModel) -> dict[str, tuple[int, int]] | None:
     """``_group_record``'s count, once per model."""
     stored = stored_logits(model)
     if not stored:
@@ -196,8 +201,12 @@ def _count_group_answers(model: LoadedModel) -> tuple[int, int] | None:
     logits, labels = stored["test_logits"].astype(np.float64), stored["test_labels"]
     probs = np.exp(logits - logits.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
+    best = probs.argmax(axis=1)
     group = (group_probability(probs) >= UNSURE_BELOW) & (probs.max(axis=1) < UNSURE_BELOW)
-    return int(group.sum()), int((group & (probs.argmax(axis=1) == labels)).sum())
+    named = np.array([group_name(int(b)) or "" for b in best])
+    return {
+        g: (int((group & (named == g)).sum()), int((group & (named == g) & (best == labels)).sum())) for g in GROUPS
+    }
 
 
 # what a footwear class names, as model/shoe_kinds.csv labels shoes (benchmarks.real_photos.footwear_answers)
@@ -224,12 +233,17 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
         grouped = (cv.get("footwear_group_answers") or {}).get(best)
         if not grouped:
             return ""
-        n, kind = grouped["answers"], _KIND_OF[best]
+        n, kind, shoes = grouped["answers"], _KIND_OF[best], grouped["shoes"]
         own = grouped["as"].get(kind, 0)
         if n == 0:
             return f" {where}no answer was “footwear, most likely {best}”, so how often it names the kind was not measured."
-        were = f"{own} {'was a ' + kind if own == 1 else 'were ' + kind + 's'}"
-        return f" {where}{n} answers were “footwear, most likely {best}”: {were}.{labels}"
+        if n == 1:
+            what = f"one answer was “footwear, most likely {best}”: {'a' if own else 'not a'} {kind}"
+            what += "" if own or shoes else ", and not a shoe"
+        else:
+            kinds = "none a " + kind if own == 0 else f"{own} {'a ' + kind if own == 1 else kind + 's'}"
+            what = f"{n} answers were “footwear, most likely {best}”: {shoes} of them shoes, {kinds}"
+        return f" {where}{what}.{labels}"
     total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
     if not total:
         return ""
@@ -323,7 +337,12 @@ def _answer(prep: Preprocessed, model: LoadedModel, drawing: bool = False) -> Cl
     )
     # what the "Not sure" rule reads: the top class's group's probability (model.inference.unsure)
     best = int(probs.argmax())
-    named = f"{CLASS_NAMES[best]} with its group" if group_name(best) else f"{CLASS_NAMES[best]} (in no group)"
+    group = group_name(best)
+    named = (
+        f"{CLASS_NAMES[best]} with its group ({_PLURAL.get(group, group)})"
+        if group
+        else f"{CLASS_NAMES[best]} (in no group)"
+    )
     score = (float(group_probability(probs)), float(unusual), named) if prep.has_object else None
     results = model.real_photo_results or {}
     sibling = bool(results.get("unlike_rule")) and not _same_folds(results)
@@ -1003,7 +1022,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     curve = cv["risk_coverage"]
     marks = {"this threshold": (threshold, "#111")}
     if score is not None:
-        marks["your input's top class with its group"] = (score[0], "#dc2626")
+        marks["your input (top class, with its group)"] = (score[0], "#dc2626")
     chart = line_chart_svg(
         [p["threshold"] for p in curve],
         {
@@ -1012,7 +1031,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
             "hats, shorts, skirts answered": ([p["outside_answered"] for p in curve], "#7c3aed"),
         },
         marks,
-        "Share answered and share wrong, by the threshold (x axis: the top class's probability with its group's)",
+        "Share answered and share wrong, by the threshold (x axis: the top class's probability summed over its group)",
         "threshold: top class + its group",
     )
     at = _nearest(curve, threshold)

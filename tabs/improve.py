@@ -1240,15 +1240,29 @@ def _views_on_photos(results: dict, at: str, folds: str) -> str:
         for key, floor in MIN_UNSURE.items()
         if all(key in a and round(a[key]["mean"], 3) < floor for a in app[:2])
     ]
-    views_short = [  # the views too, on this run, where only a digit more shows it (the choice was on the runs pooled)
-        MISSED[key] for key, floor in MIN_UNSURE.items() if key in app[2] and app[2][key]["mean"] < floor
+    # the views too, on this run, where only a digit more shows it; the rule chose on the runs pooled (review 136 N1)
+    pooled = (
+        (ways["6 views"].get("pooled") or {})
+        if (ways["6 views"]["unsure_below"], ways["6 views"].get("unlike_above")) == (UNSURE_BELOW, UNLIKE_ABOVE)
+        else {}
+    )
+    views_short = [
+        (key, pooled[key]["mean"])
+        for key, floor in MIN_UNSURE.items()
+        if key in app[2] and app[2][key]["mean"] < floor and key in pooled and pooled[key]["mean"] >= floor
     ]
     rule = (
         " By the rule that chooses the thresholds, one pass and the mirror average would each take "
         f"{thresholds_words(*theirs.pop())}"
         + (
-            f" (at the app's, on this run, {'all three' if views_short else 'both'} fall under the minimum for “Not "
-            f"sure” on {and_list(missed)}{', the views by less than a tenth of a point' if views_short else ''})"
+            f" (at the app's, on this run, both fall under the minimum for “Not sure” on {and_list(missed)}"
+            + (
+                "; so do the views, by less than a tenth of a point, but on the three runs pooled, where the rule "
+                f"chooses, they keep it, at {views_short[0][1]:.1%}"
+                if views_short
+                else ""
+            )
+            + ")"
             if missed
             else ""
         )

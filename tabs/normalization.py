@@ -8,7 +8,7 @@ import gradio as gr
 import numpy as np
 
 from concepts import normalization
-from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD, group_name
+from model.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD, group_name, group_probability
 from model.inference import UNSURE_BELOW, LoadedModel, is_unsure
 from model.playground import DEFAULT, grid_run
 from tabs.charts import histogram_svg
@@ -304,14 +304,18 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         note += f"Its top classes: {top}."
     elif bug[first] < UNSURE_BELOW:  # the group reaches the line, no class does: Classify names the group (review 135)
         group = group_name(first)
-        note += f"It answers **{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[first]}**: {top}."
+        note += (
+            f"It answers **{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[first]}**: {top} (the group "
+            f"{percent(float(group_probability(bug)), 1)} together)."
+        )
     else:
         note += f"It answers **{CLASS_NAMES[first]}**: {top}."
     if unsure:  # short: on a phone the histograms below must start in the first screen
         # review 39c #3: one pass; Classify applies the line to the average with the mirror image
         grouped = group_name(first) is not None  # the line is for the top class's group (model.inference.unsure)
         what = (
-            f"its top class, summed with the look-alike classes of its group ({group_name(first)}), is"
+            f"its top class, summed with the look-alike classes of its group ({group_name(first)}: "
+            f"{percent(float(group_probability(bug)), 1)} together), is"
             if grouped
             else "that is"
         )

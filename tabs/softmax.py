@@ -545,7 +545,7 @@ def _not_sure_line(logits: np.ndarray, fitted: float, unlike: bool = True) -> st
     if np.array_equal(*masks):
         return (
             f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure*, which it draws on the top "
-            f"class summed with its look-alike classes (upper-body garments, footwear) ({under[0]:,} in one pass of "
+            f"class summed with its look-alike classes, upper-body garments or footwear ({under[0]:,} in one pass of "
             f"the network{'; ' + mirror if mirror else ''})"
         )
     besides = [mirror] if mirror else []

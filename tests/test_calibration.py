@@ -184,7 +184,7 @@ def test_the_not_sure_line_is_crossed_only_when_the_counts_under_it_change(fitte
     if under[0] == under[1]:
         assert words.startswith(
             f", or how many fall under the app's {UNSURE_BELOW:.0%} line for *Not sure*, which it draws on the top "
-            f"class summed with its look-alike classes (upper-body garments, footwear) ({under[0]:,}"
+            f"class summed with its look-alike classes, upper-body garments or footwear ({under[0]:,}"
         )
     else:
         assert "it does move images across" in words

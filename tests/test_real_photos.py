@@ -387,7 +387,7 @@ def test_the_verdict_starts_with_not_sure_below_the_threshold(shipped_model):
     # review 60a #1: a solid object that is no clothing (a mug, a face) passes the object check and lands here too
     # review 61a #1: and ordinary photos of the ten, split between look-alike classes
     assert (
-        "It may be one of the ten that the model splits between classes of different groups, such as a coat and a "
+        "It may be one of the ten that the model splits between classes that share no group, such as a coat and a "
         "dress (its best guess can still be right), "
         "a garment outside the ten (a hat, shorts, a skirt), something that is not clothing at all, or a view the "
         "model has not learned." in _verdict(unsure, found)
@@ -445,7 +445,7 @@ def test_a_group_sure_of_itself_is_answered_as_the_group_with_its_likeliest_clas
     words = _verdict(low, found)
     assert words.startswith("**Not sure: neither the top class nor its group is likely enough.**")
     assert (
-        f"and its group, footwear (Sandal, Sneaker and Ankle boot), {np.floor(together * 1000) / 10:.1f}% together"
+        f"and its group (footwear: Sandal, Sneaker and Ankle boot) {np.floor(together * 1000) / 10:.1f}% together"
         in words
     )
 

@@ -624,7 +624,7 @@ def test_the_verdicts_never_round_a_sure_answer_up_to_100_percent():
     probs[CLASS_NAMES.index("Shirt")] = 0.5  # a class in a group: the group's sum said too, also under the line
     together = 0.5 + 3 * 0.5 / 9
     assert (
-        f"Shirt, at 50.0%, and its group, upper-body garment (T-shirt/top, Pullover, Coat and Shirt), at "
+        f"Shirt, at 50.0%, and its group (upper-body garments: T-shirt/top, Pullover, Coat and Shirt) at "
         f"{np.floor(together * 1000) / 10:.1f}% together, also under the 70% the app asks for."
     ) in classify._verdict(probs, FOUND, UNLIKE, None)
     sure = np.full(10, 0.00009 / 9)

@@ -332,7 +332,12 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
         # the line is for the top class with its group's other classes (model.data.GROUPS), where it has a group
         grouped = any(CLASS_NAMES[first] in members for members in GROUPS.values())
         group = next((g for g, members in GROUPS.items() if CLASS_NAMES[first] in members), None)
-        what = f"its top class, summed with the look-alike classes of its group ({group}), is" if grouped else "that is"
+        summed = sum(bug[CLASS_NAMES.index(c)] for c in GROUPS[group]) if grouped else 0.0
+        what = (
+            f"its top class, summed with the look-alike classes of its group ({group}: {100 * summed:.1f}% together), is"
+            if grouped
+            else "that is"
+        )
         assert f"In one pass, {what} under the app's {UNSURE_BELOW:.0%} line for *Not sure*." in note
         assert "would answer" not in note  # review 39c #3: Classify averages with the mirror image first
         assert "near-tie" not in note  # "almost evenly" already says it
@@ -396,7 +401,9 @@ BLACK = probabilities(dress=0.12, coat=0.11)
             "Coat",
             [
                 "Its top classes: Coat 35.0%, then Dress 30.0%.",
-                f"In one pass, its top class, summed with the look-alike classes of its group (upper-body garment), is under the app's "
+                # Coat 35% + T-shirt/top, Pullover, Shirt at (1 - 0.65) / 8 each
+                f"In one pass, its top class, summed with the look-alike classes of its group (upper-body garment: "
+                f"{100 * (0.35 + 3 * 0.35 / 8):.1f}% together), is under the app's "
                 f"{UNSURE_BELOW:.0%} line for *Not sure*.",
                 "the top class is Dress (12.0%).",
             ],
