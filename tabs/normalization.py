@@ -315,7 +315,8 @@ def scale_note(bug: np.ndarray, black: np.ndarray, right: str) -> str:
         grouped = group_name(first) is not None  # the line is for the top class's group (model.inference.unsure)
         what = (
             f"its top class, summed with the look-alike classes of its group ({group_name(first)}: "
-            f"{percent(float(group_probability(bug)), 1)} together), is"
+            # under the line: rounded down, never printed as the line itself (review 137 R1)
+            f"{np.floor(round(float(group_probability(bug)) * 1000, 6)) / 10:.1f}% together), is"
             if grouped
             else "that is"
         )

@@ -334,7 +334,9 @@ def test_the_zero_to_one_output_is_called_near_even_and_not_sure_not_an_answer(s
         group = next((g for g, members in GROUPS.items() if CLASS_NAMES[first] in members), None)
         summed = sum(bug[CLASS_NAMES.index(c)] for c in GROUPS[group]) if grouped else 0.0
         what = (
-            f"its top class, summed with the look-alike classes of its group ({group}: {100 * summed:.1f}% together), is"
+            # under the line: rounded down (review 137 R1)
+            f"its top class, summed with the look-alike classes of its group ({group}: "
+            f"{np.floor(summed * 1000) / 10:.1f}% together), is"
             if grouped
             else "that is"
         )
