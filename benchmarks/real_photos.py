@@ -33,7 +33,7 @@ from PIL import Image, ImageOps
 
 from benchmarks.naive_app import naive_pixels
 from model import ood
-from model.data import CLASS_NAMES, GROUPS
+from model.data import CLASS_NAMES, GROUPS, group_matrix, group_probability
 from model.inference import (
     DEFAULT_FOLDER,
     TEST_TIME_FLIP,
@@ -119,14 +119,10 @@ def fold_scores(cv: dict, below: float, unlike: float, groups: tuple | None = No
 def _rule_over(groups: tuple):
     """The "Not sure" rule with the top class's probability summed over its group among GROUPS (tuples of class
     names; a class in none alone): () is the rule the app had until 2026-12-06, the top class's own probability."""
-    same = np.eye(len(CLASS_NAMES))
-    for members in groups:
-        ids = [CLASS_NAMES.index(c) for c in members]
-        same[np.ix_(ids, ids)] = 1.0
+    same = group_matrix(groups)
 
     def rule(probs: np.ndarray, unusual: np.ndarray, below: float, unlike: float) -> np.ndarray:
-        probs = np.asarray(probs)
-        return ((probs * same[probs.argmax(axis=-1)]).sum(axis=-1) < below) | (np.asarray(unusual) > unlike)
+        return (group_probability(probs, same) < below) | (np.asarray(unusual) > unlike)
 
     return rule
 

@@ -32,10 +32,19 @@ GROUPS = {
     "upper-body garment": ("T-shirt/top", "Pullover", "Coat", "Shirt"),
     "footwear": ("Sandal", "Sneaker", "Ankle boot"),
 }
-_GROUP_OF = np.eye(len(CLASS_NAMES))
-for _members in GROUPS.values():
-    _ids = [CLASS_NAMES.index(c) for c in _members]
-    _GROUP_OF[np.ix_(_ids, _ids)] = 1.0
+
+
+def group_matrix(groups: tuple | None = None) -> np.ndarray:
+    """(10, 10): row c marks the classes summed with class c, its group among GROUPS (tuples of class names; the
+    app's GROUPS by default); a class in none marks itself alone."""
+    same = np.eye(len(CLASS_NAMES))
+    for members in GROUPS.values() if groups is None else groups:
+        ids = [CLASS_NAMES.index(c) for c in members]
+        same[np.ix_(ids, ids)] = 1.0
+    return same
+
+
+_GROUP_OF = group_matrix()
 
 
 def group_name(c: int) -> str | None:
@@ -43,13 +52,14 @@ def group_name(c: int) -> str | None:
     return next((name for name, members in GROUPS.items() if CLASS_NAMES[c] in members), None)
 
 
-def group_probability(probs: np.ndarray) -> np.ndarray:
-    """(..., 10) probabilities -> (...,) the summed probability of the top class's group (GROUPS), the top class's
-    own probability where it is in none, and for probabilities over other classes than the ten (no groups there)."""
+def group_probability(probs: np.ndarray, same: np.ndarray | None = None) -> np.ndarray:
+    """(..., 10) probabilities -> (...,) the summed probability of the top class's group (GROUPS, or the groups a
+    ``group_matrix`` SAME marks), the top class's own probability where it is in none, and for probabilities over
+    other classes than the ten (no groups there)."""
     probs = np.asarray(probs)
     if probs.shape[-1] != len(CLASS_NAMES):
         return probs.max(axis=-1)
-    return (probs * _GROUP_OF[probs.argmax(axis=-1)]).sum(axis=-1)
+    return (probs * (_GROUP_OF if same is None else same)[probs.argmax(axis=-1)]).sum(axis=-1)
 
 
 VALIDATION_SIZE = 5_000  # held out of the 60k training images to choose settings (train.py); test is final only

@@ -14,6 +14,7 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
+from concepts.softmax import softmax
 from gradio_gaps import brush_ready, canvas_files, captioned_gallery, raw_payloads
 from model.data import CLASS_NAMES, GROUPS, group_name, group_probability
 from model.drawings import preprocess_drawing
@@ -198,9 +199,7 @@ def _count_group_answers(model: LoadedModel) -> dict[str, tuple[int, int]] | Non
     stored = stored_logits(model)
     if not stored:
         return None
-    logits, labels = stored["test_logits"].astype(np.float64), stored["test_labels"]
-    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
-    probs /= probs.sum(axis=1, keepdims=True)
+    probs, labels = softmax(stored["test_logits"].astype(np.float64)), stored["test_labels"]
     best = probs.argmax(axis=1)
     group = (group_probability(probs) >= UNSURE_BELOW) & (probs.max(axis=1) < UNSURE_BELOW)
     named = np.array([group_name(int(b)) or "" for b in best])
