@@ -1163,10 +1163,13 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
             with gr.Column():
                 verdict_output = gr.Markdown(elem_id="verdict")
                 with gr.Row():
-                    label_output = gr.Label(num_top_classes=3, label=TOP3_LABEL)
+                    # no heading: the verdict above is the answer (a group, or "Not sure"); a heading would name
+                    # the top class alone, without the rule that decides whether the app answers at all
+                    label_output = gr.Label(num_top_classes=3, label=TOP3_LABEL, show_heading=False)
                     before_output = gr.Label(
                         num_top_classes=3,
                         label=BEFORE_LABEL,
+                        show_heading=False,
                         visible=model.fashion_mnist_only is not None,
                     )
                 seen_output = gr.Image(

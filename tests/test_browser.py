@@ -71,6 +71,10 @@ def test_a_real_photo_shows_its_cut_out_both_models_and_the_measured_table(page,
     expect(page.locator("#verdict")).not_to_be_empty(timeout=30_000)
     expect(page.get_by_text("cut-out", exact=True).first).to_be_visible(timeout=30_000)  # the step strip
     expect(page.get_by_text(BEFORE_LABEL, exact=True).first).to_be_visible()
+    # the verdict is the answer: neither box under it heads itself with a class the rule may not have answered
+    boxes = page.locator("#verdict + .row .block")
+    expect(boxes.first.locator("meter").first).to_be_visible()
+    expect(boxes.locator('[data-testid="label-output-value"]')).to_have_count(0)
     page.get_by_text("Real photos vs Fashion-MNIST").first.click()
     table = page.locator("#real-photo-table")
     expect(table.get_by_text("Naive demo", exact=False).first).to_be_visible(timeout=10_000)
