@@ -29,7 +29,16 @@ from model.inference import (
 )
 from model.outliers import FAMILIES
 from model.preprocess import ImageProblem, Preprocessed, open_image
-from model.real_photos import ACCEPTED, RECIPE, best_constant, recipe_chosen, recipe_label, same_recipe
+from model.real_photos import (
+    ACCEPTED,
+    RECIPE,
+    SHOE_KIND_CLASS,
+    best_constant,
+    read_shoe_kinds,
+    recipe_chosen,
+    recipe_label,
+    same_recipe,
+)
 from tabs.charts import line_chart_svg
 from tabs.checks import number
 from tabs.files import enlarge
@@ -587,11 +596,18 @@ def _generated(real: dict) -> str:
 
 def _targets(real: dict) -> str:
     """What the fine-tune taught, as metrics.json records it (train.py --real-targets, --no-outlier-exposure)."""
+    targets = real.get("targets", "any-of")
     several = {
         "any-of": "any accepted class (only their total probability is asked for)",
         "committed": "the accepted class the model finds most likely",
+        "sleeves": "the accepted class the model finds most likely, but Pullover or Shirt for long-sleeved tops",
+        "kinds": "the accepted class the model finds most likely, but for the shoes labelled by eye as a sneaker, "
+        "sandal or ankle boot ({} of {}, `model/shoe_kinds.csv`), that class",
         "spread": "an even spread over the accepted classes",
-    }[real.get("targets", "any-of")]
+    }[targets]
+    if targets == "kinds":
+        kinds = read_shoe_kinds()
+        several = several.format(sum(k in SHOE_KIND_CLASS for k in kinds.values()), len(kinds))
     words = f"for {lenient_kinds()}, {several}"  # one name for them on every tab (review 38a #1)
     if real.get("outlier_exposure", True):
         what = (

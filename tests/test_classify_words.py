@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import csv
 import json
 import re
 from types import SimpleNamespace
@@ -503,7 +504,12 @@ def test_the_training_description_follows_what_metrics_json_records():
         "any-of": "any accepted class (only their total probability is asked for)",
         "committed": "the accepted class the model finds most likely",
     }
-    assert said[real["targets"]] in words and said[{"any-of": "committed"}.get(real["targets"], "any-of")] not in words
+    labelled = list(csv.DictReader((SHIPPED.parents[1] / "model" / "shoe_kinds.csv").open(encoding="utf-8")))
+    told = sum(r["kind"] in ("sneaker", "sandal", "boot") for r in labelled)
+    kinds = f"but for the shoes labelled by eye as a sneaker, sandal or ankle boot ({told} of {len(labelled)}, "
+    assert said[{"kinds": "committed"}.get(real["targets"], real["targets"])] in words
+    assert said[{"any-of": "committed"}.get(real["targets"], "any-of")] not in words
+    assert (kinds in words) == (real["targets"] == "kinds")
     assert "for hats, shorts, skirts and the generated pictures, an even spread over the ten" in words
     drop = 100 * (BEFORE["test_accuracy"] - METRICS["test_accuracy"])
     assert (
@@ -519,7 +525,7 @@ def test_the_training_description_follows_what_metrics_json_records():
     assert "so it forgets little" not in words
 
     changed = copy.deepcopy(METRICS)
-    other = {"any-of": "committed", "committed": "any-of"}[real["targets"]]
+    other = {"any-of": "committed", "committed": "any-of", "kinds": "any-of"}[real["targets"]]
     changed["real_photos"].update(targets=other, outlier_exposure=False, generated_outliers={})
     changed["test_accuracy"] = BEFORE["test_accuracy"] - 0.02  # two points lost
     words = " ".join(classify.real_photo_table(fake_model(metrics=changed)).split())
