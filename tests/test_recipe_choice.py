@@ -1051,7 +1051,7 @@ def test_the_docs_say_how_a_group_answer_is_scored_and_how_often_it_occurred():
 
 def test_the_docs_give_the_named_class_of_group_answers_on_fashion_mnist():
     """Review 135 H2: on Fashion-MNIST's test set (one pass, calibration.npz), how often a group answer's likeliest
-    class is right, against class answers, counted as tabs.classify._count_group_answers counts it."""
+    class is right, counted as tabs.classify._count_group_answers counts it."""
     import numpy as np
 
     from model.data import group_probability
@@ -1062,15 +1062,14 @@ def test_the_docs_give_the_named_class_of_group_answers_on_fashion_mnist():
     probs /= probs.sum(axis=1, keepdims=True)
     right = probs.argmax(axis=1) == labels
     group = (group_probability(probs) >= UNSURE_BELOW) & (probs.max(axis=1) < UNSURE_BELOW)
-    named = probs.max(axis=1) >= UNSURE_BELOW
-    n, k, c = int(group.sum()), int((group & right).sum()), int(named.sum())
+    n, k = int(group.sum()), int((group & right).sum())
     docs = _docs()
     assert (
         f"On Fashion-MNIST's {len(labels):,} test images (one pass, the probability rule at {UNSURE_BELOW:.0%}), the "
         f"app's rule answers with a group {n} times, and the likeliest class is the image's label for {k} of them "
-        f"({k / n:.0%}), against {(named & right).sum() / c:.1%} of the {c:,} answers that name a class at "
-        f"{UNSURE_BELOW:.0%} or more." in docs
+        f"({k / n:.0%})." in docs
     )
+    assert "by no committed command" not in docs  # review 137 N10: a figure nothing in the repo prints
     assert "`calibration.npz` (written by `python -m model.calibration model/weights`)" in docs
     assert "`tabs/classify.py`, `_group_record`" in docs
 
