@@ -498,7 +498,7 @@ def test_the_readme_names_every_not_sure_classify_gives():
         "Not sure: no clear object found.",
         "Not sure: neither the top class nor its group is likely enough.",
         "Not sure: no class is likely enough.",
-        "Not sure: this looks more unusual than almost all of its training photos of the ten classes.",
+        "Not sure: to the network, this is more unusual than almost all of its training photos of the ten classes.",
     ]
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert (
