@@ -1116,6 +1116,17 @@ def _inside(model: LoadedModel) -> int | None:
     return sum(v["photos"] for f, v in per_folder.items() if ACCEPTED.get(f))
 
 
+def _outside_count(model: LoadedModel, share: float) -> str:
+    """SHARE of the hats, shorts and skirts as a count, "3 of 437; " (a percent can rest on a few photos: review 138
+    #13), from real_photos.json's per-folder counts; "" without them."""
+    try:
+        per_folder = model.real_photo_results["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    except (KeyError, TypeError):
+        return ""
+    n = sum(v["photos"] for f, v in per_folder.items() if f in ACCEPTED and not ACCEPTED[f])
+    return f"{round(share * n):,} of {n:,}; " if n else ""
+
+
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     """Coverage and error rate by threshold on the cross-validated photos (the data of a risk–coverage curve), with
     THRESHOLD and the learner's SCORE marked (HTML)."""
@@ -1164,7 +1175,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + _wrong_by_kind(cv, threshold, at, answered)
         + (  # a share under half a percent keeps its decimal; none is said as none (review 106a #5)
             f"; they also answered {at['outside_answered']:.{0 if round(at['outside_answered'] * 100) else 1}%} of hats, shorts and skirts from new photographers "
-            f"({_pooled(cv)}), all wrongly, which that {at['risk']:.1%} does not count."
+            f"({_outside_count(model, at['outside_answered'])}{_pooled(cv)}), all wrongly, which that {at['risk']:.1%} does not count."
             if at["outside_answered"]
             else f"; they answered none of the hats, shorts and skirts from new photographers ({_pooled(cv)})."
         )

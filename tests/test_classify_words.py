@@ -118,7 +118,13 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
     real = copy.deepcopy(REAL)
     del real["cross_validation"]["fold_details"]  # a file that does not say which kind each fold left out
     pooled = classify.how_sure(0.7, None, fake_model(real=real))
-    assert "(the three kinds pooled), all wrongly" in pooled and "never on the third" not in pooled
+    assert "; the three kinds pooled), all wrongly" in pooled and "never on the third" not in pooled
+    photos = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    n = sum(photos[f]["photos"] for f in outside)
+    for point in REAL["cross_validation"]["risk_coverage"][::20]:  # the count beside the share (review 138 #13)
+        if point["outside_answered"]:
+            words = classify.how_sure(point["threshold"], None, fake_model())
+            assert f"({round(point['outside_answered'] * n):,} of {n:,}; the three kinds pooled: each" in words
     for share, said in ((0.004, "also answered 0.4% of hats"), (0.0, "they answered none of the hats")):  # 106a #5
         few = copy.deepcopy(REAL)
         for p in few["cross_validation"]["risk_coverage"]:
