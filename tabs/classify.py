@@ -1043,9 +1043,9 @@ def _wrong_by_kind(cv: dict, threshold: float, at: dict, answered: int | None) -
     if one_n <= 0 or one_wrong < 0:
         return ""
     return (
-        f"; {group_wrong:,} of the {wrong:,} were group answers counted wrong by the class they call most likely (a "
-        "coat answered “Upper-body garment, most likely T-shirt/top”), and answers naming one class were wrong "
-        f"{one_wrong:,} times in {one_n:,} ({one_wrong / one_n:.1%})"
+        f" Of the {wrong:,}, {group_wrong:,} were group answers counted wrong by the class they call most likely (a "
+        "coat answered “Upper-body garment, most likely T-shirt/top”); answers naming one class were wrong "
+        f"{one_wrong:,} times in {one_n:,} ({one_wrong / one_n:.1%})."
     )
 
 
@@ -1172,18 +1172,20 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"new photographers' photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers were wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
         + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
+        + "."
         + _wrong_by_kind(cv, threshold, at, answered)
         + (  # a share under half a percent keeps its decimal; none is said as none (review 106a #5)
-            f"; they also answered {at['outside_answered']:.{0 if round(at['outside_answered'] * 100) else 1}%} of hats, shorts and skirts from new photographers "
+            f" They also answered {at['outside_answered']:.{0 if round(at['outside_answered'] * 100) else 1}%} of hats, shorts and skirts from new photographers "
             f"({_outside_count(model, at['outside_answered'])}{_pooled(cv)}), all wrongly, which that {at['risk']:.1%} does not count."
             if at["outside_answered"]
-            else f"; they answered none of the hats, shorts and skirts from new photographers ({_pooled(cv)})."
+            else f" They answered none of the hats, shorts and skirts from new photographers ({_pooled(cv)})."
         )
-        + " (Each fold model scored on photographers it never trained on"
+        # the caveats in a paragraph of their own: one block of text is hard to read on a phone (review 138)
+        + "</p><p>Each fold model scored on photographers it never trained on"
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)
-        + f"; the app's own threshold is {UNSURE_BELOW:.0%}.)"
+        + f"; the app's own threshold is {UNSURE_BELOW:.0%}."
         + _held_back(model)
         + "</p>"
     )

@@ -125,7 +125,7 @@ def test_the_panel_reads_the_curve_at_the_threshold_and_marks_the_learners_input
         if point["outside_answered"]:
             words = classify.how_sure(point["threshold"], None, fake_model())
             assert f"({round(point['outside_answered'] * n):,} of {n:,}; the three kinds pooled: each" in words
-    for share, said in ((0.004, "also answered 0.4% of hats"), (0.0, "they answered none of the hats")):  # 106a #5
+    for share, said in ((0.004, "also answered 0.4% of hats"), (0.0, "They answered none of the hats")):  # 106a #5
         few = copy.deepcopy(REAL)
         for p in few["cross_validation"]["risk_coverage"]:
             p["outside_answered"] = share
@@ -1066,9 +1066,9 @@ def test_the_panel_splits_the_wrong_answers_into_group_and_class_answers():
     assert 0 < group_wrong < wrong  # most, not all, of the wrong answers
     html = " ".join(classify.how_sure(UNSURE_BELOW, None, fake_model()).split())
     assert (
-        f"; {group_wrong:,} of the {wrong:,} were group answers counted wrong by the class they call most likely (a "
-        "coat answered “Upper-body garment, most likely T-shirt/top”), and answers naming one class were wrong "
-        f"{wrong - group_wrong:,} times in {answered - group:,} ({(wrong - group_wrong) / (answered - group):.1%})"
+        f"(the table below). Of the {wrong:,}, {group_wrong:,} were group answers counted wrong by the class they call "
+        "most likely (a coat answered “Upper-body garment, most likely T-shirt/top”); answers naming one class were "
+        f"wrong {wrong - group_wrong:,} times in {answered - group:,} ({(wrong - group_wrong) / (answered - group):.1%})."
         in html
     )
     assert "group answers counted wrong" not in classify.how_sure(0.5, None, fake_model())  # measured at 70% only
