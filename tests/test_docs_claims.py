@@ -223,6 +223,8 @@ def test_the_readme_gives_the_unlike_rules_reason_with_its_weakness():
         f"{family['top probability']:.3f} for the top probability, `unlike_rule.auroc`)" in readme
     )
     assert "is the only one that does not rest on the ten classes" not in readme
+    docs = _docs()
+    assert "is the only one of the two rules that does not read the ten classes' probabilities (its distances" in docs
 
 
 def test_the_readme_gives_the_unseen_garment_unrounded_where_it_rounds_to_the_minimum():
@@ -239,6 +241,8 @@ def test_the_readme_gives_the_unseen_garment_unrounded_where_it_rounds_to_the_mi
     )
     assert f"before rounding, that garment's {without:.2%} is under its 80% minimum with the rule and without" in readme
     assert "adds almost nothing to the probability rule alone on the table's run" in readme
+    sure = cv["cv"]["right_and_sure"]
+    assert f'right and not "Not sure" **{sure["mean"]:.1%} ± {sure["sd"]:.1%}**;' in readme
     assert (
         "Why the views: on the table's run, each way at the thresholds the rule chose for it on the three runs pooled"
         in readme
