@@ -160,9 +160,9 @@ def _verdict(
     # the group reaches the line, the class alone does not: the answer names the group (group_probability)
     n, k, g = (named_right or {}).get("by_class", {}).get(CLASS_NAMES[best], (0, 0, 0))
     how_often = (  # what the group, and the class it names "most likely", are worth, measured (reviews 135 H2, 138 M4)
-        f" On Fashion-MNIST's {named_right['images']:,} test images (one pass, the probability rule alone), the app "
-        f"answers “{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[best]}” {n:,} times: the group is right for "
-        f"{g:,} of them, {CLASS_NAMES[best]} itself for {k:,} ({k / n:.0%})."
+        f" On Fashion-MNIST's {named_right['images']:,} test images, each read once (not averaged as this app reads "
+        f"them) and with the probability rule alone, “{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[best]}” "
+        f"comes {n:,} times: the group is right for {g:,} of them, {CLASS_NAMES[best]} itself for {k:,} ({k / n:.0%})."
         if n
         else ""
     )
@@ -251,9 +251,14 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
     answers, best = cv.get("footwear_answers"), CLASS_NAMES[int(probs.argmax())]
     if not (answers and _measured_here(model, cv) and prep.cut_out and prep.has_object) or best not in answers:
         return ""
+    share = (
+        _share_range(cv["fold_details"], model.real_photo_results["photos"])
+        if cv.get("fold_details") and model.real_photo_results.get("photos")
+        else "part"
+    )
     where = (
-        "In cross-validation (fold models fine-tuned by this model's recipe on about two-thirds of the photos, each "
-        "tested on photographers it never saw), "
+        f"In cross-validation (fold models fine-tuned by this model's recipe on {share} of the photos, each tested on "
+        "photographers it never saw), "
     )
     labels = " (Kinds labelled by eye by one person for this app.)"
     if unsure_reason(probs, unusual):
@@ -270,7 +275,7 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
             what = f"one answer was “footwear, most likely {best}”: {'a' if own else 'not a'} {kind}"
             what += "" if own or shoes else ", and not a shoe"
         else:
-            kinds = "none a " + kind if own == 0 else f"{own} {'a ' + kind if own == 1 else kind + 's'}"
+            kinds = "none a " + kind if own == 0 else f"{own} {'a ' + kind if own == 1 else kind + 's'} ({own / n:.0%})"
             what = f"{n} answers were “footwear, most likely {best}”: {shoes} of them shoes, {kinds}"
         return f" {where}{what}.{labels}"
     total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
@@ -978,18 +983,19 @@ def _nested(results: dict, short: bool = False) -> str:
         for k in ("right_and_sure", "unsure_outside", "unsure_unseen_garment")
     }
     (nested, app) = pairs["right_and_sure"]
-    said = f"right-and-sure {nested:.1%} instead of {app:.1%}"
+    models = (results["cross_validation"].get("threshold_runs") or 1) * len(grid["folds"])
     if short:
-        return f"; nested, the threshold choice alone gives {said}, the other choices' effect not measured"
-    notes = [
-        f"{pairs[k][0]:.1%} instead of {pairs[k][1]:.1%} on {name}"
-        for k, name in (("unsure_outside", "hats etc."), ("unsure_unseen_garment", "the garment never trained on"))
-    ]
+        return (
+            f"; nesting the threshold search only ({models} fold models): right-and-sure {nested:.1%} against {app:.1%} "
+            f"at the app's {UNSURE_BELOW:.0%}, the other choices' effect not measured"
+        )
     higher = all(pairs[k][0] > pairs[k][1] for k in ("unsure_outside", "unsure_unseen_garment"))
     return (
-        " The threshold choice itself was checked by nesting (each fold scored at thresholds chosen on the other folds, "
-        f"all {(results['cross_validation'].get('threshold_runs') or 1) * len(grid['folds'])} fold models): "
-        f"{said}, with “Not sure” {' and '.join(notes)}"
+        f" The threshold choice itself was checked by nesting, on all {models} fold models (each fold scored at "
+        f"thresholds chosen on the other folds): right-and-sure {nested:.1%}, “Not sure” {pairs['unsure_outside'][0]:.1%} "
+        f"on hats etc. and {pairs['unsure_unseen_garment'][0]:.1%} on the garment never trained on, against {app:.1%}, "
+        f"{pairs['unsure_outside'][1]:.1%} and {pairs['unsure_unseen_garment'][1]:.1%} for the same {models} models at "
+        f"the app's thresholds (the table's row is one run of {len(grid['folds'])})"
         + (
             ": the app's thresholds, chosen with these folds, answer more and hold back less here than thresholds "
             "chosen without them."
@@ -1035,17 +1041,27 @@ def _wrong_by_kind(cv: dict, threshold: float, at: dict, answered: int | None) -
     groups = cv.get("group_answers")
     if not groups or not answered or round(threshold, 2) != UNSURE_BELOW:
         return ""
-    inside = [v for f, v in groups["by_folder"].items() if ACCEPTED.get(f)]
-    group_n = sum(v["group_answers"] for v in inside)
-    group_wrong = group_n - sum(v["right"] for v in inside)
+    inside = {f: v for f, v in groups["by_folder"].items() if ACCEPTED.get(f)}
+    group_n = sum(v["group_answers"] for v in inside.values())
+    group_wrong = group_n - sum(v["right"] for v in inside.values())
     wrong = round(at["risk"] * answered)
     one_n, one_wrong = answered - group_n, wrong - group_wrong
-    if one_n <= 0 or one_wrong < 0:
+    if one_n <= 0 or one_wrong < 0 or not group_n:
         return ""
+    # a wrong group answer to a folder whose accepted classes are in no group, or make up a whole group, named a
+    # group the garment is not in; elsewhere (shirts: T-shirt/top or Shirt of four) it may be the right group
+    whole = {c for members in GROUPS.values() for c in [tuple(CLASS_NAMES.index(m) for m in members)]}
+    other_group = sum(
+        v["group_answers"] - v["right"]
+        for f, v in inside.items()
+        if all(group_name(c) is None for c in ACCEPTED[f]) or tuple(sorted(ACCEPTED[f])) in whole
+    )
     return (
-        f" Of the {wrong:,}, {group_wrong:,} were group answers counted wrong by the class they call most likely (a "
-        "coat answered “Upper-body garment, most likely T-shirt/top”); answers naming one class were wrong "
-        f"{one_wrong:,} times in {one_n:,} ({one_wrong / one_n:.1%})."
+        f" Of the {wrong:,}, {group_wrong:,} were group answers, counted by the class they call most likely "
+        f"({group_wrong / group_n:.0%} of the {group_n:,} group answers): some named the right group and the wrong "
+        "class (a coat answered “Upper-body garment, most likely T-shirt/top”), at least "
+        f"{other_group:,} named a group the garment is not in. Answers naming one class were wrong {one_wrong:,} times "
+        f"in {one_n:,} ({one_wrong / one_n:.1%})."
     )
 
 
@@ -1166,7 +1182,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     words = (
         # measured on the fold models, not a forecast for the served one (review 105a #3)
-        f"<p>Answering only when the top class, with the other classes of its group added ({_groups_named()}), "
+        f"<p>Answering only when the top class, with the other classes of its group added (the groups above), "
         f"reaches <b>{threshold:.0%}</b>{also}, the {cv['folds']} fold models, "
         f"fine-tuned by {_recipe(cv, model.metrics.get('real_photos') or {})}, answered <b>{at['coverage']:.0%}</b> of "
         f"new photographers' photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
@@ -1229,16 +1245,18 @@ def _scores_not_chances(model: LoadedModel) -> str:
     n, right, mean = record["class_answers"]
     cv = _cv(model) or {}
     sandal = (cv.get("footwear_answers") or {}).get("Sandal") or {} if _measured_here(model, cv) else {}
+    under = "so there they understate" if mean < right / n else "so there they overstate"
     shoes = (
-        f"; on new people's shoe photos in cross-validation, sure “Sandal” answers were sandals "
-        f"{sandal['as'].get('sandal', 0)} times in {sandal['answers']} (kinds labelled by eye by one person)"
+        f"; on new people's photos in cross-validation, of {sandal['answers']} sure “Sandal” answers "
+        f"({sandal['shoes']} of them to shoes), {sandal['as'].get('sandal', 0)} were sandals by one person's labels, "
+        "so there they overstate the kind"
         if sandal.get("answers")
         else ""
     )
     return (
         f" The percentages are the network's softmax outputs, not measured chances: on Fashion-MNIST's "
         f"{record['images']:,} test images (one pass), its {n:,} answers naming a class at {UNSURE_BELOW:.0%} or more "
-        f"score {mean:.1%} on average yet are right {right / n:.1%} of the time{shoes}."
+        f"score {mean:.1%} on average yet are right {right / n:.1%} of the time, {under}{shoes}."
     )
 
 
