@@ -603,6 +603,12 @@ def _targets_tried() -> tuple[dict, list[dict], dict]:
     return tried, shipped, variants
 
 
+def _pooled_at_app() -> dict:
+    """The three runs' 9 fold models pooled at the app's thresholds, where the rule checks its minimums."""
+    grid = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["cross_validation"]["grid"]
+    return next(g for g in grid if (g["unsure_below"], g["unlike_above"]) == (UNSURE_BELOW, UNLIKE_ABOVE))
+
+
 def _garment(value: float) -> str:
     """An unseen garment's "Not sure" share as the docs write it: under the 80% minimum with two decimals, so that
     79.97% does not read as 80.0%."""
@@ -782,6 +788,8 @@ def test_the_readme_gives_the_target_variants_tried_as_measured():
     sk = kinds["shoe_kinds"]
     total = sum(v["read_as"].get("Sneaker", 0) for v in sk.values())
     assert f"against {top1} for the shipped" in readme
+    garments = [r["at_app"]["unsure_unseen_garment"]["mean"] for r in shipped]
+    under = [g for g in garments if g < MIN_UNSURE_UNSEEN_GARMENT]
     assert (
         f"right-and-sure at the app's thresholds {sleeves['at_app']['right_and_sure']['mean']:.1%} against {at_app})"
         in readme
@@ -792,18 +800,27 @@ def test_the_readme_gives_the_target_variants_tried_as_measured():
         f"{kinds['chosen']['unsure_below']:.0%} and {kinds['chosen']['unlike_above'] * 100:.4g}%, right-and-sure "
         f"{kinds['right_and_sure']['mean']:.1%} against {_span([r['right_and_sure']['mean'] for r in shipped])} for "
         "the shipped targets' seeds at theirs; at the app's thresholds "
-        f"{kinds['at_app']['right_and_sure']['mean']:.1%}, level with the shipped targets' {at_app}, but "
-        f'"Not sure" on only {_garment(kinds["at_app"]["unsure_unseen_garment"]["mean"]).replace(" (under 80%)", "")} of '
-        "the unseen garment there, under its 80% minimum; one seed" in readme
+        f"{kinds['at_app']['right_and_sure']['mean']:.1%}, level with the shipped targets' {at_app}, and "
+        f'"Not sure" on {kinds["at_app"]["unsure_unseen_garment"]["mean"]:.1%} of the unseen garment there, under 80%, '
+        f"as were two of the shipped targets' three runs, {under[0]:.2%} and {under[1]:.2%}: the minimum is applied to "
+        "the three runs pooled; one seed" in readme
     )
     # review 139 M2, L6: judged at its own thresholds like every run, and under the minimum at the app's
-    assert kinds["right_and_sure"]["mean"] < min(r["right_and_sure"]["mean"] for r in shipped)
+    own = kinds["right_and_sure"]["mean"]
+    assert own < min(r["right_and_sure"]["mean"] for r in shipped)
     assert kinds["at_app"]["unsure_unseen_garment"]["mean"] < MIN_UNSURE_UNSEEN_GARMENT
     assert "since the groups" not in readme
+    # review 140 #1: two of the shipped targets' runs are under the minimum at the app's thresholds too, so that is
+    # not a reason against kinds; its own-threshold figure is
+    assert len(under) == 2 and garments[:2] == under
+    pooled = _pooled_at_app()["unsure_unseen_garment"]
+    assert pooled >= MIN_UNSURE_UNSEEN_GARMENT  # "the minimum is applied to the three runs pooled"
     assert (
-        "kinds: under the seeds at its own thresholds, and at the app's level with them but under the unseen-garment "
-        "minimum, on one seed" in readme
+        f"kinds: under the seeds at its own thresholds, {own:.1%} against "
+        f"{_span([r['right_and_sure']['mean'] for r in shipped])}, on one seed; its gain" in readme
     )
+    assert "at the app's level with them but under the unseen-garment minimum" not in readme
+    assert "under its 80% minimum; one seed" not in readme
 
 
 def test_the_readme_lists_the_numbers_that_chose_something():
