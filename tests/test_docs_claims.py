@@ -135,6 +135,12 @@ def test_the_groups_reason_is_given_on_the_validation_split():
         f"{within['footwear']} among footwear)" in docs
     )
     assert "`calibration.npz`'s `val_logits` and `val_labels`, one pass" in docs
+    # review 140 #8: the choice list no longer says the validation split was not looked at
+    assert (
+        "None was re-chosen on the validation split. For the groups only, the validation split shows the same pattern "
+        f"({n} of its {errors} errors within a group)." in docs
+    )
+    assert "None was measured again on the validation split." not in docs
     assert "The groups were proposed from the test set" in docs
     assert "Fashion-MNIST test errors are between classes of one group, `metrics.json`'s confusion matrix" not in readme
 
