@@ -259,10 +259,16 @@ def test_the_readme_gives_the_unlike_rules_reason_with_its_weakness():
     assert ours == min(family.values())  # "the weakest at spotting the unseen generated family"
     readme = _readme()
     assert "does not read the softmax probabilities, as the other rule does" in readme
+    # review 140 #17: AUROC said in words, and "top probability" is the top class's own, not the group sum
     assert (
         f"the weakest at spotting the unseen generated family (AUROC {ours:.3f} against "
-        f"{family['top probability']:.3f} for the top probability, `unlike_rule.auroc`)" in readme
+        f"{family['top probability']:.3f} for the top probability, `unlike_rule.auroc`: AUROC is the chance that the "
+        "score ranks a random picture of that family as more unusual than a random new photo of the ten, ties counting "
+        "half, mean of the 3 folds; the top probability is the top class's own softmax output, not the group sum the "
+        "app's rule reads)." in readme
     )
+    folds = {len(scores["unseen family"]["folds"]) for scores in auroc.values()}
+    assert folds == {3}
     assert "is the only one that does not rest on the ten classes" not in readme
     docs = _docs()
     assert "is the only one of the two rules that does not read the ten classes' probabilities (its distances" in docs
@@ -281,6 +287,14 @@ def test_the_readme_gives_the_unseen_garment_unrounded_where_it_rounds_to_the_mi
         in readme
     )
     assert f"before rounding, that garment's {without:.2%} is under its 80% minimum with the rule and without" in readme
+    # review 140 #13: the minimum is held on the three runs pooled, which keep it
+    pooled = cv["all_runs"]["unsure_unseen_garment"]["mean"]
+    grid = {(g["unsure_below"], g["unlike_above"]): g for g in cv["grid"]}
+    assert pooled == grid[UNSURE_BELOW, UNLIKE_ABOVE]["unsure_unseen_garment"] >= MIN_UNSURE_UNSEEN_GARMENT
+    assert (
+        f"a mean of {with_line:.2%} before rounding, under the 80% minimum (the minimum is applied to the three runs "
+        f"pooled: {pooled:.1%})" in readme
+    )
     assert "adds almost nothing to the probability rule alone on the table's run" in readme
     sure = cv["cv"]["right_and_sure"]
     assert f'right and not "Not sure" **{sure["mean"]:.1%} ± {sure["sd"]:.1%}**;' in readme
@@ -296,10 +310,14 @@ def test_the_readme_names_what_computes_its_smaller_figures():
 
     readme = _readme()
     best, share = best_constant(REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"])
+    # review 140 #17: "the best single answer" sits beside the answer it names, not after the closing bracket
     assert (
-        f"answering {CLASS_NAMES[best]} for every photo would score {share:.1%} under the same mapping), the best single "
-        "answer (`model/real_photos.py`, `best_constant`; Classify and Improving it show it)" in readme
+        f"answering {CLASS_NAMES[best]}, the best single answer, for every photo would score {share:.1%} under the same "
+        "mapping: `model/real_photos.py`, `best_constant`; Classify and Improving it show it)" in readme
     )
+    assert "under the same mapping), the best single answer" not in readme
+    assert "or, to the network, the photo is more unusual" in readme
+    assert "or to the network, the photo is" not in readme
     assert "on Fashion-MNIST's test images, each read once, not averaged as Classify answers (one pass:" in readme
     assert "`tabs/classify.py`, `_group_record`, from the folder's `calibration.npz`)" in readme
     assert (
