@@ -301,11 +301,14 @@ def test_the_readme_tables_the_recipes_from_the_json():
     its own folds chose and at the shipped recipe's, with the minimums it misses there; and no unsourced figure."""
     chosen, photos, pixels, at = _same_thresholds()
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    # review 140 #10: the app ships other thresholds now; the header says these were shipped until 2026-12-05 and
+    # that the second is the "unlike" line
     assert (
-        f"| recipe | thresholds its folds chose | right-and-sure there | right-and-sure at the shipped "
-        f'{at["unsure_below"]:.0%}, {at["unlike_above"]:.0%} | "Not sure" minimums missed at {at["unsure_below"]:.0%}, '
-        f"{at['unlike_above']:.0%} |" in readme
+        f"| recipe | thresholds its folds chose | right-and-sure there | right-and-sure at {at['unsure_below']:.0%} and "
+        f'the {at["unlike_above"]:.0%} "unlike" line (shipped until 2026-12-05) | "Not sure" minimums missed there |'
+        in readme
     )
+    assert "right-and-sure at the shipped 40%, 90%" not in readme
     for run in [chosen, *pixels, photos]:
         recipe, own, same = run["recipe"], run["chosen"], run["at_chosen_thresholds"]
         name = f"{recipe['epochs']}/{recipe['copies']}, {recipe['targets']}"
@@ -342,6 +345,14 @@ def test_the_readme_tables_the_recipes_from_the_json():
         in docs
     )
     assert before["unsure_below"] > at["unsure_below"]  # "The first run's 40% did not recur"
+    # review 140 #2: the docs' first-run paragraph rests on the same stored choice, not on "Not sure" rates at 40%
+    # that no stored run holds
+    assert (
+        f"The rerun and the two other seeds did not repeat its choice of {at['unsure_below']:.0%}: pooled, the rule "
+        f"chose {before['unsure_below']:.0%} and {before['unlike_above']:.0%} (387dada's `test_time_flip`), so those "
+        "figures are likely optimistic." in docs
+    )
+    assert 'did not repeat its "Not sure" rates at 40% (below)' not in docs
 
 
 def test_the_docs_give_the_photo_variation_run_at_the_same_thresholds():
@@ -603,6 +614,12 @@ def _targets_tried() -> tuple[dict, list[dict], dict]:
     return tried, shipped, variants
 
 
+def _pooled_at_app() -> dict:
+    """The three runs' 9 fold models pooled at the app's thresholds, where the rule checks its minimums."""
+    grid = json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))["cross_validation"]["grid"]
+    return next(g for g in grid if (g["unsure_below"], g["unlike_above"]) == (UNSURE_BELOW, UNLIKE_ABOVE))
+
+
 def _garment(value: float) -> str:
     """An unseen garment's "Not sure" share as the docs write it: under the 80% minimum with two decimals, so that
     79.97% does not read as 80.0%."""
@@ -782,6 +799,8 @@ def test_the_readme_gives_the_target_variants_tried_as_measured():
     sk = kinds["shoe_kinds"]
     total = sum(v["read_as"].get("Sneaker", 0) for v in sk.values())
     assert f"against {top1} for the shipped" in readme
+    garments = [r["at_app"]["unsure_unseen_garment"]["mean"] for r in shipped]
+    under = [g for g in garments if g < MIN_UNSURE_UNSEEN_GARMENT]
     assert (
         f"right-and-sure at the app's thresholds {sleeves['at_app']['right_and_sure']['mean']:.1%} against {at_app})"
         in readme
@@ -792,18 +811,27 @@ def test_the_readme_gives_the_target_variants_tried_as_measured():
         f"{kinds['chosen']['unsure_below']:.0%} and {kinds['chosen']['unlike_above'] * 100:.4g}%, right-and-sure "
         f"{kinds['right_and_sure']['mean']:.1%} against {_span([r['right_and_sure']['mean'] for r in shipped])} for "
         "the shipped targets' seeds at theirs; at the app's thresholds "
-        f"{kinds['at_app']['right_and_sure']['mean']:.1%}, level with the shipped targets' {at_app}, but "
-        f'"Not sure" on only {_garment(kinds["at_app"]["unsure_unseen_garment"]["mean"]).replace(" (under 80%)", "")} of '
-        "the unseen garment there, under its 80% minimum; one seed" in readme
+        f"{kinds['at_app']['right_and_sure']['mean']:.1%}, level with the shipped targets' {at_app}, and "
+        f'"Not sure" on {kinds["at_app"]["unsure_unseen_garment"]["mean"]:.1%} of the unseen garment there, under 80%, '
+        f"as were two of the shipped targets' three runs, {under[0]:.2%} and {under[1]:.2%}: the minimum is applied to "
+        "the three runs pooled; one seed" in readme
     )
     # review 139 M2, L6: judged at its own thresholds like every run, and under the minimum at the app's
-    assert kinds["right_and_sure"]["mean"] < min(r["right_and_sure"]["mean"] for r in shipped)
+    own = kinds["right_and_sure"]["mean"]
+    assert own < min(r["right_and_sure"]["mean"] for r in shipped)
     assert kinds["at_app"]["unsure_unseen_garment"]["mean"] < MIN_UNSURE_UNSEEN_GARMENT
     assert "since the groups" not in readme
+    # review 140 #1: two of the shipped targets' runs are under the minimum at the app's thresholds too, so that is
+    # not a reason against kinds; its own-threshold figure is
+    assert len(under) == 2 and garments[:2] == under
+    pooled = _pooled_at_app()["unsure_unseen_garment"]
+    assert pooled >= MIN_UNSURE_UNSEEN_GARMENT  # "the minimum is applied to the three runs pooled"
     assert (
-        "kinds: under the seeds at its own thresholds, and at the app's level with them but under the unseen-garment "
-        "minimum, on one seed" in readme
+        f"kinds: under the seeds at its own thresholds, {own:.1%} against "
+        f"{_span([r['right_and_sure']['mean'] for r in shipped])}, on one seed; its gain" in readme
     )
+    assert "at the app's level with them but under the unseen-garment minimum" not in readme
+    assert "under its 80% minimum; one seed" not in readme
 
 
 def test_the_readme_lists_the_numbers_that_chose_something():
@@ -1143,6 +1171,21 @@ def test_the_docs_give_the_named_class_of_group_answers_on_fashion_mnist():
         f"({k / n:.0%})." in docs
     )
     assert "by no committed command" not in docs  # review 137 N10: a figure nothing in the repo prints
+    # review 140 #15: Classify counts by the class named; the group totals are sums of those counts
+    from model.data import CLASS_NAMES, GROUPS
+
+    best = probs.argmax(axis=1)
+    sums = {}
+    for name, members in GROUPS.items():
+        mine = group & np.isin(best, [CLASS_NAMES.index(c) for c in members])
+        sums[name] = (int(mine.sum()), int((mine & right).sum()))
+    assert sum(a for a, _ in sums.values()) == n and sum(r for _, r in sums.values()) == k
+    (up_n, up_k), (foot_n, foot_k) = sums["upper-body garment"], sums["footwear"]
+    assert (
+        "Classify counts them by the class a group answer names (summed by group: upper-body garments "
+        f"{up_k} of {up_n}, footwear {foot_k} of {foot_n}), from the model folder's test logits" in docs
+    )
+    assert "Classify counts these by group" not in docs
     assert "`calibration.npz` (written by `python -m model.calibration model/weights`)" in docs
     assert "`tabs/classify.py`, `_group_record`" in docs
 
