@@ -160,9 +160,10 @@ def _verdict(
     # the group reaches the line, the class alone does not: the answer names the group (group_probability)
     n, k, g = (named_right or {}).get("by_class", {}).get(CLASS_NAMES[best], (0, 0, 0))
     how_often = (  # what the group, and the class it names "most likely", are worth, measured (reviews 135 H2, 138 M4)
-        f" On Fashion-MNIST's {named_right['images']:,} test images, each read once (not averaged as this app reads "
-        f"them) and with the probability rule alone, “{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[best]}” "
-        f"comes {n:,} times: the group is right for {g:,} of them, {CLASS_NAMES[best]} itself for {k:,} ({k / n:.0%})."
+        f" On Fashion-MNIST's {named_right['images']:,} test images, each read once (this app averages an image with "
+        f"its mirror image) and without the “unlike” rule, the app would answer “{group[0].upper()}{group[1:]}, most "
+        f"likely {CLASS_NAMES[best]}” {n:,} times: the group is right for {g:,} of them, {CLASS_NAMES[best]} itself "
+        f"for {k:,} ({k / n:.0%})."
         if n
         else ""
     )
@@ -233,6 +234,7 @@ def _count_group_answers(model: LoadedModel) -> dict | None:
 
 # what a footwear class names, as model/shoe_kinds.csv labels shoes (benchmarks.real_photos.footwear_answers)
 _KIND_OF = {"Sandal": "sandal", "Sneaker": "sneaker", "Ankle boot": "boot"}
+_KINDS = {*_KIND_OF.values(), "other"}  # footwear_answers' "as": a shoe's kind, else the photo's folder
 
 
 def _measured_here(model: LoadedModel, cv: dict) -> bool:
@@ -276,7 +278,11 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
             what += "" if own or shoes else ", and not a shoe"
         else:
             kinds = "none a " + kind if own == 0 else f"{own} {'a ' + kind if own == 1 else kind + 's'} ({own / n:.0%})"
-            what = f"{n} answers were “footwear, most likely {best}”: {shoes} of them shoes, {kinds}"
+            # what the answers were: shoes, and any other photo by its folder (a hat), then the kind (review 141 #6)
+            parts = [f"{shoes} shoe{'' if shoes == 1 else 's'}"] + [
+                f"{v} {k}{'' if v == 1 else 's'}" for k, v in grouped["as"].items() if k not in _KINDS
+            ]
+            what = f"{n} answers were “footwear, most likely {best}”: {and_list(parts)}; {kinds}"
         return f" {where}{what}.{labels}"
     total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
     if not total:
@@ -986,8 +992,8 @@ def _nested(results: dict, short: bool = False) -> str:
     models = (results["cross_validation"].get("threshold_runs") or 1) * len(grid["folds"])
     if short:
         return (
-            f"; nesting the threshold search only ({models} fold models): right-and-sure {nested:.1%} against {app:.1%} "
-            f"at the app's {UNSURE_BELOW:.0%}, the other choices' effect not measured"
+            f"; with thresholds chosen on the other folds only (nested, {models} fold models), right-and-sure is "
+            f"{nested:.1%} against {app:.1%} at the app's thresholds, the other choices' effect not measured"
         )
     higher = all(pairs[k][0] > pairs[k][1] for k in ("unsure_outside", "unsure_unseen_garment"))
     return (
@@ -995,7 +1001,8 @@ def _nested(results: dict, short: bool = False) -> str:
         f"thresholds chosen on the other folds): right-and-sure {nested:.1%}, “Not sure” {pairs['unsure_outside'][0]:.1%} "
         f"on hats etc. and {pairs['unsure_unseen_garment'][0]:.1%} on the garment never trained on, against {app:.1%}, "
         f"{pairs['unsure_outside'][1]:.1%} and {pairs['unsure_unseen_garment'][1]:.1%} for the same {models} models at "
-        f"the app's thresholds (the table's row is one run of {len(grid['folds'])})"
+        f"the app's thresholds (the table's row is one of the {results['cross_validation'].get('threshold_runs') or 1} "
+        f"runs: {_table_row(results)})"
         + (
             ": the app's thresholds, chosen with these folds, answer more and hold back less here than thresholds "
             "chosen without them."
@@ -1003,6 +1010,13 @@ def _nested(results: dict, short: bool = False) -> str:
             else "."
         )
     )
+
+
+def _table_row(results: dict) -> str:
+    """The table's run at the app's thresholds: right-and-sure, hats etc. and the unseen garment "Not sure"."""
+    cv = results["cross_validation"]["cv"]
+    # two decimals: the unseen garment's 79.97% would print as its 80% minimum
+    return ", ".join(f"{cv[k]['mean']:.2%}" for k in ("right_and_sure", "unsure_outside", "unsure_unseen_garment"))
 
 
 def _chosen_on(results: dict) -> str:
@@ -1049,19 +1063,32 @@ def _wrong_by_kind(cv: dict, threshold: float, at: dict, answered: int | None) -
     if one_n <= 0 or one_wrong < 0 or not group_n:
         return ""
     # a wrong group answer to a folder whose accepted classes are in no group, or make up a whole group, named a
-    # group the garment is not in; elsewhere (shirts: T-shirt/top or Shirt of four) it may be the right group
-    whole = {c for members in GROUPS.values() for c in [tuple(CLASS_NAMES.index(m) for m in members)]}
+    # group the garment is not in; to a folder accepting part of a group (shirts: T-shirt/top or Shirt) it did too
+    # only if it was another group's, which footwear_group_answers counts by folder for non-shoes (review 141 #1)
+    whole = {tuple(sorted(CLASS_NAMES.index(m) for m in members)) for members in GROUPS.values()}
     other_group = sum(
         v["group_answers"] - v["right"]
         for f, v in inside.items()
         if all(group_name(c) is None for c in ACCEPTED[f]) or tuple(sorted(ACCEPTED[f])) in whole
     )
+    footwear = cv.get("footwear_group_answers")
+    partial_folders = [
+        f for f in inside if tuple(sorted(ACCEPTED[f])) not in whole and any(group_name(c) for c in ACCEPTED[f])
+    ]
+    if footwear is not None:
+        other_group += sum(a["as"].get(f, 0) for a in footwear.values() for f in partial_folders)
+    near = group_wrong - other_group
+    split = (
+        f"{near:,} named the right group and a wrong class (a coat answered “Upper-body garment, most likely "
+        f"T-shirt/top”), and {other_group:,} named a group the garment is not in"
+        if footwear is not None
+        else "some named the right group and a wrong class (a coat answered “Upper-body garment, most likely "
+        f"T-shirt/top”), and at least {other_group:,} a group the garment is not in"
+    )
     return (
-        f" Of the {wrong:,}, {group_wrong:,} were group answers, counted by the class they call most likely "
-        f"({group_wrong / group_n:.0%} of the {group_n:,} group answers): some named the right group and the wrong "
-        "class (a coat answered “Upper-body garment, most likely T-shirt/top”), at least "
-        f"{other_group:,} named a group the garment is not in. Answers naming one class were wrong {one_wrong:,} times "
-        f"in {one_n:,} ({one_wrong / one_n:.1%})."
+        f" Of the {wrong:,}, {group_wrong:,} were group answers, counted by the class they name ({group_wrong:,} of "
+        f"the {group_n:,} group answers to photos of the ten): {split}. Answers naming one class were wrong "
+        f"{one_wrong:,} times in {one_n:,} ({one_wrong / one_n:.1%})."
     )
 
 
@@ -1245,18 +1272,20 @@ def _scores_not_chances(model: LoadedModel) -> str:
     n, right, mean = record["class_answers"]
     cv = _cv(model) or {}
     sandal = (cv.get("footwear_answers") or {}).get("Sandal") or {} if _measured_here(model, cv) else {}
-    under = "so there they understate" if mean < right / n else "so there they overstate"
-    shoes = (
-        f"; on new people's photos in cross-validation, of {sandal['answers']} sure “Sandal” answers "
-        f"({sandal['shoes']} of them to shoes), {sandal['as'].get('sandal', 0)} were sandals by one person's labels, "
-        "so there they overstate the kind"
-        if sandal.get("answers")
+    under = "understate" if mean < right / n else "overstate"
+    own, sure = sandal.get("as", {}).get("sandal", 0), sandal.get("answers", 0)
+    shoes = (  # said only where the note under a "Sandal" answer says it too (_kind_overstated; review 141 #2)
+        f". On new people's photos in cross-validation, sure “Sandal” answers were nearly always shoes "
+        f"({sandal['shoes']} of {sure}) but sandals only {own} times ({own / sure:.0%}, by one person's labels), so "
+        "there they overstate the chance of that kind"
+        if sure and _kind_overstated(own, sure)
         else ""
     )
     return (
         f" The percentages are the network's softmax outputs, not measured chances: on Fashion-MNIST's "
         f"{record['images']:,} test images (one pass), its {n:,} answers naming a class at {UNSURE_BELOW:.0%} or more "
-        f"score {mean:.1%} on average yet are right {right / n:.1%} of the time, {under}{shoes}."
+        f"score {mean:.1%} on average yet are right {right / n:.1%} of the time, so there they {under} how often the "
+        f"answer is right{shoes}."
     )
 
 
