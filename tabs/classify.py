@@ -160,10 +160,10 @@ def _verdict(
     # the group reaches the line, the class alone does not: the answer names the group (group_probability)
     n, k, g = (named_right or {}).get("by_class", {}).get(CLASS_NAMES[best], (0, 0, 0))
     how_often = (  # what the group, and the class it names "most likely", are worth, measured (reviews 135 H2, 138 M4)
-        f" On Fashion-MNIST's {named_right['images']:,} test images, each read once (this app averages an image with "
-        f"its mirror image) and without the “unlike” rule, the app would answer “{group[0].upper()}{group[1:]}, most "
-        f"likely {CLASS_NAMES[best]}” {n:,} times: the group is right for {g:,} of them, {CLASS_NAMES[best]} itself "
-        f"for {k:,} ({k / n:.0%})."
+        f" On Fashion-MNIST's {named_right['images']:,} test images, each read once, without the mirror average and "
+        f"the second “Not sure” rule this app adds, “{group[0].upper()}{group[1:]}, most likely {CLASS_NAMES[best]}” "
+        f"came up {n:,} times: the group was right for {g:,} of them, {CLASS_NAMES[best]} itself for {k:,} "
+        f"({k / n:.0%})."
         if n
         else ""
     )
@@ -234,7 +234,11 @@ def _count_group_answers(model: LoadedModel) -> dict | None:
 
 # what a footwear class names, as model/shoe_kinds.csv labels shoes (benchmarks.real_photos.footwear_answers)
 _KIND_OF = {"Sandal": "sandal", "Sneaker": "sneaker", "Ankle boot": "boot"}
-_KINDS = {*_KIND_OF.values(), "other"}  # footwear_answers' "as": a shoe's kind, else the photo's folder
+_KINDS = {
+    *_KIND_OF.values(),
+    "other",
+    "shoes",
+}  # "shoes": a shoe not in shoe_kinds.csv  # footwear_answers' "as": a shoe's kind, else the photo's folder
 
 
 def _measured_here(model: LoadedModel, cv: dict) -> bool:
@@ -277,12 +281,16 @@ def _footwear_note(model: LoadedModel, probs: np.ndarray, prep: Preprocessed, un
             what = f"one answer was “footwear, most likely {best}”: {'a' if own else 'not a'} {kind}"
             what += "" if own or shoes else ", and not a shoe"
         else:
-            kinds = "none a " + kind if own == 0 else f"{own} {'a ' + kind if own == 1 else kind + 's'} ({own / n:.0%})"
+            kinds = (
+                f"{'neither' if n == 2 else 'none'} a {kind}"
+                if own == 0
+                else f"{own} of the {n} {'was a ' + kind if own == 1 else 'were ' + kind + 's'} ({own / n:.0%})"
+            )
             # what the answers were: shoes, and any other photo by its folder (a hat), then the kind (review 141 #6)
             parts = [f"{shoes} shoe{'' if shoes == 1 else 's'}"] + [
                 f"{v} {k}{'' if v == 1 else 's'}" for k, v in grouped["as"].items() if k not in _KINDS
             ]
-            what = f"{n} answers were “footwear, most likely {best}”: {and_list(parts)}; {kinds}"
+            what = f"{n} answers were “footwear, most likely {best}”: {and_list(parts)}{';' if own else ','} {kinds}"
         return f" {where}{what}.{labels}"
     total, shoes = sum(a["answers"] for a in answers.values()), sum(a["shoes"] for a in answers.values())
     if not total:
@@ -992,8 +1000,9 @@ def _nested(results: dict, short: bool = False) -> str:
     models = (results["cross_validation"].get("threshold_runs") or 1) * len(grid["folds"])
     if short:
         return (
-            f"; with thresholds chosen on the other folds only (nested, {models} fold models), right-and-sure is "
-            f"{nested:.1%} against {app:.1%} at the app's thresholds, the other choices' effect not measured"
+            f"; checking only the threshold choice (each fold at thresholds chosen on the other folds, {models} fold "
+            f"models), right-and-sure is {nested:.1%} against {app:.1%} at the app's thresholds, the other choices' "
+            "effect not measured"
         )
     higher = all(pairs[k][0] > pairs[k][1] for k in ("unsure_outside", "unsure_unseen_garment"))
     return (
@@ -1086,9 +1095,9 @@ def _wrong_by_kind(cv: dict, threshold: float, at: dict, answered: int | None) -
         f"T-shirt/top”), and at least {other_group:,} a group the garment is not in"
     )
     return (
-        f" Of the {wrong:,}, {group_wrong:,} were group answers, counted by the class they name ({group_wrong:,} of "
-        f"the {group_n:,} group answers to photos of the ten): {split}. Answers naming one class were wrong "
-        f"{one_wrong:,} times in {one_n:,} ({one_wrong / one_n:.1%})."
+        f" Of the {wrong:,}, {group_wrong:,} were group answers, scored by the class they name: wrong {group_wrong:,} "
+        f"times in the {group_n:,} group answers to photos of the ten ({group_wrong / group_n:.1%}). Of those, "
+        f"{split}. Answers naming one class were wrong {one_wrong:,} times in {one_n:,} ({one_wrong / one_n:.1%})."
     )
 
 
@@ -1277,7 +1286,7 @@ def _scores_not_chances(model: LoadedModel) -> str:
     shoes = (  # said only where the note under a "Sandal" answer says it too (_kind_overstated; review 141 #2)
         f". On new people's photos in cross-validation, sure “Sandal” answers were nearly always shoes "
         f"({sandal['shoes']} of {sure}) but sandals only {own} times ({own / sure:.0%}, by one person's labels), so "
-        "there they overstate the chance of that kind"
+        f"there the percentages of “Sandal” answers at {UNSURE_BELOW:.0%} or more overstate the chance of a sandal"
         if sure and _kind_overstated(own, sure)
         else ""
     )

@@ -635,9 +635,10 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     assert nested < app  # nesting costs answers: "likely optimistic" holds for what the panel counts
     caveat = (
         ", on the folds the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes, the turned "
-        f"views and both thresholds were chosen on, so likely optimistic; with thresholds chosen on the other folds "
-        f"only (nested, {3 * len(grid['folds'])} fold models), right-and-sure is {nested:.1%} against {app:.1%} at "
-        "the app's thresholds, the other choices' effect not measured; the app's own threshold is"
+        "views and both thresholds were chosen on, so likely optimistic; checking only the threshold choice (each "
+        f"fold at thresholds chosen on the other folds, {3 * len(grid['folds'])} fold models), right-and-sure is "
+        f"{nested:.1%} against {app:.1%} at the app's thresholds, the other choices' effect not measured; the app's "
+        "own threshold is"
     )
     assert caveat in classify.how_sure(UNSURE_BELOW, None, fake_model())  # the shipped branch (review 138 #1)
     real = copy.deepcopy(REAL)
@@ -937,7 +938,7 @@ def test_a_footwear_answer_on_a_photo_says_what_such_answers_turned_out_to_be():
     assert classify._footwear_note(model, group, photo, 0.0) == (
         f" {where}{grouped['answers']} answers were “footwear, most likely Sandal”: {grouped['shoes']} shoes"
         + "".join(f" and {v} {k}" for k, v in grouped["as"].items() if k == "hat")  # the one non-shoe: a hat
-        + f"; {own} sandals ({own / grouped['answers']:.0%}).{labels}"  # a share, beside Fashion-MNIST's (140 #17)
+        + f"; {own} of the {grouped['answers']} were sandals ({own / grouped['answers']:.0%}).{labels}"  # 140 #17
     )
     none = copy.deepcopy(REAL)
     none["cross_validation"]["footwear_group_answers"]["Sandal"] = {"answers": 0, "shoes": 0, "as": {}}
@@ -1035,9 +1036,9 @@ def test_a_group_answer_says_how_often_its_likeliest_class_was_right(shipped_mod
     words = classify._verdict(probs[first], found, 0.0, None, named_right=classify._group_record(shipped_model))
     assert words.startswith(f"**Footwear, most likely {name}**")
     assert (
-        f"On Fashion-MNIST's {len(labels):,} test images, each read once (this app averages an image with its mirror "
-        f"image) and without the “unlike” rule, the app would answer “Footwear, most likely {name}” {n:,} times: the "
-        f"group is right for {g:,} of them, {name} itself for {k:,} ({k / n:.0%})." in words
+        f"On Fashion-MNIST's {len(labels):,} test images, each read once, without the mirror average and the second "
+        f"“Not sure” rule this app adds, “Footwear, most likely {name}” came up {n:,} times: the group was right for "
+        f"{g:,} of them, {name} itself for {k:,} ({k / n:.0%})." in words
     )
     readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
     n, k = (sum(c[i] for c in counts.values()) for i in (0, 1))
@@ -1082,9 +1083,9 @@ def test_the_panel_splits_the_wrong_answers_into_group_and_class_answers():
     elsewhere += sum(a["as"].get(f, 0) for a in foot for f in ("t-shirt", "outwear", "shirt", "longsleeve"))
     html = " ".join(classify.how_sure(UNSURE_BELOW, None, fake_model()).split())
     assert (
-        f"(the table below). Of the {wrong:,}, {group_wrong:,} were group answers, counted by the class they name "
-        f"({group_wrong:,} of the {group:,} group answers to photos of the ten): {group_wrong - elsewhere:,} named the "
-        "right group and a wrong class (a coat answered “Upper-body garment, most likely T-shirt/top”), and "
+        f"(the table below). Of the {wrong:,}, {group_wrong:,} were group answers, scored by the class they name: "
+        f"wrong {group_wrong:,} times in the {group:,} group answers to photos of the ten ({group_wrong / group:.1%}). "
+        f"Of those, {group_wrong - elsewhere:,} named the right group and a wrong class (a coat answered “Upper-body garment, most likely T-shirt/top”), and "
         f"{elsewhere:,} named a group the garment is not in. Answers naming one class were wrong "
         f"{wrong - group_wrong:,} times in {answered - group:,} ({(wrong - group_wrong) / (answered - group):.1%})."
         in html
@@ -1110,8 +1111,8 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
         f"{mean:.1%} on average yet are right {right:.1%} of the time, so there they understate how often the answer "
         "is right. On new people's photos in cross-validation, sure “Sandal” answers were nearly always shoes "
         f"({sandal['shoes']} of {sandal['answers']}) but sandals only {sandal['as']['sandal']} times "
-        f"({sandal['as']['sandal'] / sandal['answers']:.0%}, by one person's labels), so there they overstate the "
-        "chance of that kind."
+        f"({sandal['as']['sandal'] / sandal['answers']:.0%}, by one person's labels), so there the percentages of "
+        f"“Sandal” answers at {UNSURE_BELOW:.0%} or more overstate the chance of a sandal."
     ) in words
     assert "softmax outputs" not in classify.how_sure_words(fake_model())  # no stored logits: nothing measured
 

@@ -320,7 +320,7 @@ def test_the_readme_names_what_computes_its_smaller_figures():
     assert "or, to the network, the photo is more unusual" in readme
     assert "or to the network, the photo is" not in readme
     assert (
-        "on Fashion-MNIST's test images, each read once, where Classify averages an image with its mirror image (one pass:"
+        "on Fashion-MNIST's test images, each read once, whereas Classify averages an image with its mirror image (one pass:"
         in readme
     )
     assert "`tabs/classify.py`, `_group_record`, from the folder's `calibration.npz`)" in readme
@@ -428,8 +428,8 @@ def test_the_docs_say_where_the_group_rules_gain_comes_from():
     now = cv["groupings"]["upper-body garments; footwear (the app's)"]["right_and_sure"]
     assert now > before
     said = (
-        "That is where the group rule's higher right-and-sure at the thresholds the minimums allow comes from "
-        f"({now:.1%} against {before:.1%}, above): it can answer more photos of the ten, not tell right from wrong "
-        "among them better."
+        "So the group rule's higher right-and-sure at the thresholds the minimums allow "
+        f"({now:.1%} against {before:.1%}, above) comes from answering more photos of the ten, not from ranking them "
+        "better: at equal coverage it does worse."
     )
     assert said in _readme() and said in _docs()
