@@ -1158,24 +1158,25 @@ def _curve_rules(cv: dict, model: LoadedModel) -> str:
     )
 
 
-def _inside(model: LoadedModel) -> int | None:
-    """How many of the photos are of the ten classes (the curve's denominator), from real_photos.json's per-folder
-    counts; None without them."""
+def _photos(model: LoadedModel, of_the_ten: bool) -> int | None:
+    """How many of the photos are of the ten classes (OF_THE_TEN), or hats, shorts and skirts, from real_photos.json's
+    per-folder counts; None without them."""
     try:
         per_folder = model.real_photo_results["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
     except (KeyError, TypeError):
         return None
-    return sum(v["photos"] for f, v in per_folder.items() if ACCEPTED.get(f))
+    return sum(v["photos"] for f, v in per_folder.items() if f in ACCEPTED and bool(ACCEPTED[f]) == of_the_ten)
+
+
+def _inside(model: LoadedModel) -> int | None:
+    """How many of the photos are of the ten classes (the curve's denominator); None without the counts."""
+    return _photos(model, of_the_ten=True)
 
 
 def _outside_count(model: LoadedModel, share: float) -> str:
     """SHARE of the hats, shorts and skirts as a count, "3 of 437; " (a percent can rest on a few photos: review 138
-    #13), from real_photos.json's per-folder counts; "" without them."""
-    try:
-        per_folder = model.real_photo_results["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
-    except (KeyError, TypeError):
-        return ""
-    n = sum(v["photos"] for f, v in per_folder.items() if f in ACCEPTED and not ACCEPTED[f])
+    #13); "" without the counts."""
+    n = _photos(model, of_the_ten=False)
     return f"{round(share * n):,} of {n:,}; " if n else ""
 
 
