@@ -172,11 +172,13 @@ def line_chart_svg(
     marks: dict[str, tuple[float, str]],
     label: str,
     x_title: str,
+    readings: dict[str, str] | None = None,
 ) -> str:
     """Lines of 0-1 values over 0-1 xs as an inline SVG (percent axes), with vertical marks and a colour key.
 
     ``series``: name -> (ys, colour); ``marks``: name -> (x, colour), drawn as dashed vertical lines;
-    ``x_title`` is written under the x axis's ticks.
+    ``x_title`` is written under the x axis's ticks; ``readings``: name -> HTML written after that name in the key
+    (a value read off the chart), which then lists one name to a line.
     """
     width, height, left, bottom, right = 320, 204, 34, 48, 16
     plot_w, plot_h = width - left - right, height - bottom - 6
@@ -209,14 +211,17 @@ def line_chart_svg(
         f'stroke-width="2" stroke-dasharray="4 3"/>'
         for x, colour in marks.values()
     )
+    readings = readings or {}
     key = "".join(
-        f"<li><span class='swatch' style='background:{colour}'></span>{html.escape(name)}</li>"
+        f"<li><span class='swatch' style='background:{colour}'></span>{html.escape(name)}"
+        + (f": {readings[name]}" if name in readings else "")
+        + "</li>"
         for name, (_, colour) in {**series, **marks}.items()
     )
     return (
         f'<svg viewBox="0 0 {width} {height}" width="100%" style="max-width:480px" role="img" '
         f'aria-label="{html.escape(label)}">{grid}{title}{lines}{rules}</svg>'
-        f"<ul class='colour-key'>{key}</ul>"
+        f"<ul class='colour-key{' readout' if readings else ''}'>{key}</ul>"
     )
 
 

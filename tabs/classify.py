@@ -1188,9 +1188,15 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     if not cv:
         return f"<p>{stale_real_photos(model) or 'No cross-validated real-photo results in this model folder (real_photos.json).'}</p>"
     curve = cv["risk_coverage"]
+    at = _nearest(curve, threshold)
+    inside = _inside(model)
+    answered = round(at["coverage"] * inside) if inside else None
+    readings = _readings(at, answered, model)
     marks = {"this threshold": (threshold, "#111")}
+    readings["this threshold"] = f"<b>{threshold:.0%}</b>"
     if score is not None:
         marks["your input (top class, with its group)"] = (score[0], "#dc2626")
+        readings["your input (top class, with its group)"] = f"<b>{_score_shown(score[0], threshold)}</b>"
     chart = line_chart_svg(
         [p["threshold"] for p in curve],
         {
@@ -1201,8 +1207,12 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         marks,
         "Share answered and share wrong, by the threshold (x axis: the top class's probability summed over its group)",
         "threshold: top class + its group",
+        readings,
     )
-    at = _nearest(curve, threshold)
+    read_at = (
+        f"<p class='caption'>The three lines are read at this threshold, on photos by photographers the {cv['folds']} "
+        f"fold models never trained on (the {cv['folds']} folds' held-out photos pooled).</p>"
+    )
     unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
     also = (  # the curve counts both rules: at 10% the probability rule turns nothing away (review 35a #1)
         f" and the photo is not “unlike” its training photos (that rule alone leaves about {unlike['mean']:.1%} of "
@@ -1210,8 +1220,6 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         if unlike
         else ""
     )
-    inside = _inside(model)
-    answered = round(at["coverage"] * inside) if inside else None
     counted = (  # pooled over the folds: at the top of the slider a share rests on a few errors (review 35a #2)
         f" ({round(at['risk'] * answered):,} of {answered:,}, the {cv['folds']} folds' held-out photos pooled)"
         if answered
@@ -1241,13 +1249,15 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + f"; the app's own threshold is {UNSURE_BELOW:.0%}."
         + _held_back(model)
         + "</p>"
+        + (f"<p>{_scores_not_chances(model).strip()}</p>" if _scores_not_chances(model) else "")
     )
+    yours = ""
     if score is not None:
         top, unusual = score[:2]
         named = score[2] if len(score) > 2 else "top class with its group"
-        shown = percent(top, 1)
+        shown = _score_shown(top, threshold)
         if top < threshold:  # the probability rule at the slider's threshold (model.inference.unsure)
-            shown, fate = _below(top), "so at this threshold it would be “Not sure”"
+            fate = "so at this threshold it would be “Not sure”"
         elif unusual > UNLIKE_ABOVE:  # the "unlike" rule, whatever the threshold (model.inference.unsure_reason)
             # the next sentence gives how unusual, and the line (review 31a #6)
             fate = (
@@ -1255,7 +1265,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
             )
         else:
             fate = "so at this threshold it would be answered"
-        words += f"<p>Your input: {html.escape(named)} {shown}, {html.escape(fate)}."
+        yours += f"<p>Your input: {html.escape(named)} {shown}, {html.escape(fate)}."
         if model.feature_distance is not None:
             how = (  # "more than those of 0%" says nothing (review 107a L1)
                 f"more than those of {_share_below(unusual)} of the photos of the ten classes it trained on"
@@ -1264,12 +1274,45 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 + ("all" if unusual <= 0 else "over 99.9%")
                 + " of the photos of the ten classes it trained on"
             )
-            words += (
+            yours += (
                 f" How unusual its features are: {how} (above {UNLIKE_ABOVE * 100:.4g}% the app says “Not sure” whatever the "
                 "threshold)."
             )
-        words += "</p>"
-    return f"<div class='how-sure'>{chart}{words}</div>"
+        yours += "</p>"
+    return f"<div class='how-sure'>{chart}{read_at}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
+
+
+MORE = "<!-- more -->"  # how_sure's seam: above it what the slider changes at a glance, below it the full record
+
+
+def how_sure_parts(threshold: float, score: Score, model: LoadedModel) -> tuple[str, str]:
+    """how_sure in two: the chart, its readout and the learner's input; then what the figures count and how they
+    were measured (the tab shows the second in an accordion of its own, which stays open as the slider moves)."""
+    glance, _, more = how_sure(threshold, score, model).partition(MORE)
+    return glance, more
+
+
+def _score_shown(top: float, threshold: float) -> str:
+    """The learner's score as the panel prints it: under THRESHOLD, never rounded up to it (_below)."""
+    return _below(top) if top < threshold else percent(top, 1)
+
+
+def _readings(at: dict, answered: int | None, model: LoadedModel) -> dict[str, str]:
+    """The three curves read at one point AT of the curve, for the chart's key: a share, with its count where the
+    folder has the photo counts."""
+    outside = _photos(model, of_the_ten=False)
+    out = at["outside_answered"]
+    return {
+        "photos of the ten answered": f"<b>{at['coverage']:.0%}</b>"
+        + (f" ({answered:,} of {_inside(model):,})" if answered else ""),
+        "answers to photos of the ten that are wrong": f"<b>{at['risk']:.1%}</b>"
+        + (f" ({round(at['risk'] * answered):,} of {answered:,})" if answered else ""),
+        "hats, shorts, skirts answered": (  # a share under half a percent keeps its decimal (review 106a #5)
+            f"<b>{out:.{0 if round(out * 100) else 1}%}</b>"
+            + (f" ({round(out * outside):,} of {outside:,})" if outside else "")
+            + (", all wrongly" if out else "")
+        ),
+    }
 
 
 def _scores_not_chances(model: LoadedModel) -> str:
@@ -1321,7 +1364,7 @@ def how_sure_words(model: LoadedModel) -> str:
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
 lawn still gets a "best" class. So the app answers only when the top class, counted with the other classes of its
 group ({_groups_named()}), reaches the threshold{unlike}, and it finds one clear object. A photo it finds 45% Sneaker and 40% Sandal (at least 85% footwear)
-is answered "Footwear, most likely Sneaker".{_scores_not_chances(model)} {slider}
+is answered "Footwear, most likely Sneaker". {slider}
 The app itself keeps {UNSURE_BELOW:.0%}."""
 
 
@@ -1388,10 +1431,20 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
                 value=UNSURE_BELOW,
                 step=0.01,
                 label="Answer only when the top class, with its group, reaches (0.70 = 70%)",
+                elem_id="how-sure-threshold",
             )
-            how_sure_output = gr.HTML(how_sure(UNSURE_BELOW, None, model), elem_id="how-sure")
+            glance, more = how_sure_parts(UNSURE_BELOW, None, model)
+            how_sure_output = gr.HTML(glance, elem_id="how-sure")
+            # an accordion of its own: it stays open while the slider moves, and on a phone the chart comes first
+            with gr.Accordion("What these figures count, and how they were measured", open=False, visible=bool(more)):
+                how_sure_more = gr.HTML(more, elem_id="how-sure-more")
+        how_sure_outputs = [how_sure_output, how_sure_more]
         threshold_input.change(
-            partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_name="how_sure", **RAW
+            partial(how_sure_parts, model=model),
+            [threshold_input, score_state],
+            how_sure_outputs,
+            api_name="how_sure",
+            **RAW,
         )
         table = real_photo_table(model)
         if table:
@@ -1420,5 +1473,8 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State, camera: boo
     sketch_event.success(from_canvas(sketch_input, share_sketch), sketch_input, shared, api_visibility="private", **RAW)
     for event in (photo_event, sketch_event):  # the learner's input marked on the curve, at the slider's threshold
         event.success(
-            partial(how_sure, model=model), [threshold_input, score_state], how_sure_output, api_visibility="private"
+            partial(how_sure_parts, model=model),
+            [threshold_input, score_state],
+            how_sure_outputs,
+            api_visibility="private",
         )

@@ -524,6 +524,35 @@ def test_on_a_phone_the_whole_answer_is_in_the_first_screen(fresh_pages, tmp_pat
     page.screenshot(path=str(tmp_path / "answer-after-example.png"))
 
 
+def test_on_a_phone_the_how_sure_chart_reads_its_lines_and_the_long_record_stays_open_as_the_slider_moves(
+    fresh_pages, tmp_path
+):
+    """The How sure panel's key gives each line's value at the threshold; what the figures count waits in an accordion
+    of its own, which a move of the slider neither closes nor leaves behind."""
+    from playwright.sync_api import expect
+
+    page = fresh_pages(**PHONE)
+    _classify_on_a_phone(page)
+    page.get_by_text("How sure before it answers?").first.click()
+    readout = page.locator("#how-sure .colour-key")
+    expect(readout).to_contain_text("photos of the ten answered: ", timeout=30_000)
+    expect(readout).to_contain_text("this threshold: 70%")
+    expect(readout).to_contain_text("your input (top class, with its group): ")
+    more = page.locator("#how-sure-more")
+    expect(more).to_be_hidden()
+    page.get_by_text("What these figures count, and how they were measured").first.click()
+    expect(more).to_contain_text("reaches 70%")
+    expect(more).to_be_visible()
+    number = page.locator("#how-sure-threshold input[type=number]")
+    number.fill("0.9")
+    number.press("Enter")
+    expect(readout).to_contain_text("this threshold: 90%", timeout=30_000)
+    expect(more).to_contain_text("reaches 90%")
+    expect(more).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(tmp_path / "how-sure.png"), full_page=True)
+
+
 def test_on_a_phone_a_picked_test_image_brings_back_the_tabs_input_and_picture(fresh_pages):
     """A concept tab's test images lie ~1,000 px below its input on a phone: picking one scrolls back up."""
     from playwright.sync_api import expect

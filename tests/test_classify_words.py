@@ -696,6 +696,40 @@ def test_the_domain_shift_paragraph_names_the_fine_tunes_own_training(drop, tail
     assert ("more epochs of training" in words) == ("epochs" not in drop)
 
 
+@pytest.mark.parametrize("threshold", [0.1, 0.4, 0.7, 0.95])
+def test_the_charts_key_reads_its_three_lines_at_the_threshold_and_the_rest_waits_below(threshold):
+    """The key under the chart gives each line's value where the slider is, with the counts it rests on (computed here
+    from the curve and the per-folder photo counts); the long record comes after the seam, for its own accordion."""
+    curve = REAL["cross_validation"]["risk_coverage"]
+    per_folder = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    inside = sum(v["photos"] for f, v in per_folder.items() if ACCEPTED[f])
+    outside = sum(v["photos"] for f, v in per_folder.items() if not ACCEPTED[f])
+    at = min(curve, key=lambda p: abs(p["threshold"] - threshold))
+    answered, hats = round(at["coverage"] * inside), round(at["outside_answered"] * outside)
+    glance, more = classify.how_sure_parts(threshold, (0.4996, 0.5), fake_model())
+    assert classify.how_sure(threshold, (0.4996, 0.5), fake_model()) == glance + classify.MORE + more
+    assert f"photos of the ten answered: <b>{round(at['coverage'] * 100)}%</b> ({answered:,} of {inside:,})" in glance
+    wrong = round(at["risk"] * answered)
+    assert (
+        f"answers to photos of the ten that are wrong: <b>{at['risk'] * 100:.1f}%</b> ({wrong:,} of {answered:,})"
+        in glance
+    )
+    shown = (
+        f"{at['outside_answered'] * 100:.0f}%"
+        if round(at["outside_answered"] * 100)
+        else f"{at['outside_answered'] * 100:.1f}%"
+    )
+    assert f"hats, shorts, skirts answered: <b>{shown}</b> ({hats:,} of {outside:,})" in glance
+    assert ("all wrongly" in glance) == bool(hats)
+    assert f"this threshold: <b>{round(threshold * 100)}%</b>" in glance
+    shown = "49.9%" if threshold > 0.4996 else "50.0%"  # under the threshold never printed as 50% (it would reach it)
+    assert f"your input (top class, with its group): <b>{shown}</b>" in glance  # as the sentence under it says
+    assert f"Your input: top class with its group {shown}" in glance
+    assert "Answering only when" in more and "Answering only when" not in glance
+    assert "Each fold model scored on photographers it never trained on" in more
+    assert "<svg" in glance and "<svg" not in more
+
+
 def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
     """Review 35a #2: the curve pools the folds' held-out photos; its shares are given with the counts they rest on
     (at 95%, one wrong answer), in docs/real-photos.md and in the How sure panel."""
@@ -1104,9 +1138,11 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
     mean = probs.max(axis=1)[named].mean()
     assert mean < right  # under-confident on its own test set: the sentence's "yet"
     sandal = REAL["cross_validation"]["footwear_answers"]["Sandal"]
-    words = " ".join(classify.how_sure_words(shipped_model).split())
+    glance, more = classify.how_sure_parts(UNSURE_BELOW, None, shipped_model)
+    words = " ".join(more.split())  # with what the figures count, under the chart (the slider's text stays short)
+    assert "softmax outputs" not in glance + classify.how_sure_words(shipped_model)
     assert (
-        f"The percentages are the network's softmax outputs, not measured chances: on Fashion-MNIST's {len(labels):,} "
+        f"<p>The percentages are the network's softmax outputs, not measured chances: on Fashion-MNIST's {len(labels):,} "
         f"test images (one pass), its {named.sum():,} answers naming a class at {UNSURE_BELOW:.0%} or more score "
         f"{mean:.1%} on average yet are right {right:.1%} of the time, so there they understate how often the answer "
         "is right. On new people's photos in cross-validation, sure “Sandal” answers were nearly always shoes "
@@ -1114,7 +1150,9 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
         f"({sandal['as']['sandal'] / sandal['answers']:.0%}, by one person's labels), so there the percentages of "
         f"“Sandal” answers at {UNSURE_BELOW:.0%} or more overstate the chance of a sandal."
     ) in words
-    assert "softmax outputs" not in classify.how_sure_words(fake_model())  # no stored logits: nothing measured
+    assert "softmax outputs" not in classify.how_sure(
+        UNSURE_BELOW, None, fake_model()
+    )  # no stored logits: nothing measured
 
 
 def test_the_table_says_when_the_unlike_rule_did_no_better_than_a_raised_threshold():
