@@ -1279,7 +1279,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 "threshold)."
             )
         yours += "</p>"
-    return f"<div class='how-sure'>{chart}{read_at}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
+    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, at, inside)}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
 
 
 MORE = "<!-- more -->"  # how_sure's seam: above it what the slider changes at a glance, below it the full record
@@ -1290,6 +1290,23 @@ def how_sure_parts(threshold: float, score: Score, model: LoadedModel) -> tuple[
     were measured (the tab shows the second in an accordion of its own, which stays open as the slider moves)."""
     glance, _, more = how_sure(threshold, score, model).partition(MORE)
     return glance, more
+
+
+def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None) -> str:
+    """What "Not sure" withheld at one point AT of the curve: of the photos of the ten left unanswered, how many had a
+    top class the mapping accepts (``read_as``: every held-out photo's top class, counted before "Not sure";
+    right answers given = answered - wrong). "" without the counts (issue 24: what "Not sure" costs)."""
+    read = cv.get("read_as")
+    if not (read and answered and inside):
+        return ""
+    right_top = sum(n for f, counts in read.items() for c, n in counts.items() if CLASS_NAMES.index(c) in ACCEPTED[f])
+    withheld = right_top - (answered - round(at["risk"] * answered))
+    if answered == inside:
+        return "<p>What “Not sure” cost here: nothing; every photo of the ten was answered.</p>"
+    return (
+        f"<p>What “Not sure” cost here: {inside - answered:,} photos of the ten left unanswered, {withheld:,} of them "
+        f"with a right top class ({withheld / (inside - answered):.0%}).</p>"
+    )
 
 
 def _score_shown(top: float, threshold: float) -> str:

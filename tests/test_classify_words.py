@@ -730,6 +730,38 @@ def test_the_charts_key_reads_its_three_lines_at_the_threshold_and_the_rest_wait
     assert "<svg" in glance and "<svg" not in more
 
 
+@pytest.mark.parametrize("threshold", [0.1, 0.4, 0.7, 0.95])
+def test_the_panel_says_what_not_sure_cost_in_right_top_classes_left_unanswered(threshold):
+    """Issue 24 asks what "Not sure" costs: the photos of the ten it left unanswered whose top class was right,
+    counted here from the folds' top classes (read_as, before "Not sure") less the right answers the curve gave."""
+    cv = REAL["cross_validation"]
+    per_folder = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    inside = sum(v["photos"] for f, v in per_folder.items() if ACCEPTED[f])
+    at = min(cv["risk_coverage"], key=lambda p: abs(p["threshold"] - threshold))
+    answered = round(at["coverage"] * inside)
+    right_answers = answered - round(at["risk"] * answered)
+    right_top = sum(
+        n
+        for folder, read in cv["read_as"].items()
+        for name, n in read.items()
+        if CLASS_NAMES.index(name) in ACCEPTED[folder]
+    )
+    assert sum(sum(read.values()) for read in cv["read_as"].values()) == inside  # one top class per photo of the ten
+    unanswered, withheld = inside - answered, right_top - right_answers
+    assert 0 <= withheld <= unanswered  # the two records are of the same photos
+    glance = classify.how_sure_parts(threshold, None, fake_model())[0]
+    assert (
+        f"What “Not sure” cost here: {unanswered:,} photos of the ten left unanswered, {withheld:,} of them with a right "
+        f"top class ({round(100 * withheld / unanswered)}%)."
+    ) in glance
+    everything = copy.deepcopy(REAL)
+    for point in everything["cross_validation"]["risk_coverage"]:
+        point["coverage"] = 1.0
+    assert "nothing; every photo of the ten was answered" in classify.how_sure(
+        threshold, None, fake_model(real=everything)
+    )
+
+
 def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
     """Review 35a #2: the curve pools the folds' held-out photos; its shares are given with the counts they rest on
     (at 95%, one wrong answer), in docs/real-photos.md and in the How sure panel."""
