@@ -1379,10 +1379,13 @@ def how_sure_words(model: LoadedModel) -> str:
         + " So the slider has nothing to show here."
     )
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
-lawn still gets a "best" class. So the app answers only when the top class, counted with the other classes of its
+lawn still gets a "best" class.
+
+So the app answers only when the top class, counted with the other classes of its
 group ({_groups_named()}), reaches the threshold{unlike}, and it finds one clear object. A photo it finds 45% Sneaker and 40% Sandal (at least 85% footwear)
-is answered "Footwear, most likely Sneaker". {slider}
-The app itself keeps {UNSURE_BELOW:.0%}."""
+is answered "Footwear, most likely Sneaker".
+
+{slider} The app itself keeps {UNSURE_BELOW:.0%}."""
 
 
 def warm_up(model: LoadedModel) -> None:

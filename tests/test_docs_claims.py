@@ -310,13 +310,12 @@ def test_the_readme_names_what_computes_its_smaller_figures():
 
     readme = _readme()
     best, share = best_constant(REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"])
-    # review 140 #17: "the best single answer" sits beside the answer it names, not after the closing bracket
+    # reviews 140 #17, 141: "the best single answer" inside the bracket, beside the answer it names
     assert (
-        f"answering {CLASS_NAMES[best]} for every photo would score {share:.1%} under the same mapping), "
-        f"{CLASS_NAMES[best]} being the best single answer (`model/real_photos.py`, `best_constant`; Classify and "
-        "Improving it show it)" in readme
+        f"answering {CLASS_NAMES[best]}, the best single answer, for every photo would score {share:.1%} under the same "
+        "mapping: `model/real_photos.py`, `best_constant`, shown in Classify and Improving it);" in readme
     )
-    assert "under the same mapping), the best single answer" not in readme
+    assert "under the same mapping), " not in readme
     assert "or, to the network, the photo is more unusual" in readme
     assert "or to the network, the photo is" not in readme
     assert (
