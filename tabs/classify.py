@@ -147,7 +147,9 @@ def _verdict(
             "guess, "
             f"{CLASS_NAMES[best]}, gets {_below(probs[best])}{_label_rounds(probs[best])}"
             + (f", and its group ({_group_named(group)}) {_below(together)} together" if group else "")
-            + f", under the {UNSURE_BELOW:.0%} the app asks for. It may be one of the ten "
+            + f", under the {UNSURE_BELOW:.0%} the app asks for."
+            + _other_group(probs, group)
+            + " It may be one of the ten "
             # review 61a #1: ordinary photos of the ten get here too, split between classes of different groups
             "that the model splits between classes that share no group, such as a coat and a dress (its best guess can "
             "still be right), a garment outside "
@@ -175,6 +177,19 @@ def _verdict(
         + f"). The group reaches the {UNSURE_BELOW:.0%} the app asks for; no one class does, so read the class as a guess."
         + how_often
     )
+
+
+def _other_group(probs: np.ndarray, group: str | None) -> str:
+    """Where a group other than the top class's reaches the threshold (Dress 26% above Sandal, Sneaker and Ankle boot
+    at 74% together), that the rule reads only the top class's group (review 138 #15); "" otherwise."""
+    for other, members in GROUPS.items():
+        together = float(sum(probs[CLASS_NAMES.index(c)] for c in members))
+        if other != group and together >= UNSURE_BELOW:
+            return (
+                f" ({other[0].upper()}{other[1:]} together reaches {percent(together, 1)}, but the rule reads only the "
+                "top class's group.)"
+            )
+    return ""
 
 
 def _groups_named() -> str:

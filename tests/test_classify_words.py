@@ -205,6 +205,24 @@ def test_not_sure_says_which_reason():
     assert classify._verdict(sure, found, unusual=0.0).startswith("**Dress**")
 
 
+def test_not_sure_says_when_another_group_than_the_top_classs_reaches_the_line():
+    """Review 138 #15: Dress on top at 26%, the three shoes 74% together: "Not sure", because the rule reads only the
+    top class's group, which the learner sees said beside the Top 3 box's three shoes."""
+    from model import preprocess as pp
+
+    found = pp.Preprocessed(np.zeros((28, 28), np.uint8), has_object=True)
+    probs = np.zeros(10)
+    for name, p in (("Dress", 0.26), ("Sandal", 0.25), ("Sneaker", 0.245), ("Ankle boot", 0.245)):
+        probs[CLASS_NAMES.index(name)] = p
+    words = classify._verdict(probs, found, unusual=0.0)
+    assert words.startswith("**Not sure: no class is likely enough.**")
+    assert "(Footwear together reaches 74.0%, but the rule reads only the top class's group.)" in words
+    spread = np.zeros(10)
+    for name, p in (("Dress", 0.26), ("Sandal", 0.25), ("Sneaker", 0.245), ("Trouser", 0.245)):
+        spread[CLASS_NAMES.index(name)] = p
+    assert "reads only the top class's group" not in classify._verdict(spread, found, unusual=0.0)  # 49.5% footwear
+
+
 def test_the_readme_quotes_the_photo_scores_beside_a_constant_answer():
     """The Fashion-MNIST-only model's photos-right share beside always answering T-shirt/top, by the same mapping."""
     readme = " ".join((SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8").split())
