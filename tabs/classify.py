@@ -363,6 +363,8 @@ def _flagged(model: LoadedModel) -> float | None:
 def _share_below(share: float) -> str:
     """A share rounded down to a tenth of a percent: more unusual than 99.97% of photos is not "than 100%" of them,
     and one at 99.7% is not "99%" beside a 99.5% line."""
+    if 0 < share - UNLIKE_ABOVE < 0.001:  # "99.5%" beside "above 99.5%": a hundredth more (review 143 #8)
+        return f"{np.floor(round(share * 10000, 6)) / 100:.5g}%"
     return f"{np.floor(round(share * 1000, 6)) / 10:.4g}%"
 
 
@@ -1053,7 +1055,7 @@ def _chosen_on(results: dict) -> str:
     if not chosen:
         return ""
     nested = _nested(results, short=True) if threshold else ""  # the check is of the thresholds' choice
-    return f", on the folds {and_list(chosen)} {_were(chosen)} chosen on, so likely optimistic" + (
+    return f". But the same folds were used to choose {and_list(chosen)}, so these figures are likely optimistic" + (
         nested or ", by an amount not measured"
     )
 
@@ -1166,7 +1168,9 @@ def _curve_rules(cv: dict, model: LoadedModel) -> str:
     if not cv.get("has_unlike_score"):
         return ", by the probability rule alone"
     if model.feature_distance is not None:
-        return ", with both of the app's rules"
+        return (
+            ", with the app's two “Not sure” rules, on probability and on unusualness (not its “no clear object” check)"
+        )
     return (
         ", with both “Not sure” rules, though this model has no “unlike” score, so the app here applies the "
         "probability rule alone"
@@ -1211,7 +1215,9 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     readings["this threshold"] = f"<b>{threshold:.0%}</b>"
     if score is not None:
         marks["your input (top class, with its group)"] = (score[0], "#dc2626")
-        readings["your input (top class, with its group)"] = f"<b>{_score_shown(score[0], threshold)}</b>"
+        readings["your input (top class, with its group)"] = f"<b>{_score_shown(score[0], threshold)}</b>" + (
+            " (“Not sure” whatever the threshold: features too unusual)" if score[1] > UNLIKE_ABOVE else ""
+        )
     chart = line_chart_svg(
         [p["threshold"] for p in curve],
         {
@@ -1225,8 +1231,15 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         readings,
     )
     read_at = (
-        f"<p class='caption'>The three lines are read at this threshold, on photos by photographers the {cv['folds']} "
-        f"fold models never trained on (the {cv['folds']} folds' held-out photos pooled).</p>"
+        "<p class='caption'>The first three figures are where the solid curves cross the black dashed line: each "
+        f"photo scored by the one of the {cv['folds']} fold models that never trained on its photographer, the "
+        f"{cv['folds']} folds pooled. A group answer counts by the class it names."
+        + (
+            " The red dashed line is your input's score from the app's own model, which trained on all of these photos."
+            if score is not None
+            else ""
+        )
+        + "</p>"
     )
     unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
     also = (  # the curve counts both rules: at 10% the probability rule turns nothing away (review 35a #1)
@@ -1247,7 +1260,9 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         f"fine-tuned by {_recipe(cv, model.metrics.get('real_photos') or {})}, answered <b>{at['coverage']:.0%}</b> of "
         f"new photographers' photos whose garment is one of the ten, and <b>{at['risk']:.1%}</b> "
         f"of those answers were wrong{counted} by the app's mapping, which accepts more than one class for {lenient_kinds()}"
-        + (" (the table below)" if _has_table(model) else "")  # review 76a #2: only where it is built
+        + (
+            " (the table in “Real photos vs Fashion-MNIST” below)" if _has_table(model) else ""
+        )  # review 76a #2: only where it is built
         + "."
         + _wrong_by_kind(cv, threshold, at, answered)
         + (  # a share under half a percent keeps its decimal; none is said as none (review 106a #5)
@@ -1257,7 +1272,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
             else f" They answered none of the hats, shorts and skirts from new photographers ({_pooled(cv)})."
         )
         # the caveats in a paragraph of their own: one block of text is hard to read on a phone (review 138)
-        + "</p><p>Each fold model scored on photographers it never trained on"
+        + "</p><p>Each fold model was scored on photographers it never trained on"
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)
@@ -1294,7 +1309,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 "threshold)."
             )
         yours += "</p>"
-    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, at, inside)}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
+    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, threshold, answered, at, inside)}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
 
 
 MORE = "<!-- more -->"  # how_sure's seam: above it what the slider changes at a glance, below it the full record
@@ -1307,7 +1322,7 @@ def how_sure_parts(threshold: float, score: Score, model: LoadedModel) -> tuple[
     return glance, more
 
 
-def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None) -> str:
+def _not_sure_cost(cv: dict, threshold: float, answered: int | None, at: dict, inside: int | None) -> str:
     """What "Not sure" withheld at one point AT of the curve: of the photos of the ten left unanswered, how many had a
     top class the mapping accepts (``read_as``: every held-out photo's top class, counted before "Not sure";
     right answers given = answered - wrong). "" without the counts (issue 24: what "Not sure" costs)."""
@@ -1317,10 +1332,14 @@ def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None)
     right_top = sum(n for f, counts in read.items() for c, n in counts.items() if CLASS_NAMES.index(c) in ACCEPTED[f])
     withheld = right_top - (answered - round(at["risk"] * answered))
     if answered == inside:
-        return "<p>What “Not sure” cost here: nothing; every photo of the ten was answered.</p>"
+        return "<p>What “Not sure” did here: nothing; every photo of the ten was answered.</p>"
+    unanswered = inside - answered
     return (
-        f"<p>What “Not sure” cost here: {inside - answered:,} photos of the ten left unanswered, {withheld:,} of them "
-        f"with a right top class ({withheld / (inside - answered):.0%}).</p>"
+        f"<p>What “Not sure” did here: of the {unanswered:,} photos of the ten it left unanswered, {withheld:,} "
+        f"({withheld / unanswered:.0%}) would have been right answers and {unanswered - withheld:,} "
+        f"({(unanswered - withheld) / unanswered:.0%}) wrong ones, against {at['risk']:.1%} wrong among the answers it "
+        "gave" + ("; at this threshold only the “unlike” rule holds photos back" if threshold <= 0.1 else "") + ".</p>"
+        # a group's probability is at least its top class's, at least 10%: there only the "unlike" rule holds back
     )
 
 
@@ -1367,7 +1386,8 @@ def _scores_not_chances(model: LoadedModel) -> str:
         else ""
     )
     return (
-        f" The percentages are the network's softmax outputs, not measured chances: on Fashion-MNIST's "
+        " The network's own percentages (the x axis, the threshold, your input's score, the Top 3 box) are softmax "
+        "outputs, not measured chances; the shares above are counts of photos. On Fashion-MNIST's "
         f"{record['images']:,} test images (one pass), its {n:,} answers naming a class at {UNSURE_BELOW:.0%} or more "
         f"score {mean:.1%} on average yet are right {right / n:.1%} of the time, so there they {under} how often the "
         f"answer is right{shoes}."
@@ -1383,7 +1403,9 @@ def how_sure_words(model: LoadedModel) -> str:
         else ""
     )
     slider = (
-        "Move the slider to see, on photos the fold models never saw, what another threshold would do: higher never "
+        "Move the slider to see, on photos by people the models measuring it never saw (three copies of the model, "
+        "the “fold models”, each fine-tuned without a third of the photographers and tested on that third), what "
+        "another threshold would do: higher never "
         "adds a wrong answer and never answers more photos, but the share of answers that are wrong need not fall "
         "at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
@@ -1393,12 +1415,18 @@ def how_sure_words(model: LoadedModel) -> str:
         )
         + " So the slider has nothing to show here."
     )
+    scores = (  # where the measurement is, below the chart (_scores_not_chances)
+        " These percentages are the network's scores, not measured chances (see “What these figures count” under the "
+        "chart)."
+        if _scores_not_chances(model)
+        else ""
+    )
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a
 lawn still gets a "best" class.
 
 So the app answers only when the top class, counted with the other classes of its
 group ({_groups_named()}), reaches the threshold{unlike}, and it finds one clear object. A photo it finds 45% Sneaker and 40% Sandal (at least 85% footwear)
-is answered "Footwear, most likely Sneaker".
+is answered "Footwear, most likely Sneaker".{scores}
 
 {slider} The app itself keeps {UNSURE_BELOW:.0%}."""
 

@@ -253,7 +253,7 @@ def test_the_how_sure_chart_is_named_for_what_it_plots():
     assert lenient == ["longsleeve", "shirt", "shoes"]
     assert (
         "the 3 folds' held-out photos pooled) by the app's mapping, which accepts more than one class for shirts, "
-        "long-sleeved tops and shoes (the table below)" in " ".join(html.split())
+        "long-sleeved tops and shoes (the table in “Real photos vs Fashion-MNIST” below)" in " ".join(html.split())
     )
     assert f"all wrongly, which that {at['risk']:.1%} does not count." in " ".join(html.split())
 
@@ -525,7 +525,7 @@ def test_the_third_row_says_it_answers_as_classify_does():
         f"fold models' top class is right for {_pm(one)} in one pass and {_pm(mirror)} with the mirror image alone)"
     ) in words
     html = classify.how_sure(UNSURE_BELOW, None, fake_model())
-    assert "with both of the app's rules" in html and "probability rule alone" not in html
+    assert "with the app's two “Not sure” rules" in html and "probability rule alone" not in html
 
 
 def test_the_training_description_follows_what_metrics_json_records():
@@ -653,8 +653,8 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     nested, app = grid["right_and_sure"]["mean"], grid["at_app"]["right_and_sure"]["mean"]
     assert nested < app  # nesting costs answers: "likely optimistic" holds for what the panel counts
     caveat = (
-        ", on the folds the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes, the turned "
-        "views and both thresholds were chosen on, so likely optimistic; checking only the threshold choice (each "
+        ". But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes, the turned "
+        "views and both thresholds, so these figures are likely optimistic; checking only the threshold choice (each "
         f"fold at thresholds chosen on the other folds, {3 * len(grid['folds'])} fold models), right-and-sure is "
         f"{nested:.1%} against {app:.1%} at the app's thresholds, the other choices' effect not measured; the app's "
         "own threshold is"
@@ -664,8 +664,8 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     real["unlike_rule"]["chosen"] = {"unsure_below": 0.6, "unlike_above": 0.95}  # those folds chose other thresholds
     del real["cross_validation"]["held_out_choice"]  # and no nested check recorded
     rest = (
-        ", on the folds the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes and the "
-        "turned views were chosen on, so likely optimistic, by an amount not measured;"
+        ". But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes and the "
+        "turned views, so these figures are likely optimistic, by an amount not measured;"
     )
     assert rest in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))  # 28a #3: still chosen there
     assert "both thresholds" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
@@ -745,7 +745,7 @@ def test_the_charts_key_reads_its_three_lines_at_the_threshold_and_the_rest_wait
     assert f"your input (top class, with its group): <b>{shown}</b>" in glance  # as the sentence under it says
     assert f"Your input: top class with its group {shown}" in glance
     assert "Answering only when" in more and "Answering only when" not in glance
-    assert "Each fold model scored on photographers it never trained on" in more
+    assert "Each fold model was scored on photographers it never trained on" in more
     assert "<svg" in glance and "<svg" not in more
 
 
@@ -770,15 +770,31 @@ def test_the_panel_says_what_not_sure_cost_in_right_top_classes_left_unanswered(
     assert 0 <= withheld <= unanswered  # the two records are of the same photos
     glance = classify.how_sure_parts(threshold, None, fake_model())[0]
     assert (
-        f"What “Not sure” cost here: {unanswered:,} photos of the ten left unanswered, {withheld:,} of them with a right "
-        f"top class ({round(100 * withheld / unanswered)}%)."
+        f"What “Not sure” did here: of the {unanswered:,} photos of the ten it left unanswered, {withheld:,} "
+        f"({round(100 * withheld / unanswered)}%) would have been right answers and {unanswered - withheld:,} "
+        f"({round(100 * (unanswered - withheld) / unanswered)}%) wrong ones, against {at['risk'] * 100:.1f}% wrong "
+        "among the answers it gave"
     ) in glance
+    # at the slider's foot a group's probability (at least its top class's, at least 10%) always reaches it
+    assert ("at this threshold only the “unlike” rule holds photos back" in glance) == (threshold <= 0.1)
     everything = copy.deepcopy(REAL)
     for point in everything["cross_validation"]["risk_coverage"]:
         point["coverage"] = 1.0
-    assert "nothing; every photo of the ten was answered" in classify.how_sure(
+    assert "What “Not sure” did here: nothing; every photo of the ten was answered." in classify.how_sure(
         threshold, None, fake_model(real=everything)
     )
+
+
+def test_the_keys_input_entry_says_when_the_unlike_rule_holds_it_back_and_never_shows_the_line_as_its_share():
+    """Review 143 #7, #8: a red line right of the threshold still reads "Not sure" where its features are too unusual;
+    a share just past the "unlike" line is not printed as the line itself."""
+    unlike = UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 10  # just past the line: 99.55% for a 99.5% line
+    glance = classify.how_sure_parts(0.4, (0.573, unlike), fake_model())[0]
+    assert "<b>57.3%</b> (“Not sure” whatever the threshold: features too unusual)" in glance
+    assert "features too unusual" not in classify.how_sure_parts(0.4, (0.573, 0.5), fake_model())[0]
+    line = f"{UNLIKE_ABOVE * 100:.4g}%"
+    assert f"more than those of {line} of the photos" not in glance  # would read "99.5% ... (above 99.5% ...)"
+    assert f"more than those of {np.floor(unlike * 10000) / 100:.5g}% of the photos" in glance
 
 
 def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
@@ -1168,7 +1184,7 @@ def test_the_panel_splits_the_wrong_answers_into_group_and_class_answers():
     elsewhere += sum(a["as"].get(f, 0) for a in foot for f in ("t-shirt", "outwear", "shirt", "longsleeve"))
     html = " ".join(classify.how_sure(UNSURE_BELOW, None, fake_model()).split())
     assert (
-        f"(the table below). Of the {wrong:,}, {group_wrong:,} were group answers, scored by the class they name: "
+        f"(the table in “Real photos vs Fashion-MNIST” below). Of the {wrong:,}, {group_wrong:,} were group answers, scored by the class they name: "
         f"wrong {group_wrong:,} times in the {group:,} group answers to photos of the ten ({group_wrong / group:.1%}). "
         f"Of those, {group_wrong - elsewhere:,} named the right group and a wrong class (a coat answered “Upper-body garment, most likely T-shirt/top”), and "
         f"{elsewhere:,} named a group the garment is not in. Answers naming one class were wrong "
@@ -1193,7 +1209,9 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
     words = " ".join(more.split())  # with what the figures count, under the chart (the slider's text stays short)
     assert "softmax outputs" not in glance + classify.how_sure_words(shipped_model)
     assert (
-        f"<p>The percentages are the network's softmax outputs, not measured chances: on Fashion-MNIST's {len(labels):,} "
+        "<p>The network's own percentages (the x axis, the threshold, your input's score, the Top 3 box) are softmax "
+        "outputs, not measured chances; the shares above are counts of photos. "
+        f"On Fashion-MNIST's {len(labels):,} "
         f"test images (one pass), its {named.sum():,} answers naming a class at {UNSURE_BELOW:.0%} or more score "
         f"{mean:.1%} on average yet are right {right:.1%} of the time, so there they understate how often the answer "
         "is right. On new people's photos in cross-validation, sure “Sandal” answers were nearly always shoes "

@@ -303,9 +303,14 @@ def test_the_thresholds_sentence_has_a_branch_for_each_case():
 @pytest.mark.parametrize(
     "has_score, distance, expected",
     [
-        (True, True, ", with both of the app's rules, on the folds the “unlike” rule's score, the fine-tune recipe"),
+        (
+            True,
+            True,
+            ", with the app's two “Not sure” rules, on probability and on unusualness (not its “no clear object” "
+            "check). But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe",
+        ),
         (True, False, "with both “Not sure” rules, though this model has no “unlike” score, so the app here applies"),
-        (False, True, ", by the probability rule alone, on the folds the fine-tune recipe"),
+        (False, True, ", by the probability rule alone. But the same folds were used to choose the fine-tune recipe"),
     ],
 )
 def test_the_curve_says_both_of_the_apps_rules_only_when_the_app_applies_both(has_score, distance, expected):
@@ -313,7 +318,7 @@ def test_the_curve_says_both_of_the_apps_rules_only_when_the_app_applies_both(ha
     real["cross_validation"]["has_unlike_score"] = has_score
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real, distance=distance))
     assert expected in html
-    assert ("both of the app's rules" in html) == (has_score and distance)
+    assert ("the app's two “Not sure” rules" in html) == (has_score and distance)
 
 
 @pytest.mark.parametrize("mirrored", [True, False])
@@ -328,9 +333,9 @@ def test_a_one_pass_curve_says_so_beside_a_mirror_averaged_mark(mirrored, monkey
     html = classify.how_sure(UNSURE_BELOW, (0.7, 0.2), fake_model(real=real))
     assert TEST_TIME_FLIP  # the shipped app averages: the one-pass curve is said where it was not averaged
     flat = " ".join(html.split())
-    assert (f"chosen on, so likely optimistic, by an amount not measured{one_pass}; the app's own" in flat) == (
-        not mirrored
-    )  # after what the folds chose: the mirror average is not among it here (review 51a #2)
+    assert (
+        f", so these figures are likely optimistic, by an amount not measured{one_pass}; the app's own" in flat
+    ) == (not mirrored)  # after what the folds chose: the mirror average is not among it here (review 51a #2)
     monkeypatch.setattr(classify, "TEST_TIME_FLIP", False)  # Classify answering in one pass too: nothing to say
     assert "each photo in one pass" not in classify.how_sure(UNSURE_BELOW, (0.7, 0.2), fake_model(real=real))
 
@@ -573,8 +578,8 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
     )
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     assert (
-        ", on the folds the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes and the "
-        "turned views were chosen on, so likely "
+        ". But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes and the "
+        "turned views, so these figures are likely "
         "optimistic, by an amount not measured" in html
     )
     one = copy.deepcopy(real)
@@ -585,8 +590,8 @@ def test_the_optimism_caveat_stays_when_the_folds_chose_other_thresholds():
         "its numbers are likely optimistic, by an amount not measured."
     )
     assert (
-        ", on the folds the “unlike” rule's score, the groups of look-alike classes and the turned views were chosen "
-        "on, so likely" in classify.how_sure(0.4, None, fake_model(real=one))
+        ". But the same folds were used to choose the “unlike” rule's score, the groups of look-alike classes and the turned views, so these "
+        "figures are likely" in classify.how_sure(0.4, None, fake_model(real=one))
     )
     none = copy.deepcopy(one)
     del none["test_time_flip"], none["unlike_rule"]["second_rule_scores"]  # nothing else chosen on these folds
@@ -666,7 +671,10 @@ def test_no_object_advice_fits_the_input():
 
 def test_the_how_sure_lead_promises_the_slider_only_with_cross_validated_results():
     words = _flat(classify.how_sure_words(fake_model()))
-    assert "Move the slider to see, on photos the fold models never saw" in words
+    assert (
+        "Move the slider to see, on photos by people the models measuring it never saw (three copies of the model, "
+        "the “fold models”, each fine-tuned without a third of the photographers and tested on that third)" in words
+    )
     bare = fake_model(real={k: v for k, v in REAL.items() if k != "cross_validation"})
     words = _flat(classify.how_sure_words(bare))
     assert "fold models" not in words and "Move the slider" not in words
@@ -754,7 +762,7 @@ def test_folds_without_features_chose_only_the_probability_threshold():
         real["cross_validation"]["chosen"] = {"unsure_below": UNSURE_BELOW, "unlike_above": cut}
         html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
         assert (
-            ", on the folds the fine-tune recipe, the groups of look-alike classes, the turned views and the probability threshold were chosen on, so "
+            ". But the same folds were used to choose the fine-tune recipe, the groups of look-alike classes, the turned views and the probability threshold, so these figures are "
             "likely optimistic, by an amount not measured" in html
         )
         assert "both thresholds" not in html
@@ -766,13 +774,14 @@ def test_folds_without_features_chose_only_the_probability_threshold():
         )
     alone = copy.deepcopy(real)
     del alone["test_time_flip"], alone["recipe_choice"], alone["cross_validation"]["groupings"]
-    assert ", on the folds the probability threshold was chosen on, so likely" in classify.how_sure(
-        UNSURE_BELOW, None, fake_model(real=alone)
+    assert (
+        ". But the same folds were used to choose the probability threshold, so these figures are likely"
+        in classify.how_sure(UNSURE_BELOW, None, fake_model(real=alone))
     )
     real["cross_validation"]["chosen"] = {"unsure_below": UNSURE_BELOW + 0.1, "unlike_above": UNLIKE_ABOVE}
     html = classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
     assert (
-        ", on the folds the fine-tune recipe, the groups of look-alike classes and the turned views were chosen on, so"
+        ". But the same folds were used to choose the fine-tune recipe, the groups of look-alike classes and the turned views, so these figures"
         in html
     )
 
@@ -1000,9 +1009,11 @@ def test_the_table_is_built_only_for_a_model_fine_tuned_on_the_photos():
     these photos, so it cannot be scored on them", nor given a fine-tune's details from the code's defaults."""
     none = {k: v for k, v in METRICS.items() if k != "real_photos"}
     assert classify.real_photo_table(fake_model(metrics=none)) == ""
-    assert "(the table below)" not in classify.how_sure(UNSURE_BELOW, None, fake_model(metrics=none))
+    assert "(the table in “Real photos vs Fashion-MNIST” below)" not in classify.how_sure(
+        UNSURE_BELOW, None, fake_model(metrics=none)
+    )
     assert " ;" not in classify.how_sure(UNSURE_BELOW, None, fake_model(metrics=none))  # no space left before it
-    assert "(the table below)" in classify.how_sure(UNSURE_BELOW, None, fake_model())
+    assert "(the table in “Real photos vs Fashion-MNIST” below)" in classify.how_sure(UNSURE_BELOW, None, fake_model())
 
 
 def test_the_generated_kinds_are_said_to_be_all_the_apps_only_where_its_fine_tune_recorded_them():
