@@ -1404,10 +1404,9 @@ def how_sure_words(model: LoadedModel) -> str:
     )
     slider = (
         "Move the slider to see, on photos by people the models measuring it never saw (three copies of the model, "
-        "the “fold models”, each fine-tuned without a third of the photographers and tested on that third), what "
-        "another threshold would do: higher never "
-        "adds a wrong answer and never answers more photos, but the share of answers that are wrong need not fall "
-        "at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
+        "the “fold models”, each fine-tuned without a third of the photos, whole photographers at a time, and tested "
+        "on that third), what another threshold would do: higher never adds a wrong answer and never answers more "
+        "photos, but the share of answers that are wrong need not fall at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
         else (
             stale_real_photos(model)

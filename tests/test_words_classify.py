@@ -673,7 +673,8 @@ def test_the_how_sure_lead_promises_the_slider_only_with_cross_validated_results
     words = _flat(classify.how_sure_words(fake_model()))
     assert (
         "Move the slider to see, on photos by people the models measuring it never saw (three copies of the model, "
-        "the “fold models”, each fine-tuned without a third of the photographers and tested on that third)" in words
+        "the “fold models”, each fine-tuned without a third of the photos, whole photographers at a time, and tested on that third)"
+        in words
     )
     bare = fake_model(real={k: v for k, v in REAL.items() if k != "cross_validation"})
     words = _flat(classify.how_sure_words(bare))
