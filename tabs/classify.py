@@ -181,13 +181,20 @@ def _verdict(
 
 def _other_group(probs: np.ndarray, group: str | None) -> str:
     """Where a group other than the top class's reaches the threshold (Dress 26% above Sandal, Sneaker and Ankle boot
-    at 74% together), that the rule reads only the top class's group (review 138 #15); "" otherwise."""
+    at 74% together), that the app adds up only the top class's own group (reviews 138 #15, 144 #4); "" otherwise."""
     for other, members in GROUPS.items():
         together = float(sum(probs[CLASS_NAMES.index(c)] for c in members))
         if other != group and together >= UNSURE_BELOW:
+            named = _PLURAL.get(other, other)
             return (
-                f" ({other[0].upper()}{other[1:]} together reaches {percent(together, 1)}, but the rule reads only the "
-                "top class's group.)"
+                f" ({named[0].upper()}{named[1:]} ({_group_words(other)}) together reach {percent(together, 1)}, but "
+                "the app adds up only the top class's own group"
+                + (
+                    f", and {CLASS_NAMES[int(probs.argmax())]} counts alone"
+                    if group is None
+                    else f", {_PLURAL.get(group, group)}"
+                )
+                + ".)"
             )
     return ""
 
@@ -364,7 +371,7 @@ def _share_below(share: float) -> str:
     """A share rounded down to a tenth of a percent: more unusual than 99.97% of photos is not "than 100%" of them,
     and one at 99.7% is not "99%" beside a 99.5% line."""
     if 0 < share - UNLIKE_ABOVE < 0.001:  # "99.5%" beside "above 99.5%": a hundredth more (review 143 #8)
-        return f"{np.floor(round(share * 10000, 6)) / 100:.5g}%"
+        return f"{np.floor(round(share * 100000, 6)) / 1000:.3f}%"  # 2618/2631: "99.505%" (review 144 #1)
     return f"{np.floor(round(share * 1000, 6)) / 10:.4g}%"
 
 
@@ -1018,8 +1025,8 @@ def _nested(results: dict, short: bool = False) -> str:
     if short:
         return (
             f"; checking only the threshold choice (each fold at thresholds chosen on the other folds, {models} fold "
-            f"models), right-and-sure is {nested:.1%} against {app:.1%} at the app's thresholds, the other choices' "
-            "effect not measured"
+            f"models), the share right and not “Not sure” is {nested:.1%} against {app:.1%} at the app's thresholds; "
+            "the other choices' effect was not measured"
         )
     higher = all(pairs[k][0] > pairs[k][1] for k in ("unsure_outside", "unsure_unseen_garment"))
     return (
@@ -1231,11 +1238,13 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         readings,
     )
     read_at = (
-        "<p class='caption'>The first three figures are where the solid curves cross the black dashed line: each "
+        "<p class='caption'>The key's first three values are where the solid curves cross the black dashed line: each "
         f"photo scored by the one of the {cv['folds']} fold models that never trained on its photographer, the "
         f"{cv['folds']} folds pooled. A group answer counts by the class it names."
         + (
-            " The red dashed line is your input's score from the app's own model, which trained on all of these photos."
+            " The red dashed line is your input's score, from the app's own model: a threshold at or left of it would "
+            "answer your input (unless the “unlike” rule holds it back). That model trained on all of these photos, "
+            "more than any fold model, so read your input against the curves as a rough guide."
             if score is not None
             else ""
         )
@@ -1276,7 +1285,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)
-        + f"; the app's own threshold is {UNSURE_BELOW:.0%}."
+        + f". The app's own threshold is {UNSURE_BELOW:.0%}."
         + _held_back(model)
         + "</p>"
         + (f"<p>{_scores_not_chances(model).strip()}</p>" if _scores_not_chances(model) else "")
@@ -1309,7 +1318,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 "threshold)."
             )
         yours += "</p>"
-    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, threshold, answered, at, inside)}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
+    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, at, inside)}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
 
 
 MORE = "<!-- more -->"  # how_sure's seam: above it what the slider changes at a glance, below it the full record
@@ -1322,7 +1331,7 @@ def how_sure_parts(threshold: float, score: Score, model: LoadedModel) -> tuple[
     return glance, more
 
 
-def _not_sure_cost(cv: dict, threshold: float, answered: int | None, at: dict, inside: int | None) -> str:
+def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None) -> str:
     """What "Not sure" withheld at one point AT of the curve: of the photos of the ten left unanswered, how many had a
     top class the mapping accepts (``read_as``: every held-out photo's top class, counted before "Not sure";
     right answers given = answered - wrong). "" without the counts (issue 24: what "Not sure" costs)."""
@@ -1332,14 +1341,21 @@ def _not_sure_cost(cv: dict, threshold: float, answered: int | None, at: dict, i
     right_top = sum(n for f, counts in read.items() for c, n in counts.items() if CLASS_NAMES.index(c) in ACCEPTED[f])
     withheld = right_top - (answered - round(at["risk"] * answered))
     if answered == inside:
-        return "<p>What “Not sure” did here: nothing; every photo of the ten was answered.</p>"
+        return (
+            "<p>What “Not sure” did on these photos at this threshold: nothing; the fold models answered every photo "
+            "of the ten.</p>"
+        )
     unanswered = inside - answered
+    # at the slider's foot a group's probability (at least its top class's, at least 10%) always reaches the
+    # threshold: as many answered as there is only the "unlike" rule's doing (review 144 #3: up to 17% here)
+    only_unlike = answered == round(cv["risk_coverage"][0]["coverage"] * inside)
     return (
-        f"<p>What “Not sure” did here: of the {unanswered:,} photos of the ten it left unanswered, {withheld:,} "
-        f"({withheld / unanswered:.0%}) would have been right answers and {unanswered - withheld:,} "
-        f"({(unanswered - withheld) / unanswered:.0%}) wrong ones, against {at['risk']:.1%} wrong among the answers it "
-        "gave" + ("; at this threshold only the “unlike” rule holds photos back" if threshold <= 0.1 else "") + ".</p>"
-        # a group's probability is at least its top class's, at least 10%: there only the "unlike" rule holds back
+        f"<p>What “Not sure” did on these photos at this threshold: of the {unanswered:,} photos of the ten the fold "
+        f"models left unanswered, {withheld:,} ({withheld / unanswered:.0%}) would have been right answers and "
+        f"{unanswered - withheld:,} ({(unanswered - withheld) / unanswered:.0%}) wrong ones, against {at['risk']:.1%} "
+        "wrong among the answers they gave"
+        + ("; at this threshold only the “unlike” rule holds photos of the ten back" if only_unlike else "")
+        + ".</p>"
     )
 
 
@@ -1386,8 +1402,9 @@ def _scores_not_chances(model: LoadedModel) -> str:
         else ""
     )
     return (
-        " The network's own percentages (the x axis, the threshold, your input's score, the Top 3 box) are softmax "
-        "outputs, not measured chances; the shares above are counts of photos. On Fashion-MNIST's "
+        " The network's own percentages (the answer's, the Top 3 box's, your input's score and the x axis that the "
+        "threshold is set on) are softmax outputs, or sums of them over a group, not measured chances; the shares of "
+        "photos above were measured, by counting photos. On Fashion-MNIST's "
         f"{record['images']:,} test images (one pass), its {n:,} answers naming a class at {UNSURE_BELOW:.0%} or more "
         f"score {mean:.1%} on average yet are right {right / n:.1%} of the time, so there they {under} how often the "
         f"answer is right{shoes}."
@@ -1403,10 +1420,10 @@ def how_sure_words(model: LoadedModel) -> str:
         else ""
     )
     slider = (
-        "Move the slider to see, on photos by people the models measuring it never saw (three copies of the model, "
-        "the “fold models”, each fine-tuned without a third of the photos, whole photographers at a time, and tested "
-        "on that third), what another threshold would do: higher never adds a wrong answer and never answers more "
-        "photos, but the share of answers that are wrong need not fall at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
+        "Move the slider to see what another threshold would do, measured on photos by people the measuring models "
+        "never saw: three stand-ins for the app's model (the “fold models”), each fine-tuned without a third of the "
+        "photos, whole photographers at a time, and tested on that third. Higher never adds a wrong answer and never "
+        "answers more photos, but the share of answers that are wrong need not fall at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
         else (
             stale_real_photos(model)
@@ -1415,9 +1432,9 @@ def how_sure_words(model: LoadedModel) -> str:
         + " So the slider has nothing to show here."
     )
     scores = (  # where the measurement is, below the chart (_scores_not_chances)
-        " These percentages are the network's scores, not measured chances (see “What these figures count” under the "
-        "chart)."
-        if _scores_not_chances(model)
+        " These three percentages (45%, 40%, 85%) are the network's scores, not measured chances (see “What these "
+        "figures count” under the chart)."
+        if _scores_not_chances(model) and _cv(model)  # the panel it points to is there only with the curve
         else ""
     )
     return f"""A network trained on ten classes spreads all of its probability over those ten: a hat, a face or a

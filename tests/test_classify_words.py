@@ -216,11 +216,23 @@ def test_not_sure_says_when_another_group_than_the_top_classs_reaches_the_line()
         probs[CLASS_NAMES.index(name)] = p
     words = classify._verdict(probs, found, unusual=0.0)
     assert words.startswith("**Not sure: no class is likely enough.**")
-    assert "(Footwear together reaches 74.0%, but the rule reads only the top class's group.)" in words
+    assert (
+        "(Footwear (Sandal, Sneaker and Ankle boot) together reach 74.0%, but the app adds up only the top class's own "
+        "group, and Dress counts alone.)" in words
+    )
+    upper = np.zeros(10)
+    for name, p in (("Sandal", 0.2), ("T-shirt/top", 0.19), ("Pullover", 0.19), ("Coat", 0.19), ("Shirt", 0.19)):
+        upper[CLASS_NAMES.index(name)] = p
+    assert (
+        "(Upper-body garments (T-shirt/top, Pullover, Coat and Shirt) together reach 76.0%, but the app adds up only "
+        "the top class's own group, footwear.)" in classify._verdict(upper, found, unusual=0.0)
+    )
     spread = np.zeros(10)
     for name, p in (("Dress", 0.26), ("Sandal", 0.25), ("Sneaker", 0.245), ("Trouser", 0.245)):
         spread[CLASS_NAMES.index(name)] = p
-    assert "reads only the top class's group" not in classify._verdict(spread, found, unusual=0.0)  # 49.5% footwear
+    assert "adds up only the top class's own group" not in classify._verdict(
+        spread, found, unusual=0.0
+    )  # 49.5% footwear
 
 
 def test_the_readme_quotes_the_photo_scores_beside_a_constant_answer():
@@ -655,9 +667,9 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     caveat = (
         ". But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes, the turned "
         "views and both thresholds, so these figures are likely optimistic; checking only the threshold choice (each "
-        f"fold at thresholds chosen on the other folds, {3 * len(grid['folds'])} fold models), right-and-sure is "
-        f"{nested:.1%} against {app:.1%} at the app's thresholds, the other choices' effect not measured; the app's "
-        "own threshold is"
+        f"fold at thresholds chosen on the other folds, {3 * len(grid['folds'])} fold models), the share right "
+        f"and not “Not sure” is {nested:.1%} against {app:.1%} at the app's thresholds; the other choices' effect was "
+        "not measured. The app's own threshold is"
     )
     assert caveat in classify.how_sure(UNSURE_BELOW, None, fake_model())  # the shipped branch (review 138 #1)
     real = copy.deepcopy(REAL)
@@ -665,7 +677,7 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     del real["cross_validation"]["held_out_choice"]  # and no nested check recorded
     rest = (
         ". But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes and the "
-        "turned views, so these figures are likely optimistic, by an amount not measured;"
+        "turned views, so these figures are likely optimistic, by an amount not measured."
     )
     assert rest in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))  # 28a #3: still chosen there
     assert "both thresholds" not in classify.how_sure(UNSURE_BELOW, None, fake_model(real=real))
@@ -770,31 +782,36 @@ def test_the_panel_says_what_not_sure_cost_in_right_top_classes_left_unanswered(
     assert 0 <= withheld <= unanswered  # the two records are of the same photos
     glance = classify.how_sure_parts(threshold, None, fake_model())[0]
     assert (
-        f"What “Not sure” did here: of the {unanswered:,} photos of the ten it left unanswered, {withheld:,} "
-        f"({round(100 * withheld / unanswered)}%) would have been right answers and {unanswered - withheld:,} "
-        f"({round(100 * (unanswered - withheld) / unanswered)}%) wrong ones, against {at['risk'] * 100:.1f}% wrong "
-        "among the answers it gave"
+        f"What “Not sure” did on these photos at this threshold: of the {unanswered:,} photos of the ten the fold "
+        f"models left unanswered, {withheld:,} ({round(100 * withheld / unanswered)}%) would have been right answers "
+        f"and {unanswered - withheld:,} ({round(100 * (unanswered - withheld) / unanswered)}%) wrong ones, against "
+        f"{at['risk'] * 100:.1f}% wrong among the answers they gave"
     ) in glance
     # at the slider's foot a group's probability (at least its top class's, at least 10%) always reaches it
-    assert ("at this threshold only the “unlike” rule holds photos back" in glance) == (threshold <= 0.1)
+    foot = min(cv["risk_coverage"], key=lambda p: p["threshold"])  # 10%: the probability rule holds nothing back
+    only_unlike = answered == round(foot["coverage"] * inside)  # (review 144 #3: true up to 17% on the shipped curve)
+    assert ("at this threshold only the “unlike” rule holds photos of the ten back" in glance) == only_unlike
+    assert only_unlike == (threshold <= 0.1)  # of the thresholds tried here
     everything = copy.deepcopy(REAL)
     for point in everything["cross_validation"]["risk_coverage"]:
         point["coverage"] = 1.0
-    assert "What “Not sure” did here: nothing; every photo of the ten was answered." in classify.how_sure(
-        threshold, None, fake_model(real=everything)
+    assert (
+        "What “Not sure” did on these photos at this threshold: nothing; the fold models answered every photo"
+        in classify.how_sure(threshold, None, fake_model(real=everything))
     )
 
 
 def test_the_keys_input_entry_says_when_the_unlike_rule_holds_it_back_and_never_shows_the_line_as_its_share():
     """Review 143 #7, #8: a red line right of the threshold still reads "Not sure" where its features are too unusual;
     a share just past the "unlike" line is not printed as the line itself."""
-    unlike = UNLIKE_ABOVE + (1 - UNLIKE_ABOVE) / 10  # just past the line: 99.55% for a 99.5% line
+    unlike = 2618 / 2631  # the first share the rule flags on 2,631 reference photos: 0.995059 (review 144 #1)
+    assert unlike > UNLIKE_ABOVE
     glance = classify.how_sure_parts(0.4, (0.573, unlike), fake_model())[0]
     assert "<b>57.3%</b> (“Not sure” whatever the threshold: features too unusual)" in glance
     assert "features too unusual" not in classify.how_sure_parts(0.4, (0.573, 0.5), fake_model())[0]
     line = f"{UNLIKE_ABOVE * 100:.4g}%"
     assert f"more than those of {line} of the photos" not in glance  # would read "99.5% ... (above 99.5% ...)"
-    assert f"more than those of {np.floor(unlike * 10000) / 100:.5g}% of the photos" in glance
+    assert "more than those of 99.505% of the photos" in glance
 
 
 def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
@@ -837,7 +854,7 @@ def test_the_slider_sentence_holds_on_the_shipped_curve():
     assert all(b <= a + 1e-9 for a, b in zip(wrong, wrong[1:], strict=False))
     assert any(b["risk"] > a["risk"] for a, b in zip(curve, curve[1:], strict=False))
     words = classify.how_sure_words(fake_model())
-    assert "higher never adds a wrong answer and never answers more photos" in words
+    assert "Higher never adds a wrong answer and never answers more photos" in words
     assert "need not fall at every step" in words and "fewer wrong answers" not in words
 
 
@@ -1209,8 +1226,9 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
     words = " ".join(more.split())  # with what the figures count, under the chart (the slider's text stays short)
     assert "softmax outputs" not in glance + classify.how_sure_words(shipped_model)
     assert (
-        "<p>The network's own percentages (the x axis, the threshold, your input's score, the Top 3 box) are softmax "
-        "outputs, not measured chances; the shares above are counts of photos. "
+        "<p>The network's own percentages (the answer's, the Top 3 box's, your input's score and the x axis that the "
+        "threshold is set on) are softmax outputs, or sums of them over a group, not measured chances; the shares of "
+        "photos above were measured, by counting photos. "
         f"On Fashion-MNIST's {len(labels):,} "
         f"test images (one pass), its {named.sum():,} answers naming a class at {UNSURE_BELOW:.0%} or more score "
         f"{mean:.1%} on average yet are right {right:.1%} of the time, so there they understate how often the answer "
