@@ -187,14 +187,14 @@ def _other_group(probs: np.ndarray, group: str | None) -> str:
         if other != group and together >= UNSURE_BELOW:
             named = _PLURAL.get(other, other)
             return (
-                f" ({named[0].upper()}{named[1:]} ({_group_words(other)}) together reach {percent(together, 1)}, but "
+                f" {_group_words(other)} ({named}) together reach {percent(together, 1)}, but "
                 "the app adds up only the top class's own group"
                 + (
                     f", and {CLASS_NAMES[int(probs.argmax())]} counts alone"
                     if group is None
                     else f", {_PLURAL.get(group, group)}"
                 )
-                + ".)"
+                + "."
             )
     return ""
 
@@ -1024,9 +1024,11 @@ def _nested(results: dict, short: bool = False) -> str:
     models = (results["cross_validation"].get("threshold_runs") or 1) * len(grid["folds"])
     if short:
         return (
-            f"; checking only the threshold choice (each fold at thresholds chosen on the other folds, {models} fold "
-            f"models), the share right and not “Not sure” is {nested:.1%} against {app:.1%} at the app's thresholds; "
-            "the other choices' effect was not measured"
+            f"; checking only the threshold choice (each fold at thresholds chosen on the other folds, on {models} "
+            f"fold models: these {len(grid['folds'])} folds fine-tuned with "
+            f"{results['cross_validation'].get('threshold_runs') or 1} seeds each), the share of photos of the ten "
+            f"answered rightly is {nested:.1%} against {app:.1%} at the app's own thresholds ({UNSURE_BELOW:.0%}, and "
+            f"{UNLIKE_ABOVE * 100:.4g}% for “unlike”); the other choices' effect was not measured"
         )
     higher = all(pairs[k][0] > pairs[k][1] for k in ("unsure_outside", "unsure_unseen_garment"))
     return (
@@ -1139,7 +1141,7 @@ def _held_back(model: LoadedModel) -> str:
     # of a point that one decimal rounds to 0.1 or 0.2
     return (
         f" On {_rule_folds(model.real_photo_results)}, adding the app's “unlike” rule to the probability rule at the "
-        f"app's {UNSURE_BELOW:.0%} took right-and-sure answers from {before:.2%} to {after:.2%}"
+        f"app's {UNSURE_BELOW:.0%} took the share of photos of the ten answered rightly from {before:.2%} to {after:.2%}"
         " (how many fewer answers it gave in all was not recorded)."
     )
 
@@ -1244,7 +1246,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + (
             " The red dashed line is your input's score, from the app's own model: a threshold at or left of it would "
             "answer your input (unless the “unlike” rule holds it back). That model trained on all of these photos, "
-            "more than any fold model, so read your input against the curves as a rough guide."
+            "more than any fold model. Where the red line meets the orange curve is not the chance your input is "
+            "wrong: that curve counts every answer scored there or higher" + _near_score(curve, inside, score[0]) + "."
             if score is not None
             else ""
         )
@@ -1252,7 +1255,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     )
     unlike = (cv.get("cv") or {}).get("unlike_known") if cv.get("has_unlike_score") else None
     also = (  # the curve counts both rules: at 10% the probability rule turns nothing away (review 35a #1)
-        f" and the photo is not “unlike” its training photos (that rule alone leaves about {unlike['mean']:.1%} of "
+        f" and the photo is not “unlike” the model's training photos (that rule alone leaves about {unlike['mean']:.1%} of "
         "new people's photos of the ten unanswered)"  # review 43a #2: not 17% of the training photos
         if unlike
         else ""
@@ -1285,7 +1288,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + _curve_rules(cv, model)
         + _chosen_on(model.real_photo_results or {})
         + _one_pass_curve(cv)
-        + f". The app's own threshold is {UNSURE_BELOW:.0%}."
+        + "."
         + _held_back(model)
         + "</p>"
         + (f"<p>{_scores_not_chances(model).strip()}</p>" if _scores_not_chances(model) else "")
@@ -1318,7 +1321,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 "threshold)."
             )
         yours += "</p>"
-    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, at, inside)}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
+    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, at, inside, _photos(model, of_the_ten=False))}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
 
 
 MORE = "<!-- more -->"  # how_sure's seam: above it what the slider changes at a glance, below it the full record
@@ -1331,7 +1334,30 @@ def how_sure_parts(threshold: float, score: Score, model: LoadedModel) -> tuple[
     return glance, more
 
 
-def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None) -> str:
+def _near_score(curve: list[dict], inside: int | None, score: float) -> str:
+    """How often the fold models' answers to photos of the ten scored near SCORE (5 points either side) were wrong,
+    from the curve's counts: answered at the band's foot and not at its top (review 145 #1: the curve at the red
+    line is every answer at or above it, not the input's chance). "" past the curve's ends or without the counts."""
+    by = {round(p["threshold"], 2): p for p in curve}
+    low, high = max(min(by), round(score - 0.05, 2)), min(max(by), round(score + 0.05, 2))
+    if not inside or score >= max(by) or high <= low or low not in by or high not in by:
+        return ""
+
+    def counts(t: float) -> tuple[int, int]:
+        answered = round(by[t]["coverage"] * inside)
+        return answered, round(by[t]["risk"] * answered)
+
+    (a_low, w_low), (a_high, w_high) = counts(low), counts(high)
+    n, wrong = a_low - a_high, w_low - w_high
+    if n <= 0:
+        return ""
+    return (
+        f"; of the {n:,} photos of the ten the fold models answered with scores from {low:.0%} to under {high:.0%}, "
+        f"{wrong:,} ({wrong / n:.0%}) were wrong"
+    )
+
+
+def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None, outside: int | None) -> str:
     """What "Not sure" withheld at one point AT of the curve: of the photos of the ten left unanswered, how many had a
     top class the mapping accepts (``read_as``: every held-out photo's top class, counted before "Not sure";
     right answers given = answered - wrong). "" without the counts (issue 24: what "Not sure" costs)."""
@@ -1355,7 +1381,19 @@ def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None)
         f"{unanswered - withheld:,} ({(unanswered - withheld) / unanswered:.0%}) wrong ones, against {at['risk']:.1%} "
         "wrong among the answers they gave"
         + ("; at this threshold only the “unlike” rule holds photos of the ten back" if only_unlike else "")
+        + _hats_held(at, outside)
         + ".</p>"
+    )
+
+
+def _hats_held(at: dict, outside: int | None) -> str:
+    """The hats, shorts and skirts "Not sure" held back at AT, each a wrong answer avoided (review 145 #5)."""
+    held = round((1 - at["outside_answered"]) * outside) if outside else 0
+    if not held:
+        return ""
+    return (
+        f"; they also held back {held:,} of the {outside:,} hats, shorts and skirts ({held / outside:.0%}), every one "
+        "of which would have been a wrong answer"
     )
 
 
@@ -1403,26 +1441,34 @@ def _scores_not_chances(model: LoadedModel) -> str:
     )
     return (
         " The network's own percentages (the answer's, the Top 3 box's, your input's score and the x axis that the "
-        "threshold is set on) are softmax outputs, or sums of them over a group, not measured chances; the shares of "
-        "photos above were measured, by counting photos. On Fashion-MNIST's "
+        f"threshold is set on) are softmax outputs{_averaged_outputs()}, or sums of them over a group, not measured "
+        "chances; the shares of photos above were measured, by counting photos. On Fashion-MNIST's "
         f"{record['images']:,} test images (one pass), its {n:,} answers naming a class at {UNSURE_BELOW:.0%} or more "
         f"score {mean:.1%} on average yet are right {right / n:.1%} of the time, so there they {under} how often the "
         f"answer is right{shoes}."
     )
 
 
+def _averaged_outputs() -> str:
+    """Where Classify averages an input's views (TOP3_LABEL says so), that its percentages are averages (145 #6)."""
+    return " averaged over the views the Top 3 box's label names" if TEST_TIME_FLIP or TEST_TIME_VIEWS else ""
+
+
 def how_sure_words(model: LoadedModel) -> str:
     """The panel's two or three sentences: why a ten-class network must be told when not to answer."""
     unlike = (
-        f" and its features are not more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of the photos of the ten classes it"
+        f" and the input's features are not more unusual than those of {UNLIKE_ABOVE * 100:.4g}% of the photos of the ten classes it"
         " trained on"
         if model.feature_distance is not None
         else ""
     )
+    cv = _cv(model)
+    # "by the same recipe" only where the folds' recipe is the model's own (as the record below says: _recipe)
+    same = " by the same recipe" if cv and same_recipe(cv.get("recipe"), model.metrics.get("real_photos")) else ""
     slider = (
-        "Move the slider to see what another threshold would do, measured on photos by people the measuring models "
-        "never saw: three stand-ins for the app's model (the “fold models”), each fine-tuned without a third of the "
-        "photos, whole photographers at a time, and tested on that third. Higher never adds a wrong answer and never "
+        f"Move the slider to see what another threshold would do. It was measured with {cv.get('folds') if cv else 3} stand-ins for the app's "
+        f"model, the “fold models”: each fine-tuned{same}, but without a third of the photos (whole photographers at "
+        "a time), and tested on that third, so on people it never saw. Higher never adds a wrong answer and never "
         "answers more photos, but the share of answers that are wrong need not fall at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
         else (
@@ -1441,10 +1487,10 @@ def how_sure_words(model: LoadedModel) -> str:
 lawn still gets a "best" class.
 
 So the app answers only when the top class, counted with the other classes of its
-group ({_groups_named()}), reaches the threshold{unlike}, and it finds one clear object. A photo it finds 45% Sneaker and 40% Sandal (at least 85% footwear)
+group ({_groups_named()}), reaches a threshold (this app keeps {UNSURE_BELOW:.0%}; the slider below tries others){unlike}, and it finds one clear object. A photo it finds 45% Sneaker and 40% Sandal (at least 85% footwear)
 is answered "Footwear, most likely Sneaker".{scores}
 
-{slider} The app itself keeps {UNSURE_BELOW:.0%}."""
+{slider}"""
 
 
 def warm_up(model: LoadedModel) -> None:

@@ -174,7 +174,9 @@ def test_the_panel_names_the_unlike_rule_only_when_the_model_has_the_score():
     assert f"{UNLIKE_ABOVE * 100:.4g}% of the photos of the ten classes it trained on" in classify.how_sure_words(
         fake_model()
     )
-    assert f"The app itself keeps {UNSURE_BELOW:.0%}" in classify.how_sure_words(fake_model())
+    assert f"reaches a threshold (this app keeps {UNSURE_BELOW:.0%}; the slider below tries others)" in (
+        classify.how_sure_words(fake_model())
+    )
     assert "unlike" not in classify.how_sure_words(fake_model(distance=False))
 
 
@@ -217,15 +219,15 @@ def test_not_sure_says_when_another_group_than_the_top_classs_reaches_the_line()
     words = classify._verdict(probs, found, unusual=0.0)
     assert words.startswith("**Not sure: no class is likely enough.**")
     assert (
-        "(Footwear (Sandal, Sneaker and Ankle boot) together reach 74.0%, but the app adds up only the top class's own "
-        "group, and Dress counts alone.)" in words
+        " Sandal, Sneaker and Ankle boot (footwear) together reach 74.0%, but the app adds up only the top class's own "
+        "group, and Dress counts alone. It may be" in words
     )
     upper = np.zeros(10)
     for name, p in (("Sandal", 0.2), ("T-shirt/top", 0.19), ("Pullover", 0.19), ("Coat", 0.19), ("Shirt", 0.19)):
         upper[CLASS_NAMES.index(name)] = p
     assert (
-        "(Upper-body garments (T-shirt/top, Pullover, Coat and Shirt) together reach 76.0%, but the app adds up only "
-        "the top class's own group, footwear.)" in classify._verdict(upper, found, unusual=0.0)
+        " T-shirt/top, Pullover, Coat and Shirt (upper-body garments) together reach 76.0%, but the app adds up only "
+        "the top class's own group, footwear." in classify._verdict(upper, found, unusual=0.0)
     )
     spread = np.zeros(10)
     for name, p in (("Dress", 0.26), ("Sandal", 0.25), ("Sneaker", 0.245), ("Trouser", 0.245)):
@@ -276,8 +278,8 @@ def test_the_unlike_rules_cost_is_quoted_as_measured_and_shares_round_down():
     before, after = rule["without"]["right_and_sure"]["mean"], rule["with"]["right_and_sure"]["mean"]
     assert "flagged" not in words  # the share is in the sentence before it (review 138 #9)
     assert (
-        f"adding the app's “unlike” rule to the probability rule at the app's {UNSURE_BELOW:.0%} took right-and-sure "
-        f"answers from {before:.2%} to {after:.2%}" in words
+        f"adding the app's “unlike” rule to the probability rule at the app's {UNSURE_BELOW:.0%} took the share of "
+        f"photos of the ten answered rightly from {before:.2%} to {after:.2%}" in words
     )
     assert "answer only somewhat fewer" not in words
     assert classify._share_below(0.997) == "99.7%" and classify._share_below(0.9) == "90%"
@@ -667,9 +669,10 @@ def test_the_slider_panel_says_its_folds_chose_what_it_measures_only_when_they_d
     caveat = (
         ". But the same folds were used to choose the “unlike” rule's score, the fine-tune recipe, the groups of look-alike classes, the turned "
         "views and both thresholds, so these figures are likely optimistic; checking only the threshold choice (each "
-        f"fold at thresholds chosen on the other folds, {3 * len(grid['folds'])} fold models), the share right "
-        f"and not “Not sure” is {nested:.1%} against {app:.1%} at the app's thresholds; the other choices' effect was "
-        "not measured. The app's own threshold is"
+        f"fold at thresholds chosen on the other folds, on {3 * len(grid['folds'])} fold models: these 3 folds "
+        "fine-tuned with 3 seeds each), the share of photos of the ten answered rightly is "
+        f"{nested:.1%} against {app:.1%} at the app's own thresholds ({UNSURE_BELOW:.0%}, and "
+        f"{UNLIKE_ABOVE * 100:.4g}% for “unlike”); the other choices' effect was not measured."
     )
     assert caveat in classify.how_sure(UNSURE_BELOW, None, fake_model())  # the shipped branch (review 138 #1)
     real = copy.deepcopy(REAL)
@@ -814,6 +817,48 @@ def test_the_keys_input_entry_says_when_the_unlike_rule_holds_it_back_and_never_
     assert "more than those of 99.505% of the photos" in glance
 
 
+@pytest.mark.parametrize("score", [0.2, 0.573, 0.882, 0.93])
+def test_the_caption_says_the_curve_at_the_red_line_is_not_the_inputs_chance_and_gives_the_error_near_it(score):
+    """Review 145 #1: the orange curve at the input's score counts every answer scored there or higher; the photos
+    scored near it (5 points either side, from the curve's counts here) were wrong far more often."""
+    curve = {round(p["threshold"], 2): p for p in REAL["cross_validation"]["risk_coverage"]}
+    per_folder = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    inside = sum(v["photos"] for f, v in per_folder.items() if ACCEPTED[f])
+    low, high = max(0.1, round(score - 0.05, 2)), min(0.95, round(score + 0.05, 2))
+    answered = {t: round(curve[t]["coverage"] * inside) for t in (low, high)}
+    wrong = {t: round(curve[t]["risk"] * answered[t]) for t in (low, high)}
+    n, k = answered[low] - answered[high], wrong[low] - wrong[high]
+    glance = classify.how_sure_parts(0.7, (score, 0.5), fake_model())[0]
+    assert "Where the red line meets the orange curve is not the chance your input is wrong" in glance
+    assert (
+        f"that curve counts every answer scored there or higher; of the {n:,} photos of the ten the fold models "
+        f"answered with scores from {round(low * 100)}% to under {round(high * 100)}%, {k:,} ({round(100 * k / n)}%) "
+        "were wrong." in glance
+    )
+    assert k / n > curve[round(score, 2)]["risk"]  # the point of the sentence: near the score, wrong more often
+    assert "red dashed line" not in classify.how_sure_parts(0.7, None, fake_model())[0]  # no input, no red line
+
+
+def test_what_not_sure_did_counts_the_hats_shorts_and_skirts_it_held_back():
+    """Review 145 #5: the wrong answers "Not sure" avoided on the kinds outside the ten, counted from the curve."""
+    per_folder = REAL["untrained"]["results"]["Fashion-MNIST-only model"]["per_folder"]
+    outside = sum(v["photos"] for f, v in per_folder.items() if not ACCEPTED[f])
+    at = min(REAL["cross_validation"]["risk_coverage"], key=lambda p: abs(p["threshold"] - 0.7))
+    held = outside - round(at["outside_answered"] * outside)
+    glance = classify.how_sure_parts(0.7, None, fake_model())[0]
+    assert (
+        f"; they also held back {held:,} of the {outside:,} hats, shorts and skirts ({round(100 * held / outside)}%), "
+        "every one of which would have been a wrong answer." in glance
+    )
+
+
+def test_the_slider_sentence_says_same_recipe_only_when_the_folds_used_the_models_own():
+    words = classify.how_sure_words(fake_model())
+    assert "each fine-tuned by the same recipe, but" in words
+    other = {**METRICS, "real_photos": {**METRICS["real_photos"], "copies": METRICS["real_photos"]["copies"] + 1}}
+    assert "each fine-tuned, but without a third" in classify.how_sure_words(fake_model(metrics=other))
+
+
 def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
     """Review 35a #2: the curve pools the folds' held-out photos; its shares are given with the counts they rest on
     (at 95%, one wrong answer), in docs/real-photos.md and in the How sure panel."""
@@ -836,12 +881,12 @@ def test_the_risk_coverage_points_in_the_docs_and_the_panel_give_their_counts():
     assert f"({round(top['risk'] * answered):,} of {answered:,}, the 3 folds' held-out photos pooled)" in html
     unlike = REAL["cross_validation"]["cv"]["unlike_known"]["mean"]
     assert (  # review 35a #1: the curve counts both rules, and the sentence names both
-        f"reaches <b>{top['threshold']:.0%}</b> and the photo is not “unlike” its training photos (that rule alone "
+        f"reaches <b>{top['threshold']:.0%}</b> and the photo is not “unlike” the model's training photos (that rule alone "
         f"leaves about {unlike:.1%} of new people's photos of the ten unanswered)" in html
     )
     no_score = copy.deepcopy(REAL)
     no_score["cross_validation"]["has_unlike_score"] = False
-    assert "“unlike” its training photos" not in classify.how_sure(0.4, None, fake_model(real=no_score))
+    assert "“unlike” the model's training photos" not in classify.how_sure(0.4, None, fake_model(real=no_score))
 
 
 def test_the_slider_sentence_holds_on_the_shipped_curve():
@@ -1227,7 +1272,8 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
     assert "softmax outputs" not in glance + classify.how_sure_words(shipped_model)
     assert (
         "<p>The network's own percentages (the answer's, the Top 3 box's, your input's score and the x axis that the "
-        "threshold is set on) are softmax outputs, or sums of them over a group, not measured chances; the shares of "
+        "threshold is set on) are softmax outputs averaged over the views the Top 3 box's label names, or sums of them "
+        "over a group, not measured chances; the shares of "
         "photos above were measured, by counting photos. "
         f"On Fashion-MNIST's {len(labels):,} "
         f"test images (one pass), its {named.sum():,} answers naming a class at {UNSURE_BELOW:.0%} or more score "

@@ -334,7 +334,7 @@ def test_a_one_pass_curve_says_so_beside_a_mirror_averaged_mark(mirrored, monkey
     assert TEST_TIME_FLIP  # the shipped app averages: the one-pass curve is said where it was not averaged
     flat = " ".join(html.split())
     assert (
-        f", so these figures are likely optimistic, by an amount not measured{one_pass}. The app's own" in flat
+        f", so these figures are likely optimistic, by an amount not measured{one_pass}. On these same folds" in flat
     ) == (not mirrored)  # after what the folds chose: the mirror average is not among it here (review 51a #2)
     monkeypatch.setattr(classify, "TEST_TIME_FLIP", False)  # Classify answering in one pass too: nothing to say
     assert "each photo in one pass" not in classify.how_sure(UNSURE_BELOW, (0.7, 0.2), fake_model(real=real))
@@ -672,15 +672,15 @@ def test_no_object_advice_fits_the_input():
 def test_the_how_sure_lead_promises_the_slider_only_with_cross_validated_results():
     words = _flat(classify.how_sure_words(fake_model()))
     assert (
-        "Move the slider to see what another threshold would do, measured on photos by people the measuring models "
-        "never saw: three stand-ins for the app's model (the “fold models”), each fine-tuned without a third of the "
-        "photos, whole photographers at a time, and tested on that third." in words
+        "Move the slider to see what another threshold would do. It was measured with 3 stand-ins for the app's "
+        "model, the “fold models”: each fine-tuned by the same recipe, but without a third of the photos (whole "
+        "photographers at a time), and tested on that third, so on people it never saw." in words
     )
     bare = fake_model(real={k: v for k, v in REAL.items() if k != "cross_validation"})
     words = _flat(classify.how_sure_words(bare))
     assert "fold models" not in words and "Move the slider" not in words
     assert "This model folder has no cross-validated real-photo results (real_photos.json)" in words
-    assert words.endswith(f"The app itself keeps {UNSURE_BELOW:.0%}.")
+    assert words.endswith("So the slider has nothing to show here.")
 
 
 # -- review 31a: the "unlike" headline, a drawing's tip, the caveat without the rule's run, "this app's model" -------
