@@ -1246,8 +1246,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + (
             " The red dashed line is your input's score, from the app's own model: a threshold at or left of it would "
             "answer your input (unless the “unlike” rule holds it back). That model trained on all of these photos, "
-            "more than any fold model. Where the red line meets the orange curve is not the chance your input is "
-            "wrong: that curve counts every answer scored there or higher" + _near_score(curve, inside, score[0]) + "."
+            "more than any fold model, so it may score a photo differently from them."
+            + _near_score(curve, inside, score[0])
             if score is not None
             else ""
         )
@@ -1335,25 +1335,40 @@ def how_sure_parts(threshold: float, score: Score, model: LoadedModel) -> tuple[
 
 
 def _near_score(curve: list[dict], inside: int | None, score: float) -> str:
-    """How often the fold models' answers to photos of the ten scored near SCORE (5 points either side) were wrong,
-    from the curve's counts: answered at the band's foot and not at its top (review 145 #1: the curve at the red
-    line is every answer at or above it, not the input's chance). "" past the curve's ends or without the counts."""
+    """Where the red line meets the curves, what it is not, and how often the fold models' top class was wrong for
+    photos of the ten they scored near SCORE (5 points either side), from the curve's counts: let through at the
+    band's foot and not at its top (reviews 145 #1, 146 #1-#3). "" without the counts."""
     by = {round(p["threshold"], 2): p for p in curve}
-    low, high = max(min(by), round(score - 0.05, 2)), min(max(by), round(score + 0.05, 2))
-    if not inside or score >= max(by) or high <= low or low not in by or high not in by:
+    if not inside:
         return ""
 
     def counts(t: float) -> tuple[int, int]:
         answered = round(by[t]["coverage"] * inside)
         return answered, round(by[t]["risk"] * answered)
 
+    unlike = " (apart from any the “unlike” rule held back)"
+    top = max(by)
+    if score >= top:  # the red line right of where the curves stop: their last point is every score from there up
+        n, wrong = counts(top)
+        return (
+            f" The curves end at {top:.0%}: of the {n:,} photos of the ten the fold models scored {top:.0%} or more"
+            f"{unlike}, {wrong:,} ({wrong / n:.1%}) had a wrong top class."
+        )
+    low, high = max(min(by), round(score - 0.05, 2)), min(top, round(score + 0.05, 2))
     (a_low, w_low), (a_high, w_high) = counts(low), counts(high)
     n, wrong = a_low - a_high, w_low - w_high
-    if n <= 0:
-        return ""
+    near = (
+        f" Nearer your score: the fold models scored no photo of the ten from {low:.0%} to under {high:.0%}{unlike}, "
+        "so none was measured at scores like yours."
+        if n <= 0
+        else f" Nearer your score: of the {n:,} photos of the ten the fold models scored from {low:.0%} to under "
+        f"{high:.0%}{unlike}, {wrong:,}"
+        + (f" ({wrong / n:.0%})" if n >= 20 else "")  # no percent of a handful of photos
+        + " had a wrong top class."
+    )
     return (
-        f"; of the {n:,} photos of the ten the fold models answered with scores from {low:.0%} to under {high:.0%}, "
-        f"{wrong:,} ({wrong / n:.0%}) were wrong"
+        " Where the red line meets the orange curve is not the chance your input is wrong: that curve counts every "
+        "answer scored there or higher." + near
     )
 
 
@@ -1451,7 +1466,12 @@ def _scores_not_chances(model: LoadedModel) -> str:
 
 def _averaged_outputs() -> str:
     """Where Classify averages an input's views (TOP3_LABEL says so), that its percentages are averages (145 #6)."""
-    return " averaged over the views the Top 3 box's label names" if TEST_TIME_FLIP or TEST_TIME_VIEWS else ""
+    if TEST_TIME_VIEWS:
+        return (
+            f" averaged over a few views of your input (it and its mirror image, or {SIX_VIEWS} for a photo cut out of "
+            f"its background: the Top 3 box's “{AVERAGED}”)"
+        )
+    return f" averaged over your input and its mirror image (the Top 3 box's “{AVERAGED}”)" if TEST_TIME_FLIP else ""
 
 
 def how_sure_words(model: LoadedModel) -> str:
@@ -1465,10 +1485,13 @@ def how_sure_words(model: LoadedModel) -> str:
     cv = _cv(model)
     # "by the same recipe" only where the folds' recipe is the model's own (as the record below says: _recipe)
     same = " by the same recipe" if cv and same_recipe(cv.get("recipe"), model.metrics.get("real_photos")) else ""
+    left = [fold.get("left_out_garment") for fold in (cv or {}).get("fold_details") or [{}]]
+    kind_left = " and without one of hats, shorts and skirts entirely" if all(left) else ""  # as _pooled says
     slider = (
-        f"Move the slider to see what another threshold would do. It was measured with {cv.get('folds') if cv else 3} stand-ins for the app's "
-        f"model, the “fold models”: each fine-tuned{same}, but without a third of the photos (whole photographers at "
-        "a time), and tested on that third, so on people it never saw. Higher never adds a wrong answer and never "
+        f"Move the slider to see what another threshold would do. What each threshold does was measured with "
+        f"{cv.get('folds') if cv else 3} stand-ins for the app's model, the “fold models”: each fine-tuned{same}, but "
+        f"without a third of the photos (whole photographers at a time){kind_left}, and tested on that third, so on "
+        "people it never saw. Higher never adds a wrong answer and never "
         "answers more photos, but the share of answers that are wrong need not fall at every step."  # review 42a #2, 43a #1: it rises at some steps, with 11 or with 240 errors left
         if _cv(model)
         else (

@@ -672,9 +672,10 @@ def test_no_object_advice_fits_the_input():
 def test_the_how_sure_lead_promises_the_slider_only_with_cross_validated_results():
     words = _flat(classify.how_sure_words(fake_model()))
     assert (
-        "Move the slider to see what another threshold would do. It was measured with 3 stand-ins for the app's "
-        "model, the “fold models”: each fine-tuned by the same recipe, but without a third of the photos (whole "
-        "photographers at a time), and tested on that third, so on people it never saw." in words
+        "Move the slider to see what another threshold would do. What each threshold does was measured with 3 "
+        "stand-ins for the app's model, the “fold models”: each fine-tuned by the same recipe, but without a third of "
+        "the photos (whole photographers at a time) and without one of hats, shorts and skirts entirely, and tested on "
+        "that third, so on people it never saw." in words
     )
     bare = fake_model(real={k: v for k, v in REAL.items() if k != "cross_validation"})
     words = _flat(classify.how_sure_words(bare))
