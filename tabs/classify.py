@@ -16,6 +16,7 @@ from PIL import Image
 
 from concepts.softmax import softmax
 from gradio_gaps import brush_ready, canvas_files, captioned_gallery, raw_payloads
+from model.augment import PHOTO_ROTATION
 from model.data import CLASS_NAMES, GROUPS, group_name, group_probability
 from model.drawings import preprocess_drawing
 from model.inference import (
@@ -1359,7 +1360,7 @@ def _near_score(curve: list[dict], inside: int | None, score: float) -> str:
     n, wrong = a_low - a_high, w_low - w_high
     near = (
         f" Nearer your score: the fold models scored no photo of the ten from {low:.0%} to under {high:.0%}{unlike}, "
-        "so none was measured at scores like yours."
+        "so the curves hold no photo scored like yours."
         if n <= 0
         else f" Nearer your score: of the {n:,} photos of the ten the fold models scored from {low:.0%} to under "
         f"{high:.0%}{unlike}, {wrong:,}"
@@ -1367,8 +1368,8 @@ def _near_score(curve: list[dict], inside: int | None, score: float) -> str:
         + " had a wrong top class."
     )
     return (
-        " Where the red line meets the orange curve is not the chance your input is wrong: that curve counts every "
-        "answer scored there or higher." + near
+        " Where the red line meets the orange curve is not the chance your input is wrong: it is the share wrong "
+        "among all the photos of the ten a threshold there would answer, every one scored there or higher." + near
     )
 
 
@@ -1467,11 +1468,11 @@ def _scores_not_chances(model: LoadedModel) -> str:
 def _averaged_outputs() -> str:
     """Where Classify averages an input's views (TOP3_LABEL says so), that its percentages are averages (145 #6)."""
     if TEST_TIME_VIEWS:
-        return (
-            f" averaged over a few views of your input (it and its mirror image, or {SIX_VIEWS} for a photo cut out of "
-            f"its background: the Top 3 box's “{AVERAGED}”)"
+        return (  # one level of brackets (review 147 #1)
+            f" averaged over views (an input and its mirror image, or, for a photo cut out of its background, 6 views: "
+            f"as converted and turned {PHOTO_ROTATION}° each way, each also mirrored; the Top 3 box says “{AVERAGED}”)"
         )
-    return f" averaged over your input and its mirror image (the Top 3 box's “{AVERAGED}”)" if TEST_TIME_FLIP else ""
+    return f" averaged over an input and its mirror image (the Top 3 box says “{AVERAGED}”)" if TEST_TIME_FLIP else ""
 
 
 def how_sure_words(model: LoadedModel) -> str:

@@ -841,8 +841,9 @@ def test_the_caption_says_the_curve_at_the_red_line_is_not_the_inputs_chance_and
         )
         return
     assert (
-        "Where the red line meets the orange curve is not the chance your input is wrong: that curve counts every "
-        "answer scored there or higher. Nearer your score:" in glance
+        "Where the red line meets the orange curve is not the chance your input is wrong: "
+        "it is the share wrong among all the photos of the ten a threshold there would answer, every one scored there or "
+        "higher. Nearer your score:" in glance
     )
     low, high = max(0.1, round(score - 0.05, 2)), min(0.95, round(score + 0.05, 2))
     (a_low, w_low), (a_high, w_high) = counts(low), counts(high)
@@ -850,7 +851,8 @@ def test_the_caption_says_the_curve_at_the_red_line_is_not_the_inputs_chance_and
     band = f"from {round(low * 100)}% to under {round(high * 100)}% {held}"
     if n == 0:  # no photo of the ten scored under 17% and let through: nothing measured there
         assert (
-            f"the fold models scored no photo of the ten {band}, so none was measured at scores like yours." in glance
+            f"the fold models scored no photo of the ten {band}, so the curves hold no photo scored like yours."
+            in glance
         )
         return
     share = f" ({round(100 * k / n)}%)" if n >= 20 else ""  # no percent of a handful
@@ -1295,8 +1297,9 @@ def test_the_panel_says_percentages_are_scores_not_chances(shipped_model):
     assert "softmax outputs" not in glance + classify.how_sure_words(shipped_model)
     assert (
         "<p>The network's own percentages (the answer's, the Top 3 box's, your input's score and the x axis that the "
-        "threshold is set on) are softmax outputs averaged over a few views of your input (it and its mirror image, "
-        "or 6 views (as converted and turned 12° each way, each also mirrored) for a photo cut out of its background: the Top 3 box's “views averaged”), or sums of them "
+        "threshold is set on) are softmax outputs averaged over views (an input and its mirror image, or, for a photo "
+        "cut out of its background, 6 views: as converted and turned 12° each way, each also mirrored; the Top 3 box "
+        "says “views averaged”), or sums of them "
         "over a group, not measured chances; the shares of "
         "photos above were measured, by counting photos. "
         f"On Fashion-MNIST's {len(labels):,} "
