@@ -25,17 +25,23 @@ from tabs.wiring import RAW
 LEAD = """Row i, column j counts the test images of true class i that the model called class j, so
 the diagonal holds the right answers. *Row %* puts each class's **recall** on the diagonal, *column %* its
 **precision**; open a cell below to see which images the model confused, and how sure it was."""
-DETAIL = """*Row %*: divide a row by its total and its diagonal cell becomes that class's **recall** (of the real
-shirts, the share the model calls Shirt) and each other cell the rate of one mistake. *Column %*: divide a column by
-its total and its diagonal cell becomes **precision** (of the images the model calls Shirt, the share that are
-shirts)."""
+DETAIL = """Counted by `train.py` once training ends: this app's model reads each of Fashion-MNIST's test images
+(never trained on) once, and its top class is its answer; the counts and the per-class table are in the model folder's
+`metrics.json`. *Row %*: each row divided by its total, the test images of that class. Its diagonal cell is that
+class's **recall** (of the real shirts, the share the model calls Shirt); every other cell is the share of that class
+given one wrong answer. *Column %*: each column divided by its total, the test images given that answer. Its diagonal
+cell is **precision** (of the images the model calls Shirt, the share that are shirts); every other cell is the share
+of that answer that was really another class. **F1** is the harmonic mean of the two, 2·P·R / (P + R): high only when
+both are."""
 CALIBRATION_LEAD = """A model is *calibrated* when its confidence matches how often it is right: of all the images it
-classifies with 80% confidence, 80% should be correct. Each bar is the accuracy of the test images whose top
-probability, in one pass of the network, falls in that bin; the dashed diagonal is perfect calibration."""
+gives 90% confidence, 90% should be right. Each bar is the accuracy of the test images whose top probability, in one
+pass of the network, falls in that bin; the orange dot is their mean confidence and the dashed diagonal perfect
+calibration. A bar above its dot means the model is right more often than it claims (under-confident)."""
 # after CALIBRATION_LEAD, only where the Softmax tab has this folder's logits for these weights (calibration_lead)
 MOVED_BY_TEMPERATURE = "The **Softmax** tab redraws this diagram from the same test images at a temperature you choose."
 OPEN_A_CELL = """### Open a cell
-Click a count in the table, or pick a true and a predicted class, to see those test images and how sure the model was."""
+Click a count in the table, or pick a true and a predicted class, to see up to four of those test images. Each caption
+gives the model's probability for the predicted class, then the image's number in the test set (0 to 9,999)."""
 
 WHERE_IT_LOOKED = """### Where it looked
 Click an image above: Grad-CAM for its true class and for the class the model answered (for an image read
@@ -57,14 +63,14 @@ NUMBER_IN_CAPTION = re.compile(r"#(\d+)$")
 def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
     """Overall accuracy and the most confused pairs, in words. All of it is one pass of the network; where Classify
     answers mirror-averaged (TEST_TIME_FLIP) the words say so, with its accuracy from ``flip`` (``measured_flip``)."""
-    words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on {metrics['test_size']:,} test images"
+    words = f"**Test accuracy {metrics['test_accuracy']:.2%}** on Fashion-MNIST's {metrics['test_size']:,} test images"
     if TEST_TIME_FLIP:  # short: on a phone the matrix must start in the first screen
         words += (
-            ", in one pass of the network, like everything on this tab (Classify averages each of them with its "
+            ", in one pass of the network, like everything on this tab (Classify averages the probabilities for an "
             + (
-                f"mirror image: top class right on {flip['flip_test_accuracy']:.2%} of them). "
+                f"image and its mirror image: top class right on {flip['flip_test_accuracy']:.2%} of these). "
                 if flip
-                else "mirror image, so its answers can differ). "
+                else "image and its mirror image, so its answers can differ). "
             )
         )
     else:
@@ -86,7 +92,39 @@ def most_confused_words(matrix: np.ndarray) -> str:
     said = [f"{t} → {p} {n:,}" for t, p, n in shown + (tied if len(tied) <= TIES_NAMED else [])]
     if len(tied) > TIES_NAMED:
         said.append(f"{len(tied)} more pairs with {shown[-1][2]:,} each")
-    return f"The most confused pairs (true → predicted, images): {and_list(said)}."
+    named = shown + tied if len(tied) <= TIES_NAMED else []  # a counted tie: its pairs are not named
+    common = set.intersection(*({t, p} for t, p, _ in named)) if named else set()
+    shared = ""
+    if len(common) == 1:  # every named pair has one class in common: how many of all mistakes touch it (149 #13)
+        c = CLASS_NAMES.index(next(iter(common)))
+        touching = int(matrix[c].sum() + matrix[:, c].sum() - 2 * matrix[c, c])
+        wrong = int(matrix.sum() - np.trace(matrix))
+        shared = (
+            f" All involve {CLASS_NAMES[c]}, as every one of the {wrong:,} mistakes does."
+            if touching == wrong
+            else f" All involve {CLASS_NAMES[c]}: {touching:,} of the {wrong:,} mistakes are in its row or column."
+        )
+    return f"The most confused pairs (true → predicted, images): {and_list(said)}.{shared}"
+
+
+def worked_example(matrix: np.ndarray) -> str:
+    """One cell read both ways, on the matrix: the lowest-recall class and the answer it most often got instead
+    (review 149 #3: what an off-diagonal cell is, per row and per column)."""
+    recall = np.diag(matrix) / matrix.sum(axis=1)
+    c = int(np.argmin(recall))
+    row = matrix[c].copy()
+    row[c] = -1
+    j = int(np.argmax(row))
+    n, row_total, col_total = int(matrix[c, j]), int(matrix[c].sum()), int(matrix[:, j].sum())
+    if n == 0:
+        return ""
+    true, answer = CLASS_NAMES[c], CLASS_NAMES[j]
+    return (
+        f"For example, {true}, the class with the lowest recall: {int(matrix[c, c]):,} of its {row_total:,} test "
+        f"images were called {true} (recall {recall[c]:.1%}), and {n:,} ({n / row_total:.1%}) were called {answer}, "
+        f"its row % in that cell. Of the {col_total:,} images called {answer}, those {n:,} are {n / col_total:.1%}, "
+        "its column %."
+    )
 
 
 def calibration_lead(model: LoadedModel) -> str:
@@ -132,7 +170,28 @@ def calibration_words(
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
         f"weighted by its bin's share of the images: here {calibration['ece']:.2%}, in one pass of the network. The busiest bin, {top['low']:.1%}–{top['high']:.1%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
+        + _few_images(bins)
         + _direction(bins, ladder or {}, ablations or {}, before, fine_tune)
+    )
+
+
+FEW_IN_A_BIN = 50  # a bar resting on fewer images than this is said to be noisy (review 149 #4)
+
+
+def _few_images(bins: list[dict]) -> str:
+    """The bars that rest on a handful of images, named with their counts: drawn like the busiest bin, they are not
+    worth as much, and the ECE weighs them by their share. "" where every bin holds enough."""
+    few = [b for b in bins if b["count"] < FEW_IN_A_BIN]
+    if not few:
+        return ""
+    one = len(few) == 1
+    ranges = and_list([f"{b['low']:.1%}–{b['high']:.1%}" for b in few])
+    counts = and_list([f"{b['count']:,}" for b in few])
+    images = "image" if one and few[0]["count"] == 1 else "images"
+    return (
+        f"The {'bar' if one else 'bars'} for {ranges} confidence {'rests' if one else 'rest'} on {counts} {images}, so "
+        f"{'its height is' if one else 'their heights are'} noisy; the ECE weighs each bin by its share of the images, "
+        f"so {'it barely counts' if one else 'they barely count'} in it. "
     )
 
 
@@ -373,7 +432,7 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
     elif t == p:
         # all of them where the folder kept every one (review 46c #1): "a random 3" of 3 is not a sample
         keeps = f"a random {kept} of them" if kept < total else "it" if kept == 1 else f"all {kept} of them"
-        note = f"**{true_name} read correctly: {_images(total)}.** The model folder keeps {keeps}; " + (
+        note = f"**{true_name} read correctly: {_images(total)}.** The app ships {keeps}; " + (
             f"showing the {len(hits)} of those {kept} the model was surest of."
             if len(hits) < kept
             else "shown below."
@@ -382,10 +441,12 @@ def open_cell(true_name: str, predicted_name: str, model: LoadedModel) -> tuple[
         )
     else:
         # of the kept ones, where the folder keeps fewer than the cell counts (review 97c #4)
-        surest = f"the {len(hits)} the model was surest of shown" + ("" if kept == total else f" (of the {kept} kept)")
+        surest = f"showing the {len(hits)} the model was surest of" + (
+            "" if kept == total else f" (of the {kept} kept)"
+        )
         if len(hits) == kept < total:  # all the kept ones: no selection to name (review 98c #3)
-            surest = f"the model folder keeps {kept} of them, all shown"
-        shown = "all shown" if len(hits) == total else surest
+            surest = f"the app ships {kept} of them, all shown"
+        shown = ("shown below" if total == 1 else "all shown") if len(hits) == total else surest
         order = "" if total == 1 else ", most confident mistake first"
         note = f"**{true_name} read as {predicted_name}: {_images(total)}**, {shown}{order}."
     return gallery, note
@@ -569,7 +630,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             with gr.Column(scale=2):
                 gr.Dataframe(
                     confusion.per_class_rows(model.metrics),
-                    headers=["class", "precision %", "recall %", "F1 %", "images"],
+                    headers=["class", "precision %", "recall %", "F1 %", "test images"],
                     label="Per class",
                     interactive=False,
                     pinned_columns=1,
@@ -579,6 +640,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
                 )
         with gr.Accordion("How we know", open=False):
             gr.Markdown(DETAIL)
+            gr.Markdown(worked_example(np.array(model.metrics["confusion_matrix"])))
         gr.Markdown(OPEN_A_CELL)
         matrix = model.metrics["confusion_matrix"]
         cells_table = gr.Dataframe(

@@ -122,7 +122,7 @@ def test_a_cell_of_one_image_says_one_image(shipped_model):
     matrix = np.array(shipped_model.metrics["confusion_matrix"])
     t, p = np.argwhere(matrix == 1)[0]  # the shipped matrix has cells of a single mistake
     _, note = handlers.open_cell(CLASS_NAMES[t], CLASS_NAMES[p], shipped_model)
-    assert note == f"**{CLASS_NAMES[t]} read as {CLASS_NAMES[p]}: 1 test image**, all shown."
+    assert note == f"**{CLASS_NAMES[t]} read as {CLASS_NAMES[p]}: 1 test image**, shown below."
     t, p = np.argwhere((matrix > 1) & ~np.eye(10, dtype=bool))[0]
     _, note = handlers.open_cell(CLASS_NAMES[t], CLASS_NAMES[p], shipped_model)
     assert f": {matrix[t, p]:,} test images**" in note and note.endswith("most confident mistake first.")

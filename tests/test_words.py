@@ -768,7 +768,7 @@ def test_a_diagonal_cell_says_how_many_correct_images_are_kept(shipped_model):
 
     _, note = confusion.open_cell("Trouser", "Trouser", shipped_model)
     total = METRICS["confusion_matrix"][1][1]
-    assert f"{total} test images.** The model folder keeps a random {CORRECT_SAMPLES_PER_CLASS} of them" in note
+    assert f"{total} test images.** The app ships a random {CORRECT_SAMPLES_PER_CLASS} of them" in note
     assert f"showing the {confusion.CELL_SHOWN} of those {CORRECT_SAMPLES_PER_CLASS} the model was surest of." in note
 
 

@@ -36,12 +36,12 @@ def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged
     assert TEST_TIME_FLIP and FLIP["weights_sha256"] == shipped_model.weights_sha256  # the shipped branch
     words = confusion.summary_markdown(shipped_model.metrics, confusion.measured_flip(shipped_model))
     assert words.startswith(
-        f"**Test accuracy {METRICS['test_accuracy']:.2%}** on {METRICS['test_size']:,} test images, in one pass of "
+        f"**Test accuracy {METRICS['test_accuracy']:.2%}** on Fashion-MNIST's {METRICS['test_size']:,} test images, in one pass of "
         "the network, like everything on this tab"
     )
     assert (
-        f"(Classify averages each of them with its mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)."
-        in words
+        "(Classify averages the probabilities for an image and its mirror image: top class right on "
+        f"{FLIP['flip_test_accuracy']:.2%} of these)." in words
     )
 
 
@@ -222,7 +222,7 @@ def test_a_diagonal_cell_shows_the_surest_of_the_kept_images_not_of_all(shipped_
     assert kept > confusion.CELL_SHOWN
     _, note = confusion.open_cell("Shirt", "Shirt", shipped_model)
     total = METRICS["confusion_matrix"][shirt][shirt]
-    assert f"**Shirt read correctly: {total} test images.** The model folder keeps a random {kept} of them;" in note
+    assert f"**Shirt read correctly: {total} test images.** The app ships a random {kept} of them;" in note
     assert f"showing the {confusion.CELL_SHOWN} of those {kept} the model was surest of." in note
 
 
@@ -233,7 +233,7 @@ def test_a_diagonal_cell_with_few_kept_images_shows_them_all(shipped_model):
     few = np.flatnonzero((samples["labels"] == 1) & (samples["probs"].argmax(1) == 1))[:2]  # two right Trousers
     model = SimpleNamespace(test_samples={key: value[few] for key, value in samples.items()}, metrics=METRICS)
     _, note = confusion.open_cell("Trouser", "Trouser", model)
-    assert "keeps a random 2 of them; all shown, most confident first." in note and "of those" not in note
+    assert "ships a random 2 of them; all shown, most confident first." in note and "of those" not in note
     # review 46c #1: where the folder kept every image of the cell, none was drawn at random
     matrix = copy.deepcopy(METRICS["confusion_matrix"])
     matrix[1][1] = 2
@@ -242,14 +242,14 @@ def test_a_diagonal_cell_with_few_kept_images_shows_them_all(shipped_model):
         "Trouser",
         SimpleNamespace(test_samples=model.test_samples, metrics={**METRICS, "confusion_matrix": matrix}),
     )
-    assert "**Trouser read correctly: 2 test images.** The model folder keeps all 2 of them; all shown" in note
+    assert "**Trouser read correctly: 2 test images.** The app ships all 2 of them; all shown" in note
     assert "random" not in note
     matrix[1][1] = 1
     one = SimpleNamespace(
         test_samples={k: v[:1] for k, v in model.test_samples.items()}, metrics={**METRICS, "confusion_matrix": matrix}
     )
     _, note = confusion.open_cell("Trouser", "Trouser", one)
-    assert "**Trouser read correctly: 1 test image.** The model folder keeps it; shown below." in note
+    assert "**Trouser read correctly: 1 test image.** The app ships it; shown below." in note
 
 
 # -- Softmax (review 12c #4) ---------------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def test_the_one_pass_words_are_on_the_page(shipped_model):
     shown = markdown_on_the_tab(softmax, shipped_model)
     assert any(softmax.CALIBRATION_LEAD in text and softmax.ONE_PASS in text for text in shown)
     shown = markdown_on_the_tab(confusion, shipped_model)
-    assert f"mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of them)" in "".join(shown)
+    assert f"mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of these)" in "".join(shown)
     assert confusion.calibration_lead(shipped_model) in shown  # review 29c C5: the lead as chosen for this folder
 
 
@@ -865,13 +865,21 @@ def test_a_pair_tied_with_the_fifth_most_confused_is_named_too():
     top = {(0, 6): 83, (6, 0): 68, (6, 4): 49, (2, 6): 39}
     untied = confusion.most_confused_words(_matrix({**top, (6, 2): 33, (4, 6): 20}))
     said = ", ".join(_pair(t, p, n) for (t, p), n in top.items())
-    assert untied == f"The most confused pairs (true → predicted, images): {said} and {_pair(6, 2, 33)}."
+    shirt = CLASS_NAMES[6]  # every pair named below has Shirt in it, as every mistake of these matrices but one does
+    wrong = sum(top.values()) + 33 + 20
+    assert untied == (
+        f"The most confused pairs (true → predicted, images): {said} and {_pair(6, 2, 33)}. All involve {shirt}, as "
+        f"every one of the {wrong} mistakes does."
+    )
     assert CLASS_NAMES[4] + " → " + CLASS_NAMES[6] not in untied  # the sixth, 20, is not tied: left out
 
     tied = confusion.most_confused_words(_matrix({**top, (6, 2): 33, (4, 6): 33}))  # the shipped matrix's tie
     assert tied == (
-        f"The most confused pairs (true → predicted, images): {said}, {_pair(4, 6, 33)} and {_pair(6, 2, 33)}."
+        f"The most confused pairs (true → predicted, images): {said}, {_pair(4, 6, 33)} and {_pair(6, 2, 33)}. All "
+        f"involve {shirt}, as every one of the {wrong + 13} mistakes does."
     )
+    other = confusion.most_confused_words(_matrix({**top, (6, 2): 33, (4, 6): 20, (1, 3): 7}))  # one not Shirt's
+    assert other.endswith(f"All involve {shirt}: {wrong} of the {wrong + 7} mistakes are in its row or column.")
 
     many = {(3, c): 5 for c in range(10) if c != 3}  # nine pairs of 5 after four bigger ones: the fifth ties 8 more
     words = confusion.most_confused_words(_matrix({**top, **many}))
@@ -1378,11 +1386,11 @@ def test_review_97c_wordings(shipped_model):
     keep = np.setdiff1d(np.arange(len(samples["labels"])), cell[5:])  # keep 5 of the cell's mistakes
     fewer = SimpleNamespace(**{**vars(shipped_model), "test_samples": {k: v[keep] for k, v in samples.items()}})
     said = confusion.open_cell("Shirt", "T-shirt/top", fewer)[1]
-    assert "the model was surest of shown (of the 5 kept), most confident mistake first." in said
+    assert "showing the 4 the model was surest of (of the 5 kept), most confident mistake first." in said
     keep = np.setdiff1d(np.arange(len(samples["labels"])), cell[3:])  # 3 kept: all shown (review 98c #3)
     three = SimpleNamespace(**{**vars(shipped_model), "test_samples": {k: v[keep] for k, v in samples.items()}})
     said = confusion.open_cell("Shirt", "T-shirt/top", three)[1]
-    assert "the model folder keeps 3 of them, all shown, most confident mistake first." in said
+    assert "the app ships 3 of them, all shown, most confident mistake first." in said
     assert "surest" not in said
 
 
@@ -1463,3 +1471,56 @@ def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, othe
     samples["probs"] = probs[None]
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
     assert "the true class (24.5%); second: Trouser, the runner-up (23.5%)" in note and "leads" not in note
+
+
+# -- review 149: the confusion tab's provenance, both % views read, noisy bins, cell labels ----------------------------
+def test_the_confusion_detail_says_where_the_counts_come_from_and_reads_one_cell_both_ways():
+    from tabs import confusion
+
+    detail = " ".join(confusion.DETAIL.split())
+    assert "Counted by `train.py` once training ends" in detail and "Fashion-MNIST's test images" in detail
+    assert "**F1** is the harmonic mean of the two, 2·P·R / (P + R)" in detail
+    assert "the rate of one mistake" not in detail  # per what? each view's off-diagonal cell is now said
+    matrix = np.array(METRICS["confusion_matrix"])
+    rows = [(row["recall"], row["class"]) for row in METRICS["per_class"]]
+    lowest = min(rows)[1]
+    c = CLASS_NAMES.index(lowest)
+    others = {j: int(matrix[c, j]) for j in range(10) if j != c}
+    j = max(others, key=others.get)
+    n, col = others[j], int(matrix[:, j].sum())
+    words = confusion.worked_example(matrix)
+    assert (
+        f"For example, {lowest}, the class with the lowest recall: {int(matrix[c, c]):,} of its {int(matrix[c].sum()):,} "
+        f"test images were called {lowest} (recall {100 * min(rows)[0]:.1f}%), and {n} ({100 * n / matrix[c].sum():.1f}%) "
+        f"were called {CLASS_NAMES[j]}, its row % in that cell. Of the {col:,} images called {CLASS_NAMES[j]}, those {n} "
+        f"are {100 * n / col:.1f}%, its column %."
+    ) == words
+
+
+def test_the_calibration_words_say_which_bars_rest_on_few_images():
+    from tabs import confusion
+
+    bins = [b for b in METRICS["calibration"]["bins"] if b["count"]]
+    few = [b for b in bins if b["count"] < 50]
+    assert few and max(b["count"] for b in bins) > 1000  # the shipped diagram: a handful beside thousands
+    words = confusion.calibration_words(METRICS["calibration"])
+    counts = ", ".join(f"{b['count']:,}" for b in few[:-1]) + f" and {few[-1]['count']:,}"
+    assert f"confidence rest on {counts} images, so their heights are noisy" in words
+    assert "barely count" not in confusion.calibration_words(
+        {
+            **METRICS["calibration"],
+            "bins": [{**b, "count": max(b["count"], 50)} for b in METRICS["calibration"]["bins"]],
+        }
+    )
+
+
+def test_the_percent_views_label_cells_in_whole_percents_that_never_round_to_0_or_100():
+    from concepts import confusion as concept
+
+    counts = np.array([[995, 5, 0], [1, 998, 1], [0, 250, 750]])
+    labels = concept.percent_labels(counts, concept.row_normalized(counts))
+    assert labels.tolist() == [[">99", "1", ""], ["<1", ">99", "<1"], ["", "25", "75"]]
+    figure = concept.heatmap(np.array(METRICS["confusion_matrix"]), percent=True)
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert texts and all("." not in t for t in texts)  # whole percents: "99.2" overflowed its cell
+    assert all(t.get_markersize() == 0 or not t.get_visible() for t in figure.axes[0].yaxis.get_ticklines())
