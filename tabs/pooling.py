@@ -18,18 +18,19 @@ from tabs.runs import ablation_words
 from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on, shown_when
 
 # What the learner reads on this tab (Markdown) lives in this module, nowhere else
-LEAD = """Max pooling keeps the strongest response in each window: "is this pattern present somewhere
-here?". Average pooling keeps the mean: "how much of it is here overall?", which blurs sharp
-responses. The picture shows both side by side; switching between them above moves the red frame
+LEAD = """Max pooling keeps the largest value in each window; average pooling keeps their mean. On a feature
+map, where a value says how strongly one filter's pattern matched there, max asks "did it match strongly anywhere in
+this window?" and average "how much did it match here overall?", which dilutes one strong match with its weaker
+neighbours. The picture shows both side by side; switching between them above moves the red frame
 and fills the table with the chosen one's numbers."""
 DETAIL = """Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
-less and each of their values covers more of the image. With windows that neither overlap nor leave gaps
-(stride equal to the size), a pattern can move inside one window without changing that window's max; a
-move into another window, or any move where windows overlap (stride smaller than the size), can change
-the pooled map: strided pooling is not shift-invariant (Zhang 2019), and a one-pixel shift of the input
-can change it. Windows are not padded: pixels after the last whole window (the 28th row and column with size 3
-and stride 2 or 3, the 27th and 28th with size 2 and stride 3) and, with a stride larger than the size, those between
-windows reach no pooled value."""
+less and each of their values covers more of the image. If the largest value in a window moves but stays inside
+that window, the window's max does not change. With a stride above 1 that is all the invariance there is: shifting the
+input by less than the stride changes the pooled values, not just their positions (R. Zhang, "Making Convolutional
+Networks Shift-Invariant Again", ICML 2019); with stride 1 the pooled map moves with the input. This tab does not shift
+the input. Windows are not padded: pixels after the last whole window (the last row and column with size 3 and stride
+2 or 3, the last two with size 2 and stride 3) and, with a stride larger than the size, those between windows reach no
+pooled value."""
 
 POOL_MODES = [(mode.capitalize(), mode) for mode in pooling.MODES]  # (shown, value): "max", "average"
 POOL_SIZES = (2, 3)
@@ -126,8 +127,35 @@ def shrink_words(model: LoadedModel) -> str:
     dense = [layer for layer in keras_model.layers if type(layer).__name__ == "Dense"]
     # the weights multiplied are the first dense layer's, the one reading the maps (review 52c #2)
     reader = "dense layer" if len(dense) == 1 else f"first dense layer ({dense[0].units} units)"
+    first = pools[0].get_config()
+    kind = {"MaxPooling2D": "max", "AveragePooling2D": "average"}.get(type(pools[0]).__name__)
+    same = all(
+        p.get_config()["pool_size"] == first["pool_size"]
+        and p.get_config()["strides"] == first["strides"]
+        and type(p) is type(pools[0])
+        for p in pools
+    )
+    uses = (  # what the network itself does, read off its layers (review 148 #1)
+        f"Our network uses {kind} pooling, {first['pool_size'][0]}×{first['pool_size'][1]} with stride "
+        f"{first['strides'][0]}, {len(pools)} times. "
+        if kind
+        and same
+        and first["pool_size"][0] == first["pool_size"][1]
+        and first["strides"][0] == first["strides"][1]
+        else ""
+    )
+    source = pools[0].input._keras_history.operation.name
+    exact = (
+        f"With {kind.capitalize()}, size {first['pool_size'][0]}, stride {first['strides'][0]} and a feature map of "
+        f"{source}, the table is exactly what its first pooling layer ({pools[0].name}) passes on. "
+        if uses and source == FEATURE_LAYER
+        else ""
+    )
     return (
-        f"In our network {len(pools)} poolings take the {side}×{side} input down to {height}×{width} maps: the "
+        uses
+        + exact
+        + ("They take" if uses else f"In our network {len(pools)} poolings take")
+        + f" the {side}×{side} input down to {height}×{width} maps: the "
         f"{reader} reads {height}×{width}×{channels} = {pooled:,} numbers, where without pooling it would read "
         f"{side}×{side}×{channels} = {unpooled:,} and need {unpooled / pooled:.0f} times as many weights."
     )

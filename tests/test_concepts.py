@@ -515,6 +515,21 @@ def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
     assert f"{28 * 28 * channels / flat:.0f} times as many weights" in words
     units = shipped_model.keras_model.get_layer("dense").units  # review 52c #2: the weights are this layer's
     assert f"the first dense layer ({units} units) reads" in words
+    pools = [layer for layer in shipped_model.keras_model.layers if type(layer).__name__ == "MaxPooling2D"]
+    assert len(pools) == 3 and all(p.get_config()["pool_size"] == (2, 2) for p in pools)  # read off the network
+    assert words.startswith(
+        "Our network uses max pooling, 2×2 with stride 2, 3 times. With Max, size 2, stride 2 and a feature map of block1_relu1, the table is exactly what its first pooling layer (block1_maxpool) passes on."
+    )
+    # and it is: the tab's pooling of that map equals the layer's own output
+    from concepts.pooling import pool2d
+
+    k = shipped_model.keras_model
+    import keras
+
+    probe = keras.Model(k.input, [k.get_layer("block1_relu1").output, k.get_layer("block1_maxpool").output])
+    x = shipped_model.test_samples["images"][:1].astype("float32")[..., None] / 255.0
+    relu, pooled = (np.asarray(t)[0] for t in probe(x))
+    np.testing.assert_allclose(pool2d(relu[..., 5], "max", 2, 2), pooled[..., 5], atol=1e-6)
 
 
 def test_the_calibration_words_say_under_or_over_confident_as_the_bins_do(shipped_model):
@@ -1047,10 +1062,14 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
     moved = pool_math.pool2d(a, "max", 2, 1), pool_math.pool2d(b, "max", 2, 1)
     assert not np.array_equal(*moved)  # stride 1: the window to the right now sees it too
     words = " ".join(pooling.DETAIL.split())
-    assert "With windows that neither overlap nor leave gaps (stride equal to the size), a pattern can move" in words
+    assert (
+        "If the largest value in a window moves but stays inside that window, the window's max does not change."
+        in words
+    )
+    assert "with stride 1 the pooled map moves with the input" in words and "(Zhang 2019)" not in words
     assert (  # 54c #1, 55 #2, 59c #1: every size and stride the tab offers that leaves pixels out
-        "Windows are not padded: pixels after the last whole window (the 28th row and column with size 3 and stride 2 "
-        "or 3, the 27th and 28th with size 2 and stride 3) and, with a stride larger than the size, those between "
+        "Windows are not padded: pixels after the last whole window (the last row and column with size 3 and stride 2 "
+        "or 3, the last two with size 2 and stride 3) and, with a stride larger than the size, those between "
         "windows reach no pooled value." in words
     )
     missed = {}  # the rows no window reaches, 1-based, for each size and stride the tab offers
@@ -1064,7 +1083,7 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
             if after:
                 missed[(size, stride)] = after
     assert missed == {(3, 2): [28], (3, 3): [28], (2, 3): [27, 28]}
-    assert "any move where windows overlap (stride smaller than the size), can change the pooled map" in words
+    assert "shifting the input by less than the stride changes the pooled values, not just their positions" in words
 
 
 @pytest.mark.parametrize(
