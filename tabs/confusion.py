@@ -26,12 +26,12 @@ LEAD = """Row i, column j counts the test images of true class i that the model 
 the diagonal holds the right answers. *Row %* puts each class's **recall** on the diagonal, *column %* its
 **precision**; open a cell below to see which images the model confused, and how sure it was."""
 DETAIL = """Counted by `train.py` once training ends: this app's model reads each of Fashion-MNIST's test images
-(never trained on) once, and its top class is its answer; the counts and the per-class table are in the model folder's
-`metrics.json`. *Row %*: each row divided by its total, the test images of that class. Its diagonal cell is that
+(never trained on) once, and its top class is its answer; the counts and the per-class table are stored beside the weights,
+in `metrics.json`. *Row %*: each row divided by its total, the test images of that class. Its diagonal cell is that
 class's **recall** (of the real shirts, the share the model calls Shirt); every other cell is the share of that class
-given one wrong answer. *Column %*: each column divided by its total, the test images given that answer. Its diagonal
-cell is **precision** (of the images the model calls Shirt, the share that are shirts); every other cell is the share
-of that answer that was really another class. **F1** is the harmonic mean of the two, 2·P·R / (P + R): high only when
+given that column's wrong answer. *Column %*: each column divided by its total, the test images given that answer. Its
+diagonal cell is **precision** (of the images the model calls Shirt, the share that are shirts); every other cell is
+the share of that answer whose true class is that row's. **F1** is the harmonic mean of the two, 2·P·R / (P + R): high only when
 both are."""
 CALIBRATION_LEAD = """A model is *calibrated* when its confidence matches how often it is right: of all the images it
 gives 90% confidence, 90% should be right. Each bar is the accuracy of the test images whose top probability, in one
@@ -68,7 +68,7 @@ def summary_markdown(metrics: dict, flip: dict | None = None) -> str:
         words += (
             ", in one pass of the network, like everything on this tab (Classify averages the probabilities for an "
             + (
-                f"image and its mirror image: top class right on {flip['flip_test_accuracy']:.2%} of these). "
+                f"image and its mirror image: top class right on {flip['flip_test_accuracy']:.2%} of the test images). "
                 if flip
                 else "image and its mirror image, so its answers can differ). "
             )
@@ -100,9 +100,10 @@ def most_confused_words(matrix: np.ndarray) -> str:
         touching = int(matrix[c].sum() + matrix[:, c].sum() - 2 * matrix[c, c])
         wrong = int(matrix.sum() - np.trace(matrix))
         shared = (
-            f" All involve {CLASS_NAMES[c]}, as every one of the {wrong:,} mistakes does."
+            f" All {len(named)} involve {CLASS_NAMES[c]}, as every one of the {wrong:,} mistakes does."
             if touching == wrong
-            else f" All involve {CLASS_NAMES[c]}: {touching:,} of the {wrong:,} mistakes are in its row or column."
+            else f" All {len(named)} involve {CLASS_NAMES[c]}: {touching:,} of the {wrong:,} mistakes are in its row or "
+            "column."
         )
     return f"The most confused pairs (true → predicted, images): {and_list(said)}.{shared}"
 
@@ -119,11 +120,21 @@ def worked_example(matrix: np.ndarray) -> str:
     if n == 0:
         return ""
     true, answer = CLASS_NAMES[c], CLASS_NAMES[j]
+    by_row, by_column = 100 * n / row_total, 100 * n / col_total
+    rows, columns = matrix.sum(axis=1), matrix.sum(axis=0)
+    same = int(np.floor(by_row + 0.5)) == int(np.floor(by_column + 0.5))  # as the figure rounds (percent_labels)
     return (
         f"For example, {true}, the class with the lowest recall: {int(matrix[c, c]):,} of its {row_total:,} test "
-        f"images were called {true} (recall {recall[c]:.1%}), and {n:,} ({n / row_total:.1%}) were called {answer}, "
-        f"its row % in that cell. Of the {col_total:,} images called {answer}, those {n:,} are {n / col_total:.1%}, "
-        "its column %."
+        f"images were called {true} (recall {recall[c]:.1%}), and {n:,} were called {answer}. The cell in row {true}, "
+        f"column {answer} reads those {n:,} two ways: in Row % as {by_row:.1f}% of the {row_total:,} images of "
+        f"{true}, in Column % as {by_column:.1f}% of the {col_total:,} images called {answer}."
+        + (f" The figure rounds both to {int(np.floor(by_row + 0.5))}." if same else "")
+        + (  # review 150 #3: why the two views look alike here
+            f" Every class has {row_total:,} test images and each answer was given {int(columns.min()):,} to "
+            f"{int(columns.max()):,} times, so here the two views differ little."
+            if rows.min() == rows.max() and columns.max() <= 1.05 * columns.min()
+            else ""
+        )
     )
 
 

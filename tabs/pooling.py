@@ -24,11 +24,12 @@ this window?" and average "how much did it match here overall?", which dilutes o
 neighbours. The picture shows both side by side; switching between them above moves the red frame
 and fills the table with the chosen one's numbers."""
 DETAIL = """Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
-less and each of their values covers more of the image. If the largest value in a window moves but stays inside
-that window, the window's max does not change. With a stride above 1 that is all the invariance there is: shifting the
-input by less than the stride changes the pooled values, not just their positions (R. Zhang, "Making Convolutional
-Networks Shift-Invariant Again", ICML 2019); with stride 1 the pooled map moves with the input. This tab does not shift
-the input. Windows are not padded: pixels after the last whole window (the last row and column with size 3 and stride
+less and each of their values covers more of the image. With max pooling, if a window's largest value moves but stays
+inside that window, and nothing larger moves in, that window's max does not change. With a stride above 1 that is all
+the invariance there is: shifting the input by a number of pixels that is not a multiple of the stride can change the
+pooled values, not just their positions (R. Zhang, "Making Convolutional Networks Shift-Invariant Again", ICML 2019).
+With stride 1, or a shift by a multiple of the stride, the pooled map just moves, apart from its edges. This tab does
+not shift the input. Windows are not padded: values after the last whole window (the last row and column with size 3 and stride
 2 or 3, the last two with size 2 and stride 3) and, with a stride larger than the size, those between windows reach no
 pooled value."""
 
@@ -147,14 +148,16 @@ def shrink_words(model: LoadedModel) -> str:
     source = pools[0].input._keras_history.operation.name
     exact = (
         f"With {kind.capitalize()}, size {first['pool_size'][0]}, stride {first['strides'][0]} and a feature map of "
-        f"{source}, the table is exactly what its first pooling layer ({pools[0].name}) passes on. "
+        f"{source}, the table is exactly one of the {pools[0].output.shape[-1]} maps its first pooling layer "
+        f"({pools[0].name}) passes on: that layer pools each of {source}'s maps on its own and passes on all "
+        f"{pools[0].output.shape[-1]}, each {pools[0].output.shape[1]}×{pools[0].output.shape[2]}. "
         if uses and source == FEATURE_LAYER
         else ""
     )
     return (
         uses
         + exact
-        + ("They take" if uses else f"In our network {len(pools)} poolings take")
+        + (f"The {len(pools)} poolings take" if uses else f"In our network {len(pools)} poolings take")
         + f" the {side}×{side} input down to {height}×{width} maps: the "
         f"{reader} reads {height}×{width}×{channels} = {pooled:,} numbers, where without pooling it would read "
         f"{side}×{side}×{channels} = {unpooled:,} and need {unpooled / pooled:.0f} times as many weights."

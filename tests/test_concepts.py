@@ -518,7 +518,10 @@ def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
     pools = [layer for layer in shipped_model.keras_model.layers if type(layer).__name__ == "MaxPooling2D"]
     assert len(pools) == 3 and all(p.get_config()["pool_size"] == (2, 2) for p in pools)  # read off the network
     assert words.startswith(
-        "Our network uses max pooling, 2×2 with stride 2, 3 times. With Max, size 2, stride 2 and a feature map of block1_relu1, the table is exactly what its first pooling layer (block1_maxpool) passes on."
+        "Our network uses max pooling, 2×2 with stride 2, 3 times. With Max, size 2, stride 2 and a feature map of "
+        "block1_relu1, the table is exactly one of the 32 maps its first pooling layer (block1_maxpool) passes on: "
+        "that layer pools each of block1_relu1's maps on its own and passes on all 32, each 14×14. The 3 poolings take "
+        "the 28×28 input"
     )
     # and it is: the tab's pooling of that map equals the layer's own output
     from concepts.pooling import pool2d
@@ -1063,12 +1066,16 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
     assert not np.array_equal(*moved)  # stride 1: the window to the right now sees it too
     words = " ".join(pooling.DETAIL.split())
     assert (
-        "If the largest value in a window moves but stays inside that window, the window's max does not change."
+        "With max pooling, if a window's largest value moves but stays inside that window, and nothing larger moves in, "
+        "that window's max does not change." in words
+    )
+    assert (
+        "With stride 1, or a shift by a multiple of the stride, the pooled map just moves, apart from its edges."
         in words
     )
-    assert "with stride 1 the pooled map moves with the input" in words and "(Zhang 2019)" not in words
+    assert "(Zhang 2019)" not in words
     assert (  # 54c #1, 55 #2, 59c #1: every size and stride the tab offers that leaves pixels out
-        "Windows are not padded: pixels after the last whole window (the last row and column with size 3 and stride 2 "
+        "Windows are not padded: values after the last whole window (the last row and column with size 3 and stride 2 "
         "or 3, the last two with size 2 and stride 3) and, with a stride larger than the size, those between "
         "windows reach no pooled value." in words
     )
@@ -1083,7 +1090,7 @@ def test_a_move_inside_an_overlapping_window_can_change_the_pooled_map():
             if after:
                 missed[(size, stride)] = after
     assert missed == {(3, 2): [28], (3, 3): [28], (2, 3): [27, 28]}
-    assert "shifting the input by less than the stride changes the pooled values, not just their positions" in words
+    assert "not a multiple of the stride can change the pooled values, not just their positions" in words
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def test_the_confusion_summary_says_one_pass_and_gives_classifys_mirror_averaged
     )
     assert (
         "(Classify averages the probabilities for an image and its mirror image: top class right on "
-        f"{FLIP['flip_test_accuracy']:.2%} of these)." in words
+        f"{FLIP['flip_test_accuracy']:.2%} of the test images)." in words
     )
 
 
@@ -281,7 +281,7 @@ def test_the_one_pass_words_are_on_the_page(shipped_model):
     shown = markdown_on_the_tab(softmax, shipped_model)
     assert any(softmax.CALIBRATION_LEAD in text and softmax.ONE_PASS in text for text in shown)
     shown = markdown_on_the_tab(confusion, shipped_model)
-    assert f"mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of these)" in "".join(shown)
+    assert f"mirror image: top class right on {FLIP['flip_test_accuracy']:.2%} of the test images)" in "".join(shown)
     assert confusion.calibration_lead(shipped_model) in shown  # review 29c C5: the lead as chosen for this folder
 
 
@@ -868,18 +868,18 @@ def test_a_pair_tied_with_the_fifth_most_confused_is_named_too():
     shirt = CLASS_NAMES[6]  # every pair named below has Shirt in it, as every mistake of these matrices but one does
     wrong = sum(top.values()) + 33 + 20
     assert untied == (
-        f"The most confused pairs (true → predicted, images): {said} and {_pair(6, 2, 33)}. All involve {shirt}, as "
+        f"The most confused pairs (true → predicted, images): {said} and {_pair(6, 2, 33)}. All 5 involve {shirt}, as "
         f"every one of the {wrong} mistakes does."
     )
     assert CLASS_NAMES[4] + " → " + CLASS_NAMES[6] not in untied  # the sixth, 20, is not tied: left out
 
     tied = confusion.most_confused_words(_matrix({**top, (6, 2): 33, (4, 6): 33}))  # the shipped matrix's tie
     assert tied == (
-        f"The most confused pairs (true → predicted, images): {said}, {_pair(4, 6, 33)} and {_pair(6, 2, 33)}. All "
+        f"The most confused pairs (true → predicted, images): {said}, {_pair(4, 6, 33)} and {_pair(6, 2, 33)}. All 6 "
         f"involve {shirt}, as every one of the {wrong + 13} mistakes does."
     )
     other = confusion.most_confused_words(_matrix({**top, (6, 2): 33, (4, 6): 20, (1, 3): 7}))  # one not Shirt's
-    assert other.endswith(f"All involve {shirt}: {wrong} of the {wrong + 7} mistakes are in its row or column.")
+    assert other.endswith(f"All 5 involve {shirt}: {wrong} of the {wrong + 7} mistakes are in its row or column.")
 
     many = {(3, c): 5 for c in range(10) if c != 3}  # nine pairs of 5 after four bigger ones: the fifth ties 8 more
     words = confusion.most_confused_words(_matrix({**top, **many}))
@@ -1489,12 +1489,15 @@ def test_the_confusion_detail_says_where_the_counts_come_from_and_reads_one_cell
     j = max(others, key=others.get)
     n, col = others[j], int(matrix[:, j].sum())
     words = confusion.worked_example(matrix)
-    assert (
+    by_row, by_col = 100 * n / matrix[c].sum(), 100 * n / col
+    assert words.startswith(
         f"For example, {lowest}, the class with the lowest recall: {int(matrix[c, c]):,} of its {int(matrix[c].sum()):,} "
-        f"test images were called {lowest} (recall {100 * min(rows)[0]:.1f}%), and {n} ({100 * n / matrix[c].sum():.1f}%) "
-        f"were called {CLASS_NAMES[j]}, its row % in that cell. Of the {col:,} images called {CLASS_NAMES[j]}, those {n} "
-        f"are {100 * n / col:.1f}%, its column %."
-    ) == words
+        f"test images were called {lowest} (recall {100 * min(rows)[0]:.1f}%), and {n} were called {CLASS_NAMES[j]}. The "
+        f"cell in row {lowest}, column {CLASS_NAMES[j]} reads those {n} two ways: in Row % as {by_row:.1f}% of the "
+        f"{int(matrix[c].sum()):,} images of {lowest}, in Column % as {by_col:.1f}% of the {col:,} images called "
+        f"{CLASS_NAMES[j]}."
+    )
+    assert (f"The figure rounds both to {round(by_row)}." in words) == (round(by_row) == round(by_col))
 
 
 def test_the_calibration_words_say_which_bars_rest_on_few_images():
