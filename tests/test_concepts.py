@@ -513,6 +513,15 @@ def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
     words = pooling.shrink_words(shipped_model)
     assert f"= {flat:,} numbers" in words and f"28×28×{channels} = {28 * 28 * channels:,}" in words
     assert f"{28 * 28 * channels / flat:.0f} times as many weights" in words
+    kernel = shipped_model.keras_model.get_layer("dense").kernel.shape  # (what it reads, its units)
+    total = shipped_model.metrics["params"]
+    assert f"= {flat:,} numbers with {kernel[0] * kernel[1]:,} weights (of the network's {total:,} parameters)" in words
+    big = 28 * 28 * channels * kernel[1]
+    assert f"({big:,}, {big / total:.0f} times the whole network)" in words
+    block3 = shipped_model.keras_model.get_layer("block3_maxpool")
+    side, out = block3.input.shape[1], block3.output.shape[1]
+    assert (side, out) == (7, 3)  # valid 2x2 windows, stride 2: rows 0-5 pooled, row 6 left out
+    assert f"block3_maxpool takes 7×7 maps to 3×3, so their last row and column ({49 - 36} of 49 values)" in words
     units = shipped_model.keras_model.get_layer("dense").units  # review 52c #2: the weights are this layer's
     assert f"the first dense layer ({units} units) reads" in words
     pools = [layer for layer in shipped_model.keras_model.layers if type(layer).__name__ == "MaxPooling2D"]
