@@ -515,9 +515,16 @@ def test_the_pooling_tabs_numbers_are_the_networks_shapes(shipped_model):
     assert f"{28 * 28 * channels / flat:.0f} times as many weights" in words
     kernel = shipped_model.keras_model.get_layer("dense").kernel.shape  # (what it reads, its units)
     total = shipped_model.metrics["params"]
-    assert f"= {flat:,} numbers with {kernel[0] * kernel[1]:,} weights (of the network's {total:,} parameters)" in words
+    assert (
+        f"= {flat:,} numbers with {flat:,} × {kernel[1]} = {kernel[0] * kernel[1]:,} weights "
+        f"({round(100 * kernel[0] * kernel[1] / total)}% of the network's {total:,} parameters)" in words
+    )
     big = 28 * 28 * channels * kernel[1]
-    assert f"({big:,}, {big / total:.0f} times the whole network)" in words
+    assert f"({big:,}, about {round(big / total)} times the whole network)" in words
+    assert "All 3 of our network's poolings are unpadded, and once that leaves values out" in words
+    conv = shipped_model.keras_model.get_layer("block3_conv2").get_config()  # what the dropped values came from
+    assert tuple(conv["kernel_size"]) == (3, 3) and conv["padding"] == "same"
+    assert "what block3_conv2 (3×3, padded to keep 7×7) computed them from also feeds the kept row" in words
     block3 = shipped_model.keras_model.get_layer("block3_maxpool")
     side, out = block3.input.shape[1], block3.output.shape[1]
     assert (side, out) == (7, 3)  # valid 2x2 windows, stride 2: rows 0-5 pooled, row 6 left out
