@@ -1084,7 +1084,7 @@ def _chosen_here(results: dict) -> str:
     )
 
 
-def _wrong_by_kind(cv: dict, threshold: float, at: dict, answered: int | None) -> str:
+def _wrong_by_kind(cv: dict, threshold: float, answered: int | None, wrong: int | None) -> str:
     """At the app's threshold, the curve's wrong answers split into group answers ("footwear, most likely Sandal",
     counted by the class they call most likely) and answers naming one class (``cross_validation.group_answers``,
     the same run, folds and thresholds; review 138 #2); "" elsewhere."""
@@ -1094,7 +1094,6 @@ def _wrong_by_kind(cv: dict, threshold: float, at: dict, answered: int | None) -
     inside = {f: v for f, v in groups["by_folder"].items() if ACCEPTED.get(f)}
     group_n = sum(v["group_answers"] for v in inside.values())
     group_wrong = group_n - sum(v["right"] for v in inside.values())
-    wrong = round(at["risk"] * answered)
     one_n, one_wrong = answered - group_n, wrong - group_wrong
     if one_n <= 0 or one_wrong < 0 or not group_n:
         return ""
@@ -1209,6 +1208,12 @@ def _outside_count(model: LoadedModel, share: float) -> str:
     return f"{round(share * n):,} of {n:,}; " if n else ""
 
 
+def _counted(point: dict, inside: int) -> tuple[int, int]:
+    """A curve point's shares as counts of the INSIDE photos of the ten: (answered, wrong among them)."""
+    answered = round(point["coverage"] * inside)
+    return answered, round(point["risk"] * answered)
+
+
 def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     """Coverage and error rate by threshold on the cross-validated photos (the data of a risk–coverage curve), with
     THRESHOLD and the learner's SCORE marked (HTML)."""
@@ -1219,8 +1224,8 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
     curve = cv["risk_coverage"]
     at = _nearest(curve, threshold)
     inside = _inside(model)
-    answered = round(at["coverage"] * inside) if inside else None
-    readings = _readings(at, answered, model)
+    answered, wrong = _counted(at, inside) if inside else (None, None)
+    readings = _readings(at, answered, wrong, model)
     marks = {"this threshold": (threshold, "#111")}
     readings["this threshold"] = f"<b>{threshold:.0%}</b>"
     if score is not None:
@@ -1262,9 +1267,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         else ""
     )
     counted = (  # pooled over the folds: at the top of the slider a share rests on a few errors (review 35a #2)
-        f" ({round(at['risk'] * answered):,} of {answered:,}, the {cv['folds']} folds' held-out photos pooled)"
-        if answered
-        else ""
+        f" ({wrong:,} of {answered:,}, the {cv['folds']} folds' held-out photos pooled)" if answered else ""
     )
     words = (
         # measured on the fold models, not a forecast for the served one (review 105a #3)
@@ -1277,7 +1280,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
             " (the table in “Real photos vs Fashion-MNIST” below)" if _has_table(model) else ""
         )  # review 76a #2: only where it is built
         + "."
-        + _wrong_by_kind(cv, threshold, at, answered)
+        + _wrong_by_kind(cv, threshold, answered, wrong)
         + (  # a share under half a percent keeps its decimal; none is said as none (review 106a #5)
             f" They also answered {at['outside_answered']:.{0 if round(at['outside_answered'] * 100) else 1}%} of hats, shorts and skirts from new photographers "
             f"({_outside_count(model, at['outside_answered'])}{_pooled(cv)}), all wrongly, which that {at['risk']:.1%} does not count."
@@ -1292,7 +1295,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
         + "."
         + _held_back(model)
         + "</p>"
-        + (f"<p>{_scores_not_chances(model).strip()}</p>" if _scores_not_chances(model) else "")
+        + (f"<p>{scores.strip()}</p>" if (scores := _scores_not_chances(model)) else "")
     )
     yours = ""
     if score is not None:
@@ -1322,7 +1325,7 @@ def how_sure(threshold: float, score: Score, model: LoadedModel) -> str:
                 "threshold)."
             )
         yours += "</p>"
-    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, at, inside, _photos(model, of_the_ten=False))}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
+    return f"<div class='how-sure'>{chart}{read_at}{_not_sure_cost(cv, answered, wrong, at, inside, _photos(model, of_the_ten=False))}{yours}</div>{MORE}<div class='how-sure'>{words}</div>"
 
 
 MORE = "<!-- more -->"  # how_sure's seam: above it what the slider changes at a glance, below it the full record
@@ -1344,8 +1347,7 @@ def _near_score(curve: list[dict], inside: int | None, score: float) -> str:
         return ""
 
     def counts(t: float) -> tuple[int, int]:
-        answered = round(by[t]["coverage"] * inside)
-        return answered, round(by[t]["risk"] * answered)
+        return _counted(by[t], inside)
 
     unlike = " (apart from any the “unlike” rule held back)"
     top = max(by)
@@ -1373,7 +1375,9 @@ def _near_score(curve: list[dict], inside: int | None, score: float) -> str:
     )
 
 
-def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None, outside: int | None) -> str:
+def _not_sure_cost(
+    cv: dict, answered: int | None, wrong: int | None, at: dict, inside: int | None, outside: int | None
+) -> str:
     """What "Not sure" withheld at one point AT of the curve: of the photos of the ten left unanswered, how many had a
     top class the mapping accepts (``read_as``: every held-out photo's top class, counted before "Not sure";
     right answers given = answered - wrong). "" without the counts (issue 24: what "Not sure" costs)."""
@@ -1381,7 +1385,7 @@ def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None,
     if not (read and answered and inside):
         return ""
     right_top = sum(n for f, counts in read.items() for c, n in counts.items() if CLASS_NAMES.index(c) in ACCEPTED[f])
-    withheld = right_top - (answered - round(at["risk"] * answered))
+    withheld = right_top - (answered - wrong)
     if answered == inside:
         return (
             "<p>What “Not sure” did on these photos at this threshold: nothing; the fold models answered every photo "
@@ -1390,7 +1394,7 @@ def _not_sure_cost(cv: dict, answered: int | None, at: dict, inside: int | None,
     unanswered = inside - answered
     # at the slider's foot a group's probability (at least its top class's, at least 10%) always reaches the
     # threshold: as many answered as there is only the "unlike" rule's doing (review 144 #3: up to 17% here)
-    only_unlike = answered == round(cv["risk_coverage"][0]["coverage"] * inside)
+    only_unlike = answered == _counted(cv["risk_coverage"][0], inside)[0]
     return (
         f"<p>What “Not sure” did on these photos at this threshold: of the {unanswered:,} photos of the ten the fold "
         f"models left unanswered, {withheld:,} ({withheld / unanswered:.0%}) would have been right answers and "
@@ -1418,7 +1422,7 @@ def _score_shown(top: float, threshold: float) -> str:
     return _below(top) if top < threshold else percent(top, 1)
 
 
-def _readings(at: dict, answered: int | None, model: LoadedModel) -> dict[str, str]:
+def _readings(at: dict, answered: int | None, wrong: int | None, model: LoadedModel) -> dict[str, str]:
     """The three curves read at one point AT of the curve, for the chart's key: a share, with its count where the
     folder has the photo counts."""
     outside = _photos(model, of_the_ten=False)
@@ -1427,7 +1431,7 @@ def _readings(at: dict, answered: int | None, model: LoadedModel) -> dict[str, s
         "photos of the ten answered": f"<b>{at['coverage']:.0%}</b>"
         + (f" ({answered:,} of {_inside(model):,})" if answered else ""),
         "answers to photos of the ten that are wrong": f"<b>{at['risk']:.1%}</b>"
-        + (f" ({round(at['risk'] * answered):,} of {answered:,})" if answered else ""),
+        + (f" ({wrong:,} of {answered:,})" if answered else ""),
         "hats, shorts, skirts answered": (  # a share under half a percent keeps its decimal (review 106a #5)
             f"<b>{out:.{0 if round(out * 100) else 1}%}</b>"
             + (f" ({round(out * outside):,} of {outside:,})" if outside else "")

@@ -132,30 +132,21 @@ def shrink_words(model: LoadedModel) -> str:
     dense = [layer for layer in keras_model.layers if type(layer).__name__ == "Dense"]
     # the weights multiplied are the first dense layer's, the one reading the maps (review 52c #2)
     reader = "dense layer" if len(dense) == 1 else f"first dense layer ({dense[0].units} units)"
-    first = pools[0].get_config()
-    kind = {"MaxPooling2D": "max", "AveragePooling2D": "average"}.get(type(pools[0]).__name__)
-    same = all(
-        p.get_config()["pool_size"] == first["pool_size"]
-        and p.get_config()["strides"] == first["strides"]
-        and type(p) is type(pools[0])
-        for p in pools
-    )
-    uses = (  # what the network itself does, read off its layers (review 148 #1)
-        f"Our network uses {kind} pooling, {first['pool_size'][0]}×{first['pool_size'][1]} with stride "
-        f"{first['strides'][0]}, {len(pools)} times. "
-        if kind
-        and same
-        and first["pool_size"][0] == first["pool_size"][1]
-        and first["strides"][0] == first["strides"][1]
+    # what the network itself does, read off its layers (review 148 #1): said where every pooling is alike and square
+    shapes = {(type(p).__name__, *p.get_config()["pool_size"], *p.get_config()["strides"]) for p in pools}
+    name, size, size_x, stride, stride_x = next(iter(shapes))
+    kind = {"MaxPooling2D": "max", "AveragePooling2D": "average"}.get(name)
+    uses = (
+        f"Our network uses {kind} pooling, {size}×{size} with stride {stride}, {len(pools)} times. "
+        if kind and len(shapes) == 1 and (size, stride) == (size_x, stride_x)
         else ""
     )
-    source = pools[0].input._keras_history.operation.name
-    exact = (
-        f"With {kind.capitalize()}, size {first['pool_size'][0]}, stride {first['strides'][0]} and a feature map of "
-        f"{source}, the table is exactly one of the {pools[0].output.shape[-1]} maps its first pooling layer "
-        f"({pools[0].name}) passes on: that layer pools each of {source}'s maps on its own and passes on all "
-        f"{pools[0].output.shape[-1]}, each {pools[0].output.shape[1]}×{pools[0].output.shape[2]}. "
-        if uses and source == FEATURE_LAYER
+    first, maps = pools[0], pools[0].output.shape
+    exact = (  # the tab pools FEATURE_LAYER's maps: where the first pooling reads them, the table is its output
+        f"With {kind.capitalize()}, size {size}, stride {stride} and a feature map of {FEATURE_LAYER}, the table is "
+        f"exactly one of the {maps[-1]} maps its first pooling layer ({first.name}) passes on: that layer pools each of "
+        f"{FEATURE_LAYER}'s maps on its own and passes on all {maps[-1]}, each {maps[1]}×{maps[2]}. "
+        if uses and first.input is keras_model.get_layer(FEATURE_LAYER).output
         else ""
     )
     return (
@@ -185,27 +176,23 @@ def _not_pooled(keras_model, pools: list) -> str:
     if not (unpadded and len(short) == 1):  # said for the shipped shape: all unpadded, one leaves values out
         return ""
     layer, side, out, covered = short[0]
-    lost = side - covered
-    # the last convolution before it: 3x3, stride 1 and padded, so what it computed a dropped value from feeds the kept
+    # the last convolution before it, 3x3, stride 1 and padded: what it computed a dropped value from feeds the kept
     # neighbour too (review 151 #2: the information goes nowhere, it was never only in the dropped values)
     layers = keras_model.layers
-    convs = [c for c in layers[: layers.index(layer)] if type(c).__name__ == "Conv2D"]
-    conv = convs[-1] if convs else None
-    ok = (
-        conv is not None
-        and tuple(conv.get_config()["kernel_size"]) == (3, 3)
-        and conv.get_config()["padding"] == "same"
-        and tuple(conv.get_config()["strides"]) == (1, 1)
-        and lost == 1
-    )
+    conv = next((c for c in reversed(layers[: layers.index(layer)]) if type(c).__name__ == "Conv2D"), None)
+    config = conv.get_config() if conv is not None else {}
+    if side - covered != 1 or (
+        tuple(config.get("kernel_size", ())),
+        config.get("padding"),
+        tuple(config.get("strides", ())),
+    ) != ((3, 3), "same", (1, 1)):
+        return ""
     return (
         f" All {len(pools)} of our network's poolings are unpadded, and once that leaves values out: {layer.name} takes "
-        f"{side}×{side} maps to {out}×{out}, so their last {'row and column' if lost == 1 else f'{lost} rows and columns'} "
-        f"({side * side - covered * covered} of {side * side} values) reach no pooled value. No part of the image is "
-        f"lost with them: what {conv.name if ok else ''} (3×3, padded to keep {side}×{side}) computed them from also "
-        "feeds the kept row and column next to them; only those values themselves are dropped."
-        if ok
-        else ""
+        f"{side}×{side} maps to {out}×{out}, so their last row and column ({side * side - covered * covered} of "
+        f"{side * side} values) reach no pooled value. No part of the image is lost with them: what {conv.name} (3×3, "
+        f"padded to keep {side}×{side}) computed them from also feeds the kept row and column next to them; only those "
+        "values themselves are dropped."
     )
 
 
