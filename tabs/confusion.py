@@ -181,11 +181,16 @@ def calibration_words(
         "takes the absolute gap between accuracy and mean confidence in each, and averages those gaps, each "
         f"weighted by its bin's share of the images: here {calibration['ece']:.2%}, in one pass of the network. The busiest bin, {top['low']:.1%}–{top['high']:.1%} confidence, holds "
         f"{top['count']:,} images with {top['accuracy']:.1%} accuracy at {top['confidence']:.1%} mean confidence. "
-        + _few_images(bins)
+        + _few_images(bins).rstrip()
+        + "\n\n"  # three paragraphs: the ECE, the direction and its cause, the ladder's evidence (review 149 #12)
         + _direction(bins, ladder or {}, ablations or {}, before, fine_tune)
     )
 
 
+# the ladder's runs are this architecture trained again, not this model (review 149 #12); the rung named first, so
+# the parenthesis defines hard targets only (review 152 #5)
+LADDER_RUN = "the *+ augmentation* rung, a network of the same architecture"
+HARD_TARGETS = "hard targets (100% for the right class, no label smoothing),"
 FEW_IN_A_BIN = 50  # a bar resting on fewer images than this is said to be noisy (review 149 #4)
 
 
@@ -354,8 +359,8 @@ def _direction(
         over = 100 * (hard["confidence"] - hard["accuracy"])
         if shown:
             words += (
-                f" {runs} point the same way (one run each{scope}): the same network {trained} on "
-                f"hard targets (the *+ augmentation* rung) was "
+                f"\n\n{runs} point to label smoothing too (one run each{scope}): {LADDER_RUN} {trained} from "
+                f"scratch on {HARD_TARGETS} was "
                 + (
                     f"{'slightly ' if over < 2 else ''}over-confident, "
                     if confidence_state(hard["confidence"], hard["accuracy"])
@@ -369,15 +374,15 @@ def _direction(
             )
         else:  # the one measurement that bears on it, whichever way it came out
             words += (
-                f" {runs} do not show it (one run each{scope}): the same network {trained} on hard "
-                f"targets (the *+ augmentation* rung) was {hard['confidence']:.1%} confident for "
+                f"\n\n{runs} do not show label smoothing lowering confidence (one run each{scope}): {LADDER_RUN} "
+                f"{trained} from scratch on {HARD_TARGETS} was {hard['confidence']:.1%} confident for "
                 f"{hard['accuracy']:.1%} accuracy; the next rung, which adds label smoothing (and replaces Adam with "
                 f"AdamW and a warmed-up, cosine-decayed learning rate), {smooth['confidence']:.1%} for "
                 f"{smooth['accuracy']:.1%}."
             )
     else:
         words += (
-            " Not measured here: `benchmarks/ladder_calibration.py` measures the improvement ladder's runs, one of "
+            "\n\nNot measured here: `benchmarks/ladder_calibration.py` measures the improvement ladder's runs, one of "
             "which adds label smoothing (together with a new optimizer and learning-rate schedule)."
         )
     return words
@@ -515,7 +520,7 @@ def explain_test_image(number: float | None, model: LoadedModel) -> tuple[str | 
         share, at_least = (share, digits) if lead or not whole else (_share, None)
     note = (
         f"**#{int(number)}**: {_a(CLASS_NAMES[true])} {verdict}. First map: {CLASS_NAMES[true]}, the true class "
-        f"({share(probs[true])}); second: {CLASS_NAMES[other]}, "
+        f"(probability {share(probs[true])}); second: {CLASS_NAMES[other]}, "
         + (
             runner_up_words(probs, ranked, at_least)
             if right
@@ -567,8 +572,11 @@ def runner_up_words(probs: np.ndarray, ranked: np.ndarray, at_least: int | None 
     third_shown = f"{CLASS_NAMES[third]} ({percent(probs[third], digits)})"
     ratio = f"the runner-up under {NEAR_TIE_RATIO:g} times the third"
     if close and p2 < ALMOST_NOTHING:  # whatever their ratio, both under 1%; a near-tie only by the ratio too (84c #1)
+        # review 149 #10: the ratio rule is the code's; what a learner can use is that the pick is close to arbitrary
         return f"{pair}, then {third_shown}: the model gives both under 1%" + (
-            f", a near-tie ({ratio})." if tie else "."
+            ", a near-tie, so which of the two comes second, and gets the second map, is close to arbitrary."
+            if tie
+            else "."
         )
     if tie:
         return (

@@ -21,8 +21,9 @@ from tabs.wiring import beside_the_input, first_example, pick_examples, rerun_on
 LEAD = """Max pooling keeps the largest value in each window; average pooling keeps their mean. On a feature
 map, where a value says how strongly one filter's pattern matched there, max asks "did it match strongly anywhere in
 this window?" and average "how much did it match here overall?", which dilutes one strong match with its weaker
-neighbours. The picture shows both side by side; switching between them above moves the red frame
-and fills the table with the chosen one's numbers."""
+neighbours. The picture shows both side by side; the "Pooling" choice above moves the thick red frame
+and fills the table with that pooling's numbers. "block1_relu1" names the maps our network's first convolution layer
+makes (after batch norm and ReLU): the maps its first pooling layer pools."""
 DETAIL = """Pooling has no weights to learn; it makes the maps smaller, so the layers after it cost
 less and each of their values covers more of the image. With max pooling, if a window's largest value moves but stays
 inside that window, and nothing larger moves in, that window's max does not change. With a stride above 1 that is all
@@ -43,11 +44,17 @@ POOL_STRIDES = (1, 2, 3)
 FEATURE_LAYER = "block1_relu1"  # the first conv layer's maps after batch norm and ReLU: what the next layer sees
 FEATURE_MAPS = 32  # block1_conv1's filters (model/cnn.py); the handler checks against the real layer
 POOL_SOURCES = ("the 28×28 input", f"a feature map of {FEATURE_LAYER}")
+DECIMALS = 4  # the table's and the note's rounding
 NEAR = 2  # on a phone the table shows the outputs within 2 rows and columns of the worked one: 5x5 fit 390 px
 
 
 PANEL_SIDE = 224  # each of the three maps is drawn about this many pixels wide, whatever its size
-POOL_PICTURE = "Above, left to right: the map being pooled (the input or the chosen feature map), max pooling, average pooling, on one colour scale; the worked window outlined in red, the chosen pooling framed"
+POOL_PICTURE = (
+    "Above, left to right: the map being pooled (the input or the chosen feature map), its max pooling, its average "
+    "pooling. One colour scale for all three: dark purple is the map's lowest value, yellow its highest. A thin red "
+    "outline marks the worked window on the left and the value it gives in each pooled map; a thick red frame marks "
+    "the pooling chosen above."
+)
 
 
 def pooling_image(x, results: dict, chosen: str, cell: tuple[int, int], size: int, stride: int) -> np.ndarray:
@@ -94,15 +101,63 @@ def run_pooling(image_path, mode: str, size: int, stride: int, source: str, chan
     row, col = pooling.busiest_window(x, size, stride)
     picture = pooling_image(x, results, mode, (row, col), size, stride)
     window = x[row * stride : row * stride + size, col * stride : col * stride + size]
-    cells = " | ".join(" ".join(f"{v:.4g}" for v in r) for r in window)
+    cells = " | ".join(" ".join(_value(v) for v in r) for r in window)
     note = (
-        f"The {size}×{size} window for the output at row {row}, column {col} (stride {stride}): values, row by row, {cells}. "
-        f"**Max = {window.max():.4g}**, **mean = {window.mean():.4g}**. "
-        f"The map shrinks from {x.shape[0]}×{x.shape[1]} to {results[mode].shape[0]}×{results[mode].shape[1]}."
+        worked_words(x, size, stride, (row, col))
+        + f" It gives the output at row {row}, column {col}. Its values, row by row: {cells}. "
+        f"**Max = {_value(window.max())}**, **mean = {_value(window.mean())}**. " + size_words(x.shape[0], size, stride)
     )
-    pooled = np.round(results[mode], 4)
+    pooled = np.round(results[mode], DECIMALS)
     columns = [str(c) for c in range(pooled.shape[1])]  # numbered from 0, as the note's (row, column) is
     return image_file(picture), note, pd.DataFrame(pooled, columns=columns), numbers_near(pooled, (row, col))
+
+
+def _value(v: float) -> str:
+    """A value as the table shows it (rounded to DECIMALS places), so the note and the table agree (review 148 #6):
+    every digit kept, 149.3333 and not the 149.333 that :g's six significant digits give (review 152 #1)."""
+    return np.format_float_positional(np.round(float(v), DECIMALS), trim="-")
+
+
+def worked_words(x: np.ndarray, size: int, stride: int, cell: tuple[int, int]) -> str:
+    """Which window the note works through, why, and where it lies in the map being pooled (review 148 #7), with
+    how many windows share its spread: busiest_window takes the first of them (review 152 #2)."""
+    if x.max() == x.min():  # a uniform map: nothing differs, and the colour scale has one colour (review 152 #10)
+        return (
+            "Every value in this map is the same, so all three panels are one colour and every window gives that "
+            "value; the worked window is the first, at the top left."
+        )
+    spreads = np.ptp(pooling.windows(x, size, stride), axis=(-2, -1))
+    ties = int((spreads == spreads.max()).sum())
+    top, left = cell[0] * stride, cell[1] * stride
+    which = (
+        f"the {size}×{size} window (stride {stride}) whose values differ most"
+        if ties == 1
+        else f"the first, reading row by row from the top left, of the {ties} {size}×{size} windows (stride {stride}) "
+        "whose values differ most"
+    )
+    return (
+        f"The worked window is {which}, largest minus smallest {_value(spreads.max())}: rows {top}–{top + size - 1}, "
+        f"columns {left}–{left + size - 1} of the map being pooled (counted from 0, as the table's column headers "
+        "are)."
+    )
+
+
+def size_words(side: int, size: int, stride: int) -> str:
+    """How many windows fit across a side, worked out, and how many values fall in no window (review 148 #5)."""
+    steps, rest = divmod(side - size, stride)
+    fit = steps + 1
+    shown = f"{(side - size) / stride:.2f}".rstrip("0")  # 8.67 for 26 / 3, said with "≈"; 12.5 for 25 / 2, with "="
+    exact = round(float(shown) * stride, 9) == side - size
+    division = f"({side} − {size}) ÷ {stride} " + (
+        f"{'=' if exact else '≈'} {shown}, rounded down to {steps}," if rest else f"= {steps},"
+    )
+    covered = (fit - 1) * stride + size if stride <= size else fit * size  # rows (and columns) some window reaches
+    left_out = side * side - covered * covered
+    return f"The map shrinks from {side}×{side} to {fit}×{fit}: windows along each side = {division} + 1 = {fit}." + (
+        f" {left_out:,} of its {side * side:,} values ({left_out / (side * side):.0%}) fall in no window."
+        if left_out
+        else ""
+    )
 
 
 def numbers_near(pooled: np.ndarray, cell: tuple[int, int]) -> pd.DataFrame:

@@ -611,8 +611,9 @@ def test_under_confidence_is_put_down_to_the_recipe_and_the_model_before_its_fin
     # review 61c #1: beside a fine-tuned model's story the ladder's runs (no fine-tune) bear on the recipe's part only
     both = " ".join(confusion.calibration_words(after, ladder, before=before).split())
     assert (
-        "On the recipe's part, the improvement ladder's runs point the same way (one run each; they had no fine-tune, "
-        "so they say nothing about what it changed): the same network" in both
+        "On the recipe's part, the improvement ladder's runs point to label smoothing too (one run each; they had no fine-tune, "
+        "so they say nothing about what it changed): the *+ augmentation* rung, a network of the same architecture"
+        in both
     )
     assert "The improvement ladder's runs" not in both
 
@@ -674,7 +675,7 @@ def test_a_model_over_confident_before_its_fine_tune_is_said_to_have_been(shippe
     ladder = json.loads((SHIPPED / "ladder_calibration.json").read_text())
     with_ladder = confusion.calibration_words(shipped_model.metrics["calibration"], ladder, before=before)
     assert "ladder" not in with_ladder and "Not measured" not in with_ladder
-    assert "The improvement ladder's runs point the same way" in confusion.calibration_words(
+    assert "The improvement ladder's runs point to label smoothing too" in confusion.calibration_words(
         shipped_model.metrics["calibration"], ladder
     )  # without the model before its fine-tune, they are quoted
 

@@ -1109,11 +1109,14 @@ def test_the_calibration_words_give_the_ladder_runs_budget(shipped_model):
 
     calibration, ladder = shipped_model.metrics["calibration"], shipped_model.ladder_calibration
     words = confusion.calibration_words(calibration, ladder, shipped_model.ablations)
-    assert f"the same network trained {RUNS['vgg-aug']['epochs']} epochs on hard targets" in words
+    assert (
+        f"a network of the same architecture trained {RUNS['vgg-aug']['epochs']} epochs from scratch on hard" in words
+    )
+    assert "\n\nThe improvement ladder's runs" in words  # its own paragraph (review 149 #12)
     runs = copy.deepcopy(RUNS)
     runs["vgg-aug"]["epochs"] = 7
-    assert "trained 7 epochs on hard targets" in confusion.calibration_words(calibration, ladder, runs)
-    assert "the same network trained on hard targets" in confusion.calibration_words(calibration, ladder)
+    assert "trained 7 epochs from scratch on hard targets" in confusion.calibration_words(calibration, ladder, runs)
+    assert "same architecture trained from scratch on hard targets" in confusion.calibration_words(calibration, ladder)
 
 
 # -- issue 25, "add what correct answers need": batch norm on its own, the lowest validation loss marked ---------

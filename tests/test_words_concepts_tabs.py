@@ -125,7 +125,7 @@ def test_the_ladder_comparison_is_one_run_each_and_names_what_else_changed(shipp
     assert ABLATIONS["vgg-aug"][3] == "plain" and ABLATIONS["baseline"][3] == "ours"  # the two recipes compared
     hard, smooth = LADDER["vgg-aug"], LADDER["baseline"]
     words = confusion.calibration_words(shipped_model.metrics["calibration"], LADDER)
-    assert "The improvement ladder's runs point the same way (one run each):" in words
+    assert "The improvement ladder's runs point to label smoothing too (one run each):" in words
     assert f"over-confident, {hard['confidence']:.1%} for {hard['accuracy']:.1%}" in words
     assert f"was under-confident, {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}." in words
     assert (
@@ -143,14 +143,15 @@ def test_the_ladder_comparison_is_left_out_when_its_runs_do_not_show_it(shipped_
     ladder = {name: dict(run) for name, run in LADDER.items()}
     ladder[rung]["confidence"], ladder[rung]["accuracy"] = ladder[rung]["accuracy"], ladder[rung]["confidence"]
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
-    assert "The improvement ladder's runs point the same way" not in words
+    assert "The improvement ladder's runs point to label smoothing" not in words
     # review 33c #1: the one measurement on file does not show it, so label smoothing is not "most likely" the cause
     assert "Most likely" not in words and "One likely cause is the training recipe: label smoothing" in words
     # review 24c #6: the one measurement that bears on label smoothing is given whichever way it came out
     hard, smooth = ladder["vgg-aug"], ladder["baseline"]
     assert (  # no ablations given: no epochs to say
-        "The improvement ladder's runs do not show it (one run each): the same network trained on hard "
-        f"targets (the *+ augmentation* rung) was {hard['confidence']:.1%} confident for {hard['accuracy']:.1%} "
+        "The improvement ladder's runs do not show label smoothing lowering confidence (one run each): the "
+        "*+ augmentation* rung, a network of the same architecture trained from scratch on hard targets (100% for the "
+        f"right class, no label smoothing), was {hard['confidence']:.1%} confident for {hard['accuracy']:.1%} "
         "accuracy; the next rung, which adds label smoothing (and replaces Adam with AdamW and a warmed-up, "
         f"cosine-decayed learning rate), {smooth['confidence']:.1%} for {smooth['accuracy']:.1%}." in words
     )
@@ -452,7 +453,9 @@ def test_switching_the_pooling_moves_the_frame_and_the_table_only(shipped_model)
     assert note_max == note_avg and "Max = " in note_max and "mean = " in note_max  # the note gives both
     assert not np.allclose(table_max.to_numpy(), table_avg.to_numpy())  # the table is the chosen one's
     lead = flat(pooling.LEAD)
-    assert "The picture shows both side by side" in lead and "moves the red frame" in lead
+    assert (
+        "The picture shows both side by side" in lead and 'the "Pooling" choice above moves the thick red frame' in lead
+    )
     assert "watch the picture" not in lead
 
 
@@ -467,7 +470,7 @@ def test_the_picture_caption_names_the_map_being_pooled(shipped_model, monkeypat
     feature = shipped_model.layer_outputs(input_pixels(EXAMPLES[0]), (pooling.FEATURE_LAYER,))[0][0][..., 3]
     np.testing.assert_allclose(drawn[0], feature, rtol=1e-5, atol=1e-5)  # the first panel: the map, not the input
     assert pooling.POOL_PICTURE.startswith(
-        "Above, left to right: the map being pooled (the input or the chosen feature map), max pooling,"
+        "Above, left to right: the map being pooled (the input or the chosen feature map), its max pooling,"
     )
 
 
@@ -478,8 +481,8 @@ def test_a_runner_up_in_a_near_tie_with_the_third_class_is_said_to_be_one():
     probs = np.array([0.9936, 0.0032, 0.0031, 0.0001] + [0.0] * 6)  # second and third 0.01 points apart
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
     assert words == (  # both under 1%, and under 1.25 times: a near-tie said as such (review 84c #1)
-        f"the runner-up (0.32%), then {CLASS_NAMES[2]} (0.31%): the model gives both under 1%, a near-tie (the "
-        "runner-up under 1.25 times the third)."
+        f"the runner-up (0.32%), then {CLASS_NAMES[2]} (0.31%): the model gives both under 1%, a near-tie, "
+        "so which of the two comes second, and gets the second map, is close to arbitrary."
     )
     probs = np.array([0.9885, 0.0076, 0.0039] + [0.0] * 7)  # shipped #1883's: under 1%, but about 2:1
     words = confusion.runner_up_words(probs, np.argsort(probs)[::-1])
@@ -929,12 +932,15 @@ def test_the_cell_note_never_rounds_the_true_class_or_the_runner_up_to_100_or_0_
     monkeypatch.setattr(confusion, "explainer", lambda model: fake)
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
     assert (
-        "First map: Trouser, the true class (over 99%); second: T-shirt/top, the runner-up (under 0.01%), then "
+        "First map: Trouser, the true class (probability over 99%); second: T-shirt/top, the runner-up (under 0.01%), then "
         "Pullover (under 0.01%): the model gives both under 1%." in note
     )
     probs[1], probs[0] = 0.00004, 0.99993  # read as T-shirt/top: the answer's share, the true class's
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
-    assert "First map: Trouser, the true class (under 0.01%); second: T-shirt/top, the answer (over 99%)." in note
+    assert (
+        "First map: Trouser, the true class (probability under 0.01%); second: T-shirt/top, the answer (over 99%)."
+        in note
+    )
 
 
 @pytest.mark.parametrize(
@@ -943,16 +949,16 @@ def test_the_cell_note_never_rounds_the_true_class_or_the_runner_up_to_100_or_0_
         (
             0.4637,
             0.4641,
-            "the true class (46.37%); second: T-shirt/top, the answer (46.41%), ahead of the true class by "
+            "the true class (probability 46.37%); second: T-shirt/top, the answer (46.41%), ahead of the true class by "
             "less than a point: a near-tie.",
         ),
         (
             0.2254,
             0.2333,
-            "the true class (22.5%); second: T-shirt/top, the answer (23.3%), ahead of the true class by "
+            "the true class (probability 22.5%); second: T-shirt/top, the answer (23.3%), ahead of the true class by "
             "less than a point: a near-tie.",
         ),
-        (0.30, 0.45, "the true class (30%); second: T-shirt/top, the answer (45%)."),
+        (0.30, 0.45, "the true class (probability 30%); second: T-shirt/top, the answer (45%)."),
     ],
 )
 def test_a_misreading_by_a_hair_prints_both_apart_and_says_it_is_a_near_tie(monkeypatch, true, answer, expected):
@@ -1169,15 +1175,16 @@ def test_a_hard_target_rung_about_as_confident_as_accurate_still_points_the_same
     hard["confidence"] = hard["accuracy"] + 0.003
     assert smooth["accuracy"] - smooth["confidence"] >= 0.005
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
-    assert "do not show it" not in words and "One likely cause is the training recipe" in words
+    assert "do not show label smoothing" not in words and "One likely cause is the training recipe" in words
     assert (
-        "The improvement ladder's runs point the same way (one run each): the same network trained on hard targets "
-        f"(the *+ augmentation* rung) was about as confident as it was accurate, {hard['confidence']:.1%} for "
+        "The improvement ladder's runs point to label smoothing too (one run each): the *+ augmentation* rung, a "
+        "network of the same architecture trained from scratch on hard targets (100% for the right class, no label "
+        f"smoothing), was about as confident as it was accurate, {hard['confidence']:.1%} for "
         f"{hard['accuracy']:.1%}; the next rung, which adds label smoothing, was under-confident" in words
     )
     hard["confidence"] = hard["accuracy"] - 0.01  # under-confident on hard targets too: not the predicted pattern
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
-    assert "do not show it" in words and "One likely cause" in words
+    assert "do not show label smoothing" in words and "One likely cause" in words
 
 
 @pytest.mark.parametrize("gap", [0.003, -0.003])
@@ -1260,11 +1267,11 @@ def test_a_misreading_is_a_near_tie_only_where_the_printed_figures_are_under_a_p
 
     apart = note_for(0.44999, 0.44)
     # review 102c #3: a point apart as printed takes the whole percents every other note prints
-    assert "(45%)" in apart and "(44%)" in apart and "less than a point" not in apart
+    assert "(45%)" in apart and "(probability 44%)" in apart and "less than a point" not in apart
     close = note_for(0.445, 0.44)
     assert "ahead of the true class by less than a point: a near-tie" in close
     same = note_for(0.24451, 0.235)  # review 109c #1: whole percents would print both as 24%
-    assert "(23.5%)" in same and "(24.5%)" in same and "less than a point" not in same
+    assert "(probability 23.5%)" in same and "(24.5%)" in same and "less than a point" not in same
 
 
 def test_a_runner_up_near_tie_is_true_of_the_probabilities_and_of_the_figures_printed():
@@ -1324,7 +1331,7 @@ def test_the_worked_pooling_window_says_its_values_are_row_by_row(shipped_model)
     from tabs import pooling
 
     note = pooling.run_pooling(EXAMPLES[0], "max", 3, 2, pooling.POOL_SOURCES[0], 0, shipped_model)[1]
-    cells = re.search(r"\(stride 2\): values, row by row, ([\d.e+ |-]+)\. ", note).group(1)
+    cells = re.search(r"Its values, row by row: ([\d.e+ |-]+)\. ", note).group(1)
     rows = cells.split(" | ")
     assert len(rows) == 3 and all(len(r.split()) == 3 for r in rows)
 
@@ -1458,7 +1465,7 @@ def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, othe
     fake = SimpleNamespace(grad_cam=lambda x, classes: np.ones((len(classes), 3, 3)))
     monkeypatch.setattr(confusion, "explainer", lambda model: fake)
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
-    assert f"the true class ({said[0]}); second: Trouser, the runner-up ({said[1]})" in note
+    assert f"the true class (probability {said[0]}); second: Trouser, the runner-up ({said[1]})" in note
     assert "The true class leads Trouser by less than a point: a near-tie." in note
     probs[0], probs[1] = 0.6, 0.3
     samples["probs"] = probs[None]
@@ -1466,11 +1473,11 @@ def test_a_right_answer_by_a_hair_is_called_a_near_tie(monkeypatch, true_p, othe
     probs[0], probs[1] = 0.41, 0.40  # under a point apart in floats, a point apart as printed (review 102c #3)
     samples["probs"] = probs[None]
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
-    assert "the true class (41%); second: Trouser, the runner-up (40%)" in note and "leads" not in note
+    assert "the true class (probability 41%); second: Trouser, the runner-up (40%)" in note and "leads" not in note
     probs[0], probs[1] = 0.24451, 0.235  # a point apart at one decimal, one figure in whole percents (review 109c #1)
     samples["probs"] = probs[None]
     note = confusion.explain_test_image(7, SimpleNamespace(test_samples=samples))[2]
-    assert "the true class (24.5%); second: Trouser, the runner-up (23.5%)" in note and "leads" not in note
+    assert "the true class (probability 24.5%); second: Trouser, the runner-up (23.5%)" in note and "leads" not in note
 
 
 # -- review 149: the confusion tab's provenance, both % views read, noisy bins, cell labels ----------------------------
@@ -1527,3 +1534,113 @@ def test_the_percent_views_label_cells_in_whole_percents_that_never_round_to_0_o
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert texts and all("." not in t for t in texts)  # whole percents: "99.2" overflowed its cell
     assert all(t.get_markersize() == 0 or not t.get_visible() for t in figure.axes[0].yaxis.get_ticklines())
+
+
+@pytest.mark.parametrize("size", [2, 3])
+@pytest.mark.parametrize("stride", [1, 2, 3])
+def test_the_pooling_note_works_out_the_output_size_and_the_values_no_window_reaches(shipped_model, size, stride):
+    """Review 148 #5: the size is worked out, not only stated, and values in no window are counted; both checked
+    against Keras's own pooling layer and a brute-force mask."""
+    import keras
+
+    from tabs import pooling
+
+    note = pooling.run_pooling(EXAMPLES[0], "max", size, stride, pooling.POOL_SOURCES[0], 0, shipped_model)[1]
+    side = keras.layers.MaxPooling2D(size, stride)(np.zeros((1, 28, 28, 1), np.float32)).shape[1]
+    found = re.search(
+        r"to (\d+)×(\d+): windows along each side = \(28 − (\d)\) ÷ (\d) [=≈] [\d.]+(, rounded down to \d+)?, \+ 1 = (\d+)\.",
+        note,
+    )
+    assert found, note
+    assert int(found.group(1)) == int(found.group(2)) == int(found.group(6)) == side
+    assert (int(found.group(3)), int(found.group(4))) == (size, stride)
+    assert bool(found.group(5)) == ((28 - size) % stride != 0)
+    reached = np.zeros((28, 28), bool)
+    for i in range(side):
+        for j in range(side):
+            reached[i * stride : i * stride + size, j * stride : j * stride + size] = True
+    missed = re.search(r" ([\d,]+) of its 784 values \((\d+)%\) fall in no window\.", note)
+    if reached.all():
+        assert missed is None and "no window" not in note
+    else:
+        assert int(missed.group(1).replace(",", "")) == (~reached).sum()
+        assert int(missed.group(2)) == round(100 * (~reached).mean())
+
+
+@pytest.mark.parametrize("source", [0, 1])
+def test_the_pooling_note_places_its_window_and_rounds_as_the_table_does(shipped_model, source):
+    """Review 148 #6, #7: the note names the window's input rows and columns, says why it was picked, and its max
+    and mean read exactly as the table's cell for that output (116.75, not 116.8)."""
+    from tabs import pooling
+    from tabs.inputs import input_pixels
+
+    for size, stride in ((2, 3), (3, 2), (2, 2)):
+        runs = {
+            mode: pooling.run_pooling(EXAMPLES[1], mode, size, stride, pooling.POOL_SOURCES[source], 5, shipped_model)
+            for mode in ("max", "average")
+        }
+        note = runs["max"][1]
+        assert "whose values differ most, largest minus smallest" in note
+        where = re.search(
+            r"rows (\d+)–(\d+), columns (\d+)–(\d+) of the map being pooled \(counted from 0, as the table's column "
+            r"headers are\)\. It gives the output at row (\d+), column (\d+)\.",
+            note,
+        )
+        r0, r1, c0, c1, row, col = map(int, where.groups())
+        assert (r1 - r0 + 1, c1 - c0 + 1) == (size, size) and (r0, c0) == (row * stride, col * stride)
+        pixels = input_pixels(EXAMPLES[1]).astype(np.float64)
+        if source:
+            pixels = shipped_model.layer_outputs(input_pixels(EXAMPLES[1]), (pooling.FEATURE_LAYER,))[0][0][..., 5]
+        window = np.asarray(pixels, np.float64)[r0 : r1 + 1, c0 : c1 + 1]
+        spread = np.ptp(window)
+        for i in range(0, 28 - size + 1, stride):  # no other window of the tab's grid varies more
+            for j in range(0, 28 - size + 1, stride):
+                assert np.ptp(np.asarray(pixels, np.float64)[i : i + size, j : j + size]) <= spread + 1e-9
+        shown_max = re.search(r"\*\*Max = ([^*]+)\*\*", note).group(1)
+        shown_mean = re.search(r"\*\*mean = ([^*]+)\*\*", note).group(1)
+        assert float(shown_max) == runs["max"][2].iloc[row, col]
+        assert float(shown_mean) == runs["average"][2].iloc[row, col]
+        assert float(shown_max) == pytest.approx(window.max(), abs=5e-5)
+        assert float(shown_mean) == pytest.approx(window.mean(), abs=5e-5)
+
+
+def test_the_pooling_note_counts_windows_that_tie_and_says_which_it_took():
+    """Review 152 #2, #10: several windows can share the largest spread (the first is worked), and a uniform map
+    has none that differs."""
+    from concepts.pooling import busiest_window
+    from tabs import pooling
+
+    x = np.zeros((28, 28))
+    x[4, 4] = x[10, 20] = x[21, 7] = 9.0  # three lone peaks, each in its own 2x2 window at stride 2
+    spreads = [np.ptp(x[i : i + 2, j : j + 2]) for i in range(0, 27, 2) for j in range(0, 27, 2)]
+    assert spreads.count(max(spreads)) == 3
+    words = pooling.worked_words(x, 2, 2, busiest_window(x, 2, 2))
+    assert (
+        "the first, reading row by row from the top left, of the 3 2×2 windows (stride 2) whose values differ" in words
+    )
+    assert "largest minus smallest 9: rows 4–5, columns 4–5 of the map being pooled" in words
+    x[4, 4] = 10.0  # now one window alone
+    words = pooling.worked_words(x, 2, 2, busiest_window(x, 2, 2))
+    assert "The worked window is the 2×2 window (stride 2) whose values differ most, largest minus smallest 10" in words
+    flat_map = np.full((28, 28), 3.0)
+    words = pooling.worked_words(flat_map, 3, 2, busiest_window(flat_map, 3, 2))
+    assert words.startswith("Every value in this map is the same, so all three panels are one colour")
+    assert "differ most" not in words
+
+
+def test_the_pooling_notes_mean_keeps_every_digit_the_table_shows(shipped_model):
+    """Review 152 #1: a 3x3 mean over 100 (k / 9) has seven significant digits at four decimals; the note's must
+    read as the table's cell, 149.3333 and not 149.333."""
+    from tabs import pooling
+
+    checked = 0
+    for example in EXAMPLES:
+        for stride in (1, 2, 3):
+            _, note, table, _ = pooling.run_pooling(
+                example, "average", 3, stride, pooling.POOL_SOURCES[0], 0, shipped_model
+            )
+            row, col = map(int, re.search(r"output at row (\d+), column (\d+)\.", note).groups())
+            shown = re.search(r"\*\*mean = ([^*]+)\*\*", note).group(1)
+            assert float(shown) == table.iloc[row, col], (example, stride, shown)
+            checked += table.iloc[row, col] >= 100 and table.iloc[row, col] != round(table.iloc[row, col])
+    assert checked  # at least one mean over 100 with decimals was among them
