@@ -374,7 +374,7 @@ def _direction(
             )
         else:  # the one measurement that bears on it, whichever way it came out
             words += (
-                f"\n\n{runs} do not show label smoothing lowering confidence (one run each{scope}): {LADDER_RUN} "
+                f"\n\n{runs} do not tie the under-confidence to label smoothing (one run each{scope}): {LADDER_RUN} "
                 f"{trained} from scratch on {HARD_TARGETS} was {hard['confidence']:.1%} confident for "
                 f"{hard['accuracy']:.1%} accuracy; the next rung, which adds label smoothing (and replaces Adam with "
                 f"AdamW and a warmed-up, cosine-decayed learning rate), {smooth['confidence']:.1%} for "
@@ -382,7 +382,7 @@ def _direction(
             )
     else:
         words += (
-            "\n\nNot measured here: `benchmarks/ladder_calibration.py` measures the improvement ladder's runs, one of "
+            "\n\nWhether label smoothing is what lowers the confidence is not measured here: `benchmarks/ladder_calibration.py` measures the improvement ladder's runs, one of "
             "which adds label smoothing (together with a new optimizer and learning-rate schedule)."
         )
     return words

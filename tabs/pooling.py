@@ -126,20 +126,25 @@ def worked_words(x: np.ndarray, size: int, stride: int, cell: tuple[int, int]) -
             "Every value in this map is the same, so all three panels are one colour and every window gives that "
             "value; the worked window is the first, at the top left."
         )
-    spreads = np.ptp(pooling.windows(x, size, stride), axis=(-2, -1))
-    ties = int((spreads == spreads.max()).sum())
+    windows = pooling.windows(x, size, stride)
+    spreads = np.ptp(windows, axis=(-2, -1))
     top, left = cell[0] * stride, cell[1] * stride
+    where = (
+        f"It covers rows {top}–{top + size - 1} and columns {left}–{left + size - 1} of the map being pooled (counted "
+        "from 0, as the table's column headers are)."
+    )
+    if spreads.max() == 0:  # the map's differing values lie where no window reaches (review 153 #2)
+        return f"No window's values differ here: the map's other values lie where no window reaches. {where}"
+    ties = int((spreads == spreads.max()).sum())
+    window = windows[cell]
+    spread = _value(np.round(window.max(), DECIMALS) - np.round(window.min(), DECIMALS))  # as the values are shown
     which = (
         f"the {size}×{size} window (stride {stride}) whose values differ most"
         if ties == 1
-        else f"the first, reading row by row from the top left, of the {ties} {size}×{size} windows (stride {stride}) "
+        else f"the first, reading row by row from the top left, of {ties} windows ({size}×{size}, stride {stride}) "
         "whose values differ most"
     )
-    return (
-        f"The worked window is {which}, largest minus smallest {_value(spreads.max())}: rows {top}–{top + size - 1}, "
-        f"columns {left}–{left + size - 1} of the map being pooled (counted from 0, as the table's column headers "
-        "are)."
-    )
+    return f"The worked window is {which}: largest minus smallest, {spread}. {where}"
 
 
 def size_words(side: int, size: int, stride: int) -> str:

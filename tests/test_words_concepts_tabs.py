@@ -149,7 +149,7 @@ def test_the_ladder_comparison_is_left_out_when_its_runs_do_not_show_it(shipped_
     # review 24c #6: the one measurement that bears on label smoothing is given whichever way it came out
     hard, smooth = ladder["vgg-aug"], ladder["baseline"]
     assert (  # no ablations given: no epochs to say
-        "The improvement ladder's runs do not show label smoothing lowering confidence (one run each): the "
+        "The improvement ladder's runs do not tie the under-confidence to label smoothing (one run each): the "
         "*+ augmentation* rung, a network of the same architecture trained from scratch on hard targets (100% for the "
         f"right class, no label smoothing), was {hard['confidence']:.1%} confident for {hard['accuracy']:.1%} "
         "accuracy; the next rung, which adds label smoothing (and replaces Adam with AdamW and a warmed-up, "
@@ -167,7 +167,7 @@ def test_without_the_ladders_runs_the_calibration_panel_names_the_benchmark_and_
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
     assert "**under-confident**" in words  # the shipped model: the branch that names label smoothing
     assert (
-        "Not measured here: `benchmarks/ladder_calibration.py` measures the improvement ladder's runs, one of which "
+        "Whether label smoothing is what lowers the confidence is not measured here: `benchmarks/ladder_calibration.py` measures the improvement ladder's runs, one of which "
         "adds label smoothing (together with a new optimizer and learning-rate schedule)." in words
     )
     assert "compares runs with and without it" not in words and "The improvement ladder's runs" not in words
@@ -1175,7 +1175,7 @@ def test_a_hard_target_rung_about_as_confident_as_accurate_still_points_the_same
     hard["confidence"] = hard["accuracy"] + 0.003
     assert smooth["accuracy"] - smooth["confidence"] >= 0.005
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
-    assert "do not show label smoothing" not in words and "One likely cause is the training recipe" in words
+    assert "do not tie the under-confidence" not in words and "One likely cause is the training recipe" in words
     assert (
         "The improvement ladder's runs point to label smoothing too (one run each): the *+ augmentation* rung, a "
         "network of the same architecture trained from scratch on hard targets (100% for the right class, no label "
@@ -1184,7 +1184,7 @@ def test_a_hard_target_rung_about_as_confident_as_accurate_still_points_the_same
     )
     hard["confidence"] = hard["accuracy"] - 0.01  # under-confident on hard targets too: not the predicted pattern
     words = " ".join(confusion.calibration_words(shipped_model.metrics["calibration"], ladder).split())
-    assert "do not show label smoothing" in words and "One likely cause" in words
+    assert "do not tie the under-confidence" in words and "One likely cause" in words
 
 
 @pytest.mark.parametrize("gap", [0.003, -0.003])
@@ -1580,10 +1580,10 @@ def test_the_pooling_note_places_its_window_and_rounds_as_the_table_does(shipped
             for mode in ("max", "average")
         }
         note = runs["max"][1]
-        assert "whose values differ most, largest minus smallest" in note
+        assert "whose values differ most: largest minus smallest, " in note
         where = re.search(
-            r"rows (\d+)–(\d+), columns (\d+)–(\d+) of the map being pooled \(counted from 0, as the table's column "
-            r"headers are\)\. It gives the output at row (\d+), column (\d+)\.",
+            r"It covers rows (\d+)–(\d+) and columns (\d+)–(\d+) of the map being pooled \(counted from 0, as the "
+            r"table's column headers are\)\. It gives the output at row (\d+), column (\d+)\.",
             note,
         )
         r0, r1, c0, c1, row, col = map(int, where.groups())
@@ -1615,13 +1615,17 @@ def test_the_pooling_note_counts_windows_that_tie_and_says_which_it_took():
     spreads = [np.ptp(x[i : i + 2, j : j + 2]) for i in range(0, 27, 2) for j in range(0, 27, 2)]
     assert spreads.count(max(spreads)) == 3
     words = pooling.worked_words(x, 2, 2, busiest_window(x, 2, 2))
-    assert (
-        "the first, reading row by row from the top left, of the 3 2×2 windows (stride 2) whose values differ" in words
-    )
-    assert "largest minus smallest 9: rows 4–5, columns 4–5 of the map being pooled" in words
+    assert "the first, reading row by row from the top left, of 3 windows (2×2, stride 2) whose values differ" in words
+    assert "largest minus smallest, 9. It covers rows 4–5 and columns 4–5 of the map being pooled" in words
     x[4, 4] = 10.0  # now one window alone
     words = pooling.worked_words(x, 2, 2, busiest_window(x, 2, 2))
-    assert "The worked window is the 2×2 window (stride 2) whose values differ most, largest minus smallest 10" in words
+    assert (
+        "The worked window is the 2×2 window (stride 2) whose values differ most: largest minus smallest, 10." in words
+    )
+    corner = np.zeros((28, 28))
+    corner[27, :] = 5.0  # only in the last row, which no 3x3 window at stride 2 reaches (rows 0-26)
+    words = pooling.worked_words(corner, 3, 2, busiest_window(corner, 3, 2))
+    assert words.startswith("No window's values differ here: the map's other values lie where no window reaches.")
     flat_map = np.full((28, 28), 3.0)
     words = pooling.worked_words(flat_map, 3, 2, busiest_window(flat_map, 3, 2))
     assert words.startswith("Every value in this map is the same, so all three panels are one colour")
