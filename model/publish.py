@@ -33,6 +33,7 @@ SPACE_FILES = [
     "model/*.py",
     "concepts/*.py",
     "docs/*.png",  # the README's screenshot
+    "docs/*.md",  # the pages the README links to, so its links work on the Space too (review 154 #12)
     *(f"model/weights/{pattern}" for pattern in MODEL_FILES),
 ]
 

@@ -6,6 +6,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -205,6 +206,9 @@ def test_deploy_space_uploads_only_the_app_and_sets_the_model(calls, capsys, cap
         "model/weights/model.weights.h5",
     } <= files
     assert not any(f.startswith(("tests/", "benchmarks/", ".ci/", "runs/")) for f in files)
+    # every docs page the README links to goes with it (review 154 #12)
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)", (ROOT / "README.md").read_text(encoding="utf-8")))
+    assert "docs/real-photo-numbers.md" in linked and linked <= files
     assert TOKEN not in capsys.readouterr().out + caplog.text
 
 

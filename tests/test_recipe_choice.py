@@ -73,7 +73,7 @@ def test_the_docs_quote_the_second_rules_tried():
 
 
 def test_the_readme_says_the_recipe_was_chosen_on_the_same_folds():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = _readme_account()
     shipped = CHOICE["shipped"]
     assert "fine-tune recipe" in readme
     assert (
@@ -99,7 +99,7 @@ def test_the_chosen_recipe_is_ahead_fold_by_fold_as_the_docs_say():
         if run is not chosen
     )
     said = f"{min(gaps):.1f}–{max(gaps):.1f} points"
-    for doc in (ROOT / "README.md", ROOT / "docs" / "real-photos.md"):
+    for doc in (ROOT / "docs" / "real-photo-numbers.md", ROOT / "docs" / "real-photos.md"):
         text = " ".join(doc.read_text(encoding="utf-8").split())
         assert said in text, doc
         assert ("on all 3 folds" in text) == ahead_everywhere
@@ -281,7 +281,7 @@ def test_the_readme_sets_the_recipes_lead_against_the_same_thresholds():
     assert min(gaps) > 0 and behind > 0  # the shipped branch: ahead of the pixel runs, behind varied photos
     misses = {sum(r["at_chosen_thresholds"][k]["mean"] < m for k, m in MINIMUMS.items()) for r in [*pixels, photos]}
     words = {2: "two", 3: "three", 5: "five"}
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(_readme_account().split())
     names = ", ".join(f"{r['recipe']['epochs']}/{r['recipe']['copies']}" for r in pixels[:-1])
     last = pixels[-1]["recipe"]
     assert (  # review 84a #1: means, said as means
@@ -300,7 +300,7 @@ def test_the_readme_tables_the_recipes_from_the_json():
     """Review 139 M6: the recipe comparison as a table, one row per run of ``recipe_choice``, each at the thresholds
     its own folds chose and at the shipped recipe's, with the minimums it misses there; and no unsourced figure."""
     chosen, photos, pixels, at = _same_thresholds()
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(_readme_account().split())
     # review 140 #10: the app ships other thresholds now; the header says these were shipped until 2026-12-05 and
     # that the second is the "unlike" line
     assert (
@@ -792,7 +792,7 @@ def test_the_docs_give_the_target_variants_tried_as_measured():
 def test_the_readme_gives_the_target_variants_tried_as_measured():
     """The README's summary of the two target variants, from the JSON (README.md is edited apart from the docs)."""
     _, shipped, variants = _targets_tried()
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join(_readme_account().split())
     top1 = _span([r["top1"]["mean"] for r in shipped])
     at_app = _span([r["at_app"]["right_and_sure"]["mean"] for r in shipped])
     sleeves, kinds = variants["sleeves"], variants["kinds"]
@@ -865,6 +865,11 @@ def test_the_readme_lists_the_numbers_that_chose_something():
 
 def _real() -> dict:
     return json.loads((SHIPPED / "real_photos.json").read_text(encoding="utf-8"))
+
+
+def _readme_account() -> str:
+    """The README's real-photo account: the README and the page it moved the rest of its headline to."""
+    return " ".join((ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/real-photo-numbers.md"))
 
 
 def _docs() -> str:
