@@ -641,12 +641,24 @@ OVERFITTING_HEADERS = [
     "run",
     "epochs",
     "final train acc % (curve)",
-    "final validation acc %",
+    "final val acc %",  # "val", as the column after next: "validation" does not fit a 390-px phone's column
     "gap (curve, points)",
     "lowest val loss at epoch",
     "test acc %",
-    "train acc % like validation",
-    "gap like validation",
+    "train acc % like val",
+    "gap like val",
+]
+# on a phone (tabs/style.css) a header breaks only between words or at these soft hyphens, marked with a hyphen
+SOFT_HYPHEN = "\u00ad"
+SHOWN_HEADERS = [
+    header.replace("epochs", f"ep{SOFT_HYPHEN}ochs")
+    .replace("epoch", f"ep{SOFT_HYPHEN}och")
+    .replace("(curve", f"(cur{SOFT_HYPHEN}ve")
+    .replace("points", f"po{SOFT_HYPHEN}ints")
+    .replace("lowest", f"low{SOFT_HYPHEN}est")
+    .replace("final", f"fi{SOFT_HYPHEN}nal")
+    .replace("train", f"tra{SOFT_HYPHEN}in")
+    for header in OVERFITTING_HEADERS
 ]
 
 
@@ -682,7 +694,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
     with gr.Tab("Overfitting") as tab:  # the measured table first, the explanation after the plot (phones)
         gr.Dataframe(
             overfitting_rows(model),
-            headers=OVERFITTING_HEADERS,
+            headers=SHOWN_HEADERS,
             label=(
                 "Each run, measured (final epoch but the lowest validation loss; like validation: clean training "
                 "images, batch norm's running averages where a run has batch norm, no dropout)"  # review 100b #3
@@ -691,7 +703,7 @@ def build(model: LoadedModel, examples: list[str], shared: gr.State) -> None:
             interactive=False,
             pinned_columns=1,
             wrap=True,  # with these widths and gradio_gaps.css, the nine columns fit a 390-px phone
-            column_widths=["19%", "7%", "10%", "11%", "10%", "11%", "10%", "12%", "10%"],
+            column_widths=["17%", "9%", "10%", "11%", "10%", "11%", "10%", "12%", "10%"],
         )
         runs = gr.CheckboxGroup(list(histories), value=default_runs(model), label="Runs to plot")
         curves_plot = gr.Image(
