@@ -648,16 +648,14 @@ OVERFITTING_HEADERS = [
     "train acc % like val",
     "gap like val",
 ]
-# on a phone (tabs/style.css) a header breaks only between words or at these soft hyphens, marked with a hyphen
+# on a phone (tabs/style.css) a header breaks between words, then at these soft hyphens (marked with a hyphen), and
+# only a one-syllable word too wide for its column ("(curve", "points)") anywhere
 SOFT_HYPHEN = "\u00ad"
 SHOWN_HEADERS = [
     header.replace("epochs", f"ep{SOFT_HYPHEN}ochs")
     .replace("epoch", f"ep{SOFT_HYPHEN}och")
-    .replace("(curve", f"(cur{SOFT_HYPHEN}ve")
-    .replace("points", f"po{SOFT_HYPHEN}ints")
     .replace("lowest", f"low{SOFT_HYPHEN}est")
     .replace("final", f"fi{SOFT_HYPHEN}nal")
-    .replace("train", f"tra{SOFT_HYPHEN}in")
     for header in OVERFITTING_HEADERS
 ]
 

@@ -450,7 +450,8 @@ def test_the_readme_itself_gives_the_risk_coverage_points_and_what_groups_and_th
     old = _point(before["risk_coverage"], chosen)
     assert chosen == cv["top_class_rule"]["chosen"]["unsure_below"]
     assert (
-        f"the rule before groups read the top class's own probability, at thresholds chosen by the same rule ({chosen:.0%} "
+        f"the rule before groups read the top class's own probability, at thresholds chosen by the threshold-choosing rule above "
+        f"({chosen:.0%} "
         f"and {cv['top_class_rule']['chosen']['unlike_above']:.1%})" in readme
     )
     assert (
@@ -476,7 +477,7 @@ def test_the_readme_itself_gives_the_risk_coverage_points_and_what_groups_and_th
     )
     assert held_new < held_old
     assert (
-        f"at {UNSURE_BELOW:.0%} it answers {held_new} of all {outside} (the unseen garment's included), against "
+        f"on the table's run, at {UNSURE_BELOW:.0%} it answers {held_new} of all {outside} (the unseen garment's included), against "
         f"{held_old} for the rule before groups at {above['threshold']:.0%}" in readme
     )
     both, alone = cv["cv"], cv["cv_probability_only"]
@@ -485,7 +486,7 @@ def test_the_readme_itself_gives_the_risk_coverage_points_and_what_groups_and_th
         f"{both['unsure_unseen_garment']['mean']:.1%}, on the unseen generated kind "
         f"{alone['unsure_unseen_family']['mean']:.1%} → {both['unsure_unseen_family']['mean']:.1%}, for "
         f"{100 * (alone['right_and_sure']['mean'] - both['right_and_sure']['mean']):.2f} points of right-and-sure "
-        f"({alone['right_and_sure']['mean']:.2%} → {both['right_and_sure']['mean']:.2%})" in readme
+        f"({alone['right_and_sure']['mean']:.3%} → {both['right_and_sure']['mean']:.3%})" in readme
     )
     assert "[docs/real-photo-numbers.md](docs/real-photo-numbers.md)" in readme
 
@@ -512,6 +513,6 @@ def test_the_readme_itself_says_how_the_thresholds_were_searched():
     )
     fine = REAL["cross_validation"]["fine_choice"]
     assert (
-        f"A finer search in 0.1-point steps, not adopted, keeps them at {100 * fine['unsure_below']:.1f}% and "
+        f"A finer search in 0.1-point steps, not adopted, puts the thresholds at {100 * fine['unsure_below']:.1f}% and "
         f"{fine['unlike_above']:.1%} with {fine['right_and_sure']:.1%} right-and-sure" in readme
     )

@@ -591,8 +591,8 @@ def test_the_readme_gives_the_threshold_search_cross_validated():
         f"{mean_gap:.1f} points, which three folds cannot tell from zero)" in readme
     )
     assert (
-        f"the rule before groups, nested the same way, {_pm(cv['top_class_rule']['nested']['right_and_sure'])}"
-        in readme
+        "the rule before groups (the top class's own probability: next paragraph), nested the same way, "
+        f"{_pm(cv['top_class_rule']['nested']['right_and_sure'])}" in readme
     )
     assert (
         f'the 0.1-point search, nested, gives {fine["right_and_sure"]["mean"]:.1%}, and says "Not sure" on '
