@@ -465,8 +465,8 @@ def test_the_readme_itself_gives_the_risk_coverage_points_and_what_groups_and_th
     (n_new, w_new, held_new), (n_old, w_old, held_old) = _counts(new), _counts(above)
     inside, outside = _photos_of_the_ten()
     assert (
-        f"At equal coverage, the group rule's answers are wrong more often: at {above['threshold']:.0%} (its "
-        "risk–coverage curve is in 1-point steps), the nearest point "
+        "At equal coverage, the group rule's answers are wrong more often: at a threshold of "
+        f"{above['threshold']:.0%} (the rule before groups' risk–coverage curve is in 1-point steps), the nearest point "
         f"answering at least as many, the rule before groups answers {n_old:,} of the {inside:,} photos of the ten, "
         f"{w_old} of them wrong ({w_old / n_old:.1%}), against {n_new:,} and {w_new} ({w_new / n_new:.1%}) at "
         f"{UNSURE_BELOW:.0%}." in readme
