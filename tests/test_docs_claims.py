@@ -92,8 +92,8 @@ def test_the_choice_lists_name_the_choices_made_on_the_test_set():
     assert "over the 6 views (`python -m benchmarks.test_time_views`);" not in readme
     assert (
         f'- the "unlike" line kept on: by design (`_best`), after these folds showed it costs '
-        f"{100 * (off['right_and_sure'] - on['right_and_sure']):.1f} points of right-and-sure (at {UNSURE_BELOW:.0%}, "
-        f"{off['right_and_sure']:.1%} with the line off against {on['right_and_sure']:.1%} at "
+        f"{100 * (off['right_and_sure'] - on['right_and_sure']):.2f} points of right-and-sure (at {UNSURE_BELOW:.0%}, "
+        f"{off['right_and_sure']:.2%} with the line off against {on['right_and_sure']:.2%} at "
         f"{UNLIKE_ABOVE * 100:.4g}%, `cross_validation.grid`)" in readme
     )
     assert (
