@@ -34,9 +34,21 @@ def pool2d(x: np.ndarray, mode: str = "max", size: int = 2, stride: int | None =
     return w.max(axis=(-2, -1)) if mode == "max" else w.mean(axis=(-2, -1))
 
 
+def spreads(x: np.ndarray, size: int, stride: int) -> np.ndarray:
+    """Each window's largest minus smallest value, one per output cell: (H', W')."""
+    return np.ptp(windows(np.asarray(x, dtype=np.float64), size, stride), axis=(-2, -1))
+
+
 def busiest_window(x: np.ndarray, size: int, stride: int) -> tuple[int, int]:
-    """(row, col) of the output cell whose window varies most: the most instructive one to work through."""
-    w = windows(np.asarray(x, dtype=np.float64), size, stride)
-    spread = w.max(axis=(-2, -1)) - w.min(axis=(-2, -1))
+    """(row, col) of the output cell whose window varies most (the first in reading order where several tie): the
+    most instructive one to work through."""
+    spread = spreads(x, size, stride)
     row, col = np.unravel_index(int(np.argmax(spread)), spread.shape)
     return int(row), int(col)
+
+
+def covered(side: int, size: int, stride: int) -> int:
+    """How many rows (or columns) of a side some window reaches, with valid padding: those after the last whole
+    window, and with a stride above the size those between windows, reach none."""
+    fit = (side - size) // stride + 1
+    return (fit - 1) * stride + size if stride <= size else fit * size

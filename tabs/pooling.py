@@ -126,8 +126,7 @@ def worked_words(x: np.ndarray, size: int, stride: int, cell: tuple[int, int]) -
             "Every value in this map is the same, so all three panels are one colour and every window gives that "
             "value; the worked window is the first, at the top left."
         )
-    windows = pooling.windows(x, size, stride)
-    spreads = np.ptp(windows, axis=(-2, -1))
+    spreads = pooling.spreads(x, size, stride)
     top, left = cell[0] * stride, cell[1] * stride
     where = (
         f"It covers rows {top}–{top + size - 1} and columns {left}–{left + size - 1} of the map being pooled (counted "
@@ -136,7 +135,7 @@ def worked_words(x: np.ndarray, size: int, stride: int, cell: tuple[int, int]) -
     if spreads.max() == 0:  # the map's differing values lie where no window reaches (review 153 #2)
         return f"No window's values differ here: the map's other values lie where no window reaches. {where}"
     ties = int((spreads == spreads.max()).sum())
-    window = windows[cell]
+    window = x[top : top + size, left : left + size]
     spread = _value(np.round(window.max(), DECIMALS) - np.round(window.min(), DECIMALS))  # as the values are shown
     which = (
         f"the {size}×{size} window (stride {stride}) whose values differ most"
@@ -152,12 +151,12 @@ def size_words(side: int, size: int, stride: int) -> str:
     steps, rest = divmod(side - size, stride)
     fit = steps + 1
     shown = f"{(side - size) / stride:.2f}".rstrip("0")  # 8.67 for 26 / 3, said with "≈"; 12.5 for 25 / 2, with "="
-    exact = round(float(shown) * stride, 9) == side - size
+    exact = (side - size) * 100 % stride == 0  # two decimals say it whole
     division = f"({side} − {size}) ÷ {stride} " + (
         f"{'=' if exact else '≈'} {shown}, rounded down to {steps}," if rest else f"= {steps},"
     )
-    covered = (fit - 1) * stride + size if stride <= size else fit * size  # rows (and columns) some window reaches
-    left_out = side * side - covered * covered
+    reached = pooling.covered(side, size, stride)
+    left_out = side * side - reached * reached
     return f"The map shrinks from {side}×{side} to {fit}×{fit}: windows along each side = {division} + 1 = {fit}." + (
         f" {left_out:,} of its {side * side:,} values ({left_out / (side * side):.0%}) fall in no window."
         if left_out
@@ -230,7 +229,7 @@ def _not_pooled(keras_model, pools: list) -> str:
     short = []
     for layer in pools:
         config, side, out = layer.get_config(), layer.input.shape[1], layer.output.shape[1]
-        covered = (out - 1) * config["strides"][0] + config["pool_size"][0]
+        covered = pooling.covered(side, config["pool_size"][0], config["strides"][0])
         if config.get("padding") == "valid" and covered < side:
             short.append((layer, side, out, covered))
     if not (unpadded and len(short) == 1):  # said for the shipped shape: all unpadded, one leaves values out

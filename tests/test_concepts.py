@@ -1278,3 +1278,21 @@ def test_the_overflow_note_says_exactly_the_same_where_float32_matches_to_the_bi
     assert "float32 gives the exact probabilities here, with no difference." in note and "0.0e+00" not in note
     other = tab.overflow_note(np.array([10.0, 9.0]))
     assert "exactly" not in other or (np.array(_in_float32([10.0, 9.0])[2]) == _stable([10.0, 9.0])).all()
+
+
+@pytest.mark.parametrize("side", [7, 28])
+@pytest.mark.parametrize("size, stride", [(2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3)])
+def test_covered_counts_the_rows_some_window_reaches_as_keras_pools_them(side, size, stride):
+    import keras
+
+    out = keras.layers.MaxPooling2D(size, stride)(np.zeros((1, side, side, 1), np.float32)).shape[1]
+    reached = np.zeros(side, bool)
+    for i in range(out):
+        reached[i * stride : i * stride + size] = True
+    assert pooling.covered(side, size, stride) == reached.sum()
+    x = np.random.default_rng(side + size + stride).random((side, side))
+    naive = [
+        [np.ptp(x[i * stride : i * stride + size, j * stride : j * stride + size]) for j in range(out)]
+        for i in range(out)
+    ]
+    np.testing.assert_allclose(pooling.spreads(x, size, stride), naive)
